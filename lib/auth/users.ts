@@ -1,0 +1,73 @@
+// Sign-up and credential checks. Input is validated here, at the boundary, with zod; every failure has
+// a specific message and writes nothing.
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { isUniqueViolation, type Db, type User } from "@/lib/db/client";
+import { recordAudit } from "@/lib/audit/audit";
+import { hashPassword, verifyPassword } from "./password";
+
+export const MIN_PASSWORD_LENGTH = 8;
+export const MAX_PASSWORD_LENGTH = 256;
+
+export const signUpSchema = z.object({
+  name: z.string().trim().min(1, "Enter your name").max(100, "Name is too long (at most 100 characters)"),
+  username: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .min(2, "Username must be at least 2 characters")
+    .max(40, "Username is too long (at most 40 characters)")
+    .regex(/^[a-z0-9][a-z0-9_.-]*$/, "Username may contain only letters, digits, '_', '.' and '-', and must start with a letter or digit"),
+  email: z.string().trim().toLowerCase().max(254, "E-mail address is too long").pipe(z.email("Enter a valid e-mail address")),
+  password: z
+    .string()
+    .min(MIN_PASSWORD_LENGTH, `Password must be at least ${MIN_PASSWORD_LENGTH} characters`)
+    .max(MAX_PASSWORD_LENGTH, `Password is too long (at most ${MAX_PASSWORD_LENGTH} characters)`),
+});
+
+export type SignUpInput = z.input<typeof signUpSchema>;
+
+export type SignUpResult =
+  | { ok: true; user: Pick<User, "id" | "email" | "username" | "name" | "isAdmin"> }
+  | { ok: false; status: 400 | 409; error: string; field?: string };
+
+export async function signUp(db: Db, input: unknown, ip?: string): Promise<SignUpResult> {
+  const parsed = signUpSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, status: 400, error: issue?.message ?? "Invalid sign-up request", field: issue?.path.join(".") };
+  }
+  const { name, username, email, password } = parsed.data;
+  const passwordHash = await hashPassword(password);
+  try {
+    const user = await db.$transaction(async (tx) => {
+      // The first account on a fresh installation administers it.
+      const isAdmin = (await tx.user.count()) === 0;
+      const created = await tx.user.create({ data: { name, username, email, passwordHash, isAdmin } });
+      await recordAudit(tx, { actorId: created.id, action: "user.sign_up", targetType: "user", targetId: created.id, ip });
+      return created;
+    });
+    return { ok: true, user: { id: user.id, email: user.email, username: user.username, name: user.name, isAdmin: user.isAdmin } };
+  } catch (e) {
+    if (isUniqueViolation(e)) {
+      const target = JSON.stringify((e as { meta?: unknown }).meta ?? "");
+      if (target.includes("username")) return { ok: false, status: 409, error: "That username is already taken", field: "username" };
+      return { ok: false, status: 409, error: "An account with that e-mail address already exists", field: "email" };
+    }
+    throw e;
+  }
+}
+
+/** Returns the user when e-mail (case-insensitive) and password match, else null. */
+export async function checkCredentials(db: Db, email: string, password: string): Promise<User | null> {
+  const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+  if (!user) {
+    // Spend about the same time as a real check so response timing does not reveal which e-mails exist.
+    dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
+    await verifyPassword(await dummyHash, password);
+    return null;
+  }
+  return (await verifyPassword(user.passwordHash, password)) ? user : null;
+}
+
+let dummyHash: Promise<string> | undefined;
