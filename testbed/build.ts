@@ -31,7 +31,7 @@ export function tail(text: string, lines = 30): string {
 
 interface RunOptions {
   cwd: string;
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string>;
   /** Called with each stderr/stdout line, for progress. */
   onLine?: (line: string) => void;
 }

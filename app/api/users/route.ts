@@ -1,0 +1,20 @@
+// POST /api/users: sign up with e-mail and password.
+import { signUp } from "@/lib/auth/users";
+import { db } from "@/lib/db/client";
+import { errorResponse, HttpError, readJsonBody } from "@/lib/http/body";
+import { logger } from "@/lib/log/logger";
+
+export async function POST(req: Request): Promise<Response> {
+  let body: unknown;
+  try {
+    body = await readJsonBody(req, 16 * 1024);
+  } catch (e) {
+    if (e instanceof HttpError) return errorResponse(e.status, e.message);
+    throw e;
+  }
+  const ip = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  const result = await signUp(db(), body, ip);
+  if (!result.ok) return errorResponse(result.status, result.error, result.field);
+  logger.info({ event: "user_signed_up", userId: result.user.id }, "user signed up");
+  return Response.json({ user: result.user }, { status: 201 });
+}

@@ -1,0 +1,40 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { signIn } from "next-auth/react";
+import { useEffect } from "react";
+import { ApiError, fetchJson } from "@/components/providers";
+import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
+import type { ProjectSummary } from "@/lib/projects/list";
+
+export function ProjectList() {
+  const q = useQuery({ queryKey: ["projects"], queryFn: () => fetchJson<{ projects: ProjectSummary[] }>("/api/projects") });
+  const expired = q.error instanceof ApiError && q.error.status === 401;
+  useEffect(() => {
+    if (expired) void signIn(undefined, { callbackUrl: "/projects" });
+  }, [expired]);
+
+  if (q.isPending) return <LoadingState label="Loading projects…" />;
+  if (q.isError) return <ErrorState title="Could not load projects" message={q.error.message} onRetry={() => void q.refetch()} />;
+  if (q.data.projects.length === 0) {
+    return (
+      <EmptyState title="No projects yet">
+        <p>A project is where you register an agent for a Kubernetes cluster and decide who may use it.</p>
+        <ol className="mx-auto mt-4 max-w-md list-decimal space-y-1 text-left">
+          <li>Create a group for your team, or a project of your own.</li>
+          <li>Register an agent to the project and copy its token (shown once).</li>
+          <li>Install the agent in your cluster; it dials out, so no inbound firewall rule is needed.</li>
+        </ol>
+      </EmptyState>
+    );
+  }
+  return (
+    <ul className="divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
+      {q.data.projects.map((p) => (
+        <li key={p.id} className="px-4 py-3">
+          <div className="font-medium">{p.fullPath}</div>
+          {p.description ? <div className="text-sm text-zinc-500">{p.description}</div> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,52 @@
+"use client";
+import { signOut } from "next-auth/react";
+import { useEffect, useRef, useState } from "react";
+
+export function UserMenu({ name, username, email }: { name: string; username: string; email: string }) {
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: MouseEvent | KeyboardEvent) => {
+      if (e instanceof KeyboardEvent ? e.key === "Escape" : !ref.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener("mousedown", close);
+    document.addEventListener("keydown", close);
+    return () => {
+      document.removeEventListener("mousedown", close);
+      document.removeEventListener("keydown", close);
+    };
+  }, [open]);
+  return (
+    <div className="relative" ref={ref}>
+      <button
+        type="button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+        className="flex items-center gap-2 rounded-md px-2 py-1.5 text-sm hover:bg-zinc-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:hover:bg-zinc-800"
+      >
+        <span aria-hidden className="flex h-7 w-7 items-center justify-center rounded-full bg-indigo-600 text-xs font-semibold text-white">
+          {name.slice(0, 1).toUpperCase()}
+        </span>
+        <span data-testid="current-user">{name}</span>
+      </button>
+      {open ? (
+        <div role="menu" className="absolute right-0 z-20 mt-2 w-64 rounded-md border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-800 dark:bg-zinc-900">
+          <div className="px-3 py-2 text-xs text-zinc-500">
+            <div className="font-medium text-zinc-800 dark:text-zinc-200">@{username}</div>
+            <div className="truncate">{email}</div>
+          </div>
+          <button
+            role="menuitem"
+            autoFocus
+            onClick={() => signOut({ callbackUrl: "/sign-in" })}
+            className="w-full rounded px-3 py-2 text-left text-sm hover:bg-zinc-100 focus:bg-zinc-100 focus:outline-none dark:hover:bg-zinc-800 dark:focus:bg-zinc-800"
+          >
+            Sign out
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}

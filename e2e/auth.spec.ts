@@ -1,0 +1,82 @@
+import { expect, test, type Page } from "@playwright/test";
+
+const stamp = Date.now().toString(36);
+const user = { name: "Ada Lovelace", username: `ada-${stamp}`, email: `ada-${stamp}@example.com`, password: "analytical engine 1843" };
+
+async function fillSignUp(page: Page, u: typeof user) {
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill(u.name);
+  await page.getByLabel("Username").fill(u.username);
+  await page.getByLabel("E-mail").fill(u.email);
+  await page.getByLabel("Password").fill(u.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+}
+
+test.describe.configure({ mode: "serial" });
+
+test("sign up, see the empty state, sign out, sign in again", async ({ page }) => {
+  await fillSignUp(page, user);
+  await expect(page).toHaveURL(/\/projects$/);
+  await expect(page.getByTestId("current-user")).toHaveText(user.name);
+  await expect(page.getByRole("heading", { name: "No projects yet" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Projects", "Groups", "Kubernetes versions", "Admin"]);
+
+  // Sign out with the keyboard: open the user menu, the first item takes focus.
+  await page.getByTestId("current-user").click();
+  await page.getByRole("menuitem", { name: "Sign out" }).press("Enter");
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.goto("/projects");
+  await expect(page).toHaveURL(/\/sign-in/);
+
+  await page.getByLabel("E-mail").fill(user.email.toUpperCase());
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/projects$/);
+  await expect(page.getByTestId("current-user")).toHaveText(user.name);
+  await expect(page.getByRole("heading", { name: "No projects yet" })).toBeVisible();
+});
+
+test("a wrong password gets a clear error and no session", async ({ page, context }) => {
+  await page.goto("/sign-in");
+  await page.getByLabel("E-mail").fill(user.email);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Invalid e-mail or password.");
+  const cookies = await context.cookies();
+  expect(cookies.some((c) => c.name.includes("session-token"))).toBe(false);
+  await page.goto("/projects");
+  await expect(page).toHaveURL(/\/sign-in/);
+  expect((await page.request.get("/api/projects")).status()).toBe(401);
+});
+
+test("a duplicate e-mail gets a clear error and creates nothing", async ({ page }) => {
+  await fillSignUp(page, { ...user, username: `other-${stamp}` });
+  await expect(page.getByText("An account with that e-mail address already exists")).toBeVisible();
+  await expect(page.getByLabel("E-mail")).toHaveAttribute("aria-invalid", "true");
+  await expect(page).toHaveURL(/\/sign-up$/);
+});
+
+test("sign-up rejects an invalid e-mail, a short password and a 10 MB body, writing nothing", async ({ page, request }) => {
+  await fillSignUp(page, { ...user, username: `bad-${stamp}`, email: "not-an-email" });
+  await expect(page.getByText("Enter a valid e-mail address")).toBeVisible();
+
+  const short = await request.post("/api/users", { data: { name: "B", username: `b-${stamp}`, email: `b-${stamp}@example.com`, password: "short" } });
+  expect(short.status()).toBe(400);
+  expect(await short.json()).toEqual({ error: "Password must be at least 8 characters", field: "password" });
+
+  const huge = await request.post("/api/users", {
+    headers: { "content-type": "application/json" },
+    data: JSON.stringify({ name: "x".repeat(10 * 1024 * 1024), username: `c-${stamp}`, email: `c-${stamp}@example.com`, password: "long enough" }),
+  });
+  expect(huge.status()).toBe(413);
+  expect(await huge.json()).toEqual({ error: "Request body is too large (limit 16 KiB)" });
+
+  // None of the rejected sign-ups exists: signing in as any of them fails.
+  for (const email of [`b-${stamp}@example.com`, `c-${stamp}@example.com`]) {
+    await page.goto("/sign-in");
+    await page.getByLabel("E-mail").fill(email);
+    await page.getByLabel("Password").fill("long enough");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert")).toHaveText("Invalid e-mail or password.");
+  }
+});

@@ -1,0 +1,99 @@
+// next-auth configuration: e-mail + password (argon2) always; an OIDC provider when
+// OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are set. Sessions are signed JWTs.
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import { logger } from "@/lib/log/logger";
+import { recordAudit } from "@/lib/audit/audit";
+import { checkCredentials } from "./users";
+
+const credentials = z.object({ email: z.string().max(254), password: z.string().max(256) });
+
+export function oidcConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET);
+}
+
+function providers(): NextAuthOptions["providers"] {
+  const list: NextAuthOptions["providers"] = [
+    CredentialsProvider({
+      id: "credentials",
+      name: "E-mail and password",
+      credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(raw) {
+        const parsed = credentials.safeParse(raw);
+        if (!parsed.success) return null;
+        const user = await checkCredentials(db(), parsed.data.email, parsed.data.password);
+        if (!user) {
+          logger.info({ event: "sign_in_failed" }, "sign-in failed: wrong e-mail or password");
+          return null;
+        }
+        await recordAudit(db(), { actorId: user.id, action: "user.sign_in", targetType: "user", targetId: user.id });
+        return { id: user.id, email: user.email, name: user.name };
+      },
+    }),
+  ];
+  if (oidcConfigured()) {
+    list.push({
+      id: "oidc",
+      name: process.env.OIDC_NAME ?? "Single sign-on",
+      type: "oauth",
+      wellKnown: `${process.env.OIDC_ISSUER!.replace(/\/$/, "")}/.well-known/openid-configuration`,
+      clientId: process.env.OIDC_CLIENT_ID,
+      clientSecret: process.env.OIDC_CLIENT_SECRET,
+      authorization: { params: { scope: "openid email profile" } },
+      idToken: true,
+      checks: ["pkce", "state"],
+      profile(p: { sub: string; email?: string; name?: string; preferred_username?: string }) {
+        return { id: p.sub, email: p.email ?? null, name: p.name ?? p.preferred_username ?? p.email ?? p.sub };
+      },
+    });
+  }
+  return list;
+}
+
+export const authOptions: NextAuthOptions = {
+  providers: providers(),
+  session: { strategy: "jwt", maxAge: 60 * 60 * 12 },
+  pages: { signIn: "/sign-in" },
+  logger: {
+    error: (code, metadata) => logger.error({ code, metadata: metadata instanceof Error ? metadata.message : undefined }, "next-auth error"),
+    warn: (code) => logger.warn({ code }, "next-auth warning"),
+    debug: () => {},
+  },
+  callbacks: {
+    async signIn({ user, account }) {
+      if (account?.provider !== "oidc") return true;
+      // OIDC: link to the local account with the same verified e-mail, or create one.
+      if (!user.email) return "/sign-in?error=OidcNoEmail";
+      const email = user.email.toLowerCase();
+      const existing = await db().user.findUnique({ where: { email } });
+      if (!existing) {
+        const base = email.split("@")[0]!.toLowerCase().replace(/[^a-z0-9_.-]/g, "-");
+        const taken = await db().user.findUnique({ where: { username: base } });
+        const isAdmin = (await db().user.count()) === 0;
+        await db().user.create({ data: { email, name: user.name ?? base, username: taken ? `${base}-${Date.now().toString(36)}` : base, isAdmin } });
+      }
+      return true;
+    },
+    async jwt({ token, user }) {
+      if (user?.email) {
+        const row = await db().user.findUnique({ where: { email: user.email.toLowerCase() } });
+        if (row) {
+          token.uid = row.id;
+          token.username = row.username;
+          token.isAdmin = row.isAdmin;
+        }
+      }
+      return token;
+    },
+    async session({ session, token }) {
+      if (session.user && typeof token.uid === "string") {
+        session.user.id = token.uid;
+        session.user.username = typeof token.username === "string" ? token.username : "";
+        session.user.isAdmin = token.isAdmin === true;
+      }
+      return session;
+    },
+  },
+};

@@ -1,0 +1,46 @@
+// Reading request bodies at the boundary: a size cap (413 before parsing), JSON only, zod afterwards.
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+export class HttpError extends Error {
+  constructor(readonly status: number, message: string, readonly field?: string) {
+    super(message);
+  }
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${n / (1024 * 1024)} MiB` : `${n / 1024} KiB`;
+}
+
+/** Reads at most `limit` bytes of the body and parses it as JSON; throws HttpError otherwise. */
+export async function readJsonBody(req: Request, limit = DEFAULT_BODY_LIMIT): Promise<unknown> {
+  const tooLarge = () => new HttpError(413, `Request body is too large (limit ${formatBytes(limit)})`);
+  const declared = Number(req.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  if (!(req.headers.get("content-type") ?? "").includes("application/json")) {
+    throw new HttpError(415, "Send the request body as JSON (Content-Type: application/json)");
+  }
+  if (!req.body) throw new HttpError(400, "Request body is empty");
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, "Request body is not valid JSON");
+  }
+}
+
+export function errorResponse(status: number, error: string, field?: string): Response {
+  return Response.json(field ? { error, field } : { error }, { status });
+}

@@ -1,0 +1,12 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Native and driver modules stay outside the bundle and are loaded from node_modules at runtime.
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "@node-rs/argon2", "pino"],
+  // Tests and the embedded default may run several builds side by side.
+  distDir: process.env.TETHER_NEXT_DIST_DIR ?? ".next",
+};
+
+export default nextConfig;

@@ -1,0 +1,39 @@
+// End-to-end tests: the real product (scripts/start.ts: migrations, production build, next start)
+// on a fresh SQLite database, driven by Debian's Chromium.
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+
+const port = Number(process.env.TETHER_E2E_PORT ?? 3107);
+const dataDir = path.join(__dirname, "data", "e2e");
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: Boolean(process.env.CI),
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  timeout: 60_000,
+  use: {
+    baseURL: `http://localhost:${port}`,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.TETHER_CHROMIUM ?? "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    },
+  },
+  webServer: {
+    // A fresh database for every run.
+    command: `rm -rf ${dataDir} && npx tsx scripts/start.ts`,
+    url: `http://localhost:${port}/sign-in`,
+    timeout: 300_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    env: {
+      PORT: String(port),
+      DATABASE_URL: `file:${path.join(dataDir, "tether.db")}`,
+      NEXTAUTH_URL: `http://localhost:${port}`,
+      LOG_LEVEL: "warn",
+    },
+  },
+});

@@ -1,0 +1,73 @@
+// `npm start` (production build) and `npm run dev`: prepares the embedded default and starts web.
+//  1. creates data/ and the session secret (data/secrets/nextauth-secret, mode 0600) on first start,
+//  2. applies database migrations (SQLite under data/, or PostgreSQL when DATABASE_URL says so),
+//  3. builds the web app when the build is missing or older than the sources (`npm start` only),
+//  4. runs Next.js on PORT (default 3000) and stops everything on Ctrl-C.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { databaseTarget, describeTarget } from "../lib/db/config";
+import { migrate } from "../lib/db/migrate";
+
+const root = path.resolve(__dirname, "..");
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT ?? 3000);
+const nextBin = path.join(root, "node_modules", ".bin", "next");
+
+function secretFile(name: string): string {
+  const dir = path.join(root, "data", "secrets");
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, name);
+  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  return fs.readFileSync(file, "utf8").trim();
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === "generated" || entry.name.startsWith(".")) continue;
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function buildIsCurrent(distDir: string): boolean {
+  const id = path.join(root, distDir, "BUILD_ID");
+  if (!fs.existsSync(id)) return false;
+  const built = fs.statSync(id).mtimeMs;
+  const sources = ["app", "components", "lib", "public"].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
+  const configs = ["next.config.ts", "package-lock.json", "postcss.config.mjs"].map((f) => fs.statSync(path.join(root, f)).mtimeMs);
+  return Math.max(...sources.map(newestSource), ...configs) < built;
+}
+
+async function main(): Promise<void> {
+  process.env.NEXTAUTH_SECRET ??= secretFile("nextauth-secret");
+  process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
+  const target = databaseTarget();
+  const result = await migrate(target, { log: (m) => console.log(m) });
+  console.log(`db: ${describeTarget(target)} ready (${result.applied.length} migration(s) applied now)`);
+
+  const distDir = process.env.TETHER_NEXT_DIST_DIR ?? ".next";
+  if (!dev && !buildIsCurrent(distDir)) {
+    console.log("web: building the production bundle (first start or sources changed; about 1-2 minutes)…");
+    const b = spawnSync(nextBin, ["build"], { cwd: root, stdio: "inherit", env: process.env });
+    if (b.status !== 0) throw new Error(`next build failed with exit code ${b.status}`);
+  }
+  const web = spawn(nextBin, [dev ? "dev" : "start", "--port", String(port), "--hostname", process.env.HOSTNAME_BIND ?? "127.0.0.1"], {
+    cwd: root,
+    stdio: "inherit",
+    env: process.env,
+  });
+  console.log(`web: Tether is starting at ${process.env.NEXTAUTH_URL} (Ctrl-C stops it)`);
+  const stop = () => web.kill("SIGTERM");
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  web.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+}
+
+main().catch((e: unknown) => {
+  console.error(`start: ${(e as Error).message}`);
+  process.exit(1);
+});
