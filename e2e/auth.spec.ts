@@ -5,10 +5,10 @@ const user = { name: "Ada Lovelace", username: `ada-${stamp}`, email: `ada-${sta
 
 async function fillSignUp(page: Page, u: typeof user) {
   await page.goto("/sign-up");
-  await page.getByLabel("Name").fill(u.name);
-  await page.getByLabel("Username").fill(u.username);
-  await page.getByLabel("E-mail").fill(u.email);
-  await page.getByLabel("Password").fill(u.password);
+  await page.getByLabel("Name", { exact: true }).fill(u.name);
+  await page.getByLabel("Username", { exact: true }).fill(u.username);
+  await page.getByLabel("E-mail", { exact: true }).fill(u.email);
+  await page.getByLabel("Password", { exact: true }).fill(u.password);
   await page.getByRole("button", { name: "Create account" }).click();
 }
 
@@ -28,8 +28,8 @@ test("sign up, see the empty state, sign out, sign in again", async ({ page }) =
   await page.goto("/projects");
   await expect(page).toHaveURL(/\/sign-in/);
 
-  await page.getByLabel("E-mail").fill(user.email.toUpperCase());
-  await page.getByLabel("Password").fill(user.password);
+  await page.getByLabel("E-mail", { exact: true }).fill(user.email.toUpperCase());
+  await page.getByLabel("Password", { exact: true }).fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/projects$/);
   await expect(page.getByTestId("current-user")).toHaveText(user.name);
@@ -38,10 +38,10 @@ test("sign up, see the empty state, sign out, sign in again", async ({ page }) =
 
 test("a wrong password gets a clear error and no session", async ({ page, context }) => {
   await page.goto("/sign-in");
-  await page.getByLabel("E-mail").fill(user.email);
-  await page.getByLabel("Password").fill("not the password");
+  await page.getByLabel("E-mail", { exact: true }).fill(user.email);
+  await page.getByLabel("Password", { exact: true }).fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("Invalid e-mail or password.");
+  await expect(page.getByRole("alert").filter({ hasText: "Invalid e-mail or password." })).toBeVisible();
   const cookies = await context.cookies();
   expect(cookies.some((c) => c.name.includes("session-token"))).toBe(false);
   await page.goto("/projects");
@@ -51,14 +51,14 @@ test("a wrong password gets a clear error and no session", async ({ page, contex
 
 test("a duplicate e-mail gets a clear error and creates nothing", async ({ page }) => {
   await fillSignUp(page, { ...user, username: `other-${stamp}` });
-  await expect(page.getByText("An account with that e-mail address already exists")).toBeVisible();
-  await expect(page.getByLabel("E-mail")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.locator("#email-error")).toHaveText("An account with that e-mail address already exists");
+  await expect(page.getByLabel("E-mail", { exact: true })).toHaveAttribute("aria-invalid", "true");
   await expect(page).toHaveURL(/\/sign-up$/);
 });
 
 test("sign-up rejects an invalid e-mail, a short password and a 10 MB body, writing nothing", async ({ page, request }) => {
   await fillSignUp(page, { ...user, username: `bad-${stamp}`, email: "not-an-email" });
-  await expect(page.getByText("Enter a valid e-mail address")).toBeVisible();
+  await expect(page.locator("#email-error")).toHaveText("Enter a valid e-mail address");
 
   const short = await request.post("/api/users", { data: { name: "B", username: `b-${stamp}`, email: `b-${stamp}@example.com`, password: "short" } });
   expect(short.status()).toBe(400);
@@ -74,9 +74,9 @@ test("sign-up rejects an invalid e-mail, a short password and a 10 MB body, writ
   // None of the rejected sign-ups exists: signing in as any of them fails.
   for (const email of [`b-${stamp}@example.com`, `c-${stamp}@example.com`]) {
     await page.goto("/sign-in");
-    await page.getByLabel("E-mail").fill(email);
-    await page.getByLabel("Password").fill("long enough");
+    await page.getByLabel("E-mail", { exact: true }).fill(email);
+    await page.getByLabel("Password", { exact: true }).fill("long enough");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("alert")).toHaveText("Invalid e-mail or password.");
+    await expect(page.getByRole("alert").filter({ hasText: "Invalid e-mail or password." })).toBeVisible();
   }
 });

@@ -24,8 +24,8 @@ export async function setup(project: TestProject): Promise<void> {
   const t0 = Date.now();
   testbed = await startTestbed({ dir, version });
   console.log(`testbed: Kubernetes v${version} ready at ${testbed.server} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-  const { stop: _stop, ...state } = testbed;
-  project.provide("testbed", state);
+  const { dir: tbDir, version: tbVersion, server, caFile, adminToken, kubeconfig, etcdUrl, binDir, pids, kubectlPath } = testbed;
+  project.provide("testbed", { dir: tbDir, version: tbVersion, server, caFile, adminToken, kubeconfig, etcdUrl, binDir, pids, kubectlPath });
 }
 
 export async function teardown(): Promise<void> {

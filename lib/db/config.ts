@@ -7,8 +7,10 @@ export type DatabaseTarget =
   | { provider: "sqlite"; file: string }
   | { provider: "postgresql"; url: string };
 
-const repoRoot = path.resolve(__dirname, "..", "..");
-export const DEFAULT_SQLITE_FILE = path.join(repoRoot, "data", "tether.db");
+// Every entry point (npm scripts, next start, vitest) runs from the repository root; __dirname is not
+// usable here because the web server runs this file from a bundle under .next/.
+const repoRoot = process.cwd();
+export const DEFAULT_SQLITE_FILE = path.join(/*turbopackIgnore: true*/ repoRoot, "data", "tether.db");
 
 const databaseUrl = z
   .string()
@@ -23,7 +25,7 @@ export function databaseTarget(env: NodeJS.ProcessEnv = process.env): DatabaseTa
   const parsed = databaseUrl.safeParse(raw);
   if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? "invalid DATABASE_URL");
   const url = parsed.data;
-  if (url.startsWith("file:")) return { provider: "sqlite", file: path.resolve(repoRoot, url.slice("file:".length)) };
+  if (url.startsWith("file:")) return { provider: "sqlite", file: path.resolve(/*turbopackIgnore: true*/ repoRoot, url.slice("file:".length)) };
   return { provider: "postgresql", url };
 }
 
