@@ -1,11 +1,11 @@
-// GET /api/projects: the projects the signed-in user can see.
-import { currentUser } from "@/lib/auth/session";
+// GET /api/projects: the projects the signed-in user can see. POST: create one.
 import { db } from "@/lib/db/client";
-import { errorResponse } from "@/lib/http/body";
-import { listVisibleProjects } from "@/lib/projects/list";
+import { readJsonBody, withUser } from "@/lib/http/handler";
+import { createProject, listVisibleProjects } from "@/lib/projects";
 
-export async function GET(): Promise<Response> {
-  const user = await currentUser();
-  if (!user) return errorResponse(401, "Sign in to see your projects");
-  return Response.json({ projects: await listVisibleProjects(db(), user.id) });
-}
+export const GET = withUser(async (user) => Response.json({ projects: await listVisibleProjects(db(), user.id) }));
+
+export const POST = withUser(async (user, req) => {
+  const project = await createProject(db(), user, await readJsonBody(req));
+  return Response.json({ project: { id: project.id, fullPath: project.fullPath, name: project.name } }, { status: 201 });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { assignableRoles, can, type Actor } from "./rules";
+import { atLeast, parseRole } from "./roles";
+
+const ada: Actor = { id: "ada", isAdmin: false };
+const admin: Actor = { id: "root", isAdmin: true };
+
+describe("roles", () => {
+  it("orders reporter < developer < maintainer < owner", () => {
+    expect(atLeast("owner", "maintainer")).toBe(true);
+    expect(atLeast("maintainer", "maintainer")).toBe(true);
+    expect(atLeast("developer", "maintainer")).toBe(false);
+    expect(atLeast(null, "reporter")).toBe(false);
+  });
+  it("parses only known roles", () => {
+    expect(parseRole("maintainer")).toBe("maintainer");
+    expect(parseRole("Maintainer")).toBeNull();
+    expect(parseRole("admin")).toBeNull();
+  });
+});
+
+describe("group rules", () => {
+  it("members of any role see the group; outsiders do not; admins do", () => {
+    expect(can.viewGroup(ada, { role: "reporter" })).toBe(true);
+    expect(can.viewGroup(ada, { role: null })).toBe(false);
+    expect(can.viewGroup(admin, { role: null })).toBe(true);
+  });
+  it("only owners (and admins) manage members", () => {
+    expect(can.manageGroupMembers(ada, { role: "owner" })).toBe(true);
+    expect(can.manageGroupMembers(ada, { role: "maintainer" })).toBe(false);
+    expect(can.manageGroupMembers(ada, { role: null })).toBe(false);
+    expect(can.manageGroupMembers(admin, { role: null })).toBe(true);
+    expect(assignableRoles(ada, { role: "maintainer" })).toEqual([]);
+    expect(assignableRoles(ada, { role: "owner" })).toContain("owner");
+  });
+  it("maintainers and owners create projects in the group; developers and reporters cannot", () => {
+    expect(can.createProjectInGroup(ada, { role: "maintainer" })).toBe(true);
+    expect(can.createProjectInGroup(ada, { role: "owner" })).toBe(true);
+    expect(can.createProjectInGroup(ada, { role: "developer" })).toBe(false);
+    expect(can.createProjectInGroup(ada, { role: "reporter" })).toBe(false);
+    expect(can.createProjectInGroup(ada, { role: null })).toBe(false);
+  });
+});
+
+describe("project rules", () => {
+  const own = { ownerUserId: "ada", groupRole: null };
+  const others = { ownerUserId: "bob", groupRole: null };
+  it("a user sees their own projects and their groups' projects, not an unrelated one", () => {
+    expect(can.viewProject(ada, own)).toBe(true);
+    expect(can.viewProject(ada, { ownerUserId: null, groupRole: "reporter" })).toBe(true);
+    expect(can.viewProject(ada, others)).toBe(false);
+    expect(can.viewProject(ada, { ownerUserId: null, groupRole: null })).toBe(false);
+    expect(can.viewProject(admin, others)).toBe(true);
+  });
+  it("maintainers manage agents and tokens; a developer cannot create a token", () => {
+    expect(can.manageProjectAgents(ada, { ownerUserId: null, groupRole: "maintainer" })).toBe(true);
+    expect(can.manageProjectAgents(ada, { ownerUserId: null, groupRole: "developer" })).toBe(false);
+    expect(can.manageProjectAgents(ada, { ownerUserId: null, groupRole: "reporter" })).toBe(false);
+    expect(can.manageProjectAgents(ada, own)).toBe(true);
+    expect(can.manageProjectAgents(ada, others)).toBe(false);
+  });
+  it("only owners delete a group's project", () => {
+    expect(can.deleteProject(ada, { ownerUserId: null, groupRole: "maintainer" })).toBe(false);
+    expect(can.deleteProject(ada, { ownerUserId: null, groupRole: "owner" })).toBe(true);
+    expect(can.deleteProject(ada, own)).toBe(true);
+  });
+});

@@ -1,0 +1,35 @@
+// Who may do what. Every rule lives here, as a pure function of the facts about the actor, and is unit
+// tested rule by rule; route handlers and pages only call these.
+import { atLeast, type Role } from "./roles";
+
+export interface Actor {
+  id: string;
+  isAdmin: boolean;
+}
+
+/** The actor's relation to a group: their role in it, or null when not a member. */
+export interface GroupFacts {
+  role: Role | null;
+}
+
+/** The actor's relation to a project: owned by a user (ownerUserId) or by a group (role in that group). */
+export interface ProjectFacts {
+  ownerUserId: string | null;
+  groupRole: Role | null;
+}
+
+export const can = {
+  viewGroup: (a: Actor, g: GroupFacts) => a.isAdmin || g.role !== null,
+  manageGroupMembers: (a: Actor, g: GroupFacts) => a.isAdmin || atLeast(g.role, "owner"),
+  createProjectInGroup: (a: Actor, g: GroupFacts) => a.isAdmin || atLeast(g.role, "maintainer"),
+
+  viewProject: (a: Actor, p: ProjectFacts) => a.isAdmin || p.ownerUserId === a.id || p.groupRole !== null,
+  /** Register agents, create and revoke their tokens, change sharing. */
+  manageProjectAgents: (a: Actor, p: ProjectFacts) => a.isAdmin || p.ownerUserId === a.id || atLeast(p.groupRole, "maintainer"),
+  deleteProject: (a: Actor, p: ProjectFacts) => a.isAdmin || p.ownerUserId === a.id || atLeast(p.groupRole, "owner"),
+} as const;
+
+/** Which roles an actor may hand out in a group: owners any, nobody else any. */
+export function assignableRoles(a: Actor, g: GroupFacts): Role[] {
+  return can.manageGroupMembers(a, g) ? ["reporter", "developer", "maintainer", "owner"] : [];
+}
