@@ -214,7 +214,9 @@ export async function startTestbed(opts: TestbedOptions): Promise<Testbed> {
       `--token-auth-file=${tokenFile}`,
       "--allow-privileged=true",
       ...(opts.etcdCompactionInterval ? [`--etcd-compaction-interval=${opts.etcdCompactionInterval}`] : []),
-      ...(workloads ? [] : ["--disable-admission-plugins=ServiceAccount"]),
+      // New nodes get a not-ready taint from TaintNodesByCondition, which only the node-lifecycle
+      // controller removes; that controller is off (kwok's fake node has no kubelet), so skip the taint.
+      `--disable-admission-plugins=${workloads ? "TaintNodesByCondition" : "TaintNodesByCondition,ServiceAccount"}`,
     ], dir, detached);
     started.push(apiserver);
     const caFile = path.join(dir, "pki", "apiserver.crt");

@@ -1,5 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { LinkButton } from "@/components/ui/link-button";
 import { signIn } from "next-auth/react";
 import { useEffect } from "react";
 import { ApiError, fetchJson } from "@/components/providers";
@@ -17,7 +19,7 @@ export function ProjectList() {
   if (q.isError) return <ErrorState title="Could not load projects" message={q.error.message} onRetry={() => void q.refetch()} />;
   if (q.data.projects.length === 0) {
     return (
-      <EmptyState title="No projects yet">
+      <EmptyState title="No projects yet" action={<LinkButton href="/projects/new">Create your first project</LinkButton>}>
         <p>A project is where you register an agent for a Kubernetes cluster and decide who may use it.</p>
         <ol className="mx-auto mt-4 max-w-md list-decimal space-y-1 text-left">
           <li>Create a group for your team, or a project of your own.</li>
@@ -31,7 +33,7 @@ export function ProjectList() {
     <ul className="divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
       {q.data.projects.map((p) => (
         <li key={p.id} className="px-4 py-3">
-          <div className="font-medium">{p.fullPath}</div>
+          <Link href={`/projects/${p.fullPath}`} className="font-medium text-indigo-600 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-400">{p.fullPath}</Link>
           {p.description ? <div className="text-sm text-zinc-500">{p.description}</div> : null}
         </li>
       ))}
