@@ -1,0 +1,32 @@
+import { expect, type Browser, type Page } from "@playwright/test";
+
+export interface TestUser {
+  name: string;
+  username: string;
+  email: string;
+  password: string;
+}
+
+export function newUser(prefix: string): TestUser {
+  const stamp = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  return { name: `${prefix[0]!.toUpperCase()}${prefix.slice(1)} Tester`, username: `${prefix}-${stamp}`, email: `${prefix}-${stamp}@example.com`, password: "correct horse battery" };
+}
+
+export async function signUpAs(page: Page, u: TestUser): Promise<void> {
+  await page.goto("/sign-up");
+  await page.getByLabel("Name", { exact: true }).fill(u.name);
+  await page.getByLabel("Username", { exact: true }).fill(u.username);
+  await page.getByLabel("E-mail", { exact: true }).fill(u.email);
+  await page.getByLabel("Password", { exact: true }).fill(u.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/projects$/);
+}
+
+/** A separate browser context (its own cookies) signed up as a new user. */
+export async function newSignedInPage(browser: Browser, prefix: string): Promise<{ page: Page; user: TestUser }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const user = newUser(prefix);
+  await signUpAs(page, user);
+  return { page, user };
+}
