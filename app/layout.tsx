@@ -6,6 +6,7 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Tether", template: "%s · Tether" },
   description: "Connect Kubernetes clusters to projects through an agent's outbound tunnel.",
+  icons: { icon: "/favicon.svg" },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

@@ -1,21 +1,13 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { submitSignUp } from "./helpers";
 
 const stamp = Date.now().toString(36);
 const user = { name: "Ada Lovelace", username: `ada-${stamp}`, email: `ada-${stamp}@example.com`, password: "analytical engine 1843" };
 
-async function fillSignUp(page: Page, u: typeof user) {
-  await page.goto("/sign-up");
-  await page.getByLabel("Name", { exact: true }).fill(u.name);
-  await page.getByLabel("Username", { exact: true }).fill(u.username);
-  await page.getByLabel("E-mail", { exact: true }).fill(u.email);
-  await page.getByLabel("Password", { exact: true }).fill(u.password);
-  await page.getByRole("button", { name: "Create account" }).click();
-}
-
 test.describe.configure({ mode: "serial" });
 
 test("sign up, see the empty state, sign out, sign in again", async ({ page }) => {
-  await fillSignUp(page, user);
+  await submitSignUp(page, user);
   await expect(page).toHaveURL(/\/projects$/);
   await expect(page.getByTestId("current-user")).toHaveText(user.name);
   await expect(page.getByRole("heading", { name: "No projects yet" })).toBeVisible();
@@ -50,14 +42,14 @@ test("a wrong password gets a clear error and no session", async ({ page, contex
 });
 
 test("a duplicate e-mail gets a clear error and creates nothing", async ({ page }) => {
-  await fillSignUp(page, { ...user, username: `other-${stamp}` });
+  await submitSignUp(page, { ...user, username: `other-${stamp}` });
   await expect(page.locator("#email-error")).toHaveText("An account with that e-mail address already exists");
   await expect(page.getByLabel("E-mail", { exact: true })).toHaveAttribute("aria-invalid", "true");
   await expect(page).toHaveURL(/\/sign-up$/);
 });
 
 test("sign-up rejects an invalid e-mail, a short password and a 10 MB body, writing nothing", async ({ page, request }) => {
-  await fillSignUp(page, { ...user, username: `bad-${stamp}`, email: "not-an-email" });
+  await submitSignUp(page, { ...user, username: `bad-${stamp}`, email: "not-an-email" });
   await expect(page.locator("#email-error")).toHaveText("Enter a valid e-mail address");
 
   const short = await request.post("/api/users", { data: { name: "B", username: `b-${stamp}`, email: `b-${stamp}@example.com`, password: "short" } });

@@ -12,13 +12,18 @@ export function newUser(prefix: string): TestUser {
   return { name: `${prefix[0]!.toUpperCase()}${prefix.slice(1)} Tester`, username: `${prefix}-${stamp}`, email: `${prefix}-${stamp}@example.com`, password: "correct horse battery" };
 }
 
-export async function signUpAs(page: Page, u: TestUser): Promise<void> {
+/** Fills and submits the sign-up form; the caller checks the outcome. */
+export async function submitSignUp(page: Page, u: TestUser): Promise<void> {
   await page.goto("/sign-up");
   await page.getByLabel("Name", { exact: true }).fill(u.name);
   await page.getByLabel("Username", { exact: true }).fill(u.username);
   await page.getByLabel("E-mail", { exact: true }).fill(u.email);
   await page.getByLabel("Password", { exact: true }).fill(u.password);
   await page.getByRole("button", { name: "Create account" }).click();
+}
+
+export async function signUpAs(page: Page, u: TestUser): Promise<void> {
+  await submitSignUp(page, u);
   await expect(page).toHaveURL(/\/projects$/);
 }
 
