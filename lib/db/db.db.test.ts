@@ -1,5 +1,6 @@
 // The same database suite on the embedded SQLite and on a real PostgreSQL server.
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkCredentials, signUp } from "@/lib/auth/users";
@@ -88,7 +89,7 @@ describe.each(["sqlite", "postgresql"] as const)("database on %s", (provider) =>
 describe.each(["sqlite", "postgresql"] as const)("migration safety on %s", (provider) => {
   it("refuses a migration that was edited after it was applied, and a broken one changes nothing", async () => {
     const tdb = await freshDatabase(provider);
-    const dir = fs.mkdtempSync(path.join(process.cwd(), "data", "mig-test-"));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tether-mig-test-"));
     try {
       const m1 = path.join(dir, "0001_a");
       fs.mkdirSync(m1);
