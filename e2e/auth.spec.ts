@@ -17,14 +17,17 @@ test("sign up, see the empty state, sign out, sign in again", async ({ page }) =
   await page.getByTestId("current-user").click();
   await page.getByRole("menuitem", { name: "Sign out" }).press("Enter");
   await expect(page).toHaveURL(/\/sign-in/);
-  await page.goto("/projects");
-  await expect(page).toHaveURL(/\/sign-in/);
+  // A deep link while signed out leads to sign-in and back to the same page.
+  await page.goto("/groups");
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fgroups$/);
 
   await page.getByLabel("E-mail", { exact: true }).fill(user.email.toUpperCase());
   await page.getByLabel("Password", { exact: true }).fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/projects$/);
+  await expect(page).toHaveURL(/\/groups$/);
   await expect(page.getByTestId("current-user")).toHaveText(user.name);
+  await expect(page.getByRole("heading", { name: "You are not in any group yet" })).toBeVisible();
+  await page.getByRole("link", { name: "Projects" }).click();
   await expect(page.getByRole("heading", { name: "No projects yet" })).toBeVisible();
 });
 

@@ -1,3 +1,4 @@
+import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/shell/app-shell";
 import { requireUser } from "@/lib/auth/session";
@@ -5,6 +6,6 @@ import { requireUser } from "@/lib/auth/session";
 export const dynamic = "force-dynamic";
 
 export default async function SignedInLayout({ children }: { children: ReactNode }) {
-  const user = await requireUser("/");
+  const user = await requireUser((await headers()).get("x-tether-path") ?? "/projects");
   return <AppShell user={user}>{children}</AppShell>;
 }
