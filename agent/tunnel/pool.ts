@@ -1,0 +1,216 @@
+// The agent's side of the reverse tunnel: keeps at least `minIdle` Connect streams open to kas (never
+// more than `maxStreams` in all), serves each request that arrives on one, and reconnects with
+// exponential backoff and jitter. When kas ages a connection out (GOAWAY), idle streams of the old
+// connection are retired and fresh ones open on the new connection, while running requests finish.
+import { randomUUID } from "node:crypto";
+import { Metadata, connectivityState, status, type ClientDuplexStream, type ServiceError } from "@grpc/grpc-js";
+import type { Logger } from "pino";
+import { CHUNK_SIZE } from "../../lib/common/tunnel-errors";
+import { ReverseTunnelServiceClient, type ConnectRequest, type ConnectResponse } from "../../proto/gen/tether/v1/tunnel";
+import { responseHeaders, type KubeApi } from "../kube-proxy/forward";
+import type { AgentMetrics } from "../metrics";
+import { backoffDelay } from "./backoff";
+
+type Call = ClientDuplexStream<ConnectRequest, ConnectResponse>;
+
+interface PoolOptions {
+  client: InstanceType<typeof ReverseTunnelServiceClient>;
+  token: string;
+  kube: KubeApi;
+  minIdle: number;
+  maxStreams: number;
+  log: Logger;
+  metrics: AgentMetrics;
+}
+
+export class TunnelPool {
+  private connectionId = randomUUID();
+  private idle = new Set<Call>();
+  private opening = 0;
+  private total = 0;
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private waitingForFreeStream = false;
+  private stopped = false;
+  private lastError = "";
+
+  constructor(private readonly o: PoolOptions) {}
+
+  start(): void {
+    this.watchConnection(this.o.client.getChannel().getConnectivityState(true));
+    this.fill();
+  }
+
+  /** Stops opening streams and ends idle ones; running requests may finish. */
+  stop(): void {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    for (const call of this.idle) call.cancel();
+    this.idle.clear();
+  }
+
+  get counts() {
+    return { idle: this.idle.size, total: this.total, failures: this.failures, lastError: this.lastError };
+  }
+
+  private watchConnection(current: connectivityState): void {
+    const channel = this.o.client.getChannel();
+    channel.watchConnectivityState(current, Infinity, () => {
+      if (this.stopped) return;
+      const next = channel.getConnectivityState(false);
+      if (current === connectivityState.READY && next !== connectivityState.READY) this.rotate();
+      this.watchConnection(next);
+    });
+  }
+
+  /** The connection left READY (GOAWAY at max age, or a drop): retire its idle streams, open new ones. */
+  private rotate(): void {
+    const old = [...this.idle];
+    this.idle.clear();
+    this.connectionId = randomUUID();
+    for (const call of old) call.write({ msg: { $case: "retire", value: {} } });
+    this.o.log.info({ retired: old.length }, "kas connection is being replaced; opening streams on a new connection");
+    this.fill();
+  }
+
+  private fill(): void {
+    if (this.stopped || this.retryTimer || this.waitingForFreeStream) return;
+    while (this.idle.size + this.opening < this.o.minIdle && this.total < this.o.maxStreams) this.open();
+    this.o.metrics.idleStreams.set(this.idle.size);
+    this.o.metrics.streams.set(this.total);
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer || this.stopped) return;
+    const delay = backoffDelay(this.failures);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.fill();
+    }, delay);
+  }
+
+  private open(): void {
+    const md = new Metadata();
+    md.set("authorization", `Bearer ${this.o.token}`);
+    const call: Call = this.o.client.connect(md);
+    const connectionId = this.connectionId;
+    this.opening++;
+    this.total++;
+    let state: "opening" | "idle" | "active" | "done" = "opening";
+    let retired = false;
+
+    const becomeIdle = () => {
+      if (state !== "opening") return;
+      state = "idle";
+      this.opening--;
+      this.failures = 0;
+      this.lastError = "";
+      if (connectionId === this.connectionId) this.idle.add(call);
+      else {
+        retired = true;
+        call.write({ msg: { $case: "retire", value: {} } });
+      }
+      this.o.metrics.idleStreams.set(this.idle.size);
+    };
+    // kas sends response metadata once it has accepted the stream (token checked, under the cap).
+    call.on("metadata", becomeIdle);
+
+    const done = (err: ServiceError | null) => {
+      if (state === "done") return;
+      const was = state;
+      state = "done";
+      if (was === "opening") this.opening--;
+      this.idle.delete(call);
+      this.total--;
+      if (err && was !== "active" && !retired && !this.stopped && err.code !== status.CANCELLED) {
+        this.failures++;
+        this.lastError = err.details || err.message;
+        this.o.metrics.connectErrors.inc({ code: status[err.code] ?? String(err.code) });
+        if (err.code === status.UNAUTHENTICATED) {
+          this.o.log.error({ attempt: this.failures }, `kas refused the agent token: ${err.details}. Check the token (it may be revoked); retrying with backoff`);
+        } else if (err.code === status.RESOURCE_EXHAUSTED) {
+          // At kas's per-agent stream limit: open again only when one of ours ends.
+          this.waitingForFreeStream = true;
+          return;
+        } else if (this.failures === 1 || this.failures % 10 === 0) {
+          this.o.log.warn({ attempt: this.failures, code: err.code }, `tunnel stream to kas failed: ${err.details}`);
+        }
+        this.scheduleRetry();
+        return;
+      }
+      this.waitingForFreeStream = false;
+      this.fill();
+    };
+    call.on("error", (e: ServiceError) => done(e));
+    call.on("end", () => done(null));
+    call.on("status", () => undefined);
+
+    let upstream: import("node:http").ClientRequest | null = null;
+    let response: import("node:http").IncomingMessage | null = null;
+    const finish = (error: string) => {
+      if (state !== "active") return;
+      call.write({ msg: { $case: "trailer", value: { error } } });
+      call.end();
+    };
+
+    call.on("data", (m: ConnectResponse) => {
+      const msg = m.msg;
+      if (!msg) return;
+      switch (msg.$case) {
+        case "header": {
+          if (state === "opening") becomeIdle();
+          if (state !== "idle") return;
+          state = "active";
+          this.idle.delete(call);
+          this.fill(); // keep the idle minimum while this stream is busy
+          const started = process.hrtime.bigint();
+          const req = this.o.kube.request(msg.value);
+          upstream = req;
+          req.on("response", (res) => {
+            response = res;
+            call.write({ msg: { $case: "header", value: { status: res.statusCode ?? 502, headers: responseHeaders(res) } } });
+            res.on("data", (buf: Buffer) => {
+              for (let i = 0; i < buf.length; i += CHUNK_SIZE) {
+                const ok = call.write({ msg: { $case: "data", value: { data: buf.subarray(i, i + CHUNK_SIZE) } } });
+                if (!ok) {
+                  res.pause();
+                  call.once("drain", () => res.resume());
+                }
+              }
+            });
+            res.on("end", () => {
+              this.o.metrics.requests.inc({ outcome: "ok" });
+              this.o.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+              finish("");
+            });
+            res.on("error", (e) => finish(`the Kubernetes API server's response broke: ${e.message}`));
+          });
+          req.on("error", (e) => {
+            if (state !== "active") return;
+            this.o.metrics.requests.inc({ outcome: "upstream_error" });
+            finish(response ? `the Kubernetes API server's response broke: ${e.message}` : `cannot reach the Kubernetes API server at ${this.o.kube.server}: ${e.message}`);
+          });
+          return;
+        }
+        case "data":
+          if (upstream && !upstream.write(msg.value.data)) {
+            call.pause();
+            upstream.once("drain", () => call.resume());
+          }
+          return;
+        case "end":
+          upstream?.end();
+          return;
+        case "cancel":
+          this.o.metrics.requests.inc({ outcome: "cancelled" });
+          response?.destroy();
+          upstream?.destroy();
+          upstream = null;
+          finish("cancelled by the caller");
+          return;
+      }
+    });
+
+    call.write({ msg: { $case: "hello", value: { connectionId } } });
+  }
+}

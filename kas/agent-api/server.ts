@@ -1,0 +1,154 @@
+// The agent-facing gRPC API: register/heartbeat, configuration, and the ReverseTunnel Connect
+// streams. Every call carries the agent's token as a bearer credential, checked with web.
+import { Metadata, status, type ServerDuplexStream, type ServerUnaryCall, type sendUnaryData } from "@grpc/grpc-js";
+import type { Logger } from "pino";
+import type { AgentApiServiceServer, AgentInfo } from "../../proto/gen/tether/v1/agent_api";
+import type { ConnectRequest, ConnectResponse, ReverseTunnelServiceServer } from "../../proto/gen/tether/v1/tunnel";
+import type { KasConfig } from "../config";
+import type { KasMetrics } from "../metrics";
+import { StreamLimitError, type TunnelRegistry } from "../tunnel/registry";
+import { TunnelStream } from "../tunnel/stream";
+import { TokenRejectedError, type AgentIdentity, type WebApi } from "../web-api";
+
+export const KAS_VERSION = "0.1.0";
+
+function bearer(md: Metadata): string | null {
+  const v = md.get("authorization")[0];
+  if (typeof v !== "string") return null;
+  const m = /^Bearer\s+(\S+)$/i.exec(v);
+  return m ? m[1]! : null;
+}
+
+interface Deps {
+  config: KasConfig;
+  registry: TunnelRegistry;
+  web: WebApi;
+  log: Logger;
+  metrics: KasMetrics;
+}
+
+/** Tokens of connected agents, re-checked periodically so that a revoked token's tunnels close. */
+export class ConnectedTokens {
+  private readonly tokens = new Map<string, string>(); // token -> agentId
+
+  remember(token: string, agentId: string): void {
+    this.tokens.set(token, agentId);
+  }
+
+  async recheck(deps: Deps): Promise<void> {
+    const connected = new Set(deps.registry.agents());
+    for (const [token, agentId] of this.tokens) {
+      if (!connected.has(agentId)) {
+        this.tokens.delete(token);
+        continue;
+      }
+      try {
+        await deps.web.verifyAgentToken(token, true);
+      } catch (e) {
+        if (!(e instanceof TokenRejectedError)) continue; // web unreachable: keep tunnels, try again later
+        this.tokens.delete(token);
+        deps.log.warn({ agentId }, "agent token revoked: closing its tunnels");
+        deps.registry.closeAgent(agentId, status.UNAUTHENTICATED, "agent token revoked");
+      }
+    }
+  }
+}
+
+async function authenticate(deps: Deps, md: Metadata, tokens: ConnectedTokens): Promise<AgentIdentity> {
+  const token = bearer(md);
+  if (!token) throw Object.assign(new Error("missing agent token (send it as 'authorization: Bearer <token>')"), { code: status.UNAUTHENTICATED });
+  try {
+    const identity = await deps.web.verifyAgentToken(token);
+    tokens.remember(token, identity.agentId);
+    return identity;
+  } catch (e) {
+    if (e instanceof TokenRejectedError) {
+      deps.metrics.agentAuthFailures.inc();
+      throw Object.assign(new Error(e.message), { code: status.UNAUTHENTICATED });
+    }
+    deps.log.error({ err: (e as Error).message }, "cannot check an agent token with web");
+    throw Object.assign(new Error("kas cannot check the token right now (web unreachable); retry later"), { code: status.UNAVAILABLE });
+  }
+}
+
+function grpcError(e: unknown): { code: number; details: string } {
+  const err = e as Error & { code?: number };
+  return { code: err.code ?? status.INTERNAL, details: err.message };
+}
+
+function reported(info: AgentInfo | undefined) {
+  return {
+    agentVersion: info?.agentVersion ?? "",
+    kubernetesVersion: info?.kubernetesVersion ?? "",
+    nodeCount: info?.nodeCount ?? 0,
+    podName: info?.podName ?? "",
+    podNamespace: info?.podNamespace ?? "",
+  };
+}
+
+export function agentApiHandlers(deps: Deps, tokens: ConnectedTokens): AgentApiServiceServer {
+  const contact = async (call: ServerUnaryCall<{ info?: AgentInfo }, unknown>) => {
+    const identity = await authenticate(deps, call.metadata, tokens);
+    deps.registry.touch(identity.agentId);
+    await deps.web.recordContact(identity.agentId, reported(call.request.info));
+    return identity;
+  };
+  return {
+    register(call, callback) {
+      contact(call).then(
+        (id) => {
+          deps.log.info({ agentId: id.agentId, agent: id.agentName, version: call.request.info?.agentVersion }, "agent registered");
+          callback(null, { agentId: id.agentId, agentName: id.agentName, projectPath: id.projectPath, heartbeatIntervalMs: deps.config.TETHER_KAS_HEARTBEAT_MS, kasVersion: KAS_VERSION });
+        },
+        (e) => callback(grpcError(e)),
+      );
+    },
+    heartbeat(call, callback) {
+      contact(call).then(
+        () => callback(null, {}),
+        (e) => callback(grpcError(e)),
+      );
+    },
+    getConfiguration(call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<{ yaml: string; version: number }>) {
+      authenticate(deps, call.metadata, tokens)
+        .then((id) => deps.web.agentConfiguration(id.agentId))
+        .then(
+          (c) => callback(null, c),
+          (e) => callback(grpcError(e)),
+        );
+    },
+  };
+}
+
+export function tunnelHandlers(deps: Deps, tokens: ConnectedTokens): ReverseTunnelServiceServer {
+  return {
+    connect(call: ServerDuplexStream<ConnectRequest, ConnectResponse>) {
+      call.pause();
+      authenticate(deps, call.metadata, tokens).then(
+        (identity) => {
+          call.once("data", (first: ConnectRequest) => {
+            call.pause();
+            if (first.msg?.$case !== "hello" || !first.msg.value.connectionId) {
+              call.emit("error", { code: status.INVALID_ARGUMENT, details: "the first message on a tunnel stream must be hello with a connection id" });
+              return;
+            }
+            const stream = new TunnelStream(identity.agentId, identity.agentName, first.msg.value.connectionId, call);
+            try {
+              deps.registry.add(stream);
+            } catch (e) {
+              if (e instanceof StreamLimitError) {
+                call.emit("error", { code: status.RESOURCE_EXHAUSTED, details: e.message });
+                return;
+              }
+              throw e;
+            }
+            call.sendMetadata(new Metadata()); // tells the agent the stream is accepted
+            call.resume();
+          });
+          call.resume();
+        },
+        (e) => call.emit("error", grpcError(e)),
+      );
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// kas configuration from the environment, validated at start. Durations are milliseconds so tests can
+// run connection rotation in seconds.
+import os from "node:os";
+import { z } from "zod";
+
+const ms = (def: number) => z.coerce.number().int().positive().default(def);
+const address = (def: string) => z.string().regex(/^[\w.-]+:\d+$/, "expected host:port").default(def);
+
+export const kasConfigSchema = z.object({
+  TETHER_KAS_ID: z.string().min(1).default(`${os.hostname()}-${process.pid}`),
+  TETHER_KAS_AGENT_ADDRESS: address("127.0.0.1:8150"),
+  TETHER_KAS_INTERNAL_ADDRESS: address("127.0.0.1:8153"),
+  TETHER_KAS_OBSERVABILITY_ADDRESS: address("127.0.0.1:8151"),
+  TETHER_WEB_URL: z.url().default("http://127.0.0.1:3000"),
+  TETHER_KAS_SHARED_SECRET_FILE: z.string().min(1, "set TETHER_KAS_SHARED_SECRET_FILE to the file holding the web/kas shared secret"),
+  TETHER_KAS_TLS_CERT_FILE: z.string().optional(),
+  TETHER_KAS_TLS_KEY_FILE: z.string().optional(),
+  TETHER_KAS_MAX_CONNECTION_AGE_MS: ms(2 * 3600_000),
+  TETHER_KAS_MAX_CONNECTION_AGE_GRACE_MS: ms(3600_000),
+  TETHER_KAS_KEEPALIVE_MS: ms(20_000),
+  TETHER_KAS_MAX_STREAMS_PER_AGENT: z.coerce.number().int().min(1).max(100_000).default(500),
+  TETHER_KAS_TOKEN_CACHE_MS: ms(10_000),
+  TETHER_KAS_TOKEN_RECHECK_MS: ms(30_000),
+  TETHER_KAS_HEARTBEAT_MS: ms(30_000),
+  TETHER_KAS_AGENT_WAIT_MS: ms(20_000),
+  TETHER_KAS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(64 * 1024).default(4 * 1024 * 1024),
+});
+
+export type KasConfig = z.infer<typeof kasConfigSchema>;
+
+export function loadKasConfig(env: NodeJS.ProcessEnv = process.env): KasConfig {
+  const r = kasConfigSchema.safeParse(env);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`kas: invalid configuration\n${lines.join("\n")}`);
+  }
+  if (Boolean(r.data.TETHER_KAS_TLS_CERT_FILE) !== Boolean(r.data.TETHER_KAS_TLS_KEY_FILE)) {
+    throw new Error("kas: invalid configuration\n  set both TETHER_KAS_TLS_CERT_FILE and TETHER_KAS_TLS_KEY_FILE, or neither");
+  }
+  return r.data;
+}

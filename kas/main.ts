@@ -1,0 +1,28 @@
+// kas entry point: `tsx kas/main.ts` (npm start runs it beside web). Configuration: kas/config.ts.
+import pino from "pino";
+import { loadKasConfig } from "./config";
+import { startKas } from "./server";
+
+const log = pino({ level: process.env.LOG_LEVEL ?? "info", base: { service: "kas" }, redact: { paths: ["token", "*.token", "authorization", "*.authorization"], censor: "[redacted]" } });
+
+async function main(): Promise<void> {
+  const config = loadKasConfig();
+  const kas = await startKas(config, log);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "kas stopping");
+    kas.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((e: unknown) => {
+  log.fatal({ err: (e as Error).message }, "kas failed to start");
+  process.exit(1);
+});

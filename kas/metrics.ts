@@ -1,0 +1,24 @@
+// Prometheus metrics for kas, served on the observability port at /metrics.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export function createKasMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    connectedAgents: new Gauge({ name: "tether_kas_connected_agents", help: "Agents with at least one tunnel stream on this kas", registers: [registry] }),
+    idleStreams: new Gauge({ name: "tether_kas_tunnel_streams_idle", help: "Idle tunnel streams waiting for a request", registers: [registry] }),
+    activeStreams: new Gauge({ name: "tether_kas_tunnel_streams_active", help: "Tunnel streams carrying a request", registers: [registry] }),
+    requests: new Counter({ name: "tether_kas_tunnel_requests_total", help: "Tunnelled requests by outcome", labelNames: ["outcome"] as const, registers: [registry] }),
+    bytes: new Counter({ name: "tether_kas_tunnel_bytes_total", help: "Body bytes carried through tunnels", labelNames: ["direction"] as const, registers: [registry] }),
+    duration: new Histogram({
+      name: "tether_kas_tunnel_request_duration_seconds",
+      help: "Time from a request's arrival until its response ends",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [registry],
+    }),
+    agentAuthFailures: new Counter({ name: "tether_kas_agent_auth_failures_total", help: "Agent calls refused for a bad or revoked token", registers: [registry] }),
+  };
+}
+
+export type KasMetrics = ReturnType<typeof createKasMetrics>;

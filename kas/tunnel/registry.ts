@@ -1,0 +1,193 @@
+// Which tunnel streams each agent has open on this kas, and handing an idle one to each request.
+// Behind the TunnelRegistry interface so that a later, Redis-backed registry can route between
+// several kas replicas without changing callers.
+import { TunnelStream } from "./stream";
+import type { KasMetrics } from "../metrics";
+
+export class AgentNotConnectedError extends Error {
+  constructor(readonly agentId: string, readonly lastSeenMs: number | null) {
+    super(
+      lastSeenMs
+        ? `agent ${agentId} is not connected (last seen ${new Date(lastSeenMs).toISOString()})`
+        : `agent ${agentId} is not connected (never seen by this kas)`,
+    );
+  }
+}
+
+export class StreamLimitError extends Error {
+  constructor(readonly agentName: string, readonly limit: number) {
+    super(`agent "${agentName}" has all ${limit} tunnel streams in use (the per-agent limit); retry when a request or watch ends`);
+  }
+}
+
+export interface AgentStatus {
+  connected: boolean;
+  connections: number;
+  idle: number;
+  active: number;
+  lastSeenMs: number | null;
+}
+
+export interface TunnelRegistry {
+  /** Adds an agent's new stream; throws StreamLimitError when the agent is at its limit. */
+  add(stream: TunnelStream): void;
+  /** An idle stream of the agent, waiting up to `waitMs` for one; never waits when at the limit. */
+  acquire(agentId: string, waitMs: number, signal?: AbortSignal): Promise<TunnelStream>;
+  /** Gives back a stream that was acquired but never used. */
+  release(stream: TunnelStream): void;
+  status(agentId: string): AgentStatus;
+  /** Closes every stream of an agent (revoked token). */
+  closeAgent(agentId: string, code: number, details: string): void;
+  touch(agentId: string): void;
+  agents(): string[];
+}
+
+interface AgentEntry {
+  name: string;
+  idle: TunnelStream[];
+  active: Set<TunnelStream>;
+  waiters: ((s: TunnelStream | null) => void)[];
+}
+
+export class MemoryTunnelRegistry implements TunnelRegistry {
+  private readonly byAgent = new Map<string, AgentEntry>();
+  private readonly lastSeen = new Map<string, number>();
+
+  constructor(
+    private readonly maxStreamsPerAgent: number,
+    private readonly metrics?: KasMetrics,
+  ) {}
+
+  private entry(agentId: string, name: string): AgentEntry {
+    let e = this.byAgent.get(agentId);
+    if (!e) {
+      e = { name, idle: [], active: new Set(), waiters: [] };
+      this.byAgent.set(agentId, e);
+    }
+    return e;
+  }
+
+  add(stream: TunnelStream): void {
+    const e = this.entry(stream.agentId, stream.agentName);
+    e.name = stream.agentName;
+    if (e.idle.length + e.active.size >= this.maxStreamsPerAgent) throw new StreamLimitError(stream.agentName, this.maxStreamsPerAgent);
+    this.touch(stream.agentId);
+    stream.onClose(() => this.remove(stream));
+    const waiter = e.waiters.shift();
+    if (waiter) {
+      this.activate(e, stream);
+      waiter(stream);
+    } else {
+      e.idle.push(stream);
+    }
+    this.updateGauges();
+  }
+
+  private activate(e: AgentEntry, s: TunnelStream): void {
+    e.active.add(s);
+  }
+
+  private remove(stream: TunnelStream): void {
+    const e = this.byAgent.get(stream.agentId);
+    if (!e) return;
+    this.touch(stream.agentId);
+    e.idle = e.idle.filter((s) => s !== stream);
+    e.active.delete(stream);
+    if (e.idle.length === 0 && e.active.size === 0 && e.waiters.length === 0) this.byAgent.delete(stream.agentId);
+    this.updateGauges();
+  }
+
+  async acquire(agentId: string, waitMs: number, signal?: AbortSignal): Promise<TunnelStream> {
+    const e = this.byAgent.get(agentId);
+    if (e) {
+      const s = e.idle.shift();
+      if (s) {
+        this.activate(e, s);
+        this.updateGauges();
+        return s;
+      }
+      if (e.active.size >= this.maxStreamsPerAgent) throw new StreamLimitError(e.name, this.maxStreamsPerAgent);
+    }
+    // Not connected yet, or every stream busy but below the limit (the agent is opening more): wait.
+    const entry = e ?? this.entry(agentId, agentId);
+    return new Promise<TunnelStream>((resolve, reject) => {
+      const waiter = (s: TunnelStream | null) => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        if (s) resolve(s);
+        else reject(new AgentNotConnectedError(agentId, this.lastSeen.get(agentId) ?? null));
+      };
+      const drop = () => {
+        entry.waiters = entry.waiters.filter((w) => w !== waiter);
+        if (entry.idle.length === 0 && entry.active.size === 0 && entry.waiters.length === 0) this.byAgent.delete(agentId);
+      };
+      const timer = setTimeout(() => {
+        drop();
+        const now = this.byAgent.get(agentId);
+        if (now && now.active.size >= this.maxStreamsPerAgent) reject(new StreamLimitError(now.name, this.maxStreamsPerAgent));
+        else reject(new AgentNotConnectedError(agentId, this.lastSeen.get(agentId) ?? null));
+      }, waitMs);
+      const onAbort = () => {
+        clearTimeout(timer);
+        drop();
+        reject(new Error("request cancelled while waiting for the agent"));
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      entry.waiters.push(waiter);
+    });
+  }
+
+  release(stream: TunnelStream): void {
+    const e = this.byAgent.get(stream.agentId);
+    if (!e || !e.active.delete(stream) || stream.state !== "idle") return;
+    const waiter = e.waiters.shift();
+    if (waiter) {
+      this.activate(e, stream);
+      waiter(stream);
+    } else {
+      e.idle.unshift(stream);
+    }
+    this.updateGauges();
+  }
+
+  status(agentId: string): AgentStatus {
+    const e = this.byAgent.get(agentId);
+    const all = e ? [...e.idle, ...e.active] : [];
+    return {
+      connected: all.length > 0,
+      connections: new Set(all.map((s) => s.connectionId)).size,
+      idle: e?.idle.length ?? 0,
+      active: e?.active.size ?? 0,
+      lastSeenMs: all.length > 0 ? Date.now() : (this.lastSeen.get(agentId) ?? null),
+    };
+  }
+
+  closeAgent(agentId: string, code: number, details: string): void {
+    const e = this.byAgent.get(agentId);
+    if (!e) return;
+    for (const s of [...e.idle, ...e.active]) s.terminate(code, details);
+  }
+
+  touch(agentId: string): void {
+    this.lastSeen.set(agentId, Date.now());
+  }
+
+  agents(): string[] {
+    return [...this.byAgent.entries()].filter(([, e]) => e.idle.length + e.active.size > 0).map(([id]) => id);
+  }
+
+  private updateGauges(): void {
+    if (!this.metrics) return;
+    let idle = 0;
+    let active = 0;
+    let agents = 0;
+    for (const e of this.byAgent.values()) {
+      idle += e.idle.length;
+      active += e.active.size;
+      if (e.idle.length + e.active.size > 0) agents++;
+    }
+    this.metrics.idleStreams.set(idle);
+    this.metrics.activeStreams.set(active);
+    this.metrics.connectedAgents.set(agents);
+  }
+}

@@ -1,0 +1,120 @@
+// One Connect stream opened by an agent. Idle, it waits for kas to hand it a request; active, it
+// carries exactly one request and its response, then the agent ends it.
+import type { ServerDuplexStream } from "@grpc/grpc-js";
+import type { ConnectRequest, ConnectResponse, RequestHeader, ResponseHeader } from "../../proto/gen/tether/v1/tunnel";
+
+export interface ResponseSink {
+  onHeader(header: ResponseHeader): void;
+  /** Returns false when the receiver is full; the stream then pauses until resume() is called. */
+  onData(data: Buffer): boolean;
+  onTrailer(error: string): void;
+  /** The stream died before the trailer: the request fails with this message. */
+  onBroken(message: string): void;
+}
+
+let nextStreamNumber = 0;
+
+export class TunnelStream {
+  readonly id = `s${++nextStreamNumber}`;
+  state: "idle" | "active" | "closed" = "idle";
+  retired = false;
+  private sink: ResponseSink | null = null;
+  private trailerSeen = false;
+  private closeListeners: (() => void)[] = [];
+
+  constructor(
+    readonly agentId: string,
+    readonly agentName: string,
+    readonly connectionId: string,
+    private readonly call: ServerDuplexStream<ConnectRequest, ConnectResponse>,
+  ) {
+    call.on("data", (m: ConnectRequest) => this.onMessage(m));
+    call.on("end", () => this.close("the agent ended the stream"));
+    call.on("error", (e: Error) => this.close(`tunnel stream failed: ${e.message}`));
+    call.on("close", () => this.close("tunnel stream closed"));
+    call.on("cancelled", () => this.close("the agent's connection went away"));
+  }
+
+  onClose(fn: () => void): void {
+    this.closeListeners.push(fn);
+  }
+
+  /** Hands this idle stream a request. Body pieces follow with sendData, then end(). */
+  start(header: RequestHeader, sink: ResponseSink): void {
+    if (this.state !== "idle") throw new Error(`stream ${this.id} is ${this.state}, not idle`);
+    this.state = "active";
+    this.sink = sink;
+    this.call.write({ msg: { $case: "header", value: header } });
+  }
+
+  sendData(data: Buffer): boolean {
+    if (this.state !== "active") return true;
+    return this.call.write({ msg: { $case: "data", value: { data } } });
+  }
+
+  onceDrain(fn: () => void): void {
+    this.call.once("drain", fn);
+  }
+
+  endRequest(): void {
+    if (this.state === "active") this.call.write({ msg: { $case: "end", value: {} } });
+  }
+
+  /** The caller went away: the agent aborts the upstream request and ends the stream. */
+  cancel(): void {
+    if (this.state !== "active") return;
+    this.sink = null;
+    this.call.write({ msg: { $case: "cancel", value: {} } });
+  }
+
+  pause(): void {
+    this.call.pause();
+  }
+
+  resume(): void {
+    this.call.resume();
+  }
+
+  /** Ends the stream from kas's side (idle retired stream, revoked token, shutdown). */
+  terminate(code?: number, details?: string): void {
+    if (this.state === "closed") return;
+    if (code !== undefined) this.call.emit("error", { code, details });
+    else this.call.end();
+    this.close(details ?? "closed by kas");
+  }
+
+  private onMessage(m: ConnectRequest): void {
+    const msg = m.msg;
+    if (!msg) return;
+    switch (msg.$case) {
+      case "retire":
+        if (this.state === "idle") {
+          this.retired = true;
+          this.terminate();
+        }
+        return;
+      case "header":
+        this.sink?.onHeader(msg.value);
+        return;
+      case "data":
+        if (this.sink && !this.sink.onData(msg.value.data)) this.call.pause();
+        return;
+      case "trailer":
+        this.trailerSeen = true;
+        this.sink?.onTrailer(msg.value.error);
+        this.sink = null;
+        return;
+      case "hello":
+        return;
+    }
+  }
+
+  private close(reason: string): void {
+    if (this.state === "closed") return;
+    const wasActive = this.state === "active";
+    this.state = "closed";
+    if (wasActive && !this.trailerSeen && this.sink) this.sink.onBroken(`the tunnel to agent "${this.agentName}" broke mid-request: ${reason}`);
+    this.sink = null;
+    for (const fn of this.closeListeners.splice(0)) fn();
+  }
+}

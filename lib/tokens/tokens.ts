@@ -1,0 +1,19 @@
+// Secret tokens: 256 random bits, base64url, behind a recognisable prefix so secret scanners can spot
+// them. Only the SHA-256 of a token is stored; comparing hashes needs no constant-time care because
+// the lookup is by hash, never by the secret.
+import { createHash, randomBytes } from "node:crypto";
+
+export const AGENT_TOKEN_PREFIX = "tthr_agent_";
+
+export function newToken(prefix: string): string {
+  return prefix + randomBytes(32).toString("base64url");
+}
+
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+/** A shape check before any database work: right prefix, right length, base64url alphabet. */
+export function looksLikeToken(token: string, prefix: string): boolean {
+  return token.startsWith(prefix) && /^[A-Za-z0-9_-]{43}$/.test(token.slice(prefix.length));
+}
