@@ -34,6 +34,10 @@ export default defineConfig({
       DATABASE_URL: `file:${path.join(dataDir, "tether.db")}`,
       NEXTAUTH_URL: `http://localhost:${port}`,
       LOG_LEVEL: "warn",
+      // Its own kas ports, so that a running `npm start` does not collide with the tests.
+      TETHER_KAS_AGENT_ADDRESS: "127.0.0.1:8160",
+      TETHER_KAS_INTERNAL_ADDRESS: "127.0.0.1:8163",
+      TETHER_KAS_OBSERVABILITY_ADDRESS: "127.0.0.1:8161",
     },
   },
 });

@@ -2,7 +2,9 @@
 //  1. creates data/ and the session secret (data/secrets/nextauth-secret, mode 0600) on first start,
 //  2. applies database migrations (SQLite under data/, or PostgreSQL when DATABASE_URL says so),
 //  3. builds the web app when the build is missing or older than the sources (`npm start` only),
-//  4. runs Next.js on PORT (default 3000) and stops everything on Ctrl-C.
+//  4. runs Next.js on PORT (default 3000) and kas beside it (agents dial TETHER_KAS_AGENT_ADDRESS,
+//     default 127.0.0.1:8150), sharing a generated secret (data/secrets/kas-shared-secret), and stops
+//     both on Ctrl-C.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -44,6 +46,11 @@ function buildIsCurrent(distDir: string): boolean {
 
 async function main(): Promise<void> {
   process.env.NEXTAUTH_SECRET ??= secretFile("nextauth-secret");
+  if (!process.env.TETHER_KAS_SHARED_SECRET_FILE) {
+    secretFile("kas-shared-secret");
+    process.env.TETHER_KAS_SHARED_SECRET_FILE = path.join(root, "data", "secrets", "kas-shared-secret");
+  }
+  process.env.TETHER_WEB_URL ??= `http://127.0.0.1:${port}`;
   process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
   const target = databaseTarget();
   const result = await migrate(target, { log: (m) => console.log(m) });
@@ -60,11 +67,26 @@ async function main(): Promise<void> {
     stdio: "inherit",
     env: process.env,
   });
-  console.log(`web: Tether is starting at ${process.env.NEXTAUTH_URL} (Ctrl-C stops it)`);
-  const stop = () => web.kill("SIGTERM");
+  const kas = spawn(process.execPath, ["--import", "tsx", path.join(root, "kas", "main.ts")], { cwd: root, stdio: "inherit", env: process.env });
+  console.log(`web: Tether is starting at ${process.env.NEXTAUTH_URL}; kas takes agents on ${process.env.TETHER_KAS_AGENT_ADDRESS ?? "127.0.0.1:8150"} (Ctrl-C stops both)`);
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+    web.kill("SIGTERM");
+    kas.kill("SIGTERM");
+  };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-  web.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+  kas.on("exit", (code) => {
+    if (!stopping) {
+      console.error(`kas exited (code ${code}); stopping web too`);
+      stop();
+    }
+  });
+  web.on("exit", (code, signal) => {
+    if (!stopping) kas.kill("SIGTERM");
+    process.exit(code ?? (signal ? 0 : 1));
+  });
 }
 
 main().catch((e: unknown) => {

@@ -123,6 +123,8 @@ export class TunnelPool {
       this.idle.delete(call);
       this.total--;
       if (err && was !== "active" && !retired && !this.stopped && err.code !== status.CANCELLED) {
+        // Streams opened together fail together: count one failed attempt per round, not per stream.
+        if (this.retryTimer) return;
         this.failures++;
         this.lastError = err.details || err.message;
         this.o.metrics.connectErrors.inc({ code: status[err.code] ?? String(err.code) });

@@ -64,6 +64,7 @@ async function authenticate(deps: Deps, md: Metadata, tokens: ConnectedTokens): 
   } catch (e) {
     if (e instanceof TokenRejectedError) {
       deps.metrics.agentAuthFailures.inc();
+      deps.log.warn({ reason: e.message }, "refused an agent call: bad or revoked token");
       throw Object.assign(new Error(e.message), { code: status.UNAUTHENTICATED });
     }
     deps.log.error({ err: (e as Error).message }, "cannot check an agent token with web");
