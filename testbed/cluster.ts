@@ -107,6 +107,7 @@ export function apiserverRequest(
   method: string,
   urlPath: string,
   body?: unknown,
+  contentType = method === "PATCH" ? "application/merge-patch+json" : "application/json",
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const url = new URL(urlPath, tb.server);
@@ -115,7 +116,7 @@ export function apiserverRequest(
       {
         method,
         ca: fs.readFileSync(tb.caFile),
-        headers: { authorization: `Bearer ${tb.adminToken}`, "content-type": "application/json" },
+        headers: { authorization: `Bearer ${tb.adminToken}`, "content-type": contentType },
       },
       (res) => {
         let data = "";

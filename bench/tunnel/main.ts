@@ -1,0 +1,136 @@
+// `npm run bench:tunnel`: latency of `kubectl get configmaps` (1,000 objects) and throughput of a large
+// LIST, through the tunnel (tunnel client → kas → agent → kube-apiserver) and direct, in one run.
+// kubectl reaches the tunnel through a small loopback HTTP front that calls the tunnel client, the
+// same path kas's k8s-proxy will use. Targets: latency ≤ 1.2× direct, throughput ≥ 0.7× direct.
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { ensureTestbedBinaries } from "../../testbed/build";
+import { apiserverRequest, startTestbed } from "../../testbed/cluster";
+import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
+import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent } from "../../lib/tunnel-client/harness";
+
+const run = promisify(execFile);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+async function main(): Promise<void> {
+  const version = TESTBED_DEFAULT_KUBERNETES;
+  await ensureTestbedBinaries(version, (m) => console.log(m));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tether-bench-"));
+  const tb = await startTestbed({ dir, version });
+  const web = await startWebInternal();
+  const kas = await startKasProcess(web, { LOG_LEVEL: "warn" });
+  const reg = await registerTestAgent(web.db);
+  const agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir });
+  const client = tunnelClientFor(web, kas);
+  let front: http.Server | undefined;
+  try {
+    await waitForAgent(client, reg.agentId);
+    console.log("bench: creating 1,000 ConfigMaps and 40 large ones…");
+    await apiserverRequest(tb, "POST", "/api/v1/namespaces", { metadata: { name: "bench" } });
+    await apiserverRequest(tb, "POST", "/api/v1/namespaces", { metadata: { name: "bench-big" } });
+    for (let i = 0; i < 1000; i += 50) {
+      await Promise.all(Array.from({ length: 50 }, (_, j) => apiserverRequest(tb, "POST", "/api/v1/namespaces/bench/configmaps", { metadata: { name: `cm-${i + j}`, labels: { app: "bench" } }, data: { index: String(i + j), text: "lorem ipsum ".repeat(20) } })));
+    }
+    const big = "y".repeat(900_000);
+    for (let i = 0; i < 40; i += 10) await Promise.all(Array.from({ length: 10 }, (_, j) => apiserverRequest(tb, "POST", "/api/v1/namespaces/bench-big/configmaps", { metadata: { name: `big-${i + j}` }, data: { big } })));
+
+    // The loopback front for kubectl: forwards every request through the tunnel client.
+    front = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k] = v;
+        client.agentFetch(reg.agentId, { method: req.method, path: req.url ?? "/", headers, body: chunks.length ? Buffer.concat(chunks) : undefined }).then(
+          async (r) => {
+            res.writeHead(r.status, Object.fromEntries(r.headers));
+            if (r.body) for await (const c of r.body as unknown as AsyncIterable<Uint8Array>) res.write(c);
+            res.end();
+          },
+          (e: Error) => res.writeHead(502).end(e.message),
+        );
+      });
+    });
+    await new Promise<void>((r) => front!.listen(0, "127.0.0.1", r));
+    const frontUrl = `http://127.0.0.1:${(front.address() as { port: number }).port}`;
+    const kubectl = path.join(tb.binDir, "kubectl");
+
+    const timeKubectl = async (args: string[]) => {
+      const t0 = process.hrtime.bigint();
+      const { stdout } = await run(kubectl, args, { maxBuffer: 256 * 1024 * 1024 });
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      return { ms, stdout };
+    };
+    const directArgs = ["--kubeconfig", tb.kubeconfig, "get", "configmaps", "-n", "bench", "-o", "name"];
+    const tunnelArgs = ["--kubeconfig", tb.kubeconfig, "--server", frontUrl, "--token", "unused-through-the-tunnel", "--insecure-skip-tls-verify=false", "get", "configmaps", "-n", "bench", "-o", "name"];
+
+    const a = await timeKubectl(directArgs);
+    const b = await timeKubectl(tunnelArgs);
+    if (a.stdout !== b.stdout || a.stdout.trim().split("\n").length !== 1000) throw new Error("kubectl through the tunnel did not list the same 1,000 ConfigMaps");
+
+    const direct: number[] = [];
+    const tunnel: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      direct.push((await timeKubectl(directArgs)).ms);
+      tunnel.push((await timeKubectl(tunnelArgs)).ms);
+    }
+
+    // Raw LIST of 1,000 objects (no kubectl start-up), and a ~36 MB LIST for throughput.
+    const rawDirect: number[] = [];
+    const rawTunnel: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      let t0 = performance.now();
+      await apiserverRequest(tb, "GET", "/api/v1/namespaces/bench/configmaps");
+      rawDirect.push(performance.now() - t0);
+      t0 = performance.now();
+      await (await client.agentFetch(reg.agentId, { path: "/api/v1/namespaces/bench/configmaps" })).arrayBuffer();
+      rawTunnel.push(performance.now() - t0);
+    }
+    const mbps = async (fn: () => Promise<number>) => {
+      const rates: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now();
+        const bytes = await fn();
+        rates.push(bytes / 1e6 / ((performance.now() - t0) / 1000));
+      }
+      return { median: percentile(rates, 50), bytes: await fn() };
+    };
+    const bigDirect = await mbps(async () => (await apiserverRequest(tb, "GET", "/api/v1/namespaces/bench-big/configmaps")).body.length);
+    const bigTunnel = await mbps(async () => (await (await client.agentFetch(reg.agentId, { path: "/api/v1/namespaces/bench-big/configmaps" })).arrayBuffer()).byteLength);
+
+    const row = (name: string, d: number, t: number, unit: string, target: string) =>
+      console.log(`${name.padEnd(44)} ${d.toFixed(1).padStart(9)} ${t.toFixed(1).padStart(9)} ${unit.padEnd(5)} ${(t / d).toFixed(2).padStart(6)}×  ${target}`);
+    console.log(`\nbench/tunnel — Kubernetes ${version}, ${ROUNDS} rounds each, ${os.cpus().length} CPUs`);
+    console.log(`${"measure".padEnd(44)} ${"direct".padStart(9)} ${"tunnel".padStart(9)} ${"unit".padEnd(5)} ${"ratio".padStart(7)}  target`);
+    row("kubectl get configmaps (1,000) p50", percentile(direct, 50), percentile(tunnel, 50), "ms", "≤ 1.20×");
+    row("kubectl get configmaps (1,000) p99", percentile(direct, 99), percentile(tunnel, 99), "ms", "≤ 1.20×");
+    row("LIST 1,000 ConfigMaps, HTTP only, p50", percentile(rawDirect, 50), percentile(rawTunnel, 50), "ms", "(no kubectl start-up)");
+    row("LIST 1,000 ConfigMaps, HTTP only, p99", percentile(rawDirect, 99), percentile(rawTunnel, 99), "ms", "");
+    row(`large LIST (${(bigDirect.bytes / 1e6).toFixed(1)} MB) throughput, median`, bigDirect.median, bigTunnel.median, "MB/s", "≥ 0.70×");
+  } finally {
+    front?.close();
+    client.close();
+    await agent.kill();
+    await kas.kill();
+    await web.close();
+    await tb.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(`bench/tunnel failed: ${(e as Error).message}`);
+    process.exit(1);
+  },
+);
