@@ -7,7 +7,7 @@ import { LAST_SEEN_KEY, TUNNEL_ERROR_KEY, type TunnelErrorCode } from "../../lib
 import type { KasInternalServiceServer, MakeRequestRequest, MakeRequestResponse } from "../../proto/gen/tether/v1/internal_api";
 import type { KasConfig } from "../config";
 import type { KasMetrics } from "../metrics";
-import { AgentNotConnectedError, StreamLimitError, type TunnelRegistry } from "../tunnel/registry";
+import { AgentBusyError, AgentNotConnectedError, StreamLimitError, type TunnelRegistry } from "../tunnel/registry";
 import type { TunnelStream } from "../tunnel/stream";
 
 interface Deps {
@@ -128,6 +128,9 @@ export function internalHandlers(deps: Deps): KasInternalServiceServer {
             if (e instanceof StreamLimitError) {
               finish("stream_limit");
               fail(call, status.RESOURCE_EXHAUSTED, "stream_limit", e.message);
+            } else if (e instanceof AgentBusyError) {
+              finish("timeout");
+              fail(call, status.DEADLINE_EXCEEDED, "timeout", e.message);
             } else if (e instanceof AgentNotConnectedError) {
               finish("agent_not_connected");
               fail(call, status.UNAVAILABLE, "agent_not_connected", e.message, e.lastSeenMs ? { [LAST_SEEN_KEY]: String(e.lastSeenMs) } : {});

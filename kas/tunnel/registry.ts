@@ -20,6 +20,12 @@ export class StreamLimitError extends Error {
   }
 }
 
+export class AgentBusyError extends Error {
+  constructor(readonly agentName: string, busy: number, waitMs: number) {
+    super(`agent "${agentName}" is connected but had no free tunnel stream within ${waitMs} ms (${busy} busy)`);
+  }
+}
+
 export interface AgentStatus {
   connected: boolean;
   connections: number;
@@ -125,6 +131,7 @@ export class MemoryTunnelRegistry implements TunnelRegistry {
         drop();
         const now = this.byAgent.get(agentId);
         if (now && now.active.size >= this.maxStreamsPerAgent) reject(new StreamLimitError(now.name, this.maxStreamsPerAgent));
+        else if (now && now.active.size > 0) reject(new AgentBusyError(now.name, now.active.size, waitMs));
         else reject(new AgentNotConnectedError(agentId, this.lastSeen.get(agentId) ?? null));
       }, waitMs);
       const onAbort = () => {

@@ -115,6 +115,8 @@ export class TunnelStream {
     this.state = "closed";
     if (wasActive && !this.trailerSeen && this.sink) this.sink.onBroken(`the tunnel to agent "${this.agentName}" broke mid-request: ${reason}`);
     this.sink = null;
+    // Finish kas's side too, so the agent sees its stream end and can open a fresh one.
+    if (!this.call.writableEnded && !this.call.destroyed) this.call.end();
     for (const fn of this.closeListeners.splice(0)) fn();
   }
 }

@@ -47,7 +47,7 @@ function errorFromStatus(e: ServiceError): TunnelError {
     return new AgentNotConnectedError(e.details, seen ? new Date(seen) : null);
   }
   if (code === "stream_limit" || e.code === status.RESOURCE_EXHAUSTED) return new StreamLimitError(e.details);
-  if (e.code === status.DEADLINE_EXCEEDED) return new TunnelTimeoutError(`no answer from the agent in time: ${e.details}`);
+  if (e.code === status.DEADLINE_EXCEEDED) return new TunnelTimeoutError(e.details);
   if (e.code === status.UNAVAILABLE && !code) return new TunnelError(`kas is unreachable: ${e.details}`);
   return new TunnelError(e.details || e.message);
 }
