@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const url = new URL(config.kasAddress);
   const target = `${url.hostname}:${url.port}`;
   const creds = url.protocol === "grpcs:" ? credentials.createSsl(config.kasCaFile ? fs.readFileSync(config.kasCaFile) : null) : credentials.createInsecure();
-  const options = { "grpc.keepalive_time_ms": 20_000, "grpc.keepalive_timeout_ms": 10_000, "grpc.keepalive_permit_without_calls": 1, "grpc.max_receive_message_length": 8 * 1024 * 1024 };
+  const options = { "grpc.keepalive_time_ms": 20_000, "grpc.keepalive_timeout_ms": 10_000, "grpc.keepalive_permit_without_calls": 1, "grpc.max_receive_message_length": 8 * 1024 * 1024, "grpc-node.flow_control_window": 4 * 1024 * 1024 };
   const api = new AgentApiServiceClient(target, creds, options);
   const tunnelClient = new ReverseTunnelServiceClient(target, creds, options);
   const md = () => {

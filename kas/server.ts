@@ -32,6 +32,25 @@ function splitHostPort(address: string): [string, number] {
   return [address.slice(0, i), Number(address.slice(i + 1))];
 }
 
+/** HTTP/2 receive windows for kas's servers. With Node's 64 KiB defaults a tunnel stream moves only
+ * two 32 KiB chunks per round trip. grpc-js has a client option for this ('grpc-node.flow_control_window')
+ * but none for servers, so it is applied here to grpc-js's internals: the settings it passes to Node's
+ * http2 server (per-stream window; the object exists because grpc.max_concurrent_streams is given) and
+ * each new session (connection window). bench/tunnel shows the effect. */
+export const RECEIVE_WINDOW_BYTES = 8 * 1024 * 1024;
+function widenStreamWindow(server: Server): void {
+  const opts = (server as unknown as { commonServerOptions?: { settings?: Record<string, number> } }).commonServerOptions;
+  if (opts?.settings) opts.settings.initialWindowSize = RECEIVE_WINDOW_BYTES;
+}
+function widenSessionWindows(server: Server): void {
+  const servers = (server as unknown as { http2Servers?: Map<import("node:http2").Http2Server, unknown> }).http2Servers;
+  for (const h of servers?.keys() ?? []) {
+    h.on("session", (session: import("node:http2").ServerHttp2Session) => {
+      session.once("localSettings", () => session.setLocalWindowSize(RECEIVE_WINDOW_BYTES));
+    });
+  }
+}
+
 export async function startKas(config: KasConfig, log: Logger): Promise<RunningKas> {
   const secret = readSharedSecret(config.TETHER_KAS_SHARED_SECRET_FILE);
   const metrics = createKasMetrics();
@@ -49,7 +68,9 @@ export async function startKas(config: KasConfig, log: Logger): Promise<RunningK
     "grpc.keepalive_permit_without_calls": 1,
     "grpc.max_receive_message_length": config.TETHER_KAS_MAX_MESSAGE_BYTES,
     "grpc.max_send_message_length": config.TETHER_KAS_MAX_MESSAGE_BYTES,
+    "grpc.max_concurrent_streams": 4 * config.TETHER_KAS_MAX_STREAMS_PER_AGENT,
   });
+  widenStreamWindow(agentServer);
   agentServer.addService(AgentApiServiceService, agentApiHandlers(deps, tokens));
   agentServer.addService(ReverseTunnelServiceService, tunnelHandlers(deps, tokens));
   const agentCreds =
@@ -57,13 +78,17 @@ export async function startKas(config: KasConfig, log: Logger): Promise<RunningK
       ? ServerCredentials.createSsl(null, [{ cert_chain: fs.readFileSync(config.TETHER_KAS_TLS_CERT_FILE), private_key: fs.readFileSync(config.TETHER_KAS_TLS_KEY_FILE) }], false)
       : ServerCredentials.createInsecure();
   const agentPort = await bind(agentServer, config.TETHER_KAS_AGENT_ADDRESS, agentCreds);
+  widenSessionWindows(agentServer);
 
   const internalServer = new Server({
     "grpc.max_receive_message_length": config.TETHER_KAS_MAX_MESSAGE_BYTES,
     "grpc.max_send_message_length": config.TETHER_KAS_MAX_MESSAGE_BYTES,
+    "grpc.max_concurrent_streams": 100_000,
   });
+  widenStreamWindow(internalServer);
   internalServer.addService(KasInternalServiceService, internalHandlers({ config, registry, secret, log, metrics }));
   const internalPort = await bind(internalServer, config.TETHER_KAS_INTERNAL_ADDRESS, ServerCredentials.createInsecure());
+  widenSessionWindows(internalServer);
 
   let ready = true;
   const observability = http.createServer((req, res) => {

@@ -171,16 +171,43 @@ export class TunnelPool {
           req.on("response", (res) => {
             response = res;
             call.write({ msg: { $case: "header", value: { status: res.statusCode ?? 502, headers: responseHeaders(res) } } });
+            // TLS hands the body over in ~16 KiB pieces: gather them into 32 KiB chunks (half the
+            // messages), and flush what is left on the next turn so small answers are not delayed.
+            let pending: Buffer[] = [];
+            let pendingBytes = 0;
+            let flushScheduled = false;
+            const send = (data: Buffer) => {
+              if (!call.write({ msg: { $case: "data", value: { data } } })) {
+                res.pause();
+                call.once("drain", () => res.resume());
+              }
+            };
+            const flush = (all: boolean) => {
+              if (pendingBytes === 0) return;
+              const buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+              let i = 0;
+              for (; i + CHUNK_SIZE <= buf.length; i += CHUNK_SIZE) send(buf.subarray(i, i + CHUNK_SIZE));
+              if (all && i < buf.length) {
+                send(buf.subarray(i));
+                i = buf.length;
+              }
+              pending = i < buf.length ? [buf.subarray(i)] : [];
+              pendingBytes = buf.length - i;
+            };
             res.on("data", (buf: Buffer) => {
-              for (let i = 0; i < buf.length; i += CHUNK_SIZE) {
-                const ok = call.write({ msg: { $case: "data", value: { data: buf.subarray(i, i + CHUNK_SIZE) } } });
-                if (!ok) {
-                  res.pause();
-                  call.once("drain", () => res.resume());
-                }
+              pending.push(buf);
+              pendingBytes += buf.length;
+              if (pendingBytes >= CHUNK_SIZE) flush(false);
+              if (pendingBytes > 0 && !flushScheduled) {
+                flushScheduled = true;
+                setImmediate(() => {
+                  flushScheduled = false;
+                  if (state === "active") flush(true);
+                });
               }
             });
             res.on("end", () => {
+              flush(true);
               this.o.metrics.requests.inc({ outcome: "ok" });
               this.o.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
               finish("");

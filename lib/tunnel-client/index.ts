@@ -61,6 +61,7 @@ export class TunnelClient {
     this.client = new KasInternalServiceClient(o.kasAddress, credentials.createInsecure(), {
       "grpc.max_receive_message_length": 8 * 1024 * 1024,
       "grpc.keepalive_time_ms": 30_000,
+      "grpc-node.flow_control_window": 4 * 1024 * 1024,
     });
   }
 
@@ -146,11 +147,12 @@ export class TunnelClient {
                     call.cancel();
                   },
                 },
-                { highWaterMark: 16 },
+                { highWaterMark: 64 },
               );
           resolve(new Response(body, { status: msg.value.status, headers: h }));
         } else if (msg.$case === "data" && controller && !bodyDone) {
-          controller.enqueue(new Uint8Array(msg.value.data));
+          const d = msg.value.data;
+          controller.enqueue(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
           if ((controller.desiredSize ?? 1) <= 0) call.pause();
         } else if (msg.$case === "trailer") {
           r.signal?.removeEventListener("abort", onAbort);
