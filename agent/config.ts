@@ -20,7 +20,7 @@ const schema = z.object({
 
 export type AgentConfig = z.infer<typeof schema>;
 
-export function loadAgentConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): AgentConfig {
+export function loadAgentConfig(argv: string[] = process.argv.slice(2), env: Record<string, string | undefined> = process.env): AgentConfig {
   const { values } = parseArgs({
     args: argv,
     options: {

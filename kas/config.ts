@@ -28,7 +28,7 @@ export const kasConfigSchema = z.object({
 
 export type KasConfig = z.infer<typeof kasConfigSchema>;
 
-export function loadKasConfig(env: NodeJS.ProcessEnv = process.env): KasConfig {
+export function loadKasConfig(env: Record<string, string | undefined> = process.env): KasConfig {
   const r = kasConfigSchema.safeParse(env);
   if (!r.success) {
     const lines = r.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);

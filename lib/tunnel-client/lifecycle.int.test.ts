@@ -4,7 +4,7 @@ import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
 import { revokeAgentToken } from "@/lib/agents/service";
 import { apiserverRequest } from "@/testbed/cluster";
 import { AgentNotConnectedError, StreamLimitError, type TunnelClient } from "./index";
-import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "./harness";
+import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type WebInternal } from "./harness";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
