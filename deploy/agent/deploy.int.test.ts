@@ -73,7 +73,7 @@ describe("agent install artefacts", () => {
   beforeAll(async () => {
     // Built by `npm run testbed:build`; built here (a few minutes, once) when it is not cached yet.
     helm = await ensureHelm();
-    const ns = await kubectl(["create", "namespace", "tether-agent"]);
+    const ns = await kubectl(["create", "namespace", "tether-agent", "--save-config"]);
     expect(ns.stderr).toBe("");
   }, 20 * 60_000);
   afterAll(async () => {
