@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { helmPath, pinnedHelmVersion } from "./helm";
+import { clientGoMinor, helmPath, pinnedHelmVersion } from "./helm";
 import { TESTBED_HELM } from "./versions";
 
 describe("helm pin", () => {
@@ -9,6 +9,7 @@ describe("helm pin", () => {
     const goMod = fs.readFileSync(path.join(__dirname, "go", "helm", "go.mod"), "utf8");
     expect(pinnedHelmVersion(goMod)).toBe(TESTBED_HELM);
     expect(helmPath()).toContain(`helm-v${TESTBED_HELM}`);
+    expect(clientGoMinor(goMod)).toBeGreaterThanOrEqual(33);
   });
 
   it("reads the pin from a single-line or block require", () => {
