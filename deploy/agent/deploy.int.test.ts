@@ -251,6 +251,13 @@ describe("agent install artefacts", () => {
     expect(broken).not.toBe(manifest);
     const r = await kubectl(["apply", "--dry-run=server", "-f", "-"], broken);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/Deployment.apps "tether-agent" is invalid: spec.template.metadata.labels: Invalid value.*`selector` does not match template `labels`/);
+    expect(r.stderr).toMatch(/Deployment "tether-agent" is invalid: spec\.template\.metadata\.labels: Invalid value.*`selector` does not match template `labels`/);
+
+    // A misspelt field is refused too (strict field validation on the server), not silently dropped.
+    const typo = manifest.replace("readOnlyRootFilesystem: true", "readOnlyRootFileSystem: true");
+    expect(typo).not.toBe(manifest);
+    const t = await kubectl(["apply", "--dry-run=server", "-f", "-"], typo);
+    expect(t.code).not.toBe(0);
+    expect(t.stderr).toContain('unknown field "spec.template.spec.containers[0].securityContext.readOnlyRootFileSystem"');
   });
 });
