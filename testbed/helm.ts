@@ -28,7 +28,7 @@ export function clientGoMinor(goMod: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Returns the path of the cached helm binary, building it first if it is not there (about 3-5 min on 2 cores). */
+/** Returns the path of the cached helm binary, building it first if it is not there (about 2-4 min on 2 cores). */
 export async function ensureHelm(log: Log = (m) => console.log(m)): Promise<string> {
   const bin = helmPath();
   if (fs.existsSync(bin)) return bin;
