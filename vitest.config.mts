@@ -32,7 +32,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "integration",
-          include: ["{lib,kas,agent,testbed}/**/*.int.test.ts"],
+          include: ["{lib,kas,agent,testbed,deploy}/**/*.int.test.ts"],
           environment: "node",
           globalSetup: ["testbed/vitest-global-setup.ts"],
           testTimeout: 60_000,

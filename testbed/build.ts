@@ -63,10 +63,10 @@ export function run(step: string, cmd: string, args: string[], opts: RunOptions)
   });
 }
 
-type Log = (msg: string) => void;
+export type Log = (msg: string) => void;
 
 /** Prints a running count of compiled packages every few seconds while `go build -v` works. */
-function progress(label: string, log: Log) {
+export function progress(label: string, log: Log) {
   const started = Date.now();
   let packages = 0;
   const timer = setInterval(() => {

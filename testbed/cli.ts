@@ -1,8 +1,9 @@
-// `npm run testbed:build | testbed:up | testbed:down`: build the binaries, start a control plane on
-// loopback that outlives this command, or stop it and remove its data.
+// `npm run testbed:build | testbed:up | testbed:down`: build the binaries (and helm, for the deploy
+// tests), start a control plane on loopback that outlives this command, or stop it and remove its data.
 import path from "node:path";
 import { TestbedStepError, ensureTestbedBinaries } from "./build";
 import { startTestbed, stopTestbedDir } from "./cluster";
+import { ensureHelm } from "./helm";
 import { TESTBED_DEFAULT_KUBERNETES } from "./versions";
 
 const stateDir = path.resolve(__dirname, "..", "data", "testbed");
@@ -13,6 +14,7 @@ async function main(command: string | undefined): Promise<void> {
     case "build":
       await ensureTestbedBinaries(version);
       console.log(`testbed: Kubernetes v${version} binaries are built and cached`);
+      console.log(`testbed: helm is built and cached at ${await ensureHelm()}`);
       return;
     case "up": {
       await stopTestbedDir(stateDir);

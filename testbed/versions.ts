@@ -6,6 +6,8 @@ import path from "node:path";
 export const TESTBED_DEFAULT_KUBERNETES = "1.33.13";
 export const TESTBED_ETCD = "3.5.21";
 export const TESTBED_KWOK = "0.8.0";
+/** helm, for linting and rendering the agent's chart; must match the require in testbed/go/helm/go.mod. */
+export const TESTBED_HELM = "3.19.5";
 
 export const KUBERNETES_BINARIES = ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl"] as const;
 
