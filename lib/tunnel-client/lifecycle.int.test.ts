@@ -193,7 +193,10 @@ describe("tunnel lifecycle", () => {
     expect((err as Error).message).toMatch(/has all 500 tunnel streams in use/);
     expect((err as Error).message).toContain("agent-");
 
+    // End one watch; once kas has seen it end, a new request gets a stream again.
     aborts[0]!.abort();
+    const t1 = Date.now();
+    while ((await client.agentStatus(agentId)).activeStreams >= 500 && Date.now() - t1 < 5_000) await sleep(20);
     const after = await client.agentFetch(agentId, { path: "/version", timeoutMs: 10_000 });
     expect(after.status).toBe(200);
     for (const a of aborts) a.abort();
