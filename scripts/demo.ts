@@ -1,0 +1,87 @@
+// `npm run demo`: a newcomer's live cluster in minutes. Starts the testbed (a real kube-apiserver on
+// loopback; binaries built once from the Go module proxy), web + kas (as `npm start`), and a real agent
+// registered to a demo project with a fresh token; prints where to sign in. Ctrl-C stops everything.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { createAgentToken, registerAgent } from "../lib/agents/service";
+import { hashPassword } from "../lib/auth/password";
+import { createDb } from "../lib/db/client";
+import { databaseTarget } from "../lib/db/config";
+import { migrate } from "../lib/db/migrate";
+import { ensureTestbedBinaries } from "../testbed/build";
+import { startTestbed, stopTestbedDir } from "../testbed/cluster";
+import { TESTBED_DEFAULT_KUBERNETES } from "../testbed/versions";
+
+const root = path.resolve(__dirname, "..");
+const DEMO_EMAIL = "demo@example.com";
+const DEMO_PASSWORD = "tether-demo";
+const port = Number(process.env.PORT ?? 3000);
+const kasAgentAddress = process.env.TETHER_KAS_AGENT_ADDRESS ?? "127.0.0.1:8150";
+
+async function demoAgentToken(): Promise<string> {
+  const target = databaseTarget();
+  await migrate(target);
+  const db = createDb(target);
+  try {
+    let user = await db.user.findUnique({ where: { email: DEMO_EMAIL } });
+    user ??= await db.user.create({ data: { email: DEMO_EMAIL, username: "demo", name: "Demo Admin", passwordHash: await hashPassword(DEMO_PASSWORD) } });
+    let project = await db.project.findUnique({ where: { fullPath: "demo/demo-cluster" } });
+    project ??= await db.project.create({ data: { name: "Demo cluster", path: "demo-cluster", fullPath: "demo/demo-cluster", ownerUserId: user.id, description: "A project with an agent in the testbed cluster" } });
+    const actor = { id: user.id, isAdmin: false };
+    const agent = (await db.agent.findFirst({ where: { projectId: project.id, name: "testbed" } })) ?? (await registerAgent(db, actor, project.id, { name: "testbed" }));
+    // A fresh token per run; the previous demo tokens are revoked so the two-token limit never bites.
+    await db.agentToken.updateMany({ where: { agentId: agent.id, revokedAt: null }, data: { revokedAt: new Date() } });
+    return (await createAgentToken(db, actor, agent.id, { name: "demo", description: "created by npm run demo" })).token;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`demo: 1/4 testbed binaries for Kubernetes v${TESTBED_DEFAULT_KUBERNETES} (built once, cached)`);
+  await ensureTestbedBinaries(TESTBED_DEFAULT_KUBERNETES, (m) => console.log(m));
+  console.log("demo: 2/4 starting the testbed cluster");
+  const tbDir = path.join(root, "data", "demo-testbed");
+  await stopTestbedDir(tbDir);
+  const tb = await startTestbed({ dir: tbDir, version: TESTBED_DEFAULT_KUBERNETES, log: (m) => console.log(`  ${m}`) });
+  console.log("demo: 3/4 demo user, project and agent token");
+  const token = await demoAgentToken();
+  const tokenFile = path.join(root, "data", "secrets", "demo-agent-token");
+  fs.mkdirSync(path.dirname(tokenFile), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(tokenFile, token, { mode: 0o600 });
+
+  console.log("demo: 4/4 starting web + kas, then the agent");
+  const children: ChildProcess[] = [];
+  const web = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "start.ts")], { cwd: root, stdio: "inherit", env: process.env });
+  children.push(web);
+  const agent = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(root, "agent", "main.ts"), `--kas-address=grpc://${kasAgentAddress}`, `--token-file=${tokenFile}`, `--kubeconfig=${tb.kubeconfig}`, "--observability-address=127.0.0.1:8180"],
+    { cwd: root, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, LOG_LEVEL: "warn" } },
+  );
+  children.push(agent);
+  console.log(`
+Tether demo
+  open      http://localhost:${port}  and sign in as ${DEMO_EMAIL} / ${DEMO_PASSWORD}
+  project   demo/demo-cluster, agent "testbed" (Kubernetes v${TESTBED_DEFAULT_KUBERNETES})
+  kubectl   KUBECONFIG=${tb.kubeconfig} ${tb.kubectlPath} get nodes
+Ctrl-C stops the agent, web, kas and the testbed.`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    for (const c of children) c.kill("SIGTERM");
+    await tb.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+  web.on("exit", () => void stop());
+}
+
+main().catch((e: unknown) => {
+  console.error(`demo: ${(e as Error).message}`);
+  process.exit(1);
+});
