@@ -27,13 +27,17 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tether-bench-"));
   const tb = await startTestbed({ dir, version });
   const web = await startWebInternal();
-  const kas = await startKasProcess(web);
-  const reg = await registerTestAgent(web.db);
-  const agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir });
-  const client = tunnelClientFor(web, kas);
+  let kas: Awaited<ReturnType<typeof startKasProcess>> | undefined;
+  let agent: Awaited<ReturnType<typeof startAgentProcess>> | undefined;
+  let client: ReturnType<typeof tunnelClientFor> | undefined;
   let front: http.Server | undefined;
   try {
-    await waitForAgent(client, reg.agentId);
+    kas = await startKasProcess(web);
+    const reg = await registerTestAgent(web.db);
+    agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir });
+    client = tunnelClientFor(web, kas);
+    const tc = client;
+    await waitForAgent(tc, reg.agentId);
     console.log("bench: creating 1,000 ConfigMaps and 40 large ones…");
     await apiserverRequest(tb, "POST", "/api/v1/namespaces", { metadata: { name: "bench" } });
     await apiserverRequest(tb, "POST", "/api/v1/namespaces", { metadata: { name: "bench-big" } });
@@ -43,14 +47,14 @@ async function main(): Promise<void> {
     const big = "y".repeat(900_000);
     for (let i = 0; i < 40; i += 10) await Promise.all(Array.from({ length: 10 }, (_, j) => apiserverRequest(tb, "POST", "/api/v1/namespaces/bench-big/configmaps", { metadata: { name: `big-${i + j}` }, data: { big } })));
 
-    // The loopback front for kubectl: forwards every request through the tunnel client.
+    // The loopback front for kubectl: forwards every request through the tunnel tunnel.
     front = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k] = v;
-        client.agentFetch(reg.agentId, { method: req.method, path: req.url ?? "/", headers, body: chunks.length ? Buffer.concat(chunks) : undefined }).then(
+        tc.agentFetch(reg.agentId, { method: req.method, path: req.url ?? "/", headers, body: chunks.length ? Buffer.concat(chunks) : undefined }).then(
           async (r) => {
             res.writeHead(r.status, Object.fromEntries(r.headers));
             if (r.body) for await (const c of r.body as unknown as AsyncIterable<Uint8Array>) res.write(c);
@@ -92,7 +96,7 @@ async function main(): Promise<void> {
       await apiserverRequest(tb, "GET", "/api/v1/namespaces/bench/configmaps");
       rawDirect.push(performance.now() - t0);
       t0 = performance.now();
-      await (await client.agentFetch(reg.agentId, { path: "/api/v1/namespaces/bench/configmaps" })).arrayBuffer();
+      await (await tc.agentFetch(reg.agentId, { path: "/api/v1/namespaces/bench/configmaps" })).arrayBuffer();
       rawTunnel.push(performance.now() - t0);
     }
     const mbps = async (fn: () => Promise<number>) => {
@@ -106,7 +110,7 @@ async function main(): Promise<void> {
       return { median: percentile(rates, 50), bytes: await fn() };
     };
     const bigDirect = await mbps(async () => (await apiserverRequest(tb, "GET", "/api/v1/namespaces/bench-big/configmaps")).body.length);
-    const bigTunnel = await mbps(async () => (await (await client.agentFetch(reg.agentId, { path: "/api/v1/namespaces/bench-big/configmaps" })).arrayBuffer()).byteLength);
+    const bigTunnel = await mbps(async () => (await (await tc.agentFetch(reg.agentId, { path: "/api/v1/namespaces/bench-big/configmaps" })).arrayBuffer()).byteLength);
 
     const row = (name: string, d: number, t: number, unit: string, target: string) =>
       console.log(`${name.padEnd(44)} ${d.toFixed(1).padStart(9)} ${t.toFixed(1).padStart(9)} ${unit.padEnd(5)} ${(t / d).toFixed(2).padStart(6)}×  ${target}`);
@@ -119,9 +123,9 @@ async function main(): Promise<void> {
     row(`large LIST (${(bigDirect.bytes / 1e6).toFixed(1)} MB) throughput, median`, bigDirect.median, bigTunnel.median, "MB/s", "≥ 0.70×");
   } finally {
     front?.close();
-    client.close();
-    await agent.kill();
-    await kas.kill();
+    client?.close();
+    await agent?.kill();
+    await kas?.kill();
     await web.close();
     await tb.stop();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -154,7 +154,10 @@ export async function startKasProcess(web: WebInternal, env: Record<string, stri
     TETHER_KAS_OBSERVABILITY_ADDRESS: `127.0.0.1:${ports?.observability ?? 0}`,
     ...env,
   });
-  const line = await p.waitFor(/^kas listening$/);
+  const line = await p.waitFor(/^kas listening$/).catch(async (e: unknown) => {
+    await p.kill("SIGKILL");
+    throw e;
+  });
   return Object.assign(p, { agentPort: line.agentPort as number, internalPort: line.internalPort as number, observabilityPort: line.observabilityPort as number });
 }
 
