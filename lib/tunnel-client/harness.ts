@@ -161,10 +161,10 @@ export async function startKasProcess(web: WebInternal, env: Record<string, stri
   return Object.assign(p, { agentPort: line.agentPort as number, internalPort: line.internalPort as number, observabilityPort: line.observabilityPort as number });
 }
 
-export async function startAgentProcess(opts: { kasAgentPort: number; token: string; kubeconfig: string; dir: string; args?: string[] }): Promise<Proc> {
+export async function startAgentProcess(opts: { kasAgentPort: number; token: string; kubeconfig: string; dir: string; args?: string[]; scheme?: "grpc" | "grpcs" }): Promise<Proc> {
   const tokenFile = path.join(opts.dir, `agent-token-${randomBytes(4).toString("hex")}`);
   fs.writeFileSync(tokenFile, opts.token, { mode: 0o600 });
-  return startProcess("agent/main.ts", [`--kas-address=grpc://127.0.0.1:${opts.kasAgentPort}`, `--token-file=${tokenFile}`, `--kubeconfig=${opts.kubeconfig}`, "--observability-address=127.0.0.1:0", ...(opts.args ?? [])], {});
+  return startProcess("agent/main.ts", [`--kas-address=${opts.scheme ?? "grpc"}://127.0.0.1:${opts.kasAgentPort}`, `--token-file=${tokenFile}`, `--kubeconfig=${opts.kubeconfig}`, "--observability-address=127.0.0.1:0", ...(opts.args ?? [])], {});
 }
 
 export function tunnelClientFor(web: WebInternal, kas: { internalPort: number }): TunnelClient {

@@ -1,5 +1,7 @@
 // The tunnel's lifecycle with real processes: connection rotation at max age, kas restarts, a dead
 // agent, a bad token, a revoked token, and the per-agent stream limit.
+import { execFileSync } from "node:child_process";
+import path from "node:path";
 import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
 import { revokeAgentToken } from "@/lib/agents/service";
 import { apiserverRequest } from "@/testbed/cluster";
@@ -113,6 +115,29 @@ describe("tunnel lifecycle", () => {
     console.log(`kas restart: requests succeed again ${Date.now() - t0} ms after kas came back`);
     expect(ok).toBe(true);
     expect(restarted.output()).not.toContain(token);
+  });
+
+  it("over TLS: an agent that trusts kas's certificate connects; a plaintext agent cannot", async () => {
+    web ??= await startWebInternal();
+    const cert = path.join(web.dir, "kas.crt");
+    const key = path.join(web.dir, "kas.key");
+    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=kas.test", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", key, "-out", cert], { stdio: "ignore" });
+    const reg = await registerTestAgent(web.db, "tls-agent");
+    const kas = await startKasProcess(web, { TETHER_KAS_TLS_CERT_FILE: cert, TETHER_KAS_TLS_KEY_FILE: key });
+    const client = tunnelClientFor(web, kas);
+    const plain = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir });
+    cleanups.push(async () => {
+      client.close();
+      await plain.kill("SIGKILL");
+      await kas.kill("SIGKILL");
+    });
+    await plain.waitFor(/tunnel stream to kas failed|cannot register with kas/, 15_000);
+    expect((await client.agentStatus(reg.agentId)).connected).toBe(false);
+    await plain.kill("SIGKILL");
+    const tls = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir, args: [`--kas-ca-file=${cert}`], scheme: "grpcs" });
+    cleanups.push(() => tls.kill("SIGKILL"));
+    await waitForAgent(client, reg.agentId);
+    expect((await client.agentFetch(reg.agentId, { path: "/version" })).status).toBe(200);
   });
 
   it("agent killed: callers get 'not connected' with the last contact time", async () => {
