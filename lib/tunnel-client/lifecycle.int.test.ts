@@ -140,6 +140,25 @@ describe("tunnel lifecycle", () => {
     expect((await client.agentFetch(reg.agentId, { path: "/version" })).status).toBe(200);
   });
 
+  it("two agent pods with one token: both serve requests, and one dying leaves the other serving", async () => {
+    const { agentId, client, agent, token, kas } = await setup();
+    const second = await startAgentProcess({ kasAgentPort: kas.agentPort, token, kubeconfig: tb.kubeconfig, dir: web.dir });
+    cleanups.push(() => second.kill("SIGKILL"));
+    const port = async (p: typeof agent) => ((await p.waitFor(/^agent starting$/)).observability as { port: number }).port;
+    const served = async (p: typeof agent) => metric(await (await fetch(`http://127.0.0.1:${await port(p)}/metrics`)).text(), 'tether_agent_requests_total{outcome="ok"}');
+    await waitForAgent(client, agentId, 15);
+    const status = await client.agentStatus(agentId);
+    expect(status.connections).toBe(2);
+    for (let i = 0; i < 40; i++) expect((await client.agentFetch(agentId, { path: "/version" })).status).toBe(200);
+    const [a, b] = [await served(agent), await served(second)];
+    console.log(`two pods: ${a} and ${b} of 40 requests`);
+    expect(a).toBeGreaterThan(0);
+    expect(b).toBeGreaterThan(0);
+    await agent.kill("SIGKILL");
+    await sleep(300);
+    for (let i = 0; i < 10; i++) expect((await client.agentFetch(agentId, { path: "/version" })).status).toBe(200);
+  });
+
   it("agent killed: callers get 'not connected' with the last contact time", async () => {
     const { agentId, client, agent } = await setup();
     await waitForAgent(client, agentId);
