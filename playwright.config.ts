@@ -4,7 +4,9 @@ import path from "node:path";
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.TETHER_E2E_PORT ?? 3107);
-const dataDir = path.join(__dirname, "data", "e2e");
+const dataDir = path.join(__dirname, "data", port === 3107 ? "e2e" : `e2e-${port}`);
+// kas's ports follow the web port, so two runs (TETHER_E2E_PORT) never collide.
+const kasBase = 8160 + (port - 3107);
 
 export default defineConfig({
   testDir: "e2e",
@@ -35,9 +37,9 @@ export default defineConfig({
       NEXTAUTH_URL: `http://localhost:${port}`,
       LOG_LEVEL: "warn",
       // Its own kas ports, so that a running `npm start` does not collide with the tests.
-      TETHER_KAS_AGENT_ADDRESS: "127.0.0.1:8160",
-      TETHER_KAS_INTERNAL_ADDRESS: "127.0.0.1:8163",
-      TETHER_KAS_OBSERVABILITY_ADDRESS: "127.0.0.1:8161",
+      TETHER_KAS_AGENT_ADDRESS: `127.0.0.1:${kasBase}`,
+      TETHER_KAS_INTERNAL_ADDRESS: `127.0.0.1:${kasBase + 3}`,
+      TETHER_KAS_OBSERVABILITY_ADDRESS: `127.0.0.1:${kasBase + 1}`,
     },
   },
 });
