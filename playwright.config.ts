@@ -40,6 +40,7 @@ export default defineConfig({
       TETHER_KAS_AGENT_ADDRESS: `127.0.0.1:${kasBase}`,
       TETHER_KAS_INTERNAL_ADDRESS: `127.0.0.1:${kasBase + 3}`,
       TETHER_KAS_OBSERVABILITY_ADDRESS: `127.0.0.1:${kasBase + 1}`,
+      TETHER_KAS_K8S_PROXY_ADDRESS: `127.0.0.1:${kasBase + 4}`,
     },
   },
 });

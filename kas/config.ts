@@ -11,6 +11,11 @@ export const kasConfigSchema = z.object({
   TETHER_KAS_AGENT_ADDRESS: address("127.0.0.1:8150"),
   TETHER_KAS_INTERNAL_ADDRESS: address("127.0.0.1:8153"),
   TETHER_KAS_OBSERVABILITY_ADDRESS: address("127.0.0.1:8151"),
+  /** kubectl and CI jobs: the Kubernetes API through the tunnel (TLS with the same certificate when configured). */
+  TETHER_KAS_K8S_PROXY_ADDRESS: address("127.0.0.1:8154"),
+  /** The proxy's certificate (kubectl sends tokens only over HTTPS); npm start generates a self-signed one. */
+  TETHER_KAS_K8S_PROXY_TLS_CERT_FILE: z.string().optional(),
+  TETHER_KAS_K8S_PROXY_TLS_KEY_FILE: z.string().optional(),
   TETHER_WEB_URL: z.url().default("http://127.0.0.1:3000"),
   TETHER_KAS_SHARED_SECRET_FILE: z.string().min(1, "set TETHER_KAS_SHARED_SECRET_FILE to the file holding the web/kas shared secret"),
   TETHER_KAS_TLS_CERT_FILE: z.string().optional(),

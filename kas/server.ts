@@ -11,6 +11,7 @@ import { ReverseTunnelServiceService } from "../proto/gen/tether/v1/tunnel";
 import { ConnectedTokens, agentApiHandlers, tunnelHandlers } from "./agent-api/server";
 import type { KasConfig } from "./config";
 import { internalHandlers } from "./internal-api/server";
+import { createK8sProxy } from "./k8s-proxy/server";
 import { createKasMetrics } from "./metrics";
 import { MemoryTunnelRegistry } from "./tunnel/registry";
 import { WebApi } from "./web-api";
@@ -19,6 +20,7 @@ export interface RunningKas {
   agentPort: number;
   internalPort: number;
   observabilityPort: number;
+  k8sProxyPort: number;
   registry: MemoryTunnelRegistry;
   stop(): Promise<void>;
 }
@@ -112,13 +114,26 @@ export async function startKas(config: KasConfig, log: Logger): Promise<RunningK
   });
   const observabilityPort = (observability.address() as { port: number }).port;
 
+  const certFile = config.TETHER_KAS_K8S_PROXY_TLS_CERT_FILE ?? config.TETHER_KAS_TLS_CERT_FILE;
+  const keyFile = config.TETHER_KAS_K8S_PROXY_TLS_KEY_FILE ?? config.TETHER_KAS_TLS_KEY_FILE;
+  const tls = certFile && keyFile ? { cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile) } : undefined;
+  if (!tls) log.warn("the Kubernetes API proxy runs without TLS: kubectl will not send tokens to it (set TETHER_KAS_K8S_PROXY_TLS_CERT_FILE and _KEY_FILE)");
+  const k8sProxy = createK8sProxy({ registry, web, log, metrics, agentWaitMs: config.TETHER_KAS_AGENT_WAIT_MS }, tls);
+  const [proxyHost, proxyPort] = splitHostPort(config.TETHER_KAS_K8S_PROXY_ADDRESS);
+  await new Promise<void>((resolve, reject) => {
+    k8sProxy.once("error", (e) => reject(new Error(`kas cannot listen on ${config.TETHER_KAS_K8S_PROXY_ADDRESS}: ${e.message}`)));
+    k8sProxy.listen(proxyPort, proxyHost, () => resolve());
+  });
+  const k8sProxyPort = (k8sProxy.address() as { port: number }).port;
+
   const recheck = setInterval(() => void tokens.recheck(deps).catch((e: Error) => log.error({ err: e.message }, "token re-check failed")), config.TETHER_KAS_TOKEN_RECHECK_MS);
 
-  log.info({ kasId: config.TETHER_KAS_ID, agentPort, internalPort, observabilityPort, tls: Boolean(config.TETHER_KAS_TLS_CERT_FILE) }, "kas listening");
+  log.info({ kasId: config.TETHER_KAS_ID, agentPort, internalPort, observabilityPort, k8sProxyPort, tls: Boolean(tls) }, "kas listening");
   return {
     agentPort,
     internalPort,
     observabilityPort,
+    k8sProxyPort,
     registry,
     async stop() {
       ready = false;
@@ -130,6 +145,8 @@ export async function startKas(config: KasConfig, log: Logger): Promise<RunningK
       await Promise.race([Promise.all([shutdown(agentServer), shutdown(internalServer)]), deadline]);
       agentServer.forceShutdown();
       internalServer.forceShutdown();
+      k8sProxy.closeAllConnections();
+      await new Promise<void>((resolve) => k8sProxy.close(() => resolve()));
       await new Promise<void>((resolve) => observability.close(() => resolve()));
     },
   };

@@ -19,6 +19,20 @@ export interface ReportedInfo {
 
 export class TokenRejectedError extends Error {}
 
+export interface ProxyGrant {
+  agentId: string;
+  agentName: string;
+  actor: { type: "user" | "ci_job"; id: string; name: string };
+  accessAs: "agent" | "user" | "ci_job";
+  impersonation: { user: string; groups: string[] } | null;
+}
+
+export class ProxyRefusedError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
 export class WebApi {
   private readonly cache = new Map<string, { at: number; identity: AgentIdentity | null }>();
 
@@ -57,6 +71,29 @@ export class WebApi {
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(token, { at: Date.now(), identity });
     return identity;
+  }
+
+  private readonly grants = new Map<string, { at: number; grant: ProxyGrant }>();
+
+  /** May this credential use its agent, and as whom? Grants are cached briefly; refusals never are. */
+  async authorizeProxy(credential: string): Promise<ProxyGrant> {
+    const cached = this.grants.get(credential);
+    if (cached && Date.now() - cached.at < this.cacheMs) return cached.grant;
+    const res = await this.post("/api/internal/kas/authorize-proxy", { credential });
+    if (!res.ok) {
+      const body = (await res.json().catch(() => ({}))) as { error?: string };
+      if (res.status >= 500) throw new Error(`web's internal API answered ${res.status} to a proxy authorization`);
+      throw new ProxyRefusedError(res.status, body.error ?? `refused (${res.status})`);
+    }
+    const grant = (await res.json()) as ProxyGrant;
+    if (this.grants.size > 10_000) this.grants.clear();
+    this.grants.set(credential, { at: Date.now(), grant });
+    return grant;
+  }
+
+  async auditProxyRequest(record: { agentId: string; actor: ProxyGrant["actor"]; method: string; path: string; status: number }): Promise<void> {
+    const res = await this.post("/api/internal/kas/proxy-audit", record);
+    if (!res.ok) throw new Error(`web's internal API answered ${res.status} to an audit record`);
   }
 
   async recordContact(agentId: string, info: ReportedInfo): Promise<void> {

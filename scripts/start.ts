@@ -11,6 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { databaseTarget, describeTarget } from "../lib/db/config";
 import { migrate } from "../lib/db/migrate";
+import { ensureSelfSignedCert } from "../lib/common/self-signed";
 
 const root = path.resolve(__dirname, "..");
 const dev = process.argv.includes("--dev");
@@ -51,6 +52,11 @@ async function main(): Promise<void> {
     process.env.TETHER_KAS_SHARED_SECRET_FILE = path.join(root, "data", "secrets", "kas-shared-secret");
   }
   process.env.TETHER_WEB_URL ??= `http://127.0.0.1:${port}`;
+  if (!process.env.TETHER_KAS_K8S_PROXY_TLS_CERT_FILE) {
+    const files = await ensureSelfSignedCert(path.join(root, "data", "secrets"));
+    process.env.TETHER_KAS_K8S_PROXY_TLS_CERT_FILE = files.cert;
+    process.env.TETHER_KAS_K8S_PROXY_TLS_KEY_FILE = files.key;
+  }
   process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
   const target = databaseTarget();
   const result = await migrate(target, { log: (m) => console.log(m) });

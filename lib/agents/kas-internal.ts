@@ -11,6 +11,8 @@ import { errorResponse, readJsonBody } from "@/lib/http/body";
 import { toResponse } from "@/lib/http/errors";
 import { logger } from "@/lib/log/logger";
 import { AGENT_TOKEN_PREFIX, looksLikeToken } from "@/lib/tokens/tokens";
+import { currentAgentConfig } from "./config";
+import { authorizeProxy, parseProxyCredential } from "./proxy-auth";
 import { agentForToken, agentInfoSchema, recordAgentContact } from "./service";
 
 export function sharedSecretFile(): string {
@@ -22,6 +24,26 @@ const failedLookups = new RateLimiterMemory({ points: 30, duration: 60 });
 const verifyBody = z.object({ token: z.string().max(200) });
 const contactBody = z.object({ agentId: z.string().min(1).max(100), info: agentInfoSchema });
 const configBody = z.object({ agentId: z.string().min(1).max(100) });
+const authorizeBody = z.object({ credential: z.string().max(400) });
+const auditBody = z.object({
+  agentId: z.string().min(1).max(100),
+  actor: z.object({ type: z.enum(["user", "ci_job"]), id: z.string().max(100), name: z.string().max(300) }),
+  method: z.string().max(10),
+  path: z.string().max(2000),
+  status: z.number().int(),
+});
+
+/** "/apis/apps/v1/namespaces/ci/deployments/web" → resource "deployments", namespace "ci", name "web". */
+export function describeApiPath(p: string): { resource: string; namespace: string | null; name: string | null } {
+  const parts = p.split("?")[0]!.split("/").filter(Boolean);
+  const rest = parts[0] === "api" ? parts.slice(2) : parts.slice(3);
+  let namespace: string | null = null;
+  if (rest[0] === "namespaces" && rest.length > 2) {
+    namespace = rest[1]!;
+    rest.splice(0, 2);
+  }
+  return { resource: rest[0] ?? "", namespace, name: rest[1] ?? null };
+}
 
 export type InternalAction = "verify-agent-token" | "agent-contact" | "agent-configuration";
 
@@ -62,7 +84,45 @@ export async function handleKasInternal(db: Db, action: string, req: Request, se
         if (!parsed.success) return errorResponse(400, "invalid configuration request");
         const agent = await db.agent.findUnique({ where: { id: parsed.data.agentId }, select: { id: true } });
         if (!agent) return errorResponse(404, "agent not found");
-        return Response.json({ yaml: "", version: 0 });
+        const cfg = await currentAgentConfig(db, agent.id);
+        return Response.json({ yaml: cfg.yaml, version: cfg.version });
+      }
+      case "authorize-proxy": {
+        const parsed = authorizeBody.safeParse(body);
+        const cred = parsed.success ? parseProxyCredential(parsed.data.credential) : null;
+        if (!cred) {
+          return errorResponse(401, "malformed credential: use a bearer token of the form pat:<agent-id>:<token> or ci:<agent-id>:<token>");
+        }
+        const decision = await authorizeProxy(db, cred);
+        if (!decision.allowed) {
+          if (decision.status === 401) {
+            try {
+              await failedLookups.consume(req.headers.get("x-forwarded-for") ?? "kas");
+            } catch {
+              return errorResponse(429, "too many failed token lookups; slow down");
+            }
+          }
+          return errorResponse(decision.status, decision.reason);
+        }
+        return Response.json(decision);
+      }
+      case "proxy-audit": {
+        const parsed = auditBody.safeParse(body);
+        if (!parsed.success) return errorResponse(400, "invalid audit record");
+        const a = parsed.data;
+        const what = describeApiPath(a.path);
+        const mutating = ["POST", "PUT", "PATCH", "DELETE"].includes(a.method);
+        if (!mutating && a.status < 400) return Response.json({ ok: true });
+        await db.auditEvent.create({
+          data: {
+            actorId: a.actor.type === "user" ? a.actor.id : null,
+            action: "k8s_proxy.request",
+            targetType: "agent",
+            targetId: a.agentId,
+            details: JSON.stringify({ actor: a.actor.name, actorType: a.actor.type, verb: a.method, resource: what.resource, namespace: what.namespace, name: what.name, status: a.status, outcome: a.status < 400 ? "allowed" : "refused" }),
+          },
+        });
+        return Response.json({ ok: true });
       }
       default:
         return errorResponse(404, `no internal API action "${action}"`);

@@ -4,6 +4,8 @@
 import { createHash, randomBytes } from "node:crypto";
 
 export const AGENT_TOKEN_PREFIX = "tthr_agent_";
+export const PERSONAL_TOKEN_PREFIX = "tthr_pat_";
+export const CI_JOB_TOKEN_PREFIX = "tthr_ci_";
 
 export function newToken(prefix: string): string {
   return prefix + randomBytes(32).toString("base64url");

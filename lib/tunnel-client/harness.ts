@@ -12,6 +12,7 @@ import { handleKasInternal } from "@/lib/agents/kas-internal";
 import { createAgentToken, registerAgent } from "@/lib/agents/service";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
+import { ensureSelfSignedCert } from "@/lib/common/self-signed";
 import { freshDatabase, type TestDatabase } from "@/lib/db/test-databases";
 import { TunnelClient } from "./index";
 
@@ -19,6 +20,8 @@ const root = path.resolve(__dirname, "..", "..");
 
 export interface WebInternal {
   url: string;
+  /** The k8s-proxy's self-signed certificate (PEM file), for kubeconfigs. */
+  proxyCaFile: string;
   db: Db;
   secret: string;
   secretFile: string;
@@ -35,6 +38,7 @@ export async function startWebInternal(): Promise<WebInternal> {
   const secret = randomBytes(32).toString("base64url");
   const secretFile = path.join(dir, "kas-shared-secret");
   fs.writeFileSync(secretFile, secret, { mode: 0o600 });
+  const proxyCert = await ensureSelfSignedCert(dir);
   const server = http.createServer((req, res) => {
     const action = /^\/api\/internal\/kas\/([\w-]+)$/.exec(req.url ?? "")?.[1] ?? "";
     const request = new Request(`http://127.0.0.1${req.url}`, {
@@ -55,6 +59,7 @@ export async function startWebInternal(): Promise<WebInternal> {
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   return {
     url,
+    proxyCaFile: proxyCert.cert,
     db,
     secret,
     secretFile,
@@ -140,25 +145,29 @@ function startProcess(script: string, args: string[], env: Record<string, string
 }
 
 export interface KasProcess extends Proc {
+  k8sProxyPort: number;
   agentPort: number;
   internalPort: number;
   observabilityPort: number;
 }
 
-export async function startKasProcess(web: WebInternal, env: Record<string, string> = {}, ports?: { agent: number; internal: number; observability: number }): Promise<KasProcess> {
+export async function startKasProcess(web: WebInternal, env: Record<string, string> = {}, ports?: { agent: number; internal: number; observability: number; k8sProxy?: number }): Promise<KasProcess> {
   const p = startProcess("kas/main.ts", [], {
     TETHER_WEB_URL: web.url,
     TETHER_KAS_SHARED_SECRET_FILE: web.secretFile,
+    TETHER_KAS_K8S_PROXY_TLS_CERT_FILE: web.proxyCaFile,
+    TETHER_KAS_K8S_PROXY_TLS_KEY_FILE: web.proxyCaFile.replace(/\.crt$/, ".key"),
     TETHER_KAS_AGENT_ADDRESS: `127.0.0.1:${ports?.agent ?? 0}`,
     TETHER_KAS_INTERNAL_ADDRESS: `127.0.0.1:${ports?.internal ?? 0}`,
     TETHER_KAS_OBSERVABILITY_ADDRESS: `127.0.0.1:${ports?.observability ?? 0}`,
+    TETHER_KAS_K8S_PROXY_ADDRESS: `127.0.0.1:${ports?.k8sProxy ?? 0}`,
     ...env,
   });
   const line = await p.waitFor(/^kas listening$/).catch(async (e: unknown) => {
     await p.kill("SIGKILL");
     throw e;
   });
-  return Object.assign(p, { agentPort: line.agentPort as number, internalPort: line.internalPort as number, observabilityPort: line.observabilityPort as number });
+  return Object.assign(p, { k8sProxyPort: line.k8sProxyPort as number, agentPort: line.agentPort as number, internalPort: line.internalPort as number, observabilityPort: line.observabilityPort as number });
 }
 
 export async function startAgentProcess(opts: { kasAgentPort: number; token: string; kubeconfig: string; dir: string; args?: string[]; scheme?: "grpc" | "grpcs" }): Promise<Proc> {
