@@ -14,6 +14,12 @@ export default defineConfig({
   forbidOnly: Boolean(process.env.CI),
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
   timeout: 60_000,
+  // auth.spec.ts signs up the installation's first account, which becomes the administrator: it runs
+  // before every other spec (agents.spec.ts would otherwise sort first and take that role).
+  projects: [
+    { name: "first-account", testMatch: /auth\.spec\.ts$/ },
+    { name: "product", testIgnore: /auth\.spec\.ts$/, dependencies: ["first-account"] },
+  ],
   use: {
     baseURL: `http://localhost:${port}`,
     trace: "retain-on-failure",
@@ -38,6 +44,9 @@ export default defineConfig({
       TETHER_KAS_AGENT_ADDRESS: "127.0.0.1:8160",
       TETHER_KAS_INTERNAL_ADDRESS: "127.0.0.1:8163",
       TETHER_KAS_OBSERVABILITY_ADDRESS: "127.0.0.1:8161",
+      // kas re-checks connected agents' tokens every 2 s (30 s in production), so a revoked token's
+      // agent drops within seconds in agents.spec.ts.
+      TETHER_KAS_TOKEN_RECHECK_MS: "2000",
     },
   },
 });
