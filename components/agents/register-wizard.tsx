@@ -53,7 +53,7 @@ export function RegisterAgentWizard({ projectId, onClose }: { projectId: string;
       <StepHeading step={step} text={STEPS[step]!} />
 
       {step === 0 ? (
-        <form onSubmit={form.onSubmit} className="max-w-lg space-y-4" noValidate aria-label="Agent name">
+        <form onSubmit={form.onSubmit} className="max-w-lg space-y-4" noValidate>
           <FormError message={form.formError} />
           <Field
             label="Agent name"
