@@ -29,12 +29,17 @@ export function AgentOverview({ agentId, tokensHref, callbackUrl }: { agentId: s
 
   if (q.isPending) return <LoadingState label="Loading the agent…" />;
   if (q.isError && !q.data) return <ErrorState title="Could not load the agent" message={q.error.message} onRetry={() => void q.refetch()} />;
-  const { agent, kasVersion, skewMs } = q.data!;
+  const { agent, kasVersion, skewMs, kasUnreachable } = q.data!;
   return (
     <div className="max-w-3xl">
       {q.isError ? (
         <p role="alert" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
           Could not refresh the status ({q.error.message}); showing the last one received.
+        </p>
+      ) : null}
+      {kasUnreachable ? (
+        <p role="status" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+          Tether&apos;s agent server (kas) is not answering: statuses come from the agents&apos; last heartbeats.
         </p>
       ) : null}
       {agent.status === "never_connected" ? (

@@ -3,7 +3,7 @@
 // wizard. Polls the JSON route every few seconds, so rows change without a reload.
 import Link from "next/link";
 import { signIn } from "next-auth/react";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ApiError } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
@@ -17,6 +17,12 @@ import { AgentVersion } from "./version-warning";
 export function AgentsPanel({ projectId, callbackUrl }: { projectId: string; callbackUrl: string }) {
   const q = useProjectAgents(projectId);
   const [registering, setRegistering] = useState(false);
+  const registerRef = useRef<HTMLButtonElement>(null);
+  const closeWizard = () => {
+    setRegistering(false);
+    // Focus goes back to the button that opened the wizard, not to the top of the page.
+    requestAnimationFrame(() => registerRef.current?.focus());
+  };
   const expired = q.error instanceof ApiError && q.error.status === 401;
   useEffect(() => {
     if (expired) void signIn(undefined, { callbackUrl });
@@ -26,7 +32,7 @@ export function AgentsPanel({ projectId, callbackUrl }: { projectId: string; cal
   if (q.isError && !q.data) return <ErrorState title="Could not load the agents" message={q.error.message} onRetry={() => void q.refetch()} />;
   const data = q.data!;
   const registerButton = data.canManage && !registering ? (
-    <Button type="button" onClick={() => setRegistering(true)}>Register an agent</Button>
+    <Button ref={registerRef} type="button" onClick={() => setRegistering(true)}>Register an agent</Button>
   ) : null;
 
   return (
@@ -36,7 +42,12 @@ export function AgentsPanel({ projectId, callbackUrl }: { projectId: string; cal
           Could not refresh the statuses ({q.error.message}); showing the last ones received.
         </p>
       ) : null}
-      {registering ? <RegisterAgentWizard projectId={projectId} onClose={() => setRegistering(false)} /> : null}
+      {data.kasUnreachable ? (
+        <p role="status" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+          Tether&apos;s agent server (kas) is not answering: statuses come from the agents&apos; last heartbeats.
+        </p>
+      ) : null}
+      {registering ? <RegisterAgentWizard projectId={projectId} onClose={closeWizard} /> : null}
 
       {data.agents.length === 0 ? (
         <EmptyState title="No agents yet — register one to connect a cluster" action={registerButton}>

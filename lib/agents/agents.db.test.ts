@@ -150,6 +150,7 @@ describe.each(["sqlite", "postgresql"] as const)("agents and tokens on %s", (pro
     const view = await listProjectAgents(db, u("dev"), projectId, kas, now);
     expect(view.canManage).toBe(false);
     expect(view.kasVersion).toBe("0.1.0");
+    expect(view.kasUnreachable).toBe(false);
     expect(view.agents.map((a) => [a.name, a.status])).toEqual([["prod-eu", "connected"], ["staging", "never_connected"]]);
     expect(view.agents[0]).toMatchObject({
       href: "/projects/platform/infra/-/clusters/prod-eu",
@@ -164,7 +165,9 @@ describe.each(["sqlite", "postgresql"] as const)("agents and tokens on %s", (pro
     expect((await listProjectAgents(db, u("mia"), projectId, kas, now)).canManage).toBe(true);
 
     // kas unreachable: a heartbeat 5 s ago still counts as connected; kas says no: not connected.
-    expect((await listProjectAgents(db, u("dev"), projectId, noKas, now)).agents[0]!.status).toBe("connected");
+    const fallback = await listProjectAgents(db, u("dev"), projectId, noKas, now);
+    expect(fallback.kasUnreachable).toBe(true);
+    expect(fallback.agents[0]!.status).toBe("connected");
     expect((await listProjectAgents(db, u("dev"), projectId, noKas, now + 61_000)).agents[0]!.status).toBe("not_connected");
     const gone: KasStatusSource = async (ids) => new Map(ids.map((id) => [id, { connected: false, lastSeenMs: now - 5_000 }]));
     expect((await listProjectAgents(db, u("dev"), projectId, gone, now)).agents[0]!.status).toBe("not_connected");

@@ -7,7 +7,7 @@ import { NotFound } from "@/lib/errors";
 import { findVisibleProject } from "@/lib/projects/service";
 import type { KasStatusSource } from "./kas-status";
 import { MAX_ACTIVE_TOKENS, findVisibleAgent } from "./service";
-import { connectionStatus, lastContact, type ConnectionStatus } from "./status";
+import { connectionStatus, lastContact, type ConnectionStatus, type KasView } from "./status";
 
 /** One agent as the UI shows it (JSON-safe: dates are ISO strings). */
 export interface AgentRow {
@@ -32,6 +32,8 @@ export interface AgentListView {
   maxActiveTokens: number;
   /** Server time, so the browser can correct its clock when it says "12 s ago". */
   now: string;
+  /** kas could not be asked: statuses come from the agents' last heartbeats. */
+  kasUnreachable: boolean;
   agents: AgentRow[];
 }
 
@@ -78,9 +80,10 @@ const agentSelect = {
   _count: { select: { tokens: { where: { revokedAt: null } } } },
 } as const;
 
-async function toRows(agents: AgentRecord[], projectFullPath: string, kas: KasStatusSource, now: number): Promise<AgentRow[]> {
-  const views = agents.length > 0 ? await kas(agents.map((a) => a.id)) : new Map();
-  return agents.map((a) => {
+async function toRows(agents: AgentRecord[], projectFullPath: string, kas: KasStatusSource, now: number): Promise<{ rows: AgentRow[]; kasUnreachable: boolean }> {
+  const views = agents.length > 0 ? await kas(agents.map((a) => a.id)) : new Map<string, KasView | null>();
+  const kasUnreachable = agents.some((a) => (views.get(a.id) ?? null) === null);
+  const rows = agents.map((a): AgentRow => {
     const view = views.get(a.id) ?? null;
     const last = lastContact(a, view);
     return {
@@ -98,6 +101,7 @@ async function toRows(agents: AgentRecord[], projectFullPath: string, kas: KasSt
       createdAt: a.createdAt.toISOString(),
     };
   });
+  return { rows, kasUnreachable };
 }
 
 /** The project with this id if the actor may see it; NotFound otherwise (also for a guessed id). */
@@ -112,12 +116,14 @@ export async function findVisibleProjectById(db: Db, actor: Actor, projectId: st
 export async function listProjectAgents(db: Db, actor: Actor, projectId: string, kas: KasStatusSource, now = Date.now()): Promise<AgentListView> {
   const { project, facts } = await findVisibleProjectById(db, actor, projectId);
   const agents = await db.agent.findMany({ where: { projectId }, orderBy: { name: "asc" }, select: agentSelect });
+  const { rows, kasUnreachable } = await toRows(agents, project.fullPath, kas, now);
   return {
     kasVersion: KAS_VERSION,
     canManage: can.manageProjectAgents(actor, facts),
     maxActiveTokens: MAX_ACTIVE_TOKENS,
     now: new Date(now).toISOString(),
-    agents: await toRows(agents, project.fullPath, kas, now),
+    kasUnreachable,
+    agents: rows,
   };
 }
 
@@ -126,6 +132,7 @@ export interface AgentView {
   canManage: boolean;
   maxActiveTokens: number;
   now: string;
+  kasUnreachable: boolean;
   project: { id: string; fullPath: string; name: string };
   agent: AgentRow & { createdBy: string | null };
 }
@@ -133,12 +140,13 @@ export interface AgentView {
 export async function agentView(db: Db, actor: Actor, agentId: string, kas: KasStatusSource, now = Date.now()): Promise<AgentView> {
   const { agent: found, facts } = await findVisibleAgent(db, actor, agentId);
   const record = await db.agent.findUniqueOrThrow({ where: { id: agentId }, select: { ...agentSelect, createdBy: { select: { username: true } } } });
-  const [row] = await toRows([record], found.project.fullPath, kas, now);
+  const { rows: [row], kasUnreachable } = await toRows([record], found.project.fullPath, kas, now);
   return {
     kasVersion: KAS_VERSION,
     canManage: can.manageProjectAgents(actor, facts),
     maxActiveTokens: MAX_ACTIVE_TOKENS,
     now: new Date(now).toISOString(),
+    kasUnreachable,
     project: { id: found.project.id, fullPath: found.project.fullPath, name: found.project.name },
     agent: { ...row!, createdBy: record.createdBy?.username ?? null },
   };
