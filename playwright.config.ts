@@ -16,6 +16,12 @@ export default defineConfig({
   forbidOnly: Boolean(process.env.CI),
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
   timeout: 60_000,
+  // auth.spec.ts signs up the installation's first account, which becomes the administrator: it runs
+  // before every other spec (agents.spec.ts would otherwise sort first and take that role).
+  projects: [
+    { name: "first-account", testMatch: /auth\.spec\.ts$/ },
+    { name: "product", testIgnore: /auth\.spec\.ts$/, dependencies: ["first-account"] },
+  ],
   use: {
     baseURL: `http://localhost:${port}`,
     trace: "retain-on-failure",
@@ -41,6 +47,9 @@ export default defineConfig({
       TETHER_KAS_INTERNAL_ADDRESS: `127.0.0.1:${kasBase + 3}`,
       TETHER_KAS_OBSERVABILITY_ADDRESS: `127.0.0.1:${kasBase + 1}`,
       TETHER_KAS_K8S_PROXY_ADDRESS: `127.0.0.1:${kasBase + 4}`,
+      // kas re-checks connected agents' tokens every 2 s (30 s in production), so a revoked token's
+      // agent drops within seconds in agents.spec.ts.
+      TETHER_KAS_TOKEN_RECHECK_MS: "2000",
     },
   },
 });

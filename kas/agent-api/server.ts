@@ -9,8 +9,7 @@ import type { KasMetrics } from "../metrics";
 import { StreamLimitError, type TunnelRegistry } from "../tunnel/registry";
 import { TunnelStream } from "../tunnel/stream";
 import { TokenRejectedError, type AgentIdentity, type WebApi } from "../web-api";
-
-export const KAS_VERSION = "0.1.0";
+import { KAS_VERSION } from "../../lib/common/release";
 
 function bearer(md: Metadata): string | null {
   const v = md.get("authorization")[0];

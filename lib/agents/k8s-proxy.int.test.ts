@@ -4,14 +4,12 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { apiserverRequest } from "@/testbed/cluster";
 import { createCiJobToken, createPersonalAccessToken, revokePersonalAccessToken } from "@/lib/tokens/access-tokens";
 import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/lib/tunnel-client/harness";
 import { saveAgentConfig } from "./config";
 
-const run = promisify(execFile);
 
 describe("kubectl through kas", () => {
   const tb = inject("testbed");

@@ -1,22 +1,70 @@
+// Every page under a project, GitLab-style: /projects/<group>/<project> is the overview, and what
+// follows a "-" segment is a section: /-/clusters (the project's agents), /-/clusters/<agent> and
+// /-/clusters/<agent>/tokens (one agent). Projects and agents the user may not see are 404.
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { AgentOverview } from "@/components/agents/agent-overview";
+import { AgentsPanel } from "@/components/agents/agents-panel";
+import { TokensPanel } from "@/components/agents/tokens-panel";
 import { PageHeader } from "@/components/shell/app-shell";
 import { EmptyState } from "@/components/ui/states";
+import { LinkButton } from "@/components/ui/link-button";
+import { TabNav } from "@/components/ui/tab-nav";
+import { agentPath, clustersPath, findVisibleAgentByName } from "@/lib/agents/views";
 import { can } from "@/lib/access";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser, type CurrentUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { NotFound } from "@/lib/errors";
 import { findVisibleProject } from "@/lib/projects";
 
-export const metadata: Metadata = { title: "Project" };
+type Route =
+  | { kind: "overview"; projectPath: string }
+  | { kind: "clusters"; projectPath: string }
+  | { kind: "agent"; projectPath: string; agentName: string; tab: "overview" | "tokens" };
 
-export default async function ProjectPage({ params }: { params: Promise<{ fullPath: string[] }> }) {
-  const fullPath = (await params).fullPath.map(decodeURIComponent).join("/");
-  const user = await requireUser(`/projects/${fullPath}`);
-  const found = await findVisibleProject(db(), user, fullPath).catch((e: unknown) => (e instanceof NotFound ? null : Promise.reject(e)));
+function parseRoute(segments: string[]): Route | null {
+  const parts = segments.map(decodeURIComponent);
+  const dash = parts.indexOf("-");
+  if (dash === -1) return { kind: "overview", projectPath: parts.join("/") };
+  const projectPath = parts.slice(0, dash).join("/");
+  const rest = parts.slice(dash + 1);
+  if (!projectPath || rest[0] !== "clusters") return null;
+  if (rest.length === 1) return { kind: "clusters", projectPath };
+  if (rest.length === 2) return { kind: "agent", projectPath, agentName: rest[1]!, tab: "overview" };
+  if (rest.length === 3 && rest[2] === "tokens") return { kind: "agent", projectPath, agentName: rest[1]!, tab: "tokens" };
+  return null;
+}
+
+export async function generateMetadata({ params }: { params: Promise<{ fullPath: string[] }> }): Promise<Metadata> {
+  const route = parseRoute((await params).fullPath);
+  if (!route) return { title: "Page not found" };
+  if (route.kind === "clusters") return { title: "Kubernetes clusters" };
+  if (route.kind === "agent") return { title: route.tab === "tokens" ? `Tokens · ${route.agentName}` : `Agent ${route.agentName}` };
+  return { title: "Project" };
+}
+
+const orNull = <T,>(p: Promise<T>): Promise<T | null> => p.catch((e: unknown) => (e instanceof NotFound ? null : Promise.reject(e)));
+
+function ProjectTabs({ fullPath, current }: { fullPath: string; current: "overview" | "clusters" }) {
+  return (
+    <TabNav
+      label="Project"
+      current={current}
+      items={[
+        { key: "overview", label: "Overview", href: `/projects/${fullPath}` },
+        { key: "clusters", label: "Kubernetes clusters", href: clustersPath(fullPath) },
+      ]}
+    />
+  );
+}
+
+async function ProjectOverview({ user, projectPath }: { user: CurrentUser; projectPath: string }) {
+  const found = await orNull(findVisibleProject(db(), user, projectPath));
   if (!found) notFound();
   const { project, facts } = found;
+  const agents = await db().agent.count({ where: { projectId: project.id } });
+  const manage = can.manageProjectAgents(user, facts);
   const owner = project.group ? (
     <Link href={`/groups/${project.group.path}`} className="text-indigo-600 hover:underline dark:text-indigo-400">{project.group.name}</Link>
   ) : (
@@ -25,17 +73,83 @@ export default async function ProjectPage({ params }: { params: Promise<{ fullPa
   return (
     <>
       <PageHeader title={project.name} description={project.description || project.fullPath} />
+      <ProjectTabs fullPath={project.fullPath} current="overview" />
       <p className="mb-8 text-sm text-zinc-600 dark:text-zinc-400">Owned by {owner}</p>
       <section aria-labelledby="clusters-heading">
         <h2 id="clusters-heading" className="mb-3 text-lg font-semibold">Kubernetes clusters</h2>
-        <EmptyState title="No agents registered yet">
-          <p>
-            {can.manageProjectAgents(user, facts)
-              ? "Register an agent for this project, then install it in your cluster with the token you are shown once. The agent dials out to Tether, so the cluster can sit behind a firewall or NAT."
-              : "A maintainer of this project can register an agent for a cluster."}
+        {agents === 0 ? (
+          <EmptyState title="No agents registered yet" action={manage ? <LinkButton href={clustersPath(project.fullPath)}>Register an agent</LinkButton> : null}>
+            <p>
+              {manage
+                ? "Register an agent for this project, then install it in your cluster with the token you are shown once. The agent dials out to Tether, so the cluster can sit behind a firewall or NAT."
+                : "A maintainer of this project can register an agent for a cluster."}
+            </p>
+          </EmptyState>
+        ) : (
+          <p className="text-sm">
+            {agents === 1 ? "One agent is" : `${agents} agents are`} registered.{" "}
+            <Link href={clustersPath(project.fullPath)} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">See their status</Link>
           </p>
-        </EmptyState>
+        )}
       </section>
     </>
   );
+}
+
+async function ProjectClusters({ user, projectPath }: { user: CurrentUser; projectPath: string }) {
+  const found = await orNull(findVisibleProject(db(), user, projectPath));
+  if (!found) notFound();
+  const { project } = found;
+  return (
+    <>
+      <PageHeader title="Kubernetes clusters" description={`Agents connect ${project.fullPath} to Kubernetes clusters. Each runs in its cluster and dials out to Tether.`} />
+      <ProjectTabs fullPath={project.fullPath} current="clusters" />
+      <AgentsPanel projectId={project.id} callbackUrl={clustersPath(project.fullPath)} />
+    </>
+  );
+}
+
+async function AgentPage({ user, projectPath, agentName, tab }: { user: CurrentUser; projectPath: string; agentName: string; tab: "overview" | "tokens" }) {
+  const found = await orNull(findVisibleAgentByName(db(), user, projectPath, agentName));
+  if (!found) notFound();
+  const { project, agent } = found;
+  const base = agentPath(project.fullPath, agent.name);
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-500">
+        <Link href={`/projects/${project.fullPath}`} className="hover:underline">{project.fullPath}</Link>
+        {" / "}
+        <Link href={clustersPath(project.fullPath)} className="hover:underline">Kubernetes clusters</Link>
+      </nav>
+      <PageHeader title={agent.name} description="Agent for Kubernetes" />
+      <TabNav
+        label="Agent"
+        current={tab}
+        items={[
+          { key: "overview", label: "Overview", href: base },
+          { key: "tokens", label: "Tokens", href: `${base}/tokens` },
+        ]}
+      />
+      {tab === "overview" ? (
+        <AgentOverview agentId={agent.id} tokensHref={`${base}/tokens`} callbackUrl={base} />
+      ) : (
+        <TokensPanel agentId={agent.id} agentName={agent.name} callbackUrl={`${base}/tokens`} />
+      )}
+    </>
+  );
+}
+
+export default async function ProjectPage({ params }: { params: Promise<{ fullPath: string[] }> }) {
+  const segments = (await params).fullPath;
+  const user = await requireUser(`/projects/${segments.join("/")}`);
+  const route = parseRoute(segments);
+  if (!route) notFound();
+  switch (route.kind) {
+    case "overview":
+      return <ProjectOverview user={user} projectPath={route.projectPath} />;
+    case "clusters":
+      return <ProjectClusters user={user} projectPath={route.projectPath} />;
+    case "agent":
+      return <AgentPage user={user} projectPath={route.projectPath} agentName={route.agentName} tab={route.tab} />;
+  }
 }

@@ -1,0 +1,12 @@
+// GET /api/agents/:id: one agent with its live status (polled by the agent page).
+import { kasStatuses } from "@/lib/agents/kas-status";
+import { agentView } from "@/lib/agents/views";
+import { db } from "@/lib/db/client";
+import { withUser } from "@/lib/http/handler";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withUser(async (user, _req, ctx: { params: Promise<{ id: string }> }) => {
+  const { id } = await ctx.params;
+  return Response.json(await agentView(db(), user, id, kasStatuses), { headers: { "cache-control": "no-store" } });
+});

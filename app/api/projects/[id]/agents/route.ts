@@ -1,0 +1,24 @@
+// GET /api/projects/:id/agents: the project's agents with their live status (polled by the clusters
+// page). POST: register an agent (maintainers and owners).
+import { kasStatuses } from "@/lib/agents/kas-status";
+import { registerAgent } from "@/lib/agents/service";
+import { agentPath, listProjectAgents } from "@/lib/agents/views";
+import { db } from "@/lib/db/client";
+import { readJsonBody, withUser } from "@/lib/http/handler";
+
+type Ctx = { params: Promise<{ id: string }> };
+
+export const dynamic = "force-dynamic";
+
+export const GET = withUser(async (user, _req, ctx: Ctx) => {
+  const { id } = await ctx.params;
+  return Response.json(await listProjectAgents(db(), user, id, kasStatuses), { headers: { "cache-control": "no-store" } });
+});
+
+export const POST = withUser(async (user, req, ctx: Ctx) => {
+  const { id } = await ctx.params;
+  const body = await readJsonBody(req);
+  const agent = await registerAgent(db(), user, id, body);
+  const project = await db().project.findUniqueOrThrow({ where: { id }, select: { fullPath: true } });
+  return Response.json({ agent: { id: agent.id, name: agent.name, href: agentPath(project.fullPath, agent.name) } }, { status: 201 });
+});

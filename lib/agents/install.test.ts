@@ -1,0 +1,58 @@
+import fs from "node:fs";
+import { describe, expect, it } from "vitest";
+import { fillManifest, helmCommand, helmReleaseName, installInstructions, kasPublicAddress, manifestTemplatePath, shellQuote } from "./install";
+
+const token = "tthr_agent_" + "A".repeat(43);
+
+describe("kas address shown to users", () => {
+  it("is TETHER_KAS_PUBLIC_ADDRESS, else grpc:// and kas's agent listener, else the default", () => {
+    expect(kasPublicAddress({ TETHER_KAS_PUBLIC_ADDRESS: "grpcs://kas.example.com:443", TETHER_KAS_AGENT_ADDRESS: "0.0.0.0:8150" })).toBe("grpcs://kas.example.com:443");
+    expect(kasPublicAddress({ TETHER_KAS_AGENT_ADDRESS: "127.0.0.1:8160" })).toBe("grpc://127.0.0.1:8160");
+    expect(kasPublicAddress({ TETHER_KAS_PUBLIC_ADDRESS: "  " })).toBe("grpc://127.0.0.1:8150");
+    expect(kasPublicAddress({})).toBe("grpc://127.0.0.1:8150");
+  });
+});
+
+describe("helm command", () => {
+  it("installs the chart under the agent's name with the address and token", () => {
+    expect(helmCommand("prod-eu", "grpc://127.0.0.1:8150", token)).toBe(
+      [
+        "helm upgrade --install prod-eu ./deploy/agent/chart \\",
+        "  --namespace tether-agent --create-namespace \\",
+        "  --set config.kasAddress=grpc://127.0.0.1:8150 \\",
+        `  --set config.token=${token}`,
+      ].join("\n"),
+    );
+  });
+  it("keeps release names within Helm's 53 characters", () => {
+    expect(helmReleaseName("a".repeat(53))).toHaveLength(53);
+    expect(helmReleaseName(`${"a".repeat(52)}-bbbbbbbbbb`)).toBe("a".repeat(52));
+  });
+  it("quotes only what a shell would misread", () => {
+    expect(shellQuote("grpcs://kas.example.com:443")).toBe("grpcs://kas.example.com:443");
+    expect(shellQuote("a b")).toBe("'a b'");
+    expect(shellQuote("it's")).toBe(`'it'"'"'s'`);
+  });
+});
+
+describe("manifest", () => {
+  const template = fs.readFileSync(manifestTemplatePath(), "utf8");
+  it("the template still has both placeholders in its YAML", () => {
+    const yaml = template.split("\n").filter((l) => !l.trimStart().startsWith("#")).join("\n");
+    expect(yaml).toContain("KAS_ADDRESS");
+    expect(yaml).toContain("AGENT_TOKEN");
+  });
+  it("fills both placeholders and leaves none behind", () => {
+    const m = fillManifest(template, "prod-eu", "grpc://10.0.0.1:8150", token);
+    expect(m).not.toMatch(/KAS_ADDRESS|AGENT_TOKEN/);
+    expect(m).toContain(`token: "${token}"`);
+    expect(m).toContain("--kas-address=grpc://10.0.0.1:8150");
+    expect(m.split("\n")[0]).toContain('Tether agent "prod-eu"');
+  });
+  it("installInstructions puts it together for this installation", async () => {
+    const i = await installInstructions("prod-eu", token, { TETHER_KAS_AGENT_ADDRESS: "127.0.0.1:8160" });
+    expect(i.kasAddress).toBe("grpc://127.0.0.1:8160");
+    expect(i.helm).toContain("config.kasAddress=grpc://127.0.0.1:8160");
+    expect(i.manifest).toContain("--kas-address=grpc://127.0.0.1:8160");
+  });
+});

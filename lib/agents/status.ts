@@ -1,0 +1,42 @@
+// An agent's connection status as the UI shows it, decided from what kas says now and, when kas cannot
+// be asked, from the last contact recorded in the database. Pure, so every case is unit tested.
+
+export type ConnectionStatus = "connected" | "not_connected" | "never_connected";
+
+export const STATUS_LABEL: Record<ConnectionStatus, string> = {
+  connected: "Connected",
+  not_connected: "Not connected",
+  never_connected: "Never connected",
+};
+
+/** How often agents heartbeat (kas's TETHER_KAS_HEARTBEAT_MS default). */
+export const HEARTBEAT_MS = 30_000;
+
+/** What kas said about the agent; null when kas could not be asked (down, slow, misconfigured). */
+export interface KasView {
+  connected: boolean;
+  /** Unix ms of the last time this kas saw the agent (now while it is connected); 0 when never. */
+  lastSeenMs: number;
+}
+
+export interface ContactFacts {
+  firstContactAt: Date | null;
+  lastContactAt: Date | null;
+}
+
+export function connectionStatus(agent: ContactFacts, kas: KasView | null, now: number = Date.now(), heartbeatMs = HEARTBEAT_MS): ConnectionStatus {
+  if (kas?.connected) return "connected";
+  if (!agent.firstContactAt) return "never_connected";
+  if (kas) return "not_connected";
+  // kas is unreachable: trust a heartbeat recent enough that the agent should still be there.
+  const last = agent.lastContactAt?.getTime();
+  return last !== undefined && now - last <= 2 * heartbeatMs ? "connected" : "not_connected";
+}
+
+/** The most recent contact known: the database's heartbeat time or kas's own last sighting. */
+export function lastContact(agent: ContactFacts, kas: KasView | null): Date | null {
+  const db = agent.lastContactAt?.getTime() ?? 0;
+  const seen = kas?.lastSeenMs ?? 0;
+  const t = Math.max(db, seen);
+  return t > 0 ? new Date(t) : null;
+}

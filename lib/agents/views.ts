@@ -1,0 +1,185 @@
+// What the agent pages and their JSON routes show: a project's agents with their live status, one
+// agent, its tokens. Every function checks the access rules first; outsiders get NotFound.
+import { can, projectFacts, type Actor } from "@/lib/access";
+import { KAS_VERSION, agentIsBehind } from "@/lib/common/release";
+import type { Db } from "@/lib/db/client";
+import { NotFound } from "@/lib/errors";
+import { findVisibleProject } from "@/lib/projects/service";
+import type { KasStatusSource } from "./kas-status";
+import { MAX_ACTIVE_TOKENS, findVisibleAgent } from "./service";
+import { connectionStatus, lastContact, type ConnectionStatus, type KasView } from "./status";
+
+/** One agent as the UI shows it (JSON-safe: dates are ISO strings). */
+export interface AgentRow {
+  id: string;
+  name: string;
+  href: string;
+  status: ConnectionStatus;
+  lastContactAt: string | null;
+  firstContactAt: string | null;
+  agentVersion: string | null;
+  kubernetesVersion: string | null;
+  nodeCount: number | null;
+  /** The agent reported a version older than kas's. */
+  versionBehind: boolean;
+  activeTokens: number;
+  createdAt: string;
+}
+
+export interface AgentListView {
+  kasVersion: string;
+  canManage: boolean;
+  maxActiveTokens: number;
+  /** Server time, so the browser can correct its clock when it says "12 s ago". */
+  now: string;
+  /** kas could not be asked: statuses come from the agents' last heartbeats. */
+  kasUnreachable: boolean;
+  agents: AgentRow[];
+}
+
+export interface TokenRow {
+  id: string;
+  name: string;
+  description: string;
+  createdBy: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  status: "active" | "revoked";
+}
+
+export function clustersPath(projectFullPath: string): string {
+  return `/projects/${projectFullPath}/-/clusters`;
+}
+
+export function agentPath(projectFullPath: string, agentName: string): string {
+  return `${clustersPath(projectFullPath)}/${agentName}`;
+}
+
+type AgentRecord = {
+  id: string;
+  name: string;
+  createdAt: Date;
+  agentVersion: string | null;
+  kubernetesVersion: string | null;
+  nodeCount: number | null;
+  firstContactAt: Date | null;
+  lastContactAt: Date | null;
+  _count: { tokens: number };
+};
+
+const agentSelect = {
+  id: true,
+  name: true,
+  createdAt: true,
+  agentVersion: true,
+  kubernetesVersion: true,
+  nodeCount: true,
+  firstContactAt: true,
+  lastContactAt: true,
+  _count: { select: { tokens: { where: { revokedAt: null } } } },
+} as const;
+
+async function toRows(agents: AgentRecord[], projectFullPath: string, kas: KasStatusSource, now: number): Promise<{ rows: AgentRow[]; kasUnreachable: boolean }> {
+  const views = agents.length > 0 ? await kas(agents.map((a) => a.id)) : new Map<string, KasView | null>();
+  const kasUnreachable = agents.some((a) => (views.get(a.id) ?? null) === null);
+  const rows = agents.map((a): AgentRow => {
+    const view = views.get(a.id) ?? null;
+    const last = lastContact(a, view);
+    return {
+      id: a.id,
+      name: a.name,
+      href: agentPath(projectFullPath, a.name),
+      status: connectionStatus(a, view, now),
+      lastContactAt: last?.toISOString() ?? null,
+      firstContactAt: a.firstContactAt?.toISOString() ?? null,
+      agentVersion: a.agentVersion || null,
+      kubernetesVersion: a.kubernetesVersion || null,
+      nodeCount: a.firstContactAt ? a.nodeCount : null,
+      versionBehind: agentIsBehind(a.agentVersion),
+      activeTokens: a._count.tokens,
+      createdAt: a.createdAt.toISOString(),
+    };
+  });
+  return { rows, kasUnreachable };
+}
+
+/** The project with this id if the actor may see it; NotFound otherwise (also for a guessed id). */
+export async function findVisibleProjectById(db: Db, actor: Actor, projectId: string) {
+  const project = await db.project.findUnique({ where: { id: projectId } });
+  if (!project) throw new NotFound("Project");
+  const facts = await projectFacts(db, project, actor.id);
+  if (!can.viewProject(actor, facts)) throw new NotFound("Project");
+  return { project, facts };
+}
+
+export async function listProjectAgents(db: Db, actor: Actor, projectId: string, kas: KasStatusSource, now = Date.now()): Promise<AgentListView> {
+  const { project, facts } = await findVisibleProjectById(db, actor, projectId);
+  const agents = await db.agent.findMany({ where: { projectId }, orderBy: { name: "asc" }, select: agentSelect });
+  const { rows, kasUnreachable } = await toRows(agents, project.fullPath, kas, now);
+  return {
+    kasVersion: KAS_VERSION,
+    canManage: can.manageProjectAgents(actor, facts),
+    maxActiveTokens: MAX_ACTIVE_TOKENS,
+    now: new Date(now).toISOString(),
+    kasUnreachable,
+    agents: rows,
+  };
+}
+
+export interface AgentView {
+  kasVersion: string;
+  canManage: boolean;
+  maxActiveTokens: number;
+  now: string;
+  kasUnreachable: boolean;
+  project: { id: string; fullPath: string; name: string };
+  agent: AgentRow & { createdBy: string | null };
+}
+
+export async function agentView(db: Db, actor: Actor, agentId: string, kas: KasStatusSource, now = Date.now()): Promise<AgentView> {
+  const { agent: found, facts } = await findVisibleAgent(db, actor, agentId);
+  const record = await db.agent.findUniqueOrThrow({ where: { id: agentId }, select: { ...agentSelect, createdBy: { select: { username: true } } } });
+  const { rows: [row], kasUnreachable } = await toRows([record], found.project.fullPath, kas, now);
+  return {
+    kasVersion: KAS_VERSION,
+    canManage: can.manageProjectAgents(actor, facts),
+    maxActiveTokens: MAX_ACTIVE_TOKENS,
+    now: new Date(now).toISOString(),
+    kasUnreachable,
+    project: { id: found.project.id, fullPath: found.project.fullPath, name: found.project.name },
+    agent: { ...row!, createdBy: record.createdBy?.username ?? null },
+  };
+}
+
+/** The agent named `name` in the project at `fullPath`, if the actor may see the project. */
+export async function findVisibleAgentByName(db: Db, actor: Actor, fullPath: string, name: string) {
+  const { project, facts } = await findVisibleProject(db, actor, fullPath);
+  const agent = await db.agent.findUnique({ where: { projectId_name: { projectId: project.id, name } } });
+  if (!agent) throw new NotFound("Agent");
+  return { project, facts, agent, canManage: can.manageProjectAgents(actor, facts) };
+}
+
+/** The agent's tokens, newest first: never the hash, only what identifies a token to a person. */
+export async function listAgentTokens(db: Db, actor: Actor, agentId: string): Promise<{ canManage: boolean; maxActiveTokens: number; tokens: TokenRow[] }> {
+  const { facts } = await findVisibleAgent(db, actor, agentId);
+  const rows = await db.agentToken.findMany({
+    where: { agentId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { id: true, name: true, description: true, createdAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { username: true } } },
+  });
+  return {
+    canManage: can.manageProjectAgents(actor, facts),
+    maxActiveTokens: MAX_ACTIVE_TOKENS,
+    tokens: rows.map((t) => ({
+      id: t.id,
+      name: t.name,
+      description: t.description,
+      createdBy: t.createdBy?.username ?? null,
+      createdAt: t.createdAt.toISOString(),
+      lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+      revokedAt: t.revokedAt?.toISOString() ?? null,
+      status: t.revokedAt ? "revoked" : "active",
+    })),
+  };
+}
