@@ -79,12 +79,19 @@ export class MemoryTunnelRegistry implements TunnelRegistry {
     if (e.idle.length + e.active.size >= this.maxStreamsPerAgent) throw new StreamLimitError(stream.agentName, this.maxStreamsPerAgent);
     this.touch(stream.agentId);
     stream.onClose(() => this.remove(stream));
+    this.offer(e, stream, "back");
+  }
+
+  /** An idle stream goes to the first waiting request, else into the idle pool. */
+  private offer(e: AgentEntry, stream: TunnelStream, end: "front" | "back"): void {
     const waiter = e.waiters.shift();
     if (waiter) {
       this.activate(e, stream);
       waiter(stream);
-    } else {
+    } else if (end === "back") {
       e.idle.push(stream);
+    } else {
+      e.idle.unshift(stream);
     }
     this.updateGauges();
   }
@@ -147,14 +154,7 @@ export class MemoryTunnelRegistry implements TunnelRegistry {
   release(stream: TunnelStream): void {
     const e = this.byAgent.get(stream.agentId);
     if (!e || !e.active.delete(stream) || stream.state !== "idle") return;
-    const waiter = e.waiters.shift();
-    if (waiter) {
-      this.activate(e, stream);
-      waiter(stream);
-    } else {
-      e.idle.unshift(stream);
-    }
-    this.updateGauges();
+    this.offer(e, stream, "front");
   }
 
   status(agentId: string): AgentStatus {
