@@ -159,6 +159,21 @@ describe("tunnel lifecycle", () => {
     for (let i = 0; i < 10; i++) expect((await client.agentFetch(agentId, { path: "/version" })).status).toBe(200);
   });
 
+  it("SIGTERM: the agent and kas exit cleanly (code 0) and promptly", async () => {
+    const { agentId, client, agent, kas } = await setup();
+    await waitForAgent(client, agentId);
+    let t0 = Date.now();
+    expect(await agent.kill("SIGTERM")).toBe(0);
+    const agentMs = Date.now() - t0;
+    t0 = Date.now();
+    expect(await kas.kill("SIGTERM")).toBe(0);
+    const kasMs = Date.now() - t0;
+    console.log(`SIGTERM: agent exited in ${agentMs} ms, kas in ${kasMs} ms`);
+    expect(agentMs).toBeLessThan(5_000);
+    expect(kasMs).toBeLessThan(7_000);
+    expect(agent.output()).toMatch(/agent stopping/);
+  });
+
   it("agent killed: callers get 'not connected' with the last contact time", async () => {
     const { agentId, client, agent } = await setup();
     await waitForAgent(client, agentId);
