@@ -1,5 +1,6 @@
 // The agent-facing gRPC API: register/heartbeat, configuration, and the ReverseTunnel Connect
 // streams. Every call carries the agent's token as a bearer credential, checked with web.
+import { createHash } from "node:crypto";
 import { Metadata, status, type ServerDuplexStream, type ServerUnaryCall, type sendUnaryData } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import type { AgentApiServiceServer, AgentInfo } from "../../proto/gen/tether/v1/agent_api";
@@ -53,6 +54,8 @@ export class ConnectedTokens {
   }
 }
 
+const refusalLogged = new Map<string, number>();
+
 async function authenticate(deps: Deps, md: Metadata, tokens: ConnectedTokens): Promise<AgentIdentity> {
   const token = bearer(md);
   if (!token) throw Object.assign(new Error("missing agent token (send it as 'authorization: Bearer <token>')"), { code: status.UNAUTHENTICATED });
@@ -63,7 +66,13 @@ async function authenticate(deps: Deps, md: Metadata, tokens: ConnectedTokens): 
   } catch (e) {
     if (e instanceof TokenRejectedError) {
       deps.metrics.agentAuthFailures.inc();
-      deps.log.warn({ reason: e.message }, "refused an agent call: bad or revoked token");
+      // An agent opens many streams at once: log a refused token once a minute, not once a stream.
+      const key = createHash("sha256").update(token).digest("hex").slice(0, 12);
+      if (Date.now() - (refusalLogged.get(key) ?? 0) > 60_000) {
+        if (refusalLogged.size > 1_000) refusalLogged.clear();
+        refusalLogged.set(key, Date.now());
+        deps.log.warn({ reason: e.message, tokenSha256Prefix: key }, "refused an agent call: bad or revoked token");
+      }
       throw Object.assign(new Error(e.message), { code: status.UNAUTHENTICATED });
     }
     deps.log.error({ err: (e as Error).message }, "cannot check an agent token with web");
