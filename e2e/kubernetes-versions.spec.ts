@@ -1,5 +1,23 @@
+import fs from "node:fs";
+import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { signUpAs, newUser } from "./helpers";
+
+// The committed results of `npm run test:versions`: the page must show exactly these, and nothing more.
+interface SmokeResult {
+  kubernetesVersion: string;
+  result: "pass" | "fail";
+  date: string;
+  commit: string;
+}
+const results = (JSON.parse(fs.readFileSync(path.join(__dirname, "..", "lib", "versions", "smoke-results.json"), "utf8")) as { results: SmokeResult[] }).results;
+
+/** The latest result for a minor version, as the CI smoke test cell must read; null when untested. */
+function smokeCellText(minor: string): string | null {
+  const latest = results.filter((r) => r.kubernetesVersion.startsWith(`${minor}.`)).sort((a, b) => Date.parse(b.date) - Date.parse(a.date))[0];
+  if (!latest) return null;
+  return `${latest.result === "pass" ? "✓ Passed" : "✕ Failed"} on ${latest.kubernetesVersion}, ${new Date(latest.date).toISOString().slice(0, 10)} (commit ${latest.commit.slice(0, 9)})`;
+}
 
 const expected = [
   { minor: "1.33", status: "Supported", condition: "Support ends with release 19.2 or when 1.36 becomes supported" },
@@ -7,7 +25,7 @@ const expected = [
   { minor: "1.31", status: "Support ending", condition: "Support ends with release 18.7 or when 1.34 becomes supported" },
 ];
 
-test("signed out, the page shows the matrix, the policy and no untested claims", async ({ page }) => {
+test("signed out, the page shows the matrix, the policy, the committed smoke results and no untested claims", async ({ page }) => {
   const res = await page.goto("/kubernetes-versions");
   expect(res?.status()).toBe(200);
   await expect(page).toHaveURL(/\/kubernetes-versions$/);
@@ -24,10 +42,13 @@ test("signed out, the page shows the matrix, the policy and no untested claims",
     const cells = row.getByRole("cell");
     await expect(cells.nth(0)).toHaveText(new RegExp(`${e.status}$`));
     await expect(cells.nth(1)).toHaveText(e.condition);
-    // The results file starts empty: nothing may claim to have been tested.
-    await expect(cells.nth(2)).toHaveText("Not tested yet");
+    // Exactly the committed result for this minor, or "Not tested yet": never a claim without a run.
+    await expect(cells.nth(2)).toHaveText(smokeCellText(e.minor) ?? "Not tested yet");
+    const tested = results.find((r) => r.kubernetesVersion.startsWith(`${e.minor}.`));
+    if (tested) await expect(cells.nth(2).locator("time")).toHaveAttribute("datetime", /^\d{4}-\d{2}-\d{2}T/);
   }
-  await expect(table.getByText(/Passed|Failed/)).toHaveCount(0);
+  const testedMinors = new Set(results.map((r) => r.kubernetesVersion.split(".").slice(0, 2).join(".")));
+  await expect(table.getByText(/Passed|Failed/)).toHaveCount([...testedMinors].filter((m) => expected.some((e) => e.minor === m)).length);
 
   await expect(page.getByRole("heading", { name: "Support policy" })).toBeVisible();
   await expect(page.getByText("within 3 months of its first release")).toBeVisible();

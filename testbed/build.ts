@@ -1,10 +1,10 @@
 // Builds the testbed's binaries (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl,
 // etcd, kwok) from the Go module proxy into a per-version cache, and reuses them when present.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
+import { ensureKubernetesModule } from "./kubernetes-module";
+import { type Log, run } from "./run";
 import {
   KUBERNETES_BINARIES,
   TESTBED_DEFAULT_KUBERNETES,
@@ -15,55 +15,7 @@ import {
 const goRoot = path.join(__dirname, "go");
 const MARKER = ".complete";
 
-export class TestbedStepError extends Error {
-  constructor(
-    readonly step: string,
-    message: string,
-    readonly logTail: string,
-  ) {
-    super(`testbed step "${step}" failed: ${message}\n--- last lines of its log ---\n${logTail}`);
-  }
-}
-
-export function tail(text: string, lines = 30): string {
-  return text.split("\n").slice(-lines).join("\n");
-}
-
-interface RunOptions {
-  cwd: string;
-  env?: Record<string, string>;
-  /** Called with each stderr/stdout line, for progress. */
-  onLine?: (line: string) => void;
-}
-
-/** Runs a command to completion; on failure throws TestbedStepError carrying the tail of its output. */
-export function run(step: string, cmd: string, args: string[], opts: RunOptions): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let partial = "";
-    const onData = (buf: Buffer) => {
-      const s = buf.toString();
-      out += s;
-      if (out.length > 1_000_000) out = out.slice(-500_000);
-      if (opts.onLine) {
-        partial += s;
-        const lines = partial.split("\n");
-        partial = lines.pop() ?? "";
-        for (const l of lines) opts.onLine(l);
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("error", (e) => reject(new TestbedStepError(step, `${cmd} could not start: ${e.message}`, "")));
-    child.on("close", (code) => {
-      if (code === 0) resolve(out);
-      else reject(new TestbedStepError(step, `${cmd} ${args.slice(0, 3).join(" ")} … exited with ${code}`, tail(out)));
-    });
-  });
-}
-
-export type Log = (msg: string) => void;
+export { TestbedStepError, run, tail, type Log } from "./run";
 
 /** Prints a running count of compiled packages every few seconds while `go build -v` works. */
 export function progress(label: string, log: Log) {
@@ -97,31 +49,6 @@ function versionLdflags(version: string): string {
     );
   }
   return `-s -w ${parts.join(" ")}`;
-}
-
-/**
- * The Go module to build Kubernetes from: the committed one for the default version, or a copy
- * re-pinned to another release (its staging modules replaced by their v0.<minor>.<patch> twins).
- */
-async function kubernetesModule(version: string, log: Log): Promise<string> {
-  const committed = path.join(goRoot, "kubernetes");
-  if (version === TESTBED_DEFAULT_KUBERNETES) return committed;
-  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), `tether-k8s-${version}-`));
-  await fsp.copyFile(path.join(committed, "tools.go"), path.join(dir, "tools.go"));
-  const { minor, patch } = parseKubernetesVersion(version);
-  log(`  re-pinning the kubernetes module to v${version}`);
-  const modInfo = JSON.parse(
-    await run("resolve k8s.io/kubernetes", "go", ["mod", "download", "-json", `k8s.io/kubernetes@v${version}`], { cwd: dir }),
-  ) as { GoMod: string };
-  const upstreamMod = await fsp.readFile(modInfo.GoMod, "utf8");
-  const staging = [...upstreamMod.matchAll(/^\s+(k8s\.io\/[a-z0-9-]+) v0\.0\.0$/gm)].map((m) => m[1]);
-  const replaces = staging.map((mod) => `\t${mod} => ${mod} v0.${minor}.${patch}`).join("\n");
-  await fsp.writeFile(
-    path.join(dir, "go.mod"),
-    `module tether.local/testbed/kubernetes\n\ngo 1.24.0\n\nrequire k8s.io/kubernetes v${version}\n\nreplace (\n${replaces}\n)\n`,
-  );
-  await run("go mod tidy (kubernetes)", "go", ["mod", "tidy"], { cwd: dir, env: { GOFLAGS: "-mod=mod" } });
-  return dir;
 }
 
 /** kwok needs stages (node heartbeat, pod ready, ...); they ship as YAML inside its module. */
@@ -158,6 +85,8 @@ export async function ensureTestbedBinaries(
   const started = Date.now();
   log(`testbed: building Kubernetes v${version} binaries into ${out} (first time only; several minutes on 2 cores)`);
   const env = { CGO_ENABLED: "0" };
+  // First, so that a release the Go module proxy does not serve fails in seconds, not after etcd.
+  const mod = await ensureKubernetesModule(version, log);
 
   log("[1/3] etcd");
   let p = progress("etcd", log);
@@ -173,7 +102,6 @@ export async function ensureTestbedBinaries(
   await writeKwokStages(out);
 
   log(`[3/3] ${KUBERNETES_BINARIES.join(", ")} v${version}`);
-  const mod = await kubernetesModule(version, log);
   p = progress("kubernetes", log);
   await run(
     "build kubernetes",

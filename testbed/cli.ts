@@ -4,6 +4,7 @@ import path from "node:path";
 import { TestbedStepError, ensureTestbedBinaries } from "./build";
 import { startTestbed, stopTestbedDir } from "./cluster";
 import { ensureHelm } from "./helm";
+import { ensureKubernetesModule } from "./kubernetes-module";
 import { TESTBED_DEFAULT_KUBERNETES } from "./versions";
 
 const stateDir = path.resolve(__dirname, "..", "data", "testbed");
@@ -16,6 +17,12 @@ async function main(command: string | undefined): Promise<void> {
       console.log(`testbed: Kubernetes v${version} binaries are built and cached`);
       console.log(`testbed: helm is built and cached at ${await ensureHelm()}`);
       return;
+    case "module": {
+      // Generates (if missing) the Go wrapper module for a release: npm run testbed:module -- 1.32.13
+      const v = process.argv[3] ?? version;
+      console.log(`testbed: wrapper module for Kubernetes v${v}: ${await ensureKubernetesModule(v)}`);
+      return;
+    }
     case "up": {
       await stopTestbedDir(stateDir);
       await ensureTestbedBinaries(version);
@@ -37,7 +44,7 @@ API server ${tb.server}; logs in ${path.join(tb.dir, "logs")}. Stop it with: npm
       return;
     }
     default:
-      throw new Error(`usage: tsx testbed/cli.ts build|up|down (got ${JSON.stringify(command)})`);
+      throw new Error(`usage: tsx testbed/cli.ts build|module <version>|up|down (got ${JSON.stringify(command)})`);
   }
 }
 

@@ -4,6 +4,25 @@ import os from "node:os";
 import path from "node:path";
 
 export const TESTBED_DEFAULT_KUBERNETES = "1.33.13";
+
+/**
+ * The release that the version matrix (`npm run test:versions`) tests for each Kubernetes minor: the
+ * newest one whose k8s.io/kubernetes and every staging module the Go module proxy serves at exactly
+ * that version, so the binaries are that release and nothing else. Each has its wrapper module in
+ * testbed/go (kubernetes for the default, kubernetes-v<version> for the others). As checked on 2026-11-25:
+ * - 1.33: 1.33.13, the newest patch the proxy lists (1.33.14 is refused).
+ * - 1.32: the proxy lists 1.32.2 and 1.32.13 only; 1.32.13 cannot be built exactly because the proxy
+ *   refuses k8s.io/endpointslice v0.32.13 (403), and 1.32.12 is refused; so 1.32.2.
+ * - 1.31: the proxy lists 1.31.0 and 1.31.14; 1.31.14 cannot be built exactly because the proxy
+ *   refuses k8s.io/endpointslice and k8s.io/kube-scheduler v0.31.14; 1.31.13 is served (though not
+ *   listed) complete, so 1.31.13.
+ * `npm run testbed:module -- <version>` tells within seconds whether another release can be built.
+ */
+export const MATRIX_RELEASES: Readonly<Record<string, string>> = {
+  "1.33": TESTBED_DEFAULT_KUBERNETES,
+  "1.32": "1.32.2",
+  "1.31": "1.31.13",
+};
 export const TESTBED_ETCD = "3.5.21";
 export const TESTBED_KWOK = "0.8.0";
 /** helm, for linting and rendering the agent's chart; must match the require in testbed/go/helm/go.mod. */

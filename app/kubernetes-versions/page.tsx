@@ -7,6 +7,7 @@ import { PolicyText } from "@/components/versions/policy-text";
 import { VersionMatrix } from "@/components/versions/version-matrix";
 import { YourClusters } from "@/components/versions/your-clusters";
 import { currentUser } from "@/lib/auth/session";
+import { db } from "@/lib/db/client";
 import { clustersVisibleTo } from "@/lib/versions/clusters";
 import { versionMatrix } from "@/lib/versions/matrix";
 
@@ -15,7 +16,7 @@ export const dynamic = "force-dynamic";
 
 export default async function KubernetesVersionsPage() {
   const user = await currentUser();
-  const clusters = user ? await clustersVisibleTo(user) : [];
+  const clusters = user ? await clustersVisibleTo(db(), user) : [];
   return (
     <AppShell user={user}>
       <PageHeader title="Kubernetes versions" description="Which Kubernetes versions Tether supports, until when, and how each one fared in CI." />
@@ -25,7 +26,7 @@ export default async function KubernetesVersionsPage() {
       </section>
       <section aria-labelledby="clusters-heading" className="mt-10 space-y-3">
         <h2 id="clusters-heading" className="text-lg font-semibold">Your clusters</h2>
-        {/* Your clusters: rows come from clustersVisibleTo (lib/versions/clusters.ts), empty until the Agent model lands; see TODO(agents) there. */}
+        {/* Every agent in the projects the user can see (lib/versions/clusters.ts), each linking to its agent page. */}
         {user ? (
           <YourClusters clusters={clusters} />
         ) : (

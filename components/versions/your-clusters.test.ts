@@ -1,6 +1,7 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
+import { supportStatus } from "@/lib/versions/policy";
 import { YourClusters } from "./your-clusters";
 
 describe("YourClusters", () => {
@@ -11,12 +12,12 @@ describe("YourClusters", () => {
     const html = renderToStaticMarkup(
       createElement(YourClusters, {
         clusters: [
-          { agentId: "a1", agentName: "prod", projectFullPath: "ops/infra", href: "/projects/ops/infra/-/agents/prod", kubernetesVersion: "v1.33.4-gke.100", lastContactAt: new Date("2025-09-01T10:00:00Z") },
-          { agentId: "a2", agentName: "lab", projectFullPath: "ops/lab", href: "/projects/ops/lab/-/agents/lab", kubernetesVersion: null, lastContactAt: null },
+          { agentId: "a1", agentName: "prod", projectFullPath: "ops/infra", href: "/projects/ops/infra/-/clusters/prod", kubernetesVersion: "v1.33.4-gke.100", support: supportStatus("v1.33.4-gke.100"), lastContactAt: new Date("2025-09-01T10:00:00Z") },
+          { agentId: "a2", agentName: "lab", projectFullPath: "ops/lab", href: "/projects/ops/lab/-/clusters/lab", kubernetesVersion: null, support: supportStatus(null), lastContactAt: null },
         ],
       }),
     );
-    expect(html).toContain('href="/projects/ops/infra/-/agents/prod"');
+    expect(html).toContain('href="/projects/ops/infra/-/clusters/prod"');
     expect(html).toContain('data-status="supported"');
     expect(html).toContain('data-status="unknown"');
     expect(html).toContain("Not reported");

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { EmptyState } from "@/components/ui/states";
 import type { ClusterVersionRow } from "@/lib/versions/clusters";
-import { VersionBadge } from "./version-badge";
+import { StatusBadge } from "./version-badge";
 
 function formatDate(d: Date): string {
   return d.toISOString().slice(0, 16).replace("T", " ") + " UTC";
@@ -35,7 +35,7 @@ export function YourClusters({ clusters }: { clusters: ClusterVersionRow[] }) {
               <div className="text-zinc-500">{c.projectFullPath}</div>
             </th>
             <td className="font-mono">{c.kubernetesVersion ?? <span className="font-sans text-zinc-500">Not reported</span>}</td>
-            <td><VersionBadge version={c.kubernetesVersion} /></td>
+            <td><StatusBadge status={c.support.status} title={c.support.detail} /></td>
             <td>{c.lastContactAt ? <time dateTime={c.lastContactAt.toISOString()}>{formatDate(c.lastContactAt)}</time> : <span className="text-zinc-500">Never</span>}</td>
           </tr>
         ))}
