@@ -146,6 +146,14 @@ test("a maintainer registers an agent, installs it with the wizard's token, sees
   const details = page.getByRole("definition");
   await expect(details.getByText("Connected", { exact: true })).toBeVisible();
   await expect(details.getByText("v1.33.13", { exact: true })).toBeVisible();
+
+  // The Kubernetes versions page lists this connected cluster with its support badge.
+  const versions = await page.context().newPage();
+  await versions.goto("/kubernetes-versions");
+  const clusterRow = versions.getByRole("row").filter({ has: versions.getByRole("rowheader", { name: new RegExp(agentName) }) });
+  await expect(clusterRow).toContainText("v1.33.13");
+  await expect(clusterRow.locator('[data-status="supported"]')).toContainText("Supported");
+  await versions.close();
   await page.getByRole("navigation", { name: "Agent" }).getByRole("link", { name: "Tokens" }).click();
   const tokenRow = page.getByRole("row").filter({ has: page.getByRole("rowheader", { name: agentName }) });
   await expect(tokenRow).toContainText(`@${maint.user.username}`);
