@@ -1,0 +1,87 @@
+// The cluster cache: one WatchedCollection per (agent, identity, resource path), shared by every viewer
+// with that key and stopped a short while after its last viewer leaves. Viewers with different
+// identities get different collections, so they never see each other's objects.
+import type { TunnelClient } from "@/lib/tunnel-client";
+import { WatchedCollection, type CollectionKey, type CollectionListener } from "./collection";
+
+type Client = Pick<TunnelClient, "agentJson" | "agentWatch">;
+
+export interface CacheStats {
+  collections: number;
+  viewers: number;
+  objects: number;
+}
+
+export class ClusterCache {
+  private readonly collections = new Map<string, { c: WatchedCollection; stopTimer: NodeJS.Timeout | null }>();
+
+  constructor(
+    private readonly client: Client,
+    private readonly lingerMs = 30_000,
+  ) {}
+
+  static keyString(k: CollectionKey): string {
+    const who = k.impersonation ? `${k.impersonation.user}|${[...k.impersonation.groups].sort().join(",")}` : "agent";
+    return `${k.agentId}\u0000${who}\u0000${k.path}`;
+  }
+
+  /** Joins (or starts) the collection for `key`; the returned function leaves it. */
+  async view(key: CollectionKey, listener: CollectionListener): Promise<{ collection: WatchedCollection; leave: () => void }> {
+    const id = ClusterCache.keyString(key);
+    let entry = this.collections.get(id);
+    if (!entry) {
+      entry = { c: new WatchedCollection(this.client, key), stopTimer: null };
+      this.collections.set(id, entry);
+    }
+    if (entry.stopTimer) {
+      clearTimeout(entry.stopTimer);
+      entry.stopTimer = null;
+    }
+    const unsubscribe = entry.c.subscribe(listener);
+    const current = entry;
+    try {
+      await current.c.start();
+    } catch (e) {
+      unsubscribe();
+      if (current.c.viewers === 0) {
+        current.c.stop();
+        this.collections.delete(id);
+      }
+      throw e;
+    }
+    let left = false;
+    return {
+      collection: current.c,
+      leave: () => {
+        if (left) return;
+        left = true;
+        unsubscribe();
+        if (current.c.viewers > 0) return;
+        current.stopTimer = setTimeout(() => {
+          if (current.c.viewers > 0) return;
+          current.c.stop();
+          this.collections.delete(id);
+        }, this.lingerMs);
+        current.stopTimer.unref?.();
+      },
+    };
+  }
+
+  stats(): CacheStats {
+    let viewers = 0;
+    let objects = 0;
+    for (const { c } of this.collections.values()) {
+      viewers += c.viewers;
+      objects += c.objects.size;
+    }
+    return { collections: this.collections.size, viewers, objects };
+  }
+
+  stopAll(): void {
+    for (const { c, stopTimer } of this.collections.values()) {
+      if (stopTimer) clearTimeout(stopTimer);
+      c.stop();
+    }
+    this.collections.clear();
+  }
+}

@@ -1,0 +1,58 @@
+// The collection's own logic, with a scripted source in place of the tunnel: a 410 Gone relists and
+// viewers get only the difference; the event ring resumes or asks for a snapshot.
+import { describe, expect, it } from "vitest";
+import { UpstreamStatusError, type WatchEvent } from "@/lib/tunnel-client";
+import { WatchedCollection, type CollectionEvent, type KubeObject } from "./collection";
+
+const cm = (name: string, rv: string): KubeObject => ({ metadata: { name, namespace: "ns", resourceVersion: rv, managedFields: [{ manager: "x" }] } });
+
+function scripted(lists: KubeObject[][], watches: (WatchEvent<KubeObject>[] | "gone")[]) {
+  let l = 0;
+  let w = 0;
+  return {
+    async agentJson<T>(): Promise<T> {
+      const items = lists[Math.min(l++, lists.length - 1)]!;
+      return { metadata: { resourceVersion: String(100 + l) }, items } as T;
+    },
+    async *agentWatch<T>(_agent: string, _path: string, opts: { signal?: AbortSignal }): AsyncGenerator<WatchEvent<T>> {
+      const step = watches[w++];
+      if (step === "gone") throw new UpstreamStatusError(410, "too old resource version");
+      for (const e of step ?? []) yield e as WatchEvent<T>;
+      await new Promise<void>((resolve) => opts.signal?.addEventListener("abort", () => resolve(), { once: true }));
+    },
+  };
+}
+
+async function until(check: () => boolean) {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+}
+
+describe("WatchedCollection", () => {
+  it("on 410 Gone relists and sends only the difference", async () => {
+    const src = scripted([[cm("a", "1"), cm("b", "1")], [cm("b", "2"), cm("c", "1")]], ["gone", []]);
+    // The scripted source has just the two methods the collection calls.
+    const c = new WatchedCollection(src as never, { agentId: "x", path: "/api/v1/configmaps" });
+    const seen: CollectionEvent[] = [];
+    c.subscribe((e) => seen.push(e));
+    await c.start();
+    await until(() => seen.length >= 3);
+    expect(seen.map((e) => `${e.seq} ${e.type} ${e.object.metadata.name}`)).toEqual(["1 DELETED a", "2 MODIFIED b", "3 ADDED c"]);
+    expect([...c.objects.keys()].sort()).toEqual(["ns/b", "ns/c"]);
+    expect([...c.objects.values()].every((o) => o.metadata.managedFields === undefined)).toBe(true);
+    c.stop();
+  });
+
+  it("resumes a viewer from its last event, or asks for a snapshot when the ring has moved on", async () => {
+    const events: WatchEvent<KubeObject>[] = Array.from({ length: 12 }, (_, i) => ({ type: "MODIFIED", object: cm("a", String(10 + i)) }));
+    // The scripted source has just the two methods the collection calls.
+    const c = new WatchedCollection(scripted([[cm("a", "1")]], [events]) as never, { agentId: "x", path: "/p" }, 5);
+    await c.start();
+    await until(() => c.lastSeq === 12);
+    expect(c.since(12)).toEqual([]);
+    expect(c.since(9)?.map((e) => e.seq)).toEqual([10, 11, 12]);
+    expect(c.since(7)?.map((e) => e.seq)).toEqual([8, 9, 10, 11, 12]);
+    expect(c.since(3)).toBeNull();
+    expect(c.snapshot()).toMatchObject({ seq: 12, items: [{ metadata: { name: "a", resourceVersion: "21" } }] });
+    c.stop();
+  });
+});

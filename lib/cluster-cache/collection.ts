@@ -1,0 +1,169 @@
+// One watched collection of a cluster: LIST, then WATCH from the list's resourceVersion through the
+// tunnel, shared by every viewer with the same key (agent, identity, resource, namespace). Keeps the
+// objects (without managedFields) and a bounded ring of recent events, so a viewer that reconnects
+// resumes from its last event id; one that fell too far behind gets a fresh snapshot instead. A 410
+// Gone from the API server relists and turns the difference into ordinary events.
+import type { AgentRequest, TunnelClient, WatchEvent } from "@/lib/tunnel-client";
+import { UpstreamStatusError } from "@/lib/tunnel-client";
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string; managedFields?: unknown };
+  [k: string]: unknown;
+}
+
+export interface CollectionEvent {
+  /** Increases by one per event of this collection. */
+  seq: number;
+  type: "ADDED" | "MODIFIED" | "DELETED";
+  object: KubeObject;
+}
+
+export type CollectionListener = (e: CollectionEvent) => void;
+
+export interface CollectionKey {
+  agentId: string;
+  /** The API path of the collection, e.g. /api/v1/namespaces/default/configmaps */
+  path: string;
+  impersonation?: AgentRequest["impersonation"];
+}
+
+type Client = Pick<TunnelClient, "agentJson" | "agentWatch">;
+
+function keyOf(o: KubeObject): string {
+  return `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+}
+
+function strip(o: KubeObject): KubeObject {
+  if (!o.metadata.managedFields) return o;
+  const { managedFields: _drop, ...metadata } = o.metadata;
+  void _drop;
+  return { ...o, metadata };
+}
+
+export class WatchedCollection {
+  readonly objects = new Map<string, KubeObject>();
+  private ring: CollectionEvent[] = [];
+  private seq = 0;
+  private resourceVersion = "";
+  private readonly listeners = new Set<CollectionListener>();
+  private abort: AbortController | null = null;
+  private ready: Promise<void> | null = null;
+  /** Set when the upstream watch failed for good (for example 403): viewers are told. */
+  error: Error | null = null;
+
+  constructor(
+    private readonly client: Client,
+    readonly key: CollectionKey,
+    private readonly ringSize = 10_000,
+  ) {}
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  get viewers(): number {
+    return this.listeners.size;
+  }
+
+  /** Starts the LIST + WATCH once; resolves when the first snapshot is in. */
+  start(): Promise<void> {
+    this.ready ??= this.run();
+    return this.ready;
+  }
+
+  stop(): void {
+    this.abort?.abort();
+  }
+
+  subscribe(fn: CollectionListener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Events after `seq`, or null when they have left the ring (the viewer needs a snapshot). */
+  since(seq: number): CollectionEvent[] | null {
+    if (seq === this.seq) return [];
+    const first = this.ring[0];
+    if (!first || seq < first.seq - 1 || seq > this.seq) return null;
+    return this.ring.filter((e) => e.seq > seq);
+  }
+
+  snapshot(): { seq: number; items: KubeObject[] } {
+    return { seq: this.seq, items: [...this.objects.values()] };
+  }
+
+  private emit(type: CollectionEvent["type"], object: KubeObject): void {
+    const e: CollectionEvent = { seq: ++this.seq, type, object };
+    this.ring.push(e);
+    if (this.ring.length > this.ringSize) this.ring.splice(0, this.ring.length - this.ringSize);
+    for (const fn of this.listeners) fn(e);
+  }
+
+  private async list(): Promise<Map<string, KubeObject>> {
+    const items = new Map<string, KubeObject>();
+    let cont = "";
+    do {
+      const sep = this.key.path.includes("?") ? "&" : "?";
+      const page = await this.client.agentJson<{ metadata: { resourceVersion: string; continue?: string }; items: KubeObject[] }>(this.key.agentId, {
+        path: `${this.key.path}${sep}limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ""}`,
+        impersonation: this.key.impersonation,
+      });
+      for (const o of page.items) items.set(keyOf(o), strip(o));
+      this.resourceVersion = page.metadata.resourceVersion;
+      cont = page.metadata.continue ?? "";
+    } while (cont);
+    return items;
+  }
+
+  /** After a relist: the difference becomes events, so viewers never see a storm or a gap. */
+  private applyList(next: Map<string, KubeObject>): void {
+    for (const [k, o] of this.objects) {
+      if (!next.has(k)) {
+        this.objects.delete(k);
+        this.emit("DELETED", o);
+      }
+    }
+    for (const [k, o] of next) {
+      const old = this.objects.get(k);
+      this.objects.set(k, o);
+      if (!old) this.emit("ADDED", o);
+      else if (old.metadata.resourceVersion !== o.metadata.resourceVersion) this.emit("MODIFIED", o);
+    }
+  }
+
+  private async run(): Promise<void> {
+    this.abort = new AbortController();
+    const signal = this.abort.signal;
+    const first = await this.list();
+    for (const [k, o] of first) this.objects.set(k, o);
+    void (async () => {
+      while (!signal.aborted) {
+        try {
+          const events = this.client.agentWatch<KubeObject>(this.key.agentId, this.key.path, { resourceVersion: this.resourceVersion, signal, impersonation: this.key.impersonation });
+          for await (const ev of events as AsyncGenerator<WatchEvent<KubeObject>>) {
+            const o = strip(ev.object);
+            this.resourceVersion = o.metadata.resourceVersion ?? this.resourceVersion;
+            if (ev.type === "DELETED") this.objects.delete(keyOf(o));
+            else if (ev.type === "ADDED" || ev.type === "MODIFIED") this.objects.set(keyOf(o), o);
+            else continue;
+            this.emit(ev.type, o);
+          }
+        } catch (e) {
+          if (signal.aborted) return;
+          if (e instanceof UpstreamStatusError && e.status === 410) {
+            // Too old: relist and send only the difference.
+            this.applyList(await this.list().catch(() => this.objects));
+            continue;
+          }
+          if (e instanceof UpstreamStatusError && (e.status === 401 || e.status === 403 || e.status === 404)) {
+            this.error = e;
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 500)); // agent not connected or kas down: try again
+        }
+      }
+    })();
+  }
+}
