@@ -80,33 +80,46 @@ async function decide(db: Db, cred: ProxyCredential): Promise<ProxyDecision> {
   if (!row.scopes.split(" ").includes("k8s_proxy")) return refuse(403, "this personal access token lacks the k8s_proxy scope");
   await db.personalAccessToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   if (!agent) return refuse(403, `agent ${cred.agentId} is not shared with you`);
-  const { data } = await currentAgentConfig(db, agent.id);
+  const grant = await userAccessGrant(db, { id: row.userId, username: row.user.username }, agent.id);
+  if (!grant) return refuse(403, `you are not authorized to use agent "${agent.name}" (you need the developer role in a project or group listed in its user_access)`);
+  return {
+    allowed: true,
+    agentId: agent.id,
+    agentName: agent.name,
+    actor: { type: "user", id: row.userId, name: row.user.username },
+    accessAs: grant.accessAs,
+    impersonation: grant.impersonation,
+    defaultNamespace: null,
+  };
+}
+
+/**
+ * What the agent's user_access grants this user: null unless they have at least the developer role in
+ * a project or group it lists; otherwise how the agent acts for them (as itself, or impersonating them
+ * with groups for the projects and groups that let them in).
+ */
+export async function userAccessGrant(db: Db, user: { id: string; username: string }, agentId: string): Promise<{ accessAs: "agent" | "user"; impersonation: ProxyImpersonation | null } | null> {
+  const { data } = await currentAgentConfig(db, agentId);
   const ua = data.user_access;
-  // The user needs at least the developer role in a project or group that user_access lists.
   const projectIds: string[] = [];
   const groupIds: string[] = [];
-  const memberships = await db.groupMember.findMany({ where: { userId: row.userId }, include: { group: true } });
+  const memberships = await db.groupMember.findMany({ where: { userId: user.id }, include: { group: true } });
   const roleIn = (groupId: string | null) => {
     const m = memberships.find((x) => x.groupId === groupId);
     return m ? parseRole(m.role) : null;
   };
   for (const p of ua?.projects ?? []) {
     const project = await db.project.findUnique({ where: { fullPath: p.id.toLowerCase() } });
-    if (project && (project.ownerUserId === row.userId || atLeast(roleIn(project.groupId), "developer"))) projectIds.push(project.id);
+    if (project && (project.ownerUserId === user.id || atLeast(roleIn(project.groupId), "developer"))) projectIds.push(project.id);
   }
   for (const g of ua?.groups ?? []) {
     const m = memberships.find((x) => x.group.path === g.id.toLowerCase());
     if (m && atLeast(parseRole(m.role), "developer")) groupIds.push(m.groupId);
   }
-  if (projectIds.length + groupIds.length === 0) return refuse(403, `you are not authorized to use agent "${agent.name}" (you need the developer role in a project or group listed in its user_access)`);
-  const accessAs = accessAsOf(ua?.access_as);
+  if (projectIds.length + groupIds.length === 0) return null;
+  const accessAs = accessAsOf(ua?.access_as) === "user" ? "user" : "agent";
   return {
-    allowed: true,
-    agentId: agent.id,
-    agentName: agent.name,
-    actor: { type: "user", id: row.userId, name: row.user.username },
     accessAs,
-    impersonation: accessAs === "user" ? { user: `tether:user:${row.user.username}`, groups: ["tether:user", ...projectIds.map((id) => `tether:project:${id}`), ...groupIds.map((id) => `tether:group:${id}`)] } : null,
-    defaultNamespace: null,
+    impersonation: accessAs === "user" ? { user: `tether:user:${user.username}`, groups: ["tether:user", ...projectIds.map((id) => `tether:project:${id}`), ...groupIds.map((id) => `tether:group:${id}`)] } : null,
   };
 }

@@ -99,3 +99,95 @@ describe("cluster cache", () => {
     cache.stopAll();
   });
 });
+
+describe("server-sent events from the cluster cache", () => {
+  const tb = inject("testbed");
+  const ns = `sse-${Date.now().toString(36)}`;
+  let web: WebInternal;
+  let kas: KasProcess;
+  let agent: Proc;
+  let agentId: string;
+  let client: TunnelClient;
+  const direct = (method: string, p: string, body?: unknown) => apiserverRequest(tb, method, p, body);
+
+  beforeAll(async () => {
+    web = await startWebInternal();
+    const reg = await registerTestAgent(web.db, "sse");
+    agentId = reg.agentId;
+    kas = await startKasProcess(web);
+    agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir });
+    client = tunnelClientFor(web, kas);
+    await waitForAgent(client, agentId);
+    await direct("POST", "/api/v1/namespaces", { metadata: { name: ns } });
+  });
+  afterAll(async () => {
+    client?.close();
+    await agent?.kill();
+    await kas?.kill();
+    await web?.close();
+    await direct("DELETE", `/api/v1/namespaces/${ns}`).catch(() => undefined);
+  });
+
+  /** Reads SSE frames until `stop` says enough; returns them with their ids. */
+  async function read(stream: ReadableStream<Uint8Array>, stop: (frames: { id?: string; event: string; data: unknown }[]) => boolean) {
+    const frames: { id?: string; event: string; data: unknown }[] = [];
+    const reader = stream.getReader();
+    const dec = new TextDecoder();
+    let buf = "";
+    const until = Date.now() + 20_000;
+    while (!stop(frames) && Date.now() < until) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buf += dec.decode(value, { stream: true });
+      let end: number;
+      while ((end = buf.indexOf("\n\n")) >= 0) {
+        const raw = buf.slice(0, end);
+        buf = buf.slice(end + 2);
+        if (raw.startsWith(":")) continue;
+        const f: { id?: string; event: string; data: unknown } = { event: "message", data: null };
+        for (const line of raw.split("\n")) {
+          const [k, ...v] = line.split(": ");
+          if (k === "id") f.id = v.join(": ");
+          if (k === "event") f.event = v.join(": ");
+          if (k === "data") f.data = JSON.parse(v.join(": "));
+        }
+        frames.push(f);
+      }
+    }
+    await reader.cancel();
+    return frames;
+  }
+
+  const names = (frames: { event: string; data: unknown }[]) =>
+    frames.filter((f) => f.event === "changes").flatMap((f) => (f.data as { events: { type: string; object: { metadata: { name: string } } }[] }).events.map((e) => `${e.type} ${e.object.metadata.name}`));
+
+  it("a snapshot, then batched changes; Last-Event-ID resumes without loss or duplicates", async () => {
+    const { liveStream } = await import("./sse");
+    const cache = new ClusterCache(client, 60_000);
+    const key = { agentId, path: `/api/v1/namespaces/${ns}/configmaps` };
+    await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "before" } });
+    await sleep(300);
+    const first = new AbortController();
+    const s1 = await liveStream(cache, [key], null, "e1", first.signal);
+    const writes = (async () => {
+      for (let i = 0; i < 20; i++) await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: `a-${i}` } });
+    })();
+    const part1 = await read(s1, (f) => names(f).length >= 10);
+    first.abort();
+    expect(part1[0]!.event).toBe("snapshot");
+    const snapItems = (part1[0]!.data as { collections: { items: { metadata: { name: string } }[] }[] }).collections[0]!.items.map((o) => o.metadata.name);
+    expect(snapItems).toContain("before");
+    const lastId = [...part1].reverse().find((f) => f.id)!.id!;
+    await writes;
+    const s2 = await liveStream(cache, [key], lastId, "e1", new AbortController().signal);
+    const got1 = names(part1).filter((n) => n.startsWith("ADDED a-"));
+    const part2 = await read(s2, (f) => got1.length + names(f).filter((n) => n.startsWith("ADDED a-")).length >= 20);
+    expect(part2[0]!.event).toBe("changes"); // resumed: no second snapshot
+    const all = [...got1, ...names(part2).filter((n) => n.startsWith("ADDED a-"))];
+    expect(all).toEqual(Array.from({ length: 20 }, (_, i) => `ADDED a-${i}`));
+    // An id from another process epoch (a restarted web) gets a fresh snapshot.
+    const s3 = await liveStream(cache, [key], "other:5", "e1", new AbortController().signal);
+    expect((await read(s3, (f) => f.length >= 1))[0]!.event).toBe("snapshot");
+    cache.stopAll();
+  });
+});

@@ -1,0 +1,40 @@
+// GET /api/agents/:id/live?path=<collection>&path=…: server-sent events with a snapshot and then the
+// changes of each collection, through the shared cluster cache (lib/cluster-cache/sse.ts).
+import { z } from "zod";
+import { cacheEpoch, clusterCache, viewerIdentity } from "@/lib/cluster-cache/web";
+import { liveStream } from "@/lib/cluster-cache/sse";
+import { db } from "@/lib/db/client";
+import { errorResponse } from "@/lib/http/body";
+import { withUser } from "@/lib/http/handler";
+import { TunnelError, UpstreamStatusError } from "@/lib/tunnel-client";
+
+export const dynamic = "force-dynamic";
+
+/** A collection path of the Kubernetes API, cluster-wide or in one namespace. */
+const collectionPath = z
+  .string()
+  .regex(/^\/(api\/v1|apis\/[a-z0-9.-]+\/[a-z0-9]+)(\/namespaces\/[a-z0-9]([-a-z0-9]*[a-z0-9])?)?\/[a-z0-9]+$/, "path must be a Kubernetes collection, e.g. /api/v1/namespaces/default/pods");
+const query = z.array(collectionPath).min(1, "name at least one collection with ?path=").max(12, "at most 12 collections per stream");
+
+type Ctx = { params: Promise<{ id: string }> };
+
+export const GET = withUser(async (user, req, ctx: Ctx) => {
+  const { id } = await ctx.params;
+  const paths = query.safeParse(new URL(req.url).searchParams.getAll("path"));
+  if (!paths.success) return errorResponse(400, paths.error.issues[0]?.message ?? "invalid collections");
+  const { impersonation } = await viewerIdentity(db(), user, id);
+  try {
+    const stream = await liveStream(
+      clusterCache(),
+      paths.data.map((path) => ({ agentId: id, path, impersonation })),
+      req.headers.get("last-event-id"),
+      cacheEpoch(),
+      req.signal,
+    );
+    return new Response(stream, { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" } });
+  } catch (e) {
+    if (e instanceof UpstreamStatusError) return errorResponse(e.status === 403 ? 403 : 502, `the cluster refused: ${e.message}`);
+    if (e instanceof TunnelError) return errorResponse(503, e.message);
+    throw e;
+  }
+});

@@ -1,0 +1,122 @@
+// One server-sent-events stream per page, multiplexing every collection the page shows (browsers allow
+// only six HTTP/1.1 connections per host). A snapshot first, then batched changes (flushed every
+// 100 ms), each with an event id that lets `Last-Event-ID` resume without loss; heartbeats keep
+// proxies from closing it; a client that reads too slowly is not buffered without bound: its backlog
+// is dropped and it gets a fresh snapshot instead.
+import type { ClusterCache } from "./cache";
+import type { CollectionEvent, CollectionKey, KubeObject, WatchedCollection } from "./collection";
+
+export const FLUSH_MS = 100;
+export const HEARTBEAT_MS = 15_000;
+/** Bytes queued for one client before it is considered too slow. */
+export const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
+
+/** Position of a viewer in each collection: "seq.seq.seq" in the order the page asked for them. */
+export function eventId(seqs: number[], epoch: string): string {
+  return `${epoch}:${seqs.join(".")}`;
+}
+
+export function parseEventId(id: string | null, epoch: string, count: number): number[] | null {
+  if (!id) return null;
+  const [e, rest] = id.split(":");
+  if (e !== epoch || rest === undefined) return null;
+  const seqs = rest.split(".").map(Number);
+  return seqs.length === count && seqs.every((n) => Number.isInteger(n) && n >= 0) ? seqs : null;
+}
+
+type Wire = { i: number; type: CollectionEvent["type"]; object: KubeObject };
+
+/** The stream; `epoch` names this process's collections, so ids from another run mean "snapshot". */
+export async function liveStream(cache: ClusterCache, keys: CollectionKey[], lastEventId: string | null, epoch: string, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+  const enc = new TextEncoder();
+  const pending: Wire[] = [];
+  const seqs = keys.map(() => 0);
+  const joined: { collection: WatchedCollection; leave: () => void }[] = [];
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let needSnapshot = false;
+  let closed = false;
+
+  try {
+    for (const [i, key] of keys.entries()) {
+      joined.push(await cache.view(key, (e) => {
+        pending.push({ i, type: e.type, object: e.object });
+        seqs[i] = e.seq;
+      }));
+    }
+  } catch (e) {
+    for (const j of joined) j.leave();
+    throw e;
+  }
+
+  const send = (event: string, data: unknown, id?: string) => {
+    const text = `${id ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    controller.enqueue(enc.encode(text));
+  };
+  const snapshot = () => {
+    pending.length = 0;
+    const collections = joined.map((j, i) => {
+      const s = j.collection.snapshot();
+      seqs[i] = s.seq;
+      return { i, items: s.items };
+    });
+    send("snapshot", { collections }, eventId(seqs, epoch));
+  };
+
+  let flushTimer: NodeJS.Timeout | undefined;
+  let heartbeatTimer: NodeJS.Timeout | undefined;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(flushTimer);
+    clearInterval(heartbeatTimer);
+    for (const j of joined) j.leave();
+    try {
+      controller.close();
+    } catch {
+      /* already closed by the client */
+    }
+  };
+  signal.addEventListener("abort", close, { once: true });
+
+  return new ReadableStream<Uint8Array>(
+    {
+      start(c) {
+        controller = c;
+        const resume = parseEventId(lastEventId, epoch, keys.length);
+        const backlog = resume ? joined.map((j, i) => j.collection.since(resume[i]!)) : null;
+        if (backlog && backlog.every((b) => b !== null)) {
+          // Resume: only what the client missed, in order per collection.
+          pending.length = 0;
+          backlog.forEach((events, i) => {
+            for (const e of events!) pending.push({ i, type: e.type, object: e.object });
+            seqs[i] = joined[i]!.collection.lastSeq;
+          });
+        } else {
+          snapshot();
+        }
+        flushTimer = setInterval(() => {
+          if (closed) return;
+          if ((controller.desiredSize ?? 0) < -MAX_BACKLOG_BYTES) {
+            needSnapshot = true; // too slow: drop the backlog, send a fresh snapshot once it catches up
+            pending.length = 0;
+            return;
+          }
+          if (needSnapshot) {
+            needSnapshot = false;
+            snapshot();
+            return;
+          }
+          if (pending.length === 0) return;
+          send("changes", { events: pending.splice(0) }, eventId(seqs, epoch));
+        }, FLUSH_MS);
+        heartbeatTimer = setInterval(() => {
+          if (!closed) controller.enqueue(enc.encode(": heartbeat\n\n"));
+        }, HEARTBEAT_MS);
+      },
+      cancel() {
+        close();
+      },
+    },
+    new ByteLengthQueuingStrategy({ highWaterMark: 256 * 1024 }),
+  );
+}

@@ -1,0 +1,36 @@
+// The web process's one cluster cache, and who a signed-in viewer is in an agent's cluster.
+import { randomBytes } from "node:crypto";
+import type { Actor } from "@/lib/access";
+import { userAccessGrant, type ProxyImpersonation } from "@/lib/agents/proxy-auth";
+import { findVisibleAgent } from "@/lib/agents/service";
+import type { Db } from "@/lib/db/client";
+import { NotFound } from "@/lib/errors";
+import { tunnelClient } from "@/lib/tunnel-client/web";
+import { ClusterCache } from "./cache";
+
+const g = globalThis as unknown as { tetherClusterCache?: ClusterCache; tetherCacheEpoch?: string };
+
+export function clusterCache(): ClusterCache {
+  g.tetherClusterCache ??= new ClusterCache(tunnelClient());
+  return g.tetherClusterCache;
+}
+
+/** Names this process's collections in event ids: an id from before a restart means "send a snapshot". */
+export function cacheEpoch(): string {
+  g.tetherCacheEpoch ??= randomBytes(4).toString("hex");
+  return g.tetherCacheEpoch;
+}
+
+/**
+ * As whom a signed-in user sees an agent's cluster: what the agent's user_access grants them, else (for
+ * members of the agent's own project) themselves, impersonated; the cluster's RBAC decides what that
+ * shows. Anyone else: NotFound.
+ */
+export async function viewerIdentity(db: Db, actor: Actor & { username: string }, agentId: string): Promise<{ impersonation: (ProxyImpersonation & { uid: string; extra: Record<string, never> }) | undefined }> {
+  const grant = await userAccessGrant(db, actor, agentId);
+  if (grant) return { impersonation: grant.impersonation ? { ...grant.impersonation, uid: "", extra: {} } : undefined };
+  const { agent } = await findVisibleAgent(db, actor, agentId).catch(() => {
+    throw new NotFound("Agent");
+  });
+  return { impersonation: { user: `tether:user:${actor.username}`, groups: ["tether:user", `tether:project:${agent.projectId}`], uid: "", extra: {} } };
+}
