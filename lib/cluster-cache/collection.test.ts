@@ -56,3 +56,20 @@ describe("WatchedCollection", () => {
     c.stop();
   });
 });
+
+describe("Secrets in the cache", () => {
+  it("keep key names only: values and the last-applied annotation never leave the server", async () => {
+    const secret: KubeObject = {
+      metadata: { name: "db", namespace: "ns", resourceVersion: "1", annotations: { "kubectl.kubernetes.io/last-applied-configuration": '{"data":{"password":"c2VjcmV0"}}', team: "a" } } as KubeObject["metadata"],
+      data: { password: "c2VjcmV0", user: "YWRtaW4=" },
+    };
+    // The scripted source has just the two methods the collection calls.
+    const c = new WatchedCollection(scripted([[secret]], [[]]) as never, { agentId: "x", path: "/api/v1/namespaces/ns/secrets" });
+    await c.start();
+    const [cached] = c.snapshot().items;
+    expect(cached!.data).toEqual({ password: "", user: "" });
+    expect(JSON.stringify(cached)).not.toContain("c2VjcmV0");
+    expect((cached!.metadata as { annotations?: Record<string, string> }).annotations).toEqual({ team: "a" });
+    c.stop();
+  });
+});

@@ -35,11 +35,25 @@ function keyOf(o: KubeObject): string {
   return `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
 }
 
-function strip(o: KubeObject): KubeObject {
-  if (!o.metadata.managedFields) return o;
-  const { managedFields: _drop, ...metadata } = o.metadata;
-  void _drop;
-  return { ...o, metadata };
+/** What is cached and sent: no managedFields, and for Secrets the key names only (values never leave the server). */
+function strip(o: KubeObject, isSecret: boolean): KubeObject {
+  let out = o;
+  if (o.metadata.managedFields) {
+    const { managedFields: _drop, ...metadata } = o.metadata;
+    void _drop;
+    out = { ...out, metadata };
+  }
+  if (isSecret || o.kind === "Secret") {
+    const keysOnly = (d: unknown) => (d && typeof d === "object" ? Object.fromEntries(Object.keys(d).map((k) => [k, ""])) : undefined);
+    out = { ...out, data: keysOnly(o.data), stringData: undefined };
+    const annotations = out.metadata as { annotations?: Record<string, string> };
+    if (annotations.annotations?.["kubectl.kubernetes.io/last-applied-configuration"]) {
+      const { "kubectl.kubernetes.io/last-applied-configuration": _secret, ...rest } = annotations.annotations;
+      void _secret;
+      out = { ...out, metadata: { ...out.metadata, annotations: rest } as KubeObject["metadata"] };
+    }
+  }
+  return out;
 }
 
 export class WatchedCollection {
@@ -50,6 +64,7 @@ export class WatchedCollection {
   private readonly listeners = new Set<CollectionListener>();
   private abort: AbortController | null = null;
   private ready: Promise<void> | null = null;
+  private readonly isSecret: boolean;
   /** Set when the upstream watch failed for good (for example 403): viewers are told. */
   error: Error | null = null;
 
@@ -57,7 +72,9 @@ export class WatchedCollection {
     private readonly client: Client,
     readonly key: CollectionKey,
     private readonly ringSize = 10_000,
-  ) {}
+  ) {
+    this.isSecret = /\/secrets(\?|$)/.test(key.path);
+  }
 
   get lastSeq(): number {
     return this.seq;
@@ -110,7 +127,7 @@ export class WatchedCollection {
         path: `${this.key.path}${sep}limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ""}`,
         impersonation: this.key.impersonation,
       });
-      for (const o of page.items) items.set(keyOf(o), strip(o));
+      for (const o of page.items) items.set(keyOf(o), strip(o, this.isSecret));
       this.resourceVersion = page.metadata.resourceVersion;
       cont = page.metadata.continue ?? "";
     } while (cont);
@@ -143,7 +160,7 @@ export class WatchedCollection {
         try {
           const events = this.client.agentWatch<KubeObject>(this.key.agentId, this.key.path, { resourceVersion: this.resourceVersion, signal, impersonation: this.key.impersonation });
           for await (const ev of events as AsyncGenerator<WatchEvent<KubeObject>>) {
-            const o = strip(ev.object);
+            const o = strip(ev.object, this.isSecret);
             this.resourceVersion = o.metadata.resourceVersion ?? this.resourceVersion;
             if (ev.type === "DELETED") this.objects.delete(keyOf(o));
             else if (ev.type === "ADDED" || ev.type === "MODIFIED") this.objects.set(keyOf(o), o);
