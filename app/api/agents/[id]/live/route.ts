@@ -27,7 +27,8 @@ export const GET = withUser(async (user, req, ctx: Ctx) => {
     const stream = await liveStream(
       clusterCache(),
       paths.data.map((path) => ({ agentId: id, path, impersonation })),
-      req.headers.get("last-event-id"),
+      // EventSource sends Last-Event-ID itself on its own retries; the page's backoff passes it in the query.
+      req.headers.get("last-event-id") ?? new URL(req.url).searchParams.get("lastEventId"),
       cacheEpoch(),
       req.signal,
     );
