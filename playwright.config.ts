@@ -50,6 +50,8 @@ export default defineConfig({
       // kas re-checks connected agents' tokens every 2 s (30 s in production), so a revoked token's
       // agent drops within seconds in agents.spec.ts.
       TETHER_KAS_TOKEN_RECHECK_MS: "2000",
+      // The live-view spec stops kas to see the page say Reconnecting; start.ts starts it again.
+      TETHER_KAS_PID_FILE: path.join(dataDir, "kas.pid"),
     },
   },
 });

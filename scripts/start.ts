@@ -3,9 +3,9 @@
 //  2. applies database migrations (SQLite under data/, or PostgreSQL when DATABASE_URL says so),
 //  3. builds the web app when the build is missing or older than the sources (`npm start` only),
 //  4. runs Next.js on PORT (default 3000) and kas beside it (agents dial TETHER_KAS_AGENT_ADDRESS,
-//     default 127.0.0.1:8150), sharing a generated secret (data/secrets/kas-shared-secret), and stops
-//     both on Ctrl-C.
-import { spawn, spawnSync } from "node:child_process";
+//     default 127.0.0.1:8150), sharing a generated secret (data/secrets/kas-shared-secret); kas is
+//     started again if it dies; Ctrl-C stops both.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -73,9 +73,26 @@ async function main(): Promise<void> {
     stdio: "inherit",
     env: process.env,
   });
-  const kas = spawn(process.execPath, ["--import", "tsx", path.join(root, "kas", "main.ts")], { cwd: root, stdio: "inherit", env: process.env });
-  console.log(`web: Tether is starting at ${process.env.NEXTAUTH_URL}; kas takes agents on ${process.env.TETHER_KAS_AGENT_ADDRESS ?? "127.0.0.1:8150"} (Ctrl-C stops both)`);
+  // kas is supervised: if it dies, it is started again (agents reconnect by themselves); web keeps serving.
+  let kas: ChildProcess;
   let stopping = false;
+  let restarts = 0;
+  const startKas = () => {
+    kas = spawn(process.execPath, ["--import", "tsx", path.join(root, "kas", "main.ts")], { cwd: root, stdio: "inherit", env: process.env });
+    if (process.env.TETHER_KAS_PID_FILE && kas.pid) fs.writeFileSync(process.env.TETHER_KAS_PID_FILE, String(kas.pid));
+    const startedAt = Date.now();
+    kas.on("exit", (code, signal) => {
+      if (stopping) return;
+      if (Date.now() - startedAt > 60_000) restarts = 0;
+      const delay = Math.min(30_000, 500 * 2 ** restarts++);
+      console.error(`kas exited (${signal ?? `code ${code}`}); starting it again in ${delay} ms`);
+      setTimeout(() => {
+        if (!stopping) startKas();
+      }, delay);
+    });
+  };
+  startKas();
+  console.log(`web: Tether is starting at ${process.env.NEXTAUTH_URL}; kas takes agents on ${process.env.TETHER_KAS_AGENT_ADDRESS ?? "127.0.0.1:8150"} (Ctrl-C stops both)`);
   const stop = () => {
     stopping = true;
     web.kill("SIGTERM");
@@ -83,14 +100,11 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-  kas.on("exit", (code) => {
-    if (!stopping) {
-      console.error(`kas exited (code ${code}); stopping web too`);
-      stop();
-    }
-  });
   web.on("exit", (code, signal) => {
-    if (!stopping) kas.kill("SIGTERM");
+    if (!stopping) {
+      stopping = true;
+      kas.kill("SIGTERM");
+    }
     process.exit(code ?? (signal ? 0 : 1));
   });
 }
