@@ -74,6 +74,16 @@ export function useLive(agentId: string, paths: string[]) {
         attempt = 0;
         setStatus("live");
       });
+      // The cluster side of the stream: Reconnecting while the upstream watch is down (kas, agent).
+      const upstream = new Map<number, string>();
+      es.addEventListener("status", (ev) => {
+        const data = JSON.parse((ev as MessageEvent<string>).data) as { i: number; state: "live" | "reconnecting" };
+        upstream.set(data.i, data.state);
+        const down = [...upstream.values()].some((st) => st !== "live");
+        setStatus(down ? "reconnecting" : "live");
+        if (down) setStaleSince((st) => st ?? new Date());
+        else setStaleSince(null);
+      });
       es.onopen = () => {
         attempt = 0;
       };

@@ -2,7 +2,7 @@
 // with that key and stopped a short while after its last viewer leaves. Viewers with different
 // identities get different collections, so they never see each other's objects.
 import type { TunnelClient } from "@/lib/tunnel-client";
-import { WatchedCollection, type CollectionKey, type CollectionListener } from "./collection";
+import { WatchedCollection, type CollectionKey, type CollectionListener, type UpstreamState } from "./collection";
 
 type Client = Pick<TunnelClient, "agentJson" | "agentWatch">;
 
@@ -26,7 +26,7 @@ export class ClusterCache {
   }
 
   /** Joins (or starts) the collection for `key`; the returned function leaves it. */
-  async view(key: CollectionKey, listener: CollectionListener): Promise<{ collection: WatchedCollection; leave: () => void }> {
+  async view(key: CollectionKey, listener: CollectionListener, onState?: (state: UpstreamState) => void): Promise<{ collection: WatchedCollection; leave: () => void }> {
     const id = ClusterCache.keyString(key);
     let entry = this.collections.get(id);
     if (!entry) {
@@ -37,7 +37,7 @@ export class ClusterCache {
       clearTimeout(entry.stopTimer);
       entry.stopTimer = null;
     }
-    const unsubscribe = entry.c.subscribe(listener);
+    const unsubscribe = entry.c.subscribe(listener, onState);
     const current = entry;
     try {
       await current.c.start();

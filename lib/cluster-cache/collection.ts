@@ -21,6 +21,7 @@ export interface CollectionEvent {
 }
 
 export type CollectionListener = (e: CollectionEvent) => void;
+export type UpstreamState = "live" | "reconnecting";
 
 export interface CollectionKey {
   agentId: string;
@@ -62,6 +63,9 @@ export class WatchedCollection {
   private seq = 0;
   private resourceVersion = "";
   private readonly listeners = new Set<CollectionListener>();
+  private readonly stateListeners = new Set<(state: UpstreamState) => void>();
+  /** Whether the upstream watch is flowing; viewers show it (Live / Reconnecting). */
+  state: UpstreamState = "live";
   private abort: AbortController | null = null;
   private ready: Promise<void> | null = null;
   private readonly isSecret: boolean;
@@ -94,9 +98,19 @@ export class WatchedCollection {
     this.abort?.abort();
   }
 
-  subscribe(fn: CollectionListener): () => void {
+  subscribe(fn: CollectionListener, onState?: (state: UpstreamState) => void): () => void {
     this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+    if (onState) this.stateListeners.add(onState);
+    return () => {
+      this.listeners.delete(fn);
+      if (onState) this.stateListeners.delete(onState);
+    };
+  }
+
+  private setState(state: UpstreamState): void {
+    if (this.state === state) return;
+    this.state = state;
+    for (const fn of this.stateListeners) fn(state);
   }
 
   /** Events after `seq`, or null when they have left the ring (the viewer needs a snapshot). */
@@ -158,7 +172,7 @@ export class WatchedCollection {
     void (async () => {
       while (!signal.aborted) {
         try {
-          const events = this.client.agentWatch<KubeObject>(this.key.agentId, this.key.path, { resourceVersion: this.resourceVersion, signal, impersonation: this.key.impersonation });
+          const events = this.client.agentWatch<KubeObject>(this.key.agentId, this.key.path, { resourceVersion: this.resourceVersion, signal, impersonation: this.key.impersonation, onState: (st) => this.setState(st) });
           for await (const ev of events as AsyncGenerator<WatchEvent<KubeObject>>) {
             const o = strip(ev.object, this.isSecret);
             this.resourceVersion = o.metadata.resourceVersion ?? this.resourceVersion;
@@ -178,6 +192,7 @@ export class WatchedCollection {
             this.error = e;
             return;
           }
+          this.setState("reconnecting");
           await new Promise((r) => setTimeout(r, 500)); // agent not connected or kas down: try again
         }
       }

@@ -32,16 +32,24 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
   const pending: Wire[] = [];
   const seqs = keys.map(() => 0);
   const joined: { collection: WatchedCollection; leave: () => void }[] = [];
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   let needSnapshot = false;
   let closed = false;
 
   try {
     for (const [i, key] of keys.entries()) {
-      joined.push(await cache.view(key, (e) => {
-        pending.push({ i, type: e.type, object: e.object });
-        seqs[i] = e.seq;
-      }));
+      joined.push(
+        await cache.view(
+          key,
+          (e) => {
+            pending.push({ i, type: e.type, object: e.object });
+            seqs[i] = e.seq;
+          },
+          (state) => {
+            if (!closed && controller) send("status", { i, state });
+          },
+        ),
+      );
     }
   } catch (e) {
     for (const j of joined) j.leave();
@@ -50,7 +58,7 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
 
   const send = (event: string, data: unknown, id?: string) => {
     const text = `${id ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    controller.enqueue(enc.encode(text));
+    controller?.enqueue(enc.encode(text));
   };
   const snapshot = () => {
     pending.length = 0;
@@ -71,7 +79,7 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
     clearInterval(heartbeatTimer);
     for (const j of joined) j.leave();
     try {
-      controller.close();
+      controller?.close();
     } catch {
       /* already closed by the client */
     }
@@ -94,9 +102,12 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
         } else {
           snapshot();
         }
+        joined.forEach((j, i) => {
+          if (j.collection.state !== "live") send("status", { i, state: j.collection.state });
+        });
         flushTimer = setInterval(() => {
           if (closed) return;
-          if ((controller.desiredSize ?? 0) < -MAX_BACKLOG_BYTES) {
+          if ((c.desiredSize ?? 0) < -MAX_BACKLOG_BYTES) {
             needSnapshot = true; // too slow: drop the backlog, send a fresh snapshot once it catches up
             pending.length = 0;
             return;
@@ -110,7 +121,7 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
           send("changes", { events: pending.splice(0) }, eventId(seqs, epoch));
         }, FLUSH_MS);
         heartbeatTimer = setInterval(() => {
-          if (!closed) controller.enqueue(enc.encode(": heartbeat\n\n"));
+          if (!closed) c.enqueue(enc.encode(": heartbeat\n\n"));
         }, HEARTBEAT_MS);
       },
       cancel() {

@@ -203,7 +203,11 @@ export class TunnelClient {
    * kas connection rotation, a server-side watch timeout), it resumes from the last resourceVersion,
    * so no event is lost; a 410 Gone from the API server is thrown as UpstreamStatusError(410).
    */
-  async *agentWatch<T = unknown>(agentId: string, path: string, opts: { resourceVersion: string; signal?: AbortSignal; impersonation?: Impersonation }): AsyncGenerator<WatchEvent<T>> {
+  async *agentWatch<T = unknown>(
+    agentId: string,
+    path: string,
+    opts: { resourceVersion: string; signal?: AbortSignal; impersonation?: Impersonation; onState?: (state: "live" | "reconnecting") => void },
+  ): AsyncGenerator<WatchEvent<T>> {
     let rv = opts.resourceVersion;
     for (;;) {
       if (opts.signal?.aborted) return;
@@ -213,11 +217,13 @@ export class TunnelClient {
         res = await this.agentFetch(agentId, { path: `${path}${sep}watch=1&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(rv)}`, signal: opts.signal, impersonation: opts.impersonation });
       } catch (e) {
         if (opts.signal?.aborted) return;
+        opts.onState?.("reconnecting");
         if (e instanceof AgentNotConnectedError || e instanceof StreamLimitError) throw e;
         await new Promise((r) => setTimeout(r, 200));
         continue;
       }
       if (res.status >= 400) throw new UpstreamStatusError(res.status, await res.text());
+      opts.onState?.("live");
       try {
         for await (const event of parseWatchStream<T>(res.body!)) {
           if (event.type === "ERROR") {
@@ -231,7 +237,8 @@ export class TunnelClient {
       } catch (e) {
         if (e instanceof UpstreamStatusError) throw e;
         if (opts.signal?.aborted) return;
-        // The stream broke (connection rotation): resume from the last event seen.
+        // The stream broke (connection rotation, kas restart): resume from the last event seen.
+        opts.onState?.("reconnecting");
       }
     }
   }
