@@ -6,6 +6,7 @@ import type { Db } from "@/lib/db/client";
 import { NotFound } from "@/lib/errors";
 import { findVisibleProject } from "@/lib/projects/service";
 import type { KasStatusSource } from "./kas-status";
+import { parseAgentConfig } from "./config";
 import { MAX_ACTIVE_TOKENS, findVisibleAgent } from "./service";
 import { connectionStatus, lastContact, type ConnectionStatus, type KasView } from "./status";
 
@@ -35,6 +36,18 @@ export interface AgentListView {
   /** kas could not be asked: statuses come from the agents' last heartbeats. */
   kasUnreachable: boolean;
   agents: AgentRow[];
+  /** Agents of other projects whose configuration shares them with this project (read-only here). */
+  shared: SharedAgentRow[];
+}
+
+/** An agent registered to another project and shared with this one through its configuration. */
+export interface SharedAgentRow extends Omit<AgentRow, "href" | "activeTokens"> {
+  /** The agent's page in its own project, when the viewer may see that project; else null. */
+  href: string | null;
+  /** The project the agent is registered to. */
+  sharedFrom: string;
+  /** How it is shared: with this project's CI jobs, its members, or both. */
+  access: ("ci_access" | "user_access")[];
 }
 
 export interface TokenRow {
@@ -113,17 +126,62 @@ export async function findVisibleProjectById(db: Db, actor: Actor, projectId: st
   return { project, facts };
 }
 
+/**
+ * Agents of other projects whose current (newest) configuration names this project, or the group it
+ * belongs to, in ci_access or user_access. Paths compare case-insensitively, as kas's authorization
+ * does. Configurations are stored as YAML, so each agent's newest version is read and parsed: simple
+ * and exact, linear in the number of configured agents.
+ */
+export async function agentsSharedWithProject(
+  db: Db,
+  project: { id: string; fullPath: string; groupId: string | null },
+): Promise<Map<string, ("ci_access" | "user_access")[]>> {
+  const groupPath = project.groupId ? (await db.group.findUnique({ where: { id: project.groupId }, select: { path: true } }))?.path ?? null : null;
+  const newest = await db.agentConfig.groupBy({ by: ["agentId"], _max: { version: true }, where: { agent: { projectId: { not: project.id } } } });
+  const found = new Map<string, ("ci_access" | "user_access")[]>();
+  const names = (list: { id: string }[] | undefined, path: string | null) => path !== null && (list ?? []).some((e) => e.id.trim().toLowerCase() === path);
+  for (let i = 0; i < newest.length; i += 200) {
+    const batch = newest.slice(i, i + 200).filter((n) => n._max.version !== null);
+    if (batch.length === 0) continue;
+    const configs = await db.agentConfig.findMany({ where: { OR: batch.map((n) => ({ agentId: n.agentId, version: n._max.version! })) }, select: { agentId: true, yaml: true } });
+    for (const c of configs) {
+      let data;
+      try {
+        data = parseAgentConfig(c.yaml);
+      } catch {
+        continue; // a stored version that no longer validates shares nothing
+      }
+      const access: ("ci_access" | "user_access")[] = [];
+      if (names(data.ci_access?.projects, project.fullPath) || names(data.ci_access?.groups, groupPath)) access.push("ci_access");
+      if (names(data.user_access?.projects, project.fullPath) || names(data.user_access?.groups, groupPath)) access.push("user_access");
+      if (access.length > 0) found.set(c.agentId, access);
+    }
+  }
+  return found;
+}
+
 export async function listProjectAgents(db: Db, actor: Actor, projectId: string, kas: KasStatusSource, now = Date.now()): Promise<AgentListView> {
   const { project, facts } = await findVisibleProjectById(db, actor, projectId);
   const agents = await db.agent.findMany({ where: { projectId }, orderBy: { name: "asc" }, select: agentSelect });
-  const { rows, kasUnreachable } = await toRows(agents, project.fullPath, kas, now);
+  const sharedAccess = await agentsSharedWithProject(db, project);
+  const sharedAgents = sharedAccess.size
+    ? await db.agent.findMany({ where: { id: { in: [...sharedAccess.keys()] } }, select: { ...agentSelect, project: { select: { fullPath: true, ownerUserId: true, groupId: true } } }, orderBy: [{ name: "asc" }, { id: "asc" }] })
+    : [];
+  const { rows, kasUnreachable } = await toRows([...agents, ...sharedAgents], project.fullPath, kas, now);
+  const shared: SharedAgentRow[] = [];
+  for (const [i, a] of sharedAgents.entries()) {
+    const { href: _href, activeTokens: _tokens, ...row } = rows[agents.length + i]!;
+    const canSee = can.viewProject(actor, await projectFacts(db, a.project, actor.id));
+    shared.push({ ...row, href: canSee ? agentPath(a.project.fullPath, a.name) : null, sharedFrom: a.project.fullPath, access: sharedAccess.get(a.id)! });
+  }
   return {
     kasVersion: KAS_VERSION,
     canManage: can.manageProjectAgents(actor, facts),
     maxActiveTokens: MAX_ACTIVE_TOKENS,
     now: new Date(now).toISOString(),
     kasUnreachable,
-    agents: rows,
+    agents: rows.slice(0, agents.length),
+    shared,
   };
 }
 
