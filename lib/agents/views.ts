@@ -170,9 +170,24 @@ export async function listProjectAgents(db: Db, actor: Actor, projectId: string,
   const { rows, kasUnreachable } = await toRows([...agents, ...sharedAgents], project.fullPath, kas, now);
   const shared: SharedAgentRow[] = [];
   for (const [i, a] of sharedAgents.entries()) {
-    const { href: _href, activeTokens: _tokens, ...row } = rows[agents.length + i]!;
+    const row = rows[agents.length + i]!;
     const canSee = can.viewProject(actor, await projectFacts(db, a.project, actor.id));
-    shared.push({ ...row, href: canSee ? agentPath(a.project.fullPath, a.name) : null, sharedFrom: a.project.fullPath, access: sharedAccess.get(a.id)! });
+    // No token count: tokens are the owning project's business.
+    shared.push({
+      id: row.id,
+      name: row.name,
+      status: row.status,
+      lastContactAt: row.lastContactAt,
+      firstContactAt: row.firstContactAt,
+      agentVersion: row.agentVersion,
+      kubernetesVersion: row.kubernetesVersion,
+      nodeCount: row.nodeCount,
+      versionBehind: row.versionBehind,
+      createdAt: row.createdAt,
+      href: canSee ? agentPath(a.project.fullPath, a.name) : null,
+      sharedFrom: a.project.fullPath,
+      access: sharedAccess.get(a.id)!,
+    });
   }
   return {
     kasVersion: KAS_VERSION,
