@@ -126,36 +126,61 @@ export async function findVisibleProjectById(db: Db, actor: Actor, projectId: st
   return { project, facts };
 }
 
+/** Who an agent's configuration version names, lower case. Versions never change, so this is cached. */
+interface Named {
+  ci: { projects: Set<string>; groups: Set<string> };
+  user: { projects: Set<string>; groups: Set<string> };
+}
+const namedCache = new Map<string, Named>();
+const NAMED_CACHE_MAX = 10_000;
+
+function namedBy(yaml: string): Named {
+  const ids = (list: { id: string }[] | undefined) => new Set((list ?? []).map((e) => e.id.trim().toLowerCase()));
+  try {
+    const data = parseAgentConfig(yaml);
+    return {
+      ci: { projects: ids(data.ci_access?.projects), groups: ids(data.ci_access?.groups) },
+      user: { projects: ids(data.user_access?.projects), groups: ids(data.user_access?.groups) },
+    };
+  } catch {
+    // A stored version that no longer validates shares nothing.
+    return { ci: { projects: new Set(), groups: new Set() }, user: { projects: new Set(), groups: new Set() } };
+  }
+}
+
 /**
  * Agents of other projects whose current (newest) configuration names this project, or the group it
  * belongs to, in ci_access or user_access. Paths compare case-insensitively, as kas's authorization
- * does. Configurations are stored as YAML, so each agent's newest version is read and parsed: simple
- * and exact, linear in the number of configured agents.
+ * does. Configurations are stored as YAML, so each agent's newest version is read and parsed once
+ * (versions never change: the parse is cached per version); one small query finds the newest versions.
  */
 export async function agentsSharedWithProject(
   db: Db,
   project: { id: string; fullPath: string; groupId: string | null },
 ): Promise<Map<string, ("ci_access" | "user_access")[]>> {
   const groupPath = project.groupId ? (await db.group.findUnique({ where: { id: project.groupId }, select: { path: true } }))?.path ?? null : null;
-  const newest = await db.agentConfig.groupBy({ by: ["agentId"], _max: { version: true }, where: { agent: { projectId: { not: project.id } } } });
-  const found = new Map<string, ("ci_access" | "user_access")[]>();
-  const names = (list: { id: string }[] | undefined, path: string | null) => path !== null && (list ?? []).some((e) => e.id.trim().toLowerCase() === path);
-  for (let i = 0; i < newest.length; i += 200) {
-    const batch = newest.slice(i, i + 200).filter((n) => n._max.version !== null);
-    if (batch.length === 0) continue;
-    const configs = await db.agentConfig.findMany({ where: { OR: batch.map((n) => ({ agentId: n.agentId, version: n._max.version! })) }, select: { agentId: true, yaml: true } });
-    for (const c of configs) {
-      let data;
-      try {
-        data = parseAgentConfig(c.yaml);
-      } catch {
-        continue; // a stored version that no longer validates shares nothing
-      }
-      const access: ("ci_access" | "user_access")[] = [];
-      if (names(data.ci_access?.projects, project.fullPath) || names(data.ci_access?.groups, groupPath)) access.push("ci_access");
-      if (names(data.user_access?.projects, project.fullPath) || names(data.user_access?.groups, groupPath)) access.push("user_access");
-      if (access.length > 0) found.set(c.agentId, access);
+  const newest = (await db.agentConfig.groupBy({ by: ["agentId"], _max: { version: true }, where: { agent: { projectId: { not: project.id } } } }))
+    .filter((n) => n._max.version !== null)
+    .map((n) => ({ agentId: n.agentId, version: n._max.version!, key: `${n.agentId}:${n._max.version}` }));
+  const missing = newest.filter((n) => !namedCache.has(n.key));
+  for (let i = 0; i < missing.length; i += 200) {
+    const batch = missing.slice(i, i + 200);
+    const rows = await db.agentConfig.findMany({ where: { OR: batch.map((n) => ({ agentId: n.agentId, version: n.version })) }, select: { agentId: true, version: true, yaml: true } });
+    for (const r of rows) {
+      if (namedCache.size >= NAMED_CACHE_MAX) namedCache.delete(namedCache.keys().next().value!);
+      namedCache.set(`${r.agentId}:${r.version}`, namedBy(r.yaml));
     }
+  }
+  const path = project.fullPath.toLowerCase();
+  const found = new Map<string, ("ci_access" | "user_access")[]>();
+  for (const n of newest) {
+    // Not cached only when the cache overflowed meanwhile (or the agent was just deleted).
+    const named = namedCache.get(n.key) ?? namedBy((await db.agentConfig.findUnique({ where: { agentId_version: { agentId: n.agentId, version: n.version } } }))?.yaml ?? "{}");
+    const names = (s: { projects: Set<string>; groups: Set<string> }) => s.projects.has(path) || (groupPath !== null && s.groups.has(groupPath));
+    const access: ("ci_access" | "user_access")[] = [];
+    if (names(named.ci)) access.push("ci_access");
+    if (names(named.user)) access.push("user_access");
+    if (access.length > 0) found.set(n.agentId, access);
   }
   return found;
 }

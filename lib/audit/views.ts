@@ -60,6 +60,22 @@ const LABELS: Record<string, string> = {
   outcome: "Outcome",
 };
 
+/** Details the sentence already tells, per action: not repeated beside it. */
+const IN_SUMMARY: Record<string, string[]> = {
+  "project.created": ["fullPath"],
+  "group.created": ["path"],
+  "group.member_added": ["username", "role"],
+  "agent.registered": ["name", "projectId"],
+  "agent_token.created": ["name"],
+  "agent_token.revoked": ["name"],
+  "agent_config.changed": ["version", "agent"],
+  "agent_sharing.changed": ["version", "agent", "change", "share"],
+  "k8s_proxy.request": ["actor", "verb", "resource", "name", "namespace", "outcome", "status"],
+  "k8s_proxy.refused": ["kind", "reason"],
+  "personal_token.created": ["name"],
+  "personal_token.revoked": ["name"],
+};
+
 function label(key: string): string {
   return LABELS[key] ?? key.replace(/_/g, " ").replace(/([a-z])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase());
 }
@@ -161,7 +177,9 @@ function toRow(e: Event, n: Names): AuditRow {
     actor,
     action: e.action,
     summary: summarize(e, d, n),
-    details: Object.entries(d).map(([k, v]) => ({ label: label(k), value: str(v) })),
+    details: Object.entries(d)
+      .filter(([k, v]) => !(IN_SUMMARY[e.action] ?? []).includes(k) && !(e.action === "agent_sharing.changed" && (k === "added" || k === "removed") && v === d.share))
+      .map(([k, v]) => ({ label: label(k), value: str(v) })),
     ip: e.ip,
   };
 }
