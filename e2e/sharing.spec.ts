@@ -78,6 +78,14 @@ test("configuration YAML with line errors and versions, sharing with another gro
   await expect(old).toHaveJSProperty("readOnly", true);
   await page.getByRole("button", { name: "Close" }).click();
 
+  // The JSON route: a save on an outdated version is refused, as is an oversized body; nothing is written.
+  const stale = await page.request.put(`/api/agents/${agent.id}/config`, { data: { yaml: "{}\n", baseVersion: 1 } });
+  expect(stale.status()).toBe(409);
+  expect(((await stale.json()) as { error: string }).error).toContain("it is now at version 2");
+  expect((await page.request.put(`/api/agents/${agent.id}/config`, { data: { yaml: `# ${"x".repeat(70 * 1024)}\n` } })).status()).toBe(413);
+  expect((await dev.page.request.put(`/api/agents/${agent.id}/config`, { data: { yaml: "{}\n" } })).status()).toBe(403);
+  expect((await outsider.page.request.get(`/api/agents/${agent.id}/config`)).status()).toBe(404);
+
   // The developer reads it but cannot edit.
   await dev.page.goto(`${agentUrl}/configuration`);
   await expect(dev.page.getByRole("heading", { name: "Version 2" })).toBeVisible();
