@@ -1,5 +1,6 @@
 "use client";
-// A project's "Kubernetes clusters": its agents with live status, and (for maintainers) the register
+// A project's "Kubernetes clusters": its agents with live status, the agents other projects share with
+// it (read-only: "Shared from <project>"), and (for maintainers) the register
 // wizard. Polls the JSON route every few seconds, so rows change without a reload.
 import Link from "next/link";
 import { signIn } from "next-auth/react";
@@ -49,7 +50,7 @@ export function AgentsPanel({ projectId, callbackUrl }: { projectId: string; cal
       ) : null}
       {registering ? <RegisterAgentWizard projectId={projectId} onClose={closeWizard} /> : null}
 
-      {data.agents.length === 0 ? (
+      {data.agents.length === 0 && data.shared.length === 0 ? (
         <EmptyState title="No agents yet — register one to connect a cluster" action={registerButton}>
           <p>
             {data.canManage
@@ -59,10 +60,15 @@ export function AgentsPanel({ projectId, callbackUrl }: { projectId: string; cal
         </EmptyState>
       ) : (
         <>
-          {registerButton ? <div className="mb-4 flex justify-end">{registerButton}</div> : null}
+          {registerButton || data.agents.length === 0 ? (
+            <div className="mb-4 flex items-center justify-between gap-4">
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">{data.agents.length === 0 ? "No agents are registered in this project; the ones below are shared with it by other projects." : ""}</p>
+              {registerButton}
+            </div>
+          ) : null}
           <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
             <table className="w-full text-left text-sm">
-              <caption className="sr-only">Agents of this project, with their connection status (updated every few seconds)</caption>
+              <caption className="sr-only">Agents of this project and agents shared with it, with their connection status (updated every few seconds)</caption>
               <thead className="border-b border-zinc-200 bg-zinc-50 text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900">
                 <tr>
                   <th scope="col" className="px-4 py-2 font-medium">Agent</th>
@@ -78,6 +84,33 @@ export function AgentsPanel({ projectId, callbackUrl }: { projectId: string; cal
                   <tr key={a.id} data-agent={a.name}>
                     <th scope="row" className="px-4 py-3 font-normal">
                       <Link href={a.href} className="font-medium text-indigo-600 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-400">{a.name}</Link>
+                    </th>
+                    <td className="px-4 py-3"><ConnectionBadge status={a.status} /></td>
+                    <td className="px-4 py-3"><RelativeTime iso={a.lastContactAt} skewMs={data.skewMs} /></td>
+                    <td className="px-4 py-3"><AgentVersion version={a.agentVersion} behind={a.versionBehind} kasVersion={data.kasVersion} /></td>
+                    <td className="px-4 py-3">
+                      {a.kubernetesVersion ? (
+                        <span className="inline-flex items-center gap-2"><span className="font-mono">{a.kubernetesVersion}</span><VersionBadge version={a.kubernetesVersion} /></span>
+                      ) : (
+                        <span className="text-zinc-500">Not reported</span>
+                      )}
+                    </td>
+                    <td className="px-4 py-3">{a.nodeCount ?? <span className="text-zinc-500">—</span>}</td>
+                  </tr>
+                ))}
+                {data.shared.map((a) => (
+                  <tr key={a.id} data-agent={a.name} data-shared-from={a.sharedFrom}>
+                    <th scope="row" className="px-4 py-3 font-normal">
+                      {a.href ? (
+                        <Link href={a.href} className="font-medium text-indigo-600 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-400">{a.name}</Link>
+                      ) : (
+                        <span className="font-medium">{a.name}</span>
+                      )}
+                      <span className="block text-xs text-zinc-500">
+                        Shared from {a.sharedFrom}
+                        {" · "}
+                        {a.access.map((x) => (x === "ci_access" ? "CI access" : "User access")).join(", ")}
+                      </span>
                     </th>
                     <td className="px-4 py-3"><ConnectionBadge status={a.status} /></td>
                     <td className="px-4 py-3"><RelativeTime iso={a.lastContactAt} skewMs={data.skewMs} /></td>

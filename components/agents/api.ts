@@ -3,6 +3,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { fetchJson } from "@/components/providers";
 import type { InstallInstructions } from "@/lib/agents/install";
+import type { ConfigVersion, ConfigView } from "@/lib/agents/config-views";
+import type { SharingView } from "@/lib/agents/sharing";
 import type { AgentListView, AgentView, TokenRow } from "@/lib/agents/views";
 
 /** How often the pages ask again (kas decides "connected" at that moment). */
@@ -17,6 +19,9 @@ export const agentKeys = {
   project: (projectId: string) => ["project-agents", projectId] as const,
   agent: (agentId: string) => ["agent", agentId] as const,
   tokens: (agentId: string) => ["agent-tokens", agentId] as const,
+  config: (agentId: string) => ["agent-config", agentId] as const,
+  configVersion: (agentId: string, version: number) => ["agent-config", agentId, version] as const,
+  sharing: (agentId: string) => ["agent-sharing", agentId] as const,
 };
 
 export function useProjectAgents(projectId: string) {
@@ -50,4 +55,32 @@ export interface CreatedToken {
   id: string;
   token: string;
   install: InstallInstructions;
+}
+
+export function useAgentConfig(agentId: string) {
+  return useQuery({
+    queryKey: agentKeys.config(agentId),
+    queryFn: () => fetchJson<ConfigView>(`/api/agents/${encodeURIComponent(agentId)}/config`),
+    refetchInterval: 15_000,
+    staleTime: 0,
+  });
+}
+
+/** An older version, read-only: it never changes, so it is cached for good. */
+export function useAgentConfigVersion(agentId: string, version: number | null) {
+  return useQuery({
+    queryKey: agentKeys.configVersion(agentId, version ?? 0),
+    queryFn: () => fetchJson<ConfigVersion>(`/api/agents/${encodeURIComponent(agentId)}/config/versions/${version}`),
+    enabled: version !== null,
+    staleTime: Infinity,
+  });
+}
+
+export function useAgentSharing(agentId: string) {
+  return useQuery({
+    queryKey: agentKeys.sharing(agentId),
+    queryFn: () => fetchJson<SharingView>(`/api/agents/${encodeURIComponent(agentId)}/sharing`),
+    refetchInterval: 15_000,
+    staleTime: 0,
+  });
 }

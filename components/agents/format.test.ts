@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatRelative, formatUtc } from "./format";
+import { errorLine, formatRelative, formatUtc } from "./format";
 
 describe("formatRelative", () => {
   const now = Date.UTC(2025, 0, 31, 12, 0, 0);
@@ -19,5 +19,14 @@ describe("formatRelative", () => {
   });
   it("formats absolute times in UTC to the minute", () => {
     expect(formatUtc("2025-01-31T14:05:59.123Z")).toBe("2025-01-31 14:05 UTC");
+  });
+});
+
+describe("errorLine", () => {
+  it("reads the line a configuration error names", () => {
+    expect(errorLine('line 4: ci_access.projects.0: unknown key "foo"')).toBe(4);
+    expect(errorLine("line 12: Map keys must be unique")).toBe(12);
+    expect(errorLine('no group "x"')).toBeNull();
+    expect(errorLine(undefined)).toBeNull();
   });
 });

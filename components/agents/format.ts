@@ -17,3 +17,9 @@ export function formatRelative(thenMs: number, nowMs: number): string {
 export function formatUtc(iso: string): string {
   return iso.slice(0, 16).replace("T", " ") + " UTC";
 }
+
+/** The line a configuration error names ("line 4: …" → 4), or null. */
+export function errorLine(message: string | undefined): number | null {
+  const m = message ? /^line (\d+):/.exec(message) : null;
+  return m ? Number(m[1]) : null;
+}

@@ -59,6 +59,19 @@ describe("project rules", () => {
     expect(can.manageProjectAgents(ada, own)).toBe(true);
     expect(can.manageProjectAgents(ada, others)).toBe(false);
   });
+  it("maintainers, owners and admins read the project's audit log; developers, reporters and outsiders do not", () => {
+    expect(can.viewProjectAudit(ada, { ownerUserId: null, groupRole: "maintainer" })).toBe(true);
+    expect(can.viewProjectAudit(ada, { ownerUserId: null, groupRole: "owner" })).toBe(true);
+    expect(can.viewProjectAudit(ada, own)).toBe(true);
+    expect(can.viewProjectAudit(ada, { ownerUserId: null, groupRole: "developer" })).toBe(false);
+    expect(can.viewProjectAudit(ada, { ownerUserId: null, groupRole: "reporter" })).toBe(false);
+    expect(can.viewProjectAudit(ada, others)).toBe(false);
+    expect(can.viewProjectAudit(admin, others)).toBe(true);
+  });
+  it("only admins read the installation's audit log", () => {
+    expect(can.viewInstanceAudit(admin)).toBe(true);
+    expect(can.viewInstanceAudit(ada)).toBe(false);
+  });
   it("only owners delete a group's project", () => {
     expect(can.deleteProject(ada, { ownerUserId: null, groupRole: "maintainer" })).toBe(false);
     expect(can.deleteProject(ada, { ownerUserId: null, groupRole: "owner" })).toBe(true);

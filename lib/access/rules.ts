@@ -29,6 +29,10 @@ export const can = {
   /** Start pipelines, i.e. mint CI job tokens for the project. */
   runPipelines: (a: Actor, p: ProjectFacts) => a.isAdmin || p.ownerUserId === a.id || atLeast(p.groupRole, "developer"),
   deleteProject: (a: Actor, p: ProjectFacts) => a.isAdmin || p.ownerUserId === a.id || atLeast(p.groupRole, "owner"),
+  /** Read the project's audit log (its own events and its agents'). */
+  viewProjectAudit: (a: Actor, p: ProjectFacts) => a.isAdmin || p.ownerUserId === a.id || atLeast(p.groupRole, "maintainer"),
+  /** Read the installation-wide audit log. */
+  viewInstanceAudit: (a: Actor) => a.isAdmin,
 } as const;
 
 /** Which roles an actor may hand out in a group: owners any, nobody else any. */

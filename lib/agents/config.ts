@@ -12,12 +12,12 @@
 //     access_as: { user: {} }         # agent (default) | user
 //     projects: [{ id: my-group/app }]
 //     groups: [{ id: my-group }]
-import { LineCounter, parseDocument, isNode } from "yaml";
+import { LineCounter, isMap, isNode, isScalar, parseDocument } from "yaml";
 import { z } from "zod";
 import { can, type Actor } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
-import type { Db } from "@/lib/db/client";
-import { Forbidden, Invalid } from "@/lib/errors";
+import { isUniqueViolation, type Db } from "@/lib/db/client";
+import { Conflict, Forbidden, Invalid } from "@/lib/errors";
 import { findVisibleAgent } from "./service";
 
 const empty = z.object({}).strict();
@@ -56,13 +56,20 @@ export function parseAgentConfig(text: string): AgentConfigData {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   const first = doc.errors[0];
-  if (first) throw new ConfigError(first.message.split("\n")[0]!, first.linePos?.[0]?.line ?? null);
+  // The yaml library ends its messages with " at line N, column M"; the line goes in front instead.
+  if (first) throw new ConfigError(first.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, ""), first.linePos?.[0]?.line ?? null);
   const value: unknown = doc.toJS() ?? {};
   const parsed = agentConfigSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   // The line of the deepest node that exists on the issue's path.
   let line: number | null = null;
+  if (issue.code === "unrecognized_keys") {
+    // The line of the first unknown key itself, not of the map that holds it.
+    const map = issue.path.length ? doc.getIn(issue.path as (string | number)[], true) : doc.contents;
+    const pair = isMap(map) ? map.items.find((p) => isScalar(p.key) && issue.keys.includes(String(p.key.value))) : undefined;
+    if (pair && isNode(pair.key) && pair.key.range) line = lines.linePos(pair.key.range[0]).line;
+  }
   for (let n = issue.path.length; n >= 0 && line === null; n--) {
     const node = doc.getIn(issue.path.slice(0, n) as (string | number)[], true);
     if (isNode(node) && node.range) line = lines.linePos(node.range[0]).line;
@@ -96,19 +103,85 @@ export async function currentAgentConfig(db: Db, agentId: string): Promise<{ ver
   return { version: row.version, yaml: row.yaml, data: parseAgentConfig(row.yaml) };
 }
 
+/** One project or group an agent is shared with, as the Sharing tab lists it. */
+export interface ShareEntry {
+  access: "ci_access" | "user_access";
+  targetType: "project" | "group";
+  /** The project's full path or the group's path, lower case. */
+  target: string;
+  accessAs: AccessAs;
+  /** ci_access only. */
+  defaultNamespace: string | null;
+}
+
+/** The configuration's ci_access and user_access entries, flattened (user_access's access_as applies to each). */
+export function shareEntries(cfg: AgentConfigData): ShareEntry[] {
+  const ci = cfg.ci_access;
+  const ua = cfg.user_access;
+  const ciRow = (targetType: "project" | "group") => (e: z.infer<typeof ciEntry>): ShareEntry => ({ access: "ci_access", targetType, target: e.id.toLowerCase(), accessAs: accessAsOf(e.access_as), defaultNamespace: e.default_namespace ?? null });
+  const uaRow = (targetType: "project" | "group") => (e: { id: string }): ShareEntry => ({ access: "user_access", targetType, target: e.id.toLowerCase(), accessAs: accessAsOf(ua?.access_as), defaultNamespace: null });
+  return [...(ci?.projects ?? []).map(ciRow("project")), ...(ci?.groups ?? []).map(ciRow("group")), ...(ua?.projects ?? []).map(uaRow("project")), ...(ua?.groups ?? []).map(uaRow("group"))];
+}
+
+export function describeShareEntry(e: ShareEntry): string {
+  const ns = e.defaultNamespace ? `, default namespace ${e.defaultNamespace}` : "";
+  return `${e.access} ${e.targetType} ${e.target} as ${e.accessAs}${ns}`;
+}
+
+/** What changed in sharing between two configurations, for the audit log ("" when nothing did). */
+export function sharingDiff(before: AgentConfigData, after: AgentConfigData): { added: string; removed: string } {
+  const a = new Set(shareEntries(before).map(describeShareEntry));
+  const b = new Set(shareEntries(after).map(describeShareEntry));
+  return { added: [...b].filter((x) => !a.has(x)).join("; "), removed: [...a].filter((x) => !b.has(x)).join("; ") };
+}
+
+export interface SaveOptions {
+  /** The version the change was made on: if another was saved since, nothing is written (Conflict). */
+  expectedVersion?: number;
+  /** The audit action to record instead of agent_config.changed, with extra details. */
+  audit?: { action: string; details: Record<string, string | number | boolean | null> };
+}
+
 /** Saves a new configuration version (maintainers and owners of the agent's project). */
-export async function saveAgentConfig(db: Db, actor: Actor, agentId: string, yamlText: unknown): Promise<{ version: number }> {
+export async function saveAgentConfig(db: Db, actor: Actor, agentId: string, yamlText: unknown, opts: SaveOptions = {}): Promise<{ version: number }> {
   if (typeof yamlText !== "string") throw new Invalid("Send the configuration as YAML text", "yaml");
   const { agent, facts } = await findVisibleAgent(db, actor, agentId);
   if (!can.manageProjectAgents(actor, facts)) throw new Forbidden("agent", "You need the maintainer or owner role in this project to change the agent's configuration");
   const data = parseAgentConfig(yamlText);
   await checkReferences(db, data);
-  return db.$transaction(async (tx) => {
-    const last = await tx.agentConfig.findFirst({ where: { agentId }, orderBy: { version: "desc" }, select: { version: true } });
-    const version = (last?.version ?? 0) + 1;
-    await tx.agentConfig.create({ data: { agentId, version, yaml: yamlText, createdById: actor.id } });
-    await recordAudit(tx, { actorId: actor.id, action: "agent_config.changed", targetType: "agent", targetId: agentId, details: { version, agent: agent.name } });
-    return { version };
-  });
+  try {
+    return await db.$transaction(async (tx) => {
+      const last = await tx.agentConfig.findFirst({ where: { agentId }, orderBy: { version: "desc" }, select: { version: true, yaml: true } });
+      const current = last?.version ?? 0;
+      if (opts.expectedVersion !== undefined && opts.expectedVersion !== current) throw staleVersion(current);
+      const version = current + 1;
+      let before: AgentConfigData = {};
+      try {
+        before = last ? parseAgentConfig(last.yaml) : {};
+      } catch {
+        // An older version that no longer validates: every entry of the new one counts as added.
+      }
+      const diff = sharingDiff(before, data);
+      await tx.agentConfig.create({ data: { agentId, version, yaml: yamlText, createdById: actor.id } });
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: opts.audit?.action ?? "agent_config.changed",
+        targetType: "agent",
+        targetId: agentId,
+        details: { version, agent: agent.name, ...(diff.added ? { added: diff.added } : {}), ...(diff.removed ? { removed: diff.removed } : {}), ...opts.audit?.details },
+      });
+      return { version };
+    });
+  } catch (e) {
+    // Two saves at once: the unique (agent, version) lets one win; the other is told to reload.
+    if (isUniqueViolation(e)) throw staleVersion(null);
+    throw e;
+  }
 }
 
+/** Another version was saved since the one the change was made on. */
+export class StaleConfig extends Conflict {}
+
+function staleVersion(current: number | null): StaleConfig {
+  return new StaleConfig(`The configuration was changed by someone else${current !== null ? ` (it is now at version ${current})` : ""}. Reload to see the latest version, then make your change again.`, "yaml");
+}

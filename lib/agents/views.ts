@@ -6,6 +6,7 @@ import type { Db } from "@/lib/db/client";
 import { NotFound } from "@/lib/errors";
 import { findVisibleProject } from "@/lib/projects/service";
 import type { KasStatusSource } from "./kas-status";
+import { parseAgentConfig } from "./config";
 import { MAX_ACTIVE_TOKENS, findVisibleAgent } from "./service";
 import { connectionStatus, lastContact, type ConnectionStatus, type KasView } from "./status";
 
@@ -35,6 +36,18 @@ export interface AgentListView {
   /** kas could not be asked: statuses come from the agents' last heartbeats. */
   kasUnreachable: boolean;
   agents: AgentRow[];
+  /** Agents of other projects whose configuration shares them with this project (read-only here). */
+  shared: SharedAgentRow[];
+}
+
+/** An agent registered to another project and shared with this one through its configuration. */
+export interface SharedAgentRow extends Omit<AgentRow, "href" | "activeTokens"> {
+  /** The agent's page in its own project, when the viewer may see that project; else null. */
+  href: string | null;
+  /** The project the agent is registered to. */
+  sharedFrom: string;
+  /** How it is shared: with this project's CI jobs, its members, or both. */
+  access: ("ci_access" | "user_access")[];
 }
 
 export interface TokenRow {
@@ -113,17 +126,102 @@ export async function findVisibleProjectById(db: Db, actor: Actor, projectId: st
   return { project, facts };
 }
 
+/** Who an agent's configuration version names, lower case. Versions never change, so this is cached. */
+interface Named {
+  ci: { projects: Set<string>; groups: Set<string> };
+  user: { projects: Set<string>; groups: Set<string> };
+}
+const namedCache = new Map<string, Named>();
+const NAMED_CACHE_MAX = 10_000;
+
+function namedBy(yaml: string): Named {
+  const ids = (list: { id: string }[] | undefined) => new Set((list ?? []).map((e) => e.id.trim().toLowerCase()));
+  try {
+    const data = parseAgentConfig(yaml);
+    return {
+      ci: { projects: ids(data.ci_access?.projects), groups: ids(data.ci_access?.groups) },
+      user: { projects: ids(data.user_access?.projects), groups: ids(data.user_access?.groups) },
+    };
+  } catch {
+    // A stored version that no longer validates shares nothing.
+    return { ci: { projects: new Set(), groups: new Set() }, user: { projects: new Set(), groups: new Set() } };
+  }
+}
+
+/**
+ * Agents of other projects whose current (newest) configuration names this project, or the group it
+ * belongs to, in ci_access or user_access. Paths compare case-insensitively, as kas's authorization
+ * does. Configurations are stored as YAML, so each agent's newest version is read and parsed once
+ * (versions never change: the parse is cached per version); one small query finds the newest versions.
+ */
+export async function agentsSharedWithProject(
+  db: Db,
+  project: { id: string; fullPath: string; groupId: string | null },
+): Promise<Map<string, ("ci_access" | "user_access")[]>> {
+  const groupPath = project.groupId ? (await db.group.findUnique({ where: { id: project.groupId }, select: { path: true } }))?.path ?? null : null;
+  const newest = (await db.agentConfig.groupBy({ by: ["agentId"], _max: { version: true }, where: { agent: { projectId: { not: project.id } } } }))
+    .filter((n) => n._max.version !== null)
+    .map((n) => ({ agentId: n.agentId, version: n._max.version!, key: `${n.agentId}:${n._max.version}` }));
+  const missing = newest.filter((n) => !namedCache.has(n.key));
+  for (let i = 0; i < missing.length; i += 200) {
+    const batch = missing.slice(i, i + 200);
+    const rows = await db.agentConfig.findMany({ where: { OR: batch.map((n) => ({ agentId: n.agentId, version: n.version })) }, select: { agentId: true, version: true, yaml: true } });
+    for (const r of rows) {
+      if (namedCache.size >= NAMED_CACHE_MAX) namedCache.delete(namedCache.keys().next().value!);
+      namedCache.set(`${r.agentId}:${r.version}`, namedBy(r.yaml));
+    }
+  }
+  const path = project.fullPath.toLowerCase();
+  const found = new Map<string, ("ci_access" | "user_access")[]>();
+  for (const n of newest) {
+    // Not cached only when the cache overflowed meanwhile (or the agent was just deleted).
+    const named = namedCache.get(n.key) ?? namedBy((await db.agentConfig.findUnique({ where: { agentId_version: { agentId: n.agentId, version: n.version } } }))?.yaml ?? "{}");
+    const names = (s: { projects: Set<string>; groups: Set<string> }) => s.projects.has(path) || (groupPath !== null && s.groups.has(groupPath));
+    const access: ("ci_access" | "user_access")[] = [];
+    if (names(named.ci)) access.push("ci_access");
+    if (names(named.user)) access.push("user_access");
+    if (access.length > 0) found.set(n.agentId, access);
+  }
+  return found;
+}
+
 export async function listProjectAgents(db: Db, actor: Actor, projectId: string, kas: KasStatusSource, now = Date.now()): Promise<AgentListView> {
   const { project, facts } = await findVisibleProjectById(db, actor, projectId);
   const agents = await db.agent.findMany({ where: { projectId }, orderBy: { name: "asc" }, select: agentSelect });
-  const { rows, kasUnreachable } = await toRows(agents, project.fullPath, kas, now);
+  const sharedAccess = await agentsSharedWithProject(db, project);
+  const sharedAgents = sharedAccess.size
+    ? await db.agent.findMany({ where: { id: { in: [...sharedAccess.keys()] } }, select: { ...agentSelect, project: { select: { fullPath: true, ownerUserId: true, groupId: true } } }, orderBy: [{ name: "asc" }, { id: "asc" }] })
+    : [];
+  const { rows, kasUnreachable } = await toRows([...agents, ...sharedAgents], project.fullPath, kas, now);
+  const shared: SharedAgentRow[] = [];
+  for (const [i, a] of sharedAgents.entries()) {
+    const row = rows[agents.length + i]!;
+    const canSee = can.viewProject(actor, await projectFacts(db, a.project, actor.id));
+    // No token count: tokens are the owning project's business.
+    shared.push({
+      id: row.id,
+      name: row.name,
+      status: row.status,
+      lastContactAt: row.lastContactAt,
+      firstContactAt: row.firstContactAt,
+      agentVersion: row.agentVersion,
+      kubernetesVersion: row.kubernetesVersion,
+      nodeCount: row.nodeCount,
+      versionBehind: row.versionBehind,
+      createdAt: row.createdAt,
+      href: canSee ? agentPath(a.project.fullPath, a.name) : null,
+      sharedFrom: a.project.fullPath,
+      access: sharedAccess.get(a.id)!,
+    });
+  }
   return {
     kasVersion: KAS_VERSION,
     canManage: can.manageProjectAgents(actor, facts),
     maxActiveTokens: MAX_ACTIVE_TOKENS,
     now: new Date(now).toISOString(),
     kasUnreachable,
-    agents: rows,
+    agents: rows.slice(0, agents.length),
+    shared,
   };
 }
 

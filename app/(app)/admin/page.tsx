@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/shell/app-shell";
 import { requireUser } from "@/lib/auth/session";
@@ -16,7 +17,11 @@ export default async function AdminPage() {
   ]);
   return (
     <>
-      <PageHeader title="Admin" description="This Tether installation at a glance." />
+      <PageHeader
+        title="Admin"
+        description="This Tether installation at a glance."
+        actions={<Link href="/admin/audit" className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400">Audit log</Link>}
+      />
       <dl className="mb-8 grid max-w-xl grid-cols-3 gap-4">
         {[["Users", users.length], ["Groups", groups], ["Projects", projects]].map(([k, v]) => (
           <div key={k} className="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">

@@ -1,18 +1,23 @@
 // Every page under a project, GitLab-style: /projects/<group>/<project> is the overview, and what
-// follows a "-" segment is a section: /-/clusters (the project's agents), /-/clusters/<agent> and
-// /-/clusters/<agent>/tokens (one agent). Projects and agents the user may not see are 404.
+// follows a "-" segment is a section: /-/clusters (the project's agents), /-/clusters/<agent> with
+// /tokens, /configuration and /sharing (one agent), and /-/audit (the project's audit log, maintainers
+// and owners). Projects, agents and pages the user may not see are 404.
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AgentOverview } from "@/components/agents/agent-overview";
 import { AgentsPanel } from "@/components/agents/agents-panel";
+import { ConfigEditor } from "@/components/agents/config-editor";
+import { SharingPanel } from "@/components/agents/sharing-panel";
 import { TokensPanel } from "@/components/agents/tokens-panel";
+import { AuditLog } from "@/components/audit/audit-log";
 import { PageHeader } from "@/components/shell/app-shell";
 import { EmptyState } from "@/components/ui/states";
 import { LinkButton } from "@/components/ui/link-button";
 import { TabNav } from "@/components/ui/tab-nav";
 import { agentPath, clustersPath, findVisibleAgentByName } from "@/lib/agents/views";
 import { can } from "@/lib/access";
+import { pageNumber, projectAuditLog } from "@/lib/audit/views";
 import { requireUser, type CurrentUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { NotFound } from "@/lib/errors";
@@ -21,7 +26,12 @@ import { findVisibleProject } from "@/lib/projects";
 type Route =
   | { kind: "overview"; projectPath: string }
   | { kind: "clusters"; projectPath: string }
-  | { kind: "agent"; projectPath: string; agentName: string; tab: "overview" | "tokens" };
+  | { kind: "agent"; projectPath: string; agentName: string; tab: AgentTab }
+  | { kind: "audit"; projectPath: string };
+
+const AGENT_TABS = ["tokens", "configuration", "sharing"] as const;
+type AgentTab = "overview" | (typeof AGENT_TABS)[number];
+const AGENT_TAB_TITLES: Record<AgentTab, string> = { overview: "Agent", tokens: "Tokens", configuration: "Configuration", sharing: "Sharing" };
 
 function parseRoute(segments: string[]): Route | null {
   const parts = segments.map(decodeURIComponent);
@@ -29,10 +39,12 @@ function parseRoute(segments: string[]): Route | null {
   if (dash === -1) return { kind: "overview", projectPath: parts.join("/") };
   const projectPath = parts.slice(0, dash).join("/");
   const rest = parts.slice(dash + 1);
+  if (projectPath && rest.length === 1 && rest[0] === "audit") return { kind: "audit", projectPath };
   if (!projectPath || rest[0] !== "clusters") return null;
   if (rest.length === 1) return { kind: "clusters", projectPath };
   if (rest.length === 2) return { kind: "agent", projectPath, agentName: rest[1]!, tab: "overview" };
-  if (rest.length === 3 && rest[2] === "tokens") return { kind: "agent", projectPath, agentName: rest[1]!, tab: "tokens" };
+  const tab = AGENT_TABS.find((t) => t === rest[2]);
+  if (rest.length === 3 && tab) return { kind: "agent", projectPath, agentName: rest[1]!, tab };
   return null;
 }
 
@@ -40,13 +52,14 @@ export async function generateMetadata({ params }: { params: Promise<{ fullPath:
   const route = parseRoute((await params).fullPath);
   if (!route) return { title: "Page not found" };
   if (route.kind === "clusters") return { title: "Kubernetes clusters" };
-  if (route.kind === "agent") return { title: route.tab === "tokens" ? `Tokens · ${route.agentName}` : `Agent ${route.agentName}` };
+  if (route.kind === "agent") return { title: route.tab === "overview" ? `Agent ${route.agentName}` : `${AGENT_TAB_TITLES[route.tab]} · ${route.agentName}` };
+  if (route.kind === "audit") return { title: "Audit log" };
   return { title: "Project" };
 }
 
 const orNull = <T,>(p: Promise<T>): Promise<T | null> => p.catch((e: unknown) => (e instanceof NotFound ? null : Promise.reject(e)));
 
-function ProjectTabs({ fullPath, current }: { fullPath: string; current: "overview" | "clusters" }) {
+function ProjectTabs({ fullPath, current, audit }: { fullPath: string; current: "overview" | "clusters" | "audit"; audit: boolean }) {
   return (
     <TabNav
       label="Project"
@@ -54,10 +67,13 @@ function ProjectTabs({ fullPath, current }: { fullPath: string; current: "overvi
       items={[
         { key: "overview", label: "Overview", href: `/projects/${fullPath}` },
         { key: "clusters", label: "Kubernetes clusters", href: clustersPath(fullPath) },
+        ...(audit ? [{ key: "audit", label: "Audit log", href: auditPath(fullPath) }] : []),
       ]}
     />
   );
 }
+
+const auditPath = (fullPath: string) => `/projects/${fullPath}/-/audit`;
 
 async function ProjectOverview({ user, projectPath }: { user: CurrentUser; projectPath: string }) {
   const found = await orNull(findVisibleProject(db(), user, projectPath));
@@ -73,7 +89,7 @@ async function ProjectOverview({ user, projectPath }: { user: CurrentUser; proje
   return (
     <>
       <PageHeader title={project.name} description={project.description || project.fullPath} />
-      <ProjectTabs fullPath={project.fullPath} current="overview" />
+      <ProjectTabs fullPath={project.fullPath} current="overview" audit={can.viewProjectAudit(user, facts)} />
       <p className="mb-8 text-sm text-zinc-600 dark:text-zinc-400">Owned by {owner}</p>
       <section aria-labelledby="clusters-heading">
         <h2 id="clusters-heading" className="mb-3 text-lg font-semibold">Kubernetes clusters</h2>
@@ -99,17 +115,31 @@ async function ProjectOverview({ user, projectPath }: { user: CurrentUser; proje
 async function ProjectClusters({ user, projectPath }: { user: CurrentUser; projectPath: string }) {
   const found = await orNull(findVisibleProject(db(), user, projectPath));
   if (!found) notFound();
-  const { project } = found;
+  const { project, facts } = found;
   return (
     <>
       <PageHeader title="Kubernetes clusters" description={`Agents connect ${project.fullPath} to Kubernetes clusters. Each runs in its cluster and dials out to Tether.`} />
-      <ProjectTabs fullPath={project.fullPath} current="clusters" />
+      <ProjectTabs fullPath={project.fullPath} current="clusters" audit={can.viewProjectAudit(user, facts)} />
       <AgentsPanel projectId={project.id} callbackUrl={clustersPath(project.fullPath)} />
     </>
   );
 }
 
-async function AgentPage({ user, projectPath, agentName, tab }: { user: CurrentUser; projectPath: string; agentName: string; tab: "overview" | "tokens" }) {
+async function ProjectAudit({ user, projectPath, page }: { user: CurrentUser; projectPath: string; page: number }) {
+  // Developers, reporters and outsiders get 404, as for any page they may not see.
+  const log = await orNull(projectAuditLog(db(), user, projectPath, page));
+  if (!log) notFound();
+  const base = auditPath(log.project.fullPath);
+  return (
+    <>
+      <PageHeader title="Audit log" description={`What happened in ${log.project.fullPath} and to its agents: tokens, configuration and sharing changes, Kubernetes API access.`} />
+      <ProjectTabs fullPath={log.project.fullPath} current="audit" audit />
+      <AuditLog log={log} base={base} caption={`Audit log of ${log.project.fullPath}`} />
+    </>
+  );
+}
+
+async function AgentPage({ user, projectPath, agentName, tab }: { user: CurrentUser; projectPath: string; agentName: string; tab: AgentTab }) {
   const found = await orNull(findVisibleAgentByName(db(), user, projectPath, agentName));
   if (!found) notFound();
   const { project, agent } = found;
@@ -127,19 +157,23 @@ async function AgentPage({ user, projectPath, agentName, tab }: { user: CurrentU
         current={tab}
         items={[
           { key: "overview", label: "Overview", href: base },
-          { key: "tokens", label: "Tokens", href: `${base}/tokens` },
+          ...AGENT_TABS.map((t) => ({ key: t, label: AGENT_TAB_TITLES[t], href: `${base}/${t}` })),
         ]}
       />
       {tab === "overview" ? (
         <AgentOverview agentId={agent.id} tokensHref={`${base}/tokens`} callbackUrl={base} />
-      ) : (
+      ) : tab === "tokens" ? (
         <TokensPanel agentId={agent.id} agentName={agent.name} callbackUrl={`${base}/tokens`} />
+      ) : tab === "configuration" ? (
+        <ConfigEditor agentId={agent.id} agentName={agent.name} callbackUrl={`${base}/configuration`} sharingHref={`${base}/sharing`} />
+      ) : (
+        <SharingPanel agentId={agent.id} agentName={agent.name} callbackUrl={`${base}/sharing`} configurationHref={`${base}/configuration`} />
       )}
     </>
   );
 }
 
-export default async function ProjectPage({ params }: { params: Promise<{ fullPath: string[] }> }) {
+export default async function ProjectPage({ params, searchParams }: { params: Promise<{ fullPath: string[] }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const segments = (await params).fullPath;
   const user = await requireUser(`/projects/${segments.join("/")}`);
   const route = parseRoute(segments);
@@ -151,5 +185,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ fullPa
       return <ProjectClusters user={user} projectPath={route.projectPath} />;
     case "agent":
       return <AgentPage user={user} projectPath={route.projectPath} agentName={route.agentName} tab={route.tab} />;
+    case "audit":
+      return <ProjectAudit user={user} projectPath={route.projectPath} page={pageNumber((await searchParams).page)} />;
   }
 }

@@ -1,0 +1,31 @@
+// GET /api/agents/:id/config: the configuration in force (YAML and version) and the version history.
+// PUT: save a new version ({ yaml, baseVersion }); a validation error names the line, and a save made
+// on an outdated version is refused (409) so that nobody overwrites a change they have not seen.
+import { z } from "zod";
+import { MAX_CONFIG_BYTES, saveAgentConfig } from "@/lib/agents/config";
+import { agentConfigView } from "@/lib/agents/config-views";
+import { db } from "@/lib/db/client";
+import { Invalid } from "@/lib/errors";
+import { readJsonBody, withUser } from "@/lib/http/handler";
+
+type Ctx = { params: Promise<{ id: string }> };
+
+export const dynamic = "force-dynamic";
+
+const putSchema = z.object({
+  yaml: z.string({ error: "Send the configuration as YAML text in \"yaml\"" }),
+  baseVersion: z.number().int().min(0).optional(),
+});
+
+export const GET = withUser(async (user, _req, ctx: Ctx) => {
+  const { id } = await ctx.params;
+  return Response.json(await agentConfigView(db(), user, id), { headers: { "cache-control": "no-store" } });
+});
+
+export const PUT = withUser(async (user, req, ctx: Ctx) => {
+  const { id } = await ctx.params;
+  const parsed = putSchema.safeParse(await readJsonBody(req, MAX_CONFIG_BYTES));
+  if (!parsed.success) throw new Invalid(parsed.error.issues[0]?.message ?? "Invalid request", "yaml");
+  const saved = await saveAgentConfig(db(), user, id, parsed.data.yaml, { expectedVersion: parsed.data.baseVersion });
+  return Response.json(saved, { status: 201 });
+});
