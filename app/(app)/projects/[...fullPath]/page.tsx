@@ -15,6 +15,7 @@ import { PageHeader } from "@/components/shell/app-shell";
 import { EmptyState } from "@/components/ui/states";
 import { LinkButton } from "@/components/ui/link-button";
 import { TabNav } from "@/components/ui/tab-nav";
+import { LiveView } from "@/components/cluster/live-view";
 import { agentPath, clustersPath, findVisibleAgentByName } from "@/lib/agents/views";
 import { can } from "@/lib/access";
 import { pageNumber, projectAuditLog } from "@/lib/audit/views";
@@ -29,9 +30,9 @@ type Route =
   | { kind: "agent"; projectPath: string; agentName: string; tab: AgentTab }
   | { kind: "audit"; projectPath: string };
 
-const AGENT_TABS = ["tokens", "configuration", "sharing"] as const;
+const AGENT_TABS = ["cluster", "tokens", "configuration", "sharing"] as const;
 type AgentTab = "overview" | (typeof AGENT_TABS)[number];
-const AGENT_TAB_TITLES: Record<AgentTab, string> = { overview: "Agent", tokens: "Tokens", configuration: "Configuration", sharing: "Sharing" };
+const AGENT_TAB_TITLES: Record<AgentTab, string> = { overview: "Agent", cluster: "Cluster", tokens: "Tokens", configuration: "Configuration", sharing: "Sharing" };
 
 function parseRoute(segments: string[]): Route | null {
   const parts = segments.map(decodeURIComponent);
@@ -162,6 +163,8 @@ async function AgentPage({ user, projectPath, agentName, tab }: { user: CurrentU
       />
       {tab === "overview" ? (
         <AgentOverview agentId={agent.id} tokensHref={`${base}/tokens`} callbackUrl={base} />
+      ) : tab === "cluster" ? (
+        <LiveView agentId={agent.id} />
       ) : tab === "tokens" ? (
         <TokensPanel agentId={agent.id} agentName={agent.name} callbackUrl={`${base}/tokens`} />
       ) : tab === "configuration" ? (
