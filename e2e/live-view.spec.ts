@@ -57,9 +57,9 @@ test("objects made with kubectl appear and disappear live; the chip follows kas 
     stdio: ["ignore", log, log],
   });
 
-  // The cluster as the project's owner sees it: RBAC lets tether users view the "default" namespace.
+  // The cluster as the project's owner sees it (impersonated): this cluster lets tether users view everything.
   const kubectl = (...args: string[]) => run(testbed!.kubectlPath, ["--kubeconfig", testbed!.kubeconfig, ...args]);
-  await kubectl("create", "rolebinding", "tether-users-view", "--clusterrole=view", "--group=tether:user", "-n", "default").catch(() => undefined);
+  await kubectl("create", "clusterrolebinding", "tether-users-view", "--clusterrole=view", "--group=tether:user").catch(() => undefined);
 
   await page.goto(`/projects/${user.username}/live/-/clusters/live/cluster`);
   await page.getByLabel("Kind").selectOption("configmaps");

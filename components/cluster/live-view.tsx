@@ -36,7 +36,8 @@ function LiveTable({ agentId, paths, kindKey, setKindKey, namespace, setNamespac
   const [sort, setSort] = useState<"name" | "age">("name");
   const [open, setOpen] = useState<string | null>(null);
   const kind = KINDS.find((k) => k.key === kindKey) ?? KINDS[0]!;
-  const { collections, status, staleSince, error, changedAt } = useLive(agentId, paths);
+  const { collections, status, staleSince, error, changedAt, refused } = useLive(agentId, paths);
+  const canListNamespaces = !refused.has(0);
   const namespaces = useMemo(() => [...(collections[0]?.values() ?? [])].map((n) => n.metadata.name).sort(), [collections]);
   const now = Date.now();
   const rows = useMemo(() => {
@@ -64,12 +65,25 @@ function LiveTable({ agentId, paths, kindKey, setKindKey, namespace, setNamespac
         {kind.namespaced ? (
           <label className="text-sm">
             <span className="block text-zinc-600 dark:text-zinc-400">Namespace</span>
-            <select value={namespace} onChange={(e) => setNamespace(e.target.value)} className="mt-1 rounded-md border border-zinc-300 bg-white px-2 py-1.5 dark:border-zinc-700 dark:bg-zinc-900">
-              <option value="">All namespaces</option>
-              {namespaces.map((n) => (
-                <option key={n} value={n}>{n}</option>
-              ))}
-            </select>
+            {canListNamespaces ? (
+              <select value={namespace} onChange={(e) => setNamespace(e.target.value)} className="mt-1 rounded-md border border-zinc-300 bg-white px-2 py-1.5 dark:border-zinc-700 dark:bg-zinc-900">
+                <option value="">All namespaces</option>
+                {namespaces.map((n) => (
+                  <option key={n} value={n}>{n}</option>
+                ))}
+              </select>
+            ) : (
+              // Not allowed to list namespaces: name one (the cluster's RBAC decides what shows).
+              <input
+                defaultValue={namespace}
+                onKeyDown={(e) => {
+                  if (e.key === "Enter") setNamespace((e.target as HTMLInputElement).value.trim());
+                }}
+                onBlur={(e) => setNamespace(e.target.value.trim())}
+                placeholder="namespace, then Enter"
+                className="mt-1 rounded-md border border-zinc-300 bg-white px-2 py-1.5 dark:border-zinc-700 dark:bg-zinc-900"
+              />
+            )}
           </label>
         ) : null}
         <label className="text-sm">
@@ -83,6 +97,7 @@ function LiveTable({ agentId, paths, kindKey, setKindKey, namespace, setNamespac
       </div>
 
       {error ? <ErrorState title="The live view stopped" message={error} /> : null}
+      {refused.has(1) ? <ErrorState title={`You cannot list ${kind.label.toLowerCase()} here`} message={`${refused.get(1)}${namespace ? ` in ${namespace}` : " across all namespaces; pick a namespace"}.`} /> : null}
       {status === "connecting" ? <LoadingState label={`Loading ${kind.label.toLowerCase()}…`} /> : null}
 
       <div role="table" aria-label={kind.label} aria-rowcount={rows.length + 1} className="rounded-md border border-zinc-200 text-sm dark:border-zinc-800">

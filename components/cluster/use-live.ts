@@ -23,6 +23,8 @@ export function useLive(agentId: string, paths: string[]) {
   const [staleSince, setStaleSince] = useState<Date | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [changedAt, setChangedAt] = useState<Map<string, number>>(new Map());
+  /** Collections the cluster refused (RBAC), by index, with the reason. */
+  const [refused, setRefused] = useState<Map<number, string>>(new Map());
   const pathsKey = paths.join("\n");
   const lastId = useRef<string | null>(null);
   const router = useRouter();
@@ -43,7 +45,8 @@ export function useLive(agentId: string, paths: string[]) {
       es = new EventSource(`/api/agents/${agentId}/live?${q}`);
       es.addEventListener("snapshot", (ev) => {
         const msg = ev as MessageEvent<string>;
-        const data = JSON.parse(msg.data) as { collections: { i: number; items: KubeItem[] }[] };
+        const data = JSON.parse(msg.data) as { collections: { i: number; items: KubeItem[]; refused?: string }[] };
+        setRefused(new Map(data.collections.filter((c) => c.refused).map((c) => [c.i, c.refused!])));
         lastId.current = msg.lastEventId || lastId.current;
         setCollections(list.map((_, i) => new Map((data.collections.find((c) => c.i === i)?.items ?? []).map((o) => [keyOf(o), o]))));
         attempt = 0;
@@ -132,5 +135,5 @@ export function useLive(agentId: string, paths: string[]) {
     };
   }, [agentId, pathsKey, router]);
 
-  return { collections, status, staleSince, error, changedAt };
+  return { collections, status, staleSince, error, changedAt, refused };
 }

@@ -4,6 +4,7 @@
 // proxies from closing it; a client that reads too slowly is not buffered without bound: its backlog
 // is dropped and it gets a fresh snapshot instead.
 import type { ClusterCache } from "./cache";
+import { UpstreamStatusError } from "@/lib/tunnel-client";
 import type { CollectionEvent, CollectionKey, KubeObject, WatchedCollection } from "./collection";
 
 export const FLUSH_MS = 100;
@@ -31,15 +32,15 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
   const enc = new TextEncoder();
   const pending: Wire[] = [];
   const seqs = keys.map(() => 0);
-  const joined: { collection: WatchedCollection; leave: () => void }[] = [];
+  // A collection the cluster refuses (RBAC) stays empty with its reason; the others still stream.
+  const joined: { collection: WatchedCollection | null; leave: () => void; refused?: string }[] = [];
   let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   let needSnapshot = false;
   let closed = false;
 
   try {
     for (const [i, key] of keys.entries()) {
-      joined.push(
-        await cache.view(
+      const view = cache.view(
           key,
           (e) => {
             pending.push({ i, type: e.type, object: e.object });
@@ -48,8 +49,13 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
           (state) => {
             if (!closed && controller) send("status", { i, state });
           },
-        ),
-      );
+        );
+      try {
+        joined.push(await view);
+      } catch (e) {
+        if (!(e instanceof UpstreamStatusError) || ![401, 403, 404].includes(e.status)) throw e;
+        joined.push({ collection: null, leave: () => undefined, refused: e.status === 404 ? "the cluster does not serve this resource" : "the cluster's RBAC does not let you list this" });
+      }
     }
   } catch (e) {
     for (const j of joined) j.leave();
@@ -63,6 +69,7 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
   const snapshot = () => {
     pending.length = 0;
     const collections = joined.map((j, i) => {
+      if (!j.collection) return { i, items: [], refused: j.refused };
       const s = j.collection.snapshot();
       seqs[i] = s.seq;
       return { i, items: s.items };
@@ -91,19 +98,19 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
       start(c) {
         controller = c;
         const resume = parseEventId(lastEventId, epoch, keys.length);
-        const backlog = resume ? joined.map((j, i) => j.collection.since(resume[i]!)) : null;
+        const backlog = resume ? joined.map((j, i) => (j.collection ? j.collection.since(resume[i]!) : [])) : null;
         if (backlog && backlog.every((b) => b !== null)) {
           // Resume: only what the client missed, in order per collection.
           pending.length = 0;
           backlog.forEach((events, i) => {
             for (const e of events!) pending.push({ i, type: e.type, object: e.object });
-            seqs[i] = joined[i]!.collection.lastSeq;
+            seqs[i] = joined[i]!.collection?.lastSeq ?? 0;
           });
         } else {
           snapshot();
         }
         joined.forEach((j, i) => {
-          if (j.collection.state !== "live") send("status", { i, state: j.collection.state });
+          if (j.collection && j.collection.state !== "live") send("status", { i, state: j.collection.state });
         });
         flushTimer = setInterval(() => {
           if (closed) return;
