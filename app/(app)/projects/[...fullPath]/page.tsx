@@ -6,6 +6,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AgentOverview } from "@/components/agents/agent-overview";
 import { AgentsPanel } from "@/components/agents/agents-panel";
+import { ConnectSection } from "@/components/agents/connect-section";
 import { TokensPanel } from "@/components/agents/tokens-panel";
 import { PageHeader } from "@/components/shell/app-shell";
 import { EmptyState } from "@/components/ui/states";
@@ -21,7 +22,9 @@ import { findVisibleProject } from "@/lib/projects";
 type Route =
   | { kind: "overview"; projectPath: string }
   | { kind: "clusters"; projectPath: string }
-  | { kind: "agent"; projectPath: string; agentName: string; tab: "overview" | "tokens" };
+  | { kind: "agent"; projectPath: string; agentName: string; tab: AgentTab };
+
+type AgentTab = "overview" | "tokens" | "connect";
 
 function parseRoute(segments: string[]): Route | null {
   const parts = segments.map(decodeURIComponent);
@@ -33,6 +36,7 @@ function parseRoute(segments: string[]): Route | null {
   if (rest.length === 1) return { kind: "clusters", projectPath };
   if (rest.length === 2) return { kind: "agent", projectPath, agentName: rest[1]!, tab: "overview" };
   if (rest.length === 3 && rest[2] === "tokens") return { kind: "agent", projectPath, agentName: rest[1]!, tab: "tokens" };
+  if (rest.length === 3 && rest[2] === "connect") return { kind: "agent", projectPath, agentName: rest[1]!, tab: "connect" };
   return null;
 }
 
@@ -40,7 +44,7 @@ export async function generateMetadata({ params }: { params: Promise<{ fullPath:
   const route = parseRoute((await params).fullPath);
   if (!route) return { title: "Page not found" };
   if (route.kind === "clusters") return { title: "Kubernetes clusters" };
-  if (route.kind === "agent") return { title: route.tab === "tokens" ? `Tokens · ${route.agentName}` : `Agent ${route.agentName}` };
+  if (route.kind === "agent") return { title: route.tab === "tokens" ? `Tokens · ${route.agentName}` : route.tab === "connect" ? `Connect with kubectl · ${route.agentName}` : `Agent ${route.agentName}` };
   return { title: "Project" };
 }
 
@@ -109,7 +113,7 @@ async function ProjectClusters({ user, projectPath }: { user: CurrentUser; proje
   );
 }
 
-async function AgentPage({ user, projectPath, agentName, tab }: { user: CurrentUser; projectPath: string; agentName: string; tab: "overview" | "tokens" }) {
+async function AgentPage({ user, projectPath, agentName, tab }: { user: CurrentUser; projectPath: string; agentName: string; tab: AgentTab }) {
   const found = await orNull(findVisibleAgentByName(db(), user, projectPath, agentName));
   if (!found) notFound();
   const { project, agent } = found;
@@ -128,10 +132,13 @@ async function AgentPage({ user, projectPath, agentName, tab }: { user: CurrentU
         items={[
           { key: "overview", label: "Overview", href: base },
           { key: "tokens", label: "Tokens", href: `${base}/tokens` },
+          { key: "connect", label: "Connect with kubectl", href: `${base}/connect` },
         ]}
       />
       {tab === "overview" ? (
         <AgentOverview agentId={agent.id} tokensHref={`${base}/tokens`} callbackUrl={base} />
+      ) : tab === "connect" ? (
+        <ConnectSection user={user} agentId={agent.id} />
       ) : (
         <TokensPanel agentId={agent.id} agentName={agent.name} callbackUrl={`${base}/tokens`} />
       )}
