@@ -41,7 +41,7 @@ test("a user creates a personal access token, sees it once, and revokes it", asy
 
   // Shown once, with a copy button.
   await expect(page.getByRole("heading", { name: "Token laptop created" })).toBeFocused();
-  const token = await page.getByLabel("Personal access token").inputValue();
+  const token = await page.getByLabel("Personal access token", { exact: true }).inputValue();
   expect(token).toMatch(/^tthr_pat_[A-Za-z0-9_-]{43}$/);
   await page.getByRole("button", { name: "Copy token" }).click();
   await expect(page.getByText("Copied", { exact: true })).toBeVisible();
@@ -51,7 +51,7 @@ test("a user creates a personal access token, sees it once, and revokes it", asy
   await expect(row).toContainText("Active");
   await expect(row).toContainText("Never used");
   await page.getByRole("button", { name: "I have copied the token" }).click();
-  await expect(page.getByLabel("Personal access token")).toHaveCount(0);
+  await expect(page.getByLabel("Personal access token", { exact: true })).toHaveCount(0);
 
   // Never again: not after a reload, not in the API.
   await page.reload();
@@ -90,12 +90,12 @@ test("Connect with kubectl makes a kubeconfig with the context <project-path>:<a
   await expect(page.getByText(K8S_PROXY, { exact: true })).toBeVisible();
   // Nobody shared the agent through user_access yet: the page says so before the user tries.
   await expect(page.getByRole("status").filter({ hasText: "no user_access" })).toBeVisible();
-  await expect(page.getByLabel("CI job")).toContainText(`kubectl --context '${contextName}' apply -f k8s/`);
+  await expect(page.getByLabel("CI job", { exact: true })).toContainText(`kubectl --context '${contextName}' apply -f k8s/`);
   await expect(page.getByLabel("Mint a CI job token")).toContainText(`/api/projects/${projectId}/ci-job-tokens`);
 
   await page.getByRole("button", { name: "Create kubeconfig" }).click();
   await expect(page.getByRole("heading", { name: `Your kubeconfig for ${contextName}` })).toBeFocused();
-  const text = (await page.getByLabel("Kubeconfig").textContent()) ?? "";
+  const text = (await page.getByLabel("Kubeconfig", { exact: true }).textContent()) ?? "";
   const cfg = parse(text) as Kubeconfig;
   expect(cfg["current-context"]).toBe(contextName);
   expect(cfg.contexts.map((c) => c.name)).toEqual([contextName]);
@@ -108,7 +108,7 @@ test("Connect with kubectl makes a kubeconfig with the context <project-path>:<a
   expect(download.suggestedFilename()).toBe("tether-prod.kubeconfig");
   expect(fs.readFileSync(await download.path(), "utf8")).toBe(text);
   await page.getByRole("button", { name: "I have saved the kubeconfig" }).click();
-  await expect(page.getByLabel("Kubeconfig")).toHaveCount(0);
+  await expect(page.getByLabel("Kubeconfig", { exact: true })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Create kubeconfig" })).toBeFocused();
 
   // Its token is on the Access tokens page, revocable like any other.

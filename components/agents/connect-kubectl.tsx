@@ -77,10 +77,17 @@ function KubeconfigReveal({ created, agentName, onDone }: { created: PersonalKub
 
 export function ConnectKubectl({ view }: { view: ConnectView }) {
   const create = useMutation({ mutationFn: () => fetchJson<PersonalKubeconfig>(`/api/agents/${encodeURIComponent(view.agentId)}/kubeconfig`, { method: "POST" }) });
-  const createButton = useRef<HTMLButtonElement>(null);
+  // Focus returns to the button when the kubeconfig is put away (the button mounts again then).
+  const refocus = useRef(false);
+  const createButton = (el: HTMLButtonElement | null) => {
+    if (el && refocus.current) {
+      refocus.current = false;
+      el.focus();
+    }
+  };
   const done = () => {
+    refocus.current = true;
     create.reset();
-    requestAnimationFrame(() => createButton.current?.focus());
   };
   const mint = `curl -sS -X POST ${view.webUrl}/api/projects/${view.project.id}/ci-job-tokens \\\n  -H 'content-type: application/json' -b "$TETHER_SESSION_COOKIE" \\\n  -d '{"jobName":"deploy","ttlMinutes":60}' | jq -r .kubeconfig > job.kubeconfig`;
   const job = [
