@@ -81,7 +81,9 @@ test("Connect with kubectl makes a kubeconfig with the context <project-path>:<a
   const created = await page.request.post("/api/projects", { data: { name: "Apps", path: "apps", namespace: user.username } });
   expect(created.status()).toBe(201);
   const projectId = ((await created.json()) as { project: { id: string } }).project.id;
-  expect((await page.request.post(`/api/projects/${projectId}/agents`, { data: { name: "prod" } })).status()).toBe(201);
+  const registered = await page.request.post(`/api/projects/${projectId}/agents`, { data: { name: "prod" } });
+  expect(registered.status()).toBe(201);
+  const agentId = ((await registered.json()) as { agent: { id: string } }).agent.id;
   const contextName = `${user.username}/apps:prod`;
 
   await page.goto(`/projects/${user.username}/apps/-/clusters/prod`);
@@ -125,4 +127,7 @@ test("Connect with kubectl makes a kubeconfig with the context <project-path>:<a
   expect((parse(body.kubeconfig) as Kubeconfig)["current-context"]).toBe(contextName);
   expect((await outsider.page.request.post(`/api/projects/${projectId}/ci-job-tokens`, { data: { jobName: "deploy" } })).status()).toBe(404);
   expect((await outsider.page.goto(`/projects/${user.username}/apps/-/clusters/prod/connect`))?.status()).toBe(404);
+  expect((await outsider.page.request.post(`/api/agents/${agentId}/kubeconfig`, { data: {} })).status()).toBe(404);
+  // Only a JSON request makes a token (a cross-site form post cannot).
+  expect((await page.request.post(`/api/agents/${agentId}/kubeconfig`, { form: { x: "1" } })).status()).toBe(415);
 });

@@ -76,7 +76,7 @@ function KubeconfigReveal({ created, agentName, onDone }: { created: PersonalKub
 }
 
 export function ConnectKubectl({ view }: { view: ConnectView }) {
-  const create = useMutation({ mutationFn: () => fetchJson<PersonalKubeconfig>(`/api/agents/${encodeURIComponent(view.agentId)}/kubeconfig`, { method: "POST" }) });
+  const create = useMutation({ mutationFn: () => fetchJson<PersonalKubeconfig>(`/api/agents/${encodeURIComponent(view.agentId)}/kubeconfig`, { method: "POST", body: "{}" }) });
   // Focus returns to the button when the kubeconfig is put away (the button mounts again then).
   const refocus = useRef(false);
   const createButton = (el: HTMLButtonElement | null) => {
