@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { signOut } from "next-auth/react";
 import { useEffect, useRef, useState } from "react";
 
@@ -37,9 +38,17 @@ export function UserMenu({ name, username, email }: { name: string; username: st
             <div className="font-medium text-zinc-800 dark:text-zinc-200">@{username}</div>
             <div className="truncate">{email}</div>
           </div>
-          <button
+          <Link
+            href="/settings/tokens"
             role="menuitem"
             autoFocus
+            onClick={() => setOpen(false)}
+            className="block w-full rounded px-3 py-2 text-left text-sm hover:bg-zinc-100 focus:bg-zinc-100 focus:outline-none dark:hover:bg-zinc-800 dark:focus:bg-zinc-800"
+          >
+            Access tokens
+          </Link>
+          <button
+            role="menuitem"
             onClick={() => signOut({ callbackUrl: "/sign-in" })}
             className="w-full rounded px-3 py-2 text-left text-sm hover:bg-zinc-100 focus:bg-zinc-100 focus:outline-none dark:hover:bg-zinc-800 dark:focus:bg-zinc-800"
           >

@@ -9,6 +9,7 @@ import { AgentOverview } from "@/components/agents/agent-overview";
 import { AgentsPanel } from "@/components/agents/agents-panel";
 import { ConfigEditor } from "@/components/agents/config-editor";
 import { SharingPanel } from "@/components/agents/sharing-panel";
+import { ConnectSection } from "@/components/agents/connect-section";
 import { TokensPanel } from "@/components/agents/tokens-panel";
 import { AuditLog } from "@/components/audit/audit-log";
 import { PageHeader } from "@/components/shell/app-shell";
@@ -30,9 +31,9 @@ type Route =
   | { kind: "agent"; projectPath: string; agentName: string; tab: AgentTab }
   | { kind: "audit"; projectPath: string };
 
-const AGENT_TABS = ["cluster", "tokens", "configuration", "sharing"] as const;
+const AGENT_TABS = ["cluster", "tokens", "configuration", "sharing", "connect"] as const;
 type AgentTab = "overview" | (typeof AGENT_TABS)[number];
-const AGENT_TAB_TITLES: Record<AgentTab, string> = { overview: "Agent", cluster: "Cluster", tokens: "Tokens", configuration: "Configuration", sharing: "Sharing" };
+const AGENT_TAB_TITLES: Record<AgentTab, string> = { overview: "Agent", cluster: "Cluster", tokens: "Tokens", configuration: "Configuration", sharing: "Sharing", connect: "Connect with kubectl" };
 
 function parseRoute(segments: string[]): Route | null {
   const parts = segments.map(decodeURIComponent);
@@ -165,6 +166,8 @@ async function AgentPage({ user, projectPath, agentName, tab }: { user: CurrentU
         <AgentOverview agentId={agent.id} tokensHref={`${base}/tokens`} callbackUrl={base} />
       ) : tab === "cluster" ? (
         <LiveView agentId={agent.id} />
+      ) : tab === "connect" ? (
+        <ConnectSection user={user} agentId={agent.id} />
       ) : tab === "tokens" ? (
         <TokensPanel agentId={agent.id} agentName={agent.name} callbackUrl={`${base}/tokens`} />
       ) : tab === "configuration" ? (

@@ -1,0 +1,18 @@
+// GET /api/user/tokens: the signed-in user's personal access tokens (never their values). POST: create
+// one {name, scopes, expiresInDays}; the answer holds the token in clear text, the only time it is shown.
+import { db } from "@/lib/db/client";
+import { readJsonBody, withUser } from "@/lib/http/handler";
+import { createPersonalAccessToken } from "@/lib/tokens/access-tokens";
+import { personalTokensView } from "@/lib/tokens/views";
+
+export const dynamic = "force-dynamic";
+
+const noStore = { "cache-control": "no-store" };
+
+export const GET = withUser(async (user) => Response.json(await personalTokensView(db(), user), { headers: noStore }));
+
+export const POST = withUser(async (user, req) => {
+  const body = await readJsonBody(req);
+  const created = await createPersonalAccessToken(db(), user, body);
+  return Response.json({ id: created.id, token: created.token, expiresAt: created.expiresAt.toISOString() }, { status: 201, headers: noStore });
+});

@@ -1,0 +1,179 @@
+// `npm run bench:proxy`: requests/s and latency of `GET /api/v1/namespaces/default/configmaps/x` through
+// kas's k8s-proxy (HTTPS, a personal access token, web's authorization, the tunnel, the agent) versus
+// straight to the testbed's kube-apiserver, in one run. Both paths use keep-alive HTTPS connections
+// with the same number of requests in flight, and reach the apiserver with the same admin identity
+// (the agent acts as itself: user_access with access_as agent), so the difference is Tether's path.
+// Target: throughput through the proxy ≥ 0.6× direct.
+import fs from "node:fs";
+import https from "node:https";
+import os from "node:os";
+import path from "node:path";
+import { saveAgentConfig } from "../../lib/agents/config";
+import { createPersonalAccessToken } from "../../lib/tokens/access-tokens";
+import { ensureTestbedBinaries } from "../../testbed/build";
+import { apiserverRequest, startTestbed } from "../../testbed/cluster";
+import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
+import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent } from "../../lib/tunnel-client/harness";
+
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+/** Each path is measured this many times, alternating, so a noisy neighbour hurts both alike. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PATH = "/api/v1/namespaces/default/configmaps/x";
+
+interface Target {
+  url: URL;
+  ca: Buffer;
+  token: string;
+  agent: https.Agent;
+}
+
+function get(t: Target): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      { hostname: t.url.hostname, port: t.url.port, path: PATH, method: "GET", ca: t.ca, agent: t.agent, headers: { authorization: `Bearer ${t.token}`, accept: "application/json" } },
+      (res) => {
+        let n = 0;
+        res.on("data", (c: Buffer) => (n += c.length));
+        res.on("end", () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`GET ${PATH} answered ${res.statusCode}`))));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** `CONCURRENCY` loops issuing requests back to back for `seconds`; every latency is kept. */
+async function load(t: Target, seconds: number): Promise<{ count: number; elapsedMs: number; latencies: number[] }> {
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  const until = t0 + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < until) {
+        const s = performance.now();
+        await get(t);
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
+  return { count: latencies.length, elapsedMs: performance.now() - t0, latencies };
+}
+
+/** CPU time (user + system, ms) each process has used so far, from /proc (Linux). */
+function cpuMs(pids: Record<string, number>): Record<string, number> {
+  const tick = 1000 / 100; // USER_HZ
+  const out: Record<string, number> = {};
+  for (const [name, pid] of Object.entries(pids)) {
+    try {
+      const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      out[name] = (Number(f[11]) + Number(f[12])) * tick;
+    } catch {
+      out[name] = Number.NaN;
+    }
+  }
+  return out;
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+async function main(): Promise<void> {
+  const version = TESTBED_DEFAULT_KUBERNETES;
+  await ensureTestbedBinaries(version, (m) => console.log(m));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tether-bench-proxy-"));
+  // Only etcd and kube-apiserver: the bench reads a ConfigMap, no pods need to run.
+  const tb = await startTestbed({ dir, version, workloads: false });
+  const web = await startWebInternal();
+  let kas: Awaited<ReturnType<typeof startKasProcess>> | undefined;
+  let agent: Awaited<ReturnType<typeof startAgentProcess>> | undefined;
+  const agents: https.Agent[] = [];
+  try {
+    kas = await startKasProcess(web);
+    const reg = await registerTestAgent(web.db, "bench");
+    const owner = { id: reg.userId, isAdmin: false };
+    const project = await web.db.project.findFirstOrThrow({ where: { ownerUserId: reg.userId } });
+    await saveAgentConfig(web.db, owner, reg.agentId, `user_access:\n  projects:\n    - id: ${project.fullPath}\n`);
+    const pat = await createPersonalAccessToken(web.db, owner, { name: "bench", scopes: ["k8s_proxy"], expiresInDays: 1 });
+    agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir });
+    const client = tunnelClientFor(web, kas);
+    await waitForAgent(client, reg.agentId);
+    client.close();
+
+    const created = await apiserverRequest(tb, "POST", "/api/v1/namespaces/default/configmaps", { metadata: { name: "x" }, data: { greeting: "hello from the bench" } });
+    if (created.status !== 201) throw new Error(`cannot create ConfigMap x: ${created.status} ${created.body}`);
+
+    const keepAlive = () => {
+      const a = new https.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+      agents.push(a);
+      return a;
+    };
+    const direct: Target = { url: new URL(tb.server), ca: fs.readFileSync(tb.caFile), token: tb.adminToken, agent: keepAlive() };
+    const proxy: Target = { url: new URL(`https://127.0.0.1:${kas.k8sProxyPort}`), ca: fs.readFileSync(web.proxyCaFile), token: `pat:${reg.agentId}:${pat.token}`, agent: keepAlive() };
+
+    // Same answer both ways, then a warm-up (connections, kas's grant cache, the agent's streams).
+    const [a, b] = [await get(direct), await get(proxy)];
+    if (Math.abs(a - b) > 0) console.log(`bench: note: the bodies differ in size (direct ${a} B, proxy ${b} B)`);
+    await load(direct, 1);
+    await load(proxy, 1);
+
+    const pids: Record<string, number> = { bench: process.pid, "kube-apiserver": tb.pids["kube-apiserver"] ?? 0, etcd: tb.pids.etcd ?? 0, kas: kas.child.pid ?? 0, agent: agent.child.pid ?? 0 };
+    const cpu = { direct: {} as Record<string, number>, proxy: {} as Record<string, number> };
+    const measure = async (which: "direct" | "proxy", t: Target) => {
+      const before = cpuMs(pids);
+      const r = await load(t, SECONDS);
+      const after = cpuMs(pids);
+      for (const k of Object.keys(pids)) cpu[which][k] = (cpu[which][k] ?? 0) + (after[k]! - before[k]!);
+      runs[which].push(r);
+    };
+    const runs = { direct: [] as Awaited<ReturnType<typeof load>>[], proxy: [] as Awaited<ReturnType<typeof load>>[] };
+    for (let i = 0; i < ROUNDS; i++) {
+      console.log(`bench: round ${i + 1}/${ROUNDS} (${SECONDS} s direct, ${SECONDS} s through the proxy, ${CONCURRENCY} in flight)…`);
+      await measure("direct", direct);
+      await measure("proxy", proxy);
+    }
+    const summary = (rs: Awaited<ReturnType<typeof load>>[]) => {
+      const all = rs.flatMap((r) => r.latencies);
+      return {
+        rps: rs.reduce((s, r) => s + r.count, 0) / (rs.reduce((s, r) => s + r.elapsedMs, 0) / 1000),
+        p50: percentile(all, 50),
+        p99: percentile(all, 99),
+        count: all.length,
+      };
+    };
+    const d = summary(runs.direct);
+    const p = summary(runs.proxy);
+    const perRound = runs.direct.map((r, i) => (runs.proxy[i]!.count / runs.proxy[i]!.elapsedMs / (r.count / r.elapsedMs)).toFixed(2));
+
+    const row = (name: string, dv: number, pv: number, unit: string, target: string) =>
+      console.log(`${name.padEnd(40)} ${dv.toFixed(1).padStart(9)} ${pv.toFixed(1).padStart(9)} ${unit.padEnd(5)} ${(pv / dv).toFixed(2).padStart(6)}×  ${target}`);
+    console.log(`\nbench/proxy — GET ${PATH}, Kubernetes ${version}, ${CONCURRENCY} in flight, ${ROUNDS}×${SECONDS} s per path, ${os.cpus().length} CPUs (load average ${os.loadavg()[0]!.toFixed(1)})`);
+    console.log(`${"measure".padEnd(40)} ${"direct".padStart(9)} ${"proxy".padStart(9)} ${"unit".padEnd(5)} ${"ratio".padStart(7)}  target`);
+    row("throughput", d.rps, p.rps, "req/s", "≥ 0.60×");
+    row("latency p50", d.p50, p.p50, "ms", "");
+    row("latency p99", d.p99, p.p99, "ms", "");
+    console.log(`requests: ${d.count} direct, ${p.count} through the proxy; throughput ratio per round: ${perRound.join(", ")}`);
+    const perReq = (which: "direct" | "proxy", n: number) => Object.keys(pids).map((k) => `${k} ${((cpu[which][k] ?? 0) / n).toFixed(2)}`).join(", ");
+    console.log(`CPU ms per request, direct: ${perReq("direct", d.count)}`);
+    console.log(`CPU ms per request, proxy:  ${perReq("proxy", p.count)}`);
+    console.log(p.rps / d.rps >= 0.6 ? "throughput target met" : "throughput target NOT met");
+  } finally {
+    for (const a of agents) a.destroy();
+    await agent?.kill();
+    await kas?.kill();
+    await web.close();
+    await tb.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(`bench/proxy failed: ${(e as Error).message}`);
+    process.exit(1);
+  },
+);
