@@ -2,7 +2,7 @@
 // changes of each collection, through the shared cluster cache (lib/cluster-cache/sse.ts).
 import { z } from "zod";
 import { cacheEpoch, clusterCache, viewerIdentity } from "@/lib/cluster-cache/web";
-import { liveStream } from "@/lib/cluster-cache/sse";
+import { liveStream } from "@/lib/cluster-cache";
 import { db } from "@/lib/db/client";
 import { errorResponse } from "@/lib/http/body";
 import { withUser } from "@/lib/http/handler";
