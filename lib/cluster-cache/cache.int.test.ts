@@ -10,7 +10,7 @@ import type { CollectionEvent } from "./collection";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe("cluster cache", () => {
+describe("cluster cache and its server-sent events", () => {
   const tb = inject("testbed");
   const ns = `cache-${Date.now().toString(36)}`;
   let web: WebInternal;
@@ -98,36 +98,8 @@ describe("cluster cache", () => {
     expect(cache.stats().viewers).toBe(0);
     cache.stopAll();
   });
-});
 
-describe("server-sent events from the cluster cache", () => {
-  const tb = inject("testbed");
-  const ns = `sse-${Date.now().toString(36)}`;
-  let web: WebInternal;
-  let kas: KasProcess;
-  let agent: Proc;
-  let agentId: string;
-  let client: TunnelClient;
-  const direct = (method: string, p: string, body?: unknown) => apiserverRequest(tb, method, p, body);
-
-  beforeAll(async () => {
-    web = await startWebInternal();
-    const reg = await registerTestAgent(web.db, "sse");
-    agentId = reg.agentId;
-    kas = await startKasProcess(web);
-    agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir });
-    client = tunnelClientFor(web, kas);
-    await waitForAgent(client, agentId);
-    await direct("POST", "/api/v1/namespaces", { metadata: { name: ns } });
-  });
-  afterAll(async () => {
-    client?.close();
-    await agent?.kill();
-    await kas?.kill();
-    await web?.close();
-    await direct("DELETE", `/api/v1/namespaces/${ns}`).catch(() => undefined);
-  });
-
+  // Server-sent events from the cache (lib/cluster-cache/sse.ts), on the same rig.
   /** Reads SSE frames until `stop` says enough; returns them with their ids. */
   async function read(stream: ReadableStream<Uint8Array>, stop: (frames: { id?: string; event: string; data: unknown }[]) => boolean) {
     const frames: { id?: string; event: string; data: unknown }[] = [];
