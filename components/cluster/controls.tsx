@@ -1,13 +1,31 @@
 "use client";
 // What every cluster view shares: the view's state in the URL, the kind and namespace pickers, the chip.
+import { useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback } from "react";
-import { KINDS, type KubeItem } from "./kinds";
+import { fetchJson } from "@/components/providers";
+import type { DiscoveredResource } from "@/lib/cluster-cache";
+import { customKinds } from "./custom-kinds";
+import { KINDS, type Kind, type KubeItem } from "./kinds";
 import type { LiveStatus } from "./use-live";
 
 export const OVERVIEW_KEY = "overview";
 export const NAMESPACES_PATH = "/api/v1/namespaces";
 export const inputClass = "mt-1 rounded-md border border-zinc-300 bg-white px-2 py-1.5 dark:border-zinc-700 dark:bg-zinc-900";
+
+export const clusterKeys = {
+  discovery: (agentId: string) => ["cluster-discovery", agentId] as const,
+};
+
+/** The cluster's other resources as kinds; asked once per agent and kept for a few minutes. */
+export function useCustomKinds(agentId: string) {
+  return useQuery({
+    queryKey: clusterKeys.discovery(agentId),
+    queryFn: async (): Promise<Kind[]> => customKinds((await fetchJson<{ resources: DiscoveredResource[] }>(`/api/agents/${encodeURIComponent(agentId)}/discovery`)).resources),
+    staleTime: 5 * 60_000,
+    retry: 1,
+  });
+}
 
 export function StatusChip({ status, since }: { status: LiveStatus; since: Date | null }) {
   const text =
@@ -49,23 +67,29 @@ export function useViewState(): [ViewState, (patch: Partial<ViewState>) => void]
 }
 
 /** Kind and namespace pickers, shared by the Overview and the tables. */
-export function Pickers({ view, setView, namespaced, namespaces, canListNamespaces }: { view: ViewState; setView: (p: Partial<ViewState>) => void; namespaced: boolean; namespaces: string[]; canListNamespaces: boolean }) {
+export function Pickers({ agentId, view, setView, namespaced, namespaces, canListNamespaces }: { agentId: string; view: ViewState; setView: (p: Partial<ViewState>) => void; namespaced: boolean; namespaces: string[]; canListNamespaces: boolean }) {
+  const more = useCustomKinds(agentId);
   return (
     <>
       <label className="text-sm">
         <span className="block text-zinc-600 dark:text-zinc-400">Kind</span>
-        <select value={view.kind} onChange={(e) => setView({ kind: e.target.value, open: null })} className={inputClass}>
+        <select aria-label="Kind" value={view.kind} onChange={(e) => setView({ kind: e.target.value, open: null })} className={inputClass}>
           <option value={OVERVIEW_KEY}>Overview</option>
           {KINDS.map((k) => (
             <option key={k.key} value={k.key}>{k.label}</option>
           ))}
+          <optgroup label={more.isPending ? "More… (loading)" : more.isError ? "More… (unavailable)" : "More…"}>
+            {(more.data ?? []).map((k) => (
+              <option key={k.key} value={k.key}>{k.label}</option>
+            ))}
+          </optgroup>
         </select>
       </label>
       {namespaced ? (
         <label className="text-sm">
           <span className="block text-zinc-600 dark:text-zinc-400">Namespace</span>
           {canListNamespaces ? (
-            <select value={view.namespace} onChange={(e) => setView({ namespace: e.target.value, open: null })} className={inputClass}>
+            <select aria-label="Namespace" value={view.namespace} onChange={(e) => setView({ namespace: e.target.value, open: null })} className={inputClass}>
               <option value="">All namespaces</option>
               {/* A deep-linked namespace stays selectable before the list arrives. */}
               {[...new Set([...(view.namespace ? [view.namespace] : []), ...namespaces])].sort().map((n) => (
@@ -75,6 +99,7 @@ export function Pickers({ view, setView, namespaced, namespaces, canListNamespac
           ) : (
             // Not allowed to list namespaces: name one (the cluster's RBAC decides what shows).
             <input
+              aria-label="Namespace"
               defaultValue={view.namespace}
               onKeyDown={(e) => {
                 if (e.key === "Enter") setView({ namespace: (e.target as HTMLInputElement).value.trim(), open: null });

@@ -7,7 +7,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { stringify } from "yaml";
 import { ErrorState, LoadingState } from "@/components/ui/states";
-import { NAMESPACES_PATH, OVERVIEW_KEY, Pickers, StatusChip, inputClass, namespaceNames, useViewState, type ViewState } from "./controls";
+import { NAMESPACES_PATH, OVERVIEW_KEY, Pickers, StatusChip, inputClass, namespaceNames, useCustomKinds, useViewState, type ViewState } from "./controls";
 import { KINDS, ageOf, conditionsOf, type Kind, type KubeItem } from "./kinds";
 import { OverviewPanel } from "./overview-panel";
 import { useLive } from "./use-live";
@@ -24,8 +24,12 @@ export function LiveView({ agentId }: { agentId: string }) {
 
 function LiveViewRouted({ agentId }: { agentId: string }) {
   const [view, setView] = useViewState();
+  const more = useCustomKinds(agentId);
   if (view.kind === OVERVIEW_KEY) return <OverviewPanel key={`overview ${view.namespace}`} agentId={agentId} view={view} setView={setView} />;
-  const kind = KINDS.find((k) => k.key === view.kind) ?? KINDS[0]!;
+  const builtIn = KINDS.find((k) => k.key === view.kind);
+  // A link to a custom resource waits for discovery; one the cluster no longer serves falls back to pods.
+  if (!builtIn && more.isPending) return <LoadingState label="Finding the cluster's resources…" />;
+  const kind = builtIn ?? more.data?.find((k) => k.key === view.kind) ?? KINDS[0]!;
   const path = kind.path(kind.namespaced && view.namespace ? view.namespace : null);
   // A new kind or namespace is a new stream: remount so its state starts clean.
   return <LiveTable key={path} agentId={agentId} kind={kind} path={path} view={view} setView={setView} />;
@@ -55,7 +59,7 @@ function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; ki
   return (
     <section aria-label="Cluster objects" className="space-y-4">
       <div className="flex flex-wrap items-end gap-3">
-        <Pickers view={view} setView={setView} namespaced={kind.namespaced} namespaces={namespaces} canListNamespaces={!refused.has(0)} />
+        <Pickers agentId={agentId} view={view} setView={setView} namespaced={kind.namespaced} namespaces={namespaces} canListNamespaces={!refused.has(0)} />
         <label className="text-sm">
           <span className="block text-zinc-600 dark:text-zinc-400">Search</span>
           <input

@@ -1,0 +1,43 @@
+// What else the cluster serves: the API groups under /apis and, for each group's preferred version, the
+// resources one can list and watch (custom resources included), as the viewer's identity sees them.
+import type { Impersonation } from "@/proto/gen/tether/v1/tunnel";
+import type { TunnelClient } from "@/lib/tunnel-client";
+
+export interface DiscoveredResource {
+  group: string;
+  version: string;
+  /** The plural name in the API path, e.g. helmreleases. */
+  resource: string;
+  kind: string;
+  namespaced: boolean;
+}
+
+interface ApiGroupList {
+  groups: { name: string; preferredVersion?: { version: string }; versions: { version: string }[] }[];
+}
+
+interface ApiResourceList {
+  resources: { name: string; kind: string; namespaced: boolean; verbs?: string[] }[];
+}
+
+/** Listable, watchable top-level resources of one group version (no subresources such as pods/log). */
+export function listableResources(group: string, version: string, list: ApiResourceList): DiscoveredResource[] {
+  return list.resources
+    .filter((r) => !r.name.includes("/") && r.verbs?.includes("list") && r.verbs.includes("watch"))
+    .map((r) => ({ group, version, resource: r.name, kind: r.kind, namespaced: r.namespaced }));
+}
+
+/** A group version that cannot be read (an unavailable aggregated API, RBAC) is left out, not fatal. */
+export async function discoverResources(client: Pick<TunnelClient, "agentJson">, agentId: string, impersonation: Impersonation | undefined, signal?: AbortSignal): Promise<DiscoveredResource[]> {
+  const groups = await client.agentJson<ApiGroupList>(agentId, { path: "/apis", impersonation, signal });
+  const lists = await Promise.allSettled(
+    groups.groups.map(async (g) => {
+      const version = g.preferredVersion?.version ?? g.versions[0]?.version;
+      if (!version) return [];
+      return listableResources(g.name, version, await client.agentJson<ApiResourceList>(agentId, { path: `/apis/${g.name}/${version}`, impersonation, signal }));
+    }),
+  );
+  return lists
+    .flatMap((l) => (l.status === "fulfilled" ? l.value : []))
+    .sort((a, b) => a.kind.localeCompare(b.kind) || a.group.localeCompare(b.group));
+}
