@@ -1,7 +1,7 @@
 "use client";
 // What every cluster view shares: the view's state in the URL, the kind and namespace pickers, the chip.
 import { useQuery } from "@tanstack/react-query";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useSearchParams } from "next/navigation";
 import { useCallback } from "react";
 import { fetchJson } from "@/components/providers";
 import type { DiscoveredResource } from "@/lib/cluster-cache";
@@ -46,23 +46,23 @@ export interface ViewState {
   open: string | null;
 }
 
+/**
+ * The history entry is replaced in place (Next.js keeps useSearchParams in step with it): router.replace
+ * would render the page's server component again on every keystroke in the search box, and two quick
+ * updates would each start from the URL before the other landed, so one would undo the other.
+ */
 export function useViewState(): [ViewState, (patch: Partial<ViewState>) => void] {
   const params = useSearchParams();
-  const router = useRouter();
-  const pathname = usePathname();
   const state: ViewState = { kind: params.get("kind") ?? OVERVIEW_KEY, namespace: params.get("namespace") ?? "", q: params.get("q") ?? "", open: params.get("open") };
-  const update = useCallback(
-    (patch: Partial<ViewState>) => {
-      const next = new URLSearchParams(params.toString());
-      for (const [k, v] of Object.entries(patch)) {
-        if (v) next.set(k, v);
-        else next.delete(k);
-      }
-      const qs = next.toString();
-      router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
-    },
-    [params, router, pathname],
-  );
+  const update = useCallback((patch: Partial<ViewState>) => {
+    const next = new URLSearchParams(window.location.search);
+    for (const [k, v] of Object.entries(patch)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
+    const qs = next.toString();
+    window.history.replaceState(null, "", qs ? `${window.location.pathname}?${qs}` : window.location.pathname);
+  }, []);
   return [state, update];
 }
 
