@@ -157,3 +157,53 @@ test("a row opens a drawer that takes focus and closes on Escape; a link reopens
   await expect(other.getByRole("dialog", { name: `${name} details` })).toBeVisible({ timeout: 60_000 });
   await kubectl("delete", "configmap", name, "-n", "default");
 });
+
+test("a custom resource the cluster serves is under More… and shows its Ready condition", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const { page, user } = await newSignedInPage(browser, "custom");
+  const clusterUrl = await connectAgent(page, user, "custom");
+  // Flux's GitRepository, reduced to what the view reads: no status subresource, so status is set on create.
+  const crd = {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: "gitrepositories.source.toolkit.fluxcd.io" },
+    spec: {
+      group: "source.toolkit.fluxcd.io",
+      names: { kind: "GitRepository", plural: "gitrepositories", singular: "gitrepository", listKind: "GitRepositoryList" },
+      scope: "Namespaced",
+      versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } }],
+    },
+  };
+  const reader = {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRole",
+    metadata: { name: "tether-flux-reader" },
+    rules: [{ apiGroups: ["source.toolkit.fluxcd.io"], resources: ["gitrepositories"], verbs: ["get", "list", "watch"] }],
+  };
+  const apply = async (o: object) => {
+    const file = path.join(workDir, `${(o as { metadata: { name: string } }).metadata.name}.json`);
+    fs.writeFileSync(file, JSON.stringify(o));
+    await kubectl("apply", "-f", file);
+  };
+  await apply(crd);
+  await apply(reader);
+  await kubectl("create", "clusterrolebinding", "tether-users-flux", "--clusterrole=tether-flux-reader", "--group=tether:user").catch(() => undefined);
+  await kubectl("wait", "--for=condition=Established", "crd/gitrepositories.source.toolkit.fluxcd.io", "--timeout=30s");
+  await apply({
+    apiVersion: "source.toolkit.fluxcd.io/v1",
+    kind: "GitRepository",
+    metadata: { name: "podinfo", namespace: "default" },
+    spec: { url: "https://github.com/stefanprodan/podinfo", interval: "1m" },
+    status: { conditions: [{ type: "Ready", status: "False", reason: "GitOperationFailed", message: "failed to checkout", lastTransitionTime: "2026-01-01T00:00:00Z" }] },
+  });
+
+  await page.goto(clusterUrl);
+  const kindPicker = page.getByLabel("Kind");
+  await expect(kindPicker.locator('optgroup[label="More…"] option', { hasText: "GitRepository (source.toolkit.fluxcd.io)" })).toHaveCount(1, { timeout: 30_000 });
+  await kindPicker.selectOption("source.toolkit.fluxcd.io/v1/gitrepositories");
+  await expect(page.locator("[data-live-status]")).toHaveText("Live", { timeout: 60_000 });
+  const row = page.locator('[role=row][data-name="podinfo"]');
+  await expect(row).toContainText("Not ready: GitOperationFailed");
+  await row.getByRole("button", { name: "podinfo" }).click();
+  await expect(page.getByRole("dialog", { name: "podinfo details" }).getByRole("region", { name: "Conditions" })).toContainText("failed to checkout");
+});
