@@ -77,19 +77,20 @@ export function nodeStatus(o: KubeItem): string {
   return conditionsOf(o).find((c) => c.type === "Ready")?.status === "True" ? "Ready" : "NotReady";
 }
 
+/** Pods first (the table's default), then workloads, networking, configuration, and the cluster itself. */
 export const KINDS: Kind[] = [
   { key: "pods", label: "Pods", namespaced: true, path: core("pods"), status: (o) => String(o.status?.phase ?? "Unknown") },
   { key: "deployments", label: "Deployments", namespaced: true, path: apps("deployments"), status: replicas },
   { key: "statefulsets", label: "StatefulSets", namespaced: true, path: apps("statefulsets"), status: replicas },
-  { key: "services", label: "Services", namespaced: true, path: core("services"), status: (o) => String(o.spec?.type ?? "") },
-  { key: "configmaps", label: "ConfigMaps", namespaced: true, path: core("configmaps"), status: (o) => `${Object.keys(o.data ?? {}).length} keys` },
-  { key: "secrets", label: "Secrets", namespaced: true, path: core("secrets"), status: (o) => `${Object.keys(o.data ?? {}).length} keys (values hidden)` },
-  { key: "events", label: "Events", namespaced: true, path: core("events"), status: (o) => `${String(o.type ?? "")} ${String(o.reason ?? "")}`.trim() },
   { key: "daemonsets", label: "DaemonSets", namespaced: true, path: apps("daemonsets"), status: daemonSetStatus },
   { key: "replicasets", label: "ReplicaSets", namespaced: true, path: apps("replicasets"), status: replicas },
   { key: "jobs", label: "Jobs", namespaced: true, path: batch("jobs"), status: jobStatus },
   { key: "cronjobs", label: "CronJobs", namespaced: true, path: batch("cronjobs"), status: cronJobStatus },
+  { key: "services", label: "Services", namespaced: true, path: core("services"), status: (o) => String(o.spec?.type ?? "") },
   { key: "ingresses", label: "Ingresses", namespaced: true, path: networking("ingresses"), status: ingressStatus },
+  { key: "configmaps", label: "ConfigMaps", namespaced: true, path: core("configmaps"), status: (o) => `${Object.keys(o.data ?? {}).length} keys` },
+  { key: "secrets", label: "Secrets", namespaced: true, path: core("secrets"), status: (o) => `${Object.keys(o.data ?? {}).length} keys (values hidden)` },
+  { key: "events", label: "Events", namespaced: true, path: core("events"), status: (o) => `${String(o.type ?? "")} ${String(o.reason ?? "")}`.trim() },
   { key: "nodes", label: "Nodes", namespaced: false, path: () => "/api/v1/nodes", status: nodeStatus },
   { key: "namespaces", label: "Namespaces", namespaced: false, path: () => "/api/v1/namespaces", status: (o) => String(o.status?.phase ?? "") },
 ];
