@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { discoverResources, listableResources } from "./discovery";
+import { DISCOVERY_CONCURRENCY, discoverResources, listableResources } from "./discovery";
 
 describe("discovery", () => {
   it("keeps listable, watchable top-level resources and drops subresources", () => {
@@ -25,5 +25,23 @@ describe("discovery", () => {
     };
     expect(await discoverResources(client as never, "a1", undefined)).toEqual([{ group: "apps", version: "v1", resource: "deployments", kind: "Deployment", namespaced: true }]);
     expect(asked).toEqual(["/apis", "/apis/apps/v1", "/apis/metrics.k8s.io/v1beta1"]);
+  });
+
+  it("asks at most a few group versions at once", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const groups = Array.from({ length: 20 }, (_, i) => ({ name: `g${i}.example.com`, versions: [{ version: "v1" }] }));
+    const client = {
+      async agentJson<T>(_agent: string, r: { path: string }): Promise<T> {
+        if (r.path === "/apis") return { groups } as T;
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        inFlight--;
+        return { resources: [{ name: "things", kind: "Thing", namespaced: true, verbs: ["list", "watch"] }] } as T;
+      },
+    };
+    expect(await discoverResources(client as never, "a1", undefined)).toHaveLength(20);
+    expect(most).toBe(DISCOVERY_CONCURRENCY);
   });
 });

@@ -27,17 +27,25 @@ export function listableResources(group: string, version: string, list: ApiResou
     .map((r) => ({ group, version, resource: r.name, kind: r.kind, namespaced: r.namespaced }));
 }
 
+/** Group versions asked at once: a cluster with many operators must not take every tunnel stream. */
+export const DISCOVERY_CONCURRENCY = 6;
+
 /** A group version that cannot be read (an unavailable aggregated API, RBAC) is left out, not fatal. */
 export async function discoverResources(client: Pick<TunnelClient, "agentJson">, agentId: string, impersonation: Impersonation | undefined, signal?: AbortSignal): Promise<DiscoveredResource[]> {
   const groups = await client.agentJson<ApiGroupList>(agentId, { path: "/apis", impersonation, signal });
-  const lists = await Promise.allSettled(
-    groups.groups.map(async (g) => {
+  const pending = [...groups.groups];
+  const found: DiscoveredResource[] = [];
+  const worker = async () => {
+    for (let g = pending.shift(); g; g = pending.shift()) {
       const version = g.preferredVersion?.version ?? g.versions[0]?.version;
-      if (!version) return [];
-      return listableResources(g.name, version, await client.agentJson<ApiResourceList>(agentId, { path: `/apis/${g.name}/${version}`, impersonation, signal }));
-    }),
-  );
-  return lists
-    .flatMap((l) => (l.status === "fulfilled" ? l.value : []))
-    .sort((a, b) => a.kind.localeCompare(b.kind) || a.group.localeCompare(b.group));
+      if (!version) continue;
+      try {
+        found.push(...listableResources(g.name, version, await client.agentJson<ApiResourceList>(agentId, { path: `/apis/${g.name}/${version}`, impersonation, signal })));
+      } catch {
+        if (signal?.aborted) return;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: DISCOVERY_CONCURRENCY }, worker));
+  return found.sort((a, b) => a.kind.localeCompare(b.kind) || a.group.localeCompare(b.group));
 }
