@@ -1,16 +1,18 @@
 // The live view end to end: a real agent in the testbed cluster; a ConfigMap made with the testbed's
 // kubectl appears in the table within 2 s and goes when deleted; with kas down the chip says
-// Reconnecting, and Live again once kas is back (scripts/start.ts restarts it).
+// Reconnecting, and Live again once kas is back (scripts/start.ts restarts it). The Overview counts the
+// kwok node and a pod made with `kubectl run`; a row's drawer takes focus and closes on Escape; a link
+// reopens the same kind, namespace and object.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { ensureTestbedBinaries } from "../testbed/build";
 import { startTestbed, type Testbed } from "../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../testbed/versions";
-import { newSignedInPage } from "./helpers";
+import { newSignedInPage, type TestUser } from "./helpers";
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, "..");
@@ -19,7 +21,7 @@ const KAS_AGENT_ADDRESS = `grpc://127.0.0.1:${8160 + (port - 3107)}`; // as play
 const KAS_PID_FILE = path.join(root, "data", port === 3107 ? "e2e" : `e2e-${port}`, "kas.pid"); // as playwright.config.ts
 
 let testbed: Testbed | undefined;
-let agent: ChildProcess | undefined;
+const agents: ChildProcess[] = [];
 let workDir = "";
 
 test.beforeAll(async () => {
@@ -31,37 +33,49 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   test.setTimeout(60_000);
-  if (agent && agent.exitCode === null) {
+  for (const agent of agents) {
+    if (agent.exitCode !== null) continue;
     agent.kill("SIGTERM");
-    await new Promise((r) => agent!.once("exit", r));
+    await new Promise((r) => agent.once("exit", r));
   }
   await testbed?.stop();
   if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
 });
 
+const kubectl = (...args: string[]) => run(testbed!.kubectlPath, ["--kubeconfig", testbed!.kubeconfig, ...args]);
+
+/** A project named `name` with an agent `name` connected to the testbed; returns the Cluster tab's URL. */
+async function connectAgent(page: Page, user: TestUser, name: string): Promise<string> {
+  const created = await page.request.post("/api/projects", { data: { name, path: name, namespace: user.username } });
+  expect(created.status()).toBe(201);
+  const projectId = ((await created.json()) as { project: { id: string } }).project.id;
+  const registered = await page.request.post(`/api/projects/${projectId}/agents`, { data: { name } });
+  expect(registered.status()).toBe(201);
+  const agentId = ((await registered.json()) as { agent: { id: string } }).agent.id;
+  const token = ((await (await page.request.post(`/api/agents/${agentId}/tokens`, { data: { name } })).json()) as { token: string }).token;
+  const tokenFile = path.join(workDir, `${name}-token`);
+  fs.writeFileSync(tokenFile, token, { mode: 0o600 });
+  const log = fs.openSync(path.join(workDir, `${name}-agent.log`), "a");
+  agents.push(
+    spawn(process.execPath, ["--import", "tsx", "agent/main.ts", `--kas-address=${KAS_AGENT_ADDRESS}`, `--token-file=${tokenFile}`, `--kubeconfig=${testbed!.kubeconfig}`, "--observability-address=127.0.0.1:0"], {
+      cwd: root,
+      stdio: ["ignore", log, log],
+    }),
+  );
+  // The cluster as the project's owner sees it (impersonated): this cluster lets tether users view
+  // everything, nodes included (the built-in view role leaves them out).
+  await kubectl("create", "clusterrolebinding", "tether-users-view", "--clusterrole=view", "--group=tether:user").catch(() => undefined);
+  await kubectl("create", "clusterrole", "tether-node-reader", "--verb=get,list,watch", "--resource=nodes").catch(() => undefined);
+  await kubectl("create", "clusterrolebinding", "tether-users-nodes", "--clusterrole=tether-node-reader", "--group=tether:user").catch(() => undefined);
+  return `/projects/${user.username}/${name}/-/clusters/${name}/cluster`;
+}
+
 test("objects made with kubectl appear and disappear live; the chip follows kas going away and coming back", async ({ browser }) => {
   test.setTimeout(180_000);
   const { page, user } = await newSignedInPage(browser, "viewer");
-  const created = await page.request.post("/api/projects", { data: { name: "Live", path: "live", namespace: user.username } });
-  expect(created.status()).toBe(201);
-  const projectId = ((await created.json()) as { project: { id: string } }).project.id;
-  const registered = await page.request.post(`/api/projects/${projectId}/agents`, { data: { name: "live" } });
-  expect(registered.status()).toBe(201);
-  const agentId = ((await registered.json()) as { agent: { id: string } }).agent.id;
-  const token = ((await (await page.request.post(`/api/agents/${agentId}/tokens`, { data: { name: "live" } })).json()) as { token: string }).token;
-  const tokenFile = path.join(workDir, "agent-token");
-  fs.writeFileSync(tokenFile, token, { mode: 0o600 });
-  const log = fs.openSync(path.join(workDir, "agent.log"), "a");
-  agent = spawn(process.execPath, ["--import", "tsx", "agent/main.ts", `--kas-address=${KAS_AGENT_ADDRESS}`, `--token-file=${tokenFile}`, `--kubeconfig=${testbed!.kubeconfig}`, "--observability-address=127.0.0.1:0"], {
-    cwd: root,
-    stdio: ["ignore", log, log],
-  });
+  const clusterUrl = await connectAgent(page, user, "live");
 
-  // The cluster as the project's owner sees it (impersonated): this cluster lets tether users view everything.
-  const kubectl = (...args: string[]) => run(testbed!.kubectlPath, ["--kubeconfig", testbed!.kubeconfig, ...args]);
-  await kubectl("create", "clusterrolebinding", "tether-users-view", "--clusterrole=view", "--group=tether:user").catch(() => undefined);
-
-  await page.goto(`/projects/${user.username}/live/-/clusters/live/cluster`);
+  await page.goto(clusterUrl);
   await page.getByLabel("Kind").selectOption("configmaps");
   const chip = page.locator("[data-live-status]");
   await expect(chip).toHaveText("Live", { timeout: 60_000 });
@@ -85,4 +99,111 @@ test("objects made with kubectl appear and disappear live; the chip follows kas 
   await kubectl("create", "configmap", after, "-n", "default");
   await expect(page.locator(`[role=row][data-name="${after}"]`)).toBeVisible({ timeout: 10_000 });
   await kubectl("delete", "configmap", after, "-n", "default");
+});
+
+test("the Overview counts the ready kwok node and a pod made with kubectl run as Running", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const { page, user } = await newSignedInPage(browser, "overview");
+  const clusterUrl = await connectAgent(page, user, "overview");
+  const namespace = `ov-${Date.now().toString(36)}`;
+  await kubectl("create", "namespace", namespace);
+
+  await page.goto(clusterUrl);
+  // The Overview is the first view.
+  await expect(page.getByLabel("Kind")).toHaveValue("overview");
+  await expect(page.locator("[data-live-status]")).toHaveText("Live", { timeout: 60_000 });
+  await expect(page.getByTestId("nodes-ready")).toHaveText("1/1");
+  await page.getByLabel("Namespace").selectOption(namespace);
+  await expect(page).toHaveURL(new RegExp(`namespace=${namespace}`));
+  const running = page.locator('[data-phase="Running"] dd');
+  await expect(running).toHaveText("0", { timeout: 10_000 });
+
+  await kubectl("run", "web", "-n", namespace, "--image=nginx");
+  await expect(running).toHaveText("1", { timeout: 15_000 });
+  await expect(page.getByTestId("nodes-ready")).toHaveText("1/1");
+});
+
+test("a row opens a drawer that takes focus and closes on Escape; a link reopens the kind, namespace and object", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const { page, user } = await newSignedInPage(browser, "drawer");
+  const clusterUrl = await connectAgent(page, user, "drawer");
+  const name = `drawer-${Date.now().toString(36)}`;
+  await kubectl("create", "configmap", name, "-n", "default", "--from-literal=color=blue");
+  await kubectl("label", "configmap", name, "-n", "default", "team=blue");
+
+  await page.goto(clusterUrl);
+  await page.getByLabel("Kind").selectOption("configmaps");
+  await expect(page.locator("[data-live-status]")).toHaveText("Live", { timeout: 60_000 });
+  await page.getByLabel("Namespace").selectOption("default");
+  await page.getByLabel("Search").fill(name.slice(0, 9));
+  await page.locator(`[role=row][data-name="${name}"]`).getByRole("button", { name }).click();
+  const drawer = page.getByRole("dialog", { name: `${name} details` });
+  await expect(drawer).toBeVisible();
+  await expect(drawer).toBeFocused();
+  await expect(drawer.getByRole("region", { name: "Labels" })).toContainText("team=blue");
+  await expect(drawer.getByRole("region", { name: "YAML" })).toContainText("color: blue");
+  await page.keyboard.press("Escape");
+  await expect(drawer).toHaveCount(0);
+
+  // The URL now names the view; opening the same object's link in a fresh page shows it again.
+  await expect(page).toHaveURL(/kind=configmaps/);
+  const link = new URL(page.url());
+  link.searchParams.set("open", `default/${name}`);
+  const other = await page.context().newPage();
+  await other.goto(link.toString());
+  await expect(other.getByLabel("Kind")).toHaveValue("configmaps");
+  await expect(other.getByLabel("Namespace")).toHaveValue("default");
+  await expect(other.getByLabel("Search")).toHaveValue(name.slice(0, 9));
+  await expect(other.getByRole("dialog", { name: `${name} details` })).toBeVisible({ timeout: 60_000 });
+  await kubectl("delete", "configmap", name, "-n", "default");
+});
+
+test("a custom resource the cluster serves is under More… and shows its Ready condition", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const { page, user } = await newSignedInPage(browser, "custom");
+  const clusterUrl = await connectAgent(page, user, "custom");
+  // Flux's GitRepository, reduced to what the view reads: no status subresource, so status is set on create.
+  const crd = {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: "gitrepositories.source.toolkit.fluxcd.io" },
+    spec: {
+      group: "source.toolkit.fluxcd.io",
+      names: { kind: "GitRepository", plural: "gitrepositories", singular: "gitrepository", listKind: "GitRepositoryList" },
+      scope: "Namespaced",
+      versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } }],
+    },
+  };
+  const reader = {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRole",
+    metadata: { name: "tether-flux-reader" },
+    rules: [{ apiGroups: ["source.toolkit.fluxcd.io"], resources: ["gitrepositories"], verbs: ["get", "list", "watch"] }],
+  };
+  const apply = async (o: object) => {
+    const file = path.join(workDir, `${(o as { metadata: { name: string } }).metadata.name}.json`);
+    fs.writeFileSync(file, JSON.stringify(o));
+    await kubectl("apply", "-f", file);
+  };
+  await apply(crd);
+  await apply(reader);
+  await kubectl("create", "clusterrolebinding", "tether-users-flux", "--clusterrole=tether-flux-reader", "--group=tether:user").catch(() => undefined);
+  await kubectl("wait", "--for=condition=Established", "crd/gitrepositories.source.toolkit.fluxcd.io", "--timeout=30s");
+  await apply({
+    apiVersion: "source.toolkit.fluxcd.io/v1",
+    kind: "GitRepository",
+    metadata: { name: "podinfo", namespace: "default" },
+    spec: { url: "https://github.com/stefanprodan/podinfo", interval: "1m" },
+    status: { conditions: [{ type: "Ready", status: "False", reason: "GitOperationFailed", message: "failed to checkout", lastTransitionTime: "2026-01-01T00:00:00Z" }] },
+  });
+
+  await page.goto(clusterUrl);
+  const kindPicker = page.getByLabel("Kind");
+  await expect(kindPicker.locator('optgroup[label="More…"] option', { hasText: "GitRepository (source.toolkit.fluxcd.io)" })).toHaveCount(1, { timeout: 30_000 });
+  await kindPicker.selectOption("source.toolkit.fluxcd.io/v1/gitrepositories");
+  await expect(page.locator("[data-live-status]")).toHaveText("Live", { timeout: 60_000 });
+  const row = page.locator('[role=row][data-name="podinfo"]');
+  await expect(row).toContainText("Not ready: GitOperationFailed");
+  await row.getByRole("button", { name: "podinfo" }).click();
+  await expect(page.getByRole("dialog", { name: "podinfo details" }).getByRole("region", { name: "Conditions" })).toContainText("failed to checkout");
 });

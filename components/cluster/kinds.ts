@@ -19,17 +19,80 @@ export interface Kind {
 const core = (resource: string) => (ns: string | null) => (ns ? `/api/v1/namespaces/${ns}/${resource}` : `/api/v1/${resource}`);
 const apps = (resource: string) => (ns: string | null) => (ns ? `/apis/apps/v1/namespaces/${ns}/${resource}` : `/apis/apps/v1/${resource}`);
 
-const replicas = (o: KubeItem) => `${(o.status?.readyReplicas as number | undefined) ?? 0}/${(o.spec?.replicas as number | undefined) ?? 0} ready`;
+const batch = (resource: string) => (ns: string | null) => (ns ? `/apis/batch/v1/namespaces/${ns}/${resource}` : `/apis/batch/v1/${resource}`);
+const networking = (resource: string) => (ns: string | null) => (ns ? `/apis/networking.k8s.io/v1/namespaces/${ns}/${resource}` : `/apis/networking.k8s.io/v1/${resource}`);
 
+export const num = (v: unknown): number => (typeof v === "number" ? v : 0);
+const replicas = (o: KubeItem) => `${num(o.status?.readyReplicas)}/${num(o.spec?.replicas)} ready`;
+
+export interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+export function conditionsOf(o: KubeItem): Condition[] {
+  const c = o.status?.conditions;
+  return Array.isArray(c) ? (c as Condition[]).filter((x) => x && typeof x.type === "string") : [];
+}
+
+/** "Ready", "Not ready: <reason>", or "" when the object has no Ready condition (Flux and most operators do). */
+export function readyText(o: KubeItem): string {
+  const ready = conditionsOf(o).find((c) => c.type === "Ready");
+  if (!ready) return "";
+  if (ready.status === "True") return "Ready";
+  if (ready.status === "Unknown") return ready.reason || "Unknown";
+  return `Not ready${ready.reason ? `: ${ready.reason}` : ""}`;
+}
+
+export function daemonSetStatus(o: KubeItem): string {
+  return `${num(o.status?.numberReady)}/${num(o.status?.desiredNumberScheduled)} ready`;
+}
+
+export function jobStatus(o: KubeItem): string {
+  const conditions = conditionsOf(o);
+  if (conditions.some((c) => (c.type === "Complete" || c.type === "SuccessCriteriaMet") && c.status === "True")) return `Complete ${num(o.status?.succeeded)}/${num(o.spec?.completions) || 1}`;
+  if (conditions.some((c) => c.type === "Failed" && c.status === "True")) return "Failed";
+  if (o.spec?.suspend === true) return "Suspended";
+  return `Running ${num(o.status?.succeeded)}/${num(o.spec?.completions) || 1}${num(o.status?.failed) ? `, ${num(o.status?.failed)} failed` : ""}`;
+}
+
+export function cronJobStatus(o: KubeItem): string {
+  const schedule = String(o.spec?.schedule ?? "");
+  if (o.spec?.suspend === true) return `${schedule} (suspended)`;
+  const active = Array.isArray(o.status?.active) ? (o.status.active as unknown[]).length : 0;
+  return `${schedule}${active ? `, ${active} active` : ""}`;
+}
+
+export function ingressStatus(o: KubeItem): string {
+  const rules = Array.isArray(o.spec?.rules) ? (o.spec.rules as { host?: string }[]) : [];
+  const hosts = rules.map((r) => r.host ?? "*").join(", ") || "*";
+  const lb = ((o.status?.loadBalancer as { ingress?: { ip?: string; hostname?: string }[] } | undefined)?.ingress ?? []).map((i) => i.ip ?? i.hostname).filter(Boolean);
+  return lb.length ? `${hosts} → ${lb.join(", ")}` : hosts;
+}
+
+export function nodeStatus(o: KubeItem): string {
+  return conditionsOf(o).find((c) => c.type === "Ready")?.status === "True" ? "Ready" : "NotReady";
+}
+
+/** Pods first (the table's default), then workloads, networking, configuration, and the cluster itself. */
 export const KINDS: Kind[] = [
   { key: "pods", label: "Pods", namespaced: true, path: core("pods"), status: (o) => String(o.status?.phase ?? "Unknown") },
   { key: "deployments", label: "Deployments", namespaced: true, path: apps("deployments"), status: replicas },
   { key: "statefulsets", label: "StatefulSets", namespaced: true, path: apps("statefulsets"), status: replicas },
+  { key: "daemonsets", label: "DaemonSets", namespaced: true, path: apps("daemonsets"), status: daemonSetStatus },
+  { key: "replicasets", label: "ReplicaSets", namespaced: true, path: apps("replicasets"), status: replicas },
+  { key: "jobs", label: "Jobs", namespaced: true, path: batch("jobs"), status: jobStatus },
+  { key: "cronjobs", label: "CronJobs", namespaced: true, path: batch("cronjobs"), status: cronJobStatus },
   { key: "services", label: "Services", namespaced: true, path: core("services"), status: (o) => String(o.spec?.type ?? "") },
+  { key: "ingresses", label: "Ingresses", namespaced: true, path: networking("ingresses"), status: ingressStatus },
   { key: "configmaps", label: "ConfigMaps", namespaced: true, path: core("configmaps"), status: (o) => `${Object.keys(o.data ?? {}).length} keys` },
   { key: "secrets", label: "Secrets", namespaced: true, path: core("secrets"), status: (o) => `${Object.keys(o.data ?? {}).length} keys (values hidden)` },
   { key: "events", label: "Events", namespaced: true, path: core("events"), status: (o) => `${String(o.type ?? "")} ${String(o.reason ?? "")}`.trim() },
-  { key: "nodes", label: "Nodes", namespaced: false, path: () => "/api/v1/nodes", status: (o) => ((o.status?.conditions as { type: string; status: string }[] | undefined)?.find((c) => c.type === "Ready")?.status === "True" ? "Ready" : "NotReady") },
+  { key: "nodes", label: "Nodes", namespaced: false, path: () => "/api/v1/nodes", status: nodeStatus },
+  { key: "namespaces", label: "Namespaces", namespaced: false, path: () => "/api/v1/namespaces", status: (o) => String(o.status?.phase ?? "") },
 ];
 
 export function ageOf(iso: string | undefined, now: number): string {

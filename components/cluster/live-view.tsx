@@ -1,44 +1,49 @@
 "use client";
-// An agent's cluster, live: pick a kind and a namespace; the table follows the cluster as it changes
-// (server-sent events from the shared cluster cache). Sorting, filtering and a virtualized body keep
-// big lists smooth; changed rows flash; a chip says Live, Reconnecting or Stale since HH:MM.
+// An agent's cluster, live: pick a kind (or the Overview) and a namespace; the page follows the cluster as
+// it changes (server-sent events from the shared cluster cache). Sorting, filtering and a virtualized body
+// keep big lists smooth; changed rows flash; a row opens a drawer; the view lives in the URL so a link
+// reopens it; a chip says Live, Reconnecting or Stale since HH:MM.
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useMemo, useRef, useState } from "react";
+import { Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { stringify } from "yaml";
 import { ErrorState, LoadingState } from "@/components/ui/states";
-import { KINDS, ageOf, type KubeItem } from "./kinds";
-import { useLive, type LiveStatus } from "./use-live";
-
-function StatusChip({ status, since }: { status: LiveStatus; since: Date | null }) {
-  const text =
-    status === "live" ? "Live" : status === "connecting" ? "Connecting…" : status === "reconnecting" ? "Reconnecting…" : `Stale since ${since ? since.toTimeString().slice(0, 5) : "—"}`;
-  const tone = status === "live" ? "border-emerald-300 bg-emerald-50 text-emerald-800 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-200" : "border-amber-300 bg-amber-50 text-amber-800 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200";
-  return (
-    <span role="status" aria-live="polite" data-live-status={status} className={`rounded-full border px-2 py-0.5 text-xs font-medium ${tone}`}>
-      {text}
-    </span>
-  );
-}
+import { NAMESPACES_PATH, OVERVIEW_KEY, Pickers, StatusChip, inputClass, namespaceNames, useCustomKinds, useViewState, type ViewState } from "./controls";
+import { KINDS, ageOf, conditionsOf, type Kind, type KubeItem } from "./kinds";
+import { OverviewPanel } from "./overview-panel";
+import { useLive } from "./use-live";
 
 const ROW_HEIGHT = 36;
 
 export function LiveView({ agentId }: { agentId: string }) {
-  const [kindKey, setKindKey] = useState("pods");
-  const [namespace, setNamespace] = useState<string>("");
-  const kind = KINDS.find((k) => k.key === kindKey) ?? KINDS[0]!;
-  const paths = useMemo(() => ["/api/v1/namespaces", kind.path(kind.namespaced && namespace ? namespace : null)], [kind, namespace]);
-  // A new kind or namespace is a new stream: remount so its state starts clean.
-  return <LiveTable key={paths.join(" ")} agentId={agentId} paths={paths} kindKey={kindKey} setKindKey={setKindKey} namespace={namespace} setNamespace={setNamespace} />;
+  return (
+    <Suspense fallback={<LoadingState label="Loading the cluster…" />}>
+      <LiveViewRouted agentId={agentId} />
+    </Suspense>
+  );
 }
 
-function LiveTable({ agentId, paths, kindKey, setKindKey, namespace, setNamespace }: { agentId: string; paths: string[]; kindKey: string; setKindKey: (k: string) => void; namespace: string; setNamespace: (n: string) => void }) {
-  const [filter, setFilter] = useState("");
+function LiveViewRouted({ agentId }: { agentId: string }) {
+  const [view, setView] = useViewState();
+  const more = useCustomKinds(agentId);
+  if (view.kind === OVERVIEW_KEY) return <OverviewPanel key={`overview ${view.namespace}`} agentId={agentId} view={view} setView={setView} />;
+  const builtIn = KINDS.find((k) => k.key === view.kind);
+  // A link to a custom resource waits for discovery; one the cluster no longer serves falls back to pods.
+  if (!builtIn && more.isPending) return <LoadingState label="Finding the cluster's resources…" />;
+  const kind = builtIn ?? more.data?.find((k) => k.key === view.kind) ?? KINDS[0]!;
+  const path = kind.path(kind.namespaced && view.namespace ? view.namespace : null);
+  // A new kind or namespace is a new stream: remount so its state starts clean.
+  return <LiveTable key={path} agentId={agentId} kind={kind} path={path} view={view} setView={setView} />;
+}
+
+const objectKey = (o: KubeItem) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+
+function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; kind: Kind; path: string; view: ViewState; setView: (p: Partial<ViewState>) => void }) {
+  const [filter, setFilter] = useState(view.q);
   const [sort, setSort] = useState<"name" | "age">("name");
-  const [open, setOpen] = useState<string | null>(null);
-  const kind = KINDS.find((k) => k.key === kindKey) ?? KINDS[0]!;
+  const paths = useMemo(() => [NAMESPACES_PATH, path], [path]);
   const { collections, status, staleSince, error, changedAt, refused } = useLive(agentId, paths);
-  const canListNamespaces = !refused.has(0);
-  const namespaces = useMemo(() => [...(collections[0]?.values() ?? [])].map((n) => n.metadata.name).sort(), [collections]);
+  const namespace = view.namespace;
+  const namespaces = useMemo(() => namespaceNames(collections[0]), [collections]);
   const now = Date.now();
   const rows = useMemo(() => {
     const q = filter.trim().toLowerCase();
@@ -49,46 +54,24 @@ function LiveTable({ agentId, paths, kindKey, setKindKey, namespace, setNamespac
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual's API cannot be memoized by the React compiler; this component simply re-renders
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
-  const opened = open ? rows.find((r) => `${r.metadata.namespace ?? ""}/${r.metadata.name}` === open) : undefined;
+  const opened = view.open ? collections[1]?.get(view.open) : undefined;
 
   return (
     <section aria-label="Cluster objects" className="space-y-4">
       <div className="flex flex-wrap items-end gap-3">
-        <label className="text-sm">
-          <span className="block text-zinc-600 dark:text-zinc-400">Kind</span>
-          <select value={kindKey} onChange={(e) => setKindKey(e.target.value)} className="mt-1 rounded-md border border-zinc-300 bg-white px-2 py-1.5 dark:border-zinc-700 dark:bg-zinc-900">
-            {KINDS.map((k) => (
-              <option key={k.key} value={k.key}>{k.label}</option>
-            ))}
-          </select>
-        </label>
-        {kind.namespaced ? (
-          <label className="text-sm">
-            <span className="block text-zinc-600 dark:text-zinc-400">Namespace</span>
-            {canListNamespaces ? (
-              <select value={namespace} onChange={(e) => setNamespace(e.target.value)} className="mt-1 rounded-md border border-zinc-300 bg-white px-2 py-1.5 dark:border-zinc-700 dark:bg-zinc-900">
-                <option value="">All namespaces</option>
-                {namespaces.map((n) => (
-                  <option key={n} value={n}>{n}</option>
-                ))}
-              </select>
-            ) : (
-              // Not allowed to list namespaces: name one (the cluster's RBAC decides what shows).
-              <input
-                defaultValue={namespace}
-                onKeyDown={(e) => {
-                  if (e.key === "Enter") setNamespace((e.target as HTMLInputElement).value.trim());
-                }}
-                onBlur={(e) => setNamespace(e.target.value.trim())}
-                placeholder="namespace, then Enter"
-                className="mt-1 rounded-md border border-zinc-300 bg-white px-2 py-1.5 dark:border-zinc-700 dark:bg-zinc-900"
-              />
-            )}
-          </label>
-        ) : null}
+        <Pickers agentId={agentId} view={view} setView={setView} namespaced={kind.namespaced} namespaces={namespaces} canListNamespaces={!refused.has(0)} />
         <label className="text-sm">
           <span className="block text-zinc-600 dark:text-zinc-400">Search</span>
-          <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Name or namespace" className="mt-1 rounded-md border border-zinc-300 bg-white px-2 py-1.5 dark:border-zinc-700 dark:bg-zinc-900" />
+          <input
+            type="search"
+            value={filter}
+            onChange={(e) => {
+              setFilter(e.target.value);
+              setView({ q: e.target.value });
+            }}
+            placeholder="Name or namespace"
+            className={inputClass}
+          />
         </label>
         <div className="ml-auto flex items-center gap-3 text-sm">
           <span className="text-zinc-500">{rows.length} {kind.label.toLowerCase()}</span>
@@ -120,7 +103,7 @@ function LiveTable({ agentId, paths, kindKey, setKindKey, namespace, setNamespac
           <div style={{ height: virtual.getTotalSize(), position: "relative" }}>
             {virtual.getVirtualItems().map((v) => {
               const o: KubeItem = rows[v.index]!;
-              const key = `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+              const key = objectKey(o);
               const flash = now - (changedAt.get(key) ?? 0) < 1_500;
               return (
                 <div
@@ -132,7 +115,7 @@ function LiveTable({ agentId, paths, kindKey, setKindKey, namespace, setNamespac
                   className={`grid grid-cols-[2fr_1fr_1.5fr_5rem] items-center gap-2 border-b border-zinc-100 px-3 dark:border-zinc-900 ${flash ? "bg-amber-50 dark:bg-amber-950/40" : ""}`}
                 >
                   <span role="cell" className="truncate">
-                    <button type="button" onClick={() => setOpen(key)} className="font-medium text-indigo-600 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-400">{o.metadata.name}</button>
+                    <button type="button" onClick={() => setView({ open: key })} className="font-medium text-indigo-600 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-400">{o.metadata.name}</button>
                   </span>
                   <span role="cell" className="truncate text-zinc-600 dark:text-zinc-400">{o.metadata.namespace ?? "—"}</span>
                   <span role="cell" className="truncate">{kind.status(o)}</span>
@@ -144,15 +127,78 @@ function LiveTable({ agentId, paths, kindKey, setKindKey, namespace, setNamespac
         </div>
       </div>
 
-      {opened ? (
-        <aside aria-label={`${opened.metadata.name} details`} className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
-          <div className="mb-2 flex items-center justify-between">
-            <h3 className="font-semibold">{opened.metadata.name}</h3>
-            <button type="button" onClick={() => setOpen(null)} className="text-sm underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">Close</button>
-          </div>
-          <pre className="max-h-96 overflow-auto rounded bg-zinc-50 p-3 text-xs dark:bg-zinc-900">{stringify(opened)}</pre>
-        </aside>
-      ) : null}
+      {opened ? <ObjectDrawer object={opened} onClose={() => setView({ open: null })} /> : null}
     </section>
+  );
+}
+
+/** A row's details: conditions, labels, then the object as read-only YAML. Focus moves in; Escape closes. */
+export function ObjectDrawer({ object, onClose }: { object: KubeItem; onClose: () => void }) {
+  const panel = useRef<HTMLElement>(null);
+  // The object changes live and onClose with every render: only opening moves focus, not each update.
+  const close = useRef(onClose);
+  useEffect(() => {
+    close.current = onClose;
+  }, [onClose]);
+  useEffect(() => {
+    const returnTo = document.activeElement;
+    panel.current?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") close.current();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => {
+      document.removeEventListener("keydown", onKey);
+      if (returnTo instanceof HTMLElement && returnTo.isConnected) returnTo.focus();
+    };
+  }, []);
+  const conditions = conditionsOf(object);
+  const labels = Object.entries((object.metadata as { labels?: Record<string, string> }).labels ?? {});
+  const title = `${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name}`;
+  return (
+    <aside ref={panel} role="dialog" aria-label={`${object.metadata.name} details`} tabIndex={-1} className="fixed inset-y-0 right-0 z-40 w-full max-w-2xl space-y-4 overflow-auto border-l border-zinc-200 bg-white p-5 shadow-xl focus:outline-none dark:border-zinc-800 dark:bg-zinc-950">
+      <div className="flex items-center justify-between gap-3">
+        <h3 className="truncate font-semibold">{title}</h3>
+        <button type="button" onClick={onClose} className="text-sm underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">Close</button>
+      </div>
+      <section aria-label="Conditions">
+        <h4 className="mb-1 text-sm font-medium text-zinc-600 dark:text-zinc-400">Conditions</h4>
+        {conditions.length ? (
+          <table className="w-full text-left text-xs">
+            <thead>
+              <tr className="text-zinc-500"><th className="py-1 pr-2">Type</th><th className="pr-2">Status</th><th className="pr-2">Reason</th><th>Message</th></tr>
+            </thead>
+            <tbody>
+              {conditions.map((c) => (
+                <tr key={c.type} className="border-t border-zinc-100 align-top dark:border-zinc-900">
+                  <td className="py-1 pr-2 font-medium">{c.type}</td>
+                  <td className="pr-2">{c.status}</td>
+                  <td className="pr-2">{c.reason ?? ""}</td>
+                  <td className="break-words">{c.message ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="text-xs text-zinc-500">No conditions.</p>
+        )}
+      </section>
+      <section aria-label="Labels">
+        <h4 className="mb-1 text-sm font-medium text-zinc-600 dark:text-zinc-400">Labels</h4>
+        {labels.length ? (
+          <ul className="flex flex-wrap gap-1 text-xs">
+            {labels.map(([k, v]) => (
+              <li key={k} className="rounded border border-zinc-200 px-1.5 py-0.5 font-mono dark:border-zinc-800">{k}={v}</li>
+            ))}
+          </ul>
+        ) : (
+          <p className="text-xs text-zinc-500">No labels.</p>
+        )}
+      </section>
+      <section aria-label="YAML">
+        <h4 className="mb-1 text-sm font-medium text-zinc-600 dark:text-zinc-400">YAML</h4>
+        <pre className="max-h-[60vh] overflow-auto rounded bg-zinc-50 p-3 text-xs dark:bg-zinc-900">{stringify(object)}</pre>
+      </section>
+    </aside>
   );
 }

@@ -1,0 +1,89 @@
+"use client";
+// The Overview: nodes ready, pods by phase, failing workloads and recent Warning events, all from one
+// live stream of the collections it needs, for one namespace or all.
+import { useMemo } from "react";
+import { ErrorState, LoadingState } from "@/components/ui/states";
+import { KINDS } from "./kinds";
+import { NAMESPACES_PATH, Pickers, StatusChip, namespaceNames, type ViewState } from "./controls";
+import { overviewOf } from "./overview";
+import { useLive } from "./use-live";
+
+/** Stream order: namespaces for the picker first, then what the figures need. */
+const SOURCES = ["nodes", "pods", "deployments", "statefulsets", "daemonsets", "events"] as const;
+
+export function OverviewPanel({ agentId, view, setView }: { agentId: string; view: ViewState; setView: (p: Partial<ViewState>) => void }) {
+  const paths = useMemo(() => [NAMESPACES_PATH, ...SOURCES.map((key) => KINDS.find((k) => k.key === key)!.path(view.namespace || null))], [view.namespace]);
+  const { collections, status, staleSince, error, refused } = useLive(agentId, paths);
+  const overview = useMemo(() => {
+    const of = (key: (typeof SOURCES)[number]) => collections[SOURCES.indexOf(key) + 1]?.values() ?? [];
+    return overviewOf({ nodes: of("nodes"), pods: of("pods"), deployments: of("deployments"), statefulsets: of("statefulsets"), daemonsets: of("daemonsets"), events: of("events") });
+  }, [collections]);
+  const refusedSources = SOURCES.filter((_, i) => refused.has(i + 1));
+  const scope = view.namespace ? `in ${view.namespace}` : "in the cluster";
+
+  return (
+    <section aria-label="Cluster overview" className="space-y-4">
+      <div className="flex flex-wrap items-end gap-3">
+        <Pickers agentId={agentId} view={view} setView={setView} namespaced namespaces={namespaceNames(collections[0])} canListNamespaces={!refused.has(0)} />
+        <div className="ml-auto flex items-center gap-3 text-sm">
+          <StatusChip status={status} since={staleSince} />
+        </div>
+      </div>
+      {error ? <ErrorState title="The live view stopped" message={error} /> : null}
+      {refusedSources.length ? <ErrorState title="Part of the overview is hidden" message={`You cannot list ${refusedSources.join(", ")} ${scope}; those figures are left out.`} /> : null}
+      {status === "connecting" ? (
+        <LoadingState label="Loading the overview…" />
+      ) : (
+        <>
+          <div className="grid gap-3 sm:grid-cols-2">
+            <div role="group" aria-label="Nodes ready" className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">Nodes ready</p>
+              <p className="mt-1 text-2xl font-semibold" data-testid="nodes-ready">{overview.nodes.ready}/{overview.nodes.total}</p>
+            </div>
+            <div role="group" aria-label="Pods by phase" className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">Pods by phase {scope}</p>
+              <dl className="mt-1 flex flex-wrap gap-x-5 gap-y-1">
+                {overview.podsByPhase.map(([phase, count]) => (
+                  <div key={phase} data-phase={phase} className="flex items-baseline gap-1.5">
+                    <dt className="text-sm text-zinc-600 dark:text-zinc-400">{phase}</dt>
+                    <dd className="text-xl font-semibold">{count}</dd>
+                  </div>
+                ))}
+              </dl>
+            </div>
+          </div>
+          <section aria-label="Failing workloads" className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
+            <h3 className="mb-2 text-sm font-medium">Failing workloads</h3>
+            {overview.failing.length ? (
+              <ul className="space-y-1 text-sm">
+                {overview.failing.map((w) => (
+                  <li key={`${w.kind}/${w.namespace}/${w.name}`} className="flex justify-between gap-3">
+                    <span className="truncate">{w.kind} {w.namespace}/{w.name}</span>
+                    <span className="text-amber-700 dark:text-amber-300">{w.ready}/{w.desired} ready</span>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="text-sm text-zinc-500">Every Deployment, StatefulSet and DaemonSet {scope} has all its replicas ready.</p>
+            )}
+          </section>
+          <section aria-label="Recent warnings" className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
+            <h3 className="mb-2 text-sm font-medium">Recent Warning events</h3>
+            {overview.warnings.length ? (
+              <ul className="space-y-2 text-sm">
+                {overview.warnings.map((w, i) => (
+                  <li key={`${w.namespace}/${w.object}/${w.reason}/${i}`}>
+                    <span className="font-medium">{w.reason}</span> <span className="text-zinc-500">{w.namespace}/{w.object}{w.count > 1 ? ` ×${w.count}` : ""}</span>
+                    <p className="text-zinc-600 dark:text-zinc-400">{w.message}</p>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="text-sm text-zinc-500">No Warning events {scope}.</p>
+            )}
+          </section>
+        </>
+      )}
+    </section>
+  );
+}
