@@ -1,6 +1,6 @@
 // One server-sent-events stream per page, multiplexing every collection the page shows (browsers allow
-// only six HTTP/1.1 connections per host). A snapshot first, then batched changes (flushed every
-// 100 ms), each with an event id that lets `Last-Event-ID` resume without loss; heartbeats keep
+// only six HTTP/1.1 connections per host). A snapshot first, then changes: the first after a quiet
+// spell goes out at once, a busy stream is batched to one frame per 100 ms; each frame has an event id that lets `Last-Event-ID` resume without loss; heartbeats keep
 // proxies from closing it; a client that reads too slowly is not buffered without bound: its backlog
 // is dropped and it gets a fresh snapshot instead.
 import type { ClusterCache } from "./cache";
@@ -37,6 +37,32 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
   let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   let needSnapshot = false;
   let closed = false;
+  let flushTimer: NodeJS.Timeout | undefined;
+  let lastFlush = 0;
+
+  // Declared as functions (hoisted): events may arrive while later collections are still joining.
+  function scheduleFlush(): void {
+    if (flushTimer || closed) return;
+    flushTimer = setTimeout(flush, Math.max(0, lastFlush + FLUSH_MS - performance.now()));
+  }
+  function flush(): void {
+    flushTimer = undefined;
+    if (closed || !controller) return;
+    lastFlush = performance.now();
+    if ((controller.desiredSize ?? 0) < -MAX_BACKLOG_BYTES) {
+      needSnapshot = true; // too slow: drop the backlog, send a fresh snapshot once it catches up
+      pending.length = 0;
+      scheduleFlush();
+      return;
+    }
+    if (needSnapshot) {
+      needSnapshot = false;
+      snapshot();
+      return;
+    }
+    if (pending.length === 0) return;
+    send("changes", { events: pending.splice(0) }, eventId(seqs, epoch));
+  }
 
   try {
     for (const [i, key] of keys.entries()) {
@@ -45,6 +71,7 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
           (e) => {
             pending.push({ i, type: e.type, object: e.object });
             seqs[i] = e.seq;
+            scheduleFlush();
           },
           (state) => {
             if (!closed && controller) send("status", { i, state });
@@ -77,12 +104,11 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
     send("snapshot", { collections }, eventId(seqs, epoch));
   };
 
-  let flushTimer: NodeJS.Timeout | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
   const close = () => {
     if (closed) return;
     closed = true;
-    clearInterval(flushTimer);
+    clearTimeout(flushTimer);
     clearInterval(heartbeatTimer);
     for (const j of joined) j.leave();
     try {
@@ -112,21 +138,8 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
         joined.forEach((j, i) => {
           if (j.collection && j.collection.state !== "live") send("status", { i, state: j.collection.state });
         });
-        flushTimer = setInterval(() => {
-          if (closed) return;
-          if ((c.desiredSize ?? 0) < -MAX_BACKLOG_BYTES) {
-            needSnapshot = true; // too slow: drop the backlog, send a fresh snapshot once it catches up
-            pending.length = 0;
-            return;
-          }
-          if (needSnapshot) {
-            needSnapshot = false;
-            snapshot();
-            return;
-          }
-          if (pending.length === 0) return;
-          send("changes", { events: pending.splice(0) }, eventId(seqs, epoch));
-        }, FLUSH_MS);
+        lastFlush = performance.now();
+        if (pending.length > 0) scheduleFlush();
         heartbeatTimer = setInterval(() => {
           if (!closed) c.enqueue(enc.encode(": heartbeat\n\n"));
         }, HEARTBEAT_MS);
