@@ -1,13 +1,16 @@
 // One server-sent-events stream per page, multiplexing every collection the page shows (browsers allow
-// only six HTTP/1.1 connections per host). A snapshot first, then changes: the first after a quiet
-// spell goes out at once, a busy stream is batched to one frame per 100 ms; each frame has an event id that lets `Last-Event-ID` resume without loss; heartbeats keep
+// only six HTTP/1.1 connections per host). A snapshot first, then changes, sent at once while the stream
+// is quiet and batched to one frame per 100 ms when it is busy (a token bucket of ten frames); each
+// frame has an event id that lets `Last-Event-ID` resume without loss; heartbeats keep
 // proxies from closing it; a client that reads too slowly is not buffered without bound: its backlog
 // is dropped and it gets a fresh snapshot instead.
 import type { ClusterCache } from "./cache";
 import { UpstreamStatusError } from "@/lib/tunnel-client";
 import type { CollectionEvent, CollectionKey, KubeObject, WatchedCollection } from "./collection";
 
+/** Frames of changes: one per FLUSH_MS on average, up to FLUSH_BURST at once after a quiet spell. */
 export const FLUSH_MS = 100;
+export const FLUSH_BURST = 10;
 export const HEARTBEAT_MS = 15_000;
 /** Bytes queued for one client before it is considered too slow. */
 export const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
@@ -38,17 +41,26 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
   let needSnapshot = false;
   let closed = false;
   let flushTimer: NodeJS.Timeout | undefined;
-  let lastFlush = 0;
+  let tokens = FLUSH_BURST;
+  let refilledAt = performance.now();
 
   // Declared as functions (hoisted): events may arrive while later collections are still joining.
+  function refill(): void {
+    const now = performance.now();
+    tokens = Math.min(FLUSH_BURST, tokens + (now - refilledAt) / FLUSH_MS);
+    refilledAt = now;
+  }
   function scheduleFlush(): void {
     if (flushTimer || closed) return;
-    flushTimer = setTimeout(flush, Math.max(0, lastFlush + FLUSH_MS - performance.now()));
+    refill();
+    // Even "at once" waits for the next turn, so the changes of one burst share a frame.
+    flushTimer = setTimeout(flush, tokens >= 1 ? 0 : (1 - tokens) * FLUSH_MS);
   }
   function flush(): void {
     flushTimer = undefined;
     if (closed || !controller) return;
-    lastFlush = performance.now();
+    refill();
+    tokens = Math.max(0, tokens - 1);
     if ((controller.desiredSize ?? 0) < -MAX_BACKLOG_BYTES) {
       needSnapshot = true; // too slow: drop the backlog, send a fresh snapshot once it catches up
       pending.length = 0;
@@ -138,7 +150,6 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
         joined.forEach((j, i) => {
           if (j.collection && j.collection.state !== "live") send("status", { i, state: j.collection.state });
         });
-        lastFlush = performance.now();
         if (pending.length > 0) scheduleFlush();
         heartbeatTimer = setInterval(() => {
           if (!closed) c.enqueue(enc.encode(": heartbeat\n\n"));
