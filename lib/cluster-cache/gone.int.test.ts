@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { apiserverRequest, startTestbed, type Testbed } from "@/testbed/cluster";
 import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/lib/tunnel-client/harness";
 import type { TunnelClient } from "@/lib/tunnel-client";
+import { Registry } from "prom-client";
 import { ClusterCache } from "./cache";
+import { registerCacheMetrics } from "./metrics";
 import type { CollectionEvent, KubeObject } from "./collection";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -58,6 +60,8 @@ describe("cluster cache after 410 Gone", () => {
     const cmPath = `/api/v1/namespaces/${ns}/configmaps`;
     for (let i = 0; i < 20; i++) await direct("POST", cmPath, { metadata: { name: `keep-${i}` }, data: { v: "0" } });
     const cache = new ClusterCache(client, 1_000);
+    const registry = new Registry();
+    registerCacheMetrics(registry, () => cache.stats());
     const seen: CollectionEvent[] = [];
     const { collection, leave } = await cache.view({ agentId, path: cmPath }, (e) => seen.push(e));
     const before = new Set(collection.objects.keys());
@@ -81,6 +85,10 @@ describe("cluster cache after 410 Gone", () => {
     while (seen.length < mark + 20 && Date.now() < until) await sleep(100);
     await sleep(1_000); // anything extra (a duplicate) would arrive now
     expect(collection.relists).toBeGreaterThanOrEqual(1);
+    const scraped = await registry.metrics();
+    expect(scraped).toMatch(/^tether_web_cache_relists_total [1-9]/m);
+    expect(scraped).toMatch(new RegExp(`^tether_web_cache_events_total ${seen.length}$`, "m"));
+    expect(scraped).toMatch(/^tether_web_cache_collections 1$/m);
     const diff = seen.slice(mark).map((e) => `${e.type} ${e.object.metadata.name}`);
     const expected = [
       ...Array.from({ length: 5 }, (_, i) => `DELETED keep-${i}`),
