@@ -1,6 +1,6 @@
 // One server-sent-events stream per page, multiplexing every collection the page shows (browsers allow
 // only six HTTP/1.1 connections per host). A snapshot first, then changes, sent at once while the stream
-// is quiet and batched to one frame per 100 ms when it is busy (a token bucket of ten frames); each
+// is quiet and batched to one frame per 50 ms when it is busy (a token bucket of twenty frames); each
 // frame has an event id that lets `Last-Event-ID` resume without loss; heartbeats keep
 // proxies from closing it; a client that reads too slowly is not buffered without bound: its backlog
 // is dropped and it gets a fresh snapshot instead.
@@ -9,8 +9,8 @@ import { UpstreamStatusError } from "@/lib/tunnel-client";
 import type { CollectionEvent, CollectionKey, KubeObject, WatchedCollection } from "./collection";
 
 /** Frames of changes: one per FLUSH_MS on average, up to FLUSH_BURST at once after a quiet spell. */
-export const FLUSH_MS = 100;
-export const FLUSH_BURST = 10;
+export const FLUSH_MS = 50;
+export const FLUSH_BURST = 20;
 export const HEARTBEAT_MS = 15_000;
 /** Bytes queued for one client before it is considered too slow. */
 export const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
