@@ -22,6 +22,11 @@ export interface TestbedOptions {
   workloads?: boolean;
   /** kube-apiserver's --etcd-compaction-interval, e.g. "10s", so tests can force 410 Gone. */
   etcdCompactionInterval?: string;
+  /**
+   * kube-apiserver's watch cache (default on). Off, every watch reads etcd, so a watch resumed from a
+   * revision that etcd has compacted away is answered 410 Gone at once, not served from the cache's window.
+   */
+  watchCache?: boolean;
   /** Leave the processes running when this Node process exits (for `npm run testbed:up`). */
   detached?: boolean;
   log?: (msg: string) => void;
@@ -215,6 +220,7 @@ export async function startTestbed(opts: TestbedOptions): Promise<Testbed> {
       `--token-auth-file=${tokenFile}`,
       "--allow-privileged=true",
       ...(opts.etcdCompactionInterval ? [`--etcd-compaction-interval=${opts.etcdCompactionInterval}`] : []),
+      ...(opts.watchCache === false ? ["--watch-cache=false"] : []),
       // New nodes get a not-ready taint from TaintNodesByCondition, which only the node-lifecycle
       // controller removes; that controller is off (kwok's fake node has no kubelet), so skip the taint.
       `--disable-admission-plugins=${workloads ? "TaintNodesByCondition" : "TaintNodesByCondition,ServiceAccount"}`,

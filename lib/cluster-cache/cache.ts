@@ -10,10 +10,15 @@ export interface CacheStats {
   collections: number;
   viewers: number;
   objects: number;
+  /** Since this cache was made, counting collections already stopped. */
+  eventsTotal: number;
+  relistsTotal: number;
 }
 
 export class ClusterCache {
   private readonly collections = new Map<string, { c: WatchedCollection; stopTimer: NodeJS.Timeout | null }>();
+  /** Counts of collections already stopped, so totals never go down. */
+  private retired = { eventsTotal: 0, relistsTotal: 0 };
 
   constructor(
     private readonly client: Client,
@@ -43,10 +48,7 @@ export class ClusterCache {
       await current.c.start();
     } catch (e) {
       unsubscribe();
-      if (current.c.viewers === 0) {
-        current.c.stop();
-        this.collections.delete(id);
-      }
+      if (current.c.viewers === 0) this.remove(id, current.c);
       throw e;
     }
     let left = false;
@@ -59,29 +61,37 @@ export class ClusterCache {
         if (current.c.viewers > 0) return;
         current.stopTimer = setTimeout(() => {
           if (current.c.viewers > 0) return;
-          current.c.stop();
-          this.collections.delete(id);
+          this.remove(id, current.c);
         }, this.lingerMs);
         current.stopTimer.unref?.();
       },
     };
   }
 
+  private remove(id: string, c: WatchedCollection): void {
+    c.stop();
+    this.retired.eventsTotal += c.eventsTotal;
+    this.retired.relistsTotal += c.relists;
+    this.collections.delete(id);
+  }
+
   stats(): CacheStats {
     let viewers = 0;
     let objects = 0;
+    let { eventsTotal, relistsTotal } = this.retired;
     for (const { c } of this.collections.values()) {
       viewers += c.viewers;
       objects += c.objects.size;
+      eventsTotal += c.eventsTotal;
+      relistsTotal += c.relists;
     }
-    return { collections: this.collections.size, viewers, objects };
+    return { collections: this.collections.size, viewers, objects, eventsTotal, relistsTotal };
   }
 
   stopAll(): void {
-    for (const { c, stopTimer } of this.collections.values()) {
+    for (const [id, { c, stopTimer }] of this.collections) {
       if (stopTimer) clearTimeout(stopTimer);
-      c.stop();
+      this.remove(id, c);
     }
-    this.collections.clear();
   }
 }

@@ -1,27 +1,9 @@
 // The collection's own logic, with a scripted source in place of the tunnel: a 410 Gone relists and
 // viewers get only the difference; the event ring resumes or asks for a snapshot.
 import { describe, expect, it } from "vitest";
-import { UpstreamStatusError, type WatchEvent } from "@/lib/tunnel-client";
+import type { WatchEvent } from "@/lib/tunnel-client";
 import { WatchedCollection, type CollectionEvent, type KubeObject } from "./collection";
-
-const cm = (name: string, rv: string): KubeObject => ({ metadata: { name, namespace: "ns", resourceVersion: rv, managedFields: [{ manager: "x" }] } });
-
-function scripted(lists: KubeObject[][], watches: (WatchEvent<KubeObject>[] | "gone")[]) {
-  let l = 0;
-  let w = 0;
-  return {
-    async agentJson<T>(): Promise<T> {
-      const items = lists[Math.min(l++, lists.length - 1)]!;
-      return { metadata: { resourceVersion: String(100 + l) }, items } as T;
-    },
-    async *agentWatch<T>(_agent: string, _path: string, opts: { signal?: AbortSignal }): AsyncGenerator<WatchEvent<T>> {
-      const step = watches[w++];
-      if (step === "gone") throw new UpstreamStatusError(410, "too old resource version");
-      for (const e of step ?? []) yield e as WatchEvent<T>;
-      await new Promise<void>((resolve) => opts.signal?.addEventListener("abort", () => resolve(), { once: true }));
-    },
-  };
-}
+import { cm, scripted } from "./scripted-source";
 
 async function until(check: () => boolean) {
   for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 10));

@@ -71,6 +71,9 @@ export class WatchedCollection {
   private readonly isSecret: boolean;
   /** Set when the upstream watch failed for good (for example 403): viewers are told. */
   error: Error | null = null;
+  /** Events emitted since start, and relists after 410 Gone: read by the cache's metrics. */
+  eventsTotal = 0;
+  relists = 0;
 
   constructor(
     private readonly client: Client,
@@ -127,6 +130,7 @@ export class WatchedCollection {
 
   private emit(type: CollectionEvent["type"], object: KubeObject): void {
     const e: CollectionEvent = { seq: ++this.seq, type, object };
+    this.eventsTotal++;
     this.ring.push(e);
     if (this.ring.length > this.ringSize) this.ring.splice(0, this.ring.length - this.ringSize);
     for (const fn of this.listeners) fn(e);
@@ -185,6 +189,7 @@ export class WatchedCollection {
           if (signal.aborted) return;
           if (e instanceof UpstreamStatusError && e.status === 410) {
             // Too old: relist and send only the difference.
+            this.relists++;
             this.applyList(await this.list().catch(() => this.objects));
             continue;
           }

@@ -3,4 +3,4 @@
 export { discoverResources, listableResources, type DiscoveredResource } from "./discovery";
 export { ClusterCache, type CacheStats } from "./cache";
 export { WatchedCollection, type CollectionEvent, type CollectionKey, type KubeObject, type UpstreamState } from "./collection";
-export { liveStream, eventId, parseEventId, FLUSH_MS, HEARTBEAT_MS, MAX_BACKLOG_BYTES } from "./sse";
+export { liveStream, eventId, parseEventId, FLUSH_MS, FLUSH_BURST, HEARTBEAT_MS, MAX_BACKLOG_BYTES } from "./sse";

@@ -1,13 +1,16 @@
 // One server-sent-events stream per page, multiplexing every collection the page shows (browsers allow
-// only six HTTP/1.1 connections per host). A snapshot first, then batched changes (flushed every
-// 100 ms), each with an event id that lets `Last-Event-ID` resume without loss; heartbeats keep
+// only six HTTP/1.1 connections per host). A snapshot first, then changes, sent at once while the stream
+// is quiet and batched to one frame per 50 ms when it is busy (a token bucket of twenty frames); each
+// frame has an event id that lets `Last-Event-ID` resume without loss; heartbeats keep
 // proxies from closing it; a client that reads too slowly is not buffered without bound: its backlog
 // is dropped and it gets a fresh snapshot instead.
 import type { ClusterCache } from "./cache";
 import { UpstreamStatusError } from "@/lib/tunnel-client";
 import type { CollectionEvent, CollectionKey, KubeObject, WatchedCollection } from "./collection";
 
-export const FLUSH_MS = 100;
+/** Frames of changes: one per FLUSH_MS on average, up to FLUSH_BURST at once after a quiet spell. */
+export const FLUSH_MS = 50;
+export const FLUSH_BURST = 20;
 export const HEARTBEAT_MS = 15_000;
 /** Bytes queued for one client before it is considered too slow. */
 export const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
@@ -37,6 +40,41 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
   let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   let needSnapshot = false;
   let closed = false;
+  let flushTimer: NodeJS.Timeout | undefined;
+  let tokens = FLUSH_BURST;
+  let refilledAt = performance.now();
+
+  // Declared as functions (hoisted): events may arrive while later collections are still joining.
+  function refill(): void {
+    const now = performance.now();
+    tokens = Math.min(FLUSH_BURST, tokens + (now - refilledAt) / FLUSH_MS);
+    refilledAt = now;
+  }
+  function scheduleFlush(): void {
+    if (flushTimer || closed) return;
+    refill();
+    // Even "at once" waits for the next turn, so the changes of one burst share a frame.
+    flushTimer = setTimeout(flush, tokens >= 1 ? 0 : (1 - tokens) * FLUSH_MS);
+  }
+  function flush(): void {
+    flushTimer = undefined;
+    if (closed || !controller) return;
+    refill();
+    tokens = Math.max(0, tokens - 1);
+    if ((controller.desiredSize ?? 0) < -MAX_BACKLOG_BYTES) {
+      needSnapshot = true; // too slow: drop the backlog, send a fresh snapshot once it catches up
+      pending.length = 0;
+      scheduleFlush();
+      return;
+    }
+    if (needSnapshot) {
+      needSnapshot = false;
+      snapshot();
+      return;
+    }
+    if (pending.length === 0) return;
+    send("changes", { events: pending.splice(0) }, eventId(seqs, epoch));
+  }
 
   try {
     for (const [i, key] of keys.entries()) {
@@ -45,6 +83,7 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
           (e) => {
             pending.push({ i, type: e.type, object: e.object });
             seqs[i] = e.seq;
+            scheduleFlush();
           },
           (state) => {
             if (!closed && controller) send("status", { i, state });
@@ -77,12 +116,11 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
     send("snapshot", { collections }, eventId(seqs, epoch));
   };
 
-  let flushTimer: NodeJS.Timeout | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
   const close = () => {
     if (closed) return;
     closed = true;
-    clearInterval(flushTimer);
+    clearTimeout(flushTimer);
     clearInterval(heartbeatTimer);
     for (const j of joined) j.leave();
     try {
@@ -112,21 +150,7 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
         joined.forEach((j, i) => {
           if (j.collection && j.collection.state !== "live") send("status", { i, state: j.collection.state });
         });
-        flushTimer = setInterval(() => {
-          if (closed) return;
-          if ((c.desiredSize ?? 0) < -MAX_BACKLOG_BYTES) {
-            needSnapshot = true; // too slow: drop the backlog, send a fresh snapshot once it catches up
-            pending.length = 0;
-            return;
-          }
-          if (needSnapshot) {
-            needSnapshot = false;
-            snapshot();
-            return;
-          }
-          if (pending.length === 0) return;
-          send("changes", { events: pending.splice(0) }, eventId(seqs, epoch));
-        }, FLUSH_MS);
+        if (pending.length > 0) scheduleFlush();
         heartbeatTimer = setInterval(() => {
           if (!closed) c.enqueue(enc.encode(": heartbeat\n\n"));
         }, HEARTBEAT_MS);

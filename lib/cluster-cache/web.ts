@@ -6,13 +6,24 @@ import { findVisibleAgent } from "@/lib/agents/service";
 import type { Db } from "@/lib/db/client";
 import { NotFound } from "@/lib/errors";
 import { tunnelClient } from "@/lib/tunnel-client/web";
+import type { Registry } from "prom-client";
 import { ClusterCache } from "./cache";
+import { registerCacheMetrics } from "./metrics";
 
-const g = globalThis as unknown as { tetherClusterCache?: ClusterCache; tetherCacheEpoch?: string };
+const g = globalThis as unknown as { tetherClusterCache?: ClusterCache; tetherCacheEpoch?: string; tetherCacheMetrics?: Registry };
 
 export function clusterCache(): ClusterCache {
   g.tetherClusterCache ??= new ClusterCache(tunnelClient());
   return g.tetherClusterCache;
+}
+
+/** The registry, with the cache's metrics registered once (they read zero until a page opens a stream). */
+export function withCacheMetrics(registry: Registry): Registry {
+  if (g.tetherCacheMetrics !== registry) {
+    registerCacheMetrics(registry, () => g.tetherClusterCache?.stats());
+    g.tetherCacheMetrics = registry;
+  }
+  return registry;
 }
 
 /** Names this process's collections in event ids: an id from before a restart means "send a snapshot". */
