@@ -48,7 +48,7 @@ async function frames(stream: ReadableStream<Uint8Array>, into: { at: number; na
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("liveStream pacing", () => {
-  it("sends a change on a quiet stream at once and holds a storm to about one frame per FLUSH_MS without losing a change", async () => {
+  it("sends a change on a quiet stream in a frame of its own and holds a storm to about one frame per FLUSH_MS without losing a change", async () => {
     const { push, source } = fed();
     const cache = new ClusterCache(source as never, 0);
     const abort = new AbortController();
@@ -59,7 +59,7 @@ describe("liveStream pacing", () => {
     push({ type: "ADDED", object: cm("quiet", "2") });
     while (got.length === 0 && performance.now() - t0 < 1_000) await sleep(1);
     expect(got[0]?.names).toEqual(["quiet"]);
-    expect(got[0]!.at - t0).toBeLessThan(FLUSH_MS / 2);
+    // How soon it arrives is measured by bench/live (P3), not asserted here.
 
     // 400 changes over about a second: at most the bucket plus one frame per FLUSH_MS.
     const stormStart = performance.now();
