@@ -2,50 +2,13 @@
 // creates its token in the wizard; the test starts the real agent process with that token against a
 // real kube-apiserver (the testbed), and the row turns Connected with the cluster's version without a
 // reload; revoking the token turns it Not connected; an outsider gets 404 on the agent's page.
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { ensureTestbedBinaries } from "../testbed/build";
-import { startTestbed, type Testbed } from "../testbed/cluster";
-import { TESTBED_DEFAULT_KUBERNETES } from "../testbed/versions";
+import { KAS_AGENT_ADDRESS, specCluster } from "./cluster";
 import { newSignedInPage } from "./helpers";
 
-const root = path.resolve(__dirname, "..");
-const KAS_AGENT_ADDRESS = `grpc://127.0.0.1:${8160 + (Number(process.env.TETHER_E2E_PORT ?? 3107) - 3107)}`; // as playwright.config.ts
-
-let testbed: Testbed | undefined;
-let agent: ChildProcess | undefined;
-let workDir = "";
-
-test.beforeAll(async () => {
-  test.setTimeout(240_000);
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), "tether-e2e-agents-"));
-  await ensureTestbedBinaries(TESTBED_DEFAULT_KUBERNETES, () => {});
-  testbed = await startTestbed({ dir: path.join(workDir, "testbed"), version: TESTBED_DEFAULT_KUBERNETES });
-});
-
-test.afterAll(async () => {
-  test.setTimeout(60_000);
-  if (agent && agent.exitCode === null) {
-    agent.kill("SIGTERM");
-    await new Promise((r) => agent!.once("exit", r));
-  }
-  await testbed?.stop();
-  if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
-});
-
-function startAgent(token: string): ChildProcess {
-  const tokenFile = path.join(workDir, "agent-token");
-  fs.writeFileSync(tokenFile, token, { mode: 0o600 });
-  const log = fs.openSync(path.join(workDir, "agent.log"), "a");
-  return spawn(
-    process.execPath,
-    ["--import", "tsx", "agent/main.ts", `--kas-address=${KAS_AGENT_ADDRESS}`, `--token-file=${tokenFile}`, `--kubeconfig=${testbed!.kubeconfig}`, "--observability-address=127.0.0.1:0"],
-    { cwd: root, stdio: ["ignore", log, log], env: { ...process.env, LOG_LEVEL: "info" } },
-  );
-}
+const cluster = specCluster("agents");
 
 async function agentRow(page: Page, name: string) {
   return page.getByRole("row").filter({ has: page.getByRole("rowheader", { name }) });
@@ -128,7 +91,7 @@ test("a maintainer registers an agent, installs it with the wizard's token, sees
   await expect(row.getByText("Never connected", { exact: true })).toBeVisible();
 
   // A real agent with that token, against the real cluster: the row turns Connected on its own.
-  agent = startAgent(token);
+  cluster.startAgent(token);
   await expect(row.getByText("Connected", { exact: true })).toBeVisible({ timeout: 60_000 });
   await expect(row.getByText("v1.33.13", { exact: true })).toBeVisible();
   await expect(row.getByText("0.1.0", { exact: true })).toBeVisible();
@@ -203,6 +166,6 @@ test("a maintainer registers an agent, installs it with the wizard's token, sees
   await expect(rowAgain.getByText("Not connected", { exact: true })).toBeVisible({ timeout: 30_000 });
   expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
 
-  const log = path.join(workDir, "agent.log");
+  const log = path.join(cluster.workDir, "agent-agent.log");
   if (fs.existsSync(log)) await testInfo.attach("agent.log", { path: log, contentType: "text/plain" });
 });

@@ -3,46 +3,14 @@
 // Reconnecting, and Live again once kas is back (scripts/start.ts restarts it). The Overview counts the
 // kwok node and a pod made with `kubectl run`; a row's drawer takes focus and closes on Escape; a link
 // reopens the same kind, namespace and object.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { expect, test, type Page } from "@playwright/test";
-import { ensureTestbedBinaries } from "../testbed/build";
-import { startTestbed, type Testbed } from "../testbed/cluster";
-import { TESTBED_DEFAULT_KUBERNETES } from "../testbed/versions";
+import { KAS_PID_FILE, specCluster } from "./cluster";
 import { newSignedInPage, type TestUser } from "./helpers";
 
-const run = promisify(execFile);
-const root = path.resolve(__dirname, "..");
-const port = Number(process.env.TETHER_E2E_PORT ?? 3107);
-const KAS_AGENT_ADDRESS = `grpc://127.0.0.1:${8160 + (port - 3107)}`; // as playwright.config.ts
-const KAS_PID_FILE = path.join(root, "data", port === 3107 ? "e2e" : `e2e-${port}`, "kas.pid"); // as playwright.config.ts
-
-let testbed: Testbed | undefined;
-const agents: ChildProcess[] = [];
-let workDir = "";
-
-test.beforeAll(async () => {
-  test.setTimeout(240_000);
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), "tether-e2e-live-"));
-  await ensureTestbedBinaries(TESTBED_DEFAULT_KUBERNETES, () => {});
-  testbed = await startTestbed({ dir: path.join(workDir, "testbed"), version: TESTBED_DEFAULT_KUBERNETES });
-});
-
-test.afterAll(async () => {
-  test.setTimeout(60_000);
-  for (const agent of agents) {
-    if (agent.exitCode !== null) continue;
-    agent.kill("SIGTERM");
-    await new Promise((r) => agent.once("exit", r));
-  }
-  await testbed?.stop();
-  if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
-});
-
-const kubectl = (...args: string[]) => run(testbed!.kubectlPath, ["--kubeconfig", testbed!.kubeconfig, ...args]);
+const cluster = specCluster("live");
+const kubectl = (...args: string[]) => cluster.kubectl(...args);
 
 /** A project named `name` with an agent `name` connected to the testbed; returns the Cluster tab's URL. */
 async function connectAgent(page: Page, user: TestUser, name: string): Promise<string> {
@@ -53,15 +21,7 @@ async function connectAgent(page: Page, user: TestUser, name: string): Promise<s
   expect(registered.status()).toBe(201);
   const agentId = ((await registered.json()) as { agent: { id: string } }).agent.id;
   const token = ((await (await page.request.post(`/api/agents/${agentId}/tokens`, { data: { name } })).json()) as { token: string }).token;
-  const tokenFile = path.join(workDir, `${name}-token`);
-  fs.writeFileSync(tokenFile, token, { mode: 0o600 });
-  const log = fs.openSync(path.join(workDir, `${name}-agent.log`), "a");
-  agents.push(
-    spawn(process.execPath, ["--import", "tsx", "agent/main.ts", `--kas-address=${KAS_AGENT_ADDRESS}`, `--token-file=${tokenFile}`, `--kubeconfig=${testbed!.kubeconfig}`, "--observability-address=127.0.0.1:0"], {
-      cwd: root,
-      stdio: ["ignore", log, log],
-    }),
-  );
+  cluster.startAgent(token, name);
   // The cluster as the project's owner sees it (impersonated): this cluster lets tether users view
   // everything, nodes included (the built-in view role leaves them out).
   await kubectl("create", "clusterrolebinding", "tether-users-view", "--clusterrole=view", "--group=tether:user").catch(() => undefined);
@@ -181,7 +141,7 @@ test("a custom resource the cluster serves is under More… and shows its Ready 
     rules: [{ apiGroups: ["source.toolkit.fluxcd.io"], resources: ["gitrepositories"], verbs: ["get", "list", "watch"] }],
   };
   const apply = async (o: object) => {
-    const file = path.join(workDir, `${(o as { metadata: { name: string } }).metadata.name}.json`);
+    const file = path.join(cluster.workDir, `${(o as { metadata: { name: string } }).metadata.name}.json`);
     fs.writeFileSync(file, JSON.stringify(o));
     await kubectl("apply", "-f", file);
   };

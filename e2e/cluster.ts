@@ -1,0 +1,76 @@
+// A real cluster for a spec: the testbed (kube-apiserver, etcd, kwok) started before its tests and
+// stopped after, and real agent processes dialling the product's kas with a token from the UI or API.
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { test } from "@playwright/test";
+import { ensureTestbedBinaries } from "../testbed/build";
+import { startTestbed, type Testbed } from "../testbed/cluster";
+import { TESTBED_DEFAULT_KUBERNETES } from "../testbed/versions";
+
+const run = promisify(execFile);
+const root = path.resolve(__dirname, "..");
+const port = Number(process.env.TETHER_E2E_PORT ?? 3107);
+/** As playwright.config.ts: kas's ports and the data dir follow the web port. */
+export const KAS_AGENT_ADDRESS = `grpc://127.0.0.1:${8160 + (port - 3107)}`;
+export const KAS_PID_FILE = path.join(root, "data", port === 3107 ? "e2e" : `e2e-${port}`, "kas.pid");
+
+export interface SpecCluster {
+  readonly testbed: Testbed;
+  readonly workDir: string;
+  /** Starts a real agent with `token`; its log is `<name>-agent.log` in workDir. Stopped after the spec. */
+  startAgent(token: string, name?: string): ChildProcess;
+  kubectl(...args: string[]): Promise<{ stdout: string; stderr: string }>;
+}
+
+/** Registers beforeAll/afterAll hooks in the calling spec and returns the cluster they manage. */
+export function specCluster(prefix: string): SpecCluster {
+  let testbed: Testbed | undefined;
+  let workDir = "";
+  const agents: ChildProcess[] = [];
+
+  test.beforeAll(async () => {
+    test.setTimeout(240_000);
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), `tether-e2e-${prefix}-`));
+    await ensureTestbedBinaries(TESTBED_DEFAULT_KUBERNETES, () => {});
+    testbed = await startTestbed({ dir: path.join(workDir, "testbed"), version: TESTBED_DEFAULT_KUBERNETES });
+  });
+
+  test.afterAll(async () => {
+    test.setTimeout(60_000);
+    for (const agent of agents) {
+      if (agent.exitCode !== null) continue;
+      agent.kill("SIGTERM");
+      await new Promise((r) => agent.once("exit", r));
+    }
+    await testbed?.stop();
+    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  return {
+    get testbed() {
+      if (!testbed) throw new Error("the testbed starts in beforeAll; use it inside a test");
+      return testbed;
+    },
+    get workDir() {
+      return workDir;
+    },
+    startAgent(token: string, name = "agent") {
+      const tokenFile = path.join(workDir, `${name}-token`);
+      fs.writeFileSync(tokenFile, token, { mode: 0o600 });
+      const log = fs.openSync(path.join(workDir, `${name}-agent.log`), "a");
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", "agent/main.ts", `--kas-address=${KAS_AGENT_ADDRESS}`, `--token-file=${tokenFile}`, `--kubeconfig=${this.testbed.kubeconfig}`, "--observability-address=127.0.0.1:0"],
+        { cwd: root, stdio: ["ignore", log, log], env: { ...process.env, LOG_LEVEL: "info" } },
+      );
+      agents.push(child);
+      return child;
+    },
+    kubectl(...args: string[]) {
+      return run(this.testbed.kubectlPath, ["--kubeconfig", this.testbed.kubeconfig, ...args]);
+    },
+  };
+}
