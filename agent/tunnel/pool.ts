@@ -151,8 +151,19 @@ export class TunnelPool {
     let response: import("node:http").IncomingMessage | null = null;
     const finish = (error: string) => {
       if (state !== "active") return;
-      call.write({ msg: { $case: "trailer", value: { error } } });
-      call.end();
+      // A stream that served a request well goes back to idle for the next one (no new stream to
+      // open), unless there are plenty idle already or its connection is being replaced.
+      const keepOpen = error === "" && !this.stopped && connectionId === this.connectionId && this.idle.size < this.o.minIdle * 2;
+      call.write({ msg: { $case: "trailer", value: { error, keepOpen } } });
+      upstream = null;
+      response = null;
+      if (keepOpen) {
+        state = "idle";
+        this.idle.add(call);
+        this.o.metrics.idleStreams.set(this.idle.size);
+      } else {
+        call.end();
+      }
     };
 
     call.on("data", (m: ConnectResponse) => {
@@ -169,6 +180,7 @@ export class TunnelPool {
           const req = this.o.kube.request(msg.value);
           upstream = req;
           req.on("response", (res) => {
+            if (upstream !== req) return;
             response = res;
             call.write({ msg: { $case: "header", value: { status: res.statusCode ?? 502, headers: responseHeaders(res) } } });
             // TLS hands the body over in ~16 KiB pieces: gather them into 32 KiB chunks (half the
@@ -202,20 +214,23 @@ export class TunnelPool {
                 flushScheduled = true;
                 setImmediate(() => {
                   flushScheduled = false;
-                  if (state === "active") flush(true);
+                  if (state === "active" && upstream === req) flush(true);
                 });
               }
             });
             res.on("end", () => {
+              if (upstream !== req) return; // a stream reused for a later request
               flush(true);
               this.o.metrics.requests.inc({ outcome: "ok" });
               this.o.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
               finish("");
             });
-            res.on("error", (e) => finish(`the Kubernetes API server's response broke: ${e.message}`));
+            res.on("error", (e) => {
+              if (upstream === req) finish(`the Kubernetes API server's response broke: ${e.message}`);
+            });
           });
           req.on("error", (e) => {
-            if (state !== "active") return;
+            if (state !== "active" || upstream !== req) return;
             this.o.metrics.requests.inc({ outcome: "upstream_error" });
             finish(response ? `the Kubernetes API server's response broke: ${e.message}` : `cannot reach the Kubernetes API server at ${this.o.kube.server}: ${e.message}`);
           });

@@ -111,7 +111,7 @@ export function internalHandlers(deps: Deps): KasInternalServiceServer {
               },
               onTrailer: (error) => {
                 finish(error ? "upstream_error" : "ok");
-                call.write({ msg: { $case: "trailer", value: { error } } });
+                call.write({ msg: { $case: "trailer", value: { error, keepOpen: false } } });
                 call.end();
               },
               onBroken: (message) => {

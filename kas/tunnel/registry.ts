@@ -79,6 +79,11 @@ export class MemoryTunnelRegistry implements TunnelRegistry {
     if (e.idle.length + e.active.size >= this.maxStreamsPerAgent) throw new StreamLimitError(stream.agentName, this.maxStreamsPerAgent);
     this.touch(stream.agentId);
     stream.onClose(() => this.remove(stream));
+    // A reused stream queues behind the other idle ones, so requests keep spreading over all the
+    // agent's connections (several pods with one token).
+    stream.onReuse(() => {
+      if (e.active.delete(stream)) this.offer(e, stream, "back");
+    });
     this.offer(e, stream, "back");
   }
 

@@ -21,6 +21,7 @@ export class TunnelStream {
   private sink: ResponseSink | null = null;
   private trailerSeen = false;
   private closeListeners: (() => void)[] = [];
+  private reuseListeners: (() => void)[] = [];
 
   constructor(
     readonly agentId: string,
@@ -37,6 +38,11 @@ export class TunnelStream {
 
   onClose(fn: () => void): void {
     this.closeListeners.push(fn);
+  }
+
+  /** Called when the agent keeps the stream open after a response: it is idle again. */
+  onReuse(fn: () => void): void {
+    this.reuseListeners.push(fn);
   }
 
   /** Hands this idle stream a request. Body pieces follow with sendData, then end(). */
@@ -99,11 +105,20 @@ export class TunnelStream {
       case "data":
         if (this.sink && !this.sink.onData(msg.value.data)) this.call.pause();
         return;
-      case "trailer":
-        this.trailerSeen = true;
-        this.sink?.onTrailer(msg.value.error);
+      case "trailer": {
+        const sink = this.sink;
         this.sink = null;
+        if (msg.value.keepOpen && this.state === "active") {
+          // The agent keeps the stream for the next request: idle again before the caller hears
+          // the end, so the registry can hand it out at once.
+          this.state = "idle";
+          for (const fn of this.reuseListeners) fn();
+        } else {
+          this.trailerSeen = true;
+        }
+        sink?.onTrailer(msg.value.error);
         return;
+      }
       case "hello":
         return;
     }

@@ -78,6 +78,11 @@ export interface Cancel {
 /** How a tunnelled request ended. An empty error means the response body is complete. */
 export interface ResponseTrailer {
   error: string;
+  /**
+   * The agent keeps this stream open and idle for the next request (saves opening a stream per
+   * request); otherwise it ends the stream.
+   */
+  keepOpen: boolean;
 }
 
 /** The first message on every stream the agent opens. */
@@ -897,13 +902,16 @@ export const Cancel: MessageFns<Cancel> = {
 };
 
 function createBaseResponseTrailer(): ResponseTrailer {
-  return { error: "" };
+  return { error: "", keepOpen: false };
 }
 
 export const ResponseTrailer: MessageFns<ResponseTrailer> = {
   encode(message: ResponseTrailer, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.error !== "") {
       writer.uint32(10).string(message.error);
+    }
+    if (message.keepOpen !== false) {
+      writer.uint32(16).bool(message.keepOpen);
     }
     return writer;
   },
@@ -929,6 +937,14 @@ export const ResponseTrailer: MessageFns<ResponseTrailer> = {
             message.error = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.keepOpen = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -942,13 +958,23 @@ export const ResponseTrailer: MessageFns<ResponseTrailer> = {
   },
 
   fromJSON(object: any): ResponseTrailer {
-    return { error: isSet(object.error) ? globalThis.String(object.error) : "" };
+    return {
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+      keepOpen: isSet(object.keepOpen)
+        ? globalThis.Boolean(object.keepOpen)
+        : isSet(object.keep_open)
+        ? globalThis.Boolean(object.keep_open)
+        : false,
+    };
   },
 
   toJSON(message: ResponseTrailer): unknown {
     const obj: any = {};
     if (message.error !== "") {
       obj.error = message.error;
+    }
+    if (message.keepOpen !== false) {
+      obj.keepOpen = message.keepOpen;
     }
     return obj;
   },
@@ -959,6 +985,7 @@ export const ResponseTrailer: MessageFns<ResponseTrailer> = {
   fromPartial<I extends Exact<DeepPartial<ResponseTrailer>, I>>(object: I): ResponseTrailer {
     const message = createBaseResponseTrailer();
     message.error = object.error ?? "";
+    message.keepOpen = object.keepOpen ?? false;
     return message;
   },
 };
