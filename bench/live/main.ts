@@ -12,6 +12,7 @@ import { apiserverRequest, startTestbed, type TestbedState } from "../../testbed
 import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
 import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent } from "../../lib/tunnel-client/harness";
 import { ClusterCache, liveStream, type KubeObject } from "../../lib/cluster-cache";
+import { percentile, runBench } from "../common";
 
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 200);
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 1000);
@@ -19,11 +20,6 @@ const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 200);
 const NS = "live";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
 
 function gc(): void {
   const collect = (globalThis as { gc?: () => void }).gc;
@@ -210,10 +206,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(`bench/live failed: ${(e as Error).message}`);
-    process.exit(1);
-  },
-);
+runBench("bench/live", main);

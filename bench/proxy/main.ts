@@ -14,6 +14,7 @@ import { ensureTestbedBinaries } from "../../testbed/build";
 import { apiserverRequest, startTestbed } from "../../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
 import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent } from "../../lib/tunnel-client/harness";
+import { percentile, runBench } from "../common";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -74,11 +75,6 @@ function cpuMs(pids: Record<string, number>): Record<string, number> {
     }
   }
   return out;
-}
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
 async function main(): Promise<void> {
@@ -170,10 +166,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(`bench/proxy failed: ${(e as Error).message}`);
-    process.exit(1);
-  },
-);
+runBench("bench/proxy", main);
