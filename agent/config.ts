@@ -14,6 +14,8 @@ const schema = z.object({
   observabilityAddress: z.string().regex(/^[\w.-]*:\d+$/, "expected host:port").default("0.0.0.0:8080"),
   minIdleStreams: z.coerce.number().int().min(1).max(100).default(10),
   maxStreams: z.coerce.number().int().min(1).max(100_000).default(500),
+  /** Idle streams beyond the minimum that stay unused this long are retired, half of them at a time. */
+  idleTrimIntervalMs: z.coerce.number().int().min(100, "idle trim interval must be at least 100 ms").default(30_000),
   podName: z.string().default(""),
   podNamespace: z.string().default(""),
 });
@@ -31,6 +33,7 @@ export function loadAgentConfig(argv: string[] = process.argv.slice(2), env: Rec
       "observability-address": { type: "string" },
       "min-idle-streams": { type: "string" },
       "max-streams": { type: "string" },
+      "idle-trim-interval-ms": { type: "string" },
     },
     strict: true,
   });
@@ -42,6 +45,7 @@ export function loadAgentConfig(argv: string[] = process.argv.slice(2), env: Rec
     observabilityAddress: values["observability-address"] ?? env.TETHER_AGENT_OBSERVABILITY_ADDRESS,
     minIdleStreams: values["min-idle-streams"] ?? env.TETHER_AGENT_MIN_IDLE_STREAMS,
     maxStreams: values["max-streams"] ?? env.TETHER_AGENT_MAX_STREAMS,
+    idleTrimIntervalMs: values["idle-trim-interval-ms"] ?? env.TETHER_AGENT_IDLE_TRIM_INTERVAL_MS,
     podName: env.POD_NAME,
     podNamespace: env.POD_NAMESPACE,
   });

@@ -7,7 +7,7 @@ import { credentials, Metadata, status, type ServiceError } from "@grpc/grpc-js"
 import { KubeConfig } from "@kubernetes/client-node";
 import pino from "pino";
 import { AgentApiServiceClient, type RegisterResponse } from "../proto/gen/tether/v1/agent_api";
-import { ReverseTunnelServiceClient } from "../proto/gen/tether/v1/tunnel";
+import { TunnelClient } from "../lib/common/chunk-codec";
 import { AGENT_VERSION, loadAgentConfig } from "./config";
 import { KubeApi } from "./kube-proxy/forward";
 import { createAgentMetrics } from "./metrics";
@@ -42,14 +42,14 @@ async function main(): Promise<void> {
   const creds = url.protocol === "grpcs:" ? credentials.createSsl(config.kasCaFile ? fs.readFileSync(config.kasCaFile) : null) : credentials.createInsecure();
   const options = { "grpc.keepalive_time_ms": 20_000, "grpc.keepalive_timeout_ms": 10_000, "grpc.keepalive_permit_without_calls": 1, "grpc.max_receive_message_length": 8 * 1024 * 1024, "grpc-node.flow_control_window": 4 * 1024 * 1024 };
   const api = new AgentApiServiceClient(target, creds, options);
-  const tunnelClient = new ReverseTunnelServiceClient(target, creds, options);
+  const tunnelClient = new TunnelClient(target, creds, options);
   const md = () => {
     const m = new Metadata();
     m.set("authorization", `Bearer ${token}`);
     return m;
   };
 
-  const pool = new TunnelPool({ client: tunnelClient, token, kube, minIdle: config.minIdleStreams, maxStreams: config.maxStreams, log, metrics });
+  const pool = new TunnelPool({ client: tunnelClient, token, kube, minIdle: config.minIdleStreams, maxStreams: config.maxStreams, trimIntervalMs: config.idleTrimIntervalMs, log, metrics });
   let registered: RegisterResponse | null = null;
   let stopping = false;
   let heartbeatTimer: NodeJS.Timeout | null = null;

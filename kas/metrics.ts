@@ -8,6 +8,7 @@ export function createKasMetrics() {
     registry,
     connectedAgents: new Gauge({ name: "tether_kas_connected_agents", help: "Agents with at least one tunnel stream on this kas", registers: [registry] }),
     idleStreams: new Gauge({ name: "tether_kas_tunnel_streams_idle", help: "Idle tunnel streams waiting for a request", registers: [registry] }),
+    streamsOpened: new Counter({ name: "tether_kas_tunnel_streams_opened_total", help: "Tunnel streams agents opened (a reused stream counts once)", registers: [registry] }),
     activeStreams: new Gauge({ name: "tether_kas_tunnel_streams_active", help: "Tunnel streams carrying a request", registers: [registry] }),
     requests: new Counter({ name: "tether_kas_tunnel_requests_total", help: "Tunnelled requests by outcome", labelNames: ["outcome"] as const, registers: [registry] }),
     bytes: new Counter({ name: "tether_kas_tunnel_bytes_total", help: "Body bytes carried through tunnels", labelNames: ["direction"] as const, registers: [registry] }),

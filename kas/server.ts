@@ -6,8 +6,7 @@ import { Server, ServerCredentials } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { readSharedSecret } from "../lib/common/internal-jwt";
 import { AgentApiServiceService } from "../proto/gen/tether/v1/agent_api";
-import { KasInternalServiceService } from "../proto/gen/tether/v1/internal_api";
-import { ReverseTunnelServiceService } from "../proto/gen/tether/v1/tunnel";
+import { InternalService, TunnelService } from "../lib/common/chunk-codec";
 import { ConnectedTokens, agentApiHandlers, tunnelHandlers } from "./agent-api/server";
 import type { KasConfig } from "./config";
 import { internalHandlers } from "./internal-api/server";
@@ -74,7 +73,7 @@ export async function startKas(config: KasConfig, log: Logger): Promise<RunningK
   });
   widenStreamWindow(agentServer);
   agentServer.addService(AgentApiServiceService, agentApiHandlers(deps, tokens));
-  agentServer.addService(ReverseTunnelServiceService, tunnelHandlers(deps, tokens));
+  agentServer.addService(TunnelService, tunnelHandlers(deps, tokens));
   const agentCreds =
     config.TETHER_KAS_TLS_CERT_FILE && config.TETHER_KAS_TLS_KEY_FILE
       ? ServerCredentials.createSsl(null, [{ cert_chain: fs.readFileSync(config.TETHER_KAS_TLS_CERT_FILE), private_key: fs.readFileSync(config.TETHER_KAS_TLS_KEY_FILE) }], false)
@@ -88,7 +87,7 @@ export async function startKas(config: KasConfig, log: Logger): Promise<RunningK
     "grpc.max_concurrent_streams": 100_000,
   });
   widenStreamWindow(internalServer);
-  internalServer.addService(KasInternalServiceService, internalHandlers({ config, registry, secret, log, metrics }));
+  internalServer.addService(InternalService, internalHandlers({ config, registry, secret, log, metrics }));
   const internalPort = await bind(internalServer, config.TETHER_KAS_INTERNAL_ADDRESS, ServerCredentials.createInsecure());
   widenSessionWindows(internalServer);
 

@@ -2,11 +2,15 @@
 // more than `maxStreams` in all), serves each request that arrives on one, and reconnects with
 // exponential backoff and jitter. When kas ages a connection out (GOAWAY), idle streams of the old
 // connection are retired and fresh ones open on the new connection, while running requests finish.
+// A stream that served a request is kept for the next one; idle streams beyond the minimum that stay
+// unused for a whole trim interval are retired, half of the surplus at a time, so a burst's streams
+// fade away instead of being closed and reopened while requests keep coming.
 import { randomUUID } from "node:crypto";
 import { Metadata, connectivityState, status, type ClientDuplexStream, type ServiceError } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { CHUNK_SIZE } from "../../lib/common/tunnel-errors";
-import { ReverseTunnelServiceClient, type ConnectRequest, type ConnectResponse } from "../../proto/gen/tether/v1/tunnel";
+import type { TunnelClient } from "../../lib/common/chunk-codec";
+import type { ConnectRequest, ConnectResponse } from "../../proto/gen/tether/v1/tunnel";
 import { responseHeaders, type KubeApi } from "../kube-proxy/forward";
 import type { AgentMetrics } from "../metrics";
 import { backoffDelay } from "./backoff";
@@ -14,11 +18,13 @@ import { backoffDelay } from "./backoff";
 type Call = ClientDuplexStream<ConnectRequest, ConnectResponse>;
 
 interface PoolOptions {
-  client: InstanceType<typeof ReverseTunnelServiceClient>;
+  client: InstanceType<typeof TunnelClient>;
   token: string;
   kube: KubeApi;
   minIdle: number;
   maxStreams: number;
+  /** How often surplus idle streams are looked at (ms); default 30 s. */
+  trimIntervalMs?: number;
   log: Logger;
   metrics: AgentMetrics;
 }
@@ -26,6 +32,11 @@ interface PoolOptions {
 export class TunnelPool {
   private connectionId = randomUUID();
   private idle = new Set<Call>();
+  /** When each idle stream last finished a request (or opened). */
+  private idleSince = new Map<Call, number>();
+  /** Streams told to retire: they end after the request they may still receive. */
+  private retired = new WeakSet<Call>();
+  private trimTimer: NodeJS.Timeout | null = null;
   private opening = 0;
   private total = 0;
   private failures = 0;
@@ -39,14 +50,48 @@ export class TunnelPool {
   start(): void {
     this.watchConnection(this.o.client.getChannel().getConnectivityState(true));
     this.fill();
+    const every = this.o.trimIntervalMs ?? 30_000;
+    this.trimTimer = setInterval(() => this.trim(every), every);
+    this.trimTimer.unref();
+  }
+
+  private setIdle(call: Call): void {
+    this.idle.add(call);
+    this.idleSince.set(call, Date.now());
+  }
+
+  private unsetIdle(call: Call): void {
+    this.idle.delete(call);
+    this.idleSince.delete(call);
+  }
+
+  /** Takes an idle stream out of the pool and asks kas to end it (if kas has just handed it a request, that request is served first). */
+  private retire(call: Call): void {
+    this.unsetIdle(call);
+    this.retired.add(call);
+    call.write({ msg: { $case: "retire", value: {} } });
+  }
+
+  /** Retires half of the idle streams beyond the minimum that stayed unused for `unusedMs`. */
+  private trim(unusedMs: number): void {
+    const surplus = this.idle.size - this.o.minIdle;
+    if (surplus <= 0) return;
+    const cutoff = Date.now() - unusedMs;
+    const stale = [...this.idleSince].filter(([, since]) => since <= cutoff).map(([call]) => call);
+    const n = Math.min(stale.length, Math.ceil(surplus / 2));
+    for (const call of stale.slice(0, n)) this.retire(call);
+    if (n > 0) this.o.log.debug({ retired: n, idle: this.idle.size }, "retired idle tunnel streams nobody used");
+    this.o.metrics.idleStreams.set(this.idle.size);
   }
 
   /** Stops opening streams and ends idle ones; running requests may finish. */
   stop(): void {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.trimTimer) clearInterval(this.trimTimer);
     for (const call of this.idle) call.cancel();
     this.idle.clear();
+    this.idleSince.clear();
   }
 
   get counts() {
@@ -66,9 +111,8 @@ export class TunnelPool {
   /** The connection left READY (GOAWAY at max age, or a drop): retire its idle streams, open new ones. */
   private rotate(): void {
     const old = [...this.idle];
-    this.idle.clear();
     this.connectionId = randomUUID();
-    for (const call of old) call.write({ msg: { $case: "retire", value: {} } });
+    for (const call of old) this.retire(call);
     this.o.log.info({ retired: old.length }, "kas connection is being replaced; opening streams on a new connection");
     this.fill();
   }
@@ -97,7 +141,6 @@ export class TunnelPool {
     this.opening++;
     this.total++;
     let state: "opening" | "idle" | "active" | "done" = "opening";
-    let retired = false;
 
     const becomeIdle = () => {
       if (state !== "opening") return;
@@ -105,11 +148,8 @@ export class TunnelPool {
       this.opening--;
       this.failures = 0;
       this.lastError = "";
-      if (connectionId === this.connectionId) this.idle.add(call);
-      else {
-        retired = true;
-        call.write({ msg: { $case: "retire", value: {} } });
-      }
+      if (connectionId === this.connectionId) this.setIdle(call);
+      else this.retire(call);
       this.o.metrics.idleStreams.set(this.idle.size);
     };
     // kas sends response metadata once it has accepted the stream (token checked, under the cap).
@@ -120,9 +160,9 @@ export class TunnelPool {
       const was = state;
       state = "done";
       if (was === "opening") this.opening--;
-      this.idle.delete(call);
+      this.unsetIdle(call);
       this.total--;
-      if (err && was !== "active" && !retired && !this.stopped && err.code !== status.CANCELLED) {
+      if (err && was !== "active" && !this.retired.has(call) && !this.stopped && err.code !== status.CANCELLED) {
         // Streams opened together fail together: count one failed attempt per round, not per stream.
         if (this.retryTimer) return;
         this.failures++;
@@ -152,14 +192,15 @@ export class TunnelPool {
     const finish = (error: string) => {
       if (state !== "active") return;
       // A stream that served a request well goes back to idle for the next one (no new stream to
-      // open), unless there are plenty idle already or its connection is being replaced.
-      const keepOpen = error === "" && !this.stopped && connectionId === this.connectionId && this.idle.size < this.o.minIdle * 2;
+      // open), unless it was retired or its connection is being replaced (trim() retires surplus
+      // streams that then stay unused).
+      const keepOpen = error === "" && !this.stopped && !this.retired.has(call) && connectionId === this.connectionId;
       call.write({ msg: { $case: "trailer", value: { error, keepOpen } } });
       upstream = null;
       response = null;
       if (keepOpen) {
         state = "idle";
-        this.idle.add(call);
+        this.setIdle(call);
         this.o.metrics.idleStreams.set(this.idle.size);
       } else {
         call.end();
@@ -174,7 +215,7 @@ export class TunnelPool {
           if (state === "opening") becomeIdle();
           if (state !== "idle") return;
           state = "active";
-          this.idle.delete(call);
+          this.unsetIdle(call);
           this.fill(); // keep the idle minimum while this stream is busy
           const started = process.hrtime.bigint();
           const req = this.o.kube.request(msg.value);

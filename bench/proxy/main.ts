@@ -14,7 +14,7 @@ import { ensureTestbedBinaries } from "../../testbed/build";
 import { apiserverRequest, startTestbed } from "../../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
 import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent } from "../../lib/tunnel-client/harness";
-import { percentile, runBench } from "../common";
+import { cpuMs, percentile, runBench } from "../common";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -60,21 +60,6 @@ async function load(t: Target, seconds: number): Promise<{ count: number; elapse
     }),
   );
   return { count: latencies.length, elapsedMs: performance.now() - t0, latencies };
-}
-
-/** CPU time (user + system, ms) each process has used so far, from /proc (Linux). */
-function cpuMs(pids: Record<string, number>): Record<string, number> {
-  const tick = 1000 / 100; // USER_HZ
-  const out: Record<string, number> = {};
-  for (const [name, pid] of Object.entries(pids)) {
-    try {
-      const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      out[name] = (Number(f[11]) + Number(f[12])) * tick;
-    } catch {
-      out[name] = Number.NaN;
-    }
-  }
-  return out;
 }
 
 async function main(): Promise<void> {

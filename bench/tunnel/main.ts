@@ -12,7 +12,7 @@ import { ensureTestbedBinaries } from "../../testbed/build";
 import { apiserverRequest, startTestbed } from "../../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
 import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent } from "../../lib/tunnel-client/harness";
-import { percentile, runBench } from "../common";
+import { cpuMs, percentile, runBench } from "../common";
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
@@ -105,8 +105,16 @@ async function main(): Promise<void> {
       }
       return { median: percentile(rates, 50), bytes: await fn() };
     };
-    const bigDirect = await mbps(async () => (await apiserverRequest(tb, "GET", "/api/v1/namespaces/bench-big/configmaps")).body.length);
-    const bigTunnel = await mbps(async () => (await (await tc.agentFetch(reg.agentId, { path: "/api/v1/namespaces/bench-big/configmaps" })).arrayBuffer()).byteLength);
+    // CPU time of each process during the large LISTs: where the tunnel's extra work goes.
+    const pids: Record<string, number> = { bench: process.pid, "kube-apiserver": tb.pids["kube-apiserver"] ?? 0, kas: kas.child.pid ?? 0, agent: agent.child.pid ?? 0 };
+    const withCpu = async (fn: () => Promise<{ median: number; bytes: number }>) => {
+      const before = cpuMs(pids);
+      const r = await fn();
+      const after = cpuMs(pids);
+      return { ...r, cpu: Object.keys(pids).map((k) => `${k} ${((after[k]! - before[k]!) / 9).toFixed(0)}`).join(", ") };
+    };
+    const bigDirect = await withCpu(() => mbps(async () => (await apiserverRequest(tb, "GET", "/api/v1/namespaces/bench-big/configmaps")).body.length));
+    const bigTunnel = await withCpu(() => mbps(async () => (await (await tc.agentFetch(reg.agentId, { path: "/api/v1/namespaces/bench-big/configmaps" })).arrayBuffer()).byteLength));
 
     const row = (name: string, d: number, t: number, unit: string, target: string) =>
       console.log(`${name.padEnd(44)} ${d.toFixed(1).padStart(9)} ${t.toFixed(1).padStart(9)} ${unit.padEnd(5)} ${(t / d).toFixed(2).padStart(6)}×  ${target}`);
@@ -117,6 +125,9 @@ async function main(): Promise<void> {
     row("LIST 1,000 ConfigMaps, HTTP only, p50", percentile(rawDirect, 50), percentile(rawTunnel, 50), "ms", "(no kubectl start-up)");
     row("LIST 1,000 ConfigMaps, HTTP only, p99", percentile(rawDirect, 99), percentile(rawTunnel, 99), "ms", "");
     row(`large LIST (${(bigDirect.bytes / 1e6).toFixed(1)} MB) throughput, median`, bigDirect.median, bigTunnel.median, "MB/s", "≥ 0.70×");
+    console.log(`CPU ms per large LIST, direct: ${bigDirect.cpu}`);
+    console.log(`CPU ms per large LIST, tunnel: ${bigTunnel.cpu}`);
+    console.log(`load average ${os.loadavg()[0]!.toFixed(1)}`);
   } finally {
     front?.close();
     client?.close();

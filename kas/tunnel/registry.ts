@@ -78,6 +78,7 @@ export class MemoryTunnelRegistry implements TunnelRegistry {
     e.name = stream.agentName;
     if (e.idle.length + e.active.size >= this.maxStreamsPerAgent) throw new StreamLimitError(stream.agentName, this.maxStreamsPerAgent);
     this.touch(stream.agentId);
+    this.metrics?.streamsOpened.inc();
     stream.onClose(() => this.remove(stream));
     // A reused stream queues behind the other idle ones, so requests keep spreading over all the
     // agent's connections (several pods with one token).

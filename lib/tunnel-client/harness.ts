@@ -95,7 +95,9 @@ export interface Proc {
 }
 
 function startProcess(script: string, args: string[], env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  // BENCH_CPU_PROF_DIR=<dir>: each kas/agent process writes a V8 CPU profile there when it exits.
+  const prof = process.env.BENCH_CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const child = spawn(process.execPath, [...prof, "--import", "tsx", script, ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const listeners: ((line: string) => void)[] = [];
   let partial = "";

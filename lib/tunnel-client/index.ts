@@ -4,7 +4,8 @@ import { randomUUID } from "node:crypto";
 import { credentials, Metadata, status, type ClientDuplexStream, type ServiceError } from "@grpc/grpc-js";
 import { signInternalJwt } from "@/lib/common/internal-jwt";
 import { CHUNK_SIZE, LAST_SEEN_KEY, TUNNEL_ERROR_KEY } from "@/lib/common/tunnel-errors";
-import { KasInternalServiceClient, type AgentStatusResponse, type MakeRequestRequest, type MakeRequestResponse } from "@/proto/gen/tether/v1/internal_api";
+import { InternalClient } from "@/lib/common/chunk-codec";
+import { type AgentStatusResponse, type MakeRequestRequest, type MakeRequestResponse } from "@/proto/gen/tether/v1/internal_api";
 import type { HeaderField, Impersonation } from "@/proto/gen/tether/v1/tunnel";
 
 export class TunnelError extends Error {}
@@ -55,10 +56,10 @@ function errorFromStatus(e: ServiceError): TunnelError {
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
 export class TunnelClient {
-  private readonly client: InstanceType<typeof KasInternalServiceClient>;
+  private readonly client: InstanceType<typeof InternalClient>;
 
   constructor(private readonly o: TunnelClientOptions) {
-    this.client = new KasInternalServiceClient(o.kasAddress, credentials.createInsecure(), {
+    this.client = new InternalClient(o.kasAddress, credentials.createInsecure(), {
       "grpc.max_receive_message_length": 8 * 1024 * 1024,
       "grpc.keepalive_time_ms": 30_000,
       "grpc-node.flow_control_window": 4 * 1024 * 1024,

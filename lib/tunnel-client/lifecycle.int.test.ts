@@ -228,6 +228,36 @@ describe("tunnel lifecycle", () => {
     expect((await client.agentStatus(agentId)).connected).toBe(false);
   });
 
+  it("a stream that served a request is reused; after a burst, unused idle streams are retired down to the minimum", async () => {
+    const { agentId, client, kas } = await setup({}, ["--min-idle-streams=2", "--idle-trim-interval-ms=1000"]);
+    await waitForAgent(client, agentId, 2);
+    const opened = async () => metric(await (await fetch(`http://127.0.0.1:${kas.observabilityPort}/metrics`)).text(), "tether_kas_tunnel_streams_opened_total");
+    // Steady traffic, 8 requests in flight for 300 requests: streams are reused, not reopened.
+    const before = await opened();
+    for (let i = 0; i < 300; i += 8) {
+      await Promise.all(Array.from({ length: 8 }, async () => expect((await client.agentFetch(agentId, { path: "/version" })).status).toBe(200)));
+    }
+    const openedDuringTraffic = (await opened()) - before;
+    console.log(`stream reuse: ${openedDuringTraffic} streams opened for 300 requests, 8 in flight`);
+    expect(openedDuringTraffic).toBeLessThanOrEqual(16);
+
+    // A burst of 40 one-second watches leaves 40 streams; idle and unused, they are retired to the minimum.
+    await Promise.all(Array.from({ length: 40 }, async () => (await client.agentFetch(agentId, { path: `/api/v1/namespaces/${ns}/configmaps?watch=1&timeoutSeconds=1` })).text()));
+    let s = await client.agentStatus(agentId);
+    console.log(`stream trim: ${s.idleStreams} idle after the burst`);
+    expect(s.idleStreams).toBeGreaterThanOrEqual(30);
+    const t0 = Date.now();
+    while (s.idleStreams + s.activeStreams > 4 && Date.now() - t0 < 20_000) {
+      await sleep(250);
+      s = await client.agentStatus(agentId);
+    }
+    console.log(`stream trim: ${s.idleStreams} idle after ${Date.now() - t0} ms`);
+    expect(s.activeStreams).toBe(0);
+    expect(s.idleStreams).toBeGreaterThanOrEqual(2);
+    expect(s.idleStreams).toBeLessThanOrEqual(4);
+    expect((await client.agentFetch(agentId, { path: "/version" })).status).toBe(200);
+  });
+
   it("500 concurrent watches through one agent; the 501st gets the limit error; after one ends, a new one works", async () => {
     const { agentId, client } = await setup({}, ["--min-idle-streams=20"]);
     await waitForAgent(client, agentId, 20);

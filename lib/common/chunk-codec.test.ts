@@ -1,0 +1,66 @@
+import { BinaryWriter } from "@bufbuild/protobuf/wire";
+import { describe, expect, it } from "vitest";
+import { MakeRequestRequest, MakeRequestResponse } from "../../proto/gen/tether/v1/internal_api";
+import { ConnectRequest, ConnectResponse } from "../../proto/gen/tether/v1/tunnel";
+import { InternalService, TunnelService, decodeChunkMessage } from "./chunk-codec";
+
+const bytes = (n: number) => Buffer.from(Uint8Array.from({ length: n }, (_, i) => (i * 7 + 3) % 256));
+const SIZES = [0, 1, 127, 128, 16_383, 16_384, 32 * 1024, 70_000];
+
+const methods = [
+  { name: "ConnectRequest", codec: ConnectRequest, ser: TunnelService.connect.requestSerialize, de: TunnelService.connect.requestDeserialize },
+  { name: "ConnectResponse", codec: ConnectResponse, ser: TunnelService.connect.responseSerialize, de: TunnelService.connect.responseDeserialize },
+  { name: "MakeRequestRequest", codec: MakeRequestRequest, ser: InternalService.makeRequest.requestSerialize, de: InternalService.makeRequest.requestDeserialize },
+  { name: "MakeRequestResponse", codec: MakeRequestResponse, ser: InternalService.makeRequest.responseSerialize, de: InternalService.makeRequest.responseDeserialize },
+] as const;
+
+describe("the chunk fast path", () => {
+  for (const m of methods) {
+    describe(m.name, () => {
+      it.each(SIZES)("writes a %i-byte chunk exactly as the generated encoder does, and both decoders read it back", (n) => {
+        const data = bytes(n);
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one test body for four message types whose oneofs differ
+        const message = { msg: { $case: "data", value: { data } } } as any;
+        const fast = m.ser(message);
+        const generated = Buffer.from(m.codec.encode(message).finish());
+        expect(fast.equals(generated)).toBe(true);
+        expect(m.codec.decode(fast)).toEqual(message);
+        const read = m.de(generated);
+        expect(read.msg?.$case).toBe("data");
+        expect(Buffer.from((read.msg!.value as { data: Uint8Array }).data).equals(data)).toBe(true);
+      });
+    });
+  }
+
+  it("leaves every other message to the generated code", () => {
+    const header: ConnectResponse = { msg: { $case: "header", value: { requestId: "r1", method: "GET", path: "/api", headers: [{ name: "accept", values: ["application/json"] }], impersonation: undefined } } };
+    const wire = TunnelService.connect.responseSerialize(header);
+    expect(Buffer.from(ConnectResponse.encode(header).finish()).equals(wire)).toBe(true);
+    expect(TunnelService.connect.responseDeserialize(wire)).toEqual(header);
+    const trailer: ConnectRequest = { msg: { $case: "trailer", value: { error: "boom", keepOpen: true } } };
+    expect(TunnelService.connect.requestDeserialize(TunnelService.connect.requestSerialize(trailer))).toEqual(trailer);
+  });
+
+  it("falls back to the generated decoder for chunk messages in any other valid form", () => {
+    // A chunk whose data field appears twice (protobuf: the last one wins), and one with an unknown field.
+    const twice = new BinaryWriter();
+    twice.uint32((3 << 3) | 2).fork().uint32(10).bytes(bytes(5)).uint32(10).bytes(bytes(9)).join();
+    const twiceBuf = Buffer.from(twice.finish());
+    expect(decodeChunkMessage(3, twiceBuf)).toBeNull();
+    const read = TunnelService.connect.requestDeserialize(twiceBuf);
+    expect(read).toEqual(ConnectRequest.decode(twiceBuf));
+    expect((read.msg?.value as { data: Buffer }).data.length).toBe(9);
+
+    const unknown = new BinaryWriter();
+    unknown.uint32((3 << 3) | 2).fork().uint32(10).bytes(bytes(4)).uint32((7 << 3) | 0).uint32(1).join();
+    const unknownBuf = Buffer.from(unknown.finish());
+    expect(decodeChunkMessage(3, unknownBuf)).toBeNull();
+    expect(TunnelService.connect.requestDeserialize(unknownBuf)).toEqual(ConnectRequest.decode(unknownBuf));
+  });
+
+  it("refuses cut-short input instead of reading past it", () => {
+    const whole = TunnelService.connect.requestSerialize({ msg: { $case: "data", value: { data: bytes(1000) } } });
+    expect(decodeChunkMessage(3, whole.subarray(0, 500))).toBeNull();
+    expect(() => TunnelService.connect.requestDeserialize(whole.subarray(0, 500))).toThrow();
+  });
+});

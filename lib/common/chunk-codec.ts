@@ -1,0 +1,123 @@
+// The tunnel's gRPC services with a fast path for body chunks. A large answer crosses kas as
+// thousands of `Chunk` messages; the generated encoder grows its buffer by doubling and copies each
+// chunk several times, and the generated decoder copies it again. Here a chunk message is written
+// with one allocation and one copy, and read as a view of the received buffer. The wire format is
+// exactly protobuf's (chunk-codec.test.ts checks it against the generated code both ways); every
+// other message, and any chunk message that is not in the plain form written here, goes through the
+// generated code.
+import { makeGenericClientConstructor } from "@grpc/grpc-js";
+import { KasInternalServiceClient, KasInternalServiceService, MakeRequestRequest, MakeRequestResponse } from "../../proto/gen/tether/v1/internal_api";
+import { ConnectRequest, ConnectResponse, ReverseTunnelServiceClient, ReverseTunnelServiceService } from "../../proto/gen/tether/v1/tunnel";
+
+/** Field numbers of the `data` (Chunk) member of each message's `msg` oneof, from tunnel.proto and internal_api.proto. */
+const DATA_FIELD = { ConnectRequest: 3, ConnectResponse: 2, MakeRequestRequest: 2, MakeRequestResponse: 2 } as const;
+const LEN = 2; // wire type of length-delimited fields
+const CHUNK_DATA_TAG = (1 << 3) | LEN; // Chunk.data = 1
+
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 128);
+    size++;
+  }
+  return size;
+}
+
+function writeVarint(out: Buffer, pos: number, n: number): number {
+  while (n >= 0x80) {
+    out[pos++] = (n & 0x7f) | 0x80;
+    n = Math.floor(n / 128);
+  }
+  out[pos++] = n;
+  return pos;
+}
+
+/** [value, next position], or null when the varint is cut short or longer than 32 bits. */
+function readVarint(buf: Buffer, pos: number): [number, number] | null {
+  let value = 0;
+  for (let shift = 0; shift < 35; shift += 7) {
+    if (pos >= buf.length) return null;
+    const b = buf[pos++]!;
+    value += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) return [value, pos];
+  }
+  return null;
+}
+
+/** One message whose oneof member `field` is a Chunk holding `data`. */
+export function encodeChunkMessage(field: number, data: Uint8Array): Buffer {
+  const inner = data.length === 0 ? 0 : 1 + varintSize(data.length) + data.length;
+  const out = Buffer.allocUnsafe(1 + varintSize(inner) + inner);
+  let pos = 0;
+  out[pos++] = (field << 3) | LEN;
+  pos = writeVarint(out, pos, inner);
+  if (data.length > 0) {
+    out[pos++] = CHUNK_DATA_TAG;
+    pos = writeVarint(out, pos, data.length);
+    out.set(data, pos);
+  }
+  return out;
+}
+
+/** The chunk's bytes (a view of `buf`) when `buf` is exactly one plain chunk message of `field`, else null. */
+export function decodeChunkMessage(field: number, buf: Buffer): Buffer | null {
+  if (buf.length < 2 || buf[0] !== ((field << 3) | LEN)) return null;
+  const outer = readVarint(buf, 1);
+  if (!outer || outer[1] + outer[0] !== buf.length) return null;
+  let pos = outer[1];
+  if (pos === buf.length) return Buffer.alloc(0);
+  if (buf[pos++] !== CHUNK_DATA_TAG) return null;
+  const inner = readVarint(buf, pos);
+  if (!inner || inner[1] + inner[0] !== buf.length) return null;
+  return buf.subarray(inner[1]);
+}
+
+/** A generated encoder's output as a Buffer without another copy (finish() returns a fresh array). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+interface Codec<T> {
+  encode(message: T): { finish(): Uint8Array };
+  decode(input: Uint8Array): T;
+}
+
+type WithChunk = { msg?: { $case: string; value: unknown } | undefined };
+
+function serializer<T extends WithChunk>(codec: Codec<T>, field: number): (value: T) => Buffer {
+  return (value) => (value.msg?.$case === "data" ? encodeChunkMessage(field, (value.msg.value as { data: Uint8Array }).data) : asBuffer(codec.encode(value).finish()));
+}
+
+function deserializer<T extends WithChunk>(codec: Codec<T>, field: number): (buf: Buffer) => T {
+  return (buf) => {
+    const data = decodeChunkMessage(field, buf);
+    return data ? ({ msg: { $case: "data", value: { data } } } as T) : codec.decode(buf);
+  };
+}
+
+export const TunnelService = {
+  connect: {
+    ...ReverseTunnelServiceService.connect,
+    requestSerialize: serializer(ConnectRequest, DATA_FIELD.ConnectRequest),
+    requestDeserialize: deserializer(ConnectRequest, DATA_FIELD.ConnectRequest),
+    responseSerialize: serializer(ConnectResponse, DATA_FIELD.ConnectResponse),
+    responseDeserialize: deserializer(ConnectResponse, DATA_FIELD.ConnectResponse),
+  },
+} as const;
+
+export const InternalService = {
+  ...KasInternalServiceService,
+  makeRequest: {
+    ...KasInternalServiceService.makeRequest,
+    requestSerialize: serializer(MakeRequestRequest, DATA_FIELD.MakeRequestRequest),
+    requestDeserialize: deserializer(MakeRequestRequest, DATA_FIELD.MakeRequestRequest),
+    responseSerialize: serializer(MakeRequestResponse, DATA_FIELD.MakeRequestResponse),
+    responseDeserialize: deserializer(MakeRequestResponse, DATA_FIELD.MakeRequestResponse),
+  },
+} as const;
+
+/** The agent's client for ReverseTunnelService, with the chunk fast path. */
+export const TunnelClient = makeGenericClientConstructor(TunnelService, "tether.v1.ReverseTunnelService") as unknown as typeof ReverseTunnelServiceClient;
+
+/** web's client for kas's internal API, with the chunk fast path. */
+export const InternalClient = makeGenericClientConstructor(InternalService, "tether.v1.KasInternalService") as unknown as typeof KasInternalServiceClient;
