@@ -10,7 +10,7 @@ import type { HeaderField, RequestHeader } from "../../proto/gen/tether/v1/tunne
 import type { KasMetrics } from "../metrics";
 import { AgentBusyError, AgentNotConnectedError, StreamLimitError, type TunnelRegistry } from "../tunnel/registry";
 import type { TunnelStream } from "../tunnel/stream";
-import { ProxyRefusedError, type WebApi } from "../web-api";
+import { ProxyRefusedError, type ProxyGrant, type WebApi } from "../web-api";
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -73,19 +73,35 @@ async function handle(deps: Deps, req: http.IncomingMessage, res: http.ServerRes
     impersonation: grant.impersonation ? { user: grant.impersonation.user, groups: grant.impersonation.groups, uid: "", extra: {} } : undefined,
   };
 
-  const abort = new AbortController();
-  let stream: TunnelStream;
-  try {
-    stream = await deps.registry.acquire(grant.agentId, deps.agentWaitMs, abort.signal);
-  } catch (e) {
-    deps.metrics.requests.inc({ outcome: "proxy_unavailable" });
-    if (e instanceof StreamLimitError) return status(res, 429, "TooManyRequests", `tether: ${e.message}`);
-    if (e instanceof AgentBusyError) return status(res, 504, "Timeout", `tether: ${e.message}`);
-    if (e instanceof AgentNotConnectedError) return status(res, 503, "ServiceUnavailable", `tether: agent "${grant.agentName}" is not connected${e.lastSeenMs ? ` (last seen ${new Date(e.lastSeenMs).toISOString()})` : ""}`);
-    throw e;
+  let stream = deps.registry.tryAcquire(grant.agentId);
+  if (!stream) {
+    // No idle stream right now: wait for one (or for the agent), unless the client gives up first.
+    const abort = new AbortController();
+    const giveUp = () => abort.abort();
+    res.once("close", giveUp);
+    try {
+      stream = await deps.registry.acquire(grant.agentId, deps.agentWaitMs, abort.signal);
+    } catch (e) {
+      if (abort.signal.aborted) {
+        deps.metrics.requests.inc({ outcome: "cancelled" });
+        return;
+      }
+      deps.metrics.requests.inc({ outcome: "proxy_unavailable" });
+      if (e instanceof StreamLimitError) return status(res, 429, "TooManyRequests", `tether: ${e.message}`);
+      if (e instanceof AgentBusyError) return status(res, 504, "Timeout", `tether: ${e.message}`);
+      if (e instanceof AgentNotConnectedError) return status(res, 503, "ServiceUnavailable", `tether: agent "${grant.agentName}" is not connected${e.lastSeenMs ? ` (last seen ${new Date(e.lastSeenMs).toISOString()})` : ""}`);
+      throw e;
+    } finally {
+      res.off("close", giveUp);
+    }
   }
+  forward(deps, req, res, grant, header, stream, started);
+}
 
+/** Carries the request over `stream` and streams the agent's answer back to the client. */
+function forward(deps: Deps, req: http.IncomingMessage, res: http.ServerResponse, grant: ProxyGrant, header: RequestHeader, stream: TunnelStream, started: bigint): void {
   let statusCode = 0;
+  let bodyStarted = false;
   let done = false;
   const finish = (outcome: string) => {
     if (done) return;
@@ -107,11 +123,16 @@ async function handle(deps: Deps, req: http.IncomingMessage, res: http.ServerRes
     onHeader(h) {
       statusCode = h.status;
       const out: Record<string, string[]> = {};
-      for (const f of h.headers) if (!isHopByHopHeader(f.name) && f.name.toLowerCase() !== "content-length") out[f.name] = f.values;
+      for (const f of h.headers) if (!isHopByHopHeader(f.name)) out[f.name] = f.values;
       res.writeHead(h.status, out);
-      res.flushHeaders();
+      // The headers leave with the first body bytes (one write for a small answer); when the body is
+      // slow to come (a watch), they leave on the next turn so the client sees the status at once.
+      setImmediate(() => {
+        if (!bodyStarted && !res.writableEnded && !res.destroyed) res.flushHeaders();
+      });
     },
     onData(data) {
+      bodyStarted = true;
       deps.metrics.bytes.inc({ direction: "response" }, data.length);
       const ok = res.write(data);
       if (!ok) res.once("drain", () => stream.resume());

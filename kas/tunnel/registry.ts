@@ -37,6 +37,8 @@ export interface AgentStatus {
 export interface TunnelRegistry {
   /** Adds an agent's new stream; throws StreamLimitError when the agent is at its limit. */
   add(stream: TunnelStream): void;
+  /** An idle stream of the agent now, or null (the caller then waits with acquire). */
+  tryAcquire(agentId: string): TunnelStream | null;
   /** An idle stream of the agent, waiting up to `waitMs` for one; never waits when at the limit. */
   acquire(agentId: string, waitMs: number, signal?: AbortSignal): Promise<TunnelStream>;
   /** Gives back a stream that was acquired but never used. */
@@ -116,17 +118,20 @@ export class MemoryTunnelRegistry implements TunnelRegistry {
     this.updateGauges();
   }
 
-  async acquire(agentId: string, waitMs: number, signal?: AbortSignal): Promise<TunnelStream> {
+  tryAcquire(agentId: string): TunnelStream | null {
     const e = this.byAgent.get(agentId);
-    if (e) {
-      const s = e.idle.shift();
-      if (s) {
-        this.activate(e, s);
-        this.updateGauges();
-        return s;
-      }
-      if (e.active.size >= this.maxStreamsPerAgent) throw new StreamLimitError(e.name, this.maxStreamsPerAgent);
-    }
+    const s = e?.idle.shift();
+    if (!e || !s) return null;
+    this.activate(e, s);
+    this.updateGauges();
+    return s;
+  }
+
+  async acquire(agentId: string, waitMs: number, signal?: AbortSignal): Promise<TunnelStream> {
+    const ready = this.tryAcquire(agentId);
+    if (ready) return ready;
+    const e = this.byAgent.get(agentId);
+    if (e && e.active.size >= this.maxStreamsPerAgent) throw new StreamLimitError(e.name, this.maxStreamsPerAgent);
     // Not connected yet, or every stream busy but below the limit (the agent is opening more): wait.
     const entry = e ?? this.entry(agentId, agentId);
     return new Promise<TunnelStream>((resolve, reject) => {
