@@ -21,4 +21,9 @@ describe("upstreamHeaders", () => {
     const h = upstreamHeaders([{ name: "Impersonate-User", values: ["system:admin"] }], { user: "tether:user:alice", groups: ["tether:user", "tether:project:7"], uid: "", extra: { scope: { values: ["ci"] } } });
     expect(h).toEqual({ "impersonate-user": "tether:user:alice", "impersonate-group": ["tether:user", "tether:project:7"], "impersonate-extra-scope": ["ci"] });
   });
+
+  it("passes a connection upgrade on with its own Connection header", () => {
+    const h = upstreamHeaders([{ name: "Upgrade", values: ["websocket"] }, { name: "Connection", values: ["keep-alive, Upgrade"] }, { name: "Sec-WebSocket-Protocol", values: ["v5.channel.k8s.io"] }], undefined);
+    expect(h).toEqual({ upgrade: "websocket", connection: "Upgrade", "sec-websocket-protocol": "v5.channel.k8s.io" });
+  });
 });

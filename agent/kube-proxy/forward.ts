@@ -55,6 +55,13 @@ export function upstreamHeaders(fields: HeaderField[], imp: Impersonation | unde
     if (isDroppedRequestHeader(f.name)) continue;
     out[f.name.toLowerCase()] = f.values.length === 1 ? f.values[0]! : f.values;
   }
+  // A connection upgrade (exec, attach, port-forward): the protocol kas passed on, and the Connection
+  // header that goes with it on this hop.
+  const upgrade = fields.find((f) => f.name.toLowerCase() === "upgrade")?.values[0];
+  if (upgrade) {
+    out.upgrade = upgrade;
+    out.connection = "Upgrade";
+  }
   if (imp && imp.user) {
     out["impersonate-user"] = imp.user;
     if (imp.groups.length) out["impersonate-group"] = imp.groups;

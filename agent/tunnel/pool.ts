@@ -6,6 +6,8 @@
 // unused for a whole trim interval are retired, half of the surplus at a time, so a burst's streams
 // fade away instead of being closed and reopened while requests keep coming.
 import { randomUUID } from "node:crypto";
+import type http from "node:http";
+import type { Duplex, Readable, Writable } from "node:stream";
 import { Metadata, connectivityState, status, type ClientDuplexStream, type ServiceError } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { CHUNK_SIZE } from "../../lib/common/tunnel-errors";
@@ -187,8 +189,11 @@ export class TunnelPool {
     call.on("end", () => done(null));
     call.on("status", () => undefined);
 
-    let upstream: import("node:http").ClientRequest | null = null;
-    let response: import("node:http").IncomingMessage | null = null;
+    let upstream: http.ClientRequest | null = null;
+    let response: http.IncomingMessage | null = null;
+    // A connection upgrade (exec, attach, port-forward): bytes from kas wait here until the API
+    // server switches protocols, then flow on `upgraded` both ways.
+    let upgrade: { early: Buffer[]; ended: boolean; socket: Duplex | null } | null = null;
     const finish = (error: string) => {
       if (state !== "active") return;
       // A stream that served a request well goes back to idle for the next one (no new stream to
@@ -198,6 +203,7 @@ export class TunnelPool {
       call.write({ msg: { $case: "trailer", value: { error, keepOpen } } });
       upstream = null;
       response = null;
+      upgrade = null;
       if (keepOpen) {
         state = "idle";
         this.setIdle(call);
@@ -205,6 +211,53 @@ export class TunnelPool {
       } else {
         call.end();
       }
+    };
+
+    /**
+     * Sends what `source` yields to kas as body chunks until it ends. TLS hands bytes over in ~16 KiB
+     * pieces: they are gathered into 32 KiB chunks (half the messages), and what is left goes on the
+     * next turn so small answers and interactive sessions are not delayed.
+     */
+    const relay = (source: Readable, current: () => boolean, onEnd: () => void) => {
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+      let flushScheduled = false;
+      const send = (data: Buffer) => {
+        if (!call.write({ msg: { $case: "data", value: { data } } })) {
+          source.pause();
+          call.once("drain", () => source.resume());
+        }
+      };
+      const flush = (all: boolean) => {
+        if (pendingBytes === 0) return;
+        const buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+        let i = 0;
+        for (; i + CHUNK_SIZE <= buf.length; i += CHUNK_SIZE) send(buf.subarray(i, i + CHUNK_SIZE));
+        if (all && i < buf.length) {
+          send(buf.subarray(i));
+          i = buf.length;
+        }
+        pending = i < buf.length ? [buf.subarray(i)] : [];
+        pendingBytes = buf.length - i;
+      };
+      source.on("data", (buf: Buffer) => {
+        if (!current()) return;
+        pending.push(buf);
+        pendingBytes += buf.length;
+        if (pendingBytes >= CHUNK_SIZE) flush(false);
+        if (pendingBytes > 0 && !flushScheduled) {
+          flushScheduled = true;
+          setImmediate(() => {
+            flushScheduled = false;
+            if (state === "active" && current()) flush(true);
+          });
+        }
+      });
+      source.on("end", () => {
+        if (!current()) return; // a stream reused for a later request
+        flush(true);
+        onEnd();
+      });
     };
 
     call.on("data", (m: ConnectResponse) => {
@@ -220,52 +273,40 @@ export class TunnelPool {
           const started = process.hrtime.bigint();
           const req = this.o.kube.request(msg.value);
           upstream = req;
+          const served = () => {
+            this.o.metrics.requests.inc({ outcome: "ok" });
+            this.o.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+            finish("");
+          };
+          if (msg.value.headers.some((f) => f.name.toLowerCase() === "upgrade")) {
+            const up = { early: [] as Buffer[], ended: false, socket: null as Duplex | null };
+            upgrade = up;
+            req.end(); // an upgrade request has no body: after the switch, bytes flow on the socket
+            req.on("upgrade", (res: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+              if (upstream !== req) {
+                socket.destroy();
+                return;
+              }
+              up.socket = socket;
+              call.write({ msg: { $case: "header", value: { status: res.statusCode ?? 101, headers: [...responseHeaders(res), { name: "upgrade", values: [res.headers.upgrade ?? ""] }] } } });
+              if (head.length > 0) socket.unshift(head);
+              for (const b of up.early.splice(0)) socket.write(b);
+              if (up.ended) socket.end();
+              const current = () => upstream === req;
+              relay(socket, current, () => socket.end());
+              socket.on("close", () => {
+                if (current()) served();
+              });
+              socket.on("error", (e) => {
+                if (current()) finish(`the Kubernetes API server's connection broke: ${e.message}`);
+              });
+            });
+          }
           req.on("response", (res) => {
             if (upstream !== req) return;
             response = res;
             call.write({ msg: { $case: "header", value: { status: res.statusCode ?? 502, headers: responseHeaders(res) } } });
-            // TLS hands the body over in ~16 KiB pieces: gather them into 32 KiB chunks (half the
-            // messages), and flush what is left on the next turn so small answers are not delayed.
-            let pending: Buffer[] = [];
-            let pendingBytes = 0;
-            let flushScheduled = false;
-            const send = (data: Buffer) => {
-              if (!call.write({ msg: { $case: "data", value: { data } } })) {
-                res.pause();
-                call.once("drain", () => res.resume());
-              }
-            };
-            const flush = (all: boolean) => {
-              if (pendingBytes === 0) return;
-              const buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-              let i = 0;
-              for (; i + CHUNK_SIZE <= buf.length; i += CHUNK_SIZE) send(buf.subarray(i, i + CHUNK_SIZE));
-              if (all && i < buf.length) {
-                send(buf.subarray(i));
-                i = buf.length;
-              }
-              pending = i < buf.length ? [buf.subarray(i)] : [];
-              pendingBytes = buf.length - i;
-            };
-            res.on("data", (buf: Buffer) => {
-              pending.push(buf);
-              pendingBytes += buf.length;
-              if (pendingBytes >= CHUNK_SIZE) flush(false);
-              if (pendingBytes > 0 && !flushScheduled) {
-                flushScheduled = true;
-                setImmediate(() => {
-                  flushScheduled = false;
-                  if (state === "active" && upstream === req) flush(true);
-                });
-              }
-            });
-            res.on("end", () => {
-              if (upstream !== req) return; // a stream reused for a later request
-              flush(true);
-              this.o.metrics.requests.inc({ outcome: "ok" });
-              this.o.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
-              finish("");
-            });
+            relay(res, () => upstream === req, served);
             res.on("error", (e) => {
               if (upstream === req) finish(`the Kubernetes API server's response broke: ${e.message}`);
             });
@@ -277,17 +318,25 @@ export class TunnelPool {
           });
           return;
         }
-        case "data":
-          if (upstream && !upstream.write(msg.value.data)) {
+        case "data": {
+          const data = msg.value.data;
+          const into: Writable | null = upgrade ? upgrade.socket : upstream;
+          if (upgrade && !upgrade.socket) upgrade.early.push(data);
+          else if (into && !into.write(data)) {
             call.pause();
-            upstream.once("drain", () => call.resume());
+            into.once("drain", () => call.resume());
           }
           return;
+        }
         case "end":
-          upstream?.end();
+          if (upgrade) {
+            if (upgrade.socket) upgrade.socket.end();
+            else upgrade.ended = true;
+          } else upstream?.end();
           return;
         case "cancel":
           this.o.metrics.requests.inc({ outcome: "cancelled" });
+          upgrade?.socket?.destroy();
           response?.destroy();
           upstream?.destroy();
           upstream = null;

@@ -1,9 +1,11 @@
 // The k8s-proxy: a Kubernetes-API-compatible endpoint for kubectl and CI jobs. The bearer credential
 // names the agent (pat:<agent-id>:<token> or ci:<agent-id>:<token>); web authorizes it against the
 // agent's configuration; the request then travels through the agent's tunnel with the impersonation
-// web decided. Impersonate-* and Authorization headers from the caller never pass.
+// web decided. Impersonate-* and Authorization headers from the caller never pass. Connection
+// upgrades (exec, attach, port-forward) travel the same way and then carry raw bytes both ways.
 import http from "node:http";
 import https from "node:https";
+import type { Duplex, Readable } from "node:stream";
 import type { Logger } from "pino";
 import { chunks, isDroppedRequestHeader, isHopByHopHeader } from "../../lib/common/tunnel-errors";
 import type { HeaderField, RequestHeader } from "../../proto/gen/tether/v1/tunnel";
@@ -13,18 +15,133 @@ import type { TunnelStream } from "../tunnel/stream";
 import { ProxyRefusedError, type ProxyGrant, type WebApi } from "../web-api";
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const REASONS: Record<number, string> = { 401: "Unauthorized", 403: "Forbidden", 429: "TooManyRequests", 501: "NotImplemented", 502: "InternalError", 503: "ServiceUnavailable", 504: "Timeout" };
 
 /** A Kubernetes Status object, which kubectl prints as a clear error. */
-function status(res: http.ServerResponse, code: number, reason: string, message: string): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res.writeHead(code, { "content-type": "application/json" });
-  res.end(JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code }));
+function statusBody(code: number, message: string): string {
+  return JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: REASONS[code] ?? "Failure", code });
 }
 
-const REASONS: Record<number, string> = { 401: "Unauthorized", 403: "Forbidden", 429: "TooManyRequests", 503: "ServiceUnavailable", 504: "Timeout" };
+/** Where the agent's answer goes: an HTTP response, or the raw socket of a connection upgrade. */
+interface Reply {
+  /** A refusal by kas itself (never after header()). */
+  refuse(code: number, message: string): void;
+  header(status: number, fields: HeaderField[]): void;
+  /** false: the client is full; call `onDrain`'s function when it has room. */
+  data(chunk: Buffer): boolean;
+  onDrain(fn: () => void): void;
+  end(): void;
+  /** The answer cannot be completed: an error status if nothing was sent yet, else a cut connection. */
+  broken(message: string): void;
+  onClose(fn: () => void): void;
+  offClose(fn: () => void): void;
+}
+
+class HttpReply implements Reply {
+  private bodyStarted = false;
+  constructor(private readonly res: http.ServerResponse) {}
+  refuse(code: number, message: string): void {
+    if (this.res.headersSent) {
+      this.res.destroy();
+      return;
+    }
+    this.res.writeHead(code, { "content-type": "application/json" });
+    this.res.end(statusBody(code, message));
+  }
+  header(status: number, fields: HeaderField[]): void {
+    const out: Record<string, string[]> = {};
+    for (const f of fields) if (!isHopByHopHeader(f.name)) out[f.name] = f.values;
+    this.res.writeHead(status, out);
+    // The headers leave with the first body bytes (one write for a small answer); when the body is
+    // slow to come (a watch), they leave on the next turn so the client sees the status at once.
+    setImmediate(() => {
+      if (!this.bodyStarted && !this.res.writableEnded && !this.res.destroyed) this.res.flushHeaders();
+    });
+  }
+  data(chunk: Buffer): boolean {
+    this.bodyStarted = true;
+    return this.res.write(chunk);
+  }
+  onDrain(fn: () => void): void {
+    this.res.once("drain", fn);
+  }
+  end(): void {
+    this.res.end();
+  }
+  broken(message: string): void {
+    if (this.res.headersSent) this.res.destroy(new Error(message));
+    else this.refuse(502, message);
+  }
+  onClose(fn: () => void): void {
+    this.res.on("close", fn);
+  }
+  offClose(fn: () => void): void {
+    this.res.off("close", fn);
+  }
+}
+
+/**
+ * A connection upgrade (kubectl exec, attach, port-forward: WebSocket or SPDY). After the agent's
+ * 101 the socket carries raw bytes both ways; any other answer is written as a complete HTTP
+ * response and the connection closed.
+ */
+class UpgradeReply implements Reply {
+  private switched = false;
+  private plain: { status: number; fields: HeaderField[]; body: Buffer[] } | null = null;
+  constructor(private readonly socket: Duplex) {}
+  private writeResponse(status: number, fields: HeaderField[], body: Buffer): void {
+    if (this.socket.destroyed) return;
+    const lines = [`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ""}`];
+    for (const f of fields) {
+      const n = f.name.toLowerCase();
+      if (isHopByHopHeader(n) || n === "content-length") continue;
+      for (const v of f.values) lines.push(`${f.name}: ${v}`);
+    }
+    lines.push(`content-length: ${body.length}`, "connection: close", "", "");
+    this.socket.end(Buffer.concat([Buffer.from(lines.join("\r\n"), "latin1"), body]));
+  }
+  refuse(code: number, message: string): void {
+    this.writeResponse(code, [{ name: "content-type", values: ["application/json"] }], Buffer.from(statusBody(code, message)));
+  }
+  header(status: number, fields: HeaderField[]): void {
+    if (status !== 101) {
+      this.plain = { status, fields, body: [] };
+      return;
+    }
+    this.switched = true;
+    const lines = ["HTTP/1.1 101 Switching Protocols", "connection: Upgrade"];
+    for (const f of fields) {
+      if (f.name.toLowerCase() === "connection") continue;
+      for (const v of f.values) lines.push(`${f.name}: ${v}`);
+    }
+    lines.push("", "");
+    this.socket.write(lines.join("\r\n"), "latin1");
+  }
+  data(chunk: Buffer): boolean {
+    if (this.plain) {
+      this.plain.body.push(chunk);
+      return true;
+    }
+    return this.socket.write(chunk);
+  }
+  onDrain(fn: () => void): void {
+    this.socket.once("drain", fn);
+  }
+  end(): void {
+    if (this.plain) this.writeResponse(this.plain.status, this.plain.fields, Buffer.concat(this.plain.body));
+    else this.socket.end();
+  }
+  broken(message: string): void {
+    if (this.switched) this.socket.destroy();
+    else this.refuse(502, message);
+  }
+  onClose(fn: () => void): void {
+    this.socket.on("close", fn);
+  }
+  offClose(fn: () => void): void {
+    this.socket.off("close", fn);
+  }
+}
 
 interface Deps {
   registry: TunnelRegistry;
@@ -35,29 +152,35 @@ interface Deps {
 }
 
 export function createK8sProxy(deps: Deps, tls?: { cert: Buffer; key: Buffer }): http.Server {
-  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void handle(deps, req, res);
-  return tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler);
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void handle(deps, req, new HttpReply(res), req);
+  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler);
+  server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", () => socket.destroy());
+    if (head.length > 0) socket.unshift(head);
+    void handle(deps, req, new UpgradeReply(socket), socket);
+  });
+  return server;
 }
 
-async function handle(deps: Deps, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+/** Authorizes the request, finds a tunnel stream to the agent, and forwards; `inbound` is the request body (or, for an upgrade, the client's side of the connection). */
+async function handle(deps: Deps, req: http.IncomingMessage, reply: Reply, inbound: Readable): Promise<void> {
   const started = process.hrtime.bigint();
   const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
-  if (!bearer) return status(res, 401, "Unauthorized", "tether: send a bearer token of the form pat:<agent-id>:<token> or ci:<agent-id>:<token> (see the agent's 'Connect with kubectl' page)");
-  if (req.headers.upgrade) return status(res, 501, "NotImplemented", "tether: connection upgrades (exec, attach, port-forward) are not supported through the proxy yet");
+  if (!bearer) return reply.refuse(401, "tether: send a bearer token of the form pat:<agent-id>:<token> or ci:<agent-id>:<token> (see the agent's 'Connect with kubectl' page)");
 
-  let grant;
+  let grant: ProxyGrant;
   try {
     grant = await deps.web.authorizeProxy(bearer);
   } catch (e) {
-    if (e instanceof ProxyRefusedError) return status(res, e.status, REASONS[e.status] ?? "Failure", `tether: ${e.message}`);
+    if (e instanceof ProxyRefusedError) return reply.refuse(e.status, `tether: ${e.message}`);
     deps.log.error({ err: (e as Error).message }, "cannot authorize a proxy request with web");
-    return status(res, 503, "ServiceUnavailable", "tether: kas cannot check credentials right now (web unreachable); retry later");
+    return reply.refuse(503, "tether: kas cannot check credentials right now (web unreachable); retry later");
   }
 
   const forged = Object.keys(req.headers).find((h) => h.toLowerCase().startsWith("impersonate-"));
   if (forged) {
     deps.web.auditProxyRequest({ agentId: grant.agentId, actor: grant.actor, method: req.method ?? "GET", path: req.url ?? "/", status: 403 }).catch(() => undefined);
-    return status(res, 403, "Forbidden", `tether: the ${forged} header is not allowed; the identity comes from your credential and the agent's configuration (drop --as/--as-group)`);
+    return reply.refuse(403, `tether: the ${forged} header is not allowed; the identity comes from your credential and the agent's configuration (drop --as/--as-group)`);
   }
 
   const headers: HeaderField[] = [];
@@ -65,6 +188,8 @@ async function handle(deps: Deps, req: http.IncomingMessage, res: http.ServerRes
     if (value === undefined || isDroppedRequestHeader(name)) continue;
     headers.push({ name, values: Array.isArray(value) ? value : [value] });
   }
+  // The one hop-by-hop header that must reach the API server: the protocol asked for (the agent adds Connection: Upgrade).
+  if (req.headers.upgrade) headers.push({ name: "upgrade", values: [req.headers.upgrade] });
   const header: RequestHeader = {
     requestId: `p-${started}`,
     method: req.method ?? "GET",
@@ -78,7 +203,7 @@ async function handle(deps: Deps, req: http.IncomingMessage, res: http.ServerRes
     // No idle stream right now: wait for one (or for the agent), unless the client gives up first.
     const abort = new AbortController();
     const giveUp = () => abort.abort();
-    res.once("close", giveUp);
+    reply.onClose(giveUp);
     try {
       stream = await deps.registry.acquire(grant.agentId, deps.agentWaitMs, abort.signal);
     } catch (e) {
@@ -87,21 +212,20 @@ async function handle(deps: Deps, req: http.IncomingMessage, res: http.ServerRes
         return;
       }
       deps.metrics.requests.inc({ outcome: "proxy_unavailable" });
-      if (e instanceof StreamLimitError) return status(res, 429, "TooManyRequests", `tether: ${e.message}`);
-      if (e instanceof AgentBusyError) return status(res, 504, "Timeout", `tether: ${e.message}`);
-      if (e instanceof AgentNotConnectedError) return status(res, 503, "ServiceUnavailable", `tether: agent "${grant.agentName}" is not connected${e.lastSeenMs ? ` (last seen ${new Date(e.lastSeenMs).toISOString()})` : ""}`);
+      if (e instanceof StreamLimitError) return reply.refuse(429, `tether: ${e.message}`);
+      if (e instanceof AgentBusyError) return reply.refuse(504, `tether: ${e.message}`);
+      if (e instanceof AgentNotConnectedError) return reply.refuse(503, `tether: agent "${grant.agentName}" is not connected${e.lastSeenMs ? ` (last seen ${new Date(e.lastSeenMs).toISOString()})` : ""}`);
       throw e;
     } finally {
-      res.off("close", giveUp);
+      reply.offClose(giveUp);
     }
   }
-  forward(deps, req, res, grant, header, stream, started);
+  forward(deps, inbound, reply, grant, header, stream, started);
 }
 
 /** Carries the request over `stream` and streams the agent's answer back to the client. */
-function forward(deps: Deps, req: http.IncomingMessage, res: http.ServerResponse, grant: ProxyGrant, header: RequestHeader, stream: TunnelStream, started: bigint): void {
+function forward(deps: Deps, inbound: Readable, reply: Reply, grant: ProxyGrant, header: RequestHeader, stream: TunnelStream, started: bigint): void {
   let statusCode = 0;
-  let bodyStarted = false;
   let done = false;
   const finish = (outcome: string) => {
     if (done) return;
@@ -112,7 +236,7 @@ function forward(deps: Deps, req: http.IncomingMessage, res: http.ServerResponse
       deps.web.auditProxyRequest({ agentId: grant.agentId, actor: grant.actor, method: header.method, path: header.path, status: statusCode }).catch((err: Error) => deps.log.warn({ err: err.message }, "could not record a proxy audit event"));
     }
   };
-  res.on("close", () => {
+  reply.onClose(() => {
     if (!done) {
       stream.cancel();
       finish("cancelled");
@@ -122,45 +246,36 @@ function forward(deps: Deps, req: http.IncomingMessage, res: http.ServerResponse
   stream.start(header, {
     onHeader(h) {
       statusCode = h.status;
-      const out: Record<string, string[]> = {};
-      for (const f of h.headers) if (!isHopByHopHeader(f.name)) out[f.name] = f.values;
-      res.writeHead(h.status, out);
-      // The headers leave with the first body bytes (one write for a small answer); when the body is
-      // slow to come (a watch), they leave on the next turn so the client sees the status at once.
-      setImmediate(() => {
-        if (!bodyStarted && !res.writableEnded && !res.destroyed) res.flushHeaders();
-      });
+      reply.header(h.status, h.headers);
     },
     onData(data) {
-      bodyStarted = true;
       deps.metrics.bytes.inc({ direction: "response" }, data.length);
-      const ok = res.write(data);
-      if (!ok) res.once("drain", () => stream.resume());
+      const ok = reply.data(data);
+      if (!ok) reply.onDrain(() => stream.resume());
       return ok;
     },
     onTrailer(error) {
       if (error) {
         finish("upstream_error");
-        if (statusCode === 0) status(res, 502, "InternalError", `tether: ${error}`);
-        else res.destroy(new Error(error));
+        reply.broken(`tether: ${error}`);
         return;
       }
       finish("ok");
-      res.end();
+      reply.end();
     },
     onBroken(message) {
       finish("tunnel_broken");
-      status(res, 502, "InternalError", `tether: ${message}`);
+      reply.broken(`tether: ${message}`);
     },
   });
-  req.on("data", (chunk: Buffer) => {
+  inbound.on("data", (chunk: Buffer) => {
     deps.metrics.bytes.inc({ direction: "request" }, chunk.length);
     let ok = true;
     for (const piece of chunks(chunk)) ok = stream.sendData(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength)) && ok;
     if (!ok) {
-      req.pause();
-      stream.onceDrain(() => req.resume());
+      inbound.pause();
+      stream.onceDrain(() => inbound.resume());
     }
   });
-  req.on("end", () => stream.endRequest());
+  inbound.on("end", () => stream.endRequest());
 }
