@@ -15,6 +15,8 @@ import type { TunnelStream } from "../tunnel/stream";
 import { ProxyRefusedError, type ProxyGrant, type WebApi } from "../web-api";
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+/** exec, attach and port-forward act on the cluster even as a GET (kubectl uses WebSocket upgrades): audited too. */
+const SESSION_SUBRESOURCE = /^\/api\/v1\/namespaces\/[^/]+\/pods\/[^/]+\/(exec|attach|portforward)(\?|$)/;
 const REASONS: Record<number, string> = { 401: "Unauthorized", 403: "Forbidden", 429: "TooManyRequests", 501: "NotImplemented", 502: "InternalError", 503: "ServiceUnavailable", 504: "Timeout" };
 
 /** A Kubernetes Status object, which kubectl prints as a clear error. */
@@ -232,7 +234,7 @@ function forward(deps: Deps, inbound: Readable, reply: Reply, grant: ProxyGrant,
     done = true;
     deps.metrics.requests.inc({ outcome });
     deps.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
-    if (MUTATING.has(header.method)) {
+    if (MUTATING.has(header.method) || SESSION_SUBRESOURCE.test(header.path)) {
       deps.web.auditProxyRequest({ agentId: grant.agentId, actor: grant.actor, method: header.method, path: header.path, status: statusCode }).catch((err: Error) => deps.log.warn({ err: err.message }, "could not record a proxy audit event"));
     }
   };
