@@ -140,6 +140,11 @@ async function main(): Promise<void> {
     const perReq = (which: "direct" | "proxy", n: number) => Object.keys(pids).map((k) => `${k} ${((cpu[which][k] ?? 0) / n).toFixed(2)}`).join(", ");
     console.log(`CPU ms per request, direct: ${perReq("direct", d.count)}`);
     console.log(`CPU ms per request, proxy:  ${perReq("proxy", p.count)}`);
+    // On a machine where every process shares the same few cores, throughput cannot exceed cores / (CPU per request).
+    const sum = (which: "direct" | "proxy", n: number) => Object.values(cpu[which]).reduce((a, b) => a + b, 0) / n;
+    const cores = os.cpus().length;
+    const [cd, cp] = [sum("direct", d.count), sum("proxy", p.count)];
+    console.log(`CPU ms per request in all: direct ${cd.toFixed(2)}, proxy ${cp.toFixed(2)}; the ceiling on ${cores} shared cores: ${((cores * 1000) / cd).toFixed(0)} vs ${((cores * 1000) / cp).toFixed(0)} req/s (${(cd / cp).toFixed(2)}×)`);
     console.log(p.rps / d.rps >= 0.6 ? "throughput target met" : "throughput target NOT met");
   } finally {
     for (const a of agents) a.destroy();
