@@ -488,8 +488,9 @@ export async function stopTestbedDir(dir: string): Promise<boolean> {
 //   when the client's ends: `kubectl exec -i -- cat` hangs after the input; use a command that stops by
 //   itself (head -n 1). -t needs a terminal on kubectl's side.
 // - Port-forward: every port of every pod goes to one fixed target (a forward without `ports`), here a
-//   loopback port the testbed reserves; the test listens on it. kwok keeps its connection to the target
-//   open after the forwarded connection ends (even after kubectl exits), so a server that waits for its
-//   connections to close before stopping must destroy them itself.
+//   loopback port the testbed reserves; the test listens on it. kwok does not pass the end of the
+//   client's stream on to the target (no half-close) and keeps its connection to the target until the
+//   target closes it, even after kubectl exits: a target server should close or destroy its connections
+//   itself (net.Server.close waits for them).
 // - Dynamic rules (per pod, created by a test) would need kwok's CRDs applied and --enable-crds=...; the
 //   static config keeps start-up as before (about 4 s both before and after this was added).
