@@ -34,6 +34,7 @@ scheduler, and kwok with one fake node).
   export KUBECONFIG=${tb.kubeconfig}
   ${tb.kubectlPath} get nodes
   ${tb.kubectlPath} create deployment hello --image=nginx   # kwok marks its pods Running
+  ${tb.kubectlPath} logs|exec|attach|port-forward <pod>    # kwok serves these (see TestbedStreams)
 
 API server ${tb.server}; logs in ${path.join(tb.dir, "logs")}. Stop it with: npm run testbed:down`);
       return;

@@ -1,6 +1,8 @@
 // Starts a real Kubernetes control plane on loopback from the cached testbed binaries: etcd,
 // kube-apiserver (RBAC, generated serving certificate, service-account keys, an admin token),
 // kube-controller-manager, kube-scheduler and kwok with one fake node, then writes a kubeconfig.
+// kwok also plays the fake node's kubelet for the streaming verbs (logs, exec, attach, port-forward):
+// see TestbedStreams and the notes at the end of this file.
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -32,6 +34,30 @@ export interface TestbedOptions {
   log?: (msg: string) => void;
 }
 
+/**
+ * What the streaming verbs reach for any container of any pod on the kwok node (workloads only).
+ * kwok reads these rules once, at start-up, from a config file the testbed writes.
+ */
+export interface TestbedStreams {
+  /**
+   * The log file (CRI format) that `kubectl logs [-f]` and `kubectl attach` read for every container;
+   * `appendContainerLog` adds a line (a follower or an attached client sees it within a second).
+   */
+  logsFile: string;
+  /** Lines `logsFile` starts with, so `kubectl logs` has output without anyone writing to it. */
+  initialLogLines: readonly string[];
+  /**
+   * Where `kubectl port-forward` to any port of any pod leads. The testbed reserves the port but listens
+   * on nothing: a test listens on it (one test at a time; the integration project runs files serially).
+   */
+  portForwardTarget: { host: string; port: number };
+  /**
+   * The only commands `kubectl exec` finds by name: kwok runs them on this host with a PATH of just these,
+   * in an empty folder, and (when the testbed runs as root) as user nobody.
+   */
+  execCommands: readonly string[];
+}
+
 export interface TestbedState {
   dir: string;
   version: string;
@@ -44,6 +70,8 @@ export interface TestbedState {
   etcdUrl: string;
   binDir: string;
   pids: Record<string, number>;
+  /** Set when the testbed runs workloads (kwok): what logs, exec, attach and port-forward reach. */
+  streams?: TestbedStreams;
 }
 
 export interface Testbed extends TestbedState {
@@ -72,10 +100,13 @@ interface Started {
   exited: { code: number | null } | null;
 }
 
-function startProcess(name: string, bin: string, args: string[], dir: string, detached: boolean): Started {
+function startProcess(
+  name: string, bin: string, args: string[], dir: string, detached: boolean, env?: Record<string, string>,
+): Started {
   const logFile = path.join(dir, "logs", `${name}.log`);
   const fd = fs.openSync(logFile, "a");
-  const child = spawn(bin, args, { stdio: ["ignore", fd, fd], detached });
+  // `env`, when given, replaces our environment (NodeJS.ProcessEnv's declared NODE_ENV is not needed).
+  const child = spawn(bin, args, { stdio: ["ignore", fd, fd], detached, env: env as NodeJS.ProcessEnv | undefined });
   fs.closeSync(fd);
   const started: Started = { name, child, logFile, exited: null };
   child.on("exit", (code) => {
@@ -151,6 +182,79 @@ function kubeconfigText(server: string, caPem: string, token: string): string {
   );
 }
 
+/** One line of a CRI container log ("<RFC 3339 time> stdout F <text>"), the format kwok's log reader parses. */
+function criLogLine(text: string, at = new Date()): string {
+  return `${at.toISOString()} stdout F ${text}\n`;
+}
+
+/** Appends a line to the log that every container on the kwok node shows (`kubectl logs`, `-f`, attach). */
+export async function appendContainerLog(streams: Pick<TestbedStreams, "logsFile">, text: string): Promise<void> {
+  await fsp.appendFile(streams.logsFile, criLogLine(text));
+}
+
+const EXEC_COMMANDS = ["echo", "cat", "head", "printf", "sleep", "true", "false"] as const;
+const NOBODY = 65534;
+
+/**
+ * Writes what kwok serves for the streaming verbs: a container log, a folder of the allowed exec
+ * commands, and a kwok config file (ClusterLogs, ClusterAttach, ClusterExec, ClusterPortForward).
+ * Returns the config file and the environment kwok must run with (PATH = the allowed commands only).
+ */
+async function prepareStreams(dir: string, portForwardPort: number): Promise<{ streams: TestbedStreams; configFile: string; env: Record<string, string> }> {
+  const streamsDir = path.join(dir, "streams");
+  const execBin = path.join(streamsDir, "bin");
+  const execHome = path.join(streamsDir, "home");
+  await fsp.mkdir(execBin, { recursive: true });
+  await fsp.mkdir(execHome, { recursive: true });
+  const execCommands: string[] = [];
+  for (const cmd of EXEC_COMMANDS) {
+    const target = ["/usr/bin", "/bin"].map((d) => path.join(d, cmd)).find((f) => fs.existsSync(f));
+    if (!target) continue;
+    await fsp.symlink(target, path.join(execBin, cmd));
+    execCommands.push(cmd);
+  }
+  // Run exec'd commands as nobody when we are root (kwok looks the user up in /etc/passwd). nobody
+  // must then reach the command folder: the testbed folder becomes traversable but not listable, and
+  // everything in it but streams/ is private (logs/, pki/, etcd/ are 0700; kubeconfig, state.json 0600).
+  const asNobody = process.getuid?.() === 0 && /^[^:]*:[^:]*:65534:/m.test(await fsp.readFile("/etc/passwd", "utf8").catch(() => ""));
+  if (asNobody) {
+    await fsp.chmod(dir, 0o711);
+    for (const d of [streamsDir, execBin, execHome]) await fsp.chmod(d, 0o755);
+  }
+  const initialLogLines = ["testbed: container started", "testbed: serving"];
+  const logsFile = path.join(streamsDir, "container.log");
+  const t0 = Date.now() - 1000;
+  await fsp.writeFile(logsFile, initialLogLines.map((l, i) => criLogLine(l, new Date(t0 + i))).join(""));
+  const streams: TestbedStreams = {
+    logsFile,
+    initialLogLines,
+    portForwardTarget: { host: "127.0.0.1", port: portForwardPort },
+    execCommands,
+  };
+  const kind = (k: string, spec: unknown) => ({ apiVersion: "kwok.x-k8s.io/v1alpha1", kind: k, metadata: { name: "testbed" }, spec });
+  const docs = [
+    // (Log.follow is unused by kwok 0.8.0's server: `kubectl logs -f` decides.)
+    kind("ClusterLogs", { logs: [{ logsFile, previousLogsFile: logsFile }] }),
+    kind("ClusterAttach", { attaches: [{ logsFile }] }),
+    kind("ClusterExec", {
+      execs: [{
+        local: {
+          workDir: execHome,
+          envs: [{ name: "PATH", value: execBin }, { name: "HOME", value: execHome }],
+          ...(asNobody ? { securityContext: { runAsUser: NOBODY } } : {}),
+        },
+      }],
+    }),
+    kind("ClusterPortForward", { forwards: [{ target: { address: streams.portForwardTarget.host, port: portForwardPort } }] }),
+  ];
+  const configFile = path.join(streamsDir, "kwok-streams.yaml");
+  // JSON documents are YAML documents.
+  await fsp.writeFile(configFile, docs.map((d) => JSON.stringify(d)).join("\n---\n") + "\n");
+  // kwok resolves an exec'd command with its own PATH and passes its own environment on to it: give it
+  // only the allowed commands and nothing of ours (HOME also keeps it from reading ~/.kwok).
+  return { streams, configFile, env: { PATH: execBin, HOME: execHome } };
+}
+
 export async function startTestbed(opts: TestbedOptions): Promise<Testbed> {
   const version = opts.version ?? TESTBED_DEFAULT_KUBERNETES;
   const log = opts.log ?? (() => {});
@@ -162,7 +266,11 @@ export async function startTestbed(opts: TestbedOptions): Promise<Testbed> {
     throw new TestbedStepError("find binaries", `no testbed binaries for v${version} in ${bins}; run npm run testbed:build`, "");
   }
   const dir = path.resolve(opts.dir);
-  for (const sub of ["logs", "pki", "etcd"]) await fsp.mkdir(path.join(dir, sub), { recursive: true });
+  // Private to us: kwok's exec may run commands as nobody, who can pass through `dir` (see prepareStreams).
+  for (const sub of ["logs", "pki", "etcd"]) {
+    await fsp.mkdir(path.join(dir, sub), { recursive: true });
+    await fsp.chmod(path.join(dir, sub), 0o700);
+  }
   const started: Started[] = [];
   const stop = async () => {
     for (const p of [...started].reverse()) {
@@ -224,6 +332,10 @@ export async function startTestbed(opts: TestbedOptions): Promise<Testbed> {
       // New nodes get a not-ready taint from TaintNodesByCondition, which only the node-lifecycle
       // controller removes; that controller is off (kwok's fake node has no kubelet), so skip the taint.
       `--disable-admission-plugins=${workloads ? "TaintNodesByCondition" : "TaintNodesByCondition,ServiceAccount"}`,
+      // logs/exec/attach/port-forward go to the "kubelet" at the node's InternalIP (kwok's --node-ip)
+      // and status.daemonEndpoints.kubeletEndpoint.Port (kwok's --node-port). Without
+      // --kubelet-certificate-authority the apiserver does not verify kwok's self-signed certificate.
+      "--kubelet-preferred-address-types=InternalIP",
     ], dir, detached);
     started.push(apiserver);
     const caFile = path.join(dir, "pki", "apiserver.crt");
@@ -257,14 +369,18 @@ export async function startTestbed(opts: TestbedOptions): Promise<Testbed> {
         "--bind-address=127.0.0.1",
         `--secure-port=${schedPort}`,
       ], dir, detached);
+      const streams = await prepareStreams(dir, await freePort());
+      state.streams = streams.streams;
       const kwok = startProcess("kwok", bin("kwok"), [
         `--kubeconfig=${state.kubeconfig}`,
         "--manage-all-nodes=false",
         "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
         `--server-address=127.0.0.1:${kwokPort}`,
         "--node-ip=127.0.0.1",
+        `--node-port=${kwokPort}`,
         `--config=${bin(KWOK_STAGES_FILE)}`,
-      ], dir, detached);
+        `--config=${streams.configFile}`,
+      ], dir, detached, streams.env);
       started.push(cm, sched, kwok);
       const node = {
         apiVersion: "v1",
@@ -288,13 +404,44 @@ export async function startTestbed(opts: TestbedOptions): Promise<Testbed> {
       if (sched.exited) throw new TestbedStepError("start kube-scheduler", `exited with ${sched.exited.code}`, await logTail(sched));
     }
     for (const p of started) state.pids[p.name] = p.child.pid ?? 0;
-    await fsp.writeFile(path.join(dir, "state.json"), JSON.stringify(state, null, 2));
+    await fsp.writeFile(path.join(dir, "state.json"), JSON.stringify(state, null, 2), { mode: 0o600 });
     log(`testbed: ready at ${server}`);
     return { ...state, kubectlPath: bin("kubectl"), stop };
   } catch (e) {
     await stop();
     throw e;
   }
+}
+
+/**
+ * Creates a Pod with one container (named "main" unless given) and waits until kwok reports it Running
+ * and Ready on the fake node; then `kubectl logs/exec/attach/port-forward` work on it (see TestbedStreams).
+ */
+export async function startPod(
+  tb: Pick<TestbedState, "server" | "caFile" | "adminToken">,
+  namespace: string,
+  name: string,
+  containers: string[] = ["main"],
+  timeoutMs = 30_000,
+): Promise<void> {
+  const pod = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name },
+    spec: { containers: containers.map((c) => ({ name: c, image: "registry.invalid/testbed:1" })) },
+  };
+  const created = await apiserverRequest(tb, "POST", `/api/v1/namespaces/${namespace}/pods`, pod);
+  if (created.status !== 201) throw new Error(`create pod ${namespace}/${name}: ${created.status} ${created.body}`);
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    const res = await apiserverRequest(tb, "GET", `/api/v1/namespaces/${namespace}/pods/${name}`);
+    last = res.body;
+    const status = (JSON.parse(res.body) as { status?: { phase?: string; conditions?: { type: string; status: string }[] } }).status;
+    if (status?.phase === "Running" && status.conditions?.some((c) => c.type === "Ready" && c.status === "True")) return;
+    await sleep(200);
+  }
+  throw new Error(`pod ${namespace}/${name} not Running and Ready within ${timeoutMs / 1000}s: ${last}`);
 }
 
 /** Stops the processes listed in a testbed folder's state.json and removes the folder. */
@@ -314,3 +461,36 @@ export async function stopTestbedDir(dir: string): Promise<boolean> {
   await fsp.rm(dir, { recursive: true, force: true });
   return true;
 }
+
+// Notes: the streaming verbs (kubectl logs, logs -f, exec, attach, port-forward) on the testbed.
+// kwok v0.8.0 serves the kubelet's streaming API on its --server-address; what each verb does comes from
+// ClusterLogs / ClusterAttach / ClusterExec / ClusterPortForward documents (kwok.x-k8s.io/v1alpha1) in a
+// --config file, read once at start-up (--config repeats: the stages file, then our streams file).
+// - Reaching kwok: kwok's node stages write status.addresses (InternalIP from --node-ip) and
+//   status.daemonEndpoints.kubeletEndpoint.Port (from --node-port; left out when 0, and then the
+//   apiserver dials its --kubelet-port, 10250). So --node-port must equal the --server-address port.
+//   kube-apiserver gets --kubelet-preferred-address-types=InternalIP (the default order tries Hostname
+//   first; kwok adds one only with --node-name).
+// - TLS and auth: kwok serves HTTP and HTTPS on the same port; without --tls-cert-file and
+//   --tls-private-key-file it uses a throwaway self-signed certificate. kube-apiserver without
+//   --kubelet-certificate-authority skips verifying the kubelet's certificate, and kwok asks for no client
+//   certificate, so no --kubelet-client-certificate/--kubelet-client-key is needed.
+// - kubectl 1.33 speaks WebSocket to the apiserver for exec, attach and port-forward; the apiserver
+//   translates to SPDY towards the "kubelet", which kwok's cri-streaming server speaks. Nothing to set.
+// - Logs: the file must be in CRI log format ("<RFC 3339 time> stdout F <text>"); --tail, --timestamps
+//   and -p (previousLogsFile, here the same file) work. -f follows the file (kwok's runtime stub says
+//   the container runs forever), so appended lines reach followers within a second.
+// - Attach shows only lines appended to its logsFile after attaching (tail 0, follow); stdin is ignored.
+// - Exec runs the requested command on this host. kwok resolves the name with its own PATH and hands its
+//   own environment to the command, so kwok runs with PATH = a folder of a few harmless commands and
+//   nothing else of ours; as root the command runs as nobody (securityContext.runAsUser) in an empty
+//   folder. An absolute path (/usr/bin/id) still runs, as nobody. kwok never closes the command's stdin
+//   when the client's ends: `kubectl exec -i -- cat` hangs after the input; use a command that stops by
+//   itself (head -n 1). -t needs a terminal on kubectl's side.
+// - Port-forward: every port of every pod goes to one fixed target (a forward without `ports`), here a
+//   loopback port the testbed reserves; the test listens on it. kwok does not pass the end of the
+//   client's stream on to the target (no half-close) and keeps its connection to the target until the
+//   target closes it, even after kubectl exits: a target server should close or destroy its connections
+//   itself (net.Server.close waits for them).
+// - Dynamic rules (per pod, created by a test) would need kwok's CRDs applied and --enable-crds=...; the
+//   static config keeps start-up as before (about 4 s both before and after this was added).

@@ -24,8 +24,8 @@ export async function setup(project: TestProject): Promise<void> {
   const t0 = Date.now();
   testbed = await startTestbed({ dir, version });
   console.log(`testbed: Kubernetes v${version} ready at ${testbed.server} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-  const { dir: tbDir, version: tbVersion, server, caFile, adminToken, kubeconfig, etcdUrl, binDir, pids, kubectlPath } = testbed;
-  project.provide("testbed", { dir: tbDir, version: tbVersion, server, caFile, adminToken, kubeconfig, etcdUrl, binDir, pids, kubectlPath });
+  const { dir: tbDir, version: tbVersion, server, caFile, adminToken, kubeconfig, etcdUrl, binDir, pids, kubectlPath, streams } = testbed;
+  project.provide("testbed", { dir: tbDir, version: tbVersion, server, caFile, adminToken, kubeconfig, etcdUrl, binDir, pids, kubectlPath, streams });
 }
 
 export async function teardown(): Promise<void> {
