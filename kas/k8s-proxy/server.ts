@@ -229,14 +229,18 @@ async function handle(deps: Deps, req: http.IncomingMessage, reply: Reply, inbou
 function forward(deps: Deps, inbound: Readable, reply: Reply, grant: ProxyGrant, header: RequestHeader, stream: TunnelStream, started: bigint): void {
   let statusCode = 0;
   let done = false;
+  let audited = !(MUTATING.has(header.method) || SESSION_SUBRESOURCE.test(header.path));
+  const audit = () => {
+    if (audited) return;
+    audited = true;
+    deps.web.auditProxyRequest({ agentId: grant.agentId, actor: grant.actor, method: header.method, path: header.path, status: statusCode }).catch((err: Error) => deps.log.warn({ err: err.message }, "could not record a proxy audit event"));
+  };
   const finish = (outcome: string) => {
     if (done) return;
     done = true;
     deps.metrics.requests.inc({ outcome });
     deps.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
-    if (MUTATING.has(header.method) || SESSION_SUBRESOURCE.test(header.path)) {
-      deps.web.auditProxyRequest({ agentId: grant.agentId, actor: grant.actor, method: header.method, path: header.path, status: statusCode }).catch((err: Error) => deps.log.warn({ err: err.message }, "could not record a proxy audit event"));
-    }
+    audit();
   };
   reply.onClose(() => {
     if (!done) {
@@ -249,6 +253,7 @@ function forward(deps: Deps, inbound: Readable, reply: Reply, grant: ProxyGrant,
     onHeader(h) {
       statusCode = h.status;
       reply.header(h.status, h.headers);
+      if (h.status === 101) audit(); // a session is recorded when it opens, not when it ends
     },
     onData(data) {
       deps.metrics.bytes.inc({ direction: "response" }, data.length);

@@ -5,7 +5,8 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { apiserverRequest } from "@/testbed/cluster";
+import { apiserverRequest, startPod, type TestbedStreams } from "@/testbed/cluster";
+import { checkAttach, checkExec, checkFollow, checkLogs, checkPortForward, kubectlWith, type Kubectl } from "@/testbed/streaming-checks";
 import { createCiJobToken, createPersonalAccessToken, revokePersonalAccessToken } from "@/lib/tokens/access-tokens";
 import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/lib/tunnel-client/harness";
 import { saveAgentConfig } from "./config";
@@ -170,5 +171,57 @@ describe("kubectl through kas", () => {
     const out = await createPersonalAccessToken(web.db, { id: ids.outsider!, isAdmin: false }, { name: "out" });
     const r = await kubectl(kubeconfig("outsider", `pat:${agentId}:${out.token}`), ["get", "configmaps"]);
     expect(r.err).toMatch(/you are not authorized to use agent "prod"/);
+  });
+
+  describe("the streaming verbs through kas (kwok plays the kubelet)", () => {
+    const ns = "sessions";
+    const pod = "shell";
+    let k: Kubectl;
+    let streams: TestbedStreams;
+
+    beforeAll(async () => {
+      if (!tb.streams) throw new Error("the integration testbed runs workloads, so it must describe its streams");
+      streams = tb.streams;
+      await direct("POST", "/api/v1/namespaces", { metadata: { name: ns } });
+      // The cluster lets tether users read logs and open sessions on pods in this namespace only.
+      const rules = [
+        { apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] },
+        { apiGroups: [""], resources: ["pods/log"], verbs: ["get"] },
+        { apiGroups: [""], resources: ["pods/exec", "pods/attach", "pods/portforward"], verbs: ["get", "create"] },
+      ];
+      await direct("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, { metadata: { name: "sessions" }, rules });
+      await direct("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, { metadata: { name: "sessions" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "sessions" }, subjects: [{ kind: "Group", name: "tether:user", apiGroup: "rbac.authorization.k8s.io" }] });
+      await startPod(tb, ns, pod);
+      const dev = await createPersonalAccessToken(web.db, { id: ids.dev!, isAdmin: false }, { name: "sessions" });
+      k = kubectlWith(tb.kubectlPath, kubeconfig("sessions", `pat:${agentId}:${dev.token}`, ns));
+    });
+    afterAll(async () => {
+      await direct("DELETE", `/api/v1/namespaces/${ns}`).catch(() => undefined);
+    });
+
+    it("kubectl logs and logs -f", async () => {
+      await checkLogs(k, streams, ns, pod);
+      await checkFollow(k, streams, ns, pod);
+    });
+
+    it("kubectl exec (with stdin) and attach; sessions are audited", async () => {
+      await checkExec(k, streams, ns, pod);
+      await checkAttach(k, streams, ns, pod);
+      // kas records a session when it opens (its call to web may land a moment after kubectl is done).
+      const audited = async () => (await web.db.auditEvent.findMany({ where: { action: "k8s_proxy.request", targetId: agentId } })).map((a) => JSON.parse(a.details) as Record<string, unknown>);
+      const want = [
+        expect.objectContaining({ actor: "dev", verb: "GET", resource: "pods/exec", namespace: ns, name: pod, status: 101, outcome: "allowed" }),
+        expect.objectContaining({ actor: "dev", resource: "pods/attach", namespace: ns, name: pod, status: 101, outcome: "allowed" }),
+      ];
+      await expect.poll(audited, { timeout: 5_000 }).toEqual(expect.arrayContaining(want));
+    });
+
+    it("kubectl port-forward", () => checkPortForward(k, streams, ns, pod));
+
+    it("the cluster's RBAC still decides: no exec where the user has no role", async () => {
+      const denied = await k.run(["-n", "default", "exec", "missing", "--", "echo", "hi"]);
+      expect(denied.code).not.toBe(0);
+      expect(denied.stderr).toMatch(/forbidden|not found/);
+    });
   });
 });

@@ -42,7 +42,14 @@ export function describeApiPath(p: string): { resource: string; namespace: strin
     namespace = rest[1]!;
     rest.splice(0, 2);
   }
-  return { resource: rest[0] ?? "", namespace, name: rest[1] ?? null };
+  // A subresource is named with its resource, as RBAC names it: pods/exec, deployments/scale.
+  return { resource: rest[2] ? `${rest[0]}/${rest[2]}` : (rest[0] ?? ""), namespace, name: rest[1] ?? null };
+}
+
+/** Requests the audit log keeps: writes, refusals, and sessions on a pod (exec, attach, port-forward), which kubectl may open with a GET. */
+export function isAuditedProxyRequest(method: string, path: string, status: number): boolean {
+  if (status >= 400 || ["POST", "PUT", "PATCH", "DELETE"].includes(method)) return true;
+  return /^pods\/(exec|attach|portforward)$/.test(describeApiPath(path).resource);
 }
 
 export type InternalAction = "verify-agent-token" | "agent-contact" | "agent-configuration";
@@ -110,9 +117,8 @@ export async function handleKasInternal(db: Db, action: string, req: Request, se
         const parsed = auditBody.safeParse(body);
         if (!parsed.success) return errorResponse(400, "invalid audit record");
         const a = parsed.data;
+        if (!isAuditedProxyRequest(a.method, a.path, a.status)) return Response.json({ ok: true });
         const what = describeApiPath(a.path);
-        const mutating = ["POST", "PUT", "PATCH", "DELETE"].includes(a.method);
-        if (!mutating && a.status < 400) return Response.json({ ok: true });
         await db.auditEvent.create({
           data: {
             actorId: a.actor.type === "user" ? a.actor.id : null,
