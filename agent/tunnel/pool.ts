@@ -12,12 +12,14 @@ import { Metadata, connectivityState, status, type ClientDuplexStream, type Serv
 import type { Logger } from "pino";
 import { CHUNK_SIZE } from "../../lib/common/tunnel-errors";
 import type { TunnelClient } from "../../lib/common/chunk-codec";
-import type { ConnectRequest, ConnectResponse } from "../../proto/gen/tether/v1/tunnel";
+import type { ConnectRequest, ConnectResponse, HeaderField } from "../../proto/gen/tether/v1/tunnel";
 import { responseHeaders, type KubeApi } from "../kube-proxy/forward";
 import type { AgentMetrics } from "../metrics";
 import { backoffDelay } from "./backoff";
 
 type Call = ClientDuplexStream<ConnectRequest, ConnectResponse>;
+
+const EMPTY = Buffer.alloc(0);
 
 interface PoolOptions {
   client: InstanceType<typeof TunnelClient>;
@@ -194,13 +196,15 @@ export class TunnelPool {
     // A connection upgrade (exec, attach, port-forward): bytes from kas wait here until the API
     // server switches protocols, then flow on `upgraded` both ways.
     let upgrade: { early: Buffer[]; ended: boolean; socket: Duplex | null } | null = null;
-    const finish = (error: string) => {
+    /** Ends the request: a trailer, or (`whole`) the complete small answer in one header message. */
+    const finish = (error: string, whole?: { status: number; headers: HeaderField[]; body: Buffer }) => {
       if (state !== "active") return;
       // A stream that served a request well goes back to idle for the next one (no new stream to
       // open), unless it was retired or its connection is being replaced (trim() retires surplus
       // streams that then stay unused).
       const keepOpen = error === "" && !this.stopped && !this.retired.has(call) && connectionId === this.connectionId;
-      call.write({ msg: { $case: "trailer", value: { error, keepOpen } } });
+      if (whole) call.write({ msg: { $case: "header", value: { ...whole, complete: true, keepOpen } } });
+      else call.write({ msg: { $case: "trailer", value: { error, keepOpen } } });
       upstream = null;
       response = null;
       upgrade = null;
@@ -273,22 +277,24 @@ export class TunnelPool {
           const started = process.hrtime.bigint();
           const req = this.o.kube.request(msg.value);
           upstream = req;
-          const served = () => {
+          const served = (whole?: { status: number; headers: HeaderField[]; body: Buffer }) => {
             this.o.metrics.requests.inc({ outcome: "ok" });
             this.o.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
-            finish("");
+            finish("", whole);
           };
+          if (msg.value.noBody) req.end();
           if (msg.value.headers.some((f) => f.name.toLowerCase() === "upgrade")) {
             const up = { early: [] as Buffer[], ended: false, socket: null as Duplex | null };
             upgrade = up;
-            req.end(); // an upgrade request has no body: after the switch, bytes flow on the socket
+            if (!msg.value.noBody) req.end(); // no body before the switch: after it, bytes flow on the socket
             req.on("upgrade", (res: http.IncomingMessage, socket: Duplex, head: Buffer) => {
               if (upstream !== req) {
                 socket.destroy();
                 return;
               }
               up.socket = socket;
-              call.write({ msg: { $case: "header", value: { status: res.statusCode ?? 101, headers: [...responseHeaders(res), { name: "upgrade", values: [res.headers.upgrade ?? ""] }] } } });
+              const headers = [...responseHeaders(res), { name: "upgrade", values: [res.headers.upgrade ?? ""] }];
+              call.write({ msg: { $case: "header", value: { status: res.statusCode ?? 101, headers, complete: false, body: EMPTY, keepOpen: false } } });
               if (head.length > 0) socket.unshift(head);
               for (const b of up.early.splice(0)) socket.write(b);
               if (up.ended) socket.end();
@@ -305,8 +311,19 @@ export class TunnelPool {
           req.on("response", (res) => {
             if (upstream !== req) return;
             response = res;
-            call.write({ msg: { $case: "header", value: { status: res.statusCode ?? 502, headers: responseHeaders(res) } } });
-            relay(res, () => upstream === req, served);
+            const status = res.statusCode ?? 502;
+            const length = Number(res.headers["content-length"] ?? Number.NaN);
+            if (length <= CHUNK_SIZE) {
+              // A small answer of known length goes back whole, in one message (no chunk, no trailer).
+              const parts: Buffer[] = [];
+              res.on("data", (b: Buffer) => parts.push(b));
+              res.on("end", () => {
+                if (upstream === req) served({ status, headers: responseHeaders(res), body: parts.length === 1 ? parts[0]! : Buffer.concat(parts) });
+              });
+            } else {
+              call.write({ msg: { $case: "header", value: { status, headers: responseHeaders(res), complete: false, body: EMPTY, keepOpen: false } } });
+              relay(res, () => upstream === req, () => served());
+            }
             res.on("error", (e) => {
               if (upstream === req) finish(`the Kubernetes API server's response broke: ${e.message}`);
             });

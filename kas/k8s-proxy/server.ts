@@ -198,6 +198,8 @@ async function handle(deps: Deps, req: http.IncomingMessage, reply: Reply, inbou
     path: req.url ?? "/",
     headers,
     impersonation: grant.impersonation ? { user: grant.impersonation.user, groups: grant.impersonation.groups, uid: "", extra: {} } : undefined,
+    // HTTP/1.1: without Content-Length or Transfer-Encoding a request has no body (an upgrade's bytes come later).
+    noBody: !req.headers.upgrade && req.headers["transfer-encoding"] === undefined && (req.headers["content-length"] ?? "0") === "0",
   };
 
   let stream = deps.registry.tryAcquire(grant.agentId);

@@ -99,7 +99,7 @@ describe("MemoryTunnelRegistry", () => {
     const { s, call } = stream();
     r.add(s);
     let broken = "";
-    s.start({ requestId: "r1", method: "GET", path: "/version", headers: [], impersonation: undefined }, { onHeader() {}, onData: () => true, onTrailer() {}, onBroken: (m) => (broken = m) });
+    s.start({ requestId: "r1", method: "GET", path: "/version", headers: [], impersonation: undefined, noBody: true }, { onHeader() {}, onData: () => true, onTrailer() {}, onBroken: (m) => (broken = m) });
     call.emit("error", new Error("connection reset"));
     expect(broken).toMatch(/the tunnel to agent "prod" broke mid-request/);
   });

@@ -13,12 +13,15 @@ export interface ResponseSink {
 }
 
 let nextStreamNumber = 0;
+const EMPTY = Buffer.alloc(0);
 
 export class TunnelStream {
   readonly id = `s${++nextStreamNumber}`;
   state: "idle" | "active" | "closed" = "idle";
   retired = false;
   private sink: ResponseSink | null = null;
+  /** The running request has no body (its header said so): no end-of-request message is due. */
+  private noBody = false;
   private trailerSeen = false;
   private closeListeners: (() => void)[] = [];
   private reuseListeners: (() => void)[] = [];
@@ -50,6 +53,7 @@ export class TunnelStream {
     if (this.state !== "idle") throw new Error(`stream ${this.id} is ${this.state}, not idle`);
     this.state = "active";
     this.sink = sink;
+    this.noBody = header.noBody;
     this.call.write({ msg: { $case: "header", value: header } });
   }
 
@@ -63,7 +67,7 @@ export class TunnelStream {
   }
 
   endRequest(): void {
-    if (this.state === "active") this.call.write({ msg: { $case: "end", value: {} } });
+    if (this.state === "active" && !this.noBody) this.call.write({ msg: { $case: "end", value: {} } });
   }
 
   /** The caller went away: the agent aborts the upstream request and ends the stream. */
@@ -99,29 +103,39 @@ export class TunnelStream {
           this.terminate();
         }
         return;
-      case "header":
-        this.sink?.onHeader(msg.value);
+      case "header": {
+        const { status, headers, complete, body, keepOpen } = msg.value;
+        // Sinks see the plain header; a complete answer then arrives as its body and a clean end.
+        this.sink?.onHeader({ status, headers, complete: false, body: EMPTY, keepOpen: false });
+        if (complete) {
+          if (body.length > 0) this.sink?.onData(body);
+          this.endResponse("", keepOpen);
+        }
         return;
+      }
       case "data":
         if (this.sink && !this.sink.onData(msg.value.data)) this.call.pause();
         return;
-      case "trailer": {
-        const sink = this.sink;
-        this.sink = null;
-        if (msg.value.keepOpen && this.state === "active") {
-          // The agent keeps the stream for the next request: idle again before the caller hears
-          // the end, so the registry can hand it out at once.
-          this.state = "idle";
-          for (const fn of this.reuseListeners) fn();
-        } else {
-          this.trailerSeen = true;
-        }
-        sink?.onTrailer(msg.value.error);
+      case "trailer":
+        this.endResponse(msg.value.error, msg.value.keepOpen);
         return;
-      }
       case "hello":
         return;
     }
+  }
+
+  private endResponse(error: string, keepOpen: boolean): void {
+    const sink = this.sink;
+    this.sink = null;
+    if (keepOpen && this.state === "active") {
+      // The agent keeps the stream for the next request: idle again before the caller hears
+      // the end, so the registry can hand it out at once.
+      this.state = "idle";
+      for (const fn of this.reuseListeners) fn();
+    } else {
+      this.trailerSeen = true;
+    }
+    sink?.onTrailer(error);
   }
 
   private close(reason: string): void {

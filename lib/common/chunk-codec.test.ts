@@ -33,7 +33,7 @@ describe("the chunk fast path", () => {
   }
 
   it("leaves every other message to the generated code", () => {
-    const header: ConnectResponse = { msg: { $case: "header", value: { requestId: "r1", method: "GET", path: "/api", headers: [{ name: "accept", values: ["application/json"] }], impersonation: undefined } } };
+    const header: ConnectResponse = { msg: { $case: "header", value: { requestId: "r1", method: "GET", path: "/api", headers: [{ name: "accept", values: ["application/json"] }], impersonation: undefined, noBody: true } } };
     const wire = TunnelService.connect.responseSerialize(header);
     expect(Buffer.from(ConnectResponse.encode(header).finish()).equals(wire)).toBe(true);
     expect(TunnelService.connect.responseDeserialize(wire)).toEqual(header);

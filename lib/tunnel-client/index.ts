@@ -89,12 +89,13 @@ export class TunnelClient {
     const call: ClientDuplexStream<MakeRequestRequest, MakeRequestResponse> = this.client.makeRequest(md);
     const headers: HeaderField[] = Object.entries(r.headers ?? {}).map(([name, v]) => ({ name, values: [v] }));
     const timeoutMs = r.timeoutMs ?? 20_000;
-    call.write({ msg: { $case: "header", value: { agentId, timeoutMs, request: { requestId: randomUUID(), method: r.method ?? "GET", path: r.path, headers, impersonation: r.impersonation } } } });
+    const noBody = r.body === undefined;
+    call.write({ msg: { $case: "header", value: { agentId, timeoutMs, request: { requestId: randomUUID(), method: r.method ?? "GET", path: r.path, headers, impersonation: r.impersonation, noBody } } } });
     if (r.body !== undefined) {
       const body = typeof r.body === "string" ? Buffer.from(r.body) : Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength);
       for (let i = 0; i < body.length; i += CHUNK_SIZE) call.write({ msg: { $case: "data", value: { data: body.subarray(i, i + CHUNK_SIZE) } } });
+      call.write({ msg: { $case: "end", value: {} } });
     }
-    call.write({ msg: { $case: "end", value: {} } });
     call.end();
 
     return new Promise<Response>((resolve, reject) => {

@@ -56,12 +56,23 @@ export interface RequestHeader {
   path: string;
   headers: HeaderField[];
   /** Absent: the agent's own service account. */
-  impersonation?: Impersonation | undefined;
+  impersonation?:
+    | Impersonation
+    | undefined;
+  /** The request has no body: no Chunk and no EndOfRequest follow (saves a message per GET). */
+  noBody: boolean;
 }
 
 export interface ResponseHeader {
   status: number;
   headers: HeaderField[];
+  /**
+   * The whole answer in this one message (a small body, at most 32 KiB): `body` holds it, and no
+   * Chunk or ResponseTrailer follows; `keep_open` says what the trailer would have said.
+   */
+  complete: boolean;
+  body: Buffer;
+  keepOpen: boolean;
 }
 
 /** A piece of a request or response body; at most 32 KiB. */
@@ -507,7 +518,7 @@ export const ExtraValues: MessageFns<ExtraValues> = {
 };
 
 function createBaseRequestHeader(): RequestHeader {
-  return { requestId: "", method: "", path: "", headers: [], impersonation: undefined };
+  return { requestId: "", method: "", path: "", headers: [], impersonation: undefined, noBody: false };
 }
 
 export const RequestHeader: MessageFns<RequestHeader> = {
@@ -526,6 +537,9 @@ export const RequestHeader: MessageFns<RequestHeader> = {
     }
     if (message.impersonation !== undefined) {
       Impersonation.encode(message.impersonation, writer.uint32(42).fork()).join();
+    }
+    if (message.noBody !== false) {
+      writer.uint32(48).bool(message.noBody);
     }
     return writer;
   },
@@ -583,6 +597,14 @@ export const RequestHeader: MessageFns<RequestHeader> = {
             message.impersonation = Impersonation.decode(reader, reader.uint32());
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.noBody = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -606,6 +628,11 @@ export const RequestHeader: MessageFns<RequestHeader> = {
       path: isSet(object.path) ? globalThis.String(object.path) : "",
       headers: globalThis.Array.isArray(object?.headers) ? object.headers.map((e: any) => HeaderField.fromJSON(e)) : [],
       impersonation: isSet(object.impersonation) ? Impersonation.fromJSON(object.impersonation) : undefined,
+      noBody: isSet(object.noBody)
+        ? globalThis.Boolean(object.noBody)
+        : isSet(object.no_body)
+        ? globalThis.Boolean(object.no_body)
+        : false,
     };
   },
 
@@ -626,6 +653,9 @@ export const RequestHeader: MessageFns<RequestHeader> = {
     if (message.impersonation !== undefined) {
       obj.impersonation = Impersonation.toJSON(message.impersonation);
     }
+    if (message.noBody !== false) {
+      obj.noBody = message.noBody;
+    }
     return obj;
   },
 
@@ -641,12 +671,13 @@ export const RequestHeader: MessageFns<RequestHeader> = {
     message.impersonation = (object.impersonation !== undefined && object.impersonation !== null)
       ? Impersonation.fromPartial(object.impersonation)
       : undefined;
+    message.noBody = object.noBody ?? false;
     return message;
   },
 };
 
 function createBaseResponseHeader(): ResponseHeader {
-  return { status: 0, headers: [] };
+  return { status: 0, headers: [], complete: false, body: Buffer.alloc(0), keepOpen: false };
 }
 
 export const ResponseHeader: MessageFns<ResponseHeader> = {
@@ -656,6 +687,15 @@ export const ResponseHeader: MessageFns<ResponseHeader> = {
     }
     for (const v of message.headers) {
       HeaderField.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.complete !== false) {
+      writer.uint32(24).bool(message.complete);
+    }
+    if (message.body.length !== 0) {
+      writer.uint32(34).bytes(message.body);
+    }
+    if (message.keepOpen !== false) {
+      writer.uint32(40).bool(message.keepOpen);
     }
     return writer;
   },
@@ -689,6 +729,30 @@ export const ResponseHeader: MessageFns<ResponseHeader> = {
             message.headers.push(HeaderField.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.complete = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.body = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.keepOpen = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -705,6 +769,13 @@ export const ResponseHeader: MessageFns<ResponseHeader> = {
     return {
       status: isSet(object.status) ? globalThis.Number(object.status) : 0,
       headers: globalThis.Array.isArray(object?.headers) ? object.headers.map((e: any) => HeaderField.fromJSON(e)) : [],
+      complete: isSet(object.complete) ? globalThis.Boolean(object.complete) : false,
+      body: isSet(object.body) ? Buffer.from(bytesFromBase64(object.body)) : Buffer.alloc(0),
+      keepOpen: isSet(object.keepOpen)
+        ? globalThis.Boolean(object.keepOpen)
+        : isSet(object.keep_open)
+        ? globalThis.Boolean(object.keep_open)
+        : false,
     };
   },
 
@@ -716,6 +787,15 @@ export const ResponseHeader: MessageFns<ResponseHeader> = {
     if (message.headers?.length) {
       obj.headers = message.headers.map((e) => HeaderField.toJSON(e));
     }
+    if (message.complete !== false) {
+      obj.complete = message.complete;
+    }
+    if (message.body.length !== 0) {
+      obj.body = base64FromBytes(message.body);
+    }
+    if (message.keepOpen !== false) {
+      obj.keepOpen = message.keepOpen;
+    }
     return obj;
   },
 
@@ -726,6 +806,9 @@ export const ResponseHeader: MessageFns<ResponseHeader> = {
     const message = createBaseResponseHeader();
     message.status = object.status ?? 0;
     message.headers = object.headers?.map((e) => HeaderField.fromPartial(e)) || [];
+    message.complete = object.complete ?? false;
+    message.body = object.body ?? Buffer.alloc(0);
+    message.keepOpen = object.keepOpen ?? false;
     return message;
   },
 };
