@@ -63,4 +63,17 @@ describe("the chunk fast path", () => {
     expect(decodeChunkMessage(3, whole.subarray(0, 500))).toBeNull();
     expect(() => TunnelService.connect.requestDeserialize(whole.subarray(0, 500))).toThrow();
   });
+
+  it("passes a received chunk on with only its tag rewritten, once", () => {
+    const data = bytes(40_000);
+    const fromAgent = TunnelService.connect.requestSerialize({ msg: { $case: "data", value: { data } } });
+    const received = TunnelService.connect.requestDeserialize(Buffer.from(fromAgent));
+    const chunk = received.msg!.value as { data: Buffer };
+    const toWeb = InternalService.makeRequest.responseSerialize({ msg: { $case: "data", value: { data: chunk.data } } });
+    expect(toWeb.equals(Buffer.from(MakeRequestResponse.encode({ msg: { $case: "data", value: { data } } }).finish()))).toBe(true);
+    expect(Buffer.from(chunk.data).equals(data)).toBe(true); // the bytes the receiver holds are untouched
+    // Sent a second time, it is encoded afresh (the received buffer now carries the other tag).
+    const again = TunnelService.connect.requestSerialize({ msg: { $case: "data", value: { data: chunk.data } } });
+    expect(again.equals(fromAgent)).toBe(true);
+  });
 });

@@ -44,6 +44,15 @@ function readVarint(buf: Buffer, pos: number): [number, number] | null {
   return null;
 }
 
+/**
+ * The received message a decoded chunk came from. kas passes an agent's chunks on to web: the two
+ * messages differ only in their first byte (the oneof field's tag), so the received bytes are sent on
+ * with that byte rewritten instead of being encoded again.
+ */
+const WIRE = Symbol("chunk message as received");
+/** Chunk data as decoded here: a view of the received message, which it remembers. */
+type ReceivedData = Uint8Array & { [WIRE]?: { buf: Buffer; field: number } };
+
 /** One message whose oneof member `field` is a Chunk holding `data`. */
 export function encodeChunkMessage(field: number, data: Uint8Array): Buffer {
   const inner = data.length === 0 ? 0 : 1 + varintSize(data.length) + data.length;
@@ -85,13 +94,27 @@ interface Codec<T> {
 type WithChunk = { msg?: { $case: string; value: unknown } | undefined };
 
 function serializer<T extends WithChunk>(codec: Codec<T>, field: number): (value: T) => Buffer {
-  return (value) => (value.msg?.$case === "data" ? encodeChunkMessage(field, (value.msg.value as { data: Uint8Array }).data) : asBuffer(codec.encode(value).finish()));
+  return (value) => {
+    if (value.msg?.$case !== "data") return asBuffer(codec.encode(value).finish());
+    const data = (value.msg.value as { data: ReceivedData }).data;
+    const wire = data[WIRE];
+    // Passed on unchanged, once: rewrite the tag in place (the bytes after it are the same message).
+    if (wire) {
+      data[WIRE] = undefined;
+      if (wire.field !== field) wire.buf[0] = (field << 3) | LEN;
+      return wire.buf;
+    }
+    return encodeChunkMessage(field, data);
+  };
 }
 
 function deserializer<T extends WithChunk>(codec: Codec<T>, field: number): (buf: Buffer) => T {
   return (buf) => {
     const data = decodeChunkMessage(field, buf);
-    return data ? ({ msg: { $case: "data", value: { data } } } as T) : codec.decode(buf);
+    if (!data) return codec.decode(buf);
+    // Not enumerable: equality checks and logs see plain bytes.
+    Object.defineProperty(data, WIRE, { value: { buf, field }, writable: true, enumerable: false });
+    return { msg: { $case: "data", value: { data } } } as T;
   };
 }
 
