@@ -69,6 +69,9 @@ function KubeconfigReveal({ created, agentName, onDone }: { created: PersonalKub
       <div className="space-y-2">
         <p className="text-sm text-zinc-600 dark:text-zinc-400">Then, with the file saved as <code>~/.kube/{file}</code>:</p>
         <Code label="kubectl with the kubeconfig">{`export KUBECONFIG=~/.kube/${file}\nkubectl --context ${sq(created.contextName)} get namespaces`}</Code>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          Every kubectl command goes through the agent&apos;s tunnel, <code>logs -f</code>, <code>exec</code> and <code>port-forward</code> included; the cluster&apos;s RBAC decides what you may do, and writes and sessions are recorded in the project&apos;s audit log.
+        </p>
       </div>
       <Button type="button" onClick={onDone}>I have saved the kubeconfig</Button>
     </section>
