@@ -7,27 +7,21 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { KAS_PID_FILE, specCluster } from "./cluster";
-import { newSignedInPage, type TestUser } from "./helpers";
+import { createProjectAgent, newSignedInPage, type TestUser } from "./helpers";
 
 const cluster = specCluster("live");
 const kubectl = (...args: string[]) => cluster.kubectl(...args);
 
 /** A project named `name` with an agent `name` connected to the testbed; returns the Cluster tab's URL. */
 async function connectAgent(page: Page, user: TestUser, name: string): Promise<string> {
-  const created = await page.request.post("/api/projects", { data: { name, path: name, namespace: user.username } });
-  expect(created.status()).toBe(201);
-  const projectId = ((await created.json()) as { project: { id: string } }).project.id;
-  const registered = await page.request.post(`/api/projects/${projectId}/agents`, { data: { name } });
-  expect(registered.status()).toBe(201);
-  const agentId = ((await registered.json()) as { agent: { id: string } }).agent.id;
-  const token = ((await (await page.request.post(`/api/agents/${agentId}/tokens`, { data: { name } })).json()) as { token: string }).token;
+  const { token, clusterUrl } = await createProjectAgent(page, user, name);
   cluster.startAgent(token, name);
   // The cluster as the project's owner sees it (impersonated): this cluster lets tether users view
   // everything, nodes included (the built-in view role leaves them out).
   await kubectl("create", "clusterrolebinding", "tether-users-view", "--clusterrole=view", "--group=tether:user").catch(() => undefined);
   await kubectl("create", "clusterrole", "tether-node-reader", "--verb=get,list,watch", "--resource=nodes").catch(() => undefined);
   await kubectl("create", "clusterrolebinding", "tether-users-nodes", "--clusterrole=tether-node-reader", "--group=tether:user").catch(() => undefined);
-  return `/projects/${user.username}/${name}/-/clusters/${name}/cluster`;
+  return clusterUrl;
 }
 
 test("objects made with kubectl appear and disappear live; the chip follows kas going away and coming back", async ({ browser }) => {
