@@ -38,12 +38,21 @@ export function StatusChip({ status, since }: { status: LiveStatus; since: Date 
   );
 }
 
-/** The view's state as URL search params: kind, namespace, q (search) and open (namespace/name). */
+/** The view's state as URL search params: kind, namespace, q (search), status (exact) and open (namespace/name). */
 export interface ViewState {
   kind: string;
   namespace: string;
   q: string;
+  status: string;
   open: string | null;
+}
+
+/** A link's query string for a view, e.g. the Overview's "Failed 2" → the Pods filtered to Failed. */
+export function viewHref(pathname: string, patch: Partial<ViewState>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(patch)) if (v) q.set(k, v);
+  const qs = q.toString();
+  return qs ? `${pathname}?${qs}` : pathname;
 }
 
 /**
@@ -53,7 +62,7 @@ export interface ViewState {
  */
 export function useViewState(): [ViewState, (patch: Partial<ViewState>) => void] {
   const params = useSearchParams();
-  const state: ViewState = { kind: params.get("kind") ?? OVERVIEW_KEY, namespace: params.get("namespace") ?? "", q: params.get("q") ?? "", open: params.get("open") };
+  const state: ViewState = { kind: params.get("kind") ?? OVERVIEW_KEY, namespace: params.get("namespace") ?? "", q: params.get("q") ?? "", status: params.get("status") ?? "", open: params.get("open") };
   const update = useCallback((patch: Partial<ViewState>) => {
     const next = new URLSearchParams(window.location.search);
     for (const [k, v] of Object.entries(patch)) {
@@ -73,7 +82,7 @@ export function Pickers({ agentId, view, setView, namespaced, namespaces, canLis
     <>
       <label className="text-sm">
         <span className="block text-zinc-600 dark:text-zinc-400">Kind</span>
-        <select aria-label="Kind" value={view.kind} onChange={(e) => setView({ kind: e.target.value, open: null })} className={inputClass}>
+        <select aria-label="Kind" value={view.kind} onChange={(e) => setView({ kind: e.target.value, status: "", open: null })} className={inputClass}>
           <option value={OVERVIEW_KEY}>Overview</option>
           {KINDS.map((k) => (
             <option key={k.key} value={k.key}>{k.label}</option>

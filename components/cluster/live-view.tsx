@@ -47,14 +47,17 @@ function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; ki
   const now = Date.now();
   const rows = useMemo(() => {
     const q = filter.trim().toLowerCase();
-    const items = [...(collections[1]?.values() ?? [])].filter((o) => !q || o.metadata.name.toLowerCase().includes(q) || (o.metadata.namespace ?? "").includes(q));
+    const items = [...(collections[1]?.values() ?? [])].filter((o) => (!q || o.metadata.name.toLowerCase().includes(q) || (o.metadata.namespace ?? "").includes(q)) && (!view.status || kind.status(o) === view.status));
     items.sort((a, b) => (sort === "name" ? a.metadata.name.localeCompare(b.metadata.name) : Date.parse(b.metadata.creationTimestamp ?? "0") - Date.parse(a.metadata.creationTimestamp ?? "0")));
     return items;
-  }, [collections, filter, sort]);
+  }, [collections, filter, sort, view.status, kind]);
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual's API cannot be memoized by the React compiler; this component simply re-renders
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const opened = view.open ? collections[1]?.get(view.open) : undefined;
+  // Status, or a custom resource's printer columns, between Namespace and Age.
+  const middle = kind.columns ?? [{ name: "Status", value: (o: KubeItem) => kind.status(o) }];
+  const gridTemplateColumns = `minmax(0,2fr) minmax(0,1fr) ${middle.map(() => (middle.length > 1 ? "minmax(0,1fr)" : "minmax(0,1.5fr)")).join(" ")} 5rem`;
 
   return (
     <section aria-label="Cluster objects" className="space-y-4">
@@ -73,6 +76,11 @@ function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; ki
             className={inputClass}
           />
         </label>
+        {view.status ? (
+          <button type="button" onClick={() => setView({ status: "" })} aria-label={`Remove the filter Status is ${view.status}`} className="mb-1 rounded-full border border-indigo-300 bg-indigo-50 px-2 py-0.5 text-xs text-indigo-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:border-indigo-800 dark:bg-indigo-950 dark:text-indigo-200">
+            Status: {view.status} ✕
+          </button>
+        ) : null}
         <div className="ml-auto flex items-center gap-3 text-sm">
           <span className="text-zinc-500">{rows.length} {kind.label.toLowerCase()}</span>
           <StatusChip status={status} since={staleSince} />
@@ -85,19 +93,21 @@ function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; ki
 
       <div role="table" aria-label={kind.label} aria-rowcount={rows.length + 1} className="rounded-md border border-zinc-200 text-sm dark:border-zinc-800">
         <div role="rowgroup">
-          <div role="row" className="grid grid-cols-[2fr_1fr_1.5fr_5rem] gap-2 border-b border-zinc-200 px-3 py-2 font-medium text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
+          <div role="row" style={{ gridTemplateColumns }} className="grid gap-2 border-b border-zinc-200 px-3 py-2 font-medium text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
             <span role="columnheader" aria-sort={sort === "name" ? "ascending" : "none"}>
               <button type="button" onClick={() => setSort("name")} className="hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">Name</button>
             </span>
             <span role="columnheader">Namespace</span>
-            <span role="columnheader">Status</span>
+            {middle.map((c) => (
+              <span key={c.name} role="columnheader" className="truncate">{c.name}</span>
+            ))}
             <span role="columnheader" aria-sort={sort === "age" ? "ascending" : "none"}>
               <button type="button" onClick={() => setSort("age")} className="hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">Age</button>
             </span>
           </div>
         </div>
         {rows.length === 0 && status === "live" ? (
-          <p className="px-3 py-6 text-center text-zinc-500">No {kind.label.toLowerCase()} {namespace ? `in ${namespace}` : "in the cluster"}{filter ? ` matching "${filter}"` : ""}.</p>
+          <p className="px-3 py-6 text-center text-zinc-500">No {kind.label.toLowerCase()} {namespace ? `in ${namespace}` : "in the cluster"}{filter ? ` matching "${filter}"` : ""}{view.status ? ` with status ${view.status}` : ""}.</p>
         ) : null}
         <div ref={scroller} role="rowgroup" className="max-h-[60vh] overflow-auto">
           <div style={{ height: virtual.getTotalSize(), position: "relative" }}>
@@ -111,14 +121,16 @@ function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; ki
                   role="row"
                   aria-rowindex={v.index + 2}
                   data-name={o.metadata.name}
-                  style={{ position: "absolute", top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${v.start}px)` }}
-                  className={`grid grid-cols-[2fr_1fr_1.5fr_5rem] items-center gap-2 border-b border-zinc-100 px-3 dark:border-zinc-900 ${flash ? "bg-amber-50 dark:bg-amber-950/40" : ""}`}
+                  style={{ position: "absolute", top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${v.start}px)`, gridTemplateColumns }}
+                  className={`grid items-center gap-2 border-b border-zinc-100 px-3 dark:border-zinc-900 ${flash ? "bg-amber-50 dark:bg-amber-950/40" : ""}`}
                 >
                   <span role="cell" className="truncate">
                     <button type="button" onClick={() => setView({ open: key })} className="font-medium text-indigo-600 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-400">{o.metadata.name}</button>
                   </span>
                   <span role="cell" className="truncate text-zinc-600 dark:text-zinc-400">{o.metadata.namespace ?? "—"}</span>
-                  <span role="cell" className="truncate">{kind.status(o)}</span>
+                  {middle.map((c) => (
+                    <span key={c.name} role="cell" className="truncate">{c.value(o, now)}</span>
+                  ))}
                   <span role="cell" className="text-zinc-500">{ageOf(o.metadata.creationTimestamp, now)}</span>
                 </div>
               );
