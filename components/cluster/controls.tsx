@@ -15,6 +15,8 @@ export const inputClass = "mt-1 rounded-md border border-zinc-300 bg-white px-2 
 
 export const clusterKeys = {
   discovery: (agentId: string) => ["cluster-discovery", agentId] as const,
+  /** One object, whole, at a resourceVersion: a live change to the row asks again. */
+  object: (agentId: string, path: string, key: string, resourceVersion: string) => ["cluster-object", agentId, path, key, resourceVersion] as const,
 };
 
 /** The cluster's other resources as kinds; asked once per agent and kept for a few minutes. */

@@ -3,11 +3,13 @@
 // it changes (server-sent events from the shared cluster cache). Sorting, filtering and a virtualized body
 // keep big lists smooth; changed rows flash; a row opens a drawer; the view lives in the URL so a link
 // reopens it; a chip says Live, Reconnecting or Stale since HH:MM.
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
+import { fetchJson } from "@/components/providers";
 import { Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { stringify } from "yaml";
 import { ErrorState, LoadingState } from "@/components/ui/states";
-import { NAMESPACES_PATH, OVERVIEW_KEY, Pickers, StatusChip, inputClass, namespaceNames, useCustomKinds, useViewState, type ViewState } from "./controls";
+import { NAMESPACES_PATH, OVERVIEW_KEY, Pickers, StatusChip, clusterKeys, inputClass, namespaceNames, useCustomKinds, useViewState, type ViewState } from "./controls";
 import { KINDS, ageOf, conditionsOf, type Kind, type KubeItem } from "./kinds";
 import { OverviewPanel } from "./overview-panel";
 import { useLive } from "./use-live";
@@ -36,6 +38,8 @@ function LiveViewRouted({ agentId }: { agentId: string }) {
 }
 
 const objectKey = (o: KubeItem) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+/** One collator for every sort: String.prototype.localeCompare builds one per call, slow over 10,000 rows. */
+const byName = new Intl.Collator(undefined, { numeric: true }).compare;
 
 function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; kind: Kind; path: string; view: ViewState; setView: (p: Partial<ViewState>) => void }) {
   const [filter, setFilter] = useState(view.q);
@@ -48,8 +52,10 @@ function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; ki
   const rows = useMemo(() => {
     const q = filter.trim().toLowerCase();
     const items = [...(collections[1]?.values() ?? [])].filter((o) => (!q || o.metadata.name.toLowerCase().includes(q) || (o.metadata.namespace ?? "").includes(q)) && (!view.status || kind.status(o) === view.status));
-    items.sort((a, b) => (sort === "name" ? a.metadata.name.localeCompare(b.metadata.name) : Date.parse(b.metadata.creationTimestamp ?? "0") - Date.parse(a.metadata.creationTimestamp ?? "0")));
-    return items;
+    if (sort === "name") return items.sort((a, b) => byName(a.metadata.name, b.metadata.name));
+    // Newest first; ISO 8601 times in UTC sort as strings.
+    const at = (o: KubeItem) => o.metadata.creationTimestamp ?? "";
+    return items.sort((a, b) => (at(a) < at(b) ? 1 : at(a) > at(b) ? -1 : 0));
   }, [collections, filter, sort, view.status, kind]);
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual's API cannot be memoized by the React compiler; this component simply re-renders
@@ -139,13 +145,29 @@ function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; ki
         </div>
       </div>
 
-      {opened ? <ObjectDrawer object={opened} onClose={() => setView({ open: null })} /> : null}
+      {opened ? <ObjectDrawer agentId={agentId} path={path} summary={opened} onClose={() => setView({ open: null })} /> : null}
     </section>
   );
 }
 
+/** The whole object behind a row (tables may hold summaries), asked again when the row changes. */
+function useWholeObject(agentId: string, path: string, summary: KubeItem) {
+  const { name, namespace, resourceVersion } = summary.metadata;
+  return useQuery({
+    queryKey: clusterKeys.object(agentId, path, objectKey(summary), resourceVersion ?? ""),
+    queryFn: async () => {
+      const q = new URLSearchParams({ path, name, ...(namespace ? { namespace } : {}) });
+      return (await fetchJson<{ object: KubeItem }>(`/api/agents/${encodeURIComponent(agentId)}/object?${q}`)).object;
+    },
+    placeholderData: keepPreviousData,
+    retry: 1,
+  });
+}
+
 /** A row's details: conditions, labels, then the object as read-only YAML. Focus moves in; Escape closes. */
-export function ObjectDrawer({ object, onClose }: { object: KubeItem; onClose: () => void }) {
+export function ObjectDrawer({ agentId, path, summary, onClose }: { agentId: string; path: string; summary: KubeItem; onClose: () => void }) {
+  const whole = useWholeObject(agentId, path, summary);
+  const object = whole.data ?? summary;
   const panel = useRef<HTMLElement>(null);
   // The object changes live and onClose with every render: only opening moves focus, not each update.
   const close = useRef(onClose);
@@ -173,6 +195,8 @@ export function ObjectDrawer({ object, onClose }: { object: KubeItem; onClose: (
         <h3 className="truncate font-semibold">{title}</h3>
         <button type="button" onClick={onClose} className="text-sm underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">Close</button>
       </div>
+      {whole.isPending ? <LoadingState label="Loading the object…" /> : null}
+      {whole.isError ? <ErrorState title="The object could not be loaded" message={whole.error.message} /> : null}
       <section aria-label="Conditions">
         <h4 className="mb-1 text-sm font-medium text-zinc-600 dark:text-zinc-400">Conditions</h4>
         {conditions.length ? (
@@ -209,7 +233,7 @@ export function ObjectDrawer({ object, onClose }: { object: KubeItem; onClose: (
       </section>
       <section aria-label="YAML">
         <h4 className="mb-1 text-sm font-medium text-zinc-600 dark:text-zinc-400">YAML</h4>
-        <pre className="max-h-[60vh] overflow-auto rounded bg-zinc-50 p-3 text-xs dark:bg-zinc-900">{stringify(object)}</pre>
+        <pre className="max-h-[60vh] overflow-auto rounded bg-zinc-50 p-3 text-xs dark:bg-zinc-900">{whole.data ? stringify(whole.data) : ""}</pre>
       </section>
     </aside>
   );

@@ -2,5 +2,6 @@
 // stream, and discovery of what else the cluster serves. Never holds Secret values; never mixes identities.
 export { discoverResources, listableResources, printerColumnsOf, type DiscoveredResource, type PrinterColumn } from "./discovery";
 export { ClusterCache, type CacheStats } from "./cache";
-export { WatchedCollection, type CollectionEvent, type CollectionKey, type KubeObject, type UpstreamState } from "./collection";
+export { collectionPath, objectName, objectPath } from "./paths";
+export { forViewers, WatchedCollection, type CollectionEvent, type CollectionKey, type KubeObject, type UpstreamState } from "./collection";
 export { liveStream, eventId, parseEventId, FLUSH_MS, FLUSH_BURST, HEARTBEAT_MS, MAX_BACKLOG_BYTES } from "./sse";
