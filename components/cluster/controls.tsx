@@ -2,7 +2,7 @@
 // What every cluster view shares: the view's state in the URL, the kind and namespace pickers, the chip.
 import { useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
-import { useCallback } from "react";
+import { useCallback, useState } from "react";
 import { fetchJson } from "@/components/providers";
 import type { DiscoveredResource } from "@/lib/cluster-cache";
 import { customKinds } from "./custom-kinds";
@@ -19,9 +19,14 @@ export const clusterKeys = {
   object: (agentId: string, path: string, key: string, resourceVersion: string) => ["cluster-object", agentId, path, key, resourceVersion] as const,
 };
 
-/** The cluster's other resources as kinds; asked once per agent and kept for a few minutes. */
-export function useCustomKinds(agentId: string) {
+/**
+ * The cluster's other resources as kinds; asked once per agent and kept for a few minutes. Discovery asks
+ * the cluster a few dozen questions through the tunnel, so a page asks only once its own stream is live
+ * (or the kind picker is focused), unless the page shows one of these kinds.
+ */
+export function useCustomKinds(agentId: string, enabled = true) {
   return useQuery({
+    enabled,
     queryKey: clusterKeys.discovery(agentId),
     queryFn: async (): Promise<Kind[]> => customKinds((await fetchJson<{ resources: DiscoveredResource[] }>(`/api/agents/${encodeURIComponent(agentId)}/discovery`)).resources),
     staleTime: 5 * 60_000,
@@ -77,14 +82,15 @@ export function useViewState(): [ViewState, (patch: Partial<ViewState>) => void]
   return [state, update];
 }
 
-/** Kind and namespace pickers, shared by the Overview and the tables. */
-export function Pickers({ agentId, view, setView, namespaced, namespaces, canListNamespaces }: { agentId: string; view: ViewState; setView: (p: Partial<ViewState>) => void; namespaced: boolean; namespaces: string[]; canListNamespaces: boolean }) {
-  const more = useCustomKinds(agentId);
+/** Kind and namespace pickers, shared by the Overview and the tables; `discover` once the view's stream is live. */
+export function Pickers({ agentId, view, setView, namespaced, namespaces, canListNamespaces, discover }: { agentId: string; view: ViewState; setView: (p: Partial<ViewState>) => void; namespaced: boolean; namespaces: string[]; canListNamespaces: boolean; discover: boolean }) {
+  const [wanted, setWanted] = useState(false);
+  const more = useCustomKinds(agentId, discover || wanted);
   return (
     <>
       <label className="text-sm">
         <span className="block text-zinc-600 dark:text-zinc-400">Kind</span>
-        <select aria-label="Kind" value={view.kind} onChange={(e) => setView({ kind: e.target.value, status: "", open: null })} className={inputClass}>
+        <select aria-label="Kind" value={view.kind} onFocus={() => setWanted(true)} onChange={(e) => setView({ kind: e.target.value, status: "", open: null })} className={inputClass}>
           <option value={OVERVIEW_KEY}>Overview</option>
           {KINDS.map((k) => (
             <option key={k.key} value={k.key}>{k.label}</option>

@@ -26,9 +26,10 @@ export function LiveView({ agentId }: { agentId: string }) {
 
 function LiveViewRouted({ agentId }: { agentId: string }) {
   const [view, setView] = useViewState();
-  const more = useCustomKinds(agentId);
-  if (view.kind === OVERVIEW_KEY) return <OverviewPanel key={`overview ${view.namespace}`} agentId={agentId} view={view} setView={setView} />;
   const builtIn = KINDS.find((k) => k.key === view.kind);
+  // Only a page that shows one of the discovered kinds needs discovery before its stream.
+  const more = useCustomKinds(agentId, !builtIn && view.kind !== OVERVIEW_KEY);
+  if (view.kind === OVERVIEW_KEY) return <OverviewPanel key={`overview ${view.namespace}`} agentId={agentId} view={view} setView={setView} />;
   // A link to a custom resource waits for discovery; one the cluster no longer serves falls back to pods.
   if (!builtIn && more.isPending) return <LoadingState label="Finding the cluster's resources…" />;
   const kind = builtIn ?? more.data?.find((k) => k.key === view.kind) ?? KINDS[0]!;
@@ -68,7 +69,7 @@ function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; ki
   return (
     <section aria-label="Cluster objects" className="space-y-4">
       <div className="flex flex-wrap items-end gap-3">
-        <Pickers agentId={agentId} view={view} setView={setView} namespaced={kind.namespaced} namespaces={namespaces} canListNamespaces={!refused.has(0)} />
+        <Pickers agentId={agentId} view={view} setView={setView} namespaced={kind.namespaced} namespaces={namespaces} canListNamespaces={!refused.has(0)} discover={status !== "connecting"} />
         <label className="text-sm">
           <span className="block text-zinc-600 dark:text-zinc-400">Search</span>
           <input

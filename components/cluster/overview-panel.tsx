@@ -31,7 +31,7 @@ export function OverviewPanel({ agentId, view, setView }: { agentId: string; vie
   return (
     <section aria-label="Cluster overview" className="space-y-4">
       <div className="flex flex-wrap items-end gap-3">
-        <Pickers agentId={agentId} view={view} setView={setView} namespaced namespaces={namespaceNames(collections[0])} canListNamespaces={!refused.has(0)} />
+        <Pickers agentId={agentId} view={view} setView={setView} namespaced namespaces={namespaceNames(collections[0])} canListNamespaces={!refused.has(0)} discover={status !== "connecting"} />
         <div className="ml-auto flex items-center gap-3 text-sm">
           <StatusChip status={status} since={staleSince} />
         </div>
