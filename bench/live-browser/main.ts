@@ -71,11 +71,32 @@ async function startProduct(logFile: string): Promise<ChildProcess> {
   }
 }
 
-/** Long tasks on the page's main thread, collected from the first script on. */
-const LONG_TASKS_INIT = `
+/**
+ * In the page, from the first script on: long tasks, and when (ms since navigation start) the EventSource
+ * was made, its snapshot arrived (before the page's own listener parses it) and the first row was in the DOM.
+ */
+const PAGE_PROBES = `
   window.__longTasks = [];
+  window.__marks = {};
+  const mark = (k) => { if (!(k in window.__marks)) window.__marks[k] = performance.now(); };
   new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); }).observe({ type: "longtask", buffered: true });
+  const Original = window.EventSource;
+  window.EventSource = class extends Original {
+    constructor(url, init) { super(url, init); mark("sse"); this.addEventListener("snapshot", () => mark("snapshot")); }
+  };
+  new MutationObserver((_, observer) => {
+    if (document.querySelector("[role=row][data-name]")) { mark("row"); observer.disconnect(); }
+  }).observe(document, { childList: true, subtree: true });
 `;
+
+/** Milliseconds since navigation start, in the page. */
+interface PageMarks {
+  html: number;
+  domContentLoaded: number;
+  sse: number;
+  snapshot: number;
+  row: number;
+}
 
 interface Visit {
   firstRowsMs: number;
@@ -83,6 +104,7 @@ interface Visit {
   searchMs: number;
   scrollMs: number;
   longTasks: number[];
+  marks: PageMarks;
 }
 
 /** One visit: navigate to the Pods view, wait for rows, search at once, then time a search and a scroll. */
@@ -94,7 +116,14 @@ async function visit(context: BrowserContext, url: string): Promise<Visit> {
     const count = page.getByText(/^\d+ pods$/);
     const t0 = performance.now();
     await page.goto(url, { waitUntil: "commit" });
-    await rows.first().waitFor({ timeout: 120_000 });
+    await rows.first().waitFor({ timeout: 120_000 }).catch(async (e: unknown) => {
+      const shown = await page.evaluate(() => {
+        const main = document.querySelector("main")?.cloneNode(true) as HTMLElement | undefined;
+        main?.querySelectorAll("select").forEach((el) => el.remove());
+        return main?.innerText ?? "(no page)";
+      });
+      throw new Error(`no rows: ${(e as Error).message.split("\n")[0]}; the page shows:\n${shown.slice(0, 1500)}`);
+    });
     const firstRowsMs = performance.now() - t0;
     // Interactive: the search box takes a query, and the 10,000 rows are filtered to the one it names.
     const last = `pod-${String(PODS - 1).padStart(5, "0")}`;
@@ -111,8 +140,17 @@ async function visit(context: BrowserContext, url: string): Promise<Visit> {
     await page.locator("[role=rowgroup].overflow-auto").evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
     await page.locator(`[role=row][data-name="${last}"]`).waitFor();
     const scrollMs = performance.now() - t;
-    const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
-    return { firstRowsMs, interactiveMs, searchMs, scrollMs, longTasks };
+    if (process.env.BENCH_VERBOSE) {
+      // What else the page asked for while it waited for its snapshot.
+      const requests = await page.evaluate(() => (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).map((r) => `${r.startTime.toFixed(0)}→${r.responseEnd.toFixed(0)} ${r.initiatorType} ${r.name.replace(location.origin, "").slice(0, 90)}`));
+      console.log(`bench: requests (ms since navigation start):\n  ${requests.join("\n  ")}`);
+    }
+    const { longTasks, marks } = await page.evaluate(() => {
+      const w = window as unknown as { __longTasks: number[]; __marks: Record<string, number> };
+      const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+      return { longTasks: w.__longTasks, marks: { html: nav.responseEnd, domContentLoaded: nav.domContentLoadedEventEnd, sse: w.__marks.sse ?? NaN, snapshot: w.__marks.snapshot ?? NaN, row: w.__marks.row ?? NaN } };
+    });
+    return { firstRowsMs, interactiveMs, searchMs, scrollMs, longTasks, marks };
   } finally {
     await page.close();
   }
@@ -128,15 +166,20 @@ async function snapshotOnTheWire(context: BrowserContext, baseUrl: string, agent
   if (!res.ok || !res.body) throw new Error(`live stream: ${res.status}`);
   const reader = res.body.getReader();
   const dec = new TextDecoder();
-  let text = "";
   let bytes = 0;
+  let inSnapshot = false;
+  let tail = "";
   for (;;) {
     const { value, done } = await reader.read();
     if (done) throw new Error("live stream ended before its snapshot");
     bytes += value.byteLength;
-    text += dec.decode(value, { stream: true });
-    const at = text.indexOf("event: snapshot\n");
-    if (at >= 0 && text.indexOf("\n\n", at) >= 0) break;
+    // Only the last few characters are kept: the snapshot is one frame of megabytes.
+    tail = (tail + dec.decode(value, { stream: true })).slice(-65_536);
+    if (!inSnapshot && tail.includes("event: snapshot\n")) {
+      inSnapshot = true;
+      tail = tail.slice(tail.indexOf("event: snapshot\n"));
+    }
+    if (inSnapshot && tail.includes("\n\n")) break;
   }
   const ms = performance.now() - t0;
   abort.abort();
@@ -161,15 +204,18 @@ async function main(): Promise<void> {
     const created = performance.now();
     await createPods(tb);
     console.log(`bench: ${PODS} pods in ${((performance.now() - created) / 1000).toFixed(1)} s`);
-    // The project's owner is impersonated as tether:user:<name> in group tether:user: let it view.
-    await apiserverRequest(tb, "POST", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", {
-      metadata: { name: "tether-users-view" },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },
+    // The project's owner is impersonated as tether:user:<name> in group tether:user: let it read pods and
+    // namespaces (a role of its own: without kube-controller-manager the aggregated "view" role stays empty).
+    const rbac = "/apis/rbac.authorization.k8s.io/v1";
+    await apiserverRequest(tb, "POST", `${rbac}/clusterroles`, { metadata: { name: "tether-bench-reader" }, rules: [{ apiGroups: [""], resources: ["pods", "namespaces"], verbs: ["get", "list", "watch"] }] });
+    await apiserverRequest(tb, "POST", `${rbac}/clusterrolebindings`, {
+      metadata: { name: "tether-bench-reader" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "tether-bench-reader" },
       subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "tether:user" }],
     });
 
     const context = await browser.newContext({ baseURL: server.baseUrl });
-    await context.addInitScript(LONG_TASKS_INIT);
+    await context.addInitScript(PAGE_PROBES);
     const page = await context.newPage();
     const user = newUser("bench");
     await submitSignUp(page, user);
@@ -206,6 +252,12 @@ async function main(): Promise<void> {
     cols("P5 navigate → interactive (search applied)", ms(cold.interactiveMs), ms(med((v) => v.interactiveMs)), "ms", `≤ ${TARGET_MS} ms ${med((v) => v.interactiveMs) <= TARGET_MS ? "ok" : "MISSED"}`);
     cols("search cleared → all rows back", ms(cold.searchMs), ms(med((v) => v.searchMs)), "ms", "");
     cols("scroll to the bottom → last row", ms(cold.scrollMs), ms(med((v) => v.scrollMs)), "ms", "");
+    const mark = (k: keyof PageMarks) => [ms(cold.marks[k]), ms(med((v) => v.marks[k]))] as const;
+    cols("  in the page: HTML received", ...mark("html"), "ms", "");
+    cols("  in the page: DOMContentLoaded", ...mark("domContentLoaded"), "ms", "");
+    cols("  in the page: EventSource opened", ...mark("sse"), "ms", "");
+    cols("  in the page: snapshot arrived", ...mark("snapshot"), "ms", "");
+    cols("  in the page: first row in the DOM", ...mark("row"), "ms", "");
     cols("long tasks per visit (count)", String(cold.longTasks.length), String(percentile(tasks.map((t) => t.length), 50)), "", "");
     cols("longest task", ms(Math.max(0, ...cold.longTasks)), ms(percentile(tasks.map((t) => Math.max(0, ...t)), 50)), "ms", "");
     cols("snapshot on the wire (namespaces + pods)", "", (wire.bytes / 1024 / 1024).toFixed(1), "MiB", `in ${ms(wire.ms)} ms (warm cache, Node fetch)`);
