@@ -19,7 +19,7 @@ import { createProjectAgent, newUser, submitSignUp } from "../../e2e/helpers";
 import { percentile, runBench } from "../common";
 
 const PODS = Number(process.env.BENCH_PODS ?? 10_000);
-const VISITS = Number(process.env.BENCH_VISITS ?? 5);
+const VISITS = Number(process.env.BENCH_VISITS ?? 7);
 const PORT = Number(process.env.BENCH_PORT ?? 3207);
 const TARGET_MS = 1_000;
 const NS = "p5";
@@ -236,7 +236,7 @@ async function main(): Promise<void> {
     for (let v = 0; v < VISITS; v++) {
       visits.push(await visit(context, url));
       const last = visits[visits.length - 1]!;
-      console.log(`bench: visit ${v + 1}${v === 0 ? " (cold cache)" : ""}: first rows ${last.firstRowsMs.toFixed(0)} ms, interactive ${last.interactiveMs.toFixed(0)} ms`);
+      console.log(`bench: visit ${v + 1}${v === 0 ? " (cold cache)" : ""}: first rows ${last.firstRowsMs.toFixed(0)} ms (in the page ${last.marks.row.toFixed(0)} ms), interactive ${last.interactiveMs.toFixed(0)} ms`);
     }
     const wire = await snapshotOnTheWire(context, server.baseUrl, agentInfo.agentId);
 
@@ -248,7 +248,8 @@ async function main(): Promise<void> {
     const tasks = warm.map((v) => v.longTasks);
     console.log(`\nbench/live-browser (P5) — Kubernetes ${version}, ${PODS} pods, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
     cols("measure", "cold", "warm p50", "unit", "target");
-    cols("P5 navigate → first rows", ms(cold.firstRowsMs), ms(med((v) => v.firstRowsMs)), "ms", `≤ ${TARGET_MS} ms ${med((v) => v.firstRowsMs) <= TARGET_MS ? "ok" : "MISSED"}`);
+    cols("P5 navigate → first rows (in the page)", ms(cold.marks.row), ms(med((v) => v.marks.row)), "ms", `≤ ${TARGET_MS} ms ${med((v) => v.marks.row) <= TARGET_MS ? "ok" : "MISSED"}`);
+    cols("P5 navigate → first rows (seen by Playwright)", ms(cold.firstRowsMs), ms(med((v) => v.firstRowsMs)), "ms", `≤ ${TARGET_MS} ms ${med((v) => v.firstRowsMs) <= TARGET_MS ? "ok" : "MISSED"}`);
     cols("P5 navigate → interactive (search applied)", ms(cold.interactiveMs), ms(med((v) => v.interactiveMs)), "ms", `≤ ${TARGET_MS} ms ${med((v) => v.interactiveMs) <= TARGET_MS ? "ok" : "MISSED"}`);
     cols("search cleared → all rows back", ms(cold.searchMs), ms(med((v) => v.searchMs)), "ms", "");
     cols("scroll to the bottom → last row", ms(cold.scrollMs), ms(med((v) => v.scrollMs)), "ms", "");
@@ -262,6 +263,7 @@ async function main(): Promise<void> {
     cols("longest task", ms(Math.max(0, ...cold.longTasks)), ms(percentile(tasks.map((t) => Math.max(0, ...t)), 50)), "ms", "");
     cols("snapshot on the wire (namespaces + pods)", "", (wire.bytes / 1024 / 1024).toFixed(1), "MiB", `in ${ms(wire.ms)} ms (warm cache, Node fetch)`);
     console.log("cold: first visit, the cluster cache LISTs the pods through the tunnel; warm: later visits within the cache's linger time.");
+    console.log("in the page: performance.now() in the page (from navigation start) when the first row is in the DOM; seen by Playwright: from before page.goto until its locator sees a row, automation included.");
   } finally {
     await browser.close();
     await agent?.kill();
