@@ -15,6 +15,8 @@ import { OverviewPanel } from "./overview-panel";
 import { useLive } from "./use-live";
 
 const ROW_HEIGHT = 36;
+/** More distinct statuses than this (free text, counts) make a poor filter: the Status select is left out. */
+const MAX_STATUS_CHOICES = 30;
 
 export function LiveView({ agentId }: { agentId: string }) {
   return (
@@ -58,6 +60,17 @@ function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; ki
     const at = (o: KubeItem) => o.metadata.creationTimestamp ?? "";
     return items.sort((a, b) => (at(a) < at(b) ? 1 : at(a) > at(b) ? -1 : 0));
   }, [collections, filter, sort, view.status, kind]);
+  // The Status column's filter offers the statuses the table has (a link's status stays offered).
+  const statuses = useMemo(() => {
+    if (kind.columns) return [];
+    const seen = new Set<string>(view.status ? [view.status] : []);
+    for (const o of collections[1]?.values() ?? []) {
+      seen.add(kind.status(o));
+      if (seen.size > MAX_STATUS_CHOICES) break;
+    }
+    seen.delete("");
+    return seen.size > MAX_STATUS_CHOICES ? (view.status ? [view.status] : []) : [...seen].sort(byName);
+  }, [collections, kind, view.status]);
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual's API cannot be memoized by the React compiler; this component simply re-renders
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
@@ -83,10 +96,16 @@ function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; ki
             className={inputClass}
           />
         </label>
-        {view.status ? (
-          <button type="button" onClick={() => setView({ status: "" })} aria-label={`Remove the filter Status is ${view.status}`} className="mb-1 rounded-full border border-indigo-300 bg-indigo-50 px-2 py-0.5 text-xs text-indigo-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:border-indigo-800 dark:bg-indigo-950 dark:text-indigo-200">
-            Status: {view.status} ✕
-          </button>
+        {statuses.length > 0 ? (
+          <label className="text-sm">
+            <span className="block text-zinc-600 dark:text-zinc-400">Status</span>
+            <select aria-label="Status" value={view.status} onChange={(e) => setView({ status: e.target.value, open: null })} className={inputClass}>
+              <option value="">Any status</option>
+              {statuses.map((st) => (
+                <option key={st} value={st}>{st}</option>
+              ))}
+            </select>
+          </label>
         ) : null}
         <div className="ml-auto flex items-center gap-3 text-sm">
           <span className="text-zinc-500">{rows.length} {kind.label.toLowerCase()}</span>
