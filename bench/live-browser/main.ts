@@ -71,9 +71,14 @@ async function startProduct(logFile: string): Promise<ChildProcess> {
   }
 }
 
+const LAST = `pod-${String(PODS - 1).padStart(5, "0")}`;
+
 /**
  * In the page, from the first script on: long tasks, and when (ms since navigation start) the EventSource
- * was made, its snapshot arrived (before the page's own listener parses it) and the first row was in the DOM.
+ * was made, its snapshot arrived (before the page's own listener parses it), the first row was in the DOM,
+ * and, for a search for the last pod typed in the next task after that (as React sees typing: the input's
+ * value set and an input event), when the table showed that one row. Timed in the page, so neither
+ * Playwright's polling nor its round trips count.
  */
 const PAGE_PROBES = `
   window.__longTasks = [];
@@ -84,8 +89,19 @@ const PAGE_PROBES = `
   window.EventSource = class extends Original {
     constructor(url, init) { super(url, init); mark("sse"); this.addEventListener("snapshot", () => mark("snapshot")); }
   };
+  const last = ${JSON.stringify(LAST)};
   new MutationObserver((_, observer) => {
-    if (document.querySelector("[role=row][data-name]")) { mark("row"); observer.disconnect(); }
+    if (!("row" in window.__marks) && document.querySelector("[role=row][data-name]")) {
+      mark("row");
+      setTimeout(() => {
+        const input = document.querySelector("input[type=search]");
+        Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(input, last);
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        mark("typed");
+      }, 0);
+    }
+    const rows = document.querySelectorAll("[role=row][data-name]");
+    if ("typed" in window.__marks && rows.length === 1 && rows[0].getAttribute("data-name") === last) { mark("interactive"); observer.disconnect(); }
   }).observe(document, { childList: true, subtree: true });
 `;
 
@@ -96,6 +112,7 @@ interface PageMarks {
   sse: number;
   snapshot: number;
   row: number;
+  interactive: number;
 }
 
 interface Visit {
@@ -108,6 +125,40 @@ interface Visit {
 }
 
 /** One visit: navigate to the Pods view, wait for rows, search at once, then time a search and a scroll. */
+/** Interactive: the search box takes a query, and the 10,000 rows are filtered to the one it names. */
+async function searchForLast(page: Page): Promise<void> {
+  await page.getByLabel("Search").fill(LAST);
+  await page.getByText(/^1 pods$/).waitFor();
+  await page.locator(`[role=row][data-name="${LAST}"]`).waitFor();
+}
+
+interface Pick {
+  firstRowsMs: number;
+  inPageMs: number;
+  interactiveMs: number;
+  inPageInteractiveMs: number;
+}
+
+/** From the Overview, live and counting the pods, pick Pods in the Kind select: a new stream, no page load. */
+async function pickFromOverview(context: BrowserContext, url: string): Promise<Pick> {
+  const page: Page = await context.newPage();
+  try {
+    await page.goto(url);
+    await page.locator('[data-phase="Pending"] dd').filter({ hasText: new RegExp(`^${PODS}$`) }).waitFor({ timeout: 120_000 });
+    const t0 = performance.now();
+    const pickedAt = await page.evaluate(() => performance.now());
+    await page.getByLabel("Kind").selectOption("pods");
+    await page.locator("[role=row][data-name]").first().waitFor({ timeout: 120_000 });
+    const firstRowsMs = performance.now() - t0;
+    await searchForLast(page);
+    const interactiveMs = performance.now() - t0;
+    const marks = await page.evaluate(() => (window as unknown as { __marks: Record<string, number> }).__marks);
+    return { firstRowsMs, inPageMs: (marks.row ?? NaN) - pickedAt, interactiveMs, inPageInteractiveMs: (marks.interactive ?? NaN) - pickedAt };
+  } finally {
+    await page.close();
+  }
+}
+
 async function visit(context: BrowserContext, url: string): Promise<Visit> {
   const page: Page = await context.newPage();
   try {
@@ -125,11 +176,7 @@ async function visit(context: BrowserContext, url: string): Promise<Visit> {
       throw new Error(`no rows: ${(e as Error).message.split("\n")[0]}; the page shows:\n${shown.slice(0, 1500)}`);
     });
     const firstRowsMs = performance.now() - t0;
-    // Interactive: the search box takes a query, and the 10,000 rows are filtered to the one it names.
-    const last = `pod-${String(PODS - 1).padStart(5, "0")}`;
-    await search.fill(last);
-    await count.filter({ hasText: /^1 pods$/ }).waitFor();
-    await page.locator(`[role=row][data-name="${last}"]`).waitFor();
+    await searchForLast(page);
     const interactiveMs = performance.now() - t0;
     // On the loaded table: clearing the search brings back all rows; then scrolling to the bottom.
     let t = performance.now();
@@ -138,7 +185,7 @@ async function visit(context: BrowserContext, url: string): Promise<Visit> {
     const searchMs = performance.now() - t;
     t = performance.now();
     await page.locator("[role=rowgroup].overflow-auto").evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
-    await page.locator(`[role=row][data-name="${last}"]`).waitFor();
+    await page.locator(`[role=row][data-name="${LAST}"]`).waitFor();
     const scrollMs = performance.now() - t;
     if (process.env.BENCH_VERBOSE) {
       // What else the page asked for while it waited for its snapshot.
@@ -148,7 +195,7 @@ async function visit(context: BrowserContext, url: string): Promise<Visit> {
     const { longTasks, marks } = await page.evaluate(() => {
       const w = window as unknown as { __longTasks: number[]; __marks: Record<string, number> };
       const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
-      return { longTasks: w.__longTasks, marks: { html: nav.responseEnd, domContentLoaded: nav.domContentLoadedEventEnd, sse: w.__marks.sse ?? NaN, snapshot: w.__marks.snapshot ?? NaN, row: w.__marks.row ?? NaN } };
+      return { longTasks: w.__longTasks, marks: { html: nav.responseEnd, domContentLoaded: nav.domContentLoadedEventEnd, sse: w.__marks.sse ?? NaN, snapshot: w.__marks.snapshot ?? NaN, row: w.__marks.row ?? NaN, interactive: w.__marks.interactive ?? NaN } };
     });
     return { firstRowsMs, interactiveMs, searchMs, scrollMs, longTasks, marks };
   } finally {
@@ -236,7 +283,13 @@ async function main(): Promise<void> {
     for (let v = 0; v < VISITS; v++) {
       visits.push(await visit(context, url));
       const last = visits[visits.length - 1]!;
-      console.log(`bench: visit ${v + 1}${v === 0 ? " (cold cache)" : ""}: first rows ${last.firstRowsMs.toFixed(0)} ms (in the page ${last.marks.row.toFixed(0)} ms), interactive ${last.interactiveMs.toFixed(0)} ms`);
+      console.log(`bench: visit ${v + 1}${v === 0 ? " (cold cache)" : ""}: in the page first rows ${last.marks.row.toFixed(0)} ms, interactive ${last.marks.interactive.toFixed(0)} ms; seen by Playwright ${last.firstRowsMs.toFixed(0)} / ${last.interactiveMs.toFixed(0)} ms`);
+    }
+    const picks: Pick[] = [];
+    for (let v = 0; v < VISITS - 1; v++) {
+      picks.push(await pickFromOverview(context, agentInfo.clusterUrl));
+      const last = picks[picks.length - 1]!;
+      console.log(`bench: Overview → Pods ${v + 1}: in the page first rows ${last.inPageMs.toFixed(0)} ms, interactive ${last.inPageInteractiveMs.toFixed(0)} ms; seen by Playwright ${last.firstRowsMs.toFixed(0)} / ${last.interactiveMs.toFixed(0)} ms`);
     }
     const wire = await snapshotOnTheWire(context, server.baseUrl, agentInfo.agentId);
 
@@ -249,8 +302,14 @@ async function main(): Promise<void> {
     console.log(`\nbench/live-browser (P5) — Kubernetes ${version}, ${PODS} pods, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
     cols("measure", "cold", "warm p50", "unit", "target");
     cols("P5 navigate → first rows (in the page)", ms(cold.marks.row), ms(med((v) => v.marks.row)), "ms", `≤ ${TARGET_MS} ms ${med((v) => v.marks.row) <= TARGET_MS ? "ok" : "MISSED"}`);
-    cols("P5 navigate → first rows (seen by Playwright)", ms(cold.firstRowsMs), ms(med((v) => v.firstRowsMs)), "ms", `≤ ${TARGET_MS} ms ${med((v) => v.firstRowsMs) <= TARGET_MS ? "ok" : "MISSED"}`);
-    cols("P5 navigate → interactive (search applied)", ms(cold.interactiveMs), ms(med((v) => v.interactiveMs)), "ms", `≤ ${TARGET_MS} ms ${med((v) => v.interactiveMs) <= TARGET_MS ? "ok" : "MISSED"}`);
+    cols("P5 navigate → first rows (seen by Playwright)", ms(cold.firstRowsMs), ms(med((v) => v.firstRowsMs)), "ms", "");
+    cols("P5 navigate → interactive (in the page)", ms(cold.marks.interactive), ms(med((v) => v.marks.interactive)), "ms", `≤ ${TARGET_MS} ms ${med((v) => v.marks.interactive) <= TARGET_MS ? "ok" : "MISSED"}`);
+    cols("P5 navigate → interactive (seen by Playwright)", ms(cold.interactiveMs), ms(med((v) => v.interactiveMs)), "ms", "");
+    const pick = (f: (p: Pick) => number) => ms(percentile(picks.map(f), 50));
+    cols("P5 Overview → Pods picked → first rows (page)", "", pick((p) => p.inPageMs), "ms", `≤ ${TARGET_MS} ms ${percentile(picks.map((p) => p.inPageMs), 50) <= TARGET_MS ? "ok" : "MISSED"}`);
+    cols("P5 Overview → Pods picked → interactive (page)", "", pick((p) => p.inPageInteractiveMs), "ms", `≤ ${TARGET_MS} ms ${percentile(picks.map((p) => p.inPageInteractiveMs), 50) <= TARGET_MS ? "ok" : "MISSED"}`);
+    cols("P5 Overview → Pods picked → first rows (PW)", "", pick((p) => p.firstRowsMs), "ms", "");
+    cols("P5 Overview → Pods picked → interactive (PW)", "", pick((p) => p.interactiveMs), "ms", "");
     cols("search cleared → all rows back", ms(cold.searchMs), ms(med((v) => v.searchMs)), "ms", "");
     cols("scroll to the bottom → last row", ms(cold.scrollMs), ms(med((v) => v.scrollMs)), "ms", "");
     const mark = (k: keyof PageMarks) => [ms(cold.marks[k]), ms(med((v) => v.marks[k]))] as const;
@@ -263,7 +322,7 @@ async function main(): Promise<void> {
     cols("longest task", ms(Math.max(0, ...cold.longTasks)), ms(percentile(tasks.map((t) => Math.max(0, ...t)), 50)), "ms", "");
     cols("snapshot on the wire (namespaces + pods)", "", (wire.bytes / 1024 / 1024).toFixed(1), "MiB", `in ${ms(wire.ms)} ms (warm cache, Node fetch)`);
     console.log("cold: first visit, the cluster cache LISTs the pods through the tunnel; warm: later visits within the cache's linger time.");
-    console.log("in the page: performance.now() in the page (from navigation start) when the first row is in the DOM; seen by Playwright: from before page.goto until its locator sees a row, automation included.");
+    console.log("in the page: performance.now() in the page from navigation start (or from the pick) to the first row in the DOM, and to the table filtered by a search typed in the next task; seen by Playwright: from before page.goto (or the pick) until its locator sees it, automation and its polling (0, 20, 50, 100, 100, 500 ms apart) included.");
   } finally {
     await browser.close();
     await agent?.kill();
