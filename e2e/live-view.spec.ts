@@ -132,6 +132,31 @@ test("a row opens a drawer that takes focus and closes on Escape; a link reopens
   await kubectl("delete", "configmap", name, "-n", "default");
 });
 
+test("a Secret's drawer shows its key names, and its value reaches neither the page nor the object request", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const { page, user } = await newSignedInPage(browser, "secret");
+  const clusterUrl = await connectAgent(page, user, "secret");
+  // The built-in view role leaves Secrets out: in this cluster Tether users may read those of default.
+  await kubectl("create", "role", "tether-secret-reader", "-n", "default", "--verb=get,list,watch", "--resource=secrets").catch(() => undefined);
+  await kubectl("create", "rolebinding", "tether-secret-reader", "-n", "default", "--role=tether-secret-reader", "--group=tether:user").catch(() => undefined);
+  const name = `secret-${Date.now().toString(36)}`;
+  await kubectl("create", "secret", "generic", name, "-n", "default", "--from-literal=password=hunter2-sesame");
+  const value = Buffer.from("hunter2-sesame").toString("base64");
+
+  await page.goto(`${clusterUrl}?kind=secrets&namespace=default&q=${name}`);
+  await expect(page.locator("[data-live-status]")).toHaveText("Live", { timeout: 60_000 });
+  const objectResponse = page.waitForResponse((r) => r.url().includes("/object?"));
+  await page.locator(`[role=row][data-name="${name}"]`).getByRole("button", { name }).click();
+  const body = await (await objectResponse).text();
+  expect(body).toContain("password");
+  expect(body).not.toContain(value);
+  const yaml = page.getByRole("dialog", { name: `${name} details` }).getByRole("region", { name: "YAML" });
+  await expect(yaml).toContainText("password");
+  await expect(page.locator("body")).not.toContainText(value);
+  await expect(page.locator("body")).not.toContainText("hunter2-sesame");
+  await kubectl("delete", "secret", name, "-n", "default");
+});
+
 test("a custom resource the cluster serves is under More… with its CRD's printer columns, Flux's Ready among them", async ({ browser }) => {
   test.setTimeout(120_000);
   const { page, user } = await newSignedInPage(browser, "custom");
