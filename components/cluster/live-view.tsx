@@ -12,11 +12,10 @@ import { ErrorState, LoadingState } from "@/components/ui/states";
 import { NAMESPACES_PATH, OVERVIEW_KEY, Pickers, StatusChip, clusterKeys, inputClass, namespaceNames, useCustomKinds, useViewState, type ViewState } from "./controls";
 import { KINDS, ageOf, conditionsOf, type Kind, type KubeItem } from "./kinds";
 import { OverviewPanel } from "./overview-panel";
+import { statusChoices, tableRows, type SortKey } from "./table-rows";
 import { useLive } from "./use-live";
 
 const ROW_HEIGHT = 36;
-/** More distinct statuses than this (free text, counts) make a poor filter: the Status select is left out. */
-const MAX_STATUS_CHOICES = 30;
 
 export function LiveView({ agentId }: { agentId: string }) {
   return (
@@ -41,36 +40,18 @@ function LiveViewRouted({ agentId }: { agentId: string }) {
 }
 
 const objectKey = (o: KubeItem) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
-/** One collator for every sort: String.prototype.localeCompare builds one per call, slow over 10,000 rows. */
-const byName = new Intl.Collator(undefined, { numeric: true }).compare;
 
 function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; kind: Kind; path: string; view: ViewState; setView: (p: Partial<ViewState>) => void }) {
   const [filter, setFilter] = useState(view.q);
-  const [sort, setSort] = useState<"name" | "age">("name");
+  const [sort, setSort] = useState<SortKey>("name");
   const paths = useMemo(() => [NAMESPACES_PATH, path], [path]);
   const { collections, status, staleSince, error, changedAt, refused } = useLive(agentId, paths);
   const namespace = view.namespace;
   const namespaces = useMemo(() => namespaceNames(collections[0]), [collections]);
   const now = Date.now();
-  const rows = useMemo(() => {
-    const q = filter.trim().toLowerCase();
-    const items = [...(collections[1]?.values() ?? [])].filter((o) => (!q || o.metadata.name.toLowerCase().includes(q) || (o.metadata.namespace ?? "").includes(q)) && (!view.status || kind.status(o) === view.status));
-    if (sort === "name") return items.sort((a, b) => byName(a.metadata.name, b.metadata.name));
-    // Newest first; ISO 8601 times in UTC sort as strings.
-    const at = (o: KubeItem) => o.metadata.creationTimestamp ?? "";
-    return items.sort((a, b) => (at(a) < at(b) ? 1 : at(a) > at(b) ? -1 : 0));
-  }, [collections, filter, sort, view.status, kind]);
+  const rows = useMemo(() => tableRows(collections[1]?.values() ?? [], kind, { q: filter, status: view.status, sort }), [collections, filter, sort, view.status, kind]);
   // The Status column's filter offers the statuses the table has (a link's status stays offered).
-  const statuses = useMemo(() => {
-    if (kind.columns) return [];
-    const seen = new Set<string>(view.status ? [view.status] : []);
-    for (const o of collections[1]?.values() ?? []) {
-      seen.add(kind.status(o));
-      if (seen.size > MAX_STATUS_CHOICES) break;
-    }
-    seen.delete("");
-    return seen.size > MAX_STATUS_CHOICES ? (view.status ? [view.status] : []) : [...seen].sort(byName);
-  }, [collections, kind, view.status]);
+  const statuses = useMemo(() => statusChoices(collections[1]?.values() ?? [], kind, view.status), [collections, kind, view.status]);
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual's API cannot be memoized by the React compiler; this component simply re-renders
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
