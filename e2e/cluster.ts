@@ -9,13 +9,13 @@ import { test } from "@playwright/test";
 import { ensureTestbedBinaries } from "../testbed/build";
 import { startTestbed, type Testbed } from "../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../testbed/versions";
+import { e2eServer } from "./product-server";
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, "..");
-const port = Number(process.env.TETHER_E2E_PORT ?? 3107);
 /** As playwright.config.ts: kas's ports and the data dir follow the web port. */
-export const KAS_AGENT_ADDRESS = `grpc://127.0.0.1:${8160 + (port - 3107)}`;
-export const KAS_PID_FILE = path.join(root, "data", port === 3107 ? "e2e" : `e2e-${port}`, "kas.pid");
+export const KAS_AGENT_ADDRESS = e2eServer.kasAgentAddress;
+export const KAS_PID_FILE = e2eServer.kasPidFile;
 
 export interface SpecCluster {
   readonly testbed: Testbed;

@@ -35,3 +35,25 @@ export async function newSignedInPage(browser: Browser, prefix: string): Promise
   await signUpAs(page, user);
   return { page, user };
 }
+
+export interface ProjectAgent {
+  projectId: string;
+  agentId: string;
+  /** The agent's token, shown once: start an agent process with it. */
+  token: string;
+  /** The agent page's Cluster tab. */
+  clusterUrl: string;
+}
+
+/** A project `name` in `namespace` (the user's own by default) with an agent `name` and a token, through the REST API as `page`'s user. */
+export async function createProjectAgent(page: Page, user: TestUser, name: string, namespace = user.username): Promise<ProjectAgent> {
+  const post = async <T>(url: string, data: unknown): Promise<T> => {
+    const res = await page.request.post(url, { data });
+    if (res.status() !== 201) throw new Error(`POST ${url}: ${res.status()} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const projectId = (await post<{ project: { id: string } }>("/api/projects", { name, path: name, namespace })).project.id;
+  const agentId = (await post<{ agent: { id: string } }>(`/api/projects/${projectId}/agents`, { name })).agent.id;
+  const { token } = await post<{ token: string }>(`/api/agents/${agentId}/tokens`, { name });
+  return { projectId, agentId, token, clusterUrl: `/projects/${namespace}/${name}/-/clusters/${name}/cluster` };
+}

@@ -8,9 +8,10 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { parse } from "yaml";
 import { newSignedInPage } from "./helpers";
+import { e2eServer } from "./product-server";
 
 const root = path.resolve(__dirname, "..");
-const K8S_PROXY = `https://127.0.0.1:${8160 + (Number(process.env.TETHER_E2E_PORT ?? 3107) - 3107) + 4}`; // as playwright.config.ts
+const K8S_PROXY = e2eServer.kasK8sProxyUrl;
 // scripts/start.ts generates the k8s-proxy's self-signed certificate here and gives web and kas its path.
 const proxyCert = () => fs.readFileSync(path.join(root, "data", "secrets", "kas-proxy.crt"), "utf8");
 

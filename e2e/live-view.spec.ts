@@ -1,33 +1,28 @@
 // The live view end to end: a real agent in the testbed cluster; a ConfigMap made with the testbed's
 // kubectl appears in the table within 2 s and goes when deleted; with kas down the chip says
 // Reconnecting, and Live again once kas is back (scripts/start.ts restarts it). The Overview counts the
-// kwok node and a pod made with `kubectl run`; a row's drawer takes focus and closes on Escape; a link
-// reopens the same kind, namespace and object.
+// kwok node and a pod made with `kubectl run`, and its figures link to the filtered views; a row's drawer
+// takes focus and closes on Escape; a link reopens the same kind, namespace and object; custom resources
+// show their CRD's printer columns; the core group's other resources are under More….
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { KAS_PID_FILE, specCluster } from "./cluster";
-import { newSignedInPage, type TestUser } from "./helpers";
+import { createProjectAgent, newSignedInPage, type TestUser } from "./helpers";
 
 const cluster = specCluster("live");
 const kubectl = (...args: string[]) => cluster.kubectl(...args);
 
 /** A project named `name` with an agent `name` connected to the testbed; returns the Cluster tab's URL. */
 async function connectAgent(page: Page, user: TestUser, name: string): Promise<string> {
-  const created = await page.request.post("/api/projects", { data: { name, path: name, namespace: user.username } });
-  expect(created.status()).toBe(201);
-  const projectId = ((await created.json()) as { project: { id: string } }).project.id;
-  const registered = await page.request.post(`/api/projects/${projectId}/agents`, { data: { name } });
-  expect(registered.status()).toBe(201);
-  const agentId = ((await registered.json()) as { agent: { id: string } }).agent.id;
-  const token = ((await (await page.request.post(`/api/agents/${agentId}/tokens`, { data: { name } })).json()) as { token: string }).token;
+  const { token, clusterUrl } = await createProjectAgent(page, user, name);
   cluster.startAgent(token, name);
   // The cluster as the project's owner sees it (impersonated): this cluster lets tether users view
   // everything, nodes included (the built-in view role leaves them out).
   await kubectl("create", "clusterrolebinding", "tether-users-view", "--clusterrole=view", "--group=tether:user").catch(() => undefined);
   await kubectl("create", "clusterrole", "tether-node-reader", "--verb=get,list,watch", "--resource=nodes").catch(() => undefined);
   await kubectl("create", "clusterrolebinding", "tether-users-nodes", "--clusterrole=tether-node-reader", "--group=tether:user").catch(() => undefined);
-  return `/projects/${user.username}/${name}/-/clusters/${name}/cluster`;
+  return clusterUrl;
 }
 
 test("objects made with kubectl appear and disappear live; the chip follows kas going away and coming back", async ({ browser }) => {
@@ -61,7 +56,7 @@ test("objects made with kubectl appear and disappear live; the chip follows kas 
   await kubectl("delete", "configmap", after, "-n", "default");
 });
 
-test("the Overview counts the ready kwok node and a pod made with kubectl run as Running", async ({ browser }) => {
+test("the Overview counts the ready kwok node and a pod made with kubectl run as Running, and its figures open the filtered views", async ({ browser }) => {
   test.setTimeout(120_000);
   const { page, user } = await newSignedInPage(browser, "overview");
   const clusterUrl = await connectAgent(page, user, "overview");
@@ -81,6 +76,25 @@ test("the Overview counts the ready kwok node and a pod made with kubectl run as
   await kubectl("run", "web", "-n", namespace, "--image=nginx");
   await expect(running).toHaveText("1", { timeout: 15_000 });
   await expect(page.getByTestId("nodes-ready")).toHaveText("1/1");
+
+  // A figure is a link, from the keyboard: Running 1 opens the Pods filtered to Running.
+  await page.getByRole("link", { name: "Running pods: 1" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/kind=pods/);
+  await expect(page).toHaveURL(/status=Running/);
+  await expect(page.getByLabel("Namespace")).toHaveValue(namespace);
+  await expect(page.locator('[role=row][data-name="web"]')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText(/^1 pods$/)).toBeVisible();
+  const statusFilter = page.getByLabel("Status", { exact: true });
+  await expect(statusFilter).toHaveValue("Running");
+  // The table holds pod summaries; the drawer shows the whole pod, containers included.
+  await page.locator('[role=row][data-name="web"]').getByRole("button", { name: "web" }).click();
+  await expect(page.getByRole("dialog", { name: "web details" }).getByRole("region", { name: "YAML" })).toContainText("image: nginx");
+  await page.keyboard.press("Escape");
+  await statusFilter.selectOption("");
+  await expect(page).not.toHaveURL(/status=/);
+  await page.getByLabel("Kind").selectOption("overview");
+  await expect(page.getByRole("link", { name: "Nodes ready: 1 of 1" })).toBeVisible({ timeout: 30_000 });
 });
 
 test("a row opens a drawer that takes focus and closes on Escape; a link reopens the kind, namespace and object", async ({ browser }) => {
@@ -118,11 +132,37 @@ test("a row opens a drawer that takes focus and closes on Escape; a link reopens
   await kubectl("delete", "configmap", name, "-n", "default");
 });
 
-test("a custom resource the cluster serves is under More… and shows its Ready condition", async ({ browser }) => {
+test("a Secret's drawer shows its key names, and its value reaches neither the page nor the object request", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const { page, user } = await newSignedInPage(browser, "secret");
+  const clusterUrl = await connectAgent(page, user, "secret");
+  // The built-in view role leaves Secrets out: in this cluster Tether users may read those of default.
+  await kubectl("create", "role", "tether-secret-reader", "-n", "default", "--verb=get,list,watch", "--resource=secrets").catch(() => undefined);
+  await kubectl("create", "rolebinding", "tether-secret-reader", "-n", "default", "--role=tether-secret-reader", "--group=tether:user").catch(() => undefined);
+  const name = `secret-${Date.now().toString(36)}`;
+  await kubectl("create", "secret", "generic", name, "-n", "default", "--from-literal=password=hunter2-sesame");
+  const value = Buffer.from("hunter2-sesame").toString("base64");
+
+  await page.goto(`${clusterUrl}?kind=secrets&namespace=default&q=${name}`);
+  await expect(page.locator("[data-live-status]")).toHaveText("Live", { timeout: 60_000 });
+  const objectResponse = page.waitForResponse((r) => r.url().includes("/object?"));
+  await page.locator(`[role=row][data-name="${name}"]`).getByRole("button", { name }).click();
+  const body = await (await objectResponse).text();
+  expect(body).toContain("password");
+  expect(body).not.toContain(value);
+  const yaml = page.getByRole("dialog", { name: `${name} details` }).getByRole("region", { name: "YAML" });
+  await expect(yaml).toContainText("password");
+  await expect(page.locator("body")).not.toContainText(value);
+  await expect(page.locator("body")).not.toContainText("hunter2-sesame");
+  await kubectl("delete", "secret", name, "-n", "default");
+});
+
+test("a custom resource the cluster serves is under More… with its CRD's printer columns, Flux's Ready among them", async ({ browser }) => {
   test.setTimeout(120_000);
   const { page, user } = await newSignedInPage(browser, "custom");
   const clusterUrl = await connectAgent(page, user, "custom");
-  // Flux's GitRepository, reduced to what the view reads: no status subresource, so status is set on create.
+  // Flux's GitRepository, reduced to what the view reads, with Flux's printer columns: no status
+  // subresource, so status is set on create.
   const crd = {
     apiVersion: "apiextensions.k8s.io/v1",
     kind: "CustomResourceDefinition",
@@ -131,14 +171,31 @@ test("a custom resource the cluster serves is under More… and shows its Ready 
       group: "source.toolkit.fluxcd.io",
       names: { kind: "GitRepository", plural: "gitrepositories", singular: "gitrepository", listKind: "GitRepositoryList" },
       scope: "Namespaced",
-      versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } }],
+      versions: [
+        {
+          name: "v1",
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+          additionalPrinterColumns: [
+            { jsonPath: ".spec.url", name: "URL", type: "string" },
+            { jsonPath: ".metadata.creationTimestamp", name: "Age", type: "date" },
+            { jsonPath: '.status.conditions[?(@.type=="Ready")].status', name: "Ready", type: "string" },
+            { jsonPath: '.status.conditions[?(@.type=="Ready")].message', name: "Status", type: "string" },
+          ],
+        },
+      ],
     },
   };
   const reader = {
     apiVersion: "rbac.authorization.k8s.io/v1",
     kind: "ClusterRole",
     metadata: { name: "tether-flux-reader" },
-    rules: [{ apiGroups: ["source.toolkit.fluxcd.io"], resources: ["gitrepositories"], verbs: ["get", "list", "watch"] }],
+    rules: [
+      { apiGroups: ["source.toolkit.fluxcd.io"], resources: ["gitrepositories"], verbs: ["get", "list", "watch"] },
+      // Printer columns come from the CRD, read as the viewer.
+      { apiGroups: ["apiextensions.k8s.io"], resources: ["customresourcedefinitions"], verbs: ["get", "list"] },
+    ],
   };
   const apply = async (o: object) => {
     const file = path.join(cluster.workDir, `${(o as { metadata: { name: string } }).metadata.name}.json`);
@@ -162,8 +219,35 @@ test("a custom resource the cluster serves is under More… and shows its Ready 
   await expect(kindPicker.locator('optgroup[label="More…"] option', { hasText: "GitRepository (source.toolkit.fluxcd.io)" })).toHaveCount(1, { timeout: 30_000 });
   await kindPicker.selectOption("source.toolkit.fluxcd.io/v1/gitrepositories");
   await expect(page.locator("[data-live-status]")).toHaveText("Live", { timeout: 60_000 });
+  const table = page.getByRole("table", { name: "GitRepository (source.toolkit.fluxcd.io)" });
+  await expect(table.getByRole("columnheader")).toHaveText(["Name", "Namespace", "URL", "Ready", "Status", "Age"]);
   const row = page.locator('[role=row][data-name="podinfo"]');
-  await expect(row).toContainText("Not ready: GitOperationFailed");
+  await expect(row.getByRole("cell")).toHaveText(["podinfo", "default", "https://github.com/stefanprodan/podinfo", "False", "failed to checkout", /^\d+s$/]);
   await row.getByRole("button", { name: "podinfo" }).click();
   await expect(page.getByRole("dialog", { name: "podinfo details" }).getByRole("region", { name: "Conditions" })).toContainText("failed to checkout");
+});
+
+test("the core group's other resources are under More…: a PersistentVolumeClaim and a ServiceAccount made with kubectl", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const { page, user } = await newSignedInPage(browser, "core");
+  const clusterUrl = await connectAgent(page, user, "core");
+  const name = `claim-${Date.now().toString(36)}`;
+  const file = path.join(cluster.workDir, `${name}.json`);
+  fs.writeFileSync(file, JSON.stringify({ apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name, namespace: "default" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } }));
+  await kubectl("apply", "-f", file);
+  await kubectl("create", "serviceaccount", name, "-n", "default");
+
+  await page.goto(clusterUrl);
+  const more = page.getByLabel("Kind").locator('optgroup[label="More…"]');
+  await expect(more.locator("option", { hasText: /^PersistentVolumeClaim$/ })).toHaveCount(1, { timeout: 30_000 });
+  await expect(more.locator("option", { hasText: /^ServiceAccount$/ })).toHaveCount(1);
+  await page.getByLabel("Kind").selectOption("core/v1/persistentvolumeclaims");
+  await expect(page.locator("[data-live-status]")).toHaveText("Live", { timeout: 60_000 });
+  await expect(page.locator(`[role=row][data-name="${name}"]`)).toBeVisible();
+  await page.getByLabel("Kind").selectOption("core/v1/serviceaccounts");
+  await page.getByLabel("Namespace").selectOption("default");
+  await expect(page.locator(`[role=row][data-name="${name}"]`)).toBeVisible({ timeout: 10_000 });
+  await kubectl("delete", "serviceaccount", name, "-n", "default");
+  await expect(page.locator(`[role=row][data-name="${name}"]`)).toHaveCount(0, { timeout: 2_000 });
+  await kubectl("delete", "-f", file);
 });

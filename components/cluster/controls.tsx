@@ -2,7 +2,7 @@
 // What every cluster view shares: the view's state in the URL, the kind and namespace pickers, the chip.
 import { useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
-import { useCallback } from "react";
+import { useCallback, useState } from "react";
 import { fetchJson } from "@/components/providers";
 import type { DiscoveredResource } from "@/lib/cluster-cache";
 import { customKinds } from "./custom-kinds";
@@ -15,11 +15,18 @@ export const inputClass = "mt-1 rounded-md border border-zinc-300 bg-white px-2 
 
 export const clusterKeys = {
   discovery: (agentId: string) => ["cluster-discovery", agentId] as const,
+  /** One object, whole, at a resourceVersion: a live change to the row asks again. */
+  object: (agentId: string, path: string, key: string, resourceVersion: string) => ["cluster-object", agentId, path, key, resourceVersion] as const,
 };
 
-/** The cluster's other resources as kinds; asked once per agent and kept for a few minutes. */
-export function useCustomKinds(agentId: string) {
+/**
+ * The cluster's other resources as kinds; asked once per agent and kept for a few minutes. Discovery asks
+ * the cluster a few dozen questions through the tunnel, so a page asks only once its own stream is live
+ * (or the kind picker is focused), unless the page shows one of these kinds.
+ */
+export function useCustomKinds(agentId: string, enabled = true) {
   return useQuery({
+    enabled,
     queryKey: clusterKeys.discovery(agentId),
     queryFn: async (): Promise<Kind[]> => customKinds((await fetchJson<{ resources: DiscoveredResource[] }>(`/api/agents/${encodeURIComponent(agentId)}/discovery`)).resources),
     staleTime: 5 * 60_000,
@@ -38,12 +45,21 @@ export function StatusChip({ status, since }: { status: LiveStatus; since: Date 
   );
 }
 
-/** The view's state as URL search params: kind, namespace, q (search) and open (namespace/name). */
+/** The view's state as URL search params: kind, namespace, q (search), status (exact) and open (namespace/name). */
 export interface ViewState {
   kind: string;
   namespace: string;
   q: string;
+  status: string;
   open: string | null;
+}
+
+/** A link's query string for a view, e.g. the Overview's "Failed 2" → the Pods filtered to Failed. */
+export function viewHref(pathname: string, patch: Partial<ViewState>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(patch)) if (v) q.set(k, v);
+  const qs = q.toString();
+  return qs ? `${pathname}?${qs}` : pathname;
 }
 
 /**
@@ -53,7 +69,7 @@ export interface ViewState {
  */
 export function useViewState(): [ViewState, (patch: Partial<ViewState>) => void] {
   const params = useSearchParams();
-  const state: ViewState = { kind: params.get("kind") ?? OVERVIEW_KEY, namespace: params.get("namespace") ?? "", q: params.get("q") ?? "", open: params.get("open") };
+  const state: ViewState = { kind: params.get("kind") ?? OVERVIEW_KEY, namespace: params.get("namespace") ?? "", q: params.get("q") ?? "", status: params.get("status") ?? "", open: params.get("open") };
   const update = useCallback((patch: Partial<ViewState>) => {
     const next = new URLSearchParams(window.location.search);
     for (const [k, v] of Object.entries(patch)) {
@@ -66,14 +82,15 @@ export function useViewState(): [ViewState, (patch: Partial<ViewState>) => void]
   return [state, update];
 }
 
-/** Kind and namespace pickers, shared by the Overview and the tables. */
-export function Pickers({ agentId, view, setView, namespaced, namespaces, canListNamespaces }: { agentId: string; view: ViewState; setView: (p: Partial<ViewState>) => void; namespaced: boolean; namespaces: string[]; canListNamespaces: boolean }) {
-  const more = useCustomKinds(agentId);
+/** Kind and namespace pickers, shared by the Overview and the tables; `discover` once the view's stream is live. */
+export function Pickers({ agentId, view, setView, namespaced, namespaces, canListNamespaces, discover }: { agentId: string; view: ViewState; setView: (p: Partial<ViewState>) => void; namespaced: boolean; namespaces: string[]; canListNamespaces: boolean; discover: boolean }) {
+  const [wanted, setWanted] = useState(false);
+  const more = useCustomKinds(agentId, discover || wanted);
   return (
     <>
       <label className="text-sm">
         <span className="block text-zinc-600 dark:text-zinc-400">Kind</span>
-        <select aria-label="Kind" value={view.kind} onChange={(e) => setView({ kind: e.target.value, open: null })} className={inputClass}>
+        <select aria-label="Kind" value={view.kind} onFocus={() => setWanted(true)} onChange={(e) => setView({ kind: e.target.value, status: "", open: null })} className={inputClass}>
           <option value={OVERVIEW_KEY}>Overview</option>
           {KINDS.map((k) => (
             <option key={k.key} value={k.key}>{k.label}</option>

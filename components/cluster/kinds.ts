@@ -14,6 +14,8 @@ export interface Kind {
   path: (namespace: string | null) => string;
   /** Short status text for the table. */
   status: (o: KubeItem) => string;
+  /** Columns shown instead of Status (a custom resource's printer columns). */
+  columns?: { name: string; value: (o: KubeItem, now: number) => string }[];
 }
 
 const core = (resource: string) => (ns: string | null) => (ns ? `/api/v1/namespaces/${ns}/${resource}` : `/api/v1/${resource}`);

@@ -3,13 +3,16 @@
 // it changes (server-sent events from the shared cluster cache). Sorting, filtering and a virtualized body
 // keep big lists smooth; changed rows flash; a row opens a drawer; the view lives in the URL so a link
 // reopens it; a chip says Live, Reconnecting or Stale since HH:MM.
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
+import { fetchJson } from "@/components/providers";
 import { Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { stringify } from "yaml";
 import { ErrorState, LoadingState } from "@/components/ui/states";
-import { NAMESPACES_PATH, OVERVIEW_KEY, Pickers, StatusChip, inputClass, namespaceNames, useCustomKinds, useViewState, type ViewState } from "./controls";
+import { NAMESPACES_PATH, OVERVIEW_KEY, Pickers, StatusChip, clusterKeys, inputClass, namespaceNames, useCustomKinds, useViewState, type ViewState } from "./controls";
 import { KINDS, ageOf, conditionsOf, type Kind, type KubeItem } from "./kinds";
 import { OverviewPanel } from "./overview-panel";
+import { statusChoices, tableRows, type SortKey } from "./table-rows";
 import { useLive } from "./use-live";
 
 const ROW_HEIGHT = 36;
@@ -24,9 +27,10 @@ export function LiveView({ agentId }: { agentId: string }) {
 
 function LiveViewRouted({ agentId }: { agentId: string }) {
   const [view, setView] = useViewState();
-  const more = useCustomKinds(agentId);
-  if (view.kind === OVERVIEW_KEY) return <OverviewPanel key={`overview ${view.namespace}`} agentId={agentId} view={view} setView={setView} />;
   const builtIn = KINDS.find((k) => k.key === view.kind);
+  // Only a page that shows one of the discovered kinds needs discovery before its stream.
+  const more = useCustomKinds(agentId, !builtIn && view.kind !== OVERVIEW_KEY);
+  if (view.kind === OVERVIEW_KEY) return <OverviewPanel key={`overview ${view.namespace}`} agentId={agentId} view={view} setView={setView} />;
   // A link to a custom resource waits for discovery; one the cluster no longer serves falls back to pods.
   if (!builtIn && more.isPending) return <LoadingState label="Finding the cluster's resources…" />;
   const kind = builtIn ?? more.data?.find((k) => k.key === view.kind) ?? KINDS[0]!;
@@ -39,27 +43,27 @@ const objectKey = (o: KubeItem) => `${o.metadata.namespace ?? ""}/${o.metadata.n
 
 function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; kind: Kind; path: string; view: ViewState; setView: (p: Partial<ViewState>) => void }) {
   const [filter, setFilter] = useState(view.q);
-  const [sort, setSort] = useState<"name" | "age">("name");
+  const [sort, setSort] = useState<SortKey>("name");
   const paths = useMemo(() => [NAMESPACES_PATH, path], [path]);
   const { collections, status, staleSince, error, changedAt, refused } = useLive(agentId, paths);
   const namespace = view.namespace;
   const namespaces = useMemo(() => namespaceNames(collections[0]), [collections]);
   const now = Date.now();
-  const rows = useMemo(() => {
-    const q = filter.trim().toLowerCase();
-    const items = [...(collections[1]?.values() ?? [])].filter((o) => !q || o.metadata.name.toLowerCase().includes(q) || (o.metadata.namespace ?? "").includes(q));
-    items.sort((a, b) => (sort === "name" ? a.metadata.name.localeCompare(b.metadata.name) : Date.parse(b.metadata.creationTimestamp ?? "0") - Date.parse(a.metadata.creationTimestamp ?? "0")));
-    return items;
-  }, [collections, filter, sort]);
+  const rows = useMemo(() => tableRows(collections[1]?.values() ?? [], kind, { q: filter, status: view.status, sort }), [collections, filter, sort, view.status, kind]);
+  // The Status column's filter offers the statuses the table has (a link's status stays offered).
+  const statuses = useMemo(() => statusChoices(collections[1]?.values() ?? [], kind, view.status), [collections, kind, view.status]);
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual's API cannot be memoized by the React compiler; this component simply re-renders
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const opened = view.open ? collections[1]?.get(view.open) : undefined;
+  // Status, or a custom resource's printer columns, between Namespace and Age.
+  const middle = kind.columns ?? [{ name: "Status", value: (o: KubeItem) => kind.status(o) }];
+  const gridTemplateColumns = `minmax(0,2fr) minmax(0,1fr) ${middle.map(() => (middle.length > 1 ? "minmax(0,1fr)" : "minmax(0,1.5fr)")).join(" ")} 5rem`;
 
   return (
     <section aria-label="Cluster objects" className="space-y-4">
       <div className="flex flex-wrap items-end gap-3">
-        <Pickers agentId={agentId} view={view} setView={setView} namespaced={kind.namespaced} namespaces={namespaces} canListNamespaces={!refused.has(0)} />
+        <Pickers agentId={agentId} view={view} setView={setView} namespaced={kind.namespaced} namespaces={namespaces} canListNamespaces={!refused.has(0)} discover={status !== "connecting"} />
         <label className="text-sm">
           <span className="block text-zinc-600 dark:text-zinc-400">Search</span>
           <input
@@ -73,6 +77,17 @@ function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; ki
             className={inputClass}
           />
         </label>
+        {statuses.length > 0 ? (
+          <label className="text-sm">
+            <span className="block text-zinc-600 dark:text-zinc-400">Status</span>
+            <select aria-label="Status" value={view.status} onChange={(e) => setView({ status: e.target.value, open: null })} className={inputClass}>
+              <option value="">Any status</option>
+              {statuses.map((st) => (
+                <option key={st} value={st}>{st}</option>
+              ))}
+            </select>
+          </label>
+        ) : null}
         <div className="ml-auto flex items-center gap-3 text-sm">
           <span className="text-zinc-500">{rows.length} {kind.label.toLowerCase()}</span>
           <StatusChip status={status} since={staleSince} />
@@ -85,19 +100,21 @@ function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; ki
 
       <div role="table" aria-label={kind.label} aria-rowcount={rows.length + 1} className="rounded-md border border-zinc-200 text-sm dark:border-zinc-800">
         <div role="rowgroup">
-          <div role="row" className="grid grid-cols-[2fr_1fr_1.5fr_5rem] gap-2 border-b border-zinc-200 px-3 py-2 font-medium text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
+          <div role="row" style={{ gridTemplateColumns }} className="grid gap-2 border-b border-zinc-200 px-3 py-2 font-medium text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
             <span role="columnheader" aria-sort={sort === "name" ? "ascending" : "none"}>
               <button type="button" onClick={() => setSort("name")} className="hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">Name</button>
             </span>
             <span role="columnheader">Namespace</span>
-            <span role="columnheader">Status</span>
+            {middle.map((c) => (
+              <span key={c.name} role="columnheader" className="truncate">{c.name}</span>
+            ))}
             <span role="columnheader" aria-sort={sort === "age" ? "ascending" : "none"}>
               <button type="button" onClick={() => setSort("age")} className="hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">Age</button>
             </span>
           </div>
         </div>
         {rows.length === 0 && status === "live" ? (
-          <p className="px-3 py-6 text-center text-zinc-500">No {kind.label.toLowerCase()} {namespace ? `in ${namespace}` : "in the cluster"}{filter ? ` matching "${filter}"` : ""}.</p>
+          <p className="px-3 py-6 text-center text-zinc-500">No {kind.label.toLowerCase()} {namespace ? `in ${namespace}` : "in the cluster"}{filter ? ` matching "${filter}"` : ""}{view.status ? ` with status ${view.status}` : ""}.</p>
         ) : null}
         <div ref={scroller} role="rowgroup" className="max-h-[60vh] overflow-auto">
           <div style={{ height: virtual.getTotalSize(), position: "relative" }}>
@@ -111,14 +128,16 @@ function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; ki
                   role="row"
                   aria-rowindex={v.index + 2}
                   data-name={o.metadata.name}
-                  style={{ position: "absolute", top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${v.start}px)` }}
-                  className={`grid grid-cols-[2fr_1fr_1.5fr_5rem] items-center gap-2 border-b border-zinc-100 px-3 dark:border-zinc-900 ${flash ? "bg-amber-50 dark:bg-amber-950/40" : ""}`}
+                  style={{ position: "absolute", top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${v.start}px)`, gridTemplateColumns }}
+                  className={`grid items-center gap-2 border-b border-zinc-100 px-3 dark:border-zinc-900 ${flash ? "bg-amber-50 dark:bg-amber-950/40" : ""}`}
                 >
                   <span role="cell" className="truncate">
                     <button type="button" onClick={() => setView({ open: key })} className="font-medium text-indigo-600 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-400">{o.metadata.name}</button>
                   </span>
                   <span role="cell" className="truncate text-zinc-600 dark:text-zinc-400">{o.metadata.namespace ?? "—"}</span>
-                  <span role="cell" className="truncate">{kind.status(o)}</span>
+                  {middle.map((c) => (
+                    <span key={c.name} role="cell" className="truncate">{c.value(o, now)}</span>
+                  ))}
                   <span role="cell" className="text-zinc-500">{ageOf(o.metadata.creationTimestamp, now)}</span>
                 </div>
               );
@@ -127,13 +146,29 @@ function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; ki
         </div>
       </div>
 
-      {opened ? <ObjectDrawer object={opened} onClose={() => setView({ open: null })} /> : null}
+      {opened ? <ObjectDrawer agentId={agentId} path={path} summary={opened} onClose={() => setView({ open: null })} /> : null}
     </section>
   );
 }
 
+/** The whole object behind a row (tables may hold summaries), asked again when the row changes. */
+function useWholeObject(agentId: string, path: string, summary: KubeItem) {
+  const { name, namespace, resourceVersion } = summary.metadata;
+  return useQuery({
+    queryKey: clusterKeys.object(agentId, path, objectKey(summary), resourceVersion ?? ""),
+    queryFn: async () => {
+      const q = new URLSearchParams({ path, name, ...(namespace ? { namespace } : {}) });
+      return (await fetchJson<{ object: KubeItem }>(`/api/agents/${encodeURIComponent(agentId)}/object?${q}`)).object;
+    },
+    placeholderData: keepPreviousData,
+    retry: 1,
+  });
+}
+
 /** A row's details: conditions, labels, then the object as read-only YAML. Focus moves in; Escape closes. */
-export function ObjectDrawer({ object, onClose }: { object: KubeItem; onClose: () => void }) {
+export function ObjectDrawer({ agentId, path, summary, onClose }: { agentId: string; path: string; summary: KubeItem; onClose: () => void }) {
+  const whole = useWholeObject(agentId, path, summary);
+  const object = whole.data ?? summary;
   const panel = useRef<HTMLElement>(null);
   // The object changes live and onClose with every render: only opening moves focus, not each update.
   const close = useRef(onClose);
@@ -161,6 +196,8 @@ export function ObjectDrawer({ object, onClose }: { object: KubeItem; onClose: (
         <h3 className="truncate font-semibold">{title}</h3>
         <button type="button" onClick={onClose} className="text-sm underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">Close</button>
       </div>
+      {whole.isPending ? <LoadingState label="Loading the object…" /> : null}
+      {whole.isError ? <ErrorState title="The object could not be loaded" message={whole.error.message} /> : null}
       <section aria-label="Conditions">
         <h4 className="mb-1 text-sm font-medium text-zinc-600 dark:text-zinc-400">Conditions</h4>
         {conditions.length ? (
@@ -197,7 +234,7 @@ export function ObjectDrawer({ object, onClose }: { object: KubeItem; onClose: (
       </section>
       <section aria-label="YAML">
         <h4 className="mb-1 text-sm font-medium text-zinc-600 dark:text-zinc-400">YAML</h4>
-        <pre className="max-h-[60vh] overflow-auto rounded bg-zinc-50 p-3 text-xs dark:bg-zinc-900">{stringify(object)}</pre>
+        <pre className="max-h-[60vh] overflow-auto rounded bg-zinc-50 p-3 text-xs dark:bg-zinc-900">{whole.data ? stringify(whole.data) : ""}</pre>
       </section>
     </aside>
   );

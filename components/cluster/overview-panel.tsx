@@ -1,15 +1,20 @@
 "use client";
 // The Overview: nodes ready, pods by phase, failing workloads and recent Warning events, all from one
-// live stream of the collections it needs, for one namespace or all.
+// live stream of the collections it needs, for one namespace or all. Each figure links to the view it
+// counts (the Pods filtered to a phase, the failing workload's drawer…).
+import Link from "next/link";
+import { usePathname } from "next/navigation";
 import { useMemo } from "react";
 import { ErrorState, LoadingState } from "@/components/ui/states";
 import { KINDS } from "./kinds";
-import { NAMESPACES_PATH, Pickers, StatusChip, namespaceNames, type ViewState } from "./controls";
+import { NAMESPACES_PATH, Pickers, StatusChip, namespaceNames, viewHref, type ViewState } from "./controls";
 import { overviewOf } from "./overview";
 import { useLive } from "./use-live";
 
 /** Stream order: namespaces for the picker first, then what the figures need. */
 const SOURCES = ["nodes", "pods", "deployments", "statefulsets", "daemonsets", "events"] as const;
+const WORKLOAD_KINDS = { Deployment: "deployments", StatefulSet: "statefulsets", DaemonSet: "daemonsets" } as const;
+const linkClass = "rounded hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500";
 
 export function OverviewPanel({ agentId, view, setView }: { agentId: string; view: ViewState; setView: (p: Partial<ViewState>) => void }) {
   const paths = useMemo(() => [NAMESPACES_PATH, ...SOURCES.map((key) => KINDS.find((k) => k.key === key)!.path(view.namespace || null))], [view.namespace]);
@@ -20,11 +25,13 @@ export function OverviewPanel({ agentId, view, setView }: { agentId: string; vie
   }, [collections]);
   const refusedSources = SOURCES.filter((_, i) => refused.has(i + 1));
   const scope = view.namespace ? `in ${view.namespace}` : "in the cluster";
+  const pathname = usePathname();
+  const href = (patch: Partial<ViewState>) => viewHref(pathname, { namespace: view.namespace, ...patch });
 
   return (
     <section aria-label="Cluster overview" className="space-y-4">
       <div className="flex flex-wrap items-end gap-3">
-        <Pickers agentId={agentId} view={view} setView={setView} namespaced namespaces={namespaceNames(collections[0])} canListNamespaces={!refused.has(0)} />
+        <Pickers agentId={agentId} view={view} setView={setView} namespaced namespaces={namespaceNames(collections[0])} canListNamespaces={!refused.has(0)} discover={status !== "connecting"} />
         <div className="ml-auto flex items-center gap-3 text-sm">
           <StatusChip status={status} since={staleSince} />
         </div>
@@ -38,7 +45,9 @@ export function OverviewPanel({ agentId, view, setView }: { agentId: string; vie
           <div className="grid gap-3 sm:grid-cols-2">
             <div role="group" aria-label="Nodes ready" className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
               <p className="text-sm text-zinc-600 dark:text-zinc-400">Nodes ready</p>
-              <p className="mt-1 text-2xl font-semibold" data-testid="nodes-ready">{overview.nodes.ready}/{overview.nodes.total}</p>
+              <p className="mt-1 text-2xl font-semibold">
+                <Link href={viewHref(pathname, { kind: "nodes" })} data-testid="nodes-ready" aria-label={`Nodes ready: ${overview.nodes.ready} of ${overview.nodes.total}`} className={linkClass}>{overview.nodes.ready}/{overview.nodes.total}</Link>
+              </p>
             </div>
             <div role="group" aria-label="Pods by phase" className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
               <p className="text-sm text-zinc-600 dark:text-zinc-400">Pods by phase {scope}</p>
@@ -46,7 +55,9 @@ export function OverviewPanel({ agentId, view, setView }: { agentId: string; vie
                 {overview.podsByPhase.map(([phase, count]) => (
                   <div key={phase} data-phase={phase} className="flex items-baseline gap-1.5">
                     <dt className="text-sm text-zinc-600 dark:text-zinc-400">{phase}</dt>
-                    <dd className="text-xl font-semibold">{count}</dd>
+                    <dd className="text-xl font-semibold">
+                      <Link href={href({ kind: "pods", status: phase })} aria-label={`${phase} pods: ${count}`} className={linkClass}>{count}</Link>
+                    </dd>
                   </div>
                 ))}
               </dl>
@@ -58,7 +69,7 @@ export function OverviewPanel({ agentId, view, setView }: { agentId: string; vie
               <ul className="space-y-1 text-sm">
                 {overview.failing.map((w) => (
                   <li key={`${w.kind}/${w.namespace}/${w.name}`} className="flex justify-between gap-3">
-                    <span className="truncate">{w.kind} {w.namespace}/{w.name}</span>
+                    <Link href={href({ kind: WORKLOAD_KINDS[w.kind], namespace: w.namespace, open: `${w.namespace}/${w.name}` })} className={`truncate ${linkClass}`}>{w.kind} {w.namespace}/{w.name}</Link>
                     <span className="text-amber-700 dark:text-amber-300">{w.ready}/{w.desired} ready</span>
                   </li>
                 ))}
@@ -73,7 +84,7 @@ export function OverviewPanel({ agentId, view, setView }: { agentId: string; vie
               <ul className="space-y-2 text-sm">
                 {overview.warnings.map((w, i) => (
                   <li key={`${w.namespace}/${w.object}/${w.reason}/${i}`}>
-                    <span className="font-medium">{w.reason}</span> <span className="text-zinc-500">{w.namespace}/{w.object}{w.count > 1 ? ` ×${w.count}` : ""}</span>
+                    <Link href={href({ kind: "events", namespace: w.namespace, q: w.object.split("/")[1] ?? "" })} className={`font-medium ${linkClass}`}>{w.reason}</Link> <span className="text-zinc-500">{w.namespace}/{w.object}{w.count > 1 ? ` ×${w.count}` : ""}</span>
                     <p className="text-zinc-600 dark:text-zinc-400">{w.message}</p>
                   </li>
                 ))}

@@ -60,10 +60,16 @@ export function useLive(agentId: string, paths: string[]) {
         lastId.current = msg.lastEventId || lastId.current;
         const now = Date.now();
         setCollections((prev) => {
-          const next = prev.map((m) => new Map(m));
+          // Only the collections this frame touches are copied: one change must not copy 10,000 pods.
+          const next = [...prev];
+          const copied = new Set<number>();
           for (const e of data.events) {
-            const m = next[e.i];
-            if (!m) continue;
+            if (!prev[e.i]) continue;
+            if (!copied.has(e.i)) {
+              next[e.i] = new Map(prev[e.i]);
+              copied.add(e.i);
+            }
+            const m = next[e.i]!;
             if (e.type === "DELETED") m.delete(keyOf(e.object));
             else m.set(keyOf(e.object), e.object);
           }

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { IntentLink } from "@/components/ui/intent-link";
 import type { CurrentUser } from "@/lib/auth/session";
 import { SideNav } from "./side-nav";
 import { ThemeToggle } from "./theme-toggle";
@@ -12,10 +13,10 @@ export function AppShell({ user, children }: { user: CurrentUser | null; childre
         Skip to content
       </a>
       <header className="flex h-14 items-center justify-between border-b border-zinc-200 px-4 dark:border-zinc-800">
-        <Link href="/" className="flex items-center gap-2 font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">
+        <IntentLink href="/" className="flex items-center gap-2 font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">
           <span aria-hidden className="inline-block h-5 w-5 rounded bg-indigo-600" />
           Tether
-        </Link>
+        </IntentLink>
         <div className="flex items-center gap-2">
           <ThemeToggle />
           {user ? (

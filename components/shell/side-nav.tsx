@@ -1,6 +1,6 @@
 "use client";
-import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { IntentLink } from "@/components/ui/intent-link";
 
 const items = [
   { href: "/projects", label: "Projects" },
@@ -20,13 +20,13 @@ export function SideNav({ isAdmin }: { isAdmin: boolean }) {
             const active = pathname === i.href || pathname.startsWith(i.href + "/");
             return (
               <li key={i.href}>
-                <Link
+                <IntentLink
                   href={i.href}
                   aria-current={active ? "page" : undefined}
                   className={`block rounded-md px-3 py-2 text-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 ${active ? "bg-zinc-100 font-medium text-zinc-900 dark:bg-zinc-800 dark:text-white" : "text-zinc-600 hover:bg-zinc-50 dark:text-zinc-400 dark:hover:bg-zinc-900"}`}
                 >
                   {i.label}
-                </Link>
+                </IntentLink>
               </li>
             );
           })}

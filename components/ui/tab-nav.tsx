@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "./intent-link";
 
 /** Section links that look like tabs; the current one is marked for screen readers (aria-current). */
 export function TabNav({ label, items, current }: { label: string; items: { href: string; label: string; key: string }[]; current: string }) {
@@ -9,13 +9,13 @@ export function TabNav({ label, items, current }: { label: string; items: { href
           const active = i.key === current;
           return (
             <li key={i.key}>
-              <Link
+              <IntentLink
                 href={i.href}
                 aria-current={active ? "page" : undefined}
                 className={`inline-block border-b-2 px-3 py-2 text-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 ${active ? "border-indigo-600 font-medium text-zinc-900 dark:text-white" : "border-transparent text-zinc-600 hover:border-zinc-300 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white"}`}
               >
                 {i.label}
-              </Link>
+              </IntentLink>
             </li>
           );
         })}

@@ -5,6 +5,7 @@
 // Gone from the API server relists and turns the difference into ordinary events.
 import type { AgentRequest, TunnelClient, WatchEvent } from "@/lib/tunnel-client";
 import { UpstreamStatusError } from "@/lib/tunnel-client";
+import { podSummary, summarises } from "./summary";
 
 export interface KubeObject {
   apiVersion?: string;
@@ -37,7 +38,7 @@ function keyOf(o: KubeObject): string {
 }
 
 /** What is cached and sent: no managedFields, and for Secrets the key names only (values never leave the server). */
-function strip(o: KubeObject, isSecret: boolean): KubeObject {
+export function forViewers(o: KubeObject, isSecret: boolean): KubeObject {
   let out = o;
   if (o.metadata.managedFields) {
     const { managedFields: _drop, ...metadata } = o.metadata;
@@ -69,6 +70,8 @@ export class WatchedCollection {
   private abort: AbortController | null = null;
   private ready: Promise<void> | null = null;
   private readonly isSecret: boolean;
+  /** Pods are kept and sent as summaries (summary.ts). */
+  private readonly summarised: boolean;
   /** Set when the upstream watch failed for good (for example 403): viewers are told. */
   error: Error | null = null;
   /** Events emitted since start, and relists after 410 Gone: read by the cache's metrics. */
@@ -81,6 +84,7 @@ export class WatchedCollection {
     private readonly ringSize = 10_000,
   ) {
     this.isSecret = /\/secrets(\?|$)/.test(key.path);
+    this.summarised = summarises(key.path);
   }
 
   get lastSeq(): number {
@@ -136,6 +140,11 @@ export class WatchedCollection {
     for (const fn of this.listeners) fn(e);
   }
 
+  private keep(o: KubeObject): KubeObject {
+    const kept = forViewers(o, this.isSecret);
+    return this.summarised ? podSummary(kept) : kept;
+  }
+
   private async list(): Promise<Map<string, KubeObject>> {
     const items = new Map<string, KubeObject>();
     let cont = "";
@@ -145,7 +154,7 @@ export class WatchedCollection {
         path: `${this.key.path}${sep}limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ""}`,
         impersonation: this.key.impersonation,
       });
-      for (const o of page.items) items.set(keyOf(o), strip(o, this.isSecret));
+      for (const o of page.items) items.set(keyOf(o), this.keep(o));
       this.resourceVersion = page.metadata.resourceVersion;
       cont = page.metadata.continue ?? "";
     } while (cont);
@@ -178,7 +187,7 @@ export class WatchedCollection {
         try {
           const events = this.client.agentWatch<KubeObject>(this.key.agentId, this.key.path, { resourceVersion: this.resourceVersion, signal, impersonation: this.key.impersonation, onState: (st) => this.setState(st) });
           for await (const ev of events as AsyncGenerator<WatchEvent<KubeObject>>) {
-            const o = strip(ev.object, this.isSecret);
+            const o = this.keep(ev.object);
             this.resourceVersion = o.metadata.resourceVersion ?? this.resourceVersion;
             if (ev.type === "DELETED") this.objects.delete(keyOf(o));
             else if (ev.type === "ADDED" || ev.type === "MODIFIED") this.objects.set(keyOf(o), o);

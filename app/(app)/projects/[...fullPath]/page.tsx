@@ -15,6 +15,7 @@ import { AuditLog } from "@/components/audit/audit-log";
 import { PageHeader } from "@/components/shell/app-shell";
 import { EmptyState } from "@/components/ui/states";
 import { LinkButton } from "@/components/ui/link-button";
+import { IntentLink } from "@/components/ui/intent-link";
 import { TabNav } from "@/components/ui/tab-nav";
 import { LiveView } from "@/components/cluster/live-view";
 import { agentPath, clustersPath, findVisibleAgentByName } from "@/lib/agents/views";
@@ -149,9 +150,9 @@ async function AgentPage({ user, projectPath, agentName, tab }: { user: CurrentU
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-500">
-        <Link href={`/projects/${project.fullPath}`} className="hover:underline">{project.fullPath}</Link>
+        <IntentLink href={`/projects/${project.fullPath}`} className="hover:underline">{project.fullPath}</IntentLink>
         {" / "}
-        <Link href={clustersPath(project.fullPath)} className="hover:underline">Kubernetes clusters</Link>
+        <IntentLink href={clustersPath(project.fullPath)} className="hover:underline">Kubernetes clusters</IntentLink>
       </nav>
       <PageHeader title={agent.name} description="Agent for Kubernetes" />
       <TabNav

@@ -2,7 +2,7 @@
 // changes of each collection, through the shared cluster cache (lib/cluster-cache/sse.ts).
 import { z } from "zod";
 import { cacheEpoch, clusterCache, viewerIdentity } from "@/lib/cluster-cache/web";
-import { liveStream } from "@/lib/cluster-cache";
+import { collectionPath, liveStream } from "@/lib/cluster-cache";
 import { db } from "@/lib/db/client";
 import { errorResponse } from "@/lib/http/body";
 import { withUser } from "@/lib/http/handler";
@@ -10,10 +10,6 @@ import { TunnelError, UpstreamStatusError } from "@/lib/tunnel-client";
 
 export const dynamic = "force-dynamic";
 
-/** A collection path of the Kubernetes API, cluster-wide or in one namespace. */
-const collectionPath = z
-  .string()
-  .regex(/^\/(api\/v1|apis\/[a-z0-9.-]+\/[a-z0-9]+)(\/namespaces\/[a-z0-9]([-a-z0-9]*[a-z0-9])?)?\/[a-z0-9]+$/, "path must be a Kubernetes collection, e.g. /api/v1/namespaces/default/pods");
 const query = z.array(collectionPath).min(1, "name at least one collection with ?path=").max(12, "at most 12 collections per stream");
 
 type Ctx = { params: Promise<{ id: string }> };

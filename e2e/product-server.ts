@@ -1,0 +1,60 @@
+// How the e2e specs and the browser benchmark run the real product: scripts/start.ts (migrations,
+// production build when stale, next start, kas supervised beside it) on a fresh SQLite database, with
+// kas's ports and the data directory following the web port, so two runs on different ports never collide.
+import path from "node:path";
+
+const root = path.resolve(__dirname, "..");
+export const DEFAULT_E2E_PORT = 3107;
+
+export interface ProductServer {
+  port: number;
+  baseUrl: string;
+  dataDir: string;
+  /** Starts the product on a fresh database (run from the repository root). */
+  command: string;
+  env: Record<string, string>;
+  kasAgentAddress: string;
+  kasK8sProxyUrl: string;
+  /** start.ts writes kas's pid here, so a spec can stop kas and watch it come back. */
+  kasPidFile: string;
+}
+
+export function productServer(port: number, name = port === DEFAULT_E2E_PORT ? "e2e" : `e2e-${port}`): ProductServer {
+  const dataDir = path.join(root, "data", name);
+  const kasBase = 8160 + (port - DEFAULT_E2E_PORT);
+  const kasPidFile = path.join(dataDir, "kas.pid");
+  return {
+    port,
+    baseUrl: `http://localhost:${port}`,
+    dataDir,
+    command: `rm -rf ${dataDir} && npx tsx scripts/start.ts`,
+    kasAgentAddress: `grpc://127.0.0.1:${kasBase}`,
+    kasK8sProxyUrl: `https://127.0.0.1:${kasBase + 4}`,
+    kasPidFile,
+    env: {
+      PORT: String(port),
+      DATABASE_URL: `file:${path.join(dataDir, "tether.db")}`,
+      NEXTAUTH_URL: `http://localhost:${port}`,
+      LOG_LEVEL: "warn",
+      // Its own kas ports, so that a running `npm start` does not collide with the tests.
+      TETHER_KAS_AGENT_ADDRESS: `127.0.0.1:${kasBase}`,
+      TETHER_KAS_INTERNAL_ADDRESS: `127.0.0.1:${kasBase + 3}`,
+      TETHER_KAS_OBSERVABILITY_ADDRESS: `127.0.0.1:${kasBase + 1}`,
+      TETHER_KAS_K8S_PROXY_ADDRESS: `127.0.0.1:${kasBase + 4}`,
+      // kas re-checks connected agents' tokens every 2 s (30 s in production), so a revoked token's
+      // agent drops within seconds in agents.spec.ts.
+      TETHER_KAS_TOKEN_RECHECK_MS: "2000",
+      // The live-view spec stops kas to see the page say Reconnecting; start.ts starts it again.
+      TETHER_KAS_PID_FILE: kasPidFile,
+    },
+  };
+}
+
+/** The server the e2e specs run against (TETHER_E2E_PORT, default 3107). */
+export const e2eServer = productServer(Number(process.env.TETHER_E2E_PORT ?? DEFAULT_E2E_PORT));
+
+/** Debian's Chromium, headless, quiet: as the specs and the browser benchmark launch it. */
+export const chromiumLaunchOptions = {
+  executablePath: process.env.TETHER_CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+};

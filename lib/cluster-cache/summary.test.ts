@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { podSummary, summarises } from "./summary";
+
+describe("pod summaries", () => {
+  it("summarise the pods of a namespace or of the cluster, and nothing else", () => {
+    expect(summarises("/api/v1/pods")).toBe(true);
+    expect(summarises("/api/v1/namespaces/default/pods")).toBe(true);
+    expect(summarises("/api/v1/namespaces/default/configmaps")).toBe(false);
+    expect(summarises("/apis/example.com/v1/pods")).toBe(false);
+  });
+
+  it("keep what tables and the Overview read, and leave the spec's containers out", () => {
+    const pod = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "web", namespace: "apps", uid: "u1", resourceVersion: "7", creationTimestamp: "2026-01-01T00:00:00Z", labels: { app: "web" }, annotations: { big: "x".repeat(1000) } },
+      spec: { nodeName: "node-1", containers: [{ name: "web", image: "nginx" }] },
+      status: { phase: "Failed", reason: "Evicted", containerStatuses: [{ name: "web" }] },
+    };
+    expect(podSummary(pod)).toEqual({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "web", namespace: "apps", uid: "u1", resourceVersion: "7", creationTimestamp: "2026-01-01T00:00:00Z", deletionTimestamp: undefined, labels: { app: "web" }, ownerReferences: undefined },
+      spec: { nodeName: "node-1" },
+      status: { phase: "Failed", reason: "Evicted" },
+    });
+  });
+});
