@@ -83,8 +83,11 @@ test("the Overview counts the ready kwok node and a pod made with kubectl run as
   await expect(page).toHaveURL(/kind=pods/);
   await expect(page).toHaveURL(/status=Running/);
   await expect(page.getByLabel("Namespace")).toHaveValue(namespace);
-  await expect(page.locator('[role=row][data-name="web"]')).toBeVisible({ timeout: 30_000 });
+  const webRow = page.locator('[role=row][data-name="web"]');
+  await expect(webRow).toBeVisible({ timeout: 30_000 });
   await expect(page.getByText(/^1 pods$/)).toBeVisible();
+  // As kubectl get pods -o wide prints it: STATUS, READY, RESTARTS, NODE.
+  await expect(webRow.getByRole("cell")).toHaveText(["web", namespace, "Running", "1/1", "0", "testbed-node-1", /^\d+s$/]);
   const statusFilter = page.getByLabel("Status", { exact: true });
   await expect(statusFilter).toHaveValue("Running");
   // The table holds pod summaries; the drawer shows the whole pod, containers included.

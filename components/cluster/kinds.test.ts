@@ -41,3 +41,17 @@ describe("kind status columns", () => {
     expect(KINDS.find((k) => k.key === "ingresses")!.path("a")).toBe("/apis/networking.k8s.io/v1/namespaces/a/ingresses");
   });
 });
+
+describe("the Pods table", () => {
+  const pods = KINDS.find((k) => k.key === "pods")!;
+  const cells = (o: KubeItem) => pods.extraColumns!.map((c) => c.value(o, 0));
+  it("shows READY, RESTARTS and NODE as kubectl get pods -o wide does, from the cache's summary", () => {
+    const summary: KubeItem = { metadata: { name: "api" }, spec: { nodeName: "node-2" }, status: { phase: "Running", containers: { ready: 1, total: 2, restarts: 7, reason: "CrashLoopBackOff" } } };
+    expect(cells(summary)).toEqual(["1/2 CrashLoopBackOff", "7", "node-2"]);
+    expect(pods.status(summary)).toBe("Running");
+  });
+  it("counts a whole Pod object's containers too (the drawer's object)", () => {
+    const pod: KubeItem = { metadata: { name: "api" }, spec: {}, status: { phase: "Pending", containerStatuses: [{ ready: false, restartCount: 0, state: { waiting: { reason: "ImagePullBackOff" } } }] } };
+    expect(cells(pod)).toEqual(["0/1 ImagePullBackOff", "0", ""]);
+  });
+});

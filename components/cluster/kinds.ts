@@ -1,4 +1,5 @@
 // The kinds the live view offers, with the API collection for a namespace (or all) and its columns.
+import { countContainers, type ContainerCounts } from "@/lib/cluster-cache/summary";
 export interface KubeItem {
   metadata: { name: string; namespace?: string; uid?: string; creationTimestamp?: string; resourceVersion?: string };
   status?: Record<string, unknown>;
@@ -16,7 +17,27 @@ export interface Kind {
   status: (o: KubeItem) => string;
   /** Columns shown instead of Status (a custom resource's printer columns). */
   columns?: { name: string; value: (o: KubeItem, now: number) => string }[];
+  /** Columns shown after Status (a Pod's READY, RESTARTS and NODE, as kubectl prints them). */
+  extraColumns?: { name: string; value: (o: KubeItem, now: number) => string }[];
 }
+
+/** A pod's containers counted: the cache's summary carries them; a whole Pod object is counted here. */
+function podContainers(o: KubeItem): ContainerCounts {
+  const c = o.status?.containers as ContainerCounts | undefined;
+  return c ?? countContainers(Array.isArray(o.status?.containerStatuses) ? (o.status.containerStatuses as Parameters<typeof countContainers>[0]) : []);
+}
+
+const podColumns: NonNullable<Kind["extraColumns"]> = [
+  {
+    name: "Ready",
+    value: (o) => {
+      const c = podContainers(o);
+      return `${c.ready}/${c.total}${c.reason ? ` ${c.reason}` : ""}`;
+    },
+  },
+  { name: "Restarts", value: (o) => String(podContainers(o).restarts) },
+  { name: "Node", value: (o) => String(o.spec?.nodeName ?? "") },
+];
 
 const core = (resource: string) => (ns: string | null) => (ns ? `/api/v1/namespaces/${ns}/${resource}` : `/api/v1/${resource}`);
 const apps = (resource: string) => (ns: string | null) => (ns ? `/apis/apps/v1/namespaces/${ns}/${resource}` : `/apis/apps/v1/${resource}`);
@@ -81,7 +102,7 @@ export function nodeStatus(o: KubeItem): string {
 
 /** Pods first (the table's default), then workloads, networking, configuration, and the cluster itself. */
 export const KINDS: Kind[] = [
-  { key: "pods", label: "Pods", namespaced: true, path: core("pods"), status: (o) => String(o.status?.phase ?? "Unknown") },
+  { key: "pods", label: "Pods", namespaced: true, path: core("pods"), status: (o) => String(o.status?.phase ?? "Unknown"), extraColumns: podColumns },
   { key: "deployments", label: "Deployments", namespaced: true, path: apps("deployments"), status: replicas },
   { key: "statefulsets", label: "StatefulSets", namespaced: true, path: apps("statefulsets"), status: replicas },
   { key: "daemonsets", label: "DaemonSets", namespaced: true, path: apps("daemonsets"), status: daemonSetStatus },

@@ -57,7 +57,7 @@ function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; ki
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const opened = view.open ? collections[1]?.get(view.open) : undefined;
   // Status, or a custom resource's printer columns, between Namespace and Age.
-  const middle = kind.columns ?? [{ name: "Status", value: (o: KubeItem) => kind.status(o) }];
+  const middle = kind.columns ?? [{ name: "Status", value: (o: KubeItem) => kind.status(o) }, ...(kind.extraColumns ?? [])];
   const gridTemplateColumns = `minmax(0,2fr) minmax(0,1fr) ${middle.map(() => (middle.length > 1 ? "minmax(0,1fr)" : "minmax(0,1.5fr)")).join(" ")} 5rem`;
 
   return (

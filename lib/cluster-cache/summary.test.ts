@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { podSummary, summarises } from "./summary";
+import { countContainers, podSummary, summarises } from "./summary";
 
 describe("pod summaries", () => {
   it("summarise the pods of a namespace or of the cluster, and nothing else", () => {
@@ -22,7 +22,19 @@ describe("pod summaries", () => {
       kind: "Pod",
       metadata: { name: "web", namespace: "apps", uid: "u1", resourceVersion: "7", creationTimestamp: "2026-01-01T00:00:00Z", deletionTimestamp: undefined, labels: { app: "web" }, ownerReferences: undefined },
       spec: { nodeName: "node-1" },
-      status: { phase: "Failed", reason: "Evicted" },
+      status: { phase: "Failed", reason: "Evicted", containers: { ready: 0, total: 1, restarts: 0, reason: "" } },
     });
+  });
+
+  it("count containers as kubectl get pods does: ready of total, restarts, and why one is stuck", () => {
+    expect(
+      countContainers([
+        { ready: true, restartCount: 1, state: {} },
+        { ready: false, restartCount: 5, state: { waiting: { reason: "CrashLoopBackOff" } } },
+        { ready: false, restartCount: 0, state: { waiting: { reason: "ImagePullBackOff" } } },
+      ]),
+    ).toEqual({ ready: 1, total: 3, restarts: 6, reason: "CrashLoopBackOff" });
+    expect(countContainers([{ ready: false, state: { terminated: { reason: "OOMKilled" } } }])).toEqual({ ready: 0, total: 1, restarts: 0, reason: "OOMKilled" });
+    expect(countContainers([])).toEqual({ ready: 0, total: 0, restarts: 0, reason: "" });
   });
 });

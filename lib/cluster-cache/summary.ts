@@ -1,6 +1,7 @@
 // What the cache keeps and streams of an object in a big collection: pods come by the thousand and most of
 // each is its spec (containers, volumes, tolerations), which no table or figure reads. A pod's summary
-// keeps its metadata, node and phase; the drawer asks for the whole object when it opens.
+// keeps its metadata, node and phase, and its containers counted (ready, restarts, why one is not
+// running: CrashLoopBackOff, ImagePullBackOff…); the drawer asks for the whole object when it opens.
 import type { KubeObject } from "./collection";
 
 /** Collections whose objects are summarised: the pods of a namespace or of the cluster. */
@@ -12,13 +13,38 @@ export function podSummary(o: KubeObject): KubeObject {
   const { name, namespace, uid, resourceVersion } = o.metadata;
   const m = o.metadata as KubeObject["metadata"] & { creationTimestamp?: string; deletionTimestamp?: string; labels?: Record<string, string>; ownerReferences?: unknown[] };
   const spec = o.spec as { nodeName?: string } | undefined;
-  const status = o.status as { phase?: string; reason?: string } | undefined;
+  const status = o.status as { phase?: string; reason?: string; containerStatuses?: ContainerStatus[] } | undefined;
   const metadata: KubeObject["metadata"] & Record<string, unknown> = { name, namespace, uid, resourceVersion, creationTimestamp: m.creationTimestamp, deletionTimestamp: m.deletionTimestamp, labels: m.labels, ownerReferences: m.ownerReferences };
   return {
     apiVersion: o.apiVersion ?? "v1",
     kind: o.kind ?? "Pod",
     metadata,
     spec: { nodeName: spec?.nodeName },
-    status: { phase: status?.phase, reason: status?.reason },
+    status: { phase: status?.phase, reason: status?.reason, containers: countContainers(status?.containerStatuses ?? []) },
   };
+}
+
+interface ContainerStatus {
+  ready?: boolean;
+  restartCount?: number;
+  state?: { waiting?: { reason?: string }; terminated?: { reason?: string } };
+}
+
+/** What `kubectl get pods` shows of the containers: READY as ready/total, RESTARTS, and the reason one is stuck. */
+export interface ContainerCounts {
+  ready: number;
+  total: number;
+  restarts: number;
+  /** The first not-ready container's waiting or terminated reason, or "". */
+  reason: string;
+}
+
+export function countContainers(statuses: ContainerStatus[]): ContainerCounts {
+  const counts: ContainerCounts = { ready: 0, total: statuses.length, restarts: 0, reason: "" };
+  for (const c of statuses) {
+    if (c.ready) counts.ready++;
+    counts.restarts += c.restartCount ?? 0;
+    if (!c.ready && !counts.reason) counts.reason = c.state?.waiting?.reason ?? c.state?.terminated?.reason ?? "";
+  }
+  return counts;
 }
