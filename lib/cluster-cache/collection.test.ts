@@ -21,6 +21,9 @@ describe("WatchedCollection", () => {
     expect(seen.map((e) => `${e.seq} ${e.type} ${e.object.metadata.name}`)).toEqual(["1 DELETED a", "2 MODIFIED b", "3 ADDED c"]);
     expect([...c.objects.keys()].sort()).toEqual(["ns/b", "ns/c"]);
     expect([...c.objects.values()].every((o) => o.metadata.managedFields === undefined)).toBe(true);
+    // The first LIST may come from the API server's watch cache, as informers start; the relist after
+    // 410 reads the latest state.
+    expect(src.listed).toEqual(["/api/v1/configmaps?limit=500&resourceVersion=0", "/api/v1/configmaps?limit=500"]);
     c.stop();
   });
 

@@ -145,13 +145,18 @@ export class WatchedCollection {
     return this.summarised ? podSummary(kept) : kept;
   }
 
-  private async list(): Promise<Map<string, KubeObject>> {
+  /**
+   * LISTs the collection in pages. The first LIST of a collection may come from the API server's watch
+   * cache (`resourceVersion=0`, as client-go's informers start): no etcd read per page, and the watch
+   * that follows brings anything newer. A relist after 410 Gone reads the latest state instead.
+   */
+  private async list(fromCache = false): Promise<Map<string, KubeObject>> {
     const items = new Map<string, KubeObject>();
     let cont = "";
     do {
       const sep = this.key.path.includes("?") ? "&" : "?";
       const page = await this.client.agentJson<{ metadata: { resourceVersion: string; continue?: string }; items: KubeObject[] }>(this.key.agentId, {
-        path: `${this.key.path}${sep}limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ""}`,
+        path: `${this.key.path}${sep}limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : fromCache ? "&resourceVersion=0" : ""}`,
         impersonation: this.key.impersonation,
       });
       for (const o of page.items) items.set(keyOf(o), this.keep(o));
@@ -180,7 +185,7 @@ export class WatchedCollection {
   private async run(): Promise<void> {
     this.abort = new AbortController();
     const signal = this.abort.signal;
-    const first = await this.list();
+    const first = await this.list(true);
     for (const [k, o] of first) this.objects.set(k, o);
     void (async () => {
       while (!signal.aborted) {

@@ -8,8 +8,12 @@ export const cm = (name: string, rv: string): KubeObject => ({ metadata: { name,
 export function scripted(lists: KubeObject[][], watches: (WatchEvent<KubeObject>[] | "gone")[]) {
   let l = 0;
   let w = 0;
+  /** The paths the collection LISTed, in order. */
+  const listed: string[] = [];
   return {
-    async agentJson<T>(): Promise<T> {
+    listed,
+    async agentJson<T>(_agent: string, req: { path: string }): Promise<T> {
+      listed.push(req.path);
       const items = lists[Math.min(l++, lists.length - 1)]!;
       return { metadata: { resourceVersion: String(100 + l) }, items } as T;
     },
