@@ -193,7 +193,7 @@ async function main(): Promise<void> {
     cols(`P4 one change → all ${VIEWERS} viewers p50`, "", "", ms(percentile(fanout, 50)), "ms", "", "");
     cols(`P4 one change → all ${VIEWERS} viewers p99`, "", "", ms(percentile(fanout, 99)), "ms", "", "");
     console.log("direct: a watch straight to kube-apiserver (P4: what 1,000 viewers would need without a shared cache); cache: the ClusterCache listener through the tunnel; SSE: a liveStream consumer.");
-    console.log("P5 (10,000 pods in Chromium) is not measured by this bench yet.");
+    console.log("P5 (10,000 pods in Chromium) is npm run bench:live-browser.");
   } finally {
     for (const stop of stops) stop();
     cache.current?.stopAll();
