@@ -10,7 +10,7 @@ import path from "node:path";
 import { ensureTestbedBinaries } from "../../testbed/build";
 import { apiserverRequest, startTestbed, type TestbedState } from "../../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
-import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent } from "../../lib/tunnel-client/harness";
+import { startTunnelStack, type TunnelStack } from "../../lib/tunnel-client/harness";
 import { ClusterCache, liveStream, type KubeObject } from "../../lib/cluster-cache";
 import { percentile, runBench } from "../common";
 
@@ -91,18 +91,13 @@ async function main(): Promise<void> {
   await ensureTestbedBinaries(version, (m) => console.log(m));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tether-bench-live-"));
   const tb = await startTestbed({ dir, version, workloads: false });
-  const web = await startWebInternal();
-  let kas: Awaited<ReturnType<typeof startKasProcess>> | undefined;
-  let agent: Awaited<ReturnType<typeof startAgentProcess>> | undefined;
-  let client: ReturnType<typeof tunnelClientFor> | undefined;
+  let rig: TunnelStack | undefined;
   const cache = { current: undefined as ClusterCache | undefined };
   const stops: (() => void)[] = [];
   try {
-    kas = await startKasProcess(web);
-    const reg = await registerTestAgent(web.db);
-    agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir });
-    client = tunnelClientFor(web, kas);
-    await waitForAgent(client, reg.agentId);
+    rig = await startTunnelStack(tb.kubeconfig);
+    const { client } = rig;
+    const reg = rig;
     const direct = (method: string, p: string, body?: unknown) => apiserverRequest(tb, method, p, body);
     console.log("bench: creating 100 ConfigMaps for the snapshot…");
     await direct("POST", "/api/v1/namespaces", { metadata: { name: NS } });
@@ -197,10 +192,7 @@ async function main(): Promise<void> {
   } finally {
     for (const stop of stops) stop();
     cache.current?.stopAll();
-    client?.close();
-    await agent?.kill();
-    await kas?.kill();
-    await web.close();
+    await rig?.stop();
     await tb.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }

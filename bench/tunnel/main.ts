@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { ensureTestbedBinaries } from "../../testbed/build";
 import { apiserverRequest, startTestbed } from "../../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
-import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent } from "../../lib/tunnel-client/harness";
+import { startTunnelStack, type TunnelStack } from "../../lib/tunnel-client/harness";
 import { cpuMs, percentile, runBench } from "../common";
 
 const run = promisify(execFile);
@@ -22,18 +22,12 @@ async function main(): Promise<void> {
   await ensureTestbedBinaries(version, (m) => console.log(m));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tether-bench-"));
   const tb = await startTestbed({ dir, version });
-  const web = await startWebInternal();
-  let kas: Awaited<ReturnType<typeof startKasProcess>> | undefined;
-  let agent: Awaited<ReturnType<typeof startAgentProcess>> | undefined;
-  let client: ReturnType<typeof tunnelClientFor> | undefined;
+  let rig: TunnelStack | undefined;
   let front: http.Server | undefined;
   try {
-    kas = await startKasProcess(web);
-    const reg = await registerTestAgent(web.db);
-    agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir });
-    client = tunnelClientFor(web, kas);
-    const tc = client;
-    await waitForAgent(tc, reg.agentId);
+    rig = await startTunnelStack(tb.kubeconfig);
+    const { client: tc, kas, agent } = rig;
+    const reg = rig;
     console.log("bench: creating 1,000 ConfigMaps and 40 large ones…");
     await apiserverRequest(tb, "POST", "/api/v1/namespaces", { metadata: { name: "bench" } });
     await apiserverRequest(tb, "POST", "/api/v1/namespaces", { metadata: { name: "bench-big" } });
@@ -136,10 +130,7 @@ async function main(): Promise<void> {
     console.log(`load average ${os.loadavg()[0]!.toFixed(1)}`);
   } finally {
     front?.close();
-    client?.close();
-    await agent?.kill();
-    await kas?.kill();
-    await web.close();
+    await rig?.stop();
     await tb.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -3,8 +3,7 @@
 // across a kas restart; viewers share one upstream watch per identity and never mix identities.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { apiserverRequest } from "@/testbed/cluster";
-import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/lib/tunnel-client/harness";
-import type { TunnelClient } from "@/lib/tunnel-client";
+import { startKasProcess, startTunnelStack, type TunnelStack } from "@/lib/tunnel-client/harness";
 import { ClusterCache } from "./cache";
 import type { CollectionEvent } from "./collection";
 
@@ -13,36 +12,23 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe("cluster cache and its server-sent events", () => {
   const tb = inject("testbed");
   const ns = `cache-${Date.now().toString(36)}`;
-  let web: WebInternal;
-  let kas: KasProcess;
-  let agent: Proc;
-  let agentId: string;
-  let client: TunnelClient;
+  let stack: TunnelStack;
   const direct = (method: string, p: string, body?: unknown) => apiserverRequest(tb, method, p, body);
 
   beforeAll(async () => {
-    web = await startWebInternal();
-    const reg = await registerTestAgent(web.db, "cache");
-    agentId = reg.agentId;
-    kas = await startKasProcess(web);
-    agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir });
-    client = tunnelClientFor(web, kas);
-    await waitForAgent(client, agentId);
+    stack = await startTunnelStack(tb.kubeconfig, { name: "cache" });
     await direct("POST", "/api/v1/namespaces", { metadata: { name: ns } });
   });
 
   afterAll(async () => {
-    client?.close();
-    await agent?.kill();
-    await kas?.kill();
-    await web?.close();
+    await stack?.stop();
     await direct("DELETE", `/api/v1/namespaces/${ns}`).catch(() => undefined);
   });
 
   it("500 changes arrive complete, in order, without duplicates, across a kas restart; managedFields stripped", async () => {
-    const cache = new ClusterCache(client, 1_000);
+    const cache = new ClusterCache(stack.client, 1_000);
     const seen: CollectionEvent[] = [];
-    const { collection, leave } = await cache.view({ agentId, path: `/api/v1/namespaces/${ns}/configmaps?labelSelector=run%3Dcache` }, (e) => seen.push(e));
+    const { collection, leave } = await cache.view({ agentId: stack.agentId, path: `/api/v1/namespaces/${ns}/configmaps?labelSelector=run%3Dcache` }, (e) => seen.push(e));
     expect(collection.objects.size).toBe(0);
 
     const expected: string[] = [];
@@ -63,9 +49,9 @@ describe("cluster cache and its server-sent events", () => {
     };
     for (let i = 0; i < 250; i++) await change(i);
     // kas goes away in the middle and comes back on the same ports; changes continue meanwhile.
-    await kas.kill("SIGKILL");
+    await stack.kas.kill("SIGKILL");
     for (let i = 250; i < 300; i++) await change(i);
-    kas = await startKasProcess(web, {}, { agent: kas.agentPort, internal: kas.internalPort, observability: kas.observabilityPort });
+    stack.kas = await startKasProcess(stack.web, {}, { agent: stack.kas.agentPort, internal: stack.kas.internalPort, observability: stack.kas.observabilityPort });
     for (let i = 300; i < 500; i++) await change(i);
 
     const until = Date.now() + 30_000;
@@ -83,15 +69,15 @@ describe("cluster cache and its server-sent events", () => {
 
   it("viewers with one identity share a collection; another identity gets its own and sees only what RBAC allows", async () => {
     await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "shared-view", labels: { run: "ids" } } });
-    const cache = new ClusterCache(client, 60_000);
+    const cache = new ClusterCache(stack.client, 60_000);
     const path = `/api/v1/namespaces/${ns}/configmaps?labelSelector=run%3Dids`;
-    const a = await cache.view({ agentId, path }, () => undefined);
-    const b = await cache.view({ agentId, path }, () => undefined);
+    const a = await cache.view({ agentId: stack.agentId, path }, () => undefined);
+    const b = await cache.view({ agentId: stack.agentId, path }, () => undefined);
     expect(a.collection).toBe(b.collection);
     expect(cache.stats()).toMatchObject({ collections: 1, viewers: 2 });
     // A user without any RBAC grant: the API server refuses the LIST, and nothing leaks.
     const stranger = { user: "tether:user:stranger", groups: ["tether:user"], uid: "", extra: {} };
-    await expect(cache.view({ agentId, path, impersonation: stranger }, () => undefined)).rejects.toThrow(/403/);
+    await expect(cache.view({ agentId: stack.agentId, path, impersonation: stranger }, () => undefined)).rejects.toThrow(/403/);
     expect(cache.stats()).toMatchObject({ collections: 1, viewers: 2 });
     a.leave();
     b.leave();
@@ -135,8 +121,8 @@ describe("cluster cache and its server-sent events", () => {
 
   it("a snapshot, then batched changes; Last-Event-ID resumes without loss or duplicates", async () => {
     const { liveStream } = await import("./sse");
-    const cache = new ClusterCache(client, 60_000);
-    const key = { agentId, path: `/api/v1/namespaces/${ns}/configmaps` };
+    const cache = new ClusterCache(stack.client, 60_000);
+    const key = { agentId: stack.agentId, path: `/api/v1/namespaces/${ns}/configmaps` };
     await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "before" } });
     await sleep(300);
     const first = new AbortController();

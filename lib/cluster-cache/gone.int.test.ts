@@ -6,8 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { apiserverRequest, startTestbed, type Testbed } from "@/testbed/cluster";
-import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/lib/tunnel-client/harness";
-import type { TunnelClient } from "@/lib/tunnel-client";
+import { startKasProcess, startTunnelStack, type TunnelStack } from "@/lib/tunnel-client/harness";
 import { Registry } from "prom-client";
 import { ClusterCache } from "./cache";
 import { registerCacheMetrics } from "./metrics";
@@ -27,31 +26,18 @@ async function compactEtcd(etcdUrl: string): Promise<number> {
 describe("cluster cache after 410 Gone", () => {
   const shared = inject("testbed");
   let tb: Testbed;
-  let web: WebInternal;
-  let kas: KasProcess;
-  let agent: Proc;
-  let agentId: string;
-  let client: TunnelClient;
+  let stack: TunnelStack;
   const ns = "gone";
   const direct = (method: string, p: string, body?: unknown) => apiserverRequest(tb, method, p, body);
 
   beforeAll(async () => {
     tb = await startTestbed({ dir: fs.mkdtempSync(path.join(os.tmpdir(), "tether-testbed-gone-")), version: shared.version, workloads: false, watchCache: false });
-    web = await startWebInternal();
-    const reg = await registerTestAgent(web.db, "gone");
-    agentId = reg.agentId;
-    kas = await startKasProcess(web);
-    agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir });
-    client = tunnelClientFor(web, kas);
-    await waitForAgent(client, agentId);
+    stack = await startTunnelStack(tb.kubeconfig, { name: "gone" });
     await direct("POST", "/api/v1/namespaces", { metadata: { name: ns } });
   });
 
   afterAll(async () => {
-    client?.close();
-    await agent?.kill();
-    await kas?.kill();
-    await web?.close();
+    await stack?.stop();
     await tb?.stop();
     if (tb) fs.rmSync(tb.dir, { recursive: true, force: true });
   });
@@ -59,11 +45,11 @@ describe("cluster cache after 410 Gone", () => {
   it("a watch resumed after compaction relists and the viewer gets exactly the difference; objects equal a direct LIST", async () => {
     const cmPath = `/api/v1/namespaces/${ns}/configmaps`;
     for (let i = 0; i < 20; i++) await direct("POST", cmPath, { metadata: { name: `keep-${i}` }, data: { v: "0" } });
-    const cache = new ClusterCache(client, 1_000);
+    const cache = new ClusterCache(stack.client, 1_000);
     const registry = new Registry();
     registerCacheMetrics(registry, () => cache.stats());
     const seen: CollectionEvent[] = [];
-    const { collection, leave } = await cache.view({ agentId, path: cmPath }, (e) => seen.push(e));
+    const { collection, leave } = await cache.view({ agentId: stack.agentId, path: cmPath }, (e) => seen.push(e));
     const before = new Set(collection.objects.keys());
     await direct("POST", cmPath, { metadata: { name: "watched" } });
     const until0 = Date.now() + 10_000;
@@ -71,7 +57,7 @@ describe("cluster cache after 410 Gone", () => {
     expect(seen.map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual(["ADDED watched"]);
 
     // The watch stops with kas; meanwhile the cluster changes and etcd forgets the history.
-    await kas.kill("SIGKILL");
+    await stack.kas.kill("SIGKILL");
     for (let i = 0; i < 5; i++) await direct("DELETE", `${cmPath}/keep-${i}`);
     for (let i = 5; i < 10; i++) await direct("PATCH", `${cmPath}/keep-${i}`, { data: { v: "1" } });
     for (let i = 0; i < 10; i++) await direct("POST", cmPath, { metadata: { name: `new-${i}` } });
@@ -79,7 +65,7 @@ describe("cluster cache after 410 Gone", () => {
     await direct("DELETE", `${cmPath}/fleeting`);
     await compactEtcd(tb.etcdUrl);
     const mark = seen.length;
-    kas = await startKasProcess(web, {}, { agent: kas.agentPort, internal: kas.internalPort, observability: kas.observabilityPort });
+    stack.kas = await startKasProcess(stack.web, {}, { agent: stack.kas.agentPort, internal: stack.kas.internalPort, observability: stack.kas.observabilityPort });
 
     const until = Date.now() + 30_000;
     while (seen.length < mark + 20 && Date.now() < until) await sleep(100);

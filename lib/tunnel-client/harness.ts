@@ -192,3 +192,45 @@ export async function waitForAgent(client: TunnelClient, agentId: string, idle =
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+export interface TunnelStack {
+  web: WebInternal;
+  kas: KasProcess;
+  agent: Proc;
+  client: TunnelClient;
+  agentId: string;
+  token: string;
+  /** The user who owns the agent's project. */
+  userId: string;
+  /** Closes the client, stops the agent and kas (the one in `kas` now), and closes web. */
+  stop(): Promise<void>;
+}
+
+/**
+ * web's internal API, a registered agent, kas and a real agent process connected to the cluster of
+ * `kubeconfig`, and a tunnel client that has seen the agent connect: the rig most tunnel tests and
+ * benchmarks start from.
+ */
+export async function startTunnelStack(kubeconfig: string, opts: { name?: string; kasEnv?: Record<string, string>; agentArgs?: string[] } = {}): Promise<TunnelStack> {
+  const web = await startWebInternal();
+  const parts: { kas?: KasProcess; agent?: Proc; client?: TunnelClient } = {};
+  // Reads the fields when it runs: a test may have replaced kas (a restart) in the meantime.
+  const stop = async (s: { kas?: KasProcess; agent?: Proc; client?: TunnelClient }) => {
+    s.client?.close();
+    await s.agent?.kill();
+    await s.kas?.kill();
+    await web.close();
+  };
+  try {
+    const reg = await registerTestAgent(web.db, opts.name);
+    parts.kas = await startKasProcess(web, opts.kasEnv);
+    parts.agent = await startAgentProcess({ kasAgentPort: parts.kas.agentPort, token: reg.token, kubeconfig, dir: web.dir, args: opts.agentArgs });
+    parts.client = tunnelClientFor(web, parts.kas);
+    await waitForAgent(parts.client, reg.agentId);
+    const stack: TunnelStack = { web, kas: parts.kas, agent: parts.agent, client: parts.client, ...reg, stop: () => stop(stack) };
+    return stack;
+  } catch (e) {
+    await stop(parts);
+    throw e;
+  }
+}
