@@ -16,6 +16,8 @@ const schema = z.object({
   maxStreams: z.coerce.number().int().min(1).max(100_000).default(500),
   /** Idle streams beyond the minimum that stay unused this long are retired, half of them at a time. */
   idleTrimIntervalMs: z.coerce.number().int().min(100, "idle trim interval must be at least 100 ms").default(30_000),
+  /** Ordinary requests share HTTP/2 connections to the API server; "false" keeps to HTTP/1.1. */
+  apiserverHttp2: z.enum(["true", "false"], { error: "--apiserver-http2 must be true or false" }).default("true").transform((v) => v === "true"),
   podName: z.string().default(""),
   podNamespace: z.string().default(""),
 });
@@ -34,6 +36,7 @@ export function loadAgentConfig(argv: string[] = process.argv.slice(2), env: Rec
       "min-idle-streams": { type: "string" },
       "max-streams": { type: "string" },
       "idle-trim-interval-ms": { type: "string" },
+      "apiserver-http2": { type: "string" },
     },
     strict: true,
   });
@@ -46,6 +49,7 @@ export function loadAgentConfig(argv: string[] = process.argv.slice(2), env: Rec
     minIdleStreams: values["min-idle-streams"] ?? env.TETHER_AGENT_MIN_IDLE_STREAMS,
     maxStreams: values["max-streams"] ?? env.TETHER_AGENT_MAX_STREAMS,
     idleTrimIntervalMs: values["idle-trim-interval-ms"] ?? env.TETHER_AGENT_IDLE_TRIM_INTERVAL_MS,
+    apiserverHttp2: values["apiserver-http2"] ?? env.TETHER_AGENT_APISERVER_HTTP2,
     podName: env.POD_NAME,
     podNamespace: env.POD_NAMESPACE,
   });

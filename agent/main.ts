@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const kc = new KubeConfig();
   if (config.kubeconfig) kc.loadFromFile(config.kubeconfig);
   else kc.loadFromCluster();
-  const kube = await KubeApi.create(kc);
+  const kube = await KubeApi.create(kc, { http2: config.apiserverHttp2 });
   const metrics = createAgentMetrics();
 
   const url = new URL(config.kasAddress);
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     }
   });
   await new Promise<void>((resolve) => obs.listen(port, host || undefined, resolve));
-  log.info({ version: AGENT_VERSION, kas: config.kasAddress, apiServer: kube.server, observability: obs.address() }, "agent starting");
+  log.info({ version: AGENT_VERSION, kas: config.kasAddress, apiServer: kube.server, apiServerProtocol: kube.protocol, observability: obs.address() }, "agent starting");
 
   pool.start();
   void register();

@@ -1,5 +1,12 @@
-import { describe, expect, it } from "vitest";
-import { upstreamHeaders } from "./forward";
+import fs from "node:fs";
+import http2 from "node:http2";
+import https from "node:https";
+import os from "node:os";
+import path from "node:path";
+import { KubeConfig } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureSelfSignedCert } from "../../lib/common/self-signed";
+import { KubeApi, upstreamHeaders } from "./forward";
 
 describe("upstreamHeaders", () => {
   it("drops a caller's Impersonate-*, Authorization, Cookie and hop-by-hop headers", () => {
@@ -25,5 +32,74 @@ describe("upstreamHeaders", () => {
   it("passes a connection upgrade on with its own Connection header", () => {
     const h = upstreamHeaders([{ name: "Upgrade", values: ["websocket"] }, { name: "Connection", values: ["keep-alive, Upgrade"] }, { name: "Sec-WebSocket-Protocol", values: ["v5.channel.k8s.io"] }], undefined);
     expect(h).toEqual({ upgrade: "websocket", connection: "Upgrade", "sec-websocket-protocol": "v5.channel.k8s.io" });
+  });
+});
+
+describe("KubeApi", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "tether-forward-"));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** A kubeconfig for `server`, trusting the test certificate, with a bearer token. */
+  const kubeconfig = (server: string, ca: string) => {
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: "c", server, caData: Buffer.from(ca).toString("base64") }],
+      users: [{ name: "u", token: "agent-sa-token" }],
+      contexts: [{ name: "x", cluster: "c", user: "u" }],
+      currentContext: "x",
+    });
+    return kc;
+  };
+
+  /** Sends a GET through `api` and collects what the server saw and answered. */
+  const get = (api: KubeApi, p: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = api.request({ requestId: "r", method: "GET", path: p, headers: [{ name: "Accept", values: ["application/json"] }], impersonation: undefined, noBody: true });
+      req.onError(reject);
+      req.onResponse((res) => {
+        const parts: Buffer[] = [];
+        res.body.on("data", (b: Buffer) => parts.push(b));
+        res.body.on("end", () => resolve({ status: res.status, body: Buffer.concat(parts).toString() }));
+      });
+    });
+
+  const answer = (version: string, auth: string | undefined, url: string | undefined) => JSON.stringify({ version, auth, url });
+
+  it("sends ordinary requests over one HTTP/2 connection, with the agent's credentials", async () => {
+    const cert = await ensureSelfSignedCert(dir);
+    const server = http2.createSecureServer({ cert: fs.readFileSync(cert.cert), key: fs.readFileSync(cert.key) }, (req, res) => res.end(answer(req.httpVersion, req.headers.authorization, req.url)));
+    const sockets = new Set<unknown>();
+    server.on("secureConnection", (s) => sockets.add(s));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const api = await KubeApi.create(kubeconfig(`https://127.0.0.1:${(server.address() as { port: number }).port}`, fs.readFileSync(cert.cert, "utf8")));
+    try {
+      expect(api.protocol).toBe("HTTP/2");
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => get(api, `/api/v1/namespaces/n${i}`)));
+      for (const [i, a] of answers.entries()) expect(JSON.parse(a.body)).toEqual({ version: "2.0", auth: "Bearer agent-sa-token", url: `/api/v1/namespaces/n${i}` });
+      expect(sockets.size).toBe(1);
+    } finally {
+      api.close();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it("falls back to HTTP/1.1 when the server (e.g. a proxy in front of the API server) does not speak HTTP/2", async () => {
+    const cert = await ensureSelfSignedCert(dir);
+    const server = https.createServer({ cert: fs.readFileSync(cert.cert), key: fs.readFileSync(cert.key) }, (req, res) => res.end(answer(req.httpVersion, req.headers.authorization, req.url)));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const api = await KubeApi.create(kubeconfig(`https://127.0.0.1:${(server.address() as { port: number }).port}`, fs.readFileSync(cert.cert, "utf8")));
+    try {
+      expect(api.protocol).toBe("HTTP/1.1");
+      const a = await get(api, "/version");
+      expect(a.status).toBe(200);
+      expect(JSON.parse(a.body)).toEqual({ version: "1.1", auth: "Bearer agent-sa-token", url: "/version" });
+    } finally {
+      api.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });

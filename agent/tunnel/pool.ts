@@ -6,14 +6,13 @@
 // unused for a whole trim interval are retired, half of the surplus at a time, so a burst's streams
 // fade away instead of being closed and reopened while requests keep coming.
 import { randomUUID } from "node:crypto";
-import type http from "node:http";
 import type { Duplex, Readable, Writable } from "node:stream";
 import { Metadata, connectivityState, status, type ClientDuplexStream, type ServiceError } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { CHUNK_SIZE } from "../../lib/common/tunnel-errors";
 import type { TunnelClient } from "../../lib/common/chunk-codec";
 import type { ConnectRequest, ConnectResponse, HeaderField } from "../../proto/gen/tether/v1/tunnel";
-import { responseHeaders, type KubeApi } from "../kube-proxy/forward";
+import type { KubeApi, UpstreamRequest } from "../kube-proxy/forward";
 import type { AgentMetrics } from "../metrics";
 import { backoffDelay } from "./backoff";
 
@@ -191,8 +190,8 @@ export class TunnelPool {
     call.on("end", () => done(null));
     call.on("status", () => undefined);
 
-    let upstream: http.ClientRequest | null = null;
-    let response: http.IncomingMessage | null = null;
+    let upstream: UpstreamRequest | null = null;
+    let response: Readable | null = null;
     // A connection upgrade (exec, attach, port-forward): bytes from kas wait here until the API
     // server switches protocols, then flow on `upgraded` both ways.
     let upgrade: { early: Buffer[]; ended: boolean; socket: Duplex | null } | null = null;
@@ -282,19 +281,17 @@ export class TunnelPool {
             this.o.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
             finish("", whole);
           };
-          if (msg.value.noBody) req.end();
           if (msg.value.headers.some((f) => f.name.toLowerCase() === "upgrade")) {
             const up = { early: [] as Buffer[], ended: false, socket: null as Duplex | null };
             upgrade = up;
-            if (!msg.value.noBody) req.end(); // no body before the switch: after it, bytes flow on the socket
-            req.on("upgrade", (res: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+            req.end(); // no body before the switch: after it, bytes flow on the socket
+            req.onUpgrade((res, socket, head) => {
               if (upstream !== req) {
                 socket.destroy();
                 return;
               }
               up.socket = socket;
-              const headers = [...responseHeaders(res), { name: "upgrade", values: [res.headers.upgrade ?? ""] }];
-              call.write({ msg: { $case: "header", value: { status: res.statusCode ?? 101, headers, complete: false, body: EMPTY, keepOpen: false } } });
+              call.write({ msg: { $case: "header", value: { status: res.status, headers: res.headers, complete: false, body: EMPTY, keepOpen: false } } });
               if (head.length > 0) socket.unshift(head);
               for (const b of up.early.splice(0)) socket.write(b);
               if (up.ended) socket.end();
@@ -308,27 +305,25 @@ export class TunnelPool {
               });
             });
           }
-          req.on("response", (res) => {
+          req.onResponse((res) => {
             if (upstream !== req) return;
-            response = res;
-            const status = res.statusCode ?? 502;
-            const length = Number(res.headers["content-length"] ?? Number.NaN);
-            if (length <= CHUNK_SIZE) {
+            response = res.body;
+            if (res.length !== undefined && res.length <= CHUNK_SIZE) {
               // A small answer of known length goes back whole, in one message (no chunk, no trailer).
               const parts: Buffer[] = [];
-              res.on("data", (b: Buffer) => parts.push(b));
-              res.on("end", () => {
-                if (upstream === req) served({ status, headers: responseHeaders(res), body: parts.length === 1 ? parts[0]! : Buffer.concat(parts) });
+              res.body.on("data", (b: Buffer) => parts.push(b));
+              res.body.on("end", () => {
+                if (upstream === req) served({ status: res.status, headers: res.headers, body: parts.length === 1 ? parts[0]! : Buffer.concat(parts) });
               });
             } else {
-              call.write({ msg: { $case: "header", value: { status, headers: responseHeaders(res), complete: false, body: EMPTY, keepOpen: false } } });
-              relay(res, () => upstream === req, () => served());
+              call.write({ msg: { $case: "header", value: { status: res.status, headers: res.headers, complete: false, body: EMPTY, keepOpen: false } } });
+              relay(res.body, () => upstream === req, () => served());
             }
-            res.on("error", (e) => {
+            res.body.on("error", (e) => {
               if (upstream === req) finish(`the Kubernetes API server's response broke: ${e.message}`);
             });
           });
-          req.on("error", (e) => {
+          req.onError((e) => {
             if (state !== "active" || upstream !== req) return;
             this.o.metrics.requests.inc({ outcome: "upstream_error" });
             finish(response ? `the Kubernetes API server's response broke: ${e.message}` : `cannot reach the Kubernetes API server at ${this.o.kube.server}: ${e.message}`);
@@ -337,7 +332,7 @@ export class TunnelPool {
         }
         case "data": {
           const data = msg.value.data;
-          const into: Writable | null = upgrade ? upgrade.socket : upstream;
+          const into: Pick<Writable, "write" | "once"> | UpstreamRequest | null = upgrade ? upgrade.socket : upstream;
           if (upgrade && !upgrade.socket) upgrade.early.push(data);
           else if (into && !into.write(data)) {
             call.pause();

@@ -21,6 +21,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 /** Each path is measured this many times, alternating, so a noisy neighbour hurts both alike. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PATH = "/api/v1/namespaces/default/configmaps/x";
+/** Extra agent flags, e.g. BENCH_AGENT_ARGS=--apiserver-http2=false to compare with HTTP/1.1 from the agent to the API server. */
+const AGENT_ARGS = (process.env.BENCH_AGENT_ARGS ?? "").split(/\s+/).filter(Boolean);
 
 interface Target {
   url: URL;
@@ -79,7 +81,7 @@ async function main(): Promise<void> {
     const project = await web.db.project.findFirstOrThrow({ where: { ownerUserId: reg.userId } });
     await saveAgentConfig(web.db, owner, reg.agentId, `user_access:\n  projects:\n    - id: ${project.fullPath}\n`);
     const pat = await createPersonalAccessToken(web.db, owner, { name: "bench", scopes: ["k8s_proxy"], expiresInDays: 1 });
-    agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir });
+    agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir, args: AGENT_ARGS });
     const client = tunnelClientFor(web, kas);
     await waitForAgent(client, reg.agentId);
     client.close();
@@ -131,7 +133,7 @@ async function main(): Promise<void> {
 
     const row = (name: string, dv: number, pv: number, unit: string, target: string) =>
       console.log(`${name.padEnd(40)} ${dv.toFixed(1).padStart(9)} ${pv.toFixed(1).padStart(9)} ${unit.padEnd(5)} ${(pv / dv).toFixed(2).padStart(6)}×  ${target}`);
-    console.log(`\nbench/proxy — GET ${PATH}, Kubernetes ${version}, ${CONCURRENCY} in flight, ${ROUNDS}×${SECONDS} s per path, ${os.cpus().length} CPUs (load average ${os.loadavg()[0]!.toFixed(1)})`);
+    console.log(`\nbench/proxy — GET ${PATH}, Kubernetes ${version}, ${CONCURRENCY} in flight, ${ROUNDS}×${SECONDS} s per path, ${os.cpus().length} CPUs, agent flags: ${AGENT_ARGS.join(" ") || "(defaults)"} (load average ${os.loadavg()[0]!.toFixed(1)})`);
     console.log(`${"measure".padEnd(40)} ${"direct".padStart(9)} ${"proxy".padStart(9)} ${"unit".padEnd(5)} ${"ratio".padStart(7)}  target`);
     row("throughput", d.rps, p.rps, "req/s", "≥ 0.60×");
     row("latency p50", d.p50, p.p50, "ms", "");
