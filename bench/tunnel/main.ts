@@ -5,6 +5,7 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -15,6 +16,17 @@ import { startTunnelStack, type TunnelStack } from "../../lib/tunnel-client/harn
 import { cpuMs, percentile, runBench } from "../common";
 
 const run = promisify(execFile);
+
+/** The whole body as one buffer, joined from the chunks as they came: the same work on both paths. */
+async function joined(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  for await (const c of chunks) {
+    parts.push(c);
+    n += c.byteLength;
+  }
+  return Buffer.concat(parts, n);
+}
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 
 async function main(): Promise<void> {
@@ -109,8 +121,26 @@ async function main(): Promise<void> {
       const total = per.reduce((a, [, v]) => a + v, 0);
       return { ...r, total, cpu: `${per.map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ")} (in all ${total.toFixed(0)})` };
     };
-    const bigDirect = await withCpu(() => mbps(async () => (await apiserverRequest(tb, "GET", "/api/v1/namespaces/bench-big/configmaps")).body.length));
-    const bigTunnel = await withCpu(() => mbps(async () => (await (await tc.agentFetch(reg.agentId, { path: "/api/v1/namespaces/bench-big/configmaps" })).arrayBuffer()).byteLength));
+    // Both paths read the answer the same way: a keep-alive connection (the tunnel's are kept too),
+    // chunks as they arrive, joined into one buffer at the end.
+    const keepAlive = new https.Agent({ keepAlive: true, ca: fs.readFileSync(tb.caFile) });
+    const directGet = (p: string) =>
+      new Promise<Buffer>((resolve, reject) => {
+        https
+          .get(new URL(p, tb.server), { agent: keepAlive, headers: { authorization: `Bearer ${tb.adminToken}` } }, (res) => {
+            if (res.statusCode !== 200) reject(new Error(`GET ${p} answered ${res.statusCode}`));
+            joined(res).then(resolve, reject);
+          })
+          .on("error", reject);
+      });
+    const tunnelGet = async (p: string) => {
+      const res = await tc.agentFetch(reg.agentId, { path: p });
+      if (res.status !== 200 || !res.body) throw new Error(`GET ${p} through the tunnel answered ${res.status}`);
+      return joined(res.body as unknown as AsyncIterable<Uint8Array>);
+    };
+    const bigDirect = await withCpu(() => mbps(async () => (await directGet("/api/v1/namespaces/bench-big/configmaps")).length));
+    const bigTunnel = await withCpu(() => mbps(async () => (await tunnelGet("/api/v1/namespaces/bench-big/configmaps")).length));
+    keepAlive.destroy();
 
     const row = (name: string, d: number, t: number, unit: string, target: string) =>
       console.log(`${name.padEnd(44)} ${d.toFixed(1).padStart(9)} ${t.toFixed(1).padStart(9)} ${unit.padEnd(5)} ${(t / d).toFixed(2).padStart(6)}×  ${target}`);

@@ -156,6 +156,9 @@ interface Deps {
 export function createK8sProxy(deps: Deps, tls?: { cert: Buffer; key: Buffer }): http.Server {
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void handle(deps, req, new HttpReply(res), req);
   const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler);
+  // Keep idle client connections longer than clients do (client-go: 90 s), as the API server does:
+  // with Node's 5 s default, a client reusing a connection just as kas closes it saw "socket hang up".
+  server.keepAliveTimeout = 120_000;
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
     if (head.length > 0) socket.unshift(head);
