@@ -4,7 +4,7 @@ import https from "node:https";
 import os from "node:os";
 import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ensureSelfSignedCert } from "../../lib/common/self-signed";
 import { KubeApi, upstreamHeaders } from "./forward";
 
@@ -99,6 +99,36 @@ describe("KubeApi", () => {
     } finally {
       api.close();
       server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it("picks up a rotated service-account token (the kubelet rewrites the file)", async () => {
+    const cert = await ensureSelfSignedCert(dir);
+    const server = http2.createSecureServer({ cert: fs.readFileSync(cert.cert), key: fs.readFileSync(cert.key) }, (req, res) => res.end(answer(req.httpVersion, req.headers.authorization, req.url)));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const tokenFile = path.join(dir, "token");
+    fs.writeFileSync(tokenFile, "first-token");
+    // As loadFromCluster describes the pod's service account: a token file.
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: "c", server: `https://127.0.0.1:${(server.address() as { port: number }).port}`, caData: Buffer.from(fs.readFileSync(cert.cert)).toString("base64") }],
+      users: [{ name: "u", authProvider: { name: "tokenFile", config: { tokenFile } } }],
+      contexts: [{ name: "x", cluster: "c", user: "u" }],
+      currentContext: "x",
+    });
+    const api = await KubeApi.create(kc);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      expect(JSON.parse((await get(api, "/version")).body).auth).toBe("Bearer first-token");
+      fs.writeFileSync(tokenFile, "second-token");
+      // The client library reads a token file again once it is a minute old.
+      vi.setSystemTime(Date.now() + 61_000);
+      await api.refreshCredentials();
+      expect(JSON.parse((await get(api, "/version")).body).auth).toBe("Bearer second-token");
+    } finally {
+      vi.useRealTimers();
+      api.close();
       await new Promise((r) => server.close(r));
     }
   });

@@ -203,7 +203,8 @@ export class KubeApi {
   private readonly base: URL;
   private readonly h2: H2Sessions | null;
   /** Credentials from the kubeconfig or service account (Authorization), added to every request. */
-  private readonly credentialHeaders: Record<string, string>;
+  private credentialHeaders: Record<string, string>;
+  private refreshTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly kc: KubeConfig,
@@ -213,10 +214,11 @@ export class KubeApi {
     const server = kc.getCurrentCluster()?.server;
     if (!server) throw new Error("the kubeconfig has no current cluster");
     this.base = new URL(server);
-    const { headers, auth, ...rest } = tls;
-    this.credentialHeaders = {};
-    for (const [k, v] of Object.entries((headers ?? {}) as Record<string, string>)) this.credentialHeaders[k.toLowerCase()] = v;
-    if (auth) this.credentialHeaders.authorization = `Basic ${Buffer.from(auth).toString("base64")}`;
+    // Credentials travel as headers (refreshed); the rest are connection options.
+    const rest: https.RequestOptions = { ...tls };
+    delete rest.headers;
+    delete rest.auth;
+    this.credentialHeaders = KubeApi.credentials(tls);
     // PEM text, not Buffers: the agent's pool key is built from them on every request, and a Buffer
     // would be decoded each time.
     const pem = (v: unknown) => (Buffer.isBuffer(v) ? v.toString("utf8") : v);
@@ -226,13 +228,33 @@ export class KubeApi {
     this.h2 = http2Enabled && this.base.protocol === "https:" ? new H2Sessions(this.base, connection as http2.SecureClientSessionOptions) : null;
   }
 
-  /** `http2`: ordinary requests share HTTP/2 connections when the server offers it (upgrades always use HTTP/1.1). */
-  static async create(kc: KubeConfig, opts: { http2?: boolean } = {}): Promise<KubeApi> {
+  private static credentials(o: https.RequestOptions): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries((o.headers ?? {}) as Record<string, string>)) out[k.toLowerCase()] = v;
+    if (o.auth) out.authorization = `Basic ${Buffer.from(o.auth).toString("base64")}`;
+    return out;
+  }
+
+  /**
+   * `http2`: ordinary requests share HTTP/2 connections when the server offers it (upgrades always use
+   * HTTP/1.1). `refreshCredentialsMs`: how often the credentials are read again (a service account's
+   * token file is rotated by the kubelet; an exec plugin's token expires), 30 s by default.
+   */
+  static async create(kc: KubeConfig, opts: { http2?: boolean; refreshCredentialsMs?: number } = {}): Promise<KubeApi> {
     const tls: https.RequestOptions = {};
     await kc.applyToHTTPSOptions(tls);
     const api = new KubeApi(kc, tls, opts.http2 ?? true);
     await api.h2?.probe(5_000);
+    api.refreshTimer = setInterval(() => void api.refreshCredentials().catch(() => undefined), opts.refreshCredentialsMs ?? 30_000);
+    api.refreshTimer.unref();
     return api;
+  }
+
+  /** Reads the credentials again (the client library re-reads a token file once it is a minute old); on failure the previous ones stay. */
+  async refreshCredentials(): Promise<void> {
+    const o: https.RequestOptions = {};
+    await this.kc.applyToHTTPSOptions(o);
+    this.credentialHeaders = KubeApi.credentials(o);
   }
 
   get server(): string {
@@ -270,6 +292,7 @@ export class KubeApi {
   }
 
   close(): void {
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
     this.h2?.close();
     this.agent.destroy();
   }
