@@ -117,7 +117,8 @@ export async function startKas(config: KasConfig, log: Logger): Promise<RunningK
   const keyFile = config.TETHER_KAS_K8S_PROXY_TLS_KEY_FILE ?? config.TETHER_KAS_TLS_KEY_FILE;
   const tls = certFile && keyFile ? { cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile) } : undefined;
   if (!tls) log.warn("the Kubernetes API proxy runs without TLS: kubectl will not send tokens to it (set TETHER_KAS_K8S_PROXY_TLS_CERT_FILE and _KEY_FILE)");
-  const k8sProxy = createK8sProxy({ registry, web, log, metrics, agentWaitMs: config.TETHER_KAS_AGENT_WAIT_MS }, tls);
+  const proxy = createK8sProxy({ registry, web, log, metrics, agentWaitMs: config.TETHER_KAS_AGENT_WAIT_MS }, tls);
+  const k8sProxy = proxy.server;
   const [proxyHost, proxyPort] = splitHostPort(config.TETHER_KAS_K8S_PROXY_ADDRESS);
   await new Promise<void>((resolve, reject) => {
     k8sProxy.once("error", (e) => reject(new Error(`kas cannot listen on ${config.TETHER_KAS_K8S_PROXY_ADDRESS}: ${e.message}`)));
@@ -144,7 +145,7 @@ export async function startKas(config: KasConfig, log: Logger): Promise<RunningK
       await Promise.race([Promise.all([shutdown(agentServer), shutdown(internalServer)]), deadline]);
       agentServer.forceShutdown();
       internalServer.forceShutdown();
-      k8sProxy.closeAllConnections();
+      proxy.closeAllConnections();
       await new Promise<void>((resolve) => k8sProxy.close(() => resolve()));
       await new Promise<void>((resolve) => observability.close(() => resolve()));
     },

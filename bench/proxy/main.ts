@@ -5,6 +5,7 @@
 // (the agent acts as itself: user_access with access_as agent), so the difference is Tether's path.
 // Target: throughput through the proxy ≥ 0.6× direct.
 import fs from "node:fs";
+import http2 from "node:http2";
 import https from "node:https";
 import os from "node:os";
 import path from "node:path";
@@ -24,14 +25,31 @@ const PATH = "/api/v1/namespaces/default/configmaps/x";
 /** Extra agent flags, e.g. BENCH_AGENT_ARGS=--apiserver-http2=false to compare with HTTP/1.1 from the agent to the API server. */
 const AGENT_ARGS = (process.env.BENCH_AGENT_ARGS ?? "").split(/\s+/).filter(Boolean);
 
+/** BENCH_HTTP2=1: both paths over one HTTP/2 connection each, as kubectl and client-go talk to a server that offers it. */
+const HTTP2 = process.env.BENCH_HTTP2 === "1";
+
 interface Target {
   url: URL;
   ca: Buffer;
   token: string;
   agent: https.Agent;
+  session?: http2.ClientHttp2Session;
 }
 
 function get(t: Target): Promise<number> {
+  if (HTTP2) {
+    t.session ??= http2.connect(t.url.origin, { ca: t.ca });
+    const session = t.session;
+    return new Promise((resolve, reject) => {
+      const stream = session.request({ ":path": PATH, authorization: `Bearer ${t.token}`, accept: "application/json" }, { endStream: true });
+      let status = 0;
+      let n = 0;
+      stream.on("response", (h) => (status = Number(h[":status"])));
+      stream.on("data", (c: Buffer) => (n += c.length));
+      stream.on("end", () => (status === 200 ? resolve(n) : reject(new Error(`GET ${PATH} answered ${status}`))));
+      stream.on("error", reject);
+    });
+  }
   return new Promise((resolve, reject) => {
     const req = https.request(
       { hostname: t.url.hostname, port: t.url.port, path: PATH, method: "GET", ca: t.ca, agent: t.agent, headers: { authorization: `Bearer ${t.token}`, accept: "application/json" } },
@@ -74,6 +92,7 @@ async function main(): Promise<void> {
   let kas: Awaited<ReturnType<typeof startKasProcess>> | undefined;
   let agent: Awaited<ReturnType<typeof startAgentProcess>> | undefined;
   const agents: https.Agent[] = [];
+  const targets: Target[] = [];
   try {
     kas = await startKasProcess(web);
     const reg = await registerTestAgent(web.db, "bench");
@@ -96,6 +115,7 @@ async function main(): Promise<void> {
     };
     const direct: Target = { url: new URL(tb.server), ca: fs.readFileSync(tb.caFile), token: tb.adminToken, agent: keepAlive() };
     const proxy: Target = { url: new URL(`https://127.0.0.1:${kas.k8sProxyPort}`), ca: fs.readFileSync(web.proxyCaFile), token: `pat:${reg.agentId}:${pat.token}`, agent: keepAlive() };
+    targets.push(direct, proxy);
 
     // Same answer both ways, then a warm-up (connections, kas's grant cache, the agent's streams).
     const [a, b] = [await get(direct), await get(proxy)];
@@ -133,7 +153,7 @@ async function main(): Promise<void> {
 
     const row = (name: string, dv: number, pv: number, unit: string, target: string) =>
       console.log(`${name.padEnd(40)} ${dv.toFixed(1).padStart(9)} ${pv.toFixed(1).padStart(9)} ${unit.padEnd(5)} ${(pv / dv).toFixed(2).padStart(6)}×  ${target}`);
-    console.log(`\nbench/proxy — GET ${PATH}, Kubernetes ${version}, ${CONCURRENCY} in flight, ${ROUNDS}×${SECONDS} s per path, ${os.cpus().length} CPUs, agent flags: ${AGENT_ARGS.join(" ") || "(defaults)"} (load average ${os.loadavg()[0]!.toFixed(1)})`);
+    console.log(`\nbench/proxy — GET ${PATH}, Kubernetes ${version}, ${CONCURRENCY} in flight over ${HTTP2 ? "one HTTP/2 connection" : "HTTP/1.1 keep-alive connections"}, ${ROUNDS}×${SECONDS} s per path, ${os.cpus().length} CPUs, agent flags: ${AGENT_ARGS.join(" ") || "(defaults)"} (load average ${os.loadavg()[0]!.toFixed(1)})`);
     console.log(`${"measure".padEnd(40)} ${"direct".padStart(9)} ${"proxy".padStart(9)} ${"unit".padEnd(5)} ${"ratio".padStart(7)}  target`);
     row("throughput", d.rps, p.rps, "req/s", "≥ 0.60×");
     row("latency p50", d.p50, p.p50, "ms", "");
@@ -150,6 +170,7 @@ async function main(): Promise<void> {
     console.log(p.rps / d.rps >= 0.6 ? "throughput target met" : "throughput target NOT met");
   } finally {
     for (const a of agents) a.destroy();
+    for (const t of targets) t.session?.close();
     await agent?.kill();
     await kas?.kill();
     await web.close();

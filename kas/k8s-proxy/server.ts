@@ -4,7 +4,8 @@
 // web decided. Impersonate-* and Authorization headers from the caller never pass. Connection
 // upgrades (exec, attach, port-forward) travel the same way and then carry raw bytes both ways.
 import http from "node:http";
-import https from "node:https";
+import http2 from "node:http2";
+import type net from "node:net";
 import type { Duplex, Readable } from "node:stream";
 import type { Logger } from "pino";
 import { chunks, isDroppedRequestHeader, isHopByHopHeader } from "../../lib/common/tunnel-errors";
@@ -38,6 +39,10 @@ interface Reply {
   onClose(fn: () => void): void;
   offClose(fn: () => void): void;
 }
+
+/** An HTTP/1.1 or HTTP/2 response (kubectl speaks HTTP/2 when the server offers it). */
+type ServerResponse = http.ServerResponse | http2.Http2ServerResponse;
+type ServerRequest = http.IncomingMessage | http2.Http2ServerRequest;
 
 class HttpReply implements Reply {
   private bodyStarted = false;
@@ -153,22 +158,47 @@ interface Deps {
   agentWaitMs: number;
 }
 
-export function createK8sProxy(deps: Deps, tls?: { cert: Buffer; key: Buffer }): http.Server {
-  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void handle(deps, req, new HttpReply(res), req);
-  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler);
-  // Keep idle client connections longer than clients do (client-go: 90 s), as the API server does:
-  // with Node's 5 s default, a client reusing a connection just as kas closes it saw "socket hang up".
-  server.keepAliveTimeout = 120_000;
+export interface K8sProxyServer {
+  server: net.Server;
+  /** Ends every client connection (kas shutting down). */
+  closeAllConnections(): void;
+}
+
+export function createK8sProxy(deps: Deps, tls?: { cert: Buffer; key: Buffer }): K8sProxyServer {
+  // Http2ServerResponse has every member HttpReply uses (flushHeaders too, though its type omits it).
+  const handler = (req: ServerRequest, res: ServerResponse) => void handle(deps, req, new HttpReply(res as http.ServerResponse), req);
+  let server: http.Server | http2.Http2SecureServer;
+  if (tls) {
+    // HTTP/2 for kubectl and client-go (one connection carries all of a client's requests), HTTP/1.1
+    // for everyone else and for connection upgrades (exec, attach, port-forward always use HTTP/1.1).
+    // Idle connections stay longer than clients keep them (client-go: 90 s), as the API server does;
+    // with Node's 5 s default a client reusing a connection just as kas closed it saw "socket hang up".
+    server = http2.createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true, settings: { maxConcurrentStreams: 1000 } }, handler);
+    server.setTimeout(120_000);
+  } else {
+    server = http.createServer(handler);
+    server.keepAliveTimeout = 120_000;
+  }
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
     if (head.length > 0) socket.unshift(head);
     void handle(deps, req, new UpgradeReply(socket), socket);
   });
-  return server;
+  const sockets = new Set<net.Socket>();
+  server.on(tls ? "secureConnection" : "connection", (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  return {
+    server,
+    closeAllConnections: () => {
+      for (const s of sockets) s.destroy();
+    },
+  };
 }
 
 /** Authorizes the request, finds a tunnel stream to the agent, and forwards; `inbound` is the request body (or, for an upgrade, the client's side of the connection). */
-async function handle(deps: Deps, req: http.IncomingMessage, reply: Reply, inbound: Readable): Promise<void> {
+async function handle(deps: Deps, req: ServerRequest, reply: Reply, inbound: Readable): Promise<void> {
   const started = process.hrtime.bigint();
   const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
   if (!bearer) return reply.refuse(401, "tether: send a bearer token of the form pat:<agent-id>:<token> or ci:<agent-id>:<token> (see the agent's 'Connect with kubectl' page)");
@@ -190,7 +220,8 @@ async function handle(deps: Deps, req: http.IncomingMessage, reply: Reply, inbou
 
   const headers: HeaderField[] = [];
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || isDroppedRequestHeader(name)) continue;
+    // HTTP/2's pseudo-headers (:method, :path, :authority, :scheme) are not headers to pass on.
+    if (value === undefined || name.startsWith(":") || isDroppedRequestHeader(name)) continue;
     headers.push({ name, values: Array.isArray(value) ? value : [value] });
   }
   // The one hop-by-hop header that must reach the API server: the protocol asked for (the agent adds Connection: Upgrade).
@@ -201,8 +232,9 @@ async function handle(deps: Deps, req: http.IncomingMessage, reply: Reply, inbou
     path: req.url ?? "/",
     headers,
     impersonation: grant.impersonation ? { user: grant.impersonation.user, groups: grant.impersonation.groups, uid: "", extra: {} } : undefined,
-    // HTTP/1.1: without Content-Length or Transfer-Encoding a request has no body (an upgrade's bytes come later).
-    noBody: !req.headers.upgrade && req.headers["transfer-encoding"] === undefined && (req.headers["content-length"] ?? "0") === "0",
+    // HTTP/2: the request ended with its headers. HTTP/1.1: without Content-Length or Transfer-Encoding
+    // a request has no body (an upgrade's bytes come later).
+    noBody: "stream" in req ? req.stream.endAfterHeaders : !req.headers.upgrade && req.headers["transfer-encoding"] === undefined && (req.headers["content-length"] ?? "0") === "0",
   };
 
   let stream = deps.registry.tryAcquire(grant.agentId);

@@ -3,6 +3,8 @@
 // with the cluster's RBAC deciding. Refusals are clear and audited.
 import { execFile } from "node:child_process";
 import fs from "node:fs";
+import http2 from "node:http2";
+import https from "node:https";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { apiserverRequest, startPod, type TestbedStreams } from "@/testbed/cluster";
@@ -130,6 +132,48 @@ describe("kubectl through kas", () => {
     const details = audit.map((a) => JSON.parse(a.details) as { verb: string; resource: string; namespace: string; outcome: string });
     expect(details).toContainEqual(expect.objectContaining({ verb: "DELETE", resource: "configmaps", namespace: "ci", outcome: "allowed" }));
     expect(details.some((d) => d.namespace === "default" && d.outcome === "refused")).toBe(true);
+  });
+
+  it("speaks HTTP/2 (many requests on one connection, bodies without Content-Length) and HTTP/1.1", async () => {
+    const credential = `ci:${agentId}:${await ciToken(ids.ciProject!)}`;
+    const ca = fs.readFileSync(web.proxyCaFile);
+    const session = http2.connect(`https://127.0.0.1:${kas.k8sProxyPort}`, { ca });
+    const h2 = (method: string, p: string, body?: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const stream = session.request({ ":method": method, ":path": p, authorization: `Bearer ${credential}`, "content-type": "application/json" }, { endStream: body === undefined });
+        let status = 0;
+        let text = "";
+        stream.on("response", (h) => (status = Number(h[":status"])));
+        stream.on("data", (d: Buffer) => (text += d.toString()));
+        stream.on("end", () => resolve({ status, body: text }));
+        stream.on("error", reject);
+        // In two DATA frames, with no Content-Length: the body ends with the stream.
+        if (body !== undefined) {
+          stream.write(body.slice(0, 10));
+          setTimeout(() => stream.end(body.slice(10)), 50);
+        }
+      });
+    try {
+      const made = await h2("POST", "/api/v1/namespaces/ci/configmaps", JSON.stringify({ metadata: { name: "over-h2" }, data: { via: "http2" } }));
+      expect(made.status).toBe(201);
+      const reads = await Promise.all(Array.from({ length: 10 }, () => h2("GET", "/api/v1/namespaces/ci/configmaps/over-h2")));
+      for (const r of reads) expect(JSON.parse(r.body)).toMatchObject({ metadata: { name: "over-h2" }, data: { via: "http2" } });
+      expect(JSON.parse((await direct("GET", "/api/v1/namespaces/ci/configmaps/over-h2")).body)).toMatchObject({ data: { via: "http2" } });
+    } finally {
+      session.close();
+    }
+    const h1 = await new Promise<{ status: number; version: string; body: string }>((resolve, reject) => {
+      https
+        .get({ host: "127.0.0.1", port: kas.k8sProxyPort, path: "/api/v1/namespaces/ci/configmaps/over-h2", ca, headers: { authorization: `Bearer ${credential}` } }, (res) => {
+          let text = "";
+          res.on("data", (d: Buffer) => (text += d.toString()));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, version: res.httpVersion, body: text }));
+        })
+        .on("error", reject);
+    });
+    expect(h1.version).toBe("1.1");
+    expect(JSON.parse(h1.body)).toMatchObject({ data: { via: "http2" } });
+    await direct("DELETE", "/api/v1/namespaces/ci/configmaps/over-h2");
   });
 
   it("a CI job of a project the agent is not shared with is refused, clearly, and audited", async () => {
