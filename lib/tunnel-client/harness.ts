@@ -94,10 +94,12 @@ export interface Proc {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-function startProcess(script: string, args: string[], env: Record<string, string>): Proc {
+/** Runs `script` (TypeScript, through tsx) or, when `bundled`, that plain JavaScript file as it is. */
+function startProcess(script: string, args: string[], env: Record<string, string>, bundled = false): Proc {
   // BENCH_CPU_PROF_DIR=<dir>: each kas/agent process writes a V8 CPU profile there when it exits.
   const prof = process.env.BENCH_CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
-  const child = spawn(process.execPath, [...prof, "--import", "tsx", script, ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const loader = bundled ? ["--enable-source-maps"] : ["--import", "tsx"];
+  const child = spawn(process.execPath, [...prof, ...loader, script, ...args], { cwd: bundled ? path.dirname(script) : root, env: { ...process.env, LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const listeners: ((line: string) => void)[] = [];
   let partial = "";
@@ -172,10 +174,12 @@ export async function startKasProcess(web: WebInternal, env: Record<string, stri
   return Object.assign(p, { k8sProxyPort: line.k8sProxyPort as number, agentPort: line.agentPort as number, internalPort: line.internalPort as number, observabilityPort: line.observabilityPort as number });
 }
 
-export async function startAgentProcess(opts: { kasAgentPort: number; token: string; kubeconfig: string; dir: string; args?: string[]; scheme?: "grpc" | "grpcs" }): Promise<Proc> {
+/** `bundle`: the agent as its image runs it (`npm run build:agent`'s one file) instead of the sources. */
+export async function startAgentProcess(opts: { kasAgentPort: number; token: string; kubeconfig: string; dir: string; args?: string[]; scheme?: "grpc" | "grpcs"; bundle?: string }): Promise<Proc> {
   const tokenFile = path.join(opts.dir, `agent-token-${randomBytes(4).toString("hex")}`);
   fs.writeFileSync(tokenFile, opts.token, { mode: 0o600 });
-  return startProcess("agent/main.ts", [`--kas-address=${opts.scheme ?? "grpc"}://127.0.0.1:${opts.kasAgentPort}`, `--token-file=${tokenFile}`, `--kubeconfig=${opts.kubeconfig}`, "--observability-address=127.0.0.1:0", ...(opts.args ?? [])], {});
+  const args = [`--kas-address=${opts.scheme ?? "grpc"}://127.0.0.1:${opts.kasAgentPort}`, `--token-file=${tokenFile}`, `--kubeconfig=${opts.kubeconfig}`, "--observability-address=127.0.0.1:0", ...(opts.args ?? [])];
+  return startProcess(opts.bundle ?? "agent/main.ts", args, {}, opts.bundle !== undefined);
 }
 
 export function tunnelClientFor(web: WebInternal, kas: { internalPort: number }): TunnelClient {
