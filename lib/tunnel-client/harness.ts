@@ -215,7 +215,7 @@ export interface TunnelStack {
  * `kubeconfig`, and a tunnel client that has seen the agent connect: the rig most tunnel tests and
  * benchmarks start from.
  */
-export async function startTunnelStack(kubeconfig: string, opts: { name?: string; kasEnv?: Record<string, string>; agentArgs?: string[] } = {}): Promise<TunnelStack> {
+export async function startTunnelStack(kubeconfig: string, opts: { name?: string; kasEnv?: Record<string, string>; agentArgs?: string[]; agentBundle?: string } = {}): Promise<TunnelStack> {
   const web = await startWebInternal();
   const parts: { kas?: KasProcess; agent?: Proc; client?: TunnelClient } = {};
   // Reads the fields when it runs: a test may have replaced kas (a restart) in the meantime.
@@ -228,7 +228,7 @@ export async function startTunnelStack(kubeconfig: string, opts: { name?: string
   try {
     const reg = await registerTestAgent(web.db, opts.name);
     parts.kas = await startKasProcess(web, opts.kasEnv);
-    parts.agent = await startAgentProcess({ kasAgentPort: parts.kas.agentPort, token: reg.token, kubeconfig, dir: web.dir, args: opts.agentArgs });
+    parts.agent = await startAgentProcess({ kasAgentPort: parts.kas.agentPort, token: reg.token, kubeconfig, dir: web.dir, args: opts.agentArgs, bundle: opts.agentBundle });
     parts.client = tunnelClientFor(web, parts.kas);
     await waitForAgent(parts.client, reg.agentId);
     const stack: TunnelStack = { web, kas: parts.kas, agent: parts.agent, client: parts.client, ...reg, stop: () => stop(stack) };
