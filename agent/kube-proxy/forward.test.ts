@@ -66,31 +66,46 @@ describe("KubeApi", () => {
       });
     });
 
-  const answer = (version: string, auth: string | undefined, url: string | undefined) => JSON.stringify({ version, auth, url });
+  /**
+   * A TLS server that answers with the HTTP version, Authorization and URL it saw: HTTP/2 (as a
+   * kube-apiserver) or HTTP/1.1 only (as some proxies in front of one). `sockets` counts connections.
+   */
+  async function echoServer(kind: "http2" | "http1") {
+    const cert = await ensureSelfSignedCert(dir);
+    const opts = { cert: fs.readFileSync(cert.cert), key: fs.readFileSync(cert.key) };
+    const answer = (req: { httpVersion: string; headers: { authorization?: string }; url?: string }, res: { end(s: string): void }) => res.end(JSON.stringify({ version: req.httpVersion, auth: req.headers.authorization, url: req.url }));
+    const server = kind === "http2" ? http2.createSecureServer(opts, answer) : https.createServer(opts, answer);
+    const sockets = new Set<unknown>();
+    server.on("secureConnection", (sock) => sockets.add(sock));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    return {
+      url: `https://127.0.0.1:${(server.address() as { port: number }).port}`,
+      ca: fs.readFileSync(cert.cert, "utf8"),
+      sockets,
+      close: async () => {
+        if (server instanceof https.Server) server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+      },
+    };
+  }
 
   it("sends ordinary requests over one HTTP/2 connection, with the agent's credentials", async () => {
-    const cert = await ensureSelfSignedCert(dir);
-    const server = http2.createSecureServer({ cert: fs.readFileSync(cert.cert), key: fs.readFileSync(cert.key) }, (req, res) => res.end(answer(req.httpVersion, req.headers.authorization, req.url)));
-    const sockets = new Set<unknown>();
-    server.on("secureConnection", (s) => sockets.add(s));
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const api = await KubeApi.create(kubeconfig(`https://127.0.0.1:${(server.address() as { port: number }).port}`, fs.readFileSync(cert.cert, "utf8")));
+    const server = await echoServer("http2");
+    const api = await KubeApi.create(kubeconfig(server.url, server.ca));
     try {
       expect(api.protocol).toBe("HTTP/2");
       const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => get(api, `/api/v1/namespaces/n${i}`)));
       for (const [i, a] of answers.entries()) expect(JSON.parse(a.body)).toEqual({ version: "2.0", auth: "Bearer agent-sa-token", url: `/api/v1/namespaces/n${i}` });
-      expect(sockets.size).toBe(1);
+      expect(server.sockets.size).toBe(1);
     } finally {
       api.close();
-      await new Promise((r) => server.close(r));
+      await server.close();
     }
   });
 
   it("falls back to HTTP/1.1 when the server (e.g. a proxy in front of the API server) does not speak HTTP/2", async () => {
-    const cert = await ensureSelfSignedCert(dir);
-    const server = https.createServer({ cert: fs.readFileSync(cert.cert), key: fs.readFileSync(cert.key) }, (req, res) => res.end(answer(req.httpVersion, req.headers.authorization, req.url)));
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const api = await KubeApi.create(kubeconfig(`https://127.0.0.1:${(server.address() as { port: number }).port}`, fs.readFileSync(cert.cert, "utf8")));
+    const server = await echoServer("http1");
+    const api = await KubeApi.create(kubeconfig(server.url, server.ca));
     try {
       expect(api.protocol).toBe("HTTP/1.1");
       const a = await get(api, "/version");
@@ -98,21 +113,18 @@ describe("KubeApi", () => {
       expect(JSON.parse(a.body)).toEqual({ version: "1.1", auth: "Bearer agent-sa-token", url: "/version" });
     } finally {
       api.close();
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
+      await server.close();
     }
   });
 
   it("picks up a rotated service-account token (the kubelet rewrites the file)", async () => {
-    const cert = await ensureSelfSignedCert(dir);
-    const server = http2.createSecureServer({ cert: fs.readFileSync(cert.cert), key: fs.readFileSync(cert.key) }, (req, res) => res.end(answer(req.httpVersion, req.headers.authorization, req.url)));
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const server = await echoServer("http2");
     const tokenFile = path.join(dir, "token");
     fs.writeFileSync(tokenFile, "first-token");
     // As loadFromCluster describes the pod's service account: a token file.
     const kc = new KubeConfig();
     kc.loadFromOptions({
-      clusters: [{ name: "c", server: `https://127.0.0.1:${(server.address() as { port: number }).port}`, caData: Buffer.from(fs.readFileSync(cert.cert)).toString("base64") }],
+      clusters: [{ name: "c", server: server.url, caData: Buffer.from(server.ca).toString("base64") }],
       users: [{ name: "u", authProvider: { name: "tokenFile", config: { tokenFile } } }],
       contexts: [{ name: "x", cluster: "c", user: "u" }],
       currentContext: "x",
@@ -129,7 +141,7 @@ describe("KubeApi", () => {
     } finally {
       vi.useRealTimers();
       api.close();
-      await new Promise((r) => server.close(r));
+      await server.close();
     }
   });
 });
