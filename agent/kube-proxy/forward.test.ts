@@ -70,11 +70,11 @@ describe("KubeApi", () => {
    * A TLS server that answers with the HTTP version, Authorization and URL it saw: HTTP/2 (as a
    * kube-apiserver) or HTTP/1.1 only (as some proxies in front of one). `sockets` counts connections.
    */
-  async function echoServer(kind: "http2" | "http1") {
+  async function echoServer(kind: "http2" | "http1" | "http1, no ALPN") {
     const cert = await ensureSelfSignedCert(dir);
     const opts = { cert: fs.readFileSync(cert.cert), key: fs.readFileSync(cert.key) };
     const answer = (req: { httpVersion: string; headers: { authorization?: string }; url?: string }, res: { end(s: string): void }) => res.end(JSON.stringify({ version: req.httpVersion, auth: req.headers.authorization, url: req.url }));
-    const server = kind === "http2" ? http2.createSecureServer(opts, answer) : https.createServer(opts, answer);
+    const server = kind === "http2" ? http2.createSecureServer(opts, answer) : https.createServer(kind === "http1" ? opts : { ...opts, ALPNProtocols: [] }, answer);
     const sockets = new Set<unknown>();
     server.on("secureConnection", (sock) => sockets.add(sock));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -103,8 +103,8 @@ describe("KubeApi", () => {
     }
   });
 
-  it("falls back to HTTP/1.1 when the server (e.g. a proxy in front of the API server) does not speak HTTP/2", async () => {
-    const server = await echoServer("http1");
+  it.each(["http1", "http1, no ALPN"] as const)("falls back to HTTP/1.1 when the server (e.g. a proxy in front of the API server) does not speak HTTP/2 (%s)", async (kind) => {
+    const server = await echoServer(kind);
     const api = await KubeApi.create(kubeconfig(server.url, server.ca));
     try {
       expect(api.protocol).toBe("HTTP/1.1");

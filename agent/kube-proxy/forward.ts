@@ -132,8 +132,8 @@ class H2Sessions {
     });
     const entry: Session = { session, active: 0 };
     session.on("connect", () => {
-      const alpn = (session.socket as { alpnProtocol?: string | false } | undefined)?.alpnProtocol;
-      if (typeof alpn === "string" && alpn !== "h2") {
+      // A TLS server that did not agree to "h2" (another protocol, or no ALPN at all) cannot be spoken HTTP/2 to.
+      if (session.alpnProtocol !== "h2") {
         this.unsupported = true;
         session.destroy();
         return;
