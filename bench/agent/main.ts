@@ -6,15 +6,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { ensureTestbedBinaries } from "../../testbed/build";
 import { apiserverRequest, startTestbed } from "../../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
-import { startTunnelStack } from "../../lib/tunnel-client/harness";
+import { buildAgentBundle, startTunnelStack } from "../../lib/tunnel-client/harness";
 import { cpuMs, percentile, runBench } from "../common";
-
-const root = path.resolve(__dirname, "../..");
 
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -53,10 +49,8 @@ async function measure(kubeconfig: string, bundle: string | undefined): Promise<
 async function main(): Promise<void> {
   const version = TESTBED_DEFAULT_KUBERNETES;
   await ensureTestbedBinaries(version, (m) => console.log(m));
-  await promisify(execFile)("npm", ["run", "build:agent"], { cwd: root });
+  const bundle = await buildAgentBundle();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tether-bench-agent-"));
-  const bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), "tether-agent-bundle-"));
-  for (const f of ["main.js", "main.js.map"]) fs.copyFileSync(path.join(root, "dist/agent", f), path.join(bundleDir, f));
   const tb = await startTestbed({ dir, version, workloads: false });
   try {
     console.log("bench: creating 1,000 ConfigMaps and 40 large ones…");
@@ -68,7 +62,7 @@ async function main(): Promise<void> {
     console.log("bench: the agent from its sources (tsx)…");
     const sources = await measure(tb.kubeconfig, undefined);
     console.log("bench: the agent as its image runs it (one bundled file)…");
-    const bundled = await measure(tb.kubeconfig, path.join(bundleDir, "main.js"));
+    const bundled = await measure(tb.kubeconfig, bundle.file);
 
     const row = (name: string, s: number, b: number, unit: string) => console.log(`${name.padEnd(52)} ${s.toFixed(0).padStart(8)} ${b.toFixed(0).padStart(8)} ${unit.padEnd(4)} ${(b / s).toFixed(2).padStart(6)}×`);
     console.log(`\nbench/agent — Kubernetes ${version}, ${os.cpus().length} CPUs (load average ${os.loadavg()[0]!.toFixed(1)})`);
@@ -81,7 +75,7 @@ async function main(): Promise<void> {
   } finally {
     await tb.stop();
     fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(bundleDir, { recursive: true, force: true });
+    fs.rmSync(bundle.dir, { recursive: true, force: true });
   }
 }
 

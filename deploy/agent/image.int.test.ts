@@ -2,15 +2,10 @@
 // image holds that file alone (deploy/agent/Dockerfile). Here the file is copied to a folder with no
 // node_modules anywhere above it, started with plain node, and must register with kas and serve
 // requests through the tunnel against the testbed.
-import { execFile } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/lib/tunnel-client/harness";
-
-const root = path.resolve(__dirname, "../..");
+import { buildAgentBundle, registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/lib/tunnel-client/harness";
 
 describe("the agent image's single-file build", () => {
   const tb = inject("testbed");
@@ -22,14 +17,13 @@ describe("the agent image's single-file build", () => {
   let client: ReturnType<typeof tunnelClientFor>;
 
   beforeAll(async () => {
-    await promisify(execFile)("npm", ["run", "build:agent"], { cwd: root });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "tether-agent-image-"));
-    for (const f of ["main.js", "main.js.map"]) fs.copyFileSync(path.join(root, "dist/agent", f), path.join(dir, f));
+    const bundle = await buildAgentBundle();
+    dir = bundle.dir;
     web = await startWebInternal();
     const reg = await registerTestAgent(web.db, "bundled");
     agentId = reg.agentId;
     kas = await startKasProcess(web);
-    agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir, bundle: path.join(dir, "main.js") });
+    agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir, bundle: bundle.file });
     client = tunnelClientFor(web, kas);
     await waitForAgent(client, agentId, 1, 30_000).catch((e: Error) => {
       throw new Error(`${e.message}\n--- agent ---\n${agent.output().slice(-3000)}`);

@@ -171,10 +171,10 @@ export function createK8sProxy(deps: Deps, tls?: { cert: Buffer; key: Buffer }):
   if (tls) {
     // HTTP/2 for kubectl and client-go (one connection carries all of a client's requests), HTTP/1.1
     // for everyone else and for connection upgrades (exec, attach, port-forward always use HTTP/1.1).
-    // Idle connections stay longer than clients keep them (client-go: 90 s), as the API server does;
-    // with Node's 5 s default a client reusing a connection just as kas closed it saw "socket hang up".
+    // No idle timeout: clients close the connections they stop using (client-go after 90 s), and a
+    // timer here would also cut a quiet `kubectl get -w`. (Node's https server closed idle keep-alive
+    // connections after 5 s, and a client reusing one just then saw "socket hang up".)
     server = http2.createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true, settings: { maxConcurrentStreams: 1000 } }, handler);
-    server.setTimeout(120_000);
   } else {
     server = http.createServer(handler);
     server.keepAliveTimeout = 120_000;

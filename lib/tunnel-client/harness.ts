@@ -1,13 +1,14 @@
 // Real processes for tunnel tests, benchmarks and the demo: web's internal API (the real handlers on a
 // real database, served on a loopback port), kas and agent as separate Node processes, and an agent
 // registered with a fresh token. Nothing here imitates a component; it only starts them.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
+import { promisify } from "node:util";
 import { handleKasInternal } from "@/lib/agents/kas-internal";
 import { createAgentToken, registerAgent } from "@/lib/agents/service";
 import { createDb, type Db } from "@/lib/db/client";
@@ -172,6 +173,17 @@ export async function startKasProcess(web: WebInternal, env: Record<string, stri
     throw e;
   });
   return Object.assign(p, { k8sProxyPort: line.k8sProxyPort as number, agentPort: line.agentPort as number, internalPort: line.internalPort as number, observabilityPort: line.observabilityPort as number });
+}
+
+/**
+ * Builds the agent as its image holds it (`npm run build:agent`) and copies the file to a new folder
+ * with no node_modules above it; the caller removes `dir`.
+ */
+export async function buildAgentBundle(): Promise<{ file: string; dir: string }> {
+  await promisify(execFile)("npm", ["run", "build:agent"], { cwd: root });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tether-agent-bundle-"));
+  for (const f of ["main.js", "main.js.map"]) fs.copyFileSync(path.join(root, "dist/agent", f), path.join(dir, f));
+  return { file: path.join(dir, "main.js"), dir };
 }
 
 /** `bundle`: the agent as its image runs it (`npm run build:agent`'s one file) instead of the sources. */
