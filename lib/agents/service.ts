@@ -4,7 +4,7 @@ import { z } from "zod";
 import { can, projectFacts, type Actor } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
 import { isUniqueViolation, type Db } from "@/lib/db/client";
-import { Conflict, Forbidden, Invalid, NotFound } from "@/lib/errors";
+import { Conflict, Forbidden, NotFound, invalidFrom } from "@/lib/errors";
 import { AGENT_TOKEN_PREFIX, hashToken, newToken } from "@/lib/tokens/tokens";
 
 export const MAX_ACTIVE_TOKENS = 2;
@@ -24,11 +24,6 @@ export const createTokenSchema = z.object({
   description: z.string().trim().max(500, "Description is too long (at most 500 characters)").default(""),
 });
 
-function firstIssue(error: z.ZodError): Invalid {
-  const issue = error.issues[0];
-  return new Invalid(issue?.message ?? "Invalid input", issue?.path.join("."));
-}
-
 async function manageableProject(db: Db, actor: Actor, projectId: string) {
   const project = await db.project.findUnique({ where: { id: projectId } });
   if (!project) throw new NotFound("Project");
@@ -40,7 +35,7 @@ async function manageableProject(db: Db, actor: Actor, projectId: string) {
 
 export async function registerAgent(db: Db, actor: Actor, projectId: string, input: unknown) {
   const parsed = registerAgentSchema.safeParse(input);
-  if (!parsed.success) throw firstIssue(parsed.error);
+  if (!parsed.success) throw invalidFrom(parsed.error);
   await manageableProject(db, actor, projectId);
   try {
     return await db.$transaction(async (tx) => {
@@ -66,7 +61,7 @@ export async function findVisibleAgent(db: Db, actor: Actor, agentId: string) {
 /** Creates a token and returns it in clear text: the only time it is ever available. */
 export async function createAgentToken(db: Db, actor: Actor, agentId: string, input: unknown): Promise<{ id: string; token: string }> {
   const parsed = createTokenSchema.safeParse(input);
-  if (!parsed.success) throw firstIssue(parsed.error);
+  if (!parsed.success) throw invalidFrom(parsed.error);
   const { agent, facts } = await findVisibleAgent(db, actor, agentId);
   if (!can.manageProjectAgents(actor, facts)) throw new Forbidden("agent", "You need the maintainer or owner role in this project to create agent tokens");
   const token = newToken(AGENT_TOKEN_PREFIX);

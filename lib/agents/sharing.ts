@@ -6,7 +6,7 @@ import { isMap, isSeq, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import { can, type Actor } from "@/lib/access";
 import type { Db } from "@/lib/db/client";
-import { Conflict, Forbidden, Invalid } from "@/lib/errors";
+import { Conflict, Forbidden, Invalid, invalidFrom } from "@/lib/errors";
 import { accessAsOf, currentAgentConfig, describeShareEntry, parseAgentConfig, saveAgentConfig, shareEntries, StaleConfig, type AccessAs, type ShareEntry } from "./config";
 import { findVisibleAgent } from "./service";
 
@@ -43,10 +43,7 @@ export type RemoveShare = z.infer<typeof removeShareSchema>;
 
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   const r = schema.safeParse(input);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new Invalid(issue?.message ?? "Invalid input", issue?.path.join("."));
-  }
+  if (!r.success) throw invalidFrom(r.error);
   return r.data;
 }
 

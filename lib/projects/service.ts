@@ -3,7 +3,7 @@ import { z } from "zod";
 import { can, groupFacts, parseRole, projectFacts, type Actor } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
 import { isUniqueViolation, type Db } from "@/lib/db/client";
-import { Conflict, Forbidden, Invalid, NotFound } from "@/lib/errors";
+import { Conflict, Forbidden, Invalid, NotFound, invalidFrom } from "@/lib/errors";
 import { pathSegment } from "@/lib/groups/service";
 
 export const createProjectSchema = z.object({
@@ -16,10 +16,7 @@ export const createProjectSchema = z.object({
 
 export async function createProject(db: Db, actor: Actor & { username: string }, input: unknown) {
   const parsed = createProjectSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Invalid(issue?.message ?? "Invalid project", issue?.path.join("."));
-  }
+  if (!parsed.success) throw invalidFrom(parsed.error, { fallback: "Invalid project" });
   const { name, path, namespace, description } = parsed.data;
   let owner: { groupId: string } | { ownerUserId: string };
   if (namespace === actor.username) {

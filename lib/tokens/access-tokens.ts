@@ -4,7 +4,7 @@ import { z } from "zod";
 import { can, projectFacts, type Actor } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
 import type { Db } from "@/lib/db/client";
-import { Forbidden, Invalid, NotFound } from "@/lib/errors";
+import { Forbidden, NotFound, invalidFrom } from "@/lib/errors";
 import { CI_JOB_TOKEN_PREFIX, PERSONAL_TOKEN_PREFIX, hashToken, newToken } from "./tokens";
 
 export const PAT_SCOPES = ["k8s_proxy"] as const;
@@ -15,14 +15,9 @@ export const createPatSchema = z.object({
   expiresInDays: z.number().int().min(1, "A token must live at least one day").max(365, "A token can live at most 365 days").default(30),
 });
 
-function invalid(e: z.ZodError): Invalid {
-  const i = e.issues[0];
-  return new Invalid(i?.message ?? "Invalid input", i?.path.join("."));
-}
-
 export async function createPersonalAccessToken(db: Db, actor: Actor, input: unknown): Promise<{ id: string; token: string; expiresAt: Date }> {
   const parsed = createPatSchema.safeParse(input);
-  if (!parsed.success) throw invalid(parsed.error);
+  if (!parsed.success) throw invalidFrom(parsed.error);
   const token = newToken(PERSONAL_TOKEN_PREFIX);
   const expiresAt = new Date(Date.now() + parsed.data.expiresInDays * 86_400_000);
   const row = await db.$transaction(async (tx) => {
@@ -59,7 +54,7 @@ export const createCiJobTokenSchema = z.object({
 /** Mints a job token for a pipeline run of the project (what a CI system does when a job starts). */
 export async function createCiJobToken(db: Db, actor: Actor, projectId: string, input: unknown): Promise<{ id: string; token: string; expiresAt: Date }> {
   const parsed = createCiJobTokenSchema.safeParse(input);
-  if (!parsed.success) throw invalid(parsed.error);
+  if (!parsed.success) throw invalidFrom(parsed.error);
   const project = await db.project.findUnique({ where: { id: projectId } });
   if (!project) throw new NotFound("Project");
   const facts = await projectFacts(db, project, actor.id);
