@@ -14,11 +14,10 @@
 //     groups: [{ id: my-group }]
 import { LineCounter, isMap, isNode, isScalar, parseDocument } from "yaml";
 import { z } from "zod";
-import { can, type Actor } from "@/lib/access";
+import { findManageableAgent, type Actor } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
 import { isUniqueViolation, type Db } from "@/lib/db/client";
-import { Conflict, Forbidden, Invalid } from "@/lib/errors";
-import { findVisibleAgent } from "./service";
+import { Conflict, Invalid } from "@/lib/errors";
 
 const empty = z.object({}).strict();
 const ciAccessAs = z.union([z.object({ agent: empty }).strict(), z.object({ ci_job: empty }).strict()], { error: "access_as must be { agent: {} } or { ci_job: {} }" });
@@ -145,8 +144,7 @@ export interface SaveOptions {
 /** Saves a new configuration version (maintainers and owners of the agent's project). */
 export async function saveAgentConfig(db: Db, actor: Actor, agentId: string, yamlText: unknown, opts: SaveOptions = {}): Promise<{ version: number }> {
   if (typeof yamlText !== "string") throw new Invalid("Send the configuration as YAML text", "yaml");
-  const { agent, facts } = await findVisibleAgent(db, actor, agentId);
-  if (!can.manageProjectAgents(actor, facts)) throw new Forbidden("agent", "You need the maintainer or owner role in this project to change the agent's configuration");
+  const { agent } = await findManageableAgent(db, actor, agentId, "You need the maintainer or owner role in this project to change the agent's configuration");
   const data = parseAgentConfig(yamlText);
   await checkReferences(db, data);
   try {

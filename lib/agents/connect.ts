@@ -1,11 +1,10 @@
 // What the agent's "Connect with kubectl" tab shows: where kubectl connects, the context name, whether
 // the signed-in user may use the agent with a personal token (its user_access), and which projects'
 // CI jobs may use it (its own project and its ci_access). Computed on the server for the page.
-import { can, type Actor } from "@/lib/access";
+import { can, findVisibleAgent, type Actor } from "@/lib/access";
 import type { Db } from "@/lib/db/client";
 import { accessAsOf, currentAgentConfig, type AccessAs } from "./config";
 import { k8sProxyServerUrl, kubeconfigContextName } from "./kubeconfig";
-import { findVisibleAgent } from "./service";
 import { userAccessToAgent, type UserAgentAccess } from "./usable";
 
 export interface CiGrant {

@@ -1,10 +1,10 @@
 // Agents: registration to a project, their tokens (at most two active, for rotation), and what kas
 // reports about them. Every function takes the acting user and checks the access rules first.
 import { z } from "zod";
-import { can, projectFacts, type Actor } from "@/lib/access";
+import { can, findManageableAgent, findProjectFor, type Actor } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
 import { isUniqueViolation, type Db } from "@/lib/db/client";
-import { Conflict, Forbidden, NotFound, invalidFrom } from "@/lib/errors";
+import { Conflict, NotFound, invalidFrom } from "@/lib/errors";
 import { AGENT_TOKEN_PREFIX, hashToken, newToken } from "@/lib/tokens/tokens";
 
 export const MAX_ACTIVE_TOKENS = 2;
@@ -24,19 +24,10 @@ export const createTokenSchema = z.object({
   description: z.string().trim().max(500, "Description is too long (at most 500 characters)").default(""),
 });
 
-async function manageableProject(db: Db, actor: Actor, projectId: string) {
-  const project = await db.project.findUnique({ where: { id: projectId } });
-  if (!project) throw new NotFound("Project");
-  const facts = await projectFacts(db, project, actor.id);
-  if (!can.viewProject(actor, facts)) throw new NotFound("Project");
-  if (!can.manageProjectAgents(actor, facts)) throw new Forbidden("project", "You need the maintainer or owner role in this project to manage its agents");
-  return project;
-}
-
 export async function registerAgent(db: Db, actor: Actor, projectId: string, input: unknown) {
   const parsed = registerAgentSchema.safeParse(input);
   if (!parsed.success) throw invalidFrom(parsed.error);
-  await manageableProject(db, actor, projectId);
+  await findProjectFor(db, actor, { id: projectId }, can.manageProjectAgents, "You need the maintainer or owner role in this project to manage its agents");
   try {
     return await db.$transaction(async (tx) => {
       const agent = await tx.agent.create({ data: { name: parsed.data.name, projectId, createdById: actor.id } });
@@ -49,21 +40,11 @@ export async function registerAgent(db: Db, actor: Actor, projectId: string, inp
   }
 }
 
-/** The agent if the actor may see it (through its project); NotFound otherwise, even for a guessed id. */
-export async function findVisibleAgent(db: Db, actor: Actor, agentId: string) {
-  const agent = await db.agent.findUnique({ where: { id: agentId }, include: { project: true } });
-  if (!agent) throw new NotFound("Agent");
-  const facts = await projectFacts(db, agent.project, actor.id);
-  if (!can.viewProject(actor, facts)) throw new NotFound("Agent");
-  return { agent, facts };
-}
-
 /** Creates a token and returns it in clear text: the only time it is ever available. */
 export async function createAgentToken(db: Db, actor: Actor, agentId: string, input: unknown): Promise<{ id: string; token: string }> {
   const parsed = createTokenSchema.safeParse(input);
   if (!parsed.success) throw invalidFrom(parsed.error);
-  const { agent, facts } = await findVisibleAgent(db, actor, agentId);
-  if (!can.manageProjectAgents(actor, facts)) throw new Forbidden("agent", "You need the maintainer or owner role in this project to create agent tokens");
+  const { agent } = await findManageableAgent(db, actor, agentId, "You need the maintainer or owner role in this project to create agent tokens");
   const token = newToken(AGENT_TOKEN_PREFIX);
   const created = await db.$transaction(async (tx) => {
     const active = await tx.agentToken.count({ where: { agentId, revokedAt: null } });
@@ -78,8 +59,7 @@ export async function createAgentToken(db: Db, actor: Actor, agentId: string, in
 }
 
 export async function revokeAgentToken(db: Db, actor: Actor, agentId: string, tokenId: string): Promise<void> {
-  const { facts } = await findVisibleAgent(db, actor, agentId);
-  if (!can.manageProjectAgents(actor, facts)) throw new Forbidden("agent", "You need the maintainer or owner role in this project to revoke agent tokens");
+  await findManageableAgent(db, actor, agentId, "You need the maintainer or owner role in this project to revoke agent tokens");
   await db.$transaction(async (tx) => {
     const row = await tx.agentToken.findFirst({ where: { id: tokenId, agentId } });
     if (!row) throw new NotFound("Token");

@@ -4,11 +4,10 @@
 // target does not exist, the entry is already there, or the actor is not a maintainer.
 import { isMap, isSeq, parseDocument, type Document } from "yaml";
 import { z } from "zod";
-import { can, type Actor } from "@/lib/access";
+import { can, findManageableAgent, findVisibleAgent, type Actor } from "@/lib/access";
 import type { Db } from "@/lib/db/client";
-import { Conflict, Forbidden, Invalid, invalidFrom } from "@/lib/errors";
+import { Conflict, Invalid, invalidFrom } from "@/lib/errors";
 import { accessAsOf, currentAgentConfig, describeShareEntry, parseAgentConfig, saveAgentConfig, shareEntries, StaleConfig, type AccessAs, type ShareEntry } from "./config";
-import { findVisibleAgent } from "./service";
 
 const target = z.string().trim().toLowerCase().min(1, "Enter a project's full path (group/project) or a group's path").max(255, "Path is too long");
 
@@ -103,11 +102,7 @@ async function targetExists(db: Db, targetType: "project" | "group", path: strin
   }
 }
 
-async function manageable(db: Db, actor: Actor, agentId: string) {
-  const { agent, facts } = await findVisibleAgent(db, actor, agentId);
-  if (!can.manageProjectAgents(actor, facts)) throw new Forbidden("agent", "You need the maintainer or owner role in this project to change the agent's sharing");
-  return agent;
-}
+const manageable = (db: Db, actor: Actor, agentId: string) => findManageableAgent(db, actor, agentId, "You need the maintainer or owner role in this project to change the agent's sharing");
 
 const sameTarget = (a: { access: string; targetType: string; target: string }, b: { access: string; targetType: string; target: string }) =>
   a.access === b.access && a.targetType === b.targetType && a.target === b.target;

@@ -1,13 +1,12 @@
 // What the agent pages and their JSON routes show: a project's agents with their live status, one
 // agent, its tokens. Every function checks the access rules first; outsiders get NotFound.
-import { can, projectFacts, type Actor } from "@/lib/access";
+import { can, findVisibleAgent, findVisibleProject, projectFacts, type Actor } from "@/lib/access";
 import { KAS_VERSION, agentIsBehind } from "@/lib/common/release";
 import type { Db } from "@/lib/db/client";
 import { NotFound } from "@/lib/errors";
-import { findVisibleProject } from "@/lib/projects/service";
 import type { KasStatusSource } from "./kas-status";
 import { parseAgentConfig } from "./config";
-import { MAX_ACTIVE_TOKENS, findVisibleAgent } from "./service";
+import { MAX_ACTIVE_TOKENS } from "./service";
 import { connectionStatus, lastContact, type ConnectionStatus, type KasView } from "./status";
 
 /** One agent as the UI shows it (JSON-safe: dates are ISO strings). */
@@ -117,15 +116,6 @@ async function toRows(agents: AgentRecord[], projectFullPath: string, kas: KasSt
   return { rows, kasUnreachable };
 }
 
-/** The project with this id if the actor may see it; NotFound otherwise (also for a guessed id). */
-export async function findVisibleProjectById(db: Db, actor: Actor, projectId: string) {
-  const project = await db.project.findUnique({ where: { id: projectId } });
-  if (!project) throw new NotFound("Project");
-  const facts = await projectFacts(db, project, actor.id);
-  if (!can.viewProject(actor, facts)) throw new NotFound("Project");
-  return { project, facts };
-}
-
 /** Who an agent's configuration version names, lower case. Versions never change, so this is cached. */
 interface Named {
   ci: { projects: Set<string>; groups: Set<string> };
@@ -186,7 +176,7 @@ export async function agentsSharedWithProject(
 }
 
 export async function listProjectAgents(db: Db, actor: Actor, projectId: string, kas: KasStatusSource, now = Date.now()): Promise<AgentListView> {
-  const { project, facts } = await findVisibleProjectById(db, actor, projectId);
+  const { project, facts } = await findVisibleProject(db, actor, { id: projectId });
   const agents = await db.agent.findMany({ where: { projectId }, orderBy: { name: "asc" }, select: agentSelect });
   const sharedAccess = await agentsSharedWithProject(db, project);
   const sharedAgents = sharedAccess.size

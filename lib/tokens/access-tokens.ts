@@ -1,10 +1,10 @@
 // Personal access tokens (a user's kubectl credential) and CI job tokens (short-lived, bound to one
 // project's pipeline run). Both are shown once and stored as SHA-256 only.
 import { z } from "zod";
-import { can, projectFacts, type Actor } from "@/lib/access";
+import { can, findProjectFor, type Actor } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
 import type { Db } from "@/lib/db/client";
-import { Forbidden, NotFound, invalidFrom } from "@/lib/errors";
+import { NotFound, invalidFrom } from "@/lib/errors";
 import { CI_JOB_TOKEN_PREFIX, PERSONAL_TOKEN_PREFIX, hashToken, newToken } from "./tokens";
 
 export const PAT_SCOPES = ["k8s_proxy"] as const;
@@ -55,11 +55,7 @@ export const createCiJobTokenSchema = z.object({
 export async function createCiJobToken(db: Db, actor: Actor, projectId: string, input: unknown): Promise<{ id: string; token: string; expiresAt: Date }> {
   const parsed = createCiJobTokenSchema.safeParse(input);
   if (!parsed.success) throw invalidFrom(parsed.error);
-  const project = await db.project.findUnique({ where: { id: projectId } });
-  if (!project) throw new NotFound("Project");
-  const facts = await projectFacts(db, project, actor.id);
-  if (!can.viewProject(actor, facts)) throw new NotFound("Project");
-  if (!can.runPipelines(actor, facts)) throw new Forbidden("project", "You need at least the developer role in this project to run its pipelines");
+  await findProjectFor(db, actor, { id: projectId }, can.runPipelines, "You need at least the developer role in this project to run its pipelines");
   const token = newToken(CI_JOB_TOKEN_PREFIX);
   const expiresAt = new Date(Date.now() + parsed.data.ttlMinutes * 60_000);
   const row = await db.ciJobToken.create({ data: { projectId, jobName: parsed.data.jobName, tokenHash: hashToken(token), createdById: actor.id, expiresAt } });
