@@ -9,7 +9,7 @@ import { Conflict, Forbidden, Invalid, NotFound } from "@/lib/errors";
 import { addGroupMember, createGroup } from "@/lib/groups";
 import { createProject, findVisibleProject } from "@/lib/projects";
 import { AGENT_TOKEN_PREFIX, hashToken } from "@/lib/tokens/tokens";
-import type { KasStatusSource } from "./kas-status";
+import type { KasStatusSource } from "./status";
 import { agentForToken, createAgentToken, recordAgentContact, registerAgent, revokeAgentToken } from "./service";
 import { agentView, findVisibleAgentByName, listAgentTokens, listProjectAgents } from "./views";
 

@@ -4,10 +4,9 @@ import { can, findVisibleAgent, findVisibleProject, projectFacts, type Actor } f
 import { KAS_VERSION, agentIsBehind } from "@/lib/common/release";
 import type { Db } from "@/lib/db/client";
 import { NotFound } from "@/lib/errors";
-import type { KasStatusSource } from "./kas-status";
-import { parseAgentConfig } from "./config";
+import { parseAgentConfig } from "@/lib/agent-config";
 import { MAX_ACTIVE_TOKENS } from "./service";
-import { connectionStatus, lastContact, type ConnectionStatus, type KasView } from "./status";
+import { connectionStatus, lastContact, type ConnectionStatus, type KasStatusSource, type KasView } from "./status";
 
 /** One agent as the UI shows it (JSON-safe: dates are ISO strings). */
 export interface AgentRow {

@@ -1,7 +1,7 @@
 // The web process's one cluster cache, and who a signed-in viewer is in an agent's cluster.
 import { randomBytes } from "node:crypto";
 import { findVisibleAgent, type Actor } from "@/lib/access";
-import { userAccessGrant, type ProxyImpersonation } from "@/lib/agents/proxy-auth";
+import { userAccessGrant, type ProxyImpersonation } from "@/lib/kubectl-access";
 import type { Db } from "@/lib/db/client";
 import { NotFound } from "@/lib/errors";
 import { tunnelClient } from "@/lib/tunnel-client/web";

@@ -2,8 +2,7 @@
 // PUT: save a new version ({ yaml, baseVersion }); a validation error names the line, and a save made
 // on an outdated version is refused (409) so that nobody overwrites a change they have not seen.
 import { z } from "zod";
-import { MAX_CONFIG_BYTES, saveAgentConfig } from "@/lib/agents/config";
-import { agentConfigView } from "@/lib/agents/config-views";
+import { MAX_CONFIG_BYTES, agentConfigView, saveAgentConfig } from "@/lib/agent-config";
 import { db } from "@/lib/db/client";
 import { invalidFrom } from "@/lib/errors";
 import { readJsonBody, withUser } from "@/lib/http/handler";

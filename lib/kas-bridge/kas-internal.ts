@@ -11,9 +11,9 @@ import { errorResponse, readJsonBody } from "@/lib/http/body";
 import { toResponse } from "@/lib/http/errors";
 import { logger } from "@/lib/log/logger";
 import { AGENT_TOKEN_PREFIX, looksLikeToken } from "@/lib/tokens/tokens";
-import { currentAgentConfig } from "./config";
-import { authorizeProxy, parseProxyCredential } from "./proxy-auth";
-import { agentForToken, agentInfoSchema, recordAgentContact } from "./service";
+import { currentAgentConfig } from "@/lib/agent-config";
+import { agentForToken, agentInfoSchema, recordAgentContact } from "@/lib/agents";
+import { authorizeProxy, parseProxyCredential } from "@/lib/kubectl-access";
 
 export function sharedSecretFile(): string {
   return process.env.TETHER_KAS_SHARED_SECRET_FILE ?? path.join(process.cwd(), "data", "secrets", "kas-shared-secret");

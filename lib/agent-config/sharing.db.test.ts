@@ -11,10 +11,8 @@ import { addGroupMember, createGroup } from "@/lib/groups";
 import { createProject } from "@/lib/projects";
 import { ConfigError, StaleConfig, currentAgentConfig, saveAgentConfig } from "./config";
 import { agentConfigVersion, agentConfigView } from "./config-views";
-import type { KasStatusSource } from "./kas-status";
-import { registerAgent } from "./service";
 import { addShare, removeShare, sharingView } from "./sharing";
-import { agentsSharedWithProject, listProjectAgents } from "./views";
+import { agentsSharedWithProject, listProjectAgents, registerAgent, type KasStatusSource } from "@/lib/agents";
 
 type U = { id: string; username: string; isAdmin: boolean };
 const noKas: KasStatusSource = async (ids) => new Map(ids.map((id) => [id, null]));

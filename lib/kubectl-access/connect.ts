@@ -3,7 +3,7 @@
 // CI jobs may use it (its own project and its ci_access). Computed on the server for the page.
 import { can, findVisibleAgent, type Actor } from "@/lib/access";
 import type { Db } from "@/lib/db/client";
-import { accessAsOf, currentAgentConfig, type AccessAs } from "./config";
+import { accessAsOf, currentAgentConfig, type AccessAs } from "@/lib/agent-config";
 import { k8sProxyServerUrl, kubeconfigContextName } from "./kubeconfig";
 import { userAccessToAgent, type UserAgentAccess } from "./usable";
 

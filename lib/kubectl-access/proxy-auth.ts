@@ -6,7 +6,7 @@ import { atLeast, parseRole } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
 import type { Db } from "@/lib/db/client";
 import { CI_JOB_TOKEN_PREFIX, PERSONAL_TOKEN_PREFIX, hashToken, looksLikeToken } from "@/lib/tokens/tokens";
-import { accessAsOf, currentAgentConfig } from "./config";
+import { accessAsOf, currentAgentConfig } from "@/lib/agent-config";
 
 export interface ProxyCredential {
   kind: "pat" | "ci";

@@ -5,7 +5,7 @@
 // answers against authorizeProxy itself.
 import { atLeast, parseRole } from "@/lib/access";
 import type { Db } from "@/lib/db/client";
-import { accessAsOf, parseAgentConfig, type AccessAs, type AgentConfigData } from "./config";
+import { accessAsOf, parseAgentConfig, type AccessAs, type AgentConfigData } from "@/lib/agent-config";
 
 export interface CiUsableAgent {
   agentId: string;
