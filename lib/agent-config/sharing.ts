@@ -7,7 +7,8 @@ import { z } from "zod";
 import { can, findManageableAgent, findVisibleAgent, type Actor } from "@/lib/access";
 import type { Db } from "@/lib/db/client";
 import { Conflict, Invalid, invalidFrom } from "@/lib/errors";
-import { accessAsOf, currentAgentConfig, describeShareEntry, parseAgentConfig, saveAgentConfig, shareEntries, StaleConfig, type AccessAs, type ShareEntry } from "./config";
+import { accessAsOf, describeShareEntry, parseAgentConfig, shareEntries, type AccessAs, type ShareEntry } from "./parse";
+import { currentAgentConfig, saveAgentConfig, StaleConfig } from "./versions";
 
 const target = z.string().trim().toLowerCase().min(1, "Enter a project's full path (group/project) or a group's path").max(255, "Path is too long");
 

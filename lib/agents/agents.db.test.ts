@@ -10,8 +10,9 @@ import { addGroupMember, createGroup } from "@/lib/groups";
 import { createProject, findVisibleProject } from "@/lib/projects";
 import { AGENT_TOKEN_PREFIX, hashToken } from "@/lib/tokens/tokens";
 import type { KasStatusSource } from "./status";
-import { agentForToken, createAgentToken, recordAgentContact, registerAgent, revokeAgentToken } from "./service";
-import { agentView, findVisibleAgentByName, listAgentTokens, listProjectAgents } from "./views";
+import { agentView, findVisibleAgentByName, listProjectAgents } from "./agent-rows";
+import { agentForToken, createAgentToken, listAgentTokens, revokeAgentToken } from "./agent-tokens";
+import { recordAgentContact, registerAgent } from "./registration";
 
 type U = { id: string; username: string; isAdmin: boolean };
 

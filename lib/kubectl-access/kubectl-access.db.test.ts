@@ -20,7 +20,7 @@ import { personalTokensView } from "@/lib/tokens/views";
 import { saveAgentConfig } from "@/lib/agent-config";
 import { connectView } from "./connect";
 import type { Kubeconfig } from "./kubeconfig";
-import { KUBECONFIG_TOKEN_DAYS, createPersonalKubeconfig, mintCiJobCredentials } from "./kubectl-access";
+import { KUBECONFIG_TOKEN_DAYS, createPersonalKubeconfig, mintCiJobCredentials } from "./credentials";
 import { authorizeProxy } from "./proxy-auth";
 import { registerAgent } from "@/lib/agents";
 import { agentsUsableByProjectForCi, userAccessToAgent } from "./usable";

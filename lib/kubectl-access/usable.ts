@@ -1,5 +1,5 @@
 // Which agents a caller may use through the k8s-proxy, computed the way kas's authorization decides
-// (lib/agents/proxy-auth.ts): for a CI job of project P, P's own agents and every agent whose
+// (proxy-auth.ts): for a CI job of project P, P's own agents and every agent whose
 // configuration in force names P or P's group in ci_access; for a user, whether an agent's user_access
 // names a project or group where they have at least the developer role. The db tests check these
 // answers against authorizeProxy itself.

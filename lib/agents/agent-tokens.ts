@@ -1,43 +1,28 @@
-// Agents: registration to a project, their tokens (at most two active, for rotation), and what kas
-// reports about them. Every function takes the acting user and checks the access rules first.
+// Agent tokens: at most two active at once (for rotation without downtime), shown in clear text once,
+// stored as a hash, revocable, with their last use recorded when kas asks whose token it is.
 import { z } from "zod";
-import { can, findManageableAgent, findProjectFor, type Actor } from "@/lib/access";
+import { can, findManageableAgent, findVisibleAgent, type Actor } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
-import { isUniqueViolation, type Db } from "@/lib/db/client";
+import type { Db } from "@/lib/db/client";
 import { Conflict, NotFound, invalidFrom } from "@/lib/errors";
 import { AGENT_TOKEN_PREFIX, hashToken, newToken } from "@/lib/tokens/tokens";
 
 export const MAX_ACTIVE_TOKENS = 2;
-
-/** A Kubernetes DNS label (RFC 1123): what GitLab and kubectl users expect an agent name to be. */
-export const agentName = z
-  .string()
-  .trim()
-  .min(1, "Enter an agent name")
-  .max(63, "Agent name is too long (at most 63 characters, like a Kubernetes DNS label)")
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "Use lower-case letters, digits and '-' only, starting and ending with a letter or digit (a Kubernetes DNS label)");
-
-export const registerAgentSchema = z.object({ name: agentName });
 
 export const createTokenSchema = z.object({
   name: z.string().trim().min(1, "Enter a token name").max(100, "Token name is too long (at most 100 characters)"),
   description: z.string().trim().max(500, "Description is too long (at most 500 characters)").default(""),
 });
 
-export async function registerAgent(db: Db, actor: Actor, projectId: string, input: unknown) {
-  const parsed = registerAgentSchema.safeParse(input);
-  if (!parsed.success) throw invalidFrom(parsed.error);
-  await findProjectFor(db, actor, { id: projectId }, can.manageProjectAgents, "You need the maintainer or owner role in this project to manage its agents");
-  try {
-    return await db.$transaction(async (tx) => {
-      const agent = await tx.agent.create({ data: { name: parsed.data.name, projectId, createdById: actor.id } });
-      await recordAudit(tx, { actorId: actor.id, action: "agent.registered", targetType: "agent", targetId: agent.id, details: { name: agent.name, projectId } });
-      return agent;
-    });
-  } catch (e) {
-    if (isUniqueViolation(e)) throw new Conflict(`This project already has an agent named "${parsed.data.name}"`, "name");
-    throw e;
-  }
+export interface TokenRow {
+  id: string;
+  name: string;
+  description: string;
+  createdBy: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  status: "active" | "revoked";
 }
 
 /** Creates a token and returns it in clear text: the only time it is ever available. */
@@ -77,19 +62,26 @@ export async function agentForToken(db: Db, token: string) {
   return { agentId: row.agent.id, agentName: row.agent.name, projectId: row.agent.projectId, projectPath: row.agent.project.fullPath, tokenId: row.id };
 }
 
-export const agentInfoSchema = z.object({
-  agentVersion: z.string().max(100),
-  kubernetesVersion: z.string().max(100),
-  nodeCount: z.number().int().min(0).max(1_000_000),
-  podName: z.string().max(253),
-  podNamespace: z.string().max(63),
-  kasId: z.string().max(200),
-});
-export type AgentInfo = z.infer<typeof agentInfoSchema>;
-
-/** Records what an agent reported (register or heartbeat) through a kas replica. */
-export async function recordAgentContact(db: Db, agentId: string, info: AgentInfo, at = new Date()): Promise<void> {
-  const agent = await db.agent.findUnique({ where: { id: agentId }, select: { firstContactAt: true } });
-  if (!agent) throw new NotFound("Agent");
-  await db.agent.update({ where: { id: agentId }, data: { ...info, lastContactAt: at, firstContactAt: agent.firstContactAt ?? at } });
+/** The agent's tokens, newest first: never the hash, only what identifies a token to a person. */
+export async function listAgentTokens(db: Db, actor: Actor, agentId: string): Promise<{ canManage: boolean; maxActiveTokens: number; tokens: TokenRow[] }> {
+  const { facts } = await findVisibleAgent(db, actor, agentId);
+  const rows = await db.agentToken.findMany({
+    where: { agentId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { id: true, name: true, description: true, createdAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { username: true } } },
+  });
+  return {
+    canManage: can.manageProjectAgents(actor, facts),
+    maxActiveTokens: MAX_ACTIVE_TOKENS,
+    tokens: rows.map((t) => ({
+      id: t.id,
+      name: t.name,
+      description: t.description,
+      createdBy: t.createdBy?.username ?? null,
+      createdAt: t.createdAt.toISOString(),
+      lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+      revokedAt: t.revokedAt?.toISOString() ?? null,
+      status: t.revokedAt ? "revoked" : "active",
+    })),
+  };
 }
