@@ -12,7 +12,8 @@ import { createProject } from "@/lib/projects";
 import { ConfigError } from "./parse";
 import { agentsSharedWithProject } from "./shared-with";
 import { agentConfigVersion, agentConfigView } from "./version-history";
-import { StaleConfig, currentAgentConfig, saveAgentConfig } from "./versions";
+import { currentAgentConfig } from "./in-force";
+import { StaleConfig, saveAgentConfig } from "./versions";
 import { addShare, removeShare, sharingView } from "./sharing";
 import { listProjectAgents, registerAgent, type KasStatusSource } from "@/lib/agents";
 

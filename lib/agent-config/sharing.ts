@@ -8,7 +8,8 @@ import { can, findManageableAgent, findVisibleAgent, type Actor } from "@/lib/ac
 import type { Db } from "@/lib/db/client";
 import { Conflict, Invalid, invalidFrom } from "@/lib/errors";
 import { accessAsOf, describeShareEntry, parseAgentConfig, shareEntries, type AccessAs, type ShareEntry } from "./parse";
-import { currentAgentConfig, saveAgentConfig, StaleConfig } from "./versions";
+import { currentAgentConfig } from "./in-force";
+import { saveAgentConfig, StaleConfig } from "./versions";
 
 const target = z.string().trim().toLowerCase().min(1, "Enter a project's full path (group/project) or a group's path").max(255, "Path is too long");
 

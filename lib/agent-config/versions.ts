@@ -4,6 +4,7 @@ import { findManageableAgent, type Actor } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
 import { isUniqueViolation, type Db } from "@/lib/db/client";
 import { Conflict, Invalid } from "@/lib/errors";
+import { lenientData } from "./in-force";
 import { ConfigError, parseAgentConfig, sharingDiff, type AgentConfigData } from "./parse";
 
 /** Every project and group the configuration names must exist (a specific error otherwise). */
@@ -16,12 +17,6 @@ async function checkReferences(db: Db, cfg: AgentConfigData): Promise<void> {
   for (const g of new Set(groups)) {
     if (!(await db.group.findUnique({ where: { path: g }, select: { id: true } }))) throw new ConfigError(`no group "${g}"`, null);
   }
-}
-
-export async function currentAgentConfig(db: Db, agentId: string): Promise<{ version: number; yaml: string; data: AgentConfigData }> {
-  const row = await db.agentConfig.findFirst({ where: { agentId }, orderBy: { version: "desc" } });
-  if (!row) return { version: 0, yaml: "", data: {} };
-  return { version: row.version, yaml: row.yaml, data: parseAgentConfig(row.yaml) };
 }
 
 export interface SaveOptions {
@@ -43,12 +38,8 @@ export async function saveAgentConfig(db: Db, actor: Actor, agentId: string, yam
       const current = last?.version ?? 0;
       if (opts.expectedVersion !== undefined && opts.expectedVersion !== current) throw staleVersion(current);
       const version = current + 1;
-      let before: AgentConfigData = {};
-      try {
-        before = last ? parseAgentConfig(last.yaml) : {};
-      } catch {
-        // An older version that no longer validates: every entry of the new one counts as added.
-      }
+      // An older version that no longer validates: every entry of the new one counts as added.
+      const before = last ? lenientData(agentId, last.version, last.yaml) : {};
       const diff = sharingDiff(before, data);
       await tx.agentConfig.create({ data: { agentId, version, yaml: yamlText, createdById: actor.id } });
       await recordAudit(tx, {

@@ -33,7 +33,7 @@ export interface ConnectView {
 
 export async function connectView(db: Db, actor: Actor, agentId: string, env: Record<string, string | undefined> = process.env): Promise<ConnectView> {
   const { agent, facts } = await findVisibleAgent(db, actor, agentId);
-  const { data } = await currentAgentConfig(db, agent.id).catch(() => ({ data: {} as Awaited<ReturnType<typeof currentAgentConfig>>["data"] }));
+  const { data } = await currentAgentConfig(db, agent.id, { ifInvalid: "empty" });
   const ciGrants: CiGrant[] = [
     { kind: "project", path: agent.project.fullPath, accessAs: "agent", defaultNamespace: null, own: true },
     ...(data.ci_access?.projects ?? [])
