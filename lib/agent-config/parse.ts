@@ -14,6 +14,7 @@
 //     groups: [{ id: my-group }]
 import { LineCounter, isMap, isNode, isScalar, parseDocument } from "yaml";
 import { z } from "zod";
+import type { AccessAs } from "@/lib/access";
 import { Invalid } from "@/lib/errors";
 
 const empty = z.object({}).strict();
@@ -36,7 +37,7 @@ export const agentConfigSchema = z
   .strict();
 
 export type AgentConfigData = z.infer<typeof agentConfigSchema>;
-export type AccessAs = "agent" | "ci_job" | "user";
+export type { AccessAs };
 
 export class ConfigError extends Invalid {
   constructor(message: string, readonly line: number | null) {

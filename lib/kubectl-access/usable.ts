@@ -3,9 +3,9 @@
 // configuration in force names P or P's group in ci_access; for a user, whether an agent's user_access
 // names a project or group where they have at least the developer role. The db tests check these
 // answers against authorizeProxy itself.
-import { atLeast, parseRole } from "@/lib/access";
 import type { Db } from "@/lib/db/client";
 import { accessAsOf, currentAgentConfig, currentAgentConfigs, type AccessAs } from "@/lib/agent-config";
+import { userAccessMatches } from "./proxy-auth";
 
 export interface CiUsableAgent {
   agentId: string;
@@ -54,23 +54,9 @@ export async function userAccessToAgent(db: Db, userId: string, agentId: string)
   if (!ua || ((ua.projects?.length ?? 0) === 0 && (ua.groups?.length ?? 0) === 0)) {
     return { allowed: false, reason: "The agent's configuration has no user_access: nobody can use it with a personal access token yet." };
   }
-  const memberships = await db.groupMember.findMany({ where: { userId }, include: { group: { select: { path: true } } } });
-  const roleIn = (groupId: string | null) => {
-    const m = memberships.find((x) => x.groupId === groupId);
-    return m ? parseRole(m.role) : null;
-  };
-  const projects: string[] = [];
-  const groups: string[] = [];
-  for (const p of ua.projects ?? []) {
-    const project = await db.project.findUnique({ where: { fullPath: p.id.toLowerCase() }, select: { fullPath: true, ownerUserId: true, groupId: true } });
-    if (project && (project.ownerUserId === userId || atLeast(roleIn(project.groupId), "developer"))) projects.push(project.fullPath);
-  }
-  for (const g of ua.groups ?? []) {
-    const m = memberships.find((x) => x.group.path === g.id.toLowerCase());
-    if (m && atLeast(parseRole(m.role), "developer")) groups.push(m.group.path);
-  }
+  const { projects, groups } = await userAccessMatches(db, userId, ua);
   if (projects.length + groups.length === 0) {
     return { allowed: false, reason: "You need the developer role in a project or group listed in the agent's user_access." };
   }
-  return { allowed: true, accessAs: accessAsOf(ua.access_as), via: { projects, groups } };
+  return { allowed: true, accessAs: accessAsOf(ua.access_as), via: { projects: projects.map((p) => p.fullPath), groups: groups.map((g) => g.path) } };
 }
