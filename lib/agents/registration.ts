@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { can, findProjectFor, type Actor } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
+import type { AgentInfo } from "@/lib/common/kas-web-contract";
 import { isUniqueViolation, type Db } from "@/lib/db/client";
 import { Conflict, NotFound, invalidFrom } from "@/lib/errors";
 
@@ -31,16 +32,6 @@ export async function registerAgent(db: Db, actor: Actor, projectId: string, inp
     throw e;
   }
 }
-
-export const agentInfoSchema = z.object({
-  agentVersion: z.string().max(100),
-  kubernetesVersion: z.string().max(100),
-  nodeCount: z.number().int().min(0).max(1_000_000),
-  podName: z.string().max(253),
-  podNamespace: z.string().max(63),
-  kasId: z.string().max(200),
-});
-export type AgentInfo = z.infer<typeof agentInfoSchema>;
 
 /** Records what an agent reported (register or heartbeat) through a kas replica. */
 export async function recordAgentContact(db: Db, agentId: string, info: AgentInfo, at = new Date()): Promise<void> {

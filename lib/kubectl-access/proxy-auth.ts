@@ -4,6 +4,7 @@
 // caller. The cluster's RBAC has the last word.
 import { atLeast, impersonationFor, parseRole, type Impersonation } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
+import type { ProxyGrant } from "@/lib/common/kas-web-contract";
 import type { Db } from "@/lib/db/client";
 import { CI_JOB_TOKEN_PREFIX, PERSONAL_TOKEN_PREFIX, hashToken, looksLikeToken } from "@/lib/tokens/tokens";
 import { accessAsOf, currentAgentConfig, type AgentConfigData } from "@/lib/agent-config";
@@ -24,9 +25,8 @@ export function parseProxyCredential(bearer: string): ProxyCredential | null {
   return { kind, agentId: m[2]!, token };
 }
 
-export type ProxyDecision =
-  | { allowed: true; agentId: string; agentName: string; actor: { type: "user" | "ci_job"; id: string; name: string }; accessAs: "agent" | "user" | "ci_job"; impersonation: Impersonation | null; defaultNamespace: string | null }
-  | { allowed: false; status: 401 | 403; reason: string };
+/** A grant is what kas receives (the contract's authorize-proxy answer); a refusal becomes its status and reason. */
+export type ProxyDecision = ProxyGrant | { allowed: false; status: 401 | 403; reason: string };
 
 const refuse = (status: 401 | 403, reason: string): ProxyDecision => ({ allowed: false, status, reason });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeApiPath, isAuditedProxyRequest } from "./internal-api";
+import { describeApiPath, isAuditedProxyRequest } from "./kas-web-contract";
 
 describe("what the proxy audit log records", () => {
   it("names resources, subresources, namespaces and objects as RBAC does", () => {
