@@ -1,6 +1,6 @@
 // The agent pages' rows and their JSON routes: a project's agents (its own and those shared with it)
 // with their live status, and one agent. Every function checks the access rules first; outsiders get NotFound.
-import { can, findVisibleAgent, findVisibleProject, projectFacts, type Actor } from "@/lib/access";
+import { can, findVisibleAgent, findVisibleProject, projectFacts, type Actor, type ProjectFacts } from "@/lib/access";
 import { KAS_VERSION, agentIsBehind } from "@/lib/common/release";
 import type { Db } from "@/lib/db/client";
 import { NotFound } from "@/lib/errors";
@@ -133,15 +133,12 @@ export async function listProjectAgents(db: Db, actor: Actor, projectId: string,
       access: sharedAccess.get(a.id)!,
     });
   }
-  return {
-    kasVersion: KAS_VERSION,
-    canManage: can.manageProjectAgents(actor, facts),
-    maxActiveTokens: MAX_ACTIVE_TOKENS,
-    now: new Date(now).toISOString(),
-    kasUnreachable,
-    agents: rows.slice(0, agents.length),
-    shared,
-  };
+  return { ...pageFacts(actor, facts, now, kasUnreachable), agents: rows.slice(0, agents.length), shared };
+}
+
+/** What both agent pages show beside their rows: kas's version, who may manage, the server's clock, and whether kas answered. */
+function pageFacts(actor: Actor, facts: ProjectFacts, now: number, kasUnreachable: boolean) {
+  return { kasVersion: KAS_VERSION, canManage: can.manageProjectAgents(actor, facts), maxActiveTokens: MAX_ACTIVE_TOKENS, now: new Date(now).toISOString(), kasUnreachable };
 }
 
 export interface AgentView {
@@ -159,11 +156,7 @@ export async function agentView(db: Db, actor: Actor, agentId: string, kas: KasS
   const record = await db.agent.findUniqueOrThrow({ where: { id: agentId }, select: { ...agentSelect, createdBy: { select: { username: true } } } });
   const { rows: [row], kasUnreachable } = await toRows([record], found.project.fullPath, kas, now);
   return {
-    kasVersion: KAS_VERSION,
-    canManage: can.manageProjectAgents(actor, facts),
-    maxActiveTokens: MAX_ACTIVE_TOKENS,
-    now: new Date(now).toISOString(),
-    kasUnreachable,
+    ...pageFacts(actor, facts, now, kasUnreachable),
     project: { id: found.project.id, fullPath: found.project.fullPath, name: found.project.name },
     agent: { ...row!, createdBy: record.createdBy?.username ?? null },
   };
