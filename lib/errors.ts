@@ -1,5 +1,7 @@
 // Domain errors, mapped to HTTP in one place (lib/http/errors.ts). Forbidden is shown as not found, so a
 // user without access cannot learn that a thing exists.
+import type { ZodError } from "zod";
+
 export class DomainError extends Error {}
 
 export class NotFound extends DomainError {
@@ -18,6 +20,15 @@ export class Invalid extends DomainError {
   constructor(message: string, readonly field?: string) {
     super(message);
   }
+}
+
+/**
+ * A failed zod parse as Invalid: its first issue's message, naming the field it is about (forms show it
+ * there), or `field` when the form has one place for every message.
+ */
+export function invalidFrom(error: ZodError, opts: { fallback?: string; field?: string } = {}): Invalid {
+  const issue = error.issues[0];
+  return new Invalid(issue?.message ?? opts.fallback ?? "Invalid input", opts.field ?? issue?.path.join("."));
 }
 
 export class Conflict extends DomainError {

@@ -9,7 +9,7 @@ import http2 from "node:http2";
 import https from "node:https";
 import os from "node:os";
 import path from "node:path";
-import { saveAgentConfig } from "../../lib/agents/config";
+import { saveAgentConfig } from "../../lib/agent-config";
 import { createPersonalAccessToken } from "../../lib/tokens/access-tokens";
 import { ensureTestbedBinaries } from "../../testbed/build";
 import { apiserverRequest, startTestbed } from "../../testbed/cluster";

@@ -8,7 +8,7 @@ import { ApiError, fetchJson } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
-import type { TokenRow } from "@/lib/agents/views";
+import type { TokenRow } from "@/lib/agents";
 import { agentKeys, useAgentTokens, type CreatedToken } from "./api";
 import { formatUtc } from "./format";
 import { RelativeTime } from "./relative-time";

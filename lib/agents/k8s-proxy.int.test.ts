@@ -11,7 +11,7 @@ import { apiserverRequest, startPod, type TestbedStreams } from "@/testbed/clust
 import { checkAttach, checkExec, checkFollow, checkLogs, checkPortForward, kubectlWith, type Kubectl } from "@/testbed/streaming-checks";
 import { createCiJobToken, createPersonalAccessToken, revokePersonalAccessToken } from "@/lib/tokens/access-tokens";
 import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/lib/tunnel-client/harness";
-import { saveAgentConfig } from "./config";
+import { saveAgentConfig } from "@/lib/agent-config";
 
 
 describe("kubectl through kas", () => {

@@ -1,7 +1,7 @@
 // Reading the audit log: a project's page (its own events and its agents', maintainers and owners) and
 // the installation's (admins). Newest first, 50 a page; each event is told as a sentence plus its
 // details, with names instead of ids where the thing still exists.
-import { can, projectFacts, type Actor } from "@/lib/access";
+import { can, findVisibleProject, type Actor } from "@/lib/access";
 import type { Db } from "@/lib/db/client";
 import { NotFound } from "@/lib/errors";
 
@@ -203,9 +203,7 @@ async function pageOf(db: Db, where: Where, page: number): Promise<AuditPage> {
 
 /** The project's events and its agents'. Outsiders and developers get NotFound, as for a page they cannot see. */
 export async function projectAuditLog(db: Db, actor: Actor, fullPath: string, page = 1): Promise<AuditPage & { project: { id: string; fullPath: string; name: string } }> {
-  const project = await db.project.findUnique({ where: { fullPath: fullPath.toLowerCase() }, select: { id: true, fullPath: true, name: true, ownerUserId: true, groupId: true } });
-  if (!project) throw new NotFound("Project");
-  const facts = await projectFacts(db, project, actor.id);
+  const { project, facts } = await findVisibleProject(db, actor, fullPath);
   if (!can.viewProjectAudit(actor, facts)) throw new NotFound("Project");
   const agents = await db.agent.findMany({ where: { projectId: project.id }, select: { id: true } });
   const where: Where = {

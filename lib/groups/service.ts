@@ -3,7 +3,7 @@ import { z } from "zod";
 import { can, groupFacts, roleSchema, type Actor } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
 import { isUniqueViolation, type Db } from "@/lib/db/client";
-import { Conflict, Forbidden, Invalid, NotFound } from "@/lib/errors";
+import { Conflict, Forbidden, Invalid, NotFound, invalidFrom } from "@/lib/errors";
 
 /** A path segment, as in GitLab: letters, digits, '_', '-', '.', not starting or ending with a separator. */
 export const pathSegment = z
@@ -27,10 +27,7 @@ export const addMemberSchema = z.object({
 
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   const r = schema.safeParse(input);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new Invalid(issue?.message ?? "Invalid input", issue?.path.join("."));
-  }
+  if (!r.success) throw invalidFrom(r.error);
   return r.data;
 }
 

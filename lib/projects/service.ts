@@ -1,9 +1,9 @@
 // Projects: created in a group (maintainers and owners) or under the creator's own username.
 import { z } from "zod";
-import { can, groupFacts, parseRole, projectFacts, type Actor } from "@/lib/access";
+import { can, groupFacts, parseRole, type Actor } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
 import { isUniqueViolation, type Db } from "@/lib/db/client";
-import { Conflict, Forbidden, Invalid, NotFound } from "@/lib/errors";
+import { Conflict, Forbidden, Invalid, invalidFrom } from "@/lib/errors";
 import { pathSegment } from "@/lib/groups/service";
 
 export const createProjectSchema = z.object({
@@ -16,10 +16,7 @@ export const createProjectSchema = z.object({
 
 export async function createProject(db: Db, actor: Actor & { username: string }, input: unknown) {
   const parsed = createProjectSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Invalid(issue?.message ?? "Invalid project", issue?.path.join("."));
-  }
+  if (!parsed.success) throw invalidFrom(parsed.error, { fallback: "Invalid project" });
   const { name, path, namespace, description } = parsed.data;
   let owner: { groupId: string } | { ownerUserId: string };
   if (namespace === actor.username) {
@@ -42,15 +39,6 @@ export async function createProject(db: Db, actor: Actor & { username: string },
     if (isUniqueViolation(e)) throw new Conflict(`A project ${fullPath} already exists`, "path");
     throw e;
   }
-}
-
-/** The project at `fullPath` if the actor may see it; otherwise NotFound. */
-export async function findVisibleProject(db: Db, actor: Actor, fullPath: string) {
-  const project = await db.project.findUnique({ where: { fullPath: fullPath.toLowerCase() }, include: { group: true, ownerUser: { select: { username: true } } } });
-  if (!project) throw new NotFound("Project");
-  const facts = await projectFacts(db, project, actor.id);
-  if (!can.viewProject(actor, facts)) throw new NotFound("Project");
-  return { project, facts };
 }
 
 /** Where the actor may create projects: their own namespace and groups where they are maintainer+. */

@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
-import { revokeAgentToken } from "@/lib/agents/service";
+import { revokeAgentToken } from "@/lib/agents";
 import { apiserverRequest } from "@/testbed/cluster";
 import { AgentNotConnectedError, StreamLimitError, type TunnelClient } from "./index";
 import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type WebInternal } from "./harness";

@@ -18,7 +18,7 @@ import { LinkButton } from "@/components/ui/link-button";
 import { IntentLink } from "@/components/ui/intent-link";
 import { TabNav } from "@/components/ui/tab-nav";
 import { LiveView } from "@/components/cluster/live-view";
-import { agentPath, clustersPath, findVisibleAgentByName } from "@/lib/agents/views";
+import { agentPath, clustersPath, findVisibleAgentByName } from "@/lib/agents";
 import { can } from "@/lib/access";
 import { pageNumber, projectAuditLog } from "@/lib/audit/views";
 import { requireUser, type CurrentUser } from "@/lib/auth/session";

@@ -1,14 +1,12 @@
-// What the agent pages and their JSON routes show: a project's agents with their live status, one
-// agent, its tokens. Every function checks the access rules first; outsiders get NotFound.
-import { can, projectFacts, type Actor } from "@/lib/access";
+// The agent pages' rows and their JSON routes: a project's agents (its own and those shared with it)
+// with their live status, and one agent. Every function checks the access rules first; outsiders get NotFound.
+import { can, findVisibleAgent, findVisibleProject, projectFacts, type Actor, type ProjectFacts } from "@/lib/access";
 import { KAS_VERSION, agentIsBehind } from "@/lib/common/release";
 import type { Db } from "@/lib/db/client";
 import { NotFound } from "@/lib/errors";
-import { findVisibleProject } from "@/lib/projects/service";
-import type { KasStatusSource } from "./kas-status";
-import { parseAgentConfig } from "./config";
-import { MAX_ACTIVE_TOKENS, findVisibleAgent } from "./service";
-import { connectionStatus, lastContact, type ConnectionStatus, type KasView } from "./status";
+import { agentsSharedWithProject } from "@/lib/agent-config";
+import { MAX_ACTIVE_TOKENS } from "./agent-tokens";
+import { connectionStatus, lastContact, type ConnectionStatus, type KasStatusSource, type KasView } from "./status";
 
 /** One agent as the UI shows it (JSON-safe: dates are ISO strings). */
 export interface AgentRow {
@@ -48,17 +46,6 @@ export interface SharedAgentRow extends Omit<AgentRow, "href" | "activeTokens"> 
   sharedFrom: string;
   /** How it is shared: with this project's CI jobs, its members, or both. */
   access: ("ci_access" | "user_access")[];
-}
-
-export interface TokenRow {
-  id: string;
-  name: string;
-  description: string;
-  createdBy: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  status: "active" | "revoked";
 }
 
 export function clustersPath(projectFullPath: string): string {
@@ -117,76 +104,8 @@ async function toRows(agents: AgentRecord[], projectFullPath: string, kas: KasSt
   return { rows, kasUnreachable };
 }
 
-/** The project with this id if the actor may see it; NotFound otherwise (also for a guessed id). */
-export async function findVisibleProjectById(db: Db, actor: Actor, projectId: string) {
-  const project = await db.project.findUnique({ where: { id: projectId } });
-  if (!project) throw new NotFound("Project");
-  const facts = await projectFacts(db, project, actor.id);
-  if (!can.viewProject(actor, facts)) throw new NotFound("Project");
-  return { project, facts };
-}
-
-/** Who an agent's configuration version names, lower case. Versions never change, so this is cached. */
-interface Named {
-  ci: { projects: Set<string>; groups: Set<string> };
-  user: { projects: Set<string>; groups: Set<string> };
-}
-const namedCache = new Map<string, Named>();
-const NAMED_CACHE_MAX = 10_000;
-
-function namedBy(yaml: string): Named {
-  const ids = (list: { id: string }[] | undefined) => new Set((list ?? []).map((e) => e.id.trim().toLowerCase()));
-  try {
-    const data = parseAgentConfig(yaml);
-    return {
-      ci: { projects: ids(data.ci_access?.projects), groups: ids(data.ci_access?.groups) },
-      user: { projects: ids(data.user_access?.projects), groups: ids(data.user_access?.groups) },
-    };
-  } catch {
-    // A stored version that no longer validates shares nothing.
-    return { ci: { projects: new Set(), groups: new Set() }, user: { projects: new Set(), groups: new Set() } };
-  }
-}
-
-/**
- * Agents of other projects whose current (newest) configuration names this project, or the group it
- * belongs to, in ci_access or user_access. Paths compare case-insensitively, as kas's authorization
- * does. Configurations are stored as YAML, so each agent's newest version is read and parsed once
- * (versions never change: the parse is cached per version); one small query finds the newest versions.
- */
-export async function agentsSharedWithProject(
-  db: Db,
-  project: { id: string; fullPath: string; groupId: string | null },
-): Promise<Map<string, ("ci_access" | "user_access")[]>> {
-  const groupPath = project.groupId ? (await db.group.findUnique({ where: { id: project.groupId }, select: { path: true } }))?.path ?? null : null;
-  const newest = (await db.agentConfig.groupBy({ by: ["agentId"], _max: { version: true }, where: { agent: { projectId: { not: project.id } } } }))
-    .filter((n) => n._max.version !== null)
-    .map((n) => ({ agentId: n.agentId, version: n._max.version!, key: `${n.agentId}:${n._max.version}` }));
-  const missing = newest.filter((n) => !namedCache.has(n.key));
-  for (let i = 0; i < missing.length; i += 200) {
-    const batch = missing.slice(i, i + 200);
-    const rows = await db.agentConfig.findMany({ where: { OR: batch.map((n) => ({ agentId: n.agentId, version: n.version })) }, select: { agentId: true, version: true, yaml: true } });
-    for (const r of rows) {
-      if (namedCache.size >= NAMED_CACHE_MAX) namedCache.delete(namedCache.keys().next().value!);
-      namedCache.set(`${r.agentId}:${r.version}`, namedBy(r.yaml));
-    }
-  }
-  const path = project.fullPath.toLowerCase();
-  const found = new Map<string, ("ci_access" | "user_access")[]>();
-  for (const n of newest) {
-    // Not cached only when the cache overflowed meanwhile (or the agent was just deleted).
-    const named = namedCache.get(n.key) ?? namedBy((await db.agentConfig.findUnique({ where: { agentId_version: { agentId: n.agentId, version: n.version } } }))?.yaml ?? "{}");
-    const names = (s: { projects: Set<string>; groups: Set<string> }) => s.projects.has(path) || (groupPath !== null && s.groups.has(groupPath));
-    const access: ("ci_access" | "user_access")[] = [];
-    if (names(named.ci)) access.push("ci_access");
-    if (names(named.user)) access.push("user_access");
-    if (access.length > 0) found.set(n.agentId, access);
-  }
-  return found;
-}
-
 export async function listProjectAgents(db: Db, actor: Actor, projectId: string, kas: KasStatusSource, now = Date.now()): Promise<AgentListView> {
-  const { project, facts } = await findVisibleProjectById(db, actor, projectId);
+  const { project, facts } = await findVisibleProject(db, actor, { id: projectId });
   const agents = await db.agent.findMany({ where: { projectId }, orderBy: { name: "asc" }, select: agentSelect });
   const sharedAccess = await agentsSharedWithProject(db, project);
   const sharedAgents = sharedAccess.size
@@ -214,15 +133,12 @@ export async function listProjectAgents(db: Db, actor: Actor, projectId: string,
       access: sharedAccess.get(a.id)!,
     });
   }
-  return {
-    kasVersion: KAS_VERSION,
-    canManage: can.manageProjectAgents(actor, facts),
-    maxActiveTokens: MAX_ACTIVE_TOKENS,
-    now: new Date(now).toISOString(),
-    kasUnreachable,
-    agents: rows.slice(0, agents.length),
-    shared,
-  };
+  return { ...pageFacts(actor, facts, now, kasUnreachable), agents: rows.slice(0, agents.length), shared };
+}
+
+/** What both agent pages show beside their rows: kas's version, who may manage, the server's clock, and whether kas answered. */
+function pageFacts(actor: Actor, facts: ProjectFacts, now: number, kasUnreachable: boolean) {
+  return { kasVersion: KAS_VERSION, canManage: can.manageProjectAgents(actor, facts), maxActiveTokens: MAX_ACTIVE_TOKENS, now: new Date(now).toISOString(), kasUnreachable };
 }
 
 export interface AgentView {
@@ -240,11 +156,7 @@ export async function agentView(db: Db, actor: Actor, agentId: string, kas: KasS
   const record = await db.agent.findUniqueOrThrow({ where: { id: agentId }, select: { ...agentSelect, createdBy: { select: { username: true } } } });
   const { rows: [row], kasUnreachable } = await toRows([record], found.project.fullPath, kas, now);
   return {
-    kasVersion: KAS_VERSION,
-    canManage: can.manageProjectAgents(actor, facts),
-    maxActiveTokens: MAX_ACTIVE_TOKENS,
-    now: new Date(now).toISOString(),
-    kasUnreachable,
+    ...pageFacts(actor, facts, now, kasUnreachable),
     project: { id: found.project.id, fullPath: found.project.fullPath, name: found.project.name },
     agent: { ...row!, createdBy: record.createdBy?.username ?? null },
   };
@@ -256,28 +168,4 @@ export async function findVisibleAgentByName(db: Db, actor: Actor, fullPath: str
   const agent = await db.agent.findUnique({ where: { projectId_name: { projectId: project.id, name } } });
   if (!agent) throw new NotFound("Agent");
   return { project, facts, agent, canManage: can.manageProjectAgents(actor, facts) };
-}
-
-/** The agent's tokens, newest first: never the hash, only what identifies a token to a person. */
-export async function listAgentTokens(db: Db, actor: Actor, agentId: string): Promise<{ canManage: boolean; maxActiveTokens: number; tokens: TokenRow[] }> {
-  const { facts } = await findVisibleAgent(db, actor, agentId);
-  const rows = await db.agentToken.findMany({
-    where: { agentId },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    select: { id: true, name: true, description: true, createdAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { username: true } } },
-  });
-  return {
-    canManage: can.manageProjectAgents(actor, facts),
-    maxActiveTokens: MAX_ACTIVE_TOKENS,
-    tokens: rows.map((t) => ({
-      id: t.id,
-      name: t.name,
-      description: t.description,
-      createdBy: t.createdBy?.username ?? null,
-      createdAt: t.createdAt.toISOString(),
-      lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
-      revokedAt: t.revokedAt?.toISOString() ?? null,
-      status: t.revokedAt ? "revoked" : "active",
-    })),
-  };
 }

@@ -1,12 +1,11 @@
 // "Connect with kubectl": a personal kubeconfig for one agent (a fresh personal access token inside),
 // and CI job credentials for every agent a project's pipeline may use, standing in for the CI system
 // that hands a job its KUBECONFIG. Both return secrets exactly once; neither logs them.
-import type { Actor } from "@/lib/access";
+import { findVisibleAgent, type Actor } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
 import type { Db } from "@/lib/db/client";
 import { createCiJobToken, createPersonalAccessToken } from "@/lib/tokens/access-tokens";
 import { buildKubeconfig, k8sProxyCaData, k8sProxyServerUrl, kubeconfigContextName, kubeconfigText, type KubeconfigEntry } from "./kubeconfig";
-import { findVisibleAgent } from "./service";
 import { agentsUsableByProjectForCi, userAccessToAgent, type CiUsableAgent, type UserAgentAccess } from "./usable";
 
 type Env = Record<string, string | undefined>;

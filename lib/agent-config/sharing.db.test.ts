@@ -9,12 +9,13 @@ import { freshDatabase, type TestDatabase } from "@/lib/db/test-databases";
 import { Conflict, Forbidden, Invalid, NotFound } from "@/lib/errors";
 import { addGroupMember, createGroup } from "@/lib/groups";
 import { createProject } from "@/lib/projects";
-import { ConfigError, StaleConfig, currentAgentConfig, saveAgentConfig } from "./config";
-import { agentConfigVersion, agentConfigView } from "./config-views";
-import type { KasStatusSource } from "./kas-status";
-import { registerAgent } from "./service";
+import { ConfigError } from "./parse";
+import { agentsSharedWithProject } from "./shared-with";
+import { agentConfigVersion, agentConfigView } from "./version-history";
+import { currentAgentConfig } from "./in-force";
+import { StaleConfig, saveAgentConfig } from "./versions";
 import { addShare, removeShare, sharingView } from "./sharing";
-import { agentsSharedWithProject, listProjectAgents } from "./views";
+import { listProjectAgents, registerAgent, type KasStatusSource } from "@/lib/agents";
 
 type U = { id: string; username: string; isAdmin: boolean };
 const noKas: KasStatusSource = async (ids) => new Map(ids.map((id) => [id, null]));
@@ -217,7 +218,7 @@ describe.each(["sqlite", "postgresql"] as const)("configuration, sharing and aud
     }
     await expect(instanceAuditLog(db, u("mia"))).rejects.toBeInstanceOf(NotFound);
 
-    // kubectl through kas, as kas-internal records it: told as a sentence, with what it does not say beside it.
+    // kubectl through kas, as lib/kas-bridge records it: told as a sentence, with what it does not say beside it.
     await db.auditEvent.create({
       data: {
         actorId: u("dev").id,

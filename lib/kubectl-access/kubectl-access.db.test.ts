@@ -17,12 +17,12 @@ import { createProject } from "@/lib/projects";
 import { createCiJobToken, createPersonalAccessToken, listPersonalAccessTokens, revokePersonalAccessToken } from "@/lib/tokens/access-tokens";
 import { PERSONAL_TOKEN_PREFIX, hashToken } from "@/lib/tokens/tokens";
 import { personalTokensView } from "@/lib/tokens/views";
-import { saveAgentConfig } from "./config";
+import { saveAgentConfig } from "@/lib/agent-config";
 import { connectView } from "./connect";
 import type { Kubeconfig } from "./kubeconfig";
-import { KUBECONFIG_TOKEN_DAYS, createPersonalKubeconfig, mintCiJobCredentials } from "./kubectl-access";
+import { KUBECONFIG_TOKEN_DAYS, createPersonalKubeconfig, mintCiJobCredentials } from "./credentials";
 import { authorizeProxy } from "./proxy-auth";
-import { registerAgent } from "./service";
+import { registerAgent } from "@/lib/agents";
 import { agentsUsableByProjectForCi, userAccessToAgent } from "./usable";
 
 type U = { id: string; username: string; isAdmin: boolean };

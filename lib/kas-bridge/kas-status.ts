@@ -2,9 +2,7 @@
 // could not be asked" (null), and the status falls back to the last heartbeat in the database.
 import { logger } from "@/lib/log/logger";
 import { tunnelClient } from "@/lib/tunnel-client/web";
-import type { KasView } from "./status";
-
-export type KasStatusSource = (agentIds: string[]) => Promise<Map<string, KasView | null>>;
+import type { KasStatusSource, KasView } from "@/lib/agents";
 
 const ASK_TIMEOUT_MS = 2_000;
 let lastWarning = 0;

@@ -1,5 +1,5 @@
 // An agent's configuration: YAML in GitLab's shape (ci_access, user_access), validated with a schema,
-// with errors that name the line. Every change is a new version; the newest is in force.
+// with errors that name the line, and the sharing entries it holds. Pure: saving is versions.ts.
 //
 //   ci_access:
 //     projects:
@@ -14,11 +14,8 @@
 //     groups: [{ id: my-group }]
 import { LineCounter, isMap, isNode, isScalar, parseDocument } from "yaml";
 import { z } from "zod";
-import { can, type Actor } from "@/lib/access";
-import { recordAudit } from "@/lib/audit/audit";
-import { isUniqueViolation, type Db } from "@/lib/db/client";
-import { Conflict, Forbidden, Invalid } from "@/lib/errors";
-import { findVisibleAgent } from "./service";
+import type { AccessAs } from "@/lib/access";
+import { Invalid } from "@/lib/errors";
 
 const empty = z.object({}).strict();
 const ciAccessAs = z.union([z.object({ agent: empty }).strict(), z.object({ ci_job: empty }).strict()], { error: "access_as must be { agent: {} } or { ci_job: {} }" });
@@ -40,7 +37,7 @@ export const agentConfigSchema = z
   .strict();
 
 export type AgentConfigData = z.infer<typeof agentConfigSchema>;
-export type AccessAs = "agent" | "ci_job" | "user";
+export type { AccessAs };
 
 export class ConfigError extends Invalid {
   constructor(message: string, readonly line: number | null) {
@@ -85,24 +82,6 @@ export function accessAsOf(a: { agent?: object; ci_job?: object; user?: object }
   return "agent";
 }
 
-/** Every project and group the configuration names must exist (a specific error otherwise). */
-async function checkReferences(db: Db, cfg: AgentConfigData): Promise<void> {
-  const projects = [...(cfg.ci_access?.projects ?? []), ...(cfg.user_access?.projects ?? [])].map((p) => p.id.toLowerCase());
-  const groups = [...(cfg.ci_access?.groups ?? []), ...(cfg.user_access?.groups ?? [])].map((g) => g.id.toLowerCase());
-  for (const p of new Set(projects)) {
-    if (!(await db.project.findUnique({ where: { fullPath: p }, select: { id: true } }))) throw new ConfigError(`no project "${p}" (use its full path, e.g. group/project)`, null);
-  }
-  for (const g of new Set(groups)) {
-    if (!(await db.group.findUnique({ where: { path: g }, select: { id: true } }))) throw new ConfigError(`no group "${g}"`, null);
-  }
-}
-
-export async function currentAgentConfig(db: Db, agentId: string): Promise<{ version: number; yaml: string; data: AgentConfigData }> {
-  const row = await db.agentConfig.findFirst({ where: { agentId }, orderBy: { version: "desc" } });
-  if (!row) return { version: 0, yaml: "", data: {} };
-  return { version: row.version, yaml: row.yaml, data: parseAgentConfig(row.yaml) };
-}
-
 /** One project or group an agent is shared with, as the Sharing tab lists it. */
 export interface ShareEntry {
   access: "ci_access" | "user_access";
@@ -133,55 +112,4 @@ export function sharingDiff(before: AgentConfigData, after: AgentConfigData): { 
   const a = new Set(shareEntries(before).map(describeShareEntry));
   const b = new Set(shareEntries(after).map(describeShareEntry));
   return { added: [...b].filter((x) => !a.has(x)).join("; "), removed: [...a].filter((x) => !b.has(x)).join("; ") };
-}
-
-export interface SaveOptions {
-  /** The version the change was made on: if another was saved since, nothing is written (Conflict). */
-  expectedVersion?: number;
-  /** The audit action to record instead of agent_config.changed, with extra details. */
-  audit?: { action: string; details: Record<string, string | number | boolean | null> };
-}
-
-/** Saves a new configuration version (maintainers and owners of the agent's project). */
-export async function saveAgentConfig(db: Db, actor: Actor, agentId: string, yamlText: unknown, opts: SaveOptions = {}): Promise<{ version: number }> {
-  if (typeof yamlText !== "string") throw new Invalid("Send the configuration as YAML text", "yaml");
-  const { agent, facts } = await findVisibleAgent(db, actor, agentId);
-  if (!can.manageProjectAgents(actor, facts)) throw new Forbidden("agent", "You need the maintainer or owner role in this project to change the agent's configuration");
-  const data = parseAgentConfig(yamlText);
-  await checkReferences(db, data);
-  try {
-    return await db.$transaction(async (tx) => {
-      const last = await tx.agentConfig.findFirst({ where: { agentId }, orderBy: { version: "desc" }, select: { version: true, yaml: true } });
-      const current = last?.version ?? 0;
-      if (opts.expectedVersion !== undefined && opts.expectedVersion !== current) throw staleVersion(current);
-      const version = current + 1;
-      let before: AgentConfigData = {};
-      try {
-        before = last ? parseAgentConfig(last.yaml) : {};
-      } catch {
-        // An older version that no longer validates: every entry of the new one counts as added.
-      }
-      const diff = sharingDiff(before, data);
-      await tx.agentConfig.create({ data: { agentId, version, yaml: yamlText, createdById: actor.id } });
-      await recordAudit(tx, {
-        actorId: actor.id,
-        action: opts.audit?.action ?? "agent_config.changed",
-        targetType: "agent",
-        targetId: agentId,
-        details: { version, agent: agent.name, ...(diff.added ? { added: diff.added } : {}), ...(diff.removed ? { removed: diff.removed } : {}), ...opts.audit?.details },
-      });
-      return { version };
-    });
-  } catch (e) {
-    // Two saves at once: the unique (agent, version) lets one win; the other is told to reload.
-    if (isUniqueViolation(e)) throw staleVersion(null);
-    throw e;
-  }
-}
-
-/** Another version was saved since the one the change was made on. */
-export class StaleConfig extends Conflict {}
-
-function staleVersion(current: number | null): StaleConfig {
-  return new StaleConfig(`The configuration was changed by someone else${current !== null ? ` (it is now at version ${current})` : ""}. Reload to see the latest version, then make your change again.`, "yaml");
 }

@@ -2,7 +2,7 @@
 // and the result always valid.
 import { describe, expect, it } from "vitest";
 import { Conflict } from "@/lib/errors";
-import { parseAgentConfig, shareEntries } from "./config";
+import { parseAgentConfig, shareEntries } from "./parse";
 import { addShareSchema, withShareAdded, withShareRemoved } from "./sharing";
 
 const add = (yaml: string, input: Record<string, string>) => withShareAdded(yaml, addShareSchema.parse(input));

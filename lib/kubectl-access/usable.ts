@@ -1,11 +1,11 @@
 // Which agents a caller may use through the k8s-proxy, computed the way kas's authorization decides
-// (lib/agents/proxy-auth.ts): for a CI job of project P, P's own agents and every agent whose
+// (proxy-auth.ts): for a CI job of project P, P's own agents and every agent whose
 // configuration in force names P or P's group in ci_access; for a user, whether an agent's user_access
 // names a project or group where they have at least the developer role. The db tests check these
 // answers against authorizeProxy itself.
-import { atLeast, parseRole } from "@/lib/access";
 import type { Db } from "@/lib/db/client";
-import { accessAsOf, parseAgentConfig, type AccessAs, type AgentConfigData } from "./config";
+import { accessAsOf, currentAgentConfig, currentAgentConfigs, type AccessAs } from "@/lib/agent-config";
+import { userAccessMatches } from "./proxy-auth";
 
 export interface CiUsableAgent {
   agentId: string;
@@ -18,23 +18,6 @@ export interface CiUsableAgent {
   defaultNamespace: string | null;
 }
 
-/** Each agent's configuration in force (its newest version), for the agents whose newest version mentions `needle`. */
-async function configsInForce(db: Db, needle: string): Promise<Map<string, AgentConfigData>> {
-  const newest = await db.agentConfig.groupBy({ by: ["agentId"], _max: { version: true } });
-  const latest = new Map(newest.map((r) => [r.agentId, r._max.version]));
-  const rows = await db.agentConfig.findMany({ where: { yaml: { contains: needle } }, select: { agentId: true, version: true, yaml: true } });
-  const out = new Map<string, AgentConfigData>();
-  for (const r of rows) {
-    if (latest.get(r.agentId) !== r.version) continue;
-    try {
-      out.set(r.agentId, parseAgentConfig(r.yaml));
-    } catch {
-      // Saved versions are validated; one that no longer parses grants nothing (as in proxy-auth).
-    }
-  }
-  return out;
-}
-
 /** The agents that CI jobs of this project may use, own agents first, then by project path and name. */
 export async function agentsUsableByProjectForCi(db: Db, projectId: string): Promise<CiUsableAgent[]> {
   const project = await db.project.findUnique({ where: { id: projectId }, include: { group: true } });
@@ -42,8 +25,7 @@ export async function agentsUsableByProjectForCi(db: Db, projectId: string): Pro
   const own = await db.agent.findMany({ where: { projectId }, orderBy: { name: "asc" }, select: { id: true, name: true } });
   const result: CiUsableAgent[] = own.map((a) => ({ agentId: a.id, agentName: a.name, projectPath: project.fullPath, via: "own", accessAs: "agent", defaultNamespace: null }));
 
-  // YAML keys are case-sensitive, so every configuration that grants CI access contains "ci_access".
-  const configs = await configsInForce(db, "ci_access");
+  const configs = await currentAgentConfigs(db, { excludeProjectId: projectId });
   const candidates: { agentId: string; entry: { default_namespace?: string; access_as?: object }; via: CiUsableAgent["via"] }[] = [];
   for (const [agentId, cfg] of configs) {
     const byProject = cfg.ci_access?.projects?.find((p) => p.id.toLowerCase() === project.fullPath);
@@ -68,34 +50,13 @@ export type UserAgentAccess =
 
 /** May this user reach the agent with a personal access token (its user_access), and as whom? */
 export async function userAccessToAgent(db: Db, userId: string, agentId: string): Promise<UserAgentAccess> {
-  const row = await db.agentConfig.findFirst({ where: { agentId }, orderBy: { version: "desc" }, select: { yaml: true } });
-  let cfg: AgentConfigData = {};
-  try {
-    cfg = row ? parseAgentConfig(row.yaml) : {};
-  } catch {
-    cfg = {};
-  }
-  const ua = cfg.user_access;
+  const ua = (await currentAgentConfig(db, agentId, { ifInvalid: "empty" })).data.user_access;
   if (!ua || ((ua.projects?.length ?? 0) === 0 && (ua.groups?.length ?? 0) === 0)) {
     return { allowed: false, reason: "The agent's configuration has no user_access: nobody can use it with a personal access token yet." };
   }
-  const memberships = await db.groupMember.findMany({ where: { userId }, include: { group: { select: { path: true } } } });
-  const roleIn = (groupId: string | null) => {
-    const m = memberships.find((x) => x.groupId === groupId);
-    return m ? parseRole(m.role) : null;
-  };
-  const projects: string[] = [];
-  const groups: string[] = [];
-  for (const p of ua.projects ?? []) {
-    const project = await db.project.findUnique({ where: { fullPath: p.id.toLowerCase() }, select: { fullPath: true, ownerUserId: true, groupId: true } });
-    if (project && (project.ownerUserId === userId || atLeast(roleIn(project.groupId), "developer"))) projects.push(project.fullPath);
-  }
-  for (const g of ua.groups ?? []) {
-    const m = memberships.find((x) => x.group.path === g.id.toLowerCase());
-    if (m && atLeast(parseRole(m.role), "developer")) groups.push(m.group.path);
-  }
+  const { projects, groups } = await userAccessMatches(db, userId, ua);
   if (projects.length + groups.length === 0) {
     return { allowed: false, reason: "You need the developer role in a project or group listed in the agent's user_access." };
   }
-  return { allowed: true, accessAs: accessAsOf(ua.access_as), via: { projects, groups } };
+  return { allowed: true, accessAs: accessAsOf(ua.access_as), via: { projects: projects.map((p) => p.fullPath), groups: groups.map((g) => g.path) } };
 }

@@ -1,6 +1,6 @@
 // The agent configuration's YAML rules: every refusal names the line of the problem.
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseAgentConfig, shareEntries, sharingDiff } from "./config";
+import { ConfigError, parseAgentConfig, shareEntries, sharingDiff } from "./parse";
 
 function refusal(text: string): { message: string; line: number | null } {
   try {

@@ -1,11 +1,10 @@
 // What the agent's "Connect with kubectl" tab shows: where kubectl connects, the context name, whether
 // the signed-in user may use the agent with a personal token (its user_access), and which projects'
 // CI jobs may use it (its own project and its ci_access). Computed on the server for the page.
-import { can, type Actor } from "@/lib/access";
+import { can, findVisibleAgent, type Actor } from "@/lib/access";
 import type { Db } from "@/lib/db/client";
-import { accessAsOf, currentAgentConfig, type AccessAs } from "./config";
+import { accessAsOf, currentAgentConfig, type AccessAs } from "@/lib/agent-config";
 import { k8sProxyServerUrl, kubeconfigContextName } from "./kubeconfig";
-import { findVisibleAgent } from "./service";
 import { userAccessToAgent, type UserAgentAccess } from "./usable";
 
 export interface CiGrant {
@@ -34,7 +33,7 @@ export interface ConnectView {
 
 export async function connectView(db: Db, actor: Actor, agentId: string, env: Record<string, string | undefined> = process.env): Promise<ConnectView> {
   const { agent, facts } = await findVisibleAgent(db, actor, agentId);
-  const { data } = await currentAgentConfig(db, agent.id).catch(() => ({ data: {} as Awaited<ReturnType<typeof currentAgentConfig>>["data"] }));
+  const { data } = await currentAgentConfig(db, agent.id, { ifInvalid: "empty" });
   const ciGrants: CiGrant[] = [
     { kind: "project", path: agent.project.fullPath, accessAs: "agent", defaultNamespace: null, own: true },
     ...(data.ci_access?.projects ?? [])

@@ -4,11 +4,12 @@
 // target does not exist, the entry is already there, or the actor is not a maintainer.
 import { isMap, isSeq, parseDocument, type Document } from "yaml";
 import { z } from "zod";
-import { can, type Actor } from "@/lib/access";
+import { can, findManageableAgent, findVisibleAgent, type Actor } from "@/lib/access";
 import type { Db } from "@/lib/db/client";
-import { Conflict, Forbidden, Invalid } from "@/lib/errors";
-import { accessAsOf, currentAgentConfig, describeShareEntry, parseAgentConfig, saveAgentConfig, shareEntries, StaleConfig, type AccessAs, type ShareEntry } from "./config";
-import { findVisibleAgent } from "./service";
+import { Conflict, Invalid, invalidFrom } from "@/lib/errors";
+import { accessAsOf, describeShareEntry, parseAgentConfig, shareEntries, type AccessAs, type ShareEntry } from "./parse";
+import { currentAgentConfig } from "./in-force";
+import { saveAgentConfig, StaleConfig } from "./versions";
 
 const target = z.string().trim().toLowerCase().min(1, "Enter a project's full path (group/project) or a group's path").max(255, "Path is too long");
 
@@ -43,10 +44,7 @@ export type RemoveShare = z.infer<typeof removeShareSchema>;
 
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   const r = schema.safeParse(input);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new Invalid(issue?.message ?? "Invalid input", issue?.path.join("."));
-  }
+  if (!r.success) throw invalidFrom(r.error);
   return r.data;
 }
 
@@ -106,11 +104,7 @@ async function targetExists(db: Db, targetType: "project" | "group", path: strin
   }
 }
 
-async function manageable(db: Db, actor: Actor, agentId: string) {
-  const { agent, facts } = await findVisibleAgent(db, actor, agentId);
-  if (!can.manageProjectAgents(actor, facts)) throw new Forbidden("agent", "You need the maintainer or owner role in this project to change the agent's sharing");
-  return agent;
-}
+const manageable = (db: Db, actor: Actor, agentId: string) => findManageableAgent(db, actor, agentId, "You need the maintainer or owner role in this project to change the agent's sharing");
 
 const sameTarget = (a: { access: string; targetType: string; target: string }, b: { access: string; targetType: string; target: string }) =>
   a.access === b.access && a.targetType === b.targetType && a.target === b.target;

@@ -1,9 +1,8 @@
 // What the Configuration tab shows: the version in force with its YAML, and the history of versions
 // (who saved each, when). Anyone who may see the agent may read them; maintainers and owners may save.
-import { can, type Actor } from "@/lib/access";
+import { can, findVisibleAgent, type Actor } from "@/lib/access";
 import type { Db } from "@/lib/db/client";
 import { Invalid, NotFound } from "@/lib/errors";
-import { findVisibleAgent } from "./service";
 
 export const CONFIG_HISTORY_LIMIT = 100;
 

@@ -2,11 +2,12 @@
 // (`pat:<agent-id>:<token>` or `ci:<agent-id>:<token>`, as GitLab does); the agent's configuration
 // (ci_access / user_access) decides, and says whether the agent acts as itself or impersonates the
 // caller. The cluster's RBAC has the last word.
-import { atLeast, parseRole } from "@/lib/access";
+import { atLeast, impersonationFor, parseRole, type Impersonation } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
+import type { ProxyGrant } from "@/lib/common/kas-web-contract";
 import type { Db } from "@/lib/db/client";
 import { CI_JOB_TOKEN_PREFIX, PERSONAL_TOKEN_PREFIX, hashToken, looksLikeToken } from "@/lib/tokens/tokens";
-import { accessAsOf, currentAgentConfig } from "./config";
+import { accessAsOf, currentAgentConfig, type AgentConfigData } from "@/lib/agent-config";
 
 export interface ProxyCredential {
   kind: "pat" | "ci";
@@ -24,14 +25,8 @@ export function parseProxyCredential(bearer: string): ProxyCredential | null {
   return { kind, agentId: m[2]!, token };
 }
 
-export interface ProxyImpersonation {
-  user: string;
-  groups: string[];
-}
-
-export type ProxyDecision =
-  | { allowed: true; agentId: string; agentName: string; actor: { type: "user" | "ci_job"; id: string; name: string }; accessAs: "agent" | "user" | "ci_job"; impersonation: ProxyImpersonation | null; defaultNamespace: string | null }
-  | { allowed: false; status: 401 | 403; reason: string };
+/** A grant is what kas receives (the contract's authorize-proxy answer); a refusal becomes its status and reason. */
+export type ProxyDecision = ProxyGrant | { allowed: false; status: 401 | 403; reason: string };
 
 const refuse = (status: 401 | 403, reason: string): ProxyDecision => ({ allowed: false, status, reason });
 
@@ -61,14 +56,13 @@ async function decide(db: Db, cred: ProxyCredential): Promise<ProxyDecision> {
         : (data.ci_access?.projects?.find((p) => p.id.toLowerCase() === row.project.fullPath) ?? (group ? data.ci_access?.groups?.find((g) => g.id.toLowerCase() === group.path) : undefined));
     if (!entry) return refuse(403, `project ${row.project.fullPath} is not authorized to use agent "${agent.name}" (it is not in the agent's ci_access)`);
     const accessAs = accessAsOf(entry.access_as);
-    const groups = ["tether:ci", `tether:project:${row.projectId}`, ...(row.project.groupId ? [`tether:group:${row.project.groupId}`] : [])];
     return {
       allowed: true,
       agentId: agent.id,
       agentName: agent.name,
       actor: { type: "ci_job", id: row.id, name: `${row.project.fullPath} job ${row.jobName}` },
       accessAs,
-      impersonation: accessAs === "ci_job" ? { user: `tether:ci_job:${row.id}`, groups } : null,
+      impersonation: impersonationFor(accessAs, { type: "ci_job", jobId: row.id, projectId: row.projectId, groupId: row.project.groupId }),
       defaultNamespace: entry.default_namespace ?? null,
     };
   }
@@ -94,32 +88,37 @@ async function decide(db: Db, cred: ProxyCredential): Promise<ProxyDecision> {
 }
 
 /**
- * What the agent's user_access grants this user: null unless they have at least the developer role in
- * a project or group it lists; otherwise how the agent acts for them (as itself, or impersonating them
- * with groups for the projects and groups that let them in).
+ * The projects and groups listed in user_access that let this user in: those where they have at least
+ * the developer role (or own the project).
  */
-export async function userAccessGrant(db: Db, user: { id: string; username: string }, agentId: string): Promise<{ accessAs: "agent" | "user"; impersonation: ProxyImpersonation | null } | null> {
-  const { data } = await currentAgentConfig(db, agentId);
-  const ua = data.user_access;
-  const projectIds: string[] = [];
-  const groupIds: string[] = [];
-  const memberships = await db.groupMember.findMany({ where: { userId: user.id }, include: { group: true } });
+export async function userAccessMatches(db: Db, userId: string, ua: AgentConfigData["user_access"]): Promise<{ projects: { id: string; fullPath: string }[]; groups: { id: string; path: string }[] }> {
+  const memberships = await db.groupMember.findMany({ where: { userId }, include: { group: { select: { path: true } } } });
   const roleIn = (groupId: string | null) => {
     const m = memberships.find((x) => x.groupId === groupId);
     return m ? parseRole(m.role) : null;
   };
+  const projects: { id: string; fullPath: string }[] = [];
+  const groups: { id: string; path: string }[] = [];
   for (const p of ua?.projects ?? []) {
-    const project = await db.project.findUnique({ where: { fullPath: p.id.toLowerCase() } });
-    if (project && (project.ownerUserId === user.id || atLeast(roleIn(project.groupId), "developer"))) projectIds.push(project.id);
+    const project = await db.project.findUnique({ where: { fullPath: p.id.toLowerCase() }, select: { id: true, fullPath: true, ownerUserId: true, groupId: true } });
+    if (project && (project.ownerUserId === userId || atLeast(roleIn(project.groupId), "developer"))) projects.push({ id: project.id, fullPath: project.fullPath });
   }
   for (const g of ua?.groups ?? []) {
     const m = memberships.find((x) => x.group.path === g.id.toLowerCase());
-    if (m && atLeast(parseRole(m.role), "developer")) groupIds.push(m.groupId);
+    if (m && atLeast(parseRole(m.role), "developer")) groups.push({ id: m.groupId, path: m.group.path });
   }
-  if (projectIds.length + groupIds.length === 0) return null;
+  return { projects, groups };
+}
+
+/**
+ * What the agent's user_access grants this user: null unless they have at least the developer role in
+ * a project or group it lists; otherwise how the agent acts for them (as itself, or impersonating them
+ * with groups for the projects and groups that let them in).
+ */
+export async function userAccessGrant(db: Db, user: { id: string; username: string }, agentId: string): Promise<{ accessAs: "agent" | "user"; impersonation: Impersonation | null } | null> {
+  const ua = (await currentAgentConfig(db, agentId)).data.user_access;
+  const { projects, groups } = await userAccessMatches(db, user.id, ua);
+  if (projects.length + groups.length === 0) return null;
   const accessAs = accessAsOf(ua?.access_as) === "user" ? "user" : "agent";
-  return {
-    accessAs,
-    impersonation: accessAs === "user" ? { user: `tether:user:${user.username}`, groups: ["tether:user", ...projectIds.map((id) => `tether:project:${id}`), ...groupIds.map((id) => `tether:group:${id}`)] } : null,
-  };
+  return { accessAs, impersonation: impersonationFor(accessAs, { type: "user", username: user.username, projectIds: projects.map((p) => p.id), groupIds: groups.map((g) => g.id) }) };
 }

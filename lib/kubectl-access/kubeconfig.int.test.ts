@@ -7,8 +7,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/lib/tunnel-client/harness";
-import { saveAgentConfig } from "./config";
-import { createPersonalKubeconfig, mintCiJobCredentials } from "./kubectl-access";
+import { saveAgentConfig } from "@/lib/agent-config";
+import { createPersonalKubeconfig, mintCiJobCredentials } from "./credentials";
 
 const run = promisify(execFile);
 
