@@ -5,9 +5,9 @@ import fs from "node:fs";
 import http from "node:http";
 import { credentials, Metadata, status, type ServiceError } from "@grpc/grpc-js";
 import { KubeConfig } from "@kubernetes/client-node";
-import pino from "pino";
 import { AgentApiServiceClient, type RegisterResponse } from "../proto/gen/tether/v1/agent_api";
 import { TunnelClient } from "../lib/common/chunk-codec";
+import { createLogger } from "../lib/common/logger";
 import { AGENT_VERSION, loadAgentConfig } from "./config";
 import { KubeApi } from "./kube-proxy/forward";
 import { createAgentMetrics } from "./metrics";
@@ -15,7 +15,7 @@ import { clusterInfo } from "./reporting/info";
 import { backoffDelay } from "./tunnel/backoff";
 import { TunnelPool } from "./tunnel/pool";
 
-const log = pino({ level: process.env.LOG_LEVEL ?? "info", base: { service: "agent" }, redact: { paths: ["token", "*.token"], censor: "[redacted]" } });
+const log = createLogger("agent");
 
 function readToken(file: string): string {
   let token: string;
