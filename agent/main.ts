@@ -6,7 +6,7 @@ import http from "node:http";
 import { credentials, Metadata, status, type ServiceError } from "@grpc/grpc-js";
 import { KubeConfig } from "@kubernetes/client-node";
 import { AgentApiServiceClient, type RegisterResponse } from "../proto/gen/tether/v1/agent_api";
-import { TunnelClient } from "../lib/common/chunk-codec";
+import { ReverseTunnelClient } from "../lib/common/chunk-codec";
 import { createLogger } from "../lib/common/logger";
 import { AGENT_VERSION, loadAgentConfig } from "./config";
 import { KubeApi } from "./kube-proxy/forward";
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const creds = url.protocol === "grpcs:" ? credentials.createSsl(config.kasCaFile ? fs.readFileSync(config.kasCaFile) : null) : credentials.createInsecure();
   const options = { "grpc.keepalive_time_ms": 20_000, "grpc.keepalive_timeout_ms": 10_000, "grpc.keepalive_permit_without_calls": 1, "grpc.max_receive_message_length": 8 * 1024 * 1024, "grpc-node.flow_control_window": 4 * 1024 * 1024 };
   const api = new AgentApiServiceClient(target, creds, options);
-  const tunnelClient = new TunnelClient(target, creds, options);
+  const tunnelClient = new ReverseTunnelClient(target, creds, options);
   const md = () => {
     const m = new Metadata();
     m.set("authorization", `Bearer ${token}`);

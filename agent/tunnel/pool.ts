@@ -9,8 +9,8 @@ import { randomUUID } from "node:crypto";
 import type { Duplex, Readable, Writable } from "node:stream";
 import { Metadata, connectivityState, status, type ClientDuplexStream, type ServiceError } from "@grpc/grpc-js";
 import type { Logger } from "pino";
-import { CHUNK_SIZE } from "../../lib/common/tunnel-errors";
-import type { TunnelClient } from "../../lib/common/chunk-codec";
+import { CHUNK_SIZE } from "../../lib/common/tunnel-wire";
+import type { ReverseTunnelClient } from "../../lib/common/chunk-codec";
 import type { ConnectRequest, ConnectResponse, HeaderField } from "../../proto/gen/tether/v1/tunnel";
 import type { KubeApi, UpstreamRequest } from "../kube-proxy/forward";
 import type { AgentMetrics } from "../metrics";
@@ -21,7 +21,7 @@ type Call = ClientDuplexStream<ConnectRequest, ConnectResponse>;
 const EMPTY = Buffer.alloc(0);
 
 interface PoolOptions {
-  client: InstanceType<typeof TunnelClient>;
+  client: InstanceType<typeof ReverseTunnelClient>;
   token: string;
   kube: KubeApi;
   minIdle: number;

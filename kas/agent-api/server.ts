@@ -7,7 +7,7 @@ import type { AgentApiServiceServer, AgentInfo } from "../../proto/gen/tether/v1
 import type { ConnectRequest, ConnectResponse, ReverseTunnelServiceServer } from "../../proto/gen/tether/v1/tunnel";
 import type { KasConfig } from "../config";
 import type { KasMetrics } from "../metrics";
-import { StreamLimitError, type TunnelRegistry } from "../tunnel/registry";
+import { AgentStreamLimitError, type TunnelRegistry } from "../tunnel/registry";
 import { TunnelStream } from "../tunnel/stream";
 import { TokenRejectedError, type AgentIdentity, type WebApi } from "../web-api";
 import { KAS_VERSION } from "../../lib/common/release";
@@ -145,7 +145,7 @@ export function tunnelHandlers(deps: Deps, tokens: ConnectedTokens): ReverseTunn
             try {
               deps.registry.add(stream);
             } catch (e) {
-              if (e instanceof StreamLimitError) {
+              if (e instanceof AgentStreamLimitError) {
                 call.emit("error", { code: status.RESOURCE_EXHAUSTED, details: e.message });
                 return;
               }
