@@ -7,8 +7,7 @@ import type { AgentApiServiceServer, AgentInfo } from "../../proto/gen/tether/v1
 import type { ConnectRequest, ConnectResponse, ReverseTunnelServiceServer } from "../../proto/gen/tether/v1/tunnel";
 import type { KasConfig } from "../config";
 import type { KasMetrics } from "../metrics";
-import { AgentStreamLimitError, type TunnelRegistry } from "../tunnel/registry";
-import { TunnelStream } from "../tunnel/stream";
+import { AgentStreamLimitError, TunnelStream, type TunnelRegistry } from "../tunnel";
 import { TokenRejectedError, type AgentIdentity, type WebApi } from "../web-api";
 import { KAS_VERSION } from "../../lib/common/release";
 

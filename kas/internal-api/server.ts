@@ -7,8 +7,7 @@ import { LAST_SEEN_KEY, TUNNEL_ERROR_KEY, type TunnelErrorCode } from "../../lib
 import type { KasInternalServiceServer, MakeRequestRequest, MakeRequestResponse } from "../../proto/gen/tether/v1/internal_api";
 import type { KasConfig } from "../config";
 import type { KasMetrics } from "../metrics";
-import { AgentBusyError, NoAgentTunnelError, AgentStreamLimitError, type TunnelRegistry } from "../tunnel/registry";
-import type { TunnelStream } from "../tunnel/stream";
+import { AgentBusyError, AgentStreamLimitError, NoAgentTunnelError, type TunnelRegistry, type TunnelStream } from "../tunnel";
 
 interface Deps {
   config: KasConfig;

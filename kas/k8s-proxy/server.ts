@@ -11,8 +11,7 @@ import type { Logger } from "pino";
 import { chunks, isDroppedRequestHeader, isHopByHopHeader } from "../../lib/common/tunnel-wire";
 import type { HeaderField, RequestHeader } from "../../proto/gen/tether/v1/tunnel";
 import type { KasMetrics } from "../metrics";
-import { AgentBusyError, NoAgentTunnelError, AgentStreamLimitError, type TunnelRegistry } from "../tunnel/registry";
-import type { TunnelStream } from "../tunnel/stream";
+import { AgentBusyError, AgentStreamLimitError, NoAgentTunnelError, type TunnelRegistry, type TunnelStream } from "../tunnel";
 import { ProxyRefusedError, type ProxyGrant, type WebApi } from "../web-api";
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
