@@ -9,11 +9,11 @@ import { AgentApiServiceClient, type RegisterResponse } from "../proto/gen/tethe
 import { ReverseTunnelClient } from "../lib/common/chunk-codec";
 import { createLogger } from "../lib/common/logger";
 import { AGENT_VERSION, loadAgentConfig } from "./config";
-import { KubeApi } from "./kube-proxy/forward";
+import { KubeApi } from "./kube-proxy";
 import { createAgentMetrics } from "./metrics";
 import { clusterInfo } from "./reporting/info";
 import { backoffDelay } from "./tunnel/backoff";
-import { TunnelPool } from "./tunnel/pool";
+import { TunnelStreamPool } from "./tunnel/pool";
 
 const log = createLogger("agent");
 
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     return m;
   };
 
-  const pool = new TunnelPool({ client: tunnelClient, token, kube, minIdle: config.minIdleStreams, maxStreams: config.maxStreams, trimIntervalMs: config.idleTrimIntervalMs, log, metrics });
+  const pool = new TunnelStreamPool({ client: tunnelClient, metadata: md, kube, minIdle: config.minIdleStreams, maxStreams: config.maxStreams, trimIntervalMs: config.idleTrimIntervalMs, log, metrics });
   let registered: RegisterResponse | null = null;
   let stopping = false;
   let heartbeatTimer: NodeJS.Timeout | null = null;
