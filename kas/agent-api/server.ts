@@ -55,12 +55,13 @@ export class ConnectedTokens {
 
 const refusalLogged = new Map<string, number>();
 
-async function authenticate(deps: Deps, md: Metadata, tokens: ConnectedTokens): Promise<AgentIdentity> {
+/** The agent whose token `md` carries; a gRPC-coded error (UNAUTHENTICATED, UNAVAILABLE) otherwise. `tokens` remembers it for the re-check. */
+export async function authenticate(deps: Pick<Deps, "web" | "log" | "metrics">, md: Metadata, tokens?: ConnectedTokens): Promise<AgentIdentity> {
   const token = bearer(md);
   if (!token) throw Object.assign(new Error("missing agent token (send it as 'authorization: Bearer <token>')"), { code: status.UNAUTHENTICATED });
   try {
     const identity = await deps.web.verifyAgentToken(token);
-    tokens.remember(token, identity.agentId);
+    tokens?.remember(token, identity.agentId);
     return identity;
   } catch (e) {
     if (e instanceof TokenRejectedError) {

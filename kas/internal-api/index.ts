@@ -4,6 +4,9 @@ import { InternalService } from "../../lib/common/chunk-codec";
 import type { KasCapability } from "../capability";
 import { internalHandlers } from "./server";
 
+/** For another capability's service on the internal server: checks that web made the call. */
+export { checkCaller as checkWebCaller } from "./server";
+
 export const internalApi: KasCapability = {
   name: "internal-api",
   start(ctx) {

@@ -17,7 +17,8 @@ interface Deps {
   metrics: KasMetrics;
 }
 
-async function checkCaller(secret: string, md: Metadata): Promise<void> {
+/** Resolves when `md` carries web's JWT signed with the shared secret; throws InternalAuthError otherwise. */
+export async function checkCaller(secret: string, md: Metadata): Promise<void> {
   const v = md.get("authorization")[0];
   const jwt = typeof v === "string" ? /^Bearer\s+(\S+)$/i.exec(v)?.[1] : undefined;
   if (!jwt) throw new InternalAuthError("missing internal API token");
