@@ -13,7 +13,7 @@ import { chromium, type BrowserContext, type Page } from "@playwright/test";
 import { ensureTestbedBinaries } from "../../testbed/build";
 import { apiserverRequest, startTestbed, type Testbed } from "../../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
-import { startAgentProcess, type Proc } from "../../lib/tunnel-client/harness";
+import { startAgentProcess, type Proc } from "../../testbed/tunnel-stack";
 import { chromiumLaunchOptions, productServer } from "../../e2e/product-server";
 import { createProjectAgent, newUser, submitSignUp } from "../../e2e/helpers";
 import { percentile, runBench } from "../common";

@@ -10,7 +10,7 @@ import path from "node:path";
 import { ensureTestbedBinaries } from "../../testbed/build";
 import { apiserverRequest, startTestbed, type TestbedState } from "../../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
-import { startTunnelStack, type TunnelStack } from "../../lib/tunnel-client/harness";
+import { startTunnelStack, type TunnelStack } from "../../testbed/tunnel-stack";
 import { ClusterCache, liveStream, type KubeObject } from "../../lib/cluster-cache";
 import { percentile, runBench } from "../common";
 

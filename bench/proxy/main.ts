@@ -14,7 +14,7 @@ import { createPersonalAccessToken } from "../../lib/tokens/access-tokens";
 import { ensureTestbedBinaries } from "../../testbed/build";
 import { apiserverRequest, startTestbed } from "../../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
-import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent } from "../../lib/tunnel-client/harness";
+import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent } from "../../testbed/tunnel-stack";
 import { cpuMs, percentile, runBench } from "../common";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);

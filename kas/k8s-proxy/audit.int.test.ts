@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { saveAgentConfig } from "@/lib/agent-config";
 import { createPersonalKubeconfig } from "@/lib/kubectl-access";
-import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/lib/tunnel-client/harness";
+import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/testbed/tunnel-stack";
 import { kubectlWith, type Kubectl } from "@/testbed/streaming-checks";
 
 describe("the k8s-proxy's audit log", () => {

@@ -9,11 +9,10 @@ import type net from "node:net";
 import type { Duplex, Readable } from "node:stream";
 import type { Logger } from "pino";
 import { isAuditedProxyRequest } from "../../lib/common/kas-web-contract";
-import { chunks, isDroppedRequestHeader, isHopByHopHeader } from "../../lib/common/tunnel-errors";
+import { chunks, isDroppedRequestHeader, isHopByHopHeader } from "../../lib/common/tunnel-wire";
 import type { HeaderField, RequestHeader } from "../../proto/gen/tether/v1/tunnel";
 import type { KasMetrics } from "../metrics";
-import { AgentBusyError, AgentNotConnectedError, StreamLimitError, type TunnelRegistry } from "../tunnel/registry";
-import type { TunnelStream } from "../tunnel/stream";
+import { AgentBusyError, AgentStreamLimitError, NoAgentTunnelError, type TunnelRegistry, type TunnelStream } from "../tunnel";
 import { ProxyRefusedError, type ProxyGrant, type WebApi } from "../web-api";
 
 const REASONS: Record<number, string> = { 401: "Unauthorized", 403: "Forbidden", 429: "TooManyRequests", 501: "NotImplemented", 502: "InternalError", 503: "ServiceUnavailable", 504: "Timeout" };
@@ -255,9 +254,9 @@ async function handle(deps: Deps, req: ServerRequest, reply: Reply, inbound: Rea
         return;
       }
       deps.metrics.requests.inc({ outcome: "proxy_unavailable" });
-      if (e instanceof StreamLimitError) return reply.refuse(429, `tether: ${e.message}`);
+      if (e instanceof AgentStreamLimitError) return reply.refuse(429, `tether: ${e.message}`);
       if (e instanceof AgentBusyError) return reply.refuse(504, `tether: ${e.message}`);
-      if (e instanceof AgentNotConnectedError) return reply.refuse(503, `tether: agent "${grant.agentName}" is not connected${e.lastSeenMs ? ` (last seen ${new Date(e.lastSeenMs).toISOString()})` : ""}`);
+      if (e instanceof NoAgentTunnelError) return reply.refuse(503, `tether: agent "${grant.agentName}" is not connected${e.lastSeenMs ? ` (last seen ${new Date(e.lastSeenMs).toISOString()})` : ""}`);
       throw e;
     } finally {
       reply.offClose(giveUp);

@@ -3,7 +3,7 @@
 // across a kas restart; viewers share one upstream watch per identity and never mix identities.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { apiserverRequest } from "@/testbed/cluster";
-import { startKasProcess, startTunnelStack, type TunnelStack } from "@/lib/tunnel-client/harness";
+import { startKasProcess, startTunnelStack, type TunnelStack } from "@/testbed/tunnel-stack";
 import { ClusterCache } from "./cache";
 import type { CollectionEvent } from "./collection";
 

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { apiserverRequest, startTestbed, type Testbed } from "@/testbed/cluster";
-import { startKasProcess, startTunnelStack, type TunnelStack } from "@/lib/tunnel-client/harness";
+import { startKasProcess, startTunnelStack, type TunnelStack } from "@/testbed/tunnel-stack";
 import { Registry } from "prom-client";
 import { ClusterCache } from "./cache";
 import { registerCacheMetrics } from "./metrics";

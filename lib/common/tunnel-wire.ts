@@ -1,5 +1,6 @@
-// How kas tells its callers why a tunnelled request failed: a gRPC status plus a machine-readable
-// code in the trailing metadata, so web can raise a typed error and show the right message.
+// What the tunnel's two ends agree on beyond the .proto: how kas tells its callers why a request
+// failed (a gRPC status plus a machine-readable code in the trailing metadata, so web can raise a
+// typed error), the largest body piece, and which HTTP headers never cross.
 export const TUNNEL_ERROR_KEY = "tether-error";
 export const LAST_SEEN_KEY = "tether-last-seen-ms";
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { apiserverRequest, startPod, type TestbedStreams } from "@/testbed/cluster";
 import { checkAttach, checkExec, checkFollow, checkLogs, checkPortForward, kubectlWith, type Kubectl } from "@/testbed/streaming-checks";
 import { createCiJobToken, createPersonalAccessToken, revokePersonalAccessToken } from "@/lib/tokens/access-tokens";
-import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/lib/tunnel-client/harness";
+import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/testbed/tunnel-stack";
 import { saveAgentConfig } from "@/lib/agent-config";
 
 

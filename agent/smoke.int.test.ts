@@ -5,7 +5,7 @@
 // integration run covers the default version.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { apiserverRequest } from "@/testbed/cluster";
-import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "./harness";
+import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/testbed/tunnel-stack";
 
 interface ConfigMap {
   metadata: { name: string; resourceVersion: string; managedFields?: { manager: string; operation: string }[] };

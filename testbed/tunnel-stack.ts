@@ -1,6 +1,7 @@
-// Real processes for tunnel tests, benchmarks and the demo: web's internal API (the real handlers on a
-// real database, served on a loopback port), kas and agent as separate Node processes, and an agent
-// registered with a fresh token. Nothing here imitates a component; it only starts them.
+// The tunnel rig: real processes for the kas, agent and cluster-cache integration tests and the
+// benchmarks: web's internal API (the real handlers on a real database, served on a loopback port), kas
+// and agent as separate Node processes, and an agent registered with a fresh token. Nothing here
+// imitates a component; it only starts them.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -15,9 +16,9 @@ import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { ensureSelfSignedCert } from "@/lib/common/self-signed";
 import { freshDatabase, type TestDatabase } from "@/lib/db/test-databases";
-import { TunnelClient } from "./index";
+import { TunnelClient } from "@/lib/tunnel-client";
 
-const root = path.resolve(__dirname, "..", "..");
+const root = path.resolve(__dirname, "..");
 
 export interface WebInternal {
   url: string;

@@ -2,8 +2,8 @@
 // are the API server's own bytes, watches see every event, and failures have clear, typed errors.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { apiserverRequest } from "@/testbed/cluster";
-import { AgentNotConnectedError, TunnelError } from "./index";
-import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "./harness";
+import { AgentNotConnectedError, TunnelError } from "@/lib/tunnel-client";
+import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/testbed/tunnel-stack";
 
 /**
  * A LIST's own resourceVersion is the cluster's newest revision, which any write anywhere (a lease, an
@@ -136,7 +136,7 @@ describe("tunnel: requests and watches", () => {
   });
 
   it("rejects a caller without the shared secret", async () => {
-    const { TunnelClient } = await import("./index");
+    const { TunnelClient } = await import("@/lib/tunnel-client");
     const stranger = new TunnelClient({ kasAddress: `127.0.0.1:${kas.internalPort}`, secret: "a-different-secret-that-is-long-enough-000" });
     const err = await stranger.agentFetch(agentId, { path: "/version" }).catch((e: unknown) => e);
     stranger.close();

@@ -5,8 +5,8 @@ import path from "node:path";
 import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
 import { revokeAgentToken } from "@/lib/agents";
 import { apiserverRequest } from "@/testbed/cluster";
-import { AgentNotConnectedError, StreamLimitError, type TunnelClient } from "./index";
-import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type WebInternal } from "./harness";
+import { AgentNotConnectedError, StreamLimitError, type TunnelClient } from "@/lib/tunnel-client";
+import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type WebInternal } from "@/testbed/tunnel-stack";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
