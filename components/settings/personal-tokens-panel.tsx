@@ -13,7 +13,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { Field } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
-import type { PersonalTokenRow, PersonalTokensView } from "@/lib/tokens/views";
+import type { PersonalTokenRow, PersonalTokensView } from "@/lib/tokens/personal-tokens-view";
 
 const KEY = ["personal-tokens"] as const;
 const SCOPE_HELP: Record<string, string> = { k8s_proxy: "Use the Kubernetes API of shared clusters with kubectl, through Tether's agent server." };

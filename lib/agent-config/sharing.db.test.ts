@@ -2,7 +2,7 @@
 // version, refusals that write nothing, which projects see a shared agent, and who reads the audit log.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signUp } from "@/lib/auth/users";
-import { instanceAuditLog, projectAuditLog } from "@/lib/audit/views";
+import { instanceAuditLog, projectAuditLog } from "@/lib/audit/audit-pages";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { freshDatabase, type TestDatabase } from "@/lib/db/test-databases";

@@ -16,7 +16,7 @@ import { addGroupMember, createGroup } from "@/lib/groups";
 import { createProject } from "@/lib/projects";
 import { createCiJobToken, createPersonalAccessToken, listPersonalAccessTokens, revokePersonalAccessToken } from "@/lib/tokens/access-tokens";
 import { PERSONAL_TOKEN_PREFIX, hashToken } from "@/lib/tokens/tokens";
-import { personalTokensView } from "@/lib/tokens/views";
+import { personalTokensView } from "@/lib/tokens/personal-tokens-view";
 import { saveAgentConfig } from "@/lib/agent-config";
 import { connectView } from "./connect";
 import type { Kubeconfig } from "./kubeconfig";

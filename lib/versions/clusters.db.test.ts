@@ -6,7 +6,7 @@ import { signUp } from "@/lib/auth/users";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { freshDatabase, type TestDatabase } from "@/lib/db/test-databases";
-import { addGroupMember, createGroup } from "@/lib/groups/service";
+import { addGroupMember, createGroup } from "@/lib/groups/groups-and-members";
 import { createProject } from "@/lib/projects";
 import { clustersVisibleTo } from "./clusters";
 

@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { AuditLog } from "@/components/audit/audit-log";
 import { ProjectTabs, auditPath } from "@/components/projects/project-tabs";
 import { PageHeader } from "@/components/shell/app-shell";
-import { pageNumber, projectAuditLog } from "@/lib/audit/views";
+import { pageNumber, projectAuditLog } from "@/lib/audit/audit-pages";
 import { db } from "@/lib/db/client";
 import { signedInUser } from "@/app/(app)/signed-in-user";
 import { orNotFound, projectFullPath, type ProjectParams } from "../../lookups";

@@ -4,7 +4,7 @@ import { can, groupFacts, parseRole, type Actor } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
 import { isUniqueViolation, type Db } from "@/lib/db/client";
 import { Conflict, Forbidden, Invalid, invalidFrom } from "@/lib/errors";
-import { pathSegment } from "@/lib/groups/service";
+import { pathSegment } from "@/lib/groups/groups-and-members";
 
 export const createProjectSchema = z.object({
   name: z.string().trim().min(1, "Enter a project name").max(100, "Name is too long (at most 100 characters)"),
