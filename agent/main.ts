@@ -12,7 +12,7 @@ import { AGENT_VERSION, loadAgentConfig } from "./config";
 import { KubeApi } from "./kube-proxy/forward";
 import { createAgentMetrics } from "./metrics";
 import { clusterInfo } from "./reporting/info";
-import { backoffDelay } from "./tunnel/backoff";
+import { backoffDelay } from "../lib/common/backoff";
 import { TunnelPool } from "./tunnel/pool";
 
 const log = pino({ level: process.env.LOG_LEVEL ?? "info", base: { service: "agent" }, redact: { paths: ["token", "*.token"], censor: "[redacted]" } });

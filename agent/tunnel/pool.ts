@@ -14,7 +14,7 @@ import type { TunnelClient } from "../../lib/common/chunk-codec";
 import type { ConnectRequest, ConnectResponse, HeaderField } from "../../proto/gen/tether/v1/tunnel";
 import type { KubeApi, UpstreamRequest } from "../kube-proxy/forward";
 import type { AgentMetrics } from "../metrics";
-import { backoffDelay } from "./backoff";
+import { backoffDelay } from "../../lib/common/backoff";
 
 type Call = ClientDuplexStream<ConnectRequest, ConnectResponse>;
 
