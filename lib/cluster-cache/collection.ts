@@ -5,6 +5,7 @@
 // Gone from the API server relists and turns the difference into ordinary events.
 import type { AgentRequest, TunnelClient, WatchEvent } from "@/lib/tunnel-client";
 import { UpstreamStatusError } from "@/lib/tunnel-client";
+import { backoffDelay, type BackoffLimits } from "@/lib/common/backoff";
 import { podSummary, summarises } from "./summary";
 
 export interface KubeObject {
@@ -32,6 +33,9 @@ export interface CollectionKey {
 }
 
 type Client = Pick<TunnelClient, "agentJson" | "agentWatch">;
+
+/** Retries of the upstream watch while the agent is away: the first soon (as before), later ones spread out and capped, since a viewer is waiting. */
+const WATCH_RETRY: BackoffLimits = { baseMs: 500, capMs: 5_000 };
 
 function keyOf(o: KubeObject): string {
   return `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
@@ -188,9 +192,14 @@ export class WatchedCollection {
     const first = await this.list(true);
     for (const [k, o] of first) this.objects.set(k, o);
     void (async () => {
+      let failures = 0;
+      const onState = (st: UpstreamState) => {
+        if (st === "live") failures = 0;
+        this.setState(st);
+      };
       while (!signal.aborted) {
         try {
-          const events = this.client.agentWatch<KubeObject>(this.key.agentId, this.key.path, { resourceVersion: this.resourceVersion, signal, impersonation: this.key.impersonation, onState: (st) => this.setState(st) });
+          const events = this.client.agentWatch<KubeObject>(this.key.agentId, this.key.path, { resourceVersion: this.resourceVersion, signal, impersonation: this.key.impersonation, onState });
           for await (const ev of events as AsyncGenerator<WatchEvent<KubeObject>>) {
             const o = this.keep(ev.object);
             this.resourceVersion = o.metadata.resourceVersion ?? this.resourceVersion;
@@ -212,7 +221,7 @@ export class WatchedCollection {
             return;
           }
           this.setState("reconnecting");
-          await new Promise((r) => setTimeout(r, 500)); // agent not connected or kas down: try again
+          await new Promise((r) => setTimeout(r, backoffDelay(++failures, Math.random, WATCH_RETRY))); // agent not connected or kas down: try again
         }
       }
     })();
