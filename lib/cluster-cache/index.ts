@@ -3,5 +3,6 @@
 export { discoverResources, listableResources, printerColumnsOf, type DiscoveredResource, type PrinterColumn } from "./discovery";
 export { ClusterCache, type CacheStats } from "./cache";
 export { collectionPath, objectName, objectPath } from "./paths";
+export { readObject } from "./object";
 export { forViewers, WatchedCollection, type CollectionEvent, type CollectionKey, type KubeObject, type UpstreamState } from "./collection";
 export { liveStream, eventId, parseEventId, FLUSH_MS, FLUSH_BURST, HEARTBEAT_MS, MAX_BACKLOG_BYTES } from "./sse";
