@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { NotFound } from "@/lib/errors";
 import { UpstreamStatusError } from "@/lib/tunnel-client";
-import type { KubeObject } from "./collection";
+import type { KubeObject } from "./wire";
 import { readObject } from "./object";
 
 const answering = (answer: () => KubeObject) => {

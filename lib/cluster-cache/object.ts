@@ -3,8 +3,9 @@
 import { NotFound } from "@/lib/errors";
 import type { Impersonation } from "@/proto/gen/tether/v1/tunnel";
 import { UpstreamStatusError, type TunnelClient } from "@/lib/tunnel-client";
-import { forViewers, type KubeObject } from "./collection";
+import { forViewers } from "./collection";
 import { objectPath } from "./paths";
+import type { KubeObject } from "./wire";
 
 /** The cluster no longer has the object (deleted since the table showed it). */
 class ObjectGone extends NotFound {
