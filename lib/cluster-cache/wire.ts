@@ -99,7 +99,7 @@ export function fromSnapshot<T extends WireObject>(count: number, snapshot: Snap
   const byIndex = new Map(snapshot.collections.map((c) => [c.i, c]));
   return {
     collections: Array.from({ length: count }, (_, i) => new Map((byIndex.get(i)?.items ?? []).map((o) => [objectKey(o), o]))),
-    refused: new Map(snapshot.collections.filter((c) => c.refused !== undefined).map((c) => [c.i, c.refused!])),
+    refused: new Map(snapshot.collections.filter((c) => c.refused).map((c) => [c.i, c.refused!])),
   };
 }
 
