@@ -36,3 +36,10 @@ export class Conflict extends DomainError {
     super(message);
   }
 }
+
+/** Something Tether depends on (kas, the agent, its cluster) cannot serve the request now; when the agent is away, its last contact if known. */
+export class Unavailable extends DomainError {
+  constructor(reason: string, readonly lastContact: Date | null = null) {
+    super(reason);
+  }
+}

@@ -6,7 +6,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { AgentApiServiceClient, RegisterResponse } from "../../proto/gen/tether/v1/agent_api";
 import type { AgentConfig } from "../config";
-import { backoffDelay } from "../tunnel/backoff";
+import { backoffDelay } from "../../lib/common/backoff";
 import { clusterInfo } from "./info";
 
 export interface Reporter {

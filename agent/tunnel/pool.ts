@@ -11,7 +11,7 @@ import type { Logger } from "pino";
 import type { ReverseTunnelClient } from "../../lib/common/chunk-codec";
 import type { KubeApi } from "../kube-proxy";
 import type { AgentMetrics } from "../metrics";
-import { backoffDelay } from "./backoff";
+import { backoffDelay } from "../../lib/common/backoff";
 import { ConnectStream, type ConnectStreamState, type StreamOwner } from "./stream";
 
 interface PoolOptions {

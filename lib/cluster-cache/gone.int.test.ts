@@ -10,7 +10,8 @@ import { startKasProcess, startTunnelStack, type TunnelStack } from "@/testbed/t
 import { Registry } from "prom-client";
 import { ClusterCache } from "./cache";
 import { registerCacheMetrics } from "./metrics";
-import type { CollectionEvent, KubeObject } from "./collection";
+import type { CollectionEvent } from "./collection";
+import type { KubeObject } from "./wire";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

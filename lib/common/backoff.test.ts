@@ -16,3 +16,11 @@ describe("backoffDelay", () => {
     expect(values.size).toBeGreaterThan(10);
   });
 });
+
+describe("backoffDelay with limits of its own", () => {
+  it("starts from the given base and stops at the given cap", () => {
+    expect(backoffDelay(1, () => 1, { baseMs: 500, capMs: 5_000 })).toBe(500);
+    expect(backoffDelay(2, () => 0, { baseMs: 500, capMs: 5_000 })).toBe(500);
+    expect(backoffDelay(20, () => 1, { baseMs: 500, capMs: 5_000 })).toBe(5_000);
+  });
+});
