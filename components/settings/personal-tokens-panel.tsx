@@ -8,7 +8,7 @@ import { formatUtc } from "@/components/agents/format";
 import { RelativeTime } from "@/components/agents/relative-time";
 import { ApiError, fetchJson } from "@/components/providers";
 import { Button } from "@/components/ui/button";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { RevokeTokenDialog } from "@/components/ui/revoke-token-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Field } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
@@ -186,17 +186,9 @@ export function PersonalTokensPanel() {
         )}
       </section>
 
-      <ConfirmDialog
-        open={revoking !== null}
-        title={`Revoke token "${revoking?.name ?? ""}"?`}
-        confirmLabel="Revoke token"
-        pending={revoke.isPending}
-        error={revoke.error?.message}
-        onConfirm={() => revoking && revoke.mutate(revoking.id)}
-        onCancel={() => setRevoking(null)}
-      >
+      <RevokeTokenDialog token={revoking} revoke={revoke} onCancel={() => setRevoking(null)}>
         <p>kubectl and scripts using this token lose access within seconds. This cannot be undone.</p>
-      </ConfirmDialog>
+      </RevokeTokenDialog>
     </div>
   );
 }
