@@ -160,3 +160,23 @@ test("configuration YAML with line errors and versions, sharing with another gro
   await expect(dev.page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "Kubernetes clusters" })).toBeVisible();
   await expect(dev.page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "Audit log" })).toHaveCount(0);
 });
+
+test("adding a user access grant never changes how the members of the other grants act", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const stamp = Date.now().toString(36);
+  const owner = await newSignedInPage(browser, "owner");
+  const page = owner.page;
+  const platform = `team-${stamp}`;
+  await post(page, "/api/groups", { name: "Team", path: platform });
+  const infra = (await post(page, "/api/projects", { name: "Infra", path: "infra", namespace: platform })).project!;
+  await post(page, "/api/projects", { name: "Tools", path: "tools", namespace: platform });
+  const agent = (await post(page, `/api/projects/${infra.id}/agents`, { name: "prod" })).agent!;
+  const yaml = `# members act as themselves\nuser_access:\n  access_as: { user: {} }\n  groups:\n    - id: ${platform}\n`;
+  expect((await page.request.put(`/api/agents/${agent.id}/config`, { data: { yaml } })).status()).toBe(201);
+
+  // What the form sent when "Acts as: the agent's service account" was picked for a new grant: refused, nothing written.
+  const widened = await page.request.post(`/api/agents/${agent.id}/sharing`, { data: { access: "user_access", targetType: "project", target: `${platform}/tools`, accessAs: "agent" } });
+  expect(widened.status(), await widened.text()).toBe(409);
+  const config = (await (await page.request.get(`/api/agents/${agent.id}/config`)).json()) as { current: { version: number; yaml: string } };
+  expect(config.current).toMatchObject({ version: 1, yaml });
+});

@@ -240,6 +240,42 @@ describe.each(["sqlite", "postgresql"] as const)("configuration, sharing and aud
     expect(all.total).toBe(await db.auditEvent.count());
   });
 
+  it("adding a user access grant never changes how the members of the other grants act", async () => {
+    const staging = (await registerAgent(db, u("olga"), projects["platform/other"]!.id, { name: "staging" })).id;
+    const yaml = "# members act as themselves\nuser_access:\n  access_as: { user: {} }\n  groups:\n    - id: platform\n";
+    await saveAgentConfig(db, u("mia"), staging, yaml);
+    const actsAs = async () => (await sharingView(db, u("mia"), staging)).entries.map((e) => `${e.target} ${e.accessAs}`);
+    // The form's "Acts as: the agent's service account" on a new grant: refused, nothing written.
+    await expect(addShare(db, u("mia"), staging, { access: "user_access", targetType: "project", target: "platform/infra", accessAs: "agent" })).rejects.toMatchObject({ constructor: Conflict, field: "accessAs" });
+    expect(await actsAs()).toEqual(["platform user"]);
+    expect(await db.agentConfig.count({ where: { agentId: staging } })).toBe(1);
+    // Without it, the new grant acts as the others do.
+    await addShare(db, u("mia"), staging, { access: "user_access", targetType: "project", target: "platform/infra" });
+    expect(await actsAs()).toEqual(["platform/infra user", "platform user"]);
+    expect((await currentAgentConfig(db, staging)).yaml).toBe("# members act as themselves\nuser_access:\n  access_as: { user: {} }\n  groups:\n    - id: platform\n  projects:\n    - id: platform/infra\n");
+  });
+
+  it("a project or group the maintainer cannot see is not found, with the same message as a missing one", async () => {
+    await createGroup(db, u("out"), { name: "Hidden", path: "hidden" });
+    await createProject(db, u("out"), { name: "secret", path: "secret", namespace: "out" });
+    const before = [await versions(), await sharingAudits()];
+    const refusal = async (targetType: "project" | "group", target: string) => {
+      const e = await addShare(db, u("mia"), agentId, { access: "ci_access", targetType, target }).then(() => null, (err: unknown) => err);
+      return e instanceof Invalid ? { field: e.field, message: e.message.replace(target, "…") } : e;
+    };
+    expect(await refusal("group", "hidden")).toEqual(await refusal("group", "no-such-group"));
+    expect(await refusal("group", "hidden")).toEqual({ field: "target", message: 'There is no group "…". Use the group\'s path, as in its address.' });
+    expect(await refusal("project", "out/secret")).toEqual(await refusal("project", "out/nothing"));
+    expect(await refusal("project", "out/secret")).toMatchObject({ field: "target" });
+    // The YAML editor answers the same way.
+    const saved = (target: string) => saveAgentConfig(db, u("mia"), agentId, `ci_access:\n  groups:\n    - id: ${target}\n`).then(() => null, (err: unknown) => (err instanceof ConfigError ? err.message.replace(target, "…") : err));
+    expect(await saved("hidden")).toEqual(await saved("no-such-group"));
+    expect(await saved("hidden")).toBe('no group "…"');
+    expect([await versions(), await sharingAudits()]).toEqual(before);
+    // An admin sees every group, so may share with it.
+    await expect(addShare(db, u("root"), agentId, { access: "ci_access", targetType: "group", target: "hidden" })).resolves.toMatchObject({ entry: { target: "hidden" } });
+  });
+
   it("audit pages: 50 a page, newest first; a page past the end shows the last one", async () => {
     const projectId = projects["ann/side"]!.id;
     const t0 = Date.UTC(2030, 0, 1);

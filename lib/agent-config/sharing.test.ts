@@ -42,6 +42,15 @@ describe("sharing edits the configuration", () => {
     expect(parseAgentConfig(r.yaml).user_access?.access_as).toBeUndefined();
   });
 
+  it("adding a user access grant never changes how the members of the others act", () => {
+    const yaml = "user_access:\n  access_as: { user: {} } # members act as themselves\n  groups:\n    - id: dev\n";
+    // "Acts as: the agent's service account" on a new grant must not give dev's members the agent's rights.
+    expect(() => add(yaml, { access: "user_access", targetType: "project", target: "ops/app", accessAs: "agent" })).toThrow(Conflict);
+    const r = add(yaml, { access: "user_access", targetType: "project", target: "ops/app" });
+    expect(r.yaml).toBe("user_access:\n  access_as: { user: {} } # members act as themselves\n  groups:\n    - id: dev\n  projects:\n    - id: ops/app\n");
+    expect(shareEntries(parseAgentConfig(r.yaml)).map((e) => [e.target, e.accessAs])).toEqual([["ops/app", "user"], ["dev", "user"]]);
+  });
+
   it("refuses access_as and namespaces that do not fit the kind of access", () => {
     const bad = (input: Record<string, string>) => addShareSchema.safeParse(input).error?.issues[0];
     expect(bad({ access: "ci_access", targetType: "group", target: "g", accessAs: "user" })).toMatchObject({ path: ["accessAs"], message: "CI access acts as the agent or as the CI job, not as a user" });
