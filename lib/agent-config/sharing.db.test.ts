@@ -45,6 +45,8 @@ describe.each(["sqlite", "postgresql"] as const)("configuration, sharing and aud
     await addGroupMember(db, u("olga"), "platform", { username: "dev", role: "developer" });
     await createGroup(db, u("ann"), { name: "Apps", path: "apps" });
     await addGroupMember(db, u("ann"), "apps", { username: "dev", role: "developer" });
+    // mia sees the apps group, so she may share platform's agent with it.
+    await addGroupMember(db, u("ann"), "apps", { username: "mia", role: "reporter" });
     for (const [owner, name, ns] of [["olga", "infra", "platform"], ["ann", "web", "apps"], ["ann", "api", "apps"], ["ann", "side", "ann"], ["olga", "other", "platform"]] as const) {
       const p = await createProject(db, u(owner), { name, path: name, namespace: ns });
       projects[p.fullPath] = { id: p.id, fullPath: p.fullPath, groupId: p.groupId };
@@ -128,7 +130,8 @@ describe.each(["sqlite", "postgresql"] as const)("configuration, sharing and aud
     const v0 = await versions();
     const added = await addShare(db, u("mia"), agentId, { access: "ci_access", targetType: "group", target: "Apps", accessAs: "ci_job", defaultNamespace: "apps-ci" });
     expect(added).toEqual({ version: v0 + 1, entry: { access: "ci_access", targetType: "group", target: "apps", accessAs: "ci_job", defaultNamespace: "apps-ci" } });
-    const user = await addShare(db, u("olga"), agentId, { access: "user_access", targetType: "project", target: "ann/side", accessAs: "user" });
+    // ann/side is ann's own: only she and an admin see it.
+    const user = await addShare(db, u("root"), agentId, { access: "user_access", targetType: "project", target: "ann/side", accessAs: "user" });
     expect(user.version).toBe(v0 + 2);
     const current = await currentAgentConfig(db, agentId);
     expect(current.yaml).toBe(
@@ -142,8 +145,8 @@ describe.each(["sqlite", "postgresql"] as const)("configuration, sharing and aud
       "ci_access group apps ci_job",
       "user_access project ann/side user",
     ]);
-    // Suggestions: what mia belongs to, not ann's personal project or the apps group.
-    expect(view.suggestions).toEqual({ groups: ["platform"], projects: ["platform/infra", "platform/other"] });
+    // Suggestions: what mia belongs to, not ann's personal project.
+    expect(view.suggestions).toEqual({ groups: ["apps", "platform"], projects: ["apps/api", "apps/web", "platform/infra", "platform/other"] });
 
     // The same entry again: refused, nothing written.
     await expect(addShare(db, u("mia"), agentId, { access: "ci_access", targetType: "group", target: "apps", accessAs: "ci_job", defaultNamespace: "apps-ci" })).rejects.toBeInstanceOf(Conflict);
@@ -158,7 +161,7 @@ describe.each(["sqlite", "postgresql"] as const)("configuration, sharing and aud
     const audits = await db.auditEvent.findMany({ where: { action: "agent_sharing.changed", targetId: agentId }, orderBy: { createdAt: "asc" } });
     expect(audits.map((a) => [a.actorId, JSON.parse(a.details)])).toEqual([
       [u("mia").id, { version: v0 + 1, agent: "prod", added: "ci_access group apps as ci_job, default namespace apps-ci", change: "added", share: "ci_access group apps as ci_job, default namespace apps-ci" }],
-      [u("olga").id, { version: v0 + 2, agent: "prod", added: "user_access project ann/side as user", change: "added", share: "user_access project ann/side as user" }],
+      [u("root").id, { version: v0 + 2, agent: "prod", added: "user_access project ann/side as user", change: "added", share: "user_access project ann/side as user" }],
       [u("mia").id, { version: v0 + 3, agent: "prod", removed: "ci_access project platform/other as agent", change: "removed", share: "ci_access project platform/other as agent" }],
     ]);
   });
@@ -188,7 +191,7 @@ describe.each(["sqlite", "postgresql"] as const)("configuration, sharing and aud
     expect(await shared("ann/side")).toEqual({});
     // A second agent elsewhere shared with the same project shows up beside it.
     const other = await registerAgent(db, u("olga"), projects["platform/other"]!.id, { name: "edge" });
-    await addShare(db, u("olga"), other.id, { access: "user_access", targetType: "project", target: "apps/web" });
+    await addShare(db, u("mia"), other.id, { access: "user_access", targetType: "project", target: "apps/web" });
     const list = await listProjectAgents(db, u("ann"), projects["apps/web"]!.id, noKas);
     expect(list.shared.map((a) => [a.name, a.sharedFrom])).toEqual([["edge", "platform/other"], ["prod", "platform/infra"]]);
     // Not shared: nothing.

@@ -1,7 +1,7 @@
 // The Sharing tab: edits an agent's configuration without YAML. Each change reads the newest version,
 // edits its YAML document in place (so comments and the rest of the file survive), validates the
 // result like any other configuration and saves it as a new version. Nothing is written when the
-// target does not exist, the entry is already there, or the actor is not a maintainer.
+// target does not exist or is hidden from the actor, the entry is already there, or the actor is not a maintainer.
 import { isMap, isSeq, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import { can, findManageableAgent, findVisibleAgent, type Actor } from "@/lib/access";
@@ -9,6 +9,7 @@ import type { Db } from "@/lib/db/client";
 import { Conflict, Invalid, invalidFrom } from "@/lib/errors";
 import { accessAsOf, describeShareEntry, parseAgentConfig, shareEntries, type AccessAs, type ShareEntry } from "./parse";
 import { currentAgentConfig } from "./in-force";
+import { isVisibleTarget } from "./references";
 import { saveAgentConfig, StaleConfig } from "./versions";
 
 const target = z.string().trim().toLowerCase().min(1, "Enter a project's full path (group/project) or a group's path").max(255, "Path is too long");
@@ -94,12 +95,9 @@ function flowMap(doc: Document, value: object) {
   return node;
 }
 
-async function targetExists(db: Db, targetType: "project" | "group", path: string): Promise<void> {
-  const found =
-    targetType === "project"
-      ? await db.project.findUnique({ where: { fullPath: path }, select: { id: true } })
-      : await db.group.findUnique({ where: { path }, select: { id: true } });
-  if (!found) {
+async function targetVisible(db: Db, actor: Actor, targetType: "project" | "group", path: string): Promise<void> {
+  // A path the actor cannot see is answered exactly like a missing one.
+  if (!(await isVisibleTarget(db, actor, targetType, path))) {
     throw new Invalid(targetType === "project" ? `There is no project "${path}". Use the project's full path, e.g. group/project.` : `There is no group "${path}". Use the group's path, as in its address.`, "target");
   }
 }
@@ -179,7 +177,7 @@ async function editConfig(db: Db, actor: Actor, agentId: string, edit: (yaml: st
 export async function addShare(db: Db, actor: Actor, agentId: string, input: unknown): Promise<{ version: number; entry: ShareEntry }> {
   const want = parse(addShareSchema, input);
   await manageable(db, actor, agentId);
-  await targetExists(db, want.targetType, want.target);
+  await targetVisible(db, actor, want.targetType, want.target);
   let entry: ShareEntry | undefined;
   const { version } = await editConfig(db, actor, agentId, (yaml) => {
     const r = withShareAdded(yaml, want);
@@ -204,7 +202,7 @@ export interface SharingView {
   version: number;
   userAccessAs: AccessAs;
   entries: ShareEntry[];
-  /** Groups and projects the actor can see, offered as targets (any existing path is accepted). */
+  /** Groups and projects the actor can see, offered as targets (only those are accepted). */
   suggestions: { groups: string[]; projects: string[] };
 }
 
