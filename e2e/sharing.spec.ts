@@ -1,7 +1,9 @@
 // Agent configuration, sharing and the audit log, end to end: a maintainer edits the YAML, sees the
 // error's line, fixes it and gets a new version; shares the agent with another group's project from the
 // Sharing tab, and that project's clusters list shows it as shared; the project's audit log lists the
-// changes; developers and outsiders get 404 on it, and only admins see the installation's log.
+// changes; developers and outsiders get 404 on it, and only admins see the installation's log. How a
+// block's grants act is shown once above them, never changed by adding a grant, and changed only as a
+// confirmed step of its own; a group the maintainer cannot see is answered like a missing one.
 import { expect, test, type Page } from "@playwright/test";
 import { newSignedInPage } from "./helpers";
 
@@ -33,6 +35,8 @@ test("configuration YAML with line errors and versions, sharing with another gro
   const agent = (await post(page, `/api/projects/${infra.id}/agents`, { name: "prod" })).agent!;
   await post(apps.page, "/api/groups", { name: "Apps", path: appsGroup });
   await post(apps.page, "/api/projects", { name: "Web", path: "web", namespace: appsGroup });
+  // The maintainer sees apps-…/web, so may share the agent with it.
+  await post(apps.page, `/api/groups/${appsGroup}/members`, { username: maint.user.username, role: "reporter" });
   const agentUrl = agent.href!;
 
   // The Configuration tab: nothing saved yet.
@@ -95,8 +99,12 @@ test("configuration YAML with line errors and versions, sharing with another gro
   // The Sharing tab: the entry from the YAML, then an unknown group (refused), then apps-…/web.
   await page.getByRole("navigation", { name: "Agent" }).getByRole("link", { name: "Sharing" }).click();
   await expect(page).toHaveURL(new RegExp(`${agentUrl}/sharing$`));
-  const shares = page.getByRole("table", { name: /shared with/ });
-  await expect(shares.getByRole("row", { name: new RegExp(`${platform}/tools`) })).toContainText("The CI job (impersonated)");
+  const shares = page.getByRole("table", { name: "CI access grants of agent prod" });
+  await expect(shares.getByRole("row", { name: new RegExp(`${platform}/tools`) })).toBeVisible();
+  // How the CI grants act, once above them.
+  const ciActs = page.getByRole("group", { name: "How CI access grants act" });
+  await expect(ciActs).toContainText("Acts as: The CI job (impersonated)");
+  await expect(ciActs).toContainText("Every CI job acts as itself: only what the cluster's RBAC allows");
   const form = page.getByRole("form", { name: "Share this agent" });
   await form.getByLabel("Share with").selectOption("group");
   await form.getByLabel("Group (path)").fill(`no-such-${stamp}`);
@@ -104,12 +112,13 @@ test("configuration YAML with line errors and versions, sharing with another gro
   await expect(form.getByText(`There is no group "no-such-${stamp}". Use the group's path, as in its address.`)).toBeVisible();
   await form.getByLabel("Share with").selectOption("project");
   await form.getByLabel("Project (full path)").fill(`${appsGroup}/web`);
-  await form.getByLabel("Acts as").selectOption("ci_job");
+  // The new grant acts as the CI grants already do: nothing to choose.
+  await expect(form.getByLabel("Acts as")).toHaveCount(0);
+  await expect(form.getByText("The CI job (impersonated), like every CI access grant")).toBeVisible();
   await form.getByLabel("Default namespace (optional)").fill("web-ci");
   await form.getByRole("button", { name: "Share" }).click();
-  await expect(page.getByRole("status").filter({ hasText: `Shared with project ${appsGroup}/web (CI access). Saved as configuration version 3.` })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: `Shared with project ${appsGroup}/web (CI access), acting as the CI job (impersonated). Saved as configuration version 3.` })).toBeVisible();
   const webRow = shares.getByRole("row", { name: new RegExp(`${appsGroup}/web`) });
-  await expect(webRow).toContainText("CI access");
   await expect(webRow).toContainText("web-ci");
   // The YAML has it too, as version 3 (the failed attempt wrote nothing).
   await page.getByRole("navigation", { name: "Agent" }).getByRole("link", { name: "Configuration" }).click();
@@ -159,4 +168,75 @@ test("configuration YAML with line errors and versions, sharing with another gro
   await dev.page.goto(`/projects/${platform}/infra`);
   await expect(dev.page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "Kubernetes clusters" })).toBeVisible();
   await expect(dev.page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "Audit log" })).toHaveCount(0);
+});
+
+test("adding a user access grant never changes how the members of the other grants act; changing that is a confirmed step of its own", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const stamp = Date.now().toString(36);
+  const owner = await newSignedInPage(browser, "owner");
+  const outsider = await newSignedInPage(browser, "outsider");
+  const page = owner.page;
+  const platform = `team-${stamp}`;
+  await post(page, "/api/groups", { name: "Team", path: platform });
+  const infra = (await post(page, "/api/projects", { name: "Infra", path: "infra", namespace: platform })).project!;
+  await post(page, "/api/projects", { name: "Tools", path: "tools", namespace: platform });
+  const agent = (await post(page, `/api/projects/${infra.id}/agents`, { name: "prod" })).agent!;
+  const yaml = `# members act as themselves\nuser_access:\n  access_as: { user: {} }\n  groups:\n    - id: ${platform}\n`;
+  expect((await page.request.put(`/api/agents/${agent.id}/config`, { data: { yaml } })).status()).toBe(201);
+
+  // What the form sent when "Acts as: the agent's service account" was picked for a new grant: refused, nothing written.
+  const widened = await page.request.post(`/api/agents/${agent.id}/sharing`, { data: { access: "user_access", targetType: "project", target: `${platform}/tools`, accessAs: "agent" } });
+  expect(widened.status(), await widened.text()).toBe(409);
+  const config = (await (await page.request.get(`/api/agents/${agent.id}/config`)).json()) as { current: { version: number; yaml: string } };
+  expect(config.current).toMatchObject({ version: 1, yaml });
+
+  // A group the maintainer cannot see is answered like a missing one.
+  const hidden = `hidden-${stamp}`;
+  await post(outsider.page, "/api/groups", { name: "Hidden", path: hidden });
+  const refusal = async (target: string) => {
+    const res = await page.request.post(`/api/agents/${agent.id}/sharing`, { data: { access: "ci_access", targetType: "group", target } });
+    return [res.status(), ((await res.json()) as { error: string }).error.replace(target, "…")];
+  };
+  expect(await refusal(hidden)).toEqual(await refusal(`missing-${stamp}`));
+
+  // The Sharing tab: how user access grants act, once above them, and a new grant that takes it.
+  await page.goto(`${agent.href!}/sharing`);
+  const userActs = page.getByRole("group", { name: "How user access grants act" });
+  await expect(userActs).toContainText("Acts as: The user (impersonated)");
+  await expect(userActs).toContainText("Every member acts as themselves: only what the cluster's RBAC allows their own user");
+  const form = page.getByRole("form", { name: "Share this agent" });
+  await form.getByLabel("User access").check();
+  await expect(form.getByLabel("Acts as")).toHaveCount(0);
+  await expect(form.getByText("The user (impersonated), like every user access grant")).toBeVisible();
+  await form.getByLabel("Project (full path)").fill(`${platform}/tools`);
+  await form.getByRole("button", { name: "Share" }).click();
+  await expect(page.getByRole("status").filter({ hasText: `Shared with project ${platform}/tools (User access), acting as the user (impersonated). Saved as configuration version 2.` })).toBeVisible();
+  const grants = page.getByRole("table", { name: "User access grants of agent prod" });
+  await expect(grants.getByRole("row")).toHaveCount(3);
+  await expect(userActs).toContainText("Acts as: The user (impersonated)");
+
+  // Changing it: confirmed first (cancel writes nothing), says what it means, then its own version and audit line.
+  await page.getByRole("button", { name: "Change how user access grants act" }).click();
+  let dialog = page.getByRole("dialog", { name: "Change how user access grants act?" });
+  await expect(dialog).toContainText("This applies to all 2 user access grants of the agent.");
+  await expect(dialog).toContainText("Every member acts with the agent's service account: everything the agent can do.");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(userActs).toContainText("Acts as: The user (impersonated)");
+  await page.getByRole("button", { name: "Change how user access grants act" }).click();
+  dialog = page.getByRole("dialog", { name: "Change how user access grants act?" });
+  await dialog.getByRole("button", { name: "Act as the agent's service account" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("status").filter({ hasText: "Every user access grant (2) now acts as the agent's service account. Saved as configuration version 3." })).toBeVisible();
+  await expect(userActs).toContainText("Acts as: The agent's service account");
+  await expect(userActs).toContainText("Every member acts with the agent's service account: everything the agent can do.");
+  const after = (await (await page.request.get(`/api/agents/${agent.id}/config`)).json()) as { current: { version: number; yaml: string } };
+  expect(after.current).toEqual(expect.objectContaining({ version: 3, yaml: `# members act as themselves\nuser_access:\n  groups:\n    - id: ${platform}\n  projects:\n    - id: ${platform}/tools\n` }));
+  expect((await outsider.page.request.put(`/api/agents/${agent.id}/sharing`, { data: { block: "user_access", accessAs: "user" } })).status()).toBe(404);
+  expect((await page.request.put(`/api/agents/${agent.id}/sharing`, { data: { block: "user_access", accessAs: "ci_job" } })).status()).toBe(400);
+
+  await page.goto(`/projects/${platform}/infra/-/audit`);
+  const rows = page.getByRole("table", { name: /Audit log of/ }).getByRole("row");
+  await expect(rows.nth(1)).toContainText(`Changed how the user access grants of agent prod (${platform}/infra) act, from the user (impersonated) to the agent's service account (2 grants, configuration version 3)`);
+  await expect(rows.nth(2)).toContainText(`Shared agent prod (${platform}/infra): user_access project ${platform}/tools as user (configuration version 2)`);
 });

@@ -64,7 +64,8 @@ describe("kubectl through kas", () => {
     const ciProject = await db.project.create({ data: { name: "App", path: "app", fullPath: "platform/app", groupId: group.id } });
     const other = await db.project.create({ data: { name: "Other", path: "other", fullPath: "outsider/other", ownerUserId: outsider.id } });
     Object.assign(ids, { dev: dev.id, outsider: outsider.id, ciProject: ciProject.id, other: other.id, owner: reg.userId });
-    await saveAgentConfig(db, { id: reg.userId, isAdmin: false }, agentId, ["ci_access:", "  projects:", "    - id: platform/app", "      default_namespace: ci", "      access_as:", "        ci_job: {}", "user_access:", "  access_as:", "    user: {}", "  groups:", "    - id: platform", ""].join("\n"));
+    // As an admin: the agent's owner is not in group platform, and may name only what they can see.
+    await saveAgentConfig(db, { id: reg.userId, isAdmin: true }, agentId, ["ci_access:", "  projects:", "    - id: platform/app", "      default_namespace: ci", "      access_as:", "        ci_job: {}", "user_access:", "  access_as:", "    user: {}", "  groups:", "    - id: platform", ""].join("\n"));
 
     // The cluster's RBAC: CI jobs may write ConfigMaps in "ci" only; tether users may view "default".
     await direct("POST", "/api/v1/namespaces", { metadata: { name: "ci" } });

@@ -4,5 +4,5 @@ export { ConfigError, MAX_CONFIG_BYTES, accessAsOf, parseAgentConfig, shareEntri
 export { StaleConfig, saveAgentConfig } from "./versions";
 export { currentAgentConfig, currentAgentConfigs, type ConfigInForce } from "./in-force";
 export { agentConfigVersion, agentConfigView, type ConfigVersion, type ConfigView } from "./version-history";
-export { addShare, removeShare, sharingView, type SharingView } from "./sharing";
+export { addShare, removeShare, setSharingAccessAs, sharingView, type BlockAccess, type SharingBlock, type SharingView } from "./sharing";
 export { agentsSharedWithProject } from "./shared-with";

@@ -14,7 +14,7 @@ import { agentsSharedWithProject } from "./shared-with";
 import { agentConfigVersion, agentConfigView } from "./version-history";
 import { currentAgentConfig } from "./in-force";
 import { StaleConfig, saveAgentConfig } from "./versions";
-import { addShare, removeShare, sharingView } from "./sharing";
+import { addShare, removeShare, setSharingAccessAs, sharingView } from "./sharing";
 import { listProjectAgents, registerAgent, type KasStatusSource } from "@/lib/agents";
 
 type U = { id: string; username: string; isAdmin: boolean };
@@ -45,6 +45,8 @@ describe.each(["sqlite", "postgresql"] as const)("configuration, sharing and aud
     await addGroupMember(db, u("olga"), "platform", { username: "dev", role: "developer" });
     await createGroup(db, u("ann"), { name: "Apps", path: "apps" });
     await addGroupMember(db, u("ann"), "apps", { username: "dev", role: "developer" });
+    // mia sees the apps group, so she may share platform's agent with it.
+    await addGroupMember(db, u("ann"), "apps", { username: "mia", role: "reporter" });
     for (const [owner, name, ns] of [["olga", "infra", "platform"], ["ann", "web", "apps"], ["ann", "api", "apps"], ["ann", "side", "ann"], ["olga", "other", "platform"]] as const) {
       const p = await createProject(db, u(owner), { name, path: name, namespace: ns });
       projects[p.fullPath] = { id: p.id, fullPath: p.fullPath, groupId: p.groupId };
@@ -126,39 +128,41 @@ describe.each(["sqlite", "postgresql"] as const)("configuration, sharing and aud
 
   it("adding and removing entries: each a new version, audited as a sharing change; comments survive", async () => {
     const v0 = await versions();
-    const added = await addShare(db, u("mia"), agentId, { access: "ci_access", targetType: "group", target: "Apps", accessAs: "ci_job", defaultNamespace: "apps-ci" });
-    expect(added).toEqual({ version: v0 + 1, entry: { access: "ci_access", targetType: "group", target: "apps", accessAs: "ci_job", defaultNamespace: "apps-ci" } });
-    const user = await addShare(db, u("olga"), agentId, { access: "user_access", targetType: "project", target: "ann/side", accessAs: "user" });
+    // A new CI grant acts as the CI grants already do (platform/other: the agent).
+    const added = await addShare(db, u("mia"), agentId, { access: "ci_access", targetType: "group", target: "Apps", defaultNamespace: "apps-ci" });
+    expect(added).toEqual({ version: v0 + 1, entry: { access: "ci_access", targetType: "group", target: "apps", accessAs: "agent", defaultNamespace: "apps-ci" } });
+    // ann/side is ann's own: only she and an admin see it.
+    const user = await addShare(db, u("root"), agentId, { access: "user_access", targetType: "project", target: "ann/side", accessAs: "user" });
     expect(user.version).toBe(v0 + 2);
     const current = await currentAgentConfig(db, agentId);
     expect(current.yaml).toBe(
-      "# still platform/other\nci_access:\n  projects:\n    - id: platform/other\n  groups:\n    - id: apps\n      default_namespace: apps-ci\n      access_as: { ci_job: {} }\nuser_access:\n  projects:\n    - id: ann/side\n  access_as: { user: {} }\n",
+      "# still platform/other\nci_access:\n  projects:\n    - id: platform/other\n  groups:\n    - id: apps\n      default_namespace: apps-ci\nuser_access:\n  projects:\n    - id: ann/side\n  access_as: { user: {} }\n",
     );
     const view = await sharingView(db, u("mia"), agentId);
     expect(view.canManage).toBe(true);
-    expect(view.userAccessAs).toBe("user");
+    expect(view.blocks).toEqual({ ci_access: { accessAs: "agent", grants: 2 }, user_access: { accessAs: "user", grants: 1 } });
     expect(view.entries.map((e) => `${e.access} ${e.targetType} ${e.target} ${e.accessAs}`)).toEqual([
       "ci_access project platform/other agent",
-      "ci_access group apps ci_job",
+      "ci_access group apps agent",
       "user_access project ann/side user",
     ]);
-    // Suggestions: what mia belongs to, not ann's personal project or the apps group.
-    expect(view.suggestions).toEqual({ groups: ["platform"], projects: ["platform/infra", "platform/other"] });
+    // Suggestions: what mia belongs to, not ann's personal project.
+    expect(view.suggestions).toEqual({ groups: ["apps", "platform"], projects: ["apps/api", "apps/web", "platform/infra", "platform/other"] });
 
     // The same entry again: refused, nothing written.
-    await expect(addShare(db, u("mia"), agentId, { access: "ci_access", targetType: "group", target: "apps", accessAs: "ci_job", defaultNamespace: "apps-ci" })).rejects.toBeInstanceOf(Conflict);
+    await expect(addShare(db, u("mia"), agentId, { access: "ci_access", targetType: "group", target: "apps", defaultNamespace: "apps-ci" })).rejects.toBeInstanceOf(Conflict);
     expect(await versions()).toBe(v0 + 2);
 
     expect(await removeShare(db, u("mia"), agentId, { access: "ci_access", targetType: "project", target: "platform/other" })).toEqual({ version: v0 + 3 });
     await expect(removeShare(db, u("mia"), agentId, { access: "ci_access", targetType: "project", target: "platform/other" })).rejects.toMatchObject({ constructor: Conflict, field: "target" });
     expect(await versions()).toBe(v0 + 3);
     expect((await currentAgentConfig(db, agentId)).yaml).toBe(
-      "# still platform/other\nci_access:\n  groups:\n    - id: apps\n      default_namespace: apps-ci\n      access_as: { ci_job: {} }\nuser_access:\n  projects:\n    - id: ann/side\n  access_as: { user: {} }\n",
+      "# still platform/other\nci_access:\n  groups:\n    - id: apps\n      default_namespace: apps-ci\nuser_access:\n  projects:\n    - id: ann/side\n  access_as: { user: {} }\n",
     );
     const audits = await db.auditEvent.findMany({ where: { action: "agent_sharing.changed", targetId: agentId }, orderBy: { createdAt: "asc" } });
     expect(audits.map((a) => [a.actorId, JSON.parse(a.details)])).toEqual([
-      [u("mia").id, { version: v0 + 1, agent: "prod", added: "ci_access group apps as ci_job, default namespace apps-ci", change: "added", share: "ci_access group apps as ci_job, default namespace apps-ci" }],
-      [u("olga").id, { version: v0 + 2, agent: "prod", added: "user_access project ann/side as user", change: "added", share: "user_access project ann/side as user" }],
+      [u("mia").id, { version: v0 + 1, agent: "prod", added: "ci_access group apps as agent, default namespace apps-ci", change: "added", share: "ci_access group apps as agent, default namespace apps-ci" }],
+      [u("root").id, { version: v0 + 2, agent: "prod", added: "user_access project ann/side as user", change: "added", share: "user_access project ann/side as user" }],
       [u("mia").id, { version: v0 + 3, agent: "prod", removed: "ci_access project platform/other as agent", change: "removed", share: "ci_access project platform/other as agent" }],
     ]);
   });
@@ -188,7 +192,7 @@ describe.each(["sqlite", "postgresql"] as const)("configuration, sharing and aud
     expect(await shared("ann/side")).toEqual({});
     // A second agent elsewhere shared with the same project shows up beside it.
     const other = await registerAgent(db, u("olga"), projects["platform/other"]!.id, { name: "edge" });
-    await addShare(db, u("olga"), other.id, { access: "user_access", targetType: "project", target: "apps/web" });
+    await addShare(db, u("mia"), other.id, { access: "user_access", targetType: "project", target: "apps/web" });
     const list = await listProjectAgents(db, u("ann"), projects["apps/web"]!.id, noKas);
     expect(list.shared.map((a) => [a.name, a.sharedFrom])).toEqual([["edge", "platform/other"], ["prod", "platform/infra"]]);
     // Not shared: nothing.
@@ -238,6 +242,63 @@ describe.each(["sqlite", "postgresql"] as const)("configuration, sharing and aud
     });
     const all = await instanceAuditLog(db, u("root"));
     expect(all.total).toBe(await db.auditEvent.count());
+  });
+
+  it("adding a user access grant never changes how the members of the other grants act", async () => {
+    const staging = (await registerAgent(db, u("olga"), projects["platform/other"]!.id, { name: "staging" })).id;
+    const yaml = "# members act as themselves\nuser_access:\n  access_as: { user: {} }\n  groups:\n    - id: platform\n";
+    await saveAgentConfig(db, u("mia"), staging, yaml);
+    const actsAs = async () => (await sharingView(db, u("mia"), staging)).entries.map((e) => `${e.target} ${e.accessAs}`);
+    // The form's "Acts as: the agent's service account" on a new grant: refused, nothing written.
+    await expect(addShare(db, u("mia"), staging, { access: "user_access", targetType: "project", target: "platform/infra", accessAs: "agent" })).rejects.toMatchObject({ constructor: Conflict, field: "accessAs" });
+    expect(await actsAs()).toEqual(["platform user"]);
+    expect(await db.agentConfig.count({ where: { agentId: staging } })).toBe(1);
+    // Without it, the new grant acts as the others do.
+    await addShare(db, u("mia"), staging, { access: "user_access", targetType: "project", target: "platform/infra" });
+    expect(await actsAs()).toEqual(["platform/infra user", "platform user"]);
+    expect((await currentAgentConfig(db, staging)).yaml).toBe("# members act as themselves\nuser_access:\n  access_as: { user: {} }\n  groups:\n    - id: platform\n  projects:\n    - id: platform/infra\n");
+
+    // Changing how they act is a step of its own: maintainers only, a new version and an audit line of its own.
+    const before = await db.agentConfig.count({ where: { agentId: staging } });
+    await expect(setSharingAccessAs(db, u("dev"), staging, { block: "user_access", accessAs: "agent" })).rejects.toBeInstanceOf(Forbidden);
+    await expect(setSharingAccessAs(db, u("out"), staging, { block: "user_access", accessAs: "agent" })).rejects.toMatchObject({ constructor: NotFound, message: "Agent not found" });
+    await expect(setSharingAccessAs(db, u("mia"), staging, { block: "user_access", accessAs: "ci_job" })).rejects.toMatchObject({ constructor: Invalid, field: "accessAs" });
+    await expect(setSharingAccessAs(db, u("mia"), staging, { block: "user_access", accessAs: "user" })).rejects.toMatchObject({ constructor: Conflict, field: "accessAs" });
+    await expect(setSharingAccessAs(db, u("mia"), staging, { block: "ci_access", accessAs: "ci_job" })).rejects.toMatchObject({ constructor: Conflict, message: "The agent has no CI access grants: how the first one acts is chosen when it is added" });
+    expect(await db.agentConfig.count({ where: { agentId: staging } })).toBe(before);
+    expect(await setSharingAccessAs(db, u("mia"), staging, { block: "user_access", accessAs: "agent" })).toEqual({ version: before + 1, block: "user_access", accessAs: "agent", grants: 2 });
+    expect(await actsAs()).toEqual(["platform/infra agent", "platform agent"]);
+    expect((await currentAgentConfig(db, staging)).yaml).toBe("# members act as themselves\nuser_access:\n  groups:\n    - id: platform\n  projects:\n    - id: platform/infra\n");
+    const audit = await db.auditEvent.findFirst({ where: { action: "agent_sharing.access_as_changed", targetId: staging } });
+    expect([audit?.actorId, JSON.parse(audit?.details ?? "{}")]).toMatchObject([u("mia").id, { version: before + 1, agent: "staging", block: "user_access", from: "user", to: "agent", grants: 2 }]);
+    expect(await db.auditEvent.count({ where: { action: "agent_sharing.changed", targetId: staging } })).toBe(1); // the one grant added above
+    const row = (await projectAuditLog(db, u("olga"), "platform/other")).rows.find((r) => r.action === "agent_sharing.access_as_changed");
+    expect(row).toMatchObject({
+      actor: "@mia",
+      summary: `Changed how the user access grants of agent staging (platform/other) act, from the user (impersonated) to the agent's service account (2 grants, configuration version ${before + 1})`,
+      details: [],
+    });
+  });
+
+  it("a project or group the maintainer cannot see is not found, with the same message as a missing one", async () => {
+    await createGroup(db, u("out"), { name: "Hidden", path: "hidden" });
+    await createProject(db, u("out"), { name: "secret", path: "secret", namespace: "out" });
+    const before = [await versions(), await sharingAudits()];
+    const refusal = async (targetType: "project" | "group", target: string) => {
+      const e = await addShare(db, u("mia"), agentId, { access: "ci_access", targetType, target }).then(() => null, (err: unknown) => err);
+      return e instanceof Invalid ? { field: e.field, message: e.message.replace(target, "…") } : e;
+    };
+    expect(await refusal("group", "hidden")).toEqual(await refusal("group", "no-such-group"));
+    expect(await refusal("group", "hidden")).toEqual({ field: "target", message: 'There is no group "…". Use the group\'s path, as in its address.' });
+    expect(await refusal("project", "out/secret")).toEqual(await refusal("project", "out/nothing"));
+    expect(await refusal("project", "out/secret")).toMatchObject({ field: "target" });
+    // The YAML editor answers the same way.
+    const saved = (target: string) => saveAgentConfig(db, u("mia"), agentId, `ci_access:\n  groups:\n    - id: ${target}\n`).then(() => null, (err: unknown) => (err instanceof ConfigError ? err.message.replace(target, "…") : err));
+    expect(await saved("hidden")).toEqual(await saved("no-such-group"));
+    expect(await saved("hidden")).toBe('no group "…"');
+    expect([await versions(), await sharingAudits()]).toEqual(before);
+    // An admin sees every group, so may share with it.
+    await expect(addShare(db, u("root"), agentId, { access: "ci_access", targetType: "group", target: "hidden" })).resolves.toMatchObject({ entry: { target: "hidden" } });
   });
 
   it("audit pages: 50 a page, newest first; a page past the end shows the last one", async () => {

@@ -5,19 +5,8 @@ import { recordAudit } from "@/lib/audit/audit";
 import { isUniqueViolation, type Db } from "@/lib/db/client";
 import { Conflict, Invalid } from "@/lib/errors";
 import { lenientData } from "./in-force";
-import { ConfigError, parseAgentConfig, sharingDiff, type AgentConfigData } from "./parse";
-
-/** Every project and group the configuration names must exist (a specific error otherwise). */
-async function checkReferences(db: Db, cfg: AgentConfigData): Promise<void> {
-  const projects = [...(cfg.ci_access?.projects ?? []), ...(cfg.user_access?.projects ?? [])].map((p) => p.id.toLowerCase());
-  const groups = [...(cfg.ci_access?.groups ?? []), ...(cfg.user_access?.groups ?? [])].map((g) => g.id.toLowerCase());
-  for (const p of new Set(projects)) {
-    if (!(await db.project.findUnique({ where: { fullPath: p }, select: { id: true } }))) throw new ConfigError(`no project "${p}" (use its full path, e.g. group/project)`, null);
-  }
-  for (const g of new Set(groups)) {
-    if (!(await db.group.findUnique({ where: { path: g }, select: { id: true } }))) throw new ConfigError(`no group "${g}"`, null);
-  }
-}
+import { ConfigError, parseAgentConfig, sharingDiff } from "./parse";
+import { unknownReference } from "./references";
 
 export interface SaveOptions {
   /** The version the change was made on: if another was saved since, nothing is written (Conflict). */
@@ -31,7 +20,9 @@ export async function saveAgentConfig(db: Db, actor: Actor, agentId: string, yam
   if (typeof yamlText !== "string") throw new Invalid("Send the configuration as YAML text", "yaml");
   const { agent } = await findManageableAgent(db, actor, agentId, "You need the maintainer or owner role in this project to change the agent's configuration");
   const data = parseAgentConfig(yamlText);
-  await checkReferences(db, data);
+  const newest = await db.agentConfig.findFirst({ where: { agentId }, orderBy: { version: "desc" }, select: { version: true, yaml: true } });
+  const unknown = await unknownReference(db, actor, data, newest ? lenientData(agentId, newest.version, newest.yaml) : {});
+  if (unknown) throw new ConfigError(unknown.targetType === "project" ? `no project "${unknown.path}" (use its full path, e.g. group/project)` : `no group "${unknown.path}"`, null);
   try {
     return await db.$transaction(async (tx) => {
       const last = await tx.agentConfig.findFirst({ where: { agentId }, orderBy: { version: "desc" }, select: { version: true, yaml: true } });

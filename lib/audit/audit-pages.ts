@@ -70,6 +70,8 @@ const IN_SUMMARY: Record<string, string[]> = {
   "agent_token.revoked": ["name"],
   "agent_config.changed": ["version", "agent"],
   "agent_sharing.changed": ["version", "agent", "change", "share"],
+  // added and removed list every grant of the block twice (as before, as now): the sentence says it once.
+  "agent_sharing.access_as_changed": ["version", "agent", "block", "from", "to", "grants", "added", "removed"],
   "k8s_proxy.request": ["actor", "verb", "resource", "name", "namespace", "outcome", "status"],
   "k8s_proxy.refused": ["kind", "reason"],
   "personal_token.created": ["name"],
@@ -108,6 +110,9 @@ function targetName(e: Event, n: Names): string {
   }
 }
 
+const ACTING: Record<string, string> = { agent: "the agent's service account", user: "the user (impersonated)", ci_job: "the CI job (impersonated)", "per grant": "a setting per grant" };
+const acting = (v: unknown): string => ACTING[str(v)] ?? str(v);
+
 /** One sentence for an event: what happened to what. */
 export function summarize(e: Event, d: Record<string, unknown>, n: Names): string {
   const target = targetName(e, n);
@@ -131,6 +136,10 @@ export function summarize(e: Event, d: Record<string, unknown>, n: Names): strin
     case "agent_sharing.changed": {
       const how = d.change === "removed" ? "Stopped sharing" : d.change === "updated" ? "Changed sharing of" : "Shared";
       return `${how} ${target}: ${str(d.share)} (configuration version ${str(d.version)})`;
+    }
+    case "agent_sharing.access_as_changed": {
+      const grants = Number(d.grants);
+      return `Changed how the ${d.block === "ci_access" ? "CI access" : "user access"} grants of ${target} act, from ${acting(d.from)} to ${acting(d.to)} (${grants} ${grants === 1 ? "grant" : "grants"}, configuration version ${str(d.version)})`;
     }
     case "k8s_proxy.request": {
       const where = d.namespace ? ` in namespace ${str(d.namespace)}` : "";

@@ -68,10 +68,11 @@ describe.each(["sqlite", "postgresql"] as const)("kubectl access on %s", (provid
 
     // prod: CI of platform/app (as the job, in namespace ci); users of group platform (as themselves).
     await saveAgentConfig(db, u("olga"), agents.prod, ["ci_access:", "  projects:", "    - id: Platform/App", "      default_namespace: ci", "      access_as:", "        ci_job: {}", "user_access:", "  access_as:", "    user: {}", "  groups:", "    - id: platform", ""].join("\n"));
-    // ext-agent: CI of every project in group platform, as the agent.
-    await saveAgentConfig(db, u("eve"), agents.extAgent, "ci_access:\n  groups:\n    - id: platform\n");
+    // ext-agent: CI of every project in group platform, as the agent. Saved by an admin: eve cannot see
+    // platform, so she may not name it herself.
+    await saveAgentConfig(db, u("root"), agents.extAgent, "ci_access:\n  groups:\n    - id: platform\n");
     // retired: shared with platform/app once, no longer (only the newest version is in force).
-    await saveAgentConfig(db, u("eve"), agents.retired, "ci_access:\n  projects:\n    - id: platform/app\n");
+    await saveAgentConfig(db, u("root"), agents.retired, "ci_access:\n  projects:\n    - id: platform/app\n");
     await saveAgentConfig(db, u("eve"), agents.retired, "user_access:\n  projects:\n    - id: ext/tools\n");
   });
   afterAll(async () => {

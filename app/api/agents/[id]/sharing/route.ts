@@ -1,7 +1,8 @@
-// GET /api/agents/:id/sharing: who the agent is shared with (ci_access and user_access entries).
-// POST: share it with a project or group ({ access, targetType, target, accessAs, defaultNamespace }).
+// GET /api/agents/:id/sharing: who the agent is shared with (ci_access and user_access entries) and how each block's grants act.
+// POST: share it with a project or group ({ access, targetType, target, accessAs?, defaultNamespace }); never changes how other grants act.
+// PUT: change how every grant of a block acts ({ block, accessAs }), a step of its own.
 // DELETE: stop sharing ({ access, targetType, target }). Each change is a new configuration version.
-import { addShare, removeShare, sharingView } from "@/lib/agent-config";
+import { addShare, removeShare, setSharingAccessAs, sharingView } from "@/lib/agent-config";
 import { db } from "@/lib/db/client";
 import { readJsonBody, withUser } from "@/lib/http/handler";
 
@@ -19,6 +20,11 @@ export const GET = withUser(async (user, _req, ctx: Ctx) => {
 export const POST = withUser(async (user, req, ctx: Ctx) => {
   const { id } = await ctx.params;
   return Response.json(await addShare(db(), user, id, await readJsonBody(req, LIMIT)), { status: 201 });
+});
+
+export const PUT = withUser(async (user, req, ctx: Ctx) => {
+  const { id } = await ctx.params;
+  return Response.json(await setSharingAccessAs(db(), user, id, await readJsonBody(req, LIMIT)));
 });
 
 export const DELETE = withUser(async (user, req, ctx: Ctx) => {
