@@ -1,0 +1,122 @@
+// The browser-facing defences, tried as an attacker's page or script would: security headers on pages
+// and API answers, cookie-authenticated writes from another origin, JSON smuggled in as text/plain, and
+// no Content-Security-Policy violation on the main pages (the CSP must not break the product).
+import { expect, test, type Page } from "@playwright/test";
+import { createProjectAgent, newSignedInPage } from "./helpers";
+
+test.describe.configure({ mode: "serial" });
+
+function expectSecurityHeaders(headers: Record<string, string>): void {
+  expect(headers["x-content-type-options"]).toBe("nosniff");
+  expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+  expect(headers["permissions-policy"]).toContain("camera=()");
+  expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+  // The tests run over plain HTTP: HSTS there would be ignored by browsers and wrong to send.
+  expect(headers["strict-transport-security"]).toBeUndefined();
+}
+
+test("pages and API answers carry the security headers; a page's CSP has a fresh nonce and no eval", async ({ page, request }) => {
+  const first = await request.get("/sign-in");
+  expectSecurityHeaders(first.headers());
+  const policy = first.headers()["content-security-policy"]!;
+  const nonce = /'nonce-([^']+)'/.exec(policy)?.[1];
+  expect(nonce).toBeTruthy();
+  expect(policy).toContain("'strict-dynamic'");
+  expect(policy).not.toContain("unsafe-eval");
+  expect(policy).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+  // Next.js put the nonce on its scripts; the next request gets another one.
+  expect(await first.text()).toContain(`nonce="${nonce}"`);
+  const second = await request.get("/sign-in");
+  expect(second.headers()["content-security-policy"]).not.toContain(nonce);
+
+  const api = await request.get("/api/projects");
+  expect(api.status()).toBe(401);
+  expectSecurityHeaders(api.headers());
+  expect(api.headers()["content-security-policy"]).toContain("default-src 'none'");
+
+  // Static files too, though proxy.ts does not run for them.
+  const favicon = await page.request.get("/favicon.svg");
+  expect(favicon.headers()["x-content-type-options"]).toBe("nosniff");
+});
+
+test("a cookie-authenticated write from another origin is refused with 403; the same write from Tether's page works", async ({ browser }) => {
+  const { page, user } = await newSignedInPage(browser, "csrf");
+  const body = (path: string) => ({ name: path, path, namespace: user.username });
+
+  const crossSite = await page.request.post("/api/projects", { headers: { origin: "http://evil.example", "sec-fetch-site": "cross-site" }, data: body("cross-site") });
+  expect(crossSite.status()).toBe(403);
+  expect((await crossSite.json()).error).toMatch(/Cross-origin request refused/);
+  // A browser without fetch metadata still sends Origin.
+  const originOnly = await page.request.post("/api/projects", { headers: { origin: "http://evil.example" }, data: body("origin-only") });
+  expect(originOnly.status()).toBe(403);
+  const del = await page.request.delete("/api/user/tokens/x", { headers: { "sec-fetch-site": "same-site" } });
+  expect(del.status()).toBe(403);
+
+  // From the app's own page, the browser says same-origin by itself.
+  const sameOrigin = await page.evaluate(async (data) => {
+    const res = await fetch("/api/projects", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(data) });
+    return res.status;
+  }, body("same-origin"));
+  expect(sameOrigin).toBe(201);
+  const list = await page.request.get("/api/projects");
+  const paths = ((await list.json()) as { projects: { name: string }[] }).projects.map((p) => p.name);
+  expect(paths).toContain("same-origin");
+  expect(paths).not.toContain("cross-site");
+  expect(paths).not.toContain("origin-only");
+});
+
+test("JSON sent as text/plain with a JSON-looking parameter is refused with 415", async ({ browser }) => {
+  const { page, user } = await newSignedInPage(browser, "mime");
+  const status = await page.evaluate(async (namespace) => {
+    const res = await fetch("/api/projects", { method: "POST", headers: { "content-type": "text/plain; x=application/json" }, body: JSON.stringify({ name: "smuggled", path: "smuggled", namespace }) });
+    return res.status;
+  }, user.username);
+  expect(status).toBe(415);
+});
+
+/** Collects CSP violations and console errors of `page` from before its first script. */
+async function watchPolicy(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  await page.exposeFunction("reportPolicyViolation", (text: string) => problems.push(text));
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      (window as unknown as { reportPolicyViolation(t: string): void }).reportPolicyViolation(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} in ${location.pathname}`);
+    });
+  });
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
+  });
+  return problems;
+}
+
+/** Opens `path` and lets its scripts run; the live view keeps an event stream open, so the network never idles. */
+async function visit(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await page.waitForLoadState("load");
+  await page.waitForTimeout(300);
+}
+
+test("the main pages report no CSP violation, the theme toggle and the live view included", async ({ browser }) => {
+  const signedOut = await browser.newPage();
+  const outProblems = await watchPolicy(signedOut);
+  for (const path of ["/", "/sign-in", "/sign-up", "/kubernetes-versions"]) {
+    await visit(signedOut, path);
+  }
+  await signedOut.goto("/sign-in");
+  await signedOut.getByRole("button", { name: /Switch to (dark|light) mode/ }).click();
+  await expect(signedOut.locator("html")).toHaveClass(/dark|light/);
+  expect(outProblems).toEqual([]);
+
+  const { page, user } = await newSignedInPage(browser, "csp");
+  const problems = await watchPolicy(page);
+  const { clusterUrl } = await createProjectAgent(page, user, "csp");
+  const agentBase = clusterUrl.replace(/\/cluster$/, "");
+  for (const path of ["/projects", "/groups", "/groups/new", "/projects/new", "/settings/tokens", "/kubernetes-versions", clusterUrl, `${agentBase}/tokens`, `${agentBase}/configuration`, `${agentBase}/sharing`, `${agentBase}/connect`]) {
+    await visit(page, path);
+  }
+  await page.getByRole("button", { name: /Switch to (dark|light) mode/ }).click();
+  // Client-side navigation loads more chunks under the same policy.
+  await page.getByRole("link", { name: "Projects" }).click();
+  await expect(page).toHaveURL(/\/projects$/);
+  expect(problems).toEqual([]);
+});
