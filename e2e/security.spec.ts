@@ -2,7 +2,7 @@
 // and API answers, cookie-authenticated writes from another origin, JSON smuggled in as text/plain, and
 // no Content-Security-Policy violation on the main pages (the CSP must not break the product).
 import { expect, test, type Page } from "@playwright/test";
-import { createProjectAgent, newSignedInPage } from "./helpers";
+import { createProjectAgent, newSignedInPage, newUser } from "./helpers";
 
 test.describe.configure({ mode: "serial" });
 
@@ -119,4 +119,34 @@ test("the main pages report no CSP violation, the theme toggle and the live view
   await page.getByRole("link", { name: "Projects" }).click();
   await expect(page).toHaveURL(/\/projects$/);
   expect(problems).toEqual([]);
+});
+
+test("the fifth wrong password locks the account: the form says when to retry, and even the right password waits for the lock to end", async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const user = newUser("locked");
+  const created = await page.request.post("/api/users", { data: user });
+  expect(created.status()).toBe(201);
+
+  const signIn = async (password: string) => {
+    await page.goto("/sign-in");
+    await page.getByLabel("E-mail", { exact: true }).fill(user.email);
+    await page.getByLabel("Password", { exact: true }).fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+  };
+  const retry = page.getByRole("alert").filter({ hasText: /^Too many failed sign-in attempts\. Try again in (1 minute|\d+ seconds) \(at \d\d:\d\d:\d\d\)\.$/ });
+  for (let i = 1; i <= 4; i++) {
+    await signIn(`wrong guess ${i}`);
+    await expect(page.getByRole("alert").filter({ hasText: "Invalid e-mail or password." })).toBeVisible();
+  }
+  await signIn("wrong guess 5");
+  await expect(retry).toBeVisible();
+  await signIn("wrong guess 6");
+  await expect(retry).toBeVisible();
+  await signIn(user.password);
+  await expect(retry).toBeVisible();
+  expect((await context.cookies()).some((c) => c.name.includes("session-token"))).toBe(false);
+  await page.goto("/projects");
+  await expect(page).toHaveURL(/\/sign-in/);
+  await context.close();
 });

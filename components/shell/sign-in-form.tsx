@@ -5,6 +5,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
+import { signInErrorMessage } from "@/lib/auth/sign-in-errors";
 
 /** Only same-site paths are followed after sign-in. */
 function safeCallback(raw: string | null): string {
@@ -15,7 +16,7 @@ export function SignInForm({ oidcName }: { oidcName: string | null }) {
   const router = useRouter();
   const params = useSearchParams();
   const callbackUrl = safeCallback(params.get("callbackUrl"));
-  const [error, setError] = useState<string | null>(params.get("error") ? "Sign-in failed. Try again." : null);
+  const [error, setError] = useState<string | null>(params.get("error") ? signInErrorMessage(params.get("error")) : null);
   const [pending, setPending] = useState(false);
 
   async function submit(e: FormEvent<HTMLFormElement>) {
@@ -26,7 +27,7 @@ export function SignInForm({ oidcName }: { oidcName: string | null }) {
     const res = await signIn("credentials", { email: String(form.get("email")), password: String(form.get("password")), redirect: false });
     setPending(false);
     if (!res || res.error) {
-      setError(res?.error === "CredentialsSignin" || !res ? "Invalid e-mail or password." : "Sign-in failed. Try again.");
+      setError(signInErrorMessage(res?.error ?? "CredentialsSignin"));
       return;
     }
     router.replace(callbackUrl);

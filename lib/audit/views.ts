@@ -74,6 +74,7 @@ const IN_SUMMARY: Record<string, string[]> = {
   "k8s_proxy.refused": ["kind", "reason"],
   "personal_token.created": ["name"],
   "personal_token.revoked": ["name"],
+  "user.sign_in_locked": ["failures", "lockedUntil"],
 };
 
 function label(key: string): string {
@@ -147,6 +148,8 @@ export function summarize(e: Event, d: Record<string, unknown>, n: Names): strin
       return `Signed up as ${target}`;
     case "user.sign_in":
       return `Signed in`;
+    case "user.sign_in_locked":
+      return `Locked password sign-in for ${target} after ${str(d.failures)} failed attempts, until ${str(d.lockedUntil)}`;
     default:
       return `${e.action} on ${target}`;
   }

@@ -3,12 +3,21 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
-import { db } from "@/lib/db/client";
+import { db, type Db } from "@/lib/db/client";
 import { logger } from "@/lib/log/logger";
 import { recordAudit } from "@/lib/audit/audit";
-import { checkCredentials } from "./users";
+import { clientAddress, signInWithPassword } from "./sign-in";
+import { lockedErrorCode, SIGN_IN_BUSY } from "./sign-in-errors";
+import { SignInThrottle } from "./sign-in-throttle";
 
 const credentials = z.object({ email: z.string().max(254), password: z.string().max(256) });
+
+const throttles = new WeakMap<Db, SignInThrottle>();
+function throttleFor(database: Db): SignInThrottle {
+  let t = throttles.get(database);
+  if (!t) throttles.set(database, (t = new SignInThrottle(database)));
+  return t;
+}
 
 export function oidcConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET);
@@ -20,16 +29,19 @@ function providers(): NextAuthOptions["providers"] {
       id: "credentials",
       name: "E-mail and password",
       credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
+      async authorize(raw, req) {
         const parsed = credentials.safeParse(raw);
         if (!parsed.success) return null;
-        const user = await checkCredentials(db(), parsed.data.email, parsed.data.password);
-        if (!user) {
-          logger.info({ event: "sign_in_failed" }, "sign-in failed: wrong e-mail or password");
-          return null;
+        const address = clientAddress(req?.headers);
+        const result = await signInWithPassword(db(), throttleFor(db()), { ...parsed.data, address });
+        if (result.ok) {
+          await recordAudit(db(), { actorId: result.user.id, action: "user.sign_in", targetType: "user", targetId: result.user.id, ip: address });
+          return { id: result.user.id, email: result.user.email, name: result.user.name };
         }
-        await recordAudit(db(), { actorId: user.id, action: "user.sign_in", targetType: "user", targetId: user.id });
-        return { id: user.id, email: user.email, name: user.name };
+        // next-auth hands a thrown error's message to the form as its error code.
+        if (result.reason === "locked") throw new Error(lockedErrorCode(result.retryAt));
+        if (result.reason === "busy") throw new Error(SIGN_IN_BUSY);
+        return null;
       },
     }),
   ];

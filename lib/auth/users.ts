@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { isUniqueViolation, type Db, type User } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/audit";
-import { hashPassword, verifyPassword } from "./password";
+import { hashPassword, PasswordHashingBusy, verifyPassword } from "./password";
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 256;
@@ -29,7 +29,7 @@ export type SignUpInput = z.input<typeof signUpSchema>;
 
 export type SignUpResult =
   | { ok: true; user: Pick<User, "id" | "email" | "username" | "name" | "isAdmin"> }
-  | { ok: false; status: 400 | 409; error: string; field?: string };
+  | { ok: false; status: 400 | 409 | 503; error: string; field?: string };
 
 export async function signUp(db: Db, input: unknown, ip?: string): Promise<SignUpResult> {
   const parsed = signUpSchema.safeParse(input);
@@ -38,7 +38,13 @@ export async function signUp(db: Db, input: unknown, ip?: string): Promise<SignU
     return { ok: false, status: 400, error: issue?.message ?? "Invalid sign-up request", field: issue?.path.join(".") };
   }
   const { name, username, email, password } = parsed.data;
-  const passwordHash = await hashPassword(password);
+  let passwordHash: string;
+  try {
+    passwordHash = await hashPassword(password);
+  } catch (e) {
+    if (e instanceof PasswordHashingBusy) return { ok: false, status: 503, error: e.message };
+    throw e;
+  }
   try {
     const user = await db.$transaction(async (tx) => {
       // The first account on a fresh installation administers it.
@@ -58,9 +64,13 @@ export async function signUp(db: Db, input: unknown, ip?: string): Promise<SignU
   }
 }
 
-/** Returns the user when e-mail (case-insensitive) and password match, else null. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Returns the user when e-mail (case-insensitive) and password match, else null. Throws PasswordHashingBusy when too many checks are queued. */
 export async function checkCredentials(db: Db, email: string, password: string): Promise<User | null> {
-  const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+  const user = await db.user.findUnique({ where: { email: normalizeEmail(email) } });
   if (!user) {
     // Spend about the same time as a real check so response timing does not reveal which e-mails exist.
     dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
