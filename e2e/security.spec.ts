@@ -1,8 +1,9 @@
 // The browser-facing defences, tried as an attacker's page or script would: security headers on pages
-// and API answers, cookie-authenticated writes from another origin, JSON smuggled in as text/plain, and
-// no Content-Security-Policy violation on the main pages (the CSP must not break the product).
-import { expect, test, type Page } from "@playwright/test";
-import { createProjectAgent, newSignedInPage, newUser } from "./helpers";
+// and API answers, cookie-authenticated writes from another origin, JSON smuggled in as text/plain, no
+// Content-Security-Policy violation on the main pages (the CSP must not break the product), password
+// guessing against the sign-in form, and sessions that end everywhere when they must.
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { createProjectAgent, newSignedInPage, newUser, type TestUser } from "./helpers";
 
 test.describe.configure({ mode: "serial" });
 
@@ -99,7 +100,7 @@ async function visit(page: Page, path: string): Promise<void> {
 test("the main pages report no CSP violation, the theme toggle and the live view included", async ({ browser }) => {
   const signedOut = await browser.newPage();
   const outProblems = await watchPolicy(signedOut);
-  for (const path of ["/", "/sign-in", "/sign-up", "/kubernetes-versions"]) {
+  for (const path of ["/", "/sign-in", "/sign-up", "/forgot-password", "/kubernetes-versions"]) {
     await visit(signedOut, path);
   }
   await signedOut.goto("/sign-in");
@@ -111,7 +112,7 @@ test("the main pages report no CSP violation, the theme toggle and the live view
   const problems = await watchPolicy(page);
   const { clusterUrl } = await createProjectAgent(page, user, "csp");
   const agentBase = clusterUrl.replace(/\/cluster$/, "");
-  for (const path of ["/projects", "/groups", "/groups/new", "/projects/new", "/settings/tokens", "/kubernetes-versions", clusterUrl, `${agentBase}/tokens`, `${agentBase}/configuration`, `${agentBase}/sharing`, `${agentBase}/connect`]) {
+  for (const path of ["/projects", "/groups", "/groups/new", "/projects/new", "/settings/tokens", "/settings/password", "/kubernetes-versions", clusterUrl, `${agentBase}/tokens`, `${agentBase}/configuration`, `${agentBase}/sharing`, `${agentBase}/connect`]) {
     await visit(page, path);
   }
   await page.getByRole("button", { name: /Switch to (dark|light) mode/ }).click();
@@ -149,4 +150,68 @@ test("the fifth wrong password locks the account: the form says when to retry, a
   await page.goto("/projects");
   await expect(page).toHaveURL(/\/sign-in/);
   await context.close();
+});
+
+/** A second browser (its own cookies) signed in as `user` through the sign-in form. */
+async function secondBrowser(browser: Browser, user: TestUser): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto("/sign-in");
+  await page.getByLabel("E-mail", { exact: true }).fill(user.email);
+  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/projects$/);
+  return page;
+}
+
+const apiStatus = async (page: Page) => (await page.request.get("/api/projects")).status();
+
+test("changing the password ends the session in every other browser at once; the browser that changed it stays signed in", async ({ browser }) => {
+  const { page, user } = await newSignedInPage(browser, "rotate");
+  const other = await secondBrowser(browser, user);
+  expect(await apiStatus(other)).toBe(200);
+
+  await page.getByTestId("current-user").click();
+  await page.getByRole("menuitem", { name: "Password and sessions" }).click();
+  await expect(page).toHaveURL(/\/settings\/password$/);
+  await page.getByLabel("Current password").fill("not it");
+  await page.getByLabel("New password").fill("a brand new password");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.locator("#current-password-error")).toHaveText("Your current password is not right");
+  expect(await apiStatus(other)).toBe(200);
+
+  await page.getByLabel("Current password").fill(user.password);
+  await page.getByLabel("New password").fill("a brand new password");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("status")).toHaveText("Password changed. Every other browser and device has been signed out.");
+  expect(await apiStatus(page)).toBe(200);
+
+  expect(await apiStatus(other)).toBe(401);
+  await other.goto("/projects");
+  await expect(other).toHaveURL(/\/sign-in/);
+  await other.getByLabel("E-mail", { exact: true }).fill(user.email);
+  await other.getByLabel("Password", { exact: true }).fill(user.password);
+  await other.getByRole("button", { name: "Sign in" }).click();
+  await expect(other.getByRole("alert").filter({ hasText: "Invalid e-mail or password." })).toBeVisible();
+  await other.getByLabel("Password", { exact: true }).fill("a brand new password");
+  await other.getByRole("button", { name: "Sign in" }).click();
+  await expect(other).toHaveURL(/\/projects$/);
+});
+
+test("sign out everywhere ends this session and every other one", async ({ browser }) => {
+  const { page, user } = await newSignedInPage(browser, "everywhere");
+  const other = await secondBrowser(browser, user);
+  await page.goto("/settings/password");
+  await page.getByRole("button", { name: "Sign out everywhere" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Sign out everywhere" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  expect(await apiStatus(page)).toBe(401);
+  expect(await apiStatus(other)).toBe(401);
+});
+
+test("forgot password says that this installation cannot send e-mail and who can help", async ({ page }) => {
+  await page.goto("/sign-in");
+  await page.getByRole("link", { name: "Forgot password?" }).click();
+  await expect(page).toHaveURL(/\/forgot-password$/);
+  await expect(page.getByText(/cannot send e-mail \(no SMTP server is configured\)/)).toBeVisible();
+  await expect(page.getByText(/Ask an administrator of this installation to set a new password/)).toBeVisible();
 });

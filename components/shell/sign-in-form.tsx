@@ -42,6 +42,7 @@ export function SignInForm({ oidcName }: { oidcName: string | null }) {
         {error ? <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">{error}</p> : null}
         <Field label="E-mail" id="email" name="email" type="email" autoComplete="email" required autoFocus />
         <Field label="Password" id="password" name="password" type="password" autoComplete="current-password" required />
+        <p className="-mt-2 text-right text-sm"><Link href="/forgot-password" className="text-indigo-600 hover:underline dark:text-indigo-400">Forgot password?</Link></p>
         <Button type="submit" className="w-full" disabled={pending}>{pending ? "Signing in…" : "Sign in"}</Button>
       </form>
       {oidcName ? (

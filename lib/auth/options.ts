@@ -95,6 +95,7 @@ export const authOptions: NextAuthOptions = {
           token.uid = row.id;
           token.username = row.username;
           token.isAdmin = row.isAdmin;
+          token.sessionVersion = row.sessionVersion;
         }
       }
       return token;
@@ -104,6 +105,7 @@ export const authOptions: NextAuthOptions = {
         session.user.id = token.uid;
         session.user.username = typeof token.username === "string" ? token.username : "";
         session.user.isAdmin = token.isAdmin === true;
+        session.user.sessionVersion = typeof token.sessionVersion === "number" ? token.sessionVersion : 0;
       }
       return session;
     },

@@ -9,6 +9,11 @@ import { hashPassword, PasswordHashingBusy, verifyPassword } from "./password";
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 256;
 
+export const newPasswordSchema = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `Password must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(MAX_PASSWORD_LENGTH, `Password is too long (at most ${MAX_PASSWORD_LENGTH} characters)`);
+
 export const signUpSchema = z.object({
   name: z.string().trim().min(1, "Enter your name").max(100, "Name is too long (at most 100 characters)"),
   username: z
@@ -19,10 +24,7 @@ export const signUpSchema = z.object({
     .max(40, "Username is too long (at most 40 characters)")
     .regex(/^[a-z0-9][a-z0-9_.-]*$/, "Username may contain only letters, digits, '_', '.' and '-', and must start with a letter or digit"),
   email: z.string().trim().toLowerCase().max(254, "E-mail address is too long").pipe(z.email("Enter a valid e-mail address")),
-  password: z
-    .string()
-    .min(MIN_PASSWORD_LENGTH, `Password must be at least ${MIN_PASSWORD_LENGTH} characters`)
-    .max(MAX_PASSWORD_LENGTH, `Password is too long (at most ${MAX_PASSWORD_LENGTH} characters)`),
+  password: newPasswordSchema,
 });
 
 export type SignUpInput = z.input<typeof signUpSchema>;
