@@ -6,6 +6,8 @@ import { freshDatabase, type TestDatabase } from "@/lib/db/test-databases";
 import { Invalid, NotFound } from "@/lib/errors";
 import { changePassword, revokeSessions, sessionIsCurrent, setPasswordAsAdmin } from "./account";
 import type { CurrentUser } from "./session";
+import { signInWithPassword } from "./sign-in";
+import { FREE_FAILURES, signInThrottle } from "./sign-in-throttle";
 import { checkCredentials, signUp } from "./users";
 
 describe.each(["sqlite", "postgresql"] as const)("sessions and passwords on %s", (provider) => {
@@ -81,5 +83,17 @@ describe.each(["sqlite", "postgresql"] as const)("sessions and passwords on %s",
     expect(await version(bob)).toBe(before + 1);
     expect(await checkCredentials(db, bob.email, "set by the admin")).toMatchObject({ id: bob.id });
     expect(await db.auditEvent.count({ where: { action: "user.password_set", actorId: admin.id, targetId: bob.id } })).toBe(1);
+  });
+
+  it("wrong current passwords count like failed sign-ins: the fifth locks the change and sign-in alike", async () => {
+    const carol = await make("carol");
+    for (let i = 1; i < FREE_FAILURES.account; i++) {
+      await expect(changePassword(db, carol, { currentPassword: `guess ${i}`, newPassword: "a new long password" })).rejects.toMatchObject({ message: "Your current password is not right" });
+    }
+    await expect(changePassword(db, carol, { currentPassword: "guess 5", newPassword: "a new long password" })).rejects.toMatchObject({ field: "currentPassword", message: expect.stringMatching(/^Too many failed sign-in attempts\. Try again in 1 minute/) });
+    await expect(changePassword(db, carol, { currentPassword: "carol password 1", newPassword: "a new long password" })).rejects.toMatchObject({ message: expect.stringMatching(/^Too many failed/) });
+    expect(await signInWithPassword(db, signInThrottle(db), { email: carol.email, password: "carol password 1" })).toMatchObject({ ok: false, reason: "locked" });
+    expect(await db.auditEvent.count({ where: { action: "user.sign_in_locked", targetId: carol.id } })).toBe(1);
+    expect(await checkCredentials(db, carol.email, "carol password 1")).toMatchObject({ id: carol.id });
   });
 });

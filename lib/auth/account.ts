@@ -6,6 +6,9 @@ import { recordAudit } from "@/lib/audit/audit";
 import type { Db } from "@/lib/db/client";
 import { Invalid, NotFound } from "@/lib/errors";
 import { hashPassword, verifyPassword } from "./password";
+import { auditLocks } from "./sign-in";
+import { lockedErrorCode, signInErrorMessage } from "./sign-in-errors";
+import { signInThrottle, type ThrottleKey } from "./sign-in-throttle";
 import type { CurrentUser } from "./session";
 import { newPasswordSchema } from "./users";
 
@@ -34,14 +37,26 @@ export const changePasswordSchema = z.object({
   newPassword: newPasswordSchema,
 });
 
-/** The user's own change: the current password is required; every other session ends (the caller signs this browser in again). */
+/**
+ * The user's own change: the current password is required, and wrong guesses count against the account
+ * like failed sign-ins (a stolen session must not become a way to guess the password). Every other
+ * session ends; the caller signs this browser in again.
+ */
 export async function changePassword(db: Db, actor: CurrentUser, input: unknown, ip?: string): Promise<void> {
   const parsed = changePasswordSchema.safeParse(input);
   if (!parsed.success) throw invalid(parsed.error);
-  const row = await db.user.findUnique({ where: { id: actor.id }, select: { passwordHash: true } });
+  const row = await db.user.findUnique({ where: { id: actor.id }, select: { passwordHash: true, email: true } });
   if (!row) throw new NotFound("User");
   if (!row.passwordHash) throw new Invalid("Your account signs in with single sign-on and has no password here", "currentPassword");
-  if (!(await verifyPassword(row.passwordHash, parsed.data.currentPassword))) throw new Invalid("Your current password is not right", "currentPassword");
+  const throttle = signInThrottle(db);
+  const account: ThrottleKey = { scope: "account", value: row.email };
+  const locked = await throttle.lockedUntil([account]);
+  if (locked) throw new Invalid(signInErrorMessage(lockedErrorCode(locked)), "currentPassword");
+  if (!(await verifyPassword(row.passwordHash, parsed.data.currentPassword))) {
+    const [lock] = await throttle.recordFailure([account]);
+    if (lock) await auditLocks(db, [lock], row.email, ip);
+    throw new Invalid(lock ? signInErrorMessage(lockedErrorCode(lock.until)) : "Your current password is not right", "currentPassword");
+  }
   if (parsed.data.newPassword === parsed.data.currentPassword) throw new Invalid("Choose a password different from the current one", "newPassword");
   await storePassword(db, actor, actor.id, await hashPassword(parsed.data.newPassword), "user.password_changed", ip);
 }

@@ -3,21 +3,14 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
-import { db, type Db } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
 import { logger } from "@/lib/log/logger";
 import { recordAudit } from "@/lib/audit/audit";
 import { clientAddress, signInWithPassword } from "./sign-in";
 import { lockedErrorCode, SIGN_IN_BUSY } from "./sign-in-errors";
-import { SignInThrottle } from "./sign-in-throttle";
+import { signInThrottle } from "./sign-in-throttle";
 
 const credentials = z.object({ email: z.string().max(254), password: z.string().max(256) });
-
-const throttles = new WeakMap<Db, SignInThrottle>();
-function throttleFor(database: Db): SignInThrottle {
-  let t = throttles.get(database);
-  if (!t) throttles.set(database, (t = new SignInThrottle(database)));
-  return t;
-}
 
 export function oidcConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET);
@@ -33,7 +26,7 @@ function providers(): NextAuthOptions["providers"] {
         const parsed = credentials.safeParse(raw);
         if (!parsed.success) return null;
         const address = clientAddress(req?.headers);
-        const result = await signInWithPassword(db(), throttleFor(db()), { ...parsed.data, address });
+        const result = await signInWithPassword(db(), signInThrottle(db()), { ...parsed.data, address });
         if (result.ok) {
           await recordAudit(db(), { actorId: result.user.id, action: "user.sign_in", targetType: "user", targetId: result.user.id, ip: address });
           return { id: result.user.id, email: result.user.email, name: result.user.name };
@@ -67,7 +60,9 @@ function providers(): NextAuthOptions["providers"] {
 export const authOptions: NextAuthOptions = {
   providers: providers(),
   session: { strategy: "jwt", maxAge: 60 * 60 * 12 },
-  pages: { signIn: "/sign-in" },
+  // Errors (a failed single sign-on) land on our sign-in page too: next-auth's own error page is an API
+  // route, whose CSP lets no style load.
+  pages: { signIn: "/sign-in", error: "/sign-in" },
   logger: {
     error: (code, metadata) => logger.error({ code, metadata: metadata instanceof Error ? metadata.message : undefined }, "next-auth error"),
     warn: (code) => logger.warn({ code }, "next-auth warning"),

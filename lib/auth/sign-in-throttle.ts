@@ -81,3 +81,12 @@ export class SignInThrottle {
     await this.failures.delete(`${account.scope}:${storedKey(account)}`);
   }
 }
+
+const throttles = new WeakMap<Db, SignInThrottle>();
+
+/** The process's throttle for this database (its limiters hold a clean-up timer each: one set per database). */
+export function signInThrottle(db: Db): SignInThrottle {
+  let t = throttles.get(db);
+  if (!t) throttles.set(db, (t = new SignInThrottle(db)));
+  return t;
+}

@@ -5,7 +5,7 @@ import type { Db, User } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/audit";
 import { logger } from "@/lib/log/logger";
 import { PasswordHashingBusy } from "./password";
-import { SignInThrottle, type ThrottleKey } from "./sign-in-throttle";
+import { SignInThrottle, type ImposedLock, type ThrottleKey } from "./sign-in-throttle";
 import { checkCredentials, normalizeEmail } from "./users";
 
 export type PasswordSignIn =
@@ -44,12 +44,17 @@ export async function signInWithPassword(db: Db, throttle: SignInThrottle, input
   const locks = await throttle.recordFailure(keys);
   logger.info({ event: "sign_in_failed", locked: locks.length > 0 }, "sign-in failed: wrong e-mail or password");
   if (locks.length === 0) return { ok: false, reason: "invalid" };
+  await auditLocks(db, locks, email, input.address);
+  return { ok: false, reason: "locked", retryAt: locks[0]!.until };
+}
+
+/** One audit line per lock imposed: on the user when the e-mail is an account's, else on the e-mail or address typed. */
+export async function auditLocks(db: Db, locks: readonly ImposedLock[], email: string, address?: string): Promise<void> {
   const existing = await db.user.findUnique({ where: { email }, select: { id: true } });
   for (const lock of locks) {
     const target = lock.key.scope === "address" ? { targetType: "address", targetId: lock.key.value } : existing ? { targetType: "user", targetId: existing.id } : { targetType: "email", targetId: email };
-    await recordAudit(db, { actorId: null, action: "user.sign_in_locked", ...target, details: { scope: lock.key.scope, failures: lock.failures, lockedUntil: lock.until.toISOString() }, ip: input.address });
+    await recordAudit(db, { actorId: null, action: "user.sign_in_locked", ...target, details: { scope: lock.key.scope, failures: lock.failures, lockedUntil: lock.until.toISOString() }, ip: address });
   }
-  return { ok: false, reason: "locked", retryAt: locks[0]!.until };
 }
 
 /** The client's address: the entry the nearest proxy appended to X-Forwarded-For (Next.js sets it to the socket's address when there is no proxy). */
