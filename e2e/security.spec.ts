@@ -90,9 +90,10 @@ async function watchPolicy(page: Page): Promise<string[]> {
   return problems;
 }
 
-/** Opens `path` and lets its scripts run; the live view keeps an event stream open, so the network never idles. */
+/** Opens `path` under a nonce policy and lets its scripts run; the live view keeps an event stream open, so the network never idles. */
 async function visit(page: Page, path: string): Promise<void> {
-  await page.goto(path);
+  const res = await page.goto(path);
+  expect(res?.headers()["content-security-policy"], path).toContain("'nonce-");
   await page.waitForLoadState("load");
   await page.waitForTimeout(300);
 }
