@@ -1,117 +1,45 @@
 // The agent: `tsx agent/main.ts --kas-address=grpc://host:port --token-file=FILE [--kubeconfig=FILE]`.
-// Registers with kas, heartbeats, keeps the tunnel's idle streams open and serves Kubernetes API
-// requests through them. Exits cleanly on SIGTERM.
-import fs from "node:fs";
-import http from "node:http";
-import { credentials, Metadata, status, type ServiceError } from "@grpc/grpc-js";
+// Starts its capabilities (AGENT_CAPABILITIES: observability, the tunnel's streams to kas, reporting)
+// in order and stops them in reverse. Exits cleanly on SIGTERM.
 import { KubeConfig } from "@kubernetes/client-node";
-import pino from "pino";
-import { AgentApiServiceClient, type RegisterResponse } from "../proto/gen/tether/v1/agent_api";
-import { TunnelClient } from "../lib/common/chunk-codec";
+import { startCapabilities } from "../lib/common/capability";
+import { createLogger } from "../lib/common/logger";
+import { Readiness } from "../lib/common/observability";
+import type { AgentCapability } from "./capability";
 import { AGENT_VERSION, loadAgentConfig } from "./config";
-import { KubeApi } from "./kube-proxy/forward";
+import { connectToKas, readToken } from "./kas-connection";
+import { KubeApi } from "./kube-proxy";
 import { createAgentMetrics } from "./metrics";
-import { clusterInfo } from "./reporting/info";
-import { backoffDelay } from "./tunnel/backoff";
-import { TunnelPool } from "./tunnel/pool";
+import { observability } from "./observability";
+import { reporting } from "./reporting";
+import { tunnel } from "./tunnel";
 
-const log = pino({ level: process.env.LOG_LEVEL ?? "info", base: { service: "agent" }, redact: { paths: ["token", "*.token"], censor: "[redacted]" } });
+const log = createLogger("agent");
 
-function readToken(file: string): string {
-  let token: string;
-  try {
-    token = fs.readFileSync(file, "utf8").trim();
-  } catch (e) {
-    throw new Error(`cannot read the agent token from ${file}: ${(e as Error).message}`);
-  }
-  if (!token) throw new Error(`the agent token file ${file} is empty`);
-  return token;
-}
+/** Started in this order, stopped in reverse: heartbeats stop, idle tunnel streams end, then /metrics goes. */
+const AGENT_CAPABILITIES: readonly AgentCapability[] = [observability, tunnel, reporting];
 
 async function main(): Promise<void> {
   const config = loadAgentConfig();
   const token = readToken(config.tokenFile);
-  const kc = new KubeConfig();
-  if (config.kubeconfig) kc.loadFromFile(config.kubeconfig);
-  else kc.loadFromCluster();
-  const kube = await KubeApi.create(kc, { http2: config.apiserverHttp2 });
-  const metrics = createAgentMetrics();
+  const kubeConfig = new KubeConfig();
+  if (config.kubeconfig) kubeConfig.loadFromFile(config.kubeconfig);
+  else kubeConfig.loadFromCluster();
+  const kube = await KubeApi.create(kubeConfig, { http2: config.apiserverHttp2 });
+  const kas = connectToKas(config, token);
 
-  const url = new URL(config.kasAddress);
-  const target = `${url.hostname}:${url.port}`;
-  const creds = url.protocol === "grpcs:" ? credentials.createSsl(config.kasCaFile ? fs.readFileSync(config.kasCaFile) : null) : credentials.createInsecure();
-  const options = { "grpc.keepalive_time_ms": 20_000, "grpc.keepalive_timeout_ms": 10_000, "grpc.keepalive_permit_without_calls": 1, "grpc.max_receive_message_length": 8 * 1024 * 1024, "grpc-node.flow_control_window": 4 * 1024 * 1024 };
-  const api = new AgentApiServiceClient(target, creds, options);
-  const tunnelClient = new TunnelClient(target, creds, options);
-  const md = () => {
-    const m = new Metadata();
-    m.set("authorization", `Bearer ${token}`);
-    return m;
-  };
+  const running = await startCapabilities(AGENT_CAPABILITIES, { config, log, metrics: createAgentMetrics(), kas, kube, kubeConfig, readiness: new Readiness() });
+  log.info({ version: AGENT_VERSION, kas: config.kasAddress, apiServer: kube.server, apiServerProtocol: kube.protocol, observability: running.report.observability }, "agent starting");
 
-  const pool = new TunnelPool({ client: tunnelClient, token, kube, minIdle: config.minIdleStreams, maxStreams: config.maxStreams, trimIntervalMs: config.idleTrimIntervalMs, log, metrics });
-  let registered: RegisterResponse | null = null;
   let stopping = false;
-  let heartbeatTimer: NodeJS.Timeout | null = null;
-  const connectionId = `${config.podName || "agent"}-${process.pid}`;
-
-  const register = async (attempt = 1): Promise<void> => {
-    if (stopping) return;
-    try {
-      const info = await clusterInfo(kc, config, connectionId);
-      registered = await new Promise<RegisterResponse>((resolve, reject) => api.register({ info }, md(), { deadline: Date.now() + 15_000 }, (err, res) => (err ? reject(err) : resolve(res!))));
-      log.info({ agent: registered.agentName, project: registered.projectPath, kasVersion: registered.kasVersion, kubernetesVersion: info.kubernetesVersion }, "registered with kas");
-      heartbeatTimer = setTimeout(() => void heartbeat(), registered.heartbeatIntervalMs);
-    } catch (e) {
-      const err = e as ServiceError;
-      const why = err.code === status.UNAUTHENTICATED ? `kas refused the agent token: ${err.details}` : `cannot register with kas at ${config.kasAddress}: ${err.details ?? err.message}`;
-      const delay = backoffDelay(attempt);
-      log.error({ attempt, retryInMs: delay }, why);
-      heartbeatTimer = setTimeout(() => void register(attempt + 1), delay);
-    }
-  };
-  const heartbeat = async (): Promise<void> => {
-    if (stopping || !registered) return;
-    try {
-      const info = await clusterInfo(kc, config, connectionId);
-      await new Promise<void>((resolve, reject) => api.heartbeat({ info }, md(), { deadline: Date.now() + 15_000 }, (err) => (err ? reject(err) : resolve())));
-    } catch (e) {
-      log.warn({ err: (e as ServiceError).details ?? (e as Error).message }, "heartbeat failed");
-    }
-    heartbeatTimer = setTimeout(() => void heartbeat(), registered.heartbeatIntervalMs);
-  };
-
-  const [host, port] = [config.observabilityAddress.slice(0, config.observabilityAddress.lastIndexOf(":")), Number(config.observabilityAddress.slice(config.observabilityAddress.lastIndexOf(":") + 1))];
-  const obs = http.createServer((req, res) => {
-    if (req.url === "/metrics") {
-      void metrics.registry.metrics().then((t) => res.writeHead(200, { "content-type": metrics.registry.contentType }).end(t));
-    } else if (req.url === "/healthz") {
-      res.writeHead(200).end("ok\n");
-    } else if (req.url === "/readyz") {
-      const c = pool.counts;
-      const ready = !stopping && c.idle > 0;
-      res.writeHead(ready ? 200 : 503).end(ready ? "ready\n" : `not ready: no tunnel stream to kas${c.lastError ? ` (${c.lastError})` : ""}\n`);
-    } else {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => obs.listen(port, host || undefined, resolve));
-  log.info({ version: AGENT_VERSION, kas: config.kasAddress, apiServer: kube.server, apiServerProtocol: kube.protocol, observability: obs.address() }, "agent starting");
-
-  pool.start();
-  void register();
-
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "agent stopping");
-    if (heartbeatTimer) clearTimeout(heartbeatTimer);
-    pool.stop();
-    obs.close();
+    running.stop().catch((e: Error) => log.error({ err: e.message }, "agent did not stop cleanly"));
     // Give running requests a moment, then close the channels.
     setTimeout(() => {
-      api.close();
-      tunnelClient.close();
+      kas.close();
       process.exit(0);
     }, 500).unref();
   };

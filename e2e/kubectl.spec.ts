@@ -2,7 +2,7 @@
 // tokens page (reached from the user menu), sees it exactly once, and revokes it; on an agent's
 // "Connect with kubectl" tab a kubeconfig is made with the context <project-path>:<agent-name> and the
 // k8s-proxy's certificate embedded; the CI job token mint API answers credentials for the project's
-// agents and refuses outsiders. (Real kubectl through kas is lib/agents/k8s-proxy.int.test.ts.)
+// agents and refuses outsiders. (Real kubectl through kas is kas/k8s-proxy/k8s-proxy.int.test.ts.)
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";

@@ -1,9 +1,9 @@
 // kas entry point: `tsx kas/main.ts` (npm start runs it beside web). Configuration: kas/config.ts.
-import pino from "pino";
+import { createLogger } from "../lib/common/logger";
 import { loadKasConfig } from "./config";
 import { startKas } from "./server";
 
-const log = pino({ level: process.env.LOG_LEVEL ?? "info", base: { service: "kas" }, redact: { paths: ["token", "*.token", "authorization", "*.authorization"], censor: "[redacted]" } });
+const log = createLogger("kas");
 
 async function main(): Promise<void> {
   const config = loadKasConfig();

@@ -1,37 +1,27 @@
-// kas's calls to web's internal API: whose token is this, and what did the agent report. Each call
-// carries a fresh short-lived JWT signed with the shared secret. Token answers are cached briefly so
-// that an agent opening many streams does not mean many lookups.
+// kas's calls to web's internal API (lib/common/kas-web-contract: the paths, and the schemas web's
+// answers are checked with): whose token is this, what did the agent report, its configuration, may
+// this credential use the k8s-proxy, and the proxy's audit records. Each call carries a fresh
+// short-lived JWT signed with the shared secret. Token answers are cached briefly so that an agent
+// opening many streams does not mean many lookups.
 import { signInternalJwt } from "../lib/common/internal-jwt";
+import { kasWebCalls, kasWebErrorSchema, kasWebPath, type AgentInfo, type KasWebCall, type KasWebRequest, type KasWebResponse, type ProxyGrant } from "../lib/common/kas-web-contract";
 
-export interface AgentIdentity {
-  agentId: string;
-  agentName: string;
-  projectPath: string;
-}
+export type AgentIdentity = KasWebResponse<"verify-agent-token">;
+export type { ProxyGrant };
 
-export interface ReportedInfo {
-  agentVersion: string;
-  kubernetesVersion: string;
-  nodeCount: number;
-  podName: string;
-  podNamespace: string;
-}
+/** What the agent reported; kas adds which replica heard it. */
+export type ReportedInfo = Omit<AgentInfo, "kasId">;
 
 export class TokenRejectedError extends Error {}
-
-export interface ProxyGrant {
-  agentId: string;
-  agentName: string;
-  actor: { type: "user" | "ci_job"; id: string; name: string };
-  accessAs: "agent" | "user" | "ci_job";
-  impersonation: { user: string; groups: string[] } | null;
-}
 
 export class ProxyRefusedError extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
   }
 }
+
+/** web answered with a body the contract does not allow: a version mismatch or a bug, never retried into sense. */
+export class MalformedAnswerError extends Error {}
 
 export class WebApi {
   private readonly cache = new Map<string, { at: number; identity: AgentIdentity | null }>();
@@ -43,14 +33,25 @@ export class WebApi {
     private readonly kasId: string,
   ) {}
 
-  private async post(path: string, body: unknown): Promise<Response> {
+  private async post<C extends KasWebCall>(call: C, body: KasWebRequest<C>): Promise<Response> {
     const jwt = await signInternalJwt(this.secret, "tether-kas", "tether-web");
-    return fetch(new URL(path, this.webUrl), {
+    return fetch(new URL(kasWebPath(call), this.webUrl), {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${jwt}` },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(10_000),
     });
+  }
+
+  /** web's answer to `call`, checked against the contract. */
+  private async answer<C extends KasWebCall>(call: C, res: Response): Promise<KasWebResponse<C>> {
+    const body: unknown = await res.json().catch(() => undefined);
+    const parsed = kasWebCalls[call].response.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new MalformedAnswerError(`web's internal API sent a malformed answer to ${call}: ${issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "not JSON"}`);
+    }
+    return parsed.data as KasWebResponse<C>;
   }
 
   /** The agent for a token, or TokenRejectedError. `fresh` skips the cache (periodic re-checks). */
@@ -60,14 +61,14 @@ export class WebApi {
       if (!cached.identity) throw new TokenRejectedError("agent token is not valid (unknown or revoked)");
       return cached.identity;
     }
-    const res = await this.post("/api/internal/kas/verify-agent-token", { token });
+    const res = await this.post("verify-agent-token", { token });
     if (res.status === 401 || res.status === 404) {
       this.cache.set(token, { at: Date.now(), identity: null });
       throw new TokenRejectedError("agent token is not valid (unknown or revoked)");
     }
     if (res.status === 429) throw new TokenRejectedError("too many failed token lookups; try again later");
     if (!res.ok) throw new Error(`web's internal API answered ${res.status} to a token check`);
-    const identity = (await res.json()) as AgentIdentity;
+    const identity = await this.answer("verify-agent-token", res);
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(token, { at: Date.now(), identity });
     return identity;
@@ -79,31 +80,34 @@ export class WebApi {
   async authorizeProxy(credential: string): Promise<ProxyGrant> {
     const cached = this.grants.get(credential);
     if (cached && Date.now() - cached.at < this.cacheMs) return cached.grant;
-    const res = await this.post("/api/internal/kas/authorize-proxy", { credential });
+    const res = await this.post("authorize-proxy", { credential });
     if (!res.ok) {
-      const body = (await res.json().catch(() => ({}))) as { error?: string };
       if (res.status >= 500) throw new Error(`web's internal API answered ${res.status} to a proxy authorization`);
-      throw new ProxyRefusedError(res.status, body.error ?? `refused (${res.status})`);
+      const refusal = kasWebErrorSchema.safeParse(await res.json().catch(() => undefined));
+      throw new ProxyRefusedError(res.status, refusal.success ? refusal.data.error : `refused (${res.status})`);
     }
-    const grant = (await res.json()) as ProxyGrant;
+    const grant = await this.answer("authorize-proxy", res);
     if (this.grants.size > 10_000) this.grants.clear();
     this.grants.set(credential, { at: Date.now(), grant });
     return grant;
   }
 
-  async auditProxyRequest(record: { agentId: string; actor: ProxyGrant["actor"]; method: string; path: string; status: number }): Promise<void> {
-    const res = await this.post("/api/internal/kas/proxy-audit", record);
+  /** Sends a k8s-proxy request to the audit log; the caller decides with isAuditedProxyRequest whether to. */
+  async auditProxyRequest(record: KasWebRequest<"proxy-audit">): Promise<void> {
+    const res = await this.post("proxy-audit", record);
     if (!res.ok) throw new Error(`web's internal API answered ${res.status} to an audit record`);
+    await this.answer("proxy-audit", res);
   }
 
   async recordContact(agentId: string, info: ReportedInfo): Promise<void> {
-    const res = await this.post("/api/internal/kas/agent-contact", { agentId, info: { ...info, kasId: this.kasId } });
+    const res = await this.post("agent-contact", { agentId, info: { ...info, kasId: this.kasId } });
     if (!res.ok) throw new Error(`web's internal API answered ${res.status} to an agent contact report`);
+    await this.answer("agent-contact", res);
   }
 
-  async agentConfiguration(agentId: string): Promise<{ yaml: string; version: number }> {
-    const res = await this.post("/api/internal/kas/agent-configuration", { agentId });
+  async agentConfiguration(agentId: string): Promise<KasWebResponse<"agent-configuration">> {
+    const res = await this.post("agent-configuration", { agentId });
     if (!res.ok) throw new Error(`web's internal API answered ${res.status} to a configuration request`);
-    return (await res.json()) as { yaml: string; version: number };
+    return this.answer("agent-configuration", res);
   }
 }

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { createAgentToken, registerAgent } from "../lib/agents/service";
+import { createAgentToken, registerAgent } from "../lib/agents";
 import { hashPassword } from "../lib/auth/password";
 import { createDb } from "../lib/db/client";
 import { databaseTarget } from "../lib/db/config";

@@ -21,7 +21,7 @@ import { mergeResults, outcome, planReleases, resultsFileText, type VitestReport
 const root = path.resolve(__dirname, "..");
 const RESULTS_FILE = path.join(root, "lib", "versions", "smoke-results.json");
 const RESULTS_REL = path.relative(root, RESULTS_FILE);
-const SMOKE_SUITE = "lib/tunnel-client/smoke.int.test.ts";
+const SMOKE_SUITE = "agent/smoke.int.test.ts";
 
 function git(...args: string[]): string {
   const r = spawnSync("git", args, { cwd: root, encoding: "utf8" });

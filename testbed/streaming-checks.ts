@@ -1,6 +1,6 @@
 // The streaming verbs as a user runs them with the real kubectl (logs, logs -f, exec, attach,
 // port-forward), written once and checked both straight against the testbed
-// (testbed/streaming.int.test.ts) and through kas's k8s-proxy (lib/agents/k8s-proxy.int.test.ts).
+// (testbed/streaming.int.test.ts) and through kas's k8s-proxy (kas/k8s-proxy/k8s-proxy.int.test.ts).
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import { expect } from "vitest";

@@ -5,7 +5,7 @@ import http2 from "node:http2";
 import https from "node:https";
 import type { Duplex, Readable } from "node:stream";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { isDroppedRequestHeader, isHopByHopHeader } from "../../lib/common/tunnel-errors";
+import { isDroppedRequestHeader, isHopByHopHeader } from "../../lib/common/tunnel-wire";
 import type { HeaderField, Impersonation, RequestHeader } from "../../proto/gen/tether/v1/tunnel";
 
 /** The API server's answer, whichever HTTP version carried it. */

@@ -9,7 +9,7 @@ import path from "node:path";
 import { ensureTestbedBinaries } from "../../testbed/build";
 import { apiserverRequest, startTestbed } from "../../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
-import { buildAgentBundle, startTunnelStack } from "../../lib/tunnel-client/harness";
+import { buildAgentBundle, startTunnelStack } from "../../testbed/tunnel-stack";
 import { cpuMs, percentile, runBench } from "../common";
 
 function rssMb(pid: number): number {

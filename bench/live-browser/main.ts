@@ -13,7 +13,8 @@ import { chromium, type BrowserContext, type Page } from "@playwright/test";
 import { ensureTestbedBinaries } from "../../testbed/build";
 import { apiserverRequest, startTestbed, type Testbed } from "../../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
-import { startAgentProcess, type Proc } from "../../lib/tunnel-client/harness";
+import { startAgentProcess, type Proc } from "../../testbed/tunnel-stack";
+import { sseReader } from "../../lib/cluster-cache";
 import { chromiumLaunchOptions, productServer } from "../../e2e/product-server";
 import { createProjectAgent, newUser, submitSignUp } from "../../e2e/helpers";
 import { percentile, runBench } from "../common";
@@ -214,19 +215,16 @@ async function snapshotOnTheWire(context: BrowserContext, baseUrl: string, agent
   const reader = res.body.getReader();
   const dec = new TextDecoder();
   let bytes = 0;
-  let inSnapshot = false;
-  let tail = "";
-  for (;;) {
+  let snapshotEnded = false;
+  // The message, not the frame: decoding the snapshot's megabytes of JSON is the page's work, not the wire's.
+  const sse = sseReader((m) => {
+    if (m.event === "snapshot") snapshotEnded = true;
+  });
+  while (!snapshotEnded) {
     const { value, done } = await reader.read();
     if (done) throw new Error("live stream ended before its snapshot");
     bytes += value.byteLength;
-    // Only the last few characters are kept: the snapshot is one frame of megabytes.
-    tail = (tail + dec.decode(value, { stream: true })).slice(-65_536);
-    if (!inSnapshot && tail.includes("event: snapshot\n")) {
-      inSnapshot = true;
-      tail = tail.slice(tail.indexOf("event: snapshot\n"));
-    }
-    if (inSnapshot && tail.includes("\n\n")) break;
+    sse.feed(dec.decode(value, { stream: true }));
   }
   const ms = performance.now() - t0;
   abort.abort();

@@ -10,8 +10,8 @@ import path from "node:path";
 import { ensureTestbedBinaries } from "../../testbed/build";
 import { apiserverRequest, startTestbed, type TestbedState } from "../../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
-import { startTunnelStack, type TunnelStack } from "../../lib/tunnel-client/harness";
-import { ClusterCache, liveStream, type KubeObject } from "../../lib/cluster-cache";
+import { startTunnelStack, type TunnelStack } from "../../testbed/tunnel-stack";
+import { ClusterCache, frameReader, liveStream, type KubeObject, type LiveFrame } from "../../lib/cluster-cache";
 import { percentile, runBench } from "../common";
 
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 200);
@@ -52,39 +52,22 @@ function directWatch(tb: TestbedState, resourceVersion: string, onEvent: (o: Kub
 }
 
 /**
- * Reads an SSE stream to its end, calling `onFrame` with each event's name and parsed data. Parsing is
- * a plain function, so nothing of a frame stays referenced from the suspended reading loop and the heap
+ * Reads an SSE stream to its end, calling `onFrame` with each frame. Frames are handed on from the
+ * reader's callback, so nothing of a frame stays referenced from the suspended reading loop and the heap
  * measured for P4 is the server side's, not this reader's.
  */
-async function consume(stream: ReadableStream<Uint8Array>, onFrame: (event: string, data: unknown) => void): Promise<void> {
+async function consume(stream: ReadableStream<Uint8Array>, onFrame: (frame: LiveFrame) => void): Promise<void> {
   const reader = stream.getReader();
   const dec = new TextDecoder();
-  const state = { buf: "" };
+  const frames = frameReader(onFrame);
   for (;;) {
     const { value, done } = await reader.read();
     if (done) return;
-    parseFrames(state, dec.decode(value, { stream: true }), onFrame);
+    frames.feed(dec.decode(value, { stream: true }));
   }
 }
 
-function parseFrames(state: { buf: string }, text: string, onFrame: (event: string, data: unknown) => void): void {
-  state.buf += text;
-  let end: number;
-  while ((end = state.buf.indexOf("\n\n")) >= 0) {
-    const raw = state.buf.slice(0, end);
-    state.buf = state.buf.slice(end + 2);
-    if (raw.startsWith(":")) continue;
-    let event = "message";
-    let data = "";
-    for (const line of raw.split("\n")) {
-      if (line.startsWith("event: ")) event = line.slice(7);
-      else if (line.startsWith("data: ")) data = line.slice(6);
-    }
-    onFrame(event, data ? JSON.parse(data) : null);
-  }
-}
-
-const changedObjects = (event: string, data: unknown): KubeObject[] => (event === "changes" ? (data as { events: { object: KubeObject }[] }).events.map((e) => e.object) : []);
+const changedObjects = (frame: LiveFrame): KubeObject[] => (frame.event === "changes" ? frame.data.events.map((e) => e.object) : []);
 
 async function main(): Promise<void> {
   const version = TESTBED_DEFAULT_KUBERNETES;
@@ -116,9 +99,9 @@ async function main(): Promise<void> {
     stops.push(listenerView.leave);
     const sseAbort = new AbortController();
     stops.push(() => sseAbort.abort());
-    void consume(await liveStream(clusterCache, [key], null, "bench", sseAbort.signal), (event, data) => {
+    void consume(await liveStream(clusterCache, [key], null, "bench", sseAbort.signal), (frame) => {
       const now = performance.now();
-      for (const o of changedObjects(event, data)) arrived.sse.set(tag(o), now);
+      for (const o of changedObjects(frame)) arrived.sse.set(tag(o), now);
     });
     await sleep(500);
 
@@ -156,9 +139,9 @@ async function main(): Promise<void> {
     for (let v = 0; v < VIEWERS; v++) {
       viewers.push(new AbortController()); // one per viewer, as each HTTP request has its own
       const stream = await liveStream(clusterCache, [key], null, "bench", viewers[v]!.signal);
-      void consume(stream, (event, data) => {
-        if (event === "snapshot") snapshotSeen[v] = 1;
-        else if (!fanoutAt[v] && changedObjects(event, data).some((o) => tag(o) === "base-0@fanout")) fanoutAt[v] = performance.now();
+      void consume(stream, (frame) => {
+        if (frame.event === "snapshot") snapshotSeen[v] = 1;
+        else if (!fanoutAt[v] && changedObjects(frame).some((o) => tag(o) === "base-0@fanout")) fanoutAt[v] = performance.now();
       });
     }
     while (snapshotSeen.some((s) => s === 0)) await sleep(20);

@@ -9,12 +9,12 @@ import http2 from "node:http2";
 import https from "node:https";
 import os from "node:os";
 import path from "node:path";
-import { saveAgentConfig } from "../../lib/agents/config";
+import { saveAgentConfig } from "../../lib/agent-config";
 import { createPersonalAccessToken } from "../../lib/tokens/access-tokens";
 import { ensureTestbedBinaries } from "../../testbed/build";
 import { apiserverRequest, startTestbed } from "../../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
-import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent } from "../../lib/tunnel-client/harness";
+import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent } from "../../testbed/tunnel-stack";
 import { cpuMs, percentile, runBench } from "../common";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);

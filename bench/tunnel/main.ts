@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import { ensureTestbedBinaries } from "../../testbed/build";
 import { apiserverRequest, startTestbed } from "../../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
-import { startTunnelStack, type TunnelStack } from "../../lib/tunnel-client/harness";
+import { startTunnelStack, type TunnelStack } from "../../testbed/tunnel-stack";
 import { cpuMs, percentile, runBench } from "../common";
 
 const run = promisify(execFile);

@@ -9,6 +9,7 @@ import { ApiError } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
 import { VersionBadge } from "@/components/versions/version-badge";
+import type { AgentRow, SharedAgentRow } from "@/lib/agents";
 import { useProjectAgents } from "./api";
 import { RegisterAgentWizard } from "./register-wizard";
 import { RelativeTime } from "./relative-time";
@@ -85,17 +86,7 @@ export function AgentsPanel({ projectId, callbackUrl }: { projectId: string; cal
                     <th scope="row" className="px-4 py-3 font-normal">
                       <Link href={a.href} className="font-medium text-indigo-600 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-400">{a.name}</Link>
                     </th>
-                    <td className="px-4 py-3"><ConnectionBadge status={a.status} /></td>
-                    <td className="px-4 py-3"><RelativeTime iso={a.lastContactAt} skewMs={data.skewMs} /></td>
-                    <td className="px-4 py-3"><AgentVersion version={a.agentVersion} behind={a.versionBehind} kasVersion={data.kasVersion} /></td>
-                    <td className="px-4 py-3">
-                      {a.kubernetesVersion ? (
-                        <span className="inline-flex items-center gap-2"><span className="font-mono">{a.kubernetesVersion}</span><VersionBadge version={a.kubernetesVersion} /></span>
-                      ) : (
-                        <span className="text-zinc-500">Not reported</span>
-                      )}
-                    </td>
-                    <td className="px-4 py-3">{a.nodeCount ?? <span className="text-zinc-500">—</span>}</td>
+                    <AgentStateCells agent={a} skewMs={data.skewMs} kasVersion={data.kasVersion} />
                   </tr>
                 ))}
                 {data.shared.map((a) => (
@@ -112,17 +103,7 @@ export function AgentsPanel({ projectId, callbackUrl }: { projectId: string; cal
                         {a.access.map((x) => (x === "ci_access" ? "CI access" : "User access")).join(", ")}
                       </span>
                     </th>
-                    <td className="px-4 py-3"><ConnectionBadge status={a.status} /></td>
-                    <td className="px-4 py-3"><RelativeTime iso={a.lastContactAt} skewMs={data.skewMs} /></td>
-                    <td className="px-4 py-3"><AgentVersion version={a.agentVersion} behind={a.versionBehind} kasVersion={data.kasVersion} /></td>
-                    <td className="px-4 py-3">
-                      {a.kubernetesVersion ? (
-                        <span className="inline-flex items-center gap-2"><span className="font-mono">{a.kubernetesVersion}</span><VersionBadge version={a.kubernetesVersion} /></span>
-                      ) : (
-                        <span className="text-zinc-500">Not reported</span>
-                      )}
-                    </td>
-                    <td className="px-4 py-3">{a.nodeCount ?? <span className="text-zinc-500">—</span>}</td>
+                    <AgentStateCells agent={a} skewMs={data.skewMs} kasVersion={data.kasVersion} />
                   </tr>
                 ))}
               </tbody>
@@ -131,5 +112,24 @@ export function AgentsPanel({ projectId, callbackUrl }: { projectId: string; cal
         </>
       )}
     </div>
+  );
+}
+
+/** The state columns an agent's row shows, whether the agent is the project's own or shared with it. */
+function AgentStateCells({ agent: a, skewMs, kasVersion }: { agent: AgentRow | SharedAgentRow; skewMs: number; kasVersion: string }) {
+  return (
+    <>
+      <td className="px-4 py-3"><ConnectionBadge status={a.status} /></td>
+      <td className="px-4 py-3"><RelativeTime iso={a.lastContactAt} skewMs={skewMs} /></td>
+      <td className="px-4 py-3"><AgentVersion version={a.agentVersion} behind={a.versionBehind} kasVersion={kasVersion} /></td>
+      <td className="px-4 py-3">
+        {a.kubernetesVersion ? (
+          <span className="inline-flex items-center gap-2"><span className="font-mono">{a.kubernetesVersion}</span><VersionBadge version={a.kubernetesVersion} /></span>
+        ) : (
+          <span className="text-zinc-500">Not reported</span>
+        )}
+      </td>
+      <td className="px-4 py-3">{a.nodeCount ?? <span className="text-zinc-500">—</span>}</td>
+    </>
   );
 }

@@ -2,10 +2,8 @@
 // The agent pages' data: JSON routes polled with TanStack Query, so statuses change without a reload.
 import { useQuery } from "@tanstack/react-query";
 import { fetchJson } from "@/components/providers";
-import type { InstallInstructions } from "@/lib/agents/install";
-import type { ConfigVersion, ConfigView } from "@/lib/agents/config-views";
-import type { SharingView } from "@/lib/agents/sharing";
-import type { AgentListView, AgentView, TokenRow } from "@/lib/agents/views";
+import type { ConfigVersion, ConfigView, SharingView } from "@/lib/agent-config";
+import type { AgentListView, AgentView, InstallInstructions, TokenRow } from "@/lib/agents";
 
 /** How often the pages ask again (kas decides "connected" at that moment). */
 export const POLL_MS = 3_000;

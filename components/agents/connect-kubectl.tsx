@@ -8,8 +8,7 @@ import { fetchJson } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { FormError } from "@/components/ui/form-error";
-import type { ConnectView } from "@/lib/agents/connect";
-import type { PersonalKubeconfig } from "@/lib/agents/kubectl-access";
+import type { ConnectView, PersonalKubeconfig } from "@/lib/kubectl-access";
 import { formatUtc } from "./format";
 
 const ACCESS_AS: Record<string, string> = {

@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { FormError } from "@/components/ui/form-error";
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
-import type { AccessAs, ShareEntry } from "@/lib/agents/config";
+import type { AccessAs, ShareEntry } from "@/lib/agent-config";
 import { agentKeys, useAgentSharing } from "./api";
 
 const ACCESS_LABEL = { ci_access: "CI access", user_access: "User access" } as const;

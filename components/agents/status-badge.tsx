@@ -1,5 +1,11 @@
 // Connection status: the words always say it; colour and the dot only repeat them.
-import { STATUS_LABEL, type ConnectionStatus } from "@/lib/agents/status";
+import type { ConnectionStatus } from "@/lib/agents";
+
+const STATUS_LABEL: Record<ConnectionStatus, string> = {
+  connected: "Connected",
+  not_connected: "Not connected",
+  never_connected: "Never connected",
+};
 
 const LOOK: Record<ConnectionStatus, { dot: string; className: string }> = {
   connected: { dot: "bg-green-500", className: "border-green-300 bg-green-50 text-green-800 dark:border-green-800 dark:bg-green-950 dark:text-green-300" },

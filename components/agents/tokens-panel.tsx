@@ -6,9 +6,9 @@ import { signIn } from "next-auth/react";
 import { useEffect, useRef, useState } from "react";
 import { ApiError, fetchJson } from "@/components/providers";
 import { Button } from "@/components/ui/button";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { RevokeTokenDialog } from "@/components/ui/revoke-token-dialog";
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
-import type { TokenRow } from "@/lib/agents/views";
+import type { TokenRow } from "@/lib/agents";
 import { agentKeys, useAgentTokens, type CreatedToken } from "./api";
 import { formatUtc } from "./format";
 import { RelativeTime } from "./relative-time";
@@ -116,17 +116,9 @@ export function TokensPanel({ agentId, agentName, callbackUrl }: { agentId: stri
         </div>
       )}
 
-      <ConfirmDialog
-        open={revoking !== null}
-        title={`Revoke token "${revoking?.name ?? ""}"?`}
-        confirmLabel="Revoke token"
-        pending={revoke.isPending}
-        error={revoke.error?.message}
-        onConfirm={() => revoking && revoke.mutate(revoking.id)}
-        onCancel={() => setRevoking(null)}
-      >
+      <RevokeTokenDialog token={revoking} revoke={revoke} onCancel={() => setRevoking(null)}>
         <p>An agent using this token is disconnected within a minute and cannot connect with it again. This cannot be undone.</p>
-      </ConfirmDialog>
+      </RevokeTokenDialog>
     </div>
   );
 }

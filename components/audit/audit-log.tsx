@@ -1,7 +1,7 @@
 // An audit log page (server-rendered): who did what and when, newest first, with page links.
 import Link from "next/link";
 import { formatUtc } from "@/components/agents/format";
-import type { AuditPage } from "@/lib/audit/views";
+import type { AuditPage } from "@/lib/audit/audit-pages";
 
 function pageHref(base: string, page: number): string {
   return page <= 1 ? base : `${base}?page=${page}`;

@@ -9,6 +9,7 @@ import { fetchJson } from "@/components/providers";
 import { Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { stringify } from "yaml";
 import { ErrorState, LoadingState } from "@/components/ui/states";
+import { objectKey } from "@/lib/cluster-cache/wire";
 import { NAMESPACES_PATH, OVERVIEW_KEY, Pickers, StatusChip, clusterKeys, inputClass, namespaceNames, useCustomKinds, useViewState, type ViewState } from "./controls";
 import { KINDS, ageOf, conditionsOf, type Kind, type KubeItem } from "./kinds";
 import { OverviewPanel } from "./overview-panel";
@@ -38,8 +39,6 @@ function LiveViewRouted({ agentId }: { agentId: string }) {
   // A new kind or namespace is a new stream: remount so its state starts clean.
   return <LiveTable key={path} agentId={agentId} kind={kind} path={path} view={view} setView={setView} />;
 }
-
-const objectKey = (o: KubeItem) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
 
 function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; kind: Kind; path: string; view: ViewState; setView: (p: Partial<ViewState>) => void }) {
   const [filter, setFilter] = useState(view.q);

@@ -4,17 +4,10 @@
 // event id; a 401 stops retrying and sends the user to sign in.
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { applyChanges, decodeFrame, FRAME_EVENTS, fromSnapshot, objectKey } from "@/lib/cluster-cache/wire";
 import type { KubeItem } from "./kinds";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting" | "stale";
-
-interface Change {
-  i: number;
-  type: "ADDED" | "MODIFIED" | "DELETED";
-  object: KubeItem;
-}
-
-const keyOf = (o: KubeItem) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
 
 /** Mount it with `key` set to the paths, so that a new set of collections starts from a clean state. */
 export function useLive(agentId: string, paths: string[]) {
@@ -43,56 +36,41 @@ export function useLive(agentId: string, paths: string[]) {
       for (const p of list) q.append("path", p);
       if (lastId.current) q.set("lastEventId", lastId.current);
       es = new EventSource(`/api/agents/${agentId}/live?${q}`);
-      es.addEventListener("snapshot", (ev) => {
-        const msg = ev as MessageEvent<string>;
-        const data = JSON.parse(msg.data) as { collections: { i: number; items: KubeItem[]; refused?: string }[] };
-        setRefused(new Map(data.collections.filter((c) => c.refused).map((c) => [c.i, c.refused!])));
-        lastId.current = msg.lastEventId || lastId.current;
-        setCollections(list.map((_, i) => new Map((data.collections.find((c) => c.i === i)?.items ?? []).map((o) => [keyOf(o), o]))));
-        attempt = 0;
-        setStatus("live");
-        setStaleSince(null);
-        setError(null);
-      });
-      es.addEventListener("changes", (ev) => {
-        const msg = ev as MessageEvent<string>;
-        const data = JSON.parse(msg.data) as { events: Change[] };
-        lastId.current = msg.lastEventId || lastId.current;
-        const now = Date.now();
-        setCollections((prev) => {
-          // Only the collections this frame touches are copied: one change must not copy 10,000 pods.
-          const next = [...prev];
-          const copied = new Set<number>();
-          for (const e of data.events) {
-            if (!prev[e.i]) continue;
-            if (!copied.has(e.i)) {
-              next[e.i] = new Map(prev[e.i]);
-              copied.add(e.i);
-            }
-            const m = next[e.i]!;
-            if (e.type === "DELETED") m.delete(keyOf(e.object));
-            else m.set(keyOf(e.object), e.object);
-          }
-          return next;
-        });
-        setChangedAt((prev) => {
-          const next = new Map(prev);
-          for (const e of data.events) next.set(keyOf(e.object), now);
-          return next;
-        });
-        attempt = 0;
-        setStatus("live");
-      });
       // The cluster side of the stream: Reconnecting while the upstream watch is down (kas, agent).
       const upstream = new Map<number, string>();
-      es.addEventListener("status", (ev) => {
-        const data = JSON.parse((ev as MessageEvent<string>).data) as { i: number; state: "live" | "reconnecting" };
-        upstream.set(data.i, data.state);
-        const down = [...upstream.values()].some((st) => st !== "live");
-        setStatus(down ? "reconnecting" : "live");
-        if (down) setStaleSince((st) => st ?? new Date());
-        else setStaleSince(null);
-      });
+      const onFrame = (ev: Event) => {
+        const msg = ev as MessageEvent<string>;
+        const frame = decodeFrame<KubeItem>(msg.type, msg.data, msg.lastEventId);
+        if (frame?.event === "snapshot") {
+          const { collections, refused } = fromSnapshot(list.length, frame.data);
+          setRefused(refused);
+          lastId.current = msg.lastEventId || lastId.current;
+          setCollections(collections);
+          attempt = 0;
+          setStatus("live");
+          setStaleSince(null);
+          setError(null);
+        } else if (frame?.event === "changes") {
+          const { events } = frame.data;
+          lastId.current = msg.lastEventId || lastId.current;
+          const now = Date.now();
+          setCollections((prev) => applyChanges(prev, events));
+          setChangedAt((prev) => {
+            const next = new Map(prev);
+            for (const e of events) next.set(objectKey(e.object), now);
+            return next;
+          });
+          attempt = 0;
+          setStatus("live");
+        } else if (frame?.event === "status") {
+          upstream.set(frame.data.i, frame.data.state);
+          const down = [...upstream.values()].some((st) => st !== "live");
+          setStatus(down ? "reconnecting" : "live");
+          if (down) setStaleSince((st) => st ?? new Date());
+          else setStaleSince(null);
+        }
+      };
+      for (const name of FRAME_EVENTS) es.addEventListener(name, onFrame);
       es.onopen = () => {
         attempt = 0;
       };

@@ -8,12 +8,12 @@ import { formatUtc } from "@/components/agents/format";
 import { RelativeTime } from "@/components/agents/relative-time";
 import { ApiError, fetchJson } from "@/components/providers";
 import { Button } from "@/components/ui/button";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { RevokeTokenDialog } from "@/components/ui/revoke-token-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Field } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
-import type { PersonalTokenRow, PersonalTokensView } from "@/lib/tokens/views";
+import type { PersonalTokenRow, PersonalTokensView } from "@/lib/tokens/personal-tokens-view";
 
 const KEY = ["personal-tokens"] as const;
 const SCOPE_HELP: Record<string, string> = { k8s_proxy: "Use the Kubernetes API of shared clusters with kubectl, through Tether's agent server." };
@@ -186,17 +186,9 @@ export function PersonalTokensPanel() {
         )}
       </section>
 
-      <ConfirmDialog
-        open={revoking !== null}
-        title={`Revoke token "${revoking?.name ?? ""}"?`}
-        confirmLabel="Revoke token"
-        pending={revoke.isPending}
-        error={revoke.error?.message}
-        onConfirm={() => revoking && revoke.mutate(revoking.id)}
-        onCancel={() => setRevoking(null)}
-      >
+      <RevokeTokenDialog token={revoking} revoke={revoke} onCancel={() => setRevoking(null)}>
         <p>kubectl and scripts using this token lose access within seconds. This cannot be undone.</p>
-      </ConfirmDialog>
+      </RevokeTokenDialog>
     </div>
   );
 }

@@ -7,8 +7,7 @@ import type { AgentApiServiceServer, AgentInfo } from "../../proto/gen/tether/v1
 import type { ConnectRequest, ConnectResponse, ReverseTunnelServiceServer } from "../../proto/gen/tether/v1/tunnel";
 import type { KasConfig } from "../config";
 import type { KasMetrics } from "../metrics";
-import { StreamLimitError, type TunnelRegistry } from "../tunnel/registry";
-import { TunnelStream } from "../tunnel/stream";
+import { AgentStreamLimitError, TunnelStream, type TunnelRegistry } from "../tunnel";
 import { TokenRejectedError, type AgentIdentity, type WebApi } from "../web-api";
 import { KAS_VERSION } from "../../lib/common/release";
 
@@ -56,12 +55,13 @@ export class ConnectedTokens {
 
 const refusalLogged = new Map<string, number>();
 
-async function authenticate(deps: Deps, md: Metadata, tokens: ConnectedTokens): Promise<AgentIdentity> {
+/** The agent whose token `md` carries; a gRPC-coded error (UNAUTHENTICATED, UNAVAILABLE) otherwise. `tokens` remembers it for the re-check. */
+export async function authenticate(deps: Pick<Deps, "web" | "log" | "metrics">, md: Metadata, tokens?: ConnectedTokens): Promise<AgentIdentity> {
   const token = bearer(md);
   if (!token) throw Object.assign(new Error("missing agent token (send it as 'authorization: Bearer <token>')"), { code: status.UNAUTHENTICATED });
   try {
     const identity = await deps.web.verifyAgentToken(token);
-    tokens.remember(token, identity.agentId);
+    tokens?.remember(token, identity.agentId);
     return identity;
   } catch (e) {
     if (e instanceof TokenRejectedError) {
@@ -145,7 +145,7 @@ export function tunnelHandlers(deps: Deps, tokens: ConnectedTokens): ReverseTunn
             try {
               deps.registry.add(stream);
             } catch (e) {
-              if (e instanceof StreamLimitError) {
+              if (e instanceof AgentStreamLimitError) {
                 call.emit("error", { code: status.RESOURCE_EXHAUSTED, details: e.message });
                 return;
               }

@@ -3,12 +3,11 @@
 import { Metadata, status, type ServerDuplexStream } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { InternalAuthError, verifyInternalJwt } from "../../lib/common/internal-jwt";
-import { LAST_SEEN_KEY, TUNNEL_ERROR_KEY, type TunnelErrorCode } from "../../lib/common/tunnel-errors";
+import { LAST_SEEN_KEY, TUNNEL_ERROR_KEY, type TunnelErrorCode } from "../../lib/common/tunnel-wire";
 import type { KasInternalServiceServer, MakeRequestRequest, MakeRequestResponse } from "../../proto/gen/tether/v1/internal_api";
 import type { KasConfig } from "../config";
 import type { KasMetrics } from "../metrics";
-import { AgentBusyError, AgentNotConnectedError, StreamLimitError, type TunnelRegistry } from "../tunnel/registry";
-import type { TunnelStream } from "../tunnel/stream";
+import { AgentBusyError, AgentStreamLimitError, NoAgentTunnelError, type TunnelRegistry, type TunnelStream } from "../tunnel";
 
 interface Deps {
   config: KasConfig;
@@ -18,7 +17,8 @@ interface Deps {
   metrics: KasMetrics;
 }
 
-async function checkCaller(secret: string, md: Metadata): Promise<void> {
+/** Resolves when `md` carries web's JWT signed with the shared secret; throws InternalAuthError otherwise. */
+export async function checkCaller(secret: string, md: Metadata): Promise<void> {
   const v = md.get("authorization")[0];
   const jwt = typeof v === "string" ? /^Bearer\s+(\S+)$/i.exec(v)?.[1] : undefined;
   if (!jwt) throw new InternalAuthError("missing internal API token");
@@ -125,13 +125,13 @@ export function internalHandlers(deps: Deps): KasInternalServiceServer {
           },
           (e: unknown) => {
             if (finished) return;
-            if (e instanceof StreamLimitError) {
+            if (e instanceof AgentStreamLimitError) {
               finish("stream_limit");
               fail(call, status.RESOURCE_EXHAUSTED, "stream_limit", e.message);
             } else if (e instanceof AgentBusyError) {
               finish("timeout");
               fail(call, status.DEADLINE_EXCEEDED, "timeout", e.message);
-            } else if (e instanceof AgentNotConnectedError) {
+            } else if (e instanceof NoAgentTunnelError) {
               finish("agent_not_connected");
               fail(call, status.UNAVAILABLE, "agent_not_connected", e.message, e.lastSeenMs ? { [LAST_SEEN_KEY]: String(e.lastSeenMs) } : {});
             } else {

@@ -8,17 +8,20 @@ import http2 from "node:http2";
 import type net from "node:net";
 import type { Duplex, Readable } from "node:stream";
 import type { Logger } from "pino";
-import { chunks, isDroppedRequestHeader, isHopByHopHeader } from "../../lib/common/tunnel-errors";
+import { isAuditedProxyRequest } from "../../lib/common/kas-web-contract";
+import { chunks, isDroppedRequestHeader, isHopByHopHeader } from "../../lib/common/tunnel-wire";
 import type { HeaderField, RequestHeader } from "../../proto/gen/tether/v1/tunnel";
 import type { KasMetrics } from "../metrics";
-import { AgentBusyError, AgentNotConnectedError, StreamLimitError, type TunnelRegistry } from "../tunnel/registry";
-import type { TunnelStream } from "../tunnel/stream";
+import { AgentBusyError, AgentStreamLimitError, NoAgentTunnelError, type TunnelRegistry, type TunnelStream } from "../tunnel";
 import { ProxyRefusedError, type ProxyGrant, type WebApi } from "../web-api";
 
-const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-/** exec, attach and port-forward act on the cluster even as a GET (kubectl uses WebSocket upgrades): audited too. */
-const SESSION_SUBRESOURCE = /^\/api\/v1\/namespaces\/[^/]+\/pods\/[^/]+\/(exec|attach|portforward)(\?|$)/;
 const REASONS: Record<number, string> = { 401: "Unauthorized", 403: "Forbidden", 429: "TooManyRequests", 501: "NotImplemented", 502: "InternalError", 503: "ServiceUnavailable", 504: "Timeout" };
+
+/** Sends the request to web's audit log if the contract's rule keeps it (writes, refusals, pod sessions). */
+function audit(deps: Deps, grant: ProxyGrant, method: string, path: string, status: number): void {
+  if (!isAuditedProxyRequest(method, path, status)) return;
+  deps.web.auditProxyRequest({ agentId: grant.agentId, actor: grant.actor, method, path, status }).catch((err: Error) => deps.log.warn({ err: err.message }, "could not record a proxy audit event"));
+}
 
 /** A Kubernetes Status object, which kubectl prints as a clear error. */
 function statusBody(code: number, message: string): string {
@@ -214,7 +217,7 @@ async function handle(deps: Deps, req: ServerRequest, reply: Reply, inbound: Rea
 
   const forged = Object.keys(req.headers).find((h) => h.toLowerCase().startsWith("impersonate-"));
   if (forged) {
-    deps.web.auditProxyRequest({ agentId: grant.agentId, actor: grant.actor, method: req.method ?? "GET", path: req.url ?? "/", status: 403 }).catch(() => undefined);
+    audit(deps, grant, req.method ?? "GET", req.url ?? "/", 403);
     return reply.refuse(403, `tether: the ${forged} header is not allowed; the identity comes from your credential and the agent's configuration (drop --as/--as-group)`);
   }
 
@@ -251,9 +254,9 @@ async function handle(deps: Deps, req: ServerRequest, reply: Reply, inbound: Rea
         return;
       }
       deps.metrics.requests.inc({ outcome: "proxy_unavailable" });
-      if (e instanceof StreamLimitError) return reply.refuse(429, `tether: ${e.message}`);
+      if (e instanceof AgentStreamLimitError) return reply.refuse(429, `tether: ${e.message}`);
       if (e instanceof AgentBusyError) return reply.refuse(504, `tether: ${e.message}`);
-      if (e instanceof AgentNotConnectedError) return reply.refuse(503, `tether: agent "${grant.agentName}" is not connected${e.lastSeenMs ? ` (last seen ${new Date(e.lastSeenMs).toISOString()})` : ""}`);
+      if (e instanceof NoAgentTunnelError) return reply.refuse(503, `tether: agent "${grant.agentName}" is not connected${e.lastSeenMs ? ` (last seen ${new Date(e.lastSeenMs).toISOString()})` : ""}`);
       throw e;
     } finally {
       reply.offClose(giveUp);
@@ -266,18 +269,19 @@ async function handle(deps: Deps, req: ServerRequest, reply: Reply, inbound: Rea
 function forward(deps: Deps, inbound: Readable, reply: Reply, grant: ProxyGrant, header: RequestHeader, stream: TunnelStream, started: bigint): void {
   let statusCode = 0;
   let done = false;
-  let audited = !(MUTATING.has(header.method) || SESSION_SUBRESOURCE.test(header.path));
-  const audit = () => {
+  // Once per request, with the status known by then: at a session's 101, else when the answer ends.
+  let audited = false;
+  const auditOnce = () => {
     if (audited) return;
     audited = true;
-    deps.web.auditProxyRequest({ agentId: grant.agentId, actor: grant.actor, method: header.method, path: header.path, status: statusCode }).catch((err: Error) => deps.log.warn({ err: err.message }, "could not record a proxy audit event"));
+    audit(deps, grant, header.method, header.path, statusCode);
   };
   const finish = (outcome: string) => {
     if (done) return;
     done = true;
     deps.metrics.requests.inc({ outcome });
     deps.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
-    audit();
+    auditOnce();
   };
   reply.onClose(() => {
     if (!done) {
@@ -290,7 +294,7 @@ function forward(deps: Deps, inbound: Readable, reply: Reply, grant: ProxyGrant,
     onHeader(h) {
       statusCode = h.status;
       reply.header(h.status, h.headers);
-      if (h.status === 101) audit(); // a session is recorded when it opens, not when it ends
+      if (h.status === 101) auditOnce(); // a session is recorded when it opens, not when it ends
     },
     onData(data) {
       deps.metrics.bytes.inc({ direction: "response" }, data.length);

@@ -2,7 +2,7 @@
 // enforced with a message naming the agent, and a caller waits for an agent that is not there yet.
 import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
-import { AgentBusyError, AgentNotConnectedError, MemoryTunnelRegistry, StreamLimitError } from "./registry";
+import { AgentBusyError, NoAgentTunnelError, MemoryTunnelRegistry, AgentStreamLimitError } from "./registry";
 import { TunnelStream } from "./stream";
 
 /** A stand-in for a gRPC server call: the registry only needs its events and write/end. */
@@ -43,7 +43,7 @@ describe("MemoryTunnelRegistry", () => {
     const r = new MemoryTunnelRegistry(2);
     r.add(stream().s);
     r.add(stream().s);
-    expect(() => r.add(stream().s)).toThrow(StreamLimitError);
+    expect(() => r.add(stream().s)).toThrow(AgentStreamLimitError);
     expect(() => r.add(stream().s)).toThrow(/agent "prod" has all 2 tunnel streams in use/);
   });
 
@@ -52,7 +52,7 @@ describe("MemoryTunnelRegistry", () => {
     r.add(stream().s);
     await r.acquire("a1", 100);
     const t0 = Date.now();
-    await expect(r.acquire("a1", 5_000)).rejects.toBeInstanceOf(StreamLimitError);
+    await expect(r.acquire("a1", 5_000)).rejects.toBeInstanceOf(AgentStreamLimitError);
     expect(Date.now() - t0).toBeLessThan(100);
   });
 
@@ -71,8 +71,8 @@ describe("MemoryTunnelRegistry", () => {
     r.add(s);
     call.emit("end");
     const err = await r.acquire("a2", 50).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(AgentNotConnectedError);
-    expect((err as AgentNotConnectedError).lastSeenMs).toBeGreaterThan(Date.now() - 5_000);
+    expect(err).toBeInstanceOf(NoAgentTunnelError);
+    expect((err as NoAgentTunnelError).lastSeenMs).toBeGreaterThan(Date.now() - 5_000);
   });
 
   it("a closed stream leaves the pool and its agent's count", () => {
@@ -91,7 +91,7 @@ describe("MemoryTunnelRegistry", () => {
     r.add(s);
     call.emit("data", { msg: { $case: "retire", value: {} } });
     expect(call.writableEnded).toBe(true);
-    await expect(r.acquire("a1", 50)).rejects.toBeInstanceOf(AgentNotConnectedError);
+    await expect(r.acquire("a1", 50)).rejects.toBeInstanceOf(NoAgentTunnelError);
   });
 
   it("a stream that breaks mid-request fails that request with the agent's name", () => {

@@ -4,7 +4,11 @@
 import { TunnelStream } from "./stream";
 import type { KasMetrics } from "../metrics";
 
-export class AgentNotConnectedError extends Error {
+// The registry's refusals. The internal API turns each into a gRPC status and a tunnel-wire code (web's tunnel
+// client raises its own AgentNotConnectedError and StreamLimitError from those); the k8s-proxy into an HTTP status.
+
+/** No stream of the agent on this kas within the wait. */
+export class NoAgentTunnelError extends Error {
   constructor(readonly agentId: string, readonly lastSeenMs: number | null) {
     super(
       lastSeenMs
@@ -14,12 +18,14 @@ export class AgentNotConnectedError extends Error {
   }
 }
 
-export class StreamLimitError extends Error {
+/** The agent has its whole per-agent stream allowance in use. */
+export class AgentStreamLimitError extends Error {
   constructor(readonly agentName: string, readonly limit: number) {
     super(`agent "${agentName}" has all ${limit} tunnel streams in use (the per-agent limit); retry when a request or watch ends`);
   }
 }
 
+/** Connected, below the limit, but no stream came free within the wait. */
 export class AgentBusyError extends Error {
   constructor(readonly agentName: string, busy: number, waitMs: number) {
     super(`agent "${agentName}" is connected but had no free tunnel stream within ${waitMs} ms (${busy} busy)`);
@@ -35,7 +41,7 @@ export interface AgentStatus {
 }
 
 export interface TunnelRegistry {
-  /** Adds an agent's new stream; throws StreamLimitError when the agent is at its limit. */
+  /** Adds an agent's new stream; throws AgentStreamLimitError when the agent is at its limit. */
   add(stream: TunnelStream): void;
   /** An idle stream of the agent now, or null (the caller then waits with acquire). */
   tryAcquire(agentId: string): TunnelStream | null;
@@ -78,7 +84,7 @@ export class MemoryTunnelRegistry implements TunnelRegistry {
   add(stream: TunnelStream): void {
     const e = this.entry(stream.agentId, stream.agentName);
     e.name = stream.agentName;
-    if (e.idle.length + e.active.size >= this.maxStreamsPerAgent) throw new StreamLimitError(stream.agentName, this.maxStreamsPerAgent);
+    if (e.idle.length + e.active.size >= this.maxStreamsPerAgent) throw new AgentStreamLimitError(stream.agentName, this.maxStreamsPerAgent);
     this.touch(stream.agentId);
     this.metrics?.streamsOpened.inc();
     stream.onClose(() => this.remove(stream));
@@ -131,7 +137,7 @@ export class MemoryTunnelRegistry implements TunnelRegistry {
     const ready = this.tryAcquire(agentId);
     if (ready) return ready;
     const e = this.byAgent.get(agentId);
-    if (e && e.active.size >= this.maxStreamsPerAgent) throw new StreamLimitError(e.name, this.maxStreamsPerAgent);
+    if (e && e.active.size >= this.maxStreamsPerAgent) throw new AgentStreamLimitError(e.name, this.maxStreamsPerAgent);
     // Not connected yet, or every stream busy but below the limit (the agent is opening more): wait.
     const entry = e ?? this.entry(agentId, agentId);
     return new Promise<TunnelStream>((resolve, reject) => {
@@ -139,7 +145,7 @@ export class MemoryTunnelRegistry implements TunnelRegistry {
         clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
         if (s) resolve(s);
-        else reject(new AgentNotConnectedError(agentId, this.lastSeen.get(agentId) ?? null));
+        else reject(new NoAgentTunnelError(agentId, this.lastSeen.get(agentId) ?? null));
       };
       const drop = () => {
         entry.waiters = entry.waiters.filter((w) => w !== waiter);
@@ -148,9 +154,9 @@ export class MemoryTunnelRegistry implements TunnelRegistry {
       const timer = setTimeout(() => {
         drop();
         const now = this.byAgent.get(agentId);
-        if (now && now.active.size >= this.maxStreamsPerAgent) reject(new StreamLimitError(now.name, this.maxStreamsPerAgent));
+        if (now && now.active.size >= this.maxStreamsPerAgent) reject(new AgentStreamLimitError(now.name, this.maxStreamsPerAgent));
         else if (now && now.active.size > 0) reject(new AgentBusyError(now.name, now.active.size, waitMs));
-        else reject(new AgentNotConnectedError(agentId, this.lastSeen.get(agentId) ?? null));
+        else reject(new NoAgentTunnelError(agentId, this.lastSeen.get(agentId) ?? null));
       }, waitMs);
       const onAbort = () => {
         clearTimeout(timer);

@@ -7,11 +7,12 @@ import { migrate } from "@/lib/db/migrate";
 import { freshDatabase, type TestDatabase } from "@/lib/db/test-databases";
 import { Conflict, Forbidden, Invalid, NotFound } from "@/lib/errors";
 import { addGroupMember, createGroup } from "@/lib/groups";
-import { createProject } from "@/lib/projects";
+import { createProject, findVisibleProject } from "@/lib/projects";
 import { AGENT_TOKEN_PREFIX, hashToken } from "@/lib/tokens/tokens";
-import type { KasStatusSource } from "./kas-status";
-import { agentForToken, createAgentToken, recordAgentContact, registerAgent, revokeAgentToken } from "./service";
-import { agentView, findVisibleAgentByName, findVisibleProjectById, listAgentTokens, listProjectAgents } from "./views";
+import type { KasStatusSource } from "./status";
+import { agentView, findVisibleAgentByName, listProjectAgents } from "./agent-rows";
+import { agentForToken, createAgentToken, listAgentTokens, revokeAgentToken } from "./agent-tokens";
+import { recordAgentContact, registerAgent } from "./registration";
 
 type U = { id: string; username: string; isAdmin: boolean };
 
@@ -111,7 +112,7 @@ describe.each(["sqlite", "postgresql"] as const)("agents and tokens on %s", (pro
       await expect(agentView(db, u("out"), id, noKas)).rejects.toMatchObject(notFound);
     }
     await expect(findVisibleAgentByName(db, u("out"), "platform/infra", "prod-eu")).rejects.toMatchObject({ constructor: NotFound, message: "Project not found" });
-    await expect(findVisibleProjectById(db, u("out"), projectId)).rejects.toMatchObject({ constructor: NotFound, message: "Project not found" });
+    await expect(findVisibleProject(db, u("out"), { id: projectId })).rejects.toMatchObject({ constructor: NotFound, message: "Project not found" });
     await expect(listProjectAgents(db, u("out"), projectId, noKas)).rejects.toMatchObject({ constructor: NotFound, message: "Project not found" });
     // The administrator sees everything.
     await expect(agentView(db, u("root"), agentId, noKas)).resolves.toBeTruthy();

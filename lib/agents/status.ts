@@ -3,12 +3,6 @@
 
 export type ConnectionStatus = "connected" | "not_connected" | "never_connected";
 
-export const STATUS_LABEL: Record<ConnectionStatus, string> = {
-  connected: "Connected",
-  not_connected: "Not connected",
-  never_connected: "Never connected",
-};
-
 /** How often agents heartbeat (kas's TETHER_KAS_HEARTBEAT_MS default). */
 export const HEARTBEAT_MS = 30_000;
 
@@ -18,6 +12,9 @@ export interface KasView {
   /** Unix ms of the last time this kas saw the agent (now while it is connected); 0 when never. */
   lastSeenMs: number;
 }
+
+/** Asks kas about agents (lib/kas-bridge's kasStatuses; tests pass their own). */
+export type KasStatusSource = (agentIds: string[]) => Promise<Map<string, KasView | null>>;
 
 export interface ContactFacts {
   firstContactAt: Date | null;

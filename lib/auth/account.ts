@@ -4,18 +4,13 @@
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit/audit";
 import type { Db } from "@/lib/db/client";
-import { Invalid, NotFound } from "@/lib/errors";
+import { Invalid, invalidFrom, NotFound } from "@/lib/errors";
 import { hashPassword, verifyPassword } from "./password";
 import { auditLocks } from "./sign-in";
 import { lockedErrorCode, signInErrorMessage } from "./sign-in-errors";
 import { signInThrottle, type ThrottleKey } from "./sign-in-throttle";
 import type { CurrentUser } from "./session";
 import { newPasswordSchema } from "./users";
-
-function invalid(e: z.ZodError): Invalid {
-  const i = e.issues[0];
-  return new Invalid(i?.message ?? "Invalid input", i?.path.join("."));
-}
 
 /** Do the cookie's and the database's session versions agree? Cookies from before versions existed count as 0. */
 export function sessionIsCurrent(cookieVersion: number | undefined, userVersion: number): boolean {
@@ -44,7 +39,7 @@ export const changePasswordSchema = z.object({
  */
 export async function changePassword(db: Db, actor: CurrentUser, input: unknown, ip?: string): Promise<void> {
   const parsed = changePasswordSchema.safeParse(input);
-  if (!parsed.success) throw invalid(parsed.error);
+  if (!parsed.success) throw invalidFrom(parsed.error);
   const row = await db.user.findUnique({ where: { id: actor.id }, select: { passwordHash: true, email: true } });
   if (!row) throw new NotFound("User");
   if (!row.passwordHash) throw new Invalid("Your account signs in with single sign-on and has no password here", "currentPassword");
@@ -67,7 +62,7 @@ export const setPasswordSchema = z.object({ newPassword: newPasswordSchema });
 export async function setPasswordAsAdmin(db: Db, actor: CurrentUser, userId: string, input: unknown, ip?: string): Promise<void> {
   if (!actor.isAdmin) throw new NotFound("User");
   const parsed = setPasswordSchema.safeParse(input);
-  if (!parsed.success) throw invalid(parsed.error);
+  if (!parsed.success) throw invalidFrom(parsed.error);
   if (!(await db.user.findUnique({ where: { id: userId }, select: { id: true } }))) throw new NotFound("User");
   await storePassword(db, actor, userId, await hashPassword(parsed.data.newPassword), "user.password_set", ip);
 }

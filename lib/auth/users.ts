@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { isUniqueViolation, type Db, type User } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/audit";
+import { invalidFrom } from "@/lib/errors";
 import { hashPassword, PasswordHashingBusy, verifyPassword } from "./password";
 
 export const MIN_PASSWORD_LENGTH = 8;
@@ -36,8 +37,8 @@ export type SignUpResult =
 export async function signUp(db: Db, input: unknown, ip?: string): Promise<SignUpResult> {
   const parsed = signUpSchema.safeParse(input);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, status: 400, error: issue?.message ?? "Invalid sign-up request", field: issue?.path.join(".") };
+    const invalid = invalidFrom(parsed.error, { fallback: "Invalid sign-up request" });
+    return { ok: false, status: 400, error: invalid.message, field: invalid.field };
   }
   const { name, username, email, password } = parsed.data;
   let passwordHash: string;

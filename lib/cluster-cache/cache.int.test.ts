@@ -3,9 +3,10 @@
 // across a kas restart; viewers share one upstream watch per identity and never mix identities.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { apiserverRequest } from "@/testbed/cluster";
-import { startKasProcess, startTunnelStack, type TunnelStack } from "@/lib/tunnel-client/harness";
+import { startKasProcess, startTunnelStack, type TunnelStack } from "@/testbed/tunnel-stack";
 import { ClusterCache } from "./cache";
 import type { CollectionEvent } from "./collection";
+import { readFrames, type LiveFrame } from "./wire";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -86,38 +87,18 @@ describe("cluster cache and its server-sent events", () => {
   });
 
   // Server-sent events from the cache (lib/cluster-cache/sse.ts), on the same rig.
-  /** Reads SSE frames until `stop` says enough; returns them with their ids. */
-  async function read(stream: ReadableStream<Uint8Array>, stop: (frames: { id?: string; event: string; data: unknown }[]) => boolean) {
-    const frames: { id?: string; event: string; data: unknown }[] = [];
-    const reader = stream.getReader();
-    const dec = new TextDecoder();
-    let buf = "";
+  /** Reads SSE frames until `stop` says enough (or 20 s pass); returns them with their ids. */
+  async function read(stream: ReadableStream<Uint8Array>, stop: (frames: LiveFrame[]) => boolean) {
+    const frames: LiveFrame[] = [];
     const until = Date.now() + 20_000;
-    while (!stop(frames) && Date.now() < until) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buf += dec.decode(value, { stream: true });
-      let end: number;
-      while ((end = buf.indexOf("\n\n")) >= 0) {
-        const raw = buf.slice(0, end);
-        buf = buf.slice(end + 2);
-        if (raw.startsWith(":")) continue;
-        const f: { id?: string; event: string; data: unknown } = { event: "message", data: null };
-        for (const line of raw.split("\n")) {
-          const [k, ...v] = line.split(": ");
-          if (k === "id") f.id = v.join(": ");
-          if (k === "event") f.event = v.join(": ");
-          if (k === "data") f.data = JSON.parse(v.join(": "));
-        }
-        frames.push(f);
-      }
+    for await (const f of readFrames(stream)) {
+      frames.push(f);
+      if (stop(frames) || Date.now() >= until) break;
     }
-    await reader.cancel();
     return frames;
   }
 
-  const names = (frames: { event: string; data: unknown }[]) =>
-    frames.filter((f) => f.event === "changes").flatMap((f) => (f.data as { events: { type: string; object: { metadata: { name: string } } }[] }).events.map((e) => `${e.type} ${e.object.metadata.name}`));
+  const names = (frames: LiveFrame[]) => frames.flatMap((f) => (f.event === "changes" ? f.data.events.map((e) => `${e.type} ${e.object.metadata.name}`) : []));
 
   it("a snapshot, then batched changes; Last-Event-ID resumes without loss or duplicates", async () => {
     const { liveStream } = await import("./sse");
@@ -132,10 +113,11 @@ describe("cluster cache and its server-sent events", () => {
     })();
     const part1 = await read(s1, (f) => names(f).length >= 10);
     first.abort();
-    expect(part1[0]!.event).toBe("snapshot");
-    const snapItems = (part1[0]!.data as { collections: { items: { metadata: { name: string } }[] }[] }).collections[0]!.items.map((o) => o.metadata.name);
+    const opening = part1[0]!;
+    expect(opening.event).toBe("snapshot");
+    const snapItems = (opening.event === "snapshot" ? opening.data.collections[0]!.items : []).map((o) => o.metadata.name);
     expect(snapItems).toContain("before");
-    const lastId = [...part1].reverse().find((f) => f.id)!.id!;
+    const lastId = [...part1].reverse().flatMap((f) => ("id" in f ? [f.id] : []))[0]!;
     await writes;
     // More changes while this viewer is away; the resumed stream brings exactly what it missed.
     for (let i = 0; i < 10; i++) await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: `b-${i}` } });

@@ -2,7 +2,8 @@
 // with that key and stopped a short while after its last viewer leaves. Viewers with different
 // identities get different collections, so they never see each other's objects.
 import type { TunnelClient } from "@/lib/tunnel-client";
-import { WatchedCollection, type CollectionKey, type CollectionListener, type UpstreamState } from "./collection";
+import { WatchedCollection, type CollectionKey, type CollectionListener } from "./collection";
+import type { UpstreamState } from "./wire";
 
 type Client = Pick<TunnelClient, "agentJson" | "agentWatch">;
 

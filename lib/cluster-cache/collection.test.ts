@@ -2,7 +2,8 @@
 // viewers get only the difference; the event ring resumes or asks for a snapshot.
 import { describe, expect, it } from "vitest";
 import type { WatchEvent } from "@/lib/tunnel-client";
-import { WatchedCollection, type CollectionEvent, type KubeObject } from "./collection";
+import { WatchedCollection, type CollectionEvent } from "./collection";
+import type { KubeObject } from "./wire";
 import { cm, scripted } from "./scripted-source";
 
 async function until(check: () => boolean) {

@@ -5,24 +5,18 @@
 // Gone from the API server relists and turns the difference into ordinary events.
 import type { AgentRequest, TunnelClient, WatchEvent } from "@/lib/tunnel-client";
 import { UpstreamStatusError } from "@/lib/tunnel-client";
+import { backoffDelay, type BackoffLimits } from "@/lib/common/backoff";
 import { podSummary, summarises } from "./summary";
-
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string; managedFields?: unknown };
-  [k: string]: unknown;
-}
+import { objectKey, type ChangeType, type KubeObject, type UpstreamState } from "./wire";
 
 export interface CollectionEvent {
   /** Increases by one per event of this collection. */
   seq: number;
-  type: "ADDED" | "MODIFIED" | "DELETED";
+  type: ChangeType;
   object: KubeObject;
 }
 
 export type CollectionListener = (e: CollectionEvent) => void;
-export type UpstreamState = "live" | "reconnecting";
 
 export interface CollectionKey {
   agentId: string;
@@ -33,9 +27,8 @@ export interface CollectionKey {
 
 type Client = Pick<TunnelClient, "agentJson" | "agentWatch">;
 
-function keyOf(o: KubeObject): string {
-  return `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
-}
+/** Retries of the upstream watch while the agent is away: the first soon (as before), later ones spread out and capped, since a viewer is waiting. */
+const WATCH_RETRY: BackoffLimits = { baseMs: 500, capMs: 5_000 };
 
 /** What is cached and sent: no managedFields, and for Secrets the key names only (values never leave the server). */
 export function forViewers(o: KubeObject, isSecret: boolean): KubeObject {
@@ -159,7 +152,7 @@ export class WatchedCollection {
         path: `${this.key.path}${sep}limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : fromCache ? "&resourceVersion=0" : ""}`,
         impersonation: this.key.impersonation,
       });
-      for (const o of page.items) items.set(keyOf(o), this.keep(o));
+      for (const o of page.items) items.set(objectKey(o), this.keep(o));
       this.resourceVersion = page.metadata.resourceVersion;
       cont = page.metadata.continue ?? "";
     } while (cont);
@@ -188,14 +181,19 @@ export class WatchedCollection {
     const first = await this.list(true);
     for (const [k, o] of first) this.objects.set(k, o);
     void (async () => {
+      let failures = 0;
+      const onState = (st: UpstreamState) => {
+        if (st === "live") failures = 0;
+        this.setState(st);
+      };
       while (!signal.aborted) {
         try {
-          const events = this.client.agentWatch<KubeObject>(this.key.agentId, this.key.path, { resourceVersion: this.resourceVersion, signal, impersonation: this.key.impersonation, onState: (st) => this.setState(st) });
+          const events = this.client.agentWatch<KubeObject>(this.key.agentId, this.key.path, { resourceVersion: this.resourceVersion, signal, impersonation: this.key.impersonation, onState });
           for await (const ev of events as AsyncGenerator<WatchEvent<KubeObject>>) {
             const o = this.keep(ev.object);
             this.resourceVersion = o.metadata.resourceVersion ?? this.resourceVersion;
-            if (ev.type === "DELETED") this.objects.delete(keyOf(o));
-            else if (ev.type === "ADDED" || ev.type === "MODIFIED") this.objects.set(keyOf(o), o);
+            if (ev.type === "DELETED") this.objects.delete(objectKey(o));
+            else if (ev.type === "ADDED" || ev.type === "MODIFIED") this.objects.set(objectKey(o), o);
             else continue;
             this.emit(ev.type, o);
           }
@@ -212,7 +210,7 @@ export class WatchedCollection {
             return;
           }
           this.setState("reconnecting");
-          await new Promise((r) => setTimeout(r, 500)); // agent not connected or kas down: try again
+          await new Promise((r) => setTimeout(r, backoffDelay(++failures, Math.random, WATCH_RETRY))); // agent not connected or kas down: try again
         }
       }
     })();

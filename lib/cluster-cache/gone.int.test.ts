@@ -6,11 +6,12 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { apiserverRequest, startTestbed, type Testbed } from "@/testbed/cluster";
-import { startKasProcess, startTunnelStack, type TunnelStack } from "@/lib/tunnel-client/harness";
+import { startKasProcess, startTunnelStack, type TunnelStack } from "@/testbed/tunnel-stack";
 import { Registry } from "prom-client";
 import { ClusterCache } from "./cache";
 import { registerCacheMetrics } from "./metrics";
-import type { CollectionEvent, KubeObject } from "./collection";
+import type { CollectionEvent } from "./collection";
+import type { KubeObject } from "./wire";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

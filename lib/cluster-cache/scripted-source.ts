@@ -1,7 +1,7 @@
 // For unit tests only: a source with the two calls a collection makes (LIST, WATCH), answering from a
 // script, so the cache's own logic can be tested without a tunnel.
 import { UpstreamStatusError, type WatchEvent } from "@/lib/tunnel-client";
-import type { KubeObject } from "./collection";
+import type { KubeObject } from "./wire";
 
 export const cm = (name: string, rv: string): KubeObject => ({ metadata: { name, namespace: "ns", resourceVersion: rv, managedFields: [{ manager: "x" }] } });
 

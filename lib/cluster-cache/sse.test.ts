@@ -3,9 +3,9 @@
 import { describe, expect, it } from "vitest";
 import type { WatchEvent } from "@/lib/tunnel-client";
 import { ClusterCache } from "./cache";
-import type { KubeObject } from "./collection";
 import { cm } from "./scripted-source";
 import { FLUSH_BURST, FLUSH_MS, liveStream } from "./sse";
+import { readFrames, type KubeObject } from "./wire";
 
 /** A source whose watch yields whatever the test pushes. */
 function fed() {
@@ -32,16 +32,8 @@ function fed() {
 }
 
 async function frames(stream: ReadableStream<Uint8Array>, into: { at: number; names: string[] }[]) {
-  const reader = stream.getReader();
-  const dec = new TextDecoder();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    for (const raw of dec.decode(value).split("\n\n")) {
-      const data = raw.split("\n").find((l) => l.startsWith("data: "));
-      if (!raw.includes("event: changes") || !data) continue;
-      into.push({ at: performance.now(), names: (JSON.parse(data.slice(6)) as { events: { object: KubeObject }[] }).events.map((e) => e.object.metadata.name) });
-    }
+  for await (const f of readFrames(stream)) {
+    if (f.event === "changes") into.push({ at: performance.now(), names: f.data.events.map((e) => e.object.metadata.name) });
   }
 }
 

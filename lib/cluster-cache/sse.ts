@@ -6,7 +6,8 @@
 // is dropped and it gets a fresh snapshot instead.
 import type { ClusterCache } from "./cache";
 import { UpstreamStatusError } from "@/lib/tunnel-client";
-import type { CollectionEvent, CollectionKey, KubeObject, WatchedCollection } from "./collection";
+import type { CollectionKey, WatchedCollection } from "./collection";
+import { encodeFrame, HEARTBEAT, type Change, type LiveFrame, type SnapshotFrame } from "./wire";
 
 /** Frames of changes: one per FLUSH_MS on average, up to FLUSH_BURST at once after a quiet spell. */
 export const FLUSH_MS = 50;
@@ -28,12 +29,10 @@ export function parseEventId(id: string | null, epoch: string, count: number): n
   return seqs.length === count && seqs.every((n) => Number.isInteger(n) && n >= 0) ? seqs : null;
 }
 
-type Wire = { i: number; type: CollectionEvent["type"]; object: KubeObject };
-
 /** The stream; `epoch` names this process's collections, so ids from another run mean "snapshot". */
 export async function liveStream(cache: ClusterCache, keys: CollectionKey[], lastEventId: string | null, epoch: string, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
   const enc = new TextEncoder();
-  const pending: Wire[] = [];
+  const pending: Change[] = [];
   const seqs = keys.map(() => 0);
   // A collection the cluster refuses (RBAC) stays empty with its reason; the others still stream.
   const joined: { collection: WatchedCollection | null; leave: () => void; refused?: string }[] = [];
@@ -73,7 +72,7 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
       return;
     }
     if (pending.length === 0) return;
-    send("changes", { events: pending.splice(0) }, eventId(seqs, epoch));
+    send({ event: "changes", id: eventId(seqs, epoch), data: { events: pending.splice(0) } });
   }
 
   try {
@@ -86,7 +85,7 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
             scheduleFlush();
           },
           (state) => {
-            if (!closed && controller) send("status", { i, state });
+            if (!closed && controller) send({ event: "status", data: { i, state } });
           },
         );
       try {
@@ -101,19 +100,18 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
     throw e;
   }
 
-  const send = (event: string, data: unknown, id?: string) => {
-    const text = `${id ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    controller?.enqueue(enc.encode(text));
+  const send = (frame: LiveFrame) => {
+    controller?.enqueue(enc.encode(encodeFrame(frame)));
   };
   const snapshot = () => {
     pending.length = 0;
-    const collections = joined.map((j, i) => {
+    const collections = joined.map((j, i): SnapshotFrame["collections"][number] => {
       if (!j.collection) return { i, items: [], refused: j.refused };
       const s = j.collection.snapshot();
       seqs[i] = s.seq;
       return { i, items: s.items };
     });
-    send("snapshot", { collections }, eventId(seqs, epoch));
+    send({ event: "snapshot", id: eventId(seqs, epoch), data: { collections } });
   };
 
   let heartbeatTimer: NodeJS.Timeout | undefined;
@@ -148,11 +146,11 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
           snapshot();
         }
         joined.forEach((j, i) => {
-          if (j.collection && j.collection.state !== "live") send("status", { i, state: j.collection.state });
+          if (j.collection && j.collection.state !== "live") send({ event: "status", data: { i, state: j.collection.state } });
         });
         if (pending.length > 0) scheduleFlush();
         heartbeatTimer = setInterval(() => {
-          if (!closed) c.enqueue(enc.encode(": heartbeat\n\n"));
+          if (!closed) c.enqueue(enc.encode(HEARTBEAT));
         }, HEARTBEAT_MS);
       },
       cancel() {

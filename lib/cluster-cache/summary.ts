@@ -2,7 +2,7 @@
 // each is its spec (containers, volumes, tolerations), which no table or figure reads. A pod's summary
 // keeps its metadata, node and phase, and its containers counted (ready, restarts, why one is not
 // running: CrashLoopBackOff, ImagePullBackOff…); the drawer asks for the whole object when it opens.
-import type { KubeObject } from "./collection";
+import type { KubeObject } from "./wire";
 
 /** Collections whose objects are summarised: the pods of a namespace or of the cluster. */
 export function summarises(collectionPath: string): boolean {

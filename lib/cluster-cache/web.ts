@@ -1,8 +1,7 @@
 // The web process's one cluster cache, and who a signed-in viewer is in an agent's cluster.
 import { randomBytes } from "node:crypto";
-import type { Actor } from "@/lib/access";
-import { userAccessGrant, type ProxyImpersonation } from "@/lib/agents/proxy-auth";
-import { findVisibleAgent } from "@/lib/agents/service";
+import { findVisibleAgent, impersonationFor, type Actor, type Impersonation } from "@/lib/access";
+import { userAccessGrant } from "@/lib/kubectl-access";
 import type { Db } from "@/lib/db/client";
 import { NotFound } from "@/lib/errors";
 import { tunnelClient } from "@/lib/tunnel-client/web";
@@ -37,11 +36,12 @@ export function cacheEpoch(): string {
  * members of the agent's own project) themselves, impersonated; the cluster's RBAC decides what that
  * shows. Anyone else: NotFound.
  */
-export async function viewerIdentity(db: Db, actor: Actor & { username: string }, agentId: string): Promise<{ impersonation: (ProxyImpersonation & { uid: string; extra: Record<string, never> }) | undefined }> {
+export async function viewerIdentity(db: Db, actor: Actor & { username: string }, agentId: string): Promise<{ impersonation: (Impersonation & { uid: string; extra: Record<string, never> }) | undefined }> {
   const grant = await userAccessGrant(db, actor, agentId);
   if (grant) return { impersonation: grant.impersonation ? { ...grant.impersonation, uid: "", extra: {} } : undefined };
   const { agent } = await findVisibleAgent(db, actor, agentId).catch(() => {
     throw new NotFound("Agent");
   });
-  return { impersonation: { user: `tether:user:${actor.username}`, groups: ["tether:user", `tether:project:${agent.projectId}`], uid: "", extra: {} } };
+  const asUser = impersonationFor("user", { type: "user", username: actor.username, projectIds: [agent.projectId], groupIds: [] });
+  return { impersonation: { ...asUser, uid: "", extra: {} } };
 }

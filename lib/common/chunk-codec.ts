@@ -140,7 +140,7 @@ export const InternalService = {
 } as const;
 
 /** The agent's client for ReverseTunnelService, with the chunk fast path. */
-export const TunnelClient = makeGenericClientConstructor(TunnelService, "tether.v1.ReverseTunnelService") as unknown as typeof ReverseTunnelServiceClient;
+export const ReverseTunnelClient = makeGenericClientConstructor(TunnelService, "tether.v1.ReverseTunnelService") as unknown as typeof ReverseTunnelServiceClient;
 
 /** web's client for kas's internal API, with the chunk fast path. */
 export const InternalClient = makeGenericClientConstructor(InternalService, "tether.v1.KasInternalService") as unknown as typeof KasInternalServiceClient;

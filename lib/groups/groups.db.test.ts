@@ -6,7 +6,7 @@ import { migrate } from "@/lib/db/migrate";
 import { freshDatabase, type TestDatabase } from "@/lib/db/test-databases";
 import { Conflict, Forbidden, Invalid, NotFound } from "@/lib/errors";
 import { createProject, findVisibleProject, listVisibleProjects, projectNamespaces } from "@/lib/projects";
-import { addGroupMember, createGroup, findVisibleGroup, listGroupMembers } from "./service";
+import { addGroupMember, createGroup, findVisibleGroup, listGroupMembers } from "./groups-and-members";
 
 describe.each(["sqlite", "postgresql"] as const)("groups and projects on %s", (provider) => {
   let tdb: TestDatabase;

@@ -1,2 +1,2 @@
 // Groups: create them, see them, manage their members. Authorization comes from lib/access only.
-export * from "./service";
+export * from "./groups-and-members";

@@ -1,11 +1,4 @@
-// Structured JSON logs. Fields that may hold a secret are redacted wherever they appear.
-import pino from "pino";
+// web's structured JSON logs, configured like kas's and the agent's (lib/common/logger.ts).
+import { createLogger } from "@/lib/common/logger";
 
-export const logger = pino({
-  level: process.env.LOG_LEVEL ?? "info",
-  base: { service: process.env.TETHER_SERVICE ?? "web" },
-  redact: {
-    paths: ["password", "*.password", "token", "*.token", "secret", "*.secret", "authorization", "*.authorization", "headers.authorization", "passwordHash", "*.passwordHash"],
-    censor: "[redacted]",
-  },
-});
+export const logger = createLogger(process.env.TETHER_SERVICE ?? "web");

@@ -1,3 +1,5 @@
 // Projects: create them in a group or under a user, find the ones an actor may see.
-export * from "./service";
+export * from "./create-project";
 export * from "./list";
+// Loading a project for an actor is an access question, answered in one place.
+export { findVisibleProject } from "@/lib/access";

@@ -1,10 +1,10 @@
 // Personal access tokens (a user's kubectl credential) and CI job tokens (short-lived, bound to one
 // project's pipeline run). Both are shown once and stored as SHA-256 only.
 import { z } from "zod";
-import { can, projectFacts, type Actor } from "@/lib/access";
+import { can, findProjectFor, type Actor } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
 import type { Db } from "@/lib/db/client";
-import { Forbidden, Invalid, NotFound } from "@/lib/errors";
+import { NotFound, invalidFrom } from "@/lib/errors";
 import { CI_JOB_TOKEN_PREFIX, PERSONAL_TOKEN_PREFIX, hashToken, newToken } from "./tokens";
 
 export const PAT_SCOPES = ["k8s_proxy"] as const;
@@ -15,14 +15,9 @@ export const createPatSchema = z.object({
   expiresInDays: z.number().int().min(1, "A token must live at least one day").max(365, "A token can live at most 365 days").default(30),
 });
 
-function invalid(e: z.ZodError): Invalid {
-  const i = e.issues[0];
-  return new Invalid(i?.message ?? "Invalid input", i?.path.join("."));
-}
-
 export async function createPersonalAccessToken(db: Db, actor: Actor, input: unknown): Promise<{ id: string; token: string; expiresAt: Date }> {
   const parsed = createPatSchema.safeParse(input);
-  if (!parsed.success) throw invalid(parsed.error);
+  if (!parsed.success) throw invalidFrom(parsed.error);
   const token = newToken(PERSONAL_TOKEN_PREFIX);
   const expiresAt = new Date(Date.now() + parsed.data.expiresInDays * 86_400_000);
   const row = await db.$transaction(async (tx) => {
@@ -59,12 +54,8 @@ export const createCiJobTokenSchema = z.object({
 /** Mints a job token for a pipeline run of the project (what a CI system does when a job starts). */
 export async function createCiJobToken(db: Db, actor: Actor, projectId: string, input: unknown): Promise<{ id: string; token: string; expiresAt: Date }> {
   const parsed = createCiJobTokenSchema.safeParse(input);
-  if (!parsed.success) throw invalid(parsed.error);
-  const project = await db.project.findUnique({ where: { id: projectId } });
-  if (!project) throw new NotFound("Project");
-  const facts = await projectFacts(db, project, actor.id);
-  if (!can.viewProject(actor, facts)) throw new NotFound("Project");
-  if (!can.runPipelines(actor, facts)) throw new Forbidden("project", "You need at least the developer role in this project to run its pipelines");
+  if (!parsed.success) throw invalidFrom(parsed.error);
+  await findProjectFor(db, actor, { id: projectId }, can.runPipelines, "You need at least the developer role in this project to run its pipelines");
   const token = newToken(CI_JOB_TOKEN_PREFIX);
   const expiresAt = new Date(Date.now() + parsed.data.ttlMinutes * 60_000);
   const row = await db.ciJobToken.create({ data: { projectId, jobName: parsed.data.jobName, tokenHash: hashToken(token), createdById: actor.id, expiresAt } });

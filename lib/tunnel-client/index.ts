@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { credentials, Metadata, status, type ClientDuplexStream, type ServiceError } from "@grpc/grpc-js";
 import { signInternalJwt } from "@/lib/common/internal-jwt";
-import { CHUNK_SIZE, LAST_SEEN_KEY, TUNNEL_ERROR_KEY } from "@/lib/common/tunnel-errors";
+import { CHUNK_SIZE, LAST_SEEN_KEY, TUNNEL_ERROR_KEY } from "@/lib/common/tunnel-wire";
 import { InternalClient } from "@/lib/common/chunk-codec";
 import { type AgentStatusResponse, type MakeRequestRequest, type MakeRequestResponse } from "@/proto/gen/tether/v1/internal_api";
 import type { HeaderField, Impersonation } from "@/proto/gen/tether/v1/tunnel";

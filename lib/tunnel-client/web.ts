@@ -1,6 +1,6 @@
 // The web process's one tunnel client, configured like kas: TETHER_KAS_INTERNAL_ADDRESS (default
-// 127.0.0.1:8153) and the shared secret file (lib/agents/kas-internal.ts sharedSecretFile()).
-import { sharedSecretFile } from "@/lib/agents/kas-internal";
+// 127.0.0.1:8153) and the shared secret file (lib/kas-bridge's sharedSecretFile()).
+import { sharedSecretFile } from "@/lib/kas-bridge";
 import { readSharedSecret } from "@/lib/common/internal-jwt";
 import { TunnelClient } from "./index";
 

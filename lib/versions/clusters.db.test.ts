@@ -1,12 +1,12 @@
 // "Your clusters" on /kubernetes-versions: who sees which agent, with what version and status, on
 // SQLite and on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordAgentContact, registerAgent } from "@/lib/agents/service";
+import { recordAgentContact, registerAgent } from "@/lib/agents";
 import { signUp } from "@/lib/auth/users";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { freshDatabase, type TestDatabase } from "@/lib/db/test-databases";
-import { addGroupMember, createGroup } from "@/lib/groups/service";
+import { addGroupMember, createGroup } from "@/lib/groups/groups-and-members";
 import { createProject } from "@/lib/projects";
 import { clustersVisibleTo } from "./clusters";
 

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AuditLog } from "@/components/audit/audit-log";
 import { PageHeader } from "@/components/shell/app-shell";
-import { instanceAuditLog, pageNumber } from "@/lib/audit/views";
+import { instanceAuditLog, pageNumber } from "@/lib/audit/audit-pages";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { NotFound } from "@/lib/errors";

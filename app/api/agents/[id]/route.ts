@@ -1,6 +1,6 @@
 // GET /api/agents/:id: one agent with its live status (polled by the agent page).
-import { kasStatuses } from "@/lib/agents/kas-status";
-import { agentView } from "@/lib/agents/views";
+import { agentView } from "@/lib/agents";
+import { kasStatuses } from "@/lib/kas-bridge";
 import { db } from "@/lib/db/client";
 import { withUser } from "@/lib/http/handler";
 

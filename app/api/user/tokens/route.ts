@@ -3,7 +3,7 @@
 import { db } from "@/lib/db/client";
 import { readJsonBody, withUser } from "@/lib/http/handler";
 import { createPersonalAccessToken } from "@/lib/tokens/access-tokens";
-import { personalTokensView } from "@/lib/tokens/views";
+import { personalTokensView } from "@/lib/tokens/personal-tokens-view";
 
 export const dynamic = "force-dynamic";
 

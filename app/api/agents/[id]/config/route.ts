@@ -2,10 +2,9 @@
 // PUT: save a new version ({ yaml, baseVersion }); a validation error names the line, and a save made
 // on an outdated version is refused (409) so that nobody overwrites a change they have not seen.
 import { z } from "zod";
-import { MAX_CONFIG_BYTES, saveAgentConfig } from "@/lib/agents/config";
-import { agentConfigView } from "@/lib/agents/config-views";
+import { MAX_CONFIG_BYTES, agentConfigView, saveAgentConfig } from "@/lib/agent-config";
 import { db } from "@/lib/db/client";
-import { Invalid } from "@/lib/errors";
+import { invalidFrom } from "@/lib/errors";
 import { readJsonBody, withUser } from "@/lib/http/handler";
 
 type Ctx = { params: Promise<{ id: string }> };
@@ -25,7 +24,7 @@ export const GET = withUser(async (user, _req, ctx: Ctx) => {
 export const PUT = withUser(async (user, req, ctx: Ctx) => {
   const { id } = await ctx.params;
   const parsed = putSchema.safeParse(await readJsonBody(req, MAX_CONFIG_BYTES));
-  if (!parsed.success) throw new Invalid(parsed.error.issues[0]?.message ?? "Invalid request", "yaml");
+  if (!parsed.success) throw invalidFrom(parsed.error, { fallback: "Invalid request", field: "yaml" });
   const saved = await saveAgentConfig(db(), user, id, parsed.data.yaml, { expectedVersion: parsed.data.baseVersion });
   return Response.json(saved, { status: 201 });
 });

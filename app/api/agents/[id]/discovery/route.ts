@@ -3,9 +3,7 @@
 import { discoverResources } from "@/lib/cluster-cache";
 import { viewerIdentity } from "@/lib/cluster-cache/web";
 import { db } from "@/lib/db/client";
-import { errorResponse } from "@/lib/http/body";
 import { withUser } from "@/lib/http/handler";
-import { TunnelError, UpstreamStatusError } from "@/lib/tunnel-client";
 import { tunnelClient } from "@/lib/tunnel-client/web";
 
 export const dynamic = "force-dynamic";
@@ -15,12 +13,6 @@ type Ctx = { params: Promise<{ id: string }> };
 export const GET = withUser(async (user, req, ctx: Ctx) => {
   const { id } = await ctx.params;
   const { impersonation } = await viewerIdentity(db(), user, id);
-  try {
-    const resources = await discoverResources(tunnelClient(), id, impersonation, req.signal);
-    return Response.json({ resources }, { headers: { "cache-control": "no-store" } });
-  } catch (e) {
-    if (e instanceof UpstreamStatusError) return errorResponse(e.status === 403 ? 403 : 502, `the cluster refused: ${e.message}`);
-    if (e instanceof TunnelError) return errorResponse(503, e.message);
-    throw e;
-  }
+  const resources = await discoverResources(tunnelClient(), id, impersonation, req.signal);
+  return Response.json({ resources }, { headers: { "cache-control": "no-store" } });
 });

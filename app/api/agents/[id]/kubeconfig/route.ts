@@ -1,6 +1,6 @@
 // POST /api/agents/:id/kubeconfig: a personal access token (k8s_proxy, 30 days) and a kubeconfig for
 // this agent with it, for anyone who can see the agent. Shown once; kas checks user_access on each use.
-import { createPersonalKubeconfig } from "@/lib/agents/kubectl-access";
+import { createPersonalKubeconfig } from "@/lib/kubectl-access";
 import { db } from "@/lib/db/client";
 import { readJsonBody, withUser } from "@/lib/http/handler";
 

@@ -6,7 +6,6 @@ import { collectionPath, liveStream } from "@/lib/cluster-cache";
 import { db } from "@/lib/db/client";
 import { errorResponse } from "@/lib/http/body";
 import { withUser } from "@/lib/http/handler";
-import { TunnelError, UpstreamStatusError } from "@/lib/tunnel-client";
 
 export const dynamic = "force-dynamic";
 
@@ -19,19 +18,13 @@ export const GET = withUser(async (user, req, ctx: Ctx) => {
   const paths = query.safeParse(new URL(req.url).searchParams.getAll("path"));
   if (!paths.success) return errorResponse(400, paths.error.issues[0]?.message ?? "invalid collections");
   const { impersonation } = await viewerIdentity(db(), user, id);
-  try {
-    const stream = await liveStream(
-      clusterCache(),
-      paths.data.map((path) => ({ agentId: id, path, impersonation })),
-      // EventSource sends Last-Event-ID itself on its own retries; the page's backoff passes it in the query.
-      req.headers.get("last-event-id") ?? new URL(req.url).searchParams.get("lastEventId"),
-      cacheEpoch(),
-      req.signal,
-    );
-    return new Response(stream, { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" } });
-  } catch (e) {
-    if (e instanceof UpstreamStatusError) return errorResponse(e.status === 403 ? 403 : 502, `the cluster refused: ${e.message}`);
-    if (e instanceof TunnelError) return errorResponse(503, e.message);
-    throw e;
-  }
+  const stream = await liveStream(
+    clusterCache(),
+    paths.data.map((path) => ({ agentId: id, path, impersonation })),
+    // EventSource sends Last-Event-ID itself on its own retries; the page's backoff passes it in the query.
+    req.headers.get("last-event-id") ?? new URL(req.url).searchParams.get("lastEventId"),
+    cacheEpoch(),
+    req.signal,
+  );
+  return new Response(stream, { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" } });
 });

@@ -1,7 +1,7 @@
 // GET /api/agents/:id/sharing: who the agent is shared with (ci_access and user_access entries).
 // POST: share it with a project or group ({ access, targetType, target, accessAs, defaultNamespace }).
 // DELETE: stop sharing ({ access, targetType, target }). Each change is a new configuration version.
-import { addShare, removeShare, sharingView } from "@/lib/agents/sharing";
+import { addShare, removeShare, sharingView } from "@/lib/agent-config";
 import { db } from "@/lib/db/client";
 import { readJsonBody, withUser } from "@/lib/http/handler";
 

@@ -1,8 +1,6 @@
 // GET /api/agents/:id/tokens: the agent's tokens (never their values). POST: create one; the answer
 // holds the token in clear text with install instructions, the only time it is ever shown.
-import { installInstructions } from "@/lib/agents/install";
-import { createAgentToken } from "@/lib/agents/service";
-import { listAgentTokens } from "@/lib/agents/views";
+import { createAgentToken, installInstructions, listAgentTokens } from "@/lib/agents";
 import { db } from "@/lib/db/client";
 import { readJsonBody, withUser } from "@/lib/http/handler";
 

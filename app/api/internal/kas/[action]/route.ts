@@ -1,5 +1,5 @@
-// kas → web internal API (JWT signed with the shared secret). Logic: lib/agents/kas-internal.ts.
-import { handleKasInternal } from "@/lib/agents/kas-internal";
+// kas → web internal API (JWT signed with the shared secret). Logic: lib/kas-bridge.
+import { handleKasInternal } from "@/lib/kas-bridge";
 import { db } from "@/lib/db/client";
 
 export const dynamic = "force-dynamic";

@@ -1,8 +1,7 @@
 // GET /api/projects/:id/agents: the project's agents with their live status (polled by the clusters
 // page). POST: register an agent (maintainers and owners).
-import { kasStatuses } from "@/lib/agents/kas-status";
-import { registerAgent } from "@/lib/agents/service";
-import { agentPath, listProjectAgents } from "@/lib/agents/views";
+import { agentPath, listProjectAgents, registerAgent } from "@/lib/agents";
+import { kasStatuses } from "@/lib/kas-bridge";
 import { db } from "@/lib/db/client";
 import { readJsonBody, withUser } from "@/lib/http/handler";
 

@@ -2,7 +2,7 @@
 // (developers and above of the project). Answers the job token and, for every agent the project's CI
 // jobs may use, the credential `ci:<agent-id>:<token>` and a kubeconfig; `kubeconfig` holds a context
 // per agent, for the job's KUBECONFIG variable.
-import { mintCiJobCredentials } from "@/lib/agents/kubectl-access";
+import { mintCiJobCredentials } from "@/lib/kubectl-access";
 import { db } from "@/lib/db/client";
 import { readJsonBody, withUser } from "@/lib/http/handler";
 

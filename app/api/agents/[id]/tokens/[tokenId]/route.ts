@@ -1,6 +1,6 @@
 // DELETE /api/agents/:id/tokens/:tokenId: revoke a token (maintainers and owners). kas closes the
 // tunnels that use it at its next token re-check.
-import { revokeAgentToken } from "@/lib/agents/service";
+import { revokeAgentToken } from "@/lib/agents";
 import { db } from "@/lib/db/client";
 import { withUser } from "@/lib/http/handler";
 

@@ -1,5 +1,5 @@
 // GET /api/agents/:id/config/versions/:version: one older configuration version, read-only.
-import { agentConfigVersion } from "@/lib/agents/config-views";
+import { agentConfigVersion } from "@/lib/agent-config";
 import { db } from "@/lib/db/client";
 import { withUser } from "@/lib/http/handler";
 

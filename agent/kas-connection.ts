@@ -1,0 +1,51 @@
+// The agent's way to kas: one address, one set of channel settings and the agent's token, shared by
+// every capability's gRPC client (grpc-js then shares the connection itself between them).
+import fs from "node:fs";
+import { credentials, Metadata, type ChannelCredentials, type Client, type ClientOptions } from "@grpc/grpc-js";
+import type { AgentConfig } from "./config";
+
+export interface KasConnection {
+  /** kas's address as configured (grpc[s]://host:port), for messages. */
+  address: string;
+  /** A client of one of kas's services (a generated client class); close() closes it. */
+  client<C extends Client>(service: new (address: string, creds: ChannelCredentials, options?: Partial<ClientOptions>) => C): C;
+  /** Call metadata carrying the agent's token. */
+  metadata(): Metadata;
+  /** Closes every client made here. */
+  close(): void;
+}
+
+export function readToken(file: string): string {
+  let token: string;
+  try {
+    token = fs.readFileSync(file, "utf8").trim();
+  } catch (e) {
+    throw new Error(`cannot read the agent token from ${file}: ${(e as Error).message}`);
+  }
+  if (!token) throw new Error(`the agent token file ${file} is empty`);
+  return token;
+}
+
+export function connectToKas(config: AgentConfig, token: string): KasConnection {
+  const url = new URL(config.kasAddress);
+  const target = `${url.hostname}:${url.port}`;
+  const creds = url.protocol === "grpcs:" ? credentials.createSsl(config.kasCaFile ? fs.readFileSync(config.kasCaFile) : null) : credentials.createInsecure();
+  const options = { "grpc.keepalive_time_ms": 20_000, "grpc.keepalive_timeout_ms": 10_000, "grpc.keepalive_permit_without_calls": 1, "grpc.max_receive_message_length": 8 * 1024 * 1024, "grpc-node.flow_control_window": 4 * 1024 * 1024 };
+  const clients: Client[] = [];
+  return {
+    address: config.kasAddress,
+    client(service) {
+      const c = new service(target, creds, options);
+      clients.push(c);
+      return c;
+    },
+    metadata() {
+      const m = new Metadata();
+      m.set("authorization", `Bearer ${token}`);
+      return m;
+    },
+    close() {
+      for (const c of clients.splice(0)) c.close();
+    },
+  };
+}

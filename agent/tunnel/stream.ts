@@ -1,0 +1,245 @@
+// One Connect stream the agent opened to kas. Idle, it waits for kas to send a request; active, it
+// serves that one request against the Kubernetes API and answers; then it goes back to idle (kas may
+// send the next request on it) or ends. The pool (pool.ts) decides how many there are and when they go.
+import type { Duplex, Readable, Writable } from "node:stream";
+import { Metadata, type ClientDuplexStream, type ServiceError } from "@grpc/grpc-js";
+import { CHUNK_SIZE } from "../../lib/common/tunnel-wire";
+import type { ReverseTunnelClient } from "../../lib/common/chunk-codec";
+import type { ConnectRequest, ConnectResponse, HeaderField } from "../../proto/gen/tether/v1/tunnel";
+import type { KubeApi, UpstreamRequest } from "../kube-proxy";
+import type { AgentMetrics } from "../metrics";
+
+type Call = ClientDuplexStream<ConnectRequest, ConnectResponse>;
+
+export type ConnectStreamState = "opening" | "idle" | "active" | "done";
+
+/** What a stream tells its pool, and asks it. */
+export interface StreamOwner {
+  /** kas accepted the stream (token checked, under the cap): it is idle now. */
+  accepted(stream: ConnectStream): void;
+  /** A request arrived: the stream is no longer idle. */
+  activated(stream: ConnectStream): void;
+  /** May the stream stay open for the next request once this one is served well? */
+  mayStayOpen(stream: ConnectStream): boolean;
+  /** The request is served and the stream stays open: idle again. */
+  reused(stream: ConnectStream): void;
+  /** The stream ended (`err` when it failed) while in state `was`. */
+  ended(stream: ConnectStream, err: ServiceError | null, was: ConnectStreamState): void;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export class ConnectStream {
+  state: ConnectStreamState = "opening";
+  /** Told to retire: it ends after the request it may still receive. */
+  retired = false;
+  private readonly call: Call;
+  private upstream: UpstreamRequest | null = null;
+  private response: Readable | null = null;
+  /**
+   * A connection upgrade (exec, attach, port-forward): bytes from kas wait here until the API server
+   * switches protocols, then flow on the upgraded socket both ways.
+   */
+  private upgrade: { early: Buffer[]; ended: boolean; socket: Duplex | null } | null = null;
+
+  constructor(
+    client: InstanceType<typeof ReverseTunnelClient>,
+    metadata: Metadata,
+    /** The kas connection it was opened on (the pool's id for it then). */
+    readonly connectionId: string,
+    private readonly o: { kube: KubeApi; metrics: AgentMetrics; owner: StreamOwner },
+  ) {
+    this.call = client.connect(metadata);
+    // kas sends response metadata once it has accepted the stream (token checked, under the cap).
+    this.call.on("metadata", () => this.becomeIdle());
+    this.call.on("error", (e: ServiceError) => this.done(e));
+    this.call.on("end", () => this.done(null));
+    this.call.on("status", () => undefined);
+    this.call.on("data", (m: ConnectResponse) => this.onMessage(m));
+    this.call.write({ msg: { $case: "hello", value: { connectionId } } });
+  }
+
+  /** Asks kas to end this stream (if kas has just handed it a request, that request is served first). */
+  retire(): void {
+    this.retired = true;
+    this.call.write({ msg: { $case: "retire", value: {} } });
+  }
+
+  /** Ends the stream at once (the agent is stopping). */
+  cancel(): void {
+    this.call.cancel();
+  }
+
+  private becomeIdle(): void {
+    if (this.state !== "opening") return;
+    this.state = "idle";
+    this.o.owner.accepted(this);
+  }
+
+  private done(err: ServiceError | null): void {
+    if (this.state === "done") return;
+    const was = this.state;
+    this.state = "done";
+    this.o.owner.ended(this, err, was);
+  }
+
+  /** Ends the request: a trailer, or (`whole`) the complete small answer in one header message. */
+  private finish(error: string, whole?: { status: number; headers: HeaderField[]; body: Buffer }): void {
+    if (this.state !== "active") return;
+    // A stream that served a request well goes back to idle for the next one (no new stream to
+    // open), unless it was retired or its connection is being replaced (the pool's trim retires
+    // surplus streams that then stay unused).
+    const keepOpen = error === "" && this.o.owner.mayStayOpen(this);
+    if (whole) this.call.write({ msg: { $case: "header", value: { ...whole, complete: true, keepOpen } } });
+    else this.call.write({ msg: { $case: "trailer", value: { error, keepOpen } } });
+    this.upstream = null;
+    this.response = null;
+    this.upgrade = null;
+    if (keepOpen) {
+      this.state = "idle";
+      this.o.owner.reused(this);
+    } else {
+      this.call.end();
+    }
+  }
+
+  /**
+   * Sends what `source` yields to kas as body chunks until it ends. TLS hands bytes over in ~16 KiB
+   * pieces: they are gathered into 32 KiB chunks (half the messages), and what is left goes on the
+   * next turn so small answers and interactive sessions are not delayed.
+   */
+  private relay(source: Readable, current: () => boolean, onEnd: () => void): void {
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let flushScheduled = false;
+    const send = (data: Buffer) => {
+      if (!this.call.write({ msg: { $case: "data", value: { data } } })) {
+        source.pause();
+        this.call.once("drain", () => source.resume());
+      }
+    };
+    const flush = (all: boolean) => {
+      if (pendingBytes === 0) return;
+      const buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+      let i = 0;
+      for (; i + CHUNK_SIZE <= buf.length; i += CHUNK_SIZE) send(buf.subarray(i, i + CHUNK_SIZE));
+      if (all && i < buf.length) {
+        send(buf.subarray(i));
+        i = buf.length;
+      }
+      pending = i < buf.length ? [buf.subarray(i)] : [];
+      pendingBytes = buf.length - i;
+    };
+    source.on("data", (buf: Buffer) => {
+      if (!current()) return;
+      pending.push(buf);
+      pendingBytes += buf.length;
+      if (pendingBytes >= CHUNK_SIZE) flush(false);
+      if (pendingBytes > 0 && !flushScheduled) {
+        flushScheduled = true;
+        setImmediate(() => {
+          flushScheduled = false;
+          if (this.state === "active" && current()) flush(true);
+        });
+      }
+    });
+    source.on("end", () => {
+      if (!current()) return; // a stream reused for a later request
+      flush(true);
+      onEnd();
+    });
+  }
+
+  private onMessage(m: ConnectResponse): void {
+    const msg = m.msg;
+    if (!msg) return;
+    switch (msg.$case) {
+      case "header": {
+        if (this.state === "opening") this.becomeIdle();
+        if (this.state !== "idle") return;
+        this.state = "active";
+        this.o.owner.activated(this);
+        const started = process.hrtime.bigint();
+        const req = this.o.kube.request(msg.value);
+        this.upstream = req;
+        const served = (whole?: { status: number; headers: HeaderField[]; body: Buffer }) => {
+          this.o.metrics.requests.inc({ outcome: "ok" });
+          this.o.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+          this.finish("", whole);
+        };
+        if (msg.value.headers.some((f) => f.name.toLowerCase() === "upgrade")) {
+          const up = { early: [] as Buffer[], ended: false, socket: null as Duplex | null };
+          this.upgrade = up;
+          req.end(); // no body before the switch: after it, bytes flow on the socket
+          req.onUpgrade((res, socket, head) => {
+            if (this.upstream !== req) {
+              socket.destroy();
+              return;
+            }
+            up.socket = socket;
+            this.call.write({ msg: { $case: "header", value: { status: res.status, headers: res.headers, complete: false, body: EMPTY, keepOpen: false } } });
+            if (head.length > 0) socket.unshift(head);
+            for (const b of up.early.splice(0)) socket.write(b);
+            if (up.ended) socket.end();
+            const current = () => this.upstream === req;
+            this.relay(socket, current, () => socket.end());
+            socket.on("close", () => {
+              if (current()) served();
+            });
+            socket.on("error", (e) => {
+              if (current()) this.finish(`the Kubernetes API server's connection broke: ${e.message}`);
+            });
+          });
+        }
+        req.onResponse((res) => {
+          if (this.upstream !== req) return;
+          this.response = res.body;
+          if (res.length !== undefined && res.length <= CHUNK_SIZE) {
+            // A small answer of known length goes back whole, in one message (no chunk, no trailer).
+            const parts: Buffer[] = [];
+            res.body.on("data", (b: Buffer) => parts.push(b));
+            res.body.on("end", () => {
+              if (this.upstream === req) served({ status: res.status, headers: res.headers, body: parts.length === 1 ? parts[0]! : Buffer.concat(parts) });
+            });
+          } else {
+            this.call.write({ msg: { $case: "header", value: { status: res.status, headers: res.headers, complete: false, body: EMPTY, keepOpen: false } } });
+            this.relay(res.body, () => this.upstream === req, () => served());
+          }
+          res.body.on("error", (e) => {
+            if (this.upstream === req) this.finish(`the Kubernetes API server's response broke: ${e.message}`);
+          });
+        });
+        req.onError((e) => {
+          if (this.state !== "active" || this.upstream !== req) return;
+          this.o.metrics.requests.inc({ outcome: "upstream_error" });
+          this.finish(this.response ? `the Kubernetes API server's response broke: ${e.message}` : `cannot reach the Kubernetes API server at ${this.o.kube.server}: ${e.message}`);
+        });
+        return;
+      }
+      case "data": {
+        const data = msg.value.data;
+        const into: Pick<Writable, "write" | "once"> | UpstreamRequest | null = this.upgrade ? this.upgrade.socket : this.upstream;
+        if (this.upgrade && !this.upgrade.socket) this.upgrade.early.push(data);
+        else if (into && !into.write(data)) {
+          this.call.pause();
+          into.once("drain", () => this.call.resume());
+        }
+        return;
+      }
+      case "end":
+        if (this.upgrade) {
+          if (this.upgrade.socket) this.upgrade.socket.end();
+          else this.upgrade.ended = true;
+        } else this.upstream?.end();
+        return;
+      case "cancel":
+        this.o.metrics.requests.inc({ outcome: "cancelled" });
+        this.upgrade?.socket?.destroy();
+        this.response?.destroy();
+        this.upstream?.destroy();
+        this.upstream = null;
+        this.finish("cancelled by the caller");
+        return;
+    }
+  }
+}

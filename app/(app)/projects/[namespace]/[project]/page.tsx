@@ -1,0 +1,49 @@
+// A project's overview, GitLab-style at /projects/<namespace>/<project>: its sections follow a "-"
+// segment (-/clusters, -/audit). Projects the user may not see are 404.
+import type { Metadata } from "next";
+import Link from "next/link";
+import { LinkButton } from "@/components/ui/link-button";
+import { EmptyState } from "@/components/ui/states";
+import { ProjectTabs } from "@/components/projects/project-tabs";
+import { PageHeader } from "@/components/shell/app-shell";
+import { can } from "@/lib/access";
+import { clustersPath } from "@/lib/agents";
+import { db } from "@/lib/db/client";
+import { visibleProject, type ProjectParams } from "./lookups";
+
+export const metadata: Metadata = { title: "Project" };
+
+export default async function ProjectOverviewPage({ params }: { params: Promise<ProjectParams> }) {
+  const { user, project, facts } = await visibleProject(params);
+  const agents = await db().agent.count({ where: { projectId: project.id } });
+  const manage = can.manageProjectAgents(user, facts);
+  const owner = project.group ? (
+    <Link href={`/groups/${project.group.path}`} className="text-indigo-600 hover:underline dark:text-indigo-400">{project.group.name}</Link>
+  ) : (
+    <span>@{project.ownerUser?.username}</span>
+  );
+  return (
+    <>
+      <PageHeader title={project.name} description={project.description || project.fullPath} />
+      <ProjectTabs fullPath={project.fullPath} current="overview" audit={can.viewProjectAudit(user, facts)} />
+      <p className="mb-8 text-sm text-zinc-600 dark:text-zinc-400">Owned by {owner}</p>
+      <section aria-labelledby="clusters-heading">
+        <h2 id="clusters-heading" className="mb-3 text-lg font-semibold">Kubernetes clusters</h2>
+        {agents === 0 ? (
+          <EmptyState title="No agents registered yet" action={manage ? <LinkButton href={clustersPath(project.fullPath)}>Register an agent</LinkButton> : null}>
+            <p>
+              {manage
+                ? "Register an agent for this project, then install it in your cluster with the token you are shown once. The agent dials out to Tether, so the cluster can sit behind a firewall or NAT."
+                : "A maintainer of this project can register an agent for a cluster."}
+            </p>
+          </EmptyState>
+        ) : (
+          <p className="text-sm">
+            {agents === 1 ? "One agent is" : `${agents} agents are`} registered.{" "}
+            <Link href={clustersPath(project.fullPath)} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">See their status</Link>
+          </p>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,21 @@
+// The agent API: agents register, heartbeat, fetch their configuration and open tunnel (Connect)
+// streams, each call authenticated by the agent's token with web. It must not route requests to agents.
+import { AgentApiServiceService } from "../../proto/gen/tether/v1/agent_api";
+import { TunnelService } from "../../lib/common/chunk-codec";
+import type { KasCapability } from "../capability";
+import { ConnectedTokens, agentApiHandlers, tunnelHandlers } from "./server";
+
+/** For another capability's agent-facing service: the agent a call's token belongs to, or a gRPC-coded error. */
+export { authenticate as authenticateAgent } from "./server";
+
+export const agentApi: KasCapability = {
+  name: "agent-api",
+  start(ctx) {
+    const tokens = new ConnectedTokens();
+    ctx.agentServer.addService(AgentApiServiceService, agentApiHandlers(ctx, tokens));
+    ctx.agentServer.addService(TunnelService, tunnelHandlers(ctx, tokens));
+    // A revoked token's tunnels close within one re-check, even while the agent keeps them busy.
+    const recheck = setInterval(() => void tokens.recheck(ctx).catch((e: Error) => ctx.log.error({ err: e.message }, "token re-check failed")), ctx.config.TETHER_KAS_TOKEN_RECHECK_MS);
+    return { stop: () => clearInterval(recheck) };
+  },
+};

@@ -1,0 +1,156 @@
+// Through the tunnel (web's tunnel client → kas process → agent process → kube-apiserver) the answers
+// are the API server's own bytes, watches see every event, and failures have clear, typed errors.
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { apiserverRequest } from "@/testbed/cluster";
+import { AgentNotConnectedError, TunnelError } from "@/lib/tunnel-client";
+import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/testbed/tunnel-stack";
+
+/**
+ * A LIST's own resourceVersion is the cluster's newest revision, which any write anywhere (a lease, an
+ * event) moves between two calls; the rest of the answer must be the very same bytes.
+ */
+const listBytes = (body: string) => body.replace(/^(\{"kind":"[A-Za-z]+List","apiVersion":"[^"]+","metadata":\{"resourceVersion":")\d+/, "$1…");
+
+describe("tunnel: requests and watches", () => {
+  const tb = inject("testbed");
+  const ns = `tun-${Date.now().toString(36)}`;
+  let web: WebInternal;
+  let kas: KasProcess;
+  let agent: Proc;
+  let agentId: string;
+  let client: ReturnType<typeof tunnelClientFor>;
+
+  const direct = (method: string, p: string, body?: unknown) => apiserverRequest(tb, method, p, body);
+  const tunnel = async (method: string, p: string, body?: unknown, contentType = "application/json") => {
+    const res = await client.agentFetch(agentId, { method, path: p, body: body === undefined ? undefined : JSON.stringify(body), headers: body === undefined ? {} : { "content-type": contentType } });
+    return { status: res.status, body: await res.text() };
+  };
+
+  beforeAll(async () => {
+    web = await startWebInternal();
+    const reg = await registerTestAgent(web.db);
+    agentId = reg.agentId;
+    kas = await startKasProcess(web);
+    agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir });
+    client = tunnelClientFor(web, kas);
+    await waitForAgent(client, agentId);
+    expect((await direct("POST", "/api/v1/namespaces", { metadata: { name: ns } })).status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await direct("DELETE", `/api/v1/namespaces/${ns}`).catch(() => undefined);
+    client?.close();
+    await agent?.kill();
+    await kas?.kill();
+    await web?.close();
+  });
+
+  it("get, list, create, patch and delete give the API server's exact bytes", async () => {
+    const created = await tunnel("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "alpha" }, data: { color: "blue" } });
+    expect(created.status).toBe(201);
+    expect(created.body).toBe((await direct("GET", `/api/v1/namespaces/${ns}/configmaps/alpha`)).body);
+
+    const got = await tunnel("GET", `/api/v1/namespaces/${ns}/configmaps/alpha`);
+    expect(got.status).toBe(200);
+    expect(got.body).toBe((await direct("GET", `/api/v1/namespaces/${ns}/configmaps/alpha`)).body);
+
+    const patched = await tunnel("PATCH", `/api/v1/namespaces/${ns}/configmaps/alpha`, { data: { color: "green" } }, "application/merge-patch+json");
+    expect(patched.status).toBe(200);
+    expect(JSON.parse(patched.body).data).toEqual({ color: "green" });
+    expect(patched.body).toBe((await direct("GET", `/api/v1/namespaces/${ns}/configmaps/alpha`)).body);
+
+    const listed = await tunnel("GET", `/api/v1/namespaces/${ns}/configmaps`);
+    expect(listBytes(listed.body)).toBe(listBytes((await direct("GET", `/api/v1/namespaces/${ns}/configmaps`)).body));
+    expect(JSON.parse(listed.body).items.map((i: { metadata: { name: string } }) => i.metadata.name)).toContain("alpha");
+
+    const dryTunnel = await tunnel("DELETE", `/api/v1/namespaces/${ns}/configmaps/alpha?dryRun=All`);
+    expect(dryTunnel.body).toBe((await direct("DELETE", `/api/v1/namespaces/${ns}/configmaps/alpha?dryRun=All`)).body);
+
+    const deleted = await tunnel("DELETE", `/api/v1/namespaces/${ns}/configmaps/alpha`);
+    expect(deleted.status).toBe(200);
+    expect((await direct("GET", `/api/v1/namespaces/${ns}/configmaps/alpha`)).status).toBe(404);
+  });
+
+  it("passes the API server's errors through unchanged (404, 409, 422)", async () => {
+    const missing = await tunnel("GET", `/api/v1/namespaces/${ns}/configmaps/nope`);
+    expect(missing.status).toBe(404);
+    expect(missing.body).toBe((await direct("GET", `/api/v1/namespaces/${ns}/configmaps/nope`)).body);
+    await tunnel("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "dup" } });
+    expect((await tunnel("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "dup" } })).status).toBe(409);
+    expect((await tunnel("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "Not_A_Name" } })).status).toBe(422);
+  });
+
+  it("carries a large LIST (5 MB) intact in 32 KiB chunks", async () => {
+    const big = "x".repeat(500_000);
+    for (let i = 0; i < 10; i++) expect((await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: `big-${i}` }, data: { big } })).status).toBe(201);
+    const viaTunnel = await tunnel("GET", `/api/v1/namespaces/${ns}/configmaps?labelSelector=`);
+    const viaDirect = await direct("GET", `/api/v1/namespaces/${ns}/configmaps?labelSelector=`);
+    expect(viaTunnel.body.length).toBeGreaterThan(5_000_000);
+    expect(listBytes(viaTunnel.body)).toBe(listBytes(viaDirect.body));
+  });
+
+  it("a watch sees every one of 200 changes, in order", async () => {
+    const list = JSON.parse((await direct("GET", `/api/v1/namespaces/${ns}/configmaps`)).body) as { metadata: { resourceVersion: string } };
+    const abort = new AbortController();
+    const seen: string[] = [];
+    const watching = (async () => {
+      for await (const ev of client.agentWatch<{ metadata: { name: string }; data?: { n?: string } }>(agentId, `/api/v1/namespaces/${ns}/configmaps?fieldSelector=metadata.name%3Dcounter`, { resourceVersion: list.metadata.resourceVersion, signal: abort.signal })) {
+        seen.push(`${ev.type}:${ev.object.data?.n ?? ""}`);
+        if (ev.type === "DELETED") break;
+      }
+    })();
+    await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "counter" }, data: { n: "0" } });
+    for (let i = 1; i < 199; i++) {
+      const r = await direct("PATCH", `/api/v1/namespaces/${ns}/configmaps/counter`, { data: { n: String(i) } });
+      expect(r.status, r.body).toBe(200);
+    }
+    await direct("DELETE", `/api/v1/namespaces/${ns}/configmaps/counter`);
+    await watching;
+    abort.abort();
+    const expected = ["ADDED:0", ...Array.from({ length: 198 }, (_, i) => `MODIFIED:${i + 1}`), "DELETED:198"];
+    expect(seen).toEqual(expected);
+  });
+
+  it("strips Impersonate-* headers a caller sends, and impersonates only as kas says", async () => {
+    const asCaller = await client.agentFetch(agentId, { path: "/apis/authentication.k8s.io/v1/selfsubjectreviews", method: "POST", headers: { "content-type": "application/json", "impersonate-user": "system:admin-smuggled" }, body: JSON.stringify({ apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" }) });
+    const who = JSON.parse(await asCaller.text()) as { status: { userInfo: { username: string } } };
+    expect(who.status.userInfo.username).not.toBe("system:admin-smuggled");
+    const impersonated = await client.agentFetch(agentId, {
+      path: "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" }),
+      impersonation: { user: "tether:user:alice", groups: ["tether:user"], uid: "", extra: {} },
+    });
+    const review = JSON.parse(await impersonated.text()) as { status: { userInfo: { username: string; groups: string[] } } };
+    expect(review.status.userInfo.username).toBe("tether:user:alice");
+    expect(review.status.userInfo.groups).toContain("tether:user");
+  });
+
+  it("an unknown agent fails with 'not connected' after the caller's wait, not a hang", async () => {
+    const t0 = Date.now();
+    const err = await client.agentFetch("no-such-agent", { path: "/version", timeoutMs: 1_000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AgentNotConnectedError);
+    expect((err as Error).message).toMatch(/agent no-such-agent is not connected/);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+  });
+
+  it("rejects a caller without the shared secret", async () => {
+    const { TunnelClient } = await import("@/lib/tunnel-client");
+    const stranger = new TunnelClient({ kasAddress: `127.0.0.1:${kas.internalPort}`, secret: "a-different-secret-that-is-long-enough-000" });
+    const err = await stranger.agentFetch(agentId, { path: "/version" }).catch((e: unknown) => e);
+    stranger.close();
+    expect(err).toBeInstanceOf(TunnelError);
+    expect((err as Error).message).toMatch(/signature|rejected/i);
+  });
+
+  it("exposes Prometheus metrics and health on kas", async () => {
+    const metrics = await (await fetch(`http://127.0.0.1:${kas.observabilityPort}/metrics`)).text();
+    expect(metrics).toMatch(/tether_kas_connected_agents 1/);
+    expect(metrics).toMatch(/tether_kas_tunnel_requests_total\{outcome="ok"\} \d+/);
+    expect((await fetch(`http://127.0.0.1:${kas.observabilityPort}/readyz`)).status).toBe(200);
+    expect(kas.output()).not.toContain("tthr_agent_");
+    expect(agent.output()).not.toContain("tthr_agent_");
+  });
+});
+

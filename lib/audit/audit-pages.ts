@@ -1,0 +1,233 @@
+// Reading the audit log: a project's page (its own events and its agents', maintainers and owners) and
+// the installation's (admins). Newest first, 50 a page; each event is told as a sentence plus its
+// details, with names instead of ids where the thing still exists.
+import { can, findVisibleProject, type Actor } from "@/lib/access";
+import type { Db } from "@/lib/db/client";
+import { NotFound } from "@/lib/errors";
+
+export const AUDIT_PAGE_SIZE = 50;
+
+export interface AuditRow {
+  id: string;
+  createdAt: string;
+  /** "@username", "kas" for the agent server's own records, or null when unknown (a deleted user). */
+  actor: string | null;
+  action: string;
+  summary: string;
+  details: { label: string; value: string }[];
+  ip: string | null;
+}
+
+export interface AuditPage {
+  rows: AuditRow[];
+  page: number;
+  pages: number;
+  total: number;
+  pageSize: number;
+}
+
+type Event = { id: string; createdAt: Date; actorId: string | null; action: string; targetType: string; targetId: string; details: string; ip: string | null; actor: { username: string } | null };
+type Names = { agents: Map<string, { name: string; project: string }>; projects: Map<string, string>; groups: Map<string, string>; users: Map<string, string> };
+
+/** "3" → 3; anything else (missing, "abc", "0", "-1") → 1. */
+export function pageNumber(raw: string | string[] | undefined): number {
+  const s = Array.isArray(raw) ? raw[0] : raw;
+  return s && /^[0-9]{1,6}$/.test(s) && Number(s) >= 1 ? Number(s) : 1;
+}
+
+const LABELS: Record<string, string> = {
+  tokenId: "Token ID",
+  name: "Name",
+  projectId: "Project ID",
+  fullPath: "Project",
+  path: "Path",
+  version: "Version",
+  agent: "Agent",
+  added: "Added",
+  removed: "Removed",
+  change: "Change",
+  share: "Sharing",
+  username: "User",
+  role: "Role",
+  kind: "Credential",
+  status: "HTTP status",
+  reason: "Reason",
+  actor: "Caller",
+  actorType: "Caller type",
+  verb: "Method",
+  resource: "Resource",
+  namespace: "Namespace",
+  outcome: "Outcome",
+};
+
+/** Details the sentence already tells, per action: not repeated beside it. */
+const IN_SUMMARY: Record<string, string[]> = {
+  "project.created": ["fullPath"],
+  "group.created": ["path"],
+  "group.member_added": ["username", "role"],
+  "agent.registered": ["name", "projectId"],
+  "agent_token.created": ["name"],
+  "agent_token.revoked": ["name"],
+  "agent_config.changed": ["version", "agent"],
+  "agent_sharing.changed": ["version", "agent", "change", "share"],
+  "k8s_proxy.request": ["actor", "verb", "resource", "name", "namespace", "outcome", "status"],
+  "k8s_proxy.refused": ["kind", "reason"],
+  "personal_token.created": ["name"],
+  "personal_token.revoked": ["name"],
+  "user.sign_in_locked": ["failures", "lockedUntil"],
+  "user.sessions_revoked": ["by"],
+};
+
+function label(key: string): string {
+  return LABELS[key] ?? key.replace(/_/g, " ").replace(/([a-z])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase());
+}
+
+function parseDetails(text: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+const str = (v: unknown): string => (v === null || v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v));
+
+function targetName(e: Event, n: Names): string {
+  switch (e.targetType) {
+    case "agent": {
+      const a = n.agents.get(e.targetId);
+      return a ? `agent ${a.name} (${a.project})` : `agent ${e.targetId} (deleted)`;
+    }
+    case "project":
+      return `project ${n.projects.get(e.targetId) ?? `${e.targetId} (deleted)`}`;
+    case "group":
+      return `group ${n.groups.get(e.targetId) ?? `${e.targetId} (deleted)`}`;
+    case "user":
+      return n.users.has(e.targetId) ? `@${n.users.get(e.targetId)}` : `user ${e.targetId} (deleted)`;
+    default:
+      return `${e.targetType} ${e.targetId}`;
+  }
+}
+
+/** One sentence for an event: what happened to what. */
+export function summarize(e: Event, d: Record<string, unknown>, n: Names): string {
+  const target = targetName(e, n);
+  switch (e.action) {
+    case "project.created":
+      return `Created ${target}`;
+    case "group.created":
+      return `Created ${target}`;
+    case "group.member_added":
+      return `Added @${str(d.username)} to ${target} as ${str(d.role)}`;
+    case "agent.registered":
+      return `Registered ${target}`;
+    case "agent.deleted":
+      return `Deleted ${target}`;
+    case "agent_token.created":
+      return `Created token "${str(d.name)}" for ${target}`;
+    case "agent_token.revoked":
+      return `Revoked token "${str(d.name)}" of ${target}`;
+    case "agent_config.changed":
+      return `Saved configuration version ${str(d.version)} of ${target}`;
+    case "agent_sharing.changed": {
+      const how = d.change === "removed" ? "Stopped sharing" : d.change === "updated" ? "Changed sharing of" : "Shared";
+      return `${how} ${target}: ${str(d.share)} (configuration version ${str(d.version)})`;
+    }
+    case "k8s_proxy.request": {
+      const where = d.namespace ? ` in namespace ${str(d.namespace)}` : "";
+      const what = [str(d.resource), str(d.name)].filter(Boolean).join(" ");
+      return `${str(d.actor) || "Someone"} sent ${str(d.verb)} ${what || "a request"}${where} through ${target}: ${str(d.outcome)} (${str(d.status)})`;
+    }
+    case "k8s_proxy.refused":
+      return `Refused Kubernetes API access through ${target} (${str(d.kind) === "ci" ? "CI job token" : "personal access token"}): ${str(d.reason)}`;
+    case "personal_token.created":
+      return `Created personal access token "${str(d.name)}"`;
+    case "personal_token.revoked":
+      return `Revoked personal access token "${str(d.name)}"`;
+    case "user.sign_up":
+      return `Signed up as ${target}`;
+    case "user.sign_in":
+      return `Signed in`;
+    case "user.sessions_revoked":
+      return d.by === "self" ? "Signed out everywhere" : `Revoked every session of ${target}`;
+    case "user.password_changed":
+      return "Changed their password (every session ended)";
+    case "user.password_set":
+      return `Set a new password for ${target} (every session ended)`;
+    case "user.sign_in_locked":
+      return `Locked password sign-in for ${target} after ${str(d.failures)} failed attempts, until ${str(d.lockedUntil)}`;
+    default:
+      return `${e.action} on ${target}`;
+  }
+}
+
+async function names(db: Db, events: Event[]): Promise<Names> {
+  const ids = (type: string) => [...new Set(events.filter((e) => e.targetType === type).map((e) => e.targetId))];
+  const [agents, projects, groups, users] = await Promise.all([
+    db.agent.findMany({ where: { id: { in: ids("agent") } }, select: { id: true, name: true, project: { select: { fullPath: true } } } }),
+    db.project.findMany({ where: { id: { in: ids("project") } }, select: { id: true, fullPath: true } }),
+    db.group.findMany({ where: { id: { in: ids("group") } }, select: { id: true, path: true } }),
+    db.user.findMany({ where: { id: { in: ids("user") } }, select: { id: true, username: true } }),
+  ]);
+  return {
+    agents: new Map(agents.map((a) => [a.id, { name: a.name, project: a.project.fullPath }])),
+    projects: new Map(projects.map((p) => [p.id, p.fullPath])),
+    groups: new Map(groups.map((g) => [g.id, g.path])),
+    users: new Map(users.map((u) => [u.id, u.username])),
+  };
+}
+
+function toRow(e: Event, n: Names): AuditRow {
+  const d = parseDetails(e.details);
+  const actor = e.actor ? `@${e.actor.username}` : e.action.startsWith("k8s_proxy.") ? (str(d.actor) || "kas") : null;
+  return {
+    id: e.id,
+    createdAt: e.createdAt.toISOString(),
+    actor,
+    action: e.action,
+    summary: summarize(e, d, n),
+    details: Object.entries(d)
+      .filter(([k, v]) => !(IN_SUMMARY[e.action] ?? []).includes(k) && !(e.action === "agent_sharing.changed" && (k === "added" || k === "removed") && v === d.share))
+      .map(([k, v]) => ({ label: label(k), value: str(v) })),
+    ip: e.ip,
+  };
+}
+
+type Where = NonNullable<Parameters<Db["auditEvent"]["findMany"]>[0]>["where"];
+
+async function pageOf(db: Db, where: Where, page: number): Promise<AuditPage> {
+  const total = await db.auditEvent.count({ where });
+  const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
+  const current = Math.min(Math.max(1, page), pages);
+  const events = await db.auditEvent.findMany({
+    where,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    skip: (current - 1) * AUDIT_PAGE_SIZE,
+    take: AUDIT_PAGE_SIZE,
+    include: { actor: { select: { username: true } } },
+  });
+  const n = await names(db, events);
+  return { rows: events.map((e) => toRow(e, n)), page: current, pages, total, pageSize: AUDIT_PAGE_SIZE };
+}
+
+/** The project's events and its agents'. Outsiders and developers get NotFound, as for a page they cannot see. */
+export async function projectAuditLog(db: Db, actor: Actor, fullPath: string, page = 1): Promise<AuditPage & { project: { id: string; fullPath: string; name: string } }> {
+  const { project, facts } = await findVisibleProject(db, actor, fullPath);
+  if (!can.viewProjectAudit(actor, facts)) throw new NotFound("Project");
+  const agents = await db.agent.findMany({ where: { projectId: project.id }, select: { id: true } });
+  const where: Where = {
+    OR: [
+      { targetType: "project", targetId: project.id },
+      ...(agents.length ? [{ targetType: "agent", targetId: { in: agents.map((a) => a.id) } }] : []),
+    ],
+  };
+  const result = await pageOf(db, where, page);
+  return { ...result, project: { id: project.id, fullPath: project.fullPath, name: project.name } };
+}
+
+/** Every event of the installation (admins only; NotFound for everyone else). */
+export async function instanceAuditLog(db: Db, actor: Actor, page = 1): Promise<AuditPage> {
+  if (!can.viewInstanceAudit(actor)) throw new NotFound("Page");
+  return pageOf(db, {}, page);
+}

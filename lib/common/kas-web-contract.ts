@@ -1,0 +1,102 @@
+// The calls kas makes to web's internal API, typed once: each call's path and the zod schemas of its
+// request and answer, and the rule for which k8s-proxy requests the audit log keeps. Both sides import
+// this module (kas/web-api.ts and lib/kas-bridge), so it imports nothing but zod.
+import { z } from "zod";
+
+/** Where web serves the calls (app/api/internal/kas/[action]/route.ts): this prefix and the call's name. */
+export const KAS_WEB_PATH_PREFIX = "/api/internal/kas/";
+
+const agentId = z.string().min(1).max(100);
+
+/** What an agent reports at register and heartbeat, and which kas replica heard it. */
+export const agentInfoSchema = z.object({
+  agentVersion: z.string().max(100),
+  kubernetesVersion: z.string().max(100),
+  nodeCount: z.number().int().min(0).max(1_000_000),
+  podName: z.string().max(253),
+  podNamespace: z.string().max(63),
+  kasId: z.string().max(200),
+});
+export type AgentInfo = z.infer<typeof agentInfoSchema>;
+
+export const proxyActorSchema = z.object({ type: z.enum(["user", "ci_job"]), id: z.string().max(100), name: z.string().max(300) });
+
+/** web's yes to a k8s-proxy credential: the agent, who calls, and as whom the agent acts. */
+export const proxyGrantSchema = z.object({
+  allowed: z.literal(true),
+  agentId: z.string(),
+  agentName: z.string(),
+  actor: proxyActorSchema,
+  accessAs: z.enum(["agent", "user", "ci_job"]),
+  impersonation: z.object({ user: z.string(), groups: z.array(z.string()) }).nullable(),
+  defaultNamespace: z.string().nullable(),
+});
+export type ProxyGrant = z.infer<typeof proxyGrantSchema>;
+
+const ok = z.object({ ok: z.literal(true) });
+
+export const kasWebCalls = {
+  /** Whose agent token is this? 401 when unknown or revoked, 429 when too many lookups failed. */
+  "verify-agent-token": {
+    request: z.object({ token: z.string().max(200) }),
+    response: z.object({ agentId: z.string(), agentName: z.string(), projectPath: z.string() }),
+  },
+  /** What an agent reported (register or heartbeat). */
+  "agent-contact": {
+    request: z.object({ agentId, info: agentInfoSchema }),
+    response: ok,
+  },
+  /** The agent's configuration in force (version 0 and empty YAML before the first save). */
+  "agent-configuration": {
+    request: z.object({ agentId }),
+    response: z.object({ yaml: z.string(), version: z.number().int().min(0) }),
+  },
+  /** May this k8s-proxy credential use its agent, and as whom? A refusal is 401 or 403 with { error }. */
+  "authorize-proxy": {
+    request: z.object({ credential: z.string().max(400) }),
+    response: proxyGrantSchema,
+  },
+  /** A k8s-proxy request for the audit log (kas sends only what isAuditedProxyRequest keeps). */
+  "proxy-audit": {
+    request: z.object({ agentId, actor: proxyActorSchema, method: z.string().max(10), path: z.string().max(2000), status: z.number().int() }),
+    response: ok,
+  },
+} as const;
+
+export type KasWebCall = keyof typeof kasWebCalls;
+export type KasWebRequest<C extends KasWebCall> = z.infer<(typeof kasWebCalls)[C]["request"]>;
+export type KasWebResponse<C extends KasWebCall> = z.infer<(typeof kasWebCalls)[C]["response"]>;
+
+/** The body of every refusal web sends kas. */
+export const kasWebErrorSchema = z.object({ error: z.string() });
+
+export function kasWebPath(call: KasWebCall): string {
+  return KAS_WEB_PATH_PREFIX + call;
+}
+
+export function isKasWebCall(name: string): name is KasWebCall {
+  return Object.hasOwn(kasWebCalls, name);
+}
+
+/** "/apis/apps/v1/namespaces/ci/deployments/web" → resource "deployments", namespace "ci", name "web". */
+export function describeApiPath(p: string): { resource: string; namespace: string | null; name: string | null } {
+  const parts = p.split("?")[0]!.split("/").filter(Boolean);
+  const rest = parts[0] === "api" ? parts.slice(2) : parts.slice(3);
+  let namespace: string | null = null;
+  if (rest[0] === "namespaces" && rest.length > 2) {
+    namespace = rest[1]!;
+    rest.splice(0, 2);
+  }
+  // A subresource is named with its resource, as RBAC names it: pods/exec, deployments/scale.
+  return { resource: rest[2] ? `${rest[0]}/${rest[2]}` : (rest[0] ?? ""), namespace, name: rest[1] ?? null };
+}
+
+/**
+ * The k8s-proxy requests the audit log keeps: writes, refusals (a refused read too: someone tried), and
+ * sessions on a pod (exec, attach, port-forward), which kubectl opens with a GET. kas asks this before
+ * it calls proxy-audit, and web again before it writes.
+ */
+export function isAuditedProxyRequest(method: string, path: string, status: number): boolean {
+  if (status >= 400 || ["POST", "PUT", "PATCH", "DELETE"].includes(method)) return true;
+  return /^pods\/(exec|attach|portforward)$/.test(describeApiPath(path).resource);
+}
