@@ -5,6 +5,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
+import { signInErrorMessage } from "@/lib/auth/sign-in-errors";
 
 /** Only same-site paths are followed after sign-in. */
 function safeCallback(raw: string | null): string {
@@ -15,7 +16,7 @@ export function SignInForm({ oidcName }: { oidcName: string | null }) {
   const router = useRouter();
   const params = useSearchParams();
   const callbackUrl = safeCallback(params.get("callbackUrl"));
-  const [error, setError] = useState<string | null>(params.get("error") ? "Sign-in failed. Try again." : null);
+  const [error, setError] = useState<string | null>(params.get("error") ? signInErrorMessage(params.get("error")) : null);
   const [pending, setPending] = useState(false);
 
   async function submit(e: FormEvent<HTMLFormElement>) {
@@ -26,7 +27,7 @@ export function SignInForm({ oidcName }: { oidcName: string | null }) {
     const res = await signIn("credentials", { email: String(form.get("email")), password: String(form.get("password")), redirect: false });
     setPending(false);
     if (!res || res.error) {
-      setError(res?.error === "CredentialsSignin" || !res ? "Invalid e-mail or password." : "Sign-in failed. Try again.");
+      setError(signInErrorMessage(res?.error ?? "CredentialsSignin"));
       return;
     }
     router.replace(callbackUrl);
@@ -41,6 +42,7 @@ export function SignInForm({ oidcName }: { oidcName: string | null }) {
         {error ? <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">{error}</p> : null}
         <Field label="E-mail" id="email" name="email" type="email" autoComplete="email" required autoFocus />
         <Field label="Password" id="password" name="password" type="password" autoComplete="current-password" required />
+        <p className="-mt-2 text-right text-sm"><Link href="/forgot-password" className="text-indigo-600 hover:underline dark:text-indigo-400">Forgot password?</Link></p>
         <Button type="submit" className="w-full" disabled={pending}>{pending ? "Signing in…" : "Sign in"}</Button>
       </form>
       {oidcName ? (

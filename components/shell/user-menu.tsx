@@ -47,6 +47,14 @@ export function UserMenu({ name, username, email }: { name: string; username: st
           >
             Access tokens
           </Link>
+          <Link
+            href="/settings/password"
+            role="menuitem"
+            onClick={() => setOpen(false)}
+            className="block w-full rounded px-3 py-2 text-left text-sm hover:bg-zinc-100 focus:bg-zinc-100 focus:outline-none dark:hover:bg-zinc-800 dark:focus:bg-zinc-800"
+          >
+            Password and sessions
+          </Link>
           <button
             role="menuitem"
             onClick={() => signOut({ callbackUrl: "/sign-in" })}

@@ -76,6 +76,8 @@ const IN_SUMMARY: Record<string, string[]> = {
   "k8s_proxy.refused": ["kind", "reason"],
   "personal_token.created": ["name"],
   "personal_token.revoked": ["name"],
+  "user.sign_in_locked": ["failures", "lockedUntil"],
+  "user.sessions_revoked": ["by"],
 };
 
 function label(key: string): string {
@@ -156,6 +158,14 @@ export function summarize(e: Event, d: Record<string, unknown>, n: Names): strin
       return `Signed up as ${target}`;
     case "user.sign_in":
       return `Signed in`;
+    case "user.sessions_revoked":
+      return d.by === "self" ? "Signed out everywhere" : `Revoked every session of ${target}`;
+    case "user.password_changed":
+      return "Changed their password (every session ended)";
+    case "user.password_set":
+      return `Set a new password for ${target} (every session ended)`;
+    case "user.sign_in_locked":
+      return `Locked password sign-in for ${target} after ${str(d.failures)} failed attempts, until ${str(d.lockedUntil)}`;
     default:
       return `${e.action} on ${target}`;
   }

@@ -2,7 +2,7 @@ import type { DefaultSession } from "next-auth";
 
 declare module "next-auth" {
   interface Session {
-    user: DefaultSession["user"] & { id: string; username: string; isAdmin: boolean };
+    user: DefaultSession["user"] & { id: string; username: string; isAdmin: boolean; sessionVersion: number };
   }
 }
 
@@ -11,5 +11,7 @@ declare module "next-auth/jwt" {
     uid?: string;
     username?: string;
     isAdmin?: boolean;
+    /** The user's session version when this cookie was issued (lib/auth/account.ts). */
+    sessionVersion?: number;
   }
 }

@@ -6,7 +6,9 @@ import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { logger } from "@/lib/log/logger";
 import { recordAudit } from "@/lib/audit/audit";
-import { checkCredentials } from "./users";
+import { clientAddress, signInWithPassword } from "./sign-in";
+import { lockedErrorCode, SIGN_IN_BUSY } from "./sign-in-errors";
+import { signInThrottle } from "./sign-in-throttle";
 
 const credentials = z.object({ email: z.string().max(254), password: z.string().max(256) });
 
@@ -20,16 +22,19 @@ function providers(): NextAuthOptions["providers"] {
       id: "credentials",
       name: "E-mail and password",
       credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
+      async authorize(raw, req) {
         const parsed = credentials.safeParse(raw);
         if (!parsed.success) return null;
-        const user = await checkCredentials(db(), parsed.data.email, parsed.data.password);
-        if (!user) {
-          logger.info({ event: "sign_in_failed" }, "sign-in failed: wrong e-mail or password");
-          return null;
+        const address = clientAddress(req?.headers);
+        const result = await signInWithPassword(db(), signInThrottle(db()), { ...parsed.data, address });
+        if (result.ok) {
+          await recordAudit(db(), { actorId: result.user.id, action: "user.sign_in", targetType: "user", targetId: result.user.id, ip: address });
+          return { id: result.user.id, email: result.user.email, name: result.user.name };
         }
-        await recordAudit(db(), { actorId: user.id, action: "user.sign_in", targetType: "user", targetId: user.id });
-        return { id: user.id, email: user.email, name: user.name };
+        // next-auth hands a thrown error's message to the form as its error code.
+        if (result.reason === "locked") throw new Error(lockedErrorCode(result.retryAt));
+        if (result.reason === "busy") throw new Error(SIGN_IN_BUSY);
+        return null;
       },
     }),
   ];
@@ -55,7 +60,9 @@ function providers(): NextAuthOptions["providers"] {
 export const authOptions: NextAuthOptions = {
   providers: providers(),
   session: { strategy: "jwt", maxAge: 60 * 60 * 12 },
-  pages: { signIn: "/sign-in" },
+  // Errors (a failed single sign-on) land on our sign-in page too: next-auth's own error page is an API
+  // route, whose CSP lets no style load.
+  pages: { signIn: "/sign-in", error: "/sign-in" },
   logger: {
     error: (code, metadata) => logger.error({ code, metadata: metadata instanceof Error ? metadata.message : undefined }, "next-auth error"),
     warn: (code) => logger.warn({ code }, "next-auth warning"),
@@ -83,6 +90,7 @@ export const authOptions: NextAuthOptions = {
           token.uid = row.id;
           token.username = row.username;
           token.isAdmin = row.isAdmin;
+          token.sessionVersion = row.sessionVersion;
         }
       }
       return token;
@@ -92,6 +100,7 @@ export const authOptions: NextAuthOptions = {
         session.user.id = token.uid;
         session.user.username = typeof token.username === "string" ? token.username : "";
         session.user.isAdmin = token.isAdmin === true;
+        session.user.sessionVersion = typeof token.sessionVersion === "number" ? token.sessionVersion : 0;
       }
       return session;
     },

@@ -2,6 +2,7 @@
 import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { db } from "@/lib/db/client";
+import { sessionIsCurrent } from "./account";
 import { authOptions } from "./options";
 
 export interface CurrentUser {
@@ -12,13 +13,17 @@ export interface CurrentUser {
   isAdmin: boolean;
 }
 
-/** The signed-in user, re-read from the database (so a deleted user loses access at once), or null. */
+/**
+ * The signed-in user, re-read from the database on every request, or null: a deleted user, and a session
+ * that was ended (sign out everywhere, a password change, an administrator's revoke), lose access at once.
+ */
 export async function currentUser(): Promise<CurrentUser | null> {
   const session = await getServerSession(authOptions);
   const id = session?.user?.id;
   if (!id) return null;
-  const row = await db().user.findUnique({ where: { id }, select: { id: true, username: true, name: true, email: true, isAdmin: true } });
-  return row;
+  const row = await db().user.findUnique({ where: { id }, select: { id: true, username: true, name: true, email: true, isAdmin: true, sessionVersion: true } });
+  if (!row || !sessionIsCurrent(session.user.sessionVersion, row.sessionVersion)) return null;
+  return { id: row.id, username: row.username, name: row.name, email: row.email, isAdmin: row.isAdmin };
 }
 
 /** For pages: the signed-in user, or a redirect to the sign-in page that comes back here. */

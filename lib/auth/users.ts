@@ -5,10 +5,15 @@ import { z } from "zod";
 import { isUniqueViolation, type Db, type User } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/audit";
 import { invalidFrom } from "@/lib/errors";
-import { hashPassword, verifyPassword } from "./password";
+import { hashPassword, PasswordHashingBusy, verifyPassword } from "./password";
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 256;
+
+export const newPasswordSchema = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `Password must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(MAX_PASSWORD_LENGTH, `Password is too long (at most ${MAX_PASSWORD_LENGTH} characters)`);
 
 export const signUpSchema = z.object({
   name: z.string().trim().min(1, "Enter your name").max(100, "Name is too long (at most 100 characters)"),
@@ -20,17 +25,14 @@ export const signUpSchema = z.object({
     .max(40, "Username is too long (at most 40 characters)")
     .regex(/^[a-z0-9][a-z0-9_.-]*$/, "Username may contain only letters, digits, '_', '.' and '-', and must start with a letter or digit"),
   email: z.string().trim().toLowerCase().max(254, "E-mail address is too long").pipe(z.email("Enter a valid e-mail address")),
-  password: z
-    .string()
-    .min(MIN_PASSWORD_LENGTH, `Password must be at least ${MIN_PASSWORD_LENGTH} characters`)
-    .max(MAX_PASSWORD_LENGTH, `Password is too long (at most ${MAX_PASSWORD_LENGTH} characters)`),
+  password: newPasswordSchema,
 });
 
 export type SignUpInput = z.input<typeof signUpSchema>;
 
 export type SignUpResult =
   | { ok: true; user: Pick<User, "id" | "email" | "username" | "name" | "isAdmin"> }
-  | { ok: false; status: 400 | 409; error: string; field?: string };
+  | { ok: false; status: 400 | 409 | 503; error: string; field?: string };
 
 export async function signUp(db: Db, input: unknown, ip?: string): Promise<SignUpResult> {
   const parsed = signUpSchema.safeParse(input);
@@ -39,7 +41,13 @@ export async function signUp(db: Db, input: unknown, ip?: string): Promise<SignU
     return { ok: false, status: 400, error: invalid.message, field: invalid.field };
   }
   const { name, username, email, password } = parsed.data;
-  const passwordHash = await hashPassword(password);
+  let passwordHash: string;
+  try {
+    passwordHash = await hashPassword(password);
+  } catch (e) {
+    if (e instanceof PasswordHashingBusy) return { ok: false, status: 503, error: e.message };
+    throw e;
+  }
   try {
     const user = await db.$transaction(async (tx) => {
       // The first account on a fresh installation administers it.
@@ -59,9 +67,13 @@ export async function signUp(db: Db, input: unknown, ip?: string): Promise<SignU
   }
 }
 
-/** Returns the user when e-mail (case-insensitive) and password match, else null. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Returns the user when e-mail (case-insensitive) and password match, else null. Throws PasswordHashingBusy when too many checks are queued. */
 export async function checkCredentials(db: Db, email: string, password: string): Promise<User | null> {
-  const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+  const user = await db.user.findUnique({ where: { email: normalizeEmail(email) } });
   if (!user) {
     // Spend about the same time as a real check so response timing does not reveal which e-mails exist.
     dummyHash ??= hashPassword(randomBytes(16).toString("hex"));

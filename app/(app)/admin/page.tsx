@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { UserSecurityActions } from "@/components/admin/user-security-actions";
 import { PageHeader } from "@/components/shell/app-shell";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
@@ -33,13 +34,14 @@ export default async function AdminPage() {
       <h2 className="mb-2 text-lg font-semibold">Users</h2>
       <table className="w-full text-left text-sm">
         <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
-          <tr><th className="py-2 font-medium">Name</th><th className="font-medium">Username</th><th className="font-medium">E-mail</th><th className="font-medium">Role</th><th className="font-medium">Joined</th></tr>
+          <tr><th className="py-2 font-medium">Name</th><th className="font-medium">Username</th><th className="font-medium">E-mail</th><th className="font-medium">Role</th><th className="font-medium">Joined</th><th className="font-medium">Access</th></tr>
         </thead>
         <tbody>
           {users.map((u) => (
             <tr key={u.id} className="border-b border-zinc-100 dark:border-zinc-900">
               <td className="py-2">{u.name}</td><td>@{u.username}</td><td>{u.email}</td><td>{u.isAdmin ? "Administrator" : "Regular"}</td>
               <td><time dateTime={u.createdAt.toISOString()}>{u.createdAt.toISOString().slice(0, 10)}</time></td>
+              <td className="py-2"><UserSecurityActions userId={u.id} username={u.username} /></td>
             </tr>
           ))}
         </tbody>

@@ -1,0 +1,10 @@
+// DELETE /api/user/sessions: sign out everywhere, this browser included.
+import { revokeSessions } from "@/lib/auth/account";
+import { clientAddress } from "@/lib/auth/sign-in";
+import { db } from "@/lib/db/client";
+import { withUser } from "@/lib/http/handler";
+
+export const DELETE = withUser(async (user, req) => {
+  await revokeSessions(db(), user, user.id, clientAddress(req.headers));
+  return Response.json({ ok: true });
+});

@@ -1,0 +1,218 @@
+// The browser-facing defences, tried as an attacker's page or script would: security headers on pages
+// and API answers, cookie-authenticated writes from another origin, JSON smuggled in as text/plain, no
+// Content-Security-Policy violation on the main pages (the CSP must not break the product), password
+// guessing against the sign-in form, and sessions that end everywhere when they must.
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { createProjectAgent, newSignedInPage, newUser, type TestUser } from "./helpers";
+
+test.describe.configure({ mode: "serial" });
+
+function expectSecurityHeaders(headers: Record<string, string>): void {
+  expect(headers["x-content-type-options"]).toBe("nosniff");
+  expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+  expect(headers["permissions-policy"]).toContain("camera=()");
+  expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+  // The tests run over plain HTTP: HSTS there would be ignored by browsers and wrong to send.
+  expect(headers["strict-transport-security"]).toBeUndefined();
+}
+
+test("pages and API answers carry the security headers; a page's CSP has a fresh nonce and no eval", async ({ page, request }) => {
+  const first = await request.get("/sign-in");
+  expectSecurityHeaders(first.headers());
+  const policy = first.headers()["content-security-policy"]!;
+  const nonce = /'nonce-([^']+)'/.exec(policy)?.[1];
+  expect(nonce).toBeTruthy();
+  expect(policy).toContain("'strict-dynamic'");
+  expect(policy).not.toContain("unsafe-eval");
+  expect(policy).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+  // Next.js put the nonce on its scripts; the next request gets another one.
+  expect(await first.text()).toContain(`nonce="${nonce}"`);
+  const second = await request.get("/sign-in");
+  expect(second.headers()["content-security-policy"]).not.toContain(nonce);
+
+  const api = await request.get("/api/projects");
+  expect(api.status()).toBe(401);
+  expectSecurityHeaders(api.headers());
+  expect(api.headers()["content-security-policy"]).toContain("default-src 'none'");
+
+  // Static files too, though proxy.ts does not run for them.
+  const favicon = await page.request.get("/favicon.svg");
+  expect(favicon.headers()["x-content-type-options"]).toBe("nosniff");
+});
+
+test("a cookie-authenticated write from another origin is refused with 403; the same write from Tether's page works", async ({ browser }) => {
+  const { page, user } = await newSignedInPage(browser, "csrf");
+  const body = (path: string) => ({ name: path, path, namespace: user.username });
+
+  const crossSite = await page.request.post("/api/projects", { headers: { origin: "http://evil.example", "sec-fetch-site": "cross-site" }, data: body("cross-site") });
+  expect(crossSite.status()).toBe(403);
+  expect((await crossSite.json()).error).toMatch(/Cross-origin request refused/);
+  // A browser without fetch metadata still sends Origin.
+  const originOnly = await page.request.post("/api/projects", { headers: { origin: "http://evil.example" }, data: body("origin-only") });
+  expect(originOnly.status()).toBe(403);
+  const del = await page.request.delete("/api/user/tokens/x", { headers: { "sec-fetch-site": "same-site" } });
+  expect(del.status()).toBe(403);
+
+  // From the app's own page, the browser says same-origin by itself.
+  const sameOrigin = await page.evaluate(async (data) => {
+    const res = await fetch("/api/projects", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(data) });
+    return res.status;
+  }, body("same-origin"));
+  expect(sameOrigin).toBe(201);
+  const list = await page.request.get("/api/projects");
+  const paths = ((await list.json()) as { projects: { name: string }[] }).projects.map((p) => p.name);
+  expect(paths).toContain("same-origin");
+  expect(paths).not.toContain("cross-site");
+  expect(paths).not.toContain("origin-only");
+});
+
+test("JSON sent as text/plain with a JSON-looking parameter is refused with 415", async ({ browser }) => {
+  const { page, user } = await newSignedInPage(browser, "mime");
+  const status = await page.evaluate(async (namespace) => {
+    const res = await fetch("/api/projects", { method: "POST", headers: { "content-type": "text/plain; x=application/json" }, body: JSON.stringify({ name: "smuggled", path: "smuggled", namespace }) });
+    return res.status;
+  }, user.username);
+  expect(status).toBe(415);
+});
+
+/** Collects CSP violations and console errors of `page` from before its first script. */
+async function watchPolicy(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  await page.exposeFunction("reportPolicyViolation", (text: string) => problems.push(text));
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      (window as unknown as { reportPolicyViolation(t: string): void }).reportPolicyViolation(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} in ${location.pathname}`);
+    });
+  });
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
+  });
+  return problems;
+}
+
+/** Opens `path` under a nonce policy and lets its scripts run; the live view keeps an event stream open, so the network never idles. */
+async function visit(page: Page, path: string): Promise<void> {
+  const res = await page.goto(path);
+  expect(res?.headers()["content-security-policy"], path).toContain("'nonce-");
+  await page.waitForLoadState("load");
+  await page.waitForTimeout(300);
+}
+
+test("the main pages report no CSP violation, the theme toggle and the live view included", async ({ browser }) => {
+  const signedOut = await browser.newPage();
+  const outProblems = await watchPolicy(signedOut);
+  for (const path of ["/", "/sign-in", "/sign-up", "/forgot-password", "/kubernetes-versions"]) {
+    await visit(signedOut, path);
+  }
+  await signedOut.goto("/sign-in");
+  await signedOut.getByRole("button", { name: /Switch to (dark|light) mode/ }).click();
+  await expect(signedOut.locator("html")).toHaveClass(/dark|light/);
+  expect(outProblems).toEqual([]);
+
+  const { page, user } = await newSignedInPage(browser, "csp");
+  const problems = await watchPolicy(page);
+  const { clusterUrl } = await createProjectAgent(page, user, "csp");
+  const agentBase = clusterUrl.replace(/\/cluster$/, "");
+  for (const path of ["/projects", "/groups", "/groups/new", "/projects/new", "/settings/tokens", "/settings/password", "/kubernetes-versions", clusterUrl, `${agentBase}/tokens`, `${agentBase}/configuration`, `${agentBase}/sharing`, `${agentBase}/connect`]) {
+    await visit(page, path);
+  }
+  await page.getByRole("button", { name: /Switch to (dark|light) mode/ }).click();
+  // Client-side navigation loads more chunks under the same policy.
+  await page.getByRole("link", { name: "Projects" }).click();
+  await expect(page).toHaveURL(/\/projects$/);
+  expect(problems).toEqual([]);
+});
+
+test("the fifth wrong password locks the account: the form says when to retry, and even the right password waits for the lock to end", async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const user = newUser("locked");
+  const created = await page.request.post("/api/users", { data: user });
+  expect(created.status()).toBe(201);
+
+  const signIn = async (password: string) => {
+    await page.goto("/sign-in");
+    await page.getByLabel("E-mail", { exact: true }).fill(user.email);
+    await page.getByLabel("Password", { exact: true }).fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+  };
+  const retry = page.getByRole("alert").filter({ hasText: /^Too many failed sign-in attempts\. Try again in (1 minute|\d+ seconds) \(at \d\d:\d\d:\d\d\)\.$/ });
+  for (let i = 1; i <= 4; i++) {
+    await signIn(`wrong guess ${i}`);
+    await expect(page.getByRole("alert").filter({ hasText: "Invalid e-mail or password." })).toBeVisible();
+  }
+  await signIn("wrong guess 5");
+  await expect(retry).toBeVisible();
+  await signIn("wrong guess 6");
+  await expect(retry).toBeVisible();
+  await signIn(user.password);
+  await expect(retry).toBeVisible();
+  expect((await context.cookies()).some((c) => c.name.includes("session-token"))).toBe(false);
+  await page.goto("/projects");
+  await expect(page).toHaveURL(/\/sign-in/);
+  await context.close();
+});
+
+/** A second browser (its own cookies) signed in as `user` through the sign-in form. */
+async function secondBrowser(browser: Browser, user: TestUser): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto("/sign-in");
+  await page.getByLabel("E-mail", { exact: true }).fill(user.email);
+  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/projects$/);
+  return page;
+}
+
+const apiStatus = async (page: Page) => (await page.request.get("/api/projects")).status();
+
+test("changing the password ends the session in every other browser at once; the browser that changed it stays signed in", async ({ browser }) => {
+  const { page, user } = await newSignedInPage(browser, "rotate");
+  const other = await secondBrowser(browser, user);
+  expect(await apiStatus(other)).toBe(200);
+
+  await page.getByTestId("current-user").click();
+  await page.getByRole("menuitem", { name: "Password and sessions" }).click();
+  await expect(page).toHaveURL(/\/settings\/password$/);
+  await page.getByLabel("Current password").fill("not it");
+  await page.getByLabel("New password").fill("a brand new password");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.locator("#current-password-error")).toHaveText("Your current password is not right");
+  expect(await apiStatus(other)).toBe(200);
+
+  await page.getByLabel("Current password").fill(user.password);
+  await page.getByLabel("New password").fill("a brand new password");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("status")).toHaveText("Password changed. Every other browser and device has been signed out.");
+  expect(await apiStatus(page)).toBe(200);
+
+  expect(await apiStatus(other)).toBe(401);
+  await other.goto("/projects");
+  await expect(other).toHaveURL(/\/sign-in/);
+  await other.getByLabel("E-mail", { exact: true }).fill(user.email);
+  await other.getByLabel("Password", { exact: true }).fill(user.password);
+  await other.getByRole("button", { name: "Sign in" }).click();
+  await expect(other.getByRole("alert").filter({ hasText: "Invalid e-mail or password." })).toBeVisible();
+  await other.getByLabel("Password", { exact: true }).fill("a brand new password");
+  await other.getByRole("button", { name: "Sign in" }).click();
+  await expect(other).toHaveURL(/\/projects$/);
+});
+
+test("sign out everywhere ends this session and every other one", async ({ browser }) => {
+  const { page, user } = await newSignedInPage(browser, "everywhere");
+  const other = await secondBrowser(browser, user);
+  await page.goto("/settings/password");
+  await page.getByRole("button", { name: "Sign out everywhere" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Sign out everywhere" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  expect(await apiStatus(page)).toBe(401);
+  expect(await apiStatus(other)).toBe(401);
+});
+
+test("forgot password says that this installation cannot send e-mail and who can help", async ({ page }) => {
+  await page.goto("/sign-in");
+  await page.getByRole("link", { name: "Forgot password?" }).click();
+  await expect(page).toHaveURL(/\/forgot-password$/);
+  await expect(page.getByText(/cannot send e-mail \(no SMTP server is configured\)/)).toBeVisible();
+  await expect(page.getByText(/Ask an administrator of this installation to set a new password/)).toBeVisible();
+});
