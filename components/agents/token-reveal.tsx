@@ -3,6 +3,7 @@
 import { useEffect, useRef } from "react";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
+import { AddressWarnings } from "./address-warnings";
 import type { CreatedToken } from "./api";
 
 export function TokenReveal({ created, agentName, onDone }: { created: CreatedToken; agentName: string; onDone: () => void }) {
@@ -33,6 +34,8 @@ export function TokenReveal({ created, agentName, onDone }: { created: CreatedTo
           <CopyButton text={token} label="Copy token" />
         </div>
       </div>
+
+      <AddressWarnings warnings={install.warnings} label="Address warnings" />
 
       <div className="space-y-2">
         <h4 className="text-sm font-semibold">Install with Helm</h4>

@@ -5,10 +5,11 @@ import { fillManifest, helmCommand, helmReleaseName, installInstructions, kasPub
 const token = "tthr_agent_" + "A".repeat(43);
 
 describe("kas address shown to users", () => {
-  it("is TETHER_KAS_PUBLIC_ADDRESS, else grpc:// and kas's agent listener, else the default", () => {
-    expect(kasPublicAddress({ TETHER_KAS_PUBLIC_ADDRESS: "grpcs://kas.example.com:443", TETHER_KAS_AGENT_ADDRESS: "0.0.0.0:8150" })).toBe("grpcs://kas.example.com:443");
+  it("is TETHER_KAS_PUBLIC_AGENT_URL, else grpc:// (grpcs:// with kas's TLS) and kas's agent listener, else the default", () => {
+    expect(kasPublicAddress({ TETHER_KAS_PUBLIC_AGENT_URL: "grpcs://kas.example.com:443", TETHER_KAS_AGENT_ADDRESS: "0.0.0.0:8150" })).toBe("grpcs://kas.example.com:443");
     expect(kasPublicAddress({ TETHER_KAS_AGENT_ADDRESS: "127.0.0.1:8160" })).toBe("grpc://127.0.0.1:8160");
-    expect(kasPublicAddress({ TETHER_KAS_PUBLIC_ADDRESS: "  " })).toBe("grpc://127.0.0.1:8150");
+    expect(kasPublicAddress({ TETHER_KAS_AGENT_ADDRESS: "10.0.0.5:8150", TETHER_KAS_TLS_CERT_FILE: "/etc/kas.crt" })).toBe("grpcs://10.0.0.5:8150");
+    expect(kasPublicAddress({ TETHER_KAS_PUBLIC_AGENT_URL: "  " })).toBe("grpc://127.0.0.1:8150");
     expect(kasPublicAddress({})).toBe("grpc://127.0.0.1:8150");
   });
 });

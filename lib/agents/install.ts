@@ -2,12 +2,11 @@
 // manifest with its placeholders filled in, both pointing at this installation's kas.
 import fs from "node:fs/promises";
 import path from "node:path";
+import { addressWarnings, publicUrls, type AddressWarning } from "@/lib/public-urls";
 
-/** The address agents dial: TETHER_KAS_PUBLIC_ADDRESS, else kas's agent listener over plain gRPC. */
+/** The address agents dial: TETHER_KAS_PUBLIC_AGENT_URL, else kas's agent listener (lib/public-urls). */
 export function kasPublicAddress(env: Record<string, string | undefined> = process.env): string {
-  const configured = env.TETHER_KAS_PUBLIC_ADDRESS?.trim();
-  if (configured) return configured;
-  return `grpc://${env.TETHER_KAS_AGENT_ADDRESS?.trim() || "127.0.0.1:8150"}`;
+  return publicUrls(env).kasAgent.url;
 }
 
 /** Helm release names are at most 53 characters; agent names (DNS labels) may have 63. */
@@ -52,12 +51,15 @@ export function manifestTemplatePath(): string {
 
 export interface InstallInstructions {
   kasAddress: string;
+  /** What will not work with the public addresses as set, and which setting fixes it. */
+  warnings: AddressWarning[];
   helm: string;
   manifest: string;
 }
 
 export async function installInstructions(agentName: string, token: string, env: Record<string, string | undefined> = process.env): Promise<InstallInstructions> {
-  const kasAddress = kasPublicAddress(env);
+  const urls = publicUrls(env);
+  const kasAddress = urls.kasAgent.url;
   const template = await fs.readFile(manifestTemplatePath(), "utf8");
-  return { kasAddress, helm: helmCommand(agentName, kasAddress, token), manifest: fillManifest(template, agentName, kasAddress, token) };
+  return { kasAddress, warnings: addressWarnings(urls, "agent-install"), helm: helmCommand(agentName, kasAddress, token), manifest: fillManifest(template, agentName, kasAddress, token) };
 }
