@@ -5,26 +5,15 @@
 // admin page lists them.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
-import { newSignedInPage, newUser, signUpAs } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { newSignedInPage, newUser, registerAgentInWizard, signUpAs } from "./helpers";
 import { e2eServer, productServer } from "./product-server";
 
 const root = path.resolve(__dirname, "..");
 
-/** Registers agent `name` in a new project through the wizard, up to the step that shows its token and install commands. */
-async function registerInWizard(page: Page, namespace: string, project: string, name: string): Promise<void> {
-  expect((await page.request.post("/api/projects", { data: { name: project, path: project, namespace } })).status()).toBe(201);
-  await page.goto(`/projects/${namespace}/${project}/-/clusters`);
-  await page.getByRole("button", { name: "Register an agent" }).click();
-  await page.getByLabel("Agent name").fill(name);
-  await page.getByRole("button", { name: "Register agent" }).click();
-  await page.getByRole("button", { name: "Create token" }).click();
-  await expect(page.getByRole("heading", { name: `Token for ${name} created` })).toBeVisible();
-}
-
 test("with loopback addresses, the wizard, the kubeconfig tab and the CI panel say what will not work and which setting fixes it", async ({ browser }) => {
   const { page, user } = await newSignedInPage(browser, "loop");
-  await registerInWizard(page, user.username, "loop", "edge");
+  await registerAgentInWizard(page, user.username, "loop", "edge");
   const install = page.getByLabel("Address warnings");
   await expect(install.getByRole("note")).toHaveText([
     `An agent in a cluster cannot reach ${e2eServer.kasAgentAddress}: inside a pod, 127.0.0.1 is the pod itself, so the agent installed with these values never connects. Set TETHER_KAS_PUBLIC_AGENT_URL to the address they can reach (for example grpcs://kas.example.com:443) and restart Tether.`,
@@ -83,14 +72,18 @@ test.describe("a Tether with public addresses set", () => {
     await expect(row("k8s-proxy (kubectl and CI jobs)")).toContainText("TETHER_KAS_K8S_PROXY_PUBLIC_URLhttps://kas.example.com:8154Set");
     await expect(addresses.getByText("Loopback")).toHaveCount(0);
 
-    await registerInWizard(page, admin.username, "public", "prod");
+    await registerAgentInWizard(page, admin.username, "public", "prod");
     await expect(page.getByLabel("Address warnings")).toHaveCount(0);
-    const helm = (await page.getByLabel("Helm command").textContent()) ?? "";
+    const helm = (await page.getByLabel("Helm command", { exact: true }).textContent()) ?? "";
     expect(helm).toContain("config.kasAddress=grpcs://kas.example.com:443");
+    const repoAdd = (await page.getByLabel("Add the Helm repository", { exact: true }).textContent()) ?? "";
+    expect(repoAdd).toBe("helm repo add tether https://tether.example.com/charts\nhelm repo update tether");
+    const withSecret = (await page.getByLabel("Helm command with a Secret", { exact: true }).textContent()) ?? "";
+    expect(withSecret).toContain("--set config.kasAddress=grpcs://kas.example.com:443");
     await page.getByText("Or install with kubectl (plain manifest)").click();
     const manifest = (await page.getByLabel("Agent manifest").textContent()) ?? "";
     expect(manifest).toContain("--kas-address=grpcs://kas.example.com:443");
-    for (const printed of [helm, manifest]) expect(printed).not.toMatch(/127\.0\.0\.1|localhost/);
+    for (const printed of [repoAdd, helm, withSecret, manifest]) expect(printed).not.toMatch(/127\.0\.0\.1|localhost/);
 
     await page.goto(`/projects/${admin.username}/public/-/clusters/prod/connect`);
     await expect(page.getByText("https://kas.example.com:8154", { exact: true })).toBeVisible();

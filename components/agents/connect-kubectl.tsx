@@ -7,6 +7,7 @@ import { useEffect, useRef } from "react";
 import { fetchJson } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
+import { DownloadButton } from "@/components/ui/download-button";
 import { FormError } from "@/components/ui/form-error";
 import type { ConnectView, PersonalKubeconfig } from "@/lib/kubectl-access";
 import { AddressWarnings } from "./address-warnings";
@@ -28,27 +29,6 @@ function Code({ label, children }: { label: string; children: string }) {
 
 /** Single-quotes for a POSIX shell (context names hold ':' and '/'). */
 const sq = (s: string) => `'${s.replaceAll("'", `'"'"'`)}'`;
-
-function DownloadButton({ text, filename, label }: { text: string; filename: string; label: string }) {
-  return (
-    <Button
-      type="button"
-      variant="secondary"
-      onClick={() => {
-        const url = URL.createObjectURL(new Blob([text], { type: "application/yaml" }));
-        const a = document.createElement("a");
-        a.href = url;
-        a.download = filename;
-        document.body.appendChild(a);
-        a.click();
-        a.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 1_000);
-      }}
-    >
-      {label}
-    </Button>
-  );
-}
 
 function KubeconfigReveal({ created, agentName, onDone }: { created: PersonalKubeconfig; agentName: string; onDone: () => void }) {
   const heading = useRef<HTMLHeadingElement>(null);
