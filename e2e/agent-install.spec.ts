@@ -3,6 +3,8 @@
 // helm against the running product (`helm template` in place of the install, the testbed has no
 // image to run), then has the testbed's API server validate the result (kubectl apply
 // --dry-run=server). The Secret variant runs for real: the downloaded token file becomes a Secret.
+// Then the wizard's last step: it waits for the agent, turns Connected when a real agent starts with
+// the printed address and token, and after a minute without contact lists the likely causes.
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -126,6 +128,50 @@ test("helm installs the agent from Tether's own repository with the wizard's com
   fs.rmSync(home, { recursive: true, force: true });
   fs.rmSync(workDir, { recursive: true, force: true });
   fs.rmSync(kubectlDir, { recursive: true, force: true });
+});
+
+test("the wizard waits for the agent and turns Connected when a real agent starts with the printed address and token", async ({ browser }, testInfo) => {
+  test.setTimeout(120_000);
+  const { page, user } = await newSignedInPage(browser, "wait");
+  await registerAgentInWizard(page, user.username, "live", "live-eu");
+  await page.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
+  // The region's first status is what it says; a copy button's own status may follow.
+  const status = page.getByRole("region", { name: "Agent connection" }).getByRole("status").first();
+  await expect(status).toHaveText("Waiting for the agent to connect…");
+
+  // Exactly what the wizard printed: the address from the Helm command, the token from its field.
+  const helmCommand = (await page.getByLabel("Helm command", { exact: true }).textContent()) ?? "";
+  const kasAddress = /--set config\.kasAddress=(\S+)/.exec(helmCommand)?.[1];
+  expect(kasAddress).toBe(e2eServer.kasAgentAddress);
+  const token = await page.getByLabel("Agent token").inputValue();
+  cluster.startAgent(token, "live", kasAddress);
+
+  await expect(status).toHaveText(/^Connected: Kubernetes v1\.\d+\.\d+, 1 node$/, { timeout: 60_000 });
+  await expect(status).toHaveText("Connected: Kubernetes v1.33.13, 1 node");
+  await expect(page.getByRole("list", { name: "Likely causes" })).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
+  const log = path.join(cluster.workDir, "live-agent.log");
+  if (fs.existsSync(log)) await testInfo.attach("agent.log", { path: log, contentType: "text/plain" });
+});
+
+test("after a minute without contact, the wizard lists the three likely causes and the agent's log command", async ({ browser }) => {
+  const { page, user } = await newSignedInPage(browser, "late");
+  // The browser's clock is the test's: a minute passes in an instant.
+  await page.clock.install();
+  await registerAgentInWizard(page, user.username, "quiet", "quiet-eu");
+  const status = page.getByRole("region", { name: "Agent connection" }).getByRole("status").first();
+  await expect(status).toHaveText("Waiting for the agent to connect…");
+  await expect(page.getByRole("list", { name: "Likely causes" })).toHaveCount(0);
+
+  await page.clock.fastForward("01:01");
+  await expect(status).toHaveText("Still waiting for the agent to connect…");
+  const causes = page.getByRole("list", { name: "Likely causes" }).getByRole("listitem");
+  await expect(causes).toHaveCount(3);
+  await expect(causes.nth(0)).toContainText(`kas is not reachable from the cluster. The agent dials ${e2eServer.kasAgentAddress}`);
+  await expect(causes.nth(0)).toContainText("set TETHER_KAS_PUBLIC_AGENT_URL");
+  await expect(causes.nth(1)).toContainText("The token is wrong or revoked.");
+  await expect(causes.nth(2)).toContainText("TLS does not match.");
+  await expect(page.getByLabel("Agent log command", { exact: true })).toHaveText("kubectl -n tether-agent logs deployment/quiet-eu-tether-agent --tail=50");
 });
 
 async function applyDryRun(manifest: string): Promise<string> {
