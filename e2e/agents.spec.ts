@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
+import { KAS_VERSION } from "../lib/common/release";
 import { KAS_AGENT_ADDRESS, specCluster } from "./cluster";
 import { newSignedInPage } from "./helpers";
 
@@ -77,8 +78,8 @@ test("a maintainer registers an agent, installs it with the wizard's token, sees
   await page.getByRole("button", { name: "Copy token" }).click();
   await expect(page.getByText("Copied", { exact: true })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
-  await expect(page.getByLabel("Helm command")).toHaveText(
-    `helm upgrade --install ${agentName} ./deploy/agent/chart \\\n  --namespace tether-agent --create-namespace \\\n  --set config.kasAddress=${KAS_AGENT_ADDRESS} \\\n  --set config.token=${token}`,
+  await expect(page.getByLabel("Helm command", { exact: true })).toHaveText(
+    `helm upgrade --install ${agentName} tether/tether-agent --version ${KAS_VERSION} \\\n  --namespace tether-agent --create-namespace \\\n  --set config.kasAddress=${KAS_AGENT_ADDRESS} \\\n  --set config.token=${token}`,
   );
   await page.getByText("Or install with kubectl (plain manifest)").click();
   const manifest = (await page.getByLabel("Agent manifest").textContent()) ?? "";

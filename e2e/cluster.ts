@@ -20,8 +20,8 @@ export const KAS_PID_FILE = e2eServer.kasPidFile;
 export interface SpecCluster {
   readonly testbed: Testbed;
   readonly workDir: string;
-  /** Starts a real agent with `token`; its log is `<name>-agent.log` in workDir. Stopped after the spec. */
-  startAgent(token: string, name?: string): ChildProcess;
+  /** Starts a real agent with `token` dialling `kasAddress` (the product's kas by default); its log is `<name>-agent.log` in workDir. Stopped after the spec. */
+  startAgent(token: string, name?: string, kasAddress?: string): ChildProcess;
   kubectl(...args: string[]): Promise<{ stdout: string; stderr: string }>;
 }
 
@@ -57,13 +57,13 @@ export function specCluster(prefix: string): SpecCluster {
     get workDir() {
       return workDir;
     },
-    startAgent(token: string, name = "agent") {
+    startAgent(token: string, name = "agent", kasAddress = KAS_AGENT_ADDRESS) {
       const tokenFile = path.join(workDir, `${name}-token`);
       fs.writeFileSync(tokenFile, token, { mode: 0o600 });
       const log = fs.openSync(path.join(workDir, `${name}-agent.log`), "a");
       const child = spawn(
         process.execPath,
-        ["--import", "tsx", "agent/main.ts", `--kas-address=${KAS_AGENT_ADDRESS}`, `--token-file=${tokenFile}`, `--kubeconfig=${this.testbed.kubeconfig}`, "--observability-address=127.0.0.1:0"],
+        ["--import", "tsx", "agent/main.ts", `--kas-address=${kasAddress}`, `--token-file=${tokenFile}`, `--kubeconfig=${this.testbed.kubeconfig}`, "--observability-address=127.0.0.1:0"],
         { cwd: root, stdio: ["ignore", log, log], env: { ...process.env, LOG_LEVEL: "info" } },
       );
       agents.push(child);

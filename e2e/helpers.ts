@@ -57,3 +57,14 @@ export async function createProjectAgent(page: Page, user: TestUser, name: strin
   const { token } = await post<{ token: string }>(`/api/agents/${agentId}/tokens`, { name });
   return { projectId, agentId, token, clusterUrl: `/projects/${namespace}/${name}/-/clusters/${name}/cluster` };
 }
+
+/** A new project `project` in `namespace`, then agent `agentName` registered in the wizard, up to the step that shows its token and install commands. */
+export async function registerAgentInWizard(page: Page, namespace: string, project: string, agentName: string): Promise<void> {
+  expect((await page.request.post("/api/projects", { data: { name: project, path: project, namespace } })).status()).toBe(201);
+  await page.goto(`/projects/${namespace}/${project}/-/clusters`);
+  await page.getByRole("button", { name: "Register an agent" }).click();
+  await page.getByLabel("Agent name").fill(agentName);
+  await page.getByRole("button", { name: "Register agent" }).click();
+  await page.getByRole("button", { name: "Create token" }).click();
+  await expect(page.getByRole("heading", { name: `Token for ${agentName} created` })).toBeVisible();
+}

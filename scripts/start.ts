@@ -1,5 +1,6 @@
 // `npm start` (production build) and `npm run dev`: prepares the embedded default and starts web.
 //  1. creates data/ and the session secret (data/secrets/nextauth-secret, mode 0600) on first start,
+//     and checks the public addresses (TETHER_PUBLIC_URL, TETHER_KAS_PUBLIC_AGENT_URL, TETHER_KAS_K8S_PROXY_PUBLIC_URL),
 //  2. applies database migrations (SQLite under data/, or PostgreSQL when DATABASE_URL says so),
 //  3. builds the web app when the build is missing or older than the sources (`npm start` only),
 //  4. runs Next.js on PORT (default 3000) and kas beside it (agents dial TETHER_KAS_AGENT_ADDRESS,
@@ -12,6 +13,7 @@ import path from "node:path";
 import { databaseTarget, describeTarget } from "../lib/db/config";
 import { migrate } from "../lib/db/migrate";
 import { ensureSelfSignedCert } from "../lib/common/self-signed";
+import { publicUrls } from "../lib/public-urls";
 
 const root = path.resolve(__dirname, "..");
 const dev = process.argv.includes("--dev");
@@ -57,7 +59,10 @@ async function main(): Promise<void> {
     process.env.TETHER_KAS_K8S_PROXY_TLS_CERT_FILE = files.cert;
     process.env.TETHER_KAS_K8S_PROXY_TLS_KEY_FILE = files.key;
   }
-  process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
+  // Sign-in links follow the public address unless NEXTAUTH_URL says otherwise.
+  process.env.NEXTAUTH_URL ??= process.env.TETHER_PUBLIC_URL?.trim() || `http://localhost:${port}`;
+  // Fails fast, listing every bad setting, before anything is built or started.
+  const urls = publicUrls(process.env);
   const target = databaseTarget();
   const result = await migrate(target, { log: (m) => console.log(m) });
   console.log(`db: ${describeTarget(target)} ready (${result.applied.length} migration(s) applied now)`);
@@ -93,6 +98,10 @@ async function main(): Promise<void> {
   };
   startKas();
   console.log(`web: Tether is starting at ${process.env.NEXTAUTH_URL}; kas takes agents on ${process.env.TETHER_KAS_AGENT_ADDRESS ?? "127.0.0.1:8150"} (Ctrl-C stops both)`);
+  const loopback = Object.values(urls).filter((u) => u.loopback);
+  if (loopback.length > 0) {
+    console.log(`web: ${loopback.map((u) => `${u.setting} is ${u.url}`).join(", ")}: reachable from this machine only (agents in clusters, other computers and CI jobs cannot use it); set ${loopback.length > 1 ? "them" : "it"} to public addresses`);
+  }
   const stop = () => {
     stopping = true;
     web.kill("SIGTERM");

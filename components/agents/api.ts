@@ -31,11 +31,12 @@ export function useProjectAgents(projectId: string) {
   });
 }
 
-export function useAgent(agentId: string) {
+/** One agent, polled every `pollMs` (while `until` does not hold, when given). */
+export function useAgent(agentId: string, { pollMs = POLL_MS, until }: { pollMs?: number; until?: (view: AgentView) => boolean } = {}) {
   return useQuery({
     queryKey: agentKeys.agent(agentId),
     queryFn: async () => withSkew(await fetchJson<AgentView>(`/api/agents/${encodeURIComponent(agentId)}`)),
-    refetchInterval: POLL_MS,
+    refetchInterval: (query) => (until && query.state.data && until(query.state.data) ? false : pollMs),
     staleTime: 0,
   });
 }

@@ -7,8 +7,10 @@ import { useEffect, useRef } from "react";
 import { fetchJson } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
+import { DownloadButton } from "@/components/ui/download-button";
 import { FormError } from "@/components/ui/form-error";
 import type { ConnectView, PersonalKubeconfig } from "@/lib/kubectl-access";
+import { AddressWarnings } from "./address-warnings";
 import { formatUtc } from "./format";
 
 const ACCESS_AS: Record<string, string> = {
@@ -27,27 +29,6 @@ function Code({ label, children }: { label: string; children: string }) {
 
 /** Single-quotes for a POSIX shell (context names hold ':' and '/'). */
 const sq = (s: string) => `'${s.replaceAll("'", `'"'"'`)}'`;
-
-function DownloadButton({ text, filename, label }: { text: string; filename: string; label: string }) {
-  return (
-    <Button
-      type="button"
-      variant="secondary"
-      onClick={() => {
-        const url = URL.createObjectURL(new Blob([text], { type: "application/yaml" }));
-        const a = document.createElement("a");
-        a.href = url;
-        a.download = filename;
-        document.body.appendChild(a);
-        a.click();
-        a.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 1_000);
-      }}
-    >
-      {label}
-    </Button>
-  );
-}
 
 function KubeconfigReveal({ created, agentName, onDone }: { created: PersonalKubeconfig; agentName: string; onDone: () => void }) {
   const heading = useRef<HTMLHeadingElement>(null);
@@ -109,6 +90,7 @@ export function ConnectKubectl({ view }: { view: ConnectView }) {
         kubectl reaches this cluster through Tether&apos;s agent server at <code className="font-mono">{view.server}</code>: the request travels through the agent&apos;s tunnel, so the cluster needs no inbound access. Who may connect, and as whom, is set by the agent&apos;s configuration (<code>user_access</code> and <code>ci_access</code>); the cluster&apos;s RBAC has the last word.
         {view.caEmbedded ? " Kubeconfigs embed the server's certificate authority." : null}
       </p>
+      <AddressWarnings warnings={view.warnings.kubeconfig} label="Kubeconfig address warnings" />
 
       <section aria-labelledby="connect-person-heading" className="space-y-4">
         <h2 id="connect-person-heading" className="text-lg font-semibold">From your computer</h2>
@@ -140,6 +122,7 @@ export function ConnectKubectl({ view }: { view: ConnectView }) {
 
       <section aria-labelledby="connect-ci-heading" className="space-y-4">
         <h2 id="connect-ci-heading" className="text-lg font-semibold">From a CI job</h2>
+        <AddressWarnings warnings={view.warnings.ci} label="CI address warnings" />
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
           A CI job authenticates with a short-lived job token bound to its project, sent as <code className="font-mono">ci:{view.agentId}:&lt;job-token&gt;</code>. CI jobs of these projects may use this agent:
         </p>

@@ -1,6 +1,6 @@
 "use client";
 // Register an agent in three steps: name it, create its first token, copy the token and the install
-// command. The list below updates on its own while the agent connects.
+// commands, and watch it connect (the list below updates on its own too).
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -10,6 +10,7 @@ import { useJsonForm } from "@/components/ui/use-json-form";
 import { agentKeys, type CreatedToken } from "./api";
 import { CreateTokenForm } from "./token-form";
 import { TokenReveal } from "./token-reveal";
+import { WaitForAgent } from "./wait-for-agent";
 
 interface Registered {
   id: string;
@@ -81,7 +82,11 @@ export function RegisterAgentWizard({ projectId, onClose }: { projectId: string;
         </>
       ) : null}
 
-      {step === 2 && agent && created ? <TokenReveal created={created} agentName={agent.name} onDone={onClose} /> : null}
+      {step === 2 && agent && created ? (
+        <TokenReveal created={created} agentName={agent.name} onDone={onClose}>
+          <WaitForAgent agentId={agent.id} kasAddress={created.install.kasAddress} logsCommand={created.install.logs} />
+        </TokenReveal>
+      ) : null}
     </section>
   );
 }

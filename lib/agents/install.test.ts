@@ -1,37 +1,17 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { fillManifest, helmCommand, helmReleaseName, installInstructions, kasPublicAddress, manifestTemplatePath, shellQuote } from "./install";
+import { KAS_VERSION } from "@/lib/common/release";
+import { fillManifest, installInstructions, kasPublicAddress, manifestTemplatePath } from "./install";
 
 const token = "tthr_agent_" + "A".repeat(43);
 
 describe("kas address shown to users", () => {
-  it("is TETHER_KAS_PUBLIC_ADDRESS, else grpc:// and kas's agent listener, else the default", () => {
-    expect(kasPublicAddress({ TETHER_KAS_PUBLIC_ADDRESS: "grpcs://kas.example.com:443", TETHER_KAS_AGENT_ADDRESS: "0.0.0.0:8150" })).toBe("grpcs://kas.example.com:443");
+  it("is TETHER_KAS_PUBLIC_AGENT_URL, else grpc:// (grpcs:// with kas's TLS) and kas's agent listener, else the default", () => {
+    expect(kasPublicAddress({ TETHER_KAS_PUBLIC_AGENT_URL: "grpcs://kas.example.com:443", TETHER_KAS_AGENT_ADDRESS: "0.0.0.0:8150" })).toBe("grpcs://kas.example.com:443");
     expect(kasPublicAddress({ TETHER_KAS_AGENT_ADDRESS: "127.0.0.1:8160" })).toBe("grpc://127.0.0.1:8160");
-    expect(kasPublicAddress({ TETHER_KAS_PUBLIC_ADDRESS: "  " })).toBe("grpc://127.0.0.1:8150");
+    expect(kasPublicAddress({ TETHER_KAS_AGENT_ADDRESS: "10.0.0.5:8150", TETHER_KAS_TLS_CERT_FILE: "/etc/kas.crt" })).toBe("grpcs://10.0.0.5:8150");
+    expect(kasPublicAddress({ TETHER_KAS_PUBLIC_AGENT_URL: "  " })).toBe("grpc://127.0.0.1:8150");
     expect(kasPublicAddress({})).toBe("grpc://127.0.0.1:8150");
-  });
-});
-
-describe("helm command", () => {
-  it("installs the chart under the agent's name with the address and token", () => {
-    expect(helmCommand("prod-eu", "grpc://127.0.0.1:8150", token)).toBe(
-      [
-        "helm upgrade --install prod-eu ./deploy/agent/chart \\",
-        "  --namespace tether-agent --create-namespace \\",
-        "  --set config.kasAddress=grpc://127.0.0.1:8150 \\",
-        `  --set config.token=${token}`,
-      ].join("\n"),
-    );
-  });
-  it("keeps release names within Helm's 53 characters", () => {
-    expect(helmReleaseName("a".repeat(53))).toHaveLength(53);
-    expect(helmReleaseName(`${"a".repeat(52)}-bbbbbbbbbb`)).toBe("a".repeat(52));
-  });
-  it("quotes only what a shell would misread", () => {
-    expect(shellQuote("grpcs://kas.example.com:443")).toBe("grpcs://kas.example.com:443");
-    expect(shellQuote("a b")).toBe("'a b'");
-    expect(shellQuote("it's")).toBe(`'it'"'"'s'`);
   });
 });
 
@@ -54,5 +34,13 @@ describe("manifest", () => {
     expect(i.kasAddress).toBe("grpc://127.0.0.1:8160");
     expect(i.helm).toContain("config.kasAddress=grpc://127.0.0.1:8160");
     expect(i.manifest).toContain("--kas-address=grpc://127.0.0.1:8160");
+    expect(i.warnings.map((w) => w.setting)).toEqual(["TETHER_KAS_PUBLIC_AGENT_URL", "TETHER_PUBLIC_URL"]);
+  });
+  it("with public addresses set, every command uses them and there is no warning", async () => {
+    const i = await installInstructions("prod-eu", token, { TETHER_PUBLIC_URL: "https://tether.example.com", TETHER_KAS_PUBLIC_AGENT_URL: "grpcs://kas.example.com:443" });
+    expect(i.params).toEqual({ agentName: "prod-eu", kasAddress: "grpcs://kas.example.com:443", chartRepoUrl: "https://tether.example.com/charts", chartVersion: KAS_VERSION, token });
+    expect(i.repoAdd).toBe("helm repo add tether https://tether.example.com/charts\nhelm repo update tether");
+    expect(i.warnings).toEqual([]);
+    for (const text of [i.repoAdd, i.helm, i.helmWithSecret, i.manifest]) expect(text).not.toMatch(/127\.0\.0\.1|localhost/);
   });
 });

@@ -1,32 +1,15 @@
-// How to install an agent with a freshly created token: a ready-to-paste Helm command and the plain
-// manifest with its placeholders filled in, both pointing at this installation's kas.
+// How to install an agent with a freshly created token: the commands for Tether's own Helm repository
+// and the plain manifest with its placeholders filled in, all pointing at this installation's public
+// addresses, with what will not work while those are loopback.
 import fs from "node:fs/promises";
 import path from "node:path";
+import { installCommands, type InstallCommands, type InstallParams } from "@/lib/agent-install";
+import { KAS_VERSION } from "@/lib/common/release";
+import { addressWarnings, publicUrls, type AddressWarning } from "@/lib/public-urls";
 
-/** The address agents dial: TETHER_KAS_PUBLIC_ADDRESS, else kas's agent listener over plain gRPC. */
+/** The address agents dial: TETHER_KAS_PUBLIC_AGENT_URL, else kas's agent listener (lib/public-urls). */
 export function kasPublicAddress(env: Record<string, string | undefined> = process.env): string {
-  const configured = env.TETHER_KAS_PUBLIC_ADDRESS?.trim();
-  if (configured) return configured;
-  return `grpc://${env.TETHER_KAS_AGENT_ADDRESS?.trim() || "127.0.0.1:8150"}`;
-}
-
-/** Helm release names are at most 53 characters; agent names (DNS labels) may have 63. */
-export function helmReleaseName(agentName: string): string {
-  return agentName.length <= 53 ? agentName : agentName.slice(0, 53).replace(/-+$/, "");
-}
-
-/** Quotes a value for a POSIX shell only when it needs it (tokens and addresses normally do not). */
-export function shellQuote(v: string): string {
-  return /^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replaceAll("'", `'"'"'`)}'`;
-}
-
-export function helmCommand(agentName: string, kasAddress: string, token: string): string {
-  return [
-    `helm upgrade --install ${helmReleaseName(agentName)} ./deploy/agent/chart`,
-    "  --namespace tether-agent --create-namespace",
-    `  --set config.kasAddress=${shellQuote(kasAddress)}`,
-    `  --set config.token=${shellQuote(token)}`,
-  ].join(" \\\n");
+  return publicUrls(env).kasAgent.url;
 }
 
 /**
@@ -50,14 +33,25 @@ export function manifestTemplatePath(): string {
   return path.join(process.cwd(), "deploy", "agent", "manifest.yaml");
 }
 
-export interface InstallInstructions {
+export interface InstallInstructions extends InstallCommands {
+  /** What the commands are made of; the wizard makes them again with the admin's own image. */
+  params: Omit<InstallParams, "image">;
   kasAddress: string;
-  helm: string;
+  /** What will not work with the public addresses as set, and which setting fixes it. */
+  warnings: AddressWarning[];
   manifest: string;
 }
 
 export async function installInstructions(agentName: string, token: string, env: Record<string, string | undefined> = process.env): Promise<InstallInstructions> {
-  const kasAddress = kasPublicAddress(env);
+  const urls = publicUrls(env);
+  // The chart is versioned with the product (lib/chart-repo's test holds Chart.yaml to KAS_VERSION).
+  const params = { agentName, kasAddress: urls.kasAgent.url, chartRepoUrl: `${urls.web.url}/charts`, chartVersion: KAS_VERSION, token };
   const template = await fs.readFile(manifestTemplatePath(), "utf8");
-  return { kasAddress, helm: helmCommand(agentName, kasAddress, token), manifest: fillManifest(template, agentName, kasAddress, token) };
+  return {
+    ...installCommands(params),
+    params,
+    kasAddress: params.kasAddress,
+    warnings: addressWarnings(urls, "agent-install"),
+    manifest: fillManifest(template, agentName, params.kasAddress, token),
+  };
 }

@@ -4,7 +4,8 @@
 import { can, findVisibleAgent, type Actor } from "@/lib/access";
 import type { Db } from "@/lib/db/client";
 import { accessAsOf, currentAgentConfig, type AccessAs } from "@/lib/agent-config";
-import { k8sProxyServerUrl, kubeconfigContextName } from "./kubeconfig";
+import { addressWarnings, publicUrls, type AddressWarning } from "@/lib/public-urls";
+import { kubeconfigContextName } from "./kubeconfig";
 import { userAccessToAgent, type UserAgentAccess } from "./usable";
 
 export interface CiGrant {
@@ -23,8 +24,10 @@ export interface ConnectView {
   server: string;
   /** The proxy's CA is embedded in kubeconfigs (a self-signed certificate, or one set by the operator). */
   caEmbedded: boolean;
-  /** The web's base URL, for the mint API example. */
+  /** The web's public URL, for the mint API example. */
   webUrl: string;
+  /** What will not work with the public addresses as set: for a kubeconfig used elsewhere, and for CI jobs. */
+  warnings: { kubeconfig: AddressWarning[]; ci: AddressWarning[] };
   access: UserAgentAccess;
   /** The user may mint CI job tokens for the agent's project (developer and above). */
   canMintForProject: boolean;
@@ -41,14 +44,16 @@ export async function connectView(db: Db, actor: Actor, agentId: string, env: Re
       .map((p): CiGrant => ({ kind: "project", path: p.id.toLowerCase(), accessAs: accessAsOf(p.access_as), defaultNamespace: p.default_namespace ?? null, own: false })),
     ...(data.ci_access?.groups ?? []).map((g): CiGrant => ({ kind: "group", path: g.id.toLowerCase(), accessAs: accessAsOf(g.access_as), defaultNamespace: g.default_namespace ?? null, own: false })),
   ];
+  const urls = publicUrls(env);
   return {
     agentId: agent.id,
     agentName: agent.name,
     project: { id: agent.project.id, fullPath: agent.project.fullPath },
     contextName: kubeconfigContextName(agent.project.fullPath, agent.name),
-    server: k8sProxyServerUrl(env),
+    server: urls.k8sProxy.url,
     caEmbedded: Boolean(env.TETHER_KAS_K8S_PROXY_TLS_CERT_FILE?.trim()),
-    webUrl: (env.NEXTAUTH_URL?.trim() || "http://localhost:3000").replace(/\/+$/, ""),
+    webUrl: urls.web.url,
+    warnings: { kubeconfig: addressWarnings(urls, "kubeconfig"), ci: addressWarnings(urls, "ci") },
     access: await userAccessToAgent(db, actor.id, agent.id),
     canMintForProject: can.runPipelines(actor, facts),
     ciGrants,

@@ -4,17 +4,13 @@
 // never logs and never puts a credential into an error message.
 import fs from "node:fs";
 import { stringify } from "yaml";
+import { publicUrls } from "@/lib/public-urls";
 
 export const KUBECONFIG_CLUSTER_NAME = "tether";
 
-/** Where kubectl reaches the k8s-proxy: TETHER_KAS_K8S_PROXY_PUBLIC_URL, else https:// and kas's listener. */
+/** Where kubectl reaches the k8s-proxy: TETHER_KAS_K8S_PROXY_PUBLIC_URL, else https:// and kas's listener (lib/public-urls). */
 export function k8sProxyServerUrl(env: Record<string, string | undefined> = process.env): string {
-  const configured = env.TETHER_KAS_K8S_PROXY_PUBLIC_URL?.trim();
-  if (configured) return configured.replace(/\/+$/, "");
-  const address = env.TETHER_KAS_K8S_PROXY_ADDRESS?.trim() || "127.0.0.1:8154";
-  // A wildcard listener is reachable on loopback (the self-signed certificate names 127.0.0.1); from
-  // another machine, set TETHER_KAS_K8S_PROXY_PUBLIC_URL.
-  return `https://${address.replace(/^(0\.0\.0\.0|\[::\]|::):/, "127.0.0.1:")}`;
+  return publicUrls(env).k8sProxy.url;
 }
 
 /**

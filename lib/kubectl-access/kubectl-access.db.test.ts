@@ -271,6 +271,11 @@ describe.each(["sqlite", "postgresql"] as const)("kubectl access on %s", (provid
       { kind: "project", path: "platform/infra", accessAs: "agent", defaultNamespace: null, own: true },
       { kind: "project", path: "platform/app", accessAs: "ci_job", defaultNamespace: "ci", own: false },
     ]);
+    // kas's proxy on loopback: the tab warns that the kubeconfig and the CI lines work on this machine only.
+    expect(v.warnings.kubeconfig.map((w) => [w.setting, w.severity])).toEqual([["TETHER_KAS_K8S_PROXY_PUBLIC_URL", "unreachable"]]);
+    expect(v.warnings.ci.map((w) => w.setting)).toEqual(["TETHER_PUBLIC_URL", "TETHER_KAS_K8S_PROXY_PUBLIC_URL"]);
+    const published = await connectView(db, u("dev"), agents.prod!, { ...env, TETHER_PUBLIC_URL: "https://tether.example.com", TETHER_KAS_K8S_PROXY_PUBLIC_URL: "https://kas.example.com:8154" });
+    expect(published).toMatchObject({ server: "https://kas.example.com:8154", webUrl: "https://tether.example.com", warnings: { kubeconfig: [], ci: [] } });
     expect((await connectView(db, u("rep"), agents.prod!, env)).canMintForProject).toBe(false);
     await expect(connectView(db, u("out"), agents.prod!, env)).rejects.toBeInstanceOf(NotFound);
   });

@@ -5,8 +5,49 @@ import { UserSecurityActions } from "@/components/admin/user-security-actions";
 import { PageHeader } from "@/components/shell/app-shell";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
+import { publicUrls, type PublicUrls } from "@/lib/public-urls";
 
 export const metadata: Metadata = { title: "Admin" };
+
+const ADDRESS_ROLES: [keyof PublicUrls, string][] = [
+  ["web", "Web (people, the REST API, helm repo add)"],
+  ["kasAgent", "Agent server (agents in clusters dial it)"],
+  ["k8sProxy", "k8s-proxy (kubectl and CI jobs)"],
+];
+
+function PublicAddresses() {
+  const urls = publicUrls();
+  return (
+    <section aria-labelledby="public-addresses-heading" className="mb-8">
+      <h2 id="public-addresses-heading" className="mb-2 text-lg font-semibold">Public addresses</h2>
+      <p className="mb-3 max-w-3xl text-sm text-zinc-600 dark:text-zinc-400">
+        Every command, kubeconfig and snippet Tether prints uses these. Set them in the environment of <code>npm start</code> and restart Tether.
+      </p>
+      <table className="w-full text-left text-sm">
+        <caption className="sr-only">Where people, clusters, kubectl and CI jobs reach this installation</caption>
+        <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
+          <tr><th scope="col" className="py-2 font-medium">For</th><th scope="col" className="font-medium">Setting</th><th scope="col" className="font-medium">Address</th><th scope="col" className="font-medium">State</th></tr>
+        </thead>
+        <tbody>
+          {ADDRESS_ROLES.map(([key, role]) => {
+            const u = urls[key];
+            return (
+              <tr key={key} className="border-b border-zinc-100 dark:border-zinc-900">
+                <th scope="row" className="py-2 font-normal">{role}</th>
+                <td className="font-mono text-xs">{u.setting}</td>
+                <td className="font-mono text-xs">{u.url}</td>
+                <td>
+                  {u.configured ? "Set" : `Not set: derived from ${u.derivedFrom}`}
+                  {u.loopback ? <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200">Loopback: reachable from this machine only</span> : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}
 
 export default async function AdminPage() {
   const user = await requireUser("/admin");
@@ -31,6 +72,7 @@ export default async function AdminPage() {
           </div>
         ))}
       </dl>
+      <PublicAddresses />
       <h2 className="mb-2 text-lg font-semibold">Users</h2>
       <table className="w-full text-left text-sm">
         <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
