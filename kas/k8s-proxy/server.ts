@@ -318,5 +318,6 @@ function forward(deps: Deps, inbound: Readable, reply: Reply, grant: ProxyGrant,
     },
   });
   inbound.on("data", (chunk: Buffer) => deps.metrics.bytes.inc({ direction: "request" }, chunk.length));
-  relayBody(inbound, { send: (data, written) => stream.sendData(data, written), onceDrain: (fn) => stream.onceDrain(fn) }, { onEnd: () => stream.endRequest(), observe: (n) => deps.metrics.bodyMessageBytes.observe({ direction: "request" }, n) });
+  // Bytes that arrive once the answer is over (the API server answered early, e.g. 413) are dropped: the stream may already carry the next request.
+  relayBody(inbound, { send: (data, written) => stream.sendData(data, written), onceDrain: (fn) => stream.onceDrain(fn) }, { current: () => !done, onEnd: () => stream.endRequest(), observe: (n) => deps.metrics.bodyMessageBytes.observe({ direction: "request" }, n) });
 }
