@@ -4,6 +4,7 @@
 // turn of the event loop and the previous message has left, so a watch event or the first bytes of
 // an answer go at once and only a fast producer meets full messages.
 import type { Readable } from "node:stream";
+import { gatherChunk } from "./chunk-codec";
 import { CHUNK_SIZE } from "./tunnel-wire";
 
 export interface BodyMessageSink {
@@ -25,7 +26,7 @@ export interface BodyRelayOptions {
 /** Sends what `source` yields to `sink` as body messages of at most CHUNK_SIZE bytes, until it ends. */
 export function relayBody(source: Readable, sink: BodyMessageSink, o: BodyRelayOptions = {}): void {
   const current = o.current ?? (() => true);
-  let pending: Buffer[] = [];
+  const pending: Buffer[] = [];
   let pendingBytes = 0;
   let inFlight = 0;
   let scheduled = false;
@@ -48,18 +49,32 @@ export function relayBody(source: Readable, sink: BodyMessageSink, o: BodyRelayO
       });
     }
   };
-  /** Sends the full messages pending, and (`all`) the rest too. */
+  /** The first `n` pending bytes, as the pieces they are in (the boundary pieces cut). */
+  const take = (n: number): Buffer[] => {
+    const out: Buffer[] = [];
+    for (let need = n; need > 0; ) {
+      const head = pending[0]!;
+      if (head.length <= need) {
+        out.push(head);
+        pending.shift();
+        need -= head.length;
+      } else {
+        out.push(head.subarray(0, need));
+        pending[0] = head.subarray(need);
+        need = 0;
+      }
+    }
+    pendingBytes -= n;
+    return out;
+  };
+  /** Sends the full messages pending, and (`all`) the rest too; each is copied once, into its encoded message. */
   const flush = (all: boolean) => {
     if (pendingBytes === 0 || !current()) return;
-    const buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-    let i = 0;
-    for (; i + CHUNK_SIZE <= buf.length; i += CHUNK_SIZE) send(buf.subarray(i, i + CHUNK_SIZE));
-    if (all && i < buf.length) {
-      send(buf.subarray(i));
-      i = buf.length;
+    while (pendingBytes >= CHUNK_SIZE) send(gatherChunk(take(CHUNK_SIZE), CHUNK_SIZE));
+    if (all && pendingBytes > 0) {
+      const n = pendingBytes;
+      send(gatherChunk(take(n), n));
     }
-    pending = i < buf.length ? [buf.subarray(i)] : [];
-    pendingBytes = buf.length - i;
   };
   function schedule(): void {
     if (scheduled || ended) return;
