@@ -42,6 +42,8 @@ export class ConnectStream {
    * switches protocols, then flow on the upgraded socket both ways.
    */
   private upgrade: { early: Buffer[]; ended: boolean; socket: Duplex | null } | null = null;
+  /** kas's messages wait while the API server takes no more of the request body. */
+  private pausedForUpstream = false;
 
   constructor(
     client: InstanceType<typeof ReverseTunnelClient>,
@@ -71,6 +73,12 @@ export class ConnectStream {
     this.call.cancel();
   }
 
+  private resumeFromUpstream(): void {
+    if (!this.pausedForUpstream) return;
+    this.pausedForUpstream = false;
+    this.call.resume();
+  }
+
   private becomeIdle(): void {
     if (this.state !== "opening") return;
     this.state = "idle";
@@ -96,6 +104,8 @@ export class ConnectStream {
     this.upstream = null;
     this.response = null;
     this.upgrade = null;
+    // An upstream that answered before taking the whole body (a 413) never drains: the stream must not stay paused for the next request.
+    this.resumeFromUpstream();
     if (keepOpen) {
       this.state = "idle";
       this.o.owner.reused(this);
@@ -185,7 +195,8 @@ export class ConnectStream {
         if (this.upgrade && !this.upgrade.socket) this.upgrade.early.push(data);
         else if (into && !into.write(data)) {
           this.call.pause();
-          into.once("drain", () => this.call.resume());
+          this.pausedForUpstream = true;
+          into.once("drain", () => this.resumeFromUpstream());
         }
         return;
       }
