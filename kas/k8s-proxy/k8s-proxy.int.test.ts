@@ -177,12 +177,13 @@ describe("kubectl through kas", () => {
     await direct("DELETE", "/api/v1/namespaces/ci/configmaps/over-h2");
   });
 
-  it("a 5 MB request body from kubectl's side crosses kas in large body messages", async () => {
+  it("a 3 MB request body from kubectl's side crosses kas in large body messages", async () => {
     const credential = `ci:${agentId}:${await ciToken(ids.ciProject!)}`;
     const count = 'tether_kas_tunnel_body_message_bytes_count{direction="request"}';
     const sum = 'tether_kas_tunnel_body_message_bytes_sum{direction="request"}';
     const [count0, sum0] = await scrapeMetrics(kas.observabilityPort, count, sum);
-    const body = Buffer.from(JSON.stringify({ metadata: { name: "large" }, data: { big: "q".repeat(5_000_000) } }));
+    // Just under the API server's 3 MiB limit on a request body, so it reads it all before refusing a ConfigMap over 1 MiB (422).
+    const body = Buffer.from(JSON.stringify({ metadata: { name: "large" }, data: { big: "q".repeat(3_000_000) } }));
     const status = await new Promise<number>((resolve, reject) => {
       const req = https.request({ host: "127.0.0.1", port: kas.k8sProxyPort, method: "POST", path: "/api/v1/namespaces/ci/configmaps", ca: fs.readFileSync(web.proxyCaFile), headers: { authorization: `Bearer ${credential}`, "content-type": "application/json" } }, (res) => {
         res.resume();
@@ -193,13 +194,11 @@ describe("kubectl through kas", () => {
       for (let i = 0; i < body.length; i += 16 * 1024) req.write(body.subarray(i, i + 16 * 1024));
       req.end();
     });
-    // The API server refuses a body over its 3 MiB limit with its own answer; the bytes crossed kas all the same.
     expect(status).toBe((await direct("POST", "/api/v1/namespaces/ci/configmaps", JSON.parse(body.toString()))).status);
     const [count1, sum1] = await scrapeMetrics(kas.observabilityPort, count, sum);
     const messages = count1! - count0!;
-    console.log(`5 MB request body: ${messages} body messages from kas to the agent, ${Math.round((sum1! - sum0!) / Math.max(messages, 1) / 1024)} KiB on average`);
-    // At least what the API server read before refusing (3 MiB), in messages of 64 KiB and more on average.
-    expect(sum1! - sum0!).toBeGreaterThanOrEqual(3 * 1024 * 1024);
+    console.log(`3 MB request body: ${messages} body messages from kas to the agent, ${Math.round((sum1! - sum0!) / Math.max(messages, 1) / 1024)} KiB on average`);
+    expect(sum1! - sum0!).toBeGreaterThanOrEqual(body.length);
     expect((sum1! - sum0!) / messages).toBeGreaterThanOrEqual(CHUNK_SIZE / 4);
   }, 60_000);
 
