@@ -2,6 +2,7 @@
 // every capability's gRPC client (grpc-js then shares the connection itself between them).
 import fs from "node:fs";
 import { credentials, Metadata, type ChannelCredentials, type Client, type ClientOptions } from "@grpc/grpc-js";
+import { RECEIVE_WINDOW_BYTES } from "../lib/common/tunnel-wire";
 import type { AgentConfig } from "./config";
 
 export interface KasConnection {
@@ -30,7 +31,7 @@ export function connectToKas(config: AgentConfig, token: string): KasConnection 
   const url = new URL(config.kasAddress);
   const target = `${url.hostname}:${url.port}`;
   const creds = url.protocol === "grpcs:" ? credentials.createSsl(config.kasCaFile ? fs.readFileSync(config.kasCaFile) : null) : credentials.createInsecure();
-  const options = { "grpc.keepalive_time_ms": 20_000, "grpc.keepalive_timeout_ms": 10_000, "grpc.keepalive_permit_without_calls": 1, "grpc.max_receive_message_length": 8 * 1024 * 1024, "grpc-node.flow_control_window": 4 * 1024 * 1024 };
+  const options = { "grpc.keepalive_time_ms": 20_000, "grpc.keepalive_timeout_ms": 10_000, "grpc.keepalive_permit_without_calls": 1, "grpc.max_receive_message_length": 8 * 1024 * 1024, "grpc-node.flow_control_window": RECEIVE_WINDOW_BYTES };
   const clients: Client[] = [];
   return {
     address: config.kasAddress,

@@ -2,6 +2,7 @@
 // run connection rotation in seconds.
 import os from "node:os";
 import { z } from "zod";
+import { CHUNK_SIZE } from "../lib/common/tunnel-wire";
 
 const ms = (def: number) => z.coerce.number().int().positive().default(def);
 const address = (def: string) => z.string().regex(/^[\w.-]+:\d+$/, "expected host:port").default(def);
@@ -28,7 +29,8 @@ export const kasConfigSchema = z.object({
   TETHER_KAS_TOKEN_RECHECK_MS: ms(30_000),
   TETHER_KAS_HEARTBEAT_MS: ms(30_000),
   TETHER_KAS_AGENT_WAIT_MS: ms(20_000),
-  TETHER_KAS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(64 * 1024).default(4 * 1024 * 1024),
+  // A body message (CHUNK_SIZE) and its framing must fit.
+  TETHER_KAS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(CHUNK_SIZE + 64 * 1024).default(4 * 1024 * 1024),
 });
 
 export type KasConfig = z.infer<typeof kasConfigSchema>;

@@ -6,13 +6,13 @@ import type { Http2Server, ServerHttp2Session } from "node:http2";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import type { KasCapability } from "./capability";
 import type { KasConfig } from "./config";
+import { RECEIVE_WINDOW_BYTES } from "../lib/common/tunnel-wire";
 
-/** HTTP/2 receive windows for kas's servers. With Node's 64 KiB defaults a tunnel stream moves only
- * two 32 KiB chunks per round trip. grpc-js has a client option for this ('grpc-node.flow_control_window')
- * but none for servers, so it is applied here to grpc-js's internals: the settings it passes to Node's
- * http2 server (per-stream window; the object exists because grpc.max_concurrent_streams is given) and
- * each new session (connection window). bench/tunnel shows the effect. */
-export const RECEIVE_WINDOW_BYTES = 8 * 1024 * 1024;
+/** kas's servers advertise RECEIVE_WINDOW_BYTES as their HTTP/2 receive windows. grpc-js has a client
+ * option for this ('grpc-node.flow_control_window', which the agent and web set) but none for servers,
+ * so it is applied here to grpc-js's internals: the settings it passes to Node's http2 server
+ * (per-stream window; the object exists because grpc.max_concurrent_streams is given) and each new
+ * session (connection window). grpc-servers.test.ts reads the windows a client is offered. */
 function widenStreamWindow(server: Server): void {
   const opts = (server as unknown as { commonServerOptions?: { settings?: Record<string, number> } }).commonServerOptions;
   if (opts?.settings) opts.settings.initialWindowSize = RECEIVE_WINDOW_BYTES;

@@ -1,5 +1,6 @@
 // Prometheus metrics for kas, served on the observability port at /metrics.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { BODY_MESSAGE_BUCKETS } from "../lib/common/tunnel-wire";
 
 export function createKasMetrics() {
   const registry = new Registry();
@@ -12,6 +13,13 @@ export function createKasMetrics() {
     activeStreams: new Gauge({ name: "tether_kas_tunnel_streams_active", help: "Tunnel streams carrying a request", registers: [registry] }),
     requests: new Counter({ name: "tether_kas_tunnel_requests_total", help: "Tunnelled requests by outcome", labelNames: ["outcome"] as const, registers: [registry] }),
     bytes: new Counter({ name: "tether_kas_tunnel_bytes_total", help: "Body bytes carried through tunnels", labelNames: ["direction"] as const, registers: [registry] }),
+    bodyMessageBytes: new Histogram({
+      name: "tether_kas_tunnel_body_message_bytes",
+      help: "Size of each body message kas sends: request bodies to agents, response bodies to web",
+      labelNames: ["direction"] as const,
+      buckets: BODY_MESSAGE_BUCKETS,
+      registers: [registry],
+    }),
     duration: new Histogram({
       name: "tether_kas_tunnel_request_duration_seconds",
       help: "Time from a request's arrival until its response ends",

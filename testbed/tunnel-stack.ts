@@ -195,6 +195,23 @@ export async function startAgentProcess(opts: { kasAgentPort: number; token: str
   return startProcess(opts.bundle ?? "agent/main.ts", args, {}, opts.bundle !== undefined);
 }
 
+/** The value of one series (`name{labels}` as Prometheus prints it) in a /metrics text; 0 when absent. */
+export function metric(text: string, name: string): number {
+  const m = new RegExp(`^${name.replace(/[{}"]/g, "\\$&")} (\\d+(?:\\.\\d+)?(?:e\\+\\d+)?)$`, "m").exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+/** The series of a process's /metrics, served on the observability `port`. */
+export async function scrapeMetrics(port: number, ...names: string[]): Promise<number[]> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return names.map((n) => metric(text, n));
+}
+
+/** The observability port an agent process reported when it started. */
+export async function agentObservabilityPort(agent: Proc): Promise<number> {
+  return ((await agent.waitFor(/^agent starting$/)).observability as { port: number }).port;
+}
+
 export function tunnelClientFor(web: WebInternal, kas: { internalPort: number }): TunnelClient {
   return new TunnelClient({ kasAddress: `127.0.0.1:${kas.internalPort}`, secret: web.secret });
 }

@@ -6,14 +6,9 @@ import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
 import { revokeAgentToken } from "@/lib/agents";
 import { apiserverRequest } from "@/testbed/cluster";
 import { AgentNotConnectedError, StreamLimitError, type TunnelClient } from "@/lib/tunnel-client";
-import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type WebInternal } from "@/testbed/tunnel-stack";
+import { metric, registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type WebInternal } from "@/testbed/tunnel-stack";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function metric(text: string, name: string): number {
-  const m = new RegExp(`^${name.replace(/[{}"]/g, "\\$&")} (\\d+(?:\\.\\d+)?)$`, "m").exec(text);
-  return m ? Number(m[1]) : 0;
-}
 
 describe("tunnel lifecycle", () => {
   const tb = inject("testbed");

@@ -3,6 +3,7 @@
 // send the next request on it) or ends. The pool (pool.ts) decides how many there are and when they go.
 import type { Duplex, Readable, Writable } from "node:stream";
 import { Metadata, type ClientDuplexStream, type ServiceError } from "@grpc/grpc-js";
+import { relayBody } from "../../lib/common/body-relay";
 import { CHUNK_SIZE } from "../../lib/common/tunnel-wire";
 import type { ReverseTunnelClient } from "../../lib/common/chunk-codec";
 import type { ConnectRequest, ConnectResponse, HeaderField } from "../../proto/gen/tether/v1/tunnel";
@@ -41,6 +42,8 @@ export class ConnectStream {
    * switches protocols, then flow on the upgraded socket both ways.
    */
   private upgrade: { early: Buffer[]; ended: boolean; socket: Duplex | null } | null = null;
+  /** kas's messages wait while the API server takes no more of the request body. */
+  private pausedForUpstream = false;
 
   constructor(
     client: InstanceType<typeof ReverseTunnelClient>,
@@ -70,6 +73,12 @@ export class ConnectStream {
     this.call.cancel();
   }
 
+  private resumeFromUpstream(): void {
+    if (!this.pausedForUpstream) return;
+    this.pausedForUpstream = false;
+    this.call.resume();
+  }
+
   private becomeIdle(): void {
     if (this.state !== "opening") return;
     this.state = "idle";
@@ -95,6 +104,8 @@ export class ConnectStream {
     this.upstream = null;
     this.response = null;
     this.upgrade = null;
+    // An upstream that answered before taking the whole body (a 413) never drains: the stream must not stay paused for the next request.
+    this.resumeFromUpstream();
     if (keepOpen) {
       this.state = "idle";
       this.o.owner.reused(this);
@@ -103,51 +114,13 @@ export class ConnectStream {
     }
   }
 
-  /**
-   * Sends what `source` yields to kas as body chunks until it ends. TLS hands bytes over in ~16 KiB
-   * pieces: they are gathered into 32 KiB chunks (half the messages), and what is left goes on the
-   * next turn so small answers and interactive sessions are not delayed.
-   */
+  /** Sends what `source` yields to kas as body messages until it ends. */
   private relay(source: Readable, current: () => boolean, onEnd: () => void): void {
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    let flushScheduled = false;
-    const send = (data: Buffer) => {
-      if (!this.call.write({ msg: { $case: "data", value: { data } } })) {
-        source.pause();
-        this.call.once("drain", () => source.resume());
-      }
-    };
-    const flush = (all: boolean) => {
-      if (pendingBytes === 0) return;
-      const buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-      let i = 0;
-      for (; i + CHUNK_SIZE <= buf.length; i += CHUNK_SIZE) send(buf.subarray(i, i + CHUNK_SIZE));
-      if (all && i < buf.length) {
-        send(buf.subarray(i));
-        i = buf.length;
-      }
-      pending = i < buf.length ? [buf.subarray(i)] : [];
-      pendingBytes = buf.length - i;
-    };
-    source.on("data", (buf: Buffer) => {
-      if (!current()) return;
-      pending.push(buf);
-      pendingBytes += buf.length;
-      if (pendingBytes >= CHUNK_SIZE) flush(false);
-      if (pendingBytes > 0 && !flushScheduled) {
-        flushScheduled = true;
-        setImmediate(() => {
-          flushScheduled = false;
-          if (this.state === "active" && current()) flush(true);
-        });
-      }
-    });
-    source.on("end", () => {
-      if (!current()) return; // a stream reused for a later request
-      flush(true);
-      onEnd();
-    });
+    relayBody(
+      source,
+      { send: (data, written) => this.call.write({ msg: { $case: "data", value: { data } } }, written), onceDrain: (fn) => this.call.once("drain", fn) },
+      { current: () => this.state === "active" && current(), onEnd, observe: (n) => this.o.metrics.bodyMessageBytes.observe(n) },
+    );
   }
 
   private onMessage(m: ConnectResponse): void {
@@ -222,7 +195,8 @@ export class ConnectStream {
         if (this.upgrade && !this.upgrade.socket) this.upgrade.early.push(data);
         else if (into && !into.write(data)) {
           this.call.pause();
-          into.once("drain", () => this.call.resume());
+          this.pausedForUpstream = true;
+          into.once("drain", () => this.resumeFromUpstream());
         }
         return;
       }

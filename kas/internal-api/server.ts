@@ -75,6 +75,8 @@ export function internalHandlers(deps: Deps): KasInternalServiceServer {
         const msg = m.msg;
         if (msg?.$case === "data") {
           deps.metrics.bytes.inc({ direction: "request" }, msg.value.data.length);
+          // web sends its bodies in full messages already: each is relayed as received (no gathering, no copy).
+          deps.metrics.bodyMessageBytes.observe({ direction: "request" }, msg.value.data.length);
           if (!stream.sendData(msg.value.data)) {
             call.pause();
             stream.onceDrain(() => call.resume());
@@ -105,6 +107,7 @@ export function internalHandlers(deps: Deps): KasInternalServiceServer {
               onHeader: (h) => call.write({ msg: { $case: "header", value: h } }),
               onData: (data) => {
                 deps.metrics.bytes.inc({ direction: "response" }, data.length);
+                deps.metrics.bodyMessageBytes.observe({ direction: "response" }, data.length);
                 const ok = call.write({ msg: { $case: "data", value: { data } } });
                 if (!ok) call.once("drain", () => s.resume());
                 return ok;

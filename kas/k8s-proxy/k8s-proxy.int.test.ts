@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { apiserverRequest, startPod, type TestbedStreams } from "@/testbed/cluster";
 import { checkAttach, checkExec, checkFollow, checkLogs, checkPortForward, kubectlWith, type Kubectl } from "@/testbed/streaming-checks";
 import { createCiJobToken, createPersonalAccessToken, revokePersonalAccessToken } from "@/lib/tokens/access-tokens";
-import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/testbed/tunnel-stack";
+import { registerTestAgent, scrapeMetrics, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/testbed/tunnel-stack";
 import { saveAgentConfig } from "@/lib/agent-config";
+import { CHUNK_SIZE } from "@/lib/common/tunnel-wire";
 
 
 describe("kubectl through kas", () => {
@@ -176,6 +177,31 @@ describe("kubectl through kas", () => {
     expect(JSON.parse(h1.body)).toMatchObject({ data: { via: "http2" } });
     await direct("DELETE", "/api/v1/namespaces/ci/configmaps/over-h2");
   });
+
+  it("a 3 MB request body from kubectl's side crosses kas in large body messages", async () => {
+    const credential = `ci:${agentId}:${await ciToken(ids.ciProject!)}`;
+    const count = 'tether_kas_tunnel_body_message_bytes_count{direction="request"}';
+    const sum = 'tether_kas_tunnel_body_message_bytes_sum{direction="request"}';
+    const [count0, sum0] = await scrapeMetrics(kas.observabilityPort, count, sum);
+    // Just under the API server's 3 MiB limit on a request body, so it reads it all before refusing a ConfigMap over 1 MiB (422).
+    const body = Buffer.from(JSON.stringify({ metadata: { name: "large" }, data: { big: "q".repeat(3_000_000) } }));
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = https.request({ host: "127.0.0.1", port: kas.k8sProxyPort, method: "POST", path: "/api/v1/namespaces/ci/configmaps", ca: fs.readFileSync(web.proxyCaFile), headers: { authorization: `Bearer ${credential}`, "content-type": "application/json" } }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      });
+      req.on("error", reject);
+      // As a client streams it: 16 KiB writes, which kas gathers.
+      for (let i = 0; i < body.length; i += 16 * 1024) req.write(body.subarray(i, i + 16 * 1024));
+      req.end();
+    });
+    expect(status).toBe((await direct("POST", "/api/v1/namespaces/ci/configmaps", JSON.parse(body.toString()))).status);
+    const [count1, sum1] = await scrapeMetrics(kas.observabilityPort, count, sum);
+    const messages = count1! - count0!;
+    console.log(`3 MB request body: ${messages} body messages from kas to the agent, ${Math.round((sum1! - sum0!) / Math.max(messages, 1) / 1024)} KiB on average`);
+    expect(sum1! - sum0!).toBeGreaterThanOrEqual(body.length);
+    expect((sum1! - sum0!) / messages).toBeGreaterThanOrEqual(CHUNK_SIZE / 4);
+  }, 60_000);
 
   it("a CI job of a project the agent is not shared with is refused, clearly, and audited", async () => {
     const cfg = kubeconfig("other", `ci:${agentId}:${await ciToken(ids.other!)}`);

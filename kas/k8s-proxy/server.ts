@@ -9,7 +9,8 @@ import type net from "node:net";
 import type { Duplex, Readable } from "node:stream";
 import type { Logger } from "pino";
 import { isAuditedProxyRequest } from "../../lib/common/kas-web-contract";
-import { chunks, isDroppedRequestHeader, isHopByHopHeader } from "../../lib/common/tunnel-wire";
+import { relayBody } from "../../lib/common/body-relay";
+import { isDroppedRequestHeader, isHopByHopHeader } from "../../lib/common/tunnel-wire";
 import type { HeaderField, RequestHeader } from "../../proto/gen/tether/v1/tunnel";
 import type { KasMetrics } from "../metrics";
 import { AgentBusyError, AgentStreamLimitError, NoAgentTunnelError, type TunnelRegistry, type TunnelStream } from "../tunnel";
@@ -316,14 +317,7 @@ function forward(deps: Deps, inbound: Readable, reply: Reply, grant: ProxyGrant,
       reply.broken(`tether: ${message}`);
     },
   });
-  inbound.on("data", (chunk: Buffer) => {
-    deps.metrics.bytes.inc({ direction: "request" }, chunk.length);
-    let ok = true;
-    for (const piece of chunks(chunk)) ok = stream.sendData(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength)) && ok;
-    if (!ok) {
-      inbound.pause();
-      stream.onceDrain(() => inbound.resume());
-    }
-  });
-  inbound.on("end", () => stream.endRequest());
+  inbound.on("data", (chunk: Buffer) => deps.metrics.bytes.inc({ direction: "request" }, chunk.length));
+  // Bytes that arrive once the answer is over (the API server answered early, e.g. 413) are dropped: the stream may already carry the next request.
+  relayBody(inbound, { send: (data, written) => stream.sendData(data, written), onceDrain: (fn) => stream.onceDrain(fn) }, { current: () => !done, onEnd: () => stream.endRequest(), observe: (n) => deps.metrics.bodyMessageBytes.observe({ direction: "request" }, n) });
 }

@@ -57,9 +57,13 @@ export class TunnelStream {
     this.call.write({ msg: { $case: "header", value: header } });
   }
 
-  sendData(data: Buffer): boolean {
-    if (this.state !== "active") return true;
-    return this.call.write({ msg: { $case: "data", value: { data } } });
+  /** `written` once the message has left (at once when the stream is no longer active). */
+  sendData(data: Buffer, written?: () => void): boolean {
+    if (this.state !== "active") {
+      written?.();
+      return true;
+    }
+    return this.call.write({ msg: { $case: "data", value: { data } } }, written);
   }
 
   onceDrain(fn: () => void): void {

@@ -2,8 +2,9 @@
 // are the API server's own bytes, watches see every event, and failures have clear, typed errors.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { apiserverRequest } from "@/testbed/cluster";
+import { CHUNK_SIZE } from "@/lib/common/tunnel-wire";
 import { AgentNotConnectedError, TunnelError } from "@/lib/tunnel-client";
-import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/testbed/tunnel-stack";
+import { agentObservabilityPort, registerTestAgent, scrapeMetrics, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/testbed/tunnel-stack";
 
 /**
  * A LIST's own resourceVersion is the cluster's newest revision, which any write anywhere (a lease, an
@@ -80,7 +81,7 @@ describe("tunnel: requests and watches", () => {
     expect((await tunnel("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "Not_A_Name" } })).status).toBe(422);
   });
 
-  it("carries a large LIST (5 MB) intact in 32 KiB chunks", async () => {
+  it("carries a large LIST (5 MB) intact in body messages", async () => {
     const big = "x".repeat(500_000);
     for (let i = 0; i < 10; i++) expect((await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: `big-${i}` }, data: { big } })).status).toBe(201);
     const viaTunnel = await tunnel("GET", `/api/v1/namespaces/${ns}/configmaps?labelSelector=`);
@@ -110,6 +111,64 @@ describe("tunnel: requests and watches", () => {
     const expected = ["ADDED:0", ...Array.from({ length: 198 }, (_, i) => `MODIFIED:${i + 1}`), "DELETED:198"];
     expect(seen).toEqual(expected);
   });
+
+  it("a watch event of a few hundred bytes reaches the caller while nothing else is sent", async () => {
+    const list = JSON.parse((await direct("GET", `/api/v1/namespaces/${ns}/configmaps`)).body) as { metadata: { resourceVersion: string } };
+    const abort = new AbortController();
+    let t0 = 0;
+    const arrived = (async () => {
+      for await (const ev of client.agentWatch<{ metadata: { name: string } }>(agentId, `/api/v1/namespaces/${ns}/configmaps?fieldSelector=metadata.name%3Dlone`, { resourceVersion: list.metadata.resourceVersion, signal: abort.signal })) {
+        if (ev.type === "ADDED") return Date.now() - t0;
+      }
+      return Infinity;
+    })();
+    t0 = Date.now();
+    expect((await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "lone" }, data: { note: "a single small change" } })).status).toBe(201);
+    // No other write matches this watch and no bookmarks were asked for: a sender that waited for more data would never send it.
+    const ms = await Promise.race([arrived, new Promise<number>((resolve) => setTimeout(() => resolve(Infinity), 5_000))]);
+    abort.abort();
+    expect(ms).toBeLessThan(5_000);
+  });
+
+  it("a 36 MB LIST crosses each hop (agent → kas, kas → web) in at most 200 body messages", async () => {
+    const bigNs = `${ns}-big`;
+    expect((await direct("POST", "/api/v1/namespaces", { metadata: { name: bigNs } })).status).toBe(201);
+    try {
+      const mb = "y".repeat(1_000_000);
+      for (let i = 0; i < 36; i++) expect((await direct("POST", `/api/v1/namespaces/${bigNs}/configmaps`, { metadata: { name: `mb-${i}` }, data: { mb } })).status).toBe(201);
+      const agentPort = await agentObservabilityPort(agent);
+      const agentSeries = ["tether_agent_tunnel_body_message_bytes_count", "tether_agent_tunnel_body_message_bytes_sum"];
+      const kasSeries = ['tether_kas_tunnel_body_message_bytes_count{direction="response"}', 'tether_kas_tunnel_body_message_bytes_sum{direction="response"}'];
+      const [agentCount0, agentSum0] = await scrapeMetrics(agentPort, ...agentSeries);
+      const [kasCount0, kasSum0] = await scrapeMetrics(kas.observabilityPort, ...kasSeries);
+      const listed = await tunnel("GET", `/api/v1/namespaces/${bigNs}/configmaps`);
+      expect(listed.body.length).toBeGreaterThan(36_000_000);
+      const [agentCount1, agentSum1] = await scrapeMetrics(agentPort, ...agentSeries);
+      const [kasCount1, kasSum1] = await scrapeMetrics(kas.observabilityPort, ...kasSeries);
+      console.log(`36 MB LIST: agent → kas ${agentCount1! - agentCount0!} body messages, kas → web ${kasCount1! - kasCount0!}`);
+      expect(agentSum1! - agentSum0!).toBeGreaterThanOrEqual(listed.body.length);
+      expect(kasSum1! - kasSum0!).toBeGreaterThanOrEqual(listed.body.length);
+      expect(agentCount1! - agentCount0!).toBeLessThanOrEqual(200);
+      expect(kasCount1! - kasCount0!).toBeLessThanOrEqual(200);
+    } finally {
+      await direct("DELETE", `/api/v1/namespaces/${bigNs}`).catch(() => undefined);
+    }
+  }, 120_000);
+
+  it("a 3 MB request body from web crosses kas in full body messages", async () => {
+    const count = 'tether_kas_tunnel_body_message_bytes_count{direction="request"}';
+    const sum = 'tether_kas_tunnel_body_message_bytes_sum{direction="request"}';
+    const [count0, sum0] = await scrapeMetrics(kas.observabilityPort, count, sum);
+    // Just under the API server's 3 MiB limit on a request body, so it reads it all before refusing a ConfigMap over 1 MiB (422).
+    const body = JSON.stringify({ metadata: { name: "too-big" }, data: { big: "z".repeat(3_000_000) } });
+    const res = await client.agentFetch(agentId, { method: "POST", path: `/api/v1/namespaces/${ns}/configmaps`, body, headers: { "content-type": "application/json" } });
+    expect(res.status).toBe((await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, JSON.parse(body))).status);
+    await res.text();
+    const [count1, sum1] = await scrapeMetrics(kas.observabilityPort, count, sum);
+    // Each message full but the body's last.
+    expect(sum1! - sum0!).toBe(body.length);
+    expect(count1! - count0!).toBe(Math.ceil(body.length / CHUNK_SIZE));
+  }, 60_000);
 
   it("strips Impersonate-* headers a caller sends, and impersonates only as kas says", async () => {
     const asCaller = await client.agentFetch(agentId, { path: "/apis/authentication.k8s.io/v1/selfsubjectreviews", method: "POST", headers: { "content-type": "application/json", "impersonate-user": "system:admin-smuggled" }, body: JSON.stringify({ apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" }) });

@@ -2,10 +2,10 @@ import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { describe, expect, it } from "vitest";
 import { MakeRequestRequest, MakeRequestResponse } from "../../proto/gen/tether/v1/internal_api";
 import { ConnectRequest, ConnectResponse } from "../../proto/gen/tether/v1/tunnel";
-import { InternalService, TunnelService, decodeChunkMessage } from "./chunk-codec";
+import { InternalService, TunnelService, decodeChunkMessage, gatherChunk } from "./chunk-codec";
 
 const bytes = (n: number) => Buffer.from(Uint8Array.from({ length: n }, (_, i) => (i * 7 + 3) % 256));
-const SIZES = [0, 1, 127, 128, 16_383, 16_384, 32 * 1024, 70_000];
+const SIZES = [0, 1, 127, 128, 16_383, 16_384, 32 * 1024, 70_000, 256 * 1024];
 
 const methods = [
   { name: "ConnectRequest", codec: ConnectRequest, ser: TunnelService.connect.requestSerialize, de: TunnelService.connect.requestDeserialize },
@@ -75,5 +75,17 @@ describe("the chunk fast path", () => {
     // Sent a second time, it is encoded afresh (the received buffer now carries the other tag).
     const again = TunnelService.connect.requestSerialize({ msg: { $case: "data", value: { data: chunk.data } } });
     expect(again.equals(fromAgent)).toBe(true);
+  });
+
+  it.each(methods)("sends a body gathered from pieces ($name) as the generated encoder writes it, in the one buffer it was gathered into", (m) => {
+    const data = bytes(100_000);
+    const pieces = [data.subarray(0, 10), data.subarray(10, 16_394), data.subarray(16_394)];
+    const gathered = gatherChunk(pieces, data.length);
+    expect(gathered.equals(data)).toBe(true);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one test body for four message types whose oneofs differ
+    const message = { msg: { $case: "data", value: { data: gathered } } } as any;
+    const sent = m.ser(message);
+    expect(sent.buffer).toBe(gathered.buffer);
+    expect(sent.equals(Buffer.from(m.codec.encode({ msg: { $case: "data", value: { data } } } as never).finish()))).toBe(true);
   });
 });

@@ -68,6 +68,29 @@ export function encodeChunkMessage(field: number, data: Uint8Array): Buffer {
   return out;
 }
 
+/**
+ * `total` body bytes from `pieces`, gathered straight into a chunk message: the returned data is a
+ * view of that message, which the serializer sends as it is (writing the tag of the message it goes
+ * in), so gathering a body message and encoding it are one copy, not two.
+ */
+export function gatherChunk(pieces: readonly Uint8Array[], total: number): Buffer {
+  if (total === 0) return Buffer.alloc(0);
+  const inner = 1 + varintSize(total) + total;
+  const msg = Buffer.allocUnsafe(1 + varintSize(inner) + inner);
+  let pos = 1; // the tag byte, written by the serializer
+  pos = writeVarint(msg, pos, inner);
+  msg[pos++] = CHUNK_DATA_TAG;
+  pos = writeVarint(msg, pos, total);
+  const data = msg.subarray(pos);
+  for (const p of pieces) {
+    msg.set(p, pos);
+    pos += p.length;
+  }
+  // field 0 matches no message: the serializer always writes the tag.
+  Object.defineProperty(data, WIRE, { value: { buf: msg, field: 0 }, writable: true, enumerable: false });
+  return data;
+}
+
 /** The chunk's bytes (a view of `buf`) when `buf` is exactly one plain chunk message of `field`, else null. */
 export function decodeChunkMessage(field: number, buf: Buffer): Buffer | null {
   if (buf.length < 2 || buf[0] !== ((field << 3) | LEN)) return null;

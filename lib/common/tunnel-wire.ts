@@ -12,11 +12,24 @@ export type TunnelErrorCode =
   | "tunnel_broken"
   | "bad_request";
 
-/** 32 KiB: the largest body piece sent in one message, so one big answer never blocks others. */
-export const CHUNK_SIZE = 32 * 1024;
+/**
+ * 256 KiB: the largest body message. Senders gather body bytes into messages up to this size (each
+ * message costs CPU at both ends) and flush as soon as nothing more is queued (body-relay.ts); every
+ * max-message-length setting on the tunnel's ends admits it with room for the message's framing.
+ */
+export const CHUNK_SIZE = 256 * 1024;
+
+/**
+ * HTTP/2 receive windows (per stream and per connection) on every tunnel connection, both ends. With
+ * Node's 64 KiB defaults a stream moves a quarter of one body message per round trip.
+ */
+export const RECEIVE_WINDOW_BYTES = 8 * 1024 * 1024;
+
+/** Buckets of the body-message size histograms (`tether_<process>_tunnel_body_message_bytes`): 512 B to 256 KiB. */
+export const BODY_MESSAGE_BUCKETS = Array.from({ length: 10 }, (_, i) => 512 * 2 ** i);
 
 /** Yields `data` in pieces of at most CHUNK_SIZE bytes. */
-export function* chunks(data: Uint8Array): Generator<Uint8Array> {
+export function* chunks(data: Buffer): Generator<Buffer> {
   for (let i = 0; i < data.length; i += CHUNK_SIZE) yield data.subarray(i, Math.min(i + CHUNK_SIZE, data.length));
 }
 

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { credentials, Metadata, status, type ClientDuplexStream, type ServiceError } from "@grpc/grpc-js";
 import { signInternalJwt } from "@/lib/common/internal-jwt";
-import { CHUNK_SIZE, LAST_SEEN_KEY, TUNNEL_ERROR_KEY } from "@/lib/common/tunnel-wire";
+import { chunks, LAST_SEEN_KEY, RECEIVE_WINDOW_BYTES, TUNNEL_ERROR_KEY } from "@/lib/common/tunnel-wire";
 import { InternalClient } from "@/lib/common/chunk-codec";
 import { type AgentStatusResponse, type MakeRequestRequest, type MakeRequestResponse } from "@/proto/gen/tether/v1/internal_api";
 import type { HeaderField, Impersonation } from "@/proto/gen/tether/v1/tunnel";
@@ -62,7 +62,7 @@ export class TunnelClient {
     this.client = new InternalClient(o.kasAddress, credentials.createInsecure(), {
       "grpc.max_receive_message_length": 8 * 1024 * 1024,
       "grpc.keepalive_time_ms": 30_000,
-      "grpc-node.flow_control_window": 4 * 1024 * 1024,
+      "grpc-node.flow_control_window": RECEIVE_WINDOW_BYTES,
     });
   }
 
@@ -93,7 +93,7 @@ export class TunnelClient {
     call.write({ msg: { $case: "header", value: { agentId, timeoutMs, request: { requestId: randomUUID(), method: r.method ?? "GET", path: r.path, headers, impersonation: r.impersonation, noBody } } } });
     if (r.body !== undefined) {
       const body = typeof r.body === "string" ? Buffer.from(r.body) : Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength);
-      for (let i = 0; i < body.length; i += CHUNK_SIZE) call.write({ msg: { $case: "data", value: { data: body.subarray(i, i + CHUNK_SIZE) } } });
+      for (const data of chunks(body)) call.write({ msg: { $case: "data", value: { data } } });
       call.write({ msg: { $case: "end", value: {} } });
     }
     call.end();

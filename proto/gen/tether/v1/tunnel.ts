@@ -67,7 +67,7 @@ export interface ResponseHeader {
   status: number;
   headers: HeaderField[];
   /**
-   * The whole answer in this one message (a small body, at most 32 KiB): `body` holds it, and no
+   * The whole answer in this one message (a small body, at most 256 KiB): `body` holds it, and no
    * Chunk or ResponseTrailer follows; `keep_open` says what the trailer would have said.
    */
   complete: boolean;
@@ -75,7 +75,7 @@ export interface ResponseHeader {
   keepOpen: boolean;
 }
 
-/** A piece of a request or response body; at most 32 KiB. */
+/** A piece of a request or response body; at most 256 KiB (CHUNK_SIZE in lib/common/tunnel-wire.ts). */
 export interface Chunk {
   data: Buffer;
 }
