@@ -24,7 +24,7 @@ export interface Kind {
 /** A pod's containers counted: the cache's summary carries them; a whole Pod object is counted here. */
 function podContainers(o: KubeItem): ContainerCounts {
   const c = o.status?.containers as ContainerCounts | undefined;
-  return c ?? countContainers(Array.isArray(o.status?.containerStatuses) ? (o.status.containerStatuses as Parameters<typeof countContainers>[0]) : []);
+  return c ?? countContainers(Array.isArray(o.status?.containerStatuses) ? (o.status.containerStatuses as Parameters<typeof countContainers>[0]) : [], Array.isArray(o.spec?.containers) ? o.spec.containers.length : undefined);
 }
 
 const podColumns: NonNullable<Kind["extraColumns"]> = [
