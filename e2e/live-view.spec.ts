@@ -41,7 +41,7 @@ test("objects made with kubectl appear and disappear live; the chip follows kas 
   await kubectl("create", "configmap", name, "-n", "default", "--from-literal=color=blue");
   const row = page.locator(`[role=row][data-name="${name}"]`);
   await expect(row).toBeVisible({ timeout: 2_000 });
-  await expect(row).toContainText("1 keys");
+  await expect(row).toContainText(/\b1 key(?!s)/);
   await kubectl("delete", "configmap", name, "-n", "default");
   await expect(row).toHaveCount(0, { timeout: 2_000 });
 
@@ -85,7 +85,7 @@ test("the Overview counts the ready kwok node and a pod made with kubectl run as
   await expect(page.getByLabel("Namespace")).toHaveValue(namespace);
   const webRow = page.locator('[role=row][data-name="web"]');
   await expect(webRow).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByText(/^1 pods$/)).toBeVisible();
+  await expect(page.getByText(/^1 pod$/)).toBeVisible();
   // As kubectl get pods -o wide prints it: STATUS, READY, RESTARTS, NODE.
   await expect(webRow.getByRole("cell")).toHaveText(["web", namespace, "Running", "1/1", "0", "testbed-node-1", /^\d+s$/]);
   const statusFilter = page.getByLabel("Status", { exact: true });

@@ -8,6 +8,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { fetchJson } from "@/components/providers";
 import { Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { stringify } from "yaml";
+import { plural } from "@/components/ui/plural";
 import { ErrorState, LoadingState } from "@/components/ui/states";
 import { objectKey } from "@/lib/cluster-cache/wire";
 import { NAMESPACES_PATH, OVERVIEW_KEY, Pickers, StatusChip, clusterKeys, inputClass, namespaceNames, useCustomKinds, useViewState, type ViewState } from "./controls";
@@ -88,7 +89,7 @@ function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; ki
           </label>
         ) : null}
         <div className="ml-auto flex items-center gap-3 text-sm">
-          <span className="text-zinc-500">{rows.length} {kind.label.toLowerCase()}</span>
+          <span className="text-zinc-500">{plural(rows.length, kind.noun.one, kind.noun.other)}</span>
           <StatusChip status={status} since={staleSince} />
         </div>
       </div>
