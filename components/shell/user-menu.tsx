@@ -30,7 +30,7 @@ export function UserMenu({ name, username, email }: { name: string; username: st
         <span aria-hidden className="flex h-7 w-7 items-center justify-center rounded-full bg-indigo-600 text-xs font-semibold text-white">
           {name.slice(0, 1).toUpperCase()}
         </span>
-        <span data-testid="current-user">{name}</span>
+        <span data-testid="current-user" title={name} className="max-w-[8rem] truncate sm:max-w-[16rem]">{name}</span>
       </button>
       {open ? (
         <div role="menu" className="absolute right-0 z-20 mt-2 w-64 rounded-md border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-800 dark:bg-zinc-900">
