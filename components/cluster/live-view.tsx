@@ -98,7 +98,8 @@ function LiveTable({ agentId, place, kind, path, view, setView }: { agentId: str
         ) : null}
         <div className="ml-auto flex items-center gap-3 text-sm">
           {shown ? <span className="text-zinc-500">{plural(rows.length, kind.noun.one, kind.noun.other)}</span> : null}
-          <StatusChip status={status} since={staleSince} />
+          {/* A stream retrying to an agent that is not there is not news: the notice says why. */}
+          {shown || reach.state === "loading" ? <StatusChip status={status} since={staleSince} /> : null}
         </div>
       </div>
 
@@ -109,7 +110,9 @@ function LiveTable({ agentId, place, kind, path, view, setView }: { agentId: str
       {reach.state === "loading" ? <LoadingState label={`Loading ${kind.label.toLowerCase()}…`} /> : null}
 
       {shown ? (
-      <div role="table" aria-label={kind.label} aria-rowcount={rows.length + 1} className="rounded-md border border-zinc-200 text-sm dark:border-zinc-800">
+      // On a narrow screen the table scrolls sideways in its own box; its columns would not fit 390 px.
+      <div className="overflow-x-auto rounded-md border border-zinc-200 dark:border-zinc-800">
+      <div role="table" aria-label={kind.label} aria-rowcount={rows.length + 1} className="min-w-[40rem] text-sm">
         <div role="rowgroup">
           <div role="row" style={{ gridTemplateColumns }} className="grid gap-2 border-b border-zinc-200 px-3 py-2 font-medium text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
             <span role="columnheader" aria-sort={sort === "name" ? "ascending" : "none"}>
@@ -155,6 +158,7 @@ function LiveTable({ agentId, place, kind, path, view, setView }: { agentId: str
             })}
           </div>
         </div>
+      </div>
       </div>
       ) : null}
 
