@@ -48,7 +48,8 @@ export function OverviewPanel({ agentId, place, view, setView }: { agentId: stri
       <div className="flex flex-wrap items-end gap-3">
         <Pickers agentId={agentId} view={view} setView={setView} namespaced namespaces={namespaceNames(collections[0])} canListNamespaces={!refused.has(0)} discover={status !== "connecting"} />
         <div className="ml-auto flex items-center gap-3 text-sm">
-          <StatusChip status={status} since={staleSince} />
+          {/* A stream retrying to an agent that is not there is not news: the notice says why. */}
+          {shown || reach.state === "loading" ? <StatusChip status={status} since={staleSince} /> : null}
         </div>
       </div>
       {error ? <ErrorState title="The live view stopped" message={error} /> : null}
