@@ -2,8 +2,9 @@
 // The main navigation: a sidebar from the md breakpoint up; below it, a menu button in the header that
 // opens the same links in a panel (Escape or a click elsewhere closes it, and focus returns to the button).
 import { usePathname } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
 import { IntentLink } from "@/components/ui/intent-link";
+import { useDismiss } from "@/components/ui/use-dismiss";
 
 const items = [
   { href: "/projects", label: "Projects" },
@@ -52,24 +53,10 @@ export function MobileNav({ isAdmin }: { isAdmin: boolean }) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const panel = useRef<HTMLElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== "Escape") return;
-      setOpen(false);
-      button.current?.focus();
-    };
-    const onPointer = (e: PointerEvent) => {
-      const target = e.target as Node;
-      if (!panel.current?.contains(target) && !button.current?.contains(target)) setOpen(false);
-    };
-    document.addEventListener("keydown", onKey);
-    document.addEventListener("pointerdown", onPointer);
-    return () => {
-      document.removeEventListener("keydown", onKey);
-      document.removeEventListener("pointerdown", onPointer);
-    };
-  }, [open]);
+  useDismiss(open, [button, panel], (how) => {
+    setOpen(false);
+    if (how === "escape") button.current?.focus();
+  });
   return (
     <div className="md:hidden">
       <button
