@@ -32,7 +32,7 @@ test("at 390 px wide no page scrolls sideways", async ({ page }) => {
 
 test("at 390 px the menu button opens and closes the main navigation from the keyboard, and focus returns to it", async ({ page }) => {
   await signUpAs(page, newUser("menu"));
-  const menu = page.getByRole("button", { name: "Menu" });
+  const menu = page.getByRole("button", { name: "Menu", exact: true });
   const nav = page.getByRole("navigation", { name: "Main" });
   await expect(menu).toHaveAttribute("aria-expanded", "false");
   await expect(nav).toBeHidden();
