@@ -111,7 +111,7 @@ function LiveTable({ agentId, place, kind, path, view, setView }: { agentId: str
 
       {shown ? (
       // On a narrow screen the table scrolls sideways in its own box; its columns would not fit 390 px.
-      <div className="overflow-x-auto rounded-md border border-zinc-200 dark:border-zinc-800">
+      <div className="relative overflow-x-auto rounded-md border border-zinc-200 dark:border-zinc-800">
       <div role="table" aria-label={kind.label} aria-rowcount={rows.length + 1} className="min-w-[40rem] text-sm">
         <div role="rowgroup">
           <div role="row" style={{ gridTemplateColumns }} className="grid gap-2 border-b border-zinc-200 px-3 py-2 font-medium text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">

@@ -17,7 +17,7 @@ export function YourClusters({ clusters }: { clusters: ClusterVersionRow[] }) {
     );
   }
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Your clusters and their Kubernetes versions</caption>
         <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">

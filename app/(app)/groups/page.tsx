@@ -23,7 +23,7 @@ export default async function GroupsPage() {
           <p>Groups gather the people who work on the same clusters. Members get the role you give them (owner, maintainer, developer or reporter), and an agent can be shared with a whole group at once.</p>
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full text-left text-sm">
             <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
               <tr><th className="py-2 font-medium">Group</th><th className="font-medium">Your role</th><th className="font-medium">Projects</th><th className="font-medium">Members</th></tr>
