@@ -100,6 +100,19 @@ test("the Overview counts the ready kwok node and a pod made with kubectl run as
   await expect(page.getByRole("link", { name: "Nodes ready: 1 of 1" })).toBeVisible({ timeout: 30_000 });
 });
 
+test("a Pending pod reads Ready 0/1, as kubectl prints it, not 0/0", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const { page, user } = await newSignedInPage(browser, "pending");
+  const clusterUrl = await connectAgent(page, user, "pending");
+  const namespace = `pending-${Date.now().toString(36)}`;
+  await kubectl("create", "namespace", namespace);
+  // No node matches: the pod stays Pending, with no container statuses.
+  await kubectl("run", "queued", "-n", namespace, "--image=nginx", "--overrides", JSON.stringify({ spec: { nodeSelector: { "tether.test/nowhere": "true" } } }));
+  await page.goto(`${clusterUrl}?kind=pods&namespace=${namespace}`);
+  const row = page.locator('[role=row][data-name="queued"]');
+  await expect(row.getByRole("cell")).toHaveText(["queued", namespace, "Pending", "0/1", "0", "", /^\d+s$/], { timeout: 60_000 });
+});
+
 test("a row opens a drawer that takes focus and closes on Escape; a link reopens the kind, namespace and object", async ({ browser }) => {
   test.setTimeout(120_000);
   const { page, user } = await newSignedInPage(browser, "drawer");
