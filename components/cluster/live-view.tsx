@@ -99,7 +99,7 @@ function LiveTable({ agentId, place, kind, path, view, setView }: { agentId: str
         <div className="ml-auto flex items-center gap-3 text-sm">
           {shown ? <span className="text-zinc-500">{plural(rows.length, kind.noun.one, kind.noun.other)}</span> : null}
           {/* A stream retrying to an agent that is not there is not news: the notice says why. */}
-          {shown || reach.state === "loading" ? <StatusChip status={status} since={staleSince} /> : null}
+          {shown || reach.state === "loading" || reach.state === "no_access" ? <StatusChip status={status} since={staleSince} /> : null}
         </div>
       </div>
 

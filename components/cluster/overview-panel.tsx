@@ -49,7 +49,7 @@ export function OverviewPanel({ agentId, place, view, setView }: { agentId: stri
         <Pickers agentId={agentId} view={view} setView={setView} namespaced namespaces={namespaceNames(collections[0])} canListNamespaces={!refused.has(0)} discover={status !== "connecting"} />
         <div className="ml-auto flex items-center gap-3 text-sm">
           {/* A stream retrying to an agent that is not there is not news: the notice says why. */}
-          {shown || reach.state === "loading" ? <StatusChip status={status} since={staleSince} /> : null}
+          {shown || reach.state === "loading" || reach.state === "no_access" ? <StatusChip status={status} since={staleSince} /> : null}
         </div>
       </div>
       {error ? <ErrorState title="The live view stopped" message={error} /> : null}
