@@ -41,7 +41,7 @@ test("objects made with kubectl appear and disappear live; the chip follows kas 
   await kubectl("create", "configmap", name, "-n", "default", "--from-literal=color=blue");
   const row = page.locator(`[role=row][data-name="${name}"]`);
   await expect(row).toBeVisible({ timeout: 2_000 });
-  await expect(row).toContainText("1 keys");
+  await expect(row).toContainText(/(?<!\d)1 key(?!s)/);
   await kubectl("delete", "configmap", name, "-n", "default");
   await expect(row).toHaveCount(0, { timeout: 2_000 });
 
@@ -85,7 +85,7 @@ test("the Overview counts the ready kwok node and a pod made with kubectl run as
   await expect(page.getByLabel("Namespace")).toHaveValue(namespace);
   const webRow = page.locator('[role=row][data-name="web"]');
   await expect(webRow).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByText(/^1 pods$/)).toBeVisible();
+  await expect(page.getByText(/^1 pod$/)).toBeVisible();
   // As kubectl get pods -o wide prints it: STATUS, READY, RESTARTS, NODE.
   await expect(webRow.getByRole("cell")).toHaveText(["web", namespace, "Running", "1/1", "0", "testbed-node-1", /^\d+s$/]);
   const statusFilter = page.getByLabel("Status", { exact: true });
@@ -98,6 +98,19 @@ test("the Overview counts the ready kwok node and a pod made with kubectl run as
   await expect(page).not.toHaveURL(/status=/);
   await page.getByLabel("Kind").selectOption("overview");
   await expect(page.getByRole("link", { name: "Nodes ready: 1 of 1" })).toBeVisible({ timeout: 30_000 });
+});
+
+test("a Pending pod reads Ready 0/1, as kubectl prints it, not 0/0", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const { page, user } = await newSignedInPage(browser, "pending");
+  const clusterUrl = await connectAgent(page, user, "pending");
+  const namespace = `pending-${Date.now().toString(36)}`;
+  await kubectl("create", "namespace", namespace);
+  // No node matches: the pod stays Pending, with no container statuses.
+  await kubectl("run", "queued", "-n", namespace, "--image=nginx", "--overrides", JSON.stringify({ spec: { nodeSelector: { "tether.test/nowhere": "true" } } }));
+  await page.goto(`${clusterUrl}?kind=pods&namespace=${namespace}`);
+  const row = page.locator('[role=row][data-name="queued"]');
+  await expect(row.getByRole("cell")).toHaveText(["queued", namespace, "Pending", "0/1", "0", "", /^\d+s$/], { timeout: 60_000 });
 });
 
 test("a row opens a drawer that takes focus and closes on Escape; a link reopens the kind, namespace and object", async ({ browser }) => {

@@ -129,7 +129,7 @@ interface Visit {
 /** Interactive: the search box takes a query, and the 10,000 rows are filtered to the one it names. */
 async function searchForLast(page: Page): Promise<void> {
   await page.getByLabel("Search").fill(LAST);
-  await page.getByText(/^1 pods$/).waitFor();
+  await page.getByText(/^1 pod$/).waitFor();
   await page.locator(`[role=row][data-name="${LAST}"]`).waitFor();
 }
 

@@ -67,7 +67,7 @@ export function AgentsPanel({ projectId, callbackUrl }: { projectId: string; cal
               {registerButton}
             </div>
           ) : null}
-          <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
+          <div className="relative overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
             <table className="w-full text-left text-sm">
               <caption className="sr-only">Agents of this project and agents shared with it, with their connection status (updated every few seconds)</caption>
               <thead className="border-b border-zinc-200 bg-zinc-50 text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900">

@@ -204,7 +204,7 @@ export function ConfigEditor({ agentId, agentName, callbackUrl, sharingHref }: {
         {history.length === 0 ? (
           <p className="text-sm text-zinc-500">No versions yet.</p>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
+          <div className="relative overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
             <table className="w-full text-left text-sm">
               <caption className="sr-only">Configuration versions of agent {agentName}, newest first</caption>
               <thead className="border-b border-zinc-200 bg-zinc-50 text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900">

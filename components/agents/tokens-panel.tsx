@@ -72,7 +72,7 @@ export function TokensPanel({ agentId, agentName, callbackUrl }: { agentId: stri
           <p>{canManage ? "Create a token to install the agent in your cluster." : "A maintainer of this project can create a token for this agent."}</p>
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
+        <div className="relative overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Tokens of agent {agentName}</caption>
             <thead className="border-b border-zinc-200 bg-zinc-50 text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900">

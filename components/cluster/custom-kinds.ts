@@ -15,6 +15,7 @@ export function customKind(r: DiscoveredResource): Kind {
   return {
     key: `${r.group || "core"}/${r.version}/${r.resource}`,
     label: r.group ? `${r.kind} (${r.group})` : r.kind,
+    noun: { one: r.kind, other: r.resource },
     namespaced: r.namespaced,
     path: (ns) => (r.namespaced && ns ? `${base}/namespaces/${ns}/${r.resource}` : `${base}/${r.resource}`),
     status: readyText,

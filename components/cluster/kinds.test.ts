@@ -4,6 +4,12 @@ import { KINDS, cronJobStatus, daemonSetStatus, ingressStatus, jobStatus, readyT
 const item = (rest: Partial<KubeItem>): KubeItem => ({ metadata: { name: "x", namespace: "default" }, ...rest });
 
 describe("kind status columns", () => {
+  it("shows a Pending pod as Ready 0/1, counting the spec's containers, whether summarised or whole", () => {
+    const ready = KINDS.find((k) => k.key === "pods")!.extraColumns!.find((c) => c.name === "Ready")!;
+    expect(ready.value(item({ spec: { containers: [{ name: "web" }] }, status: { phase: "Pending" } }), 0)).toBe("0/1");
+    expect(ready.value(item({ status: { phase: "Pending", containers: { ready: 0, total: 1, restarts: 0, reason: "" } } }), 0)).toBe("0/1");
+  });
+
   it("shows a DaemonSet's ready pods out of those scheduled", () => {
     expect(daemonSetStatus(item({ status: { desiredNumberScheduled: 3, numberReady: 2 } }))).toBe("2/3 ready");
   });

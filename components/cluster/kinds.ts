@@ -1,5 +1,6 @@
 // The kinds the live view offers, with the API collection for a namespace (or all) and its columns.
 import { countContainers, type ContainerCounts } from "@/lib/cluster-cache/summary";
+import { plural } from "@/components/ui/plural";
 export interface KubeItem {
   metadata: { name: string; namespace?: string; uid?: string; creationTimestamp?: string; resourceVersion?: string };
   status?: Record<string, unknown>;
@@ -11,6 +12,8 @@ export interface KubeItem {
 export interface Kind {
   key: string;
   label: string;
+  /** The noun a count uses: "1 pod", "2 pods". */
+  noun: { one: string; other: string };
   namespaced: boolean;
   path: (namespace: string | null) => string;
   /** Short status text for the table. */
@@ -24,7 +27,7 @@ export interface Kind {
 /** A pod's containers counted: the cache's summary carries them; a whole Pod object is counted here. */
 function podContainers(o: KubeItem): ContainerCounts {
   const c = o.status?.containers as ContainerCounts | undefined;
-  return c ?? countContainers(Array.isArray(o.status?.containerStatuses) ? (o.status.containerStatuses as Parameters<typeof countContainers>[0]) : []);
+  return c ?? countContainers(Array.isArray(o.status?.containerStatuses) ? (o.status.containerStatuses as Parameters<typeof countContainers>[0]) : [], Array.isArray(o.spec?.containers) ? o.spec.containers.length : undefined);
 }
 
 const podColumns: NonNullable<Kind["extraColumns"]> = [
@@ -102,20 +105,20 @@ export function nodeStatus(o: KubeItem): string {
 
 /** Pods first (the table's default), then workloads, networking, configuration, and the cluster itself. */
 export const KINDS: Kind[] = [
-  { key: "pods", label: "Pods", namespaced: true, path: core("pods"), status: (o) => String(o.status?.phase ?? "Unknown"), extraColumns: podColumns },
-  { key: "deployments", label: "Deployments", namespaced: true, path: apps("deployments"), status: replicas },
-  { key: "statefulsets", label: "StatefulSets", namespaced: true, path: apps("statefulsets"), status: replicas },
-  { key: "daemonsets", label: "DaemonSets", namespaced: true, path: apps("daemonsets"), status: daemonSetStatus },
-  { key: "replicasets", label: "ReplicaSets", namespaced: true, path: apps("replicasets"), status: replicas },
-  { key: "jobs", label: "Jobs", namespaced: true, path: batch("jobs"), status: jobStatus },
-  { key: "cronjobs", label: "CronJobs", namespaced: true, path: batch("cronjobs"), status: cronJobStatus },
-  { key: "services", label: "Services", namespaced: true, path: core("services"), status: (o) => String(o.spec?.type ?? "") },
-  { key: "ingresses", label: "Ingresses", namespaced: true, path: networking("ingresses"), status: ingressStatus },
-  { key: "configmaps", label: "ConfigMaps", namespaced: true, path: core("configmaps"), status: (o) => `${Object.keys(o.data ?? {}).length} keys` },
-  { key: "secrets", label: "Secrets", namespaced: true, path: core("secrets"), status: (o) => `${Object.keys(o.data ?? {}).length} keys (values hidden)` },
-  { key: "events", label: "Events", namespaced: true, path: core("events"), status: (o) => `${String(o.type ?? "")} ${String(o.reason ?? "")}`.trim() },
-  { key: "nodes", label: "Nodes", namespaced: false, path: () => "/api/v1/nodes", status: nodeStatus },
-  { key: "namespaces", label: "Namespaces", namespaced: false, path: () => "/api/v1/namespaces", status: (o) => String(o.status?.phase ?? "") },
+  { key: "pods", label: "Pods", noun: { one: "pod", other: "pods" }, namespaced: true, path: core("pods"), status: (o) => String(o.status?.phase ?? "Unknown"), extraColumns: podColumns },
+  { key: "deployments", label: "Deployments", noun: { one: "deployment", other: "deployments" }, namespaced: true, path: apps("deployments"), status: replicas },
+  { key: "statefulsets", label: "StatefulSets", noun: { one: "StatefulSet", other: "StatefulSets" }, namespaced: true, path: apps("statefulsets"), status: replicas },
+  { key: "daemonsets", label: "DaemonSets", noun: { one: "DaemonSet", other: "DaemonSets" }, namespaced: true, path: apps("daemonsets"), status: daemonSetStatus },
+  { key: "replicasets", label: "ReplicaSets", noun: { one: "ReplicaSet", other: "ReplicaSets" }, namespaced: true, path: apps("replicasets"), status: replicas },
+  { key: "jobs", label: "Jobs", noun: { one: "job", other: "jobs" }, namespaced: true, path: batch("jobs"), status: jobStatus },
+  { key: "cronjobs", label: "CronJobs", noun: { one: "CronJob", other: "CronJobs" }, namespaced: true, path: batch("cronjobs"), status: cronJobStatus },
+  { key: "services", label: "Services", noun: { one: "service", other: "services" }, namespaced: true, path: core("services"), status: (o) => String(o.spec?.type ?? "") },
+  { key: "ingresses", label: "Ingresses", noun: { one: "ingress", other: "ingresses" }, namespaced: true, path: networking("ingresses"), status: ingressStatus },
+  { key: "configmaps", label: "ConfigMaps", noun: { one: "ConfigMap", other: "ConfigMaps" }, namespaced: true, path: core("configmaps"), status: (o) => plural(Object.keys(o.data ?? {}).length, "key") },
+  { key: "secrets", label: "Secrets", noun: { one: "secret", other: "secrets" }, namespaced: true, path: core("secrets"), status: (o) => `${plural(Object.keys(o.data ?? {}).length, "key")} (values hidden)` },
+  { key: "events", label: "Events", noun: { one: "event", other: "events" }, namespaced: true, path: core("events"), status: (o) => `${String(o.type ?? "")} ${String(o.reason ?? "")}`.trim() },
+  { key: "nodes", label: "Nodes", noun: { one: "node", other: "nodes" }, namespaced: false, path: () => "/api/v1/nodes", status: nodeStatus },
+  { key: "namespaces", label: "Namespaces", noun: { one: "namespace", other: "namespaces" }, namespaced: false, path: () => "/api/v1/namespaces", status: (o) => String(o.status?.phase ?? "") },
 ];
 
 export function ageOf(iso: string | undefined, now: number): string {

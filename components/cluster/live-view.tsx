@@ -8,43 +8,52 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { fetchJson } from "@/components/providers";
 import { Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { stringify } from "yaml";
+import { plural } from "@/components/ui/plural";
 import { ErrorState, LoadingState } from "@/components/ui/states";
 import { objectKey } from "@/lib/cluster-cache/wire";
 import { NAMESPACES_PATH, OVERVIEW_KEY, Pickers, StatusChip, clusterKeys, inputClass, namespaceNames, useCustomKinds, useViewState, type ViewState } from "./controls";
 import { KINDS, ageOf, conditionsOf, type Kind, type KubeItem } from "./kinds";
 import { OverviewPanel } from "./overview-panel";
+import { ReachNotice, useClusterReach, type ClusterPlace } from "./reach-notice";
 import { statusChoices, tableRows, type SortKey } from "./table-rows";
 import { useLive } from "./use-live";
 
 const ROW_HEIGHT = 36;
 
-export function LiveView({ agentId }: { agentId: string }) {
+export function LiveView({ agentId, place }: { agentId: string; place: ClusterPlace }) {
   return (
     <Suspense fallback={<LoadingState label="Loading the cluster…" />}>
-      <LiveViewRouted agentId={agentId} />
+      <LiveViewRouted agentId={agentId} place={place} />
     </Suspense>
   );
 }
 
-function LiveViewRouted({ agentId }: { agentId: string }) {
+function LiveViewRouted({ agentId, place }: { agentId: string; place: ClusterPlace }) {
   const [view, setView] = useViewState();
   const builtIn = KINDS.find((k) => k.key === view.kind);
   // Only a page that shows one of the discovered kinds needs discovery before its stream.
   const more = useCustomKinds(agentId, !builtIn && view.kind !== OVERVIEW_KEY);
-  if (view.kind === OVERVIEW_KEY) return <OverviewPanel key={`overview ${view.namespace}`} agentId={agentId} view={view} setView={setView} />;
+  if (view.kind === OVERVIEW_KEY) return <OverviewPanel key={`overview ${view.namespace}`} agentId={agentId} place={place} view={view} setView={setView} />;
   // A link to a custom resource waits for discovery; one the cluster no longer serves falls back to pods.
   if (!builtIn && more.isPending) return <LoadingState label="Finding the cluster's resources…" />;
   const kind = builtIn ?? more.data?.find((k) => k.key === view.kind) ?? KINDS[0]!;
   const path = kind.path(kind.namespaced && view.namespace ? view.namespace : null);
   // A new kind or namespace is a new stream: remount so its state starts clean.
-  return <LiveTable key={path} agentId={agentId} kind={kind} path={path} view={view} setView={setView} />;
+  return <LiveTable key={path} agentId={agentId} place={place} kind={kind} path={path} view={view} setView={setView} />;
 }
 
-function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; kind: Kind; path: string; view: ViewState; setView: (p: Partial<ViewState>) => void }) {
+/** The table's one collection, after the namespaces (index 0, for the picker). */
+const TABLE_SOURCES = [1];
+
+function LiveTable({ agentId, place, kind, path, view, setView }: { agentId: string; place: ClusterPlace; kind: Kind; path: string; view: ViewState; setView: (p: Partial<ViewState>) => void }) {
   const [filter, setFilter] = useState(view.q);
   const [sort, setSort] = useState<SortKey>("name");
   const paths = useMemo(() => [NAMESPACES_PATH, path], [path]);
-  const { collections, status, staleSince, error, changedAt, refused } = useLive(agentId, paths);
+  const live = useLive(agentId, paths);
+  const { collections, status, staleSince, error, changedAt, refused } = live;
+  const reach = useClusterReach(agentId, place, live, TABLE_SOURCES);
+  // An agent that is not there, or a list refused, has no rows: an empty table would say the cluster has none.
+  const shown = reach.state === "ready" || (reach.state === "disconnected" && reach.stale);
   const namespace = view.namespace;
   const namespaces = useMemo(() => namespaceNames(collections[0]), [collections]);
   const now = Date.now();
@@ -88,16 +97,22 @@ function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; ki
           </label>
         ) : null}
         <div className="ml-auto flex items-center gap-3 text-sm">
-          <span className="text-zinc-500">{rows.length} {kind.label.toLowerCase()}</span>
-          <StatusChip status={status} since={staleSince} />
+          {shown ? <span className="text-zinc-500">{plural(rows.length, kind.noun.one, kind.noun.other)}</span> : null}
+          {/* A stream retrying to an agent that is not there is not news: the notice says why. */}
+          {shown || reach.state === "loading" || reach.state === "no_access" ? <StatusChip status={status} since={staleSince} /> : null}
         </div>
       </div>
 
       {error ? <ErrorState title="The live view stopped" message={error} /> : null}
       {refused.has(1) ? <ErrorState title={`You cannot list ${kind.label.toLowerCase()} here`} message={`${refused.get(1)}${namespace ? ` in ${namespace}` : " across all namespaces; pick a namespace"}.`} /> : null}
-      {status === "connecting" ? <LoadingState label={`Loading ${kind.label.toLowerCase()}…`} /> : null}
+      {/* A refused table says which list and why just above; the notice adds how to be let in. */}
+      <ReachNotice reach={reach} place={place} />
+      {reach.state === "loading" ? <LoadingState label={`Loading ${kind.label.toLowerCase()}…`} /> : null}
 
-      <div role="table" aria-label={kind.label} aria-rowcount={rows.length + 1} className="rounded-md border border-zinc-200 text-sm dark:border-zinc-800">
+      {shown ? (
+      // On a narrow screen the table scrolls sideways in its own box; its columns would not fit 390 px.
+      <div className="relative overflow-x-auto rounded-md border border-zinc-200 dark:border-zinc-800">
+      <div role="table" aria-label={kind.label} aria-rowcount={rows.length + 1} className="min-w-[40rem] text-sm">
         <div role="rowgroup">
           <div role="row" style={{ gridTemplateColumns }} className="grid gap-2 border-b border-zinc-200 px-3 py-2 font-medium text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
             <span role="columnheader" aria-sort={sort === "name" ? "ascending" : "none"}>
@@ -144,6 +159,8 @@ function LiveTable({ agentId, kind, path, view, setView }: { agentId: string; ki
           </div>
         </div>
       </div>
+      </div>
+      ) : null}
 
       {opened ? <ObjectDrawer agentId={agentId} path={path} summary={opened} onClose={() => setView({ open: null })} /> : null}
     </section>

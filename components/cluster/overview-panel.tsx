@@ -9,21 +9,36 @@ import { ErrorState, LoadingState } from "@/components/ui/states";
 import { KINDS } from "./kinds";
 import { NAMESPACES_PATH, Pickers, StatusChip, namespaceNames, viewHref, type ViewState } from "./controls";
 import { overviewOf } from "./overview";
+import { ReachNotice, useClusterReach, type ClusterPlace } from "./reach-notice";
 import { useLive } from "./use-live";
 
 /** Stream order: namespaces for the picker first, then what the figures need. */
 const SOURCES = ["nodes", "pods", "deployments", "statefulsets", "daemonsets", "events"] as const;
 const WORKLOAD_KINDS = { Deployment: "deployments", StatefulSet: "statefulsets", DaemonSet: "daemonsets" } as const;
+const listFormat = new Intl.ListFormat("en-US", { type: "conjunction" });
 const linkClass = "rounded hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500";
+/** The figures' stream indices (0 is the namespaces, for the picker only). */
+const FIGURE_SOURCES = SOURCES.map((_, i) => i + 1);
 
-export function OverviewPanel({ agentId, view, setView }: { agentId: string; view: ViewState; setView: (p: Partial<ViewState>) => void }) {
+/** In place of a figure the cluster would not give: saying 0 would claim the cluster has none. */
+function Hidden({ what }: { what: string }) {
+  return <p className="text-sm text-zinc-500">Hidden: you may not list {what} here.</p>;
+}
+
+export function OverviewPanel({ agentId, place, view, setView }: { agentId: string; place: ClusterPlace; view: ViewState; setView: (p: Partial<ViewState>) => void }) {
   const paths = useMemo(() => [NAMESPACES_PATH, ...SOURCES.map((key) => KINDS.find((k) => k.key === key)!.path(view.namespace || null))], [view.namespace]);
-  const { collections, status, staleSince, error, refused } = useLive(agentId, paths);
+  const live = useLive(agentId, paths);
+  const { collections, status, staleSince, error, refused } = live;
+  const reach = useClusterReach(agentId, place, live, FIGURE_SOURCES);
+  const shown = reach.state === "ready" || (reach.state === "disconnected" && reach.stale);
+  const hidden = (key: (typeof SOURCES)[number]) => refused.has(SOURCES.indexOf(key) + 1);
   const overview = useMemo(() => {
     const of = (key: (typeof SOURCES)[number]) => collections[SOURCES.indexOf(key) + 1]?.values() ?? [];
     return overviewOf({ nodes: of("nodes"), pods: of("pods"), deployments: of("deployments"), statefulsets: of("statefulsets"), daemonsets: of("daemonsets"), events: of("events") });
   }, [collections]);
   const refusedSources = SOURCES.filter((_, i) => refused.has(i + 1));
+  // "Every Deployment … ready" may only name the kinds the viewer could list.
+  const listableWorkloads = Object.entries(WORKLOAD_KINDS).filter(([, key]) => !hidden(key)).map(([kind]) => kind);
   const scope = view.namespace ? `in ${view.namespace}` : "in the cluster";
   const pathname = usePathname();
   const href = (patch: Partial<ViewState>) => viewHref(pathname, { namespace: view.namespace, ...patch });
@@ -33,25 +48,30 @@ export function OverviewPanel({ agentId, view, setView }: { agentId: string; vie
       <div className="flex flex-wrap items-end gap-3">
         <Pickers agentId={agentId} view={view} setView={setView} namespaced namespaces={namespaceNames(collections[0])} canListNamespaces={!refused.has(0)} discover={status !== "connecting"} />
         <div className="ml-auto flex items-center gap-3 text-sm">
-          <StatusChip status={status} since={staleSince} />
+          {/* A stream retrying to an agent that is not there is not news: the notice says why. */}
+          {shown || reach.state === "loading" || reach.state === "no_access" ? <StatusChip status={status} since={staleSince} /> : null}
         </div>
       </div>
       {error ? <ErrorState title="The live view stopped" message={error} /> : null}
-      {refusedSources.length ? <ErrorState title="Part of the overview is hidden" message={`You cannot list ${refusedSources.join(", ")} ${scope}; those figures are left out.`} /> : null}
-      {status === "connecting" ? (
-        <LoadingState label="Loading the overview…" />
-      ) : (
+      <ReachNotice reach={reach} place={place} />
+      {shown && refusedSources.length ? <ErrorState title="Part of the overview is hidden" message={`You cannot list ${refusedSources.join(", ")} ${scope}; those figures are left out.`} /> : null}
+      {reach.state === "loading" ? <LoadingState label="Loading the overview…" /> : null}
+      {shown ? (
         <>
           <div className="grid gap-3 sm:grid-cols-2">
             <div role="group" aria-label="Nodes ready" className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
               <p className="text-sm text-zinc-600 dark:text-zinc-400">Nodes ready</p>
-              <p className="mt-1 text-2xl font-semibold">
-                <Link href={viewHref(pathname, { kind: "nodes" })} data-testid="nodes-ready" aria-label={`Nodes ready: ${overview.nodes.ready} of ${overview.nodes.total}`} className={linkClass}>{overview.nodes.ready}/{overview.nodes.total}</Link>
-              </p>
+              {hidden("nodes") ? (
+                <Hidden what="nodes" />
+              ) : (
+                <p className="mt-1 text-2xl font-semibold">
+                  <Link href={viewHref(pathname, { kind: "nodes" })} data-testid="nodes-ready" aria-label={`Nodes ready: ${overview.nodes.ready} of ${overview.nodes.total}`} className={linkClass}>{overview.nodes.ready}/{overview.nodes.total}</Link>
+                </p>
+              )}
             </div>
             <div role="group" aria-label="Pods by phase" className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
               <p className="text-sm text-zinc-600 dark:text-zinc-400">Pods by phase {scope}</p>
-              <dl className="mt-1 flex flex-wrap gap-x-5 gap-y-1">
+              {hidden("pods") ? <Hidden what="pods" /> : <dl className="mt-1 flex flex-wrap gap-x-5 gap-y-1">
                 {overview.podsByPhase.map(([phase, count]) => (
                   <div key={phase} data-phase={phase} className="flex items-baseline gap-1.5">
                     <dt className="text-sm text-zinc-600 dark:text-zinc-400">{phase}</dt>
@@ -60,12 +80,14 @@ export function OverviewPanel({ agentId, view, setView }: { agentId: string; vie
                     </dd>
                   </div>
                 ))}
-              </dl>
+              </dl>}
             </div>
           </div>
           <section aria-label="Failing workloads" className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
             <h3 className="mb-2 text-sm font-medium">Failing workloads</h3>
-            {overview.failing.length ? (
+            {overview.failing.length === 0 && listableWorkloads.length === 0 ? (
+              <Hidden what="Deployments, StatefulSets or DaemonSets" />
+            ) : overview.failing.length ? (
               <ul className="space-y-1 text-sm">
                 {overview.failing.map((w) => (
                   <li key={`${w.kind}/${w.namespace}/${w.name}`} className="flex justify-between gap-3">
@@ -75,12 +97,14 @@ export function OverviewPanel({ agentId, view, setView }: { agentId: string; vie
                 ))}
               </ul>
             ) : (
-              <p className="text-sm text-zinc-500">Every Deployment, StatefulSet and DaemonSet {scope} has all its replicas ready.</p>
+              <p className="text-sm text-zinc-500">Every {listFormat.format(listableWorkloads)} {scope} has all its replicas ready.</p>
             )}
           </section>
           <section aria-label="Recent warnings" className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
             <h3 className="mb-2 text-sm font-medium">Recent Warning events</h3>
-            {overview.warnings.length ? (
+            {hidden("events") ? (
+              <Hidden what="events" />
+            ) : overview.warnings.length ? (
               <ul className="space-y-2 text-sm">
                 {overview.warnings.map((w, i) => (
                   <li key={`${w.namespace}/${w.object}/${w.reason}/${i}`}>
@@ -94,7 +118,7 @@ export function OverviewPanel({ agentId, view, setView }: { agentId: string; vie
             )}
           </section>
         </>
-      )}
+      ) : null}
     </section>
   );
 }

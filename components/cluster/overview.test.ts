@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { KubeItem } from "./kinds";
-import { failingWorkloads, overviewOf, podsByPhase, recentWarnings } from "./overview";
+import { clusterReach, failingWorkloads, overviewOf, podsByPhase, recentWarnings, type ReachFacts } from "./overview";
 
 const item = (name: string, rest: Partial<KubeItem> = {}, namespace = "default"): KubeItem => ({ metadata: { name, namespace }, ...rest });
 const node = (name: string, ready: string) => item(name, { status: { conditions: [{ type: "Ready", status: ready }] } }, undefined);
@@ -35,5 +35,32 @@ describe("overview", () => {
     const warnings = recentWarnings(events, 2);
     expect(warnings.map((w) => w.reason)).toEqual(["FailedMount", "BackOff"]);
     expect(warnings[1]).toMatchObject({ object: "Pod/p", message: "restarting", count: 4 });
+  });
+});
+
+describe("cluster reach", () => {
+  const facts = (rest: Partial<ReachFacts>): ReachFacts => ({ agent: { status: "connected", lastContactAt: "2026-01-01T10:00:00Z", activeTokens: 1 }, live: "live", received: true, sources: 6, refused: 0, viaUserAccess: false, ...rest });
+
+  it("says a never-connected agent never connected, whatever the stream did, and whether it has a token", () => {
+    expect(clusterReach(facts({ agent: { status: "never_connected", lastContactAt: null, activeTokens: 0 }, live: "reconnecting", received: false }))).toEqual({ state: "never_connected", hasTokens: false });
+    expect(clusterReach(facts({ agent: { status: "never_connected", lastContactAt: null, activeTokens: 2 }, live: "connecting", received: false }))).toEqual({ state: "never_connected", hasTokens: true });
+  });
+
+  it("says since when a disconnected agent is gone, and keeps figures only when some arrived before", () => {
+    expect(clusterReach(facts({ agent: { status: "not_connected", lastContactAt: "2026-01-01T09:00:00Z", activeTokens: 1 }, live: "reconnecting", received: false }))).toEqual({ state: "disconnected", since: "2026-01-01T09:00:00Z", stale: false });
+    expect(clusterReach(facts({ agent: { status: "not_connected", lastContactAt: null, activeTokens: 1 }, live: "reconnecting" }))).toEqual({ state: "disconnected", since: null, stale: true });
+  });
+
+  it("says the viewer may list nothing when every collection shown was refused, and how they see the cluster", () => {
+    expect(clusterReach(facts({ refused: 6 }))).toEqual({ state: "no_access", viaUserAccess: false });
+    expect(clusterReach(facts({ sources: 1, refused: 1, viaUserAccess: true }))).toEqual({ state: "no_access", viaUserAccess: true });
+    expect(clusterReach(facts({ refused: 1 }))).toEqual({ state: "ready" });
+  });
+
+  it("waits while the stream opens or the agent is unknown, and says unreachable when a connected agent's stream keeps failing", () => {
+    expect(clusterReach(facts({ live: "connecting", received: false }))).toEqual({ state: "loading" });
+    expect(clusterReach(facts({ agent: null, live: "reconnecting", received: false }))).toEqual({ state: "loading" });
+    expect(clusterReach(facts({ live: "reconnecting", received: false }))).toEqual({ state: "unreachable" });
+    expect(clusterReach(facts({}))).toEqual({ state: "ready" });
   });
 });

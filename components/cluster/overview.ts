@@ -1,6 +1,7 @@
 // The Overview's figures, computed from the live collections the page already holds: nodes ready, pods
 // by phase, workloads with fewer ready replicas than desired, and the most recent Warning events.
 import { nodeStatus, num, type KubeItem } from "./kinds";
+import type { LiveStatus } from "./use-live";
 
 export interface FailingWorkload {
   kind: "Deployment" | "StatefulSet" | "DaemonSet";
@@ -80,4 +81,40 @@ export function overviewOf(c: { nodes: Iterable<KubeItem>; pods: Iterable<KubeIt
     if (nodeStatus(n) === "Ready") ready++;
   }
   return { nodes: { ready, total }, podsByPhase: podsByPhase(c.pods), failing: failingWorkloads(c), warnings: recentWarnings(c.events) };
+}
+
+/**
+ * Whether the cluster view has anything true to show, and if not, why: an empty collection from an agent
+ * that never connected, or from a cluster whose RBAC lets the viewer list nothing, is not an empty
+ * cluster. Decided before any figure or table is drawn, so that none reads "0/0" or "all ready".
+ */
+export type ClusterReach =
+  | { state: "loading" }
+  | { state: "never_connected"; hasTokens: boolean }
+  /** `stale`: figures arrived before the agent went away, and are shown as they were. */
+  | { state: "disconnected"; since: string | null; stale: boolean }
+  /** The agent is connected, but the live stream has not delivered anything yet and is retrying. */
+  | { state: "unreachable" }
+  | { state: "no_access"; viaUserAccess: boolean }
+  | { state: "ready" };
+
+export interface ReachFacts {
+  /** The agent as its Overview reports it; null until the first answer. */
+  agent: { status: "connected" | "not_connected" | "never_connected"; lastContactAt: string | null; activeTokens: number } | null;
+  live: LiveStatus;
+  /** A snapshot has arrived on the live stream. */
+  received: boolean;
+  /** How many collections the view shows, and how many of those the cluster refused. */
+  sources: number;
+  refused: number;
+  /** The viewer sees the cluster through the agent's user_access, rather than as a member of its project. */
+  viaUserAccess: boolean;
+}
+
+export function clusterReach(f: ReachFacts): ClusterReach {
+  if (f.agent?.status === "never_connected") return { state: "never_connected", hasTokens: f.agent.activeTokens > 0 };
+  if (f.agent?.status === "not_connected") return { state: "disconnected", since: f.agent.lastContactAt, stale: f.received };
+  if (f.received) return f.sources > 0 && f.refused >= f.sources ? { state: "no_access", viaUserAccess: f.viaUserAccess } : { state: "ready" };
+  // Nothing yet: still opening, or failing while the agent is said to be there.
+  return f.live === "connecting" || !f.agent ? { state: "loading" } : { state: "unreachable" };
 }

@@ -13,6 +13,8 @@ export type LiveStatus = "connecting" | "live" | "reconnecting" | "stale";
 export function useLive(agentId: string, paths: string[]) {
   const [collections, setCollections] = useState<Map<string, KubeItem>[]>(() => paths.map(() => new Map()));
   const [status, setStatus] = useState<LiveStatus>("connecting");
+  /** A snapshot has arrived: empty collections from then on are the cluster's, not a stream not yet open. */
+  const [received, setReceived] = useState(false);
   const [staleSince, setStaleSince] = useState<Date | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [changedAt, setChangedAt] = useState<Map<string, number>>(new Map());
@@ -46,6 +48,7 @@ export function useLive(agentId: string, paths: string[]) {
           setRefused(refused);
           lastId.current = msg.lastEventId || lastId.current;
           setCollections(collections);
+          setReceived(true);
           attempt = 0;
           setStatus("live");
           setStaleSince(null);
@@ -119,5 +122,5 @@ export function useLive(agentId: string, paths: string[]) {
     };
   }, [agentId, pathsKey, router]);
 
-  return { collections, status, staleSince, error, changedAt, refused };
+  return { collections, status, received, staleSince, error, changedAt, refused };
 }

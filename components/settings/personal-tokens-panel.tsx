@@ -150,7 +150,7 @@ export function PersonalTokensPanel() {
             <p>Create one to use kubectl with the clusters shared with you.</p>
           </EmptyState>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
+          <div className="relative overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
             <table className="w-full text-left text-sm">
               <caption className="sr-only">Your personal access tokens</caption>
               <thead className="border-b border-zinc-200 bg-zinc-50 text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900">

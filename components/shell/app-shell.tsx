@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { IntentLink } from "@/components/ui/intent-link";
 import type { CurrentUser } from "@/lib/auth/session";
-import { SideNav } from "./side-nav";
+import { MobileNav, SideNav } from "./side-nav";
 import { ThemeToggle } from "./theme-toggle";
 import { UserMenu } from "./user-menu";
 
@@ -12,11 +12,14 @@ export function AppShell({ user, children }: { user: CurrentUser | null; childre
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 dark:focus:bg-zinc-900">
         Skip to content
       </a>
-      <header className="flex h-14 items-center justify-between border-b border-zinc-200 px-4 dark:border-zinc-800">
-        <IntentLink href="/" className="flex items-center gap-2 font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">
-          <span aria-hidden className="inline-block h-5 w-5 rounded bg-indigo-600" />
-          Tether
-        </IntentLink>
+      <header className="relative flex h-14 items-center justify-between gap-2 border-b border-zinc-200 px-4 dark:border-zinc-800">
+        <div className="flex min-w-0 items-center gap-1">
+          <MobileNav isAdmin={user?.isAdmin ?? false} />
+          <IntentLink href="/" className="flex items-center gap-2 font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">
+            <span aria-hidden className="inline-block h-5 w-5 rounded bg-indigo-600" />
+            Tether
+          </IntentLink>
+        </div>
         <div className="flex items-center gap-2">
           <ThemeToggle />
           {user ? (
@@ -30,7 +33,8 @@ export function AppShell({ user, children }: { user: CurrentUser | null; childre
       </header>
       <div className="flex flex-1">
         <SideNav isAdmin={user?.isAdmin ?? false} />
-        <main id="main" className="flex-1 px-8 py-6">
+        {/* min-w-0: a flex child may otherwise grow to its widest content and scroll the page sideways. */}
+        <main id="main" className="min-w-0 flex-1 px-4 py-6 md:px-8">
           {children}
         </main>
       </div>
@@ -40,9 +44,9 @@ export function AppShell({ user, children }: { user: CurrentUser | null; childre
 
 export function PageHeader({ title, description, actions }: { title: string; description?: string; actions?: ReactNode }) {
   return (
-    <div className="mb-6 flex items-start justify-between gap-4">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
+    <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
+      <div className="min-w-0">
+        <h1 className="break-words text-2xl font-semibold tracking-tight">{title}</h1>
         {description ? <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">{description}</p> : null}
       </div>
       {actions}

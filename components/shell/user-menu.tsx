@@ -1,23 +1,13 @@
 "use client";
 import Link from "next/link";
 import { signOut } from "next-auth/react";
-import { useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
+import { useDismiss } from "@/components/ui/use-dismiss";
 
 export function UserMenu({ name, username, email }: { name: string; username: string; email: string }) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent | KeyboardEvent) => {
-      if (e instanceof KeyboardEvent ? e.key === "Escape" : !ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener("mousedown", close);
-    document.addEventListener("keydown", close);
-    return () => {
-      document.removeEventListener("mousedown", close);
-      document.removeEventListener("keydown", close);
-    };
-  }, [open]);
+  useDismiss(open, [ref], () => setOpen(false));
   return (
     <div className="relative" ref={ref}>
       <button
@@ -30,7 +20,7 @@ export function UserMenu({ name, username, email }: { name: string; username: st
         <span aria-hidden className="flex h-7 w-7 items-center justify-center rounded-full bg-indigo-600 text-xs font-semibold text-white">
           {name.slice(0, 1).toUpperCase()}
         </span>
-        <span data-testid="current-user">{name}</span>
+        <span data-testid="current-user" title={name} className="max-w-[8rem] truncate sm:max-w-[16rem]">{name}</span>
       </button>
       {open ? (
         <div role="menu" className="absolute right-0 z-20 mt-2 w-64 rounded-md border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-800 dark:bg-zinc-900">

@@ -23,7 +23,7 @@ function SmokeCell({ smoke }: { smoke: SmokeResult | null }) {
 /** The version matrix: one row per Kubernetes minor, with support status and the CI smoke-test result. */
 export function VersionMatrix({ rows }: { rows: MatrixRow[] }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
+    <div className="relative overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Kubernetes versions, their support status and smoke-test results</caption>
         <thead className="border-b border-zinc-200 bg-zinc-50 text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400">

@@ -37,4 +37,10 @@ describe("pod summaries", () => {
     expect(countContainers([{ ready: false, state: { terminated: { reason: "OOMKilled" } } }])).toEqual({ ready: 0, total: 1, restarts: 0, reason: "OOMKilled" });
     expect(countContainers([])).toEqual({ ready: 0, total: 0, restarts: 0, reason: "" });
   });
+
+  it("count a Pending pod's containers from its spec, as kubectl does: 0/1, not 0/0", () => {
+    const pending = { apiVersion: "v1", kind: "Pod", metadata: { name: "queued", namespace: "apps" }, spec: { containers: [{ name: "web", image: "nginx" }] }, status: { phase: "Pending" } };
+    expect((podSummary(pending).status as { containers: unknown }).containers).toEqual({ ready: 0, total: 1, restarts: 0, reason: "" });
+    expect(countContainers([{ ready: true }], 2)).toEqual({ ready: 1, total: 2, restarts: 0, reason: "" });
+  });
 });

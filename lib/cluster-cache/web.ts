@@ -34,14 +34,14 @@ export function cacheEpoch(): string {
 /**
  * As whom a signed-in user sees an agent's cluster: what the agent's user_access grants them, else (for
  * members of the agent's own project) themselves, impersonated; the cluster's RBAC decides what that
- * shows. Anyone else: NotFound.
+ * shows (`viaUserAccess` says which, so a refused page can say how to be let in). Anyone else: NotFound.
  */
-export async function viewerIdentity(db: Db, actor: Actor & { username: string }, agentId: string): Promise<{ impersonation: (Impersonation & { uid: string; extra: Record<string, never> }) | undefined }> {
+export async function viewerIdentity(db: Db, actor: Actor & { username: string }, agentId: string): Promise<{ impersonation: (Impersonation & { uid: string; extra: Record<string, never> }) | undefined; viaUserAccess: boolean }> {
   const grant = await userAccessGrant(db, actor, agentId);
-  if (grant) return { impersonation: grant.impersonation ? { ...grant.impersonation, uid: "", extra: {} } : undefined };
+  if (grant) return { impersonation: grant.impersonation ? { ...grant.impersonation, uid: "", extra: {} } : undefined, viaUserAccess: true };
   const { agent } = await findVisibleAgent(db, actor, agentId).catch(() => {
     throw new NotFound("Agent");
   });
   const asUser = impersonationFor("user", { type: "user", username: actor.username, projectIds: [agent.projectId], groupIds: [] });
-  return { impersonation: { ...asUser, uid: "", extra: {} } };
+  return { impersonation: { ...asUser, uid: "", extra: {} }, viaUserAccess: false };
 }

@@ -46,18 +46,20 @@ export default async function GroupPage({ params }: { params: Promise<{ path: st
       </section>
       <section aria-labelledby="members-heading">
         <h2 id="members-heading" className="mb-3 text-lg font-semibold">Members</h2>
-        <table className="mb-6 w-full max-w-2xl text-left text-sm">
-          <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
-            <tr><th className="py-2 font-medium">Name</th><th className="font-medium">Username</th><th className="font-medium">Role</th></tr>
-          </thead>
-          <tbody>
-            {members.map((m) => (
-              <tr key={m.username} className="border-b border-zinc-100 dark:border-zinc-900">
-                <td className="py-2">{m.name}</td><td>@{m.username}</td><td className="capitalize">{m.role}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div className="relative overflow-x-auto">
+          <table className="mb-6 w-full max-w-2xl text-left text-sm">
+            <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
+              <tr><th className="py-2 font-medium">Name</th><th className="font-medium">Username</th><th className="font-medium">Role</th></tr>
+            </thead>
+            <tbody>
+              {members.map((m) => (
+                <tr key={m.username} className="border-b border-zinc-100 dark:border-zinc-900">
+                  <td className="py-2">{m.name}</td><td>@{m.username}</td><td className="capitalize">{m.role}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         {can.manageGroupMembers(user, facts) ? <AddMemberForm groupPath={group.path} roles={assignableRoles(user, facts)} /> : null}
       </section>
     </>
