@@ -23,6 +23,7 @@ function PublicAddresses() {
       <p className="mb-3 max-w-3xl text-sm text-zinc-600 dark:text-zinc-400">
         Every command, kubeconfig and snippet Tether prints uses these. Set them in the environment of <code>npm start</code> and restart Tether.
       </p>
+      <div className="relative overflow-x-auto">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Where people, clusters, kubectl and CI jobs reach this installation</caption>
         <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
@@ -45,6 +46,7 @@ function PublicAddresses() {
           })}
         </tbody>
       </table>
+      </div>
     </section>
   );
 }
@@ -74,6 +76,7 @@ export default async function AdminPage() {
       </dl>
       <PublicAddresses />
       <h2 className="mb-2 text-lg font-semibold">Users</h2>
+      <div className="relative overflow-x-auto">
       <table className="w-full text-left text-sm">
         <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
           <tr><th className="py-2 font-medium">Name</th><th className="font-medium">Username</th><th className="font-medium">E-mail</th><th className="font-medium">Role</th><th className="font-medium">Joined</th><th className="font-medium">Access</th></tr>
@@ -88,6 +91,7 @@ export default async function AdminPage() {
           ))}
         </tbody>
       </table>
+      </div>
     </>
   );
 }
