@@ -5,7 +5,14 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Native and driver modules stay outside the bundle and are loaded from node_modules at runtime.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "@node-rs/argon2", "pino"],
+  serverExternalPackages: [
+    "better-sqlite3",
+    "@prisma/adapter-better-sqlite3",
+    "@prisma/adapter-pg",
+    "pg",
+    "@node-rs/argon2",
+    "pino",
+  ],
   // Tests and the embedded default may run several builds side by side.
   distDir: process.env.TETHER_NEXT_DIST_DIR ?? ".next",
   experimental: {
@@ -15,7 +22,9 @@ const nextConfig: NextConfig = {
   },
   // Static files skip proxy.ts; they get the headers that do not depend on the request here.
   async headers() {
-    return [{ source: "/:path*", headers: Object.entries(STATIC_SECURITY_HEADERS).map(([key, value]) => ({ key, value })) }];
+    return [
+      { source: "/:path*", headers: Object.entries(STATIC_SECURITY_HEADERS).map(([key, value]) => ({ key, value })) },
+    ];
   },
 };
 

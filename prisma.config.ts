@@ -13,7 +13,9 @@ export default defineConfig({
   async adapter() {
     if (process.env.TETHER_PRISMA_PROVIDER === "postgresql") {
       const { PrismaPg } = await import("@prisma/adapter-pg");
-      return new PrismaPg({ connectionString: process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" });
+      return new PrismaPg({
+        connectionString: process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+      });
     }
     const { PrismaBetterSQLite3 } = await import("@prisma/adapter-better-sqlite3");
     return new PrismaBetterSQLite3({ url: "file:" + path.join(os.tmpdir(), "tether-prisma-cli.db") });

@@ -3,13 +3,26 @@
 // session cookie, and the requested path for server components, so that a signed-out visitor who opens
 // a deep link comes back to it after signing in.
 import { NextResponse, type NextRequest } from "next/server";
-import { API_POLICY, HSTS_VALUE, NONCE_HEADER, STATIC_SECURITY_HEADERS, crossOriginRefusal, newNonce, pagePolicy, servedOverHttps } from "@/lib/web-security";
+import {
+  API_POLICY,
+  HSTS_VALUE,
+  NONCE_HEADER,
+  STATIC_SECURITY_HEADERS,
+  crossOriginRefusal,
+  newNonce,
+  pagePolicy,
+  servedOverHttps,
+} from "@/lib/web-security";
 
 export const PATH_HEADER = "x-tether-path";
 
 export function proxy(req: NextRequest): NextResponse {
   const https = servedOverHttps(req.nextUrl, req.headers);
-  const refusal = crossOriginRefusal({ method: req.method, headers: req.headers, extraOrigins: process.env.NEXTAUTH_URL ? [process.env.NEXTAUTH_URL] : [] });
+  const refusal = crossOriginRefusal({
+    method: req.method,
+    headers: req.headers,
+    extraOrigins: process.env.NEXTAUTH_URL ? [process.env.NEXTAUTH_URL] : [],
+  });
   if (refusal) return withSecurityHeaders(NextResponse.json({ error: refusal }, { status: 403 }), API_POLICY, https);
   if (req.nextUrl.pathname.startsWith("/api/")) return withSecurityHeaders(NextResponse.next(), API_POLICY, https);
 

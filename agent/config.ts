@@ -8,23 +8,34 @@ const schema = z.object({
   kasAddress: z
     .string({ error: "set --kas-address (or TETHER_KAS_ADDRESS), e.g. grpcs://kas.example.com:443" })
     .regex(/^grpcs?:\/\/[\w.-]+:\d+$/, "kas address must look like grpc://host:port or grpcs://host:port"),
-  tokenFile: z.string({ error: "set --token-file (or TETHER_AGENT_TOKEN_FILE) to the file holding the agent token" }).min(1),
+  tokenFile: z
+    .string({ error: "set --token-file (or TETHER_AGENT_TOKEN_FILE) to the file holding the agent token" })
+    .min(1),
   kasCaFile: z.string().optional(),
   kubeconfig: z.string().optional(),
-  observabilityAddress: z.string().regex(/^[\w.-]*:\d+$/, "expected host:port").default("0.0.0.0:8080"),
+  observabilityAddress: z
+    .string()
+    .regex(/^[\w.-]*:\d+$/, "expected host:port")
+    .default("0.0.0.0:8080"),
   minIdleStreams: z.coerce.number().int().min(1).max(100).default(10),
   maxStreams: z.coerce.number().int().min(1).max(100_000).default(500),
   /** Idle streams beyond the minimum that stay unused this long are retired, half of them at a time. */
   idleTrimIntervalMs: z.coerce.number().int().min(100, "idle trim interval must be at least 100 ms").default(30_000),
   /** Ordinary requests share HTTP/2 connections to the API server; "false" keeps to HTTP/1.1. */
-  apiserverHttp2: z.enum(["true", "false"], { error: "--apiserver-http2 must be true or false" }).default("true").transform((v) => v === "true"),
+  apiserverHttp2: z
+    .enum(["true", "false"], { error: "--apiserver-http2 must be true or false" })
+    .default("true")
+    .transform((v) => v === "true"),
   podName: z.string().default(""),
   podNamespace: z.string().default(""),
 });
 
 export type AgentConfig = z.infer<typeof schema>;
 
-export function loadAgentConfig(argv: string[] = process.argv.slice(2), env: Record<string, string | undefined> = process.env): AgentConfig {
+export function loadAgentConfig(
+  argv: string[] = process.argv.slice(2),
+  env: Record<string, string | undefined> = process.env,
+): AgentConfig {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -53,6 +64,7 @@ export function loadAgentConfig(argv: string[] = process.argv.slice(2), env: Rec
     podName: env.POD_NAME,
     podNamespace: env.POD_NAMESPACE,
   });
-  if (!r.success) throw new Error(`agent: invalid configuration\n${r.error.issues.map((i) => `  ${i.message}`).join("\n")}`);
+  if (!r.success)
+    throw new Error(`agent: invalid configuration\n${r.error.issues.map((i) => `  ${i.message}`).join("\n")}`);
   return r.data;
 }

@@ -17,7 +17,10 @@ describe("the agent's connection to kas", () => {
     const call = client.connect(conn.metadata());
     call.on("error", () => undefined);
     try {
-      expect(await windowsOf(await s.nextSession())).toEqual({ stream: RECEIVE_WINDOW_BYTES, connection: RECEIVE_WINDOW_BYTES });
+      expect(await windowsOf(await s.nextSession())).toEqual({
+        stream: RECEIVE_WINDOW_BYTES,
+        connection: RECEIVE_WINDOW_BYTES,
+      });
     } finally {
       call.cancel();
       client.close();

@@ -9,7 +9,9 @@ export interface KasConnection {
   /** kas's address as configured (grpc[s]://host:port), for messages. */
   address: string;
   /** A client of one of kas's services (a generated client class); close() closes it. */
-  client<C extends Client>(service: new (address: string, creds: ChannelCredentials, options?: Partial<ClientOptions>) => C): C;
+  client<C extends Client>(
+    service: new (address: string, creds: ChannelCredentials, options?: Partial<ClientOptions>) => C,
+  ): C;
   /** Call metadata carrying the agent's token. */
   metadata(): Metadata;
   /** Closes every client made here. */
@@ -30,8 +32,17 @@ export function readToken(file: string): string {
 export function connectToKas(config: AgentConfig, token: string): KasConnection {
   const url = new URL(config.kasAddress);
   const target = `${url.hostname}:${url.port}`;
-  const creds = url.protocol === "grpcs:" ? credentials.createSsl(config.kasCaFile ? fs.readFileSync(config.kasCaFile) : null) : credentials.createInsecure();
-  const options = { "grpc.keepalive_time_ms": 20_000, "grpc.keepalive_timeout_ms": 10_000, "grpc.keepalive_permit_without_calls": 1, "grpc.max_receive_message_length": 8 * 1024 * 1024, "grpc-node.flow_control_window": RECEIVE_WINDOW_BYTES };
+  const creds =
+    url.protocol === "grpcs:"
+      ? credentials.createSsl(config.kasCaFile ? fs.readFileSync(config.kasCaFile) : null)
+      : credentials.createInsecure();
+  const options = {
+    "grpc.keepalive_time_ms": 20_000,
+    "grpc.keepalive_timeout_ms": 10_000,
+    "grpc.keepalive_permit_without_calls": 1,
+    "grpc.max_receive_message_length": 8 * 1024 * 1024,
+    "grpc-node.flow_control_window": RECEIVE_WINDOW_BYTES,
+  };
   const clients: Client[] = [];
   return {
     address: config.kasAddress,

@@ -28,8 +28,25 @@ async function main(): Promise<void> {
   const kube = await KubeApi.create(kubeConfig, { http2: config.apiserverHttp2 });
   const kas = connectToKas(config, token);
 
-  const running = await startCapabilities(AGENT_CAPABILITIES, { config, log, metrics: createAgentMetrics(), kas, kube, kubeConfig, readiness: new Readiness() });
-  log.info({ version: AGENT_VERSION, kas: config.kasAddress, apiServer: kube.server, apiServerProtocol: kube.protocol, observability: running.report.observability }, "agent starting");
+  const running = await startCapabilities(AGENT_CAPABILITIES, {
+    config,
+    log,
+    metrics: createAgentMetrics(),
+    kas,
+    kube,
+    kubeConfig,
+    readiness: new Readiness(),
+  });
+  log.info(
+    {
+      version: AGENT_VERSION,
+      kas: config.kasAddress,
+      apiServer: kube.server,
+      apiServerProtocol: kube.protocol,
+      observability: running.report.observability,
+    },
+    "agent starting",
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -7,12 +7,40 @@ export function createAgentMetrics() {
   collectDefaultMetrics({ register: registry });
   return {
     registry,
-    idleStreams: new Gauge({ name: "tether_agent_tunnel_streams_idle", help: "Idle tunnel streams open to kas", registers: [registry] }),
-    streams: new Gauge({ name: "tether_agent_tunnel_streams", help: "Tunnel streams open to kas (idle and active)", registers: [registry] }),
-    connectErrors: new Counter({ name: "tether_agent_tunnel_connect_errors_total", help: "Tunnel streams that failed before carrying a request", labelNames: ["code"] as const, registers: [registry] }),
-    requests: new Counter({ name: "tether_agent_requests_total", help: "Requests served against the Kubernetes API", labelNames: ["outcome"] as const, registers: [registry] }),
-    bodyMessageBytes: new Histogram({ name: "tether_agent_tunnel_body_message_bytes", help: "Size of each body message sent to kas (response bodies, upgraded sessions)", buckets: BODY_MESSAGE_BUCKETS, registers: [registry] }),
-    duration: new Histogram({ name: "tether_agent_request_duration_seconds", help: "Time to serve a tunnelled request", buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300], registers: [registry] }),
+    idleStreams: new Gauge({
+      name: "tether_agent_tunnel_streams_idle",
+      help: "Idle tunnel streams open to kas",
+      registers: [registry],
+    }),
+    streams: new Gauge({
+      name: "tether_agent_tunnel_streams",
+      help: "Tunnel streams open to kas (idle and active)",
+      registers: [registry],
+    }),
+    connectErrors: new Counter({
+      name: "tether_agent_tunnel_connect_errors_total",
+      help: "Tunnel streams that failed before carrying a request",
+      labelNames: ["code"] as const,
+      registers: [registry],
+    }),
+    requests: new Counter({
+      name: "tether_agent_requests_total",
+      help: "Requests served against the Kubernetes API",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
+    bodyMessageBytes: new Histogram({
+      name: "tether_agent_tunnel_body_message_bytes",
+      help: "Size of each body message sent to kas (response bodies, upgraded sessions)",
+      buckets: BODY_MESSAGE_BUCKETS,
+      registers: [registry],
+    }),
+    duration: new Histogram({
+      name: "tether_agent_request_duration_seconds",
+      help: "Time to serve a tunnelled request",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300],
+      registers: [registry],
+    }),
   };
 }
 

@@ -5,7 +5,17 @@
 // integration run covers the default version.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { apiserverRequest } from "@/testbed/cluster";
-import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/testbed/tunnel-stack";
+import {
+  registerTestAgent,
+  startAgentProcess,
+  startKasProcess,
+  startWebInternal,
+  tunnelClientFor,
+  waitForAgent,
+  type KasProcess,
+  type Proc,
+  type WebInternal,
+} from "@/testbed/tunnel-stack";
 
 interface ConfigMap {
   metadata: { name: string; resourceVersion: string; managedFields?: { manager: string; operation: string }[] };
@@ -22,7 +32,12 @@ describe("smoke: connect, list, watch and apply through kas", () => {
   let client: ReturnType<typeof tunnelClientFor>;
 
   const tunnel = async (method: string, p: string, body?: string, contentType = "application/json") => {
-    const res = await client.agentFetch(agentId, { method, path: p, body, headers: body === undefined ? {} : { "content-type": contentType } });
+    const res = await client.agentFetch(agentId, {
+      method,
+      path: p,
+      body,
+      headers: body === undefined ? {} : { "content-type": contentType },
+    });
     return { status: res.status, body: await res.text() };
   };
 
@@ -31,11 +46,18 @@ describe("smoke: connect, list, watch and apply through kas", () => {
     const reg = await registerTestAgent(web.db, "smoke");
     agentId = reg.agentId;
     kas = await startKasProcess(web);
-    agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir });
+    agent = await startAgentProcess({
+      kasAgentPort: kas.agentPort,
+      token: reg.token,
+      kubeconfig: tb.kubeconfig,
+      dir: web.dir,
+    });
     client = tunnelClientFor(web, kas);
     // Generous: on a loaded 2-core machine the agent's process can take a while to start.
     await waitForAgent(client, agentId, 1, 60_000).catch((e: Error) => {
-      throw new Error(`${e.message}\n--- agent ---\n${agent.output().slice(-3000)}\n--- kas ---\n${kas.output().slice(-3000)}`);
+      throw new Error(
+        `${e.message}\n--- agent ---\n${agent.output().slice(-3000)}\n--- kas ---\n${kas.output().slice(-3000)}`,
+      );
     });
     const created = await apiserverRequest(tb, "POST", "/api/v1/namespaces", { metadata: { name: ns } });
     expect(created.status, created.body).toBe(201);
@@ -78,15 +100,36 @@ describe("smoke: connect, list, watch and apply through kas", () => {
     const abort = new AbortController();
     const seen: string[] = [];
     const watching = (async () => {
-      for await (const ev of client.agentWatch<ConfigMap>(agentId, `/api/v1/namespaces/${ns}/configmaps?fieldSelector=metadata.name%3Dwatched`, { resourceVersion: rv, signal: abort.signal })) {
+      for await (const ev of client.agentWatch<ConfigMap>(
+        agentId,
+        `/api/v1/namespaces/${ns}/configmaps?fieldSelector=metadata.name%3Dwatched`,
+        { resourceVersion: rv, signal: abort.signal },
+      )) {
         seen.push(`${ev.type}:${ev.object.data?.step ?? ""}`);
         if (ev.type === "DELETED") break;
       }
     })();
     const timer = setTimeout(() => abort.abort(), 30_000);
     try {
-      expect((await tunnel("POST", `/api/v1/namespaces/${ns}/configmaps`, JSON.stringify({ metadata: { name: "watched" }, data: { step: "1" } }))).status).toBe(201);
-      expect((await tunnel("PATCH", `/api/v1/namespaces/${ns}/configmaps/watched`, JSON.stringify({ data: { step: "2" } }), "application/merge-patch+json")).status).toBe(200);
+      expect(
+        (
+          await tunnel(
+            "POST",
+            `/api/v1/namespaces/${ns}/configmaps`,
+            JSON.stringify({ metadata: { name: "watched" }, data: { step: "1" } }),
+          )
+        ).status,
+      ).toBe(201);
+      expect(
+        (
+          await tunnel(
+            "PATCH",
+            `/api/v1/namespaces/${ns}/configmaps/watched`,
+            JSON.stringify({ data: { step: "2" } }),
+            "application/merge-patch+json",
+          )
+        ).status,
+      ).toBe(200);
       expect((await tunnel("DELETE", `/api/v1/namespaces/${ns}/configmaps/watched`)).status).toBe(200);
       await watching;
     } finally {
@@ -112,12 +155,19 @@ data:
     expect(created.status, created.body).toBe(201);
     const updated = await tunnel("PATCH", url, manifest("green"), "application/apply-patch+yaml");
     expect(updated.status, updated.body).toBe(200);
-    const cm = JSON.parse((await apiserverRequest(tb, "GET", `/api/v1/namespaces/${ns}/configmaps/applied`)).body) as ConfigMap;
+    const cm = JSON.parse(
+      (await apiserverRequest(tb, "GET", `/api/v1/namespaces/${ns}/configmaps/applied`)).body,
+    ) as ConfigMap;
     expect(cm.data).toEqual({ color: "green" });
     expect(cm.metadata.managedFields?.map((f) => `${f.manager}/${f.operation}`)).toEqual(["tether/Apply"]);
 
     // Another manager that claims the same field is refused with a conflict, as server-side apply promises.
-    const conflict = await tunnel("PATCH", `/api/v1/namespaces/${ns}/configmaps/applied?fieldManager=someone-else`, manifest("red"), "application/apply-patch+yaml");
+    const conflict = await tunnel(
+      "PATCH",
+      `/api/v1/namespaces/${ns}/configmaps/applied?fieldManager=someone-else`,
+      manifest("red"),
+      "application/apply-patch+yaml",
+    );
     expect(conflict.status, conflict.body).toBe(409);
     expect(JSON.parse(conflict.body)).toMatchObject({ kind: "Status", reason: "Conflict" });
   });

@@ -14,7 +14,8 @@ export function Providers({ children, nonce }: { children: ReactNode; nonce?: st
           queries: {
             staleTime: 10_000,
             // A 401 means the session is gone: do not retry, the page sends the user to sign in.
-            retry: (count, error) => !(error instanceof ApiError && (error.status === 401 || error.status === 403)) && count < 2,
+            retry: (count, error) =>
+              !(error instanceof ApiError && (error.status === 401 || error.status === 403)) && count < 2,
           },
         },
       }),
@@ -32,14 +33,25 @@ export function Providers({ children, nonce }: { children: ReactNode; nonce?: st
 }
 
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string, readonly field?: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
 }
 
 /** fetch + JSON with the server's `{ error }` message surfaced as an ApiError. */
 export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(url, { ...init, headers: { accept: "application/json", ...(init?.body ? { "content-type": "application/json" } : {}), ...init?.headers } });
+  const res = await fetch(url, {
+    ...init,
+    headers: {
+      accept: "application/json",
+      ...(init?.body ? { "content-type": "application/json" } : {}),
+      ...init?.headers,
+    },
+  });
   const data = (await res.json().catch(() => ({}))) as { error?: string; field?: string };
   if (!res.ok) throw new ApiError(res.status, data.error ?? `Request failed (${res.status})`, data.field);
   return data as T;

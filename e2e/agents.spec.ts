@@ -15,7 +15,9 @@ async function agentRow(page: Page, name: string) {
   return page.getByRole("row").filter({ has: page.getByRole("rowheader", { name }) });
 }
 
-test("a maintainer registers an agent, installs it with the wizard's token, sees it connect, revokes it; outsiders get 404", async ({ browser }, testInfo) => {
+test("a maintainer registers an agent, installs it with the wizard's token, sees it connect, revokes it; outsiders get 404", async ({
+  browser,
+}, testInfo) => {
   test.setTimeout(240_000);
   const stamp = Date.now().toString(36);
   const owner = await newSignedInPage(browser, "owner");
@@ -28,22 +30,33 @@ test("a maintainer registers an agent, installs it with the wizard's token, sees
   // A group with a maintainer and a developer, and a project in it (the UI for this is groups-projects.spec.ts).
   const groupPath = `ops-${stamp}`;
   expect((await owner.page.request.post("/api/groups", { data: { name: "Ops", path: groupPath } })).status()).toBe(201);
-  for (const [username, role] of [[maint.user.username, "maintainer"], [dev.user.username, "developer"]]) {
-    expect((await owner.page.request.post(`/api/groups/${groupPath}/members`, { data: { username, role } })).status()).toBe(201);
+  for (const [username, role] of [
+    [maint.user.username, "maintainer"],
+    [dev.user.username, "developer"],
+  ]) {
+    expect(
+      (await owner.page.request.post(`/api/groups/${groupPath}/members`, { data: { username, role } })).status(),
+    ).toBe(201);
   }
-  const created = await owner.page.request.post("/api/projects", { data: { name: "Clusters", path: "clusters", namespace: groupPath } });
+  const created = await owner.page.request.post("/api/projects", {
+    data: { name: "Clusters", path: "clusters", namespace: groupPath },
+  });
   expect(created.status()).toBe(201);
   const projectId = ((await created.json()) as { project: { id: string } }).project.id;
   const clustersUrl = `/projects/${groupPath}/clusters/-/clusters`;
 
   // The developer sees the page but no register button, and the API refuses them.
   await dev.page.goto(clustersUrl);
-  await expect(dev.page.getByRole("heading", { name: "No agents yet — register one to connect a cluster" })).toBeVisible();
+  await expect(
+    dev.page.getByRole("heading", { name: "No agents yet — register one to connect a cluster" }),
+  ).toBeVisible();
   await expect(dev.page.getByText("A maintainer of this project can register an agent")).toBeVisible();
   await expect(dev.page.getByRole("button", { name: "Register an agent" })).toHaveCount(0);
   const refused = await dev.page.request.post(`/api/projects/${projectId}/agents`, { data: { name: "dev-cluster" } });
   expect(refused.status()).toBe(403);
-  expect(((await refused.json()) as { error: string }).error).toBe("You need the maintainer or owner role in this project to manage its agents");
+  expect(((await refused.json()) as { error: string }).error).toBe(
+    "You need the maintainer or owner role in this project to manage its agents",
+  );
 
   // The maintainer opens Kubernetes clusters from the project page.
   await page.goto(`/projects/${groupPath}/clusters`);
@@ -57,10 +70,14 @@ test("a maintainer registers an agent, installs it with the wizard's token, sees
   await page.getByRole("button", { name: "Register an agent" }).click();
   await page.getByLabel("Agent name").fill("Prod_EU");
   await page.getByRole("button", { name: "Register agent" }).click();
-  await expect(page.locator("#agent-name-error")).toHaveText("Use lower-case letters, digits and '-' only, starting and ending with a letter or digit (a Kubernetes DNS label)");
+  await expect(page.locator("#agent-name-error")).toHaveText(
+    "Use lower-case letters, digits and '-' only, starting and ending with a letter or digit (a Kubernetes DNS label)",
+  );
   await page.getByLabel("Agent name").fill("a".repeat(64));
   await page.getByRole("button", { name: "Register agent" }).click();
-  await expect(page.locator("#agent-name-error")).toHaveText("Agent name is too long (at most 63 characters, like a Kubernetes DNS label)");
+  await expect(page.locator("#agent-name-error")).toHaveText(
+    "Agent name is too long (at most 63 characters, like a Kubernetes DNS label)",
+  );
   const agentName = "prod-eu";
   await page.getByLabel("Agent name").fill(agentName);
   await page.getByRole("button", { name: "Register agent" }).click();
@@ -114,7 +131,9 @@ test("a maintainer registers an agent, installs it with the wizard's token, sees
   // The Kubernetes versions page lists this connected cluster with its support badge.
   const versions = await page.context().newPage();
   await versions.goto("/kubernetes-versions");
-  const clusterRow = versions.getByRole("row").filter({ has: versions.getByRole("rowheader", { name: new RegExp(agentName) }) });
+  const clusterRow = versions
+    .getByRole("row")
+    .filter({ has: versions.getByRole("rowheader", { name: new RegExp(agentName) }) });
   await expect(clusterRow).toContainText("v1.33.13");
   await expect(clusterRow.locator('[data-status="supported"]')).toContainText("Supported");
   await versions.close();
@@ -134,13 +153,17 @@ test("a maintainer registers an agent, installs it with the wizard's token, sees
   await page.getByRole("button", { name: "Create token" }).click();
   await page.getByLabel("Token name").fill("one-too-many");
   await page.getByRole("button", { name: "Create token" }).click();
-  await expect(page.getByRole("form", { name: "Create an agent token" }).getByRole("alert")).toHaveText(`Agent "${agentName}" already has 2 active tokens. Revoke one before creating another (two allow rotation without downtime).`);
+  await expect(page.getByRole("form", { name: "Create an agent token" }).getByRole("alert")).toHaveText(
+    `Agent "${agentName}" already has 2 active tokens. Revoke one before creating another (two allow rotation without downtime).`,
+  );
   await page.getByRole("button", { name: "Cancel" }).click();
   await expect(page.getByRole("row")).toHaveCount(3); // header, two tokens
 
   // An outsider (another browser, signed in) cannot tell the agent exists.
   const agentUrl = page.url().replace(/\/tokens$/, "");
-  const listed = (await (await page.request.get(`/api/projects/${projectId}/agents`)).json()) as { agents: { id: string; name: string }[] };
+  const listed = (await (await page.request.get(`/api/projects/${projectId}/agents`)).json()) as {
+    agents: { id: string; name: string }[];
+  };
   const agentId = listed.agents.find((a) => a.name === agentName)!.id;
   for (const url of [agentUrl, `${agentUrl}/tokens`]) {
     const res = await outsider.page.goto(url);
@@ -150,7 +173,9 @@ test("a maintainer registers an agent, installs it with the wizard's token, sees
   for (const url of [`/api/agents/${agentId}`, `/api/agents/${agentId}/tokens`, `/api/projects/${projectId}/agents`]) {
     expect((await outsider.page.request.get(url)).status()).toBe(404);
   }
-  expect((await outsider.page.request.post(`/api/agents/${agentId}/tokens`, { data: { name: "mine" } })).status()).toBe(404);
+  expect((await outsider.page.request.post(`/api/agents/${agentId}/tokens`, { data: { name: "mine" } })).status()).toBe(
+    404,
+  );
   // The developer may look but not create a token.
   expect((await dev.page.request.post(`/api/agents/${agentId}/tokens`, { data: { name: "mine" } })).status()).toBe(403);
 

@@ -2,7 +2,12 @@ import { expect, test } from "@playwright/test";
 import { submitSignUp } from "./helpers";
 
 const stamp = Date.now().toString(36);
-const user = { name: "Ada Lovelace", username: `ada-${stamp}`, email: `ada-${stamp}@example.com`, password: "analytical engine 1843" };
+const user = {
+  name: "Ada Lovelace",
+  username: `ada-${stamp}`,
+  email: `ada-${stamp}@example.com`,
+  password: "analytical engine 1843",
+};
 
 test.describe.configure({ mode: "serial" });
 
@@ -11,7 +16,12 @@ test("sign up, see the empty state, sign out, sign in again", async ({ page }) =
   await expect(page).toHaveURL(/\/projects$/);
   await expect(page.getByTestId("current-user")).toHaveText(user.name);
   await expect(page.getByRole("heading", { name: "No projects yet" })).toBeVisible();
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Projects", "Groups", "Kubernetes versions", "Admin"]);
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText([
+    "Projects",
+    "Groups",
+    "Kubernetes versions",
+    "Admin",
+  ]);
 
   // Sign out with the keyboard: open the user menu, the first item takes focus.
   await page.getByTestId("current-user").click();
@@ -51,17 +61,27 @@ test("a duplicate e-mail gets a clear error and creates nothing", async ({ page 
   await expect(page).toHaveURL(/\/sign-up$/);
 });
 
-test("sign-up rejects an invalid e-mail, a short password and a 10 MB body, writing nothing", async ({ page, request }) => {
+test("sign-up rejects an invalid e-mail, a short password and a 10 MB body, writing nothing", async ({
+  page,
+  request,
+}) => {
   await submitSignUp(page, { ...user, username: `bad-${stamp}`, email: "not-an-email" });
   await expect(page.locator("#email-error")).toHaveText("Enter a valid e-mail address");
 
-  const short = await request.post("/api/users", { data: { name: "B", username: `b-${stamp}`, email: `b-${stamp}@example.com`, password: "short" } });
+  const short = await request.post("/api/users", {
+    data: { name: "B", username: `b-${stamp}`, email: `b-${stamp}@example.com`, password: "short" },
+  });
   expect(short.status()).toBe(400);
   expect(await short.json()).toEqual({ error: "Password must be at least 8 characters", field: "password" });
 
   const huge = await request.post("/api/users", {
     headers: { "content-type": "application/json" },
-    data: JSON.stringify({ name: "x".repeat(10 * 1024 * 1024), username: `c-${stamp}`, email: `c-${stamp}@example.com`, password: "long enough" }),
+    data: JSON.stringify({
+      name: "x".repeat(10 * 1024 * 1024),
+      username: `c-${stamp}`,
+      email: `c-${stamp}@example.com`,
+      password: "long enough",
+    }),
   });
   expect(huge.status()).toBe(413);
   expect(await huge.json()).toEqual({ error: "Request body is too large (limit 16 KiB)" });

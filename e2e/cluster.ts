@@ -63,7 +63,15 @@ export function specCluster(prefix: string): SpecCluster {
       const log = fs.openSync(path.join(workDir, `${name}-agent.log`), "a");
       const child = spawn(
         process.execPath,
-        ["--import", "tsx", "agent/main.ts", `--kas-address=${kasAddress}`, `--token-file=${tokenFile}`, `--kubeconfig=${this.testbed.kubeconfig}`, "--observability-address=127.0.0.1:0"],
+        [
+          "--import",
+          "tsx",
+          "agent/main.ts",
+          `--kas-address=${kasAddress}`,
+          `--token-file=${tokenFile}`,
+          `--kubeconfig=${this.testbed.kubeconfig}`,
+          "--observability-address=127.0.0.1:0",
+        ],
         { cwd: root, stdio: ["ignore", log, log], env: { ...process.env, LOG_LEVEL: "info" } },
       );
       agents.push(child);

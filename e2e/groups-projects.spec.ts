@@ -46,7 +46,9 @@ test("an owner creates a group, adds a developer, creates a project; an outsider
     expect(res?.status()).toBe(404);
     await expect(outsider.page.getByRole("heading", { name: "Page not found" })).toBeVisible();
   }
-  const api = await outsider.page.request.post(`/api/groups/${groupPath}/members`, { data: { username: outsider.user.username, role: "owner" } });
+  const api = await outsider.page.request.post(`/api/groups/${groupPath}/members`, {
+    data: { username: outsider.user.username, role: "owner" },
+  });
   expect(api.status()).toBe(404);
   await outsider.page.goto("/projects");
   await expect(outsider.page.getByRole("heading", { name: "No projects yet" })).toBeVisible();

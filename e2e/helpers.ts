@@ -9,7 +9,12 @@ export interface TestUser {
 
 export function newUser(prefix: string): TestUser {
   const stamp = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  return { name: `${prefix[0]!.toUpperCase()}${prefix.slice(1)} Tester`, username: `${prefix}-${stamp}`, email: `${prefix}-${stamp}@example.com`, password: "correct horse battery" };
+  return {
+    name: `${prefix[0]!.toUpperCase()}${prefix.slice(1)} Tester`,
+    username: `${prefix}-${stamp}`,
+    email: `${prefix}-${stamp}@example.com`,
+    password: "correct horse battery",
+  };
 }
 
 /** Fills and submits the sign-up form; the caller checks the outcome. */
@@ -46,21 +51,34 @@ export interface ProjectAgent {
 }
 
 /** A project `name` in `namespace` (the user's own by default) with an agent `name` and a token, through the REST API as `page`'s user. */
-export async function createProjectAgent(page: Page, user: TestUser, name: string, namespace = user.username): Promise<ProjectAgent> {
+export async function createProjectAgent(
+  page: Page,
+  user: TestUser,
+  name: string,
+  namespace = user.username,
+): Promise<ProjectAgent> {
   const post = async <T>(url: string, data: unknown): Promise<T> => {
     const res = await page.request.post(url, { data });
     if (res.status() !== 201) throw new Error(`POST ${url}: ${res.status()} ${await res.text()}`);
     return (await res.json()) as T;
   };
-  const projectId = (await post<{ project: { id: string } }>("/api/projects", { name, path: name, namespace })).project.id;
+  const projectId = (await post<{ project: { id: string } }>("/api/projects", { name, path: name, namespace })).project
+    .id;
   const agentId = (await post<{ agent: { id: string } }>(`/api/projects/${projectId}/agents`, { name })).agent.id;
   const { token } = await post<{ token: string }>(`/api/agents/${agentId}/tokens`, { name });
   return { projectId, agentId, token, clusterUrl: `/projects/${namespace}/${name}/-/clusters/${name}/cluster` };
 }
 
 /** A new project `project` in `namespace`, then agent `agentName` registered in the wizard, up to the step that shows its token and install commands. */
-export async function registerAgentInWizard(page: Page, namespace: string, project: string, agentName: string): Promise<void> {
-  expect((await page.request.post("/api/projects", { data: { name: project, path: project, namespace } })).status()).toBe(201);
+export async function registerAgentInWizard(
+  page: Page,
+  namespace: string,
+  project: string,
+  agentName: string,
+): Promise<void> {
+  expect(
+    (await page.request.post("/api/projects", { data: { name: project, path: project, namespace } })).status(),
+  ).toBe(201);
   await page.goto(`/projects/${namespace}/${project}/-/clusters`);
   await page.getByRole("button", { name: "Register an agent" }).click();
   await page.getByLabel("Agent name").fill(agentName);

@@ -64,7 +64,9 @@ test("a user creates a personal access token, sees it once, and revokes it", asy
 
   // Revoke after confirming; another user cannot revoke it (not found).
   const other = await newSignedInPage(browser, "other");
-  const id = ((JSON.parse(listed) as { tokens: { id: string; name: string }[] }).tokens.find((t) => t.name === "laptop"))!.id;
+  const id = (JSON.parse(listed) as { tokens: { id: string; name: string }[] }).tokens.find(
+    (t) => t.name === "laptop",
+  )!.id;
   expect((await other.page.request.delete(`/api/user/tokens/${id}`)).status()).toBe(404);
   await row.getByRole("button", { name: "Revoke token laptop" }).click();
   const dialog = page.getByRole("dialog", { name: 'Revoke token "laptop"?' });
@@ -76,10 +78,14 @@ test("a user creates a personal access token, sees it once, and revokes it", asy
   expect(user.username).toMatch(/^pat-/);
 });
 
-test("Connect with kubectl makes a kubeconfig with the context <project-path>:<agent-name> and the proxy's CA; the mint API serves CI jobs", async ({ browser }) => {
+test("Connect with kubectl makes a kubeconfig with the context <project-path>:<agent-name> and the proxy's CA; the mint API serves CI jobs", async ({
+  browser,
+}) => {
   const { page, user } = await newSignedInPage(browser, "kube");
   const outsider = await newSignedInPage(browser, "nosy");
-  const created = await page.request.post("/api/projects", { data: { name: "Apps", path: "apps", namespace: user.username } });
+  const created = await page.request.post("/api/projects", {
+    data: { name: "Apps", path: "apps", namespace: user.username },
+  });
   expect(created.status()).toBe(201);
   const projectId = ((await created.json()) as { project: { id: string } }).project.id;
   const registered = await page.request.post(`/api/projects/${projectId}/agents`, { data: { name: "prod" } });
@@ -93,7 +99,9 @@ test("Connect with kubectl makes a kubeconfig with the context <project-path>:<a
   await expect(page.getByText(K8S_PROXY, { exact: true })).toBeVisible();
   // Nobody shared the agent through user_access yet: the page says so before the user tries.
   await expect(page.getByRole("status").filter({ hasText: "no user_access" })).toBeVisible();
-  await expect(page.getByLabel("CI job", { exact: true })).toContainText(`kubectl --context '${contextName}' apply -f k8s/`);
+  await expect(page.getByLabel("CI job", { exact: true })).toContainText(
+    `kubectl --context '${contextName}' apply -f k8s/`,
+  );
   await expect(page.getByLabel("Mint a CI job token")).toContainText(`/api/projects/${projectId}/ci-job-tokens`);
 
   await page.getByRole("button", { name: "Create kubeconfig" }).click();
@@ -103,11 +111,16 @@ test("Connect with kubectl makes a kubeconfig with the context <project-path>:<a
   expect(cfg["current-context"]).toBe(contextName);
   expect(cfg.contexts.map((c) => c.name)).toEqual([contextName]);
   expect(cfg.clusters[0]!.cluster.server).toBe(K8S_PROXY);
-  expect(Buffer.from(cfg.clusters[0]!.cluster["certificate-authority-data"], "base64").toString("utf8")).toBe(proxyCert());
+  expect(Buffer.from(cfg.clusters[0]!.cluster["certificate-authority-data"], "base64").toString("utf8")).toBe(
+    proxyCert(),
+  );
   expect(cfg.users[0]!.user.token).toMatch(/^pat:[a-z0-9]+:tthr_pat_[A-Za-z0-9_-]{43}$/);
 
   // Downloadable as a file with the same content.
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download kubeconfig" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Download kubeconfig" }).click(),
+  ]);
   expect(download.suggestedFilename()).toBe("tether-prod.kubeconfig");
   expect(fs.readFileSync(await download.path(), "utf8")).toBe(text);
   await page.getByRole("button", { name: "I have saved the kubeconfig" }).click();
@@ -116,17 +129,29 @@ test("Connect with kubectl makes a kubeconfig with the context <project-path>:<a
 
   // Its token is on the Access tokens page, revocable like any other.
   await page.goto("/settings/tokens");
-  await expect(page.getByRole("row").filter({ has: page.getByRole("rowheader", { name: `kubectl ${contextName}` }) })).toContainText("Active");
+  await expect(
+    page.getByRole("row").filter({ has: page.getByRole("rowheader", { name: `kubectl ${contextName}` }) }),
+  ).toContainText("Active");
 
   // The CI job token mint API: credentials and a kubeconfig for the project's agent; outsiders get 404.
-  const minted = await page.request.post(`/api/projects/${projectId}/ci-job-tokens`, { data: { jobName: "deploy", ttlMinutes: 10 } });
+  const minted = await page.request.post(`/api/projects/${projectId}/ci-job-tokens`, {
+    data: { jobName: "deploy", ttlMinutes: 10 },
+  });
   expect(minted.status()).toBe(201);
-  const body = (await minted.json()) as { token: string; credentialsFor: { agentName: string; contextName: string; credential: string; kubeconfig: string }[]; kubeconfig: string };
+  const body = (await minted.json()) as {
+    token: string;
+    credentialsFor: { agentName: string; contextName: string; credential: string; kubeconfig: string }[];
+    kubeconfig: string;
+  };
   expect(body.token).toMatch(/^tthr_ci_/);
   expect(body.credentialsFor.map((c) => [c.agentName, c.contextName])).toEqual([["prod", contextName]]);
   expect(body.credentialsFor[0]!.credential).toMatch(new RegExp(`^ci:[a-z0-9]+:${body.token}$`));
   expect((parse(body.kubeconfig) as Kubeconfig)["current-context"]).toBe(contextName);
-  expect((await outsider.page.request.post(`/api/projects/${projectId}/ci-job-tokens`, { data: { jobName: "deploy" } })).status()).toBe(404);
+  expect(
+    (
+      await outsider.page.request.post(`/api/projects/${projectId}/ci-job-tokens`, { data: { jobName: "deploy" } })
+    ).status(),
+  ).toBe(404);
   expect((await outsider.page.goto(`/projects/${user.username}/apps/-/clusters/prod/connect`))?.status()).toBe(404);
   expect((await outsider.page.request.post(`/api/agents/${agentId}/kubeconfig`, { data: {} })).status()).toBe(404);
   // Only a JSON request makes a token (a cross-site form post cannot).

@@ -10,11 +10,17 @@ interface SmokeResult {
   date: string;
   commit: string;
 }
-const results = (JSON.parse(fs.readFileSync(path.join(__dirname, "..", "lib", "versions", "smoke-results.json"), "utf8")) as { results: SmokeResult[] }).results;
+const results = (
+  JSON.parse(fs.readFileSync(path.join(__dirname, "..", "lib", "versions", "smoke-results.json"), "utf8")) as {
+    results: SmokeResult[];
+  }
+).results;
 
 /** The latest result for a minor version, as the CI smoke test cell must read; null when untested. */
 function smokeCellText(minor: string): string | null {
-  const latest = results.filter((r) => r.kubernetesVersion.startsWith(`${minor}.`)).sort((a, b) => Date.parse(b.date) - Date.parse(a.date))[0];
+  const latest = results
+    .filter((r) => r.kubernetesVersion.startsWith(`${minor}.`))
+    .sort((a, b) => Date.parse(b.date) - Date.parse(a.date))[0];
   if (!latest) return null;
   return `${latest.result === "pass" ? "✓ Passed" : "✕ Failed"} on ${latest.kubernetesVersion}, ${new Date(latest.date).toISOString().slice(0, 10)} (commit ${latest.commit.slice(0, 9)})`;
 }
@@ -22,10 +28,16 @@ function smokeCellText(minor: string): string | null {
 const expected = [
   { minor: "1.33", status: "Supported", condition: "Support ends with release 19.2 or when 1.36 becomes supported" },
   { minor: "1.32", status: "Supported", condition: "Support ends with release 18.10 or when 1.35 becomes supported" },
-  { minor: "1.31", status: "Support ending", condition: "Support ends with release 18.7 or when 1.34 becomes supported" },
+  {
+    minor: "1.31",
+    status: "Support ending",
+    condition: "Support ends with release 18.7 or when 1.34 becomes supported",
+  },
 ];
 
-test("signed out, the page shows the matrix, the policy, the committed smoke results and no untested claims", async ({ page }) => {
+test("signed out, the page shows the matrix, the policy, the committed smoke results and no untested claims", async ({
+  page,
+}) => {
   const res = await page.goto("/kubernetes-versions");
   expect(res?.status()).toBe(200);
   await expect(page).toHaveURL(/\/kubernetes-versions$/);
@@ -33,7 +45,12 @@ test("signed out, the page shows the matrix, the policy, the committed smoke res
   await expect(page.getByRole("heading", { level: 1, name: "Kubernetes versions" })).toBeVisible();
 
   const table = page.getByRole("table", { name: /Kubernetes versions, their support status/ });
-  await expect(table.getByRole("columnheader")).toHaveText(["Kubernetes version", "Status", "End of support", "CI smoke test"]);
+  await expect(table.getByRole("columnheader")).toHaveText([
+    "Kubernetes version",
+    "Status",
+    "End of support",
+    "CI smoke test",
+  ]);
   const rows = table.locator("tbody tr");
   await expect(rows).toHaveCount(expected.length);
   for (const [i, e] of expected.entries()) {
@@ -48,12 +65,17 @@ test("signed out, the page shows the matrix, the policy, the committed smoke res
     if (tested) await expect(cells.nth(2).locator("time")).toHaveAttribute("datetime", /^\d{4}-\d{2}-\d{2}T/);
   }
   const testedMinors = new Set(results.map((r) => r.kubernetesVersion.split(".").slice(0, 2).join(".")));
-  await expect(table.getByText(/Passed|Failed/)).toHaveCount([...testedMinors].filter((m) => expected.some((e) => e.minor === m)).length);
+  await expect(table.getByText(/Passed|Failed/)).toHaveCount(
+    [...testedMinors].filter((m) => expected.some((e) => e.minor === m)).length,
+  );
 
   await expect(page.getByRole("heading", { name: "Support policy" })).toBeVisible();
   await expect(page.getByText("within 3 months of its first release")).toBeVisible();
   await expect(page.getByText("at least 3 production-ready minor versions")).toBeVisible();
-  await expect(page.getByRole("link", { name: "Helm's version skew policy" })).toHaveAttribute("href", "https://helm.sh/docs/topics/version_skew/");
+  await expect(page.getByRole("link", { name: "Helm's version skew policy" })).toHaveAttribute(
+    "href",
+    "https://helm.sh/docs/topics/version_skew/",
+  );
 
   // Signed out: no user menu, no clusters, a way to sign in that comes back here.
   await expect(page.getByTestId("current-user")).toHaveCount(0);
@@ -95,8 +117,12 @@ test("signed in, the page shows the app shell and an empty clusters section", as
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Kubernetes versions" }).click();
   await expect(page).toHaveURL(/\/kubernetes-versions$/);
   await expect(page.getByTestId("current-user")).toHaveText(user.name);
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Kubernetes versions" })).toHaveAttribute("aria-current", "page");
-  await expect(page.getByRole("table", { name: /Kubernetes versions, their support status/ }).locator("tbody tr")).toHaveCount(3);
+  await expect(
+    page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Kubernetes versions" }),
+  ).toHaveAttribute("aria-current", "page");
+  await expect(
+    page.getByRole("table", { name: /Kubernetes versions, their support status/ }).locator("tbody tr"),
+  ).toHaveCount(3);
   await expect(page.getByRole("heading", { name: "No clusters connected yet" })).toBeVisible();
   await expect(page.getByRole("main").getByRole("link", { name: "Sign in" })).toHaveCount(0);
 });

@@ -9,13 +9,18 @@ import { createProjectAgent, newSignedInPage } from "./helpers";
 const cluster = specCluster("rbac");
 const kubectl = (...args: string[]) => cluster.kubectl(...args);
 
-test("two users with different RBAC see only their own namespace's ConfigMaps, side by side and live", async ({ browser }) => {
+test("two users with different RBAC see only their own namespace's ConfigMaps, side by side and live", async ({
+  browser,
+}) => {
   test.setTimeout(180_000);
   const stamp = Date.now().toString(36);
   const alice = await newSignedInPage(browser, "alice");
   const bob = await newSignedInPage(browser, "bob");
   const group = `rbac-${stamp}`;
-  for (const [url, data] of [["/api/groups", { name: "RBAC", path: group }], [`/api/groups/${group}/members`, { username: bob.user.username, role: "developer" }]] as const) {
+  for (const [url, data] of [
+    ["/api/groups", { name: "RBAC", path: group }],
+    [`/api/groups/${group}/members`, { username: bob.user.username, role: "developer" }],
+  ] as const) {
     const res = await alice.page.request.post(url, { data });
     expect(res.status(), await res.text()).toBe(201);
   }
@@ -23,10 +28,21 @@ test("two users with different RBAC see only their own namespace's ConfigMaps, s
   cluster.startAgent(token, "rbac");
 
   const [alpha, beta] = [`alpha-${stamp}`, `beta-${stamp}`];
-  for (const [ns, who] of [[alpha, alice.user.username], [beta, bob.user.username]] as const) {
+  for (const [ns, who] of [
+    [alpha, alice.user.username],
+    [beta, bob.user.username],
+  ] as const) {
     await kubectl("create", "namespace", ns);
     await kubectl("create", "role", "configmap-reader", "-n", ns, "--verb=get,list,watch", "--resource=configmaps");
-    await kubectl("create", "rolebinding", "configmap-reader", "-n", ns, "--role=configmap-reader", `--user=tether:user:${who}`);
+    await kubectl(
+      "create",
+      "rolebinding",
+      "configmap-reader",
+      "-n",
+      ns,
+      "--role=configmap-reader",
+      `--user=tether:user:${who}`,
+    );
   }
   await kubectl("create", "configmap", "alice-plans", "-n", alpha, "--from-literal=plan=a");
   await kubectl("create", "configmap", "bob-notes", "-n", beta, "--from-literal=note=b");

@@ -19,13 +19,25 @@ async function connectAgent(page: Page, user: TestUser, name: string): Promise<s
   cluster.startAgent(token, name);
   // The cluster as the project's owner sees it (impersonated): this cluster lets tether users view
   // everything, nodes included (the built-in view role leaves them out).
-  await kubectl("create", "clusterrolebinding", "tether-users-view", "--clusterrole=view", "--group=tether:user").catch(() => undefined);
-  await kubectl("create", "clusterrole", "tether-node-reader", "--verb=get,list,watch", "--resource=nodes").catch(() => undefined);
-  await kubectl("create", "clusterrolebinding", "tether-users-nodes", "--clusterrole=tether-node-reader", "--group=tether:user").catch(() => undefined);
+  await kubectl("create", "clusterrolebinding", "tether-users-view", "--clusterrole=view", "--group=tether:user").catch(
+    () => undefined,
+  );
+  await kubectl("create", "clusterrole", "tether-node-reader", "--verb=get,list,watch", "--resource=nodes").catch(
+    () => undefined,
+  );
+  await kubectl(
+    "create",
+    "clusterrolebinding",
+    "tether-users-nodes",
+    "--clusterrole=tether-node-reader",
+    "--group=tether:user",
+  ).catch(() => undefined);
   return clusterUrl;
 }
 
-test("objects made with kubectl appear and disappear live; the chip follows kas going away and coming back", async ({ browser }) => {
+test("objects made with kubectl appear and disappear live; the chip follows kas going away and coming back", async ({
+  browser,
+}) => {
   test.setTimeout(180_000);
   const { page, user } = await newSignedInPage(browser, "viewer");
   const clusterUrl = await connectAgent(page, user, "live");
@@ -56,7 +68,9 @@ test("objects made with kubectl appear and disappear live; the chip follows kas 
   await kubectl("delete", "configmap", after, "-n", "default");
 });
 
-test("the Overview counts the ready kwok node and a pod made with kubectl run as Running, and its figures open the filtered views", async ({ browser }) => {
+test("the Overview counts the ready kwok node and a pod made with kubectl run as Running, and its figures open the filtered views", async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const { page, user } = await newSignedInPage(browser, "overview");
   const clusterUrl = await connectAgent(page, user, "overview");
@@ -87,12 +101,22 @@ test("the Overview counts the ready kwok node and a pod made with kubectl run as
   await expect(webRow).toBeVisible({ timeout: 30_000 });
   await expect(page.getByText(/^1 pod$/)).toBeVisible();
   // As kubectl get pods -o wide prints it: STATUS, READY, RESTARTS, NODE.
-  await expect(webRow.getByRole("cell")).toHaveText(["web", namespace, "Running", "1/1", "0", "testbed-node-1", /^\d+s$/]);
+  await expect(webRow.getByRole("cell")).toHaveText([
+    "web",
+    namespace,
+    "Running",
+    "1/1",
+    "0",
+    "testbed-node-1",
+    /^\d+s$/,
+  ]);
   const statusFilter = page.getByLabel("Status", { exact: true });
   await expect(statusFilter).toHaveValue("Running");
   // The table holds pod summaries; the drawer shows the whole pod, containers included.
   await page.locator('[role=row][data-name="web"]').getByRole("button", { name: "web" }).click();
-  await expect(page.getByRole("dialog", { name: "web details" }).getByRole("region", { name: "YAML" })).toContainText("image: nginx");
+  await expect(page.getByRole("dialog", { name: "web details" }).getByRole("region", { name: "YAML" })).toContainText(
+    "image: nginx",
+  );
   await page.keyboard.press("Escape");
   await statusFilter.selectOption("");
   await expect(page).not.toHaveURL(/status=/);
@@ -107,13 +131,25 @@ test("a Pending pod reads Ready 0/1, as kubectl prints it, not 0/0", async ({ br
   const namespace = `pending-${Date.now().toString(36)}`;
   await kubectl("create", "namespace", namespace);
   // No node matches: the pod stays Pending, with no container statuses.
-  await kubectl("run", "queued", "-n", namespace, "--image=nginx", "--overrides", JSON.stringify({ spec: { nodeSelector: { "tether.test/nowhere": "true" } } }));
+  await kubectl(
+    "run",
+    "queued",
+    "-n",
+    namespace,
+    "--image=nginx",
+    "--overrides",
+    JSON.stringify({ spec: { nodeSelector: { "tether.test/nowhere": "true" } } }),
+  );
   await page.goto(`${clusterUrl}?kind=pods&namespace=${namespace}`);
   const row = page.locator('[role=row][data-name="queued"]');
-  await expect(row.getByRole("cell")).toHaveText(["queued", namespace, "Pending", "0/1", "0", "", /^\d+s$/], { timeout: 60_000 });
+  await expect(row.getByRole("cell")).toHaveText(["queued", namespace, "Pending", "0/1", "0", "", /^\d+s$/], {
+    timeout: 60_000,
+  });
 });
 
-test("a row opens a drawer that takes focus and closes on Escape; a link reopens the kind, namespace and object", async ({ browser }) => {
+test("a row opens a drawer that takes focus and closes on Escape; a link reopens the kind, namespace and object", async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const { page, user } = await newSignedInPage(browser, "drawer");
   const clusterUrl = await connectAgent(page, user, "drawer");
@@ -148,13 +184,31 @@ test("a row opens a drawer that takes focus and closes on Escape; a link reopens
   await kubectl("delete", "configmap", name, "-n", "default");
 });
 
-test("a Secret's drawer shows its key names, and its value reaches neither the page nor the object request", async ({ browser }) => {
+test("a Secret's drawer shows its key names, and its value reaches neither the page nor the object request", async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const { page, user } = await newSignedInPage(browser, "secret");
   const clusterUrl = await connectAgent(page, user, "secret");
   // The built-in view role leaves Secrets out: in this cluster Tether users may read those of default.
-  await kubectl("create", "role", "tether-secret-reader", "-n", "default", "--verb=get,list,watch", "--resource=secrets").catch(() => undefined);
-  await kubectl("create", "rolebinding", "tether-secret-reader", "-n", "default", "--role=tether-secret-reader", "--group=tether:user").catch(() => undefined);
+  await kubectl(
+    "create",
+    "role",
+    "tether-secret-reader",
+    "-n",
+    "default",
+    "--verb=get,list,watch",
+    "--resource=secrets",
+  ).catch(() => undefined);
+  await kubectl(
+    "create",
+    "rolebinding",
+    "tether-secret-reader",
+    "-n",
+    "default",
+    "--role=tether-secret-reader",
+    "--group=tether:user",
+  ).catch(() => undefined);
   const name = `secret-${Date.now().toString(36)}`;
   await kubectl("create", "secret", "generic", name, "-n", "default", "--from-literal=password=hunter2-sesame");
   const value = Buffer.from("hunter2-sesame").toString("base64");
@@ -173,7 +227,9 @@ test("a Secret's drawer shows its key names, and its value reaches neither the p
   await kubectl("delete", "secret", name, "-n", "default");
 });
 
-test("a custom resource the cluster serves is under More… with its CRD's printer columns, Flux's Ready among them", async ({ browser }) => {
+test("a custom resource the cluster serves is under More… with its CRD's printer columns, Flux's Ready among them", async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const { page, user } = await newSignedInPage(browser, "custom");
   const clusterUrl = await connectAgent(page, user, "custom");
@@ -185,7 +241,12 @@ test("a custom resource the cluster serves is under More… with its CRD's print
     metadata: { name: "gitrepositories.source.toolkit.fluxcd.io" },
     spec: {
       group: "source.toolkit.fluxcd.io",
-      names: { kind: "GitRepository", plural: "gitrepositories", singular: "gitrepository", listKind: "GitRepositoryList" },
+      names: {
+        kind: "GitRepository",
+        plural: "gitrepositories",
+        singular: "gitrepository",
+        listKind: "GitRepositoryList",
+      },
       scope: "Namespaced",
       versions: [
         {
@@ -220,36 +281,73 @@ test("a custom resource the cluster serves is under More… with its CRD's print
   };
   await apply(crd);
   await apply(reader);
-  await kubectl("create", "clusterrolebinding", "tether-users-flux", "--clusterrole=tether-flux-reader", "--group=tether:user").catch(() => undefined);
+  await kubectl(
+    "create",
+    "clusterrolebinding",
+    "tether-users-flux",
+    "--clusterrole=tether-flux-reader",
+    "--group=tether:user",
+  ).catch(() => undefined);
   await kubectl("wait", "--for=condition=Established", "crd/gitrepositories.source.toolkit.fluxcd.io", "--timeout=30s");
   await apply({
     apiVersion: "source.toolkit.fluxcd.io/v1",
     kind: "GitRepository",
     metadata: { name: "podinfo", namespace: "default" },
     spec: { url: "https://github.com/stefanprodan/podinfo", interval: "1m" },
-    status: { conditions: [{ type: "Ready", status: "False", reason: "GitOperationFailed", message: "failed to checkout", lastTransitionTime: "2026-01-01T00:00:00Z" }] },
+    status: {
+      conditions: [
+        {
+          type: "Ready",
+          status: "False",
+          reason: "GitOperationFailed",
+          message: "failed to checkout",
+          lastTransitionTime: "2026-01-01T00:00:00Z",
+        },
+      ],
+    },
   });
 
   await page.goto(clusterUrl);
   const kindPicker = page.getByLabel("Kind");
-  await expect(kindPicker.locator('optgroup[label="More…"] option', { hasText: "GitRepository (source.toolkit.fluxcd.io)" })).toHaveCount(1, { timeout: 30_000 });
+  await expect(
+    kindPicker.locator('optgroup[label="More…"] option', { hasText: "GitRepository (source.toolkit.fluxcd.io)" }),
+  ).toHaveCount(1, { timeout: 30_000 });
   await kindPicker.selectOption("source.toolkit.fluxcd.io/v1/gitrepositories");
   await expect(page.locator("[data-live-status]")).toHaveText("Live", { timeout: 60_000 });
   const table = page.getByRole("table", { name: "GitRepository (source.toolkit.fluxcd.io)" });
   await expect(table.getByRole("columnheader")).toHaveText(["Name", "Namespace", "URL", "Ready", "Status", "Age"]);
   const row = page.locator('[role=row][data-name="podinfo"]');
-  await expect(row.getByRole("cell")).toHaveText(["podinfo", "default", "https://github.com/stefanprodan/podinfo", "False", "failed to checkout", /^\d+s$/]);
+  await expect(row.getByRole("cell")).toHaveText([
+    "podinfo",
+    "default",
+    "https://github.com/stefanprodan/podinfo",
+    "False",
+    "failed to checkout",
+    /^\d+s$/,
+  ]);
   await row.getByRole("button", { name: "podinfo" }).click();
-  await expect(page.getByRole("dialog", { name: "podinfo details" }).getByRole("region", { name: "Conditions" })).toContainText("failed to checkout");
+  await expect(
+    page.getByRole("dialog", { name: "podinfo details" }).getByRole("region", { name: "Conditions" }),
+  ).toContainText("failed to checkout");
 });
 
-test("the core group's other resources are under More…: a PersistentVolumeClaim and a ServiceAccount made with kubectl", async ({ browser }) => {
+test("the core group's other resources are under More…: a PersistentVolumeClaim and a ServiceAccount made with kubectl", async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const { page, user } = await newSignedInPage(browser, "core");
   const clusterUrl = await connectAgent(page, user, "core");
   const name = `claim-${Date.now().toString(36)}`;
   const file = path.join(cluster.workDir, `${name}.json`);
-  fs.writeFileSync(file, JSON.stringify({ apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name, namespace: "default" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } }));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: { name, namespace: "default" },
+      spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
+    }),
+  );
   await kubectl("apply", "-f", file);
   await kubectl("create", "serviceaccount", name, "-n", "default");
 

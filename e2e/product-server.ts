@@ -56,5 +56,13 @@ export const e2eServer = productServer(Number(process.env.TETHER_E2E_PORT ?? DEF
 /** Debian's Chromium, headless, quiet: as the specs and the browser benchmark launch it. */
 export const chromiumLaunchOptions = {
   executablePath: process.env.TETHER_CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
 };

@@ -11,7 +11,9 @@ import { e2eServer, productServer } from "./product-server";
 
 const root = path.resolve(__dirname, "..");
 
-test("with loopback addresses, the wizard, the kubeconfig tab and the CI panel say what will not work and which setting fixes it", async ({ browser }) => {
+test("with loopback addresses, the wizard, the kubeconfig tab and the CI panel say what will not work and which setting fixes it", async ({
+  browser,
+}) => {
   const { page, user } = await newSignedInPage(browser, "loop");
   await registerAgentInWizard(page, user.username, "loop", "edge");
   const install = page.getByLabel("Address warnings");
@@ -26,22 +28,38 @@ test("with loopback addresses, the wizard, the kubeconfig tab and the CI panel s
   );
   const ci = page.getByLabel("CI address warnings").getByRole("note");
   await expect(ci).toHaveCount(2);
-  await expect(ci.nth(0)).toContainText(`A CI job cannot mint its token at ${e2eServer.baseUrl}: on a runner, localhost is the runner itself. Set TETHER_PUBLIC_URL`);
-  await expect(ci.nth(1)).toContainText(`A CI job cannot reach the k8s-proxy at ${e2eServer.kasK8sProxyUrl}: on a runner, 127.0.0.1 is the runner itself. Set TETHER_KAS_K8S_PROXY_PUBLIC_URL`);
+  await expect(ci.nth(0)).toContainText(
+    `A CI job cannot mint its token at ${e2eServer.baseUrl}: on a runner, localhost is the runner itself. Set TETHER_PUBLIC_URL`,
+  );
+  await expect(ci.nth(1)).toContainText(
+    `A CI job cannot reach the k8s-proxy at ${e2eServer.kasK8sProxyUrl}: on a runner, 127.0.0.1 is the runner itself. Set TETHER_KAS_K8S_PROXY_PUBLIC_URL`,
+  );
 });
 
 test.describe("a Tether with public addresses set", () => {
   const server = productServer(e2eServer.port + 50);
-  const PUBLIC = { TETHER_PUBLIC_URL: "https://tether.example.com", TETHER_KAS_PUBLIC_AGENT_URL: "grpcs://kas.example.com:443", TETHER_KAS_K8S_PROXY_PUBLIC_URL: "https://kas.example.com:8154" };
+  const PUBLIC = {
+    TETHER_PUBLIC_URL: "https://tether.example.com",
+    TETHER_KAS_PUBLIC_AGENT_URL: "grpcs://kas.example.com:443",
+    TETHER_KAS_K8S_PROXY_PUBLIC_URL: "https://kas.example.com:8154",
+  };
   let proc: ChildProcess | undefined;
 
   test.beforeAll(async () => {
     test.setTimeout(300_000);
     // Its own process group, so that start.ts, next and kas stop together.
-    proc = spawn("bash", ["-c", server.command], { cwd: root, env: { ...process.env, ...server.env, ...PUBLIC }, stdio: "ignore", detached: true });
+    proc = spawn("bash", ["-c", server.command], {
+      cwd: root,
+      env: { ...process.env, ...server.env, ...PUBLIC },
+      stdio: "ignore",
+      detached: true,
+    });
     const deadline = Date.now() + 240_000;
     for (;;) {
-      const ok = await fetch(`${server.baseUrl}/sign-in`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${server.baseUrl}/sign-in`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (proc.exitCode !== null) throw new Error(`the second Tether exited with ${proc.exitCode}`);
       if (Date.now() > deadline) throw new Error(`the second Tether did not answer on ${server.baseUrl} within 240 s`);
@@ -57,7 +75,9 @@ test.describe("a Tether with public addresses set", () => {
     }
   });
 
-  test("every printed command, kubeconfig and snippet uses them, with no warning; the admin page lists them", async ({ browser }) => {
+  test("every printed command, kubeconfig and snippet uses them, with no warning; the admin page lists them", async ({
+    browser,
+  }) => {
     const context = await browser.newContext({ baseURL: server.baseUrl });
     const page = await context.newPage();
     // The first account of this installation is its administrator.
@@ -65,11 +85,19 @@ test.describe("a Tether with public addresses set", () => {
     await signUpAs(page, admin);
 
     await page.goto("/admin");
-    const addresses = page.getByRole("table", { name: "Where people, clusters, kubectl and CI jobs reach this installation" });
+    const addresses = page.getByRole("table", {
+      name: "Where people, clusters, kubectl and CI jobs reach this installation",
+    });
     const row = (name: string) => addresses.getByRole("row").filter({ has: page.getByRole("rowheader", { name }) });
-    await expect(row("Web (people, the REST API, helm repo add)")).toContainText("TETHER_PUBLIC_URLhttps://tether.example.comSet");
-    await expect(row("Agent server (agents in clusters dial it)")).toContainText("TETHER_KAS_PUBLIC_AGENT_URLgrpcs://kas.example.com:443Set");
-    await expect(row("k8s-proxy (kubectl and CI jobs)")).toContainText("TETHER_KAS_K8S_PROXY_PUBLIC_URLhttps://kas.example.com:8154Set");
+    await expect(row("Web (people, the REST API, helm repo add)")).toContainText(
+      "TETHER_PUBLIC_URLhttps://tether.example.comSet",
+    );
+    await expect(row("Agent server (agents in clusters dial it)")).toContainText(
+      "TETHER_KAS_PUBLIC_AGENT_URLgrpcs://kas.example.com:443Set",
+    );
+    await expect(row("k8s-proxy (kubectl and CI jobs)")).toContainText(
+      "TETHER_KAS_K8S_PROXY_PUBLIC_URLhttps://kas.example.com:8154Set",
+    );
     await expect(addresses.getByText("Loopback")).toHaveCount(0);
 
     await registerAgentInWizard(page, admin.username, "public", "prod");

@@ -16,7 +16,10 @@ function expectSecurityHeaders(headers: Record<string, string>): void {
   expect(headers["strict-transport-security"]).toBeUndefined();
 }
 
-test("pages and API answers carry the security headers; a page's CSP has a fresh nonce and no eval", async ({ page, request }) => {
+test("pages and API answers carry the security headers; a page's CSP has a fresh nonce and no eval", async ({
+  page,
+  request,
+}) => {
   const first = await request.get("/sign-in");
   expectSecurityHeaders(first.headers());
   const policy = first.headers()["content-security-policy"]!;
@@ -40,22 +43,34 @@ test("pages and API answers carry the security headers; a page's CSP has a fresh
   expect(favicon.headers()["x-content-type-options"]).toBe("nosniff");
 });
 
-test("a cookie-authenticated write from another origin is refused with 403; the same write from Tether's page works", async ({ browser }) => {
+test("a cookie-authenticated write from another origin is refused with 403; the same write from Tether's page works", async ({
+  browser,
+}) => {
   const { page, user } = await newSignedInPage(browser, "csrf");
   const body = (path: string) => ({ name: path, path, namespace: user.username });
 
-  const crossSite = await page.request.post("/api/projects", { headers: { origin: "http://evil.example", "sec-fetch-site": "cross-site" }, data: body("cross-site") });
+  const crossSite = await page.request.post("/api/projects", {
+    headers: { origin: "http://evil.example", "sec-fetch-site": "cross-site" },
+    data: body("cross-site"),
+  });
   expect(crossSite.status()).toBe(403);
   expect((await crossSite.json()).error).toMatch(/Cross-origin request refused/);
   // A browser without fetch metadata still sends Origin.
-  const originOnly = await page.request.post("/api/projects", { headers: { origin: "http://evil.example" }, data: body("origin-only") });
+  const originOnly = await page.request.post("/api/projects", {
+    headers: { origin: "http://evil.example" },
+    data: body("origin-only"),
+  });
   expect(originOnly.status()).toBe(403);
   const del = await page.request.delete("/api/user/tokens/x", { headers: { "sec-fetch-site": "same-site" } });
   expect(del.status()).toBe(403);
 
   // From the app's own page, the browser says same-origin by itself.
   const sameOrigin = await page.evaluate(async (data) => {
-    const res = await fetch("/api/projects", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(data) });
+    const res = await fetch("/api/projects", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(data),
+    });
     return res.status;
   }, body("same-origin"));
   expect(sameOrigin).toBe(201);
@@ -69,7 +84,11 @@ test("a cookie-authenticated write from another origin is refused with 403; the 
 test("JSON sent as text/plain with a JSON-looking parameter is refused with 415", async ({ browser }) => {
   const { page, user } = await newSignedInPage(browser, "mime");
   const status = await page.evaluate(async (namespace) => {
-    const res = await fetch("/api/projects", { method: "POST", headers: { "content-type": "text/plain; x=application/json" }, body: JSON.stringify({ name: "smuggled", path: "smuggled", namespace }) });
+    const res = await fetch("/api/projects", {
+      method: "POST",
+      headers: { "content-type": "text/plain; x=application/json" },
+      body: JSON.stringify({ name: "smuggled", path: "smuggled", namespace }),
+    });
     return res.status;
   }, user.username);
   expect(status).toBe(415);
@@ -81,7 +100,9 @@ async function watchPolicy(page: Page): Promise<string[]> {
   await page.exposeFunction("reportPolicyViolation", (text: string) => problems.push(text));
   await page.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (e) => {
-      (window as unknown as { reportPolicyViolation(t: string): void }).reportPolicyViolation(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} in ${location.pathname}`);
+      (window as unknown as { reportPolicyViolation(t: string): void }).reportPolicyViolation(
+        `${e.violatedDirective} blocked ${e.blockedURI || "inline"} in ${location.pathname}`,
+      );
     });
   });
   page.on("console", (m) => {
@@ -113,7 +134,20 @@ test("the main pages report no CSP violation, the theme toggle and the live view
   const problems = await watchPolicy(page);
   const { clusterUrl } = await createProjectAgent(page, user, "csp");
   const agentBase = clusterUrl.replace(/\/cluster$/, "");
-  for (const path of ["/projects", "/groups", "/groups/new", "/projects/new", "/settings/tokens", "/settings/password", "/kubernetes-versions", clusterUrl, `${agentBase}/tokens`, `${agentBase}/configuration`, `${agentBase}/sharing`, `${agentBase}/connect`]) {
+  for (const path of [
+    "/projects",
+    "/groups",
+    "/groups/new",
+    "/projects/new",
+    "/settings/tokens",
+    "/settings/password",
+    "/kubernetes-versions",
+    clusterUrl,
+    `${agentBase}/tokens`,
+    `${agentBase}/configuration`,
+    `${agentBase}/sharing`,
+    `${agentBase}/connect`,
+  ]) {
     await visit(page, path);
   }
   await page.getByRole("button", { name: /Switch to (dark|light) mode/ }).click();
@@ -123,7 +157,9 @@ test("the main pages report no CSP violation, the theme toggle and the live view
   expect(problems).toEqual([]);
 });
 
-test("the fifth wrong password locks the account: the form says when to retry, and even the right password waits for the lock to end", async ({ browser }) => {
+test("the fifth wrong password locks the account: the form says when to retry, and even the right password waits for the lock to end", async ({
+  browser,
+}) => {
   const context = await browser.newContext();
   const page = await context.newPage();
   const user = newUser("locked");
@@ -136,7 +172,9 @@ test("the fifth wrong password locks the account: the form says when to retry, a
     await page.getByLabel("Password", { exact: true }).fill(password);
     await page.getByRole("button", { name: "Sign in" }).click();
   };
-  const retry = page.getByRole("alert").filter({ hasText: /^Too many failed sign-in attempts\. Try again in (1 minute|\d+ seconds) \(at \d\d:\d\d:\d\d\)\.$/ });
+  const retry = page.getByRole("alert").filter({
+    hasText: /^Too many failed sign-in attempts\. Try again in (1 minute|\d+ seconds) \(at \d\d:\d\d:\d\d\)\.$/,
+  });
   for (let i = 1; i <= 4; i++) {
     await signIn(`wrong guess ${i}`);
     await expect(page.getByRole("alert").filter({ hasText: "Invalid e-mail or password." })).toBeVisible();
@@ -166,7 +204,9 @@ async function secondBrowser(browser: Browser, user: TestUser): Promise<Page> {
 
 const apiStatus = async (page: Page) => (await page.request.get("/api/projects")).status();
 
-test("changing the password ends the session in every other browser at once; the browser that changed it stays signed in", async ({ browser }) => {
+test("changing the password ends the session in every other browser at once; the browser that changed it stays signed in", async ({
+  browser,
+}) => {
   const { page, user } = await newSignedInPage(browser, "rotate");
   const other = await secondBrowser(browser, user);
   expect(await apiStatus(other)).toBe(200);
@@ -183,7 +223,9 @@ test("changing the password ends the session in every other browser at once; the
   await page.getByLabel("Current password").fill(user.password);
   await page.getByLabel("New password").fill("a brand new password");
   await page.getByRole("button", { name: "Change password" }).click();
-  await expect(page.getByRole("status")).toHaveText("Password changed. Every other browser and device has been signed out.");
+  await expect(page.getByRole("status")).toHaveText(
+    "Password changed. Every other browser and device has been signed out.",
+  );
   expect(await apiStatus(page)).toBe(200);
 
   expect(await apiStatus(other)).toBe(401);

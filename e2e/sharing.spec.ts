@@ -13,7 +13,9 @@ async function post(page: Page, url: string, data: unknown) {
   return res.json() as Promise<Record<string, { id: string; href?: string }>>;
 }
 
-test("configuration YAML with line errors and versions, sharing with another group's project, the audit log and who may read it", async ({ browser }) => {
+test("configuration YAML with line errors and versions, sharing with another group's project, the audit log and who may read it", async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const stamp = Date.now().toString(36);
   const owner = await newSignedInPage(browser, "owner");
@@ -27,10 +29,14 @@ test("configuration YAML with line errors and versions, sharing with another gro
   const platform = `platform-${stamp}`;
   const appsGroup = `apps-${stamp}`;
   await post(owner.page, "/api/groups", { name: "Platform", path: platform });
-  for (const [username, role] of [[maint.user.username, "maintainer"], [dev.user.username, "developer"]]) {
+  for (const [username, role] of [
+    [maint.user.username, "maintainer"],
+    [dev.user.username, "developer"],
+  ]) {
     await post(owner.page, `/api/groups/${platform}/members`, { username, role });
   }
-  const infra = (await post(owner.page, "/api/projects", { name: "Infra", path: "infra", namespace: platform })).project!;
+  const infra = (await post(owner.page, "/api/projects", { name: "Infra", path: "infra", namespace: platform }))
+    .project!;
   await post(owner.page, "/api/projects", { name: "Tools", path: "tools", namespace: platform });
   const agent = (await post(page, `/api/projects/${infra.id}/agents`, { name: "prod" })).agent!;
   await post(apps.page, "/api/groups", { name: "Apps", path: appsGroup });
@@ -66,7 +72,9 @@ test("configuration YAML with line errors and versions, sharing with another gro
   await expect(page.getByRole("heading", { name: "Version 1" })).toBeVisible();
   await page.getByRole("button", { name: "Go to line 5" }).click();
   await expect(editor).toBeFocused();
-  expect(await editor.evaluate((el: HTMLTextAreaElement) => el.value.slice(el.selectionStart, el.selectionEnd))).toBe("      acess_as: { ci_job: {} }");
+  expect(await editor.evaluate((el: HTMLTextAreaElement) => el.value.slice(el.selectionStart, el.selectionEnd))).toBe(
+    "      acess_as: { ci_job: {} }",
+  );
 
   // Fixed: version 2, and the history lists both.
   await editor.fill(broken.replace("acess_as", "access_as"));
@@ -86,7 +94,11 @@ test("configuration YAML with line errors and versions, sharing with another gro
   const stale = await page.request.put(`/api/agents/${agent.id}/config`, { data: { yaml: "{}\n", baseVersion: 1 } });
   expect(stale.status()).toBe(409);
   expect(((await stale.json()) as { error: string }).error).toContain("it is now at version 2");
-  expect((await page.request.put(`/api/agents/${agent.id}/config`, { data: { yaml: `# ${"x".repeat(70 * 1024)}\n` } })).status()).toBe(413);
+  expect(
+    (
+      await page.request.put(`/api/agents/${agent.id}/config`, { data: { yaml: `# ${"x".repeat(70 * 1024)}\n` } })
+    ).status(),
+  ).toBe(413);
   expect((await dev.page.request.put(`/api/agents/${agent.id}/config`, { data: { yaml: "{}\n" } })).status()).toBe(403);
   expect((await outsider.page.request.get(`/api/agents/${agent.id}/config`)).status()).toBe(404);
 
@@ -109,7 +121,9 @@ test("configuration YAML with line errors and versions, sharing with another gro
   await form.getByLabel("Share with").selectOption("group");
   await form.getByLabel("Group (path)").fill(`no-such-${stamp}`);
   await form.getByRole("button", { name: "Share" }).click();
-  await expect(form.getByText(`There is no group "no-such-${stamp}". Use the group's path, as in its address.`)).toBeVisible();
+  await expect(
+    form.getByText(`There is no group "no-such-${stamp}". Use the group's path, as in its address.`),
+  ).toBeVisible();
   await form.getByLabel("Share with").selectOption("project");
   await form.getByLabel("Project (full path)").fill(`${appsGroup}/web`);
   // The new grant acts as the CI grants already do: nothing to choose.
@@ -117,13 +131,19 @@ test("configuration YAML with line errors and versions, sharing with another gro
   await expect(form.getByText("The CI job (impersonated), like every CI access grant")).toBeVisible();
   await form.getByLabel("Default namespace (optional)").fill("web-ci");
   await form.getByRole("button", { name: "Share" }).click();
-  await expect(page.getByRole("status").filter({ hasText: `Shared with project ${appsGroup}/web (CI access), acting as the CI job (impersonated). Saved as configuration version 3.` })).toBeVisible();
+  await expect(
+    page.getByRole("status").filter({
+      hasText: `Shared with project ${appsGroup}/web (CI access), acting as the CI job (impersonated). Saved as configuration version 3.`,
+    }),
+  ).toBeVisible();
   const webRow = shares.getByRole("row", { name: new RegExp(`${appsGroup}/web`) });
   await expect(webRow).toContainText("web-ci");
   // The YAML has it too, as version 3 (the failed attempt wrote nothing).
   await page.getByRole("navigation", { name: "Agent" }).getByRole("link", { name: "Configuration" }).click();
   await expect(page.getByRole("heading", { name: "Version 3" })).toBeVisible();
-  await expect(editor).toHaveValue(new RegExp(`- id: ${appsGroup}/web\\n\\s+default_namespace: web-ci\\n\\s+access_as: \\{ ci_job: \\{\\} \\}`));
+  await expect(editor).toHaveValue(
+    new RegExp(`- id: ${appsGroup}/web\\n\\s+default_namespace: web-ci\\n\\s+access_as: \\{ ci_job: \\{\\} \\}`),
+  );
 
   // apps-…/web's clusters list shows the agent, shared from platform-…/infra, without a link into it.
   await apps.page.goto(`/projects/${appsGroup}/web/-/clusters`);
@@ -134,7 +154,13 @@ test("configuration YAML with line errors and versions, sharing with another gro
   await expect(sharedRow.getByRole("link")).toHaveCount(0);
   await expect(apps.page.getByRole("button", { name: "Register an agent" })).toBeVisible(); // apps' own agents, still
   expect((await apps.page.request.get(`/api/agents/${agent.id}/config`)).status()).toBe(404);
-  expect((await apps.page.request.post(`/api/agents/${agent.id}/sharing`, { data: { access: "ci_access", targetType: "group", target: appsGroup } })).status()).toBe(404);
+  expect(
+    (
+      await apps.page.request.post(`/api/agents/${agent.id}/sharing`, {
+        data: { access: "ci_access", targetType: "group", target: appsGroup },
+      })
+    ).status(),
+  ).toBe(404);
 
   // Stop sharing with the first entry, after confirming.
   await page.getByRole("navigation", { name: "Agent" }).getByRole("link", { name: "Sharing" }).click();
@@ -150,8 +176,12 @@ test("configuration YAML with line errors and versions, sharing with another gro
   await expect(page).toHaveURL(new RegExp(`/projects/${platform}/infra/-/audit$`));
   const log = page.getByRole("table", { name: /Audit log of/ });
   const rows = log.getByRole("row");
-  await expect(rows.nth(1)).toContainText(`Stopped sharing agent prod (${platform}/infra): ci_access project ${platform}/tools as ci_job (configuration version 4)`);
-  await expect(rows.nth(2)).toContainText(`Shared agent prod (${platform}/infra): ci_access project ${appsGroup}/web as ci_job, default namespace web-ci (configuration version 3)`);
+  await expect(rows.nth(1)).toContainText(
+    `Stopped sharing agent prod (${platform}/infra): ci_access project ${platform}/tools as ci_job (configuration version 4)`,
+  );
+  await expect(rows.nth(2)).toContainText(
+    `Shared agent prod (${platform}/infra): ci_access project ${appsGroup}/web as ci_job, default namespace web-ci (configuration version 3)`,
+  );
   await expect(rows.nth(2)).toContainText(`@${maint.user.username}`);
   await expect(rows.nth(3)).toContainText("Saved configuration version 2 of agent prod");
   await expect(log.getByText(`Registered agent prod (${platform}/infra)`)).toBeVisible();
@@ -166,11 +196,17 @@ test("configuration YAML with line errors and versions, sharing with another gro
     expect((await p.goto("/admin/audit"))?.status()).toBe(404);
   }
   await dev.page.goto(`/projects/${platform}/infra`);
-  await expect(dev.page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "Kubernetes clusters" })).toBeVisible();
-  await expect(dev.page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "Audit log" })).toHaveCount(0);
+  await expect(
+    dev.page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "Kubernetes clusters" }),
+  ).toBeVisible();
+  await expect(
+    dev.page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "Audit log" }),
+  ).toHaveCount(0);
 });
 
-test("adding a user access grant never changes how the members of the other grants act; changing that is a confirmed step of its own", async ({ browser }) => {
+test("adding a user access grant never changes how the members of the other grants act; changing that is a confirmed step of its own", async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const stamp = Date.now().toString(36);
   const owner = await newSignedInPage(browser, "owner");
@@ -185,16 +221,22 @@ test("adding a user access grant never changes how the members of the other gran
   expect((await page.request.put(`/api/agents/${agent.id}/config`, { data: { yaml } })).status()).toBe(201);
 
   // What the form sent when "Acts as: the agent's service account" was picked for a new grant: refused, nothing written.
-  const widened = await page.request.post(`/api/agents/${agent.id}/sharing`, { data: { access: "user_access", targetType: "project", target: `${platform}/tools`, accessAs: "agent" } });
+  const widened = await page.request.post(`/api/agents/${agent.id}/sharing`, {
+    data: { access: "user_access", targetType: "project", target: `${platform}/tools`, accessAs: "agent" },
+  });
   expect(widened.status(), await widened.text()).toBe(409);
-  const config = (await (await page.request.get(`/api/agents/${agent.id}/config`)).json()) as { current: { version: number; yaml: string } };
+  const config = (await (await page.request.get(`/api/agents/${agent.id}/config`)).json()) as {
+    current: { version: number; yaml: string };
+  };
   expect(config.current).toMatchObject({ version: 1, yaml });
 
   // A group the maintainer cannot see is answered like a missing one.
   const hidden = `hidden-${stamp}`;
   await post(outsider.page, "/api/groups", { name: "Hidden", path: hidden });
   const refusal = async (target: string) => {
-    const res = await page.request.post(`/api/agents/${agent.id}/sharing`, { data: { access: "ci_access", targetType: "group", target } });
+    const res = await page.request.post(`/api/agents/${agent.id}/sharing`, {
+      data: { access: "ci_access", targetType: "group", target },
+    });
     return [res.status(), ((await res.json()) as { error: string }).error.replace(target, "…")];
   };
   expect(await refusal(hidden)).toEqual(await refusal(`missing-${stamp}`));
@@ -203,14 +245,20 @@ test("adding a user access grant never changes how the members of the other gran
   await page.goto(`${agent.href!}/sharing`);
   const userActs = page.getByRole("group", { name: "How user access grants act" });
   await expect(userActs).toContainText("Acts as: The user (impersonated)");
-  await expect(userActs).toContainText("Every member acts as themselves: only what the cluster's RBAC allows their own user");
+  await expect(userActs).toContainText(
+    "Every member acts as themselves: only what the cluster's RBAC allows their own user",
+  );
   const form = page.getByRole("form", { name: "Share this agent" });
   await form.getByLabel("User access").check();
   await expect(form.getByLabel("Acts as")).toHaveCount(0);
   await expect(form.getByText("The user (impersonated), like every user access grant")).toBeVisible();
   await form.getByLabel("Project (full path)").fill(`${platform}/tools`);
   await form.getByRole("button", { name: "Share" }).click();
-  await expect(page.getByRole("status").filter({ hasText: `Shared with project ${platform}/tools (User access), acting as the user (impersonated). Saved as configuration version 2.` })).toBeVisible();
+  await expect(
+    page.getByRole("status").filter({
+      hasText: `Shared with project ${platform}/tools (User access), acting as the user (impersonated). Saved as configuration version 2.`,
+    }),
+  ).toBeVisible();
   const grants = page.getByRole("table", { name: "User access grants of agent prod" });
   await expect(grants.getByRole("row")).toHaveCount(3);
   await expect(userActs).toContainText("Acts as: The user (impersonated)");
@@ -219,7 +267,9 @@ test("adding a user access grant never changes how the members of the other gran
   await page.getByRole("button", { name: "Change how user access grants act" }).click();
   let dialog = page.getByRole("dialog", { name: "Change how user access grants act?" });
   await expect(dialog).toContainText("This applies to all 2 user access grants of the agent.");
-  await expect(dialog).toContainText("Every member acts with the agent's service account: everything the agent can do.");
+  await expect(dialog).toContainText(
+    "Every member acts with the agent's service account: everything the agent can do.",
+  );
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(dialog).toBeHidden();
   await expect(userActs).toContainText("Acts as: The user (impersonated)");
@@ -227,16 +277,43 @@ test("adding a user access grant never changes how the members of the other gran
   dialog = page.getByRole("dialog", { name: "Change how user access grants act?" });
   await dialog.getByRole("button", { name: "Act as the agent's service account" }).click();
   await expect(dialog).toBeHidden();
-  await expect(page.getByRole("status").filter({ hasText: "Every user access grant (2) now acts as the agent's service account. Saved as configuration version 3." })).toBeVisible();
+  await expect(
+    page.getByRole("status").filter({
+      hasText: "Every user access grant (2) now acts as the agent's service account. Saved as configuration version 3.",
+    }),
+  ).toBeVisible();
   await expect(userActs).toContainText("Acts as: The agent's service account");
-  await expect(userActs).toContainText("Every member acts with the agent's service account: everything the agent can do.");
-  const after = (await (await page.request.get(`/api/agents/${agent.id}/config`)).json()) as { current: { version: number; yaml: string } };
-  expect(after.current).toEqual(expect.objectContaining({ version: 3, yaml: `# members act as themselves\nuser_access:\n  groups:\n    - id: ${platform}\n  projects:\n    - id: ${platform}/tools\n` }));
-  expect((await outsider.page.request.put(`/api/agents/${agent.id}/sharing`, { data: { block: "user_access", accessAs: "user" } })).status()).toBe(404);
-  expect((await page.request.put(`/api/agents/${agent.id}/sharing`, { data: { block: "user_access", accessAs: "ci_job" } })).status()).toBe(400);
+  await expect(userActs).toContainText(
+    "Every member acts with the agent's service account: everything the agent can do.",
+  );
+  const after = (await (await page.request.get(`/api/agents/${agent.id}/config`)).json()) as {
+    current: { version: number; yaml: string };
+  };
+  expect(after.current).toEqual(
+    expect.objectContaining({
+      version: 3,
+      yaml: `# members act as themselves\nuser_access:\n  groups:\n    - id: ${platform}\n  projects:\n    - id: ${platform}/tools\n`,
+    }),
+  );
+  expect(
+    (
+      await outsider.page.request.put(`/api/agents/${agent.id}/sharing`, {
+        data: { block: "user_access", accessAs: "user" },
+      })
+    ).status(),
+  ).toBe(404);
+  expect(
+    (
+      await page.request.put(`/api/agents/${agent.id}/sharing`, { data: { block: "user_access", accessAs: "ci_job" } })
+    ).status(),
+  ).toBe(400);
 
   await page.goto(`/projects/${platform}/infra/-/audit`);
   const rows = page.getByRole("table", { name: /Audit log of/ }).getByRole("row");
-  await expect(rows.nth(1)).toContainText(`Changed how the user access grants of agent prod (${platform}/infra) act, from the user (impersonated) to the agent's service account (2 grants, configuration version 3)`);
-  await expect(rows.nth(2)).toContainText(`Shared agent prod (${platform}/infra): user_access project ${platform}/tools as user (configuration version 2)`);
+  await expect(rows.nth(1)).toContainText(
+    `Changed how the user access grants of agent prod (${platform}/infra) act, from the user (impersonated) to the agent's service account (2 grants, configuration version 3)`,
+  );
+  await expect(rows.nth(2)).toContainText(
+    `Shared agent prod (${platform}/infra): user_access project ${platform}/tools as user (configuration version 2)`,
+  );
 });

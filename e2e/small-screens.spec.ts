@@ -9,7 +9,10 @@ const PHONE = { width: 390, height: 844 };
 async function expectNoSidewaysScroll(page: Page, url: string) {
   await page.goto(url);
   await page.waitForLoadState("networkidle");
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }));
   expect(scrollWidth, `${url} is ${scrollWidth} px wide in a ${innerWidth} px window`).toBeLessThanOrEqual(innerWidth);
 }
 
@@ -26,11 +29,30 @@ test("at 390 px wide no page scrolls sideways", async ({ page }) => {
   const agent = await createProjectAgent(page, user, name);
   const project = `/projects/${user.username}/${name}`;
   const agentPath = `${project}/-/clusters/${name}`;
-  const pages = ["/projects", "/groups", "/groups/new", "/projects/new", project, `${project}/-/clusters`, `${project}/-/audit`, agentPath, agent.clusterUrl, `${agent.clusterUrl}?kind=pods`, `${agentPath}/tokens`, `${agentPath}/configuration`, `${agentPath}/sharing`, `${agentPath}/connect`, "/settings/tokens", "/kubernetes-versions"];
+  const pages = [
+    "/projects",
+    "/groups",
+    "/groups/new",
+    "/projects/new",
+    project,
+    `${project}/-/clusters`,
+    `${project}/-/audit`,
+    agentPath,
+    agent.clusterUrl,
+    `${agent.clusterUrl}?kind=pods`,
+    `${agentPath}/tokens`,
+    `${agentPath}/configuration`,
+    `${agentPath}/sharing`,
+    `${agentPath}/connect`,
+    "/settings/tokens",
+    "/kubernetes-versions",
+  ];
   for (const url of pages) await expectNoSidewaysScroll(page, url);
 });
 
-test("at 390 px the menu button opens and closes the main navigation from the keyboard, and focus returns to it", async ({ page }) => {
+test("at 390 px the menu button opens and closes the main navigation from the keyboard, and focus returns to it", async ({
+  page,
+}) => {
   await signUpAs(page, newUser("menu"));
   const menu = page.getByRole("button", { name: "Menu", exact: true });
   const nav = page.getByRole("navigation", { name: "Main" });
@@ -59,14 +81,19 @@ test("at 390 px the menu button opens and closes the main navigation from the ke
   await expect(nav).toBeVisible();
 });
 
-test("a never-connected agent's Cluster tab says so and how to connect it, with no 0/0 or all-clear figures", async ({ page }) => {
+test("a never-connected agent's Cluster tab says so and how to connect it, with no 0/0 or all-clear figures", async ({
+  page,
+}) => {
   const user = newUser("never");
   await signUpAs(page, user);
   const agent = await createProjectAgent(page, user, `never-${Date.now().toString(36)}`);
   await page.goto(agent.clusterUrl);
   const notice = page.getByTestId("cluster-reach");
   await expect(notice).toContainText("This agent has never connected");
-  await expect(notice.getByRole("link", { name: "Tokens" })).toHaveAttribute("href", agent.clusterUrl.replace(/\/cluster$/, "/tokens"));
+  await expect(notice.getByRole("link", { name: "Tokens" })).toHaveAttribute(
+    "href",
+    agent.clusterUrl.replace(/\/cluster$/, "/tokens"),
+  );
   const body = page.locator("main");
   await expect(body).not.toContainText("0/0");
   await expect(body).not.toContainText("has all its replicas ready");

@@ -5,7 +5,11 @@ import { z } from "zod";
 import { CHUNK_SIZE } from "../lib/common/tunnel-wire";
 
 const ms = (def: number) => z.coerce.number().int().positive().default(def);
-const address = (def: string) => z.string().regex(/^[\w.-]+:\d+$/, "expected host:port").default(def);
+const address = (def: string) =>
+  z
+    .string()
+    .regex(/^[\w.-]+:\d+$/, "expected host:port")
+    .default(def);
 
 export const kasConfigSchema = z.object({
   TETHER_KAS_ID: z.string().min(1).default(`${os.hostname()}-${process.pid}`),
@@ -18,7 +22,9 @@ export const kasConfigSchema = z.object({
   TETHER_KAS_K8S_PROXY_TLS_CERT_FILE: z.string().optional(),
   TETHER_KAS_K8S_PROXY_TLS_KEY_FILE: z.string().optional(),
   TETHER_WEB_URL: z.url().default("http://127.0.0.1:3000"),
-  TETHER_KAS_SHARED_SECRET_FILE: z.string().min(1, "set TETHER_KAS_SHARED_SECRET_FILE to the file holding the web/kas shared secret"),
+  TETHER_KAS_SHARED_SECRET_FILE: z
+    .string()
+    .min(1, "set TETHER_KAS_SHARED_SECRET_FILE to the file holding the web/kas shared secret"),
   TETHER_KAS_TLS_CERT_FILE: z.string().optional(),
   TETHER_KAS_TLS_KEY_FILE: z.string().optional(),
   TETHER_KAS_MAX_CONNECTION_AGE_MS: ms(2 * 3600_000),
@@ -30,7 +36,11 @@ export const kasConfigSchema = z.object({
   TETHER_KAS_HEARTBEAT_MS: ms(30_000),
   TETHER_KAS_AGENT_WAIT_MS: ms(20_000),
   // A body message (CHUNK_SIZE) and its framing must fit.
-  TETHER_KAS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(CHUNK_SIZE + 64 * 1024).default(4 * 1024 * 1024),
+  TETHER_KAS_MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(CHUNK_SIZE + 64 * 1024)
+    .default(4 * 1024 * 1024),
 });
 
 export type KasConfig = z.infer<typeof kasConfigSchema>;
@@ -42,7 +52,9 @@ export function loadKasConfig(env: Record<string, string | undefined> = process.
     throw new Error(`kas: invalid configuration\n${lines.join("\n")}`);
   }
   if (Boolean(r.data.TETHER_KAS_TLS_CERT_FILE) !== Boolean(r.data.TETHER_KAS_TLS_KEY_FILE)) {
-    throw new Error("kas: invalid configuration\n  set both TETHER_KAS_TLS_CERT_FILE and TETHER_KAS_TLS_KEY_FILE, or neither");
+    throw new Error(
+      "kas: invalid configuration\n  set both TETHER_KAS_TLS_CERT_FILE and TETHER_KAS_TLS_KEY_FILE, or neither",
+    );
   }
   return r.data;
 }

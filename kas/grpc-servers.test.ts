@@ -7,7 +7,11 @@ import { loadKasConfig } from "./config";
 import { createAgentServer, createInternalServer, grpcServers } from "./grpc-servers";
 
 describe("kas's gRPC servers", () => {
-  const config = loadKasConfig({ TETHER_KAS_SHARED_SECRET_FILE: "/s", TETHER_KAS_AGENT_ADDRESS: "127.0.0.1:0", TETHER_KAS_INTERNAL_ADDRESS: "127.0.0.1:0" });
+  const config = loadKasConfig({
+    TETHER_KAS_SHARED_SECRET_FILE: "/s",
+    TETHER_KAS_AGENT_ADDRESS: "127.0.0.1:0",
+    TETHER_KAS_INTERNAL_ADDRESS: "127.0.0.1:0",
+  });
   const agentServer = createAgentServer(config);
   const internalServer = createInternalServer(config);
   // grpcServers reads only these three members of the context.

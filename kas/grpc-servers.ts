@@ -14,7 +14,8 @@ import { RECEIVE_WINDOW_BYTES } from "../lib/common/tunnel-wire";
  * (per-stream window; the object exists because grpc.max_concurrent_streams is given) and each new
  * session (connection window). grpc-servers.test.ts reads the windows a client is offered. */
 function widenStreamWindow(server: Server): void {
-  const opts = (server as unknown as { commonServerOptions?: { settings?: Record<string, number> } }).commonServerOptions;
+  const opts = (server as unknown as { commonServerOptions?: { settings?: Record<string, number> } })
+    .commonServerOptions;
   if (opts?.settings) opts.settings.initialWindowSize = RECEIVE_WINDOW_BYTES;
 }
 function widenSessionWindows(server: Server): void {
@@ -53,7 +54,11 @@ export function createInternalServer(config: KasConfig): Server {
 }
 
 async function bind(server: Server, address: string, creds: ServerCredentials): Promise<number> {
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync(address, creds, (err, p) => (err ? reject(new Error(`kas cannot listen on ${address}: ${err.message}`)) : resolve(p))));
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(address, creds, (err, p) =>
+      err ? reject(new Error(`kas cannot listen on ${address}: ${err.message}`)) : resolve(p),
+    ),
+  );
   widenSessionWindows(server);
   return port;
 }
@@ -67,10 +72,23 @@ export const grpcServers: KasCapability = {
   async start({ config, agentServer, internalServer }) {
     const agentCreds =
       config.TETHER_KAS_TLS_CERT_FILE && config.TETHER_KAS_TLS_KEY_FILE
-        ? ServerCredentials.createSsl(null, [{ cert_chain: fs.readFileSync(config.TETHER_KAS_TLS_CERT_FILE), private_key: fs.readFileSync(config.TETHER_KAS_TLS_KEY_FILE) }], false)
+        ? ServerCredentials.createSsl(
+            null,
+            [
+              {
+                cert_chain: fs.readFileSync(config.TETHER_KAS_TLS_CERT_FILE),
+                private_key: fs.readFileSync(config.TETHER_KAS_TLS_KEY_FILE),
+              },
+            ],
+            false,
+          )
         : ServerCredentials.createInsecure();
     const agentPort = await bind(agentServer, config.TETHER_KAS_AGENT_ADDRESS, agentCreds);
-    const internalPort = await bind(internalServer, config.TETHER_KAS_INTERNAL_ADDRESS, ServerCredentials.createInsecure());
+    const internalPort = await bind(
+      internalServer,
+      config.TETHER_KAS_INTERNAL_ADDRESS,
+      ServerCredentials.createInsecure(),
+    );
     return {
       report: { agentPort, internalPort },
       async stop() {

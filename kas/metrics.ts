@@ -7,12 +7,38 @@ export function createKasMetrics() {
   collectDefaultMetrics({ register: registry });
   return {
     registry,
-    connectedAgents: new Gauge({ name: "tether_kas_connected_agents", help: "Agents with at least one tunnel stream on this kas", registers: [registry] }),
-    idleStreams: new Gauge({ name: "tether_kas_tunnel_streams_idle", help: "Idle tunnel streams waiting for a request", registers: [registry] }),
-    streamsOpened: new Counter({ name: "tether_kas_tunnel_streams_opened_total", help: "Tunnel streams agents opened (a reused stream counts once)", registers: [registry] }),
-    activeStreams: new Gauge({ name: "tether_kas_tunnel_streams_active", help: "Tunnel streams carrying a request", registers: [registry] }),
-    requests: new Counter({ name: "tether_kas_tunnel_requests_total", help: "Tunnelled requests by outcome", labelNames: ["outcome"] as const, registers: [registry] }),
-    bytes: new Counter({ name: "tether_kas_tunnel_bytes_total", help: "Body bytes carried through tunnels", labelNames: ["direction"] as const, registers: [registry] }),
+    connectedAgents: new Gauge({
+      name: "tether_kas_connected_agents",
+      help: "Agents with at least one tunnel stream on this kas",
+      registers: [registry],
+    }),
+    idleStreams: new Gauge({
+      name: "tether_kas_tunnel_streams_idle",
+      help: "Idle tunnel streams waiting for a request",
+      registers: [registry],
+    }),
+    streamsOpened: new Counter({
+      name: "tether_kas_tunnel_streams_opened_total",
+      help: "Tunnel streams agents opened (a reused stream counts once)",
+      registers: [registry],
+    }),
+    activeStreams: new Gauge({
+      name: "tether_kas_tunnel_streams_active",
+      help: "Tunnel streams carrying a request",
+      registers: [registry],
+    }),
+    requests: new Counter({
+      name: "tether_kas_tunnel_requests_total",
+      help: "Tunnelled requests by outcome",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
+    bytes: new Counter({
+      name: "tether_kas_tunnel_bytes_total",
+      help: "Body bytes carried through tunnels",
+      labelNames: ["direction"] as const,
+      registers: [registry],
+    }),
     bodyMessageBytes: new Histogram({
       name: "tether_kas_tunnel_body_message_bytes",
       help: "Size of each body message kas sends: request bodies to agents, response bodies to web",
@@ -26,7 +52,11 @@ export function createKasMetrics() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers: [registry],
     }),
-    agentAuthFailures: new Counter({ name: "tether_kas_agent_auth_failures_total", help: "Agent calls refused for a bad or revoked token", registers: [registry] }),
+    agentAuthFailures: new Counter({
+      name: "tether_kas_agent_auth_failures_total",
+      help: "Agent calls refused for a bad or revoked token",
+      registers: [registry],
+    }),
   };
 }
 

@@ -30,7 +30,14 @@ export interface RunningKas {
  * k8s-proxy closes, and the observability endpoint goes last. A capability that adds gRPC services
  * goes before `grpcServers`.
  */
-export const KAS_CAPABILITIES: readonly KasCapability[] = [observability, k8sProxy, internalApi, agentApi, grpcServers, tunnel];
+export const KAS_CAPABILITIES: readonly KasCapability[] = [
+  observability,
+  k8sProxy,
+  internalApi,
+  agentApi,
+  grpcServers,
+  tunnel,
+];
 
 export async function startKas(config: KasConfig, log: Logger): Promise<RunningKas> {
   const secret = readSharedSecret(config.TETHER_KAS_SHARED_SECRET_FILE);
@@ -52,7 +59,10 @@ export async function startKas(config: KasConfig, log: Logger): Promise<RunningK
   };
   const running = await startCapabilities(KAS_CAPABILITIES, ctx);
   const { agentPort = 0, internalPort = 0, observabilityPort = 0, k8sProxyPort = 0, tls = false } = running.report;
-  log.info({ kasId: config.TETHER_KAS_ID, agentPort, internalPort, observabilityPort, k8sProxyPort, tls }, "kas listening");
+  log.info(
+    { kasId: config.TETHER_KAS_ID, agentPort, internalPort, observabilityPort, k8sProxyPort, tls },
+    "kas listening",
+  );
   return {
     agentPort,
     internalPort,

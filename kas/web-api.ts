@@ -4,7 +4,16 @@
 // short-lived JWT signed with the shared secret. Token answers are cached briefly so that an agent
 // opening many streams does not mean many lookups.
 import { signInternalJwt } from "../lib/common/internal-jwt";
-import { kasWebCalls, kasWebErrorSchema, kasWebPath, type AgentInfo, type KasWebCall, type KasWebRequest, type KasWebResponse, type ProxyGrant } from "../lib/common/kas-web-contract";
+import {
+  kasWebCalls,
+  kasWebErrorSchema,
+  kasWebPath,
+  type AgentInfo,
+  type KasWebCall,
+  type KasWebRequest,
+  type KasWebResponse,
+  type ProxyGrant,
+} from "../lib/common/kas-web-contract";
 
 export type AgentIdentity = KasWebResponse<"verify-agent-token">;
 export type { ProxyGrant };
@@ -15,7 +24,10 @@ export type ReportedInfo = Omit<AgentInfo, "kasId">;
 export class TokenRejectedError extends Error {}
 
 export class ProxyRefusedError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -49,7 +61,9 @@ export class WebApi {
     const parsed = kasWebCalls[call].response.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new MalformedAnswerError(`web's internal API sent a malformed answer to ${call}: ${issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "not JSON"}`);
+      throw new MalformedAnswerError(
+        `web's internal API sent a malformed answer to ${call}: ${issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "not JSON"}`,
+      );
     }
     return parsed.data as KasWebResponse<C>;
   }

@@ -11,13 +11,19 @@ export class NotFound extends DomainError {
 }
 
 export class Forbidden extends DomainError {
-  constructor(readonly what: string, readonly reason: string) {
+  constructor(
+    readonly what: string,
+    readonly reason: string,
+  ) {
     super(reason);
   }
 }
 
 export class Invalid extends DomainError {
-  constructor(message: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
 }
@@ -32,14 +38,20 @@ export function invalidFrom(error: ZodError, opts: { fallback?: string; field?: 
 }
 
 export class Conflict extends DomainError {
-  constructor(message: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
 }
 
 /** Something Tether depends on (kas, the agent, its cluster) cannot serve the request now; when the agent is away, its last contact if known. */
 export class Unavailable extends DomainError {
-  constructor(reason: string, readonly lastContact: Date | null = null) {
+  constructor(
+    reason: string,
+    readonly lastContact: Date | null = null,
+  ) {
     super(reason);
   }
 }

@@ -6,7 +6,9 @@ import { migrate } from "../lib/db/migrate";
 async function main(): Promise<void> {
   const target = databaseTarget();
   const result = await migrate(target, { log: (m) => console.log(m) });
-  console.log(`db: ${describeTarget(target)} is up to date (${result.applied.length} applied now, ${result.total} in all)`);
+  console.log(
+    `db: ${describeTarget(target)} is up to date (${result.applied.length} applied now, ${result.total} in all)`,
+  );
 }
 
 main().catch((e: unknown) => {

@@ -6,7 +6,13 @@ import fs from "node:fs";
 import path from "node:path";
 // The JavaScript schema engine refused schema copies under a mkdtemp directory in /tmp ("User was
 // denied access on the database"); copies beside the generated PostgreSQL schema work.
-import { derivePostgresSchema, MIGRATIONS_DIR, POSTGRES_SCHEMA_PATH, SCHEMA_SNAPSHOT_PATH, SQLITE_SCHEMA_PATH } from "../lib/db/schema-files";
+import {
+  derivePostgresSchema,
+  MIGRATIONS_DIR,
+  POSTGRES_SCHEMA_PATH,
+  SCHEMA_SNAPSHOT_PATH,
+  SQLITE_SCHEMA_PATH,
+} from "../lib/db/schema-files";
 
 const prisma = path.resolve(__dirname, "..", "node_modules", ".bin", "prisma");
 

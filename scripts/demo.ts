@@ -25,14 +25,32 @@ async function demoAgentToken(): Promise<string> {
   const db = createDb(target);
   try {
     let user = await db.user.findUnique({ where: { email: DEMO_EMAIL } });
-    user ??= await db.user.create({ data: { email: DEMO_EMAIL, username: "demo", name: "Demo Admin", passwordHash: await hashPassword(DEMO_PASSWORD) } });
+    user ??= await db.user.create({
+      data: {
+        email: DEMO_EMAIL,
+        username: "demo",
+        name: "Demo Admin",
+        passwordHash: await hashPassword(DEMO_PASSWORD),
+      },
+    });
     let project = await db.project.findUnique({ where: { fullPath: "demo/demo-cluster" } });
-    project ??= await db.project.create({ data: { name: "Demo cluster", path: "demo-cluster", fullPath: "demo/demo-cluster", ownerUserId: user.id, description: "A project with an agent in the testbed cluster" } });
+    project ??= await db.project.create({
+      data: {
+        name: "Demo cluster",
+        path: "demo-cluster",
+        fullPath: "demo/demo-cluster",
+        ownerUserId: user.id,
+        description: "A project with an agent in the testbed cluster",
+      },
+    });
     const actor = { id: user.id, isAdmin: false };
-    const agent = (await db.agent.findFirst({ where: { projectId: project.id, name: "testbed" } })) ?? (await registerAgent(db, actor, project.id, { name: "testbed" }));
+    const agent =
+      (await db.agent.findFirst({ where: { projectId: project.id, name: "testbed" } })) ??
+      (await registerAgent(db, actor, project.id, { name: "testbed" }));
     // A fresh token per run; the previous demo tokens are revoked so the two-token limit never bites.
     await db.agentToken.updateMany({ where: { agentId: agent.id, revokedAt: null }, data: { revokedAt: new Date() } });
-    return (await createAgentToken(db, actor, agent.id, { name: "demo", description: "created by npm run demo" })).token;
+    return (await createAgentToken(db, actor, agent.id, { name: "demo", description: "created by npm run demo" }))
+      .token;
   } finally {
     await db.$disconnect();
   }
@@ -53,11 +71,23 @@ async function main(): Promise<void> {
 
   console.log("demo: 4/4 starting web + kas, then the agent");
   const children: ChildProcess[] = [];
-  const web = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "start.ts")], { cwd: root, stdio: "inherit", env: process.env });
+  const web = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "start.ts")], {
+    cwd: root,
+    stdio: "inherit",
+    env: process.env,
+  });
   children.push(web);
   const agent = spawn(
     process.execPath,
-    ["--import", "tsx", path.join(root, "agent", "main.ts"), `--kas-address=grpc://${kasAgentAddress}`, `--token-file=${tokenFile}`, `--kubeconfig=${tb.kubeconfig}`, "--observability-address=127.0.0.1:8180"],
+    [
+      "--import",
+      "tsx",
+      path.join(root, "agent", "main.ts"),
+      `--kas-address=grpc://${kasAgentAddress}`,
+      `--token-file=${tokenFile}`,
+      `--kubeconfig=${tb.kubeconfig}`,
+      "--observability-address=127.0.0.1:8180",
+    ],
     { cwd: root, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, LOG_LEVEL: "warn" } },
   );
   children.push(agent);

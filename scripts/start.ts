@@ -43,7 +43,9 @@ function buildIsCurrent(distDir: string): boolean {
   if (!fs.existsSync(id)) return false;
   const built = fs.statSync(id).mtimeMs;
   const sources = ["app", "components", "lib", "public"].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
-  const configs = ["next.config.ts", "package-lock.json", "postcss.config.mjs"].map((f) => fs.statSync(path.join(root, f)).mtimeMs);
+  const configs = ["next.config.ts", "package-lock.json", "postcss.config.mjs"].map(
+    (f) => fs.statSync(path.join(root, f)).mtimeMs,
+  );
   return Math.max(...sources.map(newestSource), ...configs) < built;
 }
 
@@ -73,17 +75,25 @@ async function main(): Promise<void> {
     const b = spawnSync(nextBin, ["build"], { cwd: root, stdio: "inherit", env: process.env });
     if (b.status !== 0) throw new Error(`next build failed with exit code ${b.status}`);
   }
-  const web = spawn(nextBin, [dev ? "dev" : "start", "--port", String(port), "--hostname", process.env.HOSTNAME_BIND ?? "127.0.0.1"], {
-    cwd: root,
-    stdio: "inherit",
-    env: process.env,
-  });
+  const web = spawn(
+    nextBin,
+    [dev ? "dev" : "start", "--port", String(port), "--hostname", process.env.HOSTNAME_BIND ?? "127.0.0.1"],
+    {
+      cwd: root,
+      stdio: "inherit",
+      env: process.env,
+    },
+  );
   // kas is supervised: if it dies, it is started again (agents reconnect by themselves); web keeps serving.
   let kas: ChildProcess;
   let stopping = false;
   let restarts = 0;
   const startKas = () => {
-    kas = spawn(process.execPath, ["--import", "tsx", path.join(root, "kas", "main.ts")], { cwd: root, stdio: "inherit", env: process.env });
+    kas = spawn(process.execPath, ["--import", "tsx", path.join(root, "kas", "main.ts")], {
+      cwd: root,
+      stdio: "inherit",
+      env: process.env,
+    });
     if (process.env.TETHER_KAS_PID_FILE && kas.pid) fs.writeFileSync(process.env.TETHER_KAS_PID_FILE, String(kas.pid));
     const startedAt = Date.now();
     kas.on("exit", (code, signal) => {
@@ -97,10 +107,14 @@ async function main(): Promise<void> {
     });
   };
   startKas();
-  console.log(`web: Tether is starting at ${process.env.NEXTAUTH_URL}; kas takes agents on ${process.env.TETHER_KAS_AGENT_ADDRESS ?? "127.0.0.1:8150"} (Ctrl-C stops both)`);
+  console.log(
+    `web: Tether is starting at ${process.env.NEXTAUTH_URL}; kas takes agents on ${process.env.TETHER_KAS_AGENT_ADDRESS ?? "127.0.0.1:8150"} (Ctrl-C stops both)`,
+  );
   const loopback = Object.values(urls).filter((u) => u.loopback);
   if (loopback.length > 0) {
-    console.log(`web: ${loopback.map((u) => `${u.setting} is ${u.url}`).join(", ")}: reachable from this machine only (agents in clusters, other computers and CI jobs cannot use it); set ${loopback.length > 1 ? "them" : "it"} to public addresses`);
+    console.log(
+      `web: ${loopback.map((u) => `${u.setting} is ${u.url}`).join(", ")}: reachable from this machine only (agents in clusters, other computers and CI jobs cannot use it); set ${loopback.length > 1 ? "them" : "it"} to public addresses`,
+    );
   }
   const stop = () => {
     stopping = true;

@@ -19,7 +19,10 @@ for (const step of steps) {
   if (only.length && !only.some((o) => step.name.startsWith(o))) continue;
   console.log(`\n── ${step.name}: ${step.cmd.join(" ")}`);
   const t0 = Date.now();
-  const r = spawnSync(step.cmd[0]!, step.cmd.slice(1), { stdio: "inherit", env: { ...process.env, FORCE_COLOR: process.env.CI ? "0" : "1" } });
+  const r = spawnSync(step.cmd[0]!, step.cmd.slice(1), {
+    stdio: "inherit",
+    env: { ...process.env, FORCE_COLOR: process.env.CI ? "0" : "1" },
+  });
   results.push({ name: step.name, seconds: (Date.now() - t0) / 1000, ok: r.status === 0 });
   if (r.status !== 0) break;
 }

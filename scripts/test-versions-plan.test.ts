@@ -4,7 +4,19 @@ import type { SmokeResult } from "../lib/versions/results";
 import { mergeResults, newestListed, outcome, planReleases, resultsFileText } from "./test-versions-plan";
 
 // What `go list -m -versions k8s.io/kubernetes` printed for these minors on 2026-11-25.
-const served = ["v1.30.4", "v1.30.14", "v1.31.0", "v1.31.14", "v1.32.2", "v1.32.13", "v1.33.6", "v1.33.13", "v1.34.0", "v1.34.4", "v1.35.0-alpha.1"];
+const served = [
+  "v1.30.4",
+  "v1.30.14",
+  "v1.31.0",
+  "v1.31.14",
+  "v1.32.2",
+  "v1.32.13",
+  "v1.33.6",
+  "v1.33.13",
+  "v1.34.0",
+  "v1.34.4",
+  "v1.35.0-alpha.1",
+];
 
 describe("planReleases", () => {
   const pinned = { "1.33": "1.33.13", "1.32": "1.32.2", "1.31": "1.31.13" };
@@ -28,7 +40,9 @@ describe("planReleases", () => {
     expect(plan.untestable).toEqual(["1.32"]);
   });
   it("limits the run to the minors or exact releases asked for", () => {
-    expect(planReleases(SUPPORTED_MINORS, pinned, served, ["1.32"]).releases).toEqual([{ minor: "1.32", version: "1.32.2" }]);
+    expect(planReleases(SUPPORTED_MINORS, pinned, served, ["1.32"]).releases).toEqual([
+      { minor: "1.32", version: "1.32.2" },
+    ]);
     expect(planReleases(SUPPORTED_MINORS, pinned, served, ["v1.31.14", "1.33"]).releases).toEqual([
       { minor: "1.33", version: "1.33.13" },
       { minor: "1.31", version: "1.31.14" },
@@ -54,13 +68,22 @@ describe("outcome", () => {
 });
 
 describe("mergeResults", () => {
-  const r = (kubernetesVersion: string, result: "pass" | "fail", date: string): SmokeResult => ({ kubernetesVersion, result, date, commit: "abcdef1" });
+  const r = (kubernetesVersion: string, result: "pass" | "fail", date: string): SmokeResult => ({
+    kubernetesVersion,
+    result,
+    date,
+    commit: "abcdef1",
+  });
   it("keeps one entry per release, the fresh one winning, newest release first", () => {
     const merged = mergeResults(
       [r("1.31.14", "fail", "2026-01-01T00:00:00Z"), r("1.33.13", "pass", "2026-01-01T00:00:00Z")],
       [r("1.31.14", "pass", "2026-02-01T00:00:00Z"), r("1.32.13", "pass", "2026-02-01T00:00:00Z")],
     );
-    expect(merged.map((m) => `${m.kubernetesVersion}:${m.result}`)).toEqual(["1.33.13:pass", "1.32.13:pass", "1.31.14:pass"]);
+    expect(merged.map((m) => `${m.kubernetesVersion}:${m.result}`)).toEqual([
+      "1.33.13:pass",
+      "1.32.13:pass",
+      "1.31.14:pass",
+    ]);
   });
   it("refuses a malformed result", () => {
     expect(() => mergeResults([], [{ ...r("1.32.13", "pass", "yesterday") }])).toThrow();

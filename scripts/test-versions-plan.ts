@@ -31,7 +31,12 @@ export function newestListed(minor: string, served: readonly string[]): string |
  * `only`, when not empty, limits the run to these minors ("1.32") or exact releases ("1.32.13"); an
  * exact release replaces the pinned one (its wrapper module is generated if missing).
  */
-export function planReleases(minors: readonly SupportedMinor[], pinned: Readonly<Record<string, string>>, served: readonly string[], only: readonly string[] = []): Plan {
+export function planReleases(
+  minors: readonly SupportedMinor[],
+  pinned: Readonly<Record<string, string>>,
+  served: readonly string[],
+  only: readonly string[] = [],
+): Plan {
   const plan: Plan = { releases: [], untestable: [], newerListed: [] };
   for (const { minor } of minors) {
     const exact = only.find((o) => release(o) && o.replace(/^v/, "").startsWith(`${minor}.`));
@@ -76,6 +81,11 @@ export function mergeResults(existing: readonly SmokeResult[], fresh: readonly S
 
 /** The file's text: stable key order, two-space indent, trailing newline. */
 export function resultsFileText(results: readonly SmokeResult[]): string {
-  const ordered = results.map((r) => ({ kubernetesVersion: r.kubernetesVersion, result: r.result, date: r.date, commit: r.commit }));
+  const ordered = results.map((r) => ({
+    kubernetesVersion: r.kubernetesVersion,
+    result: r.result,
+    date: r.date,
+    commit: r.commit,
+  }));
   return JSON.stringify({ results: ordered }, null, 2) + "\n";
 }

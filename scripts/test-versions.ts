@@ -31,9 +31,15 @@ function git(...args: string[]): string {
 
 function servedReleases(): string[] {
   // Outside any module, so the answer is the proxy's list and nothing else.
-  const r = spawnSync("go", ["list", "-m", "-versions", "-json", "k8s.io/kubernetes"], { cwd: os.tmpdir(), encoding: "utf8", env: { ...process.env, GOFLAGS: "-mod=mod", GO111MODULE: "on" } });
+  const r = spawnSync("go", ["list", "-m", "-versions", "-json", "k8s.io/kubernetes"], {
+    cwd: os.tmpdir(),
+    encoding: "utf8",
+    env: { ...process.env, GOFLAGS: "-mod=mod", GO111MODULE: "on" },
+  });
   if (r.status !== 0) {
-    console.warn(`(could not list the releases the Go module proxy serves, so newer patches go unnoticed: ${r.stderr.trim()})`);
+    console.warn(
+      `(could not list the releases the Go module proxy serves, so newer patches go unnoticed: ${r.stderr.trim()})`,
+    );
     return [];
   }
   return (JSON.parse(r.stdout) as { Versions?: string[] }).Versions ?? [];
@@ -46,11 +52,24 @@ function minutes(ms: number): string {
 
 function runSmoke(version: string, reportFile: string): Promise<number | null> {
   return new Promise((resolve) => {
-    const child = spawn("npx", ["vitest", "run", "--project", "integration", SMOKE_SUITE, "--reporter=default", "--reporter=json", `--outputFile.json=${reportFile}`], {
-      cwd: root,
-      stdio: "inherit",
-      env: { ...process.env, TETHER_TESTBED_KUBERNETES: version, FORCE_COLOR: process.env.CI ? "0" : "1" },
-    });
+    const child = spawn(
+      "npx",
+      [
+        "vitest",
+        "run",
+        "--project",
+        "integration",
+        SMOKE_SUITE,
+        "--reporter=default",
+        "--reporter=json",
+        `--outputFile.json=${reportFile}`,
+      ],
+      {
+        cwd: root,
+        stdio: "inherit",
+        env: { ...process.env, TETHER_TESTBED_KUBERNETES: version, FORCE_COLOR: process.env.CI ? "0" : "1" },
+      },
+    );
     child.on("exit", (code) => resolve(code));
     child.on("error", () => resolve(null));
   });
@@ -61,9 +80,13 @@ async function main(): Promise<void> {
   const allowDirty = args.includes("--allow-dirty");
   const only = args.filter((a) => !a.startsWith("--"));
 
-  const dirty = git("status", "--porcelain", "--untracked-files=no").split("\n").filter((l) => l && !l.endsWith(RESULTS_REL));
+  const dirty = git("status", "--porcelain", "--untracked-files=no")
+    .split("\n")
+    .filter((l) => l && !l.endsWith(RESULTS_REL));
   if (dirty.length && !allowDirty) {
-    console.error(`test:versions records the commit it tested, but these tracked files have uncommitted changes:\n${dirty.join("\n")}\nCommit them first (or pass --allow-dirty to run without recording results).`);
+    console.error(
+      `test:versions records the commit it tested, but these tracked files have uncommitted changes:\n${dirty.join("\n")}\nCommit them first (or pass --allow-dirty to run without recording results).`,
+    );
     process.exit(2);
   }
   const record = dirty.length === 0;
@@ -74,9 +97,12 @@ async function main(): Promise<void> {
   console.log(`Supported minors: ${SUPPORTED_MINORS.map((m) => m.minor).join(", ")}`);
   console.log(`Releases to test: ${plan.releases.map((r) => r.version).join(", ") || "none"}`);
   for (const n of plan.newerListed) {
-    console.log(`  ${n.minor}: the proxy lists ${n.listed}, newer than ${n.pinned}; see testbed/versions.ts for why it is not used (check again: npm run testbed:module -- ${n.listed})`);
+    console.log(
+      `  ${n.minor}: the proxy lists ${n.listed}, newer than ${n.pinned}; see testbed/versions.ts for why it is not used (check again: npm run testbed:module -- ${n.listed})`,
+    );
   }
-  if (plan.untestable.length) console.log(`Supported, but no release the Go module proxy serves complete: ${plan.untestable.join(", ")}`);
+  if (plan.untestable.length)
+    console.log(`Supported, but no release the Go module proxy serves complete: ${plan.untestable.join(", ")}`);
 
   const summary: { version: string; build: string; run: string; result: string }[] = [];
   const fresh: SmokeResult[] = [];
@@ -89,7 +115,9 @@ async function main(): Promise<void> {
         await ensureTestbedBinaries(version, (m) => console.log(m));
         build = minutes(Date.now() - t0);
       } catch (e) {
-        console.error(`testbed for v${version} could not be built; no result recorded:\n${e instanceof Error ? e.message : String(e)}`);
+        console.error(
+          `testbed for v${version} could not be built; no result recorded:\n${e instanceof Error ? e.message : String(e)}`,
+        );
         summary.push({ version, build: `failed after ${minutes(Date.now() - t0)}`, run: "-", result: "not run" });
         continue;
       }
@@ -106,7 +134,12 @@ async function main(): Promise<void> {
     fs.rmSync(path.dirname(reportFile), { recursive: true, force: true });
     const result = outcome(code, report);
     fresh.push({ kubernetesVersion: version, result, date: new Date().toISOString(), commit });
-    summary.push({ version, build, run: minutes(Date.now() - t0), result: `${result} (${report?.numPassedTests ?? 0}/${report?.numTotalTests ?? 0} tests)` });
+    summary.push({
+      version,
+      build,
+      run: minutes(Date.now() - t0),
+      result: `${result} (${report?.numPassedTests ?? 0}/${report?.numTotalTests ?? 0} tests)`,
+    });
   }
 
   if (record && fresh.length) {
@@ -117,8 +150,15 @@ async function main(): Promise<void> {
   console.log("\n══ summary");
   console.log("version    build        smoke run  result");
   for (const s of summary) console.log(`${s.version.padEnd(10)} ${s.build.padEnd(12)} ${s.run.padEnd(10)} ${s.result}`);
-  if (plan.untestable.length) console.log(`not tested (no release the Go module proxy serves complete): ${plan.untestable.join(", ")}`);
-  console.log(record ? (fresh.length ? `\nwrote ${RESULTS_REL} (commit ${commit.slice(0, 9)}); commit it.` : "\nnothing to record") : "\n--allow-dirty: results not recorded");
+  if (plan.untestable.length)
+    console.log(`not tested (no release the Go module proxy serves complete): ${plan.untestable.join(", ")}`);
+  console.log(
+    record
+      ? fresh.length
+        ? `\nwrote ${RESULTS_REL} (commit ${commit.slice(0, 9)}); commit it.`
+        : "\nnothing to record"
+      : "\n--allow-dirty: results not recorded",
+  );
   if (summary.some((s) => !s.result.startsWith("pass"))) process.exit(1);
 }
 

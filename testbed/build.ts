@@ -5,12 +5,7 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import { ensureKubernetesModule } from "./kubernetes-module";
 import { type Log, run } from "./run";
-import {
-  KUBERNETES_BINARIES,
-  TESTBED_DEFAULT_KUBERNETES,
-  binDir,
-  parseKubernetesVersion,
-} from "./versions";
+import { KUBERNETES_BINARIES, TESTBED_DEFAULT_KUBERNETES, binDir, parseKubernetesVersion } from "./versions";
 
 const goRoot = path.join(__dirname, "go");
 const MARKER = ".complete";
@@ -63,9 +58,13 @@ export const KWOK_STAGES_FILE = "kwok-stages.yaml";
 
 async function writeKwokStages(out: string): Promise<void> {
   const info = JSON.parse(
-    await run("locate kwok module", "go", ["list", "-m", "-json", "sigs.k8s.io/kwok"], { cwd: path.join(goRoot, "kwok") }),
+    await run("locate kwok module", "go", ["list", "-m", "-json", "sigs.k8s.io/kwok"], {
+      cwd: path.join(goRoot, "kwok"),
+    }),
   ) as { Dir: string };
-  const docs = await Promise.all(KWOK_STAGES.map((f) => fsp.readFile(path.join(info.Dir, "kustomize", "stage", f), "utf8")));
+  const docs = await Promise.all(
+    KWOK_STAGES.map((f) => fsp.readFile(path.join(info.Dir, "kustomize", "stage", f), "utf8")),
+  );
   await fsp.writeFile(path.join(out, KWOK_STAGES_FILE), docs.map((d) => d.trim()).join("\n---\n") + "\n");
 }
 
@@ -91,14 +90,23 @@ export async function ensureTestbedBinaries(
   log("[1/3] etcd");
   let p = progress("etcd", log);
   await run("build etcd", "go", ["build", "-v", "-trimpath", "-ldflags", "-s -w", "-o", path.join(out, "etcd"), "."], {
-    cwd: path.join(goRoot, "etcd"), env, onLine: p.onLine,
+    cwd: path.join(goRoot, "etcd"),
+    env,
+    onLine: p.onLine,
   }).finally(p.done);
 
   log("[2/3] kwok");
   p = progress("kwok", log);
-  await run("build kwok", "go", ["build", "-v", "-trimpath", "-ldflags", "-s -w", "-o", path.join(out, "kwok"), "sigs.k8s.io/kwok/cmd/kwok"], {
-    cwd: path.join(goRoot, "kwok"), env, onLine: p.onLine,
-  }).finally(p.done);
+  await run(
+    "build kwok",
+    "go",
+    ["build", "-v", "-trimpath", "-ldflags", "-s -w", "-o", path.join(out, "kwok"), "sigs.k8s.io/kwok/cmd/kwok"],
+    {
+      cwd: path.join(goRoot, "kwok"),
+      env,
+      onLine: p.onLine,
+    },
+  ).finally(p.done);
   await writeKwokStages(out);
 
   log(`[3/3] ${KUBERNETES_BINARIES.join(", ")} v${version}`);
@@ -106,7 +114,16 @@ export async function ensureTestbedBinaries(
   await run(
     "build kubernetes",
     "go",
-    ["build", "-v", "-trimpath", "-ldflags", versionLdflags(version), "-o", out + path.sep, ...KUBERNETES_BINARIES.map((b) => `k8s.io/kubernetes/cmd/${b}`)],
+    [
+      "build",
+      "-v",
+      "-trimpath",
+      "-ldflags",
+      versionLdflags(version),
+      "-o",
+      out + path.sep,
+      ...KUBERNETES_BINARIES.map((b) => `k8s.io/kubernetes/cmd/${b}`),
+    ],
     { cwd: mod, env, onLine: p.onLine },
   ).finally(p.done);
 

@@ -101,7 +101,12 @@ interface Started {
 }
 
 function startProcess(
-  name: string, bin: string, args: string[], dir: string, detached: boolean, env?: Record<string, string>,
+  name: string,
+  bin: string,
+  args: string[],
+  dir: string,
+  detached: boolean,
+  env?: Record<string, string>,
 ): Started {
   const logFile = path.join(dir, "logs", `${name}.log`);
   const fd = fs.openSync(logFile, "a");
@@ -124,7 +129,8 @@ async function logTail(p: Started): Promise<string> {
 async function waitFor(p: Started, what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (p.exited) throw new TestbedStepError(`start ${p.name}`, `${p.name} exited with code ${p.exited.code}`, await logTail(p));
+    if (p.exited)
+      throw new TestbedStepError(`start ${p.name}`, `${p.name} exited with code ${p.exited.code}`, await logTail(p));
     if (await check().catch(() => false)) return;
     await sleep(200);
   }
@@ -133,7 +139,12 @@ async function waitFor(p: Started, what: string, check: () => Promise<boolean>, 
 
 function httpGetOk(url: string): Promise<boolean> {
   return new Promise((resolve) => {
-    http.get(url, (res) => { res.resume(); resolve(res.statusCode === 200); }).on("error", () => resolve(false));
+    http
+      .get(url, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      })
+      .on("error", () => resolve(false));
   });
 }
 
@@ -172,7 +183,9 @@ function kubeconfigText(server: string, caPem: string, token: string): string {
     {
       apiVersion: "v1",
       kind: "Config",
-      clusters: [{ name: "testbed", cluster: { server, "certificate-authority-data": Buffer.from(caPem).toString("base64") } }],
+      clusters: [
+        { name: "testbed", cluster: { server, "certificate-authority-data": Buffer.from(caPem).toString("base64") } },
+      ],
       users: [{ name: "testbed-admin", user: { token } }],
       contexts: [{ name: "testbed", context: { cluster: "testbed", user: "testbed-admin", namespace: "default" } }],
       "current-context": "testbed",
@@ -200,7 +213,10 @@ const NOBODY = 65534;
  * commands, and a kwok config file (ClusterLogs, ClusterAttach, ClusterExec, ClusterPortForward).
  * Returns the config file and the environment kwok must run with (PATH = the allowed commands only).
  */
-async function prepareStreams(dir: string, portForwardPort: number): Promise<{ streams: TestbedStreams; configFile: string; env: Record<string, string> }> {
+async function prepareStreams(
+  dir: string,
+  portForwardPort: number,
+): Promise<{ streams: TestbedStreams; configFile: string; env: Record<string, string> }> {
   const streamsDir = path.join(dir, "streams");
   const execBin = path.join(streamsDir, "bin");
   const execHome = path.join(streamsDir, "home");
@@ -216,7 +232,8 @@ async function prepareStreams(dir: string, portForwardPort: number): Promise<{ s
   // Run exec'd commands as nobody when we are root (kwok looks the user up in /etc/passwd). nobody
   // must then reach the command folder: the testbed folder becomes traversable but not listable, and
   // everything in it but streams/ is private (logs/, pki/, etcd/ are 0700; kubeconfig, state.json 0600).
-  const asNobody = process.getuid?.() === 0 && /^[^:]*:[^:]*:65534:/m.test(await fsp.readFile("/etc/passwd", "utf8").catch(() => ""));
+  const asNobody =
+    process.getuid?.() === 0 && /^[^:]*:[^:]*:65534:/m.test(await fsp.readFile("/etc/passwd", "utf8").catch(() => ""));
   if (asNobody) {
     await fsp.chmod(dir, 0o711);
     for (const d of [streamsDir, execBin, execHome]) await fsp.chmod(d, 0o755);
@@ -231,21 +248,33 @@ async function prepareStreams(dir: string, portForwardPort: number): Promise<{ s
     portForwardTarget: { host: "127.0.0.1", port: portForwardPort },
     execCommands,
   };
-  const kind = (k: string, spec: unknown) => ({ apiVersion: "kwok.x-k8s.io/v1alpha1", kind: k, metadata: { name: "testbed" }, spec });
+  const kind = (k: string, spec: unknown) => ({
+    apiVersion: "kwok.x-k8s.io/v1alpha1",
+    kind: k,
+    metadata: { name: "testbed" },
+    spec,
+  });
   const docs = [
     // (Log.follow is unused by kwok 0.8.0's server: `kubectl logs -f` decides.)
     kind("ClusterLogs", { logs: [{ logsFile, previousLogsFile: logsFile }] }),
     kind("ClusterAttach", { attaches: [{ logsFile }] }),
     kind("ClusterExec", {
-      execs: [{
-        local: {
-          workDir: execHome,
-          envs: [{ name: "PATH", value: execBin }, { name: "HOME", value: execHome }],
-          ...(asNobody ? { securityContext: { runAsUser: NOBODY } } : {}),
+      execs: [
+        {
+          local: {
+            workDir: execHome,
+            envs: [
+              { name: "PATH", value: execBin },
+              { name: "HOME", value: execHome },
+            ],
+            ...(asNobody ? { securityContext: { runAsUser: NOBODY } } : {}),
+          },
         },
-      }],
+      ],
     }),
-    kind("ClusterPortForward", { forwards: [{ target: { address: streams.portForwardTarget.host, port: portForwardPort } }] }),
+    kind("ClusterPortForward", {
+      forwards: [{ target: { address: streams.portForwardTarget.host, port: portForwardPort } }],
+    }),
   ];
   const configFile = path.join(streamsDir, "kwok-streams.yaml");
   // JSON documents are YAML documents.
@@ -263,7 +292,11 @@ export async function startTestbed(opts: TestbedOptions): Promise<Testbed> {
   const bins = binDir(version);
   const bin = (name: string) => path.join(bins, name);
   if (!fs.existsSync(bin("kube-apiserver"))) {
-    throw new TestbedStepError("find binaries", `no testbed binaries for v${version} in ${bins}; run npm run testbed:build`, "");
+    throw new TestbedStepError(
+      "find binaries",
+      `no testbed binaries for v${version} in ${bins}; run npm run testbed:build`,
+      "",
+    );
   }
   const dir = path.resolve(opts.dir);
   // Private to us: kwok's exec may run commands as nobody, who can pass through `dir` (see prepareStreams).
@@ -297,90 +330,137 @@ export async function startTestbed(opts: TestbedOptions): Promise<Testbed> {
       Array.from({ length: 6 }, () => freePort()),
     );
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
-    const etcd = startProcess("etcd", bin("etcd"), [
-      "--name=testbed",
-      `--data-dir=${path.join(dir, "etcd")}`,
-      `--listen-client-urls=${etcdUrl}`,
-      `--advertise-client-urls=${etcdUrl}`,
-      `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
-      `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
-      `--initial-cluster=testbed=http://127.0.0.1:${peerPort}`,
-      "--unsafe-no-fsync=true",
-      "--log-level=warn",
-    ], dir, detached);
+    const etcd = startProcess(
+      "etcd",
+      bin("etcd"),
+      [
+        "--name=testbed",
+        `--data-dir=${path.join(dir, "etcd")}`,
+        `--listen-client-urls=${etcdUrl}`,
+        `--advertise-client-urls=${etcdUrl}`,
+        `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
+        `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
+        `--initial-cluster=testbed=http://127.0.0.1:${peerPort}`,
+        "--unsafe-no-fsync=true",
+        "--log-level=warn",
+      ],
+      dir,
+      detached,
+    );
     started.push(etcd);
     await waitFor(etcd, "etcd /health", () => httpGetOk(`${etcdUrl}/health`));
 
     log("testbed: starting kube-apiserver");
     const server = `https://127.0.0.1:${apiPort}`;
-    const apiserver = startProcess("kube-apiserver", bin("kube-apiserver"), [
-      `--etcd-servers=${etcdUrl}`,
-      "--bind-address=127.0.0.1",
-      "--advertise-address=127.0.0.1",
-      `--secure-port=${apiPort}`,
-      `--cert-dir=${path.join(dir, "pki")}`,
-      "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-      `--service-account-key-file=${saPub}`,
-      `--service-account-signing-key-file=${saKey}`,
-      "--service-cluster-ip-range=10.0.0.0/24",
-      "--endpoint-reconciler-type=none",
-      "--authorization-mode=RBAC",
-      `--token-auth-file=${tokenFile}`,
-      "--allow-privileged=true",
-      ...(opts.etcdCompactionInterval ? [`--etcd-compaction-interval=${opts.etcdCompactionInterval}`] : []),
-      ...(opts.watchCache === false ? ["--watch-cache=false"] : []),
-      // New nodes get a not-ready taint from TaintNodesByCondition, which only the node-lifecycle
-      // controller removes; that controller is off (kwok's fake node has no kubelet), so skip the taint.
-      `--disable-admission-plugins=${workloads ? "TaintNodesByCondition" : "TaintNodesByCondition,ServiceAccount"}`,
-      // logs/exec/attach/port-forward go to the "kubelet" at the node's InternalIP (kwok's --node-ip)
-      // and status.daemonEndpoints.kubeletEndpoint.Port (kwok's --node-port). Without
-      // --kubelet-certificate-authority the apiserver does not verify kwok's self-signed certificate.
-      "--kubelet-preferred-address-types=InternalIP",
-    ], dir, detached);
+    const apiserver = startProcess(
+      "kube-apiserver",
+      bin("kube-apiserver"),
+      [
+        `--etcd-servers=${etcdUrl}`,
+        "--bind-address=127.0.0.1",
+        "--advertise-address=127.0.0.1",
+        `--secure-port=${apiPort}`,
+        `--cert-dir=${path.join(dir, "pki")}`,
+        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+        `--service-account-key-file=${saPub}`,
+        `--service-account-signing-key-file=${saKey}`,
+        "--service-cluster-ip-range=10.0.0.0/24",
+        "--endpoint-reconciler-type=none",
+        "--authorization-mode=RBAC",
+        `--token-auth-file=${tokenFile}`,
+        "--allow-privileged=true",
+        ...(opts.etcdCompactionInterval ? [`--etcd-compaction-interval=${opts.etcdCompactionInterval}`] : []),
+        ...(opts.watchCache === false ? ["--watch-cache=false"] : []),
+        // New nodes get a not-ready taint from TaintNodesByCondition, which only the node-lifecycle
+        // controller removes; that controller is off (kwok's fake node has no kubelet), so skip the taint.
+        `--disable-admission-plugins=${workloads ? "TaintNodesByCondition" : "TaintNodesByCondition,ServiceAccount"}`,
+        // logs/exec/attach/port-forward go to the "kubelet" at the node's InternalIP (kwok's --node-ip)
+        // and status.daemonEndpoints.kubeletEndpoint.Port (kwok's --node-port). Without
+        // --kubelet-certificate-authority the apiserver does not verify kwok's self-signed certificate.
+        "--kubelet-preferred-address-types=InternalIP",
+      ],
+      dir,
+      detached,
+    );
     started.push(apiserver);
     const caFile = path.join(dir, "pki", "apiserver.crt");
     const state: TestbedState = {
-      dir, version, server, caFile, adminToken, etcdUrl, binDir: bins,
+      dir,
+      version,
+      server,
+      caFile,
+      adminToken,
+      etcdUrl,
+      binDir: bins,
       kubeconfig: path.join(dir, "kubeconfig"),
       pids: {},
     };
-    await waitFor(apiserver, "kube-apiserver /readyz", async () => {
-      if (!fs.existsSync(caFile)) return false;
-      return (await apiserverRequest(state, "GET", "/readyz")).status === 200;
-    }, 120_000);
-    await waitFor(apiserver, "namespace default", async () =>
-      (await apiserverRequest(state, "GET", "/api/v1/namespaces/default")).status === 200);
-    await fsp.writeFile(state.kubeconfig, kubeconfigText(server, await fsp.readFile(caFile, "utf8"), adminToken), { mode: 0o600 });
+    await waitFor(
+      apiserver,
+      "kube-apiserver /readyz",
+      async () => {
+        if (!fs.existsSync(caFile)) return false;
+        return (await apiserverRequest(state, "GET", "/readyz")).status === 200;
+      },
+      120_000,
+    );
+    await waitFor(
+      apiserver,
+      "namespace default",
+      async () => (await apiserverRequest(state, "GET", "/api/v1/namespaces/default")).status === 200,
+    );
+    await fsp.writeFile(state.kubeconfig, kubeconfigText(server, await fsp.readFile(caFile, "utf8"), adminToken), {
+      mode: 0o600,
+    });
 
     if (workloads) {
       log("testbed: starting kube-controller-manager, kube-scheduler and kwok");
-      const cm = startProcess("kube-controller-manager", bin("kube-controller-manager"), [
-        `--kubeconfig=${state.kubeconfig}`,
-        "--leader-elect=false",
-        "--bind-address=127.0.0.1",
-        `--secure-port=${cmPort}`,
-        `--root-ca-file=${caFile}`,
-        `--service-account-private-key-file=${saKey}`,
-        "--controllers=*,-nodeipam,-nodelifecycle,-service-lb-controller,-cloud-node-lifecycle",
-      ], dir, detached);
-      const sched = startProcess("kube-scheduler", bin("kube-scheduler"), [
-        `--kubeconfig=${state.kubeconfig}`,
-        "--leader-elect=false",
-        "--bind-address=127.0.0.1",
-        `--secure-port=${schedPort}`,
-      ], dir, detached);
+      const cm = startProcess(
+        "kube-controller-manager",
+        bin("kube-controller-manager"),
+        [
+          `--kubeconfig=${state.kubeconfig}`,
+          "--leader-elect=false",
+          "--bind-address=127.0.0.1",
+          `--secure-port=${cmPort}`,
+          `--root-ca-file=${caFile}`,
+          `--service-account-private-key-file=${saKey}`,
+          "--controllers=*,-nodeipam,-nodelifecycle,-service-lb-controller,-cloud-node-lifecycle",
+        ],
+        dir,
+        detached,
+      );
+      const sched = startProcess(
+        "kube-scheduler",
+        bin("kube-scheduler"),
+        [
+          `--kubeconfig=${state.kubeconfig}`,
+          "--leader-elect=false",
+          "--bind-address=127.0.0.1",
+          `--secure-port=${schedPort}`,
+        ],
+        dir,
+        detached,
+      );
       const streams = await prepareStreams(dir, await freePort());
       state.streams = streams.streams;
-      const kwok = startProcess("kwok", bin("kwok"), [
-        `--kubeconfig=${state.kubeconfig}`,
-        "--manage-all-nodes=false",
-        "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
-        `--server-address=127.0.0.1:${kwokPort}`,
-        "--node-ip=127.0.0.1",
-        `--node-port=${kwokPort}`,
-        `--config=${bin(KWOK_STAGES_FILE)}`,
-        `--config=${streams.configFile}`,
-      ], dir, detached, streams.env);
+      const kwok = startProcess(
+        "kwok",
+        bin("kwok"),
+        [
+          `--kubeconfig=${state.kubeconfig}`,
+          "--manage-all-nodes=false",
+          "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
+          `--server-address=127.0.0.1:${kwokPort}`,
+          "--node-ip=127.0.0.1",
+          `--node-port=${kwokPort}`,
+          `--config=${bin(KWOK_STAGES_FILE)}`,
+          `--config=${streams.configFile}`,
+        ],
+        dir,
+        detached,
+        streams.env,
+      );
       started.push(cm, sched, kwok);
       const node = {
         apiVersion: "v1",
@@ -390,18 +470,29 @@ export async function startTestbed(opts: TestbedOptions): Promise<Testbed> {
           annotations: { "kwok.x-k8s.io/node": "fake" },
           labels: { "kubernetes.io/hostname": FAKE_NODE_NAME, "kubernetes.io/os": "linux", type: "kwok" },
         },
-        status: { allocatable: { cpu: "32", memory: "256Gi", pods: "110" }, capacity: { cpu: "32", memory: "256Gi", pods: "110" } },
+        status: {
+          allocatable: { cpu: "32", memory: "256Gi", pods: "110" },
+          capacity: { cpu: "32", memory: "256Gi", pods: "110" },
+        },
       };
       const created = await apiserverRequest(state, "POST", "/api/v1/nodes", node);
-      if (created.status !== 201) throw new TestbedStepError("create fake node", `apiserver answered ${created.status}`, created.body);
+      if (created.status !== 201)
+        throw new TestbedStepError("create fake node", `apiserver answered ${created.status}`, created.body);
       await waitFor(kwok, `node ${FAKE_NODE_NAME} Ready`, async () => {
         const res = await apiserverRequest(state, "GET", `/api/v1/nodes/${FAKE_NODE_NAME}`);
-        const conds = (JSON.parse(res.body) as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions ?? [];
+        const conds =
+          (JSON.parse(res.body) as { status?: { conditions?: { type: string; status: string }[] } }).status
+            ?.conditions ?? [];
         return conds.some((c) => c.type === "Ready" && c.status === "True");
       });
-      await waitFor(cm, "service account default/default", async () =>
-        (await apiserverRequest(state, "GET", "/api/v1/namespaces/default/serviceaccounts/default")).status === 200);
-      if (sched.exited) throw new TestbedStepError("start kube-scheduler", `exited with ${sched.exited.code}`, await logTail(sched));
+      await waitFor(
+        cm,
+        "service account default/default",
+        async () =>
+          (await apiserverRequest(state, "GET", "/api/v1/namespaces/default/serviceaccounts/default")).status === 200,
+      );
+      if (sched.exited)
+        throw new TestbedStepError("start kube-scheduler", `exited with ${sched.exited.code}`, await logTail(sched));
     }
     for (const p of started) state.pids[p.name] = p.child.pid ?? 0;
     await fsp.writeFile(path.join(dir, "state.json"), JSON.stringify(state, null, 2), { mode: 0o600 });
@@ -437,8 +528,11 @@ export async function startPod(
   while (Date.now() < deadline) {
     const res = await apiserverRequest(tb, "GET", `/api/v1/namespaces/${namespace}/pods/${name}`);
     last = res.body;
-    const status = (JSON.parse(res.body) as { status?: { phase?: string; conditions?: { type: string; status: string }[] } }).status;
-    if (status?.phase === "Running" && status.conditions?.some((c) => c.type === "Ready" && c.status === "True")) return;
+    const status = (
+      JSON.parse(res.body) as { status?: { phase?: string; conditions?: { type: string; status: string }[] } }
+    ).status;
+    if (status?.phase === "Running" && status.conditions?.some((c) => c.type === "Ready" && c.status === "True"))
+      return;
     await sleep(200);
   }
   throw new Error(`pod ${namespace}/${name} not Running and Ready within ${timeoutMs / 1000}s: ${last}`);
@@ -452,8 +546,17 @@ export async function stopTestbedDir(dir: string): Promise<boolean> {
     return false;
   }
   const state = JSON.parse(await fsp.readFile(file, "utf8")) as TestbedState;
-  const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
-  const pids = Object.values(state.pids).filter((p) => p > 0).reverse();
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const pids = Object.values(state.pids)
+    .filter((p) => p > 0)
+    .reverse();
   for (const pid of pids) if (alive(pid)) process.kill(pid, "SIGTERM");
   const deadline = Date.now() + 10_000;
   while (pids.some(alive) && Date.now() < deadline) await sleep(100);

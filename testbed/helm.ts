@@ -35,7 +35,9 @@ export async function ensureHelm(log: Log = (m) => console.log(m)): Promise<stri
   const goMod = await fsp.readFile(path.join(helmModule, "go.mod"), "utf8");
   const pinned = pinnedHelmVersion(goMod);
   if (pinned !== TESTBED_HELM) {
-    throw new Error(`testbed/go/helm/go.mod pins helm ${pinned ?? "(none)"} but testbed/versions.ts says ${TESTBED_HELM}`);
+    throw new Error(
+      `testbed/go/helm/go.mod pins helm ${pinned ?? "(none)"} but testbed/versions.ts says ${TESTBED_HELM}`,
+    );
   }
   const k8sMinor = clientGoMinor(goMod);
   if (k8sMinor === undefined) throw new Error("testbed/go/helm/go.mod has no k8s.io/client-go requirement");
@@ -58,11 +60,7 @@ export async function ensureHelm(log: Log = (m) => console.log(m)): Promise<stri
     await run(
       "build helm",
       "go",
-      [
-        "build", "-v", "-trimpath",
-        "-ldflags", ldflags,
-        "-o", partial, "helm.sh/helm/v3/cmd/helm",
-      ],
+      ["build", "-v", "-trimpath", "-ldflags", ldflags, "-o", partial, "helm.sh/helm/v3/cmd/helm"],
       { cwd: helmModule, env: { CGO_ENABLED: "0" }, onLine: p.onLine },
     ).finally(p.done);
     await fsp.rename(partial, bin);

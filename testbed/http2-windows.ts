@@ -13,14 +13,23 @@ const DEFAULT_WINDOW = 65_535;
 
 /** The windows `session`'s peer offers it, once its SETTINGS arrived and its WINDOW_UPDATE (if any, within 2 s). */
 export async function windowsOf(session: Http2Session): Promise<AdvertisedWindows> {
-  if (!session.remoteSettings || session.remoteSettings.initialWindowSize === undefined) await new Promise((resolve) => session.once("remoteSettings", resolve));
+  if (!session.remoteSettings || session.remoteSettings.initialWindowSize === undefined)
+    await new Promise((resolve) => session.once("remoteSettings", resolve));
   const deadline = Date.now() + 2_000;
-  while ((session.state.remoteWindowSize ?? 0) <= DEFAULT_WINDOW && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  return { stream: session.remoteSettings.initialWindowSize ?? DEFAULT_WINDOW, connection: session.state.remoteWindowSize ?? 0 };
+  while ((session.state.remoteWindowSize ?? 0) <= DEFAULT_WINDOW && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  return {
+    stream: session.remoteSettings.initialWindowSize ?? DEFAULT_WINDOW,
+    connection: session.state.remoteWindowSize ?? 0,
+  };
 }
 
 /** A plain-text HTTP/2 server that accepts sessions and answers nothing: a client's connection is all it reads. */
-export async function rawHttp2Server(): Promise<{ port: number; nextSession(): Promise<ServerHttp2Session>; close(): void }> {
+export async function rawHttp2Server(): Promise<{
+  port: number;
+  nextSession(): Promise<ServerHttp2Session>;
+  close(): void;
+}> {
   const server = http2.createServer();
   const sessions: ServerHttp2Session[] = [];
   const all: ServerHttp2Session[] = [];

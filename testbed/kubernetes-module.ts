@@ -15,13 +15,16 @@ const goRoot = path.join(__dirname, "go");
 /** Where the wrapper module for `version` lives (whether or not it exists yet). */
 export function kubernetesModuleDir(version: string): string {
   parseKubernetesVersion(version);
-  return version === TESTBED_DEFAULT_KUBERNETES ? path.join(goRoot, "kubernetes") : path.join(goRoot, `kubernetes-v${version}`);
+  return version === TESTBED_DEFAULT_KUBERNETES
+    ? path.join(goRoot, "kubernetes")
+    : path.join(goRoot, `kubernetes-v${version}`);
 }
 
 /** The staging modules a k8s.io/kubernetes go.mod pins at v0.0.0 (each needs a replace). */
 export function stagingModules(upstreamGoMod: string): string[] {
   const found = new Set<string>();
-  for (const m of upstreamGoMod.matchAll(/^\s*(?:require\s+)?(k8s\.io\/[A-Za-z0-9._-]+) v0\.0\.0\s*(?:\/\/.*)?$/gm)) found.add(m[1]!);
+  for (const m of upstreamGoMod.matchAll(/^\s*(?:require\s+)?(k8s\.io\/[A-Za-z0-9._-]+) v0\.0\.0\s*(?:\/\/.*)?$/gm))
+    found.add(m[1]!);
   return [...found].sort();
 }
 
@@ -79,16 +82,26 @@ export async function ensureKubernetesModule(version: string, log: Log = (m) => 
   const goModPath = path.join(dir, "go.mod");
   if (fs.existsSync(path.join(dir, "go.sum")) && fs.existsSync(goModPath)) {
     const pinned = requiredKubernetes(await fsp.readFile(goModPath, "utf8"));
-    if (pinned !== version) throw new Error(`${path.relative(process.cwd(), goModPath)} pins k8s.io/kubernetes ${pinned ?? "(none)"}, not ${version}`);
+    if (pinned !== version)
+      throw new Error(
+        `${path.relative(process.cwd(), goModPath)} pins k8s.io/kubernetes ${pinned ?? "(none)"}, not ${version}`,
+      );
     return dir;
   }
   log(`  generating the wrapper module for Kubernetes v${version} in ${dir}`);
   const info = JSON.parse(
-    await run(`resolve k8s.io/kubernetes@v${version}`, "go", ["mod", "download", "-json", `k8s.io/kubernetes@v${version}`], { cwd: goRoot }),
+    await run(
+      `resolve k8s.io/kubernetes@v${version}`,
+      "go",
+      ["mod", "download", "-json", `k8s.io/kubernetes@v${version}`],
+      { cwd: goRoot },
+    ),
   ) as { GoMod?: string; Error?: string };
-  if (!info.GoMod) throw new Error(`the Go module proxy did not give k8s.io/kubernetes@v${version}: ${info.Error ?? "no go.mod"}`);
+  if (!info.GoMod)
+    throw new Error(`the Go module proxy did not give k8s.io/kubernetes@v${version}: ${info.Error ?? "no go.mod"}`);
   const staging = stagingModules(await fsp.readFile(info.GoMod, "utf8"));
-  if (staging.length === 0) throw new Error(`k8s.io/kubernetes@v${version} lists no staging modules at v0.0.0; is this a release?`);
+  if (staging.length === 0)
+    throw new Error(`k8s.io/kubernetes@v${version} lists no staging modules at v0.0.0; is this a release?`);
   await fsp.mkdir(dir, { recursive: true });
   await fsp.writeFile(goModPath, wrapperGoMod(version, staging));
   await fsp.writeFile(path.join(dir, "tools.go"), TOOLS_GO);
@@ -105,6 +118,8 @@ export async function ensureKubernetesModule(version: string, log: Log = (m) => 
     }
     throw e;
   }
-  log(`  wrapper module ready: ${path.relative(path.join(goRoot, "..", ".."), dir)} (${staging.length} staging modules replaced); commit it`);
+  log(
+    `  wrapper module ready: ${path.relative(path.join(goRoot, "..", ".."), dir)} (${staging.length} staging modules replaced); commit it`,
+  );
   return dir;
 }

@@ -28,7 +28,11 @@ interface RunOptions {
 /** Runs a command to completion; on failure throws TestbedStepError carrying the tail of its output. */
 export function run(step: string, cmd: string, args: string[], opts: RunOptions): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let partial = "";
     const onData = (buf: Buffer) => {
@@ -47,10 +51,12 @@ export function run(step: string, cmd: string, args: string[], opts: RunOptions)
     child.on("error", (e) => reject(new TestbedStepError(step, `${cmd} could not start: ${e.message}`, "")));
     child.on("close", (code) => {
       if (code === 0) resolve(out);
-      else reject(new TestbedStepError(step, `${cmd} ${args.slice(0, 3).join(" ")} … exited with ${code}`, tail(out), out));
+      else
+        reject(
+          new TestbedStepError(step, `${cmd} ${args.slice(0, 3).join(" ")} … exited with ${code}`, tail(out), out),
+        );
     });
   });
 }
 
 export type Log = (msg: string) => void;
-

@@ -24,14 +24,21 @@ export function kubectlWith(kubectlPath: string, kubeconfig: string): Kubectl {
   return {
     run(args, input) {
       return new Promise((resolve) => {
-        const child = execFile(kubectlPath, ["--kubeconfig", kubeconfig, ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
-          resolve({ code: err ? (typeof err.code === "number" ? err.code : -1) : 0, stdout, stderr });
-        });
+        const child = execFile(
+          kubectlPath,
+          ["--kubeconfig", kubeconfig, ...args],
+          { timeout: 30_000 },
+          (err, stdout, stderr) => {
+            resolve({ code: err ? (typeof err.code === "number" ? err.code : -1) : 0, stdout, stderr });
+          },
+        );
         if (input !== undefined) child.stdin?.end(input);
       });
     },
     stream(args) {
-      const child: ChildProcess = spawn(kubectlPath, ["--kubeconfig", kubeconfig, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+      const child: ChildProcess = spawn(kubectlPath, ["--kubeconfig", kubeconfig, ...args], {
+        stdio: ["pipe", "pipe", "pipe"],
+      });
       let stdout = "";
       let stderr = "";
       const waiters: { re: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
@@ -59,7 +66,15 @@ export function kubectlWith(kubectlPath: string, kubeconfig: string): Kubectl {
         },
         waitFor(re, ms = 20_000) {
           return new Promise((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error(`no ${re} in kubectl output within ${ms}ms; stdout=${JSON.stringify(stdout)} stderr=${JSON.stringify(stderr)}`)), ms);
+            const timer = setTimeout(
+              () =>
+                reject(
+                  new Error(
+                    `no ${re} in kubectl output within ${ms}ms; stdout=${JSON.stringify(stdout)} stderr=${JSON.stringify(stderr)}`,
+                  ),
+                ),
+              ms,
+            );
             waiters.push({
               re,
               resolve: (m) => {
@@ -69,7 +84,11 @@ export function kubectlWith(kubectlPath: string, kubeconfig: string): Kubectl {
             });
             void exited.then((code) => {
               clearTimeout(timer);
-              reject(new Error(`kubectl exited with ${code} before ${re}; stdout=${JSON.stringify(stdout)} stderr=${JSON.stringify(stderr)}`));
+              reject(
+                new Error(
+                  `kubectl exited with ${code} before ${re}; stdout=${JSON.stringify(stdout)} stderr=${JSON.stringify(stderr)}`,
+                ),
+              );
             });
             check();
           });
@@ -112,7 +131,10 @@ export async function checkFollow(k: Kubectl, streams: TestbedStreams, ns: strin
 export async function checkExec(k: Kubectl, streams: TestbedStreams, ns: string, pod: string): Promise<void> {
   expect(await k.run(["-n", ns, "exec", pod, "--", "echo", "hello"])).toMatchObject({ code: 0, stdout: "hello\n" });
   // stdin reaches the command (a command that stops by itself: kwok does not pass on the end of stdin)
-  expect(await k.run(["-n", ns, "exec", "-i", pod, "--", "head", "-n", "1"], "ping\n")).toMatchObject({ code: 0, stdout: "ping\n" });
+  expect(await k.run(["-n", ns, "exec", "-i", pod, "--", "head", "-n", "1"], "ping\n")).toMatchObject({
+    code: 0,
+    stdout: "ping\n",
+  });
   expect(streams.execCommands).not.toContain("ls");
   const denied = await k.run(["-n", ns, "exec", pod, "--", "ls", "/"]);
   expect(denied.code).not.toBe(0);

@@ -27,5 +27,6 @@ describe("testbed streaming verbs (kwok as the kubelet)", () => {
   it("kubectl logs -f prints the log, then lines written later, until stopped", () => checkFollow(k, streams, ns, pod));
   it("kubectl exec runs an allowed command and nothing else", () => checkExec(k, streams, ns, pod));
   it("kubectl attach shows lines the container writes after attaching", () => checkAttach(k, streams, ns, pod));
-  it("kubectl port-forward reaches a local TCP server through the pod's port", () => checkPortForward(k, streams, ns, pod));
+  it("kubectl port-forward reaches a local TCP server through the pod's port", () =>
+    checkPortForward(k, streams, ns, pod));
 });

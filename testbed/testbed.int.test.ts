@@ -24,7 +24,10 @@ describe("testbed cluster", () => {
   it("creates a namespace and a ConfigMap and reads them back", async () => {
     const read = await core.readNamespace({ name: ns });
     expect(read.status?.phase).toBe("Active");
-    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: "settings" }, data: { color: "blue" } } });
+    await core.createNamespacedConfigMap({
+      namespace: ns,
+      body: { metadata: { name: "settings" }, data: { color: "blue" } },
+    });
     const cm = await core.readNamespacedConfigMap({ namespace: ns, name: "settings" });
     expect(cm.data).toEqual({ color: "blue" });
   });
@@ -44,8 +47,15 @@ describe("testbed cluster", () => {
       () => {},
     );
     try {
-      await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: "watched" }, data: { v: "1" } } });
-      await core.replaceNamespacedConfigMap({ namespace: ns, name: "watched", body: { metadata: { name: "watched" }, data: { v: "2" } } });
+      await core.createNamespacedConfigMap({
+        namespace: ns,
+        body: { metadata: { name: "watched" }, data: { v: "1" } },
+      });
+      await core.replaceNamespacedConfigMap({
+        namespace: ns,
+        name: "watched",
+        body: { metadata: { name: "watched" }, data: { v: "2" } },
+      });
       await core.deleteNamespacedConfigMap({ namespace: ns, name: "watched" });
       await deleted;
     } finally {
@@ -60,13 +70,26 @@ describe("testbed cluster", () => {
 
   it("lists the same objects with the built kubectl", async () => {
     await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: "second" }, data: { a: "b" } } });
-    const { stdout } = await run(tb.kubectlPath, ["--kubeconfig", tb.kubeconfig, "-n", ns, "get", "configmaps", "-o", "json"]);
-    const viaKubectl = (JSON.parse(stdout) as { items: { metadata: { name: string } }[] }).items.map((i) => i.metadata.name).sort();
+    const { stdout } = await run(tb.kubectlPath, [
+      "--kubeconfig",
+      tb.kubeconfig,
+      "-n",
+      ns,
+      "get",
+      "configmaps",
+      "-o",
+      "json",
+    ]);
+    const viaKubectl = (JSON.parse(stdout) as { items: { metadata: { name: string } }[] }).items
+      .map((i) => i.metadata.name)
+      .sort();
     const viaClient = (await core.listNamespacedConfigMap({ namespace: ns })).items.map((i) => i.metadata?.name).sort();
     expect(viaKubectl).toEqual(viaClient);
     expect(viaKubectl).toEqual(expect.arrayContaining(["settings", "second", "kube-root-ca.crt"]));
     const { stdout: version } = await run(tb.kubectlPath, ["--kubeconfig", tb.kubeconfig, "version", "-o", "json"]);
-    expect((JSON.parse(version) as { serverVersion: { gitVersion: string } }).serverVersion.gitVersion).toBe(`v${tb.version}`);
+    expect((JSON.parse(version) as { serverVersion: { gitVersion: string } }).serverVersion.gitVersion).toBe(
+      `v${tb.version}`,
+    );
   });
 
   it("runs a Pod to Running on the kwok node", async () => {

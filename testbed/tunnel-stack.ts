@@ -77,10 +77,17 @@ export async function startWebInternal(): Promise<WebInternal> {
 }
 
 /** A user, a personal project, an agent in it, and a token for the agent. */
-export async function registerTestAgent(db: Db, name = "testbed"): Promise<{ agentId: string; token: string; userId: string }> {
+export async function registerTestAgent(
+  db: Db,
+  name = "testbed",
+): Promise<{ agentId: string; token: string; userId: string }> {
   const suffix = randomBytes(4).toString("hex");
-  const user = await db.user.create({ data: { email: `admin-${suffix}@example.com`, username: `admin-${suffix}`, name: "Admin" } });
-  const project = await db.project.create({ data: { name: "Cluster", path: "cluster", fullPath: `${user.username}/cluster`, ownerUserId: user.id } });
+  const user = await db.user.create({
+    data: { email: `admin-${suffix}@example.com`, username: `admin-${suffix}`, name: "Admin" },
+  });
+  const project = await db.project.create({
+    data: { name: "Cluster", path: "cluster", fullPath: `${user.username}/cluster`, ownerUserId: user.id },
+  });
   const actor = { id: user.id, isAdmin: false };
   const agent = await registerAgent(db, actor, project.id, { name });
   const { token } = await createAgentToken(db, actor, agent.id, { name: "test" });
@@ -101,7 +108,11 @@ function startProcess(script: string, args: string[], env: Record<string, string
   // BENCH_CPU_PROF_DIR=<dir>: each kas/agent process writes a V8 CPU profile there when it exits.
   const prof = process.env.BENCH_CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
   const loader = bundled ? ["--enable-source-maps"] : ["--import", "tsx"];
-  const child = spawn(process.execPath, [...prof, ...loader, script, ...args], { cwd: bundled ? path.dirname(script) : root, env: { ...process.env, LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...prof, ...loader, script, ...args], {
+    cwd: bundled ? path.dirname(script) : root,
+    env: { ...process.env, LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   const listeners: ((line: string) => void)[] = [];
   let partial = "";
@@ -136,7 +147,11 @@ function startProcess(script: string, args: string[], env: Record<string, string
         };
         const timer = setTimeout(() => {
           listeners.splice(listeners.indexOf(check), 1);
-          reject(new Error(`${path.basename(script)}: no log line matching ${msg} within ${timeoutMs} ms; output:\n${out.slice(-3000)}`));
+          reject(
+            new Error(
+              `${path.basename(script)}: no log line matching ${msg} within ${timeoutMs} ms; output:\n${out.slice(-3000)}`,
+            ),
+          );
         }, timeoutMs);
         for (const l of out.split("\n")) check(l);
         listeners.push(check);
@@ -157,7 +172,11 @@ export interface KasProcess extends Proc {
   observabilityPort: number;
 }
 
-export async function startKasProcess(web: WebInternal, env: Record<string, string> = {}, ports?: { agent: number; internal: number; observability: number; k8sProxy?: number }): Promise<KasProcess> {
+export async function startKasProcess(
+  web: WebInternal,
+  env: Record<string, string> = {},
+  ports?: { agent: number; internal: number; observability: number; k8sProxy?: number },
+): Promise<KasProcess> {
   const p = startProcess("kas/main.ts", [], {
     TETHER_WEB_URL: web.url,
     TETHER_KAS_SHARED_SECRET_FILE: web.secretFile,
@@ -173,7 +192,12 @@ export async function startKasProcess(web: WebInternal, env: Record<string, stri
     await p.kill("SIGKILL");
     throw e;
   });
-  return Object.assign(p, { k8sProxyPort: line.k8sProxyPort as number, agentPort: line.agentPort as number, internalPort: line.internalPort as number, observabilityPort: line.observabilityPort as number });
+  return Object.assign(p, {
+    k8sProxyPort: line.k8sProxyPort as number,
+    agentPort: line.agentPort as number,
+    internalPort: line.internalPort as number,
+    observabilityPort: line.observabilityPort as number,
+  });
 }
 
 /**
@@ -188,10 +212,24 @@ export async function buildAgentBundle(): Promise<{ file: string; dir: string }>
 }
 
 /** `bundle`: the agent as its image runs it (`npm run build:agent`'s one file) instead of the sources. */
-export async function startAgentProcess(opts: { kasAgentPort: number; token: string; kubeconfig: string; dir: string; args?: string[]; scheme?: "grpc" | "grpcs"; bundle?: string }): Promise<Proc> {
+export async function startAgentProcess(opts: {
+  kasAgentPort: number;
+  token: string;
+  kubeconfig: string;
+  dir: string;
+  args?: string[];
+  scheme?: "grpc" | "grpcs";
+  bundle?: string;
+}): Promise<Proc> {
   const tokenFile = path.join(opts.dir, `agent-token-${randomBytes(4).toString("hex")}`);
   fs.writeFileSync(tokenFile, opts.token, { mode: 0o600 });
-  const args = [`--kas-address=${opts.scheme ?? "grpc"}://127.0.0.1:${opts.kasAgentPort}`, `--token-file=${tokenFile}`, `--kubeconfig=${opts.kubeconfig}`, "--observability-address=127.0.0.1:0", ...(opts.args ?? [])];
+  const args = [
+    `--kas-address=${opts.scheme ?? "grpc"}://127.0.0.1:${opts.kasAgentPort}`,
+    `--token-file=${tokenFile}`,
+    `--kubeconfig=${opts.kubeconfig}`,
+    "--observability-address=127.0.0.1:0",
+    ...(opts.args ?? []),
+  ];
   return startProcess(opts.bundle ?? "agent/main.ts", args, {}, opts.bundle !== undefined);
 }
 
@@ -222,7 +260,8 @@ export async function waitForAgent(client: TunnelClient, agentId: string, idle =
   for (;;) {
     const s = await client.agentStatus(agentId).catch(() => null);
     if (s && s.idleStreams >= idle) return;
-    if (Date.now() > until) throw new Error(`agent ${agentId} did not connect within ${timeoutMs} ms (status: ${JSON.stringify(s)})`);
+    if (Date.now() > until)
+      throw new Error(`agent ${agentId} did not connect within ${timeoutMs} ms (status: ${JSON.stringify(s)})`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -245,7 +284,10 @@ export interface TunnelStack {
  * `kubeconfig`, and a tunnel client that has seen the agent connect: the rig most tunnel tests and
  * benchmarks start from.
  */
-export async function startTunnelStack(kubeconfig: string, opts: { name?: string; kasEnv?: Record<string, string>; agentArgs?: string[]; agentBundle?: string } = {}): Promise<TunnelStack> {
+export async function startTunnelStack(
+  kubeconfig: string,
+  opts: { name?: string; kasEnv?: Record<string, string>; agentArgs?: string[]; agentBundle?: string } = {},
+): Promise<TunnelStack> {
   const web = await startWebInternal();
   const parts: { kas?: KasProcess; agent?: Proc; client?: TunnelClient } = {};
   // Reads the fields when it runs: a test may have replaced kas (a restart) in the meantime.
@@ -258,10 +300,24 @@ export async function startTunnelStack(kubeconfig: string, opts: { name?: string
   try {
     const reg = await registerTestAgent(web.db, opts.name);
     parts.kas = await startKasProcess(web, opts.kasEnv);
-    parts.agent = await startAgentProcess({ kasAgentPort: parts.kas.agentPort, token: reg.token, kubeconfig, dir: web.dir, args: opts.agentArgs, bundle: opts.agentBundle });
+    parts.agent = await startAgentProcess({
+      kasAgentPort: parts.kas.agentPort,
+      token: reg.token,
+      kubeconfig,
+      dir: web.dir,
+      args: opts.agentArgs,
+      bundle: opts.agentBundle,
+    });
     parts.client = tunnelClientFor(web, parts.kas);
     await waitForAgent(parts.client, reg.agentId);
-    const stack: TunnelStack = { web, kas: parts.kas, agent: parts.agent, client: parts.client, ...reg, stop: () => stop(stack) };
+    const stack: TunnelStack = {
+      web,
+      kas: parts.kas,
+      agent: parts.agent,
+      client: parts.client,
+      ...reg,
+      stop: () => stop(stack),
+    };
     return stack;
   } catch (e) {
     await stop(parts);

@@ -23,9 +23,35 @@ export async function setup(project: TestProject): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tether-testbed-"));
   const t0 = Date.now();
   testbed = await startTestbed({ dir, version });
-  console.log(`testbed: Kubernetes v${version} ready at ${testbed.server} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-  const { dir: tbDir, version: tbVersion, server, caFile, adminToken, kubeconfig, etcdUrl, binDir, pids, kubectlPath, streams } = testbed;
-  project.provide("testbed", { dir: tbDir, version: tbVersion, server, caFile, adminToken, kubeconfig, etcdUrl, binDir, pids, kubectlPath, streams });
+  console.log(
+    `testbed: Kubernetes v${version} ready at ${testbed.server} in ${((Date.now() - t0) / 1000).toFixed(1)}s`,
+  );
+  const {
+    dir: tbDir,
+    version: tbVersion,
+    server,
+    caFile,
+    adminToken,
+    kubeconfig,
+    etcdUrl,
+    binDir,
+    pids,
+    kubectlPath,
+    streams,
+  } = testbed;
+  project.provide("testbed", {
+    dir: tbDir,
+    version: tbVersion,
+    server,
+    caFile,
+    adminToken,
+    kubeconfig,
+    etcdUrl,
+    binDir,
+    pids,
+    kubectlPath,
+    streams,
+  });
 }
 
 export async function teardown(): Promise<void> {

@@ -25,12 +25,28 @@ describe("upstreamHeaders", () => {
   });
 
   it("adds exactly the impersonation kas asked for", () => {
-    const h = upstreamHeaders([{ name: "Impersonate-User", values: ["system:admin"] }], { user: "tether:user:alice", groups: ["tether:user", "tether:project:7"], uid: "", extra: { scope: { values: ["ci"] } } });
-    expect(h).toEqual({ "impersonate-user": "tether:user:alice", "impersonate-group": ["tether:user", "tether:project:7"], "impersonate-extra-scope": ["ci"] });
+    const h = upstreamHeaders([{ name: "Impersonate-User", values: ["system:admin"] }], {
+      user: "tether:user:alice",
+      groups: ["tether:user", "tether:project:7"],
+      uid: "",
+      extra: { scope: { values: ["ci"] } },
+    });
+    expect(h).toEqual({
+      "impersonate-user": "tether:user:alice",
+      "impersonate-group": ["tether:user", "tether:project:7"],
+      "impersonate-extra-scope": ["ci"],
+    });
   });
 
   it("passes a connection upgrade on with its own Connection header", () => {
-    const h = upstreamHeaders([{ name: "Upgrade", values: ["websocket"] }, { name: "Connection", values: ["keep-alive, Upgrade"] }, { name: "Sec-WebSocket-Protocol", values: ["v5.channel.k8s.io"] }], undefined);
+    const h = upstreamHeaders(
+      [
+        { name: "Upgrade", values: ["websocket"] },
+        { name: "Connection", values: ["keep-alive, Upgrade"] },
+        { name: "Sec-WebSocket-Protocol", values: ["v5.channel.k8s.io"] },
+      ],
+      undefined,
+    );
     expect(h).toEqual({ upgrade: "websocket", connection: "Upgrade", "sec-websocket-protocol": "v5.channel.k8s.io" });
   });
 });
@@ -57,7 +73,14 @@ describe("KubeApi", () => {
   /** Sends a GET through `api` and collects what the server saw and answered. */
   const get = (api: KubeApi, p: string) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = api.request({ requestId: "r", method: "GET", path: p, headers: [{ name: "Accept", values: ["application/json"] }], impersonation: undefined, noBody: true });
+      const req = api.request({
+        requestId: "r",
+        method: "GET",
+        path: p,
+        headers: [{ name: "Accept", values: ["application/json"] }],
+        impersonation: undefined,
+        noBody: true,
+      });
       req.onError(reject);
       req.onResponse((res) => {
         const parts: Buffer[] = [];
@@ -73,8 +96,14 @@ describe("KubeApi", () => {
   async function echoServer(kind: "http2" | "http1" | "http1, no ALPN") {
     const cert = await ensureSelfSignedCert(dir);
     const opts = { cert: fs.readFileSync(cert.cert), key: fs.readFileSync(cert.key) };
-    const answer = (req: { httpVersion: string; headers: { authorization?: string }; url?: string }, res: { end(s: string): void }) => res.end(JSON.stringify({ version: req.httpVersion, auth: req.headers.authorization, url: req.url }));
-    const server = kind === "http2" ? http2.createSecureServer(opts, answer) : https.createServer(kind === "http1" ? opts : { ...opts, ALPNProtocols: [] }, answer);
+    const answer = (
+      req: { httpVersion: string; headers: { authorization?: string }; url?: string },
+      res: { end(s: string): void },
+    ) => res.end(JSON.stringify({ version: req.httpVersion, auth: req.headers.authorization, url: req.url }));
+    const server =
+      kind === "http2"
+        ? http2.createSecureServer(opts, answer)
+        : https.createServer(kind === "http1" ? opts : { ...opts, ALPNProtocols: [] }, answer);
     const sockets = new Set<unknown>();
     server.on("secureConnection", (sock) => sockets.add(sock));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -95,7 +124,12 @@ describe("KubeApi", () => {
     try {
       expect(api.protocol).toBe("HTTP/2");
       const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => get(api, `/api/v1/namespaces/n${i}`)));
-      for (const [i, a] of answers.entries()) expect(JSON.parse(a.body)).toEqual({ version: "2.0", auth: "Bearer agent-sa-token", url: `/api/v1/namespaces/n${i}` });
+      for (const [i, a] of answers.entries())
+        expect(JSON.parse(a.body)).toEqual({
+          version: "2.0",
+          auth: "Bearer agent-sa-token",
+          url: `/api/v1/namespaces/n${i}`,
+        });
       expect(server.sockets.size).toBe(1);
     } finally {
       api.close();
@@ -103,19 +137,22 @@ describe("KubeApi", () => {
     }
   });
 
-  it.each(["http1", "http1, no ALPN"] as const)("falls back to HTTP/1.1 when the server (e.g. a proxy in front of the API server) does not speak HTTP/2 (%s)", async (kind) => {
-    const server = await echoServer(kind);
-    const api = await KubeApi.create(kubeconfig(server.url, server.ca));
-    try {
-      expect(api.protocol).toBe("HTTP/1.1");
-      const a = await get(api, "/version");
-      expect(a.status).toBe(200);
-      expect(JSON.parse(a.body)).toEqual({ version: "1.1", auth: "Bearer agent-sa-token", url: "/version" });
-    } finally {
-      api.close();
-      await server.close();
-    }
-  });
+  it.each(["http1", "http1, no ALPN"] as const)(
+    "falls back to HTTP/1.1 when the server (e.g. a proxy in front of the API server) does not speak HTTP/2 (%s)",
+    async (kind) => {
+      const server = await echoServer(kind);
+      const api = await KubeApi.create(kubeconfig(server.url, server.ca));
+      try {
+        expect(api.protocol).toBe("HTTP/1.1");
+        const a = await get(api, "/version");
+        expect(a.status).toBe(200);
+        expect(JSON.parse(a.body)).toEqual({ version: "1.1", auth: "Bearer agent-sa-token", url: "/version" });
+      } finally {
+        api.close();
+        await server.close();
+      }
+    },
+  );
 
   it("picks up a rotated service-account token (the kubelet rewrites the file)", async () => {
     const server = await echoServer("http2");

@@ -47,7 +47,12 @@ class H1Request implements UpstreamRequest {
   }
   private static response(res: http.IncomingMessage): UpstreamResponse {
     const length = Number(res.headers["content-length"] ?? Number.NaN);
-    return { status: res.statusCode ?? 502, headers: responseHeaders(res.headers), length: Number.isFinite(length) ? length : undefined, body: res };
+    return {
+      status: res.statusCode ?? 502,
+      headers: responseHeaders(res.headers),
+      length: Number.isFinite(length) ? length : undefined,
+      body: res,
+    };
   }
   onResponse(fn: (res: UpstreamResponse) => void): void {
     this.req.on("response", (res: http.IncomingMessage) => fn(H1Request.response(res)));
@@ -82,7 +87,12 @@ class H2Request implements UpstreamRequest {
   onResponse(fn: (res: UpstreamResponse) => void): void {
     this.stream.on("response", (h: http2.IncomingHttpHeaders & http2.IncomingHttpStatusHeader) => {
       const length = Number(h["content-length"] ?? Number.NaN);
-      fn({ status: Number(h[":status"] ?? 502), headers: responseHeaders(h), length: Number.isFinite(length) ? length : undefined, body: this.stream });
+      fn({
+        status: Number(h[":status"] ?? 502),
+        headers: responseHeaders(h),
+        length: Number.isFinite(length) ? length : undefined,
+        body: this.stream,
+      });
     });
   }
   onError(fn: (e: Error) => void): void {
@@ -90,7 +100,13 @@ class H2Request implements UpstreamRequest {
     // A stream reset by the server (or a connection that went away) without an error event.
     this.stream.on("close", () => {
       const code = this.stream.rstCode;
-      if (code !== undefined && code !== http2.constants.NGHTTP2_NO_ERROR && code !== http2.constants.NGHTTP2_CANCEL && !this.stream.errored) fn(new Error(`HTTP/2 stream reset (code ${code})`));
+      if (
+        code !== undefined &&
+        code !== http2.constants.NGHTTP2_NO_ERROR &&
+        code !== http2.constants.NGHTTP2_CANCEL &&
+        !this.stream.errored
+      )
+        fn(new Error(`HTTP/2 stream reset (code ${code})`));
     });
   }
   onUpgrade(): void {
@@ -102,7 +118,15 @@ class H2Request implements UpstreamRequest {
 const NO_HTTP2 = "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL";
 
 /** HTTP/2 headers may not carry connection-specific fields (RFC 9113 §8.2.2). */
-const NOT_IN_HTTP2 = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "host"]);
+const NOT_IN_HTTP2 = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "upgrade",
+  "te",
+  "host",
+]);
 
 interface Session {
   session: http2.ClientHttp2Session;
@@ -179,7 +203,13 @@ class H2Sessions {
     let entry: Session | undefined;
     for (const s of this.sessions) {
       const limit = s.session.remoteSettings?.maxConcurrentStreams ?? 100;
-      if (!s.session.closed && !s.session.destroyed && s.active < Math.min(limit, 1000) && (!entry || s.active < entry.active)) entry = s;
+      if (
+        !s.session.closed &&
+        !s.session.destroyed &&
+        s.active < Math.min(limit, 1000) &&
+        (!entry || s.active < entry.active)
+      )
+        entry = s;
     }
     entry ??= this.connect();
     const e = entry;
@@ -224,8 +254,14 @@ export class KubeApi {
     const pem = (v: unknown) => (Buffer.isBuffer(v) ? v.toString("utf8") : v);
     const connection = { ...rest, ca: pem(rest.ca), cert: pem(rest.cert), key: pem(rest.key) } as https.RequestOptions;
     this.tls = connection;
-    this.agent = this.base.protocol === "https:" ? new https.Agent({ keepAlive: true, maxSockets: Infinity }) : new http.Agent({ keepAlive: true });
-    this.h2 = http2Enabled && this.base.protocol === "https:" ? new H2Sessions(this.base, connection as http2.SecureClientSessionOptions) : null;
+    this.agent =
+      this.base.protocol === "https:"
+        ? new https.Agent({ keepAlive: true, maxSockets: Infinity })
+        : new http.Agent({ keepAlive: true });
+    this.h2 =
+      http2Enabled && this.base.protocol === "https:"
+        ? new H2Sessions(this.base, connection as http2.SecureClientSessionOptions)
+        : null;
   }
 
   private static credentials(o: https.RequestOptions): Record<string, string> {
@@ -245,7 +281,10 @@ export class KubeApi {
     await kc.applyToHTTPSOptions(tls);
     const api = new KubeApi(kc, tls, opts.http2 ?? true);
     await api.h2?.probe(5_000);
-    api.refreshTimer = setInterval(() => void api.refreshCredentials().catch(() => undefined), opts.refreshCredentialsMs ?? 30_000);
+    api.refreshTimer = setInterval(
+      () => void api.refreshCredentials().catch(() => undefined),
+      opts.refreshCredentialsMs ?? 30_000,
+    );
     api.refreshTimer.unref();
     return api;
   }
@@ -272,7 +311,11 @@ export class KubeApi {
     Object.assign(headers, this.credentialHeaders);
     const upgrade = headers.upgrade !== undefined;
     if (this.h2 && !this.h2.unsupported && !upgrade) {
-      const h2headers: http2.OutgoingHttpHeaders = { ":method": header.method, ":path": header.path, ":authority": this.base.host };
+      const h2headers: http2.OutgoingHttpHeaders = {
+        ":method": header.method,
+        ":path": header.path,
+        ":authority": this.base.host,
+      };
       for (const [k, v] of Object.entries(headers)) if (!NOT_IN_HTTP2.has(k)) h2headers[k] = v;
       return new H2Request(this.h2.stream(h2headers, header.noBody));
     }
@@ -298,7 +341,10 @@ export class KubeApi {
   }
 }
 
-export function upstreamHeaders(fields: HeaderField[], imp: Impersonation | undefined): Record<string, string | string[]> {
+export function upstreamHeaders(
+  fields: HeaderField[],
+  imp: Impersonation | undefined,
+): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const f of fields) {
     if (isDroppedRequestHeader(f.name)) continue;

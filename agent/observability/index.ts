@@ -6,7 +6,12 @@ import type { AgentCapability } from "../capability";
 export const observability: AgentCapability = {
   name: "observability",
   async start({ config, metrics, readiness }) {
-    const server = await startObservabilityServer({ address: config.observabilityAddress, who: "agent", metrics: metrics.registry, readiness });
+    const server = await startObservabilityServer({
+      address: config.observabilityAddress,
+      who: "agent",
+      metrics: metrics.registry,
+      readiness,
+    });
     return { report: { observability: server.address }, stop: () => server.close() };
   },
 };

@@ -7,6 +7,12 @@ import { startReporting } from "./register";
 export const reporting: AgentCapability = {
   name: "reporting",
   start({ kas, kubeConfig, config, log }) {
-    return startReporting({ api: kas.client(AgentApiServiceClient), metadata: () => kas.metadata(), kubeConfig, config, log });
+    return startReporting({
+      api: kas.client(AgentApiServiceClient),
+      metadata: () => kas.metadata(),
+      kubeConfig,
+      config,
+      log,
+    });
   },
 };

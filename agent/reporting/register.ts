@@ -13,7 +13,13 @@ export interface Reporter {
   stop(): void;
 }
 
-export function startReporting(o: { api: AgentApiServiceClient; metadata: () => Metadata; kubeConfig: KubeConfig; config: AgentConfig; log: Logger }): Reporter {
+export function startReporting(o: {
+  api: AgentApiServiceClient;
+  metadata: () => Metadata;
+  kubeConfig: KubeConfig;
+  config: AgentConfig;
+  log: Logger;
+}): Reporter {
   const { api, config, log } = o;
   const connectionId = `${config.podName || "agent"}-${process.pid}`;
   let registered: RegisterResponse | null = null;
@@ -24,12 +30,27 @@ export function startReporting(o: { api: AgentApiServiceClient; metadata: () => 
     if (stopped) return;
     try {
       const info = await clusterInfo(o.kubeConfig, config, connectionId);
-      registered = await new Promise<RegisterResponse>((resolve, reject) => api.register({ info }, o.metadata(), { deadline: Date.now() + 15_000 }, (err, res) => (err ? reject(err) : resolve(res!))));
-      log.info({ agent: registered.agentName, project: registered.projectPath, kasVersion: registered.kasVersion, kubernetesVersion: info.kubernetesVersion }, "registered with kas");
+      registered = await new Promise<RegisterResponse>((resolve, reject) =>
+        api.register({ info }, o.metadata(), { deadline: Date.now() + 15_000 }, (err, res) =>
+          err ? reject(err) : resolve(res!),
+        ),
+      );
+      log.info(
+        {
+          agent: registered.agentName,
+          project: registered.projectPath,
+          kasVersion: registered.kasVersion,
+          kubernetesVersion: info.kubernetesVersion,
+        },
+        "registered with kas",
+      );
       timer = setTimeout(() => void heartbeat(), registered.heartbeatIntervalMs);
     } catch (e) {
       const err = e as ServiceError;
-      const why = err.code === status.UNAUTHENTICATED ? `kas refused the agent token: ${err.details}` : `cannot register with kas at ${config.kasAddress}: ${err.details ?? err.message}`;
+      const why =
+        err.code === status.UNAUTHENTICATED
+          ? `kas refused the agent token: ${err.details}`
+          : `cannot register with kas at ${config.kasAddress}: ${err.details ?? err.message}`;
       const delay = backoffDelay(attempt);
       log.error({ attempt, retryInMs: delay }, why);
       timer = setTimeout(() => void register(attempt + 1), delay);
@@ -39,7 +60,11 @@ export function startReporting(o: { api: AgentApiServiceClient; metadata: () => 
     if (stopped || !registered) return;
     try {
       const info = await clusterInfo(o.kubeConfig, config, connectionId);
-      await new Promise<void>((resolve, reject) => api.heartbeat({ info }, o.metadata(), { deadline: Date.now() + 15_000 }, (err) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        api.heartbeat({ info }, o.metadata(), { deadline: Date.now() + 15_000 }, (err) =>
+          err ? reject(err) : resolve(),
+        ),
+      );
     } catch (e) {
       log.warn({ err: (e as ServiceError).details ?? (e as Error).message }, "heartbeat failed");
     }

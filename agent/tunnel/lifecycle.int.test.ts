@@ -6,7 +6,16 @@ import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
 import { revokeAgentToken } from "@/lib/agents";
 import { apiserverRequest } from "@/testbed/cluster";
 import { AgentNotConnectedError, StreamLimitError, type TunnelClient } from "@/lib/tunnel-client";
-import { metric, registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type WebInternal } from "@/testbed/tunnel-stack";
+import {
+  metric,
+  registerTestAgent,
+  startAgentProcess,
+  startKasProcess,
+  startWebInternal,
+  tunnelClientFor,
+  waitForAgent,
+  type WebInternal,
+} from "@/testbed/tunnel-stack";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -20,10 +29,17 @@ describe("tunnel lifecycle", () => {
 
   async function setup(kasEnv: Record<string, string> = {}, agentArgs: string[] = []) {
     web ??= await startWebInternal();
-    if (!(await direct("GET", `/api/v1/namespaces/${ns}`)).body.includes('"Active"')) await direct("POST", "/api/v1/namespaces", { metadata: { name: ns } });
+    if (!(await direct("GET", `/api/v1/namespaces/${ns}`)).body.includes('"Active"'))
+      await direct("POST", "/api/v1/namespaces", { metadata: { name: ns } });
     const reg = await registerTestAgent(web.db, `agent-${Math.random().toString(36).slice(2, 8)}`);
     const kas = await startKasProcess(web, kasEnv);
-    const agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir, args: agentArgs });
+    const agent = await startAgentProcess({
+      kasAgentPort: kas.agentPort,
+      token: reg.token,
+      kubeconfig: tb.kubeconfig,
+      dir: web.dir,
+      args: agentArgs,
+    });
     const client = tunnelClientFor(web, kas);
     cleanups.push(async () => {
       client.close();
@@ -42,16 +58,26 @@ describe("tunnel lifecycle", () => {
   });
 
   it("five connection rotations (max age 3 s, grace 2 s): no failed request, no lost watch event", async () => {
-    const { agentId, client, agent } = await setup({ TETHER_KAS_MAX_CONNECTION_AGE_MS: "3000", TETHER_KAS_MAX_CONNECTION_AGE_GRACE_MS: "2000" });
+    const { agentId, client, agent } = await setup({
+      TETHER_KAS_MAX_CONNECTION_AGE_MS: "3000",
+      TETHER_KAS_MAX_CONNECTION_AGE_GRACE_MS: "2000",
+    });
     await waitForAgent(client, agentId);
     const name = `rot-${Date.now().toString(36)}`;
-    const created = await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name }, data: { n: "0" } });
+    const created = await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, {
+      metadata: { name },
+      data: { n: "0" },
+    });
     const rv = (JSON.parse(created.body) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
 
     const abort = new AbortController();
     const seen: number[] = [];
     const watching = (async () => {
-      for await (const ev of client.agentWatch<{ data?: { n?: string } }>(agentId, `/api/v1/namespaces/${ns}/configmaps?fieldSelector=metadata.name%3D${name}`, { resourceVersion: rv, signal: abort.signal })) {
+      for await (const ev of client.agentWatch<{ data?: { n?: string } }>(
+        agentId,
+        `/api/v1/namespaces/${ns}/configmaps?fieldSelector=metadata.name%3D${name}`,
+        { resourceVersion: rv, signal: abort.signal },
+      )) {
         seen.push(Number(ev.object.data?.n));
       }
     })();
@@ -85,7 +111,9 @@ describe("tunnel lifecycle", () => {
     await watching;
 
     const rotations = (agent.output().match(/kas connection is being replaced/g) ?? []).length;
-    console.log(`rotation: ${requests} requests, ${failures.length} failed, ${rotations} rotations, ${n} patches, ${seen.length} watch events`);
+    console.log(
+      `rotation: ${requests} requests, ${failures.length} failed, ${rotations} rotations, ${n} patches, ${seen.length} watch events`,
+    );
     expect(rotations).toBeGreaterThanOrEqual(5);
     expect(failures).toEqual([]);
     expect(requests).toBeGreaterThan(50);
@@ -97,7 +125,11 @@ describe("tunnel lifecycle", () => {
     await waitForAgent(client, agentId);
     expect((await client.agentFetch(agentId, { path: "/version" })).status).toBe(200);
     await kas.kill("SIGKILL");
-    const restarted = await startKasProcess(web, {}, { agent: kas.agentPort, internal: kas.internalPort, observability: kas.observabilityPort });
+    const restarted = await startKasProcess(
+      web,
+      {},
+      { agent: kas.agentPort, internal: kas.internalPort, observability: kas.observabilityPort },
+    );
     cleanups.push(() => restarted.kill("SIGKILL"));
     const t0 = Date.now();
     let ok = false;
@@ -116,11 +148,38 @@ describe("tunnel lifecycle", () => {
     web ??= await startWebInternal();
     const cert = path.join(web.dir, "kas.crt");
     const key = path.join(web.dir, "kas.key");
-    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=kas.test", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", key, "-out", cert], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=kas.test",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+      ],
+      { stdio: "ignore" },
+    );
     const reg = await registerTestAgent(web.db, "tls-agent");
     const kas = await startKasProcess(web, { TETHER_KAS_TLS_CERT_FILE: cert, TETHER_KAS_TLS_KEY_FILE: key });
     const client = tunnelClientFor(web, kas);
-    const plain = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir });
+    const plain = await startAgentProcess({
+      kasAgentPort: kas.agentPort,
+      token: reg.token,
+      kubeconfig: tb.kubeconfig,
+      dir: web.dir,
+    });
     cleanups.push(async () => {
       client.close();
       await plain.kill("SIGKILL");
@@ -129,7 +188,14 @@ describe("tunnel lifecycle", () => {
     await plain.waitFor(/tunnel stream to kas failed|cannot register with kas/, 15_000);
     expect((await client.agentStatus(reg.agentId)).connected).toBe(false);
     await plain.kill("SIGKILL");
-    const tls = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir, args: [`--kas-ca-file=${cert}`], scheme: "grpcs" });
+    const tls = await startAgentProcess({
+      kasAgentPort: kas.agentPort,
+      token: reg.token,
+      kubeconfig: tb.kubeconfig,
+      dir: web.dir,
+      args: [`--kas-ca-file=${cert}`],
+      scheme: "grpcs",
+    });
     cleanups.push(() => tls.kill("SIGKILL"));
     await waitForAgent(client, reg.agentId);
     expect((await client.agentFetch(reg.agentId, { path: "/version" })).status).toBe(200);
@@ -137,10 +203,20 @@ describe("tunnel lifecycle", () => {
 
   it("two agent pods with one token: both serve requests, and one dying leaves the other serving", async () => {
     const { agentId, client, agent, token, kas } = await setup();
-    const second = await startAgentProcess({ kasAgentPort: kas.agentPort, token, kubeconfig: tb.kubeconfig, dir: web.dir });
+    const second = await startAgentProcess({
+      kasAgentPort: kas.agentPort,
+      token,
+      kubeconfig: tb.kubeconfig,
+      dir: web.dir,
+    });
     cleanups.push(() => second.kill("SIGKILL"));
-    const port = async (p: typeof agent) => ((await p.waitFor(/^agent starting$/)).observability as { port: number }).port;
-    const served = async (p: typeof agent) => metric(await (await fetch(`http://127.0.0.1:${await port(p)}/metrics`)).text(), 'tether_agent_requests_total{outcome="ok"}');
+    const port = async (p: typeof agent) =>
+      ((await p.waitFor(/^agent starting$/)).observability as { port: number }).port;
+    const served = async (p: typeof agent) =>
+      metric(
+        await (await fetch(`http://127.0.0.1:${await port(p)}/metrics`)).text(),
+        'tether_agent_requests_total{outcome="ok"}',
+      );
     await waitForAgent(client, agentId, 15);
     const status = await client.agentStatus(agentId);
     expect(status.connections).toBe(2);
@@ -188,7 +264,12 @@ describe("tunnel lifecycle", () => {
   it("a bad token: a clear error on both sides, and the agent backs off instead of hammering kas", async () => {
     web ??= await startWebInternal();
     const kas = await startKasProcess(web);
-    const agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: "tthr_agent_" + "A".repeat(43), kubeconfig: tb.kubeconfig, dir: web.dir });
+    const agent = await startAgentProcess({
+      kasAgentPort: kas.agentPort,
+      token: "tthr_agent_" + "A".repeat(43),
+      kubeconfig: tb.kubeconfig,
+      dir: web.dir,
+    });
     cleanups.push(async () => {
       await agent.kill("SIGKILL");
       await kas.kill("SIGKILL");
@@ -207,7 +288,10 @@ describe("tunnel lifecycle", () => {
   });
 
   it("a revoked token's tunnels are closed (re-check every second here; 30 s by default)", async () => {
-    const { agentId, client, userId } = await setup({ TETHER_KAS_TOKEN_RECHECK_MS: "1000", TETHER_KAS_TOKEN_CACHE_MS: "500" });
+    const { agentId, client, userId } = await setup({
+      TETHER_KAS_TOKEN_RECHECK_MS: "1000",
+      TETHER_KAS_TOKEN_CACHE_MS: "500",
+    });
     await waitForAgent(client, agentId);
     const token = await web.db.agentToken.findFirstOrThrow({ where: { agentId } });
     await revokeAgentToken(web.db, { id: userId, isAdmin: false }, agentId, token.id);
@@ -226,18 +310,32 @@ describe("tunnel lifecycle", () => {
   it("a stream that served a request is reused; after a burst, unused idle streams are retired down to the minimum", async () => {
     const { agentId, client, kas } = await setup({}, ["--min-idle-streams=2", "--idle-trim-interval-ms=1000"]);
     await waitForAgent(client, agentId, 2);
-    const opened = async () => metric(await (await fetch(`http://127.0.0.1:${kas.observabilityPort}/metrics`)).text(), "tether_kas_tunnel_streams_opened_total");
+    const opened = async () =>
+      metric(
+        await (await fetch(`http://127.0.0.1:${kas.observabilityPort}/metrics`)).text(),
+        "tether_kas_tunnel_streams_opened_total",
+      );
     // Steady traffic, 8 requests in flight for 300 requests: streams are reused, not reopened.
     const before = await opened();
     for (let i = 0; i < 300; i += 8) {
-      await Promise.all(Array.from({ length: 8 }, async () => expect((await client.agentFetch(agentId, { path: "/version" })).status).toBe(200)));
+      await Promise.all(
+        Array.from({ length: 8 }, async () =>
+          expect((await client.agentFetch(agentId, { path: "/version" })).status).toBe(200),
+        ),
+      );
     }
     const openedDuringTraffic = (await opened()) - before;
     console.log(`stream reuse: ${openedDuringTraffic} streams opened for 300 requests, 8 in flight`);
     expect(openedDuringTraffic).toBeLessThanOrEqual(16);
 
     // A burst of 40 one-second watches leaves 40 streams; idle and unused, they are retired to the minimum.
-    await Promise.all(Array.from({ length: 40 }, async () => (await client.agentFetch(agentId, { path: `/api/v1/namespaces/${ns}/configmaps?watch=1&timeoutSeconds=1` })).text()));
+    await Promise.all(
+      Array.from({ length: 40 }, async () =>
+        (
+          await client.agentFetch(agentId, { path: `/api/v1/namespaces/${ns}/configmaps?watch=1&timeoutSeconds=1` })
+        ).text(),
+      ),
+    );
     let s = await client.agentStatus(agentId);
     console.log(`stream trim: ${s.idleStreams} idle after the burst`);
     expect(s.idleStreams).toBeGreaterThanOrEqual(30);
@@ -260,7 +358,11 @@ describe("tunnel lifecycle", () => {
     const bodies: ReadableStreamDefaultReader<Uint8Array>[] = [];
     const open = async (c: TunnelClient) => {
       const abort = new AbortController();
-      const res = await c.agentFetch(agentId, { path: `/api/v1/namespaces/${ns}/configmaps?watch=1&timeoutSeconds=600`, signal: abort.signal, timeoutMs: 30_000 });
+      const res = await c.agentFetch(agentId, {
+        path: `/api/v1/namespaces/${ns}/configmaps?watch=1&timeoutSeconds=600`,
+        signal: abort.signal,
+        timeoutMs: 30_000,
+      });
       expect(res.status).toBe(200);
       aborts.push(abort);
       bodies.push(res.body!.getReader());

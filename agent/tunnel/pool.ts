@@ -140,7 +140,11 @@ export class TunnelStreamPool {
   private open(): void {
     this.opening++;
     this.total++;
-    new ConnectStream(this.o.client, this.o.metadata(), this.connectionId, { kube: this.o.kube, metrics: this.o.metrics, owner: this.owner });
+    new ConnectStream(this.o.client, this.o.metadata(), this.connectionId, {
+      kube: this.o.kube,
+      metrics: this.o.metrics,
+      owner: this.owner,
+    });
   }
 
   private accepted(stream: ConnectStream): void {
@@ -177,7 +181,10 @@ export class TunnelStreamPool {
       this.lastError = err.details || err.message;
       this.o.metrics.connectErrors.inc({ code: status[err.code] ?? String(err.code) });
       if (err.code === status.UNAUTHENTICATED) {
-        this.o.log.error({ attempt: this.failures }, `kas refused the agent token: ${err.details}. Check the token (it may be revoked); retrying with backoff`);
+        this.o.log.error(
+          { attempt: this.failures },
+          `kas refused the agent token: ${err.details}. Check the token (it may be revoked); retrying with backoff`,
+        );
       } else if (err.code === status.RESOURCE_EXHAUSTED) {
         // At kas's per-agent stream limit: open again only when one of ours ends.
         this.waitingForFreeStream = true;

@@ -118,8 +118,15 @@ export class ConnectStream {
   private relay(source: Readable, current: () => boolean, onEnd: () => void): void {
     relayBody(
       source,
-      { send: (data, written) => this.call.write({ msg: { $case: "data", value: { data } } }, written), onceDrain: (fn) => this.call.once("drain", fn) },
-      { current: () => this.state === "active" && current(), onEnd, observe: (n) => this.o.metrics.bodyMessageBytes.observe(n) },
+      {
+        send: (data, written) => this.call.write({ msg: { $case: "data", value: { data } } }, written),
+        onceDrain: (fn) => this.call.once("drain", fn),
+      },
+      {
+        current: () => this.state === "active" && current(),
+        onEnd,
+        observe: (n) => this.o.metrics.bodyMessageBytes.observe(n),
+      },
     );
   }
 
@@ -150,7 +157,12 @@ export class ConnectStream {
               return;
             }
             up.socket = socket;
-            this.call.write({ msg: { $case: "header", value: { status: res.status, headers: res.headers, complete: false, body: EMPTY, keepOpen: false } } });
+            this.call.write({
+              msg: {
+                $case: "header",
+                value: { status: res.status, headers: res.headers, complete: false, body: EMPTY, keepOpen: false },
+              },
+            });
             if (head.length > 0) socket.unshift(head);
             for (const b of up.early.splice(0)) socket.write(b);
             if (up.ended) socket.end();
@@ -172,11 +184,25 @@ export class ConnectStream {
             const parts: Buffer[] = [];
             res.body.on("data", (b: Buffer) => parts.push(b));
             res.body.on("end", () => {
-              if (this.upstream === req) served({ status: res.status, headers: res.headers, body: parts.length === 1 ? parts[0]! : Buffer.concat(parts) });
+              if (this.upstream === req)
+                served({
+                  status: res.status,
+                  headers: res.headers,
+                  body: parts.length === 1 ? parts[0]! : Buffer.concat(parts),
+                });
             });
           } else {
-            this.call.write({ msg: { $case: "header", value: { status: res.status, headers: res.headers, complete: false, body: EMPTY, keepOpen: false } } });
-            this.relay(res.body, () => this.upstream === req, () => served());
+            this.call.write({
+              msg: {
+                $case: "header",
+                value: { status: res.status, headers: res.headers, complete: false, body: EMPTY, keepOpen: false },
+              },
+            });
+            this.relay(
+              res.body,
+              () => this.upstream === req,
+              () => served(),
+            );
           }
           res.body.on("error", (e) => {
             if (this.upstream === req) this.finish(`the Kubernetes API server's response broke: ${e.message}`);
@@ -185,13 +211,19 @@ export class ConnectStream {
         req.onError((e) => {
           if (this.state !== "active" || this.upstream !== req) return;
           this.o.metrics.requests.inc({ outcome: "upstream_error" });
-          this.finish(this.response ? `the Kubernetes API server's response broke: ${e.message}` : `cannot reach the Kubernetes API server at ${this.o.kube.server}: ${e.message}`);
+          this.finish(
+            this.response
+              ? `the Kubernetes API server's response broke: ${e.message}`
+              : `cannot reach the Kubernetes API server at ${this.o.kube.server}: ${e.message}`,
+          );
         });
         return;
       }
       case "data": {
         const data = msg.value.data;
-        const into: Pick<Writable, "write" | "once"> | UpstreamRequest | null = this.upgrade ? this.upgrade.socket : this.upstream;
+        const into: Pick<Writable, "write" | "once"> | UpstreamRequest | null = this.upgrade
+          ? this.upgrade.socket
+          : this.upstream;
         if (this.upgrade && !this.upgrade.socket) this.upgrade.early.push(data);
         else if (into && !into.write(data)) {
           this.call.pause();

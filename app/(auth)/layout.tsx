@@ -13,7 +13,9 @@ export default function AuthLayout({ children }: { children: ReactNode }) {
         <ThemeToggle />
       </header>
       <main className="flex flex-1 items-start justify-center px-4 pt-16">
-        <div className="w-full max-w-sm rounded-lg border border-zinc-200 p-6 shadow-sm dark:border-zinc-800">{children}</div>
+        <div className="w-full max-w-sm rounded-lg border border-zinc-200 p-6 shadow-sm dark:border-zinc-800">
+          {children}
+        </div>
       </main>
     </div>
   );

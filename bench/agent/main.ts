@@ -54,19 +54,43 @@ async function main(): Promise<void> {
   const tb = await startTestbed({ dir, version, workloads: false });
   try {
     console.log("bench: creating 1,000 ConfigMaps and 40 large ones…");
-    for (const ns of ["bench", "bench-big"]) await apiserverRequest(tb, "POST", "/api/v1/namespaces", { metadata: { name: ns } });
-    for (let i = 0; i < 1000; i += 50) await Promise.all(Array.from({ length: 50 }, (_, j) => apiserverRequest(tb, "POST", "/api/v1/namespaces/bench/configmaps", { metadata: { name: `cm-${i + j}` }, data: { text: "lorem ipsum ".repeat(20) } })));
+    for (const ns of ["bench", "bench-big"])
+      await apiserverRequest(tb, "POST", "/api/v1/namespaces", { metadata: { name: ns } });
+    for (let i = 0; i < 1000; i += 50)
+      await Promise.all(
+        Array.from({ length: 50 }, (_, j) =>
+          apiserverRequest(tb, "POST", "/api/v1/namespaces/bench/configmaps", {
+            metadata: { name: `cm-${i + j}` },
+            data: { text: "lorem ipsum ".repeat(20) },
+          }),
+        ),
+      );
     const big = "y".repeat(900_000);
-    for (let i = 0; i < 40; i += 10) await Promise.all(Array.from({ length: 10 }, (_, j) => apiserverRequest(tb, "POST", "/api/v1/namespaces/bench-big/configmaps", { metadata: { name: `big-${i + j}` }, data: { big } })));
+    for (let i = 0; i < 40; i += 10)
+      await Promise.all(
+        Array.from({ length: 10 }, (_, j) =>
+          apiserverRequest(tb, "POST", "/api/v1/namespaces/bench-big/configmaps", {
+            metadata: { name: `big-${i + j}` },
+            data: { big },
+          }),
+        ),
+      );
 
     console.log("bench: the agent from its sources (tsx)…");
     const sources = await measure(tb.kubeconfig, undefined);
     console.log("bench: the agent as its image runs it (one bundled file)…");
     const bundled = await measure(tb.kubeconfig, bundle.file);
 
-    const row = (name: string, s: number, b: number, unit: string) => console.log(`${name.padEnd(52)} ${s.toFixed(0).padStart(8)} ${b.toFixed(0).padStart(8)} ${unit.padEnd(4)} ${(b / s).toFixed(2).padStart(6)}×`);
-    console.log(`\nbench/agent — Kubernetes ${version}, ${os.cpus().length} CPUs (load average ${os.loadavg()[0]!.toFixed(1)})`);
-    console.log(`${"measure".padEnd(52)} ${"sources".padStart(8)} ${"bundle".padStart(8)} ${"unit".padEnd(4)} ${"ratio".padStart(7)}`);
+    const row = (name: string, s: number, b: number, unit: string) =>
+      console.log(
+        `${name.padEnd(52)} ${s.toFixed(0).padStart(8)} ${b.toFixed(0).padStart(8)} ${unit.padEnd(4)} ${(b / s).toFixed(2).padStart(6)}×`,
+      );
+    console.log(
+      `\nbench/agent — Kubernetes ${version}, ${os.cpus().length} CPUs (load average ${os.loadavg()[0]!.toFixed(1)})`,
+    );
+    console.log(
+      `${"measure".padEnd(52)} ${"sources".padStart(8)} ${"bundle".padStart(8)} ${"unit".padEnd(4)} ${"ratio".padStart(7)}`,
+    );
     row("CPU to start and connect to kas", sources.startCpuMs, bundled.startCpuMs, "ms");
     row("memory (RSS) when connected", sources.startRssMb, bundled.startRssMb, "MB");
     row("memory (RSS) after 800 small requests and 80 LISTs", sources.loadedRssMb, bundled.loadedRssMb, "MB");

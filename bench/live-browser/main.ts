@@ -35,11 +35,18 @@ function pod(i: number): unknown {
     name: n,
     image,
     ports: [{ containerPort: 8080, name: "http" }],
-    env: [{ name: "APP", value: app }, { name: "LOG_LEVEL", value: "info" }],
+    env: [
+      { name: "APP", value: app },
+      { name: "LOG_LEVEL", value: "info" },
+    ],
     resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
   });
   return {
-    metadata: { name, labels: { app, "pod-template-hash": "5d4f8b7c9" }, annotations: { "bench.tether/index": String(i) } },
+    metadata: {
+      name,
+      labels: { app, "pod-template-hash": "5d4f8b7c9" },
+      annotations: { "bench.tether/index": String(i) },
+    },
     spec: { containers: [container("web", "nginx:1.27"), container("sidecar", "busybox:1.36")] },
   };
 }
@@ -61,11 +68,19 @@ async function createPods(tb: Testbed): Promise<void> {
 async function startProduct(logFile: string): Promise<ChildProcess> {
   const server = productServer(PORT, `bench-${PORT}`);
   const log = fs.openSync(logFile, "a");
-  const child = spawn("sh", ["-c", server.command], { cwd: root, env: { ...process.env, ...server.env }, stdio: ["ignore", log, log], detached: true });
+  const child = spawn("sh", ["-c", server.command], {
+    cwd: root,
+    env: { ...process.env, ...server.env },
+    stdio: ["ignore", log, log],
+    detached: true,
+  });
   const deadline = Date.now() + 600_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the product exited with ${child.exitCode}; see ${logFile}`);
-    const ok = await fetch(`${server.baseUrl}/sign-in`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${server.baseUrl}/sign-in`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return child;
     if (Date.now() > deadline) throw new Error(`the product did not start within 10 minutes; see ${logFile}`);
     await sleep(1_000);
@@ -145,7 +160,10 @@ async function pickFromOverview(context: BrowserContext, url: string): Promise<P
   const page: Page = await context.newPage();
   try {
     await page.goto(url);
-    await page.locator('[data-phase="Pending"] dd').filter({ hasText: new RegExp(`^${PODS}$`) }).waitFor({ timeout: 120_000 });
+    await page
+      .locator('[data-phase="Pending"] dd')
+      .filter({ hasText: new RegExp(`^${PODS}$`) })
+      .waitFor({ timeout: 120_000 });
     const t0 = performance.now();
     const pickedAt = await page.evaluate(() => performance.now());
     await page.getByLabel("Kind").selectOption("pods");
@@ -154,7 +172,12 @@ async function pickFromOverview(context: BrowserContext, url: string): Promise<P
     await searchForLast(page);
     const interactiveMs = performance.now() - t0;
     const marks = await page.evaluate(() => (window as unknown as { __marks: Record<string, number> }).__marks);
-    return { firstRowsMs, inPageMs: (marks.row ?? NaN) - pickedAt, interactiveMs, inPageInteractiveMs: (marks.interactive ?? NaN) - pickedAt };
+    return {
+      firstRowsMs,
+      inPageMs: (marks.row ?? NaN) - pickedAt,
+      interactiveMs,
+      inPageInteractiveMs: (marks.interactive ?? NaN) - pickedAt,
+    };
   } finally {
     await page.close();
   }
@@ -168,14 +191,17 @@ async function visit(context: BrowserContext, url: string): Promise<Visit> {
     const count = page.getByText(/^\d+ pods$/);
     const t0 = performance.now();
     await page.goto(url, { waitUntil: "commit" });
-    await rows.first().waitFor({ timeout: 120_000 }).catch(async (e: unknown) => {
-      const shown = await page.evaluate(() => {
-        const main = document.querySelector("main")?.cloneNode(true) as HTMLElement | undefined;
-        main?.querySelectorAll("select").forEach((el) => el.remove());
-        return main?.innerText ?? "(no page)";
+    await rows
+      .first()
+      .waitFor({ timeout: 120_000 })
+      .catch(async (e: unknown) => {
+        const shown = await page.evaluate(() => {
+          const main = document.querySelector("main")?.cloneNode(true) as HTMLElement | undefined;
+          main?.querySelectorAll("select").forEach((el) => el.remove());
+          return main?.innerText ?? "(no page)";
+        });
+        throw new Error(`no rows: ${(e as Error).message.split("\n")[0]}; the page shows:\n${shown.slice(0, 1500)}`);
       });
-      throw new Error(`no rows: ${(e as Error).message.split("\n")[0]}; the page shows:\n${shown.slice(0, 1500)}`);
-    });
     const firstRowsMs = performance.now() - t0;
     await searchForLast(page);
     const interactiveMs = performance.now() - t0;
@@ -190,13 +216,28 @@ async function visit(context: BrowserContext, url: string): Promise<Visit> {
     const scrollMs = performance.now() - t;
     if (process.env.BENCH_VERBOSE) {
       // What else the page asked for while it waited for its snapshot.
-      const requests = await page.evaluate(() => (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).map((r) => `${r.startTime.toFixed(0)}→${r.responseEnd.toFixed(0)} ${r.initiatorType} ${r.name.replace(location.origin, "").slice(0, 90)}`));
+      const requests = await page.evaluate(() =>
+        (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).map(
+          (r) =>
+            `${r.startTime.toFixed(0)}→${r.responseEnd.toFixed(0)} ${r.initiatorType} ${r.name.replace(location.origin, "").slice(0, 90)}`,
+        ),
+      );
       console.log(`bench: requests (ms since navigation start):\n  ${requests.join("\n  ")}`);
     }
     const { longTasks, marks } = await page.evaluate(() => {
       const w = window as unknown as { __longTasks: number[]; __marks: Record<string, number> };
       const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
-      return { longTasks: w.__longTasks, marks: { html: nav.responseEnd, domContentLoaded: nav.domContentLoadedEventEnd, sse: w.__marks.sse ?? NaN, snapshot: w.__marks.snapshot ?? NaN, row: w.__marks.row ?? NaN, interactive: w.__marks.interactive ?? NaN } };
+      return {
+        longTasks: w.__longTasks,
+        marks: {
+          html: nav.responseEnd,
+          domContentLoaded: nav.domContentLoadedEventEnd,
+          sse: w.__marks.sse ?? NaN,
+          snapshot: w.__marks.snapshot ?? NaN,
+          row: w.__marks.row ?? NaN,
+          interactive: w.__marks.interactive ?? NaN,
+        },
+      };
     });
     return { firstRowsMs, interactiveMs, searchMs, scrollMs, longTasks, marks };
   } finally {
@@ -205,9 +246,16 @@ async function visit(context: BrowserContext, url: string): Promise<Visit> {
 }
 
 /** The SSE snapshot as the browser receives it: bytes, and time from the request to its last byte. */
-async function snapshotOnTheWire(context: BrowserContext, baseUrl: string, agentId: string): Promise<{ bytes: number; ms: number }> {
+async function snapshotOnTheWire(
+  context: BrowserContext,
+  baseUrl: string,
+  agentId: string,
+): Promise<{ bytes: number; ms: number }> {
   const cookie = (await context.cookies(baseUrl)).map((c) => `${c.name}=${c.value}`).join("; ");
-  const q = new URLSearchParams([["path", "/api/v1/namespaces"], ["path", "/api/v1/pods"]]);
+  const q = new URLSearchParams([
+    ["path", "/api/v1/namespaces"],
+    ["path", "/api/v1/pods"],
+  ]);
   const abort = new AbortController();
   const t0 = performance.now();
   const res = await fetch(`${baseUrl}/api/agents/${agentId}/live?${q}`, { headers: { cookie }, signal: abort.signal });
@@ -243,7 +291,9 @@ async function main(): Promise<void> {
   try {
     // Pod objects only: no scheduler or kwok, so they stay Pending and nothing changes them while measured.
     tb = await startTestbed({ dir: path.join(dir, "testbed"), version, workloads: false });
-    console.log(`bench: starting the product on port ${PORT} (builds it first when stale; log ${path.join(dir, "product.log")})…`);
+    console.log(
+      `bench: starting the product on port ${PORT} (builds it first when stale; log ${path.join(dir, "product.log")})…`,
+    );
     product = await startProduct(path.join(dir, "product.log"));
     console.log(`bench: creating ${PODS} pods…`);
     const created = performance.now();
@@ -252,7 +302,10 @@ async function main(): Promise<void> {
     // The project's owner is impersonated as tether:user:<name> in group tether:user: let it read pods and
     // namespaces (a role of its own: without kube-controller-manager the aggregated "view" role stays empty).
     const rbac = "/apis/rbac.authorization.k8s.io/v1";
-    await apiserverRequest(tb, "POST", `${rbac}/clusterroles`, { metadata: { name: "tether-bench-reader" }, rules: [{ apiGroups: [""], resources: ["pods", "namespaces"], verbs: ["get", "list", "watch"] }] });
+    await apiserverRequest(tb, "POST", `${rbac}/clusterroles`, {
+      metadata: { name: "tether-bench-reader" },
+      rules: [{ apiGroups: [""], resources: ["pods", "namespaces"], verbs: ["get", "list", "watch"] }],
+    });
     await apiserverRequest(tb, "POST", `${rbac}/clusterrolebindings`, {
       metadata: { name: "tether-bench-reader" },
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "tether-bench-reader" },
@@ -266,7 +319,12 @@ async function main(): Promise<void> {
     await submitSignUp(page, user);
     await page.waitForURL(/\/projects$/);
     const agentInfo = await createProjectAgent(page, user, "bench");
-    agent = await startAgentProcess({ kasAgentPort: Number(new URL(server.kasAgentAddress).port), token: agentInfo.token, kubeconfig: tb.kubeconfig, dir });
+    agent = await startAgentProcess({
+      kasAgentPort: Number(new URL(server.kasAgentAddress).port),
+      token: agentInfo.token,
+      kubeconfig: tb.kubeconfig,
+      dir,
+    });
     for (let i = 0; ; i++) {
       const r = await page.request.get(`/api/agents/${agentInfo.agentId}/discovery`);
       if (r.ok()) break;
@@ -281,33 +339,105 @@ async function main(): Promise<void> {
     for (let v = 0; v < VISITS; v++) {
       visits.push(await visit(context, url));
       const last = visits[visits.length - 1]!;
-      console.log(`bench: visit ${v + 1}${v === 0 ? " (cold cache)" : ""}: in the page first rows ${last.marks.row.toFixed(0)} ms, interactive ${last.marks.interactive.toFixed(0)} ms; seen by Playwright ${last.firstRowsMs.toFixed(0)} / ${last.interactiveMs.toFixed(0)} ms`);
+      console.log(
+        `bench: visit ${v + 1}${v === 0 ? " (cold cache)" : ""}: in the page first rows ${last.marks.row.toFixed(0)} ms, interactive ${last.marks.interactive.toFixed(0)} ms; seen by Playwright ${last.firstRowsMs.toFixed(0)} / ${last.interactiveMs.toFixed(0)} ms`,
+      );
     }
     const picks: Pick[] = [];
     for (let v = 0; v < VISITS - 1; v++) {
       picks.push(await pickFromOverview(context, agentInfo.clusterUrl));
       const last = picks[picks.length - 1]!;
-      console.log(`bench: Overview → Pods ${v + 1}: in the page first rows ${last.inPageMs.toFixed(0)} ms, interactive ${last.inPageInteractiveMs.toFixed(0)} ms; seen by Playwright ${last.firstRowsMs.toFixed(0)} / ${last.interactiveMs.toFixed(0)} ms`);
+      console.log(
+        `bench: Overview → Pods ${v + 1}: in the page first rows ${last.inPageMs.toFixed(0)} ms, interactive ${last.inPageInteractiveMs.toFixed(0)} ms; seen by Playwright ${last.firstRowsMs.toFixed(0)} / ${last.interactiveMs.toFixed(0)} ms`,
+      );
     }
     const wire = await snapshotOnTheWire(context, server.baseUrl, agentInfo.agentId);
 
-    const cols = (a: string, b: string, c: string, d: string, e: string) => console.log(`${a.padEnd(44)} ${b.padStart(9)} ${c.padStart(9)} ${d.padEnd(4)} ${e}`);
+    const cols = (a: string, b: string, c: string, d: string, e: string) =>
+      console.log(`${a.padEnd(44)} ${b.padStart(9)} ${c.padStart(9)} ${d.padEnd(4)} ${e}`);
     const ms = (x: number) => x.toFixed(0);
     const warm = visits.slice(1);
     const med = (f: (v: Visit) => number) => percentile(warm.map(f), 50);
     const cold = visits[0]!;
     const tasks = warm.map((v) => v.longTasks);
-    console.log(`\nbench/live-browser (P5) — Kubernetes ${version}, ${PODS} pods, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+    console.log(
+      `\nbench/live-browser (P5) — Kubernetes ${version}, ${PODS} pods, ${os.cpus().length} CPUs, load ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
+    );
     cols("measure", "cold", "warm p50", "unit", "target");
-    cols("P5 navigate → first rows (in the page)", ms(cold.marks.row), ms(med((v) => v.marks.row)), "ms", `≤ ${TARGET_MS} ms ${med((v) => v.marks.row) <= TARGET_MS ? "ok" : "MISSED"}`);
-    cols("P5 navigate → first rows (seen by Playwright)", ms(cold.firstRowsMs), ms(med((v) => v.firstRowsMs)), "ms", "");
-    cols("P5 navigate → interactive (in the page)", ms(cold.marks.interactive), ms(med((v) => v.marks.interactive)), "ms", `≤ ${TARGET_MS} ms ${med((v) => v.marks.interactive) <= TARGET_MS ? "ok" : "MISSED"}`);
-    cols("P5 navigate → interactive (seen by Playwright)", ms(cold.interactiveMs), ms(med((v) => v.interactiveMs)), "ms", "");
+    cols(
+      "P5 navigate → first rows (in the page)",
+      ms(cold.marks.row),
+      ms(med((v) => v.marks.row)),
+      "ms",
+      `≤ ${TARGET_MS} ms ${med((v) => v.marks.row) <= TARGET_MS ? "ok" : "MISSED"}`,
+    );
+    cols(
+      "P5 navigate → first rows (seen by Playwright)",
+      ms(cold.firstRowsMs),
+      ms(med((v) => v.firstRowsMs)),
+      "ms",
+      "",
+    );
+    cols(
+      "P5 navigate → interactive (in the page)",
+      ms(cold.marks.interactive),
+      ms(med((v) => v.marks.interactive)),
+      "ms",
+      `≤ ${TARGET_MS} ms ${med((v) => v.marks.interactive) <= TARGET_MS ? "ok" : "MISSED"}`,
+    );
+    cols(
+      "P5 navigate → interactive (seen by Playwright)",
+      ms(cold.interactiveMs),
+      ms(med((v) => v.interactiveMs)),
+      "ms",
+      "",
+    );
     const pick = (f: (p: Pick) => number) => ms(percentile(picks.map(f), 50));
-    cols("P5 Overview → Pods picked → first rows (page)", "", pick((p) => p.inPageMs), "ms", `≤ ${TARGET_MS} ms ${percentile(picks.map((p) => p.inPageMs), 50) <= TARGET_MS ? "ok" : "MISSED"}`);
-    cols("P5 Overview → Pods picked → interactive (page)", "", pick((p) => p.inPageInteractiveMs), "ms", `≤ ${TARGET_MS} ms ${percentile(picks.map((p) => p.inPageInteractiveMs), 50) <= TARGET_MS ? "ok" : "MISSED"}`);
-    cols("P5 Overview → Pods picked → first rows (PW)", "", pick((p) => p.firstRowsMs), "ms", "");
-    cols("P5 Overview → Pods picked → interactive (PW)", "", pick((p) => p.interactiveMs), "ms", "");
+    cols(
+      "P5 Overview → Pods picked → first rows (page)",
+      "",
+      pick((p) => p.inPageMs),
+      "ms",
+      `≤ ${TARGET_MS} ms ${
+        percentile(
+          picks.map((p) => p.inPageMs),
+          50,
+        ) <= TARGET_MS
+          ? "ok"
+          : "MISSED"
+      }`,
+    );
+    cols(
+      "P5 Overview → Pods picked → interactive (page)",
+      "",
+      pick((p) => p.inPageInteractiveMs),
+      "ms",
+      `≤ ${TARGET_MS} ms ${
+        percentile(
+          picks.map((p) => p.inPageInteractiveMs),
+          50,
+        ) <= TARGET_MS
+          ? "ok"
+          : "MISSED"
+      }`,
+    );
+    cols(
+      "P5 Overview → Pods picked → first rows (PW)",
+      "",
+      pick((p) => p.firstRowsMs),
+      "ms",
+      "",
+    );
+    cols(
+      "P5 Overview → Pods picked → interactive (PW)",
+      "",
+      pick((p) => p.interactiveMs),
+      "ms",
+      "",
+    );
     cols("search cleared → all rows back", ms(cold.searchMs), ms(med((v) => v.searchMs)), "ms", "");
     cols("scroll to the bottom → last row", ms(cold.scrollMs), ms(med((v) => v.scrollMs)), "ms", "");
     const mark = (k: keyof PageMarks) => [ms(cold.marks[k]), ms(med((v) => v.marks[k]))] as const;
@@ -316,11 +446,43 @@ async function main(): Promise<void> {
     cols("  in the page: EventSource opened", ...mark("sse"), "ms", "");
     cols("  in the page: snapshot arrived", ...mark("snapshot"), "ms", "");
     cols("  in the page: first row in the DOM", ...mark("row"), "ms", "");
-    cols("long tasks per visit (count)", String(cold.longTasks.length), String(percentile(tasks.map((t) => t.length), 50)), "", "");
-    cols("longest task", ms(Math.max(0, ...cold.longTasks)), ms(percentile(tasks.map((t) => Math.max(0, ...t)), 50)), "ms", "");
-    cols("snapshot on the wire (namespaces + pods)", "", (wire.bytes / 1024 / 1024).toFixed(1), "MiB", `in ${ms(wire.ms)} ms (warm cache, Node fetch)`);
-    console.log("cold: first visit, the cluster cache LISTs the pods through the tunnel; warm: later visits within the cache's linger time.");
-    console.log("in the page: performance.now() in the page from navigation start (or from the pick) to the first row in the DOM, and to the table filtered by a search typed in the next task; seen by Playwright: from before page.goto (or the pick) until its locator sees it, automation and its polling (0, 20, 50, 100, 100, 500 ms apart) included.");
+    cols(
+      "long tasks per visit (count)",
+      String(cold.longTasks.length),
+      String(
+        percentile(
+          tasks.map((t) => t.length),
+          50,
+        ),
+      ),
+      "",
+      "",
+    );
+    cols(
+      "longest task",
+      ms(Math.max(0, ...cold.longTasks)),
+      ms(
+        percentile(
+          tasks.map((t) => Math.max(0, ...t)),
+          50,
+        ),
+      ),
+      "ms",
+      "",
+    );
+    cols(
+      "snapshot on the wire (namespaces + pods)",
+      "",
+      (wire.bytes / 1024 / 1024).toFixed(1),
+      "MiB",
+      `in ${ms(wire.ms)} ms (warm cache, Node fetch)`,
+    );
+    console.log(
+      "cold: first visit, the cluster cache LISTs the pods through the tunnel; warm: later visits within the cache's linger time.",
+    );
+    console.log(
+      "in the page: performance.now() in the page from navigation start (or from the pick) to the first row in the DOM, and to the table filtered by a search typed in the next task; seen by Playwright: from before page.goto (or the pick) until its locator sees it, automation and its polling (0, 20, 50, 100, 100, 500 ms apart) included.",
+    );
   } finally {
     await browser.close();
     await agent?.kill();

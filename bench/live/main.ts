@@ -34,18 +34,22 @@ const tag = (o: KubeObject) => `${o.metadata.name}@${(o.data as { step?: string 
 /** A watch straight to kube-apiserver, the direct path the others are compared with. */
 function directWatch(tb: TestbedState, resourceVersion: string, onEvent: (o: KubeObject) => void): () => void {
   const url = new URL(`/api/v1/namespaces/${NS}/configmaps?watch=1&resourceVersion=${resourceVersion}`, tb.server);
-  const req = https.request(url, { ca: fs.readFileSync(tb.caFile), headers: { authorization: `Bearer ${tb.adminToken}` } }, (res) => {
-    let buf = "";
-    res.on("data", (c: Buffer) => {
-      buf += c.toString();
-      let nl: number;
-      while ((nl = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (line) onEvent((JSON.parse(line) as { object: KubeObject }).object);
-      }
-    });
-  });
+  const req = https.request(
+    url,
+    { ca: fs.readFileSync(tb.caFile), headers: { authorization: `Bearer ${tb.adminToken}` } },
+    (res) => {
+      let buf = "";
+      res.on("data", (c: Buffer) => {
+        buf += c.toString();
+        let nl: number;
+        while ((nl = buf.indexOf("\n")) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          if (line) onEvent((JSON.parse(line) as { object: KubeObject }).object);
+        }
+      });
+    },
+  );
   req.on("error", () => undefined);
   req.end();
   return () => req.destroy();
@@ -67,7 +71,8 @@ async function consume(stream: ReadableStream<Uint8Array>, onFrame: (frame: Live
   }
 }
 
-const changedObjects = (frame: LiveFrame): KubeObject[] => (frame.event === "changes" ? frame.data.events.map((e) => e.object) : []);
+const changedObjects = (frame: LiveFrame): KubeObject[] =>
+  frame.event === "changes" ? frame.data.events.map((e) => e.object) : [];
 
 async function main(): Promise<void> {
   const version = TESTBED_DEFAULT_KUBERNETES;
@@ -85,15 +90,30 @@ async function main(): Promise<void> {
     console.log("bench: creating 100 ConfigMaps for the snapshot…");
     await direct("POST", "/api/v1/namespaces", { metadata: { name: NS } });
     for (let i = 0; i < 100; i += 25) {
-      await Promise.all(Array.from({ length: 25 }, (_, j) => direct("POST", `/api/v1/namespaces/${NS}/configmaps`, { metadata: { name: `base-${i + j}`, labels: { app: "bench" } }, data: { step: "0", text: "lorem ipsum ".repeat(10) } })));
+      await Promise.all(
+        Array.from({ length: 25 }, (_, j) =>
+          direct("POST", `/api/v1/namespaces/${NS}/configmaps`, {
+            metadata: { name: `base-${i + j}`, labels: { app: "bench" } },
+            data: { step: "0", text: "lorem ipsum ".repeat(10) },
+          }),
+        ),
+      );
     }
 
     // P3: each change is timed from just before its request until each path reports it.
     const clusterCache = new ClusterCache(client, 60_000);
     cache.current = clusterCache;
     const key = { agentId: reg.agentId, path: `/api/v1/namespaces/${NS}/configmaps` };
-    const arrived = { direct: new Map<string, number>(), listener: new Map<string, number>(), sse: new Map<string, number>() };
-    const listRv = (JSON.parse((await direct("GET", `/api/v1/namespaces/${NS}/configmaps?limit=1`)).body) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+    const arrived = {
+      direct: new Map<string, number>(),
+      listener: new Map<string, number>(),
+      sse: new Map<string, number>(),
+    };
+    const listRv = (
+      JSON.parse((await direct("GET", `/api/v1/namespaces/${NS}/configmaps?limit=1`)).body) as {
+        metadata: { resourceVersion: string };
+      }
+    ).metadata.resourceVersion;
     stops.push(directWatch(tb, listRv, (o) => arrived.direct.set(tag(o), performance.now())));
     const listenerView = await clusterCache.view(key, (e) => arrived.listener.set(tag(e.object), performance.now()));
     stops.push(listenerView.leave);
@@ -111,10 +131,12 @@ async function main(): Promise<void> {
       const name = `p3-${i % 100}`;
       const t = `${name}@${i}`;
       const t0 = performance.now();
-      if (i < 100) await direct("POST", `/api/v1/namespaces/${NS}/configmaps`, { metadata: { name }, data: { step: String(i) } });
+      if (i < 100)
+        await direct("POST", `/api/v1/namespaces/${NS}/configmaps`, { metadata: { name }, data: { step: String(i) } });
       else await direct("PATCH", `/api/v1/namespaces/${NS}/configmaps/${name}`, { data: { step: String(i) } });
       const deadline = Date.now() + 5_000;
-      while (!(arrived.direct.has(t) && arrived.listener.has(t) && arrived.sse.has(t)) && Date.now() < deadline) await sleep(1);
+      while (!(arrived.direct.has(t) && arrived.listener.has(t) && arrived.sse.has(t)) && Date.now() < deadline)
+        await sleep(1);
       for (const k of ["direct", "listener", "sse"] as const) {
         const at = arrived[k].get(t);
         if (at === undefined) throw new Error(`P3: ${t} did not reach the ${k} path within 5 s`);
@@ -141,7 +163,8 @@ async function main(): Promise<void> {
       const stream = await liveStream(clusterCache, [key], null, "bench", viewers[v]!.signal);
       void consume(stream, (frame) => {
         if (frame.event === "snapshot") snapshotSeen[v] = 1;
-        else if (!fanoutAt[v] && changedObjects(frame).some((o) => tag(o) === "base-0@fanout")) fanoutAt[v] = performance.now();
+        else if (!fanoutAt[v] && changedObjects(frame).some((o) => tag(o) === "base-0@fanout"))
+          fanoutAt[v] = performance.now();
       });
     }
     while (snapshotSeen.some((s) => s === 0)) await sleep(20);
@@ -159,18 +182,56 @@ async function main(): Promise<void> {
     const perViewerKb = (heap1 - heap0) / VIEWERS / 1024;
 
     const cols = (a: string, b: string, c: string, d: string, e: string, f: string, g: string) =>
-      console.log(`${a.padEnd(46)} ${b.padStart(9)} ${c.padStart(9)} ${d.padStart(9)} ${e.padEnd(5)} ${f.padStart(7)}  ${g}`);
+      console.log(
+        `${a.padEnd(46)} ${b.padStart(9)} ${c.padStart(9)} ${d.padStart(9)} ${e.padEnd(5)} ${f.padStart(7)}  ${g}`,
+      );
     const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "lost");
-    console.log(`\nbench/live — Kubernetes ${version}, ${CHANGES} changes, ${VIEWERS} viewers, ${os.cpus().length} CPUs`);
+    console.log(
+      `\nbench/live — Kubernetes ${version}, ${CHANGES} changes, ${VIEWERS} viewers, ${os.cpus().length} CPUs`,
+    );
     cols("measure", "direct", "cache", "SSE", "unit", "ratio", "target");
-    cols("P3 change → event p50", ms(percentile(lat.direct, 50)), ms(percentile(lat.listener, 50)), ms(percentile(lat.sse, 50)), "ms", `${(percentile(lat.sse, 50) / percentile(lat.direct, 50)).toFixed(2)}×`, "");
-    cols("P3 change → event p99", ms(percentile(lat.direct, 99)), ms(percentile(lat.listener, 99)), ms(percentile(lat.sse, 99)), "ms", `${(percentile(lat.sse, 99) / percentile(lat.direct, 99)).toFixed(2)}×`, `SSE ≤ 50 ms ${percentile(lat.sse, 99) <= 50 ? "ok" : "MISSED"}`);
-    cols(`P4 upstream watches, ${VIEWERS} viewers`, String(VIEWERS), String(stats.collections), String(status.activeStreams), "", "", `one (cache collections; SSE column: kas active streams) ${stats.collections === 1 && status.activeStreams === 1 ? "ok" : "MISSED"}`);
-    cols("P4 heap per viewer after GC", "", "", (perViewerKb).toFixed(1), "KB", "", `≤ 20 KB ${perViewerKb <= 20 ? "ok" : "MISSED"}`);
+    cols(
+      "P3 change → event p50",
+      ms(percentile(lat.direct, 50)),
+      ms(percentile(lat.listener, 50)),
+      ms(percentile(lat.sse, 50)),
+      "ms",
+      `${(percentile(lat.sse, 50) / percentile(lat.direct, 50)).toFixed(2)}×`,
+      "",
+    );
+    cols(
+      "P3 change → event p99",
+      ms(percentile(lat.direct, 99)),
+      ms(percentile(lat.listener, 99)),
+      ms(percentile(lat.sse, 99)),
+      "ms",
+      `${(percentile(lat.sse, 99) / percentile(lat.direct, 99)).toFixed(2)}×`,
+      `SSE ≤ 50 ms ${percentile(lat.sse, 99) <= 50 ? "ok" : "MISSED"}`,
+    );
+    cols(
+      `P4 upstream watches, ${VIEWERS} viewers`,
+      String(VIEWERS),
+      String(stats.collections),
+      String(status.activeStreams),
+      "",
+      "",
+      `one (cache collections; SSE column: kas active streams) ${stats.collections === 1 && status.activeStreams === 1 ? "ok" : "MISSED"}`,
+    );
+    cols(
+      "P4 heap per viewer after GC",
+      "",
+      "",
+      perViewerKb.toFixed(1),
+      "KB",
+      "",
+      `≤ 20 KB ${perViewerKb <= 20 ? "ok" : "MISSED"}`,
+    );
     cols(`P4 open ${VIEWERS} streams to snapshot`, "", "", openMs.toFixed(0), "ms", "", "");
     cols(`P4 one change → all ${VIEWERS} viewers p50`, "", "", ms(percentile(fanout, 50)), "ms", "", "");
     cols(`P4 one change → all ${VIEWERS} viewers p99`, "", "", ms(percentile(fanout, 99)), "ms", "", "");
-    console.log("direct: a watch straight to kube-apiserver (P4: what 1,000 viewers would need without a shared cache); cache: the ClusterCache listener through the tunnel; SSE: a liveStream consumer.");
+    console.log(
+      "direct: a watch straight to kube-apiserver (P4: what 1,000 viewers would need without a shared cache); cache: the ClusterCache listener through the tunnel; SSE: a liveStream consumer.",
+    );
     console.log("P5 (10,000 pods in Chromium) is npm run bench:live-browser.");
   } finally {
     for (const stop of stops) stop();

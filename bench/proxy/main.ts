@@ -14,7 +14,14 @@ import { createPersonalAccessToken } from "../../lib/tokens/access-tokens";
 import { ensureTestbedBinaries } from "../../testbed/build";
 import { apiserverRequest, startTestbed } from "../../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
-import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent } from "../../testbed/tunnel-stack";
+import {
+  registerTestAgent,
+  startAgentProcess,
+  startKasProcess,
+  startWebInternal,
+  tunnelClientFor,
+  waitForAgent,
+} from "../../testbed/tunnel-stack";
 import { cpuMs, percentile, runBench } from "../common";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -41,7 +48,10 @@ function get(t: Target): Promise<number> {
     t.session ??= http2.connect(t.url.origin, { ca: t.ca });
     const session = t.session;
     return new Promise((resolve, reject) => {
-      const stream = session.request({ ":path": PATH, authorization: `Bearer ${t.token}`, accept: "application/json" }, { endStream: true });
+      const stream = session.request(
+        { ":path": PATH, authorization: `Bearer ${t.token}`, accept: "application/json" },
+        { endStream: true },
+      );
       let status = 0;
       let n = 0;
       stream.on("response", (h) => (status = Number(h[":status"])));
@@ -52,11 +62,21 @@ function get(t: Target): Promise<number> {
   }
   return new Promise((resolve, reject) => {
     const req = https.request(
-      { hostname: t.url.hostname, port: t.url.port, path: PATH, method: "GET", ca: t.ca, agent: t.agent, headers: { authorization: `Bearer ${t.token}`, accept: "application/json" } },
+      {
+        hostname: t.url.hostname,
+        port: t.url.port,
+        path: PATH,
+        method: "GET",
+        ca: t.ca,
+        agent: t.agent,
+        headers: { authorization: `Bearer ${t.token}`, accept: "application/json" },
+      },
       (res) => {
         let n = 0;
         res.on("data", (c: Buffer) => (n += c.length));
-        res.on("end", () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`GET ${PATH} answered ${res.statusCode}`))));
+        res.on("end", () =>
+          res.statusCode === 200 ? resolve(n) : reject(new Error(`GET ${PATH} answered ${res.statusCode}`)),
+        );
         res.on("error", reject);
       },
     );
@@ -99,13 +119,26 @@ async function main(): Promise<void> {
     const owner = { id: reg.userId, isAdmin: false };
     const project = await web.db.project.findFirstOrThrow({ where: { ownerUserId: reg.userId } });
     await saveAgentConfig(web.db, owner, reg.agentId, `user_access:\n  projects:\n    - id: ${project.fullPath}\n`);
-    const pat = await createPersonalAccessToken(web.db, owner, { name: "bench", scopes: ["k8s_proxy"], expiresInDays: 1 });
-    agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir, args: AGENT_ARGS });
+    const pat = await createPersonalAccessToken(web.db, owner, {
+      name: "bench",
+      scopes: ["k8s_proxy"],
+      expiresInDays: 1,
+    });
+    agent = await startAgentProcess({
+      kasAgentPort: kas.agentPort,
+      token: reg.token,
+      kubeconfig: tb.kubeconfig,
+      dir: web.dir,
+      args: AGENT_ARGS,
+    });
     const client = tunnelClientFor(web, kas);
     await waitForAgent(client, reg.agentId);
     client.close();
 
-    const created = await apiserverRequest(tb, "POST", "/api/v1/namespaces/default/configmaps", { metadata: { name: "x" }, data: { greeting: "hello from the bench" } });
+    const created = await apiserverRequest(tb, "POST", "/api/v1/namespaces/default/configmaps", {
+      metadata: { name: "x" },
+      data: { greeting: "hello from the bench" },
+    });
     if (created.status !== 201) throw new Error(`cannot create ConfigMap x: ${created.status} ${created.body}`);
 
     const keepAlive = () => {
@@ -113,8 +146,18 @@ async function main(): Promise<void> {
       agents.push(a);
       return a;
     };
-    const direct: Target = { url: new URL(tb.server), ca: fs.readFileSync(tb.caFile), token: tb.adminToken, agent: keepAlive() };
-    const proxy: Target = { url: new URL(`https://127.0.0.1:${kas.k8sProxyPort}`), ca: fs.readFileSync(web.proxyCaFile), token: `pat:${reg.agentId}:${pat.token}`, agent: keepAlive() };
+    const direct: Target = {
+      url: new URL(tb.server),
+      ca: fs.readFileSync(tb.caFile),
+      token: tb.adminToken,
+      agent: keepAlive(),
+    };
+    const proxy: Target = {
+      url: new URL(`https://127.0.0.1:${kas.k8sProxyPort}`),
+      ca: fs.readFileSync(web.proxyCaFile),
+      token: `pat:${reg.agentId}:${pat.token}`,
+      agent: keepAlive(),
+    };
     targets.push(direct, proxy);
 
     // Same answer both ways, then a warm-up (connections, kas's grant cache, the agent's streams).
@@ -123,7 +166,13 @@ async function main(): Promise<void> {
     await load(direct, 1);
     await load(proxy, 1);
 
-    const pids: Record<string, number> = { bench: process.pid, "kube-apiserver": tb.pids["kube-apiserver"] ?? 0, etcd: tb.pids.etcd ?? 0, kas: kas.child.pid ?? 0, agent: agent.child.pid ?? 0 };
+    const pids: Record<string, number> = {
+      bench: process.pid,
+      "kube-apiserver": tb.pids["kube-apiserver"] ?? 0,
+      etcd: tb.pids.etcd ?? 0,
+      kas: kas.child.pid ?? 0,
+      agent: agent.child.pid ?? 0,
+    };
     const cpu = { direct: {} as Record<string, number>, proxy: {} as Record<string, number> };
     const measure = async (which: "direct" | "proxy", t: Target) => {
       const before = cpuMs(pids);
@@ -134,7 +183,9 @@ async function main(): Promise<void> {
     };
     const runs = { direct: [] as Awaited<ReturnType<typeof load>>[], proxy: [] as Awaited<ReturnType<typeof load>>[] };
     for (let i = 0; i < ROUNDS; i++) {
-      console.log(`bench: round ${i + 1}/${ROUNDS} (${SECONDS} s direct, ${SECONDS} s through the proxy, ${CONCURRENCY} in flight)…`);
+      console.log(
+        `bench: round ${i + 1}/${ROUNDS} (${SECONDS} s direct, ${SECONDS} s through the proxy, ${CONCURRENCY} in flight)…`,
+      );
       await measure("direct", direct);
       await measure("proxy", proxy);
     }
@@ -149,24 +200,39 @@ async function main(): Promise<void> {
     };
     const d = summary(runs.direct);
     const p = summary(runs.proxy);
-    const perRound = runs.direct.map((r, i) => (runs.proxy[i]!.count / runs.proxy[i]!.elapsedMs / (r.count / r.elapsedMs)).toFixed(2));
+    const perRound = runs.direct.map((r, i) =>
+      (runs.proxy[i]!.count / runs.proxy[i]!.elapsedMs / (r.count / r.elapsedMs)).toFixed(2),
+    );
 
     const row = (name: string, dv: number, pv: number, unit: string, target: string) =>
-      console.log(`${name.padEnd(40)} ${dv.toFixed(1).padStart(9)} ${pv.toFixed(1).padStart(9)} ${unit.padEnd(5)} ${(pv / dv).toFixed(2).padStart(6)}×  ${target}`);
-    console.log(`\nbench/proxy — GET ${PATH}, Kubernetes ${version}, ${CONCURRENCY} in flight over ${HTTP2 ? "one HTTP/2 connection" : "HTTP/1.1 keep-alive connections"}, ${ROUNDS}×${SECONDS} s per path, ${os.cpus().length} CPUs, agent flags: ${AGENT_ARGS.join(" ") || "(defaults)"} (load average ${os.loadavg()[0]!.toFixed(1)})`);
-    console.log(`${"measure".padEnd(40)} ${"direct".padStart(9)} ${"proxy".padStart(9)} ${"unit".padEnd(5)} ${"ratio".padStart(7)}  target`);
+      console.log(
+        `${name.padEnd(40)} ${dv.toFixed(1).padStart(9)} ${pv.toFixed(1).padStart(9)} ${unit.padEnd(5)} ${(pv / dv).toFixed(2).padStart(6)}×  ${target}`,
+      );
+    console.log(
+      `\nbench/proxy — GET ${PATH}, Kubernetes ${version}, ${CONCURRENCY} in flight over ${HTTP2 ? "one HTTP/2 connection" : "HTTP/1.1 keep-alive connections"}, ${ROUNDS}×${SECONDS} s per path, ${os.cpus().length} CPUs, agent flags: ${AGENT_ARGS.join(" ") || "(defaults)"} (load average ${os.loadavg()[0]!.toFixed(1)})`,
+    );
+    console.log(
+      `${"measure".padEnd(40)} ${"direct".padStart(9)} ${"proxy".padStart(9)} ${"unit".padEnd(5)} ${"ratio".padStart(7)}  target`,
+    );
     row("throughput", d.rps, p.rps, "req/s", "≥ 0.60×");
     row("latency p50", d.p50, p.p50, "ms", "");
     row("latency p99", d.p99, p.p99, "ms", "");
-    console.log(`requests: ${d.count} direct, ${p.count} through the proxy; throughput ratio per round: ${perRound.join(", ")}`);
-    const perReq = (which: "direct" | "proxy", n: number) => Object.keys(pids).map((k) => `${k} ${((cpu[which][k] ?? 0) / n).toFixed(2)}`).join(", ");
+    console.log(
+      `requests: ${d.count} direct, ${p.count} through the proxy; throughput ratio per round: ${perRound.join(", ")}`,
+    );
+    const perReq = (which: "direct" | "proxy", n: number) =>
+      Object.keys(pids)
+        .map((k) => `${k} ${((cpu[which][k] ?? 0) / n).toFixed(2)}`)
+        .join(", ");
     console.log(`CPU ms per request, direct: ${perReq("direct", d.count)}`);
     console.log(`CPU ms per request, proxy:  ${perReq("proxy", p.count)}`);
     // On a machine where every process shares the same few cores, throughput cannot exceed cores / (CPU per request).
     const sum = (which: "direct" | "proxy", n: number) => Object.values(cpu[which]).reduce((a, b) => a + b, 0) / n;
     const cores = os.cpus().length;
     const [cd, cp] = [sum("direct", d.count), sum("proxy", p.count)];
-    console.log(`CPU ms per request in all: direct ${cd.toFixed(2)}, proxy ${cp.toFixed(2)}; the ceiling on ${cores} shared cores: ${((cores * 1000) / cd).toFixed(0)} vs ${((cores * 1000) / cp).toFixed(0)} req/s (${(cd / cp).toFixed(2)}×)`);
+    console.log(
+      `CPU ms per request in all: direct ${cd.toFixed(2)}, proxy ${cp.toFixed(2)}; the ceiling on ${cores} shared cores: ${((cores * 1000) / cd).toFixed(0)} vs ${((cores * 1000) / cp).toFixed(0)} req/s (${(cd / cp).toFixed(2)}×)`,
+    );
     console.log(p.rps / d.rps >= 0.6 ? "throughput target met" : "throughput target NOT met");
   } finally {
     for (const a of agents) a.destroy();

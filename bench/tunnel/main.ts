@@ -44,10 +44,25 @@ async function main(): Promise<void> {
     await apiserverRequest(tb, "POST", "/api/v1/namespaces", { metadata: { name: "bench" } });
     await apiserverRequest(tb, "POST", "/api/v1/namespaces", { metadata: { name: "bench-big" } });
     for (let i = 0; i < 1000; i += 50) {
-      await Promise.all(Array.from({ length: 50 }, (_, j) => apiserverRequest(tb, "POST", "/api/v1/namespaces/bench/configmaps", { metadata: { name: `cm-${i + j}`, labels: { app: "bench" } }, data: { index: String(i + j), text: "lorem ipsum ".repeat(20) } })));
+      await Promise.all(
+        Array.from({ length: 50 }, (_, j) =>
+          apiserverRequest(tb, "POST", "/api/v1/namespaces/bench/configmaps", {
+            metadata: { name: `cm-${i + j}`, labels: { app: "bench" } },
+            data: { index: String(i + j), text: "lorem ipsum ".repeat(20) },
+          }),
+        ),
+      );
     }
     const big = "y".repeat(900_000);
-    for (let i = 0; i < 40; i += 10) await Promise.all(Array.from({ length: 10 }, (_, j) => apiserverRequest(tb, "POST", "/api/v1/namespaces/bench-big/configmaps", { metadata: { name: `big-${i + j}` }, data: { big } })));
+    for (let i = 0; i < 40; i += 10)
+      await Promise.all(
+        Array.from({ length: 10 }, (_, j) =>
+          apiserverRequest(tb, "POST", "/api/v1/namespaces/bench-big/configmaps", {
+            metadata: { name: `big-${i + j}` },
+            data: { big },
+          }),
+        ),
+      );
 
     // The loopback front for kubectl: forwards every request through the tunnel tunnel.
     front = http.createServer((req, res) => {
@@ -56,7 +71,12 @@ async function main(): Promise<void> {
       req.on("end", () => {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k] = v;
-        tc.agentFetch(reg.agentId, { method: req.method, path: req.url ?? "/", headers, body: chunks.length ? Buffer.concat(chunks) : undefined }).then(
+        tc.agentFetch(reg.agentId, {
+          method: req.method,
+          path: req.url ?? "/",
+          headers,
+          body: chunks.length ? Buffer.concat(chunks) : undefined,
+        }).then(
           async (r) => {
             res.writeHead(r.status, Object.fromEntries(r.headers));
             if (r.body) for await (const c of r.body as unknown as AsyncIterable<Uint8Array>) res.write(c);
@@ -72,16 +92,37 @@ async function main(): Promise<void> {
 
     const timeKubectl = async (args: string[]) => {
       const t0 = process.hrtime.bigint();
-      const { stdout } = await run(kubectl, args, { maxBuffer: 256 * 1024 * 1024 }).catch((e: Error & { stderr?: string }) => { throw new Error(`kubectl ${args.join(" ")} failed: ${e.stderr ?? e.message}`); });
+      const { stdout } = await run(kubectl, args, { maxBuffer: 256 * 1024 * 1024 }).catch(
+        (e: Error & { stderr?: string }) => {
+          throw new Error(`kubectl ${args.join(" ")} failed: ${e.stderr ?? e.message}`);
+        },
+      );
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       return { ms, stdout };
     };
     const directArgs = ["--kubeconfig", tb.kubeconfig, "get", "configmaps", "-n", "bench", "-o", "name"];
-    const tunnelArgs = ["--kubeconfig", tb.kubeconfig, "--server", frontUrl, "--token", "unused-through-the-tunnel", "--insecure-skip-tls-verify=false", "get", "configmaps", "-n", "bench", "-o", "name"];
+    const tunnelArgs = [
+      "--kubeconfig",
+      tb.kubeconfig,
+      "--server",
+      frontUrl,
+      "--token",
+      "unused-through-the-tunnel",
+      "--insecure-skip-tls-verify=false",
+      "get",
+      "configmaps",
+      "-n",
+      "bench",
+      "-o",
+      "name",
+    ];
 
     const a = await timeKubectl(directArgs);
     const b = await timeKubectl(tunnelArgs);
-    if (a.stdout !== b.stdout || a.stdout.trim().split("\n").length < 1000) throw new Error(`kubectl through the tunnel did not list the same 1,000 ConfigMaps: direct ${a.stdout.length} bytes, tunnel ${b.stdout.length} bytes ${b.stdout.slice(0, 300)}`);
+    if (a.stdout !== b.stdout || a.stdout.trim().split("\n").length < 1000)
+      throw new Error(
+        `kubectl through the tunnel did not list the same 1,000 ConfigMaps: direct ${a.stdout.length} bytes, tunnel ${b.stdout.length} bytes ${b.stdout.slice(0, 300)}`,
+      );
 
     const direct: number[] = [];
     const tunnel: number[] = [];
@@ -112,14 +153,23 @@ async function main(): Promise<void> {
       return { median: percentile(rates, 50), bytes: await fn() };
     };
     // CPU time of each process during the large LISTs: where the tunnel's extra work goes.
-    const pids: Record<string, number> = { bench: process.pid, "kube-apiserver": tb.pids["kube-apiserver"] ?? 0, kas: kas.child.pid ?? 0, agent: agent.child.pid ?? 0 };
+    const pids: Record<string, number> = {
+      bench: process.pid,
+      "kube-apiserver": tb.pids["kube-apiserver"] ?? 0,
+      kas: kas.child.pid ?? 0,
+      agent: agent.child.pid ?? 0,
+    };
     const withCpu = async (fn: () => Promise<{ median: number; bytes: number }>) => {
       const before = cpuMs(pids);
       const r = await fn();
       const after = cpuMs(pids);
       const per = Object.keys(pids).map((k) => [k, (after[k]! - before[k]!) / 9] as const);
       const total = per.reduce((a, [, v]) => a + v, 0);
-      return { ...r, total, cpu: `${per.map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ")} (in all ${total.toFixed(0)})` };
+      return {
+        ...r,
+        total,
+        cpu: `${per.map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ")} (in all ${total.toFixed(0)})`,
+      };
     };
     // Both paths read the answer the same way: a keep-alive connection (the tunnel's are kept too),
     // chunks as they arrive, joined into one buffer at the end.
@@ -127,10 +177,14 @@ async function main(): Promise<void> {
     const directGet = (p: string) =>
       new Promise<Buffer>((resolve, reject) => {
         https
-          .get(new URL(p, tb.server), { agent: keepAlive, headers: { authorization: `Bearer ${tb.adminToken}` } }, (res) => {
-            if (res.statusCode !== 200) reject(new Error(`GET ${p} answered ${res.statusCode}`));
-            joined(res).then(resolve, reject);
-          })
+          .get(
+            new URL(p, tb.server),
+            { agent: keepAlive, headers: { authorization: `Bearer ${tb.adminToken}` } },
+            (res) => {
+              if (res.statusCode !== 200) reject(new Error(`GET ${p} answered ${res.statusCode}`));
+              joined(res).then(resolve, reject);
+            },
+          )
           .on("error", reject);
       });
     const tunnelGet = async (p: string) => {
@@ -138,25 +192,47 @@ async function main(): Promise<void> {
       if (res.status !== 200 || !res.body) throw new Error(`GET ${p} through the tunnel answered ${res.status}`);
       return joined(res.body as unknown as AsyncIterable<Uint8Array>);
     };
-    const bigDirect = await withCpu(() => mbps(async () => (await directGet("/api/v1/namespaces/bench-big/configmaps")).length));
-    const bigTunnel = await withCpu(() => mbps(async () => (await tunnelGet("/api/v1/namespaces/bench-big/configmaps")).length));
+    const bigDirect = await withCpu(() =>
+      mbps(async () => (await directGet("/api/v1/namespaces/bench-big/configmaps")).length),
+    );
+    const bigTunnel = await withCpu(() =>
+      mbps(async () => (await tunnelGet("/api/v1/namespaces/bench-big/configmaps")).length),
+    );
     keepAlive.destroy();
 
     const row = (name: string, d: number, t: number, unit: string, target: string) =>
-      console.log(`${name.padEnd(44)} ${d.toFixed(1).padStart(9)} ${t.toFixed(1).padStart(9)} ${unit.padEnd(5)} ${(t / d).toFixed(2).padStart(6)}×  ${target}`);
+      console.log(
+        `${name.padEnd(44)} ${d.toFixed(1).padStart(9)} ${t.toFixed(1).padStart(9)} ${unit.padEnd(5)} ${(t / d).toFixed(2).padStart(6)}×  ${target}`,
+      );
     console.log(`\nbench/tunnel — Kubernetes ${version}, ${ROUNDS} rounds each, ${os.cpus().length} CPUs`);
-    console.log(`${"measure".padEnd(44)} ${"direct".padStart(9)} ${"tunnel".padStart(9)} ${"unit".padEnd(5)} ${"ratio".padStart(7)}  target`);
+    console.log(
+      `${"measure".padEnd(44)} ${"direct".padStart(9)} ${"tunnel".padStart(9)} ${"unit".padEnd(5)} ${"ratio".padStart(7)}  target`,
+    );
     row("kubectl get configmaps (1,000) p50", percentile(direct, 50), percentile(tunnel, 50), "ms", "≤ 1.20×");
     row("kubectl get configmaps (1,000) p99", percentile(direct, 99), percentile(tunnel, 99), "ms", "≤ 1.20×");
-    row("LIST 1,000 ConfigMaps, HTTP only, p50", percentile(rawDirect, 50), percentile(rawTunnel, 50), "ms", "(no kubectl start-up)");
+    row(
+      "LIST 1,000 ConfigMaps, HTTP only, p50",
+      percentile(rawDirect, 50),
+      percentile(rawTunnel, 50),
+      "ms",
+      "(no kubectl start-up)",
+    );
     row("LIST 1,000 ConfigMaps, HTTP only, p99", percentile(rawDirect, 99), percentile(rawTunnel, 99), "ms", "");
-    row(`large LIST (${(bigDirect.bytes / 1e6).toFixed(1)} MB) throughput, median`, bigDirect.median, bigTunnel.median, "MB/s", "≥ 0.70×");
+    row(
+      `large LIST (${(bigDirect.bytes / 1e6).toFixed(1)} MB) throughput, median`,
+      bigDirect.median,
+      bigTunnel.median,
+      "MB/s",
+      "≥ 0.70×",
+    );
     console.log(`CPU ms per large LIST, direct: ${bigDirect.cpu}`);
     console.log(`CPU ms per large LIST, tunnel: ${bigTunnel.cpu}`);
     // Every process shares the same cores here: a LIST cannot move faster than cores / (CPU per byte).
     const cores = os.cpus().length;
     const ceiling = (b: { bytes: number; total: number }) => b.bytes / 1e6 / (b.total / cores / 1000);
-    console.log(`the ceiling on ${cores} shared cores: direct ${ceiling(bigDirect).toFixed(0)} MB/s, tunnel ${ceiling(bigTunnel).toFixed(0)} MB/s (${(ceiling(bigTunnel) / ceiling(bigDirect)).toFixed(2)}×)`);
+    console.log(
+      `the ceiling on ${cores} shared cores: direct ${ceiling(bigDirect).toFixed(0)} MB/s, tunnel ${ceiling(bigTunnel).toFixed(0)} MB/s (${(ceiling(bigTunnel) / ceiling(bigDirect)).toFixed(2)}×)`,
+    );
     console.log(`load average ${os.loadavg()[0]!.toFixed(1)}`);
   } finally {
     front?.close();

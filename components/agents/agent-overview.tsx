@@ -20,7 +20,15 @@ function Item({ term, children }: { term: string; children: React.ReactNode }) {
   );
 }
 
-export function AgentOverview({ agentId, tokensHref, callbackUrl }: { agentId: string; tokensHref: string; callbackUrl: string }) {
+export function AgentOverview({
+  agentId,
+  tokensHref,
+  callbackUrl,
+}: {
+  agentId: string;
+  tokensHref: string;
+  callbackUrl: string;
+}) {
   const q = useAgent(agentId);
   const expired = q.error instanceof ApiError && q.error.status === 401;
   useEffect(() => {
@@ -28,44 +36,79 @@ export function AgentOverview({ agentId, tokensHref, callbackUrl }: { agentId: s
   }, [expired, callbackUrl]);
 
   if (q.isPending) return <LoadingState label="Loading the agent…" />;
-  if (q.isError && !q.data) return <ErrorState title="Could not load the agent" message={q.error.message} onRetry={() => void q.refetch()} />;
+  if (q.isError && !q.data)
+    return <ErrorState title="Could not load the agent" message={q.error.message} onRetry={() => void q.refetch()} />;
   const { agent, kasVersion, skewMs, kasUnreachable } = q.data!;
   return (
     <div className="max-w-3xl">
       {q.isError ? (
-        <p role="alert" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+        <p
+          role="alert"
+          className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+        >
           Could not refresh the status ({q.error.message}); showing the last one received.
         </p>
       ) : null}
       {kasUnreachable ? (
-        <p role="status" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+        <p
+          role="status"
+          className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+        >
           Tether&apos;s agent server (kas) is not answering: statuses come from the agents&apos; last heartbeats.
         </p>
       ) : null}
       {agent.status === "never_connected" ? (
         <p className="mb-4 rounded-md border border-zinc-200 px-4 py-3 text-sm text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
-          This agent has never connected. {agent.activeTokens === 0 ? <>Create a token in the <a href={tokensHref} className="text-indigo-600 underline dark:text-indigo-400">Tokens</a> tab and install the agent with it.</> : "Install it in your cluster with one of its tokens; it appears here as Connected within seconds."}
+          This agent has never connected.{" "}
+          {agent.activeTokens === 0 ? (
+            <>
+              Create a token in the{" "}
+              <a href={tokensHref} className="text-indigo-600 underline dark:text-indigo-400">
+                Tokens
+              </a>{" "}
+              tab and install the agent with it.
+            </>
+          ) : (
+            "Install it in your cluster with one of its tokens; it appears here as Connected within seconds."
+          )}
         </p>
       ) : null}
       <dl aria-label="Agent details">
-        <Item term="Status"><ConnectionBadge status={agent.status} /></Item>
-        <Item term="Last contact"><RelativeTime iso={agent.lastContactAt} skewMs={skewMs} /></Item>
-        <Item term="Agent version"><AgentVersion version={agent.agentVersion} behind={agent.versionBehind} kasVersion={kasVersion} /></Item>
+        <Item term="Status">
+          <ConnectionBadge status={agent.status} />
+        </Item>
+        <Item term="Last contact">
+          <RelativeTime iso={agent.lastContactAt} skewMs={skewMs} />
+        </Item>
+        <Item term="Agent version">
+          <AgentVersion version={agent.agentVersion} behind={agent.versionBehind} kasVersion={kasVersion} />
+        </Item>
         <Item term="Kubernetes version">
           {agent.kubernetesVersion ? (
-            <span className="inline-flex items-center gap-2"><span className="font-mono">{agent.kubernetesVersion}</span><VersionBadge version={agent.kubernetesVersion} /></span>
+            <span className="inline-flex items-center gap-2">
+              <span className="font-mono">{agent.kubernetesVersion}</span>
+              <VersionBadge version={agent.kubernetesVersion} />
+            </span>
           ) : (
             <span className="text-zinc-500">Not reported</span>
           )}
         </Item>
         <Item term="Nodes">{agent.nodeCount ?? <span className="text-zinc-500">Not reported</span>}</Item>
-        <Item term="First connected">{agent.firstContactAt ? <time dateTime={agent.firstContactAt}>{formatUtc(agent.firstContactAt)}</time> : <span className="text-zinc-500">Never</span>}</Item>
+        <Item term="First connected">
+          {agent.firstContactAt ? (
+            <time dateTime={agent.firstContactAt}>{formatUtc(agent.firstContactAt)}</time>
+          ) : (
+            <span className="text-zinc-500">Never</span>
+          )}
+        </Item>
         <Item term="Active tokens">{agent.activeTokens}</Item>
         <Item term="Registered">
           <time dateTime={agent.createdAt}>{formatUtc(agent.createdAt)}</time>
           {agent.createdBy ? <> by @{agent.createdBy}</> : null}
         </Item>
-        <Item term="kas version"><span className="font-mono">{kasVersion}</span></Item>
+        <Item term="kas version">
+          <span className="font-mono">{kasVersion}</span>
+        </Item>
       </dl>
     </div>
   );

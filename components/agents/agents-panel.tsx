@@ -31,21 +31,31 @@ export function AgentsPanel({ projectId, callbackUrl }: { projectId: string; cal
   }, [expired, callbackUrl]);
 
   if (q.isPending) return <LoadingState label="Loading agents…" />;
-  if (q.isError && !q.data) return <ErrorState title="Could not load the agents" message={q.error.message} onRetry={() => void q.refetch()} />;
+  if (q.isError && !q.data)
+    return <ErrorState title="Could not load the agents" message={q.error.message} onRetry={() => void q.refetch()} />;
   const data = q.data!;
-  const registerButton = data.canManage && !registering ? (
-    <Button ref={registerRef} type="button" onClick={() => setRegistering(true)}>Register an agent</Button>
-  ) : null;
+  const registerButton =
+    data.canManage && !registering ? (
+      <Button ref={registerRef} type="button" onClick={() => setRegistering(true)}>
+        Register an agent
+      </Button>
+    ) : null;
 
   return (
     <div>
       {q.isError ? (
-        <p role="alert" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+        <p
+          role="alert"
+          className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+        >
           Could not refresh the statuses ({q.error.message}); showing the last ones received.
         </p>
       ) : null}
       {data.kasUnreachable ? (
-        <p role="status" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+        <p
+          role="status"
+          className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+        >
           Tether&apos;s agent server (kas) is not answering: statuses come from the agents&apos; last heartbeats.
         </p>
       ) : null}
@@ -63,28 +73,52 @@ export function AgentsPanel({ projectId, callbackUrl }: { projectId: string; cal
         <>
           {registerButton || data.agents.length === 0 ? (
             <div className="mb-4 flex items-center justify-between gap-4">
-              <p className="text-sm text-zinc-600 dark:text-zinc-400">{data.agents.length === 0 ? "No agents are registered in this project; the ones below are shared with it by other projects." : ""}</p>
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">
+                {data.agents.length === 0
+                  ? "No agents are registered in this project; the ones below are shared with it by other projects."
+                  : ""}
+              </p>
               {registerButton}
             </div>
           ) : null}
           <div className="relative overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
             <table className="w-full text-left text-sm">
-              <caption className="sr-only">Agents of this project and agents shared with it, with their connection status (updated every few seconds)</caption>
+              <caption className="sr-only">
+                Agents of this project and agents shared with it, with their connection status (updated every few
+                seconds)
+              </caption>
               <thead className="border-b border-zinc-200 bg-zinc-50 text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900">
                 <tr>
-                  <th scope="col" className="px-4 py-2 font-medium">Agent</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Status</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Last contact</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Agent version</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Kubernetes version</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Nodes</th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Agent
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Status
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Last contact
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Agent version
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Kubernetes version
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Nodes
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-zinc-100 dark:divide-zinc-900">
                 {data.agents.map((a) => (
                   <tr key={a.id} data-agent={a.name}>
                     <th scope="row" className="px-4 py-3 font-normal">
-                      <Link href={a.href} className="font-medium text-indigo-600 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-400">{a.name}</Link>
+                      <Link
+                        href={a.href}
+                        className="font-medium text-indigo-600 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-400"
+                      >
+                        {a.name}
+                      </Link>
                     </th>
                     <AgentStateCells agent={a} skewMs={data.skewMs} kasVersion={data.kasVersion} />
                   </tr>
@@ -93,7 +127,12 @@ export function AgentsPanel({ projectId, callbackUrl }: { projectId: string; cal
                   <tr key={a.id} data-agent={a.name} data-shared-from={a.sharedFrom}>
                     <th scope="row" className="px-4 py-3 font-normal">
                       {a.href ? (
-                        <Link href={a.href} className="font-medium text-indigo-600 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-400">{a.name}</Link>
+                        <Link
+                          href={a.href}
+                          className="font-medium text-indigo-600 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-400"
+                        >
+                          {a.name}
+                        </Link>
                       ) : (
                         <span className="font-medium">{a.name}</span>
                       )}
@@ -116,15 +155,32 @@ export function AgentsPanel({ projectId, callbackUrl }: { projectId: string; cal
 }
 
 /** The state columns an agent's row shows, whether the agent is the project's own or shared with it. */
-function AgentStateCells({ agent: a, skewMs, kasVersion }: { agent: AgentRow | SharedAgentRow; skewMs: number; kasVersion: string }) {
+function AgentStateCells({
+  agent: a,
+  skewMs,
+  kasVersion,
+}: {
+  agent: AgentRow | SharedAgentRow;
+  skewMs: number;
+  kasVersion: string;
+}) {
   return (
     <>
-      <td className="px-4 py-3"><ConnectionBadge status={a.status} /></td>
-      <td className="px-4 py-3"><RelativeTime iso={a.lastContactAt} skewMs={skewMs} /></td>
-      <td className="px-4 py-3"><AgentVersion version={a.agentVersion} behind={a.versionBehind} kasVersion={kasVersion} /></td>
+      <td className="px-4 py-3">
+        <ConnectionBadge status={a.status} />
+      </td>
+      <td className="px-4 py-3">
+        <RelativeTime iso={a.lastContactAt} skewMs={skewMs} />
+      </td>
+      <td className="px-4 py-3">
+        <AgentVersion version={a.agentVersion} behind={a.versionBehind} kasVersion={kasVersion} />
+      </td>
       <td className="px-4 py-3">
         {a.kubernetesVersion ? (
-          <span className="inline-flex items-center gap-2"><span className="font-mono">{a.kubernetesVersion}</span><VersionBadge version={a.kubernetesVersion} /></span>
+          <span className="inline-flex items-center gap-2">
+            <span className="font-mono">{a.kubernetesVersion}</span>
+            <VersionBadge version={a.kubernetesVersion} />
+          </span>
         ) : (
           <span className="text-zinc-500">Not reported</span>
         )}

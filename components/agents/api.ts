@@ -25,14 +25,18 @@ export const agentKeys = {
 export function useProjectAgents(projectId: string) {
   return useQuery({
     queryKey: agentKeys.project(projectId),
-    queryFn: async () => withSkew(await fetchJson<AgentListView>(`/api/projects/${encodeURIComponent(projectId)}/agents`)),
+    queryFn: async () =>
+      withSkew(await fetchJson<AgentListView>(`/api/projects/${encodeURIComponent(projectId)}/agents`)),
     refetchInterval: POLL_MS,
     staleTime: 0,
   });
 }
 
 /** One agent, polled every `pollMs` (while `until` does not hold, when given). */
-export function useAgent(agentId: string, { pollMs = POLL_MS, until }: { pollMs?: number; until?: (view: AgentView) => boolean } = {}) {
+export function useAgent(
+  agentId: string,
+  { pollMs = POLL_MS, until }: { pollMs?: number; until?: (view: AgentView) => boolean } = {},
+) {
   return useQuery({
     queryKey: agentKeys.agent(agentId),
     queryFn: async () => withSkew(await fetchJson<AgentView>(`/api/agents/${encodeURIComponent(agentId)}`)),
@@ -44,7 +48,10 @@ export function useAgent(agentId: string, { pollMs = POLL_MS, until }: { pollMs?
 export function useAgentTokens(agentId: string) {
   return useQuery({
     queryKey: agentKeys.tokens(agentId),
-    queryFn: () => fetchJson<{ canManage: boolean; maxActiveTokens: number; tokens: TokenRow[] }>(`/api/agents/${encodeURIComponent(agentId)}/tokens`),
+    queryFn: () =>
+      fetchJson<{ canManage: boolean; maxActiveTokens: number; tokens: TokenRow[] }>(
+        `/api/agents/${encodeURIComponent(agentId)}/tokens`,
+      ),
     refetchInterval: 10_000,
     staleTime: 0,
   });

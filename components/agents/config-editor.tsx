@@ -49,10 +49,19 @@ function YamlArea({
   const gutter = useRef<HTMLDivElement>(null);
   const lines = Math.max(value.split("\n").length, 12);
   return (
-    <div className={`flex overflow-hidden rounded-md border bg-white font-mono text-sm dark:bg-zinc-950 ${bad ? "border-red-500" : "border-zinc-300 dark:border-zinc-700"}`}>
-      <div ref={gutter} aria-hidden className="select-none overflow-hidden border-r border-zinc-200 bg-zinc-50 px-2 py-2 text-right leading-6 text-zinc-400 dark:border-zinc-800 dark:bg-zinc-900" style={{ height: `${Math.min(lines, 24) * LINE_PX + 16}px` }}>
+    <div
+      className={`flex overflow-hidden rounded-md border bg-white font-mono text-sm dark:bg-zinc-950 ${bad ? "border-red-500" : "border-zinc-300 dark:border-zinc-700"}`}
+    >
+      <div
+        ref={gutter}
+        aria-hidden
+        className="select-none overflow-hidden border-r border-zinc-200 bg-zinc-50 px-2 py-2 text-right leading-6 text-zinc-400 dark:border-zinc-800 dark:bg-zinc-900"
+        style={{ height: `${Math.min(lines, 24) * LINE_PX + 16}px` }}
+      >
         {Array.from({ length: lines }, (_, i) => (
-          <div key={i} className={i + 1 === bad ? "font-bold text-red-600 dark:text-red-400" : undefined}>{i + 1}</div>
+          <div key={i} className={i + 1 === bad ? "font-bold text-red-600 dark:text-red-400" : undefined}>
+            {i + 1}
+          </div>
         ))}
       </div>
       <textarea
@@ -79,7 +88,17 @@ function YamlArea({
   );
 }
 
-export function ConfigEditor({ agentId, agentName, callbackUrl, sharingHref }: { agentId: string; agentName: string; callbackUrl: string; sharingHref: string }) {
+export function ConfigEditor({
+  agentId,
+  agentName,
+  callbackUrl,
+  sharingHref,
+}: {
+  agentId: string;
+  agentName: string;
+  callbackUrl: string;
+  sharingHref: string;
+}) {
   const queryClient = useQueryClient();
   const q = useAgentConfig(agentId);
   // What the maintainer is editing, and the version it started from; null while untouched.
@@ -101,7 +120,10 @@ export function ConfigEditor({ agentId, agentName, callbackUrl, sharingHref }: {
 
   const save = useMutation({
     mutationFn: (d: { text: string; base: number }) =>
-      fetchJson<{ version: number }>(`/api/agents/${encodeURIComponent(agentId)}/config`, { method: "PUT", body: JSON.stringify({ yaml: d.text, baseVersion: d.base }) }),
+      fetchJson<{ version: number }>(`/api/agents/${encodeURIComponent(agentId)}/config`, {
+        method: "PUT",
+        body: JSON.stringify({ yaml: d.text, baseVersion: d.base }),
+      }),
     onSuccess: async (r) => {
       setSaved(r.version);
       await queryClient.invalidateQueries({ queryKey: agentKeys.config(agentId) });
@@ -111,7 +133,10 @@ export function ConfigEditor({ agentId, agentName, callbackUrl, sharingHref }: {
   });
 
   if (q.isPending) return <LoadingState label="Loading the configuration…" />;
-  if (q.isError && !q.data) return <ErrorState title="Could not load the configuration" message={q.error.message} onRetry={() => void q.refetch()} />;
+  if (q.isError && !q.data)
+    return (
+      <ErrorState title="Could not load the configuration" message={q.error.message} onRetry={() => void q.refetch()} />
+    );
   const { current, history, totalVersions, canManage } = q.data!;
   const text = draft?.text ?? current.yaml;
   const dirty = draft !== null && draft.text !== current.yaml;
@@ -140,15 +165,20 @@ export function ConfigEditor({ agentId, agentName, callbackUrl, sharingHref }: {
           </h2>
           {current.version > 0 ? (
             <p className="text-sm text-zinc-500">
-              Saved by {current.createdBy ? `@${current.createdBy}` : "a deleted user"} on <time dateTime={current.createdAt}>{formatUtc(current.createdAt)}</time>
+              Saved by {current.createdBy ? `@${current.createdBy}` : "a deleted user"} on{" "}
+              <time dateTime={current.createdAt}>{formatUtc(current.createdAt)}</time>
             </p>
           ) : null}
         </div>
         <p id={`${editorId}-hint`} className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
           {canManage ? (
             <>
-              <code>ci_access</code> and <code>user_access</code> say which projects and groups may use agent {agentName}, and as whom. Saving creates a new version; the newest is in force.
-              The <a href={sharingHref} className="text-indigo-600 underline dark:text-indigo-400">Sharing</a> tab edits the same entries without YAML.
+              <code>ci_access</code> and <code>user_access</code> say which projects and groups may use agent{" "}
+              {agentName}, and as whom. Saving creates a new version; the newest is in force. The{" "}
+              <a href={sharingHref} className="text-indigo-600 underline dark:text-indigo-400">
+                Sharing
+              </a>{" "}
+              tab edits the same entries without YAML.
             </>
           ) : (
             "Read-only: a maintainer of this project can change the configuration."
@@ -169,10 +199,17 @@ export function ConfigEditor({ agentId, agentName, callbackUrl, sharingHref }: {
         />
         <div id={errorId} aria-live="assertive">
           {error ? (
-            <div role="alert" className="mt-2 flex flex-wrap items-center gap-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
+            <div
+              role="alert"
+              className="mt-2 flex flex-wrap items-center gap-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300"
+            >
               <span className="font-mono">{error}</span>
               {line ? (
-                <button type="button" onClick={() => goToLine(line)} className="underline underline-offset-2 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-500">
+                <button
+                  type="button"
+                  onClick={() => goToLine(line)}
+                  className="underline underline-offset-2 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-500"
+                >
                   Go to line {line}
                 </button>
               ) : null}
@@ -180,8 +217,12 @@ export function ConfigEditor({ agentId, agentName, callbackUrl, sharingHref }: {
           ) : null}
         </div>
         {outdated && !error ? (
-          <p role="status" className="mt-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
-            Version {current.version} was saved while you were editing. Saving now will be refused; discard your changes to see it.
+          <p
+            role="status"
+            className="mt-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+          >
+            Version {current.version} was saved while you were editing. Saving now will be refused; discard your changes
+            to see it.
           </p>
         ) : null}
         {canManage ? (
@@ -189,7 +230,15 @@ export function ConfigEditor({ agentId, agentName, callbackUrl, sharingHref }: {
             <Button type="button" disabled={!dirty || save.isPending} onClick={() => draft && save.mutate(draft)}>
               {save.isPending ? "Saving…" : "Save configuration"}
             </Button>
-            <Button type="button" variant="secondary" disabled={draft === null || save.isPending} onClick={() => { setDraft(null); save.reset(); }}>
+            <Button
+              type="button"
+              variant="secondary"
+              disabled={draft === null || save.isPending}
+              onClick={() => {
+                setDraft(null);
+                save.reset();
+              }}
+            >
               Discard changes
             </Button>
             <span role="status" className="text-sm text-green-700 dark:text-green-400">
@@ -200,7 +249,9 @@ export function ConfigEditor({ agentId, agentName, callbackUrl, sharingHref }: {
       </section>
 
       <section aria-labelledby={`${editorId}-history`}>
-        <h2 id={`${editorId}-history`} className="mb-3 text-lg font-semibold">History</h2>
+        <h2 id={`${editorId}-history`} className="mb-3 text-lg font-semibold">
+          History
+        </h2>
         {history.length === 0 ? (
           <p className="text-sm text-zinc-500">No versions yet.</p>
         ) : (
@@ -209,24 +260,51 @@ export function ConfigEditor({ agentId, agentName, callbackUrl, sharingHref }: {
               <caption className="sr-only">Configuration versions of agent {agentName}, newest first</caption>
               <thead className="border-b border-zinc-200 bg-zinc-50 text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900">
                 <tr>
-                  <th scope="col" className="px-4 py-2 font-medium">Version</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Saved by</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Saved</th>
-                  <th scope="col" className="px-4 py-2 font-medium"><span className="sr-only">View</span></th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Version
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Saved by
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Saved
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    <span className="sr-only">View</span>
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-zinc-100 dark:divide-zinc-900">
                 {history.map((h) => (
-                  <tr key={h.version} aria-current={viewing === h.version ? "true" : undefined} className={viewing === h.version ? "bg-indigo-50 dark:bg-indigo-950" : undefined}>
+                  <tr
+                    key={h.version}
+                    aria-current={viewing === h.version ? "true" : undefined}
+                    className={viewing === h.version ? "bg-indigo-50 dark:bg-indigo-950" : undefined}
+                  >
                     <th scope="row" className="px-4 py-2 font-normal">
                       Version {h.version}
-                      {h.version === current.version ? <span className="ml-2 rounded bg-green-100 px-1.5 py-0.5 text-xs font-medium text-green-800 dark:bg-green-900 dark:text-green-200">In force</span> : null}
+                      {h.version === current.version ? (
+                        <span className="ml-2 rounded bg-green-100 px-1.5 py-0.5 text-xs font-medium text-green-800 dark:bg-green-900 dark:text-green-200">
+                          In force
+                        </span>
+                      ) : null}
                     </th>
-                    <td className="px-4 py-2">{h.createdBy ? `@${h.createdBy}` : <span className="text-zinc-500">Deleted user</span>}</td>
-                    <td className="px-4 py-2"><time dateTime={h.createdAt}>{formatUtc(h.createdAt)}</time></td>
+                    <td className="px-4 py-2">
+                      {h.createdBy ? `@${h.createdBy}` : <span className="text-zinc-500">Deleted user</span>}
+                    </td>
+                    <td className="px-4 py-2">
+                      <time dateTime={h.createdAt}>{formatUtc(h.createdAt)}</time>
+                    </td>
                     <td className="px-4 py-2 text-right">
                       {h.version !== current.version ? (
-                        <Button type="button" variant="secondary" aria-label={`View version ${h.version}`} onClick={() => setViewing(h.version)}>View</Button>
+                        <Button
+                          type="button"
+                          variant="secondary"
+                          aria-label={`View version ${h.version}`}
+                          onClick={() => setViewing(h.version)}
+                        >
+                          View
+                        </Button>
                       ) : null}
                     </td>
                   </tr>
@@ -235,13 +313,25 @@ export function ConfigEditor({ agentId, agentName, callbackUrl, sharingHref }: {
             </table>
           </div>
         )}
-        {totalVersions > history.length ? <p className="mt-2 text-sm text-zinc-500">Showing the newest {history.length} of {totalVersions} versions.</p> : null}
+        {totalVersions > history.length ? (
+          <p className="mt-2 text-sm text-zinc-500">
+            Showing the newest {history.length} of {totalVersions} versions.
+          </p>
+        ) : null}
       </section>
 
       {viewing !== null ? (
-        <section aria-labelledby={`${editorId}-old`} className="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
+        <section
+          aria-labelledby={`${editorId}-old`}
+          className="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800"
+        >
           <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
-            <h2 id={`${editorId}-old`} ref={viewHeading} tabIndex={-1} className="text-lg font-semibold focus:outline-none">
+            <h2
+              id={`${editorId}-old`}
+              ref={viewHeading}
+              tabIndex={-1}
+              className="text-lg font-semibold focus:outline-none"
+            >
               Version {viewing} (read-only)
             </h2>
             <div className="flex gap-2">
@@ -259,20 +349,32 @@ export function ConfigEditor({ agentId, agentName, callbackUrl, sharingHref }: {
                   Copy into the editor
                 </Button>
               ) : null}
-              <Button type="button" variant="secondary" onClick={() => setViewing(null)}>Close</Button>
+              <Button type="button" variant="secondary" onClick={() => setViewing(null)}>
+                Close
+              </Button>
             </div>
           </div>
           {old.isPending ? (
             <LoadingState label={`Loading version ${viewing}…`} />
           ) : old.isError ? (
-            <ErrorState title={`Could not load version ${viewing}`} message={old.error.message} onRetry={() => void old.refetch()} />
+            <ErrorState
+              title={`Could not load version ${viewing}`}
+              message={old.error.message}
+              onRetry={() => void old.refetch()}
+            />
           ) : (
             <>
               <p className="mb-2 text-sm text-zinc-500">
-                Saved by {old.data.createdBy ? `@${old.data.createdBy}` : "a deleted user"} on <time dateTime={old.data.createdAt}>{formatUtc(old.data.createdAt)}</time>.
+                Saved by {old.data.createdBy ? `@${old.data.createdBy}` : "a deleted user"} on{" "}
+                <time dateTime={old.data.createdAt}>{formatUtc(old.data.createdAt)}</time>.
                 {canManage ? " Copying it into the editor and saving makes it the newest version again." : ""}
               </p>
-              <YamlArea id={`${editorId}-v${viewing}`} label={`Configuration version ${viewing} (read-only)`} value={old.data.yaml} readOnly />
+              <YamlArea
+                id={`${editorId}-v${viewing}`}
+                label={`Configuration version ${viewing} (read-only)`}
+                value={old.data.yaml}
+                readOnly
+              />
             </>
           )}
         </section>

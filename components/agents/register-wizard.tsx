@@ -43,10 +43,17 @@ export function RegisterAgentWizard({ projectId, onClose }: { projectId: string;
   const step = created ? 2 : agent ? 1 : 0;
 
   return (
-    <section aria-label="Register an agent" className="mb-8 space-y-4 rounded-lg border border-zinc-200 p-6 dark:border-zinc-800">
+    <section
+      aria-label="Register an agent"
+      className="mb-8 space-y-4 rounded-lg border border-zinc-200 p-6 dark:border-zinc-800"
+    >
       <ol className="flex flex-wrap gap-4 text-xs text-zinc-500" aria-label="Steps">
         {STEPS.map((s, i) => (
-          <li key={s} aria-current={i === step ? "step" : undefined} className={i === step ? "font-semibold text-indigo-600 dark:text-indigo-400" : ""}>
+          <li
+            key={s}
+            aria-current={i === step ? "step" : undefined}
+            className={i === step ? "font-semibold text-indigo-600 dark:text-indigo-400" : ""}
+          >
             {i + 1}. {s}
           </li>
         ))}
@@ -67,8 +74,12 @@ export function RegisterAgentWizard({ projectId, onClose }: { projectId: string;
             hint="Lower-case letters, digits and '-', at most 63 characters (a Kubernetes DNS label), e.g. production-eu."
           />
           <div className="flex gap-3">
-            <Button type="submit" disabled={form.pending}>{form.pending ? "Registering…" : "Register agent"}</Button>
-            <Button type="button" variant="secondary" onClick={onClose}>Cancel</Button>
+            <Button type="submit" disabled={form.pending}>
+              {form.pending ? "Registering…" : "Register agent"}
+            </Button>
+            <Button type="button" variant="secondary" onClick={onClose}>
+              Cancel
+            </Button>
           </div>
         </form>
       ) : null}
@@ -76,9 +87,16 @@ export function RegisterAgentWizard({ projectId, onClose }: { projectId: string;
       {step === 1 && agent ? (
         <>
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            Agent <strong>{agent.name}</strong> is registered. It connects with a token: create one now (you can also do it later from the agent&apos;s Tokens tab).
+            Agent <strong>{agent.name}</strong> is registered. It connects with a token: create one now (you can also do
+            it later from the agent&apos;s Tokens tab).
           </p>
-          <CreateTokenForm agentId={agent.id} defaultName={agent.name} onCreated={setCreated} onCancel={onClose} cancelLabel="Later" />
+          <CreateTokenForm
+            agentId={agent.id}
+            defaultName={agent.name}
+            onCreated={setCreated}
+            onCancel={onClose}
+            cancelLabel="Later"
+          />
         </>
       ) : null}
 

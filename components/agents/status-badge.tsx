@@ -8,15 +8,28 @@ const STATUS_LABEL: Record<ConnectionStatus, string> = {
 };
 
 const LOOK: Record<ConnectionStatus, { dot: string; className: string }> = {
-  connected: { dot: "bg-green-500", className: "border-green-300 bg-green-50 text-green-800 dark:border-green-800 dark:bg-green-950 dark:text-green-300" },
-  not_connected: { dot: "bg-red-500", className: "border-red-300 bg-red-50 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-300" },
-  never_connected: { dot: "bg-zinc-400", className: "border-zinc-300 bg-zinc-50 text-zinc-700 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-300" },
+  connected: {
+    dot: "bg-green-500",
+    className:
+      "border-green-300 bg-green-50 text-green-800 dark:border-green-800 dark:bg-green-950 dark:text-green-300",
+  },
+  not_connected: {
+    dot: "bg-red-500",
+    className: "border-red-300 bg-red-50 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-300",
+  },
+  never_connected: {
+    dot: "bg-zinc-400",
+    className: "border-zinc-300 bg-zinc-50 text-zinc-700 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-300",
+  },
 };
 
 export function ConnectionBadge({ status }: { status: ConnectionStatus }) {
   const look = LOOK[status];
   return (
-    <span data-status={status} className={`inline-flex items-center gap-1.5 whitespace-nowrap rounded-full border px-2 py-0.5 text-xs font-medium ${look.className}`}>
+    <span
+      data-status={status}
+      className={`inline-flex items-center gap-1.5 whitespace-nowrap rounded-full border px-2 py-0.5 text-xs font-medium ${look.className}`}
+    >
       <span aria-hidden className={`inline-block h-2 w-2 rounded-full ${look.dot}`} />
       {STATUS_LABEL[status]}
     </span>

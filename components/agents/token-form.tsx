@@ -8,7 +8,19 @@ import { FormError } from "@/components/ui/form-error";
 import { useJsonForm } from "@/components/ui/use-json-form";
 import { agentKeys, type CreatedToken } from "./api";
 
-export function CreateTokenForm({ agentId, defaultName, onCreated, onCancel, cancelLabel = "Cancel" }: { agentId: string; defaultName?: string; onCreated: (t: CreatedToken) => void; onCancel?: () => void; cancelLabel?: string }) {
+export function CreateTokenForm({
+  agentId,
+  defaultName,
+  onCreated,
+  onCancel,
+  cancelLabel = "Cancel",
+}: {
+  agentId: string;
+  defaultName?: string;
+  onCreated: (t: CreatedToken) => void;
+  onCancel?: () => void;
+  cancelLabel?: string;
+}) {
   const queryClient = useQueryClient();
   const form = useJsonForm<CreatedToken>(`/api/agents/${encodeURIComponent(agentId)}/tokens`, (created) => {
     void queryClient.invalidateQueries({ queryKey: agentKeys.tokens(agentId) });
@@ -18,11 +30,30 @@ export function CreateTokenForm({ agentId, defaultName, onCreated, onCancel, can
   return (
     <form onSubmit={form.onSubmit} className="max-w-lg space-y-4" noValidate aria-label="Create an agent token">
       <FormError message={form.formError} />
-      <Field label="Token name" id="token-name" name="name" required defaultValue={defaultName} error={form.fieldError("name")} hint="Something that says where it is used, e.g. the cluster's name." />
-      <Field label="Description (optional)" id="token-description" name="description" error={form.fieldError("description")} />
+      <Field
+        label="Token name"
+        id="token-name"
+        name="name"
+        required
+        defaultValue={defaultName}
+        error={form.fieldError("name")}
+        hint="Something that says where it is used, e.g. the cluster's name."
+      />
+      <Field
+        label="Description (optional)"
+        id="token-description"
+        name="description"
+        error={form.fieldError("description")}
+      />
       <div className="flex gap-3">
-        <Button type="submit" disabled={form.pending}>{form.pending ? "Creating…" : "Create token"}</Button>
-        {onCancel ? <Button type="button" variant="secondary" onClick={onCancel}>{cancelLabel}</Button> : null}
+        <Button type="submit" disabled={form.pending}>
+          {form.pending ? "Creating…" : "Create token"}
+        </Button>
+        {onCancel ? (
+          <Button type="button" variant="secondary" onClick={onCancel}>
+            {cancelLabel}
+          </Button>
+        ) : null}
       </div>
     </form>
   );

@@ -14,7 +14,13 @@ import type { CreatedToken } from "./api";
 function Command({ label, text }: { label: string; text: string }) {
   return (
     <div className="space-y-2">
-      <pre aria-label={label} tabIndex={0} className="overflow-x-auto rounded-md bg-zinc-900 p-3 text-xs text-zinc-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"><code>{text}</code></pre>
+      <pre
+        aria-label={label}
+        tabIndex={0}
+        className="overflow-x-auto rounded-md bg-zinc-900 p-3 text-xs text-zinc-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+      >
+        <code>{text}</code>
+      </pre>
       <CopyButton text={text} label={`Copy: ${label}`} />
     </div>
   );
@@ -29,13 +35,26 @@ function useImageOverride(defaultTag: string) {
   const [tag, setTag] = useState("");
   const repo = repository.trim();
   const t = tag.trim() || defaultTag;
-  const repositoryError = repo && !REPOSITORY.test(repo) ? "Lower-case letters, digits, '.', '_', '-' and '/', optionally after a registry host:port, e.g. registry.example.com/tether/agent" : undefined;
+  const repositoryError =
+    repo && !REPOSITORY.test(repo)
+      ? "Lower-case letters, digits, '.', '_', '-' and '/', optionally after a registry host:port, e.g. registry.example.com/tether/agent"
+      : undefined;
   const tagError = !TAG.test(t) ? "Letters, digits, '_', '.' and '-', at most 128 characters" : undefined;
   const image: ImageOverride | null = repo && !repositoryError && !tagError ? { repository: repo, tag: t } : null;
   return { repository, setRepository, tag, setTag, repositoryError, tagError, image };
 }
 
-export function TokenReveal({ created, agentName, onDone, children }: { created: CreatedToken; agentName: string; onDone: () => void; children?: ReactNode }) {
+export function TokenReveal({
+  created,
+  agentName,
+  onDone,
+  children,
+}: {
+  created: CreatedToken;
+  agentName: string;
+  onDone: () => void;
+  children?: ReactNode;
+}) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   const { token, install } = created;
@@ -44,16 +63,27 @@ export function TokenReveal({ created, agentName, onDone, children }: { created:
   return (
     <section aria-labelledby="token-reveal-heading" className="space-y-5">
       <div>
-        <h3 id="token-reveal-heading" ref={heading} tabIndex={-1} className="text-base font-semibold focus:outline-none">
+        <h3
+          id="token-reveal-heading"
+          ref={heading}
+          tabIndex={-1}
+          className="text-base font-semibold focus:outline-none"
+        >
           Token for {agentName} created
         </h3>
-        <p role="note" className="mt-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
-          Copy the token now: it is shown only this once. Tether keeps only its hash; if you lose it, create another token.
+        <p
+          role="note"
+          className="mt-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+        >
+          Copy the token now: it is shown only this once. Tether keeps only its hash; if you lose it, create another
+          token.
         </p>
       </div>
 
       <div className="space-y-1">
-        <label htmlFor="agent-token" className="block text-sm font-medium text-zinc-700 dark:text-zinc-300">Agent token</label>
+        <label htmlFor="agent-token" className="block text-sm font-medium text-zinc-700 dark:text-zinc-300">
+          Agent token
+        </label>
         <div className="flex flex-wrap items-center gap-3">
           <input
             id="agent-token"
@@ -63,7 +93,12 @@ export function TokenReveal({ created, agentName, onDone, children }: { created:
             className="block min-w-0 flex-1 rounded-md border border-zinc-300 bg-zinc-50 px-3 py-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900"
           />
           <CopyButton text={token} label="Copy token" />
-          <DownloadButton text={token} filename={commands.tokenFile} label={`Download as ${commands.tokenFile}`} type="text/plain" />
+          <DownloadButton
+            text={token}
+            filename={commands.tokenFile}
+            label={`Download as ${commands.tokenFile}`}
+            type="text/plain"
+          />
         </div>
       </div>
 
@@ -72,19 +107,28 @@ export function TokenReveal({ created, agentName, onDone, children }: { created:
       <div className="space-y-3">
         <h4 className="text-sm font-semibold">Install with Helm</h4>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          Tether serves the agent&apos;s chart, <code>tether-agent</code> {install.params.chartVersion}, from its own Helm repository at <code className="font-mono">{install.params.chartRepoUrl}</code>; no checkout of Tether is needed. The agent dials kas at <code className="font-mono">{install.kasAddress}</code>.
+          Tether serves the agent&apos;s chart, <code>tether-agent</code> {install.params.chartVersion}, from its own
+          Helm repository at <code className="font-mono">{install.params.chartRepoUrl}</code>; no checkout of Tether is
+          needed. The agent dials kas at <code className="font-mono">{install.kasAddress}</code>.
         </p>
         <Command label="Add the Helm repository" text={commands.repoAdd} />
         <Command label="Helm command" text={commands.helm} />
         <details className="space-y-2">
-          <summary className="cursor-pointer text-sm font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">Keep the token out of shell history: install with a Secret</summary>
+          <summary className="cursor-pointer text-sm font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">
+            Keep the token out of shell history: install with a Secret
+          </summary>
           <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">
-            Download the token as <code>{commands.tokenFile}</code> (the button above), or paste it into that file with an editor; then, from its folder, create the Secret from the file and point the chart at it with <code>config.existingSecret</code>. The token is typed on no command line and stays out of Helm&apos;s release values.
+            Download the token as <code>{commands.tokenFile}</code> (the button above), or paste it into that file with
+            an editor; then, from its folder, create the Secret from the file and point the chart at it with{" "}
+            <code>config.existingSecret</code>. The token is typed on no command line and stays out of Helm&apos;s
+            release values.
           </p>
           <Command label="Helm command with a Secret" text={commands.helmWithSecret} />
         </details>
         <details className="space-y-2">
-          <summary className="cursor-pointer text-sm font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">Rotate the token later</summary>
+          <summary className="cursor-pointer text-sm font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">
+            Rotate the token later
+          </summary>
           <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">
             An agent may have two active tokens, so it can switch without downtime. With the Secret above:
           </p>
@@ -95,27 +139,60 @@ export function TokenReveal({ created, agentName, onDone, children }: { created:
       <div className="space-y-3">
         <h4 className="text-sm font-semibold">The agent image</h4>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          The chart runs <code className="font-mono">{commands.image}</code>{own.image ? "" : " by default"}. Tether does not publish that image to a public registry: build it from Tether&apos;s source at version {install.params.chartVersion} and push it to a registry your cluster pulls from, then name it here and the commands above use it.
+          The chart runs <code className="font-mono">{commands.image}</code>
+          {own.image ? "" : " by default"}. Tether does not publish that image to a public registry: build it from
+          Tether&apos;s source at version {install.params.chartVersion} and push it to a registry your cluster pulls
+          from, then name it here and the commands above use it.
         </p>
         <div className="grid max-w-2xl gap-4 sm:grid-cols-[2fr_1fr]">
-          <Field label="Image repository (your registry)" id="agent-image-repository" value={own.repository} onChange={(e) => own.setRepository(e.target.value)} placeholder="registry.example.com/tether/agent" autoComplete="off" spellCheck={false} error={own.repositoryError} />
-          <Field label="Image tag" id="agent-image-tag" value={own.tag} onChange={(e) => own.setTag(e.target.value)} placeholder={install.params.chartVersion} autoComplete="off" spellCheck={false} error={own.tagError} />
+          <Field
+            label="Image repository (your registry)"
+            id="agent-image-repository"
+            value={own.repository}
+            onChange={(e) => own.setRepository(e.target.value)}
+            placeholder="registry.example.com/tether/agent"
+            autoComplete="off"
+            spellCheck={false}
+            error={own.repositoryError}
+          />
+          <Field
+            label="Image tag"
+            id="agent-image-tag"
+            value={own.tag}
+            onChange={(e) => own.setTag(e.target.value)}
+            placeholder={install.params.chartVersion}
+            autoComplete="off"
+            spellCheck={false}
+            error={own.tagError}
+          />
         </div>
         <Command label="Build and push the image" text={commands.imageBuild} />
       </div>
 
       <details className="space-y-2">
-        <summary className="cursor-pointer text-sm font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">Or install with kubectl (plain manifest)</summary>
+        <summary className="cursor-pointer text-sm font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">
+          Or install with kubectl (plain manifest)
+        </summary>
         <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">
-          Save it as <code>tether-agent.yaml</code> and run <code>kubectl apply -f tether-agent.yaml</code>. It contains the token: delete the file afterwards. It runs the chart&apos;s default image; change <code>image:</code> for your own.
+          Save it as <code>tether-agent.yaml</code> and run <code>kubectl apply -f tether-agent.yaml</code>. It contains
+          the token: delete the file afterwards. It runs the chart&apos;s default image; change <code>image:</code> for
+          your own.
         </p>
-        <pre aria-label="Agent manifest" tabIndex={0} className="max-h-80 overflow-auto rounded-md bg-zinc-900 p-3 text-xs text-zinc-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"><code>{install.manifest}</code></pre>
+        <pre
+          aria-label="Agent manifest"
+          tabIndex={0}
+          className="max-h-80 overflow-auto rounded-md bg-zinc-900 p-3 text-xs text-zinc-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+        >
+          <code>{install.manifest}</code>
+        </pre>
         <CopyButton text={install.manifest} label="Copy manifest" />
       </details>
 
       {children}
 
-      <Button type="button" onClick={onDone}>I have copied the token</Button>
+      <Button type="button" onClick={onDone}>
+        I have copied the token
+      </Button>
     </section>
   );
 }

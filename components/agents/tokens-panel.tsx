@@ -15,7 +15,15 @@ import { RelativeTime } from "./relative-time";
 import { CreateTokenForm } from "./token-form";
 import { TokenReveal } from "./token-reveal";
 
-export function TokensPanel({ agentId, agentName, callbackUrl }: { agentId: string; agentName: string; callbackUrl: string }) {
+export function TokensPanel({
+  agentId,
+  agentName,
+  callbackUrl,
+}: {
+  agentId: string;
+  agentName: string;
+  callbackUrl: string;
+}) {
   const queryClient = useQueryClient();
   const q = useAgentTokens(agentId);
   const [creating, setCreating] = useState(false);
@@ -28,7 +36,10 @@ export function TokensPanel({ agentId, agentName, callbackUrl }: { agentId: stri
   }, [expired, callbackUrl]);
 
   const revoke = useMutation({
-    mutationFn: (tokenId: string) => fetchJson(`/api/agents/${encodeURIComponent(agentId)}/tokens/${encodeURIComponent(tokenId)}`, { method: "DELETE" }),
+    mutationFn: (tokenId: string) =>
+      fetchJson(`/api/agents/${encodeURIComponent(agentId)}/tokens/${encodeURIComponent(tokenId)}`, {
+        method: "DELETE",
+      }),
     onSuccess: () => {
       setRevoking(null);
       void queryClient.invalidateQueries({ queryKey: agentKeys.tokens(agentId) });
@@ -37,7 +48,8 @@ export function TokensPanel({ agentId, agentName, callbackUrl }: { agentId: stri
   });
 
   if (q.isPending) return <LoadingState label="Loading tokens…" />;
-  if (q.isError && !q.data) return <ErrorState title="Could not load the tokens" message={q.error.message} onRetry={() => void q.refetch()} />;
+  if (q.isError && !q.data)
+    return <ErrorState title="Could not load the tokens" message={q.error.message} onRetry={() => void q.refetch()} />;
   const { tokens, canManage, maxActiveTokens } = q.data!;
   const active = tokens.filter((t) => t.status === "active").length;
   const finish = () => {
@@ -50,10 +62,13 @@ export function TokensPanel({ agentId, agentName, callbackUrl }: { agentId: stri
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-4">
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          {active} of at most {maxActiveTokens} active tokens. Two let you rotate without downtime: create a new one, switch the agent to it, then revoke the old one.
+          {active} of at most {maxActiveTokens} active tokens. Two let you rotate without downtime: create a new one,
+          switch the agent to it, then revoke the old one.
         </p>
         {canManage && !creating && !created ? (
-          <Button ref={createButton} type="button" onClick={() => setCreating(true)}>Create token</Button>
+          <Button ref={createButton} type="button" onClick={() => setCreating(true)}>
+            Create token
+          </Button>
         ) : null}
       </div>
 
@@ -69,7 +84,11 @@ export function TokensPanel({ agentId, agentName, callbackUrl }: { agentId: stri
 
       {tokens.length === 0 ? (
         <EmptyState title="No tokens yet">
-          <p>{canManage ? "Create a token to install the agent in your cluster." : "A maintainer of this project can create a token for this agent."}</p>
+          <p>
+            {canManage
+              ? "Create a token to install the agent in your cluster."
+              : "A maintainer of this project can create a token for this agent."}
+          </p>
         </EmptyState>
       ) : (
         <div className="relative overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
@@ -77,12 +96,26 @@ export function TokensPanel({ agentId, agentName, callbackUrl }: { agentId: stri
             <caption className="sr-only">Tokens of agent {agentName}</caption>
             <thead className="border-b border-zinc-200 bg-zinc-50 text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900">
               <tr>
-                <th scope="col" className="px-4 py-2 font-medium">Name</th>
-                <th scope="col" className="px-4 py-2 font-medium">Created by</th>
-                <th scope="col" className="px-4 py-2 font-medium">Created</th>
-                <th scope="col" className="px-4 py-2 font-medium">Last used</th>
-                <th scope="col" className="px-4 py-2 font-medium">Status</th>
-                {canManage ? <th scope="col" className="px-4 py-2 font-medium"><span className="sr-only">Actions</span></th> : null}
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Name
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Created by
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Created
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Last used
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Status
+                </th>
+                {canManage ? (
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody className="divide-y divide-zinc-100 dark:divide-zinc-900">
@@ -92,20 +125,38 @@ export function TokensPanel({ agentId, agentName, callbackUrl }: { agentId: stri
                     <div className="font-medium">{t.name}</div>
                     {t.description ? <div className="text-zinc-500">{t.description}</div> : null}
                   </th>
-                  <td className="px-4 py-3">{t.createdBy ? `@${t.createdBy}` : <span className="text-zinc-500">Deleted user</span>}</td>
-                  <td className="px-4 py-3"><time dateTime={t.createdAt}>{formatUtc(t.createdAt)}</time></td>
-                  <td className="px-4 py-3"><RelativeTime iso={t.lastUsedAt} never="Never used" /></td>
+                  <td className="px-4 py-3">
+                    {t.createdBy ? `@${t.createdBy}` : <span className="text-zinc-500">Deleted user</span>}
+                  </td>
+                  <td className="px-4 py-3">
+                    <time dateTime={t.createdAt}>{formatUtc(t.createdAt)}</time>
+                  </td>
+                  <td className="px-4 py-3">
+                    <RelativeTime iso={t.lastUsedAt} never="Never used" />
+                  </td>
                   <td className="px-4 py-3">
                     {t.status === "active" ? (
                       <span className="font-medium text-green-700 dark:text-green-400">Active</span>
                     ) : (
-                      <span className="text-zinc-500" title={t.revokedAt ? formatUtc(t.revokedAt) : undefined}>Revoked</span>
+                      <span className="text-zinc-500" title={t.revokedAt ? formatUtc(t.revokedAt) : undefined}>
+                        Revoked
+                      </span>
                     )}
                   </td>
                   {canManage ? (
                     <td className="px-4 py-3 text-right">
                       {t.status === "active" ? (
-                        <Button type="button" variant="secondary" aria-label={`Revoke token ${t.name}`} onClick={() => { revoke.reset(); setRevoking(t); }}>Revoke</Button>
+                        <Button
+                          type="button"
+                          variant="secondary"
+                          aria-label={`Revoke token ${t.name}`}
+                          onClick={() => {
+                            revoke.reset();
+                            setRevoking(t);
+                          }}
+                        >
+                          Revoke
+                        </Button>
                       ) : null}
                     </td>
                   ) : null}
@@ -117,7 +168,10 @@ export function TokensPanel({ agentId, agentName, callbackUrl }: { agentId: stri
       )}
 
       <RevokeTokenDialog token={revoking} revoke={revoke} onCancel={() => setRevoking(null)}>
-        <p>An agent using this token is disconnected within a minute and cannot connect with it again. This cannot be undone.</p>
+        <p>
+          An agent using this token is disconnected within a minute and cannot connect with it again. This cannot be
+          undone.
+        </p>
       </RevokeTokenDialog>
     </div>
   );

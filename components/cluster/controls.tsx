@@ -11,12 +11,14 @@ import type { LiveStatus } from "./use-live";
 
 export const OVERVIEW_KEY = "overview";
 export const NAMESPACES_PATH = "/api/v1/namespaces";
-export const inputClass = "mt-1 rounded-md border border-zinc-300 bg-white px-2 py-1.5 dark:border-zinc-700 dark:bg-zinc-900";
+export const inputClass =
+  "mt-1 rounded-md border border-zinc-300 bg-white px-2 py-1.5 dark:border-zinc-700 dark:bg-zinc-900";
 
 export const clusterKeys = {
   discovery: (agentId: string) => ["cluster-discovery", agentId] as const,
   /** One object, whole, at a resourceVersion: a live change to the row asks again. */
-  object: (agentId: string, path: string, key: string, resourceVersion: string) => ["cluster-object", agentId, path, key, resourceVersion] as const,
+  object: (agentId: string, path: string, key: string, resourceVersion: string) =>
+    ["cluster-object", agentId, path, key, resourceVersion] as const,
 };
 
 /**
@@ -28,7 +30,11 @@ export function useCustomKinds(agentId: string, enabled = true) {
   return useQuery({
     enabled,
     queryKey: clusterKeys.discovery(agentId),
-    queryFn: async (): Promise<Kind[]> => customKinds((await fetchJson<{ resources: DiscoveredResource[] }>(`/api/agents/${encodeURIComponent(agentId)}/discovery`)).resources),
+    queryFn: async (): Promise<Kind[]> =>
+      customKinds(
+        (await fetchJson<{ resources: DiscoveredResource[] }>(`/api/agents/${encodeURIComponent(agentId)}/discovery`))
+          .resources,
+      ),
     staleTime: 5 * 60_000,
     retry: 1,
   });
@@ -36,10 +42,24 @@ export function useCustomKinds(agentId: string, enabled = true) {
 
 export function StatusChip({ status, since }: { status: LiveStatus; since: Date | null }) {
   const text =
-    status === "live" ? "Live" : status === "connecting" ? "Connecting…" : status === "reconnecting" ? "Reconnecting…" : `Stale since ${since ? since.toTimeString().slice(0, 5) : "—"}`;
-  const tone = status === "live" ? "border-emerald-300 bg-emerald-50 text-emerald-800 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-200" : "border-amber-300 bg-amber-50 text-amber-800 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200";
+    status === "live"
+      ? "Live"
+      : status === "connecting"
+        ? "Connecting…"
+        : status === "reconnecting"
+          ? "Reconnecting…"
+          : `Stale since ${since ? since.toTimeString().slice(0, 5) : "—"}`;
+  const tone =
+    status === "live"
+      ? "border-emerald-300 bg-emerald-50 text-emerald-800 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-200"
+      : "border-amber-300 bg-amber-50 text-amber-800 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200";
   return (
-    <span role="status" aria-live="polite" data-live-status={status} className={`rounded-full border px-2 py-0.5 text-xs font-medium ${tone}`}>
+    <span
+      role="status"
+      aria-live="polite"
+      data-live-status={status}
+      className={`rounded-full border px-2 py-0.5 text-xs font-medium ${tone}`}
+    >
       {text}
     </span>
   );
@@ -69,7 +89,13 @@ export function viewHref(pathname: string, patch: Partial<ViewState>): string {
  */
 export function useViewState(): [ViewState, (patch: Partial<ViewState>) => void] {
   const params = useSearchParams();
-  const state: ViewState = { kind: params.get("kind") ?? OVERVIEW_KEY, namespace: params.get("namespace") ?? "", q: params.get("q") ?? "", status: params.get("status") ?? "", open: params.get("open") };
+  const state: ViewState = {
+    kind: params.get("kind") ?? OVERVIEW_KEY,
+    namespace: params.get("namespace") ?? "",
+    q: params.get("q") ?? "",
+    status: params.get("status") ?? "",
+    open: params.get("open"),
+  };
   const update = useCallback((patch: Partial<ViewState>) => {
     const next = new URLSearchParams(window.location.search);
     for (const [k, v] of Object.entries(patch)) {
@@ -83,21 +109,47 @@ export function useViewState(): [ViewState, (patch: Partial<ViewState>) => void]
 }
 
 /** Kind and namespace pickers, shared by the Overview and the tables; `discover` once the view's stream is live. */
-export function Pickers({ agentId, view, setView, namespaced, namespaces, canListNamespaces, discover }: { agentId: string; view: ViewState; setView: (p: Partial<ViewState>) => void; namespaced: boolean; namespaces: string[]; canListNamespaces: boolean; discover: boolean }) {
+export function Pickers({
+  agentId,
+  view,
+  setView,
+  namespaced,
+  namespaces,
+  canListNamespaces,
+  discover,
+}: {
+  agentId: string;
+  view: ViewState;
+  setView: (p: Partial<ViewState>) => void;
+  namespaced: boolean;
+  namespaces: string[];
+  canListNamespaces: boolean;
+  discover: boolean;
+}) {
   const [wanted, setWanted] = useState(false);
   const more = useCustomKinds(agentId, discover || wanted);
   return (
     <>
       <label className="text-sm">
         <span className="block text-zinc-600 dark:text-zinc-400">Kind</span>
-        <select aria-label="Kind" value={view.kind} onFocus={() => setWanted(true)} onChange={(e) => setView({ kind: e.target.value, status: "", open: null })} className={inputClass}>
+        <select
+          aria-label="Kind"
+          value={view.kind}
+          onFocus={() => setWanted(true)}
+          onChange={(e) => setView({ kind: e.target.value, status: "", open: null })}
+          className={inputClass}
+        >
           <option value={OVERVIEW_KEY}>Overview</option>
           {KINDS.map((k) => (
-            <option key={k.key} value={k.key}>{k.label}</option>
+            <option key={k.key} value={k.key}>
+              {k.label}
+            </option>
           ))}
           <optgroup label={more.isPending ? "More… (loading)" : more.isError ? "More… (unavailable)" : "More…"}>
             {(more.data ?? []).map((k) => (
-              <option key={k.key} value={k.key}>{k.label}</option>
+              <option key={k.key} value={k.key}>
+                {k.label}
+              </option>
             ))}
           </optgroup>
         </select>
@@ -106,11 +158,18 @@ export function Pickers({ agentId, view, setView, namespaced, namespaces, canLis
         <label className="text-sm">
           <span className="block text-zinc-600 dark:text-zinc-400">Namespace</span>
           {canListNamespaces ? (
-            <select aria-label="Namespace" value={view.namespace} onChange={(e) => setView({ namespace: e.target.value, open: null })} className={inputClass}>
+            <select
+              aria-label="Namespace"
+              value={view.namespace}
+              onChange={(e) => setView({ namespace: e.target.value, open: null })}
+              className={inputClass}
+            >
               <option value="">All namespaces</option>
               {/* A deep-linked namespace stays selectable before the list arrives. */}
               {[...new Set([...(view.namespace ? [view.namespace] : []), ...namespaces])].sort().map((n) => (
-                <option key={n} value={n}>{n}</option>
+                <option key={n} value={n}>
+                  {n}
+                </option>
               ))}
             </select>
           ) : (
@@ -137,4 +196,3 @@ export function Pickers({ agentId, view, setView, namespaced, namespaces, canLis
 export function namespaceNames(collection: Map<string, KubeItem> | undefined): string[] {
   return [...(collection?.values() ?? [])].map((n) => n.metadata.name).sort();
 }
-

@@ -19,7 +19,9 @@ export function customKind(r: DiscoveredResource): Kind {
     namespaced: r.namespaced,
     path: (ns) => (r.namespaced && ns ? `${base}/namespaces/${ns}/${r.resource}` : `${base}/${r.resource}`),
     status: readyText,
-    ...(columns.length ? { columns: columns.map((c) => ({ name: c.name, value: (o, now) => printerColumnValue(o, c, now) })) } : {}),
+    ...(columns.length
+      ? { columns: columns.map((c) => ({ name: c.name, value: (o, now) => printerColumnValue(o, c, now) })) }
+      : {}),
   };
 }
 
@@ -28,6 +30,11 @@ export function customKinds(resources: DiscoveredResource[]): Kind[] {
   const builtIn = new Set(KINDS.map((k) => k.path(null)));
   return resources
     .filter((r) => !builtIn.has(customKind(r).path(null)))
-    .sort((a, b) => Number(FLUX.test(b.group)) - Number(FLUX.test(a.group)) || a.kind.localeCompare(b.kind) || a.group.localeCompare(b.group))
+    .sort(
+      (a, b) =>
+        Number(FLUX.test(b.group)) - Number(FLUX.test(a.group)) ||
+        a.kind.localeCompare(b.kind) ||
+        a.group.localeCompare(b.group),
+    )
     .map(customKind);
 }

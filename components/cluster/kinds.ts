@@ -27,7 +27,15 @@ export interface Kind {
 /** A pod's containers counted: the cache's summary carries them; a whole Pod object is counted here. */
 function podContainers(o: KubeItem): ContainerCounts {
   const c = o.status?.containers as ContainerCounts | undefined;
-  return c ?? countContainers(Array.isArray(o.status?.containerStatuses) ? (o.status.containerStatuses as Parameters<typeof countContainers>[0]) : [], Array.isArray(o.spec?.containers) ? o.spec.containers.length : undefined);
+  return (
+    c ??
+    countContainers(
+      Array.isArray(o.status?.containerStatuses)
+        ? (o.status.containerStatuses as Parameters<typeof countContainers>[0])
+        : [],
+      Array.isArray(o.spec?.containers) ? o.spec.containers.length : undefined,
+    )
+  );
 }
 
 const podColumns: NonNullable<Kind["extraColumns"]> = [
@@ -42,11 +50,15 @@ const podColumns: NonNullable<Kind["extraColumns"]> = [
   { name: "Node", value: (o) => String(o.spec?.nodeName ?? "") },
 ];
 
-const core = (resource: string) => (ns: string | null) => (ns ? `/api/v1/namespaces/${ns}/${resource}` : `/api/v1/${resource}`);
-const apps = (resource: string) => (ns: string | null) => (ns ? `/apis/apps/v1/namespaces/${ns}/${resource}` : `/apis/apps/v1/${resource}`);
+const core = (resource: string) => (ns: string | null) =>
+  ns ? `/api/v1/namespaces/${ns}/${resource}` : `/api/v1/${resource}`;
+const apps = (resource: string) => (ns: string | null) =>
+  ns ? `/apis/apps/v1/namespaces/${ns}/${resource}` : `/apis/apps/v1/${resource}`;
 
-const batch = (resource: string) => (ns: string | null) => (ns ? `/apis/batch/v1/namespaces/${ns}/${resource}` : `/apis/batch/v1/${resource}`);
-const networking = (resource: string) => (ns: string | null) => (ns ? `/apis/networking.k8s.io/v1/namespaces/${ns}/${resource}` : `/apis/networking.k8s.io/v1/${resource}`);
+const batch = (resource: string) => (ns: string | null) =>
+  ns ? `/apis/batch/v1/namespaces/${ns}/${resource}` : `/apis/batch/v1/${resource}`;
+const networking = (resource: string) => (ns: string | null) =>
+  ns ? `/apis/networking.k8s.io/v1/namespaces/${ns}/${resource}` : `/apis/networking.k8s.io/v1/${resource}`;
 
 export const num = (v: unknown): number => (typeof v === "number" ? v : 0);
 const replicas = (o: KubeItem) => `${num(o.status?.readyReplicas)}/${num(o.spec?.replicas)} ready`;
@@ -79,7 +91,8 @@ export function daemonSetStatus(o: KubeItem): string {
 
 export function jobStatus(o: KubeItem): string {
   const conditions = conditionsOf(o);
-  if (conditions.some((c) => (c.type === "Complete" || c.type === "SuccessCriteriaMet") && c.status === "True")) return `Complete ${num(o.status?.succeeded)}/${num(o.spec?.completions) || 1}`;
+  if (conditions.some((c) => (c.type === "Complete" || c.type === "SuccessCriteriaMet") && c.status === "True"))
+    return `Complete ${num(o.status?.succeeded)}/${num(o.spec?.completions) || 1}`;
   if (conditions.some((c) => c.type === "Failed" && c.status === "True")) return "Failed";
   if (o.spec?.suspend === true) return "Suspended";
   return `Running ${num(o.status?.succeeded)}/${num(o.spec?.completions) || 1}${num(o.status?.failed) ? `, ${num(o.status?.failed)} failed` : ""}`;
@@ -95,7 +108,9 @@ export function cronJobStatus(o: KubeItem): string {
 export function ingressStatus(o: KubeItem): string {
   const rules = Array.isArray(o.spec?.rules) ? (o.spec.rules as { host?: string }[]) : [];
   const hosts = rules.map((r) => r.host ?? "*").join(", ") || "*";
-  const lb = ((o.status?.loadBalancer as { ingress?: { ip?: string; hostname?: string }[] } | undefined)?.ingress ?? []).map((i) => i.ip ?? i.hostname).filter(Boolean);
+  const lb = ((o.status?.loadBalancer as { ingress?: { ip?: string; hostname?: string }[] } | undefined)?.ingress ?? [])
+    .map((i) => i.ip ?? i.hostname)
+    .filter(Boolean);
   return lb.length ? `${hosts} → ${lb.join(", ")}` : hosts;
 }
 
@@ -105,20 +120,119 @@ export function nodeStatus(o: KubeItem): string {
 
 /** Pods first (the table's default), then workloads, networking, configuration, and the cluster itself. */
 export const KINDS: Kind[] = [
-  { key: "pods", label: "Pods", noun: { one: "pod", other: "pods" }, namespaced: true, path: core("pods"), status: (o) => String(o.status?.phase ?? "Unknown"), extraColumns: podColumns },
-  { key: "deployments", label: "Deployments", noun: { one: "deployment", other: "deployments" }, namespaced: true, path: apps("deployments"), status: replicas },
-  { key: "statefulsets", label: "StatefulSets", noun: { one: "StatefulSet", other: "StatefulSets" }, namespaced: true, path: apps("statefulsets"), status: replicas },
-  { key: "daemonsets", label: "DaemonSets", noun: { one: "DaemonSet", other: "DaemonSets" }, namespaced: true, path: apps("daemonsets"), status: daemonSetStatus },
-  { key: "replicasets", label: "ReplicaSets", noun: { one: "ReplicaSet", other: "ReplicaSets" }, namespaced: true, path: apps("replicasets"), status: replicas },
-  { key: "jobs", label: "Jobs", noun: { one: "job", other: "jobs" }, namespaced: true, path: batch("jobs"), status: jobStatus },
-  { key: "cronjobs", label: "CronJobs", noun: { one: "CronJob", other: "CronJobs" }, namespaced: true, path: batch("cronjobs"), status: cronJobStatus },
-  { key: "services", label: "Services", noun: { one: "service", other: "services" }, namespaced: true, path: core("services"), status: (o) => String(o.spec?.type ?? "") },
-  { key: "ingresses", label: "Ingresses", noun: { one: "ingress", other: "ingresses" }, namespaced: true, path: networking("ingresses"), status: ingressStatus },
-  { key: "configmaps", label: "ConfigMaps", noun: { one: "ConfigMap", other: "ConfigMaps" }, namespaced: true, path: core("configmaps"), status: (o) => plural(Object.keys(o.data ?? {}).length, "key") },
-  { key: "secrets", label: "Secrets", noun: { one: "secret", other: "secrets" }, namespaced: true, path: core("secrets"), status: (o) => `${plural(Object.keys(o.data ?? {}).length, "key")} (values hidden)` },
-  { key: "events", label: "Events", noun: { one: "event", other: "events" }, namespaced: true, path: core("events"), status: (o) => `${String(o.type ?? "")} ${String(o.reason ?? "")}`.trim() },
-  { key: "nodes", label: "Nodes", noun: { one: "node", other: "nodes" }, namespaced: false, path: () => "/api/v1/nodes", status: nodeStatus },
-  { key: "namespaces", label: "Namespaces", noun: { one: "namespace", other: "namespaces" }, namespaced: false, path: () => "/api/v1/namespaces", status: (o) => String(o.status?.phase ?? "") },
+  {
+    key: "pods",
+    label: "Pods",
+    noun: { one: "pod", other: "pods" },
+    namespaced: true,
+    path: core("pods"),
+    status: (o) => String(o.status?.phase ?? "Unknown"),
+    extraColumns: podColumns,
+  },
+  {
+    key: "deployments",
+    label: "Deployments",
+    noun: { one: "deployment", other: "deployments" },
+    namespaced: true,
+    path: apps("deployments"),
+    status: replicas,
+  },
+  {
+    key: "statefulsets",
+    label: "StatefulSets",
+    noun: { one: "StatefulSet", other: "StatefulSets" },
+    namespaced: true,
+    path: apps("statefulsets"),
+    status: replicas,
+  },
+  {
+    key: "daemonsets",
+    label: "DaemonSets",
+    noun: { one: "DaemonSet", other: "DaemonSets" },
+    namespaced: true,
+    path: apps("daemonsets"),
+    status: daemonSetStatus,
+  },
+  {
+    key: "replicasets",
+    label: "ReplicaSets",
+    noun: { one: "ReplicaSet", other: "ReplicaSets" },
+    namespaced: true,
+    path: apps("replicasets"),
+    status: replicas,
+  },
+  {
+    key: "jobs",
+    label: "Jobs",
+    noun: { one: "job", other: "jobs" },
+    namespaced: true,
+    path: batch("jobs"),
+    status: jobStatus,
+  },
+  {
+    key: "cronjobs",
+    label: "CronJobs",
+    noun: { one: "CronJob", other: "CronJobs" },
+    namespaced: true,
+    path: batch("cronjobs"),
+    status: cronJobStatus,
+  },
+  {
+    key: "services",
+    label: "Services",
+    noun: { one: "service", other: "services" },
+    namespaced: true,
+    path: core("services"),
+    status: (o) => String(o.spec?.type ?? ""),
+  },
+  {
+    key: "ingresses",
+    label: "Ingresses",
+    noun: { one: "ingress", other: "ingresses" },
+    namespaced: true,
+    path: networking("ingresses"),
+    status: ingressStatus,
+  },
+  {
+    key: "configmaps",
+    label: "ConfigMaps",
+    noun: { one: "ConfigMap", other: "ConfigMaps" },
+    namespaced: true,
+    path: core("configmaps"),
+    status: (o) => plural(Object.keys(o.data ?? {}).length, "key"),
+  },
+  {
+    key: "secrets",
+    label: "Secrets",
+    noun: { one: "secret", other: "secrets" },
+    namespaced: true,
+    path: core("secrets"),
+    status: (o) => `${plural(Object.keys(o.data ?? {}).length, "key")} (values hidden)`,
+  },
+  {
+    key: "events",
+    label: "Events",
+    noun: { one: "event", other: "events" },
+    namespaced: true,
+    path: core("events"),
+    status: (o) => `${String(o.type ?? "")} ${String(o.reason ?? "")}`.trim(),
+  },
+  {
+    key: "nodes",
+    label: "Nodes",
+    noun: { one: "node", other: "nodes" },
+    namespaced: false,
+    path: () => "/api/v1/nodes",
+    status: nodeStatus,
+  },
+  {
+    key: "namespaces",
+    label: "Namespaces",
+    noun: { one: "namespace", other: "namespaces" },
+    namespaced: false,
+    path: () => "/api/v1/namespaces",
+    status: (o) => String(o.status?.phase ?? ""),
+  },
 ];
 
 export function ageOf(iso: string | undefined, now: number): string {

@@ -25,8 +25,21 @@ function Hidden({ what }: { what: string }) {
   return <p className="text-sm text-zinc-500">Hidden: you may not list {what} here.</p>;
 }
 
-export function OverviewPanel({ agentId, place, view, setView }: { agentId: string; place: ClusterPlace; view: ViewState; setView: (p: Partial<ViewState>) => void }) {
-  const paths = useMemo(() => [NAMESPACES_PATH, ...SOURCES.map((key) => KINDS.find((k) => k.key === key)!.path(view.namespace || null))], [view.namespace]);
+export function OverviewPanel({
+  agentId,
+  place,
+  view,
+  setView,
+}: {
+  agentId: string;
+  place: ClusterPlace;
+  view: ViewState;
+  setView: (p: Partial<ViewState>) => void;
+}) {
+  const paths = useMemo(
+    () => [NAMESPACES_PATH, ...SOURCES.map((key) => KINDS.find((k) => k.key === key)!.path(view.namespace || null))],
+    [view.namespace],
+  );
   const live = useLive(agentId, paths);
   const { collections, status, staleSince, error, refused } = live;
   const reach = useClusterReach(agentId, place, live, FIGURE_SOURCES);
@@ -34,11 +47,20 @@ export function OverviewPanel({ agentId, place, view, setView }: { agentId: stri
   const hidden = (key: (typeof SOURCES)[number]) => refused.has(SOURCES.indexOf(key) + 1);
   const overview = useMemo(() => {
     const of = (key: (typeof SOURCES)[number]) => collections[SOURCES.indexOf(key) + 1]?.values() ?? [];
-    return overviewOf({ nodes: of("nodes"), pods: of("pods"), deployments: of("deployments"), statefulsets: of("statefulsets"), daemonsets: of("daemonsets"), events: of("events") });
+    return overviewOf({
+      nodes: of("nodes"),
+      pods: of("pods"),
+      deployments: of("deployments"),
+      statefulsets: of("statefulsets"),
+      daemonsets: of("daemonsets"),
+      events: of("events"),
+    });
   }, [collections]);
   const refusedSources = SOURCES.filter((_, i) => refused.has(i + 1));
   // "Every Deployment … ready" may only name the kinds the viewer could list.
-  const listableWorkloads = Object.entries(WORKLOAD_KINDS).filter(([, key]) => !hidden(key)).map(([kind]) => kind);
+  const listableWorkloads = Object.entries(WORKLOAD_KINDS)
+    .filter(([, key]) => !hidden(key))
+    .map(([kind]) => kind);
   const scope = view.namespace ? `in ${view.namespace}` : "in the cluster";
   const pathname = usePathname();
   const href = (patch: Partial<ViewState>) => viewHref(pathname, { namespace: view.namespace, ...patch });
@@ -46,44 +68,87 @@ export function OverviewPanel({ agentId, place, view, setView }: { agentId: stri
   return (
     <section aria-label="Cluster overview" className="space-y-4">
       <div className="flex flex-wrap items-end gap-3">
-        <Pickers agentId={agentId} view={view} setView={setView} namespaced namespaces={namespaceNames(collections[0])} canListNamespaces={!refused.has(0)} discover={status !== "connecting"} />
+        <Pickers
+          agentId={agentId}
+          view={view}
+          setView={setView}
+          namespaced
+          namespaces={namespaceNames(collections[0])}
+          canListNamespaces={!refused.has(0)}
+          discover={status !== "connecting"}
+        />
         <div className="ml-auto flex items-center gap-3 text-sm">
           {/* A stream retrying to an agent that is not there is not news: the notice says why. */}
-          {shown || reach.state === "loading" || reach.state === "no_access" ? <StatusChip status={status} since={staleSince} /> : null}
+          {shown || reach.state === "loading" || reach.state === "no_access" ? (
+            <StatusChip status={status} since={staleSince} />
+          ) : null}
         </div>
       </div>
       {error ? <ErrorState title="The live view stopped" message={error} /> : null}
       <ReachNotice reach={reach} place={place} />
-      {shown && refusedSources.length ? <ErrorState title="Part of the overview is hidden" message={`You cannot list ${refusedSources.join(", ")} ${scope}; those figures are left out.`} /> : null}
+      {shown && refusedSources.length ? (
+        <ErrorState
+          title="Part of the overview is hidden"
+          message={`You cannot list ${refusedSources.join(", ")} ${scope}; those figures are left out.`}
+        />
+      ) : null}
       {reach.state === "loading" ? <LoadingState label="Loading the overview…" /> : null}
       {shown ? (
         <>
           <div className="grid gap-3 sm:grid-cols-2">
-            <div role="group" aria-label="Nodes ready" className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
+            <div
+              role="group"
+              aria-label="Nodes ready"
+              className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800"
+            >
               <p className="text-sm text-zinc-600 dark:text-zinc-400">Nodes ready</p>
               {hidden("nodes") ? (
                 <Hidden what="nodes" />
               ) : (
                 <p className="mt-1 text-2xl font-semibold">
-                  <Link href={viewHref(pathname, { kind: "nodes" })} data-testid="nodes-ready" aria-label={`Nodes ready: ${overview.nodes.ready} of ${overview.nodes.total}`} className={linkClass}>{overview.nodes.ready}/{overview.nodes.total}</Link>
+                  <Link
+                    href={viewHref(pathname, { kind: "nodes" })}
+                    data-testid="nodes-ready"
+                    aria-label={`Nodes ready: ${overview.nodes.ready} of ${overview.nodes.total}`}
+                    className={linkClass}
+                  >
+                    {overview.nodes.ready}/{overview.nodes.total}
+                  </Link>
                 </p>
               )}
             </div>
-            <div role="group" aria-label="Pods by phase" className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
+            <div
+              role="group"
+              aria-label="Pods by phase"
+              className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800"
+            >
               <p className="text-sm text-zinc-600 dark:text-zinc-400">Pods by phase {scope}</p>
-              {hidden("pods") ? <Hidden what="pods" /> : <dl className="mt-1 flex flex-wrap gap-x-5 gap-y-1">
-                {overview.podsByPhase.map(([phase, count]) => (
-                  <div key={phase} data-phase={phase} className="flex items-baseline gap-1.5">
-                    <dt className="text-sm text-zinc-600 dark:text-zinc-400">{phase}</dt>
-                    <dd className="text-xl font-semibold">
-                      <Link href={href({ kind: "pods", status: phase })} aria-label={`${phase} pods: ${count}`} className={linkClass}>{count}</Link>
-                    </dd>
-                  </div>
-                ))}
-              </dl>}
+              {hidden("pods") ? (
+                <Hidden what="pods" />
+              ) : (
+                <dl className="mt-1 flex flex-wrap gap-x-5 gap-y-1">
+                  {overview.podsByPhase.map(([phase, count]) => (
+                    <div key={phase} data-phase={phase} className="flex items-baseline gap-1.5">
+                      <dt className="text-sm text-zinc-600 dark:text-zinc-400">{phase}</dt>
+                      <dd className="text-xl font-semibold">
+                        <Link
+                          href={href({ kind: "pods", status: phase })}
+                          aria-label={`${phase} pods: ${count}`}
+                          className={linkClass}
+                        >
+                          {count}
+                        </Link>
+                      </dd>
+                    </div>
+                  ))}
+                </dl>
+              )}
             </div>
           </div>
-          <section aria-label="Failing workloads" className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
+          <section
+            aria-label="Failing workloads"
+            className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800"
+          >
             <h3 className="mb-2 text-sm font-medium">Failing workloads</h3>
             {overview.failing.length === 0 && listableWorkloads.length === 0 ? (
               <Hidden what="Deployments, StatefulSets or DaemonSets" />
@@ -91,13 +156,26 @@ export function OverviewPanel({ agentId, place, view, setView }: { agentId: stri
               <ul className="space-y-1 text-sm">
                 {overview.failing.map((w) => (
                   <li key={`${w.kind}/${w.namespace}/${w.name}`} className="flex justify-between gap-3">
-                    <Link href={href({ kind: WORKLOAD_KINDS[w.kind], namespace: w.namespace, open: `${w.namespace}/${w.name}` })} className={`truncate ${linkClass}`}>{w.kind} {w.namespace}/{w.name}</Link>
-                    <span className="text-amber-700 dark:text-amber-300">{w.ready}/{w.desired} ready</span>
+                    <Link
+                      href={href({
+                        kind: WORKLOAD_KINDS[w.kind],
+                        namespace: w.namespace,
+                        open: `${w.namespace}/${w.name}`,
+                      })}
+                      className={`truncate ${linkClass}`}
+                    >
+                      {w.kind} {w.namespace}/{w.name}
+                    </Link>
+                    <span className="text-amber-700 dark:text-amber-300">
+                      {w.ready}/{w.desired} ready
+                    </span>
                   </li>
                 ))}
               </ul>
             ) : (
-              <p className="text-sm text-zinc-500">Every {listFormat.format(listableWorkloads)} {scope} has all its replicas ready.</p>
+              <p className="text-sm text-zinc-500">
+                Every {listFormat.format(listableWorkloads)} {scope} has all its replicas ready.
+              </p>
             )}
           </section>
           <section aria-label="Recent warnings" className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
@@ -108,7 +186,16 @@ export function OverviewPanel({ agentId, place, view, setView }: { agentId: stri
               <ul className="space-y-2 text-sm">
                 {overview.warnings.map((w, i) => (
                   <li key={`${w.namespace}/${w.object}/${w.reason}/${i}`}>
-                    <Link href={href({ kind: "events", namespace: w.namespace, q: w.object.split("/")[1] ?? "" })} className={`font-medium ${linkClass}`}>{w.reason}</Link> <span className="text-zinc-500">{w.namespace}/{w.object}{w.count > 1 ? ` ×${w.count}` : ""}</span>
+                    <Link
+                      href={href({ kind: "events", namespace: w.namespace, q: w.object.split("/")[1] ?? "" })}
+                      className={`font-medium ${linkClass}`}
+                    >
+                      {w.reason}
+                    </Link>{" "}
+                    <span className="text-zinc-500">
+                      {w.namespace}/{w.object}
+                      {w.count > 1 ? ` ×${w.count}` : ""}
+                    </span>
                     <p className="text-zinc-600 dark:text-zinc-400">{w.message}</p>
                   </li>
                 ))}

@@ -38,15 +38,23 @@ export function podsByPhase(pods: Iterable<KubeItem>): [string, number][] {
   return [...counts];
 }
 
-export function failingWorkloads(workloads: { deployments: Iterable<KubeItem>; statefulsets: Iterable<KubeItem>; daemonsets: Iterable<KubeItem> }): FailingWorkload[] {
+export function failingWorkloads(workloads: {
+  deployments: Iterable<KubeItem>;
+  statefulsets: Iterable<KubeItem>;
+  daemonsets: Iterable<KubeItem>;
+}): FailingWorkload[] {
   const out: FailingWorkload[] = [];
   const add = (kind: FailingWorkload["kind"], o: KubeItem, ready: number, desired: number) => {
-    if (ready < desired) out.push({ kind, namespace: o.metadata.namespace ?? "", name: o.metadata.name, ready, desired });
+    if (ready < desired)
+      out.push({ kind, namespace: o.metadata.namespace ?? "", name: o.metadata.name, ready, desired });
   };
   // spec.replicas defaults to 1 when unset.
-  for (const o of workloads.deployments) add("Deployment", o, num(o.status?.readyReplicas), typeof o.spec?.replicas === "number" ? o.spec.replicas : 1);
-  for (const o of workloads.statefulsets) add("StatefulSet", o, num(o.status?.readyReplicas), typeof o.spec?.replicas === "number" ? o.spec.replicas : 1);
-  for (const o of workloads.daemonsets) add("DaemonSet", o, num(o.status?.numberReady), num(o.status?.desiredNumberScheduled));
+  for (const o of workloads.deployments)
+    add("Deployment", o, num(o.status?.readyReplicas), typeof o.spec?.replicas === "number" ? o.spec.replicas : 1);
+  for (const o of workloads.statefulsets)
+    add("StatefulSet", o, num(o.status?.readyReplicas), typeof o.spec?.replicas === "number" ? o.spec.replicas : 1);
+  for (const o of workloads.daemonsets)
+    add("DaemonSet", o, num(o.status?.numberReady), num(o.status?.desiredNumberScheduled));
   return out.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
 }
 
@@ -73,14 +81,26 @@ export function recentWarnings(events: Iterable<KubeItem>, limit = 20): WarningE
   return out.sort((a, b) => (Date.parse(b.at) || 0) - (Date.parse(a.at) || 0)).slice(0, limit);
 }
 
-export function overviewOf(c: { nodes: Iterable<KubeItem>; pods: Iterable<KubeItem>; deployments: Iterable<KubeItem>; statefulsets: Iterable<KubeItem>; daemonsets: Iterable<KubeItem>; events: Iterable<KubeItem> }): Overview {
+export function overviewOf(c: {
+  nodes: Iterable<KubeItem>;
+  pods: Iterable<KubeItem>;
+  deployments: Iterable<KubeItem>;
+  statefulsets: Iterable<KubeItem>;
+  daemonsets: Iterable<KubeItem>;
+  events: Iterable<KubeItem>;
+}): Overview {
   let ready = 0;
   let total = 0;
   for (const n of c.nodes) {
     total++;
     if (nodeStatus(n) === "Ready") ready++;
   }
-  return { nodes: { ready, total }, podsByPhase: podsByPhase(c.pods), failing: failingWorkloads(c), warnings: recentWarnings(c.events) };
+  return {
+    nodes: { ready, total },
+    podsByPhase: podsByPhase(c.pods),
+    failing: failingWorkloads(c),
+    warnings: recentWarnings(c.events),
+  };
 }
 
 /**
@@ -100,7 +120,11 @@ export type ClusterReach =
 
 export interface ReachFacts {
   /** The agent as its Overview reports it; null until the first answer. */
-  agent: { status: "connected" | "not_connected" | "never_connected"; lastContactAt: string | null; activeTokens: number } | null;
+  agent: {
+    status: "connected" | "not_connected" | "never_connected";
+    lastContactAt: string | null;
+    activeTokens: number;
+  } | null;
   live: LiveStatus;
   /** A snapshot has arrived on the live stream. */
   received: boolean;
@@ -113,8 +137,12 @@ export interface ReachFacts {
 
 export function clusterReach(f: ReachFacts): ClusterReach {
   if (f.agent?.status === "never_connected") return { state: "never_connected", hasTokens: f.agent.activeTokens > 0 };
-  if (f.agent?.status === "not_connected") return { state: "disconnected", since: f.agent.lastContactAt, stale: f.received };
-  if (f.received) return f.sources > 0 && f.refused >= f.sources ? { state: "no_access", viaUserAccess: f.viaUserAccess } : { state: "ready" };
+  if (f.agent?.status === "not_connected")
+    return { state: "disconnected", since: f.agent.lastContactAt, stale: f.received };
+  if (f.received)
+    return f.sources > 0 && f.refused >= f.sources
+      ? { state: "no_access", viaUserAccess: f.viaUserAccess }
+      : { state: "ready" };
   // Nothing yet: still opening, or failing while the agent is said to be there.
   return f.live === "connecting" || !f.agent ? { state: "loading" } : { state: "unreachable" };
 }

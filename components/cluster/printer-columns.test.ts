@@ -13,12 +13,18 @@ const helmRelease = {
     ],
   },
 };
-const column = (jsonPath: string, type: PrinterColumn["type"] = "string"): PrinterColumn => ({ name: "C", type, jsonPath });
+const column = (jsonPath: string, type: PrinterColumn["type"] = "string"): PrinterColumn => ({
+  name: "C",
+  type,
+  jsonPath,
+});
 
 describe("printer columns", () => {
   it("reads a condition by type, as Flux's Ready and Status columns do", () => {
     expect(printerColumnValue(helmRelease, column('.status.conditions[?(@.type=="Ready")].status'), now)).toBe("True");
-    expect(printerColumnValue(helmRelease, column('.status.conditions[?(@.type=="Ready")].message'), now)).toBe("Helm install succeeded");
+    expect(printerColumnValue(helmRelease, column('.status.conditions[?(@.type=="Ready")].message'), now)).toBe(
+      "Helm install succeeded",
+    );
   });
 
   it("shows numbers and booleans as text, and a date as an age", () => {
@@ -38,6 +44,8 @@ describe("printer columns", () => {
   });
 
   it("leaves out a column of the creation time, which the Age column already shows", () => {
-    expect(tableColumns([column(".spec.url"), column(".metadata.creationTimestamp", "date")]).map((c) => c.jsonPath)).toEqual([".spec.url"]);
+    expect(
+      tableColumns([column(".spec.url"), column(".metadata.creationTimestamp", "date")]).map((c) => c.jsonPath),
+    ).toEqual([".spec.url"]);
   });
 });

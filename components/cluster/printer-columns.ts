@@ -6,7 +6,10 @@ import { ageOf, type KubeItem } from "./kinds";
 
 /** CRDs write simple JSONPaths without the root ("{.spec.url}" or ".spec.url"); JSONPath Plus wants "$.spec.url". */
 function rooted(jsonPath: string): string {
-  const bare = jsonPath.trim().replace(/^\{(.*)\}$/, "$1").trim();
+  const bare = jsonPath
+    .trim()
+    .replace(/^\{(.*)\}$/, "$1")
+    .trim();
   return bare.startsWith("$") ? bare : `$${bare}`;
 }
 

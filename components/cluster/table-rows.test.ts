@@ -2,8 +2,15 @@ import { describe, expect, it } from "vitest";
 import type { KubeItem } from "./kinds";
 import { MAX_STATUS_CHOICES, statusChoices, tableRows } from "./table-rows";
 
-const pod = (name: string, namespace: string, phase: string, created: string): KubeItem => ({ metadata: { name, namespace, creationTimestamp: created }, status: { phase } });
-const pods = [pod("web-10", "shop", "Running", "2026-01-01T00:00:03Z"), pod("web-9", "shop", "Failed", "2026-01-01T00:00:01Z"), pod("db-1", "data", "Running", "2026-01-01T00:00:02Z")];
+const pod = (name: string, namespace: string, phase: string, created: string): KubeItem => ({
+  metadata: { name, namespace, creationTimestamp: created },
+  status: { phase },
+});
+const pods = [
+  pod("web-10", "shop", "Running", "2026-01-01T00:00:03Z"),
+  pod("web-9", "shop", "Failed", "2026-01-01T00:00:01Z"),
+  pod("db-1", "data", "Running", "2026-01-01T00:00:02Z"),
+];
 const phase = { status: (o: KubeItem) => String(o.status?.phase ?? "") };
 const names = (rows: KubeItem[]) => rows.map((o) => o.metadata.name);
 

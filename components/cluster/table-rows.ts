@@ -10,9 +10,19 @@ export const byName = new Intl.Collator(undefined, { numeric: true }).compare;
 /** More distinct statuses than this (free text, counts) make a poor filter: the Status select is left out. */
 export const MAX_STATUS_CHOICES = 30;
 
-export function tableRows(items: Iterable<KubeItem>, kind: Pick<Kind, "status">, { q, status, sort }: { q: string; status: string; sort: SortKey }): KubeItem[] {
+export function tableRows(
+  items: Iterable<KubeItem>,
+  kind: Pick<Kind, "status">,
+  { q, status, sort }: { q: string; status: string; sort: SortKey },
+): KubeItem[] {
   const query = q.trim().toLowerCase();
-  const rows = [...items].filter((o) => (!query || o.metadata.name.toLowerCase().includes(query) || (o.metadata.namespace ?? "").toLowerCase().includes(query)) && (!status || kind.status(o) === status));
+  const rows = [...items].filter(
+    (o) =>
+      (!query ||
+        o.metadata.name.toLowerCase().includes(query) ||
+        (o.metadata.namespace ?? "").toLowerCase().includes(query)) &&
+      (!status || kind.status(o) === status),
+  );
   if (sort === "name") return rows.sort((a, b) => byName(a.metadata.name, b.metadata.name));
   // Newest first; ISO 8601 times in UTC sort as strings.
   const at = (o: KubeItem) => o.metadata.creationTimestamp ?? "";
@@ -20,7 +30,11 @@ export function tableRows(items: Iterable<KubeItem>, kind: Pick<Kind, "status">,
 }
 
 /** The statuses the table holds, sorted; the current one (from a link) always stays offered. */
-export function statusChoices(items: Iterable<KubeItem>, kind: Pick<Kind, "status" | "columns">, current: string): string[] {
+export function statusChoices(
+  items: Iterable<KubeItem>,
+  kind: Pick<Kind, "status" | "columns">,
+  current: string,
+): string[] {
   if (kind.columns) return [];
   const seen = new Set<string>(current ? [current] : []);
   for (const o of items) {

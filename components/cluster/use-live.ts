@@ -84,21 +84,24 @@ export function useLive(agentId: string, paths: string[]) {
         setStatus("reconnecting");
         setStaleSince((s) => s ?? new Date());
         // Is the session still valid? A 401 means: stop retrying, sign in again.
-        void fetch(`/api/agents/${agentId}`, { cache: "no-store" }).then((r) => {
-          if (r.status === 401) {
-            router.push(`/sign-in?callbackUrl=${encodeURIComponent(window.location.pathname)}`);
-            return;
-          }
-          if (r.status === 404) {
-            setError("This agent no longer exists or you lost access to it.");
-            return;
-          }
-          const delay = Math.min(30_000, 1_000 * 2 ** attempt) * (0.5 + Math.random() / 2);
-          attempt++;
-          timer = setTimeout(open, delay);
-        }, () => {
-          timer = setTimeout(open, Math.min(30_000, 1_000 * 2 ** attempt++));
-        });
+        void fetch(`/api/agents/${agentId}`, { cache: "no-store" }).then(
+          (r) => {
+            if (r.status === 401) {
+              router.push(`/sign-in?callbackUrl=${encodeURIComponent(window.location.pathname)}`);
+              return;
+            }
+            if (r.status === 404) {
+              setError("This agent no longer exists or you lost access to it.");
+              return;
+            }
+            const delay = Math.min(30_000, 1_000 * 2 ** attempt) * (0.5 + Math.random() / 2);
+            attempt++;
+            timer = setTimeout(open, delay);
+          },
+          () => {
+            timer = setTimeout(open, Math.min(30_000, 1_000 * 2 ** attempt++));
+          },
+        );
       };
     };
     const onVisibility = () => {

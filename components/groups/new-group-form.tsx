@@ -12,9 +12,23 @@ export function NewGroupForm() {
     <form onSubmit={form.onSubmit} className="max-w-lg space-y-4" noValidate>
       <FormError message={form.formError} />
       <Field label="Group name" id="name" name="name" required autoFocus error={form.fieldError("name")} />
-      <Field label="Group path" id="path" name="path" required error={form.fieldError("path")} hint="Used in URLs and in Kubernetes impersonation groups, e.g. platform-team." />
-      <Field label="Description (optional)" id="description" name="description" error={form.fieldError("description")} />
-      <Button type="submit" disabled={form.pending}>{form.pending ? "Creating…" : "Create group"}</Button>
+      <Field
+        label="Group path"
+        id="path"
+        name="path"
+        required
+        error={form.fieldError("path")}
+        hint="Used in URLs and in Kubernetes impersonation groups, e.g. platform-team."
+      />
+      <Field
+        label="Description (optional)"
+        id="description"
+        name="description"
+        error={form.fieldError("description")}
+      />
+      <Button type="submit" disabled={form.pending}>
+        {form.pending ? "Creating…" : "Create group"}
+      </Button>
     </form>
   );
 }

@@ -9,17 +9,24 @@ import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
 import type { ProjectSummary } from "@/lib/projects/list";
 
 export function ProjectList() {
-  const q = useQuery({ queryKey: ["projects"], queryFn: () => fetchJson<{ projects: ProjectSummary[] }>("/api/projects") });
+  const q = useQuery({
+    queryKey: ["projects"],
+    queryFn: () => fetchJson<{ projects: ProjectSummary[] }>("/api/projects"),
+  });
   const expired = q.error instanceof ApiError && q.error.status === 401;
   useEffect(() => {
     if (expired) void signIn(undefined, { callbackUrl: "/projects" });
   }, [expired]);
 
   if (q.isPending) return <LoadingState label="Loading projects…" />;
-  if (q.isError) return <ErrorState title="Could not load projects" message={q.error.message} onRetry={() => void q.refetch()} />;
+  if (q.isError)
+    return <ErrorState title="Could not load projects" message={q.error.message} onRetry={() => void q.refetch()} />;
   if (q.data.projects.length === 0) {
     return (
-      <EmptyState title="No projects yet" action={<LinkButton href="/projects/new">Create your first project</LinkButton>}>
+      <EmptyState
+        title="No projects yet"
+        action={<LinkButton href="/projects/new">Create your first project</LinkButton>}
+      >
         <p>A project is where you register an agent for a Kubernetes cluster and decide who may use it.</p>
         <ol className="mx-auto mt-4 max-w-md list-decimal space-y-1 text-left">
           <li>Create a group for your team, or a project of your own.</li>
@@ -33,7 +40,12 @@ export function ProjectList() {
     <ul className="divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
       {q.data.projects.map((p) => (
         <li key={p.id} className="px-4 py-3">
-          <Link href={`/projects/${p.fullPath}`} className="font-medium text-indigo-600 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-400">{p.fullPath}</Link>
+          <Link
+            href={`/projects/${p.fullPath}`}
+            className="font-medium text-indigo-600 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-400"
+          >
+            {p.fullPath}
+          </Link>
           {p.description ? <div className="text-sm text-zinc-500">{p.description}</div> : null}
         </li>
       ))}

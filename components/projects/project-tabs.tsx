@@ -6,7 +6,15 @@ export const projectPath = (fullPath: string) => `/projects/${fullPath}`;
 
 export const auditPath = (fullPath: string) => `/projects/${fullPath}/-/audit`;
 
-export function ProjectTabs({ fullPath, current, audit }: { fullPath: string; current: "overview" | "clusters" | "audit"; audit: boolean }) {
+export function ProjectTabs({
+  fullPath,
+  current,
+  audit,
+}: {
+  fullPath: string;
+  current: "overview" | "clusters" | "audit";
+  audit: boolean;
+}) {
   return (
     <TabNav
       label="Project"

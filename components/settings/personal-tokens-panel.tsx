@@ -16,7 +16,9 @@ import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
 import type { PersonalTokenRow, PersonalTokensView } from "@/lib/tokens/personal-tokens-view";
 
 const KEY = ["personal-tokens"] as const;
-const SCOPE_HELP: Record<string, string> = { k8s_proxy: "Use the Kubernetes API of shared clusters with kubectl, through Tether's agent server." };
+const SCOPE_HELP: Record<string, string> = {
+  k8s_proxy: "Use the Kubernetes API of shared clusters with kubectl, through Tether's agent server.",
+};
 
 interface Created {
   id: string;
@@ -28,7 +30,10 @@ interface Created {
 function CreateForm({ scopes, onCreated }: { scopes: readonly string[]; onCreated: (c: Created) => void }) {
   const queryClient = useQueryClient();
   const create = useMutation({
-    mutationFn: (body: { name: string; scopes: string[]; expiresInDays: number }) => fetchJson<Omit<Created, "name">>("/api/user/tokens", { method: "POST", body: JSON.stringify(body) }).then((r) => ({ ...r, name: body.name })),
+    mutationFn: (body: { name: string; scopes: string[]; expiresInDays: number }) =>
+      fetchJson<Omit<Created, "name">>("/api/user/tokens", { method: "POST", body: JSON.stringify(body) }).then(
+        (r) => ({ ...r, name: body.name }),
+      ),
     onSuccess: (c) => {
       void queryClient.invalidateQueries({ queryKey: KEY });
       onCreated(c);
@@ -49,12 +54,24 @@ function CreateForm({ scopes, onCreated }: { scopes: readonly string[]; onCreate
       return;
     }
     setDaysError(undefined);
-    create.mutate({ name: String(data.get("name") ?? ""), scopes: data.getAll("scopes").map(String), expiresInDays: Number(days) });
+    create.mutate({
+      name: String(data.get("name") ?? ""),
+      scopes: data.getAll("scopes").map(String),
+      expiresInDays: Number(days),
+    });
   };
   return (
     <form onSubmit={onSubmit} noValidate aria-label="Create a personal access token" className="max-w-lg space-y-4">
       <FormError message={error && !field ? error.message : undefined} />
-      <Field label="Token name" id="pat-name" name="name" required maxLength={100} error={fieldError("name")} hint="What it is for, e.g. the laptop it lives on." />
+      <Field
+        label="Token name"
+        id="pat-name"
+        name="name"
+        required
+        maxLength={100}
+        error={fieldError("name")}
+        hint="What it is for, e.g. the laptop it lives on."
+      />
       <fieldset aria-describedby={fieldError("scopes") ? "pat-scopes-error" : undefined}>
         <legend className="text-sm font-medium text-zinc-700 dark:text-zinc-300">Scopes</legend>
         {scopes.map((s) => (
@@ -66,10 +83,28 @@ function CreateForm({ scopes, onCreated }: { scopes: readonly string[]; onCreate
             </span>
           </label>
         ))}
-        {fieldError("scopes") ? <p id="pat-scopes-error" className="mt-1 text-sm text-red-600 dark:text-red-400">{fieldError("scopes")}</p> : null}
+        {fieldError("scopes") ? (
+          <p id="pat-scopes-error" className="mt-1 text-sm text-red-600 dark:text-red-400">
+            {fieldError("scopes")}
+          </p>
+        ) : null}
       </fieldset>
-      <Field label="Expires after (days)" id="pat-expiry" name="expiresInDays" type="number" inputMode="numeric" min={1} max={365} defaultValue={30} required error={daysError ?? fieldError("expiresInDays")} hint="From 1 to 365 days." />
-      <Button type="submit" disabled={create.isPending}>{create.isPending ? "Creating…" : "Create token"}</Button>
+      <Field
+        label="Expires after (days)"
+        id="pat-expiry"
+        name="expiresInDays"
+        type="number"
+        inputMode="numeric"
+        min={1}
+        max={365}
+        defaultValue={30}
+        required
+        error={daysError ?? fieldError("expiresInDays")}
+        hint="From 1 to 365 days."
+      />
+      <Button type="submit" disabled={create.isPending}>
+        {create.isPending ? "Creating…" : "Create token"}
+      </Button>
     </form>
   );
 }
@@ -79,21 +114,38 @@ function Reveal({ created, onDone }: { created: Created; onDone: () => void }) {
   useEffect(() => heading.current?.focus(), []);
   return (
     <section aria-labelledby="pat-reveal-heading" className="space-y-4">
-      <h3 id="pat-reveal-heading" ref={heading} tabIndex={-1} className="text-base font-semibold focus:outline-none">Token {created.name} created</h3>
-      <p role="note" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+      <h3 id="pat-reveal-heading" ref={heading} tabIndex={-1} className="text-base font-semibold focus:outline-none">
+        Token {created.name} created
+      </h3>
+      <p
+        role="note"
+        className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+      >
         Copy the token now: it is shown only this once. Tether keeps only its hash; if you lose it, create another one.
       </p>
       <div className="space-y-1">
-        <label htmlFor="pat-value" className="block text-sm font-medium text-zinc-700 dark:text-zinc-300">Personal access token</label>
+        <label htmlFor="pat-value" className="block text-sm font-medium text-zinc-700 dark:text-zinc-300">
+          Personal access token
+        </label>
         <div className="flex flex-wrap items-center gap-3">
-          <input id="pat-value" readOnly value={created.token} onFocus={(e) => e.currentTarget.select()} className="block min-w-0 flex-1 rounded-md border border-zinc-300 bg-zinc-50 px-3 py-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900" />
+          <input
+            id="pat-value"
+            readOnly
+            value={created.token}
+            onFocus={(e) => e.currentTarget.select()}
+            className="block min-w-0 flex-1 rounded-md border border-zinc-300 bg-zinc-50 px-3 py-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900"
+          />
           <CopyButton text={created.token} label="Copy token" />
         </div>
       </div>
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
-        It expires on <time dateTime={created.expiresAt}>{formatUtc(created.expiresAt)}</time>. kubectl sends it as <code className="font-mono">pat:&lt;agent-id&gt;:&lt;token&gt;</code>; an agent&apos;s <em>Connect with kubectl</em> tab makes a ready kubeconfig.
+        It expires on <time dateTime={created.expiresAt}>{formatUtc(created.expiresAt)}</time>. kubectl sends it as{" "}
+        <code className="font-mono">pat:&lt;agent-id&gt;:&lt;token&gt;</code>; an agent&apos;s{" "}
+        <em>Connect with kubectl</em> tab makes a ready kubeconfig.
       </p>
-      <Button type="button" onClick={onDone}>I have copied the token</Button>
+      <Button type="button" onClick={onDone}>
+        I have copied the token
+      </Button>
     </section>
   );
 }
@@ -101,12 +153,21 @@ function Reveal({ created, onDone }: { created: Created; onDone: () => void }) {
 function StatusText({ t }: { t: PersonalTokenRow }) {
   if (t.status === "active") return <span className="font-medium text-green-700 dark:text-green-400">Active</span>;
   if (t.status === "expired") return <span className="text-zinc-500">Expired</span>;
-  return <span className="text-zinc-500" title={t.revokedAt ? formatUtc(t.revokedAt) : undefined}>Revoked</span>;
+  return (
+    <span className="text-zinc-500" title={t.revokedAt ? formatUtc(t.revokedAt) : undefined}>
+      Revoked
+    </span>
+  );
 }
 
 export function PersonalTokensPanel() {
   const queryClient = useQueryClient();
-  const q = useQuery({ queryKey: KEY, queryFn: () => fetchJson<PersonalTokensView>("/api/user/tokens"), refetchInterval: 30_000, staleTime: 0 });
+  const q = useQuery({
+    queryKey: KEY,
+    queryFn: () => fetchJson<PersonalTokensView>("/api/user/tokens"),
+    refetchInterval: 30_000,
+    staleTime: 0,
+  });
   const [created, setCreated] = useState<Created | null>(null);
   const [formKey, setFormKey] = useState(0);
   const [revoking, setRevoking] = useState<PersonalTokenRow | null>(null);
@@ -125,7 +186,9 @@ export function PersonalTokensPanel() {
   return (
     <div className="space-y-8">
       <section aria-labelledby="pat-new-heading" className="rounded-lg border border-zinc-200 p-6 dark:border-zinc-800">
-        <h2 id="pat-new-heading" className="mb-4 text-lg font-semibold">{created ? "Your new token" : "Create a token"}</h2>
+        <h2 id="pat-new-heading" className="mb-4 text-lg font-semibold">
+          {created ? "Your new token" : "Create a token"}
+        </h2>
         {created ? (
           <Reveal
             created={created}
@@ -140,7 +203,9 @@ export function PersonalTokensPanel() {
       </section>
 
       <section aria-labelledby="pat-list-heading">
-        <h2 id="pat-list-heading" className="mb-3 text-lg font-semibold">Your tokens</h2>
+        <h2 id="pat-list-heading" className="mb-3 text-lg font-semibold">
+          Your tokens
+        </h2>
         {q.isPending ? (
           <LoadingState label="Loading your tokens…" />
         ) : q.isError && !q.data ? (
@@ -155,27 +220,61 @@ export function PersonalTokensPanel() {
               <caption className="sr-only">Your personal access tokens</caption>
               <thead className="border-b border-zinc-200 bg-zinc-50 text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900">
                 <tr>
-                  <th scope="col" className="px-4 py-2 font-medium">Name</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Scopes</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Created</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Expires</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Last used</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Status</th>
-                  <th scope="col" className="px-4 py-2 font-medium"><span className="sr-only">Actions</span></th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Name
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Scopes
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Created
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Expires
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Last used
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Status
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-zinc-100 dark:divide-zinc-900">
                 {q.data!.tokens.map((t) => (
                   <tr key={t.id}>
-                    <th scope="row" className="px-4 py-3 font-medium">{t.name}</th>
+                    <th scope="row" className="px-4 py-3 font-medium">
+                      {t.name}
+                    </th>
                     <td className="px-4 py-3 font-mono text-xs">{t.scopes.join(", ")}</td>
-                    <td className="px-4 py-3"><time dateTime={t.createdAt}>{formatUtc(t.createdAt)}</time></td>
-                    <td className="px-4 py-3"><time dateTime={t.expiresAt}>{formatUtc(t.expiresAt)}</time></td>
-                    <td className="px-4 py-3"><RelativeTime iso={t.lastUsedAt} never="Never used" /></td>
-                    <td className="px-4 py-3"><StatusText t={t} /></td>
+                    <td className="px-4 py-3">
+                      <time dateTime={t.createdAt}>{formatUtc(t.createdAt)}</time>
+                    </td>
+                    <td className="px-4 py-3">
+                      <time dateTime={t.expiresAt}>{formatUtc(t.expiresAt)}</time>
+                    </td>
+                    <td className="px-4 py-3">
+                      <RelativeTime iso={t.lastUsedAt} never="Never used" />
+                    </td>
+                    <td className="px-4 py-3">
+                      <StatusText t={t} />
+                    </td>
                     <td className="px-4 py-3 text-right">
                       {t.status === "active" ? (
-                        <Button type="button" variant="secondary" aria-label={`Revoke token ${t.name}`} onClick={() => { revoke.reset(); setRevoking(t); }}>Revoke</Button>
+                        <Button
+                          type="button"
+                          variant="secondary"
+                          aria-label={`Revoke token ${t.name}`}
+                          onClick={() => {
+                            revoke.reset();
+                            setRevoking(t);
+                          }}
+                        >
+                          Revoke
+                        </Button>
                       ) : null}
                     </td>
                   </tr>

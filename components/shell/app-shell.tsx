@@ -9,13 +9,19 @@ import { UserMenu } from "./user-menu";
 export function AppShell({ user, children }: { user: CurrentUser | null; children: ReactNode }) {
   return (
     <div className="flex min-h-screen flex-col">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 dark:focus:bg-zinc-900">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 dark:focus:bg-zinc-900"
+      >
         Skip to content
       </a>
       <header className="relative flex h-14 items-center justify-between gap-2 border-b border-zinc-200 px-4 dark:border-zinc-800">
         <div className="flex min-w-0 items-center gap-1">
           <MobileNav isAdmin={user?.isAdmin ?? false} />
-          <IntentLink href="/" className="flex items-center gap-2 font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">
+          <IntentLink
+            href="/"
+            className="flex items-center gap-2 font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+          >
             <span aria-hidden className="inline-block h-5 w-5 rounded bg-indigo-600" />
             Tether
           </IntentLink>
@@ -25,7 +31,10 @@ export function AppShell({ user, children }: { user: CurrentUser | null; childre
           {user ? (
             <UserMenu name={user.name} username={user.username} email={user.email} />
           ) : (
-            <Link href="/sign-in" className="rounded-md px-3 py-1.5 text-sm font-medium text-indigo-600 hover:bg-zinc-100 dark:text-indigo-400 dark:hover:bg-zinc-800">
+            <Link
+              href="/sign-in"
+              className="rounded-md px-3 py-1.5 text-sm font-medium text-indigo-600 hover:bg-zinc-100 dark:text-indigo-400 dark:hover:bg-zinc-800"
+            >
               Sign in
             </Link>
           )}
@@ -42,7 +51,15 @@ export function AppShell({ user, children }: { user: CurrentUser | null; childre
   );
 }
 
-export function PageHeader({ title, description, actions }: { title: string; description?: string; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: string;
+  actions?: ReactNode;
+}) {
   return (
     <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
       <div className="min-w-0">

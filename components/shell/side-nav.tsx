@@ -42,7 +42,10 @@ function NavLinks({ isAdmin, onNavigate }: { isAdmin: boolean; onNavigate?: () =
 
 export function SideNav({ isAdmin }: { isAdmin: boolean }) {
   return (
-    <nav aria-label="Main" className="hidden w-56 shrink-0 border-r border-zinc-200 px-3 py-4 md:block dark:border-zinc-800">
+    <nav
+      aria-label="Main"
+      className="hidden w-56 shrink-0 border-r border-zinc-200 px-3 py-4 md:block dark:border-zinc-800"
+    >
       <NavLinks isAdmin={isAdmin} />
     </nav>
   );
@@ -68,11 +71,25 @@ export function MobileNav({ isAdmin }: { isAdmin: boolean }) {
         className="flex h-9 w-9 items-center justify-center rounded-md hover:bg-zinc-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:hover:bg-zinc-800"
       >
         <span className="sr-only">Menu</span>
-        <svg aria-hidden viewBox="0 0 20 20" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth={1.75} strokeLinecap="round">
+        <svg
+          aria-hidden
+          viewBox="0 0 20 20"
+          className="h-5 w-5"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth={1.75}
+          strokeLinecap="round"
+        >
           {open ? <path d="M5 5l10 10M15 5L5 15" /> : <path d="M3 5h14M3 10h14M3 15h14" />}
         </svg>
       </button>
-      <nav ref={panel} id={MOBILE_NAV_ID} aria-label="Main" hidden={!open} className="absolute inset-x-0 top-14 z-30 border-b border-zinc-200 bg-white px-3 py-3 shadow-lg dark:border-zinc-800 dark:bg-zinc-950">
+      <nav
+        ref={panel}
+        id={MOBILE_NAV_ID}
+        aria-label="Main"
+        hidden={!open}
+        className="absolute inset-x-0 top-14 z-30 border-b border-zinc-200 bg-white px-3 py-3 shadow-lg dark:border-zinc-800 dark:bg-zinc-950"
+      >
         <NavLinks
           isAdmin={isAdmin}
           onNavigate={() => {

@@ -17,7 +17,9 @@ export function SignUpForm({ minPassword }: { minPassword: number }) {
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
-    const body = Object.fromEntries((["name", "username", "email", "password"] as const).map((k) => [k, String(form.get(k) ?? "")]));
+    const body = Object.fromEntries(
+      (["name", "username", "email", "password"] as const).map((k) => [k, String(form.get(k) ?? "")]),
+    );
     setPending(true);
     setError(null);
     try {
@@ -39,16 +41,57 @@ export function SignUpForm({ minPassword }: { minPassword: number }) {
       <h1 className="mb-1 text-xl font-semibold">Create your account</h1>
       <p className="mb-6 text-sm text-zinc-500">The first account on a new installation becomes its administrator.</p>
       <form onSubmit={submit} className="space-y-4" noValidate>
-        {error && !error.field ? <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">{error.message}</p> : null}
-        {error?.field ? <p role="alert" className="sr-only">{error.message}</p> : null}
+        {error && !error.field ? (
+          <p
+            role="alert"
+            className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300"
+          >
+            {error.message}
+          </p>
+        ) : null}
+        {error?.field ? (
+          <p role="alert" className="sr-only">
+            {error.message}
+          </p>
+        ) : null}
         <Field label="Name" id="name" name="name" autoComplete="name" required autoFocus error={fieldError("name")} />
-        <Field label="Username" id="username" name="username" autoComplete="username" required error={fieldError("username")} hint="Letters, digits, '_', '.' and '-'." />
-        <Field label="E-mail" id="email" name="email" type="email" autoComplete="email" required error={fieldError("email")} />
-        <Field label="Password" id="password" name="password" type="password" autoComplete="new-password" required error={fieldError("password")} hint={`At least ${minPassword} characters.`} />
-        <Button type="submit" className="w-full" disabled={pending}>{pending ? "Creating account…" : "Create account"}</Button>
+        <Field
+          label="Username"
+          id="username"
+          name="username"
+          autoComplete="username"
+          required
+          error={fieldError("username")}
+          hint="Letters, digits, '_', '.' and '-'."
+        />
+        <Field
+          label="E-mail"
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          error={fieldError("email")}
+        />
+        <Field
+          label="Password"
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          error={fieldError("password")}
+          hint={`At least ${minPassword} characters.`}
+        />
+        <Button type="submit" className="w-full" disabled={pending}>
+          {pending ? "Creating account…" : "Create account"}
+        </Button>
       </form>
       <p className="mt-6 text-center text-sm text-zinc-500">
-        Already have an account? <Link href="/sign-in" className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">Sign in</Link>
+        Already have an account?{" "}
+        <Link href="/sign-in" className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+          Sign in
+        </Link>
       </p>
     </>
   );

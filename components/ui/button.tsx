@@ -3,10 +3,15 @@ import type { ComponentPropsWithRef } from "react";
 const styles = {
   primary: "bg-indigo-600 text-white hover:bg-indigo-500 disabled:bg-indigo-400",
   danger: "bg-red-600 text-white hover:bg-red-500 disabled:bg-red-400",
-  secondary: "border border-zinc-300 bg-white text-zinc-800 hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800",
+  secondary:
+    "border border-zinc-300 bg-white text-zinc-800 hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800",
 } as const;
 
-export function Button({ variant = "primary", className = "", ...props }: ComponentPropsWithRef<"button"> & { variant?: keyof typeof styles }) {
+export function Button({
+  variant = "primary",
+  className = "",
+  ...props
+}: ComponentPropsWithRef<"button"> & { variant?: keyof typeof styles }) {
   return (
     <button
       className={`inline-flex items-center justify-center gap-2 rounded-md px-3.5 py-2 text-sm font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2 dark:focus-visible:ring-offset-zinc-950 disabled:cursor-not-allowed ${styles[variant]} ${className}`}

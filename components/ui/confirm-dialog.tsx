@@ -44,12 +44,22 @@ export function ConfirmDialog({
       }}
       className="m-auto w-full max-w-md rounded-lg border border-zinc-200 bg-white p-6 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
     >
-      <h2 id={titleId} className="text-lg font-semibold">{title}</h2>
-      <div id={bodyId} className="mt-2 space-y-2 text-sm text-zinc-600 dark:text-zinc-400">{children}</div>
-      <div className="mt-4"><FormError message={error} /></div>
+      <h2 id={titleId} className="text-lg font-semibold">
+        {title}
+      </h2>
+      <div id={bodyId} className="mt-2 space-y-2 text-sm text-zinc-600 dark:text-zinc-400">
+        {children}
+      </div>
+      <div className="mt-4">
+        <FormError message={error} />
+      </div>
       <div className="mt-6 flex justify-end gap-3">
-        <Button type="button" variant="secondary" onClick={onCancel} autoFocus>Cancel</Button>
-        <Button type="button" variant="danger" onClick={onConfirm} disabled={pending}>{pending ? "Working…" : confirmLabel}</Button>
+        <Button type="button" variant="secondary" onClick={onCancel} autoFocus>
+          Cancel
+        </Button>
+        <Button type="button" variant="danger" onClick={onConfirm} disabled={pending}>
+          {pending ? "Working…" : confirmLabel}
+        </Button>
       </div>
     </dialog>
   );

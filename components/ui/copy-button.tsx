@@ -30,11 +30,24 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
   }, [state]);
   return (
     <span className="inline-flex items-center gap-2">
-      <Button type="button" variant="secondary" onClick={() => copyText(text).then(() => setState("copied"), () => setState("failed"))}>
+      <Button
+        type="button"
+        variant="secondary"
+        onClick={() =>
+          copyText(text).then(
+            () => setState("copied"),
+            () => setState("failed"),
+          )
+        }
+      >
         {label}
       </Button>
       <span role="status" aria-live="polite" className="text-xs text-zinc-500">
-        {state === "copied" ? "Copied" : state === "failed" ? "Could not copy: select the text and copy it yourself" : ""}
+        {state === "copied"
+          ? "Copied"
+          : state === "failed"
+            ? "Could not copy: select the text and copy it yourself"
+            : ""}
       </span>
     </span>
   );

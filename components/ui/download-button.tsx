@@ -2,7 +2,17 @@
 // Saves text as a file in the browser (a kubeconfig, a token file), without a round trip to the server.
 import { Button } from "./button";
 
-export function DownloadButton({ text, filename, label, type = "application/yaml" }: { text: string; filename: string; label: string; type?: string }) {
+export function DownloadButton({
+  text,
+  filename,
+  label,
+  type = "application/yaml",
+}: {
+  text: string;
+  filename: string;
+  label: string;
+  type?: string;
+}) {
   return (
     <Button
       type="button"

@@ -1,6 +1,12 @@
 import type { InputHTMLAttributes } from "react";
 
-export function Field({ label, id, error, hint, ...input }: InputHTMLAttributes<HTMLInputElement> & { label: string; id: string; error?: string; hint?: string }) {
+export function Field({
+  label,
+  id,
+  error,
+  hint,
+  ...input
+}: InputHTMLAttributes<HTMLInputElement> & { label: string; id: string; error?: string; hint?: string }) {
   const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
   return (
     <div className="space-y-1">
@@ -15,9 +21,13 @@ export function Field({ label, id, error, hint, ...input }: InputHTMLAttributes<
         {...input}
       />
       {error ? (
-        <p id={`${id}-error`} className="text-sm text-red-600 dark:text-red-400">{error}</p>
+        <p id={`${id}-error`} className="text-sm text-red-600 dark:text-red-400">
+          {error}
+        </p>
       ) : hint ? (
-        <p id={`${id}-hint`} className="text-xs text-zinc-500">{hint}</p>
+        <p id={`${id}-hint`} className="text-xs text-zinc-500">
+          {hint}
+        </p>
       ) : null}
     </div>
   );

@@ -5,7 +5,13 @@ import { useSelectedLayoutSegment } from "next/navigation";
 import { TabNav } from "./tab-nav";
 
 /** `items[].key` is the child route's segment; the first item is the layout's own page (no segment, or a route group). */
-export function SegmentTabNav({ label, items }: { label: string; items: { href: string; label: string; key: string }[] }) {
+export function SegmentTabNav({
+  label,
+  items,
+}: {
+  label: string;
+  items: { href: string; label: string; key: string }[];
+}) {
   const segment = useSelectedLayoutSegment();
   const current = items.find((i) => i.key === segment)?.key ?? items[0]?.key ?? "";
   return <TabNav label={label} items={items} current={current} />;

@@ -2,7 +2,10 @@ import type { ReactNode } from "react";
 
 export function EmptyState({ title, children, action }: { title: string; children: ReactNode; action?: ReactNode }) {
   return (
-    <section aria-label={title} className="rounded-lg border border-dashed border-zinc-300 px-6 py-12 text-center dark:border-zinc-700">
+    <section
+      aria-label={title}
+      className="rounded-lg border border-dashed border-zinc-300 px-6 py-12 text-center dark:border-zinc-700"
+    >
       <h2 className="text-lg font-semibold">{title}</h2>
       <div className="mx-auto mt-2 max-w-xl text-sm text-zinc-600 dark:text-zinc-400">{children}</div>
       {action ? <div className="mt-6">{action}</div> : null}
@@ -21,11 +24,17 @@ export function LoadingState({ label }: { label: string }) {
 
 export function ErrorState({ title, message, onRetry }: { title: string; message: string; onRetry?: () => void }) {
   return (
-    <div role="alert" className="rounded-md border border-red-300 bg-red-50 p-4 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+    <div
+      role="alert"
+      className="rounded-md border border-red-300 bg-red-50 p-4 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
+    >
       <p className="font-medium">{title}</p>
       <p className="mt-1">{message}</p>
       {onRetry ? (
-        <button onClick={onRetry} className="mt-3 underline underline-offset-2 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-500">
+        <button
+          onClick={onRetry}
+          className="mt-3 underline underline-offset-2 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-500"
+        >
           Try again
         </button>
       ) : null}

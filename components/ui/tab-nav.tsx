@@ -4,7 +4,15 @@ import { IntentLink } from "./intent-link";
  * Section links that look like tabs; the current one is marked for screen readers (aria-current). On a
  * narrow screen the row scrolls sideways inside its own box rather than widening the page.
  */
-export function TabNav({ label, items, current }: { label: string; items: { href: string; label: string; key: string }[]; current: string }) {
+export function TabNav({
+  label,
+  items,
+  current,
+}: {
+  label: string;
+  items: { href: string; label: string; key: string }[];
+  current: string;
+}) {
   return (
     <nav aria-label={label} className="mb-6 overflow-x-auto">
       <ul className="flex w-max min-w-full gap-1 border-b border-zinc-200 dark:border-zinc-800">

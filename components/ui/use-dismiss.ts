@@ -2,7 +2,11 @@
 // Closing a popup the way people expect: Escape, or a pointer press outside the elements that make it up.
 import { useEffect, useRef, type RefObject } from "react";
 
-export function useDismiss(open: boolean, inside: RefObject<HTMLElement | null>[], close: (how: "escape" | "outside") => void): void {
+export function useDismiss(
+  open: boolean,
+  inside: RefObject<HTMLElement | null>[],
+  close: (how: "escape" | "outside") => void,
+): void {
   // The latest callback and refs without re-subscribing on every render.
   const latest = useRef({ inside, close });
   useEffect(() => {

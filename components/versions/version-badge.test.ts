@@ -20,6 +20,8 @@ describe("VersionBadge", () => {
     expect(html).toContain('aria-hidden="true"');
   });
   it("carries the end-of-support condition as its title", () => {
-    expect(renderToStaticMarkup(createElement(VersionBadge, { version: "1.33.0" }))).toContain('title="Support ends with release 19.2 or when 1.36 becomes supported"');
+    expect(renderToStaticMarkup(createElement(VersionBadge, { version: "1.33.0" }))).toContain(
+      'title="Support ends with release 19.2 or when 1.36 becomes supported"',
+    );
   });
 });

@@ -12,8 +12,24 @@ describe("YourClusters", () => {
     const html = renderToStaticMarkup(
       createElement(YourClusters, {
         clusters: [
-          { agentId: "a1", agentName: "prod", projectFullPath: "ops/infra", href: "/projects/ops/infra/-/clusters/prod", kubernetesVersion: "v1.33.4-gke.100", support: supportStatus("v1.33.4-gke.100"), lastContactAt: new Date("2025-09-01T10:00:00Z") },
-          { agentId: "a2", agentName: "lab", projectFullPath: "ops/lab", href: "/projects/ops/lab/-/clusters/lab", kubernetesVersion: null, support: supportStatus(null), lastContactAt: null },
+          {
+            agentId: "a1",
+            agentName: "prod",
+            projectFullPath: "ops/infra",
+            href: "/projects/ops/infra/-/clusters/prod",
+            kubernetesVersion: "v1.33.4-gke.100",
+            support: supportStatus("v1.33.4-gke.100"),
+            lastContactAt: new Date("2025-09-01T10:00:00Z"),
+          },
+          {
+            agentId: "a2",
+            agentName: "lab",
+            projectFullPath: "ops/lab",
+            href: "/projects/ops/lab/-/clusters/lab",
+            kubernetesVersion: null,
+            support: supportStatus(null),
+            lastContactAt: null,
+          },
         ],
       }),
     );

@@ -12,7 +12,10 @@ export function YourClusters({ clusters }: { clusters: ClusterVersionRow[] }) {
   if (clusters.length === 0) {
     return (
       <EmptyState title="No clusters connected yet">
-        <p>Register an agent to a project and install it in your cluster; its Kubernetes version appears here with its support status.</p>
+        <p>
+          Register an agent to a project and install it in your cluster; its Kubernetes version appears here with its
+          support status.
+        </p>
       </EmptyState>
     );
   }
@@ -22,22 +25,45 @@ export function YourClusters({ clusters }: { clusters: ClusterVersionRow[] }) {
         <caption className="sr-only">Your clusters and their Kubernetes versions</caption>
         <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
           <tr>
-            <th scope="col" className="py-2 font-medium">Agent</th>
-            <th scope="col" className="font-medium">Kubernetes version</th>
-            <th scope="col" className="font-medium">Status</th>
-            <th scope="col" className="font-medium">Last contact</th>
+            <th scope="col" className="py-2 font-medium">
+              Agent
+            </th>
+            <th scope="col" className="font-medium">
+              Kubernetes version
+            </th>
+            <th scope="col" className="font-medium">
+              Status
+            </th>
+            <th scope="col" className="font-medium">
+              Last contact
+            </th>
           </tr>
         </thead>
         <tbody>
           {clusters.map((c) => (
             <tr key={c.agentId} className="border-b border-zinc-100 dark:border-zinc-900">
               <th scope="row" className="py-2 font-normal">
-                <Link href={c.href} className="font-medium text-indigo-600 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-400">{c.agentName}</Link>
+                <Link
+                  href={c.href}
+                  className="font-medium text-indigo-600 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-400"
+                >
+                  {c.agentName}
+                </Link>
                 <div className="text-zinc-500">{c.projectFullPath}</div>
               </th>
-              <td className="font-mono">{c.kubernetesVersion ?? <span className="font-sans text-zinc-500">Not reported</span>}</td>
-              <td><StatusBadge status={c.support.status} title={c.support.detail} /></td>
-              <td>{c.lastContactAt ? <time dateTime={c.lastContactAt.toISOString()}>{formatDate(c.lastContactAt)}</time> : <span className="text-zinc-500">Never</span>}</td>
+              <td className="font-mono">
+                {c.kubernetesVersion ?? <span className="font-sans text-zinc-500">Not reported</span>}
+              </td>
+              <td>
+                <StatusBadge status={c.support.status} title={c.support.detail} />
+              </td>
+              <td>
+                {c.lastContactAt ? (
+                  <time dateTime={c.lastContactAt.toISOString()}>{formatDate(c.lastContactAt)}</time>
+                ) : (
+                  <span className="text-zinc-500">Never</span>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

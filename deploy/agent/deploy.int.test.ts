@@ -48,21 +48,37 @@ function parse(yamlText: string): Obj[] {
 
 function one(objs: Obj[], kind: string): Any {
   const found = objs.filter((o) => o.kind === kind);
-  expect(found.map((o) => o.metadata.name), `exactly one ${kind}`).toHaveLength(1);
+  expect(
+    found.map((o) => o.metadata.name),
+    `exactly one ${kind}`,
+  ).toHaveLength(1);
   return found[0];
 }
 
 describe("agent install artefacts", () => {
   const tb = inject("testbed");
   let helm = "";
-  const kubectl = (args: string[], input?: string) => exec(tb.kubectlPath, ["--kubeconfig", tb.kubeconfig, ...args], input);
+  const kubectl = (args: string[], input?: string) =>
+    exec(tb.kubectlPath, ["--kubeconfig", tb.kubeconfig, ...args], input);
 
-  async function template(sets: Record<string, string>, opts: { release?: string; namespace?: string } = {}): Promise<Result> {
-    const args = ["template", opts.release ?? "tether-agent", chartDir, "--namespace", opts.namespace ?? "tether-agent"];
+  async function template(
+    sets: Record<string, string>,
+    opts: { release?: string; namespace?: string } = {},
+  ): Promise<Result> {
+    const args = [
+      "template",
+      opts.release ?? "tether-agent",
+      chartDir,
+      "--namespace",
+      opts.namespace ?? "tether-agent",
+    ];
     for (const [k, v] of Object.entries(sets)) args.push("--set", `${k}=${v}`);
     return exec(helm, args);
   }
-  async function render(sets: Record<string, string>, opts?: { release?: string; namespace?: string }): Promise<{ text: string; objs: Obj[] }> {
+  async function render(
+    sets: Record<string, string>,
+    opts?: { release?: string; namespace?: string },
+  ): Promise<{ text: string; objs: Obj[] }> {
     const r = await template(sets, opts);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -81,7 +97,15 @@ describe("agent install artefacts", () => {
   });
 
   it("helm lint passes (strict)", async () => {
-    const r = await exec(helm, ["lint", "--strict", chartDir, "--set", `config.kasAddress=${KAS}`, "--set", `config.token=${TOKEN}`]);
+    const r = await exec(helm, [
+      "lint",
+      "--strict",
+      chartDir,
+      "--set",
+      `config.kasAddress=${KAS}`,
+      "--set",
+      `config.token=${TOKEN}`,
+    ]);
     expect(r.stdout + r.stderr).toContain("1 chart(s) linted, 0 chart(s) failed");
     expect(r.code).toBe(0);
     const version = await exec(helm, ["version", "--short"]);
@@ -90,7 +114,13 @@ describe("agent install artefacts", () => {
 
   it("renders a non-root Deployment with probes, the token only in a mounted Secret, and safe RBAC", async () => {
     const { objs } = await render(defaults);
-    expect(objs.map((o) => o.kind).sort()).toEqual(["ClusterRole", "ClusterRoleBinding", "Deployment", "Secret", "ServiceAccount"]);
+    expect(objs.map((o) => o.kind).sort()).toEqual([
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "Deployment",
+      "Secret",
+      "ServiceAccount",
+    ]);
     for (const o of objs) if (!o.kind.startsWith("Cluster")) expect(o.metadata.namespace, o.kind).toBe("tether-agent");
 
     const secret = one(objs, "Secret");
@@ -102,7 +132,11 @@ describe("agent install artefacts", () => {
     expect(dep.spec.replicas).toBe(1);
     const pod = dep.spec.template.spec;
     expect(pod.serviceAccountName).toBe("tether-agent");
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: "RuntimeDefault" } });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
     expect(pod.containers).toHaveLength(1);
     const c = pod.containers[0];
     expect(c.image).toBe("tether/agent:0.1.0");
@@ -135,7 +169,11 @@ describe("agent install artefacts", () => {
 
     const role = one(objs, "ClusterRole");
     const rules = role.rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
-    expect(rules).toContainEqual({ apiGroups: [""], resources: ["users", "groups", "serviceaccounts"], verbs: ["impersonate"] });
+    expect(rules).toContainEqual({
+      apiGroups: [""],
+      resources: ["users", "groups", "serviceaccounts"],
+      verbs: ["impersonate"],
+    });
     for (const r of rules) {
       if (r.verbs.includes("impersonate")) continue;
       expect(r.verbs, JSON.stringify(r)).toEqual(["get", "list", "watch"]);
@@ -143,7 +181,11 @@ describe("agent install artefacts", () => {
       expect(r.resources).not.toContain("*");
     }
     const binding = one(objs, "ClusterRoleBinding");
-    expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name });
+    expect(binding.roleRef).toEqual({
+      apiGroup: "rbac.authorization.k8s.io",
+      kind: "ClusterRole",
+      name: role.metadata.name,
+    });
     expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "tether-agent", namespace: "tether-agent" }]);
     expect(objs.some((o: Any) => o.roleRef?.name === "cluster-admin")).toBe(false);
   });
@@ -152,13 +194,21 @@ describe("agent install artefacts", () => {
     const { objs } = await render({ ...defaults, "rbac.clusterAdmin": "true" });
     expect(objs.filter((o) => o.kind === "ClusterRole")).toEqual([]);
     const binding = one(objs, "ClusterRoleBinding");
-    expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" });
+    expect(binding.roleRef).toEqual({
+      apiGroup: "rbac.authorization.k8s.io",
+      kind: "ClusterRole",
+      name: "cluster-admin",
+    });
     expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "tether-agent", namespace: "tether-agent" }]);
   });
 
   it("uses an existing Secret instead of creating one, and mounts a private kas CA when given", async () => {
     const ca = "-----BEGIN CERTIFICATE-----\nMIIBdummy\n-----END CERTIFICATE-----";
-    const { objs } = await render({ "config.kasAddress": KAS, "config.existingSecret": "my-agent-token", "config.caCert": ca });
+    const { objs } = await render({
+      "config.kasAddress": KAS,
+      "config.existingSecret": "my-agent-token",
+      "config.caCert": ca,
+    });
     expect(objs.filter((o) => o.kind === "Secret")).toEqual([]);
     const cm = one(objs, "ConfigMap");
     expect(cm.data["ca.crt"].trim()).toBe(ca);
@@ -166,7 +216,10 @@ describe("agent install artefacts", () => {
     const c = pod.containers[0];
     expect(c.args).toContain("--kas-ca-file=/etc/tether-agent/kas-ca/ca.crt");
     expect(c.volumeMounts).toContainEqual({ name: "kas-ca", mountPath: "/etc/tether-agent/kas-ca", readOnly: true });
-    expect(pod.volumes).toContainEqual({ name: "kas-ca", configMap: { name: cm.metadata.name, items: [{ key: "ca.crt", path: "ca.crt" }] } });
+    expect(pod.volumes).toContainEqual({
+      name: "kas-ca",
+      configMap: { name: cm.metadata.name, items: [{ key: "ca.crt", path: "ca.crt" }] },
+    });
     expect(pod.volumes.find((v: Any) => v.name === "token").secret.secretName).toBe("my-agent-token");
   });
 
@@ -181,7 +234,11 @@ describe("agent install artefacts", () => {
 
   it("manifest.yaml is the chart's default rendering with placeholders", async () => {
     const manifest = parse(fs.readFileSync(manifestFile, "utf8"));
-    const { objs: chart } = await render({ "config.kasAddress": "KAS_ADDRESS", "config.token": "AGENT_TOKEN", "namespace.create": "true" });
+    const { objs: chart } = await render({
+      "config.kasAddress": "KAS_ADDRESS",
+      "config.token": "AGENT_TOKEN",
+      "namespace.create": "true",
+    });
     const key = (o: Obj) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
     expect(manifest.map(key).sort()).toEqual(chart.map(key).sort());
     for (const m of manifest as Any[]) {
@@ -220,7 +277,10 @@ describe("agent install artefacts", () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toContain("deployment.apps/tether-agent created (server dry run)");
     }
-    const manifest = fs.readFileSync(manifestFile, "utf8").replaceAll("KAS_ADDRESS", KAS).replaceAll("AGENT_TOKEN", TOKEN);
+    const manifest = fs
+      .readFileSync(manifestFile, "utf8")
+      .replaceAll("KAS_ADDRESS", KAS)
+      .replaceAll("AGENT_TOKEN", TOKEN);
     const r = await kubectl(["apply", "--dry-run=server", "-f", "-"], manifest);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -241,7 +301,10 @@ describe("agent install artefacts", () => {
   });
 
   it("the server dry run really validates: a broken copy of the manifest is rejected", async () => {
-    const manifest = fs.readFileSync(manifestFile, "utf8").replaceAll("KAS_ADDRESS", KAS).replaceAll("AGENT_TOKEN", TOKEN);
+    const manifest = fs
+      .readFileSync(manifestFile, "utf8")
+      .replaceAll("KAS_ADDRESS", KAS)
+      .replaceAll("AGENT_TOKEN", TOKEN);
     // A selector that does not match the pod template's labels: well-formed YAML that only the API
     // server's validation catches.
     const broken = manifest.replace(
@@ -251,13 +314,17 @@ describe("agent install artefacts", () => {
     expect(broken).not.toBe(manifest);
     const r = await kubectl(["apply", "--dry-run=server", "-f", "-"], broken);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/Deployment "tether-agent" is invalid: spec\.template\.metadata\.labels: Invalid value.*`selector` does not match template `labels`/);
+    expect(r.stderr).toMatch(
+      /Deployment "tether-agent" is invalid: spec\.template\.metadata\.labels: Invalid value.*`selector` does not match template `labels`/,
+    );
 
     // A misspelt field is refused too (strict field validation on the server), not silently dropped.
     const typo = manifest.replace("readOnlyRootFilesystem: true", "readOnlyRootFileSystem: true");
     expect(typo).not.toBe(manifest);
     const t = await kubectl(["apply", "--dry-run=server", "-f", "-"], typo);
     expect(t.code).not.toBe(0);
-    expect(t.stderr).toContain('unknown field "spec.template.spec.containers[0].securityContext.readOnlyRootFileSystem"');
+    expect(t.stderr).toContain(
+      'unknown field "spec.template.spec.containers[0].securityContext.readOnlyRootFileSystem"',
+    );
   });
 });

@@ -5,7 +5,18 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { buildAgentBundle, registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/testbed/tunnel-stack";
+import {
+  buildAgentBundle,
+  registerTestAgent,
+  startAgentProcess,
+  startKasProcess,
+  startWebInternal,
+  tunnelClientFor,
+  waitForAgent,
+  type KasProcess,
+  type Proc,
+  type WebInternal,
+} from "@/testbed/tunnel-stack";
 
 describe("the agent image's single-file build", () => {
   const tb = inject("testbed");
@@ -23,7 +34,13 @@ describe("the agent image's single-file build", () => {
     const reg = await registerTestAgent(web.db, "bundled");
     agentId = reg.agentId;
     kas = await startKasProcess(web);
-    agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir, bundle: bundle.file });
+    agent = await startAgentProcess({
+      kasAgentPort: kas.agentPort,
+      token: reg.token,
+      kubeconfig: tb.kubeconfig,
+      dir: web.dir,
+      bundle: bundle.file,
+    });
     client = tunnelClientFor(web, kas);
     await waitForAgent(client, agentId, 1, 30_000).catch((e: Error) => {
       throw new Error(`${e.message}\n--- agent ---\n${agent.output().slice(-3000)}`);
@@ -53,7 +70,8 @@ describe("the agent image's single-file build", () => {
     const res = await client.agentFetch(agentId, { path: "/api/v1/namespaces/kube-system" });
     expect(res.status).toBe(200);
     expect(JSON.parse(await res.text())).toMatchObject({ kind: "Namespace", metadata: { name: "kube-system" } });
-    for (let i = 0; i < 150 && !agent.output().includes("registered with kas"); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 150 && !agent.output().includes("registered with kas"); i++)
+      await new Promise((r) => setTimeout(r, 100));
     expect(agent.output()).toMatch(/"msg":"registered with kas"/);
   });
 });

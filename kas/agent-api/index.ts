@@ -15,7 +15,10 @@ export const agentApi: KasCapability = {
     ctx.agentServer.addService(AgentApiServiceService, agentApiHandlers(ctx, tokens));
     ctx.agentServer.addService(TunnelService, tunnelHandlers(ctx, tokens));
     // A revoked token's tunnels close within one re-check, even while the agent keeps them busy.
-    const recheck = setInterval(() => void tokens.recheck(ctx).catch((e: Error) => ctx.log.error({ err: e.message }, "token re-check failed")), ctx.config.TETHER_KAS_TOKEN_RECHECK_MS);
+    const recheck = setInterval(
+      () => void tokens.recheck(ctx).catch((e: Error) => ctx.log.error({ err: e.message }, "token re-check failed")),
+      ctx.config.TETHER_KAS_TOKEN_RECHECK_MS,
+    );
     return { stop: () => clearInterval(recheck) };
   },
 };

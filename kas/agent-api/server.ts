@@ -56,9 +56,16 @@ export class ConnectedTokens {
 const refusalLogged = new Map<string, number>();
 
 /** The agent whose token `md` carries; a gRPC-coded error (UNAUTHENTICATED, UNAVAILABLE) otherwise. `tokens` remembers it for the re-check. */
-export async function authenticate(deps: Pick<Deps, "web" | "log" | "metrics">, md: Metadata, tokens?: ConnectedTokens): Promise<AgentIdentity> {
+export async function authenticate(
+  deps: Pick<Deps, "web" | "log" | "metrics">,
+  md: Metadata,
+  tokens?: ConnectedTokens,
+): Promise<AgentIdentity> {
   const token = bearer(md);
-  if (!token) throw Object.assign(new Error("missing agent token (send it as 'authorization: Bearer <token>')"), { code: status.UNAUTHENTICATED });
+  if (!token)
+    throw Object.assign(new Error("missing agent token (send it as 'authorization: Bearer <token>')"), {
+      code: status.UNAUTHENTICATED,
+    });
   try {
     const identity = await deps.web.verifyAgentToken(token);
     tokens?.remember(token, identity.agentId);
@@ -76,7 +83,9 @@ export async function authenticate(deps: Pick<Deps, "web" | "log" | "metrics">, 
       throw Object.assign(new Error(e.message), { code: status.UNAUTHENTICATED });
     }
     deps.log.error({ err: (e as Error).message }, "cannot check an agent token with web");
-    throw Object.assign(new Error("kas cannot check the token right now (web unreachable); retry later"), { code: status.UNAVAILABLE });
+    throw Object.assign(new Error("kas cannot check the token right now (web unreachable); retry later"), {
+      code: status.UNAVAILABLE,
+    });
   }
 }
 
@@ -106,8 +115,17 @@ export function agentApiHandlers(deps: Deps, tokens: ConnectedTokens): AgentApiS
     register(call, callback) {
       contact(call).then(
         (id) => {
-          deps.log.info({ agentId: id.agentId, agent: id.agentName, version: call.request.info?.agentVersion }, "agent registered");
-          callback(null, { agentId: id.agentId, agentName: id.agentName, projectPath: id.projectPath, heartbeatIntervalMs: deps.config.TETHER_KAS_HEARTBEAT_MS, kasVersion: KAS_VERSION });
+          deps.log.info(
+            { agentId: id.agentId, agent: id.agentName, version: call.request.info?.agentVersion },
+            "agent registered",
+          );
+          callback(null, {
+            agentId: id.agentId,
+            agentName: id.agentName,
+            projectPath: id.projectPath,
+            heartbeatIntervalMs: deps.config.TETHER_KAS_HEARTBEAT_MS,
+            kasVersion: KAS_VERSION,
+          });
         },
         (e) => callback(grpcError(e)),
       );
@@ -118,7 +136,10 @@ export function agentApiHandlers(deps: Deps, tokens: ConnectedTokens): AgentApiS
         (e) => callback(grpcError(e)),
       );
     },
-    getConfiguration(call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<{ yaml: string; version: number }>) {
+    getConfiguration(
+      call: ServerUnaryCall<unknown, unknown>,
+      callback: sendUnaryData<{ yaml: string; version: number }>,
+    ) {
       authenticate(deps, call.metadata, tokens)
         .then((id) => deps.web.agentConfiguration(id.agentId))
         .then(
@@ -138,7 +159,10 @@ export function tunnelHandlers(deps: Deps, tokens: ConnectedTokens): ReverseTunn
           call.once("data", (first: ConnectRequest) => {
             call.pause();
             if (first.msg?.$case !== "hello" || !first.msg.value.connectionId) {
-              call.emit("error", { code: status.INVALID_ARGUMENT, details: "the first message on a tunnel stream must be hello with a connection id" });
+              call.emit("error", {
+                code: status.INVALID_ARGUMENT,
+                details: "the first message on a tunnel stream must be hello with a connection id",
+              });
               return;
             }
             const stream = new TunnelStream(identity.agentId, identity.agentName, first.msg.value.connectionId, call);

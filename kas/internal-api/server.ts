@@ -4,10 +4,20 @@ import { Metadata, status, type ServerDuplexStream } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { InternalAuthError, verifyInternalJwt } from "../../lib/common/internal-jwt";
 import { LAST_SEEN_KEY, TUNNEL_ERROR_KEY, type TunnelErrorCode } from "../../lib/common/tunnel-wire";
-import type { KasInternalServiceServer, MakeRequestRequest, MakeRequestResponse } from "../../proto/gen/tether/v1/internal_api";
+import type {
+  KasInternalServiceServer,
+  MakeRequestRequest,
+  MakeRequestResponse,
+} from "../../proto/gen/tether/v1/internal_api";
 import type { KasConfig } from "../config";
 import type { KasMetrics } from "../metrics";
-import { AgentBusyError, AgentStreamLimitError, NoAgentTunnelError, type TunnelRegistry, type TunnelStream } from "../tunnel";
+import {
+  AgentBusyError,
+  AgentStreamLimitError,
+  NoAgentTunnelError,
+  type TunnelRegistry,
+  type TunnelStream,
+} from "../tunnel";
 
 interface Deps {
   config: KasConfig;
@@ -25,7 +35,13 @@ export async function checkCaller(secret: string, md: Metadata): Promise<void> {
   await verifyInternalJwt(secret, jwt, "tether-web", "tether-kas");
 }
 
-function fail(call: ServerDuplexStream<MakeRequestRequest, MakeRequestResponse>, code: number, tunnelCode: TunnelErrorCode, details: string, extra: Record<string, string> = {}) {
+function fail(
+  call: ServerDuplexStream<MakeRequestRequest, MakeRequestResponse>,
+  code: number,
+  tunnelCode: TunnelErrorCode,
+  details: string,
+  extra: Record<string, string> = {},
+) {
   const md = new Metadata();
   md.set(TUNNEL_ERROR_KEY, tunnelCode);
   for (const [k, v] of Object.entries(extra)) md.set(k, v);
@@ -38,7 +54,13 @@ export function internalHandlers(deps: Deps): KasInternalServiceServer {
       checkCaller(deps.secret, call.metadata).then(
         () => {
           const s = deps.registry.status(call.request.agentId);
-          callback(null, { connected: s.connected, connections: s.connections, idleStreams: s.idle, activeStreams: s.active, lastSeenMs: s.lastSeenMs ?? 0 });
+          callback(null, {
+            connected: s.connected,
+            connections: s.connections,
+            idleStreams: s.idle,
+            activeStreams: s.active,
+            lastSeenMs: s.lastSeenMs ?? 0,
+          });
         },
         (e: Error) => callback({ code: status.UNAUTHENTICATED, details: e.message }),
       );
@@ -91,11 +113,19 @@ export function internalHandlers(deps: Deps): KasInternalServiceServer {
         call.on("data", forward);
         if (first.msg?.$case !== "header" || !first.msg.value.request || !first.msg.value.agentId) {
           finish("bad_request");
-          fail(call, status.INVALID_ARGUMENT, "bad_request", "the first message must be a header naming the agent and the request");
+          fail(
+            call,
+            status.INVALID_ARGUMENT,
+            "bad_request",
+            "the first message must be a header naming the agent and the request",
+          );
           return;
         }
         const { agentId, request, timeoutMs } = first.msg.value;
-        const wait = timeoutMs > 0 ? Math.min(timeoutMs, deps.config.TETHER_KAS_AGENT_WAIT_MS * 10) : deps.config.TETHER_KAS_AGENT_WAIT_MS;
+        const wait =
+          timeoutMs > 0
+            ? Math.min(timeoutMs, deps.config.TETHER_KAS_AGENT_WAIT_MS * 10)
+            : deps.config.TETHER_KAS_AGENT_WAIT_MS;
         deps.registry.acquire(agentId, wait, abort.signal).then(
           (s) => {
             if (finished) {
@@ -136,7 +166,13 @@ export function internalHandlers(deps: Deps): KasInternalServiceServer {
               fail(call, status.DEADLINE_EXCEEDED, "timeout", e.message);
             } else if (e instanceof NoAgentTunnelError) {
               finish("agent_not_connected");
-              fail(call, status.UNAVAILABLE, "agent_not_connected", e.message, e.lastSeenMs ? { [LAST_SEEN_KEY]: String(e.lastSeenMs) } : {});
+              fail(
+                call,
+                status.UNAVAILABLE,
+                "agent_not_connected",
+                e.message,
+                e.lastSeenMs ? { [LAST_SEEN_KEY]: String(e.lastSeenMs) } : {},
+              );
             } else {
               finish("error");
               fail(call, status.INTERNAL, "tunnel_broken", (e as Error).message);

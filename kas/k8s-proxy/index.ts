@@ -11,7 +11,10 @@ export const k8sProxy: KasCapability = {
     const certFile = config.TETHER_KAS_K8S_PROXY_TLS_CERT_FILE ?? config.TETHER_KAS_TLS_CERT_FILE;
     const keyFile = config.TETHER_KAS_K8S_PROXY_TLS_KEY_FILE ?? config.TETHER_KAS_TLS_KEY_FILE;
     const tls = certFile && keyFile ? { cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile) } : undefined;
-    if (!tls) log.warn("the Kubernetes API proxy runs without TLS: kubectl will not send tokens to it (set TETHER_KAS_K8S_PROXY_TLS_CERT_FILE and _KEY_FILE)");
+    if (!tls)
+      log.warn(
+        "the Kubernetes API proxy runs without TLS: kubectl will not send tokens to it (set TETHER_KAS_K8S_PROXY_TLS_CERT_FILE and _KEY_FILE)",
+      );
     const proxy = createK8sProxy({ registry, web, log, metrics, agentWaitMs: config.TETHER_KAS_AGENT_WAIT_MS }, tls);
     const { port } = await listenOn(proxy.server, config.TETHER_KAS_K8S_PROXY_ADDRESS, "kas");
     return {

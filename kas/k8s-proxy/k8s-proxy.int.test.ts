@@ -8,12 +8,30 @@ import https from "node:https";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { apiserverRequest, startPod, type TestbedStreams } from "@/testbed/cluster";
-import { checkAttach, checkExec, checkFollow, checkLogs, checkPortForward, kubectlWith, type Kubectl } from "@/testbed/streaming-checks";
+import {
+  checkAttach,
+  checkExec,
+  checkFollow,
+  checkLogs,
+  checkPortForward,
+  kubectlWith,
+  type Kubectl,
+} from "@/testbed/streaming-checks";
 import { createCiJobToken, createPersonalAccessToken, revokePersonalAccessToken } from "@/lib/tokens/access-tokens";
-import { registerTestAgent, scrapeMetrics, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/testbed/tunnel-stack";
+import {
+  registerTestAgent,
+  scrapeMetrics,
+  startAgentProcess,
+  startKasProcess,
+  startWebInternal,
+  tunnelClientFor,
+  waitForAgent,
+  type KasProcess,
+  type Proc,
+  type WebInternal,
+} from "@/testbed/tunnel-stack";
 import { saveAgentConfig } from "@/lib/agent-config";
 import { CHUNK_SIZE } from "@/lib/common/tunnel-wire";
-
 
 describe("kubectl through kas", () => {
   const tb = inject("testbed");
@@ -31,7 +49,15 @@ describe("kubectl through kas", () => {
     const cfg = {
       apiVersion: "v1",
       kind: "Config",
-      clusters: [{ name: "tether", cluster: { server: `https://127.0.0.1:${kas.k8sProxyPort}`, "certificate-authority-data": fs.readFileSync(web.proxyCaFile).toString("base64") } }],
+      clusters: [
+        {
+          name: "tether",
+          cluster: {
+            server: `https://127.0.0.1:${kas.k8sProxyPort}`,
+            "certificate-authority-data": fs.readFileSync(web.proxyCaFile).toString("base64"),
+          },
+        },
+      ],
       users: [{ name, user: { token: credential } }],
       contexts: [{ name: "tether", context: { cluster: "tether", user: name, namespace } }],
       "current-context": "tether",
@@ -40,7 +66,11 @@ describe("kubectl through kas", () => {
     return file;
   }
 
-  async function kubectl(config: string, args: string[], input?: string): Promise<{ code: number; out: string; err: string }> {
+  async function kubectl(
+    config: string,
+    args: string[],
+    input?: string,
+  ): Promise<{ code: number; out: string; err: string }> {
     const child = execFile(tb.kubectlPath, ["--kubeconfig", config, ...args], { timeout: 30_000 });
     if (input !== undefined) child.stdin!.end(input);
     let out = "";
@@ -62,20 +92,64 @@ describe("kubectl through kas", () => {
     const outsider = await db.user.create({ data: { email: "out@example.com", username: "outsider", name: "Out" } });
     const group = await db.group.create({ data: { path: "platform", name: "Platform" } });
     await db.groupMember.create({ data: { groupId: group.id, userId: dev.id, role: "developer" } });
-    const ciProject = await db.project.create({ data: { name: "App", path: "app", fullPath: "platform/app", groupId: group.id } });
-    const other = await db.project.create({ data: { name: "Other", path: "other", fullPath: "outsider/other", ownerUserId: outsider.id } });
-    Object.assign(ids, { dev: dev.id, outsider: outsider.id, ciProject: ciProject.id, other: other.id, owner: reg.userId });
+    const ciProject = await db.project.create({
+      data: { name: "App", path: "app", fullPath: "platform/app", groupId: group.id },
+    });
+    const other = await db.project.create({
+      data: { name: "Other", path: "other", fullPath: "outsider/other", ownerUserId: outsider.id },
+    });
+    Object.assign(ids, {
+      dev: dev.id,
+      outsider: outsider.id,
+      ciProject: ciProject.id,
+      other: other.id,
+      owner: reg.userId,
+    });
     // As an admin: the agent's owner is not in group platform, and may name only what they can see.
-    await saveAgentConfig(db, { id: reg.userId, isAdmin: true }, agentId, ["ci_access:", "  projects:", "    - id: platform/app", "      default_namespace: ci", "      access_as:", "        ci_job: {}", "user_access:", "  access_as:", "    user: {}", "  groups:", "    - id: platform", ""].join("\n"));
+    await saveAgentConfig(
+      db,
+      { id: reg.userId, isAdmin: true },
+      agentId,
+      [
+        "ci_access:",
+        "  projects:",
+        "    - id: platform/app",
+        "      default_namespace: ci",
+        "      access_as:",
+        "        ci_job: {}",
+        "user_access:",
+        "  access_as:",
+        "    user: {}",
+        "  groups:",
+        "    - id: platform",
+        "",
+      ].join("\n"),
+    );
 
     // The cluster's RBAC: CI jobs may write ConfigMaps in "ci" only; tether users may view "default".
     await direct("POST", "/api/v1/namespaces", { metadata: { name: "ci" } });
-    await direct("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/ci/roles", { metadata: { name: "ci-writer" }, rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["*"] }] });
-    await direct("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/ci/rolebindings", { metadata: { name: "ci-writer" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "ci-writer" }, subjects: [{ kind: "Group", name: "tether:ci", apiGroup: "rbac.authorization.k8s.io" }] });
-    await direct("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings", { metadata: { name: "tether-users-view" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" }, subjects: [{ kind: "Group", name: "tether:user", apiGroup: "rbac.authorization.k8s.io" }] });
+    await direct("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/ci/roles", {
+      metadata: { name: "ci-writer" },
+      rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["*"] }],
+    });
+    await direct("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/ci/rolebindings", {
+      metadata: { name: "ci-writer" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "ci-writer" },
+      subjects: [{ kind: "Group", name: "tether:ci", apiGroup: "rbac.authorization.k8s.io" }],
+    });
+    await direct("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings", {
+      metadata: { name: "tether-users-view" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },
+      subjects: [{ kind: "Group", name: "tether:user", apiGroup: "rbac.authorization.k8s.io" }],
+    });
 
     kas = await startKasProcess(web, { TETHER_KAS_TOKEN_CACHE_MS: "200" });
-    agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir });
+    agent = await startAgentProcess({
+      kasAgentPort: kas.agentPort,
+      token: reg.token,
+      kubeconfig: tb.kubeconfig,
+      dir: web.dir,
+    });
     const client = tunnelClientFor(web, kas);
     await waitForAgent(client, agentId);
     client.close();
@@ -88,14 +162,23 @@ describe("kubectl through kas", () => {
     await direct("DELETE", "/api/v1/namespaces/ci").catch(() => undefined);
   });
 
-  const ciToken = async (projectId: string) => (await createCiJobToken(web.db, { id: ids.owner === projectId ? ids.owner : ids.dev!, isAdmin: projectId === ids.other }, projectId, { jobName: "deploy" })).token;
+  const ciToken = async (projectId: string) =>
+    (
+      await createCiJobToken(
+        web.db,
+        { id: ids.owner === projectId ? ids.owner : ids.dev!, isAdmin: projectId === ids.other },
+        projectId,
+        { jobName: "deploy" },
+      )
+    ).token;
 
   it("a CI job of a shared project: get, apply, watch, delete and can-i in its namespace; the apiserver forbids the rest", async () => {
     const cfg = kubeconfig("ci", `ci:${agentId}:${await ciToken(ids.ciProject!)}`, "ci");
     expect((await kubectl(cfg, ["auth", "can-i", "create", "configmaps", "-n", "ci"])).out.trim()).toBe("yes");
     expect((await kubectl(cfg, ["auth", "can-i", "create", "configmaps", "-n", "default"])).out.trim()).toBe("no");
 
-    const manifest = (ns: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-ci\n  namespace: ${ns}\ndata:\n  built: "yes"\n`;
+    const manifest = (ns: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-ci\n  namespace: ${ns}\ndata:\n  built: "yes"\n`;
     const applied = await kubectl(cfg, ["apply", "-f", "-"], manifest("ci"));
     expect(applied.err).toBe("");
     expect(applied.out).toMatch(/configmap\/from-ci created/);
@@ -106,14 +189,20 @@ describe("kubectl through kas", () => {
 
     const got = await kubectl(cfg, ["get", "configmap", "from-ci", "-o", "jsonpath={.data.built}"]);
     expect(got.out).toBe("yes");
-    const viaApi = JSON.parse((await direct("GET", "/api/v1/namespaces/ci/configmaps/from-ci")).body) as { metadata: { managedFields: { manager: string }[] } };
+    const viaApi = JSON.parse((await direct("GET", "/api/v1/namespaces/ci/configmaps/from-ci")).body) as {
+      metadata: { managedFields: { manager: string }[] };
+    };
     expect(viaApi.metadata.managedFields.map((f) => f.manager)).toContain("ci");
 
     const forbidden = await kubectl(cfg, ["apply", "-f", "-"], manifest("default"));
     expect(forbidden.code).not.toBe(0);
-    expect(forbidden.err).toMatch(/forbidden: User "tether:ci_job:[a-z0-9]+" cannot (get|create|patch) resource "configmaps"/);
+    expect(forbidden.err).toMatch(
+      /forbidden: User "tether:ci_job:[a-z0-9]+" cannot (get|create|patch) resource "configmaps"/,
+    );
     const created = await kubectl(cfg, ["create", "configmap", "denied", "-n", "default"]);
-    expect(created.err).toMatch(/forbidden: User "tether:ci_job:[a-z0-9]+" cannot create resource "configmaps" in API group "" in the namespace "default"/);
+    expect(created.err).toMatch(
+      /forbidden: User "tether:ci_job:[a-z0-9]+" cannot create resource "configmaps" in API group "" in the namespace "default"/,
+    );
 
     // get -w sees a change made directly against the apiserver.
     const watch = execFile(tb.kubectlPath, ["--kubeconfig", cfg, "get", "configmaps", "-w", "-o", "name"]);
@@ -122,7 +211,8 @@ describe("kubectl through kas", () => {
     await new Promise((r) => setTimeout(r, 1_000));
     await direct("POST", "/api/v1/namespaces/ci/configmaps", { metadata: { name: "seen-by-watch" } });
     const until = Date.now() + 10_000;
-    while (!watched.includes("configmap/seen-by-watch") && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    while (!watched.includes("configmap/seen-by-watch") && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 100));
     watch.kill();
     expect(watched).toContain("configmap/seen-by-watch");
 
@@ -131,8 +221,12 @@ describe("kubectl through kas", () => {
     expect((await direct("GET", "/api/v1/namespaces/ci/configmaps/from-ci")).status).toBe(404);
 
     const audit = await web.db.auditEvent.findMany({ where: { action: "k8s_proxy.request", targetId: agentId } });
-    const details = audit.map((a) => JSON.parse(a.details) as { verb: string; resource: string; namespace: string; outcome: string });
-    expect(details).toContainEqual(expect.objectContaining({ verb: "DELETE", resource: "configmaps", namespace: "ci", outcome: "allowed" }));
+    const details = audit.map(
+      (a) => JSON.parse(a.details) as { verb: string; resource: string; namespace: string; outcome: string },
+    );
+    expect(details).toContainEqual(
+      expect.objectContaining({ verb: "DELETE", resource: "configmaps", namespace: "ci", outcome: "allowed" }),
+    );
     expect(details.some((d) => d.namespace === "default" && d.outcome === "refused")).toBe(true);
   });
 
@@ -142,7 +236,10 @@ describe("kubectl through kas", () => {
     const session = http2.connect(`https://127.0.0.1:${kas.k8sProxyPort}`, { ca });
     const h2 = (method: string, p: string, body?: string) =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const stream = session.request({ ":method": method, ":path": p, authorization: `Bearer ${credential}`, "content-type": "application/json" }, { endStream: body === undefined });
+        const stream = session.request(
+          { ":method": method, ":path": p, authorization: `Bearer ${credential}`, "content-type": "application/json" },
+          { endStream: body === undefined },
+        );
         let status = 0;
         let text = "";
         stream.on("response", (h) => (status = Number(h[":status"])));
@@ -156,21 +253,39 @@ describe("kubectl through kas", () => {
         }
       });
     try {
-      const made = await h2("POST", "/api/v1/namespaces/ci/configmaps", JSON.stringify({ metadata: { name: "over-h2" }, data: { via: "http2" } }));
+      const made = await h2(
+        "POST",
+        "/api/v1/namespaces/ci/configmaps",
+        JSON.stringify({ metadata: { name: "over-h2" }, data: { via: "http2" } }),
+      );
       expect(made.status).toBe(201);
-      const reads = await Promise.all(Array.from({ length: 10 }, () => h2("GET", "/api/v1/namespaces/ci/configmaps/over-h2")));
-      for (const r of reads) expect(JSON.parse(r.body)).toMatchObject({ metadata: { name: "over-h2" }, data: { via: "http2" } });
-      expect(JSON.parse((await direct("GET", "/api/v1/namespaces/ci/configmaps/over-h2")).body)).toMatchObject({ data: { via: "http2" } });
+      const reads = await Promise.all(
+        Array.from({ length: 10 }, () => h2("GET", "/api/v1/namespaces/ci/configmaps/over-h2")),
+      );
+      for (const r of reads)
+        expect(JSON.parse(r.body)).toMatchObject({ metadata: { name: "over-h2" }, data: { via: "http2" } });
+      expect(JSON.parse((await direct("GET", "/api/v1/namespaces/ci/configmaps/over-h2")).body)).toMatchObject({
+        data: { via: "http2" },
+      });
     } finally {
       session.close();
     }
     const h1 = await new Promise<{ status: number; version: string; body: string }>((resolve, reject) => {
       https
-        .get({ host: "127.0.0.1", port: kas.k8sProxyPort, path: "/api/v1/namespaces/ci/configmaps/over-h2", ca, headers: { authorization: `Bearer ${credential}` } }, (res) => {
-          let text = "";
-          res.on("data", (d: Buffer) => (text += d.toString()));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, version: res.httpVersion, body: text }));
-        })
+        .get(
+          {
+            host: "127.0.0.1",
+            port: kas.k8sProxyPort,
+            path: "/api/v1/namespaces/ci/configmaps/over-h2",
+            ca,
+            headers: { authorization: `Bearer ${credential}` },
+          },
+          (res) => {
+            let text = "";
+            res.on("data", (d: Buffer) => (text += d.toString()));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, version: res.httpVersion, body: text }));
+          },
+        )
         .on("error", reject);
     });
     expect(h1.version).toBe("1.1");
@@ -186,10 +301,20 @@ describe("kubectl through kas", () => {
     // Just under the API server's 3 MiB limit on a request body, so it reads it all before refusing a ConfigMap over 1 MiB (422).
     const body = Buffer.from(JSON.stringify({ metadata: { name: "large" }, data: { big: "q".repeat(3_000_000) } }));
     const status = await new Promise<number>((resolve, reject) => {
-      const req = https.request({ host: "127.0.0.1", port: kas.k8sProxyPort, method: "POST", path: "/api/v1/namespaces/ci/configmaps", ca: fs.readFileSync(web.proxyCaFile), headers: { authorization: `Bearer ${credential}`, "content-type": "application/json" } }, (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      });
+      const req = https.request(
+        {
+          host: "127.0.0.1",
+          port: kas.k8sProxyPort,
+          method: "POST",
+          path: "/api/v1/namespaces/ci/configmaps",
+          ca: fs.readFileSync(web.proxyCaFile),
+          headers: { authorization: `Bearer ${credential}`, "content-type": "application/json" },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on("error", reject);
       // As a client streams it: 16 KiB writes, which kas gathers.
       for (let i = 0; i < body.length; i += 16 * 1024) req.write(body.subarray(i, i + 16 * 1024));
@@ -198,7 +323,9 @@ describe("kubectl through kas", () => {
     expect(status).toBe((await direct("POST", "/api/v1/namespaces/ci/configmaps", JSON.parse(body.toString()))).status);
     const [count1, sum1] = await scrapeMetrics(kas.observabilityPort, count, sum);
     const messages = count1! - count0!;
-    console.log(`3 MB request body: ${messages} body messages from kas to the agent, ${Math.round((sum1! - sum0!) / Math.max(messages, 1) / 1024)} KiB on average`);
+    console.log(
+      `3 MB request body: ${messages} body messages from kas to the agent, ${Math.round((sum1! - sum0!) / Math.max(messages, 1) / 1024)} KiB on average`,
+    );
     expect(sum1! - sum0!).toBeGreaterThanOrEqual(body.length);
     expect((sum1! - sum0!) / messages).toBeGreaterThanOrEqual(CHUNK_SIZE / 4);
   }, 60_000);
@@ -208,7 +335,9 @@ describe("kubectl through kas", () => {
     const r = await kubectl(cfg, ["get", "configmaps"]);
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/project outsider\/other is not authorized to use agent "prod"/);
-    expect(await web.db.auditEvent.count({ where: { action: "k8s_proxy.refused", targetId: agentId } })).toBeGreaterThan(0);
+    expect(
+      await web.db.auditEvent.count({ where: { action: "k8s_proxy.refused", targetId: agentId } }),
+    ).toBeGreaterThan(0);
   });
 
   it("malformed, revoked and expired credentials and a forged Impersonate-User are refused with clear errors", async () => {
@@ -226,9 +355,14 @@ describe("kubectl through kas", () => {
     await new Promise((r) => setTimeout(r, 300)); // kas caches grants for TETHER_KAS_TOKEN_CACHE_MS
     expect((await kubectl(cfg, ["get", "configmaps"])).err).toMatch(/this personal access token was revoked/);
 
-    const expiring = await createCiJobToken(web.db, { id: ids.dev!, isAdmin: false }, ids.ciProject!, { jobName: "old", ttlMinutes: 1 });
+    const expiring = await createCiJobToken(web.db, { id: ids.dev!, isAdmin: false }, ids.ciProject!, {
+      jobName: "old",
+      ttlMinutes: 1,
+    });
     await web.db.ciJobToken.update({ where: { id: expiring.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    expect((await kubectl(kubeconfig("expired", `ci:${agentId}:${expiring.token}`), ["get", "configmaps"])).err).toMatch(/this CI job token expired at/);
+    expect(
+      (await kubectl(kubeconfig("expired", `ci:${agentId}:${expiring.token}`), ["get", "configmaps"])).err,
+    ).toMatch(/this CI job token expired at/);
   });
 
   it("a personal access token acts as the user: a group developer may view; an outsider may not use the agent", async () => {
@@ -260,8 +394,15 @@ describe("kubectl through kas", () => {
         { apiGroups: [""], resources: ["pods/log"], verbs: ["get"] },
         { apiGroups: [""], resources: ["pods/exec", "pods/attach", "pods/portforward"], verbs: ["get", "create"] },
       ];
-      await direct("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, { metadata: { name: "sessions" }, rules });
-      await direct("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, { metadata: { name: "sessions" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "sessions" }, subjects: [{ kind: "Group", name: "tether:user", apiGroup: "rbac.authorization.k8s.io" }] });
+      await direct("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, {
+        metadata: { name: "sessions" },
+        rules,
+      });
+      await direct("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, {
+        metadata: { name: "sessions" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "sessions" },
+        subjects: [{ kind: "Group", name: "tether:user", apiGroup: "rbac.authorization.k8s.io" }],
+      });
       await startPod(tb, ns, pod);
       const dev = await createPersonalAccessToken(web.db, { id: ids.dev!, isAdmin: false }, { name: "sessions" });
       k = kubectlWith(tb.kubectlPath, kubeconfig("sessions", `pat:${agentId}:${dev.token}`, ns));
@@ -279,10 +420,28 @@ describe("kubectl through kas", () => {
       await checkExec(k, streams, ns, pod);
       await checkAttach(k, streams, ns, pod);
       // kas records a session when it opens (its call to web may land a moment after kubectl is done).
-      const audited = async () => (await web.db.auditEvent.findMany({ where: { action: "k8s_proxy.request", targetId: agentId } })).map((a) => JSON.parse(a.details) as Record<string, unknown>);
+      const audited = async () =>
+        (await web.db.auditEvent.findMany({ where: { action: "k8s_proxy.request", targetId: agentId } })).map(
+          (a) => JSON.parse(a.details) as Record<string, unknown>,
+        );
       const want = [
-        expect.objectContaining({ actor: "dev", verb: "GET", resource: "pods/exec", namespace: ns, name: pod, status: 101, outcome: "allowed" }),
-        expect.objectContaining({ actor: "dev", resource: "pods/attach", namespace: ns, name: pod, status: 101, outcome: "allowed" }),
+        expect.objectContaining({
+          actor: "dev",
+          verb: "GET",
+          resource: "pods/exec",
+          namespace: ns,
+          name: pod,
+          status: 101,
+          outcome: "allowed",
+        }),
+        expect.objectContaining({
+          actor: "dev",
+          resource: "pods/attach",
+          namespace: ns,
+          name: pod,
+          status: 101,
+          outcome: "allowed",
+        }),
       ];
       await expect.poll(audited, { timeout: 5_000 }).toEqual(expect.arrayContaining(want));
     });

@@ -13,20 +13,44 @@ import { relayBody } from "../../lib/common/body-relay";
 import { isDroppedRequestHeader, isHopByHopHeader } from "../../lib/common/tunnel-wire";
 import type { HeaderField, RequestHeader } from "../../proto/gen/tether/v1/tunnel";
 import type { KasMetrics } from "../metrics";
-import { AgentBusyError, AgentStreamLimitError, NoAgentTunnelError, type TunnelRegistry, type TunnelStream } from "../tunnel";
+import {
+  AgentBusyError,
+  AgentStreamLimitError,
+  NoAgentTunnelError,
+  type TunnelRegistry,
+  type TunnelStream,
+} from "../tunnel";
 import { ProxyRefusedError, type ProxyGrant, type WebApi } from "../web-api";
 
-const REASONS: Record<number, string> = { 401: "Unauthorized", 403: "Forbidden", 429: "TooManyRequests", 501: "NotImplemented", 502: "InternalError", 503: "ServiceUnavailable", 504: "Timeout" };
+const REASONS: Record<number, string> = {
+  401: "Unauthorized",
+  403: "Forbidden",
+  429: "TooManyRequests",
+  501: "NotImplemented",
+  502: "InternalError",
+  503: "ServiceUnavailable",
+  504: "Timeout",
+};
 
 /** Sends the request to web's audit log if the contract's rule keeps it (writes, refusals, pod sessions). */
 function audit(deps: Deps, grant: ProxyGrant, method: string, path: string, status: number): void {
   if (!isAuditedProxyRequest(method, path, status)) return;
-  deps.web.auditProxyRequest({ agentId: grant.agentId, actor: grant.actor, method, path, status }).catch((err: Error) => deps.log.warn({ err: err.message }, "could not record a proxy audit event"));
+  deps.web
+    .auditProxyRequest({ agentId: grant.agentId, actor: grant.actor, method, path, status })
+    .catch((err: Error) => deps.log.warn({ err: err.message }, "could not record a proxy audit event"));
 }
 
 /** A Kubernetes Status object, which kubectl prints as a clear error. */
 function statusBody(code: number, message: string): string {
-  return JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: REASONS[code] ?? "Failure", code });
+  return JSON.stringify({
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message,
+    reason: REASONS[code] ?? "Failure",
+    code,
+  });
 }
 
 /** Where the agent's answer goes: an HTTP response, or the raw socket of a connection upgrade. */
@@ -112,7 +136,11 @@ class UpgradeReply implements Reply {
     this.socket.end(Buffer.concat([Buffer.from(lines.join("\r\n"), "latin1"), body]));
   }
   refuse(code: number, message: string): void {
-    this.writeResponse(code, [{ name: "content-type", values: ["application/json"] }], Buffer.from(statusBody(code, message)));
+    this.writeResponse(
+      code,
+      [{ name: "content-type", values: ["application/json"] }],
+      Buffer.from(statusBody(code, message)),
+    );
   }
   header(status: number, fields: HeaderField[]): void {
     if (status !== 101) {
@@ -170,7 +198,8 @@ export interface K8sProxyServer {
 
 export function createK8sProxy(deps: Deps, tls?: { cert: Buffer; key: Buffer }): K8sProxyServer {
   // Http2ServerResponse has every member HttpReply uses (flushHeaders too, though its type omits it).
-  const handler = (req: ServerRequest, res: ServerResponse) => void handle(deps, req, new HttpReply(res as http.ServerResponse), req);
+  const handler = (req: ServerRequest, res: ServerResponse) =>
+    void handle(deps, req, new HttpReply(res as http.ServerResponse), req);
   let server: http.Server | http2.Http2SecureServer;
   if (tls) {
     // HTTP/2 for kubectl and client-go (one connection carries all of a client's requests), HTTP/1.1
@@ -178,7 +207,10 @@ export function createK8sProxy(deps: Deps, tls?: { cert: Buffer; key: Buffer }):
     // No idle timeout: clients close the connections they stop using (client-go after 90 s), and a
     // timer here would also cut a quiet `kubectl get -w`. (Node's https server closed idle keep-alive
     // connections after 5 s, and a client reusing one just then saw "socket hang up".)
-    server = http2.createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true, settings: { maxConcurrentStreams: 1000 } }, handler);
+    server = http2.createSecureServer(
+      { cert: tls.cert, key: tls.key, allowHTTP1: true, settings: { maxConcurrentStreams: 1000 } },
+      handler,
+    );
   } else {
     server = http.createServer(handler);
     server.keepAliveTimeout = 120_000;
@@ -205,7 +237,11 @@ export function createK8sProxy(deps: Deps, tls?: { cert: Buffer; key: Buffer }):
 async function handle(deps: Deps, req: ServerRequest, reply: Reply, inbound: Readable): Promise<void> {
   const started = process.hrtime.bigint();
   const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
-  if (!bearer) return reply.refuse(401, "tether: send a bearer token of the form pat:<agent-id>:<token> or ci:<agent-id>:<token> (see the agent's 'Connect with kubectl' page)");
+  if (!bearer)
+    return reply.refuse(
+      401,
+      "tether: send a bearer token of the form pat:<agent-id>:<token> or ci:<agent-id>:<token> (see the agent's 'Connect with kubectl' page)",
+    );
 
   let grant: ProxyGrant;
   try {
@@ -219,7 +255,10 @@ async function handle(deps: Deps, req: ServerRequest, reply: Reply, inbound: Rea
   const forged = Object.keys(req.headers).find((h) => h.toLowerCase().startsWith("impersonate-"));
   if (forged) {
     audit(deps, grant, req.method ?? "GET", req.url ?? "/", 403);
-    return reply.refuse(403, `tether: the ${forged} header is not allowed; the identity comes from your credential and the agent's configuration (drop --as/--as-group)`);
+    return reply.refuse(
+      403,
+      `tether: the ${forged} header is not allowed; the identity comes from your credential and the agent's configuration (drop --as/--as-group)`,
+    );
   }
 
   const headers: HeaderField[] = [];
@@ -235,10 +274,17 @@ async function handle(deps: Deps, req: ServerRequest, reply: Reply, inbound: Rea
     method: req.method ?? "GET",
     path: req.url ?? "/",
     headers,
-    impersonation: grant.impersonation ? { user: grant.impersonation.user, groups: grant.impersonation.groups, uid: "", extra: {} } : undefined,
+    impersonation: grant.impersonation
+      ? { user: grant.impersonation.user, groups: grant.impersonation.groups, uid: "", extra: {} }
+      : undefined,
     // HTTP/2: the request ended with its headers. HTTP/1.1: without Content-Length or Transfer-Encoding
     // a request has no body (an upgrade's bytes come later).
-    noBody: "stream" in req ? req.stream.endAfterHeaders : !req.headers.upgrade && req.headers["transfer-encoding"] === undefined && (req.headers["content-length"] ?? "0") === "0",
+    noBody:
+      "stream" in req
+        ? req.stream.endAfterHeaders
+        : !req.headers.upgrade &&
+          req.headers["transfer-encoding"] === undefined &&
+          (req.headers["content-length"] ?? "0") === "0",
   };
 
   let stream = deps.registry.tryAcquire(grant.agentId);
@@ -257,7 +303,11 @@ async function handle(deps: Deps, req: ServerRequest, reply: Reply, inbound: Rea
       deps.metrics.requests.inc({ outcome: "proxy_unavailable" });
       if (e instanceof AgentStreamLimitError) return reply.refuse(429, `tether: ${e.message}`);
       if (e instanceof AgentBusyError) return reply.refuse(504, `tether: ${e.message}`);
-      if (e instanceof NoAgentTunnelError) return reply.refuse(503, `tether: agent "${grant.agentName}" is not connected${e.lastSeenMs ? ` (last seen ${new Date(e.lastSeenMs).toISOString()})` : ""}`);
+      if (e instanceof NoAgentTunnelError)
+        return reply.refuse(
+          503,
+          `tether: agent "${grant.agentName}" is not connected${e.lastSeenMs ? ` (last seen ${new Date(e.lastSeenMs).toISOString()})` : ""}`,
+        );
       throw e;
     } finally {
       reply.offClose(giveUp);
@@ -267,7 +317,15 @@ async function handle(deps: Deps, req: ServerRequest, reply: Reply, inbound: Rea
 }
 
 /** Carries the request over `stream` and streams the agent's answer back to the client. */
-function forward(deps: Deps, inbound: Readable, reply: Reply, grant: ProxyGrant, header: RequestHeader, stream: TunnelStream, started: bigint): void {
+function forward(
+  deps: Deps,
+  inbound: Readable,
+  reply: Reply,
+  grant: ProxyGrant,
+  header: RequestHeader,
+  stream: TunnelStream,
+  started: bigint,
+): void {
   let statusCode = 0;
   let done = false;
   // Once per request, with the status known by then: at a session's 101, else when the answer ends.
@@ -319,5 +377,13 @@ function forward(deps: Deps, inbound: Readable, reply: Reply, grant: ProxyGrant,
   });
   inbound.on("data", (chunk: Buffer) => deps.metrics.bytes.inc({ direction: "request" }, chunk.length));
   // Bytes that arrive once the answer is over (the API server answered early, e.g. 413) are dropped: the stream may already carry the next request.
-  relayBody(inbound, { send: (data, written) => stream.sendData(data, written), onceDrain: (fn) => stream.onceDrain(fn) }, { current: () => !done, onEnd: () => stream.endRequest(), observe: (n) => deps.metrics.bodyMessageBytes.observe({ direction: "request" }, n) });
+  relayBody(
+    inbound,
+    { send: (data, written) => stream.sendData(data, written), onceDrain: (fn) => stream.onceDrain(fn) },
+    {
+      current: () => !done,
+      onEnd: () => stream.endRequest(),
+      observe: (n) => deps.metrics.bodyMessageBytes.observe({ direction: "request" }, n),
+    },
+  );
 }

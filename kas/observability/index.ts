@@ -6,7 +6,12 @@ import type { KasCapability } from "../capability";
 export const observability: KasCapability = {
   name: "observability",
   async start({ config, metrics, readiness }) {
-    const server = await startObservabilityServer({ address: config.TETHER_KAS_OBSERVABILITY_ADDRESS, who: "kas", metrics: metrics.registry, readiness });
+    const server = await startObservabilityServer({
+      address: config.TETHER_KAS_OBSERVABILITY_ADDRESS,
+      who: "kas",
+      metrics: metrics.registry,
+      readiness,
+    });
     return { report: { observabilityPort: server.address.port }, stop: () => server.close() };
   },
 };

@@ -3,7 +3,14 @@
 import { status } from "@grpc/grpc-js";
 import type { KasCapability } from "../capability";
 
-export { AgentBusyError, AgentStreamLimitError, MemoryTunnelRegistry, NoAgentTunnelError, type AgentStatus, type TunnelRegistry } from "./registry";
+export {
+  AgentBusyError,
+  AgentStreamLimitError,
+  MemoryTunnelRegistry,
+  NoAgentTunnelError,
+  type AgentStatus,
+  type TunnelRegistry,
+} from "./registry";
 export { TunnelStream, type ResponseSink } from "./stream";
 
 /** At shutdown, ends every agent's streams: idle ones never end on their own, and the gRPC servers' drain waits for them. */

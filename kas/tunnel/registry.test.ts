@@ -7,7 +7,15 @@ import { TunnelStream } from "./stream";
 
 /** A stand-in for a gRPC server call: the registry only needs its events and write/end. */
 function fakeCall() {
-  const e = new EventEmitter() as EventEmitter & { write: (m: unknown) => boolean; end: () => void; writableEnded: boolean; destroyed: boolean; pause: () => void; resume: () => void; written: unknown[] };
+  const e = new EventEmitter() as EventEmitter & {
+    write: (m: unknown) => boolean;
+    end: () => void;
+    writableEnded: boolean;
+    destroyed: boolean;
+    pause: () => void;
+    resume: () => void;
+    written: unknown[];
+  };
   e.written = [];
   e.writableEnded = false;
   e.destroyed = false;
@@ -99,7 +107,10 @@ describe("MemoryTunnelRegistry", () => {
     const { s, call } = stream();
     r.add(s);
     let broken = "";
-    s.start({ requestId: "r1", method: "GET", path: "/version", headers: [], impersonation: undefined, noBody: true }, { onHeader() {}, onData: () => true, onTrailer() {}, onBroken: (m) => (broken = m) });
+    s.start(
+      { requestId: "r1", method: "GET", path: "/version", headers: [], impersonation: undefined, noBody: true },
+      { onHeader() {}, onData: () => true, onTrailer() {}, onBroken: (m) => (broken = m) },
+    );
     call.emit("error", new Error("connection reset"));
     expect(broken).toMatch(/the tunnel to agent "prod" broke mid-request/);
   });

@@ -9,7 +9,10 @@ import type { KasMetrics } from "../metrics";
 
 /** No stream of the agent on this kas within the wait. */
 export class NoAgentTunnelError extends Error {
-  constructor(readonly agentId: string, readonly lastSeenMs: number | null) {
+  constructor(
+    readonly agentId: string,
+    readonly lastSeenMs: number | null,
+  ) {
     super(
       lastSeenMs
         ? `agent ${agentId} is not connected (last seen ${new Date(lastSeenMs).toISOString()})`
@@ -20,14 +23,23 @@ export class NoAgentTunnelError extends Error {
 
 /** The agent has its whole per-agent stream allowance in use. */
 export class AgentStreamLimitError extends Error {
-  constructor(readonly agentName: string, readonly limit: number) {
-    super(`agent "${agentName}" has all ${limit} tunnel streams in use (the per-agent limit); retry when a request or watch ends`);
+  constructor(
+    readonly agentName: string,
+    readonly limit: number,
+  ) {
+    super(
+      `agent "${agentName}" has all ${limit} tunnel streams in use (the per-agent limit); retry when a request or watch ends`,
+    );
   }
 }
 
 /** Connected, below the limit, but no stream came free within the wait. */
 export class AgentBusyError extends Error {
-  constructor(readonly agentName: string, busy: number, waitMs: number) {
+  constructor(
+    readonly agentName: string,
+    busy: number,
+    waitMs: number,
+  ) {
     super(`agent "${agentName}" is connected but had no free tunnel stream within ${waitMs} ms (${busy} busy)`);
   }
 }
@@ -84,7 +96,8 @@ export class MemoryTunnelRegistry implements TunnelRegistry {
   add(stream: TunnelStream): void {
     const e = this.entry(stream.agentId, stream.agentName);
     e.name = stream.agentName;
-    if (e.idle.length + e.active.size >= this.maxStreamsPerAgent) throw new AgentStreamLimitError(stream.agentName, this.maxStreamsPerAgent);
+    if (e.idle.length + e.active.size >= this.maxStreamsPerAgent)
+      throw new AgentStreamLimitError(stream.agentName, this.maxStreamsPerAgent);
     this.touch(stream.agentId);
     this.metrics?.streamsOpened.inc();
     stream.onClose(() => this.remove(stream));
@@ -149,12 +162,14 @@ export class MemoryTunnelRegistry implements TunnelRegistry {
       };
       const drop = () => {
         entry.waiters = entry.waiters.filter((w) => w !== waiter);
-        if (entry.idle.length === 0 && entry.active.size === 0 && entry.waiters.length === 0) this.byAgent.delete(agentId);
+        if (entry.idle.length === 0 && entry.active.size === 0 && entry.waiters.length === 0)
+          this.byAgent.delete(agentId);
       };
       const timer = setTimeout(() => {
         drop();
         const now = this.byAgent.get(agentId);
-        if (now && now.active.size >= this.maxStreamsPerAgent) reject(new AgentStreamLimitError(now.name, this.maxStreamsPerAgent));
+        if (now && now.active.size >= this.maxStreamsPerAgent)
+          reject(new AgentStreamLimitError(now.name, this.maxStreamsPerAgent));
         else if (now && now.active.size > 0) reject(new AgentBusyError(now.name, now.active.size, waitMs));
         else reject(new NoAgentTunnelError(agentId, this.lastSeen.get(agentId) ?? null));
       }, waitMs);

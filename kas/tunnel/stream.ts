@@ -146,7 +146,8 @@ export class TunnelStream {
     if (this.state === "closed") return;
     const wasActive = this.state === "active";
     this.state = "closed";
-    if (wasActive && !this.trailerSeen && this.sink) this.sink.onBroken(`the tunnel to agent "${this.agentName}" broke mid-request: ${reason}`);
+    if (wasActive && !this.trailerSeen && this.sink)
+      this.sink.onBroken(`the tunnel to agent "${this.agentName}" broke mid-request: ${reason}`);
     this.sink = null;
     // Finish kas's side too, so the agent sees its stream end and can open a fresh one.
     if (!this.call.writableEnded && !this.call.destroyed) this.call.end();

@@ -4,13 +4,26 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { apiserverRequest } from "@/testbed/cluster";
 import { CHUNK_SIZE } from "@/lib/common/tunnel-wire";
 import { AgentNotConnectedError, TunnelError } from "@/lib/tunnel-client";
-import { agentObservabilityPort, registerTestAgent, scrapeMetrics, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/testbed/tunnel-stack";
+import {
+  agentObservabilityPort,
+  registerTestAgent,
+  scrapeMetrics,
+  startAgentProcess,
+  startKasProcess,
+  startWebInternal,
+  tunnelClientFor,
+  waitForAgent,
+  type KasProcess,
+  type Proc,
+  type WebInternal,
+} from "@/testbed/tunnel-stack";
 
 /**
  * A LIST's own resourceVersion is the cluster's newest revision, which any write anywhere (a lease, an
  * event) moves between two calls; the rest of the answer must be the very same bytes.
  */
-const listBytes = (body: string) => body.replace(/^(\{"kind":"[A-Za-z]+List","apiVersion":"[^"]+","metadata":\{"resourceVersion":")\d+/, "$1…");
+const listBytes = (body: string) =>
+  body.replace(/^(\{"kind":"[A-Za-z]+List","apiVersion":"[^"]+","metadata":\{"resourceVersion":")\d+/, "$1…");
 
 describe("tunnel: requests and watches", () => {
   const tb = inject("testbed");
@@ -23,7 +36,12 @@ describe("tunnel: requests and watches", () => {
 
   const direct = (method: string, p: string, body?: unknown) => apiserverRequest(tb, method, p, body);
   const tunnel = async (method: string, p: string, body?: unknown, contentType = "application/json") => {
-    const res = await client.agentFetch(agentId, { method, path: p, body: body === undefined ? undefined : JSON.stringify(body), headers: body === undefined ? {} : { "content-type": contentType } });
+    const res = await client.agentFetch(agentId, {
+      method,
+      path: p,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body === undefined ? {} : { "content-type": contentType },
+    });
     return { status: res.status, body: await res.text() };
   };
 
@@ -32,7 +50,12 @@ describe("tunnel: requests and watches", () => {
     const reg = await registerTestAgent(web.db);
     agentId = reg.agentId;
     kas = await startKasProcess(web);
-    agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir });
+    agent = await startAgentProcess({
+      kasAgentPort: kas.agentPort,
+      token: reg.token,
+      kubeconfig: tb.kubeconfig,
+      dir: web.dir,
+    });
     client = tunnelClientFor(web, kas);
     await waitForAgent(client, agentId);
     expect((await direct("POST", "/api/v1/namespaces", { metadata: { name: ns } })).status).toBe(201);
@@ -47,7 +70,10 @@ describe("tunnel: requests and watches", () => {
   });
 
   it("get, list, create, patch and delete give the API server's exact bytes", async () => {
-    const created = await tunnel("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "alpha" }, data: { color: "blue" } });
+    const created = await tunnel("POST", `/api/v1/namespaces/${ns}/configmaps`, {
+      metadata: { name: "alpha" },
+      data: { color: "blue" },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toBe((await direct("GET", `/api/v1/namespaces/${ns}/configmaps/alpha`)).body);
 
@@ -55,14 +81,21 @@ describe("tunnel: requests and watches", () => {
     expect(got.status).toBe(200);
     expect(got.body).toBe((await direct("GET", `/api/v1/namespaces/${ns}/configmaps/alpha`)).body);
 
-    const patched = await tunnel("PATCH", `/api/v1/namespaces/${ns}/configmaps/alpha`, { data: { color: "green" } }, "application/merge-patch+json");
+    const patched = await tunnel(
+      "PATCH",
+      `/api/v1/namespaces/${ns}/configmaps/alpha`,
+      { data: { color: "green" } },
+      "application/merge-patch+json",
+    );
     expect(patched.status).toBe(200);
     expect(JSON.parse(patched.body).data).toEqual({ color: "green" });
     expect(patched.body).toBe((await direct("GET", `/api/v1/namespaces/${ns}/configmaps/alpha`)).body);
 
     const listed = await tunnel("GET", `/api/v1/namespaces/${ns}/configmaps`);
     expect(listBytes(listed.body)).toBe(listBytes((await direct("GET", `/api/v1/namespaces/${ns}/configmaps`)).body));
-    expect(JSON.parse(listed.body).items.map((i: { metadata: { name: string } }) => i.metadata.name)).toContain("alpha");
+    expect(JSON.parse(listed.body).items.map((i: { metadata: { name: string } }) => i.metadata.name)).toContain(
+      "alpha",
+    );
 
     const dryTunnel = await tunnel("DELETE", `/api/v1/namespaces/${ns}/configmaps/alpha?dryRun=All`);
     expect(dryTunnel.body).toBe((await direct("DELETE", `/api/v1/namespaces/${ns}/configmaps/alpha?dryRun=All`)).body);
@@ -77,13 +110,21 @@ describe("tunnel: requests and watches", () => {
     expect(missing.status).toBe(404);
     expect(missing.body).toBe((await direct("GET", `/api/v1/namespaces/${ns}/configmaps/nope`)).body);
     await tunnel("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "dup" } });
-    expect((await tunnel("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "dup" } })).status).toBe(409);
-    expect((await tunnel("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "Not_A_Name" } })).status).toBe(422);
+    expect((await tunnel("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "dup" } })).status).toBe(
+      409,
+    );
+    expect(
+      (await tunnel("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "Not_A_Name" } })).status,
+    ).toBe(422);
   });
 
   it("carries a large LIST (5 MB) intact in body messages", async () => {
     const big = "x".repeat(500_000);
-    for (let i = 0; i < 10; i++) expect((await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: `big-${i}` }, data: { big } })).status).toBe(201);
+    for (let i = 0; i < 10; i++)
+      expect(
+        (await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: `big-${i}` }, data: { big } }))
+          .status,
+      ).toBe(201);
     const viaTunnel = await tunnel("GET", `/api/v1/namespaces/${ns}/configmaps?labelSelector=`);
     const viaDirect = await direct("GET", `/api/v1/namespaces/${ns}/configmaps?labelSelector=`);
     expect(viaTunnel.body.length).toBeGreaterThan(5_000_000);
@@ -91,11 +132,17 @@ describe("tunnel: requests and watches", () => {
   });
 
   it("a watch sees every one of 200 changes, in order", async () => {
-    const list = JSON.parse((await direct("GET", `/api/v1/namespaces/${ns}/configmaps`)).body) as { metadata: { resourceVersion: string } };
+    const list = JSON.parse((await direct("GET", `/api/v1/namespaces/${ns}/configmaps`)).body) as {
+      metadata: { resourceVersion: string };
+    };
     const abort = new AbortController();
     const seen: string[] = [];
     const watching = (async () => {
-      for await (const ev of client.agentWatch<{ metadata: { name: string }; data?: { n?: string } }>(agentId, `/api/v1/namespaces/${ns}/configmaps?fieldSelector=metadata.name%3Dcounter`, { resourceVersion: list.metadata.resourceVersion, signal: abort.signal })) {
+      for await (const ev of client.agentWatch<{ metadata: { name: string }; data?: { n?: string } }>(
+        agentId,
+        `/api/v1/namespaces/${ns}/configmaps?fieldSelector=metadata.name%3Dcounter`,
+        { resourceVersion: list.metadata.resourceVersion, signal: abort.signal },
+      )) {
         seen.push(`${ev.type}:${ev.object.data?.n ?? ""}`);
         if (ev.type === "DELETED") break;
       }
@@ -113,19 +160,35 @@ describe("tunnel: requests and watches", () => {
   });
 
   it("a watch event of a few hundred bytes reaches the caller while nothing else is sent", async () => {
-    const list = JSON.parse((await direct("GET", `/api/v1/namespaces/${ns}/configmaps`)).body) as { metadata: { resourceVersion: string } };
+    const list = JSON.parse((await direct("GET", `/api/v1/namespaces/${ns}/configmaps`)).body) as {
+      metadata: { resourceVersion: string };
+    };
     const abort = new AbortController();
     let t0 = 0;
     const arrived = (async () => {
-      for await (const ev of client.agentWatch<{ metadata: { name: string } }>(agentId, `/api/v1/namespaces/${ns}/configmaps?fieldSelector=metadata.name%3Dlone`, { resourceVersion: list.metadata.resourceVersion, signal: abort.signal })) {
+      for await (const ev of client.agentWatch<{ metadata: { name: string } }>(
+        agentId,
+        `/api/v1/namespaces/${ns}/configmaps?fieldSelector=metadata.name%3Dlone`,
+        { resourceVersion: list.metadata.resourceVersion, signal: abort.signal },
+      )) {
         if (ev.type === "ADDED") return Date.now() - t0;
       }
       return Infinity;
     })();
     t0 = Date.now();
-    expect((await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "lone" }, data: { note: "a single small change" } })).status).toBe(201);
+    expect(
+      (
+        await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, {
+          metadata: { name: "lone" },
+          data: { note: "a single small change" },
+        })
+      ).status,
+    ).toBe(201);
     // No other write matches this watch and no bookmarks were asked for: a sender that waited for more data would never send it.
-    const ms = await Promise.race([arrived, new Promise<number>((resolve) => setTimeout(() => resolve(Infinity), 5_000))]);
+    const ms = await Promise.race([
+      arrived,
+      new Promise<number>((resolve) => setTimeout(() => resolve(Infinity), 5_000)),
+    ]);
     abort.abort();
     expect(ms).toBeLessThan(5_000);
   });
@@ -135,17 +198,33 @@ describe("tunnel: requests and watches", () => {
     expect((await direct("POST", "/api/v1/namespaces", { metadata: { name: bigNs } })).status).toBe(201);
     try {
       const mb = "y".repeat(1_000_000);
-      for (let i = 0; i < 36; i++) expect((await direct("POST", `/api/v1/namespaces/${bigNs}/configmaps`, { metadata: { name: `mb-${i}` }, data: { mb } })).status).toBe(201);
+      for (let i = 0; i < 36; i++)
+        expect(
+          (
+            await direct("POST", `/api/v1/namespaces/${bigNs}/configmaps`, {
+              metadata: { name: `mb-${i}` },
+              data: { mb },
+            })
+          ).status,
+        ).toBe(201);
       const agentPort = await agentObservabilityPort(agent);
-      const agentSeries = ["tether_agent_tunnel_body_message_bytes_count", "tether_agent_tunnel_body_message_bytes_sum"];
-      const kasSeries = ['tether_kas_tunnel_body_message_bytes_count{direction="response"}', 'tether_kas_tunnel_body_message_bytes_sum{direction="response"}'];
+      const agentSeries = [
+        "tether_agent_tunnel_body_message_bytes_count",
+        "tether_agent_tunnel_body_message_bytes_sum",
+      ];
+      const kasSeries = [
+        'tether_kas_tunnel_body_message_bytes_count{direction="response"}',
+        'tether_kas_tunnel_body_message_bytes_sum{direction="response"}',
+      ];
       const [agentCount0, agentSum0] = await scrapeMetrics(agentPort, ...agentSeries);
       const [kasCount0, kasSum0] = await scrapeMetrics(kas.observabilityPort, ...kasSeries);
       const listed = await tunnel("GET", `/api/v1/namespaces/${bigNs}/configmaps`);
       expect(listed.body.length).toBeGreaterThan(36_000_000);
       const [agentCount1, agentSum1] = await scrapeMetrics(agentPort, ...agentSeries);
       const [kasCount1, kasSum1] = await scrapeMetrics(kas.observabilityPort, ...kasSeries);
-      console.log(`36 MB LIST: agent → kas ${agentCount1! - agentCount0!} body messages, kas → web ${kasCount1! - kasCount0!}`);
+      console.log(
+        `36 MB LIST: agent → kas ${agentCount1! - agentCount0!} body messages, kas → web ${kasCount1! - kasCount0!}`,
+      );
       expect(agentSum1! - agentSum0!).toBeGreaterThanOrEqual(listed.body.length);
       expect(kasSum1! - kasSum0!).toBeGreaterThanOrEqual(listed.body.length);
       expect(agentCount1! - agentCount0!).toBeLessThanOrEqual(200);
@@ -161,7 +240,12 @@ describe("tunnel: requests and watches", () => {
     const [count0, sum0] = await scrapeMetrics(kas.observabilityPort, count, sum);
     // Just under the API server's 3 MiB limit on a request body, so it reads it all before refusing a ConfigMap over 1 MiB (422).
     const body = JSON.stringify({ metadata: { name: "too-big" }, data: { big: "z".repeat(3_000_000) } });
-    const res = await client.agentFetch(agentId, { method: "POST", path: `/api/v1/namespaces/${ns}/configmaps`, body, headers: { "content-type": "application/json" } });
+    const res = await client.agentFetch(agentId, {
+      method: "POST",
+      path: `/api/v1/namespaces/${ns}/configmaps`,
+      body,
+      headers: { "content-type": "application/json" },
+    });
     expect(res.status).toBe((await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, JSON.parse(body))).status);
     await res.text();
     const [count1, sum1] = await scrapeMetrics(kas.observabilityPort, count, sum);
@@ -171,7 +255,12 @@ describe("tunnel: requests and watches", () => {
   }, 60_000);
 
   it("strips Impersonate-* headers a caller sends, and impersonates only as kas says", async () => {
-    const asCaller = await client.agentFetch(agentId, { path: "/apis/authentication.k8s.io/v1/selfsubjectreviews", method: "POST", headers: { "content-type": "application/json", "impersonate-user": "system:admin-smuggled" }, body: JSON.stringify({ apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" }) });
+    const asCaller = await client.agentFetch(agentId, {
+      path: "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+      method: "POST",
+      headers: { "content-type": "application/json", "impersonate-user": "system:admin-smuggled" },
+      body: JSON.stringify({ apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" }),
+    });
     const who = JSON.parse(await asCaller.text()) as { status: { userInfo: { username: string } } };
     expect(who.status.userInfo.username).not.toBe("system:admin-smuggled");
     const impersonated = await client.agentFetch(agentId, {
@@ -181,14 +270,18 @@ describe("tunnel: requests and watches", () => {
       body: JSON.stringify({ apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" }),
       impersonation: { user: "tether:user:alice", groups: ["tether:user"], uid: "", extra: {} },
     });
-    const review = JSON.parse(await impersonated.text()) as { status: { userInfo: { username: string; groups: string[] } } };
+    const review = JSON.parse(await impersonated.text()) as {
+      status: { userInfo: { username: string; groups: string[] } };
+    };
     expect(review.status.userInfo.username).toBe("tether:user:alice");
     expect(review.status.userInfo.groups).toContain("tether:user");
   });
 
   it("an unknown agent fails with 'not connected' after the caller's wait, not a hang", async () => {
     const t0 = Date.now();
-    const err = await client.agentFetch("no-such-agent", { path: "/version", timeoutMs: 1_000 }).catch((e: unknown) => e);
+    const err = await client
+      .agentFetch("no-such-agent", { path: "/version", timeoutMs: 1_000 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AgentNotConnectedError);
     expect((err as Error).message).toMatch(/agent no-such-agent is not connected/);
     expect(Date.now() - t0).toBeLessThan(5_000);
@@ -196,7 +289,10 @@ describe("tunnel: requests and watches", () => {
 
   it("rejects a caller without the shared secret", async () => {
     const { TunnelClient } = await import("@/lib/tunnel-client");
-    const stranger = new TunnelClient({ kasAddress: `127.0.0.1:${kas.internalPort}`, secret: "a-different-secret-that-is-long-enough-000" });
+    const stranger = new TunnelClient({
+      kasAddress: `127.0.0.1:${kas.internalPort}`,
+      secret: "a-different-secret-that-is-long-enough-000",
+    });
     const err = await stranger.agentFetch(agentId, { path: "/version" }).catch((e: unknown) => e);
     stranger.close();
     expect(err).toBeInstanceOf(TunnelError);
@@ -212,4 +308,3 @@ describe("tunnel: requests and watches", () => {
     expect(agent.output()).not.toContain("tthr_agent_");
   });
 });
-

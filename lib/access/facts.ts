@@ -12,6 +12,13 @@ export async function groupFacts(db: Db, groupId: string, userId: string): Promi
   return { role: await groupRole(db, groupId, userId) };
 }
 
-export async function projectFacts(db: Db, project: { ownerUserId: string | null; groupId: string | null }, userId: string): Promise<ProjectFacts> {
-  return { ownerUserId: project.ownerUserId, groupRole: project.groupId ? await groupRole(db, project.groupId, userId) : null };
+export async function projectFacts(
+  db: Db,
+  project: { ownerUserId: string | null; groupId: string | null },
+  userId: string,
+): Promise<ProjectFacts> {
+  return {
+    ownerUserId: project.ownerUserId,
+    groupRole: project.groupId ? await groupRole(db, project.groupId, userId) : null,
+  };
 }

@@ -12,7 +12,10 @@ export type ProjectRef = string | { id: string };
 /** The project if the actor may see it; NotFound otherwise. */
 export async function findVisibleProject(db: Db, actor: Actor, ref: ProjectRef) {
   const where = typeof ref === "string" ? { fullPath: ref.toLowerCase() } : { id: ref.id };
-  const project = await db.project.findUnique({ where, include: { group: true, ownerUser: { select: { username: true } } } });
+  const project = await db.project.findUnique({
+    where,
+    include: { group: true, ownerUser: { select: { username: true } } },
+  });
   if (!project) throw new NotFound("Project");
   const facts = await projectFacts(db, project, actor.id);
   if (!can.viewProject(actor, facts)) throw new NotFound("Project");
@@ -20,7 +23,13 @@ export async function findVisibleProject(db: Db, actor: Actor, ref: ProjectRef) 
 }
 
 /** The project if the actor may see it and `rule` lets them act on it; Forbidden with `reason` when they may only see it. */
-export async function findProjectFor(db: Db, actor: Actor, ref: ProjectRef, rule: (a: Actor, p: ProjectFacts) => boolean, reason: string) {
+export async function findProjectFor(
+  db: Db,
+  actor: Actor,
+  ref: ProjectRef,
+  rule: (a: Actor, p: ProjectFacts) => boolean,
+  reason: string,
+) {
   const found = await findVisibleProject(db, actor, ref);
   if (!rule(actor, found.facts)) throw new Forbidden("project", reason);
   return found;

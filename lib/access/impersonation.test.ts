@@ -11,12 +11,21 @@ describe("impersonationFor", () => {
   });
 
   it("access_as user: the user, in tether:user and a group per project and group that lets them in", () => {
-    expect(impersonationFor("user", user)).toEqual({ user: "tether:user:dev", groups: ["tether:user", "tether:project:p1", "tether:group:g1", "tether:group:g2"] });
+    expect(impersonationFor("user", user)).toEqual({
+      user: "tether:user:dev",
+      groups: ["tether:user", "tether:project:p1", "tether:group:g1", "tether:group:g2"],
+    });
   });
 
   it("access_as ci_job: the job, in tether:ci, its project's group and its project's group's", () => {
-    expect(impersonationFor("ci_job", job)).toEqual({ user: "tether:ci_job:j1", groups: ["tether:ci", "tether:project:p1", "tether:group:g1"] });
-    expect(impersonationFor("ci_job", { ...job, groupId: null })).toEqual({ user: "tether:ci_job:j1", groups: ["tether:ci", "tether:project:p1"] });
+    expect(impersonationFor("ci_job", job)).toEqual({
+      user: "tether:ci_job:j1",
+      groups: ["tether:ci", "tether:project:p1", "tether:group:g1"],
+    });
+    expect(impersonationFor("ci_job", { ...job, groupId: null })).toEqual({
+      user: "tether:ci_job:j1",
+      groups: ["tether:ci", "tether:project:p1"],
+    });
   });
 
   it("never impersonates one kind of caller as the other", () => {

@@ -22,9 +22,24 @@ export function impersonationFor(accessAs: "user" | "ci_job", caller: Impersonat
 export function impersonationFor(accessAs: AccessAs, caller: ImpersonatedCaller): Impersonation | null;
 export function impersonationFor(accessAs: AccessAs, caller: ImpersonatedCaller): Impersonation | null {
   if (accessAs === "agent") return null;
-  if (accessAs !== caller.type) throw new Error(`access_as ${accessAs} cannot impersonate a ${caller.type === "ci_job" ? "CI job" : "user"}`);
+  if (accessAs !== caller.type)
+    throw new Error(`access_as ${accessAs} cannot impersonate a ${caller.type === "ci_job" ? "CI job" : "user"}`);
   if (caller.type === "ci_job") {
-    return { user: `tether:ci_job:${caller.jobId}`, groups: ["tether:ci", `tether:project:${caller.projectId}`, ...(caller.groupId ? [`tether:group:${caller.groupId}`] : [])] };
+    return {
+      user: `tether:ci_job:${caller.jobId}`,
+      groups: [
+        "tether:ci",
+        `tether:project:${caller.projectId}`,
+        ...(caller.groupId ? [`tether:group:${caller.groupId}`] : []),
+      ],
+    };
   }
-  return { user: `tether:user:${caller.username}`, groups: ["tether:user", ...caller.projectIds.map((id) => `tether:project:${id}`), ...caller.groupIds.map((id) => `tether:group:${id}`)] };
+  return {
+    user: `tether:user:${caller.username}`,
+    groups: [
+      "tether:user",
+      ...caller.projectIds.map((id) => `tether:project:${id}`),
+      ...caller.groupIds.map((id) => `tether:group:${id}`),
+    ],
+  };
 }

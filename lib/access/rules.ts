@@ -25,12 +25,14 @@ export const can = {
 
   viewProject: (a: Actor, p: ProjectFacts) => a.isAdmin || p.ownerUserId === a.id || p.groupRole !== null,
   /** Register agents, create and revoke their tokens, change sharing. */
-  manageProjectAgents: (a: Actor, p: ProjectFacts) => a.isAdmin || p.ownerUserId === a.id || atLeast(p.groupRole, "maintainer"),
+  manageProjectAgents: (a: Actor, p: ProjectFacts) =>
+    a.isAdmin || p.ownerUserId === a.id || atLeast(p.groupRole, "maintainer"),
   /** Start pipelines, i.e. mint CI job tokens for the project. */
   runPipelines: (a: Actor, p: ProjectFacts) => a.isAdmin || p.ownerUserId === a.id || atLeast(p.groupRole, "developer"),
   deleteProject: (a: Actor, p: ProjectFacts) => a.isAdmin || p.ownerUserId === a.id || atLeast(p.groupRole, "owner"),
   /** Read the project's audit log (its own events and its agents'). */
-  viewProjectAudit: (a: Actor, p: ProjectFacts) => a.isAdmin || p.ownerUserId === a.id || atLeast(p.groupRole, "maintainer"),
+  viewProjectAudit: (a: Actor, p: ProjectFacts) =>
+    a.isAdmin || p.ownerUserId === a.id || atLeast(p.groupRole, "maintainer"),
   /** Read the installation-wide audit log. */
   viewInstanceAudit: (a: Actor) => a.isAdmin,
 } as const;

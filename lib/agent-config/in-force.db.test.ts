@@ -11,7 +11,8 @@ describe.each(["sqlite", "postgresql"] as const)("the configuration in force on 
   let tdb: TestDatabase;
   let db: Db;
   const ids: Record<string, string> = {};
-  const save = (agentId: string, version: number, yaml: string) => db.agentConfig.create({ data: { agentId, version, yaml } });
+  const save = (agentId: string, version: number, yaml: string) =>
+    db.agentConfig.create({ data: { agentId, version, yaml } });
 
   beforeAll(async () => {
     tdb = await freshDatabase(provider);
@@ -20,7 +21,12 @@ describe.each(["sqlite", "postgresql"] as const)("the configuration in force on 
     const user = await db.user.create({ data: { email: "o@example.com", username: "o", name: "O" } });
     const a = await db.project.create({ data: { name: "A", path: "a", fullPath: "o/a", ownerUserId: user.id } });
     const b = await db.project.create({ data: { name: "B", path: "b", fullPath: "o/b", ownerUserId: user.id } });
-    for (const [name, projectId] of [["fresh", a.id], ["edited", a.id], ["broken", b.id]] as const) ids[name] = (await db.agent.create({ data: { name, projectId } })).id;
+    for (const [name, projectId] of [
+      ["fresh", a.id],
+      ["edited", a.id],
+      ["broken", b.id],
+    ] as const)
+      ids[name] = (await db.agent.create({ data: { name, projectId } })).id;
     ids.projectA = a.id;
     await save(ids.edited!, 1, "ci_access:\n  projects:\n    - id: o/b\n");
     await save(ids.edited!, 2, "user_access:\n  projects:\n    - id: o/b\n");

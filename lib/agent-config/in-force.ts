@@ -41,8 +41,16 @@ export function lenientData(agentId: string, version: number, yaml: string): Age
  * The agent's configuration in force. A stored version that no longer validates throws its ConfigError
  * (what kas and the editors must see), or with `ifInvalid: "empty"` counts as empty.
  */
-export async function currentAgentConfig(db: Db, agentId: string, opts: { ifInvalid?: "throw" | "empty" } = {}): Promise<ConfigInForce> {
-  const row = await db.agentConfig.findFirst({ where: { agentId }, orderBy: { version: "desc" }, select: { version: true, yaml: true } });
+export async function currentAgentConfig(
+  db: Db,
+  agentId: string,
+  opts: { ifInvalid?: "throw" | "empty" } = {},
+): Promise<ConfigInForce> {
+  const row = await db.agentConfig.findFirst({
+    where: { agentId },
+    orderBy: { version: "desc" },
+    select: { version: true, yaml: true },
+  });
   if (!row) return NONE;
   const data = parsedVersion(agentId, row.version, row.yaml);
   if (data !== null) return { version: row.version, yaml: row.yaml, data };
@@ -55,7 +63,10 @@ export async function currentAgentConfig(db: Db, agentId: string, opts: { ifInva
  * agents of other projects than `excludeProjectId`. Versions that no longer validate count as empty.
  * One query finds the newest versions; YAML is read, in batches, only for versions not parsed before.
  */
-export async function currentAgentConfigs(db: Db, opts: { excludeProjectId?: string } = {}): Promise<Map<string, AgentConfigData>> {
+export async function currentAgentConfigs(
+  db: Db,
+  opts: { excludeProjectId?: string } = {},
+): Promise<Map<string, AgentConfigData>> {
   const where = opts.excludeProjectId ? { agent: { projectId: { not: opts.excludeProjectId } } } : {};
   const newest = (await db.agentConfig.groupBy({ by: ["agentId"], _max: { version: true }, where }))
     .filter((n) => n._max.version !== null)
@@ -69,7 +80,10 @@ export async function currentAgentConfigs(db: Db, opts: { excludeProjectId?: str
   }
   for (let i = 0; i < missing.length; i += 200) {
     const batch = missing.slice(i, i + 200);
-    const rows = await db.agentConfig.findMany({ where: { OR: batch.map((n) => ({ agentId: n.agentId, version: n.version })) }, select: { agentId: true, version: true, yaml: true } });
+    const rows = await db.agentConfig.findMany({
+      where: { OR: batch.map((n) => ({ agentId: n.agentId, version: n.version })) },
+      select: { agentId: true, version: true, yaml: true },
+    });
     for (const r of rows) out.set(r.agentId, lenientData(r.agentId, r.version, r.yaml));
   }
   return out;

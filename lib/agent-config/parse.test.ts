@@ -14,15 +14,27 @@ function refusal(text: string): { message: string; line: number | null } {
 
 describe("agent configuration errors name the line", () => {
   it("invalid YAML: the parser's line, once", () => {
-    expect(refusal("ci_access:\n  projects:\n    - id: a/b\n   bad: [\n")).toEqual({ message: "line 4: All mapping items must start at the same column", line: 4 });
+    expect(refusal("ci_access:\n  projects:\n    - id: a/b\n   bad: [\n")).toEqual({
+      message: "line 4: All mapping items must start at the same column",
+      line: 4,
+    });
     expect(refusal("ci_access: {}\nci_access: {}\n")).toEqual({ message: "line 2: Map keys must be unique", line: 2 });
-    expect(refusal("ci_access:\n\tprojects: []\n")).toEqual({ message: "line 2: Tabs are not allowed as indentation", line: 2 });
+    expect(refusal("ci_access:\n\tprojects: []\n")).toEqual({
+      message: "line 2: Tabs are not allowed as indentation",
+      line: 2,
+    });
   });
 
   it("an unknown key: the line of the key itself", () => {
-    expect(refusal("ci_access:\n  projects:\n    - id: a/b\n      acess_as: { agent: {} }\n")).toEqual({ message: 'line 4: ci_access.projects.0: unknown key "acess_as"', line: 4 });
+    expect(refusal("ci_access:\n  projects:\n    - id: a/b\n      acess_as: { agent: {} }\n")).toEqual({
+      message: 'line 4: ci_access.projects.0: unknown key "acess_as"',
+      line: 4,
+    });
     expect(refusal("# comment\ngitops: {}\n")).toEqual({ message: 'line 2: unknown key "gitops"', line: 2 });
-    expect(refusal("ci_access:\n  projects: [{ id: a/b, foo: 1 }]\n")).toEqual({ message: 'line 2: ci_access.projects.0: unknown key "foo"', line: 2 });
+    expect(refusal("ci_access:\n  projects: [{ id: a/b, foo: 1 }]\n")).toEqual({
+      message: 'line 2: ci_access.projects.0: unknown key "foo"',
+      line: 2,
+    });
   });
 
   it("a bad access_as: ci_access acts as agent or ci_job, user_access as agent or user", () => {
@@ -42,12 +54,17 @@ describe("agent configuration errors name the line", () => {
       message: "line 4: ci_access.groups.0.default_namespace: default_namespace must be a Kubernetes namespace name",
       line: 4,
     });
-    expect(refusal('ci_access:\n  projects: [{ id: "" }]\n').message).toBe("line 2: ci_access.projects.0.id: id must name a project (group/project) or a group");
+    expect(refusal('ci_access:\n  projects: [{ id: "" }]\n').message).toBe(
+      "line 2: ci_access.projects.0.id: id must name a project (group/project) or a group",
+    );
     expect(refusal("- a\n- b\n").line).toBe(1);
   });
 
   it("too large: refused without a line", () => {
-    expect(refusal(`# ${"x".repeat(64 * 1024)}\n`)).toEqual({ message: "configuration is too large (limit 64 KiB)", line: null });
+    expect(refusal(`# ${"x".repeat(64 * 1024)}\n`)).toEqual({
+      message: "configuration is too large (limit 64 KiB)",
+      line: null,
+    });
   });
 
   it("accepts the GitLab shape, and an empty file", () => {
@@ -66,7 +83,10 @@ describe("agent configuration errors name the line", () => {
   it("the audit log's sharing diff lists added and removed entries", () => {
     const before = parseAgentConfig("ci_access:\n  groups: [{ id: ops }, { id: dev }]\n");
     const after = parseAgentConfig("ci_access:\n  groups: [{ id: ops, access_as: { ci_job: {} } }, { id: dev }]\n");
-    expect(sharingDiff(before, after)).toEqual({ added: "ci_access group ops as ci_job", removed: "ci_access group ops as agent" });
+    expect(sharingDiff(before, after)).toEqual({
+      added: "ci_access group ops as ci_job",
+      removed: "ci_access group ops as agent",
+    });
     expect(sharingDiff(after, after)).toEqual({ added: "", removed: "" });
   });
 });

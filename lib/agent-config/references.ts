@@ -42,12 +42,19 @@ function referenced(cfg: AgentConfigData): { project: Set<string>; group: Set<st
  * actor; null when there is none. Ones already named before are kept even when the actor cannot see them
  * (another maintainer or an admin added them), so that the actor can still edit the rest.
  */
-export async function unknownReference(db: Db, actor: Actor, cfg: AgentConfigData, before: AgentConfigData): Promise<{ targetType: TargetType; path: string } | null> {
+export async function unknownReference(
+  db: Db,
+  actor: Actor,
+  cfg: AgentConfigData,
+  before: AgentConfigData,
+): Promise<{ targetType: TargetType; path: string } | null> {
   const now = referenced(cfg);
   const old = referenced(before);
   for (const targetType of ["project", "group"] as const) {
     for (const path of now[targetType]) {
-      const ok = old[targetType].has(path) ? await exists(db, targetType, path) : await isVisibleTarget(db, actor, targetType, path);
+      const ok = old[targetType].has(path)
+        ? await exists(db, targetType, path)
+        : await isVisibleTarget(db, actor, targetType, path);
       if (!ok) return { targetType, path };
     }
   }

@@ -11,10 +11,14 @@ export async function agentsSharedWithProject(
   db: Db,
   project: { id: string; fullPath: string; groupId: string | null },
 ): Promise<Map<string, ("ci_access" | "user_access")[]>> {
-  const groupPath = project.groupId ? (await db.group.findUnique({ where: { id: project.groupId }, select: { path: true } }))?.path ?? null : null;
+  const groupPath = project.groupId
+    ? ((await db.group.findUnique({ where: { id: project.groupId }, select: { path: true } }))?.path ?? null)
+    : null;
   const path = project.fullPath.toLowerCase();
-  const has = (list: { id: string }[] | undefined, want: string | null) => want !== null && (list ?? []).some((e) => e.id.trim().toLowerCase() === want);
-  const names = (access: { projects?: { id: string }[]; groups?: { id: string }[] } | undefined) => has(access?.projects, path) || has(access?.groups, groupPath);
+  const has = (list: { id: string }[] | undefined, want: string | null) =>
+    want !== null && (list ?? []).some((e) => e.id.trim().toLowerCase() === want);
+  const names = (access: { projects?: { id: string }[]; groups?: { id: string }[] } | undefined) =>
+    has(access?.projects, path) || has(access?.groups, groupPath);
   const found = new Map<string, ("ci_access" | "user_access")[]>();
   for (const [agentId, data] of await currentAgentConfigs(db, { excludeProjectId: project.id })) {
     const access: ("ci_access" | "user_access")[] = [];

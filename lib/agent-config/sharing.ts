@@ -12,22 +12,47 @@ import { z } from "zod";
 import { can, findManageableAgent, findVisibleAgent, type Actor } from "@/lib/access";
 import type { Db } from "@/lib/db/client";
 import { Conflict, Invalid, invalidFrom } from "@/lib/errors";
-import { accessAsOf, describeShareEntry, parseAgentConfig, shareEntries, type AccessAs, type AgentConfigData, type ShareEntry } from "./parse";
+import {
+  accessAsOf,
+  describeShareEntry,
+  parseAgentConfig,
+  shareEntries,
+  type AccessAs,
+  type AgentConfigData,
+  type ShareEntry,
+} from "./parse";
 import { currentAgentConfig } from "./in-force";
 import { isVisibleTarget } from "./references";
 import { saveAgentConfig, StaleConfig } from "./versions";
 
 export type SharingBlock = "ci_access" | "user_access";
 
-const target = z.string().trim().toLowerCase().min(1, "Enter a project's full path (group/project) or a group's path").max(255, "Path is too long");
+const target = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1, "Enter a project's full path (group/project) or a group's path")
+  .max(255, "Path is too long");
 const block = z.enum(["ci_access", "user_access"], { error: "Choose CI access or user access" });
-const accessAs = z.enum(["agent", "ci_job", "user"], { error: "Choose how the agent acts: as itself, as the CI job or as the user" });
+const accessAs = z.enum(["agent", "ci_job", "user"], {
+  error: "Choose how the agent acts: as itself, as the CI job or as the user",
+});
 
 /** ci_access acts as the agent or the CI job, user_access as the agent or the user. */
 function accessAsFits(v: { access?: SharingBlock; block?: SharingBlock; accessAs?: AccessAs }, ctx: z.RefinementCtx) {
   const b = v.access ?? v.block;
-  if (b === "ci_access" && v.accessAs === "user") ctx.addIssue({ code: "custom", path: ["accessAs"], message: "CI access acts as the agent or as the CI job, not as a user" });
-  if (b === "user_access" && v.accessAs === "ci_job") ctx.addIssue({ code: "custom", path: ["accessAs"], message: "User access acts as the agent or as the user, not as a CI job" });
+  if (b === "ci_access" && v.accessAs === "user")
+    ctx.addIssue({
+      code: "custom",
+      path: ["accessAs"],
+      message: "CI access acts as the agent or as the CI job, not as a user",
+    });
+  if (b === "user_access" && v.accessAs === "ci_job")
+    ctx.addIssue({
+      code: "custom",
+      path: ["accessAs"],
+      message: "User access acts as the agent or as the user, not as a CI job",
+    });
 }
 
 export const addShareSchema = z
@@ -41,13 +66,21 @@ export const addShareSchema = z
       .string()
       .trim()
       .max(63, "A namespace name has at most 63 characters")
-      .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/, "Use a Kubernetes namespace name: lower-case letters, digits and '-'")
+      .regex(
+        /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/,
+        "Use a Kubernetes namespace name: lower-case letters, digits and '-'",
+      )
       .optional()
       .transform((v) => v || undefined),
   })
   .superRefine((v, ctx) => {
     accessAsFits(v, ctx);
-    if (v.access === "user_access" && v.defaultNamespace) ctx.addIssue({ code: "custom", path: ["defaultNamespace"], message: "A default namespace applies to CI access only" });
+    if (v.access === "user_access" && v.defaultNamespace)
+      ctx.addIssue({
+        code: "custom",
+        path: ["defaultNamespace"],
+        message: "A default namespace applies to CI access only",
+      });
   });
 
 export const removeShareSchema = z.object({
@@ -70,8 +103,13 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
 
 const listKey = (t: "project" | "group") => (t === "project" ? "projects" : "groups");
 const BLOCK_LABEL: Record<SharingBlock, string> = { ci_access: "CI access", user_access: "user access" };
-const label = (e: { access: SharingBlock; targetType: string; target: string }) => `${e.targetType} ${e.target} (${e.access === "ci_access" ? "CI access" : "user access"})`;
-const ACTING: Record<AccessAs, string> = { agent: "the agent's service account", ci_job: "the CI job (impersonated)", user: "the user (impersonated)" };
+const label = (e: { access: SharingBlock; targetType: string; target: string }) =>
+  `${e.targetType} ${e.target} (${e.access === "ci_access" ? "CI access" : "user access"})`;
+const ACTING: Record<AccessAs, string> = {
+  agent: "the agent's service account",
+  ci_job: "the CI job (impersonated)",
+  user: "the user (impersonated)",
+};
 
 /** How a block's grants act, and how many there are. "per grant" when hand-written CI grants differ. */
 export interface BlockAccess {
@@ -138,14 +176,27 @@ function writeAccessAs(doc: Document, path: (string | number)[], as: AccessAs): 
 async function targetVisible(db: Db, actor: Actor, targetType: "project" | "group", path: string): Promise<void> {
   // A path the actor cannot see is answered exactly like a missing one.
   if (!(await isVisibleTarget(db, actor, targetType, path))) {
-    throw new Invalid(targetType === "project" ? `There is no project "${path}". Use the project's full path, e.g. group/project.` : `There is no group "${path}". Use the group's path, as in its address.`, "target");
+    throw new Invalid(
+      targetType === "project"
+        ? `There is no project "${path}". Use the project's full path, e.g. group/project.`
+        : `There is no group "${path}". Use the group's path, as in its address.`,
+      "target",
+    );
   }
 }
 
-const manageable = (db: Db, actor: Actor, agentId: string) => findManageableAgent(db, actor, agentId, "You need the maintainer or owner role in this project to change the agent's sharing");
+const manageable = (db: Db, actor: Actor, agentId: string) =>
+  findManageableAgent(
+    db,
+    actor,
+    agentId,
+    "You need the maintainer or owner role in this project to change the agent's sharing",
+  );
 
-const sameTarget = (a: { access: string; targetType: string; target: string }, b: { access: string; targetType: string; target: string }) =>
-  a.access === b.access && a.targetType === b.targetType && a.target === b.target;
+const sameTarget = (
+  a: { access: string; targetType: string; target: string },
+  b: { access: string; targetType: string; target: string },
+) => a.access === b.access && a.targetType === b.targetType && a.target === b.target;
 
 /**
  * How a new grant of `want.access` acts: as the block's grants already do. Its own `accessAs` is taken
@@ -155,7 +206,11 @@ function newGrantAccessAs(cfg: AgentConfigData, want: AddShare): AccessAs {
   const current = blockAccess(cfg, want.access);
   if (current.grants === 0) return want.accessAs ?? (current.accessAs === "per grant" ? "agent" : current.accessAs);
   if (current.accessAs === "per grant") {
-    if (!want.accessAs) throw new Invalid("The CI access grants of this agent act in different ways: choose how this one acts", "accessAs");
+    if (!want.accessAs)
+      throw new Invalid(
+        "The CI access grants of this agent act in different ways: choose how this one acts",
+        "accessAs",
+      );
     return want.accessAs;
   }
   if (want.accessAs && want.accessAs !== current.accessAs) {
@@ -172,7 +227,10 @@ function newGrantAccessAs(cfg: AgentConfigData, want: AddShare): AccessAs {
  * changed): pure, so the YAML editing is unit-tested on its own. How the other grants act never changes.
  * Throws Conflict when nothing changes.
  */
-export function withShareAdded(yamlText: string, want: AddShare): { yaml: string; entry: ShareEntry; change: "added" | "updated" } {
+export function withShareAdded(
+  yamlText: string,
+  want: AddShare,
+): { yaml: string; entry: ShareEntry; change: "added" | "updated" } {
   const cfg = parseAgentConfig(yamlText);
   const doc = documentOf(yamlText);
   const listPath = [want.access, listKey(want.targetType)];
@@ -181,11 +239,18 @@ export function withShareAdded(yamlText: string, want: AddShare): { yaml: string
 
   if (same) {
     // An existing grant keeps how it acts; only a CI grant's default namespace can change here.
-    const entry: ShareEntry = { ...same, defaultNamespace: want.access === "ci_access" ? (want.defaultNamespace ?? null) : null };
+    const entry: ShareEntry = {
+      ...same,
+      defaultNamespace: want.access === "ci_access" ? (want.defaultNamespace ?? null) : null,
+    };
     if (want.accessAs && want.accessAs !== same.accessAs) {
-      throw new Conflict(`${label(same)} acts as ${ACTING[same.accessAs]}. How grants act is changed for all of them at once ("Change" on the Sharing tab).`, "accessAs");
+      throw new Conflict(
+        `${label(same)} acts as ${ACTING[same.accessAs]}. How grants act is changed for all of them at once ("Change" on the Sharing tab).`,
+        "accessAs",
+      );
     }
-    if (describeShareEntry(same) === describeShareEntry(entry)) throw new Conflict(`The agent is already shared with ${label(entry)} this way`, "target");
+    if (describeShareEntry(same) === describeShareEntry(entry))
+      throw new Conflict(`The agent is already shared with ${label(entry)} this way`, "target");
     for (const i of existing.slice(1).reverse()) doc.deleteIn([...listPath, i]);
     if (entry.defaultNamespace) doc.setIn([...listPath, existing[0]!, "default_namespace"], entry.defaultNamespace);
     else doc.deleteIn([...listPath, existing[0]!, "default_namespace"]);
@@ -195,7 +260,13 @@ export function withShareAdded(yamlText: string, want: AddShare): { yaml: string
   }
 
   const as = newGrantAccessAs(cfg, want);
-  const entry: ShareEntry = { access: want.access, targetType: want.targetType, target: want.target, accessAs: as, defaultNamespace: want.defaultNamespace ?? null };
+  const entry: ShareEntry = {
+    access: want.access,
+    targetType: want.targetType,
+    target: want.target,
+    accessAs: as,
+    defaultNamespace: want.defaultNamespace ?? null,
+  };
   if (want.access === "ci_access") {
     const item: Record<string, unknown> = { id: want.target };
     if (want.defaultNamespace) item.default_namespace = want.defaultNamespace;
@@ -218,7 +289,11 @@ export function withShareRemoved(yamlText: string, want: RemoveShare): { yaml: s
   const listPath = [want.access, listKey(want.targetType)];
   const existing = entryIndexes(doc, listPath, want.target);
   const removed = shareEntries(parseAgentConfig(yamlText)).find((e) => sameTarget(e, want));
-  if (existing.length === 0 || !removed) throw new Conflict(`The agent is not shared with ${label(want)}; it may have been removed already. Reload to see the current sharing.`, "target");
+  if (existing.length === 0 || !removed)
+    throw new Conflict(
+      `The agent is not shared with ${label(want)}; it may have been removed already. Reload to see the current sharing.`,
+      "target",
+    );
   for (const i of [...existing].reverse()) doc.deleteIn([...listPath, i]);
   prune(doc, listPath);
   // user_access without entries: its access_as means nothing any more.
@@ -236,11 +311,22 @@ export function withShareRemoved(yamlText: string, want: RemoveShare): { yaml: s
  * access_as, or the access_as of each CI grant. Throws Conflict when there are no grants or they
  * already act that way.
  */
-export function withAccessAsSet(yamlText: string, want: SetAccessAs): { yaml: string; from: BlockAccess["accessAs"]; grants: number } {
+export function withAccessAsSet(
+  yamlText: string,
+  want: SetAccessAs,
+): { yaml: string; from: BlockAccess["accessAs"]; grants: number } {
   const cfg = parseAgentConfig(yamlText);
   const current = blockAccess(cfg, want.block);
-  if (current.grants === 0) throw new Conflict(`The agent has no ${BLOCK_LABEL[want.block]} grants: how the first one acts is chosen when it is added`, "accessAs");
-  if (current.accessAs === want.accessAs) throw new Conflict(`Every ${BLOCK_LABEL[want.block]} grant of this agent already acts as ${ACTING[want.accessAs]}`, "accessAs");
+  if (current.grants === 0)
+    throw new Conflict(
+      `The agent has no ${BLOCK_LABEL[want.block]} grants: how the first one acts is chosen when it is added`,
+      "accessAs",
+    );
+  if (current.accessAs === want.accessAs)
+    throw new Conflict(
+      `Every ${BLOCK_LABEL[want.block]} grant of this agent already acts as ${ACTING[want.accessAs]}`,
+      "accessAs",
+    );
   const doc = documentOf(yamlText);
   if (want.block === "user_access") {
     writeAccessAs(doc, ["user_access"], want.accessAs);
@@ -256,12 +342,21 @@ export function withAccessAsSet(yamlText: string, want: SetAccessAs): { yaml: st
 }
 
 /** Applies an edit to the newest version and saves the result; retried when another save slipped in between. */
-async function editConfig(db: Db, actor: Actor, agentId: string, action: string, edit: (yaml: string) => { yaml: string; details: Record<string, string | number> }) {
+async function editConfig(
+  db: Db,
+  actor: Actor,
+  agentId: string,
+  action: string,
+  edit: (yaml: string) => { yaml: string; details: Record<string, string | number> },
+) {
   for (let attempt = 1; ; attempt++) {
     const current = await currentAgentConfig(db, agentId);
     const { yaml, details } = edit(current.yaml);
     try {
-      return await saveAgentConfig(db, actor, agentId, yaml, { expectedVersion: current.version, audit: { action, details } });
+      return await saveAgentConfig(db, actor, agentId, yaml, {
+        expectedVersion: current.version,
+        audit: { action, details },
+      });
     } catch (e) {
       if (!(e instanceof StaleConfig) || attempt >= 3) throw e;
     }
@@ -269,7 +364,12 @@ async function editConfig(db: Db, actor: Actor, agentId: string, action: string,
 }
 
 /** Shares the agent with a project or group (or changes a CI grant's default namespace): a new version. */
-export async function addShare(db: Db, actor: Actor, agentId: string, input: unknown): Promise<{ version: number; entry: ShareEntry }> {
+export async function addShare(
+  db: Db,
+  actor: Actor,
+  agentId: string,
+  input: unknown,
+): Promise<{ version: number; entry: ShareEntry }> {
   const want = parse(addShareSchema, input);
   await manageable(db, actor, agentId);
   await targetVisible(db, actor, want.targetType, want.target);
@@ -293,7 +393,12 @@ export async function removeShare(db: Db, actor: Actor, agentId: string, input: 
 }
 
 /** Changes how every grant of a block acts: a new version, audited as agent_sharing.access_as_changed. */
-export async function setSharingAccessAs(db: Db, actor: Actor, agentId: string, input: unknown): Promise<{ version: number; block: SharingBlock; accessAs: AccessAs; grants: number }> {
+export async function setSharingAccessAs(
+  db: Db,
+  actor: Actor,
+  agentId: string,
+  input: unknown,
+): Promise<{ version: number; block: SharingBlock; accessAs: AccessAs; grants: number }> {
   const want = parse(setAccessAsSchema, input);
   await manageable(db, actor, agentId);
   let grants = 0;
@@ -322,14 +427,30 @@ export async function sharingView(db: Db, actor: Actor, agentId: string): Promis
   const entries = shareEntries(current.data);
   let suggestions = { groups: [] as string[], projects: [] as string[] };
   if (canManage) {
-    const groups = await db.group.findMany({ where: actor.isAdmin ? {} : { members: { some: { userId: actor.id } } }, select: { path: true }, orderBy: { path: "asc" }, take: 500 });
+    const groups = await db.group.findMany({
+      where: actor.isAdmin ? {} : { members: { some: { userId: actor.id } } },
+      select: { path: true },
+      orderBy: { path: "asc" },
+      take: 500,
+    });
     const projects = await db.project.findMany({
-      where: actor.isAdmin ? {} : { OR: [{ ownerUserId: actor.id }, { group: { members: { some: { userId: actor.id } } } }] },
+      where: actor.isAdmin
+        ? {}
+        : { OR: [{ ownerUserId: actor.id }, { group: { members: { some: { userId: actor.id } } } }] },
       select: { fullPath: true },
       orderBy: { fullPath: "asc" },
       take: 500,
     });
     suggestions = { groups: groups.map((g) => g.path), projects: projects.map((p) => p.fullPath) };
   }
-  return { canManage, version: current.version, blocks: { ci_access: blockAccess(current.data, "ci_access"), user_access: blockAccess(current.data, "user_access") }, entries, suggestions };
+  return {
+    canManage,
+    version: current.version,
+    blocks: {
+      ci_access: blockAccess(current.data, "ci_access"),
+      user_access: blockAccess(current.data, "user_access"),
+    },
+    entries,
+    suggestions,
+  };
 }

@@ -34,23 +34,42 @@ const row = (r: { version: number; createdAt: Date; createdBy: { username: strin
 export async function agentConfigView(db: Db, actor: Actor, agentId: string): Promise<ConfigView> {
   const { agent, facts } = await findVisibleAgent(db, actor, agentId);
   const [history, totalVersions, newest] = await Promise.all([
-    db.agentConfig.findMany({ where: { agentId }, orderBy: { version: "desc" }, take: CONFIG_HISTORY_LIMIT, select: { version: true, createdAt: true, createdBy: { select: { username: true } } } }),
+    db.agentConfig.findMany({
+      where: { agentId },
+      orderBy: { version: "desc" },
+      take: CONFIG_HISTORY_LIMIT,
+      select: { version: true, createdAt: true, createdBy: { select: { username: true } } },
+    }),
     db.agentConfig.count({ where: { agentId } }),
-    db.agentConfig.findFirst({ where: { agentId }, orderBy: { version: "desc" }, select: { version: true, yaml: true, createdAt: true, createdBy: { select: { username: true } } } }),
+    db.agentConfig.findFirst({
+      where: { agentId },
+      orderBy: { version: "desc" },
+      select: { version: true, yaml: true, createdAt: true, createdBy: { select: { username: true } } },
+    }),
   ]);
   return {
     canManage: can.manageProjectAgents(actor, facts),
-    current: newest ? { ...row(newest), yaml: newest.yaml } : { version: 0, yaml: "", createdBy: null, createdAt: agent.createdAt.toISOString() },
+    current: newest
+      ? { ...row(newest), yaml: newest.yaml }
+      : { version: 0, yaml: "", createdBy: null, createdAt: agent.createdAt.toISOString() },
     history: history.map(row),
     totalVersions,
   };
 }
 
-export async function agentConfigVersion(db: Db, actor: Actor, agentId: string, version: string | number): Promise<ConfigVersion> {
+export async function agentConfigVersion(
+  db: Db,
+  actor: Actor,
+  agentId: string,
+  version: string | number,
+): Promise<ConfigVersion> {
   await findVisibleAgent(db, actor, agentId);
   const n = typeof version === "number" ? version : /^[0-9]{1,9}$/.test(version) ? Number(version) : NaN;
   if (!Number.isInteger(n) || n < 1) throw new Invalid("A configuration version is a whole number from 1", "version");
-  const r = await db.agentConfig.findUnique({ where: { agentId_version: { agentId, version: n } }, select: { version: true, yaml: true, createdAt: true, createdBy: { select: { username: true } } } });
+  const r = await db.agentConfig.findUnique({
+    where: { agentId_version: { agentId, version: n } },
+    select: { version: true, yaml: true, createdAt: true, createdBy: { select: { username: true } } },
+  });
   if (!r) throw new NotFound(`Configuration version ${n}`);
   return { ...row(r), yaml: r.yaml };
 }

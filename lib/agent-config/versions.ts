@@ -16,16 +16,46 @@ export interface SaveOptions {
 }
 
 /** Saves a new configuration version (maintainers and owners of the agent's project). */
-export async function saveAgentConfig(db: Db, actor: Actor, agentId: string, yamlText: unknown, opts: SaveOptions = {}): Promise<{ version: number }> {
+export async function saveAgentConfig(
+  db: Db,
+  actor: Actor,
+  agentId: string,
+  yamlText: unknown,
+  opts: SaveOptions = {},
+): Promise<{ version: number }> {
   if (typeof yamlText !== "string") throw new Invalid("Send the configuration as YAML text", "yaml");
-  const { agent } = await findManageableAgent(db, actor, agentId, "You need the maintainer or owner role in this project to change the agent's configuration");
+  const { agent } = await findManageableAgent(
+    db,
+    actor,
+    agentId,
+    "You need the maintainer or owner role in this project to change the agent's configuration",
+  );
   const data = parseAgentConfig(yamlText);
-  const newest = await db.agentConfig.findFirst({ where: { agentId }, orderBy: { version: "desc" }, select: { version: true, yaml: true } });
-  const unknown = await unknownReference(db, actor, data, newest ? lenientData(agentId, newest.version, newest.yaml) : {});
-  if (unknown) throw new ConfigError(unknown.targetType === "project" ? `no project "${unknown.path}" (use its full path, e.g. group/project)` : `no group "${unknown.path}"`, null);
+  const newest = await db.agentConfig.findFirst({
+    where: { agentId },
+    orderBy: { version: "desc" },
+    select: { version: true, yaml: true },
+  });
+  const unknown = await unknownReference(
+    db,
+    actor,
+    data,
+    newest ? lenientData(agentId, newest.version, newest.yaml) : {},
+  );
+  if (unknown)
+    throw new ConfigError(
+      unknown.targetType === "project"
+        ? `no project "${unknown.path}" (use its full path, e.g. group/project)`
+        : `no group "${unknown.path}"`,
+      null,
+    );
   try {
     return await db.$transaction(async (tx) => {
-      const last = await tx.agentConfig.findFirst({ where: { agentId }, orderBy: { version: "desc" }, select: { version: true, yaml: true } });
+      const last = await tx.agentConfig.findFirst({
+        where: { agentId },
+        orderBy: { version: "desc" },
+        select: { version: true, yaml: true },
+      });
       const current = last?.version ?? 0;
       if (opts.expectedVersion !== undefined && opts.expectedVersion !== current) throw staleVersion(current);
       const version = current + 1;
@@ -38,7 +68,13 @@ export async function saveAgentConfig(db: Db, actor: Actor, agentId: string, yam
         action: opts.audit?.action ?? "agent_config.changed",
         targetType: "agent",
         targetId: agentId,
-        details: { version, agent: agent.name, ...(diff.added ? { added: diff.added } : {}), ...(diff.removed ? { removed: diff.removed } : {}), ...opts.audit?.details },
+        details: {
+          version,
+          agent: agent.name,
+          ...(diff.added ? { added: diff.added } : {}),
+          ...(diff.removed ? { removed: diff.removed } : {}),
+          ...opts.audit?.details,
+        },
       });
       return { version };
     });
@@ -53,5 +89,8 @@ export async function saveAgentConfig(db: Db, actor: Actor, agentId: string, yam
 export class StaleConfig extends Conflict {}
 
 function staleVersion(current: number | null): StaleConfig {
-  return new StaleConfig(`The configuration was changed by someone else${current !== null ? ` (it is now at version ${current})` : ""}. Reload to see the latest version, then make your change again.`, "yaml");
+  return new StaleConfig(
+    `The configuration was changed by someone else${current !== null ? ` (it is now at version ${current})` : ""}. Reload to see the latest version, then make your change again.`,
+    "yaml",
+  );
 }

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { agentDeploymentName, helmReleaseName, installCommands, shellQuote } from "./index";
 
 const token = "tthr_agent_" + "A".repeat(43);
-const params = { agentName: "prod-eu", kasAddress: "grpcs://kas.example.com:443", chartRepoUrl: "https://tether.example.com/charts", chartVersion: "0.1.0", token };
+const params = {
+  agentName: "prod-eu",
+  kasAddress: "grpcs://kas.example.com:443",
+  chartRepoUrl: "https://tether.example.com/charts",
+  chartVersion: "0.1.0",
+  token,
+};
 
 describe("install commands", () => {
   it("add Tether's Helm repository and install the pinned chart version under the agent's name with the address and token", () => {
@@ -33,22 +39,31 @@ describe("install commands", () => {
     );
     expect(c.helmWithSecret).not.toContain(token);
     expect(c.rotate).not.toContain(token);
-    expect(c.rotate).toContain("kubectl -n tether-agent create secret generic prod-eu-tether-agent-token --from-file=token=prod-eu.token --dry-run=client -o yaml | kubectl apply -f -");
+    expect(c.rotate).toContain(
+      "kubectl -n tether-agent create secret generic prod-eu-tether-agent-token --from-file=token=prod-eu.token --dry-run=client -o yaml | kubectl apply -f -",
+    );
     expect(c.rotate).toContain("kubectl -n tether-agent rollout restart deployment/prod-eu-tether-agent");
     expect(c.rotate).toContain("revoke the old token");
   });
 
   it("use the admin's own image when given, with the commands that build and push it", () => {
     expect(installCommands(params).image).toBe("tether/agent:0.1.0");
-    expect(installCommands(params).imageBuild).toContain("docker build -f deploy/agent/Dockerfile -t registry.example.com/tether/agent:0.1.0 .");
-    const c = installCommands({ ...params, image: { repository: "registry.acme.test/platform/tether-agent", tag: "0.1.0-acme" } });
+    expect(installCommands(params).imageBuild).toContain(
+      "docker build -f deploy/agent/Dockerfile -t registry.example.com/tether/agent:0.1.0 .",
+    );
+    const c = installCommands({
+      ...params,
+      image: { repository: "registry.acme.test/platform/tether-agent", tag: "0.1.0-acme" },
+    });
     expect(c.image).toBe("registry.acme.test/platform/tether-agent:0.1.0-acme");
     expect(c.imageBuild.split("\n").slice(1)).toEqual([
       "docker build -f deploy/agent/Dockerfile -t registry.acme.test/platform/tether-agent:0.1.0-acme .",
       "docker push registry.acme.test/platform/tether-agent:0.1.0-acme",
     ]);
     for (const cmd of [c.helm, c.helmWithSecret]) {
-      expect(cmd).toContain("  --set image.repository=registry.acme.test/platform/tether-agent \\\n  --set image.tag=0.1.0-acme");
+      expect(cmd).toContain(
+        "  --set image.repository=registry.acme.test/platform/tether-agent \\\n  --set image.tag=0.1.0-acme",
+      );
     }
   });
 

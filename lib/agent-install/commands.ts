@@ -1,5 +1,12 @@
 // The install commands for one agent, pinned to one chart version from Tether's own Helm repository.
-import { AGENT_CHART_NAME, AGENT_IMAGE_REPOSITORY, AGENT_NAMESPACE, agentDeploymentName, helmReleaseName, shellQuote } from "./names";
+import {
+  AGENT_CHART_NAME,
+  AGENT_IMAGE_REPOSITORY,
+  AGENT_NAMESPACE,
+  agentDeploymentName,
+  helmReleaseName,
+  shellQuote,
+} from "./names";
 
 /** The agent image in the admin's own registry instead of the chart's default. */
 export interface ImageOverride {
@@ -47,7 +54,9 @@ export function installCommands(p: InstallParams): InstallCommands {
   const secretName = `${deployment}-token`;
   const tokenFile = `${p.agentName}.token`;
   const chart = `tether/${AGENT_CHART_NAME} --version ${p.chartVersion}`;
-  const imageSets = p.image ? [`  --set image.repository=${shellQuote(p.image.repository)}`, `  --set image.tag=${shellQuote(p.image.tag)}`] : [];
+  const imageSets = p.image
+    ? [`  --set image.repository=${shellQuote(p.image.repository)}`, `  --set image.tag=${shellQuote(p.image.tag)}`]
+    : [];
   const kas = `  --set config.kasAddress=${shellQuote(p.kasAddress)}`;
   const ns = `kubectl -n ${AGENT_NAMESPACE}`;
   const imageRepository = p.image?.repository || "registry.example.com/tether/agent";
@@ -58,12 +67,24 @@ export function installCommands(p: InstallParams): InstallCommands {
     secretName,
     tokenFile,
     repoAdd: [`helm repo add tether ${shellQuote(p.chartRepoUrl)}`, "helm repo update tether"].join("\n"),
-    helm: join([`helm upgrade --install ${release} ${chart}`, `  --namespace ${AGENT_NAMESPACE} --create-namespace`, kas, `  --set config.token=${shellQuote(p.token)}`, ...imageSets]),
+    helm: join([
+      `helm upgrade --install ${release} ${chart}`,
+      `  --namespace ${AGENT_NAMESPACE} --create-namespace`,
+      kas,
+      `  --set config.token=${shellQuote(p.token)}`,
+      ...imageSets,
+    ]),
     helmWithSecret: [
       `kubectl create namespace ${AGENT_NAMESPACE} --dry-run=client -o yaml | kubectl apply -f -`,
       `${ns} create secret generic ${secretName} --from-file=token=${tokenFile}`,
       `rm ${tokenFile}`,
-      join([`helm upgrade --install ${release} ${chart}`, `  --namespace ${AGENT_NAMESPACE}`, kas, `  --set config.existingSecret=${secretName}`, ...imageSets]),
+      join([
+        `helm upgrade --install ${release} ${chart}`,
+        `  --namespace ${AGENT_NAMESPACE}`,
+        kas,
+        `  --set config.existingSecret=${secretName}`,
+        ...imageSets,
+      ]),
     ].join("\n"),
     rotate: [
       `# 1. Create a second token on the agent's Tokens tab and save it as ${tokenFile}, then:`,

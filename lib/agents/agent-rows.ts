@@ -80,7 +80,12 @@ const agentSelect = {
   _count: { select: { tokens: { where: { revokedAt: null } } } },
 } as const;
 
-async function toRows(agents: AgentRecord[], projectFullPath: string, kas: KasStatusSource, now: number): Promise<{ rows: AgentRow[]; kasUnreachable: boolean }> {
+async function toRows(
+  agents: AgentRecord[],
+  projectFullPath: string,
+  kas: KasStatusSource,
+  now: number,
+): Promise<{ rows: AgentRow[]; kasUnreachable: boolean }> {
   const views = agents.length > 0 ? await kas(agents.map((a) => a.id)) : new Map<string, KasView | null>();
   const kasUnreachable = agents.some((a) => (views.get(a.id) ?? null) === null);
   const rows = agents.map((a): AgentRow => {
@@ -104,12 +109,22 @@ async function toRows(agents: AgentRecord[], projectFullPath: string, kas: KasSt
   return { rows, kasUnreachable };
 }
 
-export async function listProjectAgents(db: Db, actor: Actor, projectId: string, kas: KasStatusSource, now = Date.now()): Promise<AgentListView> {
+export async function listProjectAgents(
+  db: Db,
+  actor: Actor,
+  projectId: string,
+  kas: KasStatusSource,
+  now = Date.now(),
+): Promise<AgentListView> {
   const { project, facts } = await findVisibleProject(db, actor, { id: projectId });
   const agents = await db.agent.findMany({ where: { projectId }, orderBy: { name: "asc" }, select: agentSelect });
   const sharedAccess = await agentsSharedWithProject(db, project);
   const sharedAgents = sharedAccess.size
-    ? await db.agent.findMany({ where: { id: { in: [...sharedAccess.keys()] } }, select: { ...agentSelect, project: { select: { fullPath: true, ownerUserId: true, groupId: true } } }, orderBy: [{ name: "asc" }, { id: "asc" }] })
+    ? await db.agent.findMany({
+        where: { id: { in: [...sharedAccess.keys()] } },
+        select: { ...agentSelect, project: { select: { fullPath: true, ownerUserId: true, groupId: true } } },
+        orderBy: [{ name: "asc" }, { id: "asc" }],
+      })
     : [];
   const { rows, kasUnreachable } = await toRows([...agents, ...sharedAgents], project.fullPath, kas, now);
   const shared: SharedAgentRow[] = [];
@@ -138,7 +153,13 @@ export async function listProjectAgents(db: Db, actor: Actor, projectId: string,
 
 /** What both agent pages show beside their rows: kas's version, who may manage, the server's clock, and whether kas answered. */
 function pageFacts(actor: Actor, facts: ProjectFacts, now: number, kasUnreachable: boolean) {
-  return { kasVersion: KAS_VERSION, canManage: can.manageProjectAgents(actor, facts), maxActiveTokens: MAX_ACTIVE_TOKENS, now: new Date(now).toISOString(), kasUnreachable };
+  return {
+    kasVersion: KAS_VERSION,
+    canManage: can.manageProjectAgents(actor, facts),
+    maxActiveTokens: MAX_ACTIVE_TOKENS,
+    now: new Date(now).toISOString(),
+    kasUnreachable,
+  };
 }
 
 export interface AgentView {
@@ -151,10 +172,22 @@ export interface AgentView {
   agent: AgentRow & { createdBy: string | null };
 }
 
-export async function agentView(db: Db, actor: Actor, agentId: string, kas: KasStatusSource, now = Date.now()): Promise<AgentView> {
+export async function agentView(
+  db: Db,
+  actor: Actor,
+  agentId: string,
+  kas: KasStatusSource,
+  now = Date.now(),
+): Promise<AgentView> {
   const { agent: found, facts } = await findVisibleAgent(db, actor, agentId);
-  const record = await db.agent.findUniqueOrThrow({ where: { id: agentId }, select: { ...agentSelect, createdBy: { select: { username: true } } } });
-  const { rows: [row], kasUnreachable } = await toRows([record], found.project.fullPath, kas, now);
+  const record = await db.agent.findUniqueOrThrow({
+    where: { id: agentId },
+    select: { ...agentSelect, createdBy: { select: { username: true } } },
+  });
+  const {
+    rows: [row],
+    kasUnreachable,
+  } = await toRows([record], found.project.fullPath, kas, now);
   return {
     ...pageFacts(actor, facts, now, kasUnreachable),
     project: { id: found.project.id, fullPath: found.project.fullPath, name: found.project.name },

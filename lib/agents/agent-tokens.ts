@@ -26,49 +26,107 @@ export interface TokenRow {
 }
 
 /** Creates a token and returns it in clear text: the only time it is ever available. */
-export async function createAgentToken(db: Db, actor: Actor, agentId: string, input: unknown): Promise<{ id: string; token: string }> {
+export async function createAgentToken(
+  db: Db,
+  actor: Actor,
+  agentId: string,
+  input: unknown,
+): Promise<{ id: string; token: string }> {
   const parsed = createTokenSchema.safeParse(input);
   if (!parsed.success) throw invalidFrom(parsed.error);
-  const { agent } = await findManageableAgent(db, actor, agentId, "You need the maintainer or owner role in this project to create agent tokens");
+  const { agent } = await findManageableAgent(
+    db,
+    actor,
+    agentId,
+    "You need the maintainer or owner role in this project to create agent tokens",
+  );
   const token = newToken(AGENT_TOKEN_PREFIX);
   const created = await db.$transaction(async (tx) => {
     const active = await tx.agentToken.count({ where: { agentId, revokedAt: null } });
     if (active >= MAX_ACTIVE_TOKENS) {
-      throw new Conflict(`Agent "${agent.name}" already has ${MAX_ACTIVE_TOKENS} active tokens. Revoke one before creating another (two allow rotation without downtime).`);
+      throw new Conflict(
+        `Agent "${agent.name}" already has ${MAX_ACTIVE_TOKENS} active tokens. Revoke one before creating another (two allow rotation without downtime).`,
+      );
     }
-    const row = await tx.agentToken.create({ data: { agentId, name: parsed.data.name, description: parsed.data.description, tokenHash: hashToken(token), createdById: actor.id } });
-    await recordAudit(tx, { actorId: actor.id, action: "agent_token.created", targetType: "agent", targetId: agentId, details: { tokenId: row.id, name: row.name } });
+    const row = await tx.agentToken.create({
+      data: {
+        agentId,
+        name: parsed.data.name,
+        description: parsed.data.description,
+        tokenHash: hashToken(token),
+        createdById: actor.id,
+      },
+    });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "agent_token.created",
+      targetType: "agent",
+      targetId: agentId,
+      details: { tokenId: row.id, name: row.name },
+    });
     return row;
   });
   return { id: created.id, token };
 }
 
 export async function revokeAgentToken(db: Db, actor: Actor, agentId: string, tokenId: string): Promise<void> {
-  await findManageableAgent(db, actor, agentId, "You need the maintainer or owner role in this project to revoke agent tokens");
+  await findManageableAgent(
+    db,
+    actor,
+    agentId,
+    "You need the maintainer or owner role in this project to revoke agent tokens",
+  );
   await db.$transaction(async (tx) => {
     const row = await tx.agentToken.findFirst({ where: { id: tokenId, agentId } });
     if (!row) throw new NotFound("Token");
     if (row.revokedAt) return;
     await tx.agentToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() } });
-    await recordAudit(tx, { actorId: actor.id, action: "agent_token.revoked", targetType: "agent", targetId: agentId, details: { tokenId, name: row.name } });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "agent_token.revoked",
+      targetType: "agent",
+      targetId: agentId,
+      details: { tokenId, name: row.name },
+    });
   });
 }
 
 /** kas's question "whose token is this?": the agent for an active token, and the token's last use recorded. */
 export async function agentForToken(db: Db, token: string) {
-  const row = await db.agentToken.findUnique({ where: { tokenHash: hashToken(token) }, include: { agent: { include: { project: true } } } });
+  const row = await db.agentToken.findUnique({
+    where: { tokenHash: hashToken(token) },
+    include: { agent: { include: { project: true } } },
+  });
   if (!row || row.revokedAt) return null;
   await db.agentToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
-  return { agentId: row.agent.id, agentName: row.agent.name, projectId: row.agent.projectId, projectPath: row.agent.project.fullPath, tokenId: row.id };
+  return {
+    agentId: row.agent.id,
+    agentName: row.agent.name,
+    projectId: row.agent.projectId,
+    projectPath: row.agent.project.fullPath,
+    tokenId: row.id,
+  };
 }
 
 /** The agent's tokens, newest first: never the hash, only what identifies a token to a person. */
-export async function listAgentTokens(db: Db, actor: Actor, agentId: string): Promise<{ canManage: boolean; maxActiveTokens: number; tokens: TokenRow[] }> {
+export async function listAgentTokens(
+  db: Db,
+  actor: Actor,
+  agentId: string,
+): Promise<{ canManage: boolean; maxActiveTokens: number; tokens: TokenRow[] }> {
   const { facts } = await findVisibleAgent(db, actor, agentId);
   const rows = await db.agentToken.findMany({
     where: { agentId },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    select: { id: true, name: true, description: true, createdAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { username: true } } },
+    select: {
+      id: true,
+      name: true,
+      description: true,
+      createdAt: true,
+      lastUsedAt: true,
+      revokedAt: true,
+      createdBy: { select: { username: true } },
+    },
   });
   return {
     canManage: can.manageProjectAgents(actor, facts),

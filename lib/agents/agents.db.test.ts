@@ -50,12 +50,25 @@ describe.each(["sqlite", "postgresql"] as const)("agents and tokens on %s", (pro
     expect(agent).toMatchObject({ name: "prod-eu", projectId, createdById: u("mia").id, firstContactAt: null });
     for (const [name, message] of [
       ["", "Enter an agent name"],
-      ["Prod", "Use lower-case letters, digits and '-' only, starting and ending with a letter or digit (a Kubernetes DNS label)"],
-      ["-prod", "Use lower-case letters, digits and '-' only, starting and ending with a letter or digit (a Kubernetes DNS label)"],
-      ["prod_eu", "Use lower-case letters, digits and '-' only, starting and ending with a letter or digit (a Kubernetes DNS label)"],
+      [
+        "Prod",
+        "Use lower-case letters, digits and '-' only, starting and ending with a letter or digit (a Kubernetes DNS label)",
+      ],
+      [
+        "-prod",
+        "Use lower-case letters, digits and '-' only, starting and ending with a letter or digit (a Kubernetes DNS label)",
+      ],
+      [
+        "prod_eu",
+        "Use lower-case letters, digits and '-' only, starting and ending with a letter or digit (a Kubernetes DNS label)",
+      ],
       ["a".repeat(64), "Agent name is too long (at most 63 characters, like a Kubernetes DNS label)"],
     ]) {
-      await expect(registerAgent(db, u("mia"), projectId, { name })).rejects.toMatchObject({ constructor: Invalid, message, field: "name" });
+      await expect(registerAgent(db, u("mia"), projectId, { name })).rejects.toMatchObject({
+        constructor: Invalid,
+        message,
+        field: "name",
+      });
     }
     await expect(registerAgent(db, u("olga"), projectId, { name: "prod-eu" })).rejects.toMatchObject({
       constructor: Conflict,
@@ -72,13 +85,22 @@ describe.each(["sqlite", "postgresql"] as const)("agents and tokens on %s", (pro
       message: "You need the maintainer or owner role in this project to manage its agents",
     });
     await expect(registerAgent(db, u("rep"), projectId, { name: "rep-cluster" })).rejects.toBeInstanceOf(Forbidden);
-    await expect(registerAgent(db, u("out"), projectId, { name: "out-cluster" })).rejects.toMatchObject({ constructor: NotFound, message: "Project not found" });
-    await expect(registerAgent(db, u("out"), "no-such-project", { name: "out-cluster" })).rejects.toMatchObject({ constructor: NotFound, message: "Project not found" });
+    await expect(registerAgent(db, u("out"), projectId, { name: "out-cluster" })).rejects.toMatchObject({
+      constructor: NotFound,
+      message: "Project not found",
+    });
+    await expect(registerAgent(db, u("out"), "no-such-project", { name: "out-cluster" })).rejects.toMatchObject({
+      constructor: NotFound,
+      message: "Project not found",
+    });
     expect(await db.agent.count()).toBe(1);
   });
 
   it("a token is shown once, prefixed, and only its hash is stored", async () => {
-    const { id, token } = await createAgentToken(db, u("mia"), agentId, { name: "first", description: "initial install" });
+    const { id, token } = await createAgentToken(db, u("mia"), agentId, {
+      name: "first",
+      description: "initial install",
+    });
     expect(token.startsWith(AGENT_TOKEN_PREFIX)).toBe(true);
     expect(token.length).toBe(AGENT_TOKEN_PREFIX.length + 43); // 256 bits, base64url
     const row = await db.agentToken.findUniqueOrThrow({ where: { id } });
@@ -87,7 +109,11 @@ describe.each(["sqlite", "postgresql"] as const)("agents and tokens on %s", (pro
     const audit = await db.auditEvent.findMany({ where: { action: "agent_token.created", targetId: agentId } });
     expect(audit).toHaveLength(1);
     expect(audit[0]!.details).not.toContain(token);
-    await expect(createAgentToken(db, u("mia"), agentId, { name: "  " })).rejects.toMatchObject({ constructor: Invalid, message: "Enter a token name", field: "name" });
+    await expect(createAgentToken(db, u("mia"), agentId, { name: "  " })).rejects.toMatchObject({
+      constructor: Invalid,
+      message: "Enter a token name",
+      field: "name",
+    });
   });
 
   it("a developer cannot create or revoke a token; nothing is written", async () => {
@@ -111,9 +137,18 @@ describe.each(["sqlite", "postgresql"] as const)("agents and tokens on %s", (pro
       await expect(listAgentTokens(db, u("out"), id)).rejects.toMatchObject(notFound);
       await expect(agentView(db, u("out"), id, noKas)).rejects.toMatchObject(notFound);
     }
-    await expect(findVisibleAgentByName(db, u("out"), "platform/infra", "prod-eu")).rejects.toMatchObject({ constructor: NotFound, message: "Project not found" });
-    await expect(findVisibleProject(db, u("out"), { id: projectId })).rejects.toMatchObject({ constructor: NotFound, message: "Project not found" });
-    await expect(listProjectAgents(db, u("out"), projectId, noKas)).rejects.toMatchObject({ constructor: NotFound, message: "Project not found" });
+    await expect(findVisibleAgentByName(db, u("out"), "platform/infra", "prod-eu")).rejects.toMatchObject({
+      constructor: NotFound,
+      message: "Project not found",
+    });
+    await expect(findVisibleProject(db, u("out"), { id: projectId })).rejects.toMatchObject({
+      constructor: NotFound,
+      message: "Project not found",
+    });
+    await expect(listProjectAgents(db, u("out"), projectId, noKas)).rejects.toMatchObject({
+      constructor: NotFound,
+      message: "Project not found",
+    });
     // The administrator sees everything.
     await expect(agentView(db, u("root"), agentId, noKas)).resolves.toBeTruthy();
   });
@@ -122,20 +157,29 @@ describe.each(["sqlite", "postgresql"] as const)("agents and tokens on %s", (pro
     await createAgentToken(db, u("olga"), agentId, { name: "second" });
     await expect(createAgentToken(db, u("olga"), agentId, { name: "third" })).rejects.toMatchObject({
       constructor: Conflict,
-      message: 'Agent "prod-eu" already has 2 active tokens. Revoke one before creating another (two allow rotation without downtime).',
+      message:
+        'Agent "prod-eu" already has 2 active tokens. Revoke one before creating another (two allow rotation without downtime).',
     });
     expect(await db.agentToken.count({ where: { agentId } })).toBe(2);
     const first = await db.agentToken.findFirstOrThrow({ where: { agentId, name: "first" } });
     await revokeAgentToken(db, u("mia"), agentId, first.id);
     await revokeAgentToken(db, u("mia"), agentId, first.id); // idempotent, audited once
     expect(await db.auditEvent.count({ where: { action: "agent_token.revoked", targetId: agentId } })).toBe(1);
-    await expect(revokeAgentToken(db, u("mia"), agentId, "no-such-token")).rejects.toMatchObject({ constructor: NotFound, message: "Token not found" });
+    await expect(revokeAgentToken(db, u("mia"), agentId, "no-such-token")).rejects.toMatchObject({
+      constructor: NotFound,
+      message: "Token not found",
+    });
     const third = await createAgentToken(db, u("olga"), agentId, { name: "third" });
     expect(third.token).toMatch(/^tthr_agent_/);
   });
 
   it("a revoked token no longer identifies the agent; an active one records its last use", async () => {
-    const t = await createAgentToken(db, u("root"), (await registerAgent(db, u("olga"), projectId, { name: "staging" })).id, { name: "s1" });
+    const t = await createAgentToken(
+      db,
+      u("root"),
+      (await registerAgent(db, u("olga"), projectId, { name: "staging" })).id,
+      { name: "s1" },
+    );
     const found = await agentForToken(db, t.token);
     expect(found).toMatchObject({ agentName: "staging", projectPath: "platform/infra" });
     expect((await db.agentToken.findUniqueOrThrow({ where: { id: t.id } })).lastUsedAt).not.toBeNull();
@@ -146,13 +190,34 @@ describe.each(["sqlite", "postgresql"] as const)("agents and tokens on %s", (pro
 
   it("lists the project's agents with kas's view, the version warning and who may manage", async () => {
     const now = Date.now();
-    await recordAgentContact(db, agentId, { agentVersion: "0.0.9", kubernetesVersion: "v1.33.13", nodeCount: 1, podName: "p", podNamespace: "tether-agent", kasId: "kas-1" }, new Date(now - 5_000));
-    const kas: KasStatusSource = async (ids) => new Map(ids.map((id) => [id, id === agentId ? { connected: true, lastSeenMs: now } : { connected: false, lastSeenMs: 0 }]));
+    await recordAgentContact(
+      db,
+      agentId,
+      {
+        agentVersion: "0.0.9",
+        kubernetesVersion: "v1.33.13",
+        nodeCount: 1,
+        podName: "p",
+        podNamespace: "tether-agent",
+        kasId: "kas-1",
+      },
+      new Date(now - 5_000),
+    );
+    const kas: KasStatusSource = async (ids) =>
+      new Map(
+        ids.map((id) => [
+          id,
+          id === agentId ? { connected: true, lastSeenMs: now } : { connected: false, lastSeenMs: 0 },
+        ]),
+      );
     const view = await listProjectAgents(db, u("dev"), projectId, kas, now);
     expect(view.canManage).toBe(false);
     expect(view.kasVersion).toBe("0.1.0");
     expect(view.kasUnreachable).toBe(false);
-    expect(view.agents.map((a) => [a.name, a.status])).toEqual([["prod-eu", "connected"], ["staging", "never_connected"]]);
+    expect(view.agents.map((a) => [a.name, a.status])).toEqual([
+      ["prod-eu", "connected"],
+      ["staging", "never_connected"],
+    ]);
     expect(view.agents[0]).toMatchObject({
       href: "/projects/platform/infra/-/clusters/prod-eu",
       agentVersion: "0.0.9",
@@ -162,25 +227,41 @@ describe.each(["sqlite", "postgresql"] as const)("agents and tokens on %s", (pro
       activeTokens: 2,
       lastContactAt: new Date(now).toISOString(),
     });
-    expect(view.agents[1]).toMatchObject({ agentVersion: null, kubernetesVersion: null, nodeCount: null, versionBehind: false, lastContactAt: null });
+    expect(view.agents[1]).toMatchObject({
+      agentVersion: null,
+      kubernetesVersion: null,
+      nodeCount: null,
+      versionBehind: false,
+      lastContactAt: null,
+    });
     expect((await listProjectAgents(db, u("mia"), projectId, kas, now)).canManage).toBe(true);
 
     // kas unreachable: a heartbeat 5 s ago still counts as connected; kas says no: not connected.
     const fallback = await listProjectAgents(db, u("dev"), projectId, noKas, now);
     expect(fallback.kasUnreachable).toBe(true);
     expect(fallback.agents[0]!.status).toBe("connected");
-    expect((await listProjectAgents(db, u("dev"), projectId, noKas, now + 61_000)).agents[0]!.status).toBe("not_connected");
-    const gone: KasStatusSource = async (ids) => new Map(ids.map((id) => [id, { connected: false, lastSeenMs: now - 5_000 }]));
+    expect((await listProjectAgents(db, u("dev"), projectId, noKas, now + 61_000)).agents[0]!.status).toBe(
+      "not_connected",
+    );
+    const gone: KasStatusSource = async (ids) =>
+      new Map(ids.map((id) => [id, { connected: false, lastSeenMs: now - 5_000 }]));
     expect((await listProjectAgents(db, u("dev"), projectId, gone, now)).agents[0]!.status).toBe("not_connected");
   });
 
   it("the agent view and token list show who and when, never a token or its hash", async () => {
     const v = await agentView(db, u("rep"), agentId, noKas);
-    expect(v).toMatchObject({ canManage: false, project: { fullPath: "platform/infra" }, agent: { name: "prod-eu", createdBy: "mia" } });
+    expect(v).toMatchObject({
+      canManage: false,
+      project: { fullPath: "platform/infra" },
+      agent: { name: "prod-eu", createdBy: "mia" },
+    });
     const byName = await findVisibleAgentByName(db, u("dev"), "platform/infra", "prod-eu");
     expect(byName.agent.id).toBe(agentId);
     expect(byName.canManage).toBe(false);
-    await expect(findVisibleAgentByName(db, u("dev"), "platform/infra", "nope")).rejects.toMatchObject({ constructor: NotFound, message: "Agent not found" });
+    await expect(findVisibleAgentByName(db, u("dev"), "platform/infra", "nope")).rejects.toMatchObject({
+      constructor: NotFound,
+      message: "Agent not found",
+    });
 
     const list = await listAgentTokens(db, u("dev"), agentId);
     expect(list.canManage).toBe(false);

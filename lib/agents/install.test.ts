@@ -7,9 +7,16 @@ const token = "tthr_agent_" + "A".repeat(43);
 
 describe("kas address shown to users", () => {
   it("is TETHER_KAS_PUBLIC_AGENT_URL, else grpc:// (grpcs:// with kas's TLS) and kas's agent listener, else the default", () => {
-    expect(kasPublicAddress({ TETHER_KAS_PUBLIC_AGENT_URL: "grpcs://kas.example.com:443", TETHER_KAS_AGENT_ADDRESS: "0.0.0.0:8150" })).toBe("grpcs://kas.example.com:443");
+    expect(
+      kasPublicAddress({
+        TETHER_KAS_PUBLIC_AGENT_URL: "grpcs://kas.example.com:443",
+        TETHER_KAS_AGENT_ADDRESS: "0.0.0.0:8150",
+      }),
+    ).toBe("grpcs://kas.example.com:443");
     expect(kasPublicAddress({ TETHER_KAS_AGENT_ADDRESS: "127.0.0.1:8160" })).toBe("grpc://127.0.0.1:8160");
-    expect(kasPublicAddress({ TETHER_KAS_AGENT_ADDRESS: "10.0.0.5:8150", TETHER_KAS_TLS_CERT_FILE: "/etc/kas.crt" })).toBe("grpcs://10.0.0.5:8150");
+    expect(
+      kasPublicAddress({ TETHER_KAS_AGENT_ADDRESS: "10.0.0.5:8150", TETHER_KAS_TLS_CERT_FILE: "/etc/kas.crt" }),
+    ).toBe("grpcs://10.0.0.5:8150");
     expect(kasPublicAddress({ TETHER_KAS_PUBLIC_AGENT_URL: "  " })).toBe("grpc://127.0.0.1:8150");
     expect(kasPublicAddress({})).toBe("grpc://127.0.0.1:8150");
   });
@@ -18,7 +25,10 @@ describe("kas address shown to users", () => {
 describe("manifest", () => {
   const template = fs.readFileSync(manifestTemplatePath(), "utf8");
   it("the template still has both placeholders in its YAML", () => {
-    const yaml = template.split("\n").filter((l) => !l.trimStart().startsWith("#")).join("\n");
+    const yaml = template
+      .split("\n")
+      .filter((l) => !l.trimStart().startsWith("#"))
+      .join("\n");
     expect(yaml).toContain("KAS_ADDRESS");
     expect(yaml).toContain("AGENT_TOKEN");
   });
@@ -37,10 +47,20 @@ describe("manifest", () => {
     expect(i.warnings.map((w) => w.setting)).toEqual(["TETHER_KAS_PUBLIC_AGENT_URL", "TETHER_PUBLIC_URL"]);
   });
   it("with public addresses set, every command uses them and there is no warning", async () => {
-    const i = await installInstructions("prod-eu", token, { TETHER_PUBLIC_URL: "https://tether.example.com", TETHER_KAS_PUBLIC_AGENT_URL: "grpcs://kas.example.com:443" });
-    expect(i.params).toEqual({ agentName: "prod-eu", kasAddress: "grpcs://kas.example.com:443", chartRepoUrl: "https://tether.example.com/charts", chartVersion: KAS_VERSION, token });
+    const i = await installInstructions("prod-eu", token, {
+      TETHER_PUBLIC_URL: "https://tether.example.com",
+      TETHER_KAS_PUBLIC_AGENT_URL: "grpcs://kas.example.com:443",
+    });
+    expect(i.params).toEqual({
+      agentName: "prod-eu",
+      kasAddress: "grpcs://kas.example.com:443",
+      chartRepoUrl: "https://tether.example.com/charts",
+      chartVersion: KAS_VERSION,
+      token,
+    });
     expect(i.repoAdd).toBe("helm repo add tether https://tether.example.com/charts\nhelm repo update tether");
     expect(i.warnings).toEqual([]);
-    for (const text of [i.repoAdd, i.helm, i.helmWithSecret, i.manifest]) expect(text).not.toMatch(/127\.0\.0\.1|localhost/);
+    for (const text of [i.repoAdd, i.helm, i.helmWithSecret, i.manifest])
+      expect(text).not.toMatch(/127\.0\.0\.1|localhost/);
   });
 });

@@ -21,7 +21,9 @@ export function fillManifest(template: string, agentName: string, kasAddress: st
   const firstYaml = lines.findIndex((l) => l.trim() !== "" && !l.trimStart().startsWith("#"));
   const body = lines
     .slice(Math.max(firstYaml, 0))
-    .map((l) => (l.trimStart().startsWith("#") ? l : l.replaceAll("KAS_ADDRESS", kasAddress).replaceAll("AGENT_TOKEN", token)));
+    .map((l) =>
+      l.trimStart().startsWith("#") ? l : l.replaceAll("KAS_ADDRESS", kasAddress).replaceAll("AGENT_TOKEN", token),
+    );
   const header = [
     `# Tether agent "${agentName}": apply with  kubectl apply -f <this file>`,
     "# It holds the agent token: keep it like a password, and delete the file once applied.",
@@ -42,10 +44,20 @@ export interface InstallInstructions extends InstallCommands {
   manifest: string;
 }
 
-export async function installInstructions(agentName: string, token: string, env: Record<string, string | undefined> = process.env): Promise<InstallInstructions> {
+export async function installInstructions(
+  agentName: string,
+  token: string,
+  env: Record<string, string | undefined> = process.env,
+): Promise<InstallInstructions> {
   const urls = publicUrls(env);
   // The chart is versioned with the product (lib/chart-repo's test holds Chart.yaml to KAS_VERSION).
-  const params = { agentName, kasAddress: urls.kasAgent.url, chartRepoUrl: `${urls.web.url}/charts`, chartVersion: KAS_VERSION, token };
+  const params = {
+    agentName,
+    kasAddress: urls.kasAgent.url,
+    chartRepoUrl: `${urls.web.url}/charts`,
+    chartVersion: KAS_VERSION,
+    token,
+  };
   const template = await fs.readFile(manifestTemplatePath(), "utf8");
   return {
     ...installCommands(params),

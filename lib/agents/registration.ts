@@ -13,22 +13,38 @@ export const agentName = z
   .trim()
   .min(1, "Enter an agent name")
   .max(63, "Agent name is too long (at most 63 characters, like a Kubernetes DNS label)")
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "Use lower-case letters, digits and '-' only, starting and ending with a letter or digit (a Kubernetes DNS label)");
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    "Use lower-case letters, digits and '-' only, starting and ending with a letter or digit (a Kubernetes DNS label)",
+  );
 
 export const registerAgentSchema = z.object({ name: agentName });
 
 export async function registerAgent(db: Db, actor: Actor, projectId: string, input: unknown) {
   const parsed = registerAgentSchema.safeParse(input);
   if (!parsed.success) throw invalidFrom(parsed.error);
-  await findProjectFor(db, actor, { id: projectId }, can.manageProjectAgents, "You need the maintainer or owner role in this project to manage its agents");
+  await findProjectFor(
+    db,
+    actor,
+    { id: projectId },
+    can.manageProjectAgents,
+    "You need the maintainer or owner role in this project to manage its agents",
+  );
   try {
     return await db.$transaction(async (tx) => {
       const agent = await tx.agent.create({ data: { name: parsed.data.name, projectId, createdById: actor.id } });
-      await recordAudit(tx, { actorId: actor.id, action: "agent.registered", targetType: "agent", targetId: agent.id, details: { name: agent.name, projectId } });
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: "agent.registered",
+        targetType: "agent",
+        targetId: agent.id,
+        details: { name: agent.name, projectId },
+      });
       return agent;
     });
   } catch (e) {
-    if (isUniqueViolation(e)) throw new Conflict(`This project already has an agent named "${parsed.data.name}"`, "name");
+    if (isUniqueViolation(e))
+      throw new Conflict(`This project already has an agent named "${parsed.data.name}"`, "name");
     throw e;
   }
 }
@@ -37,5 +53,8 @@ export async function registerAgent(db: Db, actor: Actor, projectId: string, inp
 export async function recordAgentContact(db: Db, agentId: string, info: AgentInfo, at = new Date()): Promise<void> {
   const agent = await db.agent.findUnique({ where: { id: agentId }, select: { firstContactAt: true } });
   if (!agent) throw new NotFound("Agent");
-  await db.agent.update({ where: { id: agentId }, data: { ...info, lastContactAt: at, firstContactAt: agent.firstContactAt ?? at } });
+  await db.agent.update({
+    where: { id: agentId },
+    data: { ...info, lastContactAt: at, firstContactAt: agent.firstContactAt ?? at },
+  });
 }

@@ -22,7 +22,9 @@ describe("connectionStatus", () => {
     expect(connectionStatus({ ...seen, lastContactAt: null }, null, now)).toBe("not_connected");
   });
   it("does not trust a recent heartbeat when kas says the agent is gone (e.g. its token was revoked)", () => {
-    expect(connectionStatus({ ...seen, lastContactAt: ago(1_000) }, { connected: false, lastSeenMs: now - 1_000 }, now)).toBe("not_connected");
+    expect(
+      connectionStatus({ ...seen, lastContactAt: ago(1_000) }, { connected: false, lastSeenMs: now - 1_000 }, now),
+    ).toBe("not_connected");
   });
 });
 

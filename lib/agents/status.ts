@@ -21,7 +21,12 @@ export interface ContactFacts {
   lastContactAt: Date | null;
 }
 
-export function connectionStatus(agent: ContactFacts, kas: KasView | null, now: number = Date.now(), heartbeatMs = HEARTBEAT_MS): ConnectionStatus {
+export function connectionStatus(
+  agent: ContactFacts,
+  kas: KasView | null,
+  now: number = Date.now(),
+  heartbeatMs = HEARTBEAT_MS,
+): ConnectionStatus {
   if (kas?.connected) return "connected";
   if (!agent.firstContactAt) return "never_connected";
   if (kas) return "not_connected";

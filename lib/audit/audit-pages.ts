@@ -26,8 +26,23 @@ export interface AuditPage {
   pageSize: number;
 }
 
-type Event = { id: string; createdAt: Date; actorId: string | null; action: string; targetType: string; targetId: string; details: string; ip: string | null; actor: { username: string } | null };
-type Names = { agents: Map<string, { name: string; project: string }>; projects: Map<string, string>; groups: Map<string, string>; users: Map<string, string> };
+type Event = {
+  id: string;
+  createdAt: Date;
+  actorId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string;
+  details: string;
+  ip: string | null;
+  actor: { username: string } | null;
+};
+type Names = {
+  agents: Map<string, { name: string; project: string }>;
+  projects: Map<string, string>;
+  groups: Map<string, string>;
+  users: Map<string, string>;
+};
 
 /** "3" → 3; anything else (missing, "abc", "0", "-1") → 1. */
 export function pageNumber(raw: string | string[] | undefined): number {
@@ -81,7 +96,13 @@ const IN_SUMMARY: Record<string, string[]> = {
 };
 
 function label(key: string): string {
-  return LABELS[key] ?? key.replace(/_/g, " ").replace(/([a-z])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase());
+  return (
+    LABELS[key] ??
+    key
+      .replace(/_/g, " ")
+      .replace(/([a-z])([A-Z])/g, "$1 $2")
+      .replace(/^./, (c) => c.toUpperCase())
+  );
 }
 
 function parseDetails(text: string): Record<string, unknown> {
@@ -93,7 +114,8 @@ function parseDetails(text: string): Record<string, unknown> {
   }
 }
 
-const str = (v: unknown): string => (v === null || v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v));
+const str = (v: unknown): string =>
+  v === null || v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v);
 
 function targetName(e: Event, n: Names): string {
   switch (e.targetType) {
@@ -112,7 +134,12 @@ function targetName(e: Event, n: Names): string {
   }
 }
 
-const ACTING: Record<string, string> = { agent: "the agent's service account", user: "the user (impersonated)", ci_job: "the CI job (impersonated)", "per grant": "a setting per grant" };
+const ACTING: Record<string, string> = {
+  agent: "the agent's service account",
+  user: "the user (impersonated)",
+  ci_job: "the CI job (impersonated)",
+  "per grant": "a setting per grant",
+};
 const acting = (v: unknown): string => ACTING[str(v)] ?? str(v);
 
 /** One sentence for an event: what happened to what. */
@@ -174,7 +201,10 @@ export function summarize(e: Event, d: Record<string, unknown>, n: Names): strin
 async function names(db: Db, events: Event[]): Promise<Names> {
   const ids = (type: string) => [...new Set(events.filter((e) => e.targetType === type).map((e) => e.targetId))];
   const [agents, projects, groups, users] = await Promise.all([
-    db.agent.findMany({ where: { id: { in: ids("agent") } }, select: { id: true, name: true, project: { select: { fullPath: true } } } }),
+    db.agent.findMany({
+      where: { id: { in: ids("agent") } },
+      select: { id: true, name: true, project: { select: { fullPath: true } } },
+    }),
     db.project.findMany({ where: { id: { in: ids("project") } }, select: { id: true, fullPath: true } }),
     db.group.findMany({ where: { id: { in: ids("group") } }, select: { id: true, path: true } }),
     db.user.findMany({ where: { id: { in: ids("user") } }, select: { id: true, username: true } }),
@@ -189,7 +219,7 @@ async function names(db: Db, events: Event[]): Promise<Names> {
 
 function toRow(e: Event, n: Names): AuditRow {
   const d = parseDetails(e.details);
-  const actor = e.actor ? `@${e.actor.username}` : e.action.startsWith("k8s_proxy.") ? (str(d.actor) || "kas") : null;
+  const actor = e.actor ? `@${e.actor.username}` : e.action.startsWith("k8s_proxy.") ? str(d.actor) || "kas" : null;
   return {
     id: e.id,
     createdAt: e.createdAt.toISOString(),
@@ -197,7 +227,11 @@ function toRow(e: Event, n: Names): AuditRow {
     action: e.action,
     summary: summarize(e, d, n),
     details: Object.entries(d)
-      .filter(([k, v]) => !(IN_SUMMARY[e.action] ?? []).includes(k) && !(e.action === "agent_sharing.changed" && (k === "added" || k === "removed") && v === d.share))
+      .filter(
+        ([k, v]) =>
+          !(IN_SUMMARY[e.action] ?? []).includes(k) &&
+          !(e.action === "agent_sharing.changed" && (k === "added" || k === "removed") && v === d.share),
+      )
       .map(([k, v]) => ({ label: label(k), value: str(v) })),
     ip: e.ip,
   };
@@ -221,7 +255,12 @@ async function pageOf(db: Db, where: Where, page: number): Promise<AuditPage> {
 }
 
 /** The project's events and its agents'. Outsiders and developers get NotFound, as for a page they cannot see. */
-export async function projectAuditLog(db: Db, actor: Actor, fullPath: string, page = 1): Promise<AuditPage & { project: { id: string; fullPath: string; name: string } }> {
+export async function projectAuditLog(
+  db: Db,
+  actor: Actor,
+  fullPath: string,
+  page = 1,
+): Promise<AuditPage & { project: { id: string; fullPath: string; name: string } }> {
   const { project, facts } = await findVisibleProject(db, actor, fullPath);
   if (!can.viewProjectAudit(actor, facts)) throw new NotFound("Project");
   const agents = await db.agent.findMany({ where: { projectId: project.id }, select: { id: true } });

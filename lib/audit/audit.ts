@@ -14,6 +14,13 @@ type AuditWriter = { auditEvent: { create(args: { data: Prisma.AuditEventUncheck
 
 export async function recordAudit(db: AuditWriter, e: AuditInput): Promise<void> {
   await db.auditEvent.create({
-    data: { actorId: e.actorId, action: e.action, targetType: e.targetType, targetId: e.targetId, details: JSON.stringify(e.details ?? {}), ip: e.ip ?? null },
+    data: {
+      actorId: e.actorId,
+      action: e.action,
+      targetType: e.targetType,
+      targetId: e.targetId,
+      details: JSON.stringify(e.details ?? {}),
+      ip: e.ip ?? null,
+    },
   });
 }

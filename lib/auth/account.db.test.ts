@@ -18,7 +18,12 @@ describe.each(["sqlite", "postgresql"] as const)("sessions and passwords on %s",
   let bob: CurrentUser;
 
   async function make(username: string): Promise<CurrentUser> {
-    const r = await signUp(db, { name: username, username, email: `${username}@example.com`, password: `${username} password 1` });
+    const r = await signUp(db, {
+      name: username,
+      username,
+      email: `${username}@example.com`,
+      password: `${username} password 1`,
+    });
     if (!r.ok) throw new Error(r.error);
     return { id: r.user.id, username, name: username, email: r.user.email, isAdmin: r.user.isAdmin };
   }
@@ -48,7 +53,9 @@ describe.each(["sqlite", "postgresql"] as const)("sessions and passwords on %s",
   it("sign out everywhere raises the user's version (every older cookie is refused) and is audited", async () => {
     await revokeSessions(db, ada, ada.id, "192.0.2.1");
     expect(await version(ada)).toBe(1);
-    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "user.sessions_revoked", targetId: ada.id } });
+    const audit = await db.auditEvent.findFirstOrThrow({
+      where: { action: "user.sessions_revoked", targetId: ada.id },
+    });
     expect(audit).toMatchObject({ actorId: ada.id, ip: "192.0.2.1", details: JSON.stringify({ by: "self" }) });
   });
 
@@ -62,10 +69,18 @@ describe.each(["sqlite", "postgresql"] as const)("sessions and passwords on %s",
 
   it("changing the password needs the current one, validates the new one, then ends every session", async () => {
     const before = await version(ada);
-    await expect(changePassword(db, ada, { currentPassword: "wrong", newPassword: "a new long password" })).rejects.toMatchObject({ field: "currentPassword" });
-    await expect(changePassword(db, ada, { currentPassword: "ada password 1", newPassword: "short" })).rejects.toMatchObject({ field: "newPassword", message: "Password must be at least 8 characters" });
-    await expect(changePassword(db, ada, { currentPassword: "ada password 1", newPassword: "ada password 1" })).rejects.toBeInstanceOf(Invalid);
-    await expect(changePassword(db, ada, { newPassword: "a new long password" })).rejects.toMatchObject({ field: "currentPassword" });
+    await expect(
+      changePassword(db, ada, { currentPassword: "wrong", newPassword: "a new long password" }),
+    ).rejects.toMatchObject({ field: "currentPassword" });
+    await expect(
+      changePassword(db, ada, { currentPassword: "ada password 1", newPassword: "short" }),
+    ).rejects.toMatchObject({ field: "newPassword", message: "Password must be at least 8 characters" });
+    await expect(
+      changePassword(db, ada, { currentPassword: "ada password 1", newPassword: "ada password 1" }),
+    ).rejects.toBeInstanceOf(Invalid);
+    await expect(changePassword(db, ada, { newPassword: "a new long password" })).rejects.toMatchObject({
+      field: "currentPassword",
+    });
     expect(await version(ada)).toBe(before);
 
     await changePassword(db, ada, { currentPassword: "ada password 1", newPassword: "a new long password" });
@@ -77,22 +92,37 @@ describe.each(["sqlite", "postgresql"] as const)("sessions and passwords on %s",
 
   it("an administrator sets a new password (ending the user's sessions); nobody else can", async () => {
     await expect(setPasswordAsAdmin(db, ada, bob.id, { newPassword: "taken over!!" })).rejects.toBeInstanceOf(NotFound);
-    await expect(setPasswordAsAdmin(db, admin, bob.id, { newPassword: "x" })).rejects.toMatchObject({ field: "newPassword" });
+    await expect(setPasswordAsAdmin(db, admin, bob.id, { newPassword: "x" })).rejects.toMatchObject({
+      field: "newPassword",
+    });
     const before = await version(bob);
     await setPasswordAsAdmin(db, admin, bob.id, { newPassword: "set by the admin" });
     expect(await version(bob)).toBe(before + 1);
     expect(await checkCredentials(db, bob.email, "set by the admin")).toMatchObject({ id: bob.id });
-    expect(await db.auditEvent.count({ where: { action: "user.password_set", actorId: admin.id, targetId: bob.id } })).toBe(1);
+    expect(
+      await db.auditEvent.count({ where: { action: "user.password_set", actorId: admin.id, targetId: bob.id } }),
+    ).toBe(1);
   });
 
   it("wrong current passwords count like failed sign-ins: the fifth locks the change and sign-in alike", async () => {
     const carol = await make("carol");
     for (let i = 1; i < FREE_FAILURES.account; i++) {
-      await expect(changePassword(db, carol, { currentPassword: `guess ${i}`, newPassword: "a new long password" })).rejects.toMatchObject({ message: "Your current password is not right" });
+      await expect(
+        changePassword(db, carol, { currentPassword: `guess ${i}`, newPassword: "a new long password" }),
+      ).rejects.toMatchObject({ message: "Your current password is not right" });
     }
-    await expect(changePassword(db, carol, { currentPassword: "guess 5", newPassword: "a new long password" })).rejects.toMatchObject({ field: "currentPassword", message: expect.stringMatching(/^Too many failed sign-in attempts\. Try again in 1 minute/) });
-    await expect(changePassword(db, carol, { currentPassword: "carol password 1", newPassword: "a new long password" })).rejects.toMatchObject({ message: expect.stringMatching(/^Too many failed/) });
-    expect(await signInWithPassword(db, signInThrottle(db), { email: carol.email, password: "carol password 1" })).toMatchObject({ ok: false, reason: "locked" });
+    await expect(
+      changePassword(db, carol, { currentPassword: "guess 5", newPassword: "a new long password" }),
+    ).rejects.toMatchObject({
+      field: "currentPassword",
+      message: expect.stringMatching(/^Too many failed sign-in attempts\. Try again in 1 minute/),
+    });
+    await expect(
+      changePassword(db, carol, { currentPassword: "carol password 1", newPassword: "a new long password" }),
+    ).rejects.toMatchObject({ message: expect.stringMatching(/^Too many failed/) });
+    expect(
+      await signInWithPassword(db, signInThrottle(db), { email: carol.email, password: "carol password 1" }),
+    ).toMatchObject({ ok: false, reason: "locked" });
     expect(await db.auditEvent.count({ where: { action: "user.sign_in_locked", targetId: carol.id } })).toBe(1);
     expect(await checkCredentials(db, carol.email, "carol password 1")).toMatchObject({ id: carol.id });
   });

@@ -23,7 +23,14 @@ export async function revokeSessions(db: Db, actor: CurrentUser, userId: string,
   await db.$transaction(async (tx) => {
     const updated = await tx.user.updateMany({ where: { id: userId }, data: { sessionVersion: { increment: 1 } } });
     if (updated.count === 0) throw new NotFound("User");
-    await recordAudit(tx, { actorId: actor.id, action: "user.sessions_revoked", targetType: "user", targetId: userId, details: { by: actor.id === userId ? "self" : "administrator" }, ip });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "user.sessions_revoked",
+      targetType: "user",
+      targetId: userId,
+      details: { by: actor.id === userId ? "self" : "administrator" },
+      ip,
+    });
   });
 }
 
@@ -42,7 +49,8 @@ export async function changePassword(db: Db, actor: CurrentUser, input: unknown,
   if (!parsed.success) throw invalidFrom(parsed.error);
   const row = await db.user.findUnique({ where: { id: actor.id }, select: { passwordHash: true, email: true } });
   if (!row) throw new NotFound("User");
-  if (!row.passwordHash) throw new Invalid("Your account signs in with single sign-on and has no password here", "currentPassword");
+  if (!row.passwordHash)
+    throw new Invalid("Your account signs in with single sign-on and has no password here", "currentPassword");
   const throttle = signInThrottle(db);
   const account: ThrottleKey = { scope: "account", value: row.email };
   const locked = await throttle.lockedUntil([account]);
@@ -50,16 +58,26 @@ export async function changePassword(db: Db, actor: CurrentUser, input: unknown,
   if (!(await verifyPassword(row.passwordHash, parsed.data.currentPassword))) {
     const [lock] = await throttle.recordFailure([account]);
     if (lock) await auditLocks(db, [lock], row.email, ip);
-    throw new Invalid(lock ? signInErrorMessage(lockedErrorCode(lock.until)) : "Your current password is not right", "currentPassword");
+    throw new Invalid(
+      lock ? signInErrorMessage(lockedErrorCode(lock.until)) : "Your current password is not right",
+      "currentPassword",
+    );
   }
-  if (parsed.data.newPassword === parsed.data.currentPassword) throw new Invalid("Choose a password different from the current one", "newPassword");
+  if (parsed.data.newPassword === parsed.data.currentPassword)
+    throw new Invalid("Choose a password different from the current one", "newPassword");
   await storePassword(db, actor, actor.id, await hashPassword(parsed.data.newPassword), "user.password_changed", ip);
 }
 
 export const setPasswordSchema = z.object({ newPassword: newPasswordSchema });
 
 /** An administrator sets a user's password (the way back in when the installation cannot send e-mail); the user's sessions end. */
-export async function setPasswordAsAdmin(db: Db, actor: CurrentUser, userId: string, input: unknown, ip?: string): Promise<void> {
+export async function setPasswordAsAdmin(
+  db: Db,
+  actor: CurrentUser,
+  userId: string,
+  input: unknown,
+  ip?: string,
+): Promise<void> {
   if (!actor.isAdmin) throw new NotFound("User");
   const parsed = setPasswordSchema.safeParse(input);
   if (!parsed.success) throw invalidFrom(parsed.error);
@@ -67,7 +85,14 @@ export async function setPasswordAsAdmin(db: Db, actor: CurrentUser, userId: str
   await storePassword(db, actor, userId, await hashPassword(parsed.data.newPassword), "user.password_set", ip);
 }
 
-async function storePassword(db: Db, actor: CurrentUser, userId: string, passwordHash: string, action: string, ip?: string): Promise<void> {
+async function storePassword(
+  db: Db,
+  actor: CurrentUser,
+  userId: string,
+  passwordHash: string,
+  action: string,
+  ip?: string,
+): Promise<void> {
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: userId }, data: { passwordHash, sessionVersion: { increment: 1 } } });
     await recordAudit(tx, { actorId: actor.id, action, targetType: "user", targetId: userId, ip });

@@ -28,7 +28,13 @@ function providers(): NextAuthOptions["providers"] {
         const address = clientAddress(req?.headers);
         const result = await signInWithPassword(db(), signInThrottle(db()), { ...parsed.data, address });
         if (result.ok) {
-          await recordAudit(db(), { actorId: result.user.id, action: "user.sign_in", targetType: "user", targetId: result.user.id, ip: address });
+          await recordAudit(db(), {
+            actorId: result.user.id,
+            action: "user.sign_in",
+            targetType: "user",
+            targetId: result.user.id,
+            ip: address,
+          });
           return { id: result.user.id, email: result.user.email, name: result.user.name };
         }
         // next-auth hands a thrown error's message to the form as its error code.
@@ -64,7 +70,8 @@ export const authOptions: NextAuthOptions = {
   // route, whose CSP lets no style load.
   pages: { signIn: "/sign-in", error: "/sign-in" },
   logger: {
-    error: (code, metadata) => logger.error({ code, metadata: metadata instanceof Error ? metadata.message : undefined }, "next-auth error"),
+    error: (code, metadata) =>
+      logger.error({ code, metadata: metadata instanceof Error ? metadata.message : undefined }, "next-auth error"),
     warn: (code) => logger.warn({ code }, "next-auth warning"),
     debug: () => {},
   },
@@ -76,10 +83,20 @@ export const authOptions: NextAuthOptions = {
       const email = user.email.toLowerCase();
       const existing = await db().user.findUnique({ where: { email } });
       if (!existing) {
-        const base = email.split("@")[0]!.toLowerCase().replace(/[^a-z0-9_.-]/g, "-");
+        const base = email
+          .split("@")[0]!
+          .toLowerCase()
+          .replace(/[^a-z0-9_.-]/g, "-");
         const taken = await db().user.findUnique({ where: { username: base } });
         const isAdmin = (await db().user.count()) === 0;
-        await db().user.create({ data: { email, name: user.name ?? base, username: taken ? `${base}-${Date.now().toString(36)}` : base, isAdmin } });
+        await db().user.create({
+          data: {
+            email,
+            name: user.name ?? base,
+            username: taken ? `${base}-${Date.now().toString(36)}` : base,
+            isAdmin,
+          },
+        });
       }
       return true;
     },

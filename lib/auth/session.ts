@@ -21,7 +21,10 @@ export async function currentUser(): Promise<CurrentUser | null> {
   const session = await getServerSession(authOptions);
   const id = session?.user?.id;
   if (!id) return null;
-  const row = await db().user.findUnique({ where: { id }, select: { id: true, username: true, name: true, email: true, isAdmin: true, sessionVersion: true } });
+  const row = await db().user.findUnique({
+    where: { id },
+    select: { id: true, username: true, name: true, email: true, isAdmin: true, sessionVersion: true },
+  });
   if (!row || !sessionIsCurrent(session.user.sessionVersion, row.sessionVersion)) return null;
   return { id: row.id, username: row.username, name: row.name, email: row.email, isAdmin: row.isAdmin };
 }

@@ -9,8 +9,12 @@ describe("signInErrorMessage", () => {
   });
 
   it("says when a locked sign-in may be tried again", () => {
-    expect(signInErrorMessage(lockedErrorCode(new Date("2026-11-30T10:02:00Z")), now, "UTC")).toBe("Too many failed sign-in attempts. Try again in 2 minutes (at 10:02:00).");
-    expect(signInErrorMessage(lockedErrorCode(new Date("2026-11-30T10:00:45Z")), now, "UTC")).toBe("Too many failed sign-in attempts. Try again in 45 seconds (at 10:00:45).");
+    expect(signInErrorMessage(lockedErrorCode(new Date("2026-11-30T10:02:00Z")), now, "UTC")).toBe(
+      "Too many failed sign-in attempts. Try again in 2 minutes (at 10:02:00).",
+    );
+    expect(signInErrorMessage(lockedErrorCode(new Date("2026-11-30T10:00:45Z")), now, "UTC")).toBe(
+      "Too many failed sign-in attempts. Try again in 45 seconds (at 10:00:45).",
+    );
     expect(signInErrorMessage(lockedErrorCode(new Date("2026-11-30T10:00:01Z")), now, "UTC")).toMatch(/in 1 second \(/);
   });
 

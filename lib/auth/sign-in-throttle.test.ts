@@ -6,7 +6,15 @@ describe("lockSeconds", () => {
   it("lets the first failures go, then locks for a minute, doubling to at most 15 minutes", () => {
     const free = FREE_FAILURES.account;
     expect([1, 2, 3, 4].map((n) => lockSeconds(n, free))).toEqual([0, 0, 0, 0]);
-    expect([5, 6, 7, 8, 9, 10, 50].map((n) => lockSeconds(n, free))).toEqual([60, 120, 240, 480, MAX_LOCK_SECONDS, MAX_LOCK_SECONDS, MAX_LOCK_SECONDS]);
+    expect([5, 6, 7, 8, 9, 10, 50].map((n) => lockSeconds(n, free))).toEqual([
+      60,
+      120,
+      240,
+      480,
+      MAX_LOCK_SECONDS,
+      MAX_LOCK_SECONDS,
+      MAX_LOCK_SECONDS,
+    ]);
   });
 });
 

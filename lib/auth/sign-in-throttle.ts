@@ -45,8 +45,21 @@ export class SignInThrottle {
 
   constructor(db: Db) {
     // The failure count never "runs out" by itself (penalty only counts); locks are set with block().
-    this.failures = new RateLimiterPrisma({ storeClient: db, tableName: "signInLimit", keyPrefix: "failures", points: 1_000_000, duration: FAILURE_WINDOW_SECONDS });
-    this.locks = new RateLimiterPrisma({ storeClient: db, tableName: "signInLimit", keyPrefix: "lock", points: 1, duration: MAX_LOCK_SECONDS, clearExpiredByTimeout: false });
+    this.failures = new RateLimiterPrisma({
+      storeClient: db,
+      tableName: "signInLimit",
+      keyPrefix: "failures",
+      points: 1_000_000,
+      duration: FAILURE_WINDOW_SECONDS,
+    });
+    this.locks = new RateLimiterPrisma({
+      storeClient: db,
+      tableName: "signInLimit",
+      keyPrefix: "lock",
+      points: 1,
+      duration: MAX_LOCK_SECONDS,
+      clearExpiredByTimeout: false,
+    });
   }
 
   /** The moment the last of these keys' locks ends, or null when none is locked. */

@@ -21,7 +21,11 @@ export interface PasswordSignInInput {
   address?: string;
 }
 
-export async function signInWithPassword(db: Db, throttle: SignInThrottle, input: PasswordSignInInput): Promise<PasswordSignIn> {
+export async function signInWithPassword(
+  db: Db,
+  throttle: SignInThrottle,
+  input: PasswordSignInInput,
+): Promise<PasswordSignIn> {
   const email = normalizeEmail(input.email);
   const account: ThrottleKey = { scope: "account", value: email };
   const keys: ThrottleKey[] = input.address ? [account, { scope: "address", value: input.address }] : [account];
@@ -49,18 +53,40 @@ export async function signInWithPassword(db: Db, throttle: SignInThrottle, input
 }
 
 /** One audit line per lock imposed: on the user when the e-mail is an account's, else on the e-mail or address typed. */
-export async function auditLocks(db: Db, locks: readonly ImposedLock[], email: string, address?: string): Promise<void> {
+export async function auditLocks(
+  db: Db,
+  locks: readonly ImposedLock[],
+  email: string,
+  address?: string,
+): Promise<void> {
   const existing = await db.user.findUnique({ where: { email }, select: { id: true } });
   for (const lock of locks) {
-    const target = lock.key.scope === "address" ? { targetType: "address", targetId: lock.key.value } : existing ? { targetType: "user", targetId: existing.id } : { targetType: "email", targetId: email };
-    await recordAudit(db, { actorId: null, action: "user.sign_in_locked", ...target, details: { scope: lock.key.scope, failures: lock.failures, lockedUntil: lock.until.toISOString() }, ip: address });
+    const target =
+      lock.key.scope === "address"
+        ? { targetType: "address", targetId: lock.key.value }
+        : existing
+          ? { targetType: "user", targetId: existing.id }
+          : { targetType: "email", targetId: email };
+    await recordAudit(db, {
+      actorId: null,
+      action: "user.sign_in_locked",
+      ...target,
+      details: { scope: lock.key.scope, failures: lock.failures, lockedUntil: lock.until.toISOString() },
+      ip: address,
+    });
   }
 }
 
 /** The client's address: the entry the nearest proxy appended to X-Forwarded-For (Next.js sets it to the socket's address when there is no proxy). */
-export function clientAddress(headers: Record<string, string | string[] | undefined> | Headers | undefined): string | undefined {
+export function clientAddress(
+  headers: Record<string, string | string[] | undefined> | Headers | undefined,
+): string | undefined {
   const raw = headers instanceof Headers ? headers.get("x-forwarded-for") : headers?.["x-forwarded-for"];
   const value = Array.isArray(raw) ? raw.join(",") : raw;
-  const last = value?.split(",").map((s) => s.trim()).filter(Boolean).at(-1);
+  const last = value
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .at(-1);
   return last && last.length <= 64 ? last : undefined;
 }

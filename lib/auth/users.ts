@@ -23,8 +23,16 @@ export const signUpSchema = z.object({
     .toLowerCase()
     .min(2, "Username must be at least 2 characters")
     .max(40, "Username is too long (at most 40 characters)")
-    .regex(/^[a-z0-9][a-z0-9_.-]*$/, "Username may contain only letters, digits, '_', '.' and '-', and must start with a letter or digit"),
-  email: z.string().trim().toLowerCase().max(254, "E-mail address is too long").pipe(z.email("Enter a valid e-mail address")),
+    .regex(
+      /^[a-z0-9][a-z0-9_.-]*$/,
+      "Username may contain only letters, digits, '_', '.' and '-', and must start with a letter or digit",
+    ),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(254, "E-mail address is too long")
+    .pipe(z.email("Enter a valid e-mail address")),
   password: newPasswordSchema,
 });
 
@@ -53,14 +61,24 @@ export async function signUp(db: Db, input: unknown, ip?: string): Promise<SignU
       // The first account on a fresh installation administers it.
       const isAdmin = (await tx.user.count()) === 0;
       const created = await tx.user.create({ data: { name, username, email, passwordHash, isAdmin } });
-      await recordAudit(tx, { actorId: created.id, action: "user.sign_up", targetType: "user", targetId: created.id, ip });
+      await recordAudit(tx, {
+        actorId: created.id,
+        action: "user.sign_up",
+        targetType: "user",
+        targetId: created.id,
+        ip,
+      });
       return created;
     });
-    return { ok: true, user: { id: user.id, email: user.email, username: user.username, name: user.name, isAdmin: user.isAdmin } };
+    return {
+      ok: true,
+      user: { id: user.id, email: user.email, username: user.username, name: user.name, isAdmin: user.isAdmin },
+    };
   } catch (e) {
     if (isUniqueViolation(e)) {
       const target = JSON.stringify((e as { meta?: unknown }).meta ?? "");
-      if (target.includes("username")) return { ok: false, status: 409, error: "That username is already taken", field: "username" };
+      if (target.includes("username"))
+        return { ok: false, status: 409, error: "That username is already taken", field: "username" };
       return { ok: false, status: 409, error: "An account with that e-mail address already exists", field: "email" };
     }
     throw e;

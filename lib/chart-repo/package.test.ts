@@ -29,9 +29,16 @@ async function entries(archive: Buffer): Promise<Map<string, string>> {
 
 describe("the agent chart as Tether's Helm repository serves it", () => {
   it("is versioned with the product: Chart.yaml's version and appVersion are kas's release and package.json's version", () => {
-    const chart = parse(fs.readFileSync(path.join(agentChartDir(root), "Chart.yaml"), "utf8")) as { version: string; appVersion: string };
+    const chart = parse(fs.readFileSync(path.join(agentChartDir(root), "Chart.yaml"), "utf8")) as {
+      version: string;
+      appVersion: string;
+    };
     const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version: string };
-    expect({ version: chart.version, appVersion: chart.appVersion, package: pkg.version }).toEqual({ version: KAS_VERSION, appVersion: KAS_VERSION, package: KAS_VERSION });
+    expect({ version: chart.version, appVersion: chart.appVersion, package: pkg.version }).toEqual({
+      version: KAS_VERSION,
+      appVersion: KAS_VERSION,
+      package: KAS_VERSION,
+    });
   });
 
   it("is a gzip'd tar of every chart file under tether-agent/, byte for byte, with its sha256 digest", async () => {
@@ -41,9 +48,14 @@ describe("the agent chart as Tether's Helm repository serves it", () => {
     expect(p.digest).toBe(createHash("sha256").update(p.archive).digest("hex"));
     const files = await entries(p.archive);
     const chartDir = agentChartDir(root);
-    const expected = ["Chart.yaml", "values.yaml", ...fs.readdirSync(path.join(chartDir, "templates")).map((f) => `templates/${f}`)].sort();
+    const expected = [
+      "Chart.yaml",
+      "values.yaml",
+      ...fs.readdirSync(path.join(chartDir, "templates")).map((f) => `templates/${f}`),
+    ].sort();
     expect([...files.keys()].sort()).toEqual(expected.map((f) => `tether-agent/${f}`));
-    for (const f of expected) expect(files.get(`tether-agent/${f}`), f).toBe(fs.readFileSync(path.join(chartDir, f), "utf8"));
+    for (const f of expected)
+      expect(files.get(`tether-agent/${f}`), f).toBe(fs.readFileSync(path.join(chartDir, f), "utf8"));
   });
 
   it("packages the same bytes every time, so replicas agree on the digest", async () => {
@@ -53,11 +65,22 @@ describe("the agent chart as Tether's Helm repository serves it", () => {
 
   it("index.yaml lists the chart with its metadata, digest and a URL relative to the repository", async () => {
     const p = await packageChart(agentChartDir(root));
-    const index = parse(repositoryIndex([p])) as { apiVersion: string; entries: Record<string, Record<string, unknown>[]> };
+    const index = parse(repositoryIndex([p])) as {
+      apiVersion: string;
+      entries: Record<string, Record<string, unknown>[]>;
+    };
     expect(index.apiVersion).toBe("v1");
     expect(Object.keys(index.entries)).toEqual(["tether-agent"]);
     expect(index.entries["tether-agent"]).toEqual([
-      expect.objectContaining({ apiVersion: "v2", name: "tether-agent", version: KAS_VERSION, appVersion: KAS_VERSION, type: "application", digest: p.digest, urls: [`tether-agent-${KAS_VERSION}.tgz`] }),
+      expect.objectContaining({
+        apiVersion: "v2",
+        name: "tether-agent",
+        version: KAS_VERSION,
+        appVersion: KAS_VERSION,
+        type: "application",
+        digest: p.digest,
+        urls: [`tether-agent-${KAS_VERSION}.tgz`],
+      }),
     ]);
   });
 });

@@ -48,7 +48,9 @@ export function agentChartDir(root: string = process.cwd()): string {
 
 async function listFiles(dir: string, rel = ""): Promise<string[]> {
   const out: string[] = [];
-  const entries = (await fs.readdir(path.join(dir, rel), { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  const entries = (await fs.readdir(path.join(dir, rel), { withFileTypes: true })).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  );
   for (const e of entries) {
     const p = rel ? `${rel}/${e.name}` : e.name;
     // Like helm's default ignores: no VCS or editor leftovers.
@@ -61,20 +63,36 @@ async function listFiles(dir: string, rel = ""): Promise<string[]> {
 
 export async function packageChart(dir: string): Promise<ChartPackage> {
   const parsed = chartYamlSchema.safeParse(parse(await fs.readFile(path.join(dir, "Chart.yaml"), "utf8")));
-  if (!parsed.success) throw new Error(`${path.join(dir, "Chart.yaml")} is not a valid chart: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new Error(
+      `${path.join(dir, "Chart.yaml")} is not a valid chart: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   const metadata = parsed.data;
   const files = await listFiles(dir);
   const chunks: Buffer[] = [];
-  const pack = createTar({ cwd: dir, gzip: true, portable: true, noDirRecurse: true, mtime: ARCHIVE_TIME, prefix: metadata.name }, files);
+  const pack = createTar(
+    { cwd: dir, gzip: true, portable: true, noDirRecurse: true, mtime: ARCHIVE_TIME, prefix: metadata.name },
+    files,
+  );
   for await (const chunk of pack) chunks.push(chunk as Buffer);
   const archive = Buffer.concat(chunks);
-  return { metadata, fileName: `${metadata.name}-${metadata.version}.tgz`, archive, digest: createHash("sha256").update(archive).digest("hex") };
+  return {
+    metadata,
+    fileName: `${metadata.name}-${metadata.version}.tgz`,
+    archive,
+    digest: createHash("sha256").update(archive).digest("hex"),
+  };
 }
 
 export function repositoryIndex(packages: ChartPackage[], generated: Date = ARCHIVE_TIME): string {
   const entries: Record<string, unknown[]> = {};
   for (const p of packages) {
-    (entries[p.metadata.name] ??= []).push({ ...p.metadata, created: generated.toISOString(), digest: p.digest, urls: [p.fileName] });
+    (entries[p.metadata.name] ??= []).push({
+      ...p.metadata,
+      created: generated.toISOString(),
+      digest: p.digest,
+      urls: [p.fileName],
+    });
   }
   return stringify({ apiVersion: "v1", entries, generated: generated.toISOString() });
 }

@@ -29,14 +29,20 @@ describe("cluster cache and its server-sent events", () => {
   it("500 changes arrive complete, in order, without duplicates, across a kas restart; managedFields stripped", async () => {
     const cache = new ClusterCache(stack.client, 1_000);
     const seen: CollectionEvent[] = [];
-    const { collection, leave } = await cache.view({ agentId: stack.agentId, path: `/api/v1/namespaces/${ns}/configmaps?labelSelector=run%3Dcache` }, (e) => seen.push(e));
+    const { collection, leave } = await cache.view(
+      { agentId: stack.agentId, path: `/api/v1/namespaces/${ns}/configmaps?labelSelector=run%3Dcache` },
+      (e) => seen.push(e),
+    );
     expect(collection.objects.size).toBe(0);
 
     const expected: string[] = [];
     const change = async (i: number) => {
       const name = `cm-${i % 100}`;
       if (i < 100) {
-        await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name, labels: { run: "cache" } }, data: { step: String(i) } });
+        await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, {
+          metadata: { name, labels: { run: "cache" } },
+          data: { step: String(i) },
+        });
         expected.push(`ADDED ${name} ${i}`);
       } else if (i < 400) {
         await direct("PATCH", `/api/v1/namespaces/${ns}/configmaps/${name}`, { data: { step: String(i) } });
@@ -52,13 +58,19 @@ describe("cluster cache and its server-sent events", () => {
     // kas goes away in the middle and comes back on the same ports; changes continue meanwhile.
     await stack.kas.kill("SIGKILL");
     for (let i = 250; i < 300; i++) await change(i);
-    stack.kas = await startKasProcess(stack.web, {}, { agent: stack.kas.agentPort, internal: stack.kas.internalPort, observability: stack.kas.observabilityPort });
+    stack.kas = await startKasProcess(
+      stack.web,
+      {},
+      { agent: stack.kas.agentPort, internal: stack.kas.internalPort, observability: stack.kas.observabilityPort },
+    );
     for (let i = 300; i < 500; i++) await change(i);
 
     const until = Date.now() + 30_000;
     while (seen.length < 500 && Date.now() < until) await sleep(100);
     await sleep(500);
-    const got = seen.map((e) => `${e.type} ${e.object.metadata.name} ${(e.object.data as { step?: string } | undefined)?.step ?? ""}`);
+    const got = seen.map(
+      (e) => `${e.type} ${e.object.metadata.name} ${(e.object.data as { step?: string } | undefined)?.step ?? ""}`,
+    );
     expect(got).toEqual(expected);
     expect(seen.map((e) => e.seq)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
     expect(seen.some((e) => e.object.metadata.managedFields !== undefined)).toBe(false);
@@ -69,7 +81,9 @@ describe("cluster cache and its server-sent events", () => {
   }, 120_000);
 
   it("viewers with one identity share a collection; another identity gets its own and sees only what RBAC allows", async () => {
-    await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "shared-view", labels: { run: "ids" } } });
+    await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, {
+      metadata: { name: "shared-view", labels: { run: "ids" } },
+    });
     const cache = new ClusterCache(stack.client, 60_000);
     const path = `/api/v1/namespaces/${ns}/configmaps?labelSelector=run%3Dids`;
     const a = await cache.view({ agentId: stack.agentId, path }, () => undefined);
@@ -78,7 +92,9 @@ describe("cluster cache and its server-sent events", () => {
     expect(cache.stats()).toMatchObject({ collections: 1, viewers: 2 });
     // A user without any RBAC grant: the API server refuses the LIST, and nothing leaks.
     const stranger = { user: "tether:user:stranger", groups: ["tether:user"], uid: "", extra: {} };
-    await expect(cache.view({ agentId: stack.agentId, path, impersonation: stranger }, () => undefined)).rejects.toThrow(/403/);
+    await expect(
+      cache.view({ agentId: stack.agentId, path, impersonation: stranger }, () => undefined),
+    ).rejects.toThrow(/403/);
     expect(cache.stats()).toMatchObject({ collections: 1, viewers: 2 });
     a.leave();
     b.leave();
@@ -98,7 +114,10 @@ describe("cluster cache and its server-sent events", () => {
     return frames;
   }
 
-  const names = (frames: LiveFrame[]) => frames.flatMap((f) => (f.event === "changes" ? f.data.events.map((e) => `${e.type} ${e.object.metadata.name}`) : []));
+  const names = (frames: LiveFrame[]) =>
+    frames.flatMap((f) =>
+      f.event === "changes" ? f.data.events.map((e) => `${e.type} ${e.object.metadata.name}`) : [],
+    );
 
   it("a snapshot, then batched changes; Last-Event-ID resumes without loss or duplicates", async () => {
     const { liveStream } = await import("./sse");
@@ -109,23 +128,30 @@ describe("cluster cache and its server-sent events", () => {
     const first = new AbortController();
     const s1 = await liveStream(cache, [key], null, "e1", first.signal);
     const writes = (async () => {
-      for (let i = 0; i < 20; i++) await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: `a-${i}` } });
+      for (let i = 0; i < 20; i++)
+        await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: `a-${i}` } });
     })();
     const part1 = await read(s1, (f) => names(f).length >= 10);
     first.abort();
     const opening = part1[0]!;
     expect(opening.event).toBe("snapshot");
-    const snapItems = (opening.event === "snapshot" ? opening.data.collections[0]!.items : []).map((o) => o.metadata.name);
+    const snapItems = (opening.event === "snapshot" ? opening.data.collections[0]!.items : []).map(
+      (o) => o.metadata.name,
+    );
     expect(snapItems).toContain("before");
     const lastId = [...part1].reverse().flatMap((f) => ("id" in f ? [f.id] : []))[0]!;
     await writes;
     // More changes while this viewer is away; the resumed stream brings exactly what it missed.
-    for (let i = 0; i < 10; i++) await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: `b-${i}` } });
+    for (let i = 0; i < 10; i++)
+      await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: `b-${i}` } });
     const s2 = await liveStream(cache, [key], lastId, "e1", new AbortController().signal);
     const part2 = await read(s2, (f) => names(f).filter((n) => n.startsWith("ADDED b-")).length >= 10);
     expect(part2[0]!.event).toBe("changes"); // resumed: no second snapshot
     const all = [...names(part1), ...names(part2)].filter((n) => /^ADDED [ab]-/.test(n));
-    expect(all).toEqual([...Array.from({ length: 20 }, (_, i) => `ADDED a-${i}`), ...Array.from({ length: 10 }, (_, i) => `ADDED b-${i}`)]);
+    expect(all).toEqual([
+      ...Array.from({ length: 20 }, (_, i) => `ADDED a-${i}`),
+      ...Array.from({ length: 10 }, (_, i) => `ADDED b-${i}`),
+    ]);
     // An id from another process epoch (a restarted web) gets a fresh snapshot.
     const s3 = await liveStream(cache, [key], "other:5", "e1", new AbortController().signal);
     expect((await read(s3, (f) => f.length >= 1))[0]!.event).toBe("snapshot");

@@ -32,7 +32,11 @@ export class ClusterCache {
   }
 
   /** Joins (or starts) the collection for `key`; the returned function leaves it. */
-  async view(key: CollectionKey, listener: CollectionListener, onState?: (state: UpstreamState) => void): Promise<{ collection: WatchedCollection; leave: () => void }> {
+  async view(
+    key: CollectionKey,
+    listener: CollectionListener,
+    onState?: (state: UpstreamState) => void,
+  ): Promise<{ collection: WatchedCollection; leave: () => void }> {
     const id = ClusterCache.keyString(key);
     let entry = this.collections.get(id);
     if (!entry) {

@@ -12,14 +12,24 @@ async function until(check: () => boolean) {
 
 describe("WatchedCollection", () => {
   it("on 410 Gone relists and sends only the difference", async () => {
-    const src = scripted([[cm("a", "1"), cm("b", "1")], [cm("b", "2"), cm("c", "1")]], ["gone", []]);
+    const src = scripted(
+      [
+        [cm("a", "1"), cm("b", "1")],
+        [cm("b", "2"), cm("c", "1")],
+      ],
+      ["gone", []],
+    );
     // The scripted source has just the two methods the collection calls.
     const c = new WatchedCollection(src as never, { agentId: "x", path: "/api/v1/configmaps" });
     const seen: CollectionEvent[] = [];
     c.subscribe((e) => seen.push(e));
     await c.start();
     await until(() => seen.length >= 3);
-    expect(seen.map((e) => `${e.seq} ${e.type} ${e.object.metadata.name}`)).toEqual(["1 DELETED a", "2 MODIFIED b", "3 ADDED c"]);
+    expect(seen.map((e) => `${e.seq} ${e.type} ${e.object.metadata.name}`)).toEqual([
+      "1 DELETED a",
+      "2 MODIFIED b",
+      "3 ADDED c",
+    ]);
     expect([...c.objects.keys()].sort()).toEqual(["ns/b", "ns/c"]);
     expect([...c.objects.values()].every((o) => o.metadata.managedFields === undefined)).toBe(true);
     // The first LIST may come from the API server's watch cache, as informers start; the relist after
@@ -29,7 +39,10 @@ describe("WatchedCollection", () => {
   });
 
   it("resumes a viewer from its last event, or asks for a snapshot when the ring has moved on", async () => {
-    const events: WatchEvent<KubeObject>[] = Array.from({ length: 12 }, (_, i) => ({ type: "MODIFIED", object: cm("a", String(10 + i)) }));
+    const events: WatchEvent<KubeObject>[] = Array.from({ length: 12 }, (_, i) => ({
+      type: "MODIFIED",
+      object: cm("a", String(10 + i)),
+    }));
     // The scripted source has just the two methods the collection calls.
     const c = new WatchedCollection(scripted([[cm("a", "1")]], [events]) as never, { agentId: "x", path: "/p" }, 5);
     await c.start();
@@ -46,11 +59,22 @@ describe("WatchedCollection", () => {
 describe("Secrets in the cache", () => {
   it("keep key names only: values and the last-applied annotation never leave the server", async () => {
     const secret: KubeObject = {
-      metadata: { name: "db", namespace: "ns", resourceVersion: "1", annotations: { "kubectl.kubernetes.io/last-applied-configuration": '{"data":{"password":"c2VjcmV0"}}', team: "a" } } as KubeObject["metadata"],
+      metadata: {
+        name: "db",
+        namespace: "ns",
+        resourceVersion: "1",
+        annotations: {
+          "kubectl.kubernetes.io/last-applied-configuration": '{"data":{"password":"c2VjcmV0"}}',
+          team: "a",
+        },
+      } as KubeObject["metadata"],
       data: { password: "c2VjcmV0", user: "YWRtaW4=" },
     };
     // The scripted source has just the two methods the collection calls.
-    const c = new WatchedCollection(scripted([[secret]], [[]]) as never, { agentId: "x", path: "/api/v1/namespaces/ns/secrets" });
+    const c = new WatchedCollection(scripted([[secret]], [[]]) as never, {
+      agentId: "x",
+      path: "/api/v1/namespaces/ns/secrets",
+    });
     await c.start();
     const [cached] = c.snapshot().items;
     expect(cached!.data).toEqual({ password: "", user: "" });

@@ -39,7 +39,8 @@ export function forViewers(o: KubeObject, isSecret: boolean): KubeObject {
     out = { ...out, metadata };
   }
   if (isSecret || o.kind === "Secret") {
-    const keysOnly = (d: unknown) => (d && typeof d === "object" ? Object.fromEntries(Object.keys(d).map((k) => [k, ""])) : undefined);
+    const keysOnly = (d: unknown) =>
+      d && typeof d === "object" ? Object.fromEntries(Object.keys(d).map((k) => [k, ""])) : undefined;
     out = { ...out, data: keysOnly(o.data), stringData: undefined };
     const annotations = out.metadata as { annotations?: Record<string, string> };
     if (annotations.annotations?.["kubectl.kubernetes.io/last-applied-configuration"]) {
@@ -148,7 +149,10 @@ export class WatchedCollection {
     let cont = "";
     do {
       const sep = this.key.path.includes("?") ? "&" : "?";
-      const page = await this.client.agentJson<{ metadata: { resourceVersion: string; continue?: string }; items: KubeObject[] }>(this.key.agentId, {
+      const page = await this.client.agentJson<{
+        metadata: { resourceVersion: string; continue?: string };
+        items: KubeObject[];
+      }>(this.key.agentId, {
         path: `${this.key.path}${sep}limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : fromCache ? "&resourceVersion=0" : ""}`,
         impersonation: this.key.impersonation,
       });
@@ -188,7 +192,12 @@ export class WatchedCollection {
       };
       while (!signal.aborted) {
         try {
-          const events = this.client.agentWatch<KubeObject>(this.key.agentId, this.key.path, { resourceVersion: this.resourceVersion, signal, impersonation: this.key.impersonation, onState });
+          const events = this.client.agentWatch<KubeObject>(this.key.agentId, this.key.path, {
+            resourceVersion: this.resourceVersion,
+            signal,
+            impersonation: this.key.impersonation,
+            onState,
+          });
           for await (const ev of events as AsyncGenerator<WatchEvent<KubeObject>>) {
             const o = this.keep(ev.object);
             this.resourceVersion = o.metadata.resourceVersion ?? this.resourceVersion;

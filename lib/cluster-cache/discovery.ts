@@ -82,7 +82,15 @@ export function printerColumnsOf(body: unknown): Map<string, PrinterColumn[]> {
   if (!crds.success) return out;
   for (const { spec } of crds.data.items) {
     for (const v of spec.versions ?? []) {
-      const columns = (v.additionalPrinterColumns ?? []).filter((c) => !c.priority).map(({ name, type, jsonPath, description, format }) => ({ name, type, jsonPath, ...(description ? { description } : {}), ...(format ? { format } : {}) }));
+      const columns = (v.additionalPrinterColumns ?? [])
+        .filter((c) => !c.priority)
+        .map(({ name, type, jsonPath, description, format }) => ({
+          name,
+          type,
+          jsonPath,
+          ...(description ? { description } : {}),
+          ...(format ? { format } : {}),
+        }));
       if (v.served !== false && columns.length) out.set(`${spec.names.plural}.${spec.group}/${v.name}`, columns);
     }
   }
@@ -93,11 +101,19 @@ export function printerColumnsOf(body: unknown): Map<string, PrinterColumn[]> {
  * A group version that cannot be read (an unavailable aggregated API, RBAC) is left out, not fatal. CRDs
  * the viewer may not read leave their resources without printer columns (the table shows Ready instead).
  */
-export async function discoverResources(client: Pick<TunnelClient, "agentJson">, agentId: string, impersonation: Impersonation | undefined, signal?: AbortSignal): Promise<DiscoveredResource[]> {
+export async function discoverResources(
+  client: Pick<TunnelClient, "agentJson">,
+  agentId: string,
+  impersonation: Impersonation | undefined,
+  signal?: AbortSignal,
+): Promise<DiscoveredResource[]> {
   const ask = <T>(path: string) => client.agentJson<T>(agentId, { path, impersonation, signal });
   const [groups, columns] = await Promise.all([
     ask<ApiGroupList>("/apis"),
-    ask<unknown>("/apis/apiextensions.k8s.io/v1/customresourcedefinitions").then(printerColumnsOf, () => new Map<string, PrinterColumn[]>()),
+    ask<unknown>("/apis/apiextensions.k8s.io/v1/customresourcedefinitions").then(
+      printerColumnsOf,
+      () => new Map<string, PrinterColumn[]>(),
+    ),
   ]);
   // The core group first (its path is /api/v1), then every group's preferred version.
   const pending = [{ group: "", version: "v1", path: "/api/v1" }];

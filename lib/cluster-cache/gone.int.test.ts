@@ -17,9 +17,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Compacts etcd up to its current revision through its gRPC gateway; returns that revision. */
 async function compactEtcd(etcdUrl: string): Promise<number> {
-  const range = await fetch(`${etcdUrl}/v3/kv/range`, { method: "POST", body: JSON.stringify({ key: Buffer.from("/").toString("base64"), count_only: true }) });
+  const range = await fetch(`${etcdUrl}/v3/kv/range`, {
+    method: "POST",
+    body: JSON.stringify({ key: Buffer.from("/").toString("base64"), count_only: true }),
+  });
   const revision = Number(((await range.json()) as { header: { revision: string } }).header.revision);
-  const res = await fetch(`${etcdUrl}/v3/kv/compaction`, { method: "POST", body: JSON.stringify({ revision, physical: true }) });
+  const res = await fetch(`${etcdUrl}/v3/kv/compaction`, {
+    method: "POST",
+    body: JSON.stringify({ revision, physical: true }),
+  });
   if (!res.ok) throw new Error(`etcd compaction: ${res.status} ${await res.text()}`);
   return revision;
 }
@@ -32,7 +38,12 @@ describe("cluster cache after 410 Gone", () => {
   const direct = (method: string, p: string, body?: unknown) => apiserverRequest(tb, method, p, body);
 
   beforeAll(async () => {
-    tb = await startTestbed({ dir: fs.mkdtempSync(path.join(os.tmpdir(), "tether-testbed-gone-")), version: shared.version, workloads: false, watchCache: false });
+    tb = await startTestbed({
+      dir: fs.mkdtempSync(path.join(os.tmpdir(), "tether-testbed-gone-")),
+      version: shared.version,
+      workloads: false,
+      watchCache: false,
+    });
     stack = await startTunnelStack(tb.kubeconfig, { name: "gone" });
     await direct("POST", "/api/v1/namespaces", { metadata: { name: ns } });
   });
@@ -66,7 +77,11 @@ describe("cluster cache after 410 Gone", () => {
     await direct("DELETE", `${cmPath}/fleeting`);
     await compactEtcd(tb.etcdUrl);
     const mark = seen.length;
-    stack.kas = await startKasProcess(stack.web, {}, { agent: stack.kas.agentPort, internal: stack.kas.internalPort, observability: stack.kas.observabilityPort });
+    stack.kas = await startKasProcess(
+      stack.web,
+      {},
+      { agent: stack.kas.agentPort, internal: stack.kas.internalPort, observability: stack.kas.observabilityPort },
+    );
 
     const until = Date.now() + 30_000;
     while (seen.length < mark + 20 && Date.now() < until) await sleep(100);

@@ -19,11 +19,21 @@ async function until(check: () => boolean) {
 
 describe("cluster cache metrics", () => {
   it("count collections, viewers, objects, events and relists, and totals survive a stopped collection", async () => {
-    const src = scripted([[cm("a", "1"), cm("b", "1")], [cm("b", "2"), cm("c", "1")]], ["gone", []]);
+    const src = scripted(
+      [
+        [cm("a", "1"), cm("b", "1")],
+        [cm("b", "2"), cm("c", "1")],
+      ],
+      ["gone", []],
+    );
     const cache = new ClusterCache(src as never, 0);
     const registry = new Registry();
     registerCacheMetrics(registry, () => cache.stats());
-    expect(await values(registry)).toMatchObject({ tether_web_cache_collections: 0, tether_web_cache_viewers: 0, tether_web_cache_events_total: 0 });
+    expect(await values(registry)).toMatchObject({
+      tether_web_cache_collections: 0,
+      tether_web_cache_viewers: 0,
+      tether_web_cache_events_total: 0,
+    });
 
     const key = { agentId: "x", path: "/api/v1/configmaps" };
     const seen: unknown[] = [];
@@ -40,13 +50,20 @@ describe("cluster cache metrics", () => {
     one.leave();
     two.leave();
     await until(() => cache.stats().collections === 0);
-    expect(await values(registry)).toMatchObject({ tether_web_cache_collections: 0, tether_web_cache_viewers: 0, tether_web_cache_objects: 0, tether_web_cache_events_total: 3, tether_web_cache_relists_total: 1 });
+    expect(await values(registry)).toMatchObject({
+      tether_web_cache_collections: 0,
+      tether_web_cache_viewers: 0,
+      tether_web_cache_objects: 0,
+      tether_web_cache_events_total: 3,
+      tether_web_cache_relists_total: 1,
+    });
   });
 
   it("GET /api/metrics: 404 without a configured token, 401 with a wrong one, the text format with the right one", async () => {
     const registry = new Registry();
     registerCacheMetrics(registry, () => undefined);
-    const req = (auth?: string) => new Request("http://web/api/metrics", { headers: auth ? { authorization: auth } : {} });
+    const req = (auth?: string) =>
+      new Request("http://web/api/metrics", { headers: auth ? { authorization: auth } : {} });
     expect((await metricsResponse(req("Bearer s3cret"), registry, undefined)).status).toBe(404);
     expect((await metricsResponse(req(), registry, "s3cret")).status).toBe(401);
     expect((await metricsResponse(req("Bearer nope"), registry, "s3cret")).status).toBe(401);

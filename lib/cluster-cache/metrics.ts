@@ -29,7 +29,11 @@ export function registerCacheMetrics(registry: Registry, stats: () => CacheStats
   gauge("tether_web_cache_collections", "Watched collections (one upstream LIST+WATCH each)", (s) => s.collections);
   gauge("tether_web_cache_viewers", "Viewers joined to a watched collection", (s) => s.viewers);
   gauge("tether_web_cache_objects", "Objects held by the cache", (s) => s.objects);
-  counter("tether_web_cache_events_total", "Added, modified and deleted events passed to viewers", (s) => s.eventsTotal);
+  counter(
+    "tether_web_cache_events_total",
+    "Added, modified and deleted events passed to viewers",
+    (s) => s.eventsTotal,
+  );
   counter("tether_web_cache_relists_total", "Relists after the API server answered 410 Gone", (s) => s.relistsTotal);
 }
 

@@ -18,7 +18,11 @@ const answering = (answer: () => KubeObject) => {
 
 describe("readObject", () => {
   it("reads the object at its path and sends a Secret with its key names only", async () => {
-    const client = answering(() => ({ kind: "Secret", metadata: { name: "db", namespace: "apps", managedFields: [] }, data: { password: "c2VjcmV0" } }));
+    const client = answering(() => ({
+      kind: "Secret",
+      metadata: { name: "db", namespace: "apps", managedFields: [] },
+      data: { password: "c2VjcmV0" },
+    }));
     const o = await readObject(client, "7", { path: "/api/v1/secrets", namespace: "apps", name: "db" }, undefined);
     expect(client.asked).toEqual(["/api/v1/namespaces/apps/secrets/db"]);
     expect(o.data).toEqual({ password: "" });
@@ -27,14 +31,18 @@ describe("readObject", () => {
 
   it("an object the cluster no longer has is NotFound, saying it is gone; other refusals pass through", async () => {
     const gone = answering(() => {
-      throw new UpstreamStatusError(404, "configmaps \"x\" not found");
+      throw new UpstreamStatusError(404, 'configmaps "x" not found');
     });
-    const err = await readObject(gone, "7", { path: "/api/v1/namespaces/apps/configmaps", name: "x" }, undefined).catch((e: unknown) => e);
+    const err = await readObject(gone, "7", { path: "/api/v1/namespaces/apps/configmaps", name: "x" }, undefined).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(NotFound);
     expect((err as Error).message).toBe("the object is gone");
     const refused = answering(() => {
       throw new UpstreamStatusError(403, "forbidden");
     });
-    await expect(readObject(refused, "7", { path: "/api/v1/namespaces/apps/configmaps", name: "x" }, undefined)).rejects.toBeInstanceOf(UpstreamStatusError);
+    await expect(
+      readObject(refused, "7", { path: "/api/v1/namespaces/apps/configmaps", name: "x" }, undefined),
+    ).rejects.toBeInstanceOf(UpstreamStatusError);
   });
 });

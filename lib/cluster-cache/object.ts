@@ -15,9 +15,19 @@ class ObjectGone extends NotFound {
   }
 }
 
-export async function readObject(client: Pick<TunnelClient, "agentJson">, agentId: string, ref: { path: string; namespace?: string; name: string }, impersonation: Impersonation | undefined, signal?: AbortSignal): Promise<KubeObject> {
+export async function readObject(
+  client: Pick<TunnelClient, "agentJson">,
+  agentId: string,
+  ref: { path: string; namespace?: string; name: string },
+  impersonation: Impersonation | undefined,
+  signal?: AbortSignal,
+): Promise<KubeObject> {
   try {
-    const object = await client.agentJson<KubeObject>(agentId, { path: objectPath(ref.path, ref.namespace, ref.name), impersonation, signal });
+    const object = await client.agentJson<KubeObject>(agentId, {
+      path: objectPath(ref.path, ref.namespace, ref.name),
+      impersonation,
+      signal,
+    });
     return forViewers(object, /\/secrets$/.test(ref.path));
   } catch (e) {
     if (e instanceof UpstreamStatusError && e.status === 404) throw new ObjectGone();

@@ -2,13 +2,19 @@
 // namespace), and one object of it.
 import { z } from "zod";
 
-const COLLECTION = /^(\/api\/v1|\/apis\/[a-z0-9.-]+\/[a-z0-9]+)(\/namespaces\/([a-z0-9]([-a-z0-9]*[a-z0-9])?))?\/([a-z0-9]+)$/;
+const COLLECTION =
+  /^(\/api\/v1|\/apis\/[a-z0-9.-]+\/[a-z0-9]+)(\/namespaces\/([a-z0-9]([-a-z0-9]*[a-z0-9])?))?\/([a-z0-9]+)$/;
 
 /** A collection path of the Kubernetes API, cluster-wide or in one namespace. */
-export const collectionPath = z.string().regex(COLLECTION, "path must be a Kubernetes collection, e.g. /api/v1/namespaces/default/pods");
+export const collectionPath = z
+  .string()
+  .regex(COLLECTION, "path must be a Kubernetes collection, e.g. /api/v1/namespaces/default/pods");
 
 /** A DNS-1123 name, as Kubernetes objects and namespaces have (subdomain form: dots allowed). */
-export const objectName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "not a Kubernetes name").max(253);
+export const objectName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "not a Kubernetes name")
+  .max(253);
 
 /** One object of a collection: /api/v1/pods + (apps, web) → /api/v1/namespaces/apps/pods/web. */
 export function objectPath(collection: string, namespace: string | undefined, name: string): string {

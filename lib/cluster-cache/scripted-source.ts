@@ -3,7 +3,9 @@
 import { UpstreamStatusError, type WatchEvent } from "@/lib/tunnel-client";
 import type { KubeObject } from "./wire";
 
-export const cm = (name: string, rv: string): KubeObject => ({ metadata: { name, namespace: "ns", resourceVersion: rv, managedFields: [{ manager: "x" }] } });
+export const cm = (name: string, rv: string): KubeObject => ({
+  metadata: { name, namespace: "ns", resourceVersion: rv, managedFields: [{ manager: "x" }] },
+});
 
 export function scripted(lists: KubeObject[][], watches: (WatchEvent<KubeObject>[] | "gone")[]) {
   let l = 0;
@@ -25,4 +27,3 @@ export function scripted(lists: KubeObject[][], watches: (WatchEvent<KubeObject>
     },
   };
 }
-

@@ -20,7 +20,11 @@ function fed() {
       async agentJson<T>(): Promise<T> {
         return { metadata: { resourceVersion: "1" }, items: [] } as T;
       },
-      async *agentWatch<T>(_agent: string, _path: string, opts: { signal?: AbortSignal }): AsyncGenerator<WatchEvent<T>> {
+      async *agentWatch<T>(
+        _agent: string,
+        _path: string,
+        opts: { signal?: AbortSignal },
+      ): AsyncGenerator<WatchEvent<T>> {
         while (!opts.signal?.aborted) {
           const e = queue.shift();
           if (e) yield e as WatchEvent<T>;
@@ -33,7 +37,8 @@ function fed() {
 
 async function frames(stream: ReadableStream<Uint8Array>, into: { at: number; names: string[] }[]) {
   for await (const f of readFrames(stream)) {
-    if (f.event === "changes") into.push({ at: performance.now(), names: f.data.events.map((e) => e.object.metadata.name) });
+    if (f.event === "changes")
+      into.push({ at: performance.now(), names: f.data.events.map((e) => e.object.metadata.name) });
   }
 }
 

@@ -30,7 +30,13 @@ export function parseEventId(id: string | null, epoch: string, count: number): n
 }
 
 /** The stream; `epoch` names this process's collections, so ids from another run mean "snapshot". */
-export async function liveStream(cache: ClusterCache, keys: CollectionKey[], lastEventId: string | null, epoch: string, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+export async function liveStream(
+  cache: ClusterCache,
+  keys: CollectionKey[],
+  lastEventId: string | null,
+  epoch: string,
+  signal: AbortSignal,
+): Promise<ReadableStream<Uint8Array>> {
   const enc = new TextEncoder();
   const pending: Change[] = [];
   const seqs = keys.map(() => 0);
@@ -78,21 +84,28 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
   try {
     for (const [i, key] of keys.entries()) {
       const view = cache.view(
-          key,
-          (e) => {
-            pending.push({ i, type: e.type, object: e.object });
-            seqs[i] = e.seq;
-            scheduleFlush();
-          },
-          (state) => {
-            if (!closed && controller) send({ event: "status", data: { i, state } });
-          },
-        );
+        key,
+        (e) => {
+          pending.push({ i, type: e.type, object: e.object });
+          seqs[i] = e.seq;
+          scheduleFlush();
+        },
+        (state) => {
+          if (!closed && controller) send({ event: "status", data: { i, state } });
+        },
+      );
       try {
         joined.push(await view);
       } catch (e) {
         if (!(e instanceof UpstreamStatusError) || ![401, 403, 404].includes(e.status)) throw e;
-        joined.push({ collection: null, leave: () => undefined, refused: e.status === 404 ? "the cluster does not serve this resource" : "the cluster's RBAC does not let you list this" });
+        joined.push({
+          collection: null,
+          leave: () => undefined,
+          refused:
+            e.status === 404
+              ? "the cluster does not serve this resource"
+              : "the cluster's RBAC does not let you list this",
+        });
       }
     }
   } catch (e) {
@@ -146,7 +159,8 @@ export async function liveStream(cache: ClusterCache, keys: CollectionKey[], las
           snapshot();
         }
         joined.forEach((j, i) => {
-          if (j.collection && j.collection.state !== "live") send({ event: "status", data: { i, state: j.collection.state } });
+          if (j.collection && j.collection.state !== "live")
+            send({ event: "status", data: { i, state: j.collection.state } });
         });
         if (pending.length > 0) scheduleFlush();
         heartbeatTimer = setInterval(() => {

@@ -13,14 +13,31 @@ describe("pod summaries", () => {
     const pod = {
       apiVersion: "v1",
       kind: "Pod",
-      metadata: { name: "web", namespace: "apps", uid: "u1", resourceVersion: "7", creationTimestamp: "2026-01-01T00:00:00Z", labels: { app: "web" }, annotations: { big: "x".repeat(1000) } },
+      metadata: {
+        name: "web",
+        namespace: "apps",
+        uid: "u1",
+        resourceVersion: "7",
+        creationTimestamp: "2026-01-01T00:00:00Z",
+        labels: { app: "web" },
+        annotations: { big: "x".repeat(1000) },
+      },
       spec: { nodeName: "node-1", containers: [{ name: "web", image: "nginx" }] },
       status: { phase: "Failed", reason: "Evicted", containerStatuses: [{ name: "web" }] },
     };
     expect(podSummary(pod)).toEqual({
       apiVersion: "v1",
       kind: "Pod",
-      metadata: { name: "web", namespace: "apps", uid: "u1", resourceVersion: "7", creationTimestamp: "2026-01-01T00:00:00Z", deletionTimestamp: undefined, labels: { app: "web" }, ownerReferences: undefined },
+      metadata: {
+        name: "web",
+        namespace: "apps",
+        uid: "u1",
+        resourceVersion: "7",
+        creationTimestamp: "2026-01-01T00:00:00Z",
+        deletionTimestamp: undefined,
+        labels: { app: "web" },
+        ownerReferences: undefined,
+      },
       spec: { nodeName: "node-1" },
       status: { phase: "Failed", reason: "Evicted", containers: { ready: 0, total: 1, restarts: 0, reason: "" } },
     });
@@ -34,13 +51,29 @@ describe("pod summaries", () => {
         { ready: false, restartCount: 0, state: { waiting: { reason: "ImagePullBackOff" } } },
       ]),
     ).toEqual({ ready: 1, total: 3, restarts: 6, reason: "CrashLoopBackOff" });
-    expect(countContainers([{ ready: false, state: { terminated: { reason: "OOMKilled" } } }])).toEqual({ ready: 0, total: 1, restarts: 0, reason: "OOMKilled" });
+    expect(countContainers([{ ready: false, state: { terminated: { reason: "OOMKilled" } } }])).toEqual({
+      ready: 0,
+      total: 1,
+      restarts: 0,
+      reason: "OOMKilled",
+    });
     expect(countContainers([])).toEqual({ ready: 0, total: 0, restarts: 0, reason: "" });
   });
 
   it("count a Pending pod's containers from its spec, as kubectl does: 0/1, not 0/0", () => {
-    const pending = { apiVersion: "v1", kind: "Pod", metadata: { name: "queued", namespace: "apps" }, spec: { containers: [{ name: "web", image: "nginx" }] }, status: { phase: "Pending" } };
-    expect((podSummary(pending).status as { containers: unknown }).containers).toEqual({ ready: 0, total: 1, restarts: 0, reason: "" });
+    const pending = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "queued", namespace: "apps" },
+      spec: { containers: [{ name: "web", image: "nginx" }] },
+      status: { phase: "Pending" },
+    };
+    expect((podSummary(pending).status as { containers: unknown }).containers).toEqual({
+      ready: 0,
+      total: 1,
+      restarts: 0,
+      reason: "",
+    });
     expect(countContainers([{ ready: true }], 2)).toEqual({ ready: 1, total: 2, restarts: 0, reason: "" });
   });
 });

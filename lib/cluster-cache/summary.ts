@@ -11,16 +11,34 @@ export function summarises(collectionPath: string): boolean {
 
 export function podSummary(o: KubeObject): KubeObject {
   const { name, namespace, uid, resourceVersion } = o.metadata;
-  const m = o.metadata as KubeObject["metadata"] & { creationTimestamp?: string; deletionTimestamp?: string; labels?: Record<string, string>; ownerReferences?: unknown[] };
+  const m = o.metadata as KubeObject["metadata"] & {
+    creationTimestamp?: string;
+    deletionTimestamp?: string;
+    labels?: Record<string, string>;
+    ownerReferences?: unknown[];
+  };
   const spec = o.spec as { nodeName?: string; containers?: unknown[] } | undefined;
   const status = o.status as { phase?: string; reason?: string; containerStatuses?: ContainerStatus[] } | undefined;
-  const metadata: KubeObject["metadata"] & Record<string, unknown> = { name, namespace, uid, resourceVersion, creationTimestamp: m.creationTimestamp, deletionTimestamp: m.deletionTimestamp, labels: m.labels, ownerReferences: m.ownerReferences };
+  const metadata: KubeObject["metadata"] & Record<string, unknown> = {
+    name,
+    namespace,
+    uid,
+    resourceVersion,
+    creationTimestamp: m.creationTimestamp,
+    deletionTimestamp: m.deletionTimestamp,
+    labels: m.labels,
+    ownerReferences: m.ownerReferences,
+  };
   return {
     apiVersion: o.apiVersion ?? "v1",
     kind: o.kind ?? "Pod",
     metadata,
     spec: { nodeName: spec?.nodeName },
-    status: { phase: status?.phase, reason: status?.reason, containers: countContainers(status?.containerStatuses ?? [], spec?.containers?.length) },
+    status: {
+      phase: status?.phase,
+      reason: status?.reason,
+      containers: countContainers(status?.containerStatuses ?? [], spec?.containers?.length),
+    },
   };
 }
 
@@ -44,7 +62,12 @@ export interface ContainerCounts {
  * is 0/1, not 0/0. Without a spec (an object from elsewhere), the statuses are counted instead.
  */
 export function countContainers(statuses: ContainerStatus[], specContainers?: number): ContainerCounts {
-  const counts: ContainerCounts = { ready: 0, total: Math.max(specContainers ?? 0, statuses.length), restarts: 0, reason: "" };
+  const counts: ContainerCounts = {
+    ready: 0,
+    total: Math.max(specContainers ?? 0, statuses.length),
+    restarts: 0,
+    reason: "",
+  };
   for (const c of statuses) {
     if (c.ready) counts.ready++;
     counts.restarts += c.restartCount ?? 0;

@@ -9,7 +9,11 @@ import type { Registry } from "prom-client";
 import { ClusterCache } from "./cache";
 import { registerCacheMetrics } from "./metrics";
 
-const g = globalThis as unknown as { tetherClusterCache?: ClusterCache; tetherCacheEpoch?: string; tetherCacheMetrics?: Registry };
+const g = globalThis as unknown as {
+  tetherClusterCache?: ClusterCache;
+  tetherCacheEpoch?: string;
+  tetherCacheMetrics?: Registry;
+};
 
 export function clusterCache(): ClusterCache {
   g.tetherClusterCache ??= new ClusterCache(tunnelClient());
@@ -36,12 +40,28 @@ export function cacheEpoch(): string {
  * members of the agent's own project) themselves, impersonated; the cluster's RBAC decides what that
  * shows (`viaUserAccess` says which, so a refused page can say how to be let in). Anyone else: NotFound.
  */
-export async function viewerIdentity(db: Db, actor: Actor & { username: string }, agentId: string): Promise<{ impersonation: (Impersonation & { uid: string; extra: Record<string, never> }) | undefined; viaUserAccess: boolean }> {
+export async function viewerIdentity(
+  db: Db,
+  actor: Actor & { username: string },
+  agentId: string,
+): Promise<{
+  impersonation: (Impersonation & { uid: string; extra: Record<string, never> }) | undefined;
+  viaUserAccess: boolean;
+}> {
   const grant = await userAccessGrant(db, actor, agentId);
-  if (grant) return { impersonation: grant.impersonation ? { ...grant.impersonation, uid: "", extra: {} } : undefined, viaUserAccess: true };
+  if (grant)
+    return {
+      impersonation: grant.impersonation ? { ...grant.impersonation, uid: "", extra: {} } : undefined,
+      viaUserAccess: true,
+    };
   const { agent } = await findVisibleAgent(db, actor, agentId).catch(() => {
     throw new NotFound("Agent");
   });
-  const asUser = impersonationFor("user", { type: "user", username: actor.username, projectIds: [agent.projectId], groupIds: [] });
+  const asUser = impersonationFor("user", {
+    type: "user",
+    username: actor.username,
+    projectIds: [agent.projectId],
+    groupIds: [],
+  });
   return { impersonation: { ...asUser, uid: "", extra: {} }, viaUserAccess: false };
 }

@@ -1,11 +1,28 @@
 // The live view's wire format, end to end without a server: frames encoded as the server sends them,
 // read back from SSE text cut anywhere, and applied to lists as the page does.
 import { describe, expect, it } from "vitest";
-import { applyChanges, decodeFrame, encodeFrame, frameReader, fromSnapshot, HEARTBEAT, objectKey, readFrames, sseReader, type KubeObject, type LiveFrame } from "./wire";
+import {
+  applyChanges,
+  decodeFrame,
+  encodeFrame,
+  frameReader,
+  fromSnapshot,
+  HEARTBEAT,
+  objectKey,
+  readFrames,
+  sseReader,
+  type KubeObject,
+  type LiveFrame,
+} from "./wire";
 
-const cm = (name: string, step = "0", namespace = "apps"): KubeObject => ({ kind: "ConfigMap", metadata: { name, namespace }, data: { step } });
+const cm = (name: string, step = "0", namespace = "apps"): KubeObject => ({
+  kind: "ConfigMap",
+  metadata: { name, namespace },
+  data: { step },
+});
 const node = (name: string): KubeObject => ({ kind: "Node", metadata: { name }, data: { step: "0" } });
-const names = (m: Map<string, KubeObject> | undefined) => [...(m?.values() ?? [])].map((o) => `${o.metadata.name}@${(o.data as { step: string }).step}`).sort();
+const names = (m: Map<string, KubeObject> | undefined) =>
+  [...(m?.values() ?? [])].map((o) => `${o.metadata.name}@${(o.data as { step: string }).step}`).sort();
 
 /** Everything a frameReader hands on for `text`, fed in pieces of `size` characters. */
 function readAll(text: string, size = text.length): { frames: LiveFrame[]; lastEventId: string | null } {
@@ -23,8 +40,26 @@ const stream = (chunks: Uint8Array[]) =>
     },
   });
 
-const snapshot: LiveFrame = { event: "snapshot", id: "e:3.0", data: { collections: [{ i: 0, items: [cm("a"), cm("b"), node("node-1")] }, { i: 1, items: [], refused: "the cluster's RBAC does not let you list this" }] } };
-const changes: LiveFrame = { event: "changes", id: "e:5.0", data: { events: [{ i: 0, type: "MODIFIED", object: cm("a", "1") }, { i: 0, type: "ADDED", object: cm("c", "1") }] } };
+const snapshot: LiveFrame = {
+  event: "snapshot",
+  id: "e:3.0",
+  data: {
+    collections: [
+      { i: 0, items: [cm("a"), cm("b"), node("node-1")] },
+      { i: 1, items: [], refused: "the cluster's RBAC does not let you list this" },
+    ],
+  },
+};
+const changes: LiveFrame = {
+  event: "changes",
+  id: "e:5.0",
+  data: {
+    events: [
+      { i: 0, type: "MODIFIED", object: cm("a", "1") },
+      { i: 0, type: "ADDED", object: cm("c", "1") },
+    ],
+  },
+};
 
 describe("the live view's wire format", () => {
   it("a snapshot, then changes, read from the encoded stream give the lists the cluster has", () => {
@@ -52,29 +87,45 @@ describe("the live view's wire format", () => {
   it("keys are namespace/name, so objects of two namespaces with one name stay apart, and cluster-scoped ones are /name", () => {
     expect(objectKey(cm("web", "0", "a"))).not.toBe(objectKey(cm("web", "0", "b")));
     expect(objectKey(node("node-1"))).toBe("/node-1");
-    const both = applyChanges([new Map<string, KubeObject>()], [
-      { i: 0, type: "ADDED", object: cm("web", "0", "a") },
-      { i: 0, type: "ADDED", object: cm("web", "0", "b") },
-    ]);
+    const both = applyChanges(
+      [new Map<string, KubeObject>()],
+      [
+        { i: 0, type: "ADDED", object: cm("web", "0", "a") },
+        { i: 0, type: "ADDED", object: cm("web", "0", "b") },
+      ],
+    );
     expect(both[0]!.size).toBe(2);
   });
 
   it("what it does not know is skipped: a change of a collection the view does not have, an unknown event, unknown fields", () => {
     const lists = [new Map<string, KubeObject>()];
     expect(applyChanges(lists, [{ i: 3, type: "ADDED", object: cm("elsewhere") }])[0]!.size).toBe(0);
-    const text = `event: hello-from-a-newer-server\ndata: {}\n\n` + `id: e:1\nevent: changes\ndata: ${JSON.stringify({ events: [{ i: 0, type: "ADDED", object: cm("a"), extra: 1 }], more: true })}\n\n`;
+    const text =
+      `event: hello-from-a-newer-server\ndata: {}\n\n` +
+      `id: e:1\nevent: changes\ndata: ${JSON.stringify({ events: [{ i: 0, type: "ADDED", object: cm("a"), extra: 1 }], more: true })}\n\n`;
     const { frames } = readAll(text);
     expect(frames.map((f) => f.event)).toEqual(["changes"]);
     expect(decodeFrame("hello-from-a-newer-server", "{}")).toBeNull();
   });
 
   it("a known frame that is malformed is an error, not a silently wrong list", () => {
-    expect(() => decodeFrame("changes", JSON.stringify({ events: [{ i: 0, type: "RENAMED", object: cm("a") }] }))).toThrow();
-    expect(() => decodeFrame("snapshot", JSON.stringify({ collections: [{ i: 0, items: [{ kind: "no metadata" }] }] }))).toThrow();
+    expect(() =>
+      decodeFrame("changes", JSON.stringify({ events: [{ i: 0, type: "RENAMED", object: cm("a") }] })),
+    ).toThrow();
+    expect(() =>
+      decodeFrame("snapshot", JSON.stringify({ collections: [{ i: 0, items: [{ kind: "no metadata" }] }] })),
+    ).toThrow();
   });
 
   it("a frame split across reads anywhere (one character at a time, or mid-way through a multi-byte character) reads the same", async () => {
-    const text = encodeFrame(snapshot) + HEARTBEAT + encodeFrame({ event: "changes", id: "e:6.0", data: { events: [{ i: 0, type: "ADDED", object: cm("größe-ü") }] } });
+    const text =
+      encodeFrame(snapshot) +
+      HEARTBEAT +
+      encodeFrame({
+        event: "changes",
+        id: "e:6.0",
+        data: { events: [{ i: 0, type: "ADDED", object: cm("größe-ü") }] },
+      });
     const whole = readAll(text).frames;
     expect(readAll(text, 1).frames).toEqual(whole);
     expect(readAll(text, 7).frames).toEqual(whole);
@@ -86,7 +137,12 @@ describe("the live view's wire format", () => {
   });
 
   it("comments and heartbeats are skipped, wherever they fall", () => {
-    const text = HEARTBEAT + encodeFrame(snapshot) + HEARTBEAT + HEARTBEAT + `: a comment line\nid: e:9.0\nevent: status\ndata: {"i":0,"state":"reconnecting"}\n\n`;
+    const text =
+      HEARTBEAT +
+      encodeFrame(snapshot) +
+      HEARTBEAT +
+      HEARTBEAT +
+      `: a comment line\nid: e:9.0\nevent: status\ndata: {"i":0,"state":"reconnecting"}\n\n`;
     const { frames } = readAll(text, 5);
     expect(frames.map((f) => f.event)).toEqual(["snapshot", "status"]);
   });

@@ -69,11 +69,19 @@ export function encodeFrame(frame: LiveFrame): string {
 
 // Objects are checked for what the wire relies on and passed through as they are, not copied: a snapshot
 // may hold 30,000 pods.
-const wireObject = z.custom<WireObject>((o) => typeof o === "object" && o !== null && typeof (o as { metadata?: { name?: unknown } }).metadata?.name === "string", "not a Kubernetes object");
+const wireObject = z.custom<WireObject>(
+  (o) =>
+    typeof o === "object" && o !== null && typeof (o as { metadata?: { name?: unknown } }).metadata?.name === "string",
+  "not a Kubernetes object",
+);
 const index = z.int().check(z.nonnegative());
 const frameData = {
-  snapshot: z.object({ collections: z.array(z.object({ i: index, items: z.array(wireObject), refused: z.optional(z.string()) })) }),
-  changes: z.object({ events: z.array(z.object({ i: index, type: z.enum(["ADDED", "MODIFIED", "DELETED"]), object: wireObject })) }),
+  snapshot: z.object({
+    collections: z.array(z.object({ i: index, items: z.array(wireObject), refused: z.optional(z.string()) })),
+  }),
+  changes: z.object({
+    events: z.array(z.object({ i: index, type: z.enum(["ADDED", "MODIFIED", "DELETED"]), object: wireObject })),
+  }),
   status: z.object({ i: index, state: z.enum(["live", "reconnecting"]) }),
 };
 
@@ -81,7 +89,11 @@ const frameData = {
  * One received SSE message as a frame: `event` and `data` as the EventSource (or readSse) gave them.
  * Null for an event this page does not know (a newer server); throws when a known frame is malformed.
  */
-export function decodeFrame<T extends WireObject = KubeObject>(event: string, data: string, id = ""): LiveFrame<T> | null {
+export function decodeFrame<T extends WireObject = KubeObject>(
+  event: string,
+  data: string,
+  id = "",
+): LiveFrame<T> | null {
   switch (event) {
     case "snapshot":
       return { event, id, data: frameData.snapshot.parse(JSON.parse(data)) as SnapshotFrame<T> };
@@ -95,10 +107,16 @@ export function decodeFrame<T extends WireObject = KubeObject>(event: string, da
 }
 
 /** The collections a snapshot holds, one Map by object key per requested path, and those the cluster refused. */
-export function fromSnapshot<T extends WireObject>(count: number, snapshot: SnapshotFrame<T>): { collections: Map<string, T>[]; refused: Map<number, string> } {
+export function fromSnapshot<T extends WireObject>(
+  count: number,
+  snapshot: SnapshotFrame<T>,
+): { collections: Map<string, T>[]; refused: Map<number, string> } {
   const byIndex = new Map(snapshot.collections.map((c) => [c.i, c]));
   return {
-    collections: Array.from({ length: count }, (_, i) => new Map((byIndex.get(i)?.items ?? []).map((o) => [objectKey(o), o]))),
+    collections: Array.from(
+      { length: count },
+      (_, i) => new Map((byIndex.get(i)?.items ?? []).map((o) => [objectKey(o), o])),
+    ),
     refused: new Map(snapshot.collections.filter((c) => c.refused).map((c) => [c.i, c.refused!])),
   };
 }
@@ -108,7 +126,10 @@ export function fromSnapshot<T extends WireObject>(count: number, snapshot: Snap
  * touch are copied (one change must not copy 10,000 pods), the others are the same Maps. A change of a
  * collection not among them is ignored; deleting an object that is not there changes nothing.
  */
-export function applyChanges<T extends WireObject>(collections: readonly Map<string, T>[], events: readonly Change<T>[]): Map<string, T>[] {
+export function applyChanges<T extends WireObject>(
+  collections: readonly Map<string, T>[],
+  events: readonly Change<T>[],
+): Map<string, T>[] {
   const next = [...collections];
   const copied = new Set<number>();
   for (const e of events) {
@@ -165,7 +186,9 @@ export function frameReader<T extends WireObject = KubeObject>(onFrame: (frame: 
 }
 
 /** The frames of a live stream's body, as they arrive; leaving the loop cancels the stream. */
-export async function* readFrames<T extends WireObject = KubeObject>(body: ReadableStream<Uint8Array>): AsyncGenerator<LiveFrame<T>> {
+export async function* readFrames<T extends WireObject = KubeObject>(
+  body: ReadableStream<Uint8Array>,
+): AsyncGenerator<LiveFrame<T>> {
   const queue: LiveFrame<T>[] = [];
   const frames = frameReader<T>((f) => queue.push(f));
   const reader = body.getReader();

@@ -9,7 +9,11 @@ export interface BackoffLimits {
   capMs?: number;
 }
 
-export function backoffDelay(failures: number, random: () => number = Math.random, { baseMs = BACKOFF_BASE_MS, capMs = BACKOFF_CAP_MS }: BackoffLimits = {}): number {
+export function backoffDelay(
+  failures: number,
+  random: () => number = Math.random,
+  { baseMs = BACKOFF_BASE_MS, capMs = BACKOFF_CAP_MS }: BackoffLimits = {},
+): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, failures - 1));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }

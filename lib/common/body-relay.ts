@@ -52,7 +52,7 @@ export function relayBody(source: Readable, sink: BodyMessageSink, o: BodyRelayO
   /** The first `n` pending bytes, as the pieces they are in (the boundary pieces cut). */
   const take = (n: number): Buffer[] => {
     const out: Buffer[] = [];
-    for (let need = n; need > 0; ) {
+    for (let need = n; need > 0;) {
       const head = pending[0]!;
       if (head.length <= need) {
         out.push(head);

@@ -27,7 +27,10 @@ export interface RunningCapabilities<Report> {
 }
 
 /** Starts `list` in order. If one fails to start, those already started are stopped (in reverse) and the error is thrown. */
-export async function startCapabilities<Context extends { log: Logger }, Report>(list: readonly Capability<Context, Report>[], ctx: Context): Promise<RunningCapabilities<Report>> {
+export async function startCapabilities<Context extends { log: Logger }, Report>(
+  list: readonly Capability<Context, Report>[],
+  ctx: Context,
+): Promise<RunningCapabilities<Report>> {
   const started: RunningCapability<Report>[] = [];
   const stopAll = async () => {
     for (const running of started.splice(0).reverse()) await running.stop();

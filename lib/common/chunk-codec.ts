@@ -6,8 +6,18 @@
 // other message, and any chunk message that is not in the plain form written here, goes through the
 // generated code.
 import { makeGenericClientConstructor } from "@grpc/grpc-js";
-import { KasInternalServiceClient, KasInternalServiceService, MakeRequestRequest, MakeRequestResponse } from "../../proto/gen/tether/v1/internal_api";
-import { ConnectRequest, ConnectResponse, ReverseTunnelServiceClient, ReverseTunnelServiceService } from "../../proto/gen/tether/v1/tunnel";
+import {
+  KasInternalServiceClient,
+  KasInternalServiceService,
+  MakeRequestRequest,
+  MakeRequestResponse,
+} from "../../proto/gen/tether/v1/internal_api";
+import {
+  ConnectRequest,
+  ConnectResponse,
+  ReverseTunnelServiceClient,
+  ReverseTunnelServiceService,
+} from "../../proto/gen/tether/v1/tunnel";
 
 /** Field numbers of the `data` (Chunk) member of each message's `msg` oneof, from tunnel.proto and internal_api.proto. */
 const DATA_FIELD = { ConnectRequest: 3, ConnectResponse: 2, MakeRequestRequest: 2, MakeRequestResponse: 2 } as const;
@@ -163,7 +173,13 @@ export const InternalService = {
 } as const;
 
 /** The agent's client for ReverseTunnelService, with the chunk fast path. */
-export const ReverseTunnelClient = makeGenericClientConstructor(TunnelService, "tether.v1.ReverseTunnelService") as unknown as typeof ReverseTunnelServiceClient;
+export const ReverseTunnelClient = makeGenericClientConstructor(
+  TunnelService,
+  "tether.v1.ReverseTunnelService",
+) as unknown as typeof ReverseTunnelServiceClient;
 
 /** web's client for kas's internal API, with the chunk fast path. */
-export const InternalClient = makeGenericClientConstructor(InternalService, "tether.v1.KasInternalService") as unknown as typeof KasInternalServiceClient;
+export const InternalClient = makeGenericClientConstructor(
+  InternalService,
+  "tether.v1.KasInternalService",
+) as unknown as typeof KasInternalServiceClient;

@@ -6,17 +6,31 @@ const secret = "s".repeat(40);
 
 describe("internal JWTs", () => {
   it("accept a fresh token in the right direction", async () => {
-    await expect(verifyInternalJwt(secret, await signInternalJwt(secret, "tether-kas", "tether-web"), "tether-kas", "tether-web")).resolves.toBeUndefined();
+    await expect(
+      verifyInternalJwt(secret, await signInternalJwt(secret, "tether-kas", "tether-web"), "tether-kas", "tether-web"),
+    ).resolves.toBeUndefined();
   });
   it("refuse the wrong secret, the wrong direction and an expired token", async () => {
     const jwt = await signInternalJwt(secret, "tether-kas", "tether-web");
     await expect(verifyInternalJwt("t".repeat(40), jwt, "tether-kas", "tether-web")).rejects.toThrow(/rejected/);
     await expect(verifyInternalJwt(secret, jwt, "tether-web", "tether-kas")).rejects.toThrow(/rejected/);
-    const old = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setIssuer("tether-kas").setAudience("tether-web").setIssuedAt(Math.floor(Date.now() / 1000) - 600).setExpirationTime(Math.floor(Date.now() / 1000) - 300).sign(new TextEncoder().encode(secret));
+    const old = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer("tether-kas")
+      .setAudience("tether-web")
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 600)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 300)
+      .sign(new TextEncoder().encode(secret));
     await expect(verifyInternalJwt(secret, old, "tether-kas", "tether-web")).rejects.toThrow(/expired/);
   });
   it("refuse a long-lived token even if its expiry is far away (issued-at check)", async () => {
-    const long = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setIssuer("tether-kas").setAudience("tether-web").setIssuedAt(Math.floor(Date.now() / 1000) - 3600).setExpirationTime("1d").sign(new TextEncoder().encode(secret));
+    const long = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer("tether-kas")
+      .setAudience("tether-web")
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
+      .setExpirationTime("1d")
+      .sign(new TextEncoder().encode(secret));
     await expect(verifyInternalJwt(secret, long, "tether-kas", "tether-web")).rejects.toThrow();
   });
 });

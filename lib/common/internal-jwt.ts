@@ -25,7 +25,12 @@ export async function signInternalJwt(secret: string, from: InternalParty, to: I
 export class InternalAuthError extends Error {}
 
 /** Checks signature, issuer, audience, expiry and issue time (with a small clock-skew allowance). */
-export async function verifyInternalJwt(secret: string, jwt: string, from: InternalParty, to: InternalParty): Promise<void> {
+export async function verifyInternalJwt(
+  secret: string,
+  jwt: string,
+  from: InternalParty,
+  to: InternalParty,
+): Promise<void> {
   try {
     await jwtVerify(jwt, key(secret), {
       issuer: from,

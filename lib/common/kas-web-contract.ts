@@ -19,7 +19,11 @@ export const agentInfoSchema = z.object({
 });
 export type AgentInfo = z.infer<typeof agentInfoSchema>;
 
-export const proxyActorSchema = z.object({ type: z.enum(["user", "ci_job"]), id: z.string().max(100), name: z.string().max(300) });
+export const proxyActorSchema = z.object({
+  type: z.enum(["user", "ci_job"]),
+  id: z.string().max(100),
+  name: z.string().max(300),
+});
 
 /** web's yes to a k8s-proxy credential: the agent, who calls, and as whom the agent acts. */
 export const proxyGrantSchema = z.object({
@@ -58,7 +62,13 @@ export const kasWebCalls = {
   },
   /** A k8s-proxy request for the audit log (kas sends only what isAuditedProxyRequest keeps). */
   "proxy-audit": {
-    request: z.object({ agentId, actor: proxyActorSchema, method: z.string().max(10), path: z.string().max(2000), status: z.number().int() }),
+    request: z.object({
+      agentId,
+      actor: proxyActorSchema,
+      method: z.string().max(10),
+      path: z.string().max(2000),
+      status: z.number().int(),
+    }),
     response: ok,
   },
 } as const;

@@ -29,9 +29,16 @@ describe("observability server", () => {
   });
 
   it("ready when every check passes; a busy port is named in the error", async () => {
-    server = await startObservabilityServer({ address: "127.0.0.1:0", who: "kas", metrics: new Registry(), readiness: new Readiness() });
+    server = await startObservabilityServer({
+      address: "127.0.0.1:0",
+      who: "kas",
+      metrics: new Registry(),
+      readiness: new Readiness(),
+    });
     expect(await (await fetch(`http://127.0.0.1:${server.address.port}/readyz`)).text()).toBe("ready\n");
     const address = `127.0.0.1:${server.address.port}`;
-    await expect(startObservabilityServer({ address, who: "kas", metrics: new Registry(), readiness: new Readiness() })).rejects.toThrow(`kas cannot listen on ${address}: listen EADDRINUSE`);
+    await expect(
+      startObservabilityServer({ address, who: "kas", metrics: new Registry(), readiness: new Readiness() }),
+    ).rejects.toThrow(`kas cannot listen on ${address}: listen EADDRINUSE`);
   });
 });

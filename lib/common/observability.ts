@@ -32,7 +32,12 @@ export interface ObservabilityServer {
 }
 
 /** Serves metrics, health and readiness on `address` (host:port); `who` names the process in a listen error. */
-export async function startObservabilityServer(o: { address: string; who: string; metrics: Registry; readiness: Readiness }): Promise<ObservabilityServer> {
+export async function startObservabilityServer(o: {
+  address: string;
+  who: string;
+  metrics: Registry;
+  readiness: Readiness;
+}): Promise<ObservabilityServer> {
   const server = http.createServer((req, res) => {
     if (req.url === "/metrics") {
       o.metrics.metrics().then(
@@ -43,7 +48,9 @@ export async function startObservabilityServer(o: { address: string; who: string
       res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
     } else if (req.url === "/readyz") {
       const reason = o.readiness.notReadyReason();
-      res.writeHead(reason === null ? 200 : 503, { "content-type": "text/plain" }).end(reason === null ? "ready\n" : `${reason}\n`);
+      res
+        .writeHead(reason === null ? 200 : 503, { "content-type": "text/plain" })
+        .end(reason === null ? "ready\n" : `${reason}\n`);
     } else {
       res.writeHead(404).end();
     }

@@ -10,7 +10,10 @@ export interface CertFiles {
   key: string;
 }
 
-export async function ensureSelfSignedCert(dir: string, hosts: string[] = ["localhost", "127.0.0.1"]): Promise<CertFiles> {
+export async function ensureSelfSignedCert(
+  dir: string,
+  hosts: string[] = ["localhost", "127.0.0.1"],
+): Promise<CertFiles> {
   const files = { cert: path.join(dir, "kas-proxy.crt"), key: path.join(dir, "kas-proxy.key") };
   if (fs.existsSync(files.cert) && fs.existsSync(files.key)) return files;
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -22,7 +25,10 @@ export async function ensureSelfSignedCert(dir: string, hosts: string[] = ["loca
       { name: "basicConstraints", cA: false },
       { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
       { name: "extKeyUsage", serverAuth: true },
-      { name: "subjectAltName", altNames: hosts.map((h) => (/^[\d.]+$/.test(h) ? { type: 7 as const, ip: h } : { type: 2 as const, value: h })) },
+      {
+        name: "subjectAltName",
+        altNames: hosts.map((h) => (/^[\d.]+$/.test(h) ? { type: 7 as const, ip: h } : { type: 2 as const, value: h })),
+      },
     ],
   });
   fs.writeFileSync(files.key, pems.private, { mode: 0o600 });

@@ -5,12 +5,7 @@ export const TUNNEL_ERROR_KEY = "tether-error";
 export const LAST_SEEN_KEY = "tether-last-seen-ms";
 
 export type TunnelErrorCode =
-  | "agent_not_connected"
-  | "stream_limit"
-  | "timeout"
-  | "unauthenticated"
-  | "tunnel_broken"
-  | "bad_request";
+  "agent_not_connected" | "stream_limit" | "timeout" | "unauthenticated" | "tunnel_broken" | "bad_request";
 
 /**
  * 256 KiB: the largest body message. Senders gather body bytes into messages up to this size (each
@@ -43,4 +38,14 @@ export function isHopByHopHeader(name: string): boolean {
   return HOP_BY_HOP.has(name.toLowerCase());
 }
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);

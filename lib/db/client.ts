@@ -8,7 +8,18 @@ import { databaseTarget, type DatabaseTarget } from "./config";
 
 export type Db = SqliteClient;
 export { Prisma } from "./generated/sqlite";
-export type { User, Group, GroupMember, Project, AuditEvent, Agent, AgentToken, AgentConfig, PersonalAccessToken, CiJobToken } from "./generated/sqlite";
+export type {
+  User,
+  Group,
+  GroupMember,
+  Project,
+  AuditEvent,
+  Agent,
+  AgentToken,
+  AgentConfig,
+  PersonalAccessToken,
+  CiJobToken,
+} from "./generated/sqlite";
 
 export function createDb(target: DatabaseTarget = databaseTarget()): Db {
   if (target.provider === "sqlite") {

@@ -3,9 +3,7 @@
 import path from "node:path";
 import { z } from "zod";
 
-export type DatabaseTarget =
-  | { provider: "sqlite"; file: string }
-  | { provider: "postgresql"; url: string };
+export type DatabaseTarget = { provider: "sqlite"; file: string } | { provider: "postgresql"; url: string };
 
 // Every entry point (npm scripts, next start, vitest) runs from the repository root; __dirname is not
 // usable here because the web server runs this file from a bundle under .next/.
@@ -25,7 +23,8 @@ export function databaseTarget(env: NodeJS.ProcessEnv = process.env): DatabaseTa
   const parsed = databaseUrl.safeParse(raw);
   if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? "invalid DATABASE_URL");
   const url = parsed.data;
-  if (url.startsWith("file:")) return { provider: "sqlite", file: path.resolve(/*turbopackIgnore: true*/ repoRoot, url.slice("file:".length)) };
+  if (url.startsWith("file:"))
+    return { provider: "sqlite", file: path.resolve(/*turbopackIgnore: true*/ repoRoot, url.slice("file:".length)) };
   return { provider: "postgresql", url };
 }
 

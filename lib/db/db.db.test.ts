@@ -42,8 +42,18 @@ describe.each(["sqlite", "postgresql"] as const)("database on %s", (provider) =>
 
   it("refuses a duplicate e-mail (any case) and a taken username, writing nothing", async () => {
     const before = await db.user.count();
-    const dupEmail = await signUp(db, { name: "X", username: "other", email: "ADA@example.com", password: "long enough" });
-    expect(dupEmail).toEqual({ ok: false, status: 409, error: "An account with that e-mail address already exists", field: "email" });
+    const dupEmail = await signUp(db, {
+      name: "X",
+      username: "other",
+      email: "ADA@example.com",
+      password: "long enough",
+    });
+    expect(dupEmail).toEqual({
+      ok: false,
+      status: 409,
+      error: "An account with that e-mail address already exists",
+      field: "email",
+    });
     const dupName = await signUp(db, { name: "X", username: "ada", email: "new@example.com", password: "long enough" });
     expect(dupName).toMatchObject({ ok: false, status: 409, field: "username" });
     expect(await db.user.count()).toBe(before);
@@ -52,11 +62,21 @@ describe.each(["sqlite", "postgresql"] as const)("database on %s", (provider) =>
 
   it("rejects an invalid e-mail and a short password with specific errors, writing nothing", async () => {
     const before = await db.user.count();
-    expect(await signUp(db, { name: "C", username: "carol", email: "not-an-email", password: "long enough" })).toMatchObject({
-      ok: false, status: 400, error: "Enter a valid e-mail address", field: "email",
+    expect(
+      await signUp(db, { name: "C", username: "carol", email: "not-an-email", password: "long enough" }),
+    ).toMatchObject({
+      ok: false,
+      status: 400,
+      error: "Enter a valid e-mail address",
+      field: "email",
     });
-    expect(await signUp(db, { name: "C", username: "carol", email: "carol@example.com", password: "short" })).toMatchObject({
-      ok: false, status: 400, error: "Password must be at least 8 characters", field: "password",
+    expect(
+      await signUp(db, { name: "C", username: "carol", email: "carol@example.com", password: "short" }),
+    ).toMatchObject({
+      ok: false,
+      status: 400,
+      error: "Password must be at least 8 characters",
+      field: "password",
     });
     expect(await db.user.count()).toBe(before);
   });
@@ -73,10 +93,17 @@ describe.each(["sqlite", "postgresql"] as const)("database on %s", (provider) =>
       data: { path: "platform", name: "Platform", members: { create: { userId: ada.id, role: "owner" } } },
     });
     await db.project.create({ data: { name: "Infra", path: "infra", fullPath: "platform/infra", groupId: group.id } });
-    await db.project.create({ data: { name: "Sandbox", path: "sandbox", fullPath: "ada/sandbox", ownerUserId: ada.id } });
-    await expect(db.project.create({ data: { name: "Dup", path: "infra", fullPath: "platform/infra", groupId: group.id } })).rejects.toMatchObject({ code: "P2002" });
+    await db.project.create({
+      data: { name: "Sandbox", path: "sandbox", fullPath: "ada/sandbox", ownerUserId: ada.id },
+    });
+    await expect(
+      db.project.create({ data: { name: "Dup", path: "infra", fullPath: "platform/infra", groupId: group.id } }),
+    ).rejects.toMatchObject({ code: "P2002" });
 
-    const withMembers = await db.group.findUniqueOrThrow({ where: { path: "platform" }, include: { members: true, projects: true } });
+    const withMembers = await db.group.findUniqueOrThrow({
+      where: { path: "platform" },
+      include: { members: true, projects: true },
+    });
     expect(withMembers.members.map((m) => m.role)).toEqual(["owner"]);
     expect(withMembers.projects.map((p) => p.fullPath)).toEqual(["platform/infra"]);
 
@@ -101,7 +128,10 @@ describe.each(["sqlite", "postgresql"] as const)("migration safety on %s", (prov
       fs.writeFileSync(path.join(m1, `${provider}.sql`), 'CREATE TABLE "A" ("id" TEXT PRIMARY KEY);');
       const m2 = path.join(dir, "0002_b");
       fs.mkdirSync(m2);
-      fs.writeFileSync(path.join(m2, `${provider}.sql`), 'CREATE TABLE "B" ("id" TEXT PRIMARY KEY);\nCREATE TABLE oops syntax error;');
+      fs.writeFileSync(
+        path.join(m2, `${provider}.sql`),
+        'CREATE TABLE "B" ("id" TEXT PRIMARY KEY);\nCREATE TABLE oops syntax error;',
+      );
       const err = await migrate(tdb.target, { dir }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(MigrationError);
       expect((err as Error).message).toMatch(/0002_b failed .* rolled back/);

@@ -42,9 +42,15 @@ export function listMigrations(provider: DatabaseTarget["provider"], dir: string
 function checkApplied(applied: Map<string, string>, all: Migration[]): Migration[] {
   const known = new Set(all.map((m) => m.name));
   for (const [name, checksum] of applied) {
-    if (!known.has(name)) throw new MigrationError(`the database has migration ${name}, which this version of Tether does not know; is it older than the database?`);
+    if (!known.has(name))
+      throw new MigrationError(
+        `the database has migration ${name}, which this version of Tether does not know; is it older than the database?`,
+      );
     const m = all.find((x) => x.name === name);
-    if (m && m.checksum !== checksum) throw new MigrationError(`migration ${name} was changed after it was applied (checksum mismatch); restore the file`);
+    if (m && m.checksum !== checksum)
+      throw new MigrationError(
+        `migration ${name} was changed after it was applied (checksum mismatch); restore the file`,
+      );
   }
   return all.filter((m) => !applied.has(m.name));
 }
@@ -54,7 +60,10 @@ export interface MigrateResult {
   total: number;
 }
 
-export async function migrate(target: DatabaseTarget, opts: { dir?: string; log?: (msg: string) => void } = {}): Promise<MigrateResult> {
+export async function migrate(
+  target: DatabaseTarget,
+  opts: { dir?: string; log?: (msg: string) => void } = {},
+): Promise<MigrateResult> {
   const all = listMigrations(target.provider, opts.dir);
   const log = opts.log ?? (() => {});
   return target.provider === "sqlite" ? migrateSqlite(target.file, all, log) : migratePostgres(target.url, all, log);
@@ -66,7 +75,9 @@ function migrateSqlite(file: string, all: Migration[], log: (m: string) => void)
   try {
     db.pragma("journal_mode = WAL");
     db.pragma("foreign_keys = ON");
-    db.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS ${TABLE} (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)`,
+    );
     const rows = db.prepare(`SELECT name, checksum FROM ${TABLE}`).all() as { name: string; checksum: string }[];
     const pending = checkApplied(new Map(rows.map((r) => [r.name, r.checksum])), all);
     const insert = db.prepare(`INSERT INTO ${TABLE} (name, checksum, applied_at) VALUES (?, ?, ?)`);
@@ -92,7 +103,9 @@ async function migratePostgres(url: string, all: Migration[], log: (m: string) =
   await client.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [PG_LOCK_KEY]);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${TABLE} (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${TABLE} (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`,
+    );
     const { rows } = await client.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM ${TABLE}`);
     const pending = checkApplied(new Map(rows.map((r) => [r.name, r.checksum])), all);
     for (const m of pending) {
@@ -100,11 +113,16 @@ async function migratePostgres(url: string, all: Migration[], log: (m: string) =
       try {
         await client.query("BEGIN");
         await client.query(m.sql); // simple query protocol: several statements in one call
-        await client.query(`INSERT INTO ${TABLE} (name, checksum, applied_at) VALUES ($1, $2, now())`, [m.name, m.checksum]);
+        await client.query(`INSERT INTO ${TABLE} (name, checksum, applied_at) VALUES ($1, $2, now())`, [
+          m.name,
+          m.checksum,
+        ]);
         await client.query("COMMIT");
       } catch (e) {
         await client.query("ROLLBACK").catch(() => {});
-        throw new MigrationError(`migration ${m.name} failed on PostgreSQL and was rolled back: ${(e as Error).message}`);
+        throw new MigrationError(
+          `migration ${m.name} failed on PostgreSQL and was rolled back: ${(e as Error).message}`,
+        );
       }
     }
     return { applied: pending.map((m) => m.name), total: all.length };

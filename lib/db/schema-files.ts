@@ -15,7 +15,9 @@ export function derivePostgresSchema(sqliteSchema: string): string {
     .replace(/url\s*=\s*"file:[^"]*"/, 'url      = "postgresql://localhost/tether"')
     .replace(/output\s*=\s*"\.\.\/lib\/db\/generated\/sqlite"/, 'output     = "../../lib/db/generated/postgresql"');
   if (replaced === sqliteSchema || !replaced.includes('"postgresql"') || !replaced.includes("generated/postgresql")) {
-    throw new Error("prisma/schema.prisma: could not derive the PostgreSQL schema (provider, url or output line changed shape)");
+    throw new Error(
+      "prisma/schema.prisma: could not derive the PostgreSQL schema (provider, url or output line changed shape)",
+    );
   }
   return "// GENERATED from prisma/schema.prisma by scripts/db-generate.ts. Do not edit.\n" + replaced;
 }

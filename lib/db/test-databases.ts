@@ -7,7 +7,8 @@ import path from "node:path";
 import { Client } from "pg";
 import type { DatabaseTarget } from "./config";
 
-export const TEST_POSTGRES_ADMIN_URL = process.env.TETHER_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const TEST_POSTGRES_ADMIN_URL =
+  process.env.TETHER_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 export interface TestDatabase {
   target: DatabaseTarget;
@@ -17,7 +18,10 @@ export interface TestDatabase {
 export async function freshDatabase(provider: DatabaseTarget["provider"]): Promise<TestDatabase> {
   if (provider === "sqlite") {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tether-db-test-"));
-    return { target: { provider, file: path.join(dir, "test.db") }, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+    return {
+      target: { provider, file: path.join(dir, "test.db") },
+      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const name = `tether_test_${randomBytes(6).toString("hex")}`;
   const admin = new Client({ connectionString: TEST_POSTGRES_ADMIN_URL });

@@ -12,7 +12,10 @@ export const pathSegment = z
   .toLowerCase()
   .min(2, "Path must be at least 2 characters")
   .max(60, "Path is too long (at most 60 characters)")
-  .regex(/^[a-z0-9](?:[a-z0-9_.-]*[a-z0-9])?$/, "Path may contain only letters, digits, '_', '-' and '.', and must start and end with a letter or digit");
+  .regex(
+    /^[a-z0-9](?:[a-z0-9_.-]*[a-z0-9])?$/,
+    "Path may contain only letters, digits, '_', '-' and '.', and must start and end with a letter or digit",
+  );
 
 export const createGroupSchema = z.object({
   name: z.string().trim().min(1, "Enter a group name").max(100, "Name is too long (at most 100 characters)"),
@@ -37,8 +40,16 @@ export async function createGroup(db: Db, actor: Actor, input: unknown) {
   if (taken) throw new Conflict("That path is already used by a user", "path");
   try {
     return await db.$transaction(async (tx) => {
-      const group = await tx.group.create({ data: { ...data, members: { create: { userId: actor.id, role: "owner" } } } });
-      await recordAudit(tx, { actorId: actor.id, action: "group.created", targetType: "group", targetId: group.id, details: { path: group.path } });
+      const group = await tx.group.create({
+        data: { ...data, members: { create: { userId: actor.id, role: "owner" } } },
+      });
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: "group.created",
+        targetType: "group",
+        targetId: group.id,
+        details: { path: group.path },
+      });
       return group;
     });
   } catch (e) {
@@ -65,7 +76,13 @@ export async function addGroupMember(db: Db, actor: Actor, groupPath: string, in
   try {
     return await db.$transaction(async (tx) => {
       const member = await tx.groupMember.create({ data: { groupId: group.id, userId: user.id, role: data.role } });
-      await recordAudit(tx, { actorId: actor.id, action: "group.member_added", targetType: "group", targetId: group.id, details: { username: user.username, role: data.role } });
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: "group.member_added",
+        targetType: "group",
+        targetId: group.id,
+        details: { username: user.username, role: data.role },
+      });
       return member;
     });
   } catch (e) {
@@ -80,5 +97,10 @@ export async function listGroupMembers(db: Db, groupId: string) {
     include: { user: { select: { username: true, name: true } } },
     orderBy: { createdAt: "asc" },
   });
-  return rows.map((m) => ({ username: m.user.username, name: m.user.name, role: m.role, since: m.createdAt.toISOString() }));
+  return rows.map((m) => ({
+    username: m.user.username,
+    name: m.user.name,
+    role: m.role,
+    since: m.createdAt.toISOString(),
+  }));
 }

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { isJsonContentType, readJsonBody } from "./body";
 
 describe("isJsonContentType", () => {
-  it.each(["application/json", "application/json; charset=utf-8", 'Application/JSON;charset="UTF-8"', " application/json "])("accepts %s", (header) => {
+  it.each([
+    "application/json",
+    "application/json; charset=utf-8",
+    'Application/JSON;charset="UTF-8"',
+    " application/json ",
+  ])("accepts %s", (header) => {
     expect(isJsonContentType(header)).toBe(true);
   });
 
@@ -25,10 +30,13 @@ describe("isJsonContentType", () => {
 });
 
 describe("readJsonBody", () => {
-  const post = (contentType: string, body: string) => new Request("http://localhost/api/x", { method: "POST", headers: { "content-type": contentType }, body });
+  const post = (contentType: string, body: string) =>
+    new Request("http://localhost/api/x", { method: "POST", headers: { "content-type": contentType }, body });
 
   it("refuses a JSON body labelled as text with a JSON-looking parameter with 415", async () => {
-    await expect(readJsonBody(post("text/plain; x=application/json", '{"a":1}'))).rejects.toMatchObject({ status: 415 });
+    await expect(readJsonBody(post("text/plain; x=application/json", '{"a":1}'))).rejects.toMatchObject({
+      status: 415,
+    });
   });
 
   it("reads a JSON body", async () => {

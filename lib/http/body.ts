@@ -4,7 +4,11 @@ import { parse as parseContentType } from "content-type";
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly field?: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
 }

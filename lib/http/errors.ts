@@ -12,7 +12,10 @@ import { errorResponse, HttpError } from "./body";
  * limit, timeout, kas unreachable): unavailable, with the agent's last contact when kas knew it.
  */
 function fromTunnel(e: TunnelError): DomainError | HttpError {
-  if (e instanceof UpstreamStatusError) return e.status === 403 ? new Forbidden("cluster", `the cluster refused: ${e.message}`) : new HttpError(502, `the cluster refused: ${e.message}`);
+  if (e instanceof UpstreamStatusError)
+    return e.status === 403
+      ? new Forbidden("cluster", `the cluster refused: ${e.message}`)
+      : new HttpError(502, `the cluster refused: ${e.message}`);
   return new Unavailable(e.message, e instanceof AgentNotConnectedError ? e.lastSeen : null);
 }
 
@@ -24,6 +27,9 @@ export function toResponse(thrown: unknown): Response {
   if (e instanceof Invalid) return errorResponse(400, e.message, e.field);
   if (e instanceof Conflict) return errorResponse(409, e.message, e.field);
   if (e instanceof Unavailable) return errorResponse(503, e.message);
-  logger.error({ err: e instanceof Error ? { message: e.message, stack: e.stack } : String(e) }, "unhandled error in route handler");
+  logger.error(
+    { err: e instanceof Error ? { message: e.message, stack: e.stack } : String(e) },
+    "unhandled error in route handler",
+  );
   return errorResponse(500, "Something went wrong on the server; the error was logged");
 }

@@ -18,16 +18,29 @@ describe.each(["sqlite", "postgresql"] as const)("web's internal API for kas on 
   let token = "";
   let ownerId = "";
 
-  async function call(action: KasWebCall | string, body: unknown, jwt?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  async function call(
+    action: KasWebCall | string,
+    body: unknown,
+    jwt?: string,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     const req = new Request(`http://web${kasWebPath(action as KasWebCall)}`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${jwt ?? (await signInternalJwt(secret, "tether-kas", "tether-web"))}` },
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${jwt ?? (await signInternalJwt(secret, "tether-kas", "tether-web"))}`,
+      },
       body: JSON.stringify(body),
     });
     const res = await handleKasInternal(db, action, req, secret);
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
-  const proxyAudits = async () => (await db.auditEvent.findMany({ where: { action: "k8s_proxy.request", targetId: agentId }, orderBy: { createdAt: "asc" } })).map((e) => JSON.parse(e.details) as Record<string, unknown>);
+  const proxyAudits = async () =>
+    (
+      await db.auditEvent.findMany({
+        where: { action: "k8s_proxy.request", targetId: agentId },
+        orderBy: { createdAt: "asc" },
+      })
+    ).map((e) => JSON.parse(e.details) as Record<string, unknown>);
 
   beforeAll(async () => {
     tdb = await freshDatabase(provider);
@@ -35,7 +48,9 @@ describe.each(["sqlite", "postgresql"] as const)("web's internal API for kas on 
     db = createDb(tdb.target);
     const owner = await db.user.create({ data: { email: "o@example.com", username: "o", name: "O" } });
     ownerId = owner.id;
-    const project = await db.project.create({ data: { name: "Infra", path: "infra", fullPath: "o/infra", ownerUserId: owner.id } });
+    const project = await db.project.create({
+      data: { name: "Infra", path: "infra", fullPath: "o/infra", ownerUserId: owner.id },
+    });
     agentId = (await db.agent.create({ data: { name: "prod", projectId: project.id } })).id;
     token = (await createAgentToken(db, { id: owner.id, isAdmin: false }, agentId, { name: "install" })).token;
   });
@@ -45,35 +60,72 @@ describe.each(["sqlite", "postgresql"] as const)("web's internal API for kas on 
   });
 
   it("refuses a call without kas's JWT, and answers an unknown call with 404", async () => {
-    expect((await call("agent-configuration", { agentId }, await signInternalJwt("another-secret", "tether-kas", "tether-web"))).status).toBe(401);
-    expect((await call("agent-configuration", { agentId }, await signInternalJwt(secret, "tether-web", "tether-kas"))).status).toBe(401);
-    expect(await call("drop-tables", {})).toEqual({ status: 404, body: { error: 'no internal API action "drop-tables"' } });
+    expect(
+      (
+        await call(
+          "agent-configuration",
+          { agentId },
+          await signInternalJwt("another-secret", "tether-kas", "tether-web"),
+        )
+      ).status,
+    ).toBe(401);
+    expect(
+      (await call("agent-configuration", { agentId }, await signInternalJwt(secret, "tether-web", "tether-kas")))
+        .status,
+    ).toBe(401);
+    expect(await call("drop-tables", {})).toEqual({
+      status: 404,
+      body: { error: 'no internal API action "drop-tables"' },
+    });
   });
 
   it("answers each call in its contract's shape, and refuses a body that does not match it", async () => {
-    expect(await call("verify-agent-token", { token })).toEqual({ status: 200, body: { agentId, agentName: "prod", projectPath: "o/infra" } });
+    expect(await call("verify-agent-token", { token })).toEqual({
+      status: 200,
+      body: { agentId, agentName: "prod", projectPath: "o/infra" },
+    });
     // Whatever is sent instead of a token request is no agent token.
-    expect(await call("verify-agent-token", { token: 42 })).toEqual({ status: 401, body: { error: "unknown or revoked agent token" } });
+    expect(await call("verify-agent-token", { token: 42 })).toEqual({
+      status: 401,
+      body: { error: "unknown or revoked agent token" },
+    });
     expect(await call("agent-configuration", { agentId })).toEqual({ status: 200, body: { yaml: "", version: 0 } });
     expect((await call("agent-configuration", {})).status).toBe(400);
-    const info = { agentVersion: "1.0.0", kubernetesVersion: "1.33.1", nodeCount: 3, podName: "agent-0", podNamespace: "tether", kasId: "kas-1" };
+    const info = {
+      agentVersion: "1.0.0",
+      kubernetesVersion: "1.33.1",
+      nodeCount: 3,
+      podName: "agent-0",
+      podNamespace: "tether",
+      kasId: "kas-1",
+    };
     expect(await call("agent-contact", { agentId, info })).toEqual({ status: 200, body: { ok: true } });
     expect((await db.agent.findUniqueOrThrow({ where: { id: agentId } })).nodeCount).toBe(3);
     const bad = await call("agent-contact", { agentId, info: { ...info, nodeCount: -1 } });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatch(/^invalid agent-contact request: /);
-    expect(await call("authorize-proxy", { credential: ["pat", agentId] })).toEqual({ status: 401, body: { error: expect.stringMatching(/^malformed credential/) } });
+    expect(await call("authorize-proxy", { credential: ["pat", agentId] })).toEqual({
+      status: 401,
+      body: { error: expect.stringMatching(/^malformed credential/) },
+    });
   });
 
   it("writes a proxy audit record for a refused read, a write and a pod session, and none for a successful read", async () => {
     const actor = { type: "user", id: ownerId, name: "o" };
-    const send = (method: string, path: string, status: number) => call("proxy-audit", { agentId, actor, method, path, status });
+    const send = (method: string, path: string, status: number) =>
+      call("proxy-audit", { agentId, actor, method, path, status });
     expect(await send("GET", "/api/v1/namespaces/default/secrets", 403)).toEqual({ status: 200, body: { ok: true } });
     await send("GET", "/api/v1/namespaces/default/configmaps", 200);
     await send("DELETE", "/api/v1/namespaces/ci/configmaps/app", 200);
     await send("GET", "/api/v1/namespaces/default/pods/web-1/exec?command=sh", 101);
     expect(await proxyAudits()).toEqual([
-      expect.objectContaining({ verb: "GET", resource: "secrets", namespace: "default", status: 403, outcome: "refused" }),
+      expect.objectContaining({
+        verb: "GET",
+        resource: "secrets",
+        namespace: "default",
+        status: 403,
+        outcome: "refused",
+      }),
       expect.objectContaining({ verb: "DELETE", resource: "configmaps", name: "app", status: 200, outcome: "allowed" }),
       expect.objectContaining({ verb: "GET", resource: "pods/exec", name: "web-1", status: 101, outcome: "allowed" }),
     ]);

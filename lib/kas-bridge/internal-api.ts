@@ -8,7 +8,15 @@ import { RateLimiterMemory } from "rate-limiter-flexible";
 import { currentAgentConfig } from "@/lib/agent-config";
 import { agentForToken, recordAgentContact } from "@/lib/agents";
 import { InternalAuthError, readSharedSecret, verifyInternalJwt } from "@/lib/common/internal-jwt";
-import { describeApiPath, isAuditedProxyRequest, isKasWebCall, kasWebCalls, type KasWebCall, type KasWebRequest, type KasWebResponse } from "@/lib/common/kas-web-contract";
+import {
+  describeApiPath,
+  isAuditedProxyRequest,
+  isKasWebCall,
+  kasWebCalls,
+  type KasWebCall,
+  type KasWebRequest,
+  type KasWebResponse,
+} from "@/lib/common/kas-web-contract";
 import type { Db } from "@/lib/db/client";
 import { invalidFrom } from "@/lib/errors";
 import { errorResponse, readJsonBody } from "@/lib/http/body";
@@ -33,8 +41,17 @@ async function failedLookup(req: Request, refusal: Response, tooMany: string): P
   return refusal;
 }
 
-const unknownAgentToken = (req: Request) => failedLookup(req, errorResponse(401, "unknown or revoked agent token"), "too many failed agent token lookups; slow down");
-const malformedCredential = () => errorResponse(401, "malformed credential: use a bearer token of the form pat:<agent-id>:<token> or ci:<agent-id>:<token>");
+const unknownAgentToken = (req: Request) =>
+  failedLookup(
+    req,
+    errorResponse(401, "unknown or revoked agent token"),
+    "too many failed agent token lookups; slow down",
+  );
+const malformedCredential = () =>
+  errorResponse(
+    401,
+    "malformed credential: use a bearer token of the form pat:<agent-id>:<token> or ci:<agent-id>:<token>",
+  );
 
 interface Handler<C extends KasWebCall> {
   /** The answer, or a Response for a refusal. */
@@ -88,7 +105,16 @@ const handlers: { [C in KasWebCall]: Handler<C> } = {
           action: "k8s_proxy.request",
           targetType: "agent",
           targetId: a.agentId,
-          details: JSON.stringify({ actor: a.actor.name, actorType: a.actor.type, verb: a.method, resource: what.resource, namespace: what.namespace, name: what.name, status: a.status, outcome: a.status < 400 ? "allowed" : "refused" }),
+          details: JSON.stringify({
+            actor: a.actor.name,
+            actorType: a.actor.type,
+            verb: a.method,
+            resource: what.resource,
+            namespace: what.namespace,
+            name: what.name,
+            status: a.status,
+            outcome: a.status < 400 ? "allowed" : "refused",
+          }),
         },
       });
       return { ok: true };
@@ -99,12 +125,20 @@ const handlers: { [C in KasWebCall]: Handler<C> } = {
 async function serve<C extends KasWebCall>(db: Db, call: C, body: unknown, req: Request): Promise<Response> {
   const handler: Handler<C> = handlers[call];
   const parsed = kasWebCalls[call].request.safeParse(body);
-  if (!parsed.success) return handler.invalid ? handler.invalid(req) : errorResponse(400, `invalid ${call} request: ${invalidFrom(parsed.error).message}`);
+  if (!parsed.success)
+    return handler.invalid
+      ? handler.invalid(req)
+      : errorResponse(400, `invalid ${call} request: ${invalidFrom(parsed.error).message}`);
   const answer = await handler.handle(db, parsed.data as KasWebRequest<C>, req);
   return answer instanceof Response ? answer : Response.json(answer);
 }
 
-export async function handleKasInternal(db: Db, action: string, req: Request, secret: string = readSharedSecret(sharedSecretFile())): Promise<Response> {
+export async function handleKasInternal(
+  db: Db,
+  action: string,
+  req: Request,
+  secret: string = readSharedSecret(sharedSecretFile()),
+): Promise<Response> {
   try {
     const jwt = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "")?.[1];
     if (!jwt) return errorResponse(401, "missing internal API token");
@@ -118,7 +152,8 @@ export async function handleKasInternal(db: Db, action: string, req: Request, se
     if (!isKasWebCall(action)) return errorResponse(404, `no internal API action "${action}"`);
     return await serve(db, action, body, req);
   } catch (e) {
-    if (!(e instanceof Error) || !("status" in e)) logger.error({ action, err: (e as Error).message }, "internal API call failed");
+    if (!(e instanceof Error) || !("status" in e))
+      logger.error({ action, err: (e as Error).message }, "internal API call failed");
     return toResponse(e);
   }
 }

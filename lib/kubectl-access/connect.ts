@@ -34,15 +34,32 @@ export interface ConnectView {
   ciGrants: CiGrant[];
 }
 
-export async function connectView(db: Db, actor: Actor, agentId: string, env: Record<string, string | undefined> = process.env): Promise<ConnectView> {
+export async function connectView(
+  db: Db,
+  actor: Actor,
+  agentId: string,
+  env: Record<string, string | undefined> = process.env,
+): Promise<ConnectView> {
   const { agent, facts } = await findVisibleAgent(db, actor, agentId);
   const { data } = await currentAgentConfig(db, agent.id, { ifInvalid: "empty" });
   const ciGrants: CiGrant[] = [
     { kind: "project", path: agent.project.fullPath, accessAs: "agent", defaultNamespace: null, own: true },
     ...(data.ci_access?.projects ?? [])
       .filter((p) => p.id.toLowerCase() !== agent.project.fullPath)
-      .map((p): CiGrant => ({ kind: "project", path: p.id.toLowerCase(), accessAs: accessAsOf(p.access_as), defaultNamespace: p.default_namespace ?? null, own: false })),
-    ...(data.ci_access?.groups ?? []).map((g): CiGrant => ({ kind: "group", path: g.id.toLowerCase(), accessAs: accessAsOf(g.access_as), defaultNamespace: g.default_namespace ?? null, own: false })),
+      .map((p): CiGrant => ({
+        kind: "project",
+        path: p.id.toLowerCase(),
+        accessAs: accessAsOf(p.access_as),
+        defaultNamespace: p.default_namespace ?? null,
+        own: false,
+      })),
+    ...(data.ci_access?.groups ?? []).map((g): CiGrant => ({
+      kind: "group",
+      path: g.id.toLowerCase(),
+      accessAs: accessAsOf(g.access_as),
+      defaultNamespace: g.default_namespace ?? null,
+      own: false,
+    })),
   ];
   const urls = publicUrls(env);
   return {

@@ -5,7 +5,14 @@ import { findVisibleAgent, type Actor } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
 import type { Db } from "@/lib/db/client";
 import { createCiJobToken, createPersonalAccessToken } from "@/lib/tokens/access-tokens";
-import { buildKubeconfig, k8sProxyCaData, k8sProxyServerUrl, kubeconfigContextName, kubeconfigText, type KubeconfigEntry } from "./kubeconfig";
+import {
+  buildKubeconfig,
+  k8sProxyCaData,
+  k8sProxyServerUrl,
+  kubeconfigContextName,
+  kubeconfigText,
+  type KubeconfigEntry,
+} from "./kubeconfig";
 import { agentsUsableByProjectForCi, userAccessToAgent, type CiUsableAgent, type UserAgentAccess } from "./usable";
 
 type Env = Record<string, string | undefined>;
@@ -25,15 +32,29 @@ export interface PersonalKubeconfig {
 }
 
 /** Creates a personal access token (k8s_proxy, 30 days) and the kubeconfig that uses it for this agent. */
-export async function createPersonalKubeconfig(db: Db, actor: Actor, agentId: string, env: Env = process.env): Promise<PersonalKubeconfig> {
+export async function createPersonalKubeconfig(
+  db: Db,
+  actor: Actor,
+  agentId: string,
+  env: Env = process.env,
+): Promise<PersonalKubeconfig> {
   const { agent } = await findVisibleAgent(db, actor, agentId);
   // Server and CA first, so that a misconfigured installation never leaves an unused token behind.
   const server = k8sProxyServerUrl(env);
   const caData = k8sProxyCaData(env);
   const contextName = kubeconfigContextName(agent.project.fullPath, agent.name);
   const tokenName = `kubectl ${contextName}`.slice(0, 100);
-  const pat = await createPersonalAccessToken(db, actor, { name: tokenName, scopes: ["k8s_proxy"], expiresInDays: KUBECONFIG_TOKEN_DAYS });
-  const entry: KubeconfigEntry = { projectPath: agent.project.fullPath, agentName: agent.name, agentId: agent.id, credential: `pat:${agent.id}:${pat.token}` };
+  const pat = await createPersonalAccessToken(db, actor, {
+    name: tokenName,
+    scopes: ["k8s_proxy"],
+    expiresInDays: KUBECONFIG_TOKEN_DAYS,
+  });
+  const entry: KubeconfigEntry = {
+    projectPath: agent.project.fullPath,
+    agentName: agent.name,
+    agentId: agent.id,
+    credential: `pat:${agent.id}:${pat.token}`,
+  };
   return {
     tokenId: pat.id,
     tokenName,
@@ -69,7 +90,13 @@ export interface CiJobCredentials {
 }
 
 /** Mints a CI job token for a pipeline run of the project, with a credential and kubeconfig per usable agent. */
-export async function mintCiJobCredentials(db: Db, actor: Actor, projectId: string, input: unknown, env: Env = process.env): Promise<CiJobCredentials> {
+export async function mintCiJobCredentials(
+  db: Db,
+  actor: Actor,
+  projectId: string,
+  input: unknown,
+  env: Env = process.env,
+): Promise<CiJobCredentials> {
   const server = k8sProxyServerUrl(env);
   const caData = k8sProxyCaData(env);
   const minted = await createCiJobToken(db, actor, projectId, input);
@@ -77,9 +104,21 @@ export async function mintCiJobCredentials(db: Db, actor: Actor, projectId: stri
   const agents = await agentsUsableByProjectForCi(db, projectId);
   const entries = agents.map((a) => ({
     agent: a,
-    entry: { projectPath: a.projectPath, agentName: a.agentName, agentId: a.agentId, credential: `ci:${a.agentId}:${minted.token}`, namespace: a.defaultNamespace } satisfies KubeconfigEntry,
+    entry: {
+      projectPath: a.projectPath,
+      agentName: a.agentName,
+      agentId: a.agentId,
+      credential: `ci:${a.agentId}:${minted.token}`,
+      namespace: a.defaultNamespace,
+    } satisfies KubeconfigEntry,
   }));
-  await recordAudit(db, { actorId: actor.id, action: "ci_job_token.created", targetType: "project", targetId: projectId, details: { tokenId: minted.id, jobName: row.jobName, agents: agents.length } });
+  await recordAudit(db, {
+    actorId: actor.id,
+    action: "ci_job_token.created",
+    targetType: "project",
+    targetId: projectId,
+    details: { tokenId: minted.id, jobName: row.jobName, agents: agents.length },
+  });
   return {
     tokenId: minted.id,
     token: minted.token,
@@ -96,6 +135,8 @@ export async function mintCiJobCredentials(db: Db, actor: Actor, projectId: stri
       credential: entry.credential,
       kubeconfig: kubeconfigText(buildKubeconfig({ server, caData, entries: [entry] })),
     })),
-    kubeconfig: entries.length ? kubeconfigText(buildKubeconfig({ server, caData, entries: entries.map((e) => e.entry) })) : null,
+    kubeconfig: entries.length
+      ? kubeconfigText(buildKubeconfig({ server, caData, entries: entries.map((e) => e.entry) }))
+      : null,
   };
 }

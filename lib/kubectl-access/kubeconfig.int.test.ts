@@ -6,7 +6,17 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { registerTestAgent, startAgentProcess, startKasProcess, startWebInternal, tunnelClientFor, waitForAgent, type KasProcess, type Proc, type WebInternal } from "@/testbed/tunnel-stack";
+import {
+  registerTestAgent,
+  startAgentProcess,
+  startKasProcess,
+  startWebInternal,
+  tunnelClientFor,
+  waitForAgent,
+  type KasProcess,
+  type Proc,
+  type WebInternal,
+} from "@/testbed/tunnel-stack";
 import { saveAgentConfig } from "@/lib/agent-config";
 import { createPersonalKubeconfig, mintCiJobCredentials } from "./credentials";
 
@@ -27,14 +37,25 @@ describe("kubeconfigs from Tether with the real kubectl", () => {
     const reg = await registerTestAgent(web.db, "edge");
     agentId = reg.agentId;
     owner = { id: reg.userId, isAdmin: false };
-    project = await web.db.project.findFirstOrThrow({ where: { ownerUserId: reg.userId }, select: { id: true, fullPath: true } });
+    project = await web.db.project.findFirstOrThrow({
+      where: { ownerUserId: reg.userId },
+      select: { id: true, fullPath: true },
+    });
     await saveAgentConfig(web.db, owner, agentId, `user_access:\n  projects:\n    - id: ${project.fullPath}\n`);
     kas = await startKasProcess(web);
-    agent = await startAgentProcess({ kasAgentPort: kas.agentPort, token: reg.token, kubeconfig: tb.kubeconfig, dir: web.dir });
+    agent = await startAgentProcess({
+      kasAgentPort: kas.agentPort,
+      token: reg.token,
+      kubeconfig: tb.kubeconfig,
+      dir: web.dir,
+    });
     const client = tunnelClientFor(web, kas);
     await waitForAgent(client, agentId);
     client.close();
-    env = { TETHER_KAS_K8S_PROXY_ADDRESS: `127.0.0.1:${kas.k8sProxyPort}`, TETHER_KAS_K8S_PROXY_TLS_CERT_FILE: web.proxyCaFile };
+    env = {
+      TETHER_KAS_K8S_PROXY_ADDRESS: `127.0.0.1:${kas.k8sProxyPort}`,
+      TETHER_KAS_K8S_PROXY_TLS_CERT_FILE: web.proxyCaFile,
+    };
   });
 
   afterAll(async () => {
@@ -54,13 +75,35 @@ describe("kubeconfigs from Tether with the real kubectl", () => {
     const k = await createPersonalKubeconfig(web.db, owner, agentId, env);
     expect(k.contextName).toBe(`${project.fullPath}:edge`);
     expect(await kubectl(k.kubeconfig, "personal", ["config", "current-context"])).toBe(k.contextName);
-    expect(await kubectl(k.kubeconfig, "personal", ["--context", k.contextName, "get", "namespace", "default", "-o", "name"])).toBe("namespace/default");
+    expect(
+      await kubectl(k.kubeconfig, "personal", [
+        "--context",
+        k.contextName,
+        "get",
+        "namespace",
+        "default",
+        "-o",
+        "name",
+      ]),
+    ).toBe("namespace/default");
   });
 
   it("the mint API's kubeconfig for a CI job: one context per usable agent", async () => {
     const minted = await mintCiJobCredentials(web.db, owner, project.id, { jobName: "deploy", ttlMinutes: 5 }, env);
     expect(minted.credentialsFor.map((c) => c.contextName)).toEqual([`${project.fullPath}:edge`]);
-    expect(await kubectl(minted.kubeconfig!, "ci", ["config", "get-contexts", "-o", "name"])).toBe(`${project.fullPath}:edge`);
-    expect(await kubectl(minted.kubeconfig!, "ci", ["--context", `${project.fullPath}:edge`, "get", "namespace", "default", "-o", "name"])).toBe("namespace/default");
+    expect(await kubectl(minted.kubeconfig!, "ci", ["config", "get-contexts", "-o", "name"])).toBe(
+      `${project.fullPath}:edge`,
+    );
+    expect(
+      await kubectl(minted.kubeconfig!, "ci", [
+        "--context",
+        `${project.fullPath}:edge`,
+        "get",
+        "namespace",
+        "default",
+        "-o",
+        "name",
+      ]),
+    ).toBe("namespace/default");
   });
 });

@@ -25,9 +25,12 @@ export function k8sProxyCaData(env: Record<string, string | undefined> = process
   try {
     pem = fs.readFileSync(file, "utf8");
   } catch (e) {
-    throw new Error(`cannot read the k8s-proxy certificate ${file} (TETHER_KAS_K8S_PROXY_TLS_CERT_FILE): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(
+      `cannot read the k8s-proxy certificate ${file} (TETHER_KAS_K8S_PROXY_TLS_CERT_FILE): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
-  if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw new Error(`the k8s-proxy certificate ${file} is not a PEM certificate`);
+  if (!pem.includes("-----BEGIN CERTIFICATE-----"))
+    throw new Error(`the k8s-proxy certificate ${file} is not a PEM certificate`);
   return Buffer.from(pem, "utf8").toString("base64");
 }
 
@@ -70,28 +73,42 @@ const CREDENTIAL = /^(pat|ci):([a-z0-9]{1,64}):\S+$/;
 
 export function buildKubeconfig(opts: KubeconfigOptions): Kubeconfig {
   if (opts.entries.length === 0) throw new Error("a kubeconfig needs at least one agent");
-  if (!/^https:\/\//.test(opts.server)) throw new Error(`the k8s-proxy URL must be https:// (kubectl sends tokens only over TLS), got ${opts.server}`);
+  if (!/^https:\/\//.test(opts.server))
+    throw new Error(`the k8s-proxy URL must be https:// (kubectl sends tokens only over TLS), got ${opts.server}`);
   const names = new Set<string>();
   for (const e of opts.entries) {
     const m = CREDENTIAL.exec(e.credential);
     // The message names the agent, never the credential.
-    if (!m) throw new Error(`the credential for agent ${e.agentName} is not of the form pat:<agent-id>:<token> or ci:<agent-id>:<token>`);
+    if (!m)
+      throw new Error(
+        `the credential for agent ${e.agentName} is not of the form pat:<agent-id>:<token> or ci:<agent-id>:<token>`,
+      );
     if (m[2] !== e.agentId) throw new Error(`the credential for agent ${e.agentName} names another agent`);
     const name = kubeconfigContextName(e.projectPath, e.agentName);
     if (names.has(name)) throw new Error(`two agents would share the context name ${name}`);
     names.add(name);
   }
-  const current = opts.currentContext ?? kubeconfigContextName(opts.entries[0]!.projectPath, opts.entries[0]!.agentName);
+  const current =
+    opts.currentContext ?? kubeconfigContextName(opts.entries[0]!.projectPath, opts.entries[0]!.agentName);
   if (!names.has(current)) throw new Error(`no context named ${current} in this kubeconfig`);
   return {
     apiVersion: "v1",
     kind: "Config",
     preferences: {},
-    clusters: [{ name: KUBECONFIG_CLUSTER_NAME, cluster: { server: opts.server, ...(opts.caData ? { "certificate-authority-data": opts.caData } : {}) } }],
+    clusters: [
+      {
+        name: KUBECONFIG_CLUSTER_NAME,
+        cluster: { server: opts.server, ...(opts.caData ? { "certificate-authority-data": opts.caData } : {}) },
+      },
+    ],
     users: opts.entries.map((e) => ({ name: `agent:${e.agentId}`, user: { token: e.credential } })),
     contexts: opts.entries.map((e) => ({
       name: kubeconfigContextName(e.projectPath, e.agentName),
-      context: { cluster: KUBECONFIG_CLUSTER_NAME, user: `agent:${e.agentId}`, ...(e.namespace ? { namespace: e.namespace } : {}) },
+      context: {
+        cluster: KUBECONFIG_CLUSTER_NAME,
+        user: `agent:${e.agentId}`,
+        ...(e.namespace ? { namespace: e.namespace } : {}),
+      },
     })),
     "current-context": current,
   };
@@ -103,6 +120,12 @@ export function kubeconfigText(config: Kubeconfig, format: "yaml" | "json" = "ya
 }
 
 /** The kubeconfig for this installation's proxy (server and CA from the environment) as YAML. */
-export function proxyKubeconfig(entries: KubeconfigEntry[], env: Record<string, string | undefined> = process.env, currentContext?: string): string {
-  return kubeconfigText(buildKubeconfig({ server: k8sProxyServerUrl(env), caData: k8sProxyCaData(env), entries, currentContext }));
+export function proxyKubeconfig(
+  entries: KubeconfigEntry[],
+  env: Record<string, string | undefined> = process.env,
+  currentContext?: string,
+): string {
+  return kubeconfigText(
+    buildKubeconfig({ server: k8sProxyServerUrl(env), caData: k8sProxyCaData(env), entries, currentContext }),
+  );
 }

@@ -33,7 +33,13 @@ const refuse = (status: 401 | 403, reason: string): ProxyDecision => ({ allowed:
 export async function authorizeProxy(db: Db, cred: ProxyCredential): Promise<ProxyDecision> {
   const decision = await decide(db, cred);
   if (!decision.allowed) {
-    await recordAudit(db, { actorId: null, action: "k8s_proxy.refused", targetType: "agent", targetId: cred.agentId, details: { kind: cred.kind, status: decision.status, reason: decision.reason } });
+    await recordAudit(db, {
+      actorId: null,
+      action: "k8s_proxy.refused",
+      targetType: "agent",
+      targetId: cred.agentId,
+      details: { kind: cred.kind, status: decision.status, reason: decision.reason },
+    });
   }
   return decision;
 }
@@ -42,19 +48,31 @@ async function decide(db: Db, cred: ProxyCredential): Promise<ProxyDecision> {
   const now = new Date();
   const agent = await db.agent.findUnique({ where: { id: cred.agentId }, include: { project: true } });
   if (cred.kind === "ci") {
-    const row = await db.ciJobToken.findUnique({ where: { tokenHash: hashToken(cred.token) }, include: { project: true } });
+    const row = await db.ciJobToken.findUnique({
+      where: { tokenHash: hashToken(cred.token) },
+      include: { project: true },
+    });
     if (!row) return refuse(401, "unknown CI job token");
     if (row.revokedAt) return refuse(401, "this CI job token was revoked");
     if (row.expiresAt <= now) return refuse(401, `this CI job token expired at ${row.expiresAt.toISOString()}`);
     await db.ciJobToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
-    if (!agent) return refuse(403, `project ${row.project.fullPath} may not use agent ${cred.agentId} (no such agent shares its cluster with it)`);
+    if (!agent)
+      return refuse(
+        403,
+        `project ${row.project.fullPath} may not use agent ${cred.agentId} (no such agent shares its cluster with it)`,
+      );
     const { data } = await currentAgentConfig(db, agent.id);
     const group = row.project.groupId ? await db.group.findUnique({ where: { id: row.project.groupId } }) : null;
     const entry =
       agent.projectId === row.projectId
         ? { access_as: undefined, default_namespace: undefined }
-        : (data.ci_access?.projects?.find((p) => p.id.toLowerCase() === row.project.fullPath) ?? (group ? data.ci_access?.groups?.find((g) => g.id.toLowerCase() === group.path) : undefined));
-    if (!entry) return refuse(403, `project ${row.project.fullPath} is not authorized to use agent "${agent.name}" (it is not in the agent's ci_access)`);
+        : (data.ci_access?.projects?.find((p) => p.id.toLowerCase() === row.project.fullPath) ??
+          (group ? data.ci_access?.groups?.find((g) => g.id.toLowerCase() === group.path) : undefined));
+    if (!entry)
+      return refuse(
+        403,
+        `project ${row.project.fullPath} is not authorized to use agent "${agent.name}" (it is not in the agent's ci_access)`,
+      );
     const accessAs = accessAsOf(entry.access_as);
     return {
       allowed: true,
@@ -62,20 +80,33 @@ async function decide(db: Db, cred: ProxyCredential): Promise<ProxyDecision> {
       agentName: agent.name,
       actor: { type: "ci_job", id: row.id, name: `${row.project.fullPath} job ${row.jobName}` },
       accessAs,
-      impersonation: impersonationFor(accessAs, { type: "ci_job", jobId: row.id, projectId: row.projectId, groupId: row.project.groupId }),
+      impersonation: impersonationFor(accessAs, {
+        type: "ci_job",
+        jobId: row.id,
+        projectId: row.projectId,
+        groupId: row.project.groupId,
+      }),
       defaultNamespace: entry.default_namespace ?? null,
     };
   }
 
-  const row = await db.personalAccessToken.findUnique({ where: { tokenHash: hashToken(cred.token) }, include: { user: true } });
+  const row = await db.personalAccessToken.findUnique({
+    where: { tokenHash: hashToken(cred.token) },
+    include: { user: true },
+  });
   if (!row) return refuse(401, "unknown personal access token");
   if (row.revokedAt) return refuse(401, "this personal access token was revoked");
   if (row.expiresAt <= now) return refuse(401, `this personal access token expired at ${row.expiresAt.toISOString()}`);
-  if (!row.scopes.split(" ").includes("k8s_proxy")) return refuse(403, "this personal access token lacks the k8s_proxy scope");
+  if (!row.scopes.split(" ").includes("k8s_proxy"))
+    return refuse(403, "this personal access token lacks the k8s_proxy scope");
   await db.personalAccessToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   if (!agent) return refuse(403, `agent ${cred.agentId} is not shared with you`);
   const grant = await userAccessGrant(db, { id: row.userId, username: row.user.username }, agent.id);
-  if (!grant) return refuse(403, `you are not authorized to use agent "${agent.name}" (you need the developer role in a project or group listed in its user_access)`);
+  if (!grant)
+    return refuse(
+      403,
+      `you are not authorized to use agent "${agent.name}" (you need the developer role in a project or group listed in its user_access)`,
+    );
   return {
     allowed: true,
     agentId: agent.id,
@@ -91,8 +122,15 @@ async function decide(db: Db, cred: ProxyCredential): Promise<ProxyDecision> {
  * The projects and groups listed in user_access that let this user in: those where they have at least
  * the developer role (or own the project).
  */
-export async function userAccessMatches(db: Db, userId: string, ua: AgentConfigData["user_access"]): Promise<{ projects: { id: string; fullPath: string }[]; groups: { id: string; path: string }[] }> {
-  const memberships = await db.groupMember.findMany({ where: { userId }, include: { group: { select: { path: true } } } });
+export async function userAccessMatches(
+  db: Db,
+  userId: string,
+  ua: AgentConfigData["user_access"],
+): Promise<{ projects: { id: string; fullPath: string }[]; groups: { id: string; path: string }[] }> {
+  const memberships = await db.groupMember.findMany({
+    where: { userId },
+    include: { group: { select: { path: true } } },
+  });
   const roleIn = (groupId: string | null) => {
     const m = memberships.find((x) => x.groupId === groupId);
     return m ? parseRole(m.role) : null;
@@ -100,8 +138,12 @@ export async function userAccessMatches(db: Db, userId: string, ua: AgentConfigD
   const projects: { id: string; fullPath: string }[] = [];
   const groups: { id: string; path: string }[] = [];
   for (const p of ua?.projects ?? []) {
-    const project = await db.project.findUnique({ where: { fullPath: p.id.toLowerCase() }, select: { id: true, fullPath: true, ownerUserId: true, groupId: true } });
-    if (project && (project.ownerUserId === userId || atLeast(roleIn(project.groupId), "developer"))) projects.push({ id: project.id, fullPath: project.fullPath });
+    const project = await db.project.findUnique({
+      where: { fullPath: p.id.toLowerCase() },
+      select: { id: true, fullPath: true, ownerUserId: true, groupId: true },
+    });
+    if (project && (project.ownerUserId === userId || atLeast(roleIn(project.groupId), "developer")))
+      projects.push({ id: project.id, fullPath: project.fullPath });
   }
   for (const g of ua?.groups ?? []) {
     const m = memberships.find((x) => x.group.path === g.id.toLowerCase());
@@ -115,10 +157,22 @@ export async function userAccessMatches(db: Db, userId: string, ua: AgentConfigD
  * a project or group it lists; otherwise how the agent acts for them (as itself, or impersonating them
  * with groups for the projects and groups that let them in).
  */
-export async function userAccessGrant(db: Db, user: { id: string; username: string }, agentId: string): Promise<{ accessAs: "agent" | "user"; impersonation: Impersonation | null } | null> {
+export async function userAccessGrant(
+  db: Db,
+  user: { id: string; username: string },
+  agentId: string,
+): Promise<{ accessAs: "agent" | "user"; impersonation: Impersonation | null } | null> {
   const ua = (await currentAgentConfig(db, agentId)).data.user_access;
   const { projects, groups } = await userAccessMatches(db, user.id, ua);
   if (projects.length + groups.length === 0) return null;
   const accessAs = accessAsOf(ua?.access_as) === "user" ? "user" : "agent";
-  return { accessAs, impersonation: impersonationFor(accessAs, { type: "user", username: user.username, projectIds: projects.map((p) => p.id), groupIds: groups.map((g) => g.id) }) };
+  return {
+    accessAs,
+    impersonation: impersonationFor(accessAs, {
+      type: "user",
+      username: user.username,
+      projectIds: projects.map((p) => p.id),
+      groupIds: groups.map((g) => g.id),
+    }),
+  };
 }

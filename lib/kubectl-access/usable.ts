@@ -22,23 +22,50 @@ export interface CiUsableAgent {
 export async function agentsUsableByProjectForCi(db: Db, projectId: string): Promise<CiUsableAgent[]> {
   const project = await db.project.findUnique({ where: { id: projectId }, include: { group: true } });
   if (!project) return [];
-  const own = await db.agent.findMany({ where: { projectId }, orderBy: { name: "asc" }, select: { id: true, name: true } });
-  const result: CiUsableAgent[] = own.map((a) => ({ agentId: a.id, agentName: a.name, projectPath: project.fullPath, via: "own", accessAs: "agent", defaultNamespace: null }));
+  const own = await db.agent.findMany({
+    where: { projectId },
+    orderBy: { name: "asc" },
+    select: { id: true, name: true },
+  });
+  const result: CiUsableAgent[] = own.map((a) => ({
+    agentId: a.id,
+    agentName: a.name,
+    projectPath: project.fullPath,
+    via: "own",
+    accessAs: "agent",
+    defaultNamespace: null,
+  }));
 
   const configs = await currentAgentConfigs(db, { excludeProjectId: projectId });
-  const candidates: { agentId: string; entry: { default_namespace?: string; access_as?: object }; via: CiUsableAgent["via"] }[] = [];
+  const candidates: {
+    agentId: string;
+    entry: { default_namespace?: string; access_as?: object };
+    via: CiUsableAgent["via"];
+  }[] = [];
   for (const [agentId, cfg] of configs) {
     const byProject = cfg.ci_access?.projects?.find((p) => p.id.toLowerCase() === project.fullPath);
-    const byGroup = project.group ? cfg.ci_access?.groups?.find((g) => g.id.toLowerCase() === project.group!.path) : undefined;
+    const byGroup = project.group
+      ? cfg.ci_access?.groups?.find((g) => g.id.toLowerCase() === project.group!.path)
+      : undefined;
     const entry = byProject ?? byGroup;
     if (entry) candidates.push({ agentId, entry, via: byProject ? "ci_access_project" : "ci_access_group" });
   }
   if (candidates.length === 0) return result;
-  const agents = await db.agent.findMany({ where: { id: { in: candidates.map((c) => c.agentId) }, NOT: { projectId } }, include: { project: { select: { fullPath: true } } } });
+  const agents = await db.agent.findMany({
+    where: { id: { in: candidates.map((c) => c.agentId) }, NOT: { projectId } },
+    include: { project: { select: { fullPath: true } } },
+  });
   const shared = agents
     .map((a): CiUsableAgent => {
       const c = candidates.find((x) => x.agentId === a.id)!;
-      return { agentId: a.id, agentName: a.name, projectPath: a.project.fullPath, via: c.via, accessAs: accessAsOf(c.entry.access_as), defaultNamespace: c.entry.default_namespace ?? null };
+      return {
+        agentId: a.id,
+        agentName: a.name,
+        projectPath: a.project.fullPath,
+        via: c.via,
+        accessAs: accessAsOf(c.entry.access_as),
+        defaultNamespace: c.entry.default_namespace ?? null,
+      };
     })
     .sort((x, y) => x.projectPath.localeCompare(y.projectPath) || x.agentName.localeCompare(y.agentName));
   return [...result, ...shared];
@@ -52,11 +79,21 @@ export type UserAgentAccess =
 export async function userAccessToAgent(db: Db, userId: string, agentId: string): Promise<UserAgentAccess> {
   const ua = (await currentAgentConfig(db, agentId, { ifInvalid: "empty" })).data.user_access;
   if (!ua || ((ua.projects?.length ?? 0) === 0 && (ua.groups?.length ?? 0) === 0)) {
-    return { allowed: false, reason: "The agent's configuration has no user_access: nobody can use it with a personal access token yet." };
+    return {
+      allowed: false,
+      reason: "The agent's configuration has no user_access: nobody can use it with a personal access token yet.",
+    };
   }
   const { projects, groups } = await userAccessMatches(db, userId, ua);
   if (projects.length + groups.length === 0) {
-    return { allowed: false, reason: "You need the developer role in a project or group listed in the agent's user_access." };
+    return {
+      allowed: false,
+      reason: "You need the developer role in a project or group listed in the agent's user_access.",
+    };
   }
-  return { allowed: true, accessAs: accessAsOf(ua.access_as), via: { projects: projects.map((p) => p.fullPath), groups: groups.map((g) => g.path) } };
+  return {
+    allowed: true,
+    accessAs: accessAsOf(ua.access_as),
+    via: { projects: projects.map((p) => p.fullPath), groups: groups.map((g) => g.path) },
+  };
 }

@@ -14,12 +14,18 @@ export function webMetricsRegistry(): Registry {
 }
 
 /** 404 when no token is configured (the endpoint does not exist), 401 for a wrong bearer token. */
-export async function metricsResponse(req: Request, registry: Registry, token = process.env.TETHER_WEB_METRICS_TOKEN): Promise<Response> {
+export async function metricsResponse(
+  req: Request,
+  registry: Registry,
+  token = process.env.TETHER_WEB_METRICS_TOKEN,
+): Promise<Response> {
   if (!token) return new Response("Not found", { status: 404 });
   const given = Buffer.from(/^Bearer (.+)$/i.exec(req.headers.get("authorization") ?? "")?.[1] ?? "");
   const want = Buffer.from(token);
   if (given.length !== want.length || !timingSafeEqual(given, want)) {
     return new Response("Unauthorized", { status: 401, headers: { "www-authenticate": "Bearer" } });
   }
-  return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType, "cache-control": "no-store" } });
+  return new Response(await registry.metrics(), {
+    headers: { "content-type": registry.contentType, "cache-control": "no-store" },
+  });
 }

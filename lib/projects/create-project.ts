@@ -24,15 +24,23 @@ export async function createProject(db: Db, actor: Actor & { username: string },
   } else {
     const group = await db.group.findUnique({ where: { path: namespace } });
     const facts = group ? await groupFacts(db, group.id, actor.id) : { role: null };
-    if (!group || !can.viewGroup(actor, facts)) throw new Invalid(`No group "${namespace}" that you belong to`, "namespace");
-    if (!can.createProjectInGroup(actor, facts)) throw new Forbidden("group", `You need the maintainer or owner role in ${group.path} to create projects there`);
+    if (!group || !can.viewGroup(actor, facts))
+      throw new Invalid(`No group "${namespace}" that you belong to`, "namespace");
+    if (!can.createProjectInGroup(actor, facts))
+      throw new Forbidden("group", `You need the maintainer or owner role in ${group.path} to create projects there`);
     owner = { groupId: group.id };
   }
   const fullPath = `${namespace}/${path}`;
   try {
     return await db.$transaction(async (tx) => {
       const project = await tx.project.create({ data: { name, path, fullPath, description, ...owner } });
-      await recordAudit(tx, { actorId: actor.id, action: "project.created", targetType: "project", targetId: project.id, details: { fullPath } });
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: "project.created",
+        targetType: "project",
+        targetId: project.id,
+        details: { fullPath },
+      });
       return project;
     });
   } catch (e) {
@@ -43,7 +51,10 @@ export async function createProject(db: Db, actor: Actor & { username: string },
 
 /** Where the actor may create projects: their own namespace and groups where they are maintainer+. */
 export async function projectNamespaces(db: Db, actor: Actor & { username: string }) {
-  const memberships = await db.groupMember.findMany({ where: { userId: actor.id }, include: { group: { select: { path: true, name: true } } } });
+  const memberships = await db.groupMember.findMany({
+    where: { userId: actor.id },
+    include: { group: { select: { path: true, name: true } } },
+  });
   return [
     { path: actor.username, label: `${actor.username} (personal)` },
     ...memberships

@@ -9,7 +9,10 @@ loopback.addAddress("::1", "ipv6");
 loopback.addAddress("::", "ipv6");
 
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "");
+  const host = hostname
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1")
+    .replace(/\.$/, "");
   if (host === "localhost" || host.endsWith(".localhost")) return true;
   const family = isIP(host);
   if (family === 0) return false;

@@ -22,10 +22,13 @@ const EXAMPLE: Record<PublicUrlSetting, string> = {
 /** Who would fail to reach the address, and what they would fail to do, per surface. */
 function consequence(surface: AddressSurface, which: keyof PublicUrls, u: PublicUrl): string {
   const host = urlHost(u.url);
-  if (which === "kasAgent") return `An agent in a cluster cannot reach ${u.url}: inside a pod, ${host} is the pod itself, so the agent installed with these values never connects.`;
-  if (which === "web" && surface === "agent-install") return `On another computer, helm repo add cannot reach ${u.url}/charts: there, ${host} is that computer itself.`;
+  if (which === "kasAgent")
+    return `An agent in a cluster cannot reach ${u.url}: inside a pod, ${host} is the pod itself, so the agent installed with these values never connects.`;
+  if (which === "web" && surface === "agent-install")
+    return `On another computer, helm repo add cannot reach ${u.url}/charts: there, ${host} is that computer itself.`;
   if (which === "web") return `A CI job cannot mint its token at ${u.url}: on a runner, ${host} is the runner itself.`;
-  if (surface === "ci") return `A CI job cannot reach the k8s-proxy at ${u.url}: on a runner, ${host} is the runner itself.`;
+  if (surface === "ci")
+    return `A CI job cannot reach the k8s-proxy at ${u.url}: on a runner, ${host} is the runner itself.`;
   return `This kubeconfig works only on the machine that runs Tether: on any other computer, ${host} in ${u.url} is that computer itself.`;
 }
 
@@ -40,9 +43,19 @@ export function addressWarnings(urls: PublicUrls, surface: AddressSurface): Addr
   for (const which of USED[surface]) {
     const u = urls[which];
     if (u.loopback) {
-      out.push({ setting: u.setting, url: u.url, severity: "unreachable", text: `${consequence(surface, which, u)} Set ${u.setting} to the address they can reach (for example ${EXAMPLE[u.setting]}) and restart Tether.` });
+      out.push({
+        setting: u.setting,
+        url: u.url,
+        severity: "unreachable",
+        text: `${consequence(surface, which, u)} Set ${u.setting} to the address they can reach (for example ${EXAMPLE[u.setting]}) and restart Tether.`,
+      });
     } else if (!u.configured) {
-      out.push({ setting: u.setting, url: u.url, severity: "derived", text: `${u.url} is derived from ${u.derivedFrom}; if it is reached by another address from outside, set ${u.setting} (for example ${EXAMPLE[u.setting]}) and restart Tether.` });
+      out.push({
+        setting: u.setting,
+        url: u.url,
+        severity: "derived",
+        text: `${u.url} is derived from ${u.derivedFrom}; if it is reached by another address from outside, set ${u.setting} (for example ${EXAMPLE[u.setting]}) and restart Tether.`,
+      });
     }
   }
   return out;

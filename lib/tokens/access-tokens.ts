@@ -11,18 +11,44 @@ export const PAT_SCOPES = ["k8s_proxy"] as const;
 
 export const createPatSchema = z.object({
   name: z.string().trim().min(1, "Enter a token name").max(100, "Token name is too long (at most 100 characters)"),
-  scopes: z.array(z.enum(PAT_SCOPES, { error: `Scopes must be among: ${PAT_SCOPES.join(", ")}` })).min(1, "Choose at least one scope").default(["k8s_proxy"]),
-  expiresInDays: z.number().int().min(1, "A token must live at least one day").max(365, "A token can live at most 365 days").default(30),
+  scopes: z
+    .array(z.enum(PAT_SCOPES, { error: `Scopes must be among: ${PAT_SCOPES.join(", ")}` }))
+    .min(1, "Choose at least one scope")
+    .default(["k8s_proxy"]),
+  expiresInDays: z
+    .number()
+    .int()
+    .min(1, "A token must live at least one day")
+    .max(365, "A token can live at most 365 days")
+    .default(30),
 });
 
-export async function createPersonalAccessToken(db: Db, actor: Actor, input: unknown): Promise<{ id: string; token: string; expiresAt: Date }> {
+export async function createPersonalAccessToken(
+  db: Db,
+  actor: Actor,
+  input: unknown,
+): Promise<{ id: string; token: string; expiresAt: Date }> {
   const parsed = createPatSchema.safeParse(input);
   if (!parsed.success) throw invalidFrom(parsed.error);
   const token = newToken(PERSONAL_TOKEN_PREFIX);
   const expiresAt = new Date(Date.now() + parsed.data.expiresInDays * 86_400_000);
   const row = await db.$transaction(async (tx) => {
-    const r = await tx.personalAccessToken.create({ data: { userId: actor.id, name: parsed.data.name, scopes: parsed.data.scopes.join(" "), tokenHash: hashToken(token), expiresAt } });
-    await recordAudit(tx, { actorId: actor.id, action: "personal_token.created", targetType: "user", targetId: actor.id, details: { tokenId: r.id, name: r.name } });
+    const r = await tx.personalAccessToken.create({
+      data: {
+        userId: actor.id,
+        name: parsed.data.name,
+        scopes: parsed.data.scopes.join(" "),
+        tokenHash: hashToken(token),
+        expiresAt,
+      },
+    });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "personal_token.created",
+      targetType: "user",
+      targetId: actor.id,
+      details: { tokenId: r.id, name: r.name },
+    });
     return r;
   });
   return { id: row.id, token, expiresAt };
@@ -34,7 +60,13 @@ export async function revokePersonalAccessToken(db: Db, actor: Actor, tokenId: s
   if (row.revokedAt) return;
   await db.$transaction(async (tx) => {
     await tx.personalAccessToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() } });
-    await recordAudit(tx, { actorId: actor.id, action: "personal_token.revoked", targetType: "user", targetId: actor.id, details: { tokenId, name: row.name } });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "personal_token.revoked",
+      targetType: "user",
+      targetId: actor.id,
+      details: { tokenId, name: row.name },
+    });
   });
 }
 
@@ -48,16 +80,34 @@ export async function listPersonalAccessTokens(db: Db, actor: Actor) {
 
 export const createCiJobTokenSchema = z.object({
   jobName: z.string().trim().min(1, "Name the job").max(200, "Job name is too long (at most 200 characters)"),
-  ttlMinutes: z.number().int().min(1).max(24 * 60, "A CI job token lives at most 24 hours").default(60),
+  ttlMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60, "A CI job token lives at most 24 hours")
+    .default(60),
 });
 
 /** Mints a job token for a pipeline run of the project (what a CI system does when a job starts). */
-export async function createCiJobToken(db: Db, actor: Actor, projectId: string, input: unknown): Promise<{ id: string; token: string; expiresAt: Date }> {
+export async function createCiJobToken(
+  db: Db,
+  actor: Actor,
+  projectId: string,
+  input: unknown,
+): Promise<{ id: string; token: string; expiresAt: Date }> {
   const parsed = createCiJobTokenSchema.safeParse(input);
   if (!parsed.success) throw invalidFrom(parsed.error);
-  await findProjectFor(db, actor, { id: projectId }, can.runPipelines, "You need at least the developer role in this project to run its pipelines");
+  await findProjectFor(
+    db,
+    actor,
+    { id: projectId },
+    can.runPipelines,
+    "You need at least the developer role in this project to run its pipelines",
+  );
   const token = newToken(CI_JOB_TOKEN_PREFIX);
   const expiresAt = new Date(Date.now() + parsed.data.ttlMinutes * 60_000);
-  const row = await db.ciJobToken.create({ data: { projectId, jobName: parsed.data.jobName, tokenHash: hashToken(token), createdById: actor.id, expiresAt } });
+  const row = await db.ciJobToken.create({
+    data: { projectId, jobName: parsed.data.jobName, tokenHash: hashToken(token), createdById: actor.id, expiresAt },
+  });
   return { id: row.id, token, expiresAt };
 }

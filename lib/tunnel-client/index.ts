@@ -5,19 +5,29 @@ import { credentials, Metadata, status, type ClientDuplexStream, type ServiceErr
 import { signInternalJwt } from "@/lib/common/internal-jwt";
 import { chunks, LAST_SEEN_KEY, RECEIVE_WINDOW_BYTES, TUNNEL_ERROR_KEY } from "@/lib/common/tunnel-wire";
 import { InternalClient } from "@/lib/common/chunk-codec";
-import { type AgentStatusResponse, type MakeRequestRequest, type MakeRequestResponse } from "@/proto/gen/tether/v1/internal_api";
+import {
+  type AgentStatusResponse,
+  type MakeRequestRequest,
+  type MakeRequestResponse,
+} from "@/proto/gen/tether/v1/internal_api";
 import type { HeaderField, Impersonation } from "@/proto/gen/tether/v1/tunnel";
 
 export class TunnelError extends Error {}
 export class AgentNotConnectedError extends TunnelError {
-  constructor(message: string, readonly lastSeen: Date | null) {
+  constructor(
+    message: string,
+    readonly lastSeen: Date | null,
+  ) {
     super(message);
   }
 }
 export class StreamLimitError extends TunnelError {}
 export class TunnelTimeoutError extends TunnelError {}
 export class UpstreamStatusError extends TunnelError {
-  constructor(readonly status: number, readonly body: string) {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
     super(`the Kubernetes API answered ${status}: ${body.slice(0, 300)}`);
   }
 }
@@ -79,7 +89,9 @@ export class TunnelClient {
   async agentStatus(agentId: string): Promise<AgentStatusResponse> {
     const md = await this.metadata();
     return new Promise((resolve, reject) =>
-      this.client.agentStatus({ agentId }, md, { deadline: Date.now() + 10_000 }, (err, res) => (err ? reject(errorFromStatus(err)) : resolve(res!))),
+      this.client.agentStatus({ agentId }, md, { deadline: Date.now() + 10_000 }, (err, res) =>
+        err ? reject(errorFromStatus(err)) : resolve(res!),
+      ),
     );
   }
 
@@ -90,9 +102,28 @@ export class TunnelClient {
     const headers: HeaderField[] = Object.entries(r.headers ?? {}).map(([name, v]) => ({ name, values: [v] }));
     const timeoutMs = r.timeoutMs ?? 20_000;
     const noBody = r.body === undefined;
-    call.write({ msg: { $case: "header", value: { agentId, timeoutMs, request: { requestId: randomUUID(), method: r.method ?? "GET", path: r.path, headers, impersonation: r.impersonation, noBody } } } });
+    call.write({
+      msg: {
+        $case: "header",
+        value: {
+          agentId,
+          timeoutMs,
+          request: {
+            requestId: randomUUID(),
+            method: r.method ?? "GET",
+            path: r.path,
+            headers,
+            impersonation: r.impersonation,
+            noBody,
+          },
+        },
+      },
+    });
     if (r.body !== undefined) {
-      const body = typeof r.body === "string" ? Buffer.from(r.body) : Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength);
+      const body =
+        typeof r.body === "string"
+          ? Buffer.from(r.body)
+          : Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength);
       for (const data of chunks(body)) call.write({ msg: { $case: "data", value: { data } } });
       call.write({ msg: { $case: "end", value: {} } });
     }
@@ -208,7 +239,12 @@ export class TunnelClient {
   async *agentWatch<T = unknown>(
     agentId: string,
     path: string,
-    opts: { resourceVersion: string; signal?: AbortSignal; impersonation?: Impersonation; onState?: (state: "live" | "reconnecting") => void },
+    opts: {
+      resourceVersion: string;
+      signal?: AbortSignal;
+      impersonation?: Impersonation;
+      onState?: (state: "live" | "reconnecting") => void;
+    },
   ): AsyncGenerator<WatchEvent<T>> {
     let rv = opts.resourceVersion;
     for (;;) {
@@ -216,7 +252,11 @@ export class TunnelClient {
       const sep = path.includes("?") ? "&" : "?";
       let res: Response;
       try {
-        res = await this.agentFetch(agentId, { path: `${path}${sep}watch=1&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(rv)}`, signal: opts.signal, impersonation: opts.impersonation });
+        res = await this.agentFetch(agentId, {
+          path: `${path}${sep}watch=1&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(rv)}`,
+          signal: opts.signal,
+          impersonation: opts.impersonation,
+        });
       } catch (e) {
         if (opts.signal?.aborted) return;
         opts.onState?.("reconnecting");

@@ -10,7 +10,14 @@ import { addGroupMember, createGroup } from "@/lib/groups/groups-and-members";
 import { createProject } from "@/lib/projects";
 import { clustersVisibleTo } from "./clusters";
 
-const info = (kubernetesVersion: string) => ({ agentVersion: "0.1.0", kubernetesVersion, nodeCount: 1, podName: "agent-0", podNamespace: "tether", kasId: "kas-1" });
+const info = (kubernetesVersion: string) => ({
+  agentVersion: "0.1.0",
+  kubernetesVersion,
+  nodeCount: 1,
+  podName: "agent-0",
+  podNamespace: "tether",
+  kasId: "kas-1",
+});
 
 describe.each(["sqlite", "postgresql"] as const)("clusters visible to a user on %s", (provider) => {
   let tdb: TestDatabase;
@@ -50,10 +57,36 @@ describe.each(["sqlite", "postgresql"] as const)("clusters visible to a user on 
 
   it("a group member (any role) sees the group's agents, with version, status and link, newest contact first", async () => {
     const rows = await clustersVisibleTo(db, users.rita!);
-    expect(rows.map((r) => ({ name: r.agentName, project: r.projectFullPath, href: r.href, version: r.kubernetesVersion, status: r.support.status }))).toEqual([
-      { name: "prod", project: "ops/infra", href: "/projects/ops/infra/-/clusters/prod", version: "v1.33.4-gke.100", status: "supported" },
-      { name: "old", project: "ops/infra", href: "/projects/ops/infra/-/clusters/old", version: "v1.30.14", status: "unsupported" },
-      { name: "fresh", project: "ops/infra", href: "/projects/ops/infra/-/clusters/fresh", version: null, status: "unknown" },
+    expect(
+      rows.map((r) => ({
+        name: r.agentName,
+        project: r.projectFullPath,
+        href: r.href,
+        version: r.kubernetesVersion,
+        status: r.support.status,
+      })),
+    ).toEqual([
+      {
+        name: "prod",
+        project: "ops/infra",
+        href: "/projects/ops/infra/-/clusters/prod",
+        version: "v1.33.4-gke.100",
+        status: "supported",
+      },
+      {
+        name: "old",
+        project: "ops/infra",
+        href: "/projects/ops/infra/-/clusters/old",
+        version: "v1.30.14",
+        status: "unsupported",
+      },
+      {
+        name: "fresh",
+        project: "ops/infra",
+        href: "/projects/ops/infra/-/clusters/fresh",
+        version: null,
+        status: "unknown",
+      },
     ]);
     expect(rows[0]!.lastContactAt?.toISOString()).toBe("2026-01-02T10:00:00.000Z");
     expect(rows[0]!.support.detail).toBe("Support ends with release 19.2 or when 1.36 becomes supported");
@@ -64,11 +97,18 @@ describe.each(["sqlite", "postgresql"] as const)("clusters visible to a user on 
 
   it("the owner of a personal project sees its agent and nothing of groups they are not in", async () => {
     const rows = await clustersVisibleTo(db, users.solo!);
-    expect(rows.map((r) => `${r.href} ${r.kubernetesVersion} ${r.support.status}`)).toEqual(["/projects/solo/lab/-/clusters/home v1.31.2+k3s1 ending"]);
+    expect(rows.map((r) => `${r.href} ${r.kubernetesVersion} ${r.support.status}`)).toEqual([
+      "/projects/solo/lab/-/clusters/home v1.31.2+k3s1 ending",
+    ]);
   });
 
   it("an administrator sees every agent", async () => {
-    expect((await clustersVisibleTo(db, users.root!)).map((r) => `${r.projectFullPath}/${r.agentName}`)).toEqual(["solo/lab/home", "ops/infra/prod", "ops/infra/old", "ops/infra/fresh"]);
+    expect((await clustersVisibleTo(db, users.root!)).map((r) => `${r.projectFullPath}/${r.agentName}`)).toEqual([
+      "solo/lab/home",
+      "ops/infra/prod",
+      "ops/infra/old",
+      "ops/infra/fresh",
+    ]);
   });
 
   it("leaving the group hides its clusters at once", async () => {

@@ -29,8 +29,16 @@ export function agentHref(projectFullPath: string, agentName: string): string {
  */
 export async function clustersVisibleTo(db: Db, user: Actor): Promise<ClusterVersionRow[]> {
   const rows = await db.agent.findMany({
-    where: user.isAdmin ? {} : { project: { OR: [{ ownerUserId: user.id }, { group: { members: { some: { userId: user.id } } } }] } },
-    select: { id: true, name: true, kubernetesVersion: true, lastContactAt: true, project: { select: { fullPath: true } } },
+    where: user.isAdmin
+      ? {}
+      : { project: { OR: [{ ownerUserId: user.id }, { group: { members: { some: { userId: user.id } } } }] } },
+    select: {
+      id: true,
+      name: true,
+      kubernetesVersion: true,
+      lastContactAt: true,
+      project: { select: { fullPath: true } },
+    },
   });
   return rows
     .map((a) => ({

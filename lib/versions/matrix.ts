@@ -1,6 +1,14 @@
 // The rows of the version matrix: every supported minor, plus any other minor that has a smoke-test
 // result (a newer one tested before it is supported, or an old one still being run), newest first.
-import { SUPPORTED_MINORS, endOfSupportText, minorStatus, parseMinor, supportStatus, type SupportStatus, type SupportedMinor } from "./policy";
+import {
+  SUPPORTED_MINORS,
+  endOfSupportText,
+  minorStatus,
+  parseMinor,
+  supportStatus,
+  type SupportStatus,
+  type SupportedMinor,
+} from "./policy";
 import { SMOKE_RESULTS, latestResultFor, type SmokeResult } from "./results";
 
 export interface MatrixRow {
@@ -12,8 +20,16 @@ export interface MatrixRow {
   smoke: SmokeResult | null;
 }
 
-export function versionMatrix(minors: readonly SupportedMinor[] = SUPPORTED_MINORS, results: readonly SmokeResult[] = SMOKE_RESULTS): MatrixRow[] {
-  const rows: MatrixRow[] = minors.map((m) => ({ minor: m.minor, status: minorStatus(m.minor, minors)!, condition: endOfSupportText(m), smoke: latestResultFor(m.minor, results) }));
+export function versionMatrix(
+  minors: readonly SupportedMinor[] = SUPPORTED_MINORS,
+  results: readonly SmokeResult[] = SMOKE_RESULTS,
+): MatrixRow[] {
+  const rows: MatrixRow[] = minors.map((m) => ({
+    minor: m.minor,
+    status: minorStatus(m.minor, minors)!,
+    condition: endOfSupportText(m),
+    smoke: latestResultFor(m.minor, results),
+  }));
   const listed = new Set(rows.map((r) => r.minor));
   for (const r of results) {
     const [major, minor] = r.kubernetesVersion.split(".");

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { POLICY, SUPPORTED_MINORS, endOfSupportText, minorStatus, parseClusterVersion, policyProblems, supportStatus, type SupportedMinor } from "./policy";
+import {
+  POLICY,
+  SUPPORTED_MINORS,
+  endOfSupportText,
+  minorStatus,
+  parseClusterVersion,
+  policyProblems,
+  supportStatus,
+  type SupportedMinor,
+} from "./policy";
 
 describe("the policy as the product states it today", () => {
   it("supports 1.33, 1.32 and 1.31 with their end conditions", () => {
@@ -45,8 +54,16 @@ describe("consistency of the data", () => {
     ["oldest first", [...good].reverse(), /newest first/],
     ["a missing end release", [good[0]!, good[1]!, { ...good[2]!, endsWithRelease: "" }], /not a release/],
     ["a missing end minor", [good[0]!, good[1]!, { ...good[2]!, endsWhenSupported: "" }], /not a minor version/],
-    ["an end that would leave too few", [good[0]!, good[1]!, { ...good[2]!, endsWhenSupported: "1.33" }], /fewer than 3/],
-    ["an older minor ending after a newer one", [good[0]!, good[1]!, { ...good[2]!, endsWithRelease: "20.1" }], /after the newer 1.32/],
+    [
+      "an end that would leave too few",
+      [good[0]!, good[1]!, { ...good[2]!, endsWhenSupported: "1.33" }],
+      /fewer than 3/,
+    ],
+    [
+      "an older minor ending after a newer one",
+      [good[0]!, good[1]!, { ...good[2]!, endsWithRelease: "20.1" }],
+      /after the newer 1.32/,
+    ],
     ["a malformed minor", [good[0]!, good[1]!, { ...good[2]!, minor: "1.x" }], /not a minor version like 1.33/],
   ];
   it.each(cases)("catches %s", (_name, minors, problem) => {
@@ -67,23 +84,50 @@ describe("parseClusterVersion", () => {
   ])("reads %j", (input, expected) => {
     expect(parseClusterVersion(input)).toEqual(expected);
   });
-  it.each(["", "1.33", "v1", "latest", "1.33.x", "v1.33.4-", "v1.33.4+", "1.033.4", "vv1.33.4", "1.33.4 extra", "x".repeat(200), null, undefined])("rejects %j", (input) => {
+  it.each([
+    "",
+    "1.33",
+    "v1",
+    "latest",
+    "1.33.x",
+    "v1.33.4-",
+    "v1.33.4+",
+    "1.033.4",
+    "vv1.33.4",
+    "1.33.4 extra",
+    "x".repeat(200),
+    null,
+    undefined,
+  ])("rejects %j", (input) => {
     expect(parseClusterVersion(input)).toBeNull();
   });
 });
 
 describe("supportStatus", () => {
   it("1.30 is no longer supported", () => {
-    expect(supportStatus("v1.30.14")).toEqual({ status: "unsupported", minor: "1.30", reason: "no-longer", detail: "No longer supported: upgrade to 1.31 or newer." });
+    expect(supportStatus("v1.30.14")).toEqual({
+      status: "unsupported",
+      minor: "1.30",
+      reason: "no-longer",
+      detail: "No longer supported: upgrade to 1.31 or newer.",
+    });
   });
   it("1.31, the oldest supported minor, is the next to leave: support ending", () => {
-    expect(supportStatus("v1.31.12")).toEqual({ status: "ending", minor: "1.31", detail: "Support ends with release 18.7 or when 1.34 becomes supported" });
+    expect(supportStatus("v1.31.12")).toEqual({
+      status: "ending",
+      minor: "1.31",
+      detail: "Support ends with release 18.7 or when 1.34 becomes supported",
+    });
   });
   it("1.32 is supported", () => {
     expect(supportStatus("1.32.0").status).toBe("supported");
   });
   it("1.33 is supported", () => {
-    expect(supportStatus("v1.33.4")).toEqual({ status: "supported", minor: "1.33", detail: "Support ends with release 19.2 or when 1.36 becomes supported" });
+    expect(supportStatus("v1.33.4")).toEqual({
+      status: "supported",
+      minor: "1.33",
+      detail: "Support ends with release 19.2 or when 1.36 becomes supported",
+    });
   });
   it("1.34 is not supported yet", () => {
     const v = supportStatus("v1.34.1");
@@ -95,8 +139,15 @@ describe("supportStatus", () => {
     expect(supportStatus("v1.31.3+k3s1")).toMatchObject({ status: "ending", minor: "1.31" });
   });
   it("an unparsable or missing version is unknown", () => {
-    expect(supportStatus("not-a-version")).toEqual({ status: "unknown", minor: null, detail: '"not-a-version" is not a Kubernetes version Tether can read.' });
-    expect(supportStatus(null)).toMatchObject({ status: "unknown", detail: "The cluster has not reported its Kubernetes version." });
+    expect(supportStatus("not-a-version")).toEqual({
+      status: "unknown",
+      minor: null,
+      detail: '"not-a-version" is not a Kubernetes version Tether can read.',
+    });
+    expect(supportStatus(null)).toMatchObject({
+      status: "unknown",
+      detail: "The cluster has not reported its Kubernetes version.",
+    });
     expect(supportStatus("")).toMatchObject({ status: "unknown" });
   });
   it("other majors are compared as a whole", () => {

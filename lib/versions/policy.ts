@@ -90,17 +90,29 @@ export interface SupportVerdict {
 }
 
 /** The status of one supported minor within the list (the oldest is "ending"). */
-export function minorStatus(minor: string, minors: readonly SupportedMinor[] = SUPPORTED_MINORS): "supported" | "ending" | null {
+export function minorStatus(
+  minor: string,
+  minors: readonly SupportedMinor[] = SUPPORTED_MINORS,
+): "supported" | "ending" | null {
   const index = minors.findIndex((m) => m.minor === minor);
   if (index === -1) return null;
   return index === minors.length - 1 ? "ending" : "supported";
 }
 
 /** Judges a version string as a cluster reports it against the policy. */
-export function supportStatus(version: string | null | undefined, minors: readonly SupportedMinor[] = SUPPORTED_MINORS): SupportVerdict {
+export function supportStatus(
+  version: string | null | undefined,
+  minors: readonly SupportedMinor[] = SUPPORTED_MINORS,
+): SupportVerdict {
   const parsed = parseClusterVersion(version);
   if (!parsed) {
-    return { status: "unknown", minor: null, detail: version ? `"${version}" is not a Kubernetes version Tether can read.` : "The cluster has not reported its Kubernetes version." };
+    return {
+      status: "unknown",
+      minor: null,
+      detail: version
+        ? `"${version}" is not a Kubernetes version Tether can read.`
+        : "The cluster has not reported its Kubernetes version.",
+    };
   }
   const minor = `${parsed.major}.${parsed.minor}`;
   const entry = minors.find((m) => m.minor === minor);
@@ -108,7 +120,8 @@ export function supportStatus(version: string | null | undefined, minors: readon
 
   const newest = minors[0];
   const oldest = minors[minors.length - 1];
-  if (!newest || !oldest) return { status: "unsupported", minor, reason: "no-longer", detail: "No Kubernetes version is supported." };
+  if (!newest || !oldest)
+    return { status: "unsupported", minor, reason: "no-longer", detail: "No Kubernetes version is supported." };
   const v: [number, number] = [parsed.major, parsed.minor];
   if (compareMinor(v, parseMinor(newest.minor)!) > 0) {
     return {
@@ -118,34 +131,48 @@ export function supportStatus(version: string | null | undefined, minors: readon
       detail: `Not supported yet: new minor versions are supported within ${POLICY.newMinorSupportedWithinMonths} months of their first release. The newest supported version is ${newest.minor}.`,
     };
   }
-  return { status: "unsupported", minor, reason: "no-longer", detail: `No longer supported: upgrade to ${oldest.minor} or newer.` };
+  return {
+    status: "unsupported",
+    minor,
+    reason: "no-longer",
+    detail: `No longer supported: upgrade to ${oldest.minor} or newer.`,
+  };
 }
 
 /** Consistency problems in a list of supported minors; empty when the data is sound. */
 export function policyProblems(minors: readonly SupportedMinor[] = SUPPORTED_MINORS): string[] {
   const problems: string[] = [];
-  if (minors.length < POLICY.minimumSupportedMinors) problems.push(`only ${minors.length} supported minor(s); the policy promises at least ${POLICY.minimumSupportedMinors}`);
+  if (minors.length < POLICY.minimumSupportedMinors)
+    problems.push(
+      `only ${minors.length} supported minor(s); the policy promises at least ${POLICY.minimumSupportedMinors}`,
+    );
   const seen = new Set<string>();
   minors.forEach((m, i) => {
     const v = parseMinor(m.minor);
     if (!v) problems.push(`"${m.minor}" is not a minor version like 1.33`);
     if (seen.has(m.minor)) problems.push(`${m.minor} is listed twice`);
     seen.add(m.minor);
-    if (!parseMinor(m.endsWithRelease)) problems.push(`${m.minor}: end release "${m.endsWithRelease}" is not a release like 19.2`);
+    if (!parseMinor(m.endsWithRelease))
+      problems.push(`${m.minor}: end release "${m.endsWithRelease}" is not a release like 19.2`);
     const until = parseMinor(m.endsWhenSupported);
     if (!until) problems.push(`${m.minor}: "${m.endsWhenSupported}" is not a minor version like 1.36`);
     // When `until` becomes supported, `m` leaves; the minors after it up to `until` must still number
     // at least the promised minimum.
     else if (v && (until[0] !== v[0] || until[1] - v[1] < POLICY.minimumSupportedMinors)) {
-      problems.push(`${m.minor}: ending support when ${m.endsWhenSupported} becomes supported would leave fewer than ${POLICY.minimumSupportedMinors} supported minors`);
+      problems.push(
+        `${m.minor}: ending support when ${m.endsWhenSupported} becomes supported would leave fewer than ${POLICY.minimumSupportedMinors} supported minors`,
+      );
     }
     const prev = minors[i - 1];
     const pv = prev ? parseMinor(prev.minor) : null;
-    if (v && pv && compareMinor(pv, v) <= 0) problems.push(`${m.minor} is listed after ${prev!.minor}; keep the list newest first`);
+    if (v && pv && compareMinor(pv, v) <= 0)
+      problems.push(`${m.minor} is listed after ${prev!.minor}; keep the list newest first`);
     const release = parseMinor(m.endsWithRelease);
     const prevRelease = prev ? parseMinor(prev.endsWithRelease) : null;
     if (release && prevRelease && compareMinor(release, prevRelease) > 0) {
-      problems.push(`${m.minor} ends with release ${m.endsWithRelease}, after the newer ${prev!.minor} (${prev!.endsWithRelease})`);
+      problems.push(
+        `${m.minor} ends with release ${m.endsWithRelease}, after the newer ${prev!.minor} (${prev!.endsWithRelease})`,
+      );
     }
   });
   return problems;

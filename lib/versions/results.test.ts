@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { SMOKE_RESULTS, latestResultFor, parseSmokeResults, type SmokeResult } from "./results";
 import { SUPPORTED_MINORS } from "./policy";
 
-const pass = (kubernetesVersion: string, date: string, result: "pass" | "fail" = "pass"): SmokeResult => ({ kubernetesVersion, result, date, commit: "e75d682" });
+const pass = (kubernetesVersion: string, date: string, result: "pass" | "fail" = "pass"): SmokeResult => ({
+  kubernetesVersion,
+  result,
+  date,
+  commit: "e75d682",
+});
 
 describe("smoke-results.json", () => {
   it("is valid", () => {
@@ -36,7 +41,12 @@ describe("parseSmokeResults", () => {
 });
 
 describe("latestResultFor", () => {
-  const results = [pass("1.33.12", "2025-08-01T00:00:00Z"), pass("1.33.13", "2025-09-01T00:00:00Z", "fail"), pass("1.32.9", "2025-07-01T00:00:00Z"), pass("1.3.1", "2025-10-01T00:00:00Z")];
+  const results = [
+    pass("1.33.12", "2025-08-01T00:00:00Z"),
+    pass("1.33.13", "2025-09-01T00:00:00Z", "fail"),
+    pass("1.32.9", "2025-07-01T00:00:00Z"),
+    pass("1.3.1", "2025-10-01T00:00:00Z"),
+  ];
   it("picks the newest run of that minor", () => {
     expect(latestResultFor("1.33", results)).toMatchObject({ kubernetesVersion: "1.33.13", result: "fail" });
     expect(latestResultFor("1.32", results)).toMatchObject({ kubernetesVersion: "1.32.9" });

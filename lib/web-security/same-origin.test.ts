@@ -2,35 +2,56 @@ import { describe, expect, it } from "vitest";
 import { crossOriginRefusal, hasSessionCookie } from "./same-origin";
 
 const cookie = "theme=dark; next-auth.session-token=abc";
-const req = (method: string, h: Record<string, string>) => ({ method, headers: new Headers({ host: "tether.example:3000", ...h }) });
+const req = (method: string, h: Record<string, string>) => ({
+  method,
+  headers: new Headers({ host: "tether.example:3000", ...h }),
+});
 
 describe("hasSessionCookie", () => {
-  it.each(["next-auth.session-token=x", "a=b; __Secure-next-auth.session-token=x", "__Secure-next-auth.session-token.0=x; __Secure-next-auth.session-token.1=y"])("finds it in %s", (c) => {
+  it.each([
+    "next-auth.session-token=x",
+    "a=b; __Secure-next-auth.session-token=x",
+    "__Secure-next-auth.session-token.0=x; __Secure-next-auth.session-token.1=y",
+  ])("finds it in %s", (c) => {
     expect(hasSessionCookie(c)).toBe(true);
   });
-  it.each(["", "next-auth.csrf-token=x", "my-next-auth.session-token=x", "x=next-auth.session-token"])("does not find it in %j", (c) => {
-    expect(hasSessionCookie(c)).toBe(false);
-  });
+  it.each(["", "next-auth.csrf-token=x", "my-next-auth.session-token=x", "x=next-auth.session-token"])(
+    "does not find it in %j",
+    (c) => {
+      expect(hasSessionCookie(c)).toBe(false);
+    },
+  );
 });
 
 describe("crossOriginRefusal", () => {
   it("refuses a cookie POST from another site by fetch metadata", () => {
-    expect(crossOriginRefusal(req("POST", { cookie, "sec-fetch-site": "cross-site", origin: "https://evil.example" }))).toMatch(/Cross-origin request refused/);
+    expect(
+      crossOriginRefusal(req("POST", { cookie, "sec-fetch-site": "cross-site", origin: "https://evil.example" })),
+    ).toMatch(/Cross-origin request refused/);
     expect(crossOriginRefusal(req("DELETE", { cookie, "sec-fetch-site": "same-site" }))).toMatch(/same-site/);
   });
 
   it("allows a cookie POST from our own pages", () => {
-    expect(crossOriginRefusal(req("POST", { cookie, "sec-fetch-site": "same-origin", origin: "http://tether.example:3000" }))).toBeNull();
+    expect(
+      crossOriginRefusal(
+        req("POST", { cookie, "sec-fetch-site": "same-origin", origin: "http://tether.example:3000" }),
+      ),
+    ).toBeNull();
   });
 
   it("falls back to Origin when the browser sends no fetch metadata", () => {
     expect(crossOriginRefusal(req("PUT", { cookie, origin: "http://tether.example:3000" }))).toBeNull();
-    expect(crossOriginRefusal(req("PATCH", { cookie, origin: "http://evil.example" }))).toMatch(/Origin: http:\/\/evil.example/);
+    expect(crossOriginRefusal(req("PATCH", { cookie, origin: "http://evil.example" }))).toMatch(
+      /Origin: http:\/\/evil.example/,
+    );
     expect(crossOriginRefusal(req("POST", { cookie, origin: "null" }))).toMatch(/refused/);
   });
 
   it("accepts the configured public origin behind a proxy that rewrites Host", () => {
-    const r = { ...req("POST", { cookie, origin: "https://tether.example.org" }), extraOrigins: ["https://tether.example.org/"] };
+    const r = {
+      ...req("POST", { cookie, origin: "https://tether.example.org" }),
+      extraOrigins: ["https://tether.example.org/"],
+    };
     expect(crossOriginRefusal(r)).toBeNull();
   });
 

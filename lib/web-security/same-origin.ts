@@ -28,11 +28,15 @@ export function crossOriginRefusal({ method, headers, extraOrigins = [] }: SameO
   const site = headers.get("sec-fetch-site")?.toLowerCase();
   if (site) {
     // "none": the user started it (a bookmark, the address bar), which no other site can do.
-    return site === "same-origin" || site === "none" ? null : `Cross-origin request refused (Sec-Fetch-Site: ${site}): send it from Tether's own pages`;
+    return site === "same-origin" || site === "none"
+      ? null
+      : `Cross-origin request refused (Sec-Fetch-Site: ${site}): send it from Tether's own pages`;
   }
   const origin = headers.get("origin");
   if (!origin) return null;
-  const hosts = [headers.get("host"), headers.get("x-forwarded-host")?.split(",")[0]?.trim()].filter((h): h is string => Boolean(h)).map((h) => h.toLowerCase());
+  const hosts = [headers.get("host"), headers.get("x-forwarded-host")?.split(",")[0]?.trim()]
+    .filter((h): h is string => Boolean(h))
+    .map((h) => h.toLowerCase());
   const host = originHost(origin);
   if (host && hosts.includes(host)) return null;
   if (extraOrigins.some((o) => sameOriginString(o, origin))) return null;

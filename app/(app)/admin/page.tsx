@@ -19,33 +19,55 @@ function PublicAddresses() {
   const urls = publicUrls();
   return (
     <section aria-labelledby="public-addresses-heading" className="mb-8">
-      <h2 id="public-addresses-heading" className="mb-2 text-lg font-semibold">Public addresses</h2>
+      <h2 id="public-addresses-heading" className="mb-2 text-lg font-semibold">
+        Public addresses
+      </h2>
       <p className="mb-3 max-w-3xl text-sm text-zinc-600 dark:text-zinc-400">
-        Every command, kubeconfig and snippet Tether prints uses these. Set them in the environment of <code>npm start</code> and restart Tether.
+        Every command, kubeconfig and snippet Tether prints uses these. Set them in the environment of{" "}
+        <code>npm start</code> and restart Tether.
       </p>
       <div className="relative overflow-x-auto">
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Where people, clusters, kubectl and CI jobs reach this installation</caption>
-        <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
-          <tr><th scope="col" className="py-2 font-medium">For</th><th scope="col" className="font-medium">Setting</th><th scope="col" className="font-medium">Address</th><th scope="col" className="font-medium">State</th></tr>
-        </thead>
-        <tbody>
-          {ADDRESS_ROLES.map(([key, role]) => {
-            const u = urls[key];
-            return (
-              <tr key={key} className="border-b border-zinc-100 dark:border-zinc-900">
-                <th scope="row" className="py-2 font-normal">{role}</th>
-                <td className="font-mono text-xs">{u.setting}</td>
-                <td className="font-mono text-xs">{u.url}</td>
-                <td>
-                  {u.configured ? "Set" : `Not set: derived from ${u.derivedFrom}`}
-                  {u.loopback ? <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200">Loopback: reachable from this machine only</span> : null}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">Where people, clusters, kubectl and CI jobs reach this installation</caption>
+          <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
+            <tr>
+              <th scope="col" className="py-2 font-medium">
+                For
+              </th>
+              <th scope="col" className="font-medium">
+                Setting
+              </th>
+              <th scope="col" className="font-medium">
+                Address
+              </th>
+              <th scope="col" className="font-medium">
+                State
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {ADDRESS_ROLES.map(([key, role]) => {
+              const u = urls[key];
+              return (
+                <tr key={key} className="border-b border-zinc-100 dark:border-zinc-900">
+                  <th scope="row" className="py-2 font-normal">
+                    {role}
+                  </th>
+                  <td className="font-mono text-xs">{u.setting}</td>
+                  <td className="font-mono text-xs">{u.url}</td>
+                  <td>
+                    {u.configured ? "Set" : `Not set: derived from ${u.derivedFrom}`}
+                    {u.loopback ? (
+                      <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+                        Loopback: reachable from this machine only
+                      </span>
+                    ) : null}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
       </div>
     </section>
   );
@@ -55,7 +77,10 @@ export default async function AdminPage() {
   const user = await requireUser("/admin");
   if (!user.isAdmin) notFound();
   const [users, groups, projects] = await Promise.all([
-    db().user.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, username: true, name: true, email: true, isAdmin: true, createdAt: true } }),
+    db().user.findMany({
+      orderBy: { createdAt: "asc" },
+      select: { id: true, username: true, name: true, email: true, isAdmin: true, createdAt: true },
+    }),
     db().group.count(),
     db().project.count(),
   ]);
@@ -64,10 +89,21 @@ export default async function AdminPage() {
       <PageHeader
         title="Admin"
         description="This Tether installation at a glance."
-        actions={<Link href="/admin/audit" className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400">Audit log</Link>}
+        actions={
+          <Link
+            href="/admin/audit"
+            className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400"
+          >
+            Audit log
+          </Link>
+        }
       />
       <dl className="mb-8 grid max-w-xl grid-cols-3 gap-4">
-        {[["Users", users.length], ["Groups", groups], ["Projects", projects]].map(([k, v]) => (
+        {[
+          ["Users", users.length],
+          ["Groups", groups],
+          ["Projects", projects],
+        ].map(([k, v]) => (
           <div key={k} className="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
             <dt className="text-xs uppercase text-zinc-500">{k}</dt>
             <dd className="mt-1 text-2xl font-semibold">{v}</dd>
@@ -77,20 +113,34 @@ export default async function AdminPage() {
       <PublicAddresses />
       <h2 className="mb-2 text-lg font-semibold">Users</h2>
       <div className="relative overflow-x-auto">
-      <table className="w-full text-left text-sm">
-        <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
-          <tr><th className="py-2 font-medium">Name</th><th className="font-medium">Username</th><th className="font-medium">E-mail</th><th className="font-medium">Role</th><th className="font-medium">Joined</th><th className="font-medium">Access</th></tr>
-        </thead>
-        <tbody>
-          {users.map((u) => (
-            <tr key={u.id} className="border-b border-zinc-100 dark:border-zinc-900">
-              <td className="py-2">{u.name}</td><td>@{u.username}</td><td>{u.email}</td><td>{u.isAdmin ? "Administrator" : "Regular"}</td>
-              <td><time dateTime={u.createdAt.toISOString()}>{u.createdAt.toISOString().slice(0, 10)}</time></td>
-              <td className="py-2"><UserSecurityActions userId={u.id} username={u.username} /></td>
+        <table className="w-full text-left text-sm">
+          <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
+            <tr>
+              <th className="py-2 font-medium">Name</th>
+              <th className="font-medium">Username</th>
+              <th className="font-medium">E-mail</th>
+              <th className="font-medium">Role</th>
+              <th className="font-medium">Joined</th>
+              <th className="font-medium">Access</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.id} className="border-b border-zinc-100 dark:border-zinc-900">
+                <td className="py-2">{u.name}</td>
+                <td>@{u.username}</td>
+                <td>{u.email}</td>
+                <td>{u.isAdmin ? "Administrator" : "Regular"}</td>
+                <td>
+                  <time dateTime={u.createdAt.toISOString()}>{u.createdAt.toISOString().slice(0, 10)}</time>
+                </td>
+                <td className="py-2">
+                  <UserSecurityActions userId={u.id} username={u.username} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </div>
     </>
   );

@@ -8,7 +8,11 @@ export const metadata: Metadata = { title: "Projects" };
 export default function ProjectsPage() {
   return (
     <>
-      <PageHeader title="Projects" description="Projects you own or that belong to your groups." actions={<LinkButton href="/projects/new">New project</LinkButton>} />
+      <PageHeader
+        title="Projects"
+        description="Projects you own or that belong to your groups."
+        actions={<LinkButton href="/projects/new">New project</LinkButton>}
+      />
       <ProjectList />
     </>
   );

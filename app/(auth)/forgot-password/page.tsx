@@ -11,14 +11,21 @@ export default function ForgotPasswordPage() {
       <h1 className="mb-3 text-xl font-semibold">Forgot your password?</h1>
       {smtpConfigured() ? (
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          Password reset by e-mail is not available in this version of Tether yet. Ask an administrator of this installation to set a new password for you (Admin → Users → Set password).
+          Password reset by e-mail is not available in this version of Tether yet. Ask an administrator of this
+          installation to set a new password for you (Admin → Users → Set password).
         </p>
       ) : (
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          This installation cannot send e-mail (no SMTP server is configured), so it cannot send you a reset link. Ask an administrator of this installation to set a new password for you (Admin → Users → Set password); then sign in with it and change it under Password and sessions.
+          This installation cannot send e-mail (no SMTP server is configured), so it cannot send you a reset link. Ask
+          an administrator of this installation to set a new password for you (Admin → Users → Set password); then sign
+          in with it and change it under Password and sessions.
         </p>
       )}
-      <p className="mt-6 text-center text-sm"><Link href="/sign-in" className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">Back to sign in</Link></p>
+      <p className="mt-6 text-center text-sm">
+        <Link href="/sign-in" className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+          Back to sign in
+        </Link>
+      </p>
     </>
   );
 }

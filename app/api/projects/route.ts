@@ -7,5 +7,8 @@ export const GET = withUser(async (user) => Response.json({ projects: await list
 
 export const POST = withUser(async (user, req) => {
   const project = await createProject(db(), user, await readJsonBody(req));
-  return Response.json({ project: { id: project.id, fullPath: project.fullPath, name: project.name } }, { status: 201 });
+  return Response.json(
+    { project: { id: project.id, fullPath: project.fullPath, name: project.name } },
+    { status: 201 },
+  );
 });

@@ -10,11 +10,19 @@ export async function GET(_req: Request, ctx: { params: Promise<{ file: string }
   try {
     const { file } = await ctx.params;
     const repo = await chartRepository();
-    if (file === "index.yaml") return new Response(repo.index, { headers: { "content-type": "application/yaml; charset=utf-8", "cache-control": "no-cache" } });
+    if (file === "index.yaml")
+      return new Response(repo.index, {
+        headers: { "content-type": "application/yaml; charset=utf-8", "cache-control": "no-cache" },
+      });
     const pkg = repo.packages.find((p) => p.fileName === file);
     if (!pkg) throw new NotFound(`Chart package ${file}`);
     return new Response(new Uint8Array(pkg.archive), {
-      headers: { "content-type": "application/gzip", "content-length": String(pkg.archive.length), "cache-control": "public, max-age=3600", etag: `"${pkg.digest}"` },
+      headers: {
+        "content-type": "application/gzip",
+        "content-length": String(pkg.archive.length),
+        "cache-control": "public, max-age=3600",
+        etag: `"${pkg.digest}"`,
+      },
     });
   } catch (e) {
     return toResponse(e);

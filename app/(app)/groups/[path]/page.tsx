@@ -16,7 +16,9 @@ export const metadata: Metadata = { title: "Group" };
 export default async function GroupPage({ params }: { params: Promise<{ path: string }> }) {
   const { path } = await params;
   const user = await requireUser(`/groups/${path}`);
-  const found = await findVisibleGroup(db(), user, path).catch((e: unknown) => (e instanceof NotFound ? null : Promise.reject(e)));
+  const found = await findVisibleGroup(db(), user, path).catch((e: unknown) =>
+    e instanceof NotFound ? null : Promise.reject(e),
+  );
   if (!found) notFound();
   const { group, facts } = found;
   const [members, projects] = await Promise.all([
@@ -28,39 +30,66 @@ export default async function GroupPage({ params }: { params: Promise<{ path: st
       <PageHeader
         title={group.name}
         description={group.description || `Group ${group.path}`}
-        actions={can.createProjectInGroup(user, facts) ? <LinkButton href={`/projects/new?namespace=${group.path}`}>New project</LinkButton> : undefined}
+        actions={
+          can.createProjectInGroup(user, facts) ? (
+            <LinkButton href={`/projects/new?namespace=${group.path}`}>New project</LinkButton>
+          ) : undefined
+        }
       />
       <section aria-labelledby="projects-heading" className="mb-10">
-        <h2 id="projects-heading" className="mb-3 text-lg font-semibold">Projects</h2>
+        <h2 id="projects-heading" className="mb-3 text-lg font-semibold">
+          Projects
+        </h2>
         {projects.length === 0 ? (
           <EmptyState title="No projects in this group yet">
-            <p>{can.createProjectInGroup(user, facts) ? "Create a project to register an agent for a cluster." : "A maintainer or owner of the group can create one."}</p>
+            <p>
+              {can.createProjectInGroup(user, facts)
+                ? "Create a project to register an agent for a cluster."
+                : "A maintainer or owner of the group can create one."}
+            </p>
           </EmptyState>
         ) : (
           <ul className="divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
             {projects.map((p) => (
-              <li key={p.id}><Link className="block px-4 py-3 font-medium hover:bg-zinc-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:hover:bg-zinc-900" href={`/projects/${p.fullPath}`}>{p.fullPath}</Link></li>
+              <li key={p.id}>
+                <Link
+                  className="block px-4 py-3 font-medium hover:bg-zinc-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:hover:bg-zinc-900"
+                  href={`/projects/${p.fullPath}`}
+                >
+                  {p.fullPath}
+                </Link>
+              </li>
             ))}
           </ul>
         )}
       </section>
       <section aria-labelledby="members-heading">
-        <h2 id="members-heading" className="mb-3 text-lg font-semibold">Members</h2>
+        <h2 id="members-heading" className="mb-3 text-lg font-semibold">
+          Members
+        </h2>
         <div className="relative overflow-x-auto">
           <table className="mb-6 w-full max-w-2xl text-left text-sm">
             <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
-              <tr><th className="py-2 font-medium">Name</th><th className="font-medium">Username</th><th className="font-medium">Role</th></tr>
+              <tr>
+                <th className="py-2 font-medium">Name</th>
+                <th className="font-medium">Username</th>
+                <th className="font-medium">Role</th>
+              </tr>
             </thead>
             <tbody>
               {members.map((m) => (
                 <tr key={m.username} className="border-b border-zinc-100 dark:border-zinc-900">
-                  <td className="py-2">{m.name}</td><td>@{m.username}</td><td className="capitalize">{m.role}</td>
+                  <td className="py-2">{m.name}</td>
+                  <td>@{m.username}</td>
+                  <td className="capitalize">{m.role}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-        {can.manageGroupMembers(user, facts) ? <AddMemberForm groupPath={group.path} roles={assignableRoles(user, facts)} /> : null}
+        {can.manageGroupMembers(user, facts) ? (
+          <AddMemberForm groupPath={group.path} roles={assignableRoles(user, facts)} />
+        ) : null}
       </section>
     </>
   );

@@ -12,7 +12,10 @@ export default async function NewProjectPage({ searchParams }: { searchParams: P
   const { namespace } = await searchParams;
   return (
     <>
-      <PageHeader title="New project" description="A project holds the agents of your clusters and decides who may use them." />
+      <PageHeader
+        title="New project"
+        description="A project holds the agents of your clusters and decides who may use them."
+      />
       <NewProjectForm namespaces={await projectNamespaces(db(), user)} initialNamespace={namespace} />
     </>
   );

@@ -11,7 +11,10 @@ export default async function PasswordAndSessionsPage() {
   const row = await db().user.findUnique({ where: { id: user.id }, select: { passwordHash: true } });
   return (
     <>
-      <PageHeader title="Password and sessions" description="Change your password, or sign out of every browser and device at once." />
+      <PageHeader
+        title="Password and sessions"
+        description="Change your password, or sign out of every browser and device at once."
+      />
       <PasswordAndSessionsPanel email={user.email} hasPassword={Boolean(row?.passwordHash)} />
     </>
   );

@@ -9,7 +9,10 @@ export default async function AccessTokensPage() {
   await requireUser("/settings/tokens");
   return (
     <>
-      <PageHeader title="Access tokens" description="Personal access tokens let kubectl and scripts reach the Kubernetes clusters shared with you, through Tether's agent server. Each is shown once and can be revoked." />
+      <PageHeader
+        title="Access tokens"
+        description="Personal access tokens let kubectl and scripts reach the Kubernetes clusters shared with you, through Tether's agent server. Each is shown once and can be revoked."
+      />
       <PersonalTokensPanel />
     </>
   );

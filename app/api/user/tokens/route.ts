@@ -14,5 +14,8 @@ export const GET = withUser(async (user) => Response.json(await personalTokensVi
 export const POST = withUser(async (user, req) => {
   const body = await readJsonBody(req);
   const created = await createPersonalAccessToken(db(), user, body);
-  return Response.json({ id: created.id, token: created.token, expiresAt: created.expiresAt.toISOString() }, { status: 201, headers: noStore });
+  return Response.json(
+    { id: created.id, token: created.token, expiresAt: created.expiresAt.toISOString() },
+    { status: 201, headers: noStore },
+  );
 });

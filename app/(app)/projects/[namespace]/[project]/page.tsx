@@ -18,7 +18,9 @@ export default async function ProjectOverviewPage({ params }: { params: Promise<
   const agents = await db().agent.count({ where: { projectId: project.id } });
   const manage = can.manageProjectAgents(user, facts);
   const owner = project.group ? (
-    <Link href={`/groups/${project.group.path}`} className="text-indigo-600 hover:underline dark:text-indigo-400">{project.group.name}</Link>
+    <Link href={`/groups/${project.group.path}`} className="text-indigo-600 hover:underline dark:text-indigo-400">
+      {project.group.name}
+    </Link>
   ) : (
     <span>@{project.ownerUser?.username}</span>
   );
@@ -28,9 +30,14 @@ export default async function ProjectOverviewPage({ params }: { params: Promise<
       <ProjectTabs fullPath={project.fullPath} current="overview" audit={can.viewProjectAudit(user, facts)} />
       <p className="mb-8 text-sm text-zinc-600 dark:text-zinc-400">Owned by {owner}</p>
       <section aria-labelledby="clusters-heading">
-        <h2 id="clusters-heading" className="mb-3 text-lg font-semibold">Kubernetes clusters</h2>
+        <h2 id="clusters-heading" className="mb-3 text-lg font-semibold">
+          Kubernetes clusters
+        </h2>
         {agents === 0 ? (
-          <EmptyState title="No agents registered yet" action={manage ? <LinkButton href={clustersPath(project.fullPath)}>Register an agent</LinkButton> : null}>
+          <EmptyState
+            title="No agents registered yet"
+            action={manage ? <LinkButton href={clustersPath(project.fullPath)}>Register an agent</LinkButton> : null}
+          >
             <p>
               {manage
                 ? "Register an agent for this project, then install it in your cluster with the token you are shown once. The agent dials out to Tether, so the cluster can sit behind a firewall or NAT."
@@ -40,7 +47,12 @@ export default async function ProjectOverviewPage({ params }: { params: Promise<
         ) : (
           <p className="text-sm">
             {agents === 1 ? "One agent is" : `${agents} agents are`} registered.{" "}
-            <Link href={clustersPath(project.fullPath)} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">See their status</Link>
+            <Link
+              href={clustersPath(project.fullPath)}
+              className="font-medium text-indigo-600 hover:underline dark:text-indigo-400"
+            >
+              See their status
+            </Link>
           </p>
         )}
       </section>

@@ -12,7 +12,7 @@ type Ctx = { params: Promise<{ id: string }> };
 export const dynamic = "force-dynamic";
 
 const putSchema = z.object({
-  yaml: z.string({ error: "Send the configuration as YAML text in \"yaml\"" }),
+  yaml: z.string({ error: 'Send the configuration as YAML text in "yaml"' }),
   baseVersion: z.number().int().min(0).optional(),
 });
 

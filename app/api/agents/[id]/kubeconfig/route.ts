@@ -10,5 +10,8 @@ export const POST = withUser(async (user, req, ctx: { params: Promise<{ id: stri
   const { id } = await ctx.params;
   // Nothing to read, but only a JSON request (never a cross-site form post) makes a token.
   await readJsonBody(req);
-  return Response.json(await createPersonalKubeconfig(db(), user, id), { status: 201, headers: { "cache-control": "no-store" } });
+  return Response.json(await createPersonalKubeconfig(db(), user, id), {
+    status: 201,
+    headers: { "cache-control": "no-store" },
+  });
 });

@@ -9,7 +9,10 @@ import { withUser } from "@/lib/http/handler";
 
 export const dynamic = "force-dynamic";
 
-const query = z.array(collectionPath).min(1, "name at least one collection with ?path=").max(12, "at most 12 collections per stream");
+const query = z
+  .array(collectionPath)
+  .min(1, "name at least one collection with ?path=")
+  .max(12, "at most 12 collections per stream");
 
 type Ctx = { params: Promise<{ id: string }> };
 
@@ -26,5 +29,11 @@ export const GET = withUser(async (user, req, ctx: Ctx) => {
     cacheEpoch(),
     req.signal,
   );
-  return new Response(stream, { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" } });
+  return new Response(stream, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-store",
+      "x-accel-buffering": "no",
+    },
+  });
 });

@@ -19,5 +19,8 @@ export const POST = withUser(async (user, req, ctx: Ctx) => {
   const created = await createAgentToken(db(), user, id, body);
   const agent = await db().agent.findUniqueOrThrow({ where: { id }, select: { name: true } });
   const install = await installInstructions(agent.name, created.token);
-  return Response.json({ id: created.id, token: created.token, install }, { status: 201, headers: { "cache-control": "no-store" } });
+  return Response.json(
+    { id: created.id, token: created.token, install },
+    { status: 201, headers: { "cache-control": "no-store" } },
+  );
 });

@@ -11,7 +11,9 @@ export const dynamic = "force-dynamic";
 
 export const GET = withUser(async (user, _req, ctx: Ctx) => {
   const { id } = await ctx.params;
-  return Response.json(await listProjectAgents(db(), user, id, kasStatuses), { headers: { "cache-control": "no-store" } });
+  return Response.json(await listProjectAgents(db(), user, id, kasStatuses), {
+    headers: { "cache-control": "no-store" },
+  });
 });
 
 export const POST = withUser(async (user, req, ctx: Ctx) => {
@@ -19,5 +21,8 @@ export const POST = withUser(async (user, req, ctx: Ctx) => {
   const body = await readJsonBody(req);
   const agent = await registerAgent(db(), user, id, body);
   const project = await db().project.findUniqueOrThrow({ where: { id }, select: { fullPath: true } });
-  return Response.json({ agent: { id: agent.id, name: agent.name, href: agentPath(project.fullPath, agent.name) } }, { status: 201 });
+  return Response.json(
+    { agent: { id: agent.id, name: agent.name, href: agentPath(project.fullPath, agent.name) } },
+    { status: 201 },
+  );
 });

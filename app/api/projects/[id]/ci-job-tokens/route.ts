@@ -11,5 +11,8 @@ export const dynamic = "force-dynamic";
 export const POST = withUser(async (user, req, ctx: { params: Promise<{ id: string }> }) => {
   const { id } = await ctx.params;
   const body = await readJsonBody(req);
-  return Response.json(await mintCiJobCredentials(db(), user, id, body), { status: 201, headers: { "cache-control": "no-store" } });
+  return Response.json(await mintCiJobCredentials(db(), user, id, body), {
+    status: 201,
+    headers: { "cache-control": "no-store" },
+  });
 });

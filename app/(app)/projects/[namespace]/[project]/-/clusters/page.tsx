@@ -13,7 +13,10 @@ export default async function ProjectClustersPage({ params }: { params: Promise<
   const { user, project, facts } = await visibleProject(params);
   return (
     <>
-      <PageHeader title="Kubernetes clusters" description={`Agents connect ${project.fullPath} to Kubernetes clusters. Each runs in its cluster and dials out to Tether.`} />
+      <PageHeader
+        title="Kubernetes clusters"
+        description={`Agents connect ${project.fullPath} to Kubernetes clusters. Each runs in its cluster and dials out to Tether.`}
+      />
       <ProjectTabs fullPath={project.fullPath} current="clusters" audit={can.viewProjectAudit(user, facts)} />
       <AgentsPanel projectId={project.id} callbackUrl={clustersPath(project.fullPath)} />
     </>

@@ -15,9 +15,13 @@ export default async function AgentLayout({ params, children }: { params: Promis
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-500">
-        <IntentLink href={projectPath(project.fullPath)} className="hover:underline">{project.fullPath}</IntentLink>
+        <IntentLink href={projectPath(project.fullPath)} className="hover:underline">
+          {project.fullPath}
+        </IntentLink>
         {" / "}
-        <IntentLink href={clustersPath(project.fullPath)} className="hover:underline">Kubernetes clusters</IntentLink>
+        <IntentLink href={clustersPath(project.fullPath)} className="hover:underline">
+          Kubernetes clusters
+        </IntentLink>
       </nav>
       <PageHeader title={agent.name} description="Agent for Kubernetes" />
       <SegmentTabNav

@@ -5,10 +5,18 @@ import type { AgentParams } from "../../../lookups";
 export const AGENT_TABS = ["cluster", "tokens", "configuration", "sharing", "connect"] as const;
 export type AgentTab = "overview" | (typeof AGENT_TABS)[number];
 
-export const AGENT_TAB_TITLES: Record<AgentTab, string> = { overview: "Agent", cluster: "Cluster", tokens: "Tokens", configuration: "Configuration", sharing: "Sharing", connect: "Connect with kubectl" };
+export const AGENT_TAB_TITLES: Record<AgentTab, string> = {
+  overview: "Agent",
+  cluster: "Cluster",
+  tokens: "Tokens",
+  configuration: "Configuration",
+  sharing: "Sharing",
+  connect: "Connect with kubectl",
+};
 
 /** Where a tab of the agent at `agentPath` lives. */
-export const agentTabPath = (agentPath: string, tab: AgentTab): string => (tab === "overview" ? agentPath : `${agentPath}/${tab}`);
+export const agentTabPath = (agentPath: string, tab: AgentTab): string =>
+  tab === "overview" ? agentPath : `${agentPath}/${tab}`;
 
 /** A tab page's generateMetadata: its title names the agent as the URL does, without a database lookup. */
 export function agentTabMetadata(tab: AgentTab) {

@@ -11,5 +11,10 @@ export default async function AgentClusterPage({ params }: { params: Promise<Age
   const { user, agent, path } = await visibleAgent(params);
   // How the viewer sees the cluster decides what the view says when the cluster's RBAC refuses them.
   const { viaUserAccess } = await viewerIdentity(db(), user, agent.id);
-  return <LiveView agentId={agent.id} place={{ tokensHref: agentTabPath(path, "tokens"), sharingHref: agentTabPath(path, "sharing"), viaUserAccess }} />;
+  return (
+    <LiveView
+      agentId={agent.id}
+      place={{ tokensHref: agentTabPath(path, "tokens"), sharingHref: agentTabPath(path, "sharing"), viaUserAccess }}
+    />
+  );
 }

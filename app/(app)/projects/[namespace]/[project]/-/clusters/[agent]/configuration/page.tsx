@@ -7,5 +7,12 @@ export const generateMetadata = agentTabMetadata("configuration");
 
 export default async function AgentConfigurationPage({ params }: { params: Promise<AgentParams> }) {
   const { agent, path } = await visibleAgent(params);
-  return <ConfigEditor agentId={agent.id} agentName={agent.name} callbackUrl={agentTabPath(path, "configuration")} sharingHref={agentTabPath(path, "sharing")} />;
+  return (
+    <ConfigEditor
+      agentId={agent.id}
+      agentName={agent.name}
+      callbackUrl={agentTabPath(path, "configuration")}
+      sharingHref={agentTabPath(path, "sharing")}
+    />
+  );
 }

@@ -7,5 +7,12 @@ export const generateMetadata = agentTabMetadata("sharing");
 
 export default async function AgentSharingPage({ params }: { params: Promise<AgentParams> }) {
   const { agent, path } = await visibleAgent(params);
-  return <SharingPanel agentId={agent.id} agentName={agent.name} callbackUrl={agentTabPath(path, "sharing")} configurationHref={agentTabPath(path, "configuration")} />;
+  return (
+    <SharingPanel
+      agentId={agent.id}
+      agentName={agent.name}
+      callbackUrl={agentTabPath(path, "sharing")}
+      configurationHref={agentTabPath(path, "configuration")}
+    />
+  );
 }
