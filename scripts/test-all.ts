@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 const steps: { name: string; cmd: string[] }[] = [
   { name: "typecheck", cmd: ["npx", "tsc", "--noEmit"] },
   { name: "lint", cmd: ["npx", "eslint", "--max-warnings=0", "."] },
+  { name: "formatting (Prettier)", cmd: ["npx", "prettier", "--check", "--log-level=warn", "."] },
   { name: "unit tests", cmd: ["npx", "vitest", "run", "--project", "unit"] },
   { name: "database tests (SQLite and PostgreSQL)", cmd: ["npx", "vitest", "run", "--project", "db"] },
   { name: "integration tests (real testbed)", cmd: ["npx", "vitest", "run", "--project", "integration"] },
