@@ -6,7 +6,7 @@ import { signIn } from "next-auth/react";
 import { useEffect, useRef, useState } from "react";
 import { ApiError, fetchJson } from "@/components/providers";
 import { Button } from "@/components/ui/button";
-import { RevokeTokenDialog } from "@/components/ui/revoke-token-dialog";
+import { RevokeTokenButton, RevokeTokenDialog } from "@/components/ui/revoke-token-dialog";
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
 import type { TokenRow } from "@/lib/agents";
 import { agentKeys, useAgentTokens, type CreatedToken } from "./api";
@@ -145,19 +145,13 @@ export function TokensPanel({
                   </td>
                   {canManage ? (
                     <td className="px-4 py-3 text-right">
-                      {t.status === "active" ? (
-                        <Button
-                          type="button"
-                          variant="secondary"
-                          aria-label={`Revoke token ${t.name}`}
-                          onClick={() => {
-                            revoke.reset();
-                            setRevoking(t);
-                          }}
-                        >
-                          Revoke
-                        </Button>
-                      ) : null}
+                      <RevokeTokenButton
+                        token={t}
+                        onRevoke={(token) => {
+                          revoke.reset();
+                          setRevoking(token);
+                        }}
+                      />
                     </td>
                   ) : null}
                 </tr>

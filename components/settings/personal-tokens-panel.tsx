@@ -8,7 +8,7 @@ import { formatUtc } from "@/components/agents/format";
 import { RelativeTime } from "@/components/agents/relative-time";
 import { ApiError, fetchJson } from "@/components/providers";
 import { Button } from "@/components/ui/button";
-import { RevokeTokenDialog } from "@/components/ui/revoke-token-dialog";
+import { RevokeTokenButton, RevokeTokenDialog } from "@/components/ui/revoke-token-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Field } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
@@ -263,19 +263,13 @@ export function PersonalTokensPanel() {
                       <StatusText t={t} />
                     </td>
                     <td className="px-4 py-3 text-right">
-                      {t.status === "active" ? (
-                        <Button
-                          type="button"
-                          variant="secondary"
-                          aria-label={`Revoke token ${t.name}`}
-                          onClick={() => {
-                            revoke.reset();
-                            setRevoking(t);
-                          }}
-                        >
-                          Revoke
-                        </Button>
-                      ) : null}
+                      <RevokeTokenButton
+                        token={t}
+                        onRevoke={(token) => {
+                          revoke.reset();
+                          setRevoking(token);
+                        }}
+                      />
                     </td>
                   </tr>
                 ))}

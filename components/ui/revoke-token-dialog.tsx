@@ -2,6 +2,7 @@
 // The confirmation before a token is revoked, the same for agent tokens and personal access tokens:
 // what stops working is the caller's sentence; the mutation's error shows in the dialog.
 import type { ReactNode } from "react";
+import { Button } from "./button";
 import { ConfirmDialog } from "./confirm-dialog";
 
 export function RevokeTokenDialog<T extends { id: string; name: string }>({
@@ -27,5 +28,21 @@ export function RevokeTokenDialog<T extends { id: string; name: string }>({
     >
       {children}
     </ConfirmDialog>
+  );
+}
+
+/** The Revoke button of an active token's row; inactive tokens get none. */
+export function RevokeTokenButton<T extends { name: string; status: string }>({
+  token,
+  onRevoke,
+}: {
+  token: T;
+  onRevoke: (token: T) => void;
+}) {
+  if (token.status !== "active") return null;
+  return (
+    <Button type="button" variant="secondary" aria-label={`Revoke token ${token.name}`} onClick={() => onRevoke(token)}>
+      Revoke
+    </Button>
   );
 }
