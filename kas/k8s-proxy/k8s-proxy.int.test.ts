@@ -5,7 +5,6 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import http2 from "node:http2";
 import https from "node:https";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { apiserverRequest, startPod, type TestbedStreams } from "@/testbed/cluster";
 import {
