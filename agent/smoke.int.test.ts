@@ -1,10 +1,22 @@
-// The smoke suite of the version matrix: the four things every supported Kubernetes version must do
-// through the tunnel (web's tunnel client → kas process → agent process → kube-apiserver): connect,
-// list, watch and apply. `npm run test:versions` runs it against a testbed of each version
+// The smoke suite of the version matrix: what every supported Kubernetes version must do through the
+// tunnel (web's tunnel client → kas process → agent process → kube-apiserver): connect, list, watch and
+// apply; and through kas's k8s-proxy with the real kubectl: discovery, impersonation with Tether's
+// groups, logs -f, exec and port-forward (kwok plays the kubelet). `npm run test:versions` runs it against a testbed of each version
 // (TETHER_TESTBED_KUBERNETES) and records the results in lib/versions/smoke-results.json; the normal
 // integration run covers the default version.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { apiserverRequest } from "@/testbed/cluster";
+import { saveAgentConfig } from "@/lib/agent-config";
+import { createPersonalAccessToken } from "@/lib/tokens/access-tokens";
+import { apiserverRequest, startPod } from "@/testbed/cluster";
+import {
+  checkExec,
+  checkFollow,
+  checkLogs,
+  checkPortForward,
+  kubectlWith,
+  writeProxyKubeconfig,
+  type Kubectl,
+} from "@/testbed/streaming-checks";
 import {
   registerTestAgent,
   startAgentProcess,
@@ -29,6 +41,7 @@ describe("smoke: connect, list, watch and apply through kas", () => {
   let kas: KasProcess;
   let agent: Proc;
   let agentId: string;
+  let ownerId: string;
   let client: ReturnType<typeof tunnelClientFor>;
 
   const tunnel = async (method: string, p: string, body?: string, contentType = "application/json") => {
@@ -45,6 +58,7 @@ describe("smoke: connect, list, watch and apply through kas", () => {
     web = await startWebInternal();
     const reg = await registerTestAgent(web.db, "smoke");
     agentId = reg.agentId;
+    ownerId = reg.userId;
     kas = await startKasProcess(web);
     agent = await startAgentProcess({
       kasAgentPort: kas.agentPort,
@@ -170,5 +184,83 @@ data:
     );
     expect(conflict.status, conflict.body).toBe(409);
     expect(JSON.parse(conflict.body)).toMatchObject({ kind: "Status", reason: "Conflict" });
+  });
+
+  describe("kubectl through kas's k8s-proxy", () => {
+    const pod = "smoke-shell";
+    let k: Kubectl;
+    let username: string;
+    let groupId: string;
+
+    beforeAll(async () => {
+      if (!tb.streams) throw new Error("the integration testbed runs workloads, so it must describe its streams");
+      // A developer of a group the agent serves, impersonated as themselves with Tether's groups.
+      const dev = await web.db.user.create({
+        data: { email: `${ns}@example.com`, username: `dev-${ns}`, name: "Dev" },
+      });
+      username = dev.username;
+      const group = await web.db.group.create({ data: { path: `g-${ns}`, name: "Smoke" } });
+      groupId = group.id;
+      await web.db.groupMember.create({ data: { groupId: group.id, userId: dev.id, role: "developer" } });
+      await saveAgentConfig(
+        web.db,
+        { id: ownerId, isAdmin: true },
+        agentId,
+        ["user_access:", "  access_as:", "    user: {}", "  groups:", `    - id: g-${ns}`, ""].join("\n"),
+      );
+      // The cluster lets tether users work with pods in this namespace only (and review themselves).
+      await apiserverRequest(tb, "POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, {
+        metadata: { name: "smoke" },
+        rules: [
+          { apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list", "watch"] },
+          { apiGroups: [""], resources: ["pods/exec", "pods/portforward"], verbs: ["get", "create"] },
+        ],
+      });
+      await apiserverRequest(tb, "POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, {
+        metadata: { name: "smoke" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "smoke" },
+        subjects: [{ kind: "Group", name: "tether:user", apiGroup: "rbac.authorization.k8s.io" }],
+      });
+      await startPod(tb, ns, pod);
+      const pat = await createPersonalAccessToken(web.db, { id: dev.id, isAdmin: false }, { name: "smoke" });
+      k = kubectlWith(
+        tb.kubectlPath,
+        writeProxyKubeconfig({
+          dir: web.dir,
+          name: "smoke",
+          port: kas.k8sProxyPort,
+          caFile: web.proxyCaFile,
+          credential: `pat:${agentId}:${pat.token}`,
+          namespace: ns,
+        }),
+      );
+    });
+
+    it("discovery: kubectl api-resources lists the core and apps kinds", async () => {
+      const r = await k.run(["api-resources", "-o", "name"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.split("\n")).toEqual(expect.arrayContaining(["pods", "configmaps", "deployments.apps"]));
+    });
+
+    it("impersonation: the cluster sees the Tether user with the groups that let them in", async () => {
+      const r = await k.run(["auth", "whoami", "-o", "json"]);
+      expect(r.code, r.stderr).toBe(0);
+      const review = JSON.parse(r.stdout) as { status: { userInfo: { username: string; groups: string[] } } };
+      expect(review.status.userInfo.username).toBe(`tether:user:${username}`);
+      expect(review.status.userInfo.groups).toEqual(
+        expect.arrayContaining(["tether:user", `tether:group:${groupId}`, "system:authenticated"]),
+      );
+      // And the cluster's RBAC decides for that identity: pods here, not Secrets.
+      expect((await k.run(["auth", "can-i", "get", "pods"])).stdout.trim()).toBe("yes");
+      expect((await k.run(["auth", "can-i", "get", "secrets"])).stdout.trim()).toBe("no");
+    });
+
+    it("kubectl logs, logs -f, exec and port-forward", async () => {
+      const streams = tb.streams!;
+      await checkLogs(k, streams, ns, pod);
+      await checkFollow(k, streams, ns, pod);
+      await checkExec(k, streams, ns, pod);
+      await checkPortForward(k, streams, ns, pod);
+    });
   });
 });

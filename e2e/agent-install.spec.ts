@@ -5,6 +5,7 @@
 // --dry-run=server). The Secret variant runs for real: the downloaded token file becomes a Secret.
 // Then the wizard's last step: it waits for the agent, turns Connected when a real agent starts with
 // the printed address and token, and after a minute without contact lists the likely causes.
+import { TESTBED_DEFAULT_KUBERNETES } from "../testbed/versions";
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -196,7 +197,7 @@ test("the wizard waits for the agent and turns Connected when a real agent start
   cluster.startAgent(token, "live", kasAddress);
 
   await expect(status).toHaveText(/^Connected: Kubernetes v1\.\d+\.\d+, 1 node$/, { timeout: 60_000 });
-  await expect(status).toHaveText("Connected: Kubernetes v1.33.13, 1 node");
+  await expect(status).toHaveText(`Connected: Kubernetes v${TESTBED_DEFAULT_KUBERNETES}, 1 node`);
   await expect(page.getByRole("list", { name: "Likely causes" })).toHaveCount(0);
   expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
   const log = path.join(cluster.workDir, "live-agent.log");

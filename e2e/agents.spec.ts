@@ -2,6 +2,7 @@
 // creates its token in the wizard; the test starts the real agent process with that token against a
 // real kube-apiserver (the testbed), and the row turns Connected with the cluster's version without a
 // reload; revoking the token turns it Not connected; an outsider gets 404 on the agent's page.
+import { TESTBED_DEFAULT_KUBERNETES } from "../testbed/versions";
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
@@ -111,7 +112,7 @@ test("a maintainer registers an agent, installs it with the wizard's token, sees
   // A real agent with that token, against the real cluster: the row turns Connected on its own.
   cluster.startAgent(token);
   await expect(row.getByText("Connected", { exact: true })).toBeVisible({ timeout: 60_000 });
-  await expect(row.getByText("v1.33.13", { exact: true })).toBeVisible();
+  await expect(row.getByText(`v${TESTBED_DEFAULT_KUBERNETES}`, { exact: true })).toBeVisible();
   await expect(row.getByText("0.1.0", { exact: true })).toBeVisible();
   await expect(row.getByRole("cell", { name: "1", exact: true })).toBeVisible(); // kwok's node
   await expect(row.getByText(/^(just now|\d+ s ago)$/)).toBeVisible();
@@ -126,7 +127,7 @@ test("a maintainer registers an agent, installs it with the wizard's token, sees
   await expect(page.getByRole("heading", { name: agentName, level: 1 })).toBeVisible();
   const details = page.getByRole("definition");
   await expect(details.getByText("Connected", { exact: true })).toBeVisible();
-  await expect(details.getByText("v1.33.13", { exact: true })).toBeVisible();
+  await expect(details.getByText(`v${TESTBED_DEFAULT_KUBERNETES}`, { exact: true })).toBeVisible();
 
   // The Kubernetes versions page lists this connected cluster with its support badge.
   const versions = await page.context().newPage();
@@ -134,7 +135,7 @@ test("a maintainer registers an agent, installs it with the wizard's token, sees
   const clusterRow = versions
     .getByRole("row")
     .filter({ has: versions.getByRole("rowheader", { name: new RegExp(agentName) }) });
-  await expect(clusterRow).toContainText("v1.33.13");
+  await expect(clusterRow).toContainText(`v${TESTBED_DEFAULT_KUBERNETES}`);
   await expect(clusterRow.locator('[data-status="supported"]')).toContainText("Supported");
   await versions.close();
   await page.getByRole("navigation", { name: "Agent" }).getByRole("link", { name: "Tokens" }).click();

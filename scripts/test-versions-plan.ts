@@ -1,6 +1,5 @@
 // The pure parts of `npm run test:versions`: which Kubernetes release to test for each supported
 // minor, how a run's outcome becomes a result, and how results merge into lib/versions/smoke-results.json.
-import type { SupportedMinor } from "../lib/versions/policy";
 import { SmokeResultsFileSchema, type SmokeResult } from "../lib/versions/results";
 
 export interface Plan {
@@ -27,12 +26,12 @@ export function newestListed(minor: string, served: readonly string[]): string |
 }
 
 /**
- * For each supported minor, the release pinned in `pinned` (testbed/versions.ts MATRIX_RELEASES).
+ * For each minor to test (supported, or released and waiting for support; rules.ts minorsToTest), the release pinned in `pinned` (testbed/versions.ts MATRIX_RELEASES).
  * `only`, when not empty, limits the run to these minors ("1.32") or exact releases ("1.32.13"); an
  * exact release replaces the pinned one (its wrapper module is generated if missing).
  */
 export function planReleases(
-  minors: readonly SupportedMinor[],
+  minors: readonly { minor: string }[],
   pinned: Readonly<Record<string, string>>,
   served: readonly string[],
   only: readonly string[] = [],

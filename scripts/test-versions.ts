@@ -12,7 +12,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { SUPPORTED_MINORS } from "../lib/versions/policy";
+import { minorsToTest } from "../lib/versions/rules";
 import { parseSmokeResults, type SmokeResult } from "../lib/versions/results";
 import { binariesPresent, ensureTestbedBinaries } from "../testbed/build";
 import { MATRIX_RELEASES } from "../testbed/versions";
@@ -93,8 +93,11 @@ async function main(): Promise<void> {
   const commit = git("rev-parse", "HEAD");
 
   const served = servedReleases();
-  const plan = planReleases(SUPPORTED_MINORS, MATRIX_RELEASES, served, only);
-  console.log(`Supported minors: ${SUPPORTED_MINORS.map((m) => m.minor).join(", ")}`);
+  const minors = minorsToTest(new Date());
+  const plan = planReleases(minors, MATRIX_RELEASES, served, only);
+  console.log(
+    `Minors the policy needs tested today (supported, or released and not yet supported): ${minors.map((m) => m.minor).join(", ")}`,
+  );
   console.log(`Releases to test: ${plan.releases.map((r) => r.version).join(", ") || "none"}`);
   for (const n of plan.newerListed) {
     console.log(

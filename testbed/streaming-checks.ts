@@ -2,7 +2,9 @@
 // port-forward), written once and checked both straight against the testbed
 // (testbed/streaming.int.test.ts) and through kas's k8s-proxy (kas/k8s-proxy/k8s-proxy.int.test.ts).
 import { execFile, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
+import path from "node:path";
 import { expect } from "vitest";
 import { appendContainerLog, type TestbedStreams } from "./cluster";
 
@@ -17,6 +19,41 @@ export interface KubectlStream {
   /** Resolves with the first match of `re` in stdout; fails if kubectl exits first or after `ms`. */
   waitFor(re: RegExp, ms?: number): Promise<RegExpMatchArray>;
   stop(): Promise<void>;
+}
+
+/**
+ * Writes a kubeconfig (mode 0600) that points kubectl at kas's k8s-proxy with one credential, the way
+ * the product's own kubeconfig route does; returns its path.
+ */
+export function writeProxyKubeconfig(opts: {
+  dir: string;
+  name: string;
+  port: number;
+  caFile: string;
+  credential: string;
+  namespace?: string;
+}): string {
+  const file = path.join(opts.dir, `${opts.name}.kubeconfig`);
+  const cfg = {
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [
+      {
+        name: "tether",
+        cluster: {
+          server: `https://127.0.0.1:${opts.port}`,
+          "certificate-authority-data": fs.readFileSync(opts.caFile).toString("base64"),
+        },
+      },
+    ],
+    users: [{ name: opts.name, user: { token: opts.credential } }],
+    contexts: [
+      { name: "tether", context: { cluster: "tether", user: opts.name, namespace: opts.namespace ?? "default" } },
+    ],
+    "current-context": "tether",
+  };
+  fs.writeFileSync(file, JSON.stringify(cfg), { mode: 0o600 });
+  return file;
 }
 
 /** The built kubectl with one kubeconfig. */

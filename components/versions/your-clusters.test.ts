@@ -2,6 +2,9 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { supportStatus } from "@/lib/versions/policy";
+import { POLICY_INPUT, supportedMinorsAt } from "@/lib/versions/rules";
+
+const START = supportedMinorsAt("2025-07-01", { ...POLICY_INPUT, results: [] });
 import { YourClusters } from "./your-clusters";
 
 describe("YourClusters", () => {
@@ -18,7 +21,7 @@ describe("YourClusters", () => {
             projectFullPath: "ops/infra",
             href: "/projects/ops/infra/-/clusters/prod",
             kubernetesVersion: "v1.33.4-gke.100",
-            support: supportStatus("v1.33.4-gke.100"),
+            support: supportStatus("v1.33.4-gke.100", START),
             lastContactAt: new Date("2025-09-01T10:00:00Z"),
           },
           {

@@ -5,7 +5,6 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import http2 from "node:http2";
 import https from "node:https";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { apiserverRequest, startPod, type TestbedStreams } from "@/testbed/cluster";
 import {
@@ -15,6 +14,7 @@ import {
   checkLogs,
   checkPortForward,
   kubectlWith,
+  writeProxyKubeconfig,
   type Kubectl,
 } from "@/testbed/streaming-checks";
 import { createCiJobToken, createPersonalAccessToken, revokePersonalAccessToken } from "@/lib/tokens/access-tokens";
@@ -44,27 +44,15 @@ describe("kubectl through kas", () => {
 
   const direct = (method: string, p: string, body?: unknown) => apiserverRequest(tb, method, p, body);
 
-  function kubeconfig(name: string, credential: string, namespace = "default"): string {
-    const file = path.join(kubeconfigDir, `${name}.kubeconfig`);
-    const cfg = {
-      apiVersion: "v1",
-      kind: "Config",
-      clusters: [
-        {
-          name: "tether",
-          cluster: {
-            server: `https://127.0.0.1:${kas.k8sProxyPort}`,
-            "certificate-authority-data": fs.readFileSync(web.proxyCaFile).toString("base64"),
-          },
-        },
-      ],
-      users: [{ name, user: { token: credential } }],
-      contexts: [{ name: "tether", context: { cluster: "tether", user: name, namespace } }],
-      "current-context": "tether",
-    };
-    fs.writeFileSync(file, JSON.stringify(cfg), { mode: 0o600 });
-    return file;
-  }
+  const kubeconfig = (name: string, credential: string, namespace = "default"): string =>
+    writeProxyKubeconfig({
+      dir: kubeconfigDir,
+      name,
+      port: kas.k8sProxyPort,
+      caFile: web.proxyCaFile,
+      credential,
+      namespace,
+    });
 
   async function kubectl(
     config: string,

@@ -8,6 +8,7 @@ import { migrate } from "@/lib/db/migrate";
 import { freshDatabase, type TestDatabase } from "@/lib/db/test-databases";
 import { addGroupMember, createGroup } from "@/lib/groups/groups-and-members";
 import { createProject } from "@/lib/projects";
+import { POLICY_INPUT, supportedMinorsAt } from "./rules";
 import { clustersVisibleTo } from "./clusters";
 
 const info = (kubernetesVersion: string) => ({
@@ -18,6 +19,9 @@ const info = (kubernetesVersion: string) => ({
   podNamespace: "tether",
   kasId: "kas-1",
 });
+
+/** Judged against the table the policy started with, so the expectations do not move with the calendar. */
+const START = supportedMinorsAt("2025-07-01", { ...POLICY_INPUT, results: [] });
 
 describe.each(["sqlite", "postgresql"] as const)("clusters visible to a user on %s", (provider) => {
   let tdb: TestDatabase;
@@ -52,11 +56,11 @@ describe.each(["sqlite", "postgresql"] as const)("clusters visible to a user on 
   });
 
   it("an outsider sees no cluster", async () => {
-    expect(await clustersVisibleTo(db, users.out!)).toEqual([]);
+    expect(await clustersVisibleTo(db, users.out!, START)).toEqual([]);
   });
 
   it("a group member (any role) sees the group's agents, with version, status and link, newest contact first", async () => {
-    const rows = await clustersVisibleTo(db, users.rita!);
+    const rows = await clustersVisibleTo(db, users.rita!, START);
     expect(
       rows.map((r) => ({
         name: r.agentName,
@@ -89,31 +93,28 @@ describe.each(["sqlite", "postgresql"] as const)("clusters visible to a user on 
       },
     ]);
     expect(rows[0]!.lastContactAt?.toISOString()).toBe("2026-01-02T10:00:00.000Z");
-    expect(rows[0]!.support.detail).toBe("Support ends with release 19.2 or when 1.36 becomes supported");
+    expect(rows[0]!.support.detail).toBe("Support ends with release 19.2 (2026-07-16) or when 1.36 becomes supported");
     expect(rows[1]!.support.reason).toBe("no-longer");
     expect(rows[2]!.lastContactAt).toBeNull();
-    expect(await clustersVisibleTo(db, users.olga!)).toEqual(rows);
+    expect(await clustersVisibleTo(db, users.olga!, START)).toEqual(rows);
   });
 
   it("the owner of a personal project sees its agent and nothing of groups they are not in", async () => {
-    const rows = await clustersVisibleTo(db, users.solo!);
+    const rows = await clustersVisibleTo(db, users.solo!, START);
     expect(rows.map((r) => `${r.href} ${r.kubernetesVersion} ${r.support.status}`)).toEqual([
       "/projects/solo/lab/-/clusters/home v1.31.2+k3s1 ending",
     ]);
   });
 
   it("an administrator sees every agent", async () => {
-    expect((await clustersVisibleTo(db, users.root!)).map((r) => `${r.projectFullPath}/${r.agentName}`)).toEqual([
-      "solo/lab/home",
-      "ops/infra/prod",
-      "ops/infra/old",
-      "ops/infra/fresh",
-    ]);
+    expect((await clustersVisibleTo(db, users.root!, START)).map((r) => `${r.projectFullPath}/${r.agentName}`)).toEqual(
+      ["solo/lab/home", "ops/infra/prod", "ops/infra/old", "ops/infra/fresh"],
+    );
   });
 
   it("leaving the group hides its clusters at once", async () => {
     const ops = await db.group.findUniqueOrThrow({ where: { path: "ops" } });
     await db.groupMember.delete({ where: { groupId_userId: { groupId: ops.id, userId: users.rita!.id } } });
-    expect(await clustersVisibleTo(db, users.rita!)).toEqual([]);
+    expect(await clustersVisibleTo(db, users.rita!, START)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // "Your clusters" section of /kubernetes-versions.
 import type { Actor } from "@/lib/access";
 import type { Db } from "@/lib/db/client";
-import { supportStatus, type SupportVerdict } from "./policy";
+import { currentSupportedMinors, supportStatus, type SupportVerdict, type SupportedMinor } from "./policy";
 
 export interface ClusterVersionRow {
   agentId: string;
@@ -27,7 +27,12 @@ export function agentHref(projectFullPath: string, agentName: string): string {
  * an administrator sees all; others see the agents of their personal projects and of the projects of
  * every group they belong to (any role). Newest contact first, never-connected agents last.
  */
-export async function clustersVisibleTo(db: Db, user: Actor): Promise<ClusterVersionRow[]> {
+export async function clustersVisibleTo(
+  db: Db,
+  user: Actor,
+  /** The supported minors to judge against (today's by default). */
+  minors: readonly SupportedMinor[] = currentSupportedMinors(),
+): Promise<ClusterVersionRow[]> {
   const rows = await db.agent.findMany({
     where: user.isAdmin
       ? {}
@@ -47,7 +52,7 @@ export async function clustersVisibleTo(db: Db, user: Actor): Promise<ClusterVer
       projectFullPath: a.project.fullPath,
       href: agentHref(a.project.fullPath, a.name),
       kubernetesVersion: a.kubernetesVersion,
-      support: supportStatus(a.kubernetesVersion),
+      support: supportStatus(a.kubernetesVersion, minors),
       lastContactAt: a.lastContactAt,
     }))
     .sort(

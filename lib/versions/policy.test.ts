@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
   POLICY,
-  SUPPORTED_MINORS,
   endOfSupportText,
   minorStatus,
   parseClusterVersion,
@@ -9,13 +8,17 @@ import {
   supportStatus,
   type SupportedMinor,
 } from "./policy";
+import { POLICY_INPUT, supportedMinorsAt } from "./rules";
 
-describe("the policy as the product states it today", () => {
+/** The table the policy started with (mid-2025), computed by the rules from the calendar alone. */
+const SUPPORTED_MINORS = supportedMinorsAt("2025-07-01", { ...POLICY_INPUT, results: [] });
+
+describe("the policy as it started (2025)", () => {
   it("supports 1.33, 1.32 and 1.31 with their end conditions", () => {
     expect(SUPPORTED_MINORS.map((m) => [m.minor, endOfSupportText(m)])).toEqual([
-      ["1.33", "Support ends with release 19.2 or when 1.36 becomes supported"],
-      ["1.32", "Support ends with release 18.10 or when 1.35 becomes supported"],
-      ["1.31", "Support ends with release 18.7 or when 1.34 becomes supported"],
+      ["1.33", "Support ends with release 19.2 (2026-07-16) or when 1.36 becomes supported"],
+      ["1.32", "Support ends with release 18.10 (2026-03-19) or when 1.35 becomes supported"],
+      ["1.31", "Support ends with release 18.7 (2025-12-18) or when 1.34 becomes supported"],
     ]);
   });
   it("states its rules", () => {
@@ -28,7 +31,8 @@ describe("the policy as the product states it today", () => {
 });
 
 describe("consistency of the data", () => {
-  it("has no problems", () => {
+  it("has no problems, as it started and as computed for today", () => {
+    expect(policyProblems(SUPPORTED_MINORS)).toEqual([]);
     expect(policyProblems()).toEqual([]);
   });
   it("has at least the promised number of supported minors", () => {
@@ -105,7 +109,7 @@ describe("parseClusterVersion", () => {
 
 describe("supportStatus", () => {
   it("1.30 is no longer supported", () => {
-    expect(supportStatus("v1.30.14")).toEqual({
+    expect(supportStatus("v1.30.14", SUPPORTED_MINORS)).toEqual({
       status: "unsupported",
       minor: "1.30",
       reason: "no-longer",
@@ -113,49 +117,57 @@ describe("supportStatus", () => {
     });
   });
   it("1.31, the oldest supported minor, is the next to leave: support ending", () => {
-    expect(supportStatus("v1.31.12")).toEqual({
+    expect(supportStatus("v1.31.12", SUPPORTED_MINORS)).toEqual({
       status: "ending",
       minor: "1.31",
-      detail: "Support ends with release 18.7 or when 1.34 becomes supported",
+      detail: "Support ends with release 18.7 (2025-12-18) or when 1.34 becomes supported",
+      endsOn: "2025-12-18",
+      endsWhenSupported: "1.34",
     });
   });
   it("1.32 is supported", () => {
-    expect(supportStatus("1.32.0").status).toBe("supported");
+    expect(supportStatus("1.32.0", SUPPORTED_MINORS).status).toBe("supported");
   });
   it("1.33 is supported", () => {
-    expect(supportStatus("v1.33.4")).toEqual({
+    expect(supportStatus("v1.33.4", SUPPORTED_MINORS)).toEqual({
       status: "supported",
       minor: "1.33",
-      detail: "Support ends with release 19.2 or when 1.36 becomes supported",
+      detail: "Support ends with release 19.2 (2026-07-16) or when 1.36 becomes supported",
+      endsOn: "2026-07-16",
+      endsWhenSupported: "1.36",
     });
   });
   it("1.34 is not supported yet", () => {
-    const v = supportStatus("v1.34.1");
+    const v = supportStatus("v1.34.1", SUPPORTED_MINORS);
     expect(v).toMatchObject({ status: "unsupported", minor: "1.34", reason: "not-yet" });
     expect(v.detail).toContain("within 3 months of their first release");
   });
   it("a provider-flavoured version is judged by its minor", () => {
-    expect(supportStatus("v1.33.4-gke.100")).toMatchObject({ status: "supported", minor: "1.33" });
-    expect(supportStatus("v1.31.3+k3s1")).toMatchObject({ status: "ending", minor: "1.31" });
+    expect(supportStatus("v1.33.4-gke.100", SUPPORTED_MINORS)).toMatchObject({ status: "supported", minor: "1.33" });
+    expect(supportStatus("v1.31.3+k3s1", SUPPORTED_MINORS)).toMatchObject({ status: "ending", minor: "1.31" });
   });
   it("an unparsable or missing version is unknown", () => {
-    expect(supportStatus("not-a-version")).toEqual({
+    expect(supportStatus("not-a-version", SUPPORTED_MINORS)).toEqual({
       status: "unknown",
       minor: null,
       detail: '"not-a-version" is not a Kubernetes version Tether can read.',
     });
-    expect(supportStatus(null)).toMatchObject({
+    expect(supportStatus(null, SUPPORTED_MINORS)).toMatchObject({
       status: "unknown",
       detail: "The cluster has not reported its Kubernetes version.",
     });
-    expect(supportStatus("")).toMatchObject({ status: "unknown" });
+    expect(supportStatus("", SUPPORTED_MINORS)).toMatchObject({ status: "unknown" });
   });
   it("other majors are compared as a whole", () => {
-    expect(supportStatus("2.0.0")).toMatchObject({ status: "unsupported", reason: "not-yet" });
-    expect(supportStatus("0.99.0")).toMatchObject({ status: "unsupported", reason: "no-longer" });
+    expect(supportStatus("2.0.0", SUPPORTED_MINORS)).toMatchObject({ status: "unsupported", reason: "not-yet" });
+    expect(supportStatus("0.99.0", SUPPORTED_MINORS)).toMatchObject({ status: "unsupported", reason: "no-longer" });
   });
   it("minorStatus marks only the oldest as ending", () => {
-    expect(SUPPORTED_MINORS.map((m) => minorStatus(m.minor))).toEqual(["supported", "supported", "ending"]);
-    expect(minorStatus("1.30")).toBeNull();
+    expect(SUPPORTED_MINORS.map((m) => minorStatus(m.minor, SUPPORTED_MINORS))).toEqual([
+      "supported",
+      "supported",
+      "ending",
+    ]);
+    expect(minorStatus("1.30", SUPPORTED_MINORS)).toBeNull();
   });
 });

@@ -1,41 +1,21 @@
-// The Kubernetes version support policy, as data, and the pure functions that judge a cluster's version
-// against it. Edit SUPPORTED_MINORS and POLICY when the policy changes; policy.test.ts checks that the
-// data stays consistent (enough minors, sorted, no duplicates, every minor has an end condition).
+// Judging a cluster's Kubernetes version against the support policy. Which minors are supported on a
+// day is computed by the policy's rules (rules.ts) from the release calendars (calendar.ts) and the
+// smoke-test results (results.ts); policy.test.ts checks that any such list stays consistent (enough
+// minors, sorted, no duplicates, every minor has an end condition).
+import { POLICY, parseMinor, type SupportedMinor } from "./basics";
+import { supportedMinorsAt } from "./rules";
 
-/** One supported Kubernetes minor version and the condition that ends its support. */
-export interface SupportedMinor {
-  /** "1.33" */
-  minor: string;
-  /** The Tether release with which support ends, e.g. "19.2". */
-  endsWithRelease: string;
-  /** Or support ends earlier, when this newer minor becomes supported, e.g. "1.36". */
-  endsWhenSupported: string;
+export { POLICY, parseMinor, type SupportedMinor } from "./basics";
+
+/** The minors supported today, newest first (computed on each call, so a long-running server follows the calendar). */
+export function currentSupportedMinors(now: Date = new Date()): SupportedMinor[] {
+  return supportedMinorsAt(now);
 }
-
-/** The supported minor versions, newest first. */
-export const SUPPORTED_MINORS: readonly SupportedMinor[] = [
-  { minor: "1.33", endsWithRelease: "19.2", endsWhenSupported: "1.36" },
-  { minor: "1.32", endsWithRelease: "18.10", endsWhenSupported: "1.35" },
-  { minor: "1.31", endsWithRelease: "18.7", endsWhenSupported: "1.34" },
-];
-
-/** The rules that govern how the list above changes over time. */
-export const POLICY = {
-  /** A new Kubernetes minor version is supported within this many months of its first release. */
-  newMinorSupportedWithinMonths: 3,
-  /** At any time, at least this many production-ready minor versions are supported. */
-  minimumSupportedMinors: 3,
-  /** Smoke-test results for a new Kubernetes release are published within about this many weeks. */
-  smokeResultsWithinWeeks: 4,
-  /** When support for a new minor is late, the release expected to bring it is published within about this many weeks. */
-  lateSupportNoticeWithinWeeks: 8,
-  /** Helm: use a version compatible with the cluster, per Helm's version-skew policy. */
-  helmVersionSkewUrl: "https://helm.sh/docs/topics/version_skew/",
-} as const;
 
 /** The end-of-support condition, worded as the policy states it. */
 export function endOfSupportText(m: SupportedMinor): string {
-  return `Support ends with release ${m.endsWithRelease} or when ${m.endsWhenSupported} becomes supported`;
+  const date = m.endsWithReleaseDate ? ` (${m.endsWithReleaseDate})` : "";
+  return `Support ends with release ${m.endsWithRelease}${date} or when ${m.endsWhenSupported} becomes supported`;
 }
 
 export interface ClusterVersion {
@@ -56,12 +36,6 @@ export function parseClusterVersion(s: string | null | undefined): ClusterVersio
   const m = VERSION_RE.exec(s.trim());
   if (!m) return null;
   return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), suffix: m[4] ?? "" };
-}
-
-/** "1.33" → [1, 33]; null when not a minor version. */
-export function parseMinor(s: string): [number, number] | null {
-  const m = /^(0|[1-9]\d*)\.(0|[1-9]\d*)$/.exec(s);
-  return m ? [Number(m[1]), Number(m[2])] : null;
 }
 
 function compareMinor(a: readonly [number, number], b: readonly [number, number]): number {
@@ -87,12 +61,16 @@ export interface SupportVerdict {
   reason?: "no-longer" | "not-yet";
   /** A sentence to show beside the badge: the end-of-support condition, or what to do. */
   detail: string;
+  /** Supported or ending: the day of the Tether release that ends support at the latest (YYYY-MM-DD). */
+  endsOn?: string;
+  /** Supported or ending: the newer minor whose support ends this one's. */
+  endsWhenSupported?: string;
 }
 
 /** The status of one supported minor within the list (the oldest is "ending"). */
 export function minorStatus(
   minor: string,
-  minors: readonly SupportedMinor[] = SUPPORTED_MINORS,
+  minors: readonly SupportedMinor[] = currentSupportedMinors(),
 ): "supported" | "ending" | null {
   const index = minors.findIndex((m) => m.minor === minor);
   if (index === -1) return null;
@@ -102,7 +80,7 @@ export function minorStatus(
 /** Judges a version string as a cluster reports it against the policy. */
 export function supportStatus(
   version: string | null | undefined,
-  minors: readonly SupportedMinor[] = SUPPORTED_MINORS,
+  minors: readonly SupportedMinor[] = currentSupportedMinors(),
 ): SupportVerdict {
   const parsed = parseClusterVersion(version);
   if (!parsed) {
@@ -116,7 +94,14 @@ export function supportStatus(
   }
   const minor = `${parsed.major}.${parsed.minor}`;
   const entry = minors.find((m) => m.minor === minor);
-  if (entry) return { status: minorStatus(minor, minors)!, minor, detail: endOfSupportText(entry) };
+  if (entry)
+    return {
+      status: minorStatus(minor, minors)!,
+      minor,
+      detail: endOfSupportText(entry),
+      ...(entry.endsWithReleaseDate ? { endsOn: entry.endsWithReleaseDate } : {}),
+      endsWhenSupported: entry.endsWhenSupported,
+    };
 
   const newest = minors[0];
   const oldest = minors[minors.length - 1];
@@ -140,7 +125,7 @@ export function supportStatus(
 }
 
 /** Consistency problems in a list of supported minors; empty when the data is sound. */
-export function policyProblems(minors: readonly SupportedMinor[] = SUPPORTED_MINORS): string[] {
+export function policyProblems(minors: readonly SupportedMinor[] = currentSupportedMinors()): string[] {
   const problems: string[] = [];
   if (minors.length < POLICY.minimumSupportedMinors)
     problems.push(

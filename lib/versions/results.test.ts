@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SMOKE_RESULTS, latestResultFor, parseSmokeResults, type SmokeResult } from "./results";
-import { SUPPORTED_MINORS } from "./policy";
+import { currentSupportedMinors } from "./policy";
 
 const pass = (kubernetesVersion: string, date: string, result: "pass" | "fail" = "pass"): SmokeResult => ({
   kubernetesVersion,
@@ -13,8 +13,15 @@ describe("smoke-results.json", () => {
   it("is valid", () => {
     expect(Array.isArray(SMOKE_RESULTS)).toBe(true);
   });
+  it("has a passing result for every minor supported today (support starts when the suite passes)", () => {
+    for (const m of currentSupportedMinors()) {
+      expect(SMOKE_RESULTS.some((r) => r.result === "pass" && r.kubernetesVersion.startsWith(`${m.minor}.`))).toBe(
+        true,
+      );
+    }
+  });
   it("a supported minor without an entry has no result (shown as not tested yet)", () => {
-    for (const m of SUPPORTED_MINORS) {
+    for (const m of currentSupportedMinors()) {
       const tested = SMOKE_RESULTS.some((r) => r.kubernetesVersion.startsWith(`${m.minor}.`));
       expect(latestResultFor(m.minor) !== null).toBe(tested);
     }
@@ -26,11 +33,14 @@ describe("parseSmokeResults", () => {
     const results = [pass("1.33.13", "2025-09-01T10:00:00Z"), pass("1.32.9", "2025-09-01T10:05:00+02:00", "fail")];
     expect(parseSmokeResults({ results })).toEqual(results);
     expect(parseSmokeResults({ results: [] })).toEqual([]);
+    const beta = [pass("1.38.0-beta.0", "2026-11-10T10:00:00Z"), pass("1.38.0-rc.1", "2026-11-20T10:00:00Z")];
+    expect(parseSmokeResults({ results: beta })).toEqual(beta);
   });
   it.each([
     ["a missing list", {}],
     ["a minor-only version", { results: [{ ...pass("1.33", "2025-09-01T10:00:00Z") }] }],
     ["a provider suffix", { results: [{ ...pass("1.33.4-gke.1", "2025-09-01T10:00:00Z") }] }],
+    ["a pre-release of another kind", { results: [{ ...pass("1.38.0-gamma.0", "2025-09-01T10:00:00Z") }] }],
     ["an unknown result", { results: [{ ...pass("1.33.4", "2025-09-01T10:00:00Z"), result: "skipped" }] }],
     ["a date without time", { results: [pass("1.33.4", "2025-09-01")] }],
     ["a non-hex commit", { results: [{ ...pass("1.33.4", "2025-09-01T10:00:00Z"), commit: "HEAD" }] }],

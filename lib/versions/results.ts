@@ -5,8 +5,13 @@ import { z } from "zod";
 import raw from "./smoke-results.json";
 
 export const SmokeResultSchema = z.strictObject({
-  /** The exact release tested, e.g. "1.33.13". */
-  kubernetesVersion: z.string().regex(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/, "a release version like 1.33.13"),
+  /** The exact release tested, e.g. "1.33.13", or a pre-release such as "1.38.0-beta.0" (a preview). */
+  kubernetesVersion: z
+    .string()
+    .regex(
+      /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-(alpha|beta|rc)\.(0|[1-9]\d*))?$/,
+      "a release version like 1.33.13 or a pre-release like 1.38.0-beta.0",
+    ),
   result: z.enum(["pass", "fail"]),
   /** When the run finished, ISO 8601 with a time zone. */
   date: z.iso.datetime({ offset: true }),
