@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
+import { withCacheLock } from "./cache-lock";
 import { ensureKubernetesModule } from "./kubernetes-module";
 import { type Log, run } from "./run";
 import { KUBERNETES_BINARIES, TESTBED_DEFAULT_KUBERNETES, binDir, parseKubernetesVersion } from "./versions";
@@ -72,14 +73,26 @@ export function binariesPresent(version: string = TESTBED_DEFAULT_KUBERNETES): b
   return fs.existsSync(path.join(binDir(version), MARKER));
 }
 
-/** Builds every testbed binary for `version` unless the cache already has them; returns the folder. */
+/**
+ * Builds every testbed binary for `version` unless the cache already has them; returns the folder.
+ * Concurrent callers wait for one build (a lock in the cache) rather than each starting their own.
+ */
 export async function ensureTestbedBinaries(
   version: string = TESTBED_DEFAULT_KUBERNETES,
   log: Log = (m) => console.log(m),
 ): Promise<string> {
   parseKubernetesVersion(version);
   const out = binDir(version);
-  if (binariesPresent(version)) return out;
+  return withCacheLock(
+    `kubernetes-v${version}`,
+    () => binariesPresent(version),
+    () => buildTestbedBinaries(version, out, log),
+    () => out,
+    log,
+  );
+}
+
+async function buildTestbedBinaries(version: string, out: string, log: Log): Promise<string> {
   await fsp.mkdir(out, { recursive: true });
   const started = Date.now();
   log(`testbed: building Kubernetes v${version} binaries into ${out} (first time only; several minutes on 2 cores)`);

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { type Log, progress, run } from "./build";
+import { withCacheLock } from "./cache-lock";
 import { TESTBED_HELM, cacheRoot } from "./versions";
 
 const helmModule = path.join(__dirname, "go", "helm");
@@ -31,7 +32,16 @@ export function clientGoMinor(goMod: string): number | undefined {
 /** Returns the path of the cached helm binary, building it first if it is not there (about 2-4 min on 2 cores). */
 export async function ensureHelm(log: Log = (m) => console.log(m)): Promise<string> {
   const bin = helmPath();
-  if (fs.existsSync(bin)) return bin;
+  return withCacheLock(
+    `helm-v${TESTBED_HELM}`,
+    () => fs.existsSync(bin),
+    () => buildHelm(bin, log),
+    () => bin,
+    log,
+  );
+}
+
+async function buildHelm(bin: string, log: Log): Promise<string> {
   const goMod = await fsp.readFile(path.join(helmModule, "go.mod"), "utf8");
   const pinned = pinnedHelmVersion(goMod);
   if (pinned !== TESTBED_HELM) {
