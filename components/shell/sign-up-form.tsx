@@ -9,7 +9,7 @@ import { Field } from "@/components/ui/field";
 
 type Fields = "name" | "username" | "email" | "password";
 
-export function SignUpForm({ minPassword }: { minPassword: number }) {
+export function SignUpForm({ minPassword, firstAccount }: { minPassword: number; firstAccount: boolean }) {
   const router = useRouter();
   const [error, setError] = useState<{ message: string; field?: Fields } | null>(null);
   const [pending, setPending] = useState(false);
@@ -39,7 +39,11 @@ export function SignUpForm({ minPassword }: { minPassword: number }) {
   return (
     <>
       <h1 className="mb-1 text-xl font-semibold">Create your account</h1>
-      <p className="mb-6 text-sm text-zinc-500">The first account on a new installation becomes its administrator.</p>
+      <p className="mb-6 text-sm text-zinc-500">
+        {firstAccount
+          ? "This installation has no account yet: the first one becomes its administrator."
+          : "Create an account on this installation."}
+      </p>
       <form onSubmit={submit} className="space-y-4" noValidate>
         {error && !error.field ? (
           <p

@@ -7,7 +7,7 @@ import { db } from "@/lib/db/client";
 import { logger } from "@/lib/log/logger";
 import { recordAudit } from "@/lib/audit/audit";
 import { clientAddress, signInWithPassword } from "./sign-in";
-import { lockedErrorCode, SIGN_IN_BUSY } from "./sign-in-errors";
+import { ACCOUNT_BLOCKED, lockedErrorCode, SIGN_IN_BUSY } from "./sign-in-errors";
 import { signInThrottle } from "./sign-in-throttle";
 
 const credentials = z.object({ email: z.string().max(254), password: z.string().max(256) });
@@ -40,6 +40,7 @@ function providers(): NextAuthOptions["providers"] {
         // next-auth hands a thrown error's message to the form as its error code.
         if (result.reason === "locked") throw new Error(lockedErrorCode(result.retryAt));
         if (result.reason === "busy") throw new Error(SIGN_IN_BUSY);
+        if (result.reason === "blocked") throw new Error(ACCOUNT_BLOCKED);
         return null;
       },
     }),
@@ -82,6 +83,8 @@ export const authOptions: NextAuthOptions = {
       if (!user.email) return "/sign-in?error=OidcNoEmail";
       const email = user.email.toLowerCase();
       const existing = await db().user.findUnique({ where: { email } });
+      if (existing?.blockedAt) return `/sign-in?error=${ACCOUNT_BLOCKED}`;
+      if (existing) await db().user.update({ where: { id: existing.id }, data: { lastSignInAt: new Date() } });
       if (!existing) {
         const base = email
           .split("@")[0]!
@@ -95,6 +98,7 @@ export const authOptions: NextAuthOptions = {
             name: user.name ?? base,
             username: taken ? `${base}-${Date.now().toString(36)}` : base,
             isAdmin,
+            lastSignInAt: new Date(),
           },
         });
       }

@@ -12,7 +12,8 @@ export type PasswordSignIn =
   | { ok: true; user: User }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "locked"; retryAt: Date }
-  | { ok: false; reason: "busy" };
+  | { ok: false; reason: "busy" }
+  | { ok: false; reason: "blocked" };
 
 export interface PasswordSignInInput {
   email: string;
@@ -42,7 +43,10 @@ export async function signInWithPassword(
   }
   if (user) {
     await throttle.recordSuccess(account);
-    return { ok: true, user };
+    // Said only to someone who knows the password: a blocked account stays out, and is told why.
+    if (user.blockedAt) return { ok: false, reason: "blocked" };
+    const signedIn = await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
+    return { ok: true, user: signedIn };
   }
 
   const locks = await throttle.recordFailure(keys);

@@ -79,7 +79,16 @@ export default async function AdminPage() {
   const [users, groups, projects] = await Promise.all([
     db().user.findMany({
       orderBy: { createdAt: "asc" },
-      select: { id: true, username: true, name: true, email: true, isAdmin: true, createdAt: true },
+      select: {
+        id: true,
+        username: true,
+        name: true,
+        email: true,
+        isAdmin: true,
+        createdAt: true,
+        blockedAt: true,
+        lastSignInAt: true,
+      },
     }),
     db().group.count(),
     db().project.count(),
@@ -121,6 +130,7 @@ export default async function AdminPage() {
               <th className="font-medium">E-mail</th>
               <th className="font-medium">Role</th>
               <th className="font-medium">Joined</th>
+              <th className="font-medium">Last sign-in</th>
               <th className="font-medium">Access</th>
             </tr>
           </thead>
@@ -130,12 +140,34 @@ export default async function AdminPage() {
                 <td className="py-2">{u.name}</td>
                 <td>@{u.username}</td>
                 <td>{u.email}</td>
-                <td>{u.isAdmin ? "Administrator" : "Regular"}</td>
+                <td>
+                  {u.isAdmin ? "Administrator" : "Regular"}
+                  {u.blockedAt ? (
+                    <span className="ml-2 rounded bg-red-100 px-1.5 py-0.5 text-xs text-red-900 dark:bg-red-950 dark:text-red-200">
+                      Blocked
+                    </span>
+                  ) : null}
+                </td>
                 <td>
                   <time dateTime={u.createdAt.toISOString()}>{u.createdAt.toISOString().slice(0, 10)}</time>
                 </td>
+                <td>
+                  {u.lastSignInAt ? (
+                    <time dateTime={u.lastSignInAt.toISOString()}>
+                      {u.lastSignInAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+                    </time>
+                  ) : (
+                    "Never"
+                  )}
+                </td>
                 <td className="py-2">
-                  <UserSecurityActions userId={u.id} username={u.username} />
+                  <UserSecurityActions
+                    userId={u.id}
+                    username={u.username}
+                    isAdmin={u.isAdmin}
+                    blocked={u.blockedAt !== null}
+                    isSelf={u.id === user.id}
+                  />
                 </td>
               </tr>
             ))}
