@@ -3,7 +3,7 @@
 // Content-Security-Policy violation on the main pages (the CSP must not break the product), password
 // guessing against the sign-in form, and sessions that end everywhere when they must.
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { createProjectAgent, newSignedInPage, newUser, type TestUser } from "./helpers";
+import { createProjectAgent, newAdminPage, newSignedInPage, newUser, type TestUser } from "./helpers";
 
 test.describe.configure({ mode: "serial" });
 
@@ -257,4 +257,62 @@ test("forgot password says that this installation cannot send e-mail and who can
   await expect(page).toHaveURL(/\/forgot-password$/);
   await expect(page.getByText(/cannot send e-mail \(no SMTP server is configured\)/)).toBeVisible();
   await expect(page.getByText(/Ask an administrator of this installation to set a new password/)).toBeVisible();
+});
+
+test("an administrator blocks a user: their session and sign-in stop at once, audited; unblocking lets them back; the last administrator keeps the role", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const { page: userPage, user } = await newSignedInPage(browser, "blockme");
+  expect(await apiStatus(userPage)).toBe(200);
+
+  const { page: admin, user: adminUser } = await newAdminPage(browser);
+  await admin.goto("/admin");
+  const row = admin.getByRole("row").filter({ hasText: `@${user.username}` });
+  // The user signed in when they signed up; the admin page shows when.
+  await expect(row.locator("time").nth(1)).toHaveAttribute("datetime", /^\d{4}-\d\d-\d\dT/);
+  await row.getByRole("button", { name: "Block", exact: true }).click();
+  await admin.getByRole("dialog").getByRole("button", { name: "Block", exact: true }).click();
+  await expect(row.getByRole("status")).toHaveText(
+    `Blocked @${user.username}: their sessions, tokens and kubectl access have stopped.`,
+  );
+  await expect(row.getByText("Blocked", { exact: true })).toBeVisible();
+
+  expect(await apiStatus(userPage)).toBe(401);
+  await userPage.goto("/projects");
+  await expect(userPage).toHaveURL(/\/sign-in/);
+  await userPage.getByLabel("E-mail", { exact: true }).fill(user.email);
+  await userPage.getByLabel("Password", { exact: true }).fill(user.password);
+  await userPage.getByRole("button", { name: "Sign in" }).click();
+  await expect(
+    userPage
+      .getByRole("alert")
+      .filter({ hasText: "This account is blocked. Ask an administrator of this installation." }),
+  ).toBeVisible();
+
+  await row.getByRole("button", { name: "Unblock", exact: true }).click();
+  await admin.getByRole("dialog").getByRole("button", { name: "Unblock", exact: true }).click();
+  await expect(row.getByRole("status")).toHaveText(`Unblocked @${user.username}: they can sign in again.`);
+  await userPage.getByLabel("E-mail", { exact: true }).fill(user.email);
+  await userPage.getByLabel("Password", { exact: true }).fill(user.password);
+  await userPage.getByRole("button", { name: "Sign in" }).click();
+  await expect(userPage).toHaveURL(/\/projects$/);
+
+  // The only administrator cannot step down (and is offered no way to block themselves).
+  const own = admin.getByRole("row").filter({ hasText: `@${adminUser.username}` });
+  await expect(own.getByRole("button", { name: "Block", exact: true })).toHaveCount(0);
+  await own.getByRole("button", { name: "Remove admin", exact: true }).click();
+  const dialog = admin.getByRole("dialog");
+  await dialog.getByRole("button", { name: "Remove admin", exact: true }).click();
+  await expect(dialog.getByRole("alert")).toHaveText(
+    `@${adminUser.username} is the last administrator: make someone else an administrator first`,
+  );
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  expect(await apiStatus(admin)).toBe(200);
+
+  await admin.goto("/admin/audit");
+  await expect(
+    admin.getByText(`Blocked @${user.username} (sessions, tokens and kubectl access stopped)`, { exact: true }),
+  ).toBeVisible();
+  await expect(admin.getByText(`Unblocked @${user.username}`, { exact: true })).toBeVisible();
 });

@@ -191,6 +191,14 @@ export function summarize(e: Event, d: Record<string, unknown>, n: Names): strin
       return "Changed their password (every session ended)";
     case "user.password_set":
       return `Set a new password for ${target} (every session ended)`;
+    case "user.blocked":
+      return `Blocked ${target} (sessions, tokens and kubectl access stopped)`;
+    case "user.unblocked":
+      return `Unblocked ${target}`;
+    case "user.admin_granted":
+      return `Made ${target} an administrator`;
+    case "user.admin_removed":
+      return `Removed the administrator role from ${target}`;
     case "user.sign_in_locked":
       return `Locked password sign-in for ${target} after ${str(d.failures)} failed attempts, until ${str(d.lockedUntil)}`;
     default:
