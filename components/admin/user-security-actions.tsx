@@ -10,19 +10,21 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field } from "@/components/ui/field";
 
-type Change = { blocked: boolean } | { isAdmin: boolean };
+type Change = { blocked: boolean } | { isAdmin: boolean } | { approved: true };
 
 export function UserSecurityActions({
   userId,
   username,
   isAdmin,
   blocked,
+  pendingApproval,
   isSelf,
 }: {
   userId: string;
   username: string;
   isAdmin: boolean;
   blocked: boolean;
+  pendingApproval: boolean;
   isSelf: boolean;
 }) {
   const router = useRouter();
@@ -57,13 +59,15 @@ export function UserSecurityActions({
     onSuccess: (_data, body) => {
       close();
       setDone(
-        "blocked" in body
-          ? body.blocked
-            ? `Blocked @${username}: their sessions, tokens and kubectl access have stopped.`
-            : `Unblocked @${username}: they can sign in again.`
-          : body.isAdmin
-            ? `@${username} is now an administrator.`
-            : `@${username} is no longer an administrator.`,
+        "approved" in body
+          ? `Approved @${username}: they can sign in now.`
+          : "blocked" in body
+            ? body.blocked
+              ? `Blocked @${username}: their sessions, tokens and kubectl access have stopped.`
+              : `Unblocked @${username}: they can sign in again.`
+            : body.isAdmin
+              ? `@${username} is now an administrator.`
+              : `@${username} is no longer an administrator.`,
       );
       router.refresh();
     },
@@ -78,6 +82,15 @@ export function UserSecurityActions({
     setNew.error instanceof ApiError && setNew.error.field === "newPassword" ? setNew.error.message : undefined;
   return (
     <div className="flex flex-wrap items-center gap-2">
+      {pendingApproval ? (
+        <Button
+          className="px-2 py-1 text-xs"
+          onClick={() => change.mutate({ approved: true })}
+          disabled={change.isPending}
+        >
+          Approve
+        </Button>
+      ) : null}
       <Button variant="secondary" className="px-2 py-1 text-xs" onClick={() => open("revoke")}>
         Revoke sessions
       </Button>
@@ -92,6 +105,11 @@ export function UserSecurityActions({
       <Button variant="secondary" className="px-2 py-1 text-xs" onClick={() => open("admin")}>
         {isAdmin ? "Remove admin" : "Make admin"}
       </Button>
+      {change.error && dialog === null ? (
+        <span role="alert" className="text-xs text-red-700 dark:text-red-400">
+          {change.error.message}
+        </span>
+      ) : null}
       {done ? (
         <span role="status" className="text-xs text-green-700 dark:text-green-400">
           {done}

@@ -85,6 +85,7 @@ describe.each(["sqlite", "postgresql"] as const)("administering users on %s", (p
       username: "ada",
       isAdmin: false,
       blocked: true,
+      pendingApproval: false,
     });
 
     const after = await row(ada);
@@ -161,7 +162,9 @@ describe.each(["sqlite", "postgresql"] as const)("administering users on %s", (p
   it("others are told the user does not exist, and bad input changes nothing", async () => {
     await expect(changeUserAsAdmin(db, ada, bob.id, { blocked: true })).rejects.toThrow(NotFound);
     await expect(changeUserAsAdmin(db, root, "no-such-user", { blocked: true })).rejects.toThrow(NotFound);
-    await expect(changeUserAsAdmin(db, root, ada.id, {})).rejects.toThrow("Say what to change: blocked or isAdmin");
+    await expect(changeUserAsAdmin(db, root, ada.id, {})).rejects.toThrow(
+      "Say what to change: blocked, isAdmin or approved",
+    );
     await expect(changeUserAsAdmin(db, root, ada.id, { blocked: "yes" })).rejects.toThrow(
       "blocked must be true or false",
     );

@@ -12,10 +12,11 @@ export const userAdminChangeSchema = z
   .object({
     blocked: z.boolean({ error: "blocked must be true or false" }).optional(),
     isAdmin: z.boolean({ error: "isAdmin must be true or false" }).optional(),
+    approved: z.literal(true, { error: "approved can only be true (block an account to refuse it)" }).optional(),
   })
   .strict()
-  .refine((v) => v.blocked !== undefined || v.isAdmin !== undefined, {
-    message: "Say what to change: blocked or isAdmin",
+  .refine((v) => v.blocked !== undefined || v.isAdmin !== undefined || v.approved !== undefined, {
+    message: "Say what to change: blocked, isAdmin or approved",
   });
 
 export interface UserAdminState {
@@ -23,6 +24,7 @@ export interface UserAdminState {
   username: string;
   isAdmin: boolean;
   blocked: boolean;
+  pendingApproval: boolean;
 }
 
 /** Active administrators: the role counts only for an account that is not blocked. */
@@ -70,6 +72,10 @@ export async function changeUserAsAdmin(
         ip,
       });
     }
+    if (change.approved && row.pendingApproval) {
+      await tx.user.update({ where: { id: userId }, data: { pendingApproval: false } });
+      await recordAudit(tx, { actorId: actor.id, action: "user.approved", targetType: "user", targetId: userId, ip });
+    }
     if (change.isAdmin !== undefined && change.isAdmin !== row.isAdmin) {
       // The role is re-read from the database on every request (lib/auth/session.ts): it takes effect at once.
       await tx.user.update({ where: { id: userId }, data: { isAdmin: change.isAdmin } });
@@ -81,6 +87,12 @@ export async function changeUserAsAdmin(
         ip,
       });
     }
-    return { id: row.id, username: row.username, isAdmin, blocked };
+    return {
+      id: row.id,
+      username: row.username,
+      isAdmin,
+      blocked,
+      pendingApproval: row.pendingApproval && !change.approved,
+    };
   });
 }

@@ -23,9 +23,24 @@ export async function currentUser(): Promise<CurrentUser | null> {
   if (!id) return null;
   const row = await db().user.findUnique({
     where: { id },
-    select: { id: true, username: true, name: true, email: true, isAdmin: true, sessionVersion: true, blockedAt: true },
+    select: {
+      id: true,
+      username: true,
+      name: true,
+      email: true,
+      isAdmin: true,
+      sessionVersion: true,
+      blockedAt: true,
+      pendingApproval: true,
+    },
   });
-  if (!row || row.blockedAt || !sessionIsCurrent(session.user.sessionVersion, row.sessionVersion)) return null;
+  if (
+    !row ||
+    row.blockedAt ||
+    row.pendingApproval ||
+    !sessionIsCurrent(session.user.sessionVersion, row.sessionVersion)
+  )
+    return null;
   return { id: row.id, username: row.username, name: row.name, email: row.email, isAdmin: row.isAdmin };
 }
 

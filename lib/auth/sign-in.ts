@@ -13,7 +13,8 @@ export type PasswordSignIn =
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "locked"; retryAt: Date }
   | { ok: false; reason: "busy" }
-  | { ok: false; reason: "blocked" };
+  | { ok: false; reason: "blocked" }
+  | { ok: false; reason: "pending" };
 
 export interface PasswordSignInInput {
   email: string;
@@ -45,6 +46,7 @@ export async function signInWithPassword(
     await throttle.recordSuccess(account);
     // Said only to someone who knows the password: a blocked account stays out, and is told why.
     if (user.blockedAt) return { ok: false, reason: "blocked" };
+    if (user.pendingApproval) return { ok: false, reason: "pending" };
     const signedIn = await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
     return { ok: true, user: signedIn };
   }
