@@ -6,6 +6,7 @@ import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { freshDatabase, type TestDatabase } from "@/lib/db/test-databases";
 import { Conflict, Invalid, NotFound } from "@/lib/errors";
+import { authenticate } from "@/lib/api-auth";
 import { authorizeProxy } from "@/lib/kubectl-access/proxy-auth";
 import { createProject } from "@/lib/projects";
 import { createCiJobToken, createPersonalAccessToken } from "@/lib/tokens/access-tokens";
@@ -64,6 +65,14 @@ describe.each(["sqlite", "postgresql"] as const)("administering users on %s", (p
 
   it("blocking ends sessions, sign-in, personal access tokens, CI job tokens and open streams at once", async () => {
     const pat = await createPersonalAccessToken(db, ada, { name: "laptop" });
+    const api = await createPersonalAccessToken(db, ada, { name: "script", scopes: ["api"] });
+    const apiCall = () =>
+      authenticate(
+        db,
+        new Request("http://tether.test/api/projects", { headers: { authorization: `Bearer ${api.token}` } }),
+        async () => null,
+      );
+    expect((await apiCall()).ok).toBe(true);
     const project = await createProject(db, ada, { name: "Ada's", path: "adas", namespace: "ada" });
     const ci = await createCiJobToken(db, ada, project.id, { jobName: "deploy" });
     // Before: the tokens are known and valid (the refusal is about the agent, not the token).
@@ -104,6 +113,11 @@ describe.each(["sqlite", "postgresql"] as const)("administering users on %s", (p
       status: 401,
       reason: "the user who started this CI job is blocked",
     });
+    expect(await apiCall()).toMatchObject({
+      ok: false,
+      status: 401,
+      error: "The owner of this personal access token (script) is blocked",
+    });
     await expect.poll(() => streamSignal.aborted, { timeout: 10_000 }).toBe(true);
     request.abort();
     expect(await db.auditEvent.findFirst({ where: { action: "user.blocked", targetId: ada.id } })).toMatchObject({
@@ -114,6 +128,7 @@ describe.each(["sqlite", "postgresql"] as const)("administering users on %s", (p
     await changeUserAsAdmin(db, root, ada.id, { blocked: false });
     expect((await row(ada)).blockedAt).toBeNull();
     expect((await signIn(ada)).ok).toBe(true);
+    expect((await apiCall()).ok).toBe(true);
     expect(await db.auditEvent.count({ where: { action: "user.unblocked", targetId: ada.id } })).toBe(1);
   });
 

@@ -3,9 +3,9 @@
 import { changeUserAsAdmin } from "@/lib/auth/admin-users";
 import { clientAddress } from "@/lib/auth/sign-in";
 import { db } from "@/lib/db/client";
-import { readJsonBody, withUser } from "@/lib/http/handler";
+import { readJsonBody, withSession } from "@/lib/api-auth";
 
-export const PATCH = withUser(async (user, req, ctx: { params: Promise<{ id: string }> }) => {
+export const PATCH = withSession(async (user, req, ctx: { params: Promise<{ id: string }> }) => {
   const { id } = await ctx.params;
   const state = await changeUserAsAdmin(db(), user, id, await readJsonBody(req, 4 * 1024), clientAddress(req.headers));
   return Response.json({ user: state });
