@@ -316,3 +316,99 @@ test("an administrator blocks a user: their session and sign-in stop at once, au
   ).toBeVisible();
   await expect(admin.getByText(`Unblocked @${user.username}`, { exact: true })).toBeVisible();
 });
+
+test("sign-up under the administrator's control: closed with a single-use invite link, then approval; open again afterwards", async ({
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const { page: admin } = await newAdminPage(browser);
+  const setMode = async (label: string, expected: string) => {
+    await admin.goto("/admin");
+    await admin.getByRole("radio", { name: new RegExp(`^${label}`) }).check();
+    await admin.getByRole("button", { name: "Save sign-up setting" }).click();
+    await expect(admin.getByRole("status").filter({ hasText: "Sign-up is now" })).toHaveText(expected);
+  };
+  try {
+    await setMode("Closed", "Sign-up is now: Closed.");
+    const visitor = await (await browser.newContext()).newPage();
+    await visitor.goto("/sign-up");
+    await expect(visitor.getByTestId("sign-up-policy")).toHaveText(
+      "Sign-up is closed on this installation. Ask an administrator for an invite link.",
+    );
+    await expect(visitor.getByRole("button", { name: "Create account" })).toBeDisabled();
+    // The API says the same to a script that skips the form.
+    const refused = newUser("closed");
+    const direct = await visitor.request.post("/api/users", { data: refused });
+    expect(direct.status()).toBe(403);
+    expect((await direct.json()).error).toBe(
+      "Sign-up is closed on this installation. Ask an administrator for an invite link.",
+    );
+
+    await admin.getByRole("button", { name: "Create invite link" }).click();
+    const link = (await admin.getByTestId("invite-link").textContent())!;
+    expect(link).toMatch(/\/sign-up\?invite=tthr_invite_[A-Za-z0-9_-]{43}$/);
+
+    const invited = newUser("invited");
+    await visitor.goto(new URL(link).pathname + new URL(link).search);
+    await expect(visitor.getByTestId("sign-up-policy")).toHaveText("You were invited: this link creates one account.");
+    await visitor.getByLabel("Name", { exact: true }).fill(invited.name);
+    await visitor.getByLabel("Username", { exact: true }).fill(invited.username);
+    await visitor.getByLabel("E-mail", { exact: true }).fill(invited.email);
+    await visitor.getByLabel("Password", { exact: true }).fill(invited.password);
+    await visitor.getByRole("button", { name: "Create account" }).click();
+    await expect(visitor).toHaveURL(/\/projects$/);
+
+    // The same link a second time.
+    const second = await (await browser.newContext()).newPage();
+    const again = newUser("again");
+    await second.goto(new URL(link).pathname + new URL(link).search);
+    await second.getByLabel("Name", { exact: true }).fill(again.name);
+    await second.getByLabel("Username", { exact: true }).fill(again.username);
+    await second.getByLabel("E-mail", { exact: true }).fill(again.email);
+    await second.getByLabel("Password", { exact: true }).fill(again.password);
+    await second.getByRole("button", { name: "Create account" }).click();
+    await expect(
+      second.getByRole("alert").filter({
+        hasText: "This invite link is not valid: it was already used, has expired, or was mistyped. Ask for a new one.",
+      }),
+    ).toBeVisible();
+
+    await setMode("Approval", "Sign-up is now: Approval.");
+    const waiting = newUser("waiting");
+    await second.goto("/sign-up");
+    await expect(second.getByTestId("sign-up-policy")).toHaveText(
+      "An administrator approves each new account before it can sign in.",
+    );
+    await second.getByLabel("Name", { exact: true }).fill(waiting.name);
+    await second.getByLabel("Username", { exact: true }).fill(waiting.username);
+    await second.getByLabel("E-mail", { exact: true }).fill(waiting.email);
+    await second.getByLabel("Password", { exact: true }).fill(waiting.password);
+    await second.getByRole("button", { name: "Create account" }).click();
+    await expect(second.getByRole("status").filter({ hasText: "Your account waits" })).toHaveText(
+      "Your account waits for an administrator's approval. You can sign in once it is approved.",
+    );
+    const signIn = async () => {
+      await second.goto("/sign-in");
+      await second.getByLabel("E-mail", { exact: true }).fill(waiting.email);
+      await second.getByLabel("Password", { exact: true }).fill(waiting.password);
+      await second.getByRole("button", { name: "Sign in" }).click();
+    };
+    await signIn();
+    await expect(
+      second.getByRole("alert").filter({
+        hasText: "Your account is waiting for an administrator's approval. Sign in again once it is approved.",
+      }),
+    ).toBeVisible();
+
+    await admin.goto("/admin");
+    const row = admin.getByRole("row").filter({ hasText: `@${waiting.username}` });
+    await expect(row.getByText("Waiting for approval")).toBeVisible();
+    await row.getByRole("button", { name: "Approve", exact: true }).click();
+    await expect(row.getByRole("status")).toHaveText(`Approved @${waiting.username}: they can sign in now.`);
+    await signIn();
+    await expect(second).toHaveURL(/\/projects$/);
+  } finally {
+    // The specs after this one sign up freely.
+    await setMode("Open", "Sign-up is now: Open.");
+  }
+});
