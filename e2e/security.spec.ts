@@ -120,6 +120,8 @@ async function visit(page: Page, path: string): Promise<void> {
 }
 
 test("the main pages report no CSP violation, the theme toggle and the live view included", async ({ browser }) => {
+  // Seventeen pages and a project with an agent: well over a minute on a loaded machine.
+  test.setTimeout(180_000);
   const signedOut = await browser.newPage();
   const outProblems = await watchPolicy(signedOut);
   for (const path of ["/", "/sign-in", "/sign-up", "/forgot-password", "/kubernetes-versions"]) {
