@@ -27,3 +27,4 @@ export {
   gitlabCiSnippet,
   type CiSnippetInput,
 } from "./snippets";
+export { ciPanelView, type CiPanelView } from "./panel";
