@@ -74,7 +74,6 @@ function AddIdentityForm({ projectId, audience }: { projectId: string; audience:
   const conditionsError = localError ?? fieldError("conditions");
   return (
     <form
-      key={preset}
       onSubmit={onSubmit}
       noValidate
       aria-label="Trust a CI identity"
@@ -106,59 +105,65 @@ function AddIdentityForm({ projectId, audience }: { projectId: string; audience:
         </div>
       </fieldset>
       <FormError message={error && !field ? error.message : undefined} />
-      <Field
-        label="Name"
-        id="ci-identity-name"
-        name="name"
-        required
-        maxLength={100}
-        defaultValue={chosen ? `${chosen.label} deploys` : ""}
-        error={fieldError("name")}
-      />
-      <Field
-        label="Issuer URL"
-        id="ci-identity-issuer"
-        name="issuer"
-        required
-        defaultValue={chosen?.issuer ?? ""}
-        error={fieldError("issuer")}
-        hint={
-          preset === "gitlab"
-            ? "For a self-managed GitLab, its own URL."
-            : "The iss claim of the job's ID token (https://)."
-        }
-      />
-      <Field
-        label="Audience"
-        id="ci-identity-audience"
-        name="audience"
-        required
-        defaultValue={audience}
-        error={fieldError("audience")}
-        hint="The aud the job asks its ID token for; the snippets use this installation's URL."
-      />
-      <div className="space-y-1">
-        <label htmlFor="ci-identity-conditions" className="block text-sm font-medium text-zinc-700 dark:text-zinc-300">
-          Claim conditions
-        </label>
-        <textarea
-          id="ci-identity-conditions"
-          name="conditions"
-          rows={3}
-          defaultValue={chosen ? conditionsText(chosen.conditions) : ""}
-          aria-invalid={conditionsError ? true : undefined}
-          aria-describedby={conditionsError ? "ci-identity-conditions-error" : "ci-identity-conditions-hint"}
-          className={`block w-full rounded-md border bg-white px-3 py-2 font-mono text-sm shadow-sm focus:outline-none focus:ring-2 focus:ring-indigo-500 dark:bg-zinc-900 ${conditionsError ? "border-red-500" : "border-zinc-300 dark:border-zinc-700"}`}
+      {/* Keyed by the preset: choosing another one starts its fields afresh, the radios keep focus. */}
+      <div key={preset} className="space-y-4">
+        <Field
+          label="Name"
+          id="ci-identity-name"
+          name="name"
+          required
+          maxLength={100}
+          defaultValue={chosen ? `${chosen.label} deploys` : ""}
+          error={fieldError("name")}
         />
-        {conditionsError ? (
-          <p id="ci-identity-conditions-error" className="text-sm text-red-600 dark:text-red-400">
-            {conditionsError}
-          </p>
-        ) : (
-          <p id="ci-identity-conditions-hint" className="text-xs text-zinc-500">
-            One <code>claim = value</code> per line; every one must match exactly.
-          </p>
-        )}
+        <Field
+          label="Issuer URL"
+          id="ci-identity-issuer"
+          name="issuer"
+          required
+          defaultValue={chosen?.issuer ?? ""}
+          error={fieldError("issuer")}
+          hint={
+            preset === "gitlab"
+              ? "For a self-managed GitLab, its own URL."
+              : "The iss claim of the job's ID token (https://)."
+          }
+        />
+        <Field
+          label="Audience"
+          id="ci-identity-audience"
+          name="audience"
+          required
+          defaultValue={audience}
+          error={fieldError("audience")}
+          hint="The aud the job asks its ID token for; the snippets use this installation's URL."
+        />
+        <div className="space-y-1">
+          <label
+            htmlFor="ci-identity-conditions"
+            className="block text-sm font-medium text-zinc-700 dark:text-zinc-300"
+          >
+            Claim conditions
+          </label>
+          <textarea
+            id="ci-identity-conditions"
+            name="conditions"
+            rows={3}
+            defaultValue={chosen ? conditionsText(chosen.conditions) : ""}
+            aria-invalid={conditionsError ? true : undefined}
+            aria-describedby={conditionsError ? "ci-identity-conditions-error" : "ci-identity-conditions-hint"}
+            className={`block w-full rounded-md border bg-white px-3 py-2 font-mono text-sm shadow-sm focus:outline-none focus:ring-2 focus:ring-indigo-500 dark:bg-zinc-900 ${conditionsError ? "border-red-500" : "border-zinc-300 dark:border-zinc-700"}`}
+          />
+          {conditionsError ? (
+            <p id="ci-identity-conditions-error" className="text-sm text-red-600 dark:text-red-400">
+              {conditionsError}
+            </p>
+          ) : (
+            <p id="ci-identity-conditions-hint" className="text-xs text-zinc-500">
+              One <code>claim = value</code> per line; every one must match exactly.
+            </p>
+          )}
+        </div>
       </div>
       {added ? (
         <p role="status" className="text-sm text-green-700 dark:text-green-400">
