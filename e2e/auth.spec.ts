@@ -18,7 +18,8 @@ test("sign up, see the empty state, sign out, sign in again", async ({ page }) =
     page.getByText("This installation has no account yet: the first one becomes its administrator."),
   ).toBeVisible();
   await submitSignUp(page, user);
-  await expect(page).toHaveURL(/\/projects$/);
+  // The installation's first requests (hashing, the first sign-in) can take a while on a loaded machine.
+  await expect(page).toHaveURL(/\/projects$/, { timeout: 30_000 });
   rememberFirstAdmin(user);
   await expect(page.getByTestId("current-user")).toHaveText(user.name);
   await expect(page.getByRole("heading", { name: "No projects yet" })).toBeVisible();
