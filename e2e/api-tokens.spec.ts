@@ -47,7 +47,7 @@ async function createToken(page: Page, name: string, scopes: string[]): Promise<
 test("a script with an api token creates a project, an agent and its token and reads the audit log; a read_api token is refused on writes", async ({
   browser,
 }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const { page, user } = await newSignedInPage(browser, "script");
   await page.goto("/settings/tokens");
   await expect(page.getByRole("heading", { name: "Access tokens", level: 1 })).toBeVisible();
@@ -115,6 +115,7 @@ test("a script with an api token creates a project, an agent and its token and r
 
   // The page shows the tokens' last use, and the project's audit page names the token.
   await page.reload();
+  await expect(rowOf("deploy script")).toContainText("Active");
   await expect(rowOf("deploy script")).not.toContainText("Never used");
   await page.goto(`/projects/${user.username}/shop/-/audit`);
   await expect(page.getByRole("table", { name: /Audit log of/ })).toContainText("deploy script");
