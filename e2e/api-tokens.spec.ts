@@ -138,4 +138,6 @@ test("a script with an api token creates a project, an agent and its token and r
   const strangerToken = await createToken(other.page, "snoop", ["api"]);
   expect((await api(strangerToken, "GET", `/api/projects/${projectId}/audit`)).status).toBe(404);
   expect((await api(strangerToken, "POST", `/api/projects/${projectId}/agents`, { name: "x" })).status).toBe(404);
+  // Their token pages poll every 30 s: closed, so later specs do not share the machine with them.
+  await Promise.all([page.context().close(), other.page.context().close()]);
 });
