@@ -79,13 +79,27 @@ function CreateForm({ scopes, onCreated }: { scopes: readonly string[]; onCreate
       <fieldset aria-describedby={fieldError("scopes") ? "pat-scopes-error" : undefined}>
         <legend className="text-sm font-medium text-zinc-700 dark:text-zinc-300">Scopes</legend>
         {scopes.map((s) => (
-          <label key={s} className="mt-2 flex items-start gap-2 text-sm">
-            <input type="checkbox" name="scopes" value={s} defaultChecked={DEFAULT_SCOPES.has(s)} className="mt-0.5" />
+          <div key={s} className="mt-2 flex items-start gap-2 text-sm">
+            <input
+              type="checkbox"
+              id={`pat-scope-${s}`}
+              name="scopes"
+              value={s}
+              defaultChecked={DEFAULT_SCOPES.has(s)}
+              aria-describedby={SCOPE_HELP[s] ? `pat-scope-${s}-help` : undefined}
+              className="mt-0.5"
+            />
             <span>
-              <span className="font-mono">{s}</span>
-              {SCOPE_HELP[s] ? <span className="block text-xs text-zinc-500">{SCOPE_HELP[s]}</span> : null}
+              <label htmlFor={`pat-scope-${s}`} className="font-mono">
+                {s}
+              </label>
+              {SCOPE_HELP[s] ? (
+                <span id={`pat-scope-${s}-help`} className="block text-xs text-zinc-500">
+                  {SCOPE_HELP[s]}
+                </span>
+              ) : null}
             </span>
-          </label>
+          </div>
         ))}
         {fieldError("scopes") ? (
           <p id="pat-scopes-error" className="mt-1 text-sm text-red-600 dark:text-red-400">

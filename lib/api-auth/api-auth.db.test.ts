@@ -8,6 +8,8 @@ import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { freshDatabase, type TestDatabase } from "@/lib/db/test-databases";
 import { registerAgent } from "@/lib/agents";
+import { projectAuditLog } from "@/lib/audit/audit-pages";
+import { withAuditCredential } from "@/lib/audit/audit";
 import { authorizeProxy } from "@/lib/kubectl-access/proxy-auth";
 import { createProject } from "@/lib/projects";
 import { createPersonalAccessToken, revokePersonalAccessToken } from "@/lib/tokens/access-tokens";
@@ -132,5 +134,22 @@ describe.each(["sqlite", "postgresql"] as const)("API authentication on %s", (pr
     const a = await authenticate(db, request("POST", `Bearer ${newToken("tthr_pat_")}`), session);
     expect(refusal(a)).toEqual({ status: 401, error: "Unknown API token" });
     expect(asked).toBe(false);
+  });
+
+  it("what a token's request records in the audit log names the token, and a session's does not", async () => {
+    const viaToken = await withAuditCredential({ tokenId: "tok1", tokenName: "deploy script" }, () =>
+      createProject(db, ana, { name: "Blog", path: "blog", namespace: "ana" }),
+    );
+    const viaSession = await createProject(db, ana, { name: "Wiki", path: "wiki", namespace: "ana" });
+    const rows = async (id: string) => (await projectAuditLog(db, ana, { id })).rows;
+    const [created] = await rows(viaToken.id);
+    expect(created).toMatchObject({ actor: "@ana", action: "project.created" });
+    expect(created!.details).toEqual(
+      expect.arrayContaining([
+        { label: "With API token", value: "deploy script" },
+        { label: "API token ID", value: "tok1" },
+      ]),
+    );
+    expect((await rows(viaSession.id))[0]!.details.map((d) => d.label)).not.toContain("With API token");
   });
 });

@@ -1,6 +1,7 @@
 // The two shapes of an authenticated route handler. withActor: a browser session or an API token with
 // the scope the method needs. withSession: a browser session only, for what mints or changes credentials
-// (a leaked token must not make more tokens or change a password).
+// (a leaked token must not make more tokens or change a password). Audit rows a token's request records name the token.
+import { withAuditCredential } from "@/lib/audit/audit";
 import { currentUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { errorResponse } from "@/lib/http/body";
@@ -20,7 +21,10 @@ export function withActor<Ctx>(fn: Handler<Ctx>) {
     try {
       const auth = await authenticate(db(), req, currentUser);
       if (!auth.ok) return refusal(auth.status, auth.error, auth.challenge);
-      return await fn(auth.actor, req, ctx);
+      const { actor } = auth;
+      if (actor.via.kind === "session") return await fn(actor, req, ctx);
+      const token = { tokenId: actor.via.tokenId, tokenName: actor.via.tokenName };
+      return await withAuditCredential(token, () => fn(actor, req, ctx));
     } catch (e) {
       return toResponse(e);
     }

@@ -1,7 +1,7 @@
 // Reading the audit log: a project's page (its own events and its agents', maintainers and owners) and
 // the installation's (admins). Newest first, 50 a page; each event is told as a sentence plus its
 // details, with names instead of ids where the thing still exists.
-import { can, findVisibleProject, type Actor } from "@/lib/access";
+import { can, findVisibleProject, type Actor, type ProjectRef } from "@/lib/access";
 import type { Db } from "@/lib/db/client";
 import { NotFound } from "@/lib/errors";
 
@@ -52,6 +52,8 @@ export function pageNumber(raw: string | string[] | undefined): number {
 
 const LABELS: Record<string, string> = {
   tokenId: "Token ID",
+  viaToken: "With API token",
+  viaTokenId: "API token ID",
   name: "Name",
   projectId: "Project ID",
   fullPath: "Project",
@@ -276,10 +278,10 @@ async function pageOf(db: Db, where: Where, page: number): Promise<AuditPage> {
 export async function projectAuditLog(
   db: Db,
   actor: Actor,
-  fullPath: string,
+  ref: ProjectRef,
   page = 1,
 ): Promise<AuditPage & { project: { id: string; fullPath: string; name: string } }> {
-  const { project, facts } = await findVisibleProject(db, actor, fullPath);
+  const { project, facts } = await findVisibleProject(db, actor, ref);
   if (!can.viewProjectAudit(actor, facts)) throw new NotFound("Project");
   const agents = await db.agent.findMany({ where: { projectId: project.id }, select: { id: true } });
   const where: Where = {

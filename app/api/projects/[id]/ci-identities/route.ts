@@ -1,8 +1,9 @@
 // GET /api/projects/:id/ci-identities: the CI identities the project trusts (anyone who sees the project).
-// POST {name, issuer, audience, conditions}: trust one more (maintainers).
+// POST {name, issuer, audience, conditions}: trust one more (maintainers, browser session only: a trusted
+// identity mints credentials, so a leaked API token must not add one).
 import { createCiIdentity, listCiIdentities } from "@/lib/ci-oidc";
 import { db } from "@/lib/db/client";
-import { readJsonBody, withActor } from "@/lib/api-auth";
+import { readJsonBody, withActor, withSession } from "@/lib/api-auth";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +14,7 @@ export const GET = withActor(async (user, _req, ctx: Ctx) => {
   return Response.json({ identities: await listCiIdentities(db(), user, id) });
 });
 
-export const POST = withActor(async (user, req, ctx: Ctx) => {
+export const POST = withSession(async (user, req, ctx: Ctx) => {
   const { id } = await ctx.params;
   return Response.json(await createCiIdentity(db(), user, id, await readJsonBody(req)), { status: 201 });
 });
