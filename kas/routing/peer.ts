@@ -31,7 +31,7 @@ import {
   type TunnelStream,
 } from "../tunnel";
 
-const PEER: "tether-kas-peer" = "tether-kas-peer";
+const PEER = "tether-kas-peer" as const;
 
 export async function peerMetadata(peerSecret: string): Promise<Metadata> {
   const md = new Metadata();
