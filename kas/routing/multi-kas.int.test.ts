@@ -48,7 +48,8 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
     } catch (e) {
       last = e;
     }
-    if (Date.now() > end) throw new Error(`${what} did not happen within ${timeoutMs} ms (last error: ${String(last)})`);
+    if (Date.now() > end)
+      throw new Error(`${what} did not happen within ${timeoutMs} ms (last error: ${String(last)})`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
