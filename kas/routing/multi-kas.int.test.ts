@@ -399,7 +399,7 @@ describe("several kas replicas behind HAProxy, routed through Redis", () => {
       20_000,
     );
     expect(await replicas(other)).toEqual([`kas-${home}`]);
-  }, 90_000);
+  }, 150_000);
 
   it("a revoked token closes the agent's tunnels on every kas within 1 s", async () => {
     // A second agent pod with the same token, straight to the replica the first is not on: tunnels on two replicas.
