@@ -64,9 +64,20 @@ class PrivateRedis {
       ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
       { stdio: "ignore" },
     );
-    const probe = new Redis({ port: this.port, host: "127.0.0.1", lazyConnect: true, retryStrategy: () => null });
-    await until("redis-server listening", () => probe.connect().then(() => probe.ping()), 10_000);
-    probe.disconnect();
+    await until(
+      "redis-server listening",
+      async () => {
+        const probe = new Redis({ port: this.port, host: "127.0.0.1", lazyConnect: true, retryStrategy: () => null });
+        probe.on("error", () => undefined);
+        try {
+          await probe.connect();
+          return (await probe.ping()) === "PONG";
+        } finally {
+          probe.disconnect();
+        }
+      },
+      10_000,
+    );
   }
   async stop(): Promise<void> {
     const c = this.child;
@@ -352,6 +363,7 @@ describe("several kas replicas behind HAProxy, routed through Redis", () => {
 
     // kas A could not remove its entry: it expires (TTL) and readers drop it.
     const r2 = new Redis({ port: redis.port, host: "127.0.0.1" });
+    r2.on("error", () => undefined);
     try {
       await until(
         "kas A's registry entry expired",
