@@ -99,7 +99,8 @@ describe("CI jobs trade OIDC ID tokens for cluster access", () => {
       dir: web.dir,
     });
     const client = tunnelClientFor(web, kas);
-    await waitForAgent(client, reg.agentId);
+    // Generous: tsx starts the agent from sources, slow on a loaded machine.
+    await waitForAgent(client, reg.agentId, 1, 90_000);
     client.close();
 
     // web's exchange route, served over HTTPS with the same loopback certificate as the issuer.

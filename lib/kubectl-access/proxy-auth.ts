@@ -59,10 +59,11 @@ async function decide(db: Db, cred: ProxyCredential): Promise<ProxyDecision> {
   if (cred.kind === "ci") {
     const row = await db.ciJobToken.findUnique({
       where: { tokenHash: hashToken(cred.token) },
-      include: { project: true },
+      include: { project: true, createdBy: { select: { blockedAt: true } } },
     });
     if (!row) return refuse(401, "unknown CI job token");
     if (row.revokedAt) return refuse(401, "this CI job token was revoked");
+    if (row.createdBy?.blockedAt) return refuse(401, "the user who started this CI job is blocked");
     if (row.expiresAt <= now) return refuse(401, `this CI job token expired at ${row.expiresAt.toISOString()}`);
     await db.ciJobToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
     if (!agent)
@@ -106,6 +107,7 @@ async function decide(db: Db, cred: ProxyCredential): Promise<ProxyDecision> {
   });
   if (!row) return refuse(401, "unknown personal access token");
   if (row.revokedAt) return refuse(401, "this personal access token was revoked");
+  if (row.user.blockedAt) return refuse(401, "the owner of this personal access token is blocked");
   if (row.expiresAt <= now) return refuse(401, `this personal access token expired at ${row.expiresAt.toISOString()}`);
   if (!row.scopes.split(" ").includes("k8s_proxy"))
     return refuse(403, "this personal access token lacks the k8s_proxy scope");
