@@ -20,4 +20,24 @@ describe("loadKasConfig", () => {
       /both TETHER_KAS_TLS_CERT_FILE and TETHER_KAS_TLS_KEY_FILE/,
     );
   });
+  it("several replicas: Redis needs the peer secret, and addresses are checked", () => {
+    const base = { TETHER_KAS_SHARED_SECRET_FILE: "/s" };
+    expect(loadKasConfig(base).TETHER_REDIS_URL).toBeUndefined();
+    expect(() => loadKasConfig({ ...base, TETHER_REDIS_URL: "redis://127.0.0.1:6379" })).toThrow(
+      /set TETHER_KAS_PEER_SECRET_FILE/,
+    );
+    expect(() => loadKasConfig({ ...base, TETHER_REDIS_URL: "http://127.0.0.1:6379" })).toThrow(
+      /TETHER_REDIS_URL: expected a redis:\/\/ or rediss:\/\/ URL/,
+    );
+    expect(() => loadKasConfig({ ...base, TETHER_KAS_PRIVATE_ADDRESS: "kas-0" })).toThrow(
+      /TETHER_KAS_PRIVATE_ADDRESS: expected host:port/,
+    );
+    const c = loadKasConfig({
+      ...base,
+      TETHER_REDIS_URL: "redis://redis:6379/2",
+      TETHER_KAS_PEER_SECRET_FILE: "/p",
+      TETHER_KAS_PRIVATE_ADDRESS: "kas-0.kas:8153",
+    });
+    expect(c).toMatchObject({ TETHER_KAS_REGISTRY_TTL_MS: 30_000, TETHER_KAS_PRIVATE_ADDRESS: "kas-0.kas:8153" });
+  });
 });

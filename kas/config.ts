@@ -35,6 +35,17 @@ export const kasConfigSchema = z.object({
   TETHER_KAS_TOKEN_RECHECK_MS: ms(30_000),
   TETHER_KAS_HEARTBEAT_MS: ms(30_000),
   TETHER_KAS_AGENT_WAIT_MS: ms(20_000),
+  /** Several kas replicas: the tunnel registry in Redis and kas-to-kas forwarding (kas/routing). Unset: one kas, in memory. */
+  TETHER_REDIS_URL: z.url({ protocol: /^rediss?$/, error: "expected a redis:// or rediss:// URL" }).optional(),
+  /** Where the other replicas reach this kas's internal server (host:port); default: its internal address and port. */
+  TETHER_KAS_PRIVATE_ADDRESS: z
+    .string()
+    .regex(/^[\w.-]+:\d+$/, "expected host:port")
+    .optional(),
+  /** The secret only kas replicas share (kas-to-kas JWTs); required with TETHER_REDIS_URL. */
+  TETHER_KAS_PEER_SECRET_FILE: z.string().min(1).optional(),
+  /** How long a replica's registry entries live without a refresh (a crashed kas's entries expire then). */
+  TETHER_KAS_REGISTRY_TTL_MS: z.coerce.number().int().min(1_000).default(30_000),
   // A body message (CHUNK_SIZE) and its framing must fit.
   TETHER_KAS_MAX_MESSAGE_BYTES: z.coerce
     .number()
@@ -54,6 +65,11 @@ export function loadKasConfig(env: Record<string, string | undefined> = process.
   if (Boolean(r.data.TETHER_KAS_TLS_CERT_FILE) !== Boolean(r.data.TETHER_KAS_TLS_KEY_FILE)) {
     throw new Error(
       "kas: invalid configuration\n  set both TETHER_KAS_TLS_CERT_FILE and TETHER_KAS_TLS_KEY_FILE, or neither",
+    );
+  }
+  if (r.data.TETHER_REDIS_URL && !r.data.TETHER_KAS_PEER_SECRET_FILE) {
+    throw new Error(
+      "kas: invalid configuration\n  set TETHER_KAS_PEER_SECRET_FILE (the secret kas replicas share) when TETHER_REDIS_URL is set",
     );
   }
   return r.data;

@@ -52,6 +52,17 @@ export function createKasMetrics() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers: [registry],
     }),
+    forwarded: new Counter({
+      name: "tether_kas_forwarded_requests_total",
+      help: "Requests carried between kas replicas: sent (landed here, agent elsewhere) or served (for another replica)",
+      labelNames: ["side", "outcome"] as const,
+      registers: [registry],
+    }),
+    registryErrors: new Counter({
+      name: "tether_kas_registry_errors_total",
+      help: "Tunnel registry (Redis) operations that failed",
+      registers: [registry],
+    }),
     agentAuthFailures: new Counter({
       name: "tether_kas_agent_auth_failures_total",
       help: "Agent calls refused for a bad or revoked token",

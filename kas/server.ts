@@ -1,5 +1,6 @@
 // Starts kas: its capabilities in the order of KAS_CAPABILITIES, then the "kas listening" line with
 // every port. Returns a handle that drains and stops them in reverse order.
+import os from "node:os";
 import type { Logger } from "pino";
 import { startCapabilities } from "../lib/common/capability";
 import { readSharedSecret } from "../lib/common/internal-jwt";
@@ -12,7 +13,8 @@ import { internalApi } from "./internal-api";
 import { k8sProxy } from "./k8s-proxy";
 import { createKasMetrics } from "./metrics";
 import { observability } from "./observability";
-import { MemoryTunnelRegistry, tunnel } from "./tunnel";
+import { RedisTunnelRegistry, routing } from "./routing";
+import { MemoryTunnelRegistry, tunnel, type TunnelRegistry } from "./tunnel";
 import { WebApi } from "./web-api";
 
 export interface RunningKas {
@@ -20,7 +22,7 @@ export interface RunningKas {
   internalPort: number;
   observabilityPort: number;
   k8sProxyPort: number;
-  registry: MemoryTunnelRegistry;
+  registry: TunnelRegistry;
   stop(): Promise<void>;
 }
 
@@ -35,14 +37,32 @@ export const KAS_CAPABILITIES: readonly KasCapability[] = [
   k8sProxy,
   internalApi,
   agentApi,
+  routing,
   grpcServers,
   tunnel,
 ];
 
+/** The internal server's address as other replicas dial it: its host (this machine's name when it listens on every interface) and bound port. */
+function privateAddressOf(config: KasConfig, internalPort: number): string {
+  const host = config.TETHER_KAS_INTERNAL_ADDRESS.replace(/:\d+$/, "");
+  return `${host === "0.0.0.0" || host === "::" ? os.hostname() : host}:${internalPort}`;
+}
+
 export async function startKas(config: KasConfig, log: Logger): Promise<RunningKas> {
   const secret = readSharedSecret(config.TETHER_KAS_SHARED_SECRET_FILE);
   const metrics = createKasMetrics();
-  const registry = new MemoryTunnelRegistry(config.TETHER_KAS_MAX_STREAMS_PER_AGENT, metrics);
+  const registry = config.TETHER_REDIS_URL
+    ? new RedisTunnelRegistry({
+        kasId: config.TETHER_KAS_ID,
+        redisUrl: config.TETHER_REDIS_URL,
+        ttlMs: config.TETHER_KAS_REGISTRY_TTL_MS,
+        peerSecret: readSharedSecret(config.TETHER_KAS_PEER_SECRET_FILE ?? ""),
+        maxStreamsPerAgent: config.TETHER_KAS_MAX_STREAMS_PER_AGENT,
+        maxMessageBytes: config.TETHER_KAS_MAX_MESSAGE_BYTES,
+        log: log.child({ capability: "routing" }),
+        metrics,
+      })
+    : new MemoryTunnelRegistry(config.TETHER_KAS_MAX_STREAMS_PER_AGENT, metrics, config.TETHER_KAS_ID);
   let stopping = false;
   const readiness = new Readiness();
   readiness.add(() => (stopping ? "shutting down" : null));
@@ -59,8 +79,10 @@ export async function startKas(config: KasConfig, log: Logger): Promise<RunningK
   };
   const running = await startCapabilities(KAS_CAPABILITIES, ctx);
   const { agentPort = 0, internalPort = 0, observabilityPort = 0, k8sProxyPort = 0, tls = false } = running.report;
+  const privateAddress = config.TETHER_KAS_PRIVATE_ADDRESS ?? privateAddressOf(config, internalPort);
+  if (registry instanceof RedisTunnelRegistry) registry.setPrivateAddress(privateAddress);
   log.info(
-    { kasId: config.TETHER_KAS_ID, agentPort, internalPort, observabilityPort, k8sProxyPort, tls },
+    { kasId: config.TETHER_KAS_ID, privateAddress, agentPort, internalPort, observabilityPort, k8sProxyPort, tls },
     "kas listening",
   );
   return {

@@ -1,5 +1,6 @@
 // The agent API: agents register, heartbeat, fetch their configuration and open tunnel (Connect)
 // streams, each call authenticated by the agent's token with web. It must not route requests to agents.
+import { status } from "@grpc/grpc-js";
 import { AgentApiServiceService } from "../../proto/gen/tether/v1/agent_api";
 import { TunnelService } from "../../lib/common/chunk-codec";
 import type { KasCapability } from "../capability";
@@ -19,6 +20,17 @@ export const agentApi: KasCapability = {
       () => void tokens.recheck(ctx).catch((e: Error) => ctx.log.error({ err: e.message }, "token re-check failed")),
       ctx.config.TETHER_KAS_TOKEN_RECHECK_MS,
     );
+    // Published by any kas replica (web calls CloseAgentTunnels): act now instead of at the next re-check.
+    ctx.registry.onAgentEvent(({ agentId, kind }) => {
+      if (kind === "deleted") {
+        ctx.log.warn({ agentId }, "agent deleted: closing its tunnels");
+        ctx.registry.closeAgent(agentId, status.UNAUTHENTICATED, "agent deleted");
+        return;
+      }
+      void tokens
+        .recheck(ctx, agentId)
+        .catch((e: Error) => ctx.log.error({ agentId, err: e.message }, "token re-check failed"));
+    });
     return { stop: () => clearInterval(recheck) };
   },
 };

@@ -34,9 +34,11 @@ export class ConnectedTokens {
     this.tokens.set(token, agentId);
   }
 
-  async recheck(deps: Deps): Promise<void> {
+  /** `onlyAgent`: that agent's tokens alone, asked at once (a revocation was published). */
+  async recheck(deps: Deps, onlyAgent?: string): Promise<void> {
     const connected = new Set(deps.registry.agents());
     for (const [token, agentId] of this.tokens) {
+      if (onlyAgent !== undefined && agentId !== onlyAgent) continue;
       if (!connected.has(agentId)) {
         this.tokens.delete(token);
         continue;

@@ -15,9 +15,10 @@ import {
   AgentBusyError,
   AgentStreamLimitError,
   NoAgentTunnelError,
+  type AgentStream,
   type TunnelRegistry,
-  type TunnelStream,
 } from "../tunnel";
+import { RegistryUnavailableError } from "../routing/errors";
 
 interface Deps {
   config: KasConfig;
@@ -52,15 +53,33 @@ export function internalHandlers(deps: Deps): KasInternalServiceServer {
   return {
     agentStatus(call, callback) {
       checkCaller(deps.secret, call.metadata).then(
+        () =>
+          deps.registry.statusEverywhere(call.request.agentId).then((s) =>
+            callback(null, {
+              connected: s.connected,
+              connections: s.connections,
+              idleStreams: s.idle,
+              activeStreams: s.active,
+              lastSeenMs: s.lastSeenMs ?? 0,
+              kasReplicas: s.replicas,
+            }),
+          ),
+        (e: Error) => callback({ code: status.UNAUTHENTICATED, details: e.message }),
+      );
+    },
+
+    closeAgentTunnels(call, callback) {
+      const { agentId, all } = call.request;
+      checkCaller(deps.secret, call.metadata).then(
         () => {
-          const s = deps.registry.status(call.request.agentId);
-          callback(null, {
-            connected: s.connected,
-            connections: s.connections,
-            idleStreams: s.idle,
-            activeStreams: s.active,
-            lastSeenMs: s.lastSeenMs ?? 0,
-          });
+          if (!agentId) {
+            callback({ code: status.INVALID_ARGUMENT, details: "agent_id is required" });
+            return;
+          }
+          deps.registry.publishAgentEvent({ agentId, kind: all ? "deleted" : "token_revoked" }).then(
+            () => callback(null, {}),
+            (e: Error) => callback({ code: status.UNAVAILABLE, details: e.message }),
+          );
         },
         (e: Error) => callback({ code: status.UNAUTHENTICATED, details: e.message }),
       );
@@ -69,7 +88,7 @@ export function internalHandlers(deps: Deps): KasInternalServiceServer {
     makeRequest(call: ServerDuplexStream<MakeRequestRequest, MakeRequestResponse>) {
       const started = process.hrtime.bigint();
       let outcome = "ok";
-      let stream: TunnelStream | null = null;
+      let stream: AgentStream | null = null;
       let finished = false;
       const abort = new AbortController();
       const pending: MakeRequestRequest[] = [];
@@ -164,6 +183,9 @@ export function internalHandlers(deps: Deps): KasInternalServiceServer {
             } else if (e instanceof AgentBusyError) {
               finish("timeout");
               fail(call, status.DEADLINE_EXCEEDED, "timeout", e.message);
+            } else if (e instanceof RegistryUnavailableError) {
+              finish("registry_unavailable");
+              fail(call, status.UNAVAILABLE, "agent_not_connected", e.message);
             } else if (e instanceof NoAgentTunnelError) {
               finish("agent_not_connected");
               fail(

@@ -17,9 +17,10 @@ import {
   AgentBusyError,
   AgentStreamLimitError,
   NoAgentTunnelError,
+  type AgentStream,
   type TunnelRegistry,
-  type TunnelStream,
 } from "../tunnel";
+import { RegistryUnavailableError } from "../routing/errors";
 import { ProxyRefusedError, type ProxyGrant, type WebApi } from "../web-api";
 
 const REASONS: Record<number, string> = {
@@ -294,7 +295,7 @@ async function handle(deps: Deps, req: ServerRequest, reply: Reply, inbound: Rea
           (req.headers["content-length"] ?? "0") === "0",
   };
 
-  let stream = deps.registry.tryAcquire(grant.agentId);
+  let stream: AgentStream | null = deps.registry.tryAcquire(grant.agentId);
   if (!stream) {
     // No idle stream right now: wait for one (or for the agent), unless the client gives up first.
     const abort = new AbortController();
@@ -310,6 +311,7 @@ async function handle(deps: Deps, req: ServerRequest, reply: Reply, inbound: Rea
       deps.metrics.requests.inc({ outcome: "proxy_unavailable" });
       if (e instanceof AgentStreamLimitError) return reply.refuse(429, `tether: ${e.message}`);
       if (e instanceof AgentBusyError) return reply.refuse(504, `tether: ${e.message}`);
+      if (e instanceof RegistryUnavailableError) return reply.refuse(503, `tether: ${e.message}`);
       if (e instanceof NoAgentTunnelError)
         return reply.refuse(
           503,
@@ -330,7 +332,7 @@ function forward(
   reply: Reply,
   grant: ProxyGrant,
   header: RequestHeader,
-  stream: TunnelStream,
+  stream: AgentStream,
   started: bigint,
 ): void {
   let statusCode = 0;

@@ -8,10 +8,12 @@ export {
   AgentStreamLimitError,
   MemoryTunnelRegistry,
   NoAgentTunnelError,
+  type AgentEvent,
   type AgentStatus,
+  type AgentStatusEverywhere,
   type TunnelRegistry,
 } from "./registry";
-export { TunnelStream, type ResponseSink } from "./stream";
+export { TunnelStream, type AgentStream, type ResponseSink } from "./stream";
 
 /** At shutdown, ends every agent's streams: idle ones never end on their own, and the gRPC servers' drain waits for them. */
 export const tunnel: KasCapability = {

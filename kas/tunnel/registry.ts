@@ -1,7 +1,7 @@
 // Which tunnel streams each agent has open on this kas, and handing an idle one to each request.
-// Behind the TunnelRegistry interface so that a later, Redis-backed registry can route between
-// several kas replicas without changing callers.
-import { TunnelStream } from "./stream";
+// Behind the TunnelRegistry interface: MemoryTunnelRegistry serves one kas; kas/routing's
+// RedisTunnelRegistry wraps it and routes between several kas replicas without changing callers.
+import type { AgentStream, TunnelStream } from "./stream";
 import type { KasMetrics } from "../metrics";
 
 // The registry's refusals. The internal API turns each into a gRPC status and a tunnel-wire code (web's tunnel
@@ -26,9 +26,11 @@ export class AgentStreamLimitError extends Error {
   constructor(
     readonly agentName: string,
     readonly limit: number,
+    message?: string,
   ) {
     super(
-      `agent "${agentName}" has all ${limit} tunnel streams in use (the per-agent limit); retry when a request or watch ends`,
+      message ??
+        `agent "${agentName}" has all ${limit} tunnel streams in use (the per-agent limit); retry when a request or watch ends`,
     );
   }
 }
@@ -39,8 +41,11 @@ export class AgentBusyError extends Error {
     readonly agentName: string,
     busy: number,
     waitMs: number,
+    message?: string,
   ) {
-    super(`agent "${agentName}" is connected but had no free tunnel stream within ${waitMs} ms (${busy} busy)`);
+    super(
+      message ?? `agent "${agentName}" is connected but had no free tunnel stream within ${waitMs} ms (${busy} busy)`,
+    );
   }
 }
 
@@ -52,18 +57,36 @@ export interface AgentStatus {
   lastSeenMs: number | null;
 }
 
+/** The agent's tunnels on every kas replica the registry knows of. */
+export interface AgentStatusEverywhere extends AgentStatus {
+  /** The kas replicas (TETHER_KAS_ID) holding the agent's tunnels. */
+  replicas: string[];
+}
+
+/** Published to every kas replica: a token of the agent was revoked, or the agent was deleted. */
+export interface AgentEvent {
+  agentId: string;
+  kind: "token_revoked" | "deleted";
+}
+
 export interface TunnelRegistry {
   /** Adds an agent's new stream; throws AgentStreamLimitError when the agent is at its limit. */
   add(stream: TunnelStream): void;
-  /** An idle stream of the agent now, or null (the caller then waits with acquire). */
+  /** An idle stream of the agent on this kas now, or null (the caller then waits with acquire). */
   tryAcquire(agentId: string): TunnelStream | null;
-  /** An idle stream of the agent, waiting up to `waitMs` for one; never waits when at the limit. */
-  acquire(agentId: string, waitMs: number, signal?: AbortSignal): Promise<TunnelStream>;
+  /** An idle stream of the agent (here or, with routing, on another replica), waiting up to `waitMs`; never waits when at the limit. */
+  acquire(agentId: string, waitMs: number, signal?: AbortSignal): Promise<AgentStream>;
   /** Gives back a stream that was acquired but never used. */
-  release(stream: TunnelStream): void;
+  release(stream: AgentStream): void;
+  /** The agent's tunnels on this kas. */
   status(agentId: string): AgentStatus;
-  /** Closes every stream of an agent (revoked token). */
+  /** The agent's tunnels on every replica (this kas alone without routing). */
+  statusEverywhere(agentId: string): Promise<AgentStatusEverywhere>;
+  /** Closes every stream of an agent on this kas (revoked token). */
   closeAgent(agentId: string, code: number, details: string): void;
+  /** Tells every kas replica (this one included) about `event`. */
+  publishAgentEvent(event: AgentEvent): Promise<void>;
+  onAgentEvent(fn: (event: AgentEvent) => void): void;
   touch(agentId: string): void;
   agents(): string[];
 }
@@ -78,10 +101,12 @@ interface AgentEntry {
 export class MemoryTunnelRegistry implements TunnelRegistry {
   private readonly byAgent = new Map<string, AgentEntry>();
   private readonly lastSeen = new Map<string, number>();
+  private readonly eventListeners: ((event: AgentEvent) => void)[] = [];
 
   constructor(
     private readonly maxStreamsPerAgent: number,
     private readonly metrics?: KasMetrics,
+    private readonly kasId = "kas",
   ) {}
 
   private entry(agentId: string, name: string): AgentEntry {
@@ -183,10 +208,12 @@ export class MemoryTunnelRegistry implements TunnelRegistry {
     });
   }
 
-  release(stream: TunnelStream): void {
-    const e = this.byAgent.get(stream.agentId);
-    if (!e || !e.active.delete(stream) || stream.state !== "idle") return;
-    this.offer(e, stream, "front");
+  release(stream: AgentStream): void {
+    // Only this registry's own streams were handed out by it.
+    const local = stream as TunnelStream;
+    const e = this.byAgent.get(local.agentId);
+    if (!e || !e.active.delete(local) || local.state !== "idle") return;
+    this.offer(e, local, "front");
   }
 
   status(agentId: string): AgentStatus {
@@ -199,6 +226,25 @@ export class MemoryTunnelRegistry implements TunnelRegistry {
       active: e?.active.size ?? 0,
       lastSeenMs: all.length > 0 ? Date.now() : (this.lastSeen.get(agentId) ?? null),
     };
+  }
+
+  statusEverywhere(agentId: string): Promise<AgentStatusEverywhere> {
+    const s = this.status(agentId);
+    return Promise.resolve({ ...s, replicas: s.connected ? [this.kasId] : [] });
+  }
+
+  publishAgentEvent(event: AgentEvent): Promise<void> {
+    this.deliverAgentEvent(event);
+    return Promise.resolve();
+  }
+
+  onAgentEvent(fn: (event: AgentEvent) => void): void {
+    this.eventListeners.push(fn);
+  }
+
+  /** Runs the onAgentEvent listeners (the routing registry calls it for events from Redis). */
+  deliverAgentEvent(event: AgentEvent): void {
+    for (const fn of this.eventListeners) fn(event);
   }
 
   closeAgent(agentId: string, code: number, details: string): void {

@@ -12,10 +12,29 @@ export interface ResponseSink {
   onBroken(message: string): void;
 }
 
+/**
+ * What a request needs from the stream that carries it: a tunnel stream on this kas (TunnelStream) or
+ * one forwarded through another kas replica (kas/routing's RemoteStream).
+ */
+export interface AgentStream {
+  readonly agentId: string;
+  readonly agentName: string;
+  /** Hands the stream a request. Body pieces follow with sendData, then endRequest(). */
+  start(header: RequestHeader, sink: ResponseSink): void;
+  /** `written` once the message has left; false when the stream is full (wait for onceDrain). */
+  sendData(data: Buffer, written?: () => void): boolean;
+  onceDrain(fn: () => void): void;
+  endRequest(): void;
+  /** The caller went away: the agent aborts the upstream request. */
+  cancel(): void;
+  pause(): void;
+  resume(): void;
+}
+
 let nextStreamNumber = 0;
 const EMPTY = Buffer.alloc(0);
 
-export class TunnelStream {
+export class TunnelStream implements AgentStream {
   readonly id = `s${++nextStreamNumber}`;
   state: "idle" | "active" | "closed" = "idle";
   retired = false;

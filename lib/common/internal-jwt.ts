@@ -3,7 +3,8 @@
 import fs from "node:fs";
 import { SignJWT, jwtVerify, errors } from "jose";
 
-export type InternalParty = "tether-web" | "tether-kas";
+/** "tether-kas-peer": kas-to-kas calls, signed with the secret only kas replicas share (kas/routing). */
+export type InternalParty = "tether-web" | "tether-kas" | "tether-kas-peer";
 
 const EXPIRY_SECONDS = 60;
 const CLOCK_SKEW_SECONDS = 10;

@@ -95,6 +95,20 @@ export class TunnelClient {
     );
   }
 
+  /**
+   * Tells kas that a token of the agent was revoked (`all` false: every kas replica re-checks the tokens
+   * of the agent's tunnels at once and closes the revoked ones) or that the agent was deleted (`all`
+   * true: every replica closes all its tunnels). Resolves once kas has published it.
+   */
+  async closeAgentTunnels(agentId: string, all: boolean): Promise<void> {
+    const md = await this.metadata();
+    await new Promise<void>((resolve, reject) =>
+      this.client.closeAgentTunnels({ agentId, all }, md, { deadline: Date.now() + 5_000 }, (err) =>
+        err ? reject(errorFromStatus(err)) : resolve(),
+      ),
+    );
+  }
+
   /** Sends a request to the cluster of agent `agentId`; resolves when the response headers arrive. */
   async agentFetch(agentId: string, r: AgentRequest): Promise<Response> {
     const md = await this.metadata();

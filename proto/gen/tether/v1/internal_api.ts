@@ -60,6 +60,20 @@ export interface AgentStatusResponse {
   activeStreams: number;
   /** Unix milliseconds; 0 when this kas never saw the agent. */
   lastSeenMs: number;
+  /** The kas replicas holding the agent's tunnels (from the tunnel registry; this kas alone without Redis). */
+  kasReplicas: string[];
+}
+
+export interface CloseAgentTunnelsRequest {
+  agentId: string;
+  /**
+   * true: close every tunnel of the agent (agent deleted); false: re-check the tokens its tunnels
+   * use and close those that were revoked.
+   */
+  all: boolean;
+}
+
+export interface CloseAgentTunnelsResponse {
 }
 
 function createBaseMakeRequestHeader(): MakeRequestHeader {
@@ -491,7 +505,7 @@ export const AgentStatusRequest: MessageFns<AgentStatusRequest> = {
 };
 
 function createBaseAgentStatusResponse(): AgentStatusResponse {
-  return { connected: false, connections: 0, idleStreams: 0, activeStreams: 0, lastSeenMs: 0 };
+  return { connected: false, connections: 0, idleStreams: 0, activeStreams: 0, lastSeenMs: 0, kasReplicas: [] };
 }
 
 export const AgentStatusResponse: MessageFns<AgentStatusResponse> = {
@@ -510,6 +524,9 @@ export const AgentStatusResponse: MessageFns<AgentStatusResponse> = {
     }
     if (message.lastSeenMs !== 0) {
       writer.uint32(40).int64(message.lastSeenMs);
+    }
+    for (const v of message.kasReplicas) {
+      writer.uint32(50).string(v!);
     }
     return writer;
   },
@@ -567,6 +584,14 @@ export const AgentStatusResponse: MessageFns<AgentStatusResponse> = {
             message.lastSeenMs = longToNumber(reader.int64());
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.kasReplicas.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -598,6 +623,11 @@ export const AgentStatusResponse: MessageFns<AgentStatusResponse> = {
         : isSet(object.last_seen_ms)
         ? globalThis.Number(object.last_seen_ms)
         : 0,
+      kasReplicas: globalThis.Array.isArray(object?.kasReplicas)
+        ? object.kasReplicas.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.kas_replicas)
+        ? object.kas_replicas.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -618,6 +648,9 @@ export const AgentStatusResponse: MessageFns<AgentStatusResponse> = {
     if (message.lastSeenMs !== 0) {
       obj.lastSeenMs = Math.round(message.lastSeenMs);
     }
+    if (message.kasReplicas?.length) {
+      obj.kasReplicas = message.kasReplicas;
+    }
     return obj;
   },
 
@@ -631,6 +664,148 @@ export const AgentStatusResponse: MessageFns<AgentStatusResponse> = {
     message.idleStreams = object.idleStreams ?? 0;
     message.activeStreams = object.activeStreams ?? 0;
     message.lastSeenMs = object.lastSeenMs ?? 0;
+    message.kasReplicas = object.kasReplicas?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseCloseAgentTunnelsRequest(): CloseAgentTunnelsRequest {
+  return { agentId: "", all: false };
+}
+
+export const CloseAgentTunnelsRequest: MessageFns<CloseAgentTunnelsRequest> = {
+  encode(message: CloseAgentTunnelsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agentId !== "") {
+      writer.uint32(10).string(message.agentId);
+    }
+    if (message.all !== false) {
+      writer.uint32(16).bool(message.all);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CloseAgentTunnelsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCloseAgentTunnelsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.all = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CloseAgentTunnelsRequest {
+    return {
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+      all: isSet(object.all) ? globalThis.Boolean(object.all) : false,
+    };
+  },
+
+  toJSON(message: CloseAgentTunnelsRequest): unknown {
+    const obj: any = {};
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    if (message.all !== false) {
+      obj.all = message.all;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CloseAgentTunnelsRequest>, I>>(base?: I): CloseAgentTunnelsRequest {
+    return CloseAgentTunnelsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CloseAgentTunnelsRequest>, I>>(object: I): CloseAgentTunnelsRequest {
+    const message = createBaseCloseAgentTunnelsRequest();
+    message.agentId = object.agentId ?? "";
+    message.all = object.all ?? false;
+    return message;
+  },
+};
+
+function createBaseCloseAgentTunnelsResponse(): CloseAgentTunnelsResponse {
+  return {};
+}
+
+export const CloseAgentTunnelsResponse: MessageFns<CloseAgentTunnelsResponse> = {
+  encode(_: CloseAgentTunnelsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CloseAgentTunnelsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCloseAgentTunnelsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): CloseAgentTunnelsResponse {
+    return {};
+  },
+
+  toJSON(_: CloseAgentTunnelsResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CloseAgentTunnelsResponse>, I>>(base?: I): CloseAgentTunnelsResponse {
+    return CloseAgentTunnelsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CloseAgentTunnelsResponse>, I>>(_: I): CloseAgentTunnelsResponse {
+    const message = createBaseCloseAgentTunnelsResponse();
     return message;
   },
 };
@@ -657,12 +832,26 @@ export const KasInternalServiceService = {
     responseSerialize: (value: AgentStatusResponse): Buffer => Buffer.from(AgentStatusResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): AgentStatusResponse => AgentStatusResponse.decode(value),
   },
+  /** A token of the agent was revoked, or the agent deleted: every kas replica acts within a second. */
+  closeAgentTunnels: {
+    path: "/tether.v1.KasInternalService/CloseAgentTunnels" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CloseAgentTunnelsRequest): Buffer =>
+      Buffer.from(CloseAgentTunnelsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CloseAgentTunnelsRequest => CloseAgentTunnelsRequest.decode(value),
+    responseSerialize: (value: CloseAgentTunnelsResponse): Buffer =>
+      Buffer.from(CloseAgentTunnelsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CloseAgentTunnelsResponse => CloseAgentTunnelsResponse.decode(value),
+  },
 } as const;
 
 export interface KasInternalServiceServer extends UntypedServiceImplementation {
   /** Carries one HTTP request to agent N and streams the answer back. */
   makeRequest: handleBidiStreamingCall<MakeRequestRequest, MakeRequestResponse>;
   agentStatus: handleUnaryCall<AgentStatusRequest, AgentStatusResponse>;
+  /** A token of the agent was revoked, or the agent deleted: every kas replica acts within a second. */
+  closeAgentTunnels: handleUnaryCall<CloseAgentTunnelsRequest, CloseAgentTunnelsResponse>;
 }
 
 export interface KasInternalServiceClient extends Client {
@@ -687,6 +876,22 @@ export interface KasInternalServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: AgentStatusResponse) => void,
+  ): ClientUnaryCall;
+  /** A token of the agent was revoked, or the agent deleted: every kas replica acts within a second. */
+  closeAgentTunnels(
+    request: CloseAgentTunnelsRequest,
+    callback: (error: ServiceError | null, response: CloseAgentTunnelsResponse) => void,
+  ): ClientUnaryCall;
+  closeAgentTunnels(
+    request: CloseAgentTunnelsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CloseAgentTunnelsResponse) => void,
+  ): ClientUnaryCall;
+  closeAgentTunnels(
+    request: CloseAgentTunnelsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CloseAgentTunnelsResponse) => void,
   ): ClientUnaryCall;
 }
 
