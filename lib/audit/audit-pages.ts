@@ -39,6 +39,8 @@ type Event = {
 };
 type Names = {
   agents: Map<string, { name: string; project: string }>;
+  /** "name (project)" of deleted agents, from their deletion event. */
+  deletedAgents: Map<string, string>;
   projects: Map<string, string>;
   groups: Map<string, string>;
   users: Map<string, string>;
@@ -80,6 +82,13 @@ const IN_SUMMARY: Record<string, string[]> = {
   "project.created": ["fullPath"],
   "group.created": ["path"],
   "group.member_added": ["username", "role"],
+  "group.member_role_changed": ["username", "from", "to"],
+  "group.member_removed": ["username", "role"],
+  "group.member_left": ["username"],
+  "group.deleted": ["path", "projects", "agents"],
+  "project.transferred": ["from", "to"],
+  "project.deleted": ["fullPath", "agents"],
+  "agent.deleted": ["name", "project", "projectId"],
   "agent.registered": ["name", "projectId"],
   "agent_token.created": ["name"],
   "agent_token.revoked": ["name"],
@@ -121,7 +130,8 @@ function targetName(e: Event, n: Names): string {
   switch (e.targetType) {
     case "agent": {
       const a = n.agents.get(e.targetId);
-      return a ? `agent ${a.name} (${a.project})` : `agent ${e.targetId} (deleted)`;
+      if (a) return `agent ${a.name} (${a.project})`;
+      return `agent ${n.deletedAgents.get(e.targetId) ?? e.targetId}, deleted`;
     }
     case "project":
       return `project ${n.projects.get(e.targetId) ?? `${e.targetId} (deleted)`}`;
@@ -152,6 +162,22 @@ export function summarize(e: Event, d: Record<string, unknown>, n: Names): strin
       return `Created ${target}`;
     case "group.member_added":
       return `Added @${str(d.username)} to ${target} as ${str(d.role)}`;
+    case "group.member_role_changed":
+      return `Changed the role of @${str(d.username)} in ${target} from ${str(d.from)} to ${str(d.to)}`;
+    case "group.member_removed":
+      return `Removed @${str(d.username)} (${str(d.role)}) from ${target}`;
+    case "group.member_left":
+      return `Left ${target}`;
+    case "group.updated":
+      return `Changed ${target}`;
+    case "group.deleted":
+      return `Deleted group ${str(d.path)} with ${str(d.projects)} projects and ${str(d.agents)} agents`;
+    case "project.updated":
+      return `Changed ${target}`;
+    case "project.transferred":
+      return `Transferred project from ${str(d.from)} to ${str(d.to)}`;
+    case "project.deleted":
+      return `Deleted project ${str(d.fullPath)} with ${str(d.agents)} agents`;
     case "agent.registered":
       return `Registered ${target}`;
     case "agent.deleted":
@@ -200,10 +226,14 @@ export function summarize(e: Event, d: Record<string, unknown>, n: Names): strin
 
 async function names(db: Db, events: Event[]): Promise<Names> {
   const ids = (type: string) => [...new Set(events.filter((e) => e.targetType === type).map((e) => e.targetId))];
-  const [agents, projects, groups, users] = await Promise.all([
+  const [agents, deletedAgents, projects, groups, users] = await Promise.all([
     db.agent.findMany({
       where: { id: { in: ids("agent") } },
       select: { id: true, name: true, project: { select: { fullPath: true } } },
+    }),
+    db.auditEvent.findMany({
+      where: { action: "agent.deleted", targetType: "agent", targetId: { in: ids("agent") } },
+      select: { targetId: true, details: true },
     }),
     db.project.findMany({ where: { id: { in: ids("project") } }, select: { id: true, fullPath: true } }),
     db.group.findMany({ where: { id: { in: ids("group") } }, select: { id: true, path: true } }),
@@ -211,6 +241,12 @@ async function names(db: Db, events: Event[]): Promise<Names> {
   ]);
   return {
     agents: new Map(agents.map((a) => [a.id, { name: a.name, project: a.project.fullPath }])),
+    deletedAgents: new Map(
+      deletedAgents.map((e) => {
+        const d = parseDetails(e.details);
+        return [e.targetId, `${str(d.name)} (${str(d.project)})`];
+      }),
+    ),
     projects: new Map(projects.map((p) => [p.id, p.fullPath])),
     groups: new Map(groups.map((g) => [g.id, g.path])),
     users: new Map(users.map((u) => [u.id, u.username])),
@@ -254,6 +290,19 @@ async function pageOf(db: Db, where: Where, page: number): Promise<AuditPage> {
   return { rows: events.map((e) => toRow(e, n)), page: current, pages, total, pageSize: AUDIT_PAGE_SIZE };
 }
 
+/** The project's agents, and those deleted from it (their events stay in the project's log). */
+async function projectAgentIds(db: Db, projectId: string): Promise<string[]> {
+  const [agents, deleted] = await Promise.all([
+    db.agent.findMany({ where: { projectId }, select: { id: true } }),
+    // Ids are cuids, so the JSON text holds this exact substring only for this project.
+    db.auditEvent.findMany({
+      where: { action: "agent.deleted", details: { contains: `"projectId":"${projectId}"` } },
+      select: { targetId: true },
+    }),
+  ]);
+  return [...new Set([...agents.map((a) => a.id), ...deleted.map((d) => d.targetId)])];
+}
+
 /** The project's events and its agents'. Outsiders and developers get NotFound, as for a page they cannot see. */
 export async function projectAuditLog(
   db: Db,
@@ -263,11 +312,11 @@ export async function projectAuditLog(
 ): Promise<AuditPage & { project: { id: string; fullPath: string; name: string } }> {
   const { project, facts } = await findVisibleProject(db, actor, fullPath);
   if (!can.viewProjectAudit(actor, facts)) throw new NotFound("Project");
-  const agents = await db.agent.findMany({ where: { projectId: project.id }, select: { id: true } });
+  const agentIds = await projectAgentIds(db, project.id);
   const where: Where = {
     OR: [
       { targetType: "project", targetId: project.id },
-      ...(agents.length ? [{ targetType: "agent", targetId: { in: agents.map((a) => a.id) } }] : []),
+      ...(agentIds.length ? [{ targetType: "agent", targetId: { in: agentIds } }] : []),
     ],
   };
   const result = await pageOf(db, where, page);
