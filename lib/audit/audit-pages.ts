@@ -4,6 +4,7 @@
 import { can, findVisibleProject, type Actor } from "@/lib/access";
 import type { Db } from "@/lib/db/client";
 import { NotFound } from "@/lib/errors";
+import type { AuditFilter } from "./audit-filter";
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -273,7 +274,46 @@ function toRow(e: Event, n: Names): AuditRow {
   };
 }
 
-type Where = NonNullable<Parameters<Db["auditEvent"]["findMany"]>[0]>["where"];
+type Where = NonNullable<NonNullable<Parameters<Db["auditEvent"]["findMany"]>[0]>["where"]>;
+
+/** At most this many events in one CSV export (newest first); the file says when it was cut. */
+export const AUDIT_EXPORT_LIMIT = 10_000;
+
+const DAY_MS = 86_400_000;
+
+/** Ids of the agents named `name`: existing ones and deleted ones (from their deletion event). */
+async function agentIdsNamed(db: Db, name: string): Promise<string[]> {
+  const [agents, deleted] = await Promise.all([
+    db.agent.findMany({ where: { name }, select: { id: true } }),
+    db.auditEvent.findMany({
+      where: { action: "agent.deleted", details: { contains: `"name":${JSON.stringify(name)}` } },
+      select: { targetId: true },
+    }),
+  ]);
+  return [...agents.map((a) => a.id), ...deleted.map((d) => d.targetId)];
+}
+
+/** The filter as a database condition, on top of the log's scope. */
+async function filtered(db: Db, scope: Where, f: AuditFilter): Promise<Where> {
+  const and: Where[] = [scope];
+  if (f.actor) and.push({ actor: { username: f.actor } });
+  if (f.action) and.push(f.action.includes(".") ? { action: f.action } : { action: { startsWith: `${f.action}.` } });
+  if (f.agent) and.push({ targetType: "agent", targetId: { in: await agentIdsNamed(db, f.agent) } });
+  if (f.from) and.push({ createdAt: { gte: new Date(`${f.from}T00:00:00Z`) } });
+  if (f.to) and.push({ createdAt: { lt: new Date(Date.parse(`${f.to}T00:00:00Z`) + DAY_MS) } });
+  if (f.q)
+    and.push({
+      OR: [
+        { action: { contains: f.q } },
+        { details: { contains: f.q } },
+        { actor: { username: { contains: f.q.toLowerCase().replace(/^@/, "") } } },
+        { ip: { contains: f.q } },
+      ],
+    });
+  return { AND: and };
+}
+
+const ORDER = [{ createdAt: "desc" as const }, { id: "desc" as const }];
 
 async function pageOf(db: Db, where: Where, page: number): Promise<AuditPage> {
   const total = await db.auditEvent.count({ where });
@@ -281,13 +321,25 @@ async function pageOf(db: Db, where: Where, page: number): Promise<AuditPage> {
   const current = Math.min(Math.max(1, page), pages);
   const events = await db.auditEvent.findMany({
     where,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    orderBy: ORDER,
     skip: (current - 1) * AUDIT_PAGE_SIZE,
     take: AUDIT_PAGE_SIZE,
     include: { actor: { select: { username: true } } },
   });
   const n = await names(db, events);
   return { rows: events.map((e) => toRow(e, n)), page: current, pages, total, pageSize: AUDIT_PAGE_SIZE };
+}
+
+async function allOf(db: Db, where: Where): Promise<{ rows: AuditRow[]; total: number }> {
+  const total = await db.auditEvent.count({ where });
+  const events = await db.auditEvent.findMany({
+    where,
+    orderBy: ORDER,
+    take: AUDIT_EXPORT_LIMIT,
+    include: { actor: { select: { username: true } } },
+  });
+  const n = await names(db, events);
+  return { rows: events.map((e) => toRow(e, n)), total };
 }
 
 /** The project's agents, and those deleted from it (their events stay in the project's log). */
@@ -304,12 +356,7 @@ async function projectAgentIds(db: Db, projectId: string): Promise<string[]> {
 }
 
 /** The project's events and its agents'. Outsiders and developers get NotFound, as for a page they cannot see. */
-export async function projectAuditLog(
-  db: Db,
-  actor: Actor,
-  fullPath: string,
-  page = 1,
-): Promise<AuditPage & { project: { id: string; fullPath: string; name: string } }> {
+async function projectScope(db: Db, actor: Actor, fullPath: string) {
   const { project, facts } = await findVisibleProject(db, actor, fullPath);
   if (!can.viewProjectAudit(actor, facts)) throw new NotFound("Project");
   const agentIds = await projectAgentIds(db, project.id);
@@ -319,12 +366,37 @@ export async function projectAuditLog(
       ...(agentIds.length ? [{ targetType: "agent", targetId: { in: agentIds } }] : []),
     ],
   };
-  const result = await pageOf(db, where, page);
-  return { ...result, project: { id: project.id, fullPath: project.fullPath, name: project.name } };
+  return { where, project: { id: project.id, fullPath: project.fullPath, name: project.name } };
+}
+
+export async function projectAuditLog(
+  db: Db,
+  actor: Actor,
+  fullPath: string,
+  page = 1,
+  filter: AuditFilter = {},
+): Promise<AuditPage & { project: { id: string; fullPath: string; name: string } }> {
+  const { where, project } = await projectScope(db, actor, fullPath);
+  return { ...(await pageOf(db, await filtered(db, where, filter), page)), project };
 }
 
 /** Every event of the installation (admins only; NotFound for everyone else). */
-export async function instanceAuditLog(db: Db, actor: Actor, page = 1): Promise<AuditPage> {
+export async function instanceAuditLog(db: Db, actor: Actor, page = 1, filter: AuditFilter = {}): Promise<AuditPage> {
   if (!can.viewInstanceAudit(actor)) throw new NotFound("Page");
-  return pageOf(db, {}, page);
+  return pageOf(db, await filtered(db, {}, filter), page);
+}
+
+/** Every event the filter selects (up to AUDIT_EXPORT_LIMIT), for the CSV export: a project's (its auditors) or the installation's (admins). */
+export async function auditExport(
+  db: Db,
+  actor: Actor,
+  scope: { project: string } | "instance",
+  filter: AuditFilter,
+): Promise<{ rows: AuditRow[]; total: number; name: string }> {
+  if (scope === "instance") {
+    if (!can.viewInstanceAudit(actor)) throw new NotFound("Page");
+    return { ...(await allOf(db, await filtered(db, {}, filter))), name: "installation" };
+  }
+  const { where, project } = await projectScope(db, actor, scope.project);
+  return { ...(await allOf(db, await filtered(db, where, filter))), name: project.fullPath };
 }

@@ -12,7 +12,8 @@ import {
   registerAgent,
   revokeAgentToken,
 } from "@/lib/agents";
-import { projectAuditLog } from "@/lib/audit/audit-pages";
+import type { AuditFilter } from "@/lib/audit/audit-filter";
+import { auditExport, projectAuditLog } from "@/lib/audit/audit-pages";
 import { signUp } from "@/lib/auth/users";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
@@ -188,6 +189,34 @@ describe.each(["sqlite", "postgresql"] as const)("changing and removing on %s", 
     expect(summaries[0]).toBe("Deleted agent prod (plat/infra2), deleted");
     expect(summaries).toContain('Created token "one" for agent prod (plat/infra2), deleted');
     expect(summaries).toContain("Registered agent prod (plat/infra2), deleted");
+  });
+
+  it("the audit log filters by actor, action, agent (also a deleted one), date and search, and exports what it selects", async () => {
+    const log = (filter: AuditFilter) => projectAuditLog(db, u("olga"), "plat/infra2", 1, filter);
+    const all = await log({});
+    const byAgent = await log({ agent: "prod" });
+    expect(byAgent.total).toBeGreaterThan(3);
+    expect(byAgent.rows.every((r) => r.summary.includes("agent prod (plat/infra2), deleted"))).toBe(true);
+    expect((await log({ agent: "nothing" })).total).toBe(0);
+    const olgas = await log({ actor: "olga" });
+    expect(olgas.rows.map((r) => r.actor)).toEqual(olgas.rows.map(() => "@olga"));
+    expect(olgas.rows.map((r) => r.action)).toContain("agent_token.revoked");
+    expect((await log({ action: "agent_token" })).rows.map((r) => r.action).sort()).toEqual([
+      "agent_token.created",
+      "agent_token.created",
+      "agent_token.revoked",
+    ]);
+    expect((await log({ action: "project.transferred" })).total).toBe(2);
+    expect((await log({ q: "infra2" })).rows.map((r) => r.action)).toContain("project.transferred");
+    // From the day of the oldest event to today (UTC), so a run across midnight still selects every event.
+    const first = all.rows[all.rows.length - 1]!.createdAt.slice(0, 10);
+    const today = new Date().toISOString().slice(0, 10);
+    expect((await log({ from: first, to: today })).total).toBe(all.total);
+    expect((await log({ to: "2000-01-01" })).total).toBe(0);
+    const exported = await auditExport(db, u("olga"), { project: "plat/infra2" }, { agent: "prod" });
+    expect(exported.rows.map((r) => r.id)).toEqual(byAgent.rows.map((r) => r.id));
+    await expect(auditExport(db, u("mia"), "instance", {})).rejects.toBeInstanceOf(NotFound);
+    await expect(auditExport(db, u("dev"), { project: "plat/infra2" }, {})).rejects.toBeInstanceOf(NotFound);
   });
 
   it("deleting a project or a group needs its path typed, takes its children with it and keeps the audit log", async () => {
