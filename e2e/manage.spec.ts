@@ -6,8 +6,6 @@ import { expect, test, type Page } from "@playwright/test";
 import { KAS_AGENT_ADDRESS, specCluster } from "./cluster";
 import { createProjectAgent, newSignedInPage } from "./helpers";
 
-const cluster = specCluster("manage");
-
 /** kas's observability port follows its agent port (e2e/product-server.ts). */
 const KAS_METRICS_URL = `http://127.0.0.1:${Number(new URL(KAS_AGENT_ADDRESS).port) + 1}/metrics`;
 
@@ -17,58 +15,65 @@ async function connectedAgentsOnKas(page: Page): Promise<number> {
   return m ? Number(m[1]) : NaN;
 }
 
-test("deleting a connected agent after typing its name closes its tunnels, and its pages and API answer 404", async ({
-  browser,
-}) => {
-  test.setTimeout(180_000);
-  const { page, user } = await newSignedInPage(browser, "owner");
-  const name = `del-${Date.now().toString(36)}`;
-  const agent = await createProjectAgent(page, user, name);
-  const agentProcess = cluster.startAgent(agent.token, name);
-  await expect
-    .poll(
-      async () =>
-        ((await (await page.request.get(`/api/agents/${agent.agentId}`)).json()) as { agent: { status: string } }).agent
-          .status,
-      { timeout: 60_000 },
-    )
-    .toBe("connected");
-  await expect.poll(() => connectedAgentsOnKas(page), { timeout: 30_000 }).toBe(1);
+// Only this test needs the testbed (started before it, stopped after).
+test.describe("with a real agent", () => {
+  const cluster = specCluster("manage");
 
-  const agentPath = `/projects/${user.username}/${name}/-/clusters/${name}`;
-  await page.goto(agentPath);
-  await page.getByRole("button", { name: "Delete agent" }).click();
-  const dialog = page.getByRole("dialog", { name: `Delete agent ${name}?` });
-  await expect(dialog).toContainText("revokes its 1 active token");
-  const confirm = dialog.getByRole("button", { name: "Delete agent" });
-  await expect(confirm).toBeDisabled();
-  await dialog.getByLabel(`Type ${name} to confirm`).fill(`${name}-not`);
-  await expect(confirm).toBeDisabled();
-  await dialog.getByLabel(`Type ${name} to confirm`).fill(name);
-  await confirm.click();
-  await expect(page).toHaveURL(new RegExp(`/projects/${user.username}/${name}/-/clusters$`));
-  await expect(page.getByRole("heading", { name: "No agents yet — register one to connect a cluster" })).toBeVisible();
+  test("deleting a connected agent after typing its name closes its tunnels, and its pages and API answer 404", async ({
+    browser,
+  }) => {
+    test.setTimeout(180_000);
+    const { page, user } = await newSignedInPage(browser, "owner");
+    const name = `del-${Date.now().toString(36)}`;
+    const agent = await createProjectAgent(page, user, name);
+    const agentProcess = cluster.startAgent(agent.token, name);
+    await expect
+      .poll(
+        async () =>
+          ((await (await page.request.get(`/api/agents/${agent.agentId}`)).json()) as { agent: { status: string } })
+            .agent.status,
+        { timeout: 60_000 },
+      )
+      .toBe("connected");
+    await expect.poll(() => connectedAgentsOnKas(page), { timeout: 30_000 }).toBe(1);
 
-  // kas's token re-check finds the token gone and closes the tunnels; the agent is refused when it dials again.
-  await expect.poll(() => connectedAgentsOnKas(page), { timeout: 30_000 }).toBe(0);
-  const log = `${cluster.workDir}/${name}-agent.log`;
-  await expect.poll(() => fs.readFileSync(log, "utf8"), { timeout: 30_000 }).toMatch(/kas refused the agent token/);
-  expect(agentProcess.exitCode).toBeNull(); // the process lives on, refused; nothing reaches the cluster through it
+    const agentPath = `/projects/${user.username}/${name}/-/clusters/${name}`;
+    await page.goto(agentPath);
+    await page.getByRole("button", { name: "Delete agent" }).click();
+    const dialog = page.getByRole("dialog", { name: `Delete agent ${name}?` });
+    await expect(dialog).toContainText("revokes its 1 active token");
+    const confirm = dialog.getByRole("button", { name: "Delete agent" });
+    await expect(confirm).toBeDisabled();
+    await dialog.getByLabel(`Type ${name} to confirm`).fill(`${name}-not`);
+    await expect(confirm).toBeDisabled();
+    await dialog.getByLabel(`Type ${name} to confirm`).fill(name);
+    await confirm.click();
+    await expect(page).toHaveURL(new RegExp(`/projects/${user.username}/${name}/-/clusters$`));
+    await expect(
+      page.getByRole("heading", { name: "No agents yet — register one to connect a cluster" }),
+    ).toBeVisible();
 
-  for (const url of [agentPath, `${agentPath}/tokens`, `${agentPath}/cluster`, `${agentPath}/configuration`]) {
-    const res = await page.goto(url);
-    expect(res?.status(), url).toBe(404);
-  }
-  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
-  for (const url of [`/api/agents/${agent.agentId}`, `/api/agents/${agent.agentId}/tokens`]) {
-    expect((await page.request.get(url)).status(), url).toBe(404);
-  }
+    // kas's token re-check finds the token gone and closes the tunnels; the agent is refused when it dials again.
+    await expect.poll(() => connectedAgentsOnKas(page), { timeout: 30_000 }).toBe(0);
+    const log = `${cluster.workDir}/${name}-agent.log`;
+    await expect.poll(() => fs.readFileSync(log, "utf8"), { timeout: 30_000 }).toMatch(/kas refused the agent token/);
+    expect(agentProcess.exitCode).toBeNull(); // the process lives on, refused; nothing reaches the cluster through it
 
-  // The project's audit log keeps the agent's history, filtered to it.
-  await page.goto(`/projects/${user.username}/${name}/-/audit?agent=${name}`);
-  const rows = page.getByRole("row").filter({ has: page.getByRole("rowheader") });
-  await expect(rows.first()).toContainText(`Deleted agent ${name}`);
-  await expect(rows.filter({ hasText: `Registered agent ${name}` })).toHaveCount(1);
+    for (const url of [agentPath, `${agentPath}/tokens`, `${agentPath}/cluster`, `${agentPath}/configuration`]) {
+      const res = await page.goto(url);
+      expect(res?.status(), url).toBe(404);
+    }
+    await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+    for (const url of [`/api/agents/${agent.agentId}`, `/api/agents/${agent.agentId}/tokens`]) {
+      expect((await page.request.get(url)).status(), url).toBe(404);
+    }
+
+    // The project's audit log keeps the agent's history, filtered to it.
+    await page.goto(`/projects/${user.username}/${name}/-/audit?agent=${name}`);
+    const rows = page.getByRole("row").filter({ has: page.getByRole("rowheader") });
+    await expect(rows.first()).toContainText(`Deleted agent ${name}`);
+    await expect(rows.filter({ hasText: `Registered agent ${name}` })).toHaveCount(1);
+  });
 });
 
 test("an owner removes a member and their access ends at once; the last owner cannot leave", async ({ browser }) => {
