@@ -186,3 +186,35 @@ test("the audit log filters by actor, action, agent and date, and exports what i
   expect((await helper.page.request.get(`/api/audit/export?project=${user.username}/${name}`)).status()).toBe(404);
   expect((await helper.page.request.get("/api/audit/export")).status()).toBe(404);
 });
+
+test("new group and project paths follow the name as you type; the theme switch offers light, dark and system and keeps the choice", async ({
+  browser,
+}) => {
+  const { page } = await newSignedInPage(browser, "slug");
+  await page.goto("/groups/new");
+  await page.getByLabel("Group name").fill("Platform Team Ünïcode");
+  await expect(page.getByLabel("Group path")).toHaveValue("platform-team-unicode");
+  await expect(page.getByText(/2 to 60 characters: lower-case letters/)).toBeVisible();
+  // Once edited by hand, the path no longer follows the name.
+  await page.getByLabel("Group path").fill(`team-${Date.now().toString(36)}`);
+  const path = await page.getByLabel("Group path").inputValue();
+  await page.getByLabel("Group name").fill("Platform");
+  await expect(page.getByLabel("Group path")).toHaveValue(path);
+
+  await page.emulateMedia({ colorScheme: "dark" });
+  await expect(page.getByRole("radio", { name: "System theme" })).toBeChecked();
+  await expect(page.locator("html")).toHaveClass(/dark/);
+  await page.getByRole("radio", { name: "Light theme" }).check();
+  await expect(page.locator("html")).toHaveClass(/light/);
+  await page.reload();
+  await expect(page.getByRole("radio", { name: "Light theme" })).toBeChecked();
+  await expect(page.locator("html")).toHaveClass(/light/);
+  await page.getByRole("radio", { name: "System theme" }).check();
+  await expect(page.locator("html")).toHaveClass(/dark/);
+  await page.emulateMedia({ colorScheme: "light" });
+  await expect(page.locator("html")).not.toHaveClass(/dark/);
+
+  // Signed in, /sign-in sends you on to your projects.
+  await page.goto("/sign-in");
+  await expect(page).toHaveURL(/\/projects$/);
+});

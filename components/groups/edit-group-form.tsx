@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
+import { PATH_HINT } from "@/components/ui/slug";
 import { useJsonForm } from "@/components/ui/use-json-form";
 
 export function EditGroupForm({ group }: { group: { path: string; name: string; description: string } }) {
@@ -27,7 +28,7 @@ export function EditGroupForm({ group }: { group: { path: string; name: string; 
         name="path"
         defaultValue={group.path}
         error={form.fieldError("path")}
-        hint="2 to 60 letters, digits, '_', '-' or '.'. Changing it changes every project's path and URL in the group."
+        hint={`${PATH_HINT} Changing it changes every project's path and URL in the group.`}
       />
       <Field
         label="Description"

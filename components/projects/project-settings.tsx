@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
+import { PATH_HINT } from "@/components/ui/slug";
 import { useJsonForm } from "@/components/ui/use-json-form";
 
 type Saved = { project: { fullPath: string } };
@@ -39,7 +40,7 @@ export function EditProjectForm({
         name="path"
         defaultValue={project.path}
         error={form.fieldError("path")}
-        hint="2 to 60 letters, digits, '_', '-' or '.'. Changing it changes the project's URL and kubeconfig contexts."
+        hint={`${PATH_HINT} Changing it changes the project's URL and kubeconfig contexts.`}
       />
       <Field
         label="Description"
