@@ -77,6 +77,7 @@ test.describe("with a real agent", () => {
 });
 
 test("an owner removes a member and their access ends at once; the last owner cannot leave", async ({ browser }) => {
+  test.setTimeout(120_000);
   const { page, user: owner } = await newSignedInPage(browser, "owner");
   const member = await newSignedInPage(browser, "member");
   const groupPath = `rm-${Date.now().toString(36)}`;
@@ -125,6 +126,7 @@ test("an owner removes a member and their access ends at once; the last owner ca
 test("the audit log filters by actor, action, agent and date, and exports what it shows as CSV", async ({
   browser,
 }) => {
+  test.setTimeout(120_000);
   const { page, user } = await newSignedInPage(browser, "auditor");
   const helper = await newSignedInPage(browser, "helper");
   const name = `aud-${Date.now().toString(36)}`;
@@ -190,6 +192,7 @@ test("the audit log filters by actor, action, agent and date, and exports what i
 test("new group and project paths follow the name as you type; the theme switch offers light, dark and system and keeps the choice", async ({
   browser,
 }) => {
+  test.setTimeout(120_000);
   const { page } = await newSignedInPage(browser, "slug");
   await page.goto("/groups/new");
   await page.getByLabel("Group name").fill("Platform Team Ünïcode");

@@ -37,7 +37,8 @@ export function ThemeToggle() {
             checked={current === c.value}
             onChange={() => setTheme(c.value)}
             aria-label={`${c.label} theme`}
-            className="sr-only"
+            // Over the whole label, invisible: the label shows the icon, the input takes the click and the focus.
+            className="absolute inset-0 m-0 cursor-pointer appearance-none opacity-0"
           />
           <span aria-hidden>{c.icon}</span>
         </label>
