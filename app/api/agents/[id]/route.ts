@@ -4,16 +4,16 @@
 import { agentView, deleteAgent } from "@/lib/agents";
 import { kasStatuses } from "@/lib/kas-bridge";
 import { db } from "@/lib/db/client";
-import { readJsonBody, withUser } from "@/lib/http/handler";
+import { readJsonBody, withActor } from "@/lib/api-auth";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withUser(async (user, _req, ctx: { params: Promise<{ id: string }> }) => {
+export const GET = withActor(async (user, _req, ctx: { params: Promise<{ id: string }> }) => {
   const { id } = await ctx.params;
   return Response.json(await agentView(db(), user, id, kasStatuses), { headers: { "cache-control": "no-store" } });
 });
 
-export const DELETE = withUser(async (user, req, ctx: { params: Promise<{ id: string }> }) => {
+export const DELETE = withActor(async (user, req, ctx: { params: Promise<{ id: string }> }) => {
   const { id } = await ctx.params;
   return Response.json({ deleted: await deleteAgent(db(), user, id, await readJsonBody(req)) });
 });

@@ -6,7 +6,7 @@ import { parseAuditFilter } from "@/lib/audit/audit-filter";
 import { auditExport } from "@/lib/audit/audit-pages";
 import { db } from "@/lib/db/client";
 import { invalidFrom } from "@/lib/errors";
-import { withUser } from "@/lib/http/handler";
+import { withActor } from "@/lib/api-auth";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +17,7 @@ const scopeSchema = z
   .max(200)
   .regex(/^[^/]+\/[^/]+$/, "project is namespace/project");
 
-export const GET = withUser(async (user, req) => {
+export const GET = withActor(async (user, req) => {
   const params = new URL(req.url).searchParams;
   const filter = parseAuditFilter(params);
   const rawProject = params.get("project");

@@ -2,17 +2,17 @@
 // owner). DELETE: remove the member (owners), or leave the group (the member themselves).
 import { db } from "@/lib/db/client";
 import { changeMemberRole, removeGroupMember } from "@/lib/groups";
-import { readJsonBody, withUser } from "@/lib/http/handler";
+import { readJsonBody, withActor } from "@/lib/api-auth";
 
 type Ctx = { params: Promise<{ path: string; username: string }> };
 
-export const PATCH = withUser(async (user, req, ctx: Ctx) => {
+export const PATCH = withActor(async (user, req, ctx: Ctx) => {
   const { path, username } = await ctx.params;
   const member = await changeMemberRole(db(), user, path, decodeURIComponent(username), await readJsonBody(req));
   return Response.json({ member: { userId: member.userId, role: member.role } });
 });
 
-export const DELETE = withUser(async (user, _req, ctx: Ctx) => {
+export const DELETE = withActor(async (user, _req, ctx: Ctx) => {
   const { path, username } = await ctx.params;
   return Response.json(await removeGroupMember(db(), user, path, decodeURIComponent(username)));
 });
