@@ -12,6 +12,13 @@ import { newSignedInPage } from "./helpers";
 
 const cluster = specCluster("agents");
 
+async function agentIdOf(page: Page, projectId: string, name: string): Promise<string> {
+  const listed = (await (await page.request.get(`/api/projects/${projectId}/agents`)).json()) as {
+    agents: { id: string; name: string }[];
+  };
+  return listed.agents.find((a) => a.name === name)!.id;
+}
+
 async function agentRow(page: Page, name: string) {
   return page.getByRole("row").filter({ has: page.getByRole("rowheader", { name }) });
 }
@@ -151,21 +158,23 @@ test("a maintainer registers an agent, installs it with the wizard's token, sees
   await page.getByRole("button", { name: "Create token" }).click();
   await expect(page.getByRole("heading", { name: `Token for ${agentName} created` })).toBeVisible();
   await page.getByRole("button", { name: "I have copied the token" }).click();
-  await page.getByRole("button", { name: "Create token" }).click();
-  await page.getByLabel("Token name").fill("one-too-many");
-  await page.getByRole("button", { name: "Create token" }).click();
-  await expect(page.getByRole("form", { name: "Create an agent token" }).getByRole("alert")).toHaveText(
+  // At 2 of 2 the button is disabled and says why; the API refuses a third with the same reason.
+  await expect(page.getByRole("button", { name: "Create token" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Create token" })).toHaveAccessibleDescription(
+    "2 of 2 tokens are active: revoke one to create another.",
+  );
+  const third = await page.request.post(`/api/agents/${await agentIdOf(page, projectId, agentName)}/tokens`, {
+    data: { name: "one-too-many" },
+  });
+  expect(third.status()).toBe(409);
+  expect(((await third.json()) as { error: string }).error).toBe(
     `Agent "${agentName}" already has 2 active tokens. Revoke one before creating another (two allow rotation without downtime).`,
   );
-  await page.getByRole("button", { name: "Cancel" }).click();
   await expect(page.getByRole("row")).toHaveCount(3); // header, two tokens
 
   // An outsider (another browser, signed in) cannot tell the agent exists.
   const agentUrl = page.url().replace(/\/tokens$/, "");
-  const listed = (await (await page.request.get(`/api/projects/${projectId}/agents`)).json()) as {
-    agents: { id: string; name: string }[];
-  };
-  const agentId = listed.agents.find((a) => a.name === agentName)!.id;
+  const agentId = await agentIdOf(page, projectId, agentName);
   for (const url of [agentUrl, `${agentUrl}/tokens`]) {
     const res = await outsider.page.goto(url);
     expect(res?.status()).toBe(404);

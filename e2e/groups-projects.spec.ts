@@ -23,7 +23,7 @@ test("an owner creates a group, adds a developer, creates a project; an outsider
   await page.getByRole("button", { name: "Add member" }).click();
   await expect(page.locator("#member-username-error")).toHaveText('No user with the username "nobody-at-all"');
   await page.getByLabel("Username", { exact: true }).fill(dev.user.username);
-  await page.getByLabel("Role").selectOption("developer");
+  await page.getByLabel("Role", { exact: true }).selectOption("developer");
   await page.getByRole("button", { name: "Add member" }).click();
   await expect(page.getByRole("row", { name: new RegExp(`@${dev.user.username}.*developer`, "i") })).toBeVisible();
 

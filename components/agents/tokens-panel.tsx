@@ -52,6 +52,7 @@ export function TokensPanel({
     return <ErrorState title="Could not load the tokens" message={q.error.message} onRetry={() => void q.refetch()} />;
   const { tokens, canManage, maxActiveTokens } = q.data!;
   const active = tokens.filter((t) => t.status === "active").length;
+  const atLimit = active >= maxActiveTokens;
   const finish = () => {
     setCreated(null);
     setCreating(false);
@@ -66,9 +67,22 @@ export function TokensPanel({
           switch the agent to it, then revoke the old one.
         </p>
         {canManage && !creating && !created ? (
-          <Button ref={createButton} type="button" onClick={() => setCreating(true)}>
-            Create token
-          </Button>
+          <div className="flex flex-col items-end gap-1">
+            <Button
+              ref={createButton}
+              type="button"
+              onClick={() => setCreating(true)}
+              disabled={atLimit}
+              aria-describedby={atLimit ? "token-limit-reason" : undefined}
+            >
+              Create token
+            </Button>
+            {atLimit ? (
+              <p id="token-limit-reason" className="text-sm text-zinc-600 dark:text-zinc-400">
+                {active} of {maxActiveTokens} tokens are active: revoke one to create another.
+              </p>
+            ) : null}
+          </div>
         ) : null}
       </div>
 
@@ -138,8 +152,15 @@ export function TokensPanel({
                     {t.status === "active" ? (
                       <span className="font-medium text-green-700 dark:text-green-400">Active</span>
                     ) : (
-                      <span className="text-zinc-500" title={t.revokedAt ? formatUtc(t.revokedAt) : undefined}>
+                      <span className="text-zinc-500">
                         Revoked
+                        {t.revokedAt ? (
+                          <>
+                            {" "}
+                            <time dateTime={t.revokedAt}>{formatUtc(t.revokedAt)}</time>
+                          </>
+                        ) : null}
+                        {t.revokedBy ? ` by @${t.revokedBy}` : ""}
                       </span>
                     )}
                   </td>

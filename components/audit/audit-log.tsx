@@ -3,18 +3,22 @@ import Link from "next/link";
 import { formatUtc } from "@/components/agents/format";
 import type { AuditPage } from "@/lib/audit/audit-pages";
 
-function pageHref(base: string, page: number): string {
-  return page <= 1 ? base : `${base}?page=${page}`;
+/** `query`: the filter's query string, kept on every page link. */
+function pageHref(base: string, query: string, page: number): string {
+  const q = [query, page <= 1 ? "" : `page=${page}`].filter(Boolean).join("&");
+  return q ? `${base}?${q}` : base;
 }
 
 function Pager({
   base,
+  query,
   page,
   pages,
   total,
   pageSize,
 }: {
   base: string;
+  query: string;
   page: number;
   pages: number;
   total: number;
@@ -31,12 +35,12 @@ function Pager({
       </p>
       <div className="flex gap-2">
         {page > 1 ? (
-          <Link href={pageHref(base, page - 1)} rel="prev" className={link}>
+          <Link href={pageHref(base, query, page - 1)} rel="prev" className={link}>
             Newer events
           </Link>
         ) : null}
         {page < pages ? (
-          <Link href={pageHref(base, page + 1)} rel="next" className={link}>
+          <Link href={pageHref(base, query, page + 1)} rel="next" className={link}>
             Older events
           </Link>
         ) : null}
@@ -45,11 +49,22 @@ function Pager({
   );
 }
 
-export function AuditLog({ log, base, caption }: { log: AuditPage; base: string; caption: string }) {
+export function AuditLog({
+  log,
+  base,
+  caption,
+  query = "",
+}: {
+  log: AuditPage;
+  base: string;
+  caption: string;
+  /** The filter's query string ("" when unfiltered). */
+  query?: string;
+}) {
   if (log.total === 0) {
     return (
       <p className="rounded-lg border border-dashed border-zinc-300 px-6 py-12 text-center text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
-        No events recorded yet.
+        {query ? "No events match these filters." : "No events recorded yet."}
       </p>
     );
   }
@@ -93,7 +108,7 @@ export function AuditLog({ log, base, caption }: { log: AuditPage; base: string;
                       {r.details.map((d) => (
                         <div key={d.label} className="contents">
                           <dt className="text-zinc-500">{d.label}</dt>
-                          <dd className="break-all">{d.value}</dd>
+                          <dd className="break-words">{d.value}</dd>
                         </div>
                       ))}
                       {r.ip ? (
@@ -112,7 +127,7 @@ export function AuditLog({ log, base, caption }: { log: AuditPage; base: string;
           </tbody>
         </table>
       </div>
-      <Pager base={base} page={log.page} pages={log.pages} total={log.total} pageSize={log.pageSize} />
+      <Pager base={base} query={query} page={log.page} pages={log.pages} total={log.total} pageSize={log.pageSize} />
     </>
   );
 }

@@ -3,6 +3,7 @@ import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
+import { PATH_HINT, useSlugFields } from "@/components/ui/slug";
 import { useJsonForm } from "@/components/ui/use-json-form";
 
 export function NewProjectForm({
@@ -16,10 +17,21 @@ export function NewProjectForm({
   const form = useJsonForm<{ project: { fullPath: string } }>("/api/projects", (d) =>
     router.push(`/projects/${d.project.fullPath}`),
   );
+  const fields = useSlugFields();
   return (
     <form onSubmit={form.onSubmit} className="max-w-lg space-y-4" noValidate>
       <FormError message={form.formError} />
-      <Field label="Project name" id="name" name="name" required autoFocus error={form.fieldError("name")} />
+      <Field
+        label="Project name"
+        id="name"
+        name="name"
+        required
+        autoFocus
+        maxLength={100}
+        {...fields.name}
+        error={form.fieldError("name")}
+        hint="At most 100 characters."
+      />
       <div className="space-y-1">
         <label htmlFor="namespace" className="block text-sm font-medium text-zinc-700 dark:text-zinc-300">
           Group or personal namespace
@@ -45,8 +57,9 @@ export function NewProjectForm({
         id="path"
         name="path"
         required
+        {...fields.path}
         error={form.fieldError("path")}
-        hint="Letters, digits, '_', '-' and '.', e.g. production-clusters."
+        hint={`Follows the name as you type. ${PATH_HINT}`}
       />
       <Field
         label="Description (optional)"

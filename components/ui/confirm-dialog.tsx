@@ -11,6 +11,7 @@ export function ConfirmDialog({
   children,
   confirmLabel,
   pending,
+  confirmDisabled,
   error,
   onConfirm,
   onCancel,
@@ -20,6 +21,8 @@ export function ConfirmDialog({
   children: ReactNode;
   confirmLabel: string;
   pending?: boolean;
+  /** Keeps the confirm button off until the user has done what the dialog asks (typed a name). */
+  confirmDisabled?: boolean;
   error?: string;
   onConfirm: () => void;
   onCancel: () => void;
@@ -57,7 +60,7 @@ export function ConfirmDialog({
         <Button type="button" variant="secondary" onClick={onCancel} autoFocus>
           Cancel
         </Button>
-        <Button type="button" variant="danger" onClick={onConfirm} disabled={pending}>
+        <Button type="button" variant="danger" onClick={onConfirm} disabled={pending || confirmDisabled}>
           {pending ? "Working…" : confirmLabel}
         </Button>
       </div>

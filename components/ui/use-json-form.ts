@@ -5,15 +5,20 @@ import { useMutation } from "@tanstack/react-query";
 import type { FormEvent } from "react";
 import { ApiError, fetchJson } from "@/components/providers";
 
-export function useJsonForm<T>(url: string, onSuccess: (data: T, body: Record<string, string>) => void) {
+export function useJsonForm<T>(
+  url: string,
+  onSuccess: (data: T, body: Record<string, string>) => void,
+  method: "POST" | "PATCH" = "POST",
+) {
   const mutation = useMutation({
-    mutationFn: (body: Record<string, string>) => fetchJson<T>(url, { method: "POST", body: JSON.stringify(body) }),
+    mutationFn: (body: Record<string, string>) => fetchJson<T>(url, { method, body: JSON.stringify(body) }),
     onSuccess,
   });
   const error = mutation.error;
   const field = error instanceof ApiError ? error.field : undefined;
   return {
     pending: mutation.isPending,
+    succeeded: mutation.isSuccess,
     formError: error && !field ? error.message : undefined,
     fieldError: (name: string) => (error && field === name ? error.message : undefined),
     onSubmit(e: FormEvent<HTMLFormElement>) {

@@ -22,6 +22,8 @@ export const can = {
   viewGroup: (a: Actor, g: GroupFacts) => a.isAdmin || g.role !== null,
   manageGroupMembers: (a: Actor, g: GroupFacts) => a.isAdmin || atLeast(g.role, "owner"),
   createProjectInGroup: (a: Actor, g: GroupFacts) => a.isAdmin || atLeast(g.role, "maintainer"),
+  /** Rename the group, change its path, delete it. */
+  manageGroup: (a: Actor, g: GroupFacts) => a.isAdmin || atLeast(g.role, "owner"),
 
   viewProject: (a: Actor, p: ProjectFacts) => a.isAdmin || p.ownerUserId === a.id || p.groupRole !== null,
   /** Register agents, create and revoke their tokens, change sharing. */
@@ -29,6 +31,9 @@ export const can = {
     a.isAdmin || p.ownerUserId === a.id || atLeast(p.groupRole, "maintainer"),
   /** Start pipelines, i.e. mint CI job tokens for the project. */
   runPipelines: (a: Actor, p: ProjectFacts) => a.isAdmin || p.ownerUserId === a.id || atLeast(p.groupRole, "developer"),
+  /** Rename the project and change its description. */
+  editProject: (a: Actor, p: ProjectFacts) => a.isAdmin || p.ownerUserId === a.id || atLeast(p.groupRole, "maintainer"),
+  /** Delete the project, or transfer it out of its namespace. */
   deleteProject: (a: Actor, p: ProjectFacts) => a.isAdmin || p.ownerUserId === a.id || atLeast(p.groupRole, "owner"),
   /** Read the project's audit log (its own events and its agents'). */
   viewProjectAudit: (a: Actor, p: ProjectFacts) =>

@@ -22,6 +22,8 @@ export interface TokenRow {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** Who revoked it: their username, or null (not revoked, or the user was deleted). */
+  revokedBy: string | null;
   status: "active" | "revoked";
 }
 
@@ -80,7 +82,7 @@ export async function revokeAgentToken(db: Db, actor: Actor, agentId: string, to
     const row = await tx.agentToken.findFirst({ where: { id: tokenId, agentId } });
     if (!row) throw new NotFound("Token");
     if (row.revokedAt) return;
-    await tx.agentToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() } });
+    await tx.agentToken.update({ where: { id: tokenId }, data: { revokedAt: new Date(), revokedById: actor.id } });
     await recordAudit(tx, {
       actorId: actor.id,
       action: "agent_token.revoked",
@@ -126,6 +128,7 @@ export async function listAgentTokens(
       lastUsedAt: true,
       revokedAt: true,
       createdBy: { select: { username: true } },
+      revokedBy: { select: { username: true } },
     },
   });
   return {
@@ -139,6 +142,7 @@ export async function listAgentTokens(
       createdAt: t.createdAt.toISOString(),
       lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
       revokedAt: t.revokedAt?.toISOString() ?? null,
+      revokedBy: t.revokedBy?.username ?? null,
       status: t.revokedAt ? "revoked" : "active",
     })),
   };

@@ -1,6 +1,7 @@
-// Agents: registration to a project, agent tokens, connection status, install instructions, and the rows the agent pages show.
+// Agents: registration to a project and deletion, agent tokens, connection status, install instructions, and the rows the agent pages show.
 // Must not read or edit an agent's configuration (lib/agent-config does) nor answer kas's calls (lib/kas-bridge does).
 export { agentName, recordAgentContact, registerAgent, registerAgentSchema } from "./registration";
+export { deleteAgent } from "./delete-agent";
 export {
   MAX_ACTIVE_TOKENS,
   agentForToken,

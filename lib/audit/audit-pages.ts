@@ -4,6 +4,7 @@
 import { can, findVisibleProject, type Actor, type ProjectRef } from "@/lib/access";
 import type { Db } from "@/lib/db/client";
 import { NotFound } from "@/lib/errors";
+import type { AuditFilter } from "./audit-filter";
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -39,6 +40,8 @@ type Event = {
 };
 type Names = {
   agents: Map<string, { name: string; project: string }>;
+  /** "name (project)" of deleted agents, from their deletion event. */
+  deletedAgents: Map<string, string>;
   projects: Map<string, string>;
   groups: Map<string, string>;
   users: Map<string, string>;
@@ -82,6 +85,13 @@ const IN_SUMMARY: Record<string, string[]> = {
   "project.created": ["fullPath"],
   "group.created": ["path"],
   "group.member_added": ["username", "role"],
+  "group.member_role_changed": ["username", "from", "to"],
+  "group.member_removed": ["username", "role"],
+  "group.member_left": ["username"],
+  "group.deleted": ["path", "projects", "agents"],
+  "project.transferred": ["from", "to"],
+  "project.deleted": ["fullPath", "agents"],
+  "agent.deleted": ["name", "project", "projectId"],
   "agent.registered": ["name", "projectId"],
   "agent_token.created": ["name"],
   "agent_token.revoked": ["name"],
@@ -125,7 +135,8 @@ function targetName(e: Event, n: Names): string {
   switch (e.targetType) {
     case "agent": {
       const a = n.agents.get(e.targetId);
-      return a ? `agent ${a.name} (${a.project})` : `agent ${e.targetId} (deleted)`;
+      if (a) return `agent ${a.name} (${a.project})`;
+      return `agent ${n.deletedAgents.get(e.targetId) ?? e.targetId}, deleted`;
     }
     case "project":
       return `project ${n.projects.get(e.targetId) ?? `${e.targetId} (deleted)`}`;
@@ -156,6 +167,22 @@ export function summarize(e: Event, d: Record<string, unknown>, n: Names): strin
       return `Created ${target}`;
     case "group.member_added":
       return `Added @${str(d.username)} to ${target} as ${str(d.role)}`;
+    case "group.member_role_changed":
+      return `Changed the role of @${str(d.username)} in ${target} from ${str(d.from)} to ${str(d.to)}`;
+    case "group.member_removed":
+      return `Removed @${str(d.username)} (${str(d.role)}) from ${target}`;
+    case "group.member_left":
+      return `Left ${target}`;
+    case "group.updated":
+      return `Changed ${target}`;
+    case "group.deleted":
+      return `Deleted group ${str(d.path)} with ${str(d.projects)} projects and ${str(d.agents)} agents`;
+    case "project.updated":
+      return `Changed ${target}`;
+    case "project.transferred":
+      return `Transferred project from ${str(d.from)} to ${str(d.to)}`;
+    case "project.deleted":
+      return `Deleted project ${str(d.fullPath)} with ${str(d.agents)} agents`;
     case "agent.registered":
       return `Registered ${target}`;
     case "agent.deleted":
@@ -220,10 +247,14 @@ export function summarize(e: Event, d: Record<string, unknown>, n: Names): strin
 
 async function names(db: Db, events: Event[]): Promise<Names> {
   const ids = (type: string) => [...new Set(events.filter((e) => e.targetType === type).map((e) => e.targetId))];
-  const [agents, projects, groups, users] = await Promise.all([
+  const [agents, deletedAgents, projects, groups, users] = await Promise.all([
     db.agent.findMany({
       where: { id: { in: ids("agent") } },
       select: { id: true, name: true, project: { select: { fullPath: true } } },
+    }),
+    db.auditEvent.findMany({
+      where: { action: "agent.deleted", targetType: "agent", targetId: { in: ids("agent") } },
+      select: { targetId: true, details: true },
     }),
     db.project.findMany({ where: { id: { in: ids("project") } }, select: { id: true, fullPath: true } }),
     db.group.findMany({ where: { id: { in: ids("group") } }, select: { id: true, path: true } }),
@@ -231,6 +262,12 @@ async function names(db: Db, events: Event[]): Promise<Names> {
   ]);
   return {
     agents: new Map(agents.map((a) => [a.id, { name: a.name, project: a.project.fullPath }])),
+    deletedAgents: new Map(
+      deletedAgents.map((e) => {
+        const d = parseDetails(e.details);
+        return [e.targetId, `${str(d.name)} (${str(d.project)})`];
+      }),
+    ),
     projects: new Map(projects.map((p) => [p.id, p.fullPath])),
     groups: new Map(groups.map((g) => [g.id, g.path])),
     users: new Map(users.map((u) => [u.id, u.username])),
@@ -257,7 +294,46 @@ function toRow(e: Event, n: Names): AuditRow {
   };
 }
 
-type Where = NonNullable<Parameters<Db["auditEvent"]["findMany"]>[0]>["where"];
+type Where = NonNullable<NonNullable<Parameters<Db["auditEvent"]["findMany"]>[0]>["where"]>;
+
+/** At most this many events in one CSV export (newest first); the file says when it was cut. */
+export const AUDIT_EXPORT_LIMIT = 10_000;
+
+const DAY_MS = 86_400_000;
+
+/** Ids of the agents named `name`: existing ones and deleted ones (from their deletion event). */
+async function agentIdsNamed(db: Db, name: string): Promise<string[]> {
+  const [agents, deleted] = await Promise.all([
+    db.agent.findMany({ where: { name }, select: { id: true } }),
+    db.auditEvent.findMany({
+      where: { action: "agent.deleted", details: { contains: `"name":${JSON.stringify(name)}` } },
+      select: { targetId: true },
+    }),
+  ]);
+  return [...agents.map((a) => a.id), ...deleted.map((d) => d.targetId)];
+}
+
+/** The filter as a database condition, on top of the log's scope. */
+async function filtered(db: Db, scope: Where, f: AuditFilter): Promise<Where> {
+  const and: Where[] = [scope];
+  if (f.actor) and.push({ actor: { username: f.actor } });
+  if (f.action) and.push(f.action.includes(".") ? { action: f.action } : { action: { startsWith: `${f.action}.` } });
+  if (f.agent) and.push({ targetType: "agent", targetId: { in: await agentIdsNamed(db, f.agent) } });
+  if (f.from) and.push({ createdAt: { gte: new Date(`${f.from}T00:00:00Z`) } });
+  if (f.to) and.push({ createdAt: { lt: new Date(Date.parse(`${f.to}T00:00:00Z`) + DAY_MS) } });
+  if (f.q)
+    and.push({
+      OR: [
+        { action: { contains: f.q } },
+        { details: { contains: f.q } },
+        { actor: { username: { contains: f.q.toLowerCase().replace(/^@/, "") } } },
+        { ip: { contains: f.q } },
+      ],
+    });
+  return { AND: and };
+}
+
+const ORDER = [{ createdAt: "desc" as const }, { id: "desc" as const }];
 
 async function pageOf(db: Db, where: Where, page: number): Promise<AuditPage> {
   const total = await db.auditEvent.count({ where });
@@ -265,7 +341,7 @@ async function pageOf(db: Db, where: Where, page: number): Promise<AuditPage> {
   const current = Math.min(Math.max(1, page), pages);
   const events = await db.auditEvent.findMany({
     where,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    orderBy: ORDER,
     skip: (current - 1) * AUDIT_PAGE_SIZE,
     take: AUDIT_PAGE_SIZE,
     include: { actor: { select: { username: true } } },
@@ -274,28 +350,73 @@ async function pageOf(db: Db, where: Where, page: number): Promise<AuditPage> {
   return { rows: events.map((e) => toRow(e, n)), page: current, pages, total, pageSize: AUDIT_PAGE_SIZE };
 }
 
+async function allOf(db: Db, where: Where): Promise<{ rows: AuditRow[]; total: number }> {
+  const total = await db.auditEvent.count({ where });
+  const events = await db.auditEvent.findMany({
+    where,
+    orderBy: ORDER,
+    take: AUDIT_EXPORT_LIMIT,
+    include: { actor: { select: { username: true } } },
+  });
+  const n = await names(db, events);
+  return { rows: events.map((e) => toRow(e, n)), total };
+}
+
+/** The project's agents, and those deleted from it (their events stay in the project's log). */
+async function projectAgentIds(db: Db, projectId: string): Promise<string[]> {
+  const [agents, deleted] = await Promise.all([
+    db.agent.findMany({ where: { projectId }, select: { id: true } }),
+    // Ids are cuids, so the JSON text holds this exact substring only for this project.
+    db.auditEvent.findMany({
+      where: { action: "agent.deleted", details: { contains: `"projectId":"${projectId}"` } },
+      select: { targetId: true },
+    }),
+  ]);
+  return [...new Set([...agents.map((a) => a.id), ...deleted.map((d) => d.targetId)])];
+}
+
 /** The project's events and its agents'. Outsiders and developers get NotFound, as for a page they cannot see. */
+async function projectScope(db: Db, actor: Actor, ref: ProjectRef) {
+  const { project, facts } = await findVisibleProject(db, actor, ref);
+  if (!can.viewProjectAudit(actor, facts)) throw new NotFound("Project");
+  const agentIds = await projectAgentIds(db, project.id);
+  const where: Where = {
+    OR: [
+      { targetType: "project", targetId: project.id },
+      ...(agentIds.length ? [{ targetType: "agent", targetId: { in: agentIds } }] : []),
+    ],
+  };
+  return { where, project: { id: project.id, fullPath: project.fullPath, name: project.name } };
+}
+
 export async function projectAuditLog(
   db: Db,
   actor: Actor,
   ref: ProjectRef,
   page = 1,
+  filter: AuditFilter = {},
 ): Promise<AuditPage & { project: { id: string; fullPath: string; name: string } }> {
-  const { project, facts } = await findVisibleProject(db, actor, ref);
-  if (!can.viewProjectAudit(actor, facts)) throw new NotFound("Project");
-  const agents = await db.agent.findMany({ where: { projectId: project.id }, select: { id: true } });
-  const where: Where = {
-    OR: [
-      { targetType: "project", targetId: project.id },
-      ...(agents.length ? [{ targetType: "agent", targetId: { in: agents.map((a) => a.id) } }] : []),
-    ],
-  };
-  const result = await pageOf(db, where, page);
-  return { ...result, project: { id: project.id, fullPath: project.fullPath, name: project.name } };
+  const { where, project } = await projectScope(db, actor, ref);
+  return { ...(await pageOf(db, await filtered(db, where, filter), page)), project };
 }
 
 /** Every event of the installation (admins only; NotFound for everyone else). */
-export async function instanceAuditLog(db: Db, actor: Actor, page = 1): Promise<AuditPage> {
+export async function instanceAuditLog(db: Db, actor: Actor, page = 1, filter: AuditFilter = {}): Promise<AuditPage> {
   if (!can.viewInstanceAudit(actor)) throw new NotFound("Page");
-  return pageOf(db, {}, page);
+  return pageOf(db, await filtered(db, {}, filter), page);
+}
+
+/** Every event the filter selects (up to AUDIT_EXPORT_LIMIT), for the CSV export: a project's (its auditors) or the installation's (admins). */
+export async function auditExport(
+  db: Db,
+  actor: Actor,
+  scope: { project: string } | "instance",
+  filter: AuditFilter,
+): Promise<{ rows: AuditRow[]; total: number; name: string }> {
+  if (scope === "instance") {
+    if (!can.viewInstanceAudit(actor)) throw new NotFound("Page");
+    return { ...(await allOf(db, await filtered(db, {}, filter))), name: "installation" };
+  }
+  const { where, project } = await projectScope(db, actor, scope.project);
+  return { ...(await allOf(db, await filtered(db, where, filter))), name: project.fullPath };
 }

@@ -14,22 +14,30 @@ export const createProjectSchema = z.object({
   description: z.string().trim().max(500, "Description is too long (at most 500 characters)").default(""),
 });
 
+type Owner = { groupId: string; ownerUserId: null } | { ownerUserId: string; groupId: null };
+
+/** The namespace `namespace` as a project owner, when the actor may put projects there (maintainer+ in a group, or their own). */
+export async function resolveNamespace(
+  db: Db,
+  actor: Actor & { username: string },
+  namespace: string,
+  doing: string,
+): Promise<Owner> {
+  if (namespace === actor.username) return { ownerUserId: actor.id, groupId: null };
+  const group = await db.group.findUnique({ where: { path: namespace } });
+  const facts = group ? await groupFacts(db, group.id, actor.id) : { role: null };
+  if (!group || !can.viewGroup(actor, facts))
+    throw new Invalid(`No group "${namespace}" that you belong to`, "namespace");
+  if (!can.createProjectInGroup(actor, facts))
+    throw new Forbidden("group", `You need the maintainer or owner role in ${group.path} to ${doing}`);
+  return { groupId: group.id, ownerUserId: null };
+}
+
 export async function createProject(db: Db, actor: Actor & { username: string }, input: unknown) {
   const parsed = createProjectSchema.safeParse(input);
   if (!parsed.success) throw invalidFrom(parsed.error, { fallback: "Invalid project" });
   const { name, path, namespace, description } = parsed.data;
-  let owner: { groupId: string } | { ownerUserId: string };
-  if (namespace === actor.username) {
-    owner = { ownerUserId: actor.id };
-  } else {
-    const group = await db.group.findUnique({ where: { path: namespace } });
-    const facts = group ? await groupFacts(db, group.id, actor.id) : { role: null };
-    if (!group || !can.viewGroup(actor, facts))
-      throw new Invalid(`No group "${namespace}" that you belong to`, "namespace");
-    if (!can.createProjectInGroup(actor, facts))
-      throw new Forbidden("group", `You need the maintainer or owner role in ${group.path} to create projects there`);
-    owner = { groupId: group.id };
-  }
+  const owner = await resolveNamespace(db, actor, namespace, "create projects there");
   const fullPath = `${namespace}/${path}`;
   try {
     return await db.$transaction(async (tx) => {

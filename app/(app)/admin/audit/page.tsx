@@ -2,12 +2,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { AuditFilterForm, exportHref } from "@/components/audit/audit-filter-form";
 import { AuditLog } from "@/components/audit/audit-log";
 import { PageHeader } from "@/components/shell/app-shell";
+import { auditFilterQuery, parseAuditFilter, type AuditFilter } from "@/lib/audit/audit-filter";
 import { instanceAuditLog, pageNumber } from "@/lib/audit/audit-pages";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
-import { NotFound } from "@/lib/errors";
+import { Invalid, NotFound } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "Audit log · Admin" };
 
@@ -17,10 +19,20 @@ export default async function AdminAuditPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const user = await requireUser("/admin/audit");
-  const log = await instanceAuditLog(db(), user, pageNumber((await searchParams).page)).catch((e: unknown) =>
+  const params = await searchParams;
+  let filter: AuditFilter = {};
+  let error: string | undefined;
+  try {
+    filter = parseAuditFilter(params);
+  } catch (e) {
+    if (!(e instanceof Invalid)) throw e;
+    error = e.message;
+  }
+  const log = await instanceAuditLog(db(), user, pageNumber(params.page), filter).catch((e: unknown) =>
     e instanceof NotFound ? null : Promise.reject(e),
   );
   if (!log) notFound();
+  const agents = await db().agent.findMany({ distinct: ["name"], select: { name: true }, orderBy: { name: "asc" } });
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-500">
@@ -32,7 +44,21 @@ export default async function AdminAuditPage({
         title="Audit log"
         description="Everything recorded in this installation: sign-ups, groups, projects, agents, tokens, configuration and sharing changes, Kubernetes API access."
       />
-      <AuditLog log={log} base="/admin/audit" caption="Audit log of this installation" />
+      <AuditFilterForm
+        base="/admin/audit"
+        filter={filter}
+        error={error}
+        exportHref={error ? null : exportHref(filter)}
+        agents={agents.map((a) => a.name)}
+      />
+      {error ? null : (
+        <AuditLog
+          log={log}
+          base="/admin/audit"
+          query={auditFilterQuery(filter)}
+          caption="Audit log of this installation"
+        />
+      )}
     </>
   );
 }

@@ -2,6 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AddMemberForm } from "@/components/groups/add-member-form";
+import { EditGroupForm } from "@/components/groups/edit-group-form";
+import { MemberRoleSelect, RemoveMemberButton } from "@/components/groups/member-actions";
+import { DeleteWithConfirmation } from "@/components/ui/delete-with-confirmation";
+import { plural } from "@/components/ui/plural";
 import { PageHeader } from "@/components/shell/app-shell";
 import { LinkButton } from "@/components/ui/link-button";
 import { EmptyState } from "@/components/ui/states";
@@ -9,7 +13,7 @@ import { assignableRoles, can } from "@/lib/access";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { NotFound } from "@/lib/errors";
-import { findVisibleGroup, listGroupMembers } from "@/lib/groups";
+import { findVisibleGroup, groupDeletionImpact, listGroupMembers } from "@/lib/groups";
 
 export const metadata: Metadata = { title: "Group" };
 
@@ -21,10 +25,13 @@ export default async function GroupPage({ params }: { params: Promise<{ path: st
   );
   if (!found) notFound();
   const { group, facts } = found;
-  const [members, projects] = await Promise.all([
+  const [members, projects, impact] = await Promise.all([
     listGroupMembers(db(), group.id),
     db().project.findMany({ where: { groupId: group.id }, orderBy: { path: "asc" } }),
+    can.manageGroup(user, facts) ? groupDeletionImpact(db(), group.id) : null,
   ]);
+  const manageMembers = can.manageGroupMembers(user, facts);
+  const roles = assignableRoles(user, facts);
   return (
     <>
       <PageHeader
@@ -74,23 +81,65 @@ export default async function GroupPage({ params }: { params: Promise<{ path: st
                 <th className="py-2 font-medium">Name</th>
                 <th className="font-medium">Username</th>
                 <th className="font-medium">Role</th>
+                <th className="font-medium">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {members.map((m) => (
                 <tr key={m.username} className="border-b border-zinc-100 dark:border-zinc-900">
-                  <td className="py-2">{m.name}</td>
-                  <td>@{m.username}</td>
-                  <td className="capitalize">{m.role}</td>
+                  <td className="py-2 pr-3">{m.name}</td>
+                  <td className="pr-3">@{m.username}</td>
+                  <td className="pr-3 capitalize">
+                    {manageMembers ? (
+                      <MemberRoleSelect groupPath={group.path} username={m.username} role={m.role} roles={roles} />
+                    ) : (
+                      m.role
+                    )}
+                  </td>
+                  <td className="py-2 text-right">
+                    {m.username === user.username || manageMembers ? (
+                      <RemoveMemberButton
+                        groupPath={group.path}
+                        username={m.username}
+                        self={m.username === user.username}
+                      />
+                    ) : null}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-        {can.manageGroupMembers(user, facts) ? (
-          <AddMemberForm groupPath={group.path} roles={assignableRoles(user, facts)} />
-        ) : null}
+        {manageMembers ? <AddMemberForm groupPath={group.path} roles={roles} /> : null}
       </section>
+      {impact ? (
+        <section
+          aria-labelledby="settings-heading"
+          className="mt-10 space-y-8 border-t border-zinc-200 pt-6 dark:border-zinc-800"
+        >
+          <h2 id="settings-heading" className="text-lg font-semibold">
+            Group settings
+          </h2>
+          <EditGroupForm group={{ path: group.path, name: group.name, description: group.description }} />
+          <div>
+            <h3 className="mb-2 font-semibold">Delete this group</h3>
+            <DeleteWithConfirmation
+              url={`/api/groups/${group.path}`}
+              what="group"
+              name={group.path}
+              afterHref="/groups"
+            >
+              <p>
+                Deleting group {group.path} deletes its {plural(impact.projects, "project")} with their{" "}
+                {plural(impact.agents, "agent")} (their tokens stop working and the agents are disconnected), and ends
+                the membership of {plural(impact.members, "member")}.
+              </p>
+            </DeleteWithConfirmation>
+          </div>
+        </section>
+      ) : null}
     </>
   );
 }
