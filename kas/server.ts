@@ -12,6 +12,7 @@ import { internalApi } from "./internal-api";
 import { k8sProxy } from "./k8s-proxy";
 import { createKasMetrics } from "./metrics";
 import { observability } from "./observability";
+import { receptive } from "./receptive";
 import { MemoryTunnelRegistry, tunnel } from "./tunnel";
 import { WebApi } from "./web-api";
 
@@ -35,6 +36,7 @@ export const KAS_CAPABILITIES: readonly KasCapability[] = [
   k8sProxy,
   internalApi,
   agentApi,
+  receptive,
   grpcServers,
   tunnel,
 ];

@@ -94,6 +94,7 @@ export async function dialReceptiveAgent(
     const onError = (e: NodeJS.ErrnoException) => {
       if (settled) return;
       settled = true;
+      signal?.removeEventListener("abort", onAbort);
       clearTimeout(timer);
       s.destroy();
       reject(describeSocketError(target.url, e));
@@ -102,9 +103,11 @@ export async function dialReceptiveAgent(
       () => onError(Object.assign(new Error(`connect timed out after ${timeoutMs} ms`), { code: "ETIMEDOUT" })),
       timeoutMs,
     );
+    const onAbort = () => onError(Object.assign(new Error("dial cancelled"), { code: "ABORT_ERR" }));
     const ready = () => {
       if (settled) return;
       settled = true;
+      signal?.removeEventListener("abort", onAbort);
       clearTimeout(timer);
       s.off("error", onError);
       resolve(s);
@@ -125,13 +128,7 @@ export async function dialReceptiveAgent(
         )
       : net.connect({ host, port }, ready);
     s.once("error", onError);
-    signal?.addEventListener(
-      "abort",
-      () => onError(Object.assign(new Error("dial cancelled"), { code: "ABORT_ERR" })),
-      {
-        once: true,
-      },
-    );
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
   socket.write(`${RECEPTIVE_PREAMBLE} ${token}\n`);
   let answer: string;
