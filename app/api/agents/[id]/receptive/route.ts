@@ -1,0 +1,33 @@
+// GET /api/agents/:id/receptive: the agent's receptive URL configuration and kas's state for it (never a
+// private key), or null for an ordinary agent. PUT: create or replace it (maintainers and owners; a
+// generated key pair is kept unless auth.rotateKey). DELETE: turn the agent back into an ordinary one.
+import { db } from "@/lib/db/client";
+import { readJsonBody, withUser } from "@/lib/http/handler";
+import { deleteReceptiveUrl, getReceptiveUrl, setReceptiveUrl } from "@/lib/receptive";
+
+type Ctx = { params: Promise<{ id: string }> };
+
+export const dynamic = "force-dynamic";
+
+export const GET = withUser(async (user, _req, ctx: Ctx) => {
+  const { id } = await ctx.params;
+  return Response.json(
+    { receptive: await getReceptiveUrl(db(), user, id) },
+    { headers: { "cache-control": "no-store" } },
+  );
+});
+
+export const PUT = withUser(async (user, req, ctx: Ctx) => {
+  const { id } = await ctx.params;
+  const body = await readJsonBody(req);
+  return Response.json(
+    { receptive: await setReceptiveUrl(db(), user, id, body) },
+    { headers: { "cache-control": "no-store" } },
+  );
+});
+
+export const DELETE = withUser(async (user, _req, ctx: Ctx) => {
+  const { id } = await ctx.params;
+  await deleteReceptiveUrl(db(), user, id);
+  return Response.json({ ok: true });
+});
