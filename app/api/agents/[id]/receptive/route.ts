@@ -3,7 +3,7 @@
 // generated key pair is kept unless auth.rotateKey). DELETE: turn the agent back into an ordinary one.
 import { db } from "@/lib/db/client";
 import { readJsonBody, withUser } from "@/lib/http/handler";
-import { deleteReceptiveUrl, getReceptiveUrl, setReceptiveUrl } from "@/lib/receptive";
+import { deleteReceptiveUrl, receptiveUrlPage, setReceptiveUrl } from "@/lib/receptive";
 
 type Ctx = { params: Promise<{ id: string }> };
 
@@ -11,10 +11,7 @@ export const dynamic = "force-dynamic";
 
 export const GET = withUser(async (user, _req, ctx: Ctx) => {
   const { id } = await ctx.params;
-  return Response.json(
-    { receptive: await getReceptiveUrl(db(), user, id) },
-    { headers: { "cache-control": "no-store" } },
-  );
+  return Response.json(await receptiveUrlPage(db(), user, id), { headers: { "cache-control": "no-store" } });
 });
 
 export const PUT = withUser(async (user, req, ctx: Ctx) => {
