@@ -4,6 +4,7 @@ export {
   deleteReceptiveUrl,
   getReceptiveUrl,
   receptiveTargetsForKas,
+  receptiveUrlPage,
   receptiveUrlInputSchema,
   recordReceptiveState,
   setReceptiveUrl,

@@ -3,7 +3,7 @@
 // key). Developers read it (never a private key); maintainers change it; every change is audited.
 import { createPrivateKey, generateKeyPairSync, X509Certificate } from "node:crypto";
 import { z } from "zod";
-import { findManageableAgent, findVisibleAgent, type Actor } from "@/lib/access";
+import { can, findManageableAgent, findVisibleAgent, type Actor } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
 import type { Db } from "@/lib/db/client";
 import { Invalid, NotFound, invalidFrom } from "@/lib/errors";
@@ -86,9 +86,18 @@ function checkCertificate(text: string, field: string): X509Certificate {
 }
 
 export async function getReceptiveUrl(db: Db, actor: Actor, agentId: string): Promise<ReceptiveUrlView | null> {
-  await findVisibleAgent(db, actor, agentId);
+  return (await receptiveUrlPage(db, actor, agentId)).receptive;
+}
+
+/** What the agent page's Receptive tab shows: the configuration (or null) and whether the actor may change it. */
+export async function receptiveUrlPage(
+  db: Db,
+  actor: Actor,
+  agentId: string,
+): Promise<{ receptive: ReceptiveUrlView | null; canManage: boolean }> {
+  const { facts } = await findVisibleAgent(db, actor, agentId);
   const row = await db.receptiveUrl.findUnique({ where: { agentId } });
-  return row ? view(row) : null;
+  return { receptive: row ? view(row) : null, canManage: can.manageProjectAgents(actor, facts) };
 }
 
 /** Creates or replaces the agent's URL configuration. A generated key pair is kept unless rotateKey. */
