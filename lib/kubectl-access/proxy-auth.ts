@@ -2,6 +2,7 @@
 // (`pat:<agent-id>:<token>` or `ci:<agent-id>:<token>`, as GitLab does); the agent's configuration
 // (ci_access / user_access) decides, and says whether the agent acts as itself or impersonates the
 // caller. The cluster's RBAC has the last word.
+import { z } from "zod";
 import { atLeast, impersonationFor, parseRole, type Impersonation } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
 import type { ProxyGrant } from "@/lib/common/kas-web-contract";
@@ -23,6 +24,14 @@ export function parseProxyCredential(bearer: string): ProxyCredential | null {
   const token = m[3]!;
   if (!looksLikeToken(token, kind === "pat" ? PERSONAL_TOKEN_PREFIX : CI_JOB_TOKEN_PREFIX)) return null;
   return { kind, agentId: m[2]!, token };
+}
+
+const extraSchema = z.record(z.string(), z.array(z.string()));
+
+/** The impersonation extra stored with an OIDC-minted CI job token; a row written before it had none. */
+function parseImpersonationExtra(text: string): Record<string, string[]> {
+  const parsed = extraSchema.safeParse(JSON.parse(text));
+  return parsed.success ? parsed.data : {};
 }
 
 /** A grant is what kas receives (the contract's authorize-proxy answer); a refusal becomes its status and reason. */
@@ -85,6 +94,7 @@ async function decide(db: Db, cred: ProxyCredential): Promise<ProxyDecision> {
         jobId: row.id,
         projectId: row.projectId,
         groupId: row.project.groupId,
+        extra: parseImpersonationExtra(row.impersonationExtra),
       }),
       defaultNamespace: entry.default_namespace ?? null,
     };
