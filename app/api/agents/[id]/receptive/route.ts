@@ -2,19 +2,19 @@
 // private key), or null for an ordinary agent. PUT: create or replace it (maintainers and owners; a
 // generated key pair is kept unless auth.rotateKey). DELETE: turn the agent back into an ordinary one.
 import { db } from "@/lib/db/client";
-import { readJsonBody, withUser } from "@/lib/http/handler";
+import { readJsonBody, withActor } from "@/lib/api-auth";
 import { deleteReceptiveUrl, receptiveUrlPage, setReceptiveUrl } from "@/lib/receptive";
 
 type Ctx = { params: Promise<{ id: string }> };
 
 export const dynamic = "force-dynamic";
 
-export const GET = withUser(async (user, _req, ctx: Ctx) => {
+export const GET = withActor(async (user, _req, ctx: Ctx) => {
   const { id } = await ctx.params;
   return Response.json(await receptiveUrlPage(db(), user, id), { headers: { "cache-control": "no-store" } });
 });
 
-export const PUT = withUser(async (user, req, ctx: Ctx) => {
+export const PUT = withActor(async (user, req, ctx: Ctx) => {
   const { id } = await ctx.params;
   const body = await readJsonBody(req);
   return Response.json(
@@ -23,7 +23,7 @@ export const PUT = withUser(async (user, req, ctx: Ctx) => {
   );
 });
 
-export const DELETE = withUser(async (user, _req, ctx: Ctx) => {
+export const DELETE = withActor(async (user, _req, ctx: Ctx) => {
   const { id } = await ctx.params;
   await deleteReceptiveUrl(db(), user, id);
   return Response.json({ ok: true });
