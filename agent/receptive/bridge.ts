@@ -1,7 +1,8 @@
 // Joins the agent's ordinary gRPC client to connections kas dialled in: the client dials a private Unix
 // socket, and each of its connections is paired with the newest authenticated connection from kas. A
 // newer connection from kas replaces the one in use (kas reconnected; the old one is dead or dying),
-// and the client's reconnect logic does the rest, exactly as when it dials kas itself.
+// and the client's reconnect logic does the rest, exactly as when it dials kas itself. While one is in
+// use, the listener tells other callers BUSY (agent/receptive/listener.ts), so only one kas holds it.
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -13,6 +14,8 @@ export interface ReceptiveBridge {
   target: string;
   /** Hands over an authenticated connection from kas. */
   offer(remote: net.Socket): void;
+  /** A kas connection is in use or waiting for the client. */
+  busy(): boolean;
   close(): Promise<void>;
 }
 
@@ -81,6 +84,7 @@ export async function startReceptiveBridge(log: Logger): Promise<ReceptiveBridge
         old.forEach((s) => s.destroy());
       }
     },
+    busy: () => pair !== null || waitingRemote !== null,
     async close() {
       waitingLocal?.destroy();
       waitingRemote?.destroy();

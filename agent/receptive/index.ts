@@ -36,6 +36,7 @@ export async function startReceptive(config: AgentConfig, log: Logger): Promise<
     clientCaPem: config.receptiveClientCaFile ? read(config.receptiveClientCaFile, "receptive client CA") : undefined,
     log,
     onAccepted: (socket) => bridge.offer(socket),
+    isBusy: () => bridge.busy(),
   }).catch(async (e: unknown) => {
     await bridge.close();
     throw e;

@@ -31,6 +31,11 @@ export interface ReceptiveListenerOptions {
   onAccepted(socket: tls.TLSSocket): void;
   handshakeTimeoutMs?: number;
   now?: () => number;
+  /**
+   * True while a kas already holds this agent's connection: another caller that proves the key is told
+   * BUSY (several kas replicas dial the same agent; one holds it, the others wait to take over).
+   */
+  isBusy?: () => boolean;
 }
 
 export interface ReceptiveListener {
@@ -136,6 +141,12 @@ export async function startReceptiveListener(opts: ReceptiveListenerOptions): Pr
         if (reason) {
           log.warn({ remote, reason }, "receptive connection refused");
           socket.end(`ERR ${reason}\n`);
+          setTimeout(() => socket.destroy(), 1_000).unref();
+          return;
+        }
+        if (opts.isBusy?.()) {
+          log.info({ remote }, "receptive connection declined: another kas holds this agent's connection");
+          socket.end("BUSY another kas holds this agent's connection\n");
           setTimeout(() => socket.destroy(), 1_000).unref();
           return;
         }

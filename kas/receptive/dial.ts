@@ -27,7 +27,8 @@ export interface ReceptiveTarget {
   auth: ReceptiveAuth;
 }
 
-export type ReceptiveFailure = "unreachable" | "tls" | "refused" | "protocol";
+/** `busy`: the agent is held by another kas (a replica); not a failure to show, a reason to wait. */
+export type ReceptiveFailure = "unreachable" | "tls" | "refused" | "protocol" | "busy";
 
 export class ReceptiveDialError extends Error {
   constructor(
@@ -145,6 +146,7 @@ export async function dialReceptiveAgent(
   // Left paused: whoever pipes it on reads the agent's first HTTP/2 bytes, none are lost.
   if (answer === "OK") return socket;
   socket.destroy();
+  if (answer.startsWith("BUSY ")) throw new ReceptiveDialError("busy", `the agent is busy: ${answer.slice(5)}`);
   if (answer.startsWith("ERR "))
     throw new ReceptiveDialError(
       "refused",

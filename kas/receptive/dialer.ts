@@ -9,6 +9,8 @@ import type { KasWebRequest } from "../../lib/common/kas-web-contract";
 import { dialReceptiveAgent, ReceptiveDialError, type ReceptiveTarget } from "./dial";
 
 const RECEPTIVE_BACKOFF = { baseMs: 1_000, capMs: 15_000 };
+/** How soon a kas that found the agent held by another asks again (take-over within seconds). */
+const BUSY_RETRY = { baseMs: 3_000, capMs: 3_000 };
 
 export type ReceptiveState = KasWebRequest<"receptive-state">;
 
@@ -65,6 +67,13 @@ export class ReceptiveDialer {
         remote = await dialReceptiveAgent(this.target, { signal: this.abort.signal });
       } catch (e) {
         if (this.abort.signal.aborted) return;
+        if (e instanceof ReceptiveDialError && e.kind === "busy") {
+          // Another kas holds the agent and reports its state; this one only waits to take over.
+          failures = 0;
+          log.debug({ agentId: this.agentId }, "receptive agent held by another kas");
+          await this.sleep(backoffDelay(1, Math.random, BUSY_RETRY));
+          continue;
+        }
         failures += 1;
         const delay = backoffDelay(failures, Math.random, this.deps.backoff ?? RECEPTIVE_BACKOFF);
         const kind = e instanceof ReceptiveDialError ? e.kind : "protocol";

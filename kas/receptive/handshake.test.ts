@@ -30,7 +30,9 @@ interface Agent {
   refusal(): Promise<string>;
 }
 
-async function agent(opts: { jwt?: boolean; mtls?: boolean; now?: () => number } = { jwt: true }): Promise<Agent> {
+async function agent(
+  opts: { jwt?: boolean; mtls?: boolean; now?: () => number; busy?: boolean } = { jwt: true },
+): Promise<Agent> {
   const logs: Agent["logs"] = [];
   const waiters: (() => void)[] = [];
   const log = pino(
@@ -51,6 +53,7 @@ async function agent(opts: { jwt?: boolean; mtls?: boolean; now?: () => number }
     clientCaPem: opts.mtls ? pki.clientCa.cert : undefined,
     log,
     now: opts.now,
+    isBusy: () => Boolean(opts.busy),
     onAccepted(socket) {
       accepted.push(socket);
       sockets.push(socket);
@@ -220,6 +223,14 @@ describe("receptive handshake", { timeout: 30_000 }, () => {
         .resume(),
     );
     expect(logs.join("")).toContain("handshake failed: no handshake within 300 ms");
+  });
+
+  it("an agent already held by another kas answers BUSY to a caller that proved the key, and serves it nothing", async () => {
+    const a = await agent({ jwt: true, busy: true });
+    const e = await dialError(dialReceptiveAgent({ url: a.url, caCertPem: pki.serverCa.cert, auth: jwt }));
+    expect(e.kind).toBe("busy");
+    expect(e.message).toBe("the agent is busy: another kas holds this agent's connection");
+    expect(a.accepted).toHaveLength(0);
   });
 
   it("an unreachable URL is reported with the URL and the socket error", async () => {
