@@ -19,3 +19,12 @@ export {
 } from "./exchange";
 export { IssuerClient, ISSUER_FETCH_TIMEOUT_MS, defaultIssuerClient, type IssuerClientOptions } from "./issuer";
 export { ciCredentialsResponse } from "./http";
+export {
+  apiTokenShellLines,
+  apiTokenSnippet,
+  exchangeShellLines,
+  githubActionsSnippet,
+  gitlabCiSnippet,
+  type CiSnippetInput,
+} from "./snippets";
+export { ciPanelView, type CiPanelView } from "./panel";

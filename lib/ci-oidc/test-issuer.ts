@@ -15,6 +15,8 @@ export interface TestIssuer {
   /** The certificate to trust (PEM) and its file (for CURL_CA_BUNDLE). */
   caPem: string;
   caFile: string;
+  /** The certificate's private key (PEM), to serve something else on loopback with the same trust. */
+  keyPem: string;
   issuer(name: string): string;
   /** Signs claims with the published key (or the unpublished one), for `iss` = issuer(name). */
   sign(
@@ -80,6 +82,7 @@ export async function startTestIssuer(): Promise<TestIssuer> {
     origin,
     caPem,
     caFile: cert.cert,
+    keyPem: fs.readFileSync(cert.key, "utf8"),
     issuer,
     async sign(name, claims, opts = {}) {
       const key: CryptoKey = opts.unpublishedKey ? unpublished.privateKey : published.privateKey;

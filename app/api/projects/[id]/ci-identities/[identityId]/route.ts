@@ -2,11 +2,11 @@
 // already minted keep their short lifetime.
 import { deleteCiIdentity } from "@/lib/ci-oidc";
 import { db } from "@/lib/db/client";
-import { withUser } from "@/lib/http/handler";
+import { withActor } from "@/lib/api-auth";
 
 export const dynamic = "force-dynamic";
 
-export const DELETE = withUser(async (user, _req, ctx: { params: Promise<{ id: string; identityId: string }> }) => {
+export const DELETE = withActor(async (user, _req, ctx: { params: Promise<{ id: string; identityId: string }> }) => {
   const { id, identityId } = await ctx.params;
   await deleteCiIdentity(db(), user, id, identityId);
   return new Response(null, { status: 204 });
