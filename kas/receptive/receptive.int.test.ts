@@ -31,7 +31,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe("receptive agent: kas dials the agent", { timeout: 120_000 }, () => {
+describe("receptive agent: kas dials the agent", { timeout: 240_000 }, () => {
   const tb = inject("testbed");
   const ns = `rcp-${Date.now().toString(36)}`;
   let web: WebInternal;
@@ -143,7 +143,7 @@ describe("receptive agent: kas dials the agent", { timeout: 120_000 }, () => {
     agent = await startReceptiveAgent((await state()).publicKey!);
     await agent.waitFor(/^receptive connection accepted$/, 90_000);
     await waitForAgent(client, agentId, 1, 30_000);
-    expect((await state()).state).toBe("connected");
+    await until("kas to report the connection", async () => (await state()).state === "connected");
 
     const res = await client.agentFetch(agentId, { method: "GET", path: `/api/v1/namespaces/${ns}`, headers: {} });
     expect(res.status).toBe(200);
@@ -190,7 +190,7 @@ describe("receptive agent: kas dials the agent", { timeout: 120_000 }, () => {
     agent = await startReceptiveAgent(rotated.publicKey!);
     await agent.waitFor(/^receptive connection accepted$/, 90_000);
     await waitForAgent(client, agentId, 1, 30_000);
-    expect((await state()).state).toBe("connected");
+    await until("kas to report the connection", async () => (await state()).state === "connected");
     const got = await k.run(["get", "configmap", "dialled", "-o", "jsonpath={.data.via}"]);
     expect(got.stdout).toBe("receptive");
   });
