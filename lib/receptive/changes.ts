@@ -1,20 +1,31 @@
 // kas learns of receptive URL changes at once: it long-polls web's internal API with the version it has,
 // and web answers as soon as this process's version moves (or when the wait runs out). The version
-// starts from a random boot id, so a restarted web never answers "unchanged" to an old version.
+// starts from a random boot id, so a restarted web never answers "unchanged" to an old version. Kept on
+// globalThis: the REST route that saves and the internal route kas polls must share one signal even if
+// the bundler gives each route its own copy of this module.
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 
-const boot = randomBytes(4).toString("hex");
-let counter = 0;
-const events = new EventEmitter();
-events.setMaxListeners(0);
+interface ChangeSignal {
+  boot: string;
+  counter: number;
+  events: EventEmitter;
+}
+
+const g = globalThis as unknown as { tetherReceptiveChanges?: ChangeSignal };
+const signal: ChangeSignal = (g.tetherReceptiveChanges ??= {
+  boot: randomBytes(4).toString("hex"),
+  counter: 0,
+  events: new EventEmitter().setMaxListeners(0),
+});
+const events = signal.events;
 
 export function receptiveVersion(): string {
-  return `${boot}-${counter}`;
+  return `${signal.boot}-${signal.counter}`;
 }
 
 export function noteReceptiveChange(): void {
-  counter += 1;
+  signal.counter += 1;
   events.emit("change");
 }
 
