@@ -72,7 +72,8 @@ export const receptive: KasCapability = {
     };
 
     const stopping = new AbortController();
-    const loop = (async () => {
+    // Runs until stop(); a long poll in flight then ends by itself (web answers within LONG_POLL_MS).
+    void (async () => {
       let version = "";
       let errors = 0;
       while (!stopping.signal.aborted) {
@@ -90,8 +91,13 @@ export const receptive: KasCapability = {
           const delay = backoffDelay(errors);
           log.warn({ err: (e as Error).message, retryInMs: delay }, "cannot read receptive agents from web");
           await new Promise<void>((resolve) => {
-            const t = setTimeout(resolve, delay);
-            stopping.signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+            const done = () => {
+              clearTimeout(t);
+              stopping.signal.removeEventListener("abort", done);
+              resolve();
+            };
+            const t = setTimeout(done, delay);
+            stopping.signal.addEventListener("abort", done, { once: true });
           });
         }
       }
@@ -102,8 +108,6 @@ export const receptive: KasCapability = {
         stopping.abort();
         await Promise.all([...dialers.values()].map((d) => d.dialer.stop()));
         dialers.clear();
-        // The long poll in flight ends by itself (web answers within LONG_POLL_MS); do not wait for it.
-        void loop;
         fs.rmSync(dir, { recursive: true, force: true });
       },
     };
