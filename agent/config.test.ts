@@ -28,4 +28,26 @@ describe("loadAgentConfig", () => {
       loadAgentConfig(["--kas-address=grpc://kas:1", "--token-file=/t", "--apiserver-http2=maybe"], {}),
     ).toThrow(/--apiserver-http2 must be true or false/);
   });
+  it("a receptive agent needs no kas address but its TLS files and a way to authenticate kas", () => {
+    const c = loadAgentConfig(
+      ["--receptive", "--token-file=/t", "--receptive-cert-file=/c", "--receptive-key-file=/k"],
+      { TETHER_AGENT_RECEPTIVE_JWT_PUBLIC_KEY_FILE: "/pub" },
+    );
+    expect(c.receptive).toBe(true);
+    expect(c.kasAddress).toBeUndefined();
+    expect(c.receptiveAddress).toBe("0.0.0.0:8082");
+    expect(c.receptiveJwtPublicKeyFile).toBe("/pub");
+    expect(() => loadAgentConfig(["--receptive", "--token-file=/t"], {})).toThrow(
+      /--receptive-cert-file and --receptive-key-file[\s\S]*--receptive-jwt-public-key-file/,
+    );
+    expect(
+      loadAgentConfig([], {
+        TETHER_AGENT_RECEPTIVE: "true",
+        TETHER_AGENT_TOKEN_FILE: "/t",
+        TETHER_AGENT_RECEPTIVE_CERT_FILE: "/c",
+        TETHER_AGENT_RECEPTIVE_KEY_FILE: "/k",
+        TETHER_AGENT_RECEPTIVE_CLIENT_CA_FILE: "/ca",
+      }).receptive,
+    ).toBe(true);
+  });
 });

@@ -4,10 +4,27 @@ import { z } from "zod";
 
 export const AGENT_VERSION = "0.1.0";
 
+const file = z.string().min(1).optional();
+
 const schema = z.object({
+  /** Where kas listens for agents; unused by a receptive agent (kas dials it). */
   kasAddress: z
-    .string({ error: "set --kas-address (or TETHER_KAS_ADDRESS), e.g. grpcs://kas.example.com:443" })
-    .regex(/^grpcs?:\/\/[\w.-]+:\d+$/, "kas address must look like grpc://host:port or grpcs://host:port"),
+    .string()
+    .regex(/^grpcs?:\/\/[\w.-]+:\d+$/, "kas address must look like grpc://host:port or grpcs://host:port")
+    .optional(),
+  /** Listen for kas instead of dialling it (a cluster that cannot reach Tether). */
+  receptive: z
+    .enum(["true", "false"], { error: "--receptive must be true or false" })
+    .default("false")
+    .transform((v) => v === "true"),
+  receptiveAddress: z
+    .string()
+    .regex(/^[\w.-]*:\d+$/, "receptive address: expected host:port")
+    .default("0.0.0.0:8082"),
+  receptiveCertFile: file,
+  receptiveKeyFile: file,
+  receptiveJwtPublicKeyFile: file,
+  receptiveClientCaFile: file,
   tokenFile: z
     .string({ error: "set --token-file (or TETHER_AGENT_TOKEN_FILE) to the file holding the agent token" })
     .min(1),
@@ -30,6 +47,21 @@ const schema = z.object({
   podNamespace: z.string().default(""),
 });
 
+/** Settings that depend on each other, checked on the raw input so they are listed with every other problem. */
+function crossChecks(c: { receptive?: string; kasAddress?: string; [k: string]: string | undefined }): string[] {
+  const receptive = c.receptive === "true";
+  const out: string[] = [];
+  if (!receptive && !c.kasAddress)
+    out.push("set --kas-address (or TETHER_KAS_ADDRESS), e.g. grpcs://kas.example.com:443");
+  if (receptive && !(c.receptiveCertFile && c.receptiveKeyFile))
+    out.push("a receptive agent needs --receptive-cert-file and --receptive-key-file (its TLS certificate and key)");
+  if (receptive && !c.receptiveJwtPublicKeyFile && !c.receptiveClientCaFile)
+    out.push(
+      "a receptive agent needs --receptive-jwt-public-key-file (the key Tether shows) or --receptive-client-ca-file (mTLS)",
+    );
+  return out;
+}
+
 export type AgentConfig = z.infer<typeof schema>;
 
 export function loadAgentConfig(
@@ -48,10 +80,16 @@ export function loadAgentConfig(
       "max-streams": { type: "string" },
       "idle-trim-interval-ms": { type: "string" },
       "apiserver-http2": { type: "string" },
+      receptive: { type: "boolean" },
+      "receptive-address": { type: "string" },
+      "receptive-cert-file": { type: "string" },
+      "receptive-key-file": { type: "string" },
+      "receptive-jwt-public-key-file": { type: "string" },
+      "receptive-client-ca-file": { type: "string" },
     },
     strict: true,
   });
-  const r = schema.safeParse({
+  const raw = {
     kasAddress: values["kas-address"] ?? env.TETHER_KAS_ADDRESS,
     tokenFile: values["token-file"] ?? env.TETHER_AGENT_TOKEN_FILE,
     kasCaFile: values["kas-ca-file"] ?? env.TETHER_KAS_CA_FILE,
@@ -61,10 +99,19 @@ export function loadAgentConfig(
     maxStreams: values["max-streams"] ?? env.TETHER_AGENT_MAX_STREAMS,
     idleTrimIntervalMs: values["idle-trim-interval-ms"] ?? env.TETHER_AGENT_IDLE_TRIM_INTERVAL_MS,
     apiserverHttp2: values["apiserver-http2"] ?? env.TETHER_AGENT_APISERVER_HTTP2,
+    receptive: values.receptive === undefined ? env.TETHER_AGENT_RECEPTIVE : String(values.receptive),
+    receptiveAddress: values["receptive-address"] ?? env.TETHER_AGENT_RECEPTIVE_ADDRESS,
+    receptiveCertFile: values["receptive-cert-file"] ?? env.TETHER_AGENT_RECEPTIVE_CERT_FILE,
+    receptiveKeyFile: values["receptive-key-file"] ?? env.TETHER_AGENT_RECEPTIVE_KEY_FILE,
+    receptiveJwtPublicKeyFile:
+      values["receptive-jwt-public-key-file"] ?? env.TETHER_AGENT_RECEPTIVE_JWT_PUBLIC_KEY_FILE,
+    receptiveClientCaFile: values["receptive-client-ca-file"] ?? env.TETHER_AGENT_RECEPTIVE_CLIENT_CA_FILE,
     podName: env.POD_NAME,
     podNamespace: env.POD_NAMESPACE,
-  });
-  if (!r.success)
-    throw new Error(`agent: invalid configuration\n${r.error.issues.map((i) => `  ${i.message}`).join("\n")}`);
+  };
+  const r = schema.safeParse(raw);
+  const problems = [...(r.success ? [] : r.error.issues.map((i) => i.message)), ...crossChecks(raw)];
+  if (!r.success || problems.length > 0)
+    throw new Error(`agent: invalid configuration\n${problems.map((m) => `  ${m}`).join("\n")}`);
   return r.data;
 }

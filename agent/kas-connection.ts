@@ -29,11 +29,12 @@ export function readToken(file: string): string {
   return token;
 }
 
-export function connectToKas(config: AgentConfig, token: string): KasConnection {
-  const url = new URL(config.kasAddress);
-  const target = `${url.hostname}:${url.port}`;
+/** `receptiveTarget`: a receptive agent's client reaches kas through the connection kas dialled in (agent/receptive). */
+export function connectToKas(config: AgentConfig, token: string, receptiveTarget?: string): KasConnection {
+  const url = new URL(config.kasAddress ?? "grpc://kas-dials-in:0");
+  const target = receptiveTarget ?? `${url.hostname}:${url.port}`;
   const creds =
-    url.protocol === "grpcs:"
+    !receptiveTarget && url.protocol === "grpcs:"
       ? credentials.createSsl(config.kasCaFile ? fs.readFileSync(config.kasCaFile) : null)
       : credentials.createInsecure();
   const options = {
@@ -45,7 +46,7 @@ export function connectToKas(config: AgentConfig, token: string): KasConnection 
   };
   const clients: Client[] = [];
   return {
-    address: config.kasAddress,
+    address: receptiveTarget ? "kas (receptive: kas dials this agent)" : (config.kasAddress ?? ""),
     client(service) {
       const c = new service(target, creds, options);
       clients.push(c);

@@ -11,6 +11,7 @@ import { connectToKas, readToken } from "./kas-connection";
 import { KubeApi } from "./kube-proxy";
 import { createAgentMetrics } from "./metrics";
 import { observability } from "./observability";
+import { startReceptive } from "./receptive";
 import { reporting } from "./reporting";
 import { tunnel } from "./tunnel";
 
@@ -26,7 +27,9 @@ async function main(): Promise<void> {
   if (config.kubeconfig) kubeConfig.loadFromFile(config.kubeconfig);
   else kubeConfig.loadFromCluster();
   const kube = await KubeApi.create(kubeConfig, { http2: config.apiserverHttp2 });
-  const kas = connectToKas(config, token);
+  // A receptive agent listens for kas first; its tunnel client then runs over the connection kas opens.
+  const receptive = config.receptive ? await startReceptive(config, log.child({ capability: "receptive" })) : null;
+  const kas = connectToKas(config, token, receptive?.target);
 
   const running = await startCapabilities(AGENT_CAPABILITIES, {
     config,
@@ -40,7 +43,8 @@ async function main(): Promise<void> {
   log.info(
     {
       version: AGENT_VERSION,
-      kas: config.kasAddress,
+      kas: receptive ? null : config.kasAddress,
+      receptivePort: receptive?.port ?? null,
       apiServer: kube.server,
       apiServerProtocol: kube.protocol,
       observability: running.report.observability,
@@ -57,6 +61,7 @@ async function main(): Promise<void> {
     // Give running requests a moment, then close the channels.
     setTimeout(() => {
       kas.close();
+      void receptive?.close();
       process.exit(0);
     }, 500).unref();
   };

@@ -13,6 +13,7 @@ import { internalApi } from "./internal-api";
 import { k8sProxy } from "./k8s-proxy";
 import { createKasMetrics } from "./metrics";
 import { observability } from "./observability";
+import { receptive } from "./receptive";
 import { RedisTunnelRegistry, routing } from "./routing";
 import { MemoryTunnelRegistry, tunnel, type TunnelRegistry } from "./tunnel";
 import { WebApi } from "./web-api";
@@ -38,6 +39,7 @@ export const KAS_CAPABILITIES: readonly KasCapability[] = [
   internalApi,
   agentApi,
   routing,
+  receptive,
   grpcServers,
   tunnel,
 ];

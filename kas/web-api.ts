@@ -45,13 +45,13 @@ export class WebApi {
     private readonly kasId: string,
   ) {}
 
-  private async post<C extends KasWebCall>(call: C, body: KasWebRequest<C>): Promise<Response> {
+  private async post<C extends KasWebCall>(call: C, body: KasWebRequest<C>, timeoutMs = 10_000): Promise<Response> {
     const jwt = await signInternalJwt(this.secret, "tether-kas", "tether-web");
     return fetch(new URL(kasWebPath(call), this.webUrl), {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${jwt}` },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.timeout(timeoutMs),
     });
   }
 
@@ -123,5 +123,19 @@ export class WebApi {
     const res = await this.post("agent-configuration", { agentId });
     if (!res.ok) throw new Error(`web's internal API answered ${res.status} to a configuration request`);
     return this.answer("agent-configuration", res);
+  }
+
+  /** The receptive agents to dial; web holds the answer up to `waitMs` while nothing changed since `since`. */
+  async receptiveAgents(since: string, waitMs: number): Promise<KasWebResponse<"receptive-agents">> {
+    const res = await this.post("receptive-agents", { since, waitMs }, waitMs + 10_000);
+    if (!res.ok) throw new Error(`web's internal API answered ${res.status} to the receptive agents request`);
+    return this.answer("receptive-agents", res);
+  }
+
+  /** kas's word on its connection to a receptive agent, for the agent page. */
+  async reportReceptiveState(state: KasWebRequest<"receptive-state">): Promise<void> {
+    const res = await this.post("receptive-state", state);
+    if (!res.ok) throw new Error(`web's internal API answered ${res.status} to a receptive state report`);
+    await this.answer("receptive-state", res);
   }
 }

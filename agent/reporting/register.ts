@@ -50,7 +50,7 @@ export function startReporting(o: {
       const why =
         err.code === status.UNAUTHENTICATED
           ? `kas refused the agent token: ${err.details}`
-          : `cannot register with kas at ${config.kasAddress}: ${err.details ?? err.message}`;
+          : `cannot register with kas${config.receptive ? " (over the connection kas dialled)" : ` at ${config.kasAddress}`}: ${err.details ?? err.message}`;
       const delay = backoffDelay(attempt);
       log.error({ attempt, retryInMs: delay }, why);
       timer = setTimeout(() => void register(attempt + 1), delay);

@@ -1,6 +1,8 @@
 "use client";
 // Register an agent in three steps: name it, create its first token, copy the token and the install
-// commands, and watch it connect (the list below updates on its own too).
+// commands, and watch it connect (the list below updates on its own too). The first step also asks which
+// way the connection goes: the agent dials Tether (ordinary), or Tether dials the agent (receptive: the
+// last step then leads to the agent's Receptive tab for its URL and key).
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -36,6 +38,7 @@ export function RegisterAgentWizard({ projectId, onClose }: { projectId: string;
   const queryClient = useQueryClient();
   const [agent, setAgent] = useState<Registered | null>(null);
   const [created, setCreated] = useState<CreatedToken | null>(null);
+  const [receptive, setReceptive] = useState(false);
   const form = useJsonForm<{ agent: Registered }>(`/api/projects/${encodeURIComponent(projectId)}/agents`, (d) => {
     void queryClient.invalidateQueries({ queryKey: agentKeys.project(projectId) });
     setAgent(d.agent);
@@ -59,6 +62,32 @@ export function RegisterAgentWizard({ projectId, onClose }: { projectId: string;
         ))}
       </ol>
       <StepHeading step={step} text={STEPS[step]!} />
+
+      {step === 0 ? (
+        <fieldset className="max-w-lg space-y-2">
+          <legend className="text-sm font-medium text-zinc-700 dark:text-zinc-300">How will they connect?</legend>
+          <label className="flex items-start gap-2 text-sm">
+            <input
+              type="radio"
+              name="connection-direction"
+              className="mt-1"
+              checked={!receptive}
+              onChange={() => setReceptive(false)}
+            />
+            <span>My cluster can reach Tether: the agent connects to Tether.</span>
+          </label>
+          <label className="flex items-start gap-2 text-sm">
+            <input
+              type="radio"
+              name="connection-direction"
+              className="mt-1"
+              checked={receptive}
+              onChange={() => setReceptive(true)}
+            />
+            <span>Tether can reach my cluster: Tether connects to the agent (a receptive agent).</span>
+          </label>
+        </fieldset>
+      ) : null}
 
       {step === 0 ? (
         <form onSubmit={form.onSubmit} className="max-w-lg space-y-4" noValidate>
@@ -102,7 +131,22 @@ export function RegisterAgentWizard({ projectId, onClose }: { projectId: string;
 
       {step === 2 && agent && created ? (
         <TokenReveal created={created} agentName={agent.name} onDone={onClose}>
-          <WaitForAgent agentId={agent.id} kasAddress={created.install.kasAddress} logsCommand={created.install.logs} />
+          {receptive ? (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              Tether connects to this agent: add the agent&apos;s URL on its{" "}
+              <a href={`${agent.href}/receptive`} className="text-indigo-600 underline dark:text-indigo-400">
+                Receptive tab
+              </a>
+              . It shows the public key to install with the chart (<code>receptive.enabled=true</code>,{" "}
+              <code>receptive.jwtPublicKey</code>) instead of a kas address, and whether Tether reaches the agent.
+            </p>
+          ) : (
+            <WaitForAgent
+              agentId={agent.id}
+              kasAddress={created.install.kasAddress}
+              logsCommand={created.install.logs}
+            />
+          )}
         </TokenReveal>
       ) : null}
     </section>

@@ -72,6 +72,8 @@ describe("the kas ↔ web calls", () => {
       "/api/internal/kas/agent-configuration",
       "/api/internal/kas/authorize-proxy",
       "/api/internal/kas/proxy-audit",
+      "/api/internal/kas/receptive-agents",
+      "/api/internal/kas/receptive-state",
     ]);
     expect(isKasWebCall("proxy-audit")).toBe(true);
     expect(isKasWebCall("toString")).toBe(false);

@@ -78,6 +78,37 @@ export const kasWebCalls = {
     }),
     response: ok,
   },
+  /**
+   * The receptive agents kas dials, private halves decrypted. web holds the answer up to waitMs while its
+   * version still equals `since`, so kas hears of a change at once (long poll).
+   */
+  "receptive-agents": {
+    request: z.object({ since: z.string().max(100), waitMs: z.number().int().min(0).max(30_000) }),
+    response: z.object({
+      version: z.string(),
+      agents: z.array(
+        z.object({
+          agentId: z.string(),
+          url: z.string(),
+          caCert: z.string().nullable(),
+          tlsServerName: z.string().nullable(),
+          auth: z.discriminatedUnion("method", [
+            z.object({ method: z.literal("jwt"), privateKeyPem: z.string() }),
+            z.object({ method: z.literal("mtls"), clientCertPem: z.string(), clientKeyPem: z.string() }),
+          ]),
+        }),
+      ),
+    }),
+  },
+  /** kas's connection to a receptive agent: connected, or failing with the message the agent page shows. */
+  "receptive-state": {
+    request: z.object({
+      agentId,
+      state: z.enum(["connecting", "connected", "failing"]),
+      message: z.string().max(1000).nullable(),
+    }),
+    response: ok,
+  },
 } as const;
 
 export type KasWebCall = keyof typeof kasWebCalls;

@@ -23,6 +23,12 @@ import { errorResponse, readJsonBody } from "@/lib/http/body";
 import { toResponse } from "@/lib/http/errors";
 import { authorizeProxy, parseProxyCredential } from "@/lib/kubectl-access";
 import { logger } from "@/lib/log/logger";
+import {
+  receptiveTargetsForKas,
+  receptiveVersion,
+  recordReceptiveState,
+  waitForReceptiveChange,
+} from "@/lib/receptive";
 import { AGENT_TOKEN_PREFIX, looksLikeToken } from "@/lib/tokens/tokens";
 
 export function sharedSecretFile(): string {
@@ -117,6 +123,19 @@ const handlers: { [C in KasWebCall]: Handler<C> } = {
           }),
         },
       });
+      return { ok: true };
+    },
+  },
+  "receptive-agents": {
+    async handle(db, { since, waitMs }) {
+      await waitForReceptiveChange(since, waitMs);
+      const version = receptiveVersion();
+      return { version, agents: await receptiveTargetsForKas(db) };
+    },
+  },
+  "receptive-state": {
+    async handle(db, { agentId, state, message }) {
+      await recordReceptiveState(db, agentId, state, message);
       return { ok: true };
     },
   },

@@ -40,7 +40,14 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 
 {{/* Fails rendering early with a message that says what to set. */}}
 {{- define "tether-agent.validate" -}}
+{{- if .Values.receptive.enabled -}}
+{{- $_ := required "receptive.tlsSecretName is required for a receptive agent: a kubernetes.io/tls Secret with the agent's server certificate" .Values.receptive.tlsSecretName -}}
+{{- if not (or .Values.receptive.jwtPublicKey .Values.receptive.clientCaCert) -}}
+{{- fail "receptive.jwtPublicKey (from the agent's Receptive tab) or receptive.clientCaCert (mTLS) is required for a receptive agent" -}}
+{{- end -}}
+{{- else -}}
 {{- $_ := required "config.kasAddress is required: the address of Tether's agent server, e.g. --set config.kasAddress=grpcs://tether.example.com:8150" .Values.config.kasAddress -}}
+{{- end -}}
 {{- if not (or .Values.config.token .Values.config.existingSecret) -}}
 {{- fail "config.token or config.existingSecret is required: the agent token shown when the agent was registered (--set config.token=...), or the name of a Secret holding it under the key `token`" -}}
 {{- end -}}

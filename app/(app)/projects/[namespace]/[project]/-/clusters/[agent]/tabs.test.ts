@@ -15,6 +15,7 @@ describe("agent tabs", () => {
       "Configuration · prod",
       "Sharing · prod",
       "Connect with kubectl · prod",
+      "Receptive · prod",
     ]);
   });
 
@@ -22,7 +23,7 @@ describe("agent tabs", () => {
     const base = "/projects/acme/web/-/clusters/prod";
     expect(agentTabPath(base, "overview")).toBe(base);
     expect(AGENT_TABS.map((t) => agentTabPath(base, t))).toEqual(
-      ["cluster", "tokens", "configuration", "sharing", "connect"].map((t) => `${base}/${t}`),
+      ["cluster", "tokens", "configuration", "sharing", "connect", "receptive"].map((t) => `${base}/${t}`),
     );
   });
 });

@@ -2,7 +2,7 @@
 import type { Metadata } from "next";
 import type { AgentParams } from "../../../lookups";
 
-export const AGENT_TABS = ["cluster", "tokens", "configuration", "sharing", "connect"] as const;
+export const AGENT_TABS = ["cluster", "tokens", "configuration", "sharing", "connect", "receptive"] as const;
 export type AgentTab = "overview" | (typeof AGENT_TABS)[number];
 
 export const AGENT_TAB_TITLES: Record<AgentTab, string> = {
@@ -12,6 +12,7 @@ export const AGENT_TAB_TITLES: Record<AgentTab, string> = {
   configuration: "Configuration",
   sharing: "Sharing",
   connect: "Connect with kubectl",
+  receptive: "Receptive",
 };
 
 /** Where a tab of the agent at `agentPath` lives. */
