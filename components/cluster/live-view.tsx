@@ -24,12 +24,15 @@ import {
   type ViewState,
 } from "./controls";
 import { KINDS, ageOf, conditionsOf, type Kind, type KubeItem } from "./kinds";
+import { ObjectActions } from "./object-actions";
 import { OverviewPanel } from "./overview-panel";
+import { PodLogs } from "./pod-logs";
 import { ReachNotice, useClusterReach, type ClusterPlace } from "./reach-notice";
 import { statusChoices, tableRows, type SortKey } from "./table-rows";
 import { useLive } from "./use-live";
 
 const ROW_HEIGHT = 36;
+const PODS = /^\/api\/v1(\/namespaces\/[^/]+)?\/pods$/;
 
 export function LiveView({ agentId, place }: { agentId: string; place: ClusterPlace }) {
   return (
@@ -269,7 +272,13 @@ function LiveTable({
       ) : null}
 
       {opened ? (
-        <ObjectDrawer agentId={agentId} path={path} summary={opened} onClose={() => setView({ open: null })} />
+        <ObjectDrawer
+          agentId={agentId}
+          path={path}
+          noun={kind.noun.one}
+          summary={opened}
+          onClose={() => setView({ open: null })}
+        />
       ) : null}
     </section>
   );
@@ -293,11 +302,13 @@ function useWholeObject(agentId: string, path: string, summary: KubeItem) {
 export function ObjectDrawer({
   agentId,
   path,
+  noun,
   summary,
   onClose,
 }: {
   agentId: string;
   path: string;
+  noun: string;
   summary: KubeItem;
   onClose: () => void;
 }) {
@@ -344,6 +355,8 @@ export function ObjectDrawer({
       </div>
       {whole.isPending ? <LoadingState label="Loading the object…" /> : null}
       {whole.isError ? <ErrorState title="The object could not be loaded" message={whole.error.message} /> : null}
+      <ObjectActions agentId={agentId} path={path} object={object} noun={noun} />
+      {PODS.test(path) ? <PodLogs agentId={agentId} pod={object} /> : null}
       <section aria-label="Conditions">
         <h4 className="mb-1 text-sm font-medium text-zinc-600 dark:text-zinc-400">Conditions</h4>
         {conditions.length ? (
