@@ -176,9 +176,9 @@ export function requestFor(
 
 /** What the audit log and the page say an action did: "Deleted pod default/web", "Scaled … to 3". */
 export function describeAction(r: ActionRequest): string {
-  const { resource } = resourceOf(r.path);
-  const noun = resource.replace(/s$/, "");
-  const what = `${noun} ${r.namespace ? `${r.namespace}/` : ""}${r.name}`;
+  const { resource, namespace } = resourceOf(r.path);
+  const ns = r.namespace ?? namespace;
+  const what = `${resource.replace(/s$/, "")} ${ns ? `${ns}/` : ""}${r.name}`;
   switch (r.action) {
     case "delete":
       return `Deleted ${what}`;
