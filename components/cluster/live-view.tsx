@@ -108,7 +108,7 @@ function LiveTable({
   const opened = view.open ? collections[1]?.get(view.open) : undefined;
   // Status, or a custom resource's printer columns, between Namespace and Age.
   const middle = kind.columns ?? [
-    { name: "Status", value: (o: KubeItem) => kind.status(o) },
+    { name: kind.statusLabel ?? "Status", value: (o: KubeItem) => kind.status(o) },
     ...(kind.extraColumns ?? []),
   ];
   const gridTemplateColumns = `minmax(0,2fr) minmax(0,1fr) ${middle.map(() => (middle.length > 1 ? "minmax(0,1fr)" : "minmax(0,1.5fr)")).join(" ")} 5rem`;
@@ -179,7 +179,14 @@ function LiveTable({
       {shown ? (
         // On a narrow screen the table scrolls sideways in its own box; its columns would not fit 390 px.
         <div className="relative overflow-x-auto rounded-md border border-zinc-200 dark:border-zinc-800">
-          <div role="table" aria-label={kind.label} aria-rowcount={rows.length + 1} className="min-w-[40rem] text-sm">
+          <div
+            role="table"
+            aria-label={kind.label}
+            aria-rowcount={rows.length + 1}
+            // Wide kinds (kubectl -o wide) get room per column; the box scrolls sideways on a narrow screen.
+            style={{ minWidth: `${Math.max(40, 20 + 8 * middle.length)}rem` }}
+            className="text-sm"
+          >
             <div role="rowgroup">
               <div
                 role="row"
