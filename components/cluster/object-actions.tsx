@@ -25,6 +25,7 @@ const LABELS: Record<ActionName, string> = {
   trigger: "Run a Job now",
   cordon: "Cordon",
   uncordon: "Uncordon",
+  drain: "Drain",
 };
 
 /** What each confirmation says will happen. */
@@ -46,6 +47,8 @@ function consequence(action: ActionName, what: string): string {
       return `No new pods are scheduled on ${what}; the pods on it keep running.`;
     case "uncordon":
       return `New pods may be scheduled on ${what} again.`;
+    case "drain":
+      return `${what} is cordoned and its pods are evicted (not DaemonSet pods), one by one, honouring PodDisruptionBudgets; controllers start them elsewhere.`;
   }
 }
 

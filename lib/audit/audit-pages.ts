@@ -152,6 +152,7 @@ const CLUSTER_VERBS: Record<string, string> = {
   trigger: "Started a Job from",
   cordon: "Cordoned",
   uncordon: "Uncordoned",
+  drain: "Drained",
 };
 
 /** One sentence for an event: what happened to what. */

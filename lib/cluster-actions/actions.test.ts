@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { actionRequest, actionsFor, describeAction, requestFor, reviewFor } from "./actions";
+import {
+  actionRequest,
+  actionsFor,
+  describeAction,
+  drainablePods,
+  evictionFor,
+  podsOnNodePath,
+  requestFor,
+  reviewFor,
+  reviewsFor,
+} from "./actions";
 
 const now = new Date("2026-11-30T15:00:00Z");
 
@@ -9,7 +19,7 @@ describe("actionsFor", () => {
     expect(actionsFor("/apis/apps/v1/daemonsets")).toEqual(["restart", "delete"]);
     expect(actionsFor("/apis/apps/v1/replicasets")).toEqual(["scale", "delete"]);
     expect(actionsFor("/apis/batch/v1/cronjobs")).toEqual(["suspend", "resume", "trigger", "delete"]);
-    expect(actionsFor("/api/v1/nodes")).toEqual(["cordon", "uncordon", "delete"]);
+    expect(actionsFor("/api/v1/nodes")).toEqual(["cordon", "uncordon", "drain", "delete"]);
     expect(actionsFor("/api/v1/namespaces/a/pods")).toEqual(["delete"]);
     expect(actionsFor("/api/v1/namespaces")).toEqual([]);
   });
@@ -145,7 +155,7 @@ describe("actionRequest", () => {
   });
 
   it("refuses an action it does not know", () => {
-    expect(actionRequest.safeParse({ action: "drain", path: "/api/v1/nodes", name: "n" }).success).toBe(false);
+    expect(actionRequest.safeParse({ action: "reboot", path: "/api/v1/nodes", name: "n" }).success).toBe(false);
   });
 });
 
@@ -165,5 +175,41 @@ describe("describeAction", () => {
     expect(
       describeAction(actionRequest.parse({ action: "delete", path: "/api/v1/namespaces/a/pods", name: "p" })),
     ).toBe("Deleted pod a/p");
+  });
+});
+
+describe("drain", () => {
+  it("needs the node patched, pods listed and evictions created, everywhere", () => {
+    expect(reviewsFor("drain", { path: "/api/v1/nodes", name: "n1" })).toEqual([
+      { group: "", resource: "nodes", verb: "patch", name: "n1" },
+      { group: "", resource: "pods", verb: "list" },
+      { group: "", resource: "pods", subresource: "eviction", verb: "create" },
+    ]);
+    expect(reviewsFor("delete", { path: "/api/v1/nodes", name: "n1" })).toHaveLength(1);
+  });
+
+  it("starts with a cordon, then evicts every pod but DaemonSet and mirror pods", () => {
+    const cordon = requestFor(actionRequest.parse({ action: "drain", path: "/api/v1/nodes", name: "n1" }), now);
+    expect([cordon.method, cordon.path, cordon.body]).toEqual([
+      "PATCH",
+      "/api/v1/nodes/n1",
+      '{"spec":{"unschedulable":true}}',
+    ]);
+    expect(podsOnNodePath("n1")).toBe("/api/v1/pods?fieldSelector=spec.nodeName%3Dn1");
+    const pods = [
+      { metadata: { name: "web-1", namespace: "shop", ownerReferences: [{ kind: "ReplicaSet", controller: true }] } },
+      { metadata: { name: "agent-x", namespace: "ops", ownerReferences: [{ kind: "DaemonSet", controller: true }] } },
+      {
+        metadata: { name: "etcd-n1", namespace: "kube-system", annotations: { "kubernetes.io/config.mirror": "abc" } },
+      },
+      { metadata: { name: "solo", namespace: "shop" } },
+    ];
+    expect(drainablePods(pods).map((p) => p.metadata.name)).toEqual(["web-1", "solo"]);
+    expect(evictionFor(pods[0]!)).toEqual({
+      method: "POST",
+      path: "/api/v1/namespaces/shop/pods/web-1/eviction",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: '{"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"web-1","namespace":"shop"}}',
+    });
   });
 });

@@ -12,6 +12,7 @@ export const ACTION_NAMES = [
   "trigger",
   "cordon",
   "uncordon",
+  "drain",
 ] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 
@@ -34,7 +35,7 @@ export const actionRequest = z.discriminatedUnion("action", [
       .min(0, "replicas cannot be negative")
       .max(MAX_REPLICAS, `at most ${MAX_REPLICAS} replicas`),
   }),
-  ...(["delete", "restart", "suspend", "resume", "trigger", "cordon", "uncordon"] as const).map((action) =>
+  ...(["delete", "restart", "suspend", "resume", "trigger", "cordon", "uncordon", "drain"] as const).map((action) =>
     actionTarget.extend({ action: z.literal(action) }),
   ),
 ]);
@@ -58,13 +59,28 @@ export function actionsFor(path: string): ActionName[] {
   if (WORKLOADS.has(gr)) out.push("restart");
   if (SCALABLE.has(gr)) out.push("scale");
   if (gr === "batch/cronjobs") out.push("suspend", "resume", "trigger");
-  if (gr === "/nodes") out.push("cordon", "uncordon");
+  if (gr === "/nodes") out.push("cordon", "uncordon", "drain");
   // Namespaces are left out: deleting one takes everything in it, a step for kubectl, not a button.
   if (gr !== "/namespaces") out.push("delete");
   return out;
 }
 
-/** The SelfSubjectAccessReview attributes the request of `action` needs. */
+type Review = ReturnType<typeof reviewFor>;
+
+/**
+ * Every SelfSubjectAccessReview an action needs allowed. A drain cordons the node, lists the pods on it and
+ * evicts them, in every namespace.
+ */
+export function reviewsFor(action: ActionName, t: ActionTarget): Review[] {
+  if (action !== "drain") return [reviewFor(action, t)];
+  return [
+    { group: "", resource: "nodes", verb: "patch", name: t.name },
+    { group: "", resource: "pods", verb: "list" },
+    { group: "", resource: "pods", subresource: "eviction", verb: "create" },
+  ];
+}
+
+/** The SelfSubjectAccessReview attributes the request of `action` needs (a drain's first: the cordon). */
 export function reviewFor(
   action: ActionName,
   t: ActionTarget,
@@ -130,7 +146,9 @@ export function requestFor(
       return patch({ spec: { suspend: r.action === "suspend" } });
     case "cordon":
     case "uncordon":
-      return patch({ spec: { unschedulable: r.action === "cordon" } });
+    case "drain":
+      // A drain starts as a cordon; the evictions follow (drainablePods, evictionFor).
+      return patch({ spec: { unschedulable: r.action !== "uncordon" } });
     case "trigger": {
       if (!cronJob) throw new Error("trigger needs the CronJob");
       const { namespace } = resourceOf(r.path);
@@ -196,5 +214,45 @@ export function describeAction(r: ActionRequest): string {
       return `Cordoned ${what}`;
     case "uncordon":
       return `Uncordoned ${what}`;
+    case "drain":
+      return `Drained ${what}`;
   }
+}
+
+interface PodOnNode {
+  metadata: {
+    name: string;
+    namespace?: string;
+    annotations?: Record<string, string>;
+    ownerReferences?: { kind?: string; controller?: boolean }[];
+  };
+}
+
+/** The pods a drain evicts, as `kubectl drain --ignore-daemonsets` does: not DaemonSet pods, not mirror pods. */
+export function drainablePods<P extends PodOnNode>(pods: P[]): P[] {
+  return pods.filter(
+    (p) =>
+      !p.metadata.annotations?.["kubernetes.io/config.mirror"] &&
+      !(p.metadata.ownerReferences ?? []).some((o) => o.controller && o.kind === "DaemonSet"),
+  );
+}
+
+/** The pods on a node, as the viewer may list them. */
+export function podsOnNodePath(node: string): string {
+  return `/api/v1/pods?fieldSelector=${encodeURIComponent(`spec.nodeName=${node}`)}`;
+}
+
+/** One pod's eviction (policy/v1): the API server honours its PodDisruptionBudgets, answering 429 when one forbids it. */
+export function evictionFor(pod: PodOnNode): ClusterRequest {
+  const ns = pod.metadata.namespace ?? "default";
+  return {
+    method: "POST",
+    path: `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}/eviction`,
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify({
+      apiVersion: "policy/v1",
+      kind: "Eviction",
+      metadata: { name: pod.metadata.name, namespace: ns },
+    }),
+  };
 }

@@ -15,7 +15,10 @@ import {
   describeAction,
   requestFor,
   resourceOf,
-  reviewFor,
+  reviewsFor,
+  drainablePods,
+  evictionFor,
+  podsOnNodePath,
   type ActionName,
   type ActionRequest,
   type ActionTarget,
@@ -58,20 +61,23 @@ export async function allowedActions(
   const candidates = actionsFor(target.path);
   const answers = await Promise.all(
     candidates.map(async (action) => {
-      const a = reviewFor(action, target);
-      const review = await client.agentJson<{ status?: { allowed?: boolean } }>(agentId, {
-        method: "POST",
-        path: "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          apiVersion: "authorization.k8s.io/v1",
-          kind: "SelfSubjectAccessReview",
-          spec: { resourceAttributes: a },
-        }),
-        impersonation,
-        signal,
-      });
-      return review.status?.allowed === true ? action : null;
+      const reviews = await Promise.all(
+        reviewsFor(action, target).map((a) =>
+          client.agentJson<{ status?: { allowed?: boolean } }>(agentId, {
+            method: "POST",
+            path: "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({
+              apiVersion: "authorization.k8s.io/v1",
+              kind: "SelfSubjectAccessReview",
+              spec: { resourceAttributes: a },
+            }),
+            impersonation,
+            signal,
+          }),
+        ),
+      );
+      return reviews.every((review) => review.status?.allowed === true) ? action : null;
     }),
   );
   return answers.filter((a): a is ActionName => a !== null);
@@ -93,6 +99,7 @@ export async function runAction(
   if (!actionsFor(r.path).includes(r.action))
     throw new HttpError(400, `${r.action} does not apply to ${resourceOf(r.path).resource}`, "action");
   const { resource } = resourceOf(r.path);
+  let evicted = 0;
   const audit = (outcome: "done" | "refused", status: number, reason?: string) =>
     recordAudit(db, {
       actorId: who.userId,
@@ -106,6 +113,7 @@ export async function runAction(
         namespace: r.namespace ?? resourceOf(r.path).namespace ?? null,
         name: r.name,
         ...(r.action === "scale" ? { replicas: r.replicas } : {}),
+        ...(r.action === "drain" ? { evicted } : {}),
         identity: impersonation?.user ?? "the agent's service account",
         outcome,
         status,
@@ -124,10 +132,11 @@ export async function runAction(
     const res = await client.agentFetch(agentId, { ...req, impersonation });
     const text = await res.text();
     if (res.status >= 400) throw new UpstreamStatusError(res.status, text);
+    if (r.action === "drain") evicted = await evictPods(client, agentId, r.name, impersonation);
     await audit("done", res.status);
     actionsCounter().inc({ action: r.action, outcome: "done" });
     log.info({ agentId, action: r.action, resource, name: r.name, status: res.status }, "cluster action done");
-    return { message: describeAction(r) };
+    return { message: r.action === "drain" ? `${describeAction(r)}: ${evictedText(evicted)}` : describeAction(r) };
   } catch (e) {
     if (!(e instanceof UpstreamStatusError)) {
       actionsCounter().inc({ action: r.action, outcome: "failed" });
@@ -138,4 +147,38 @@ export async function runAction(
     log.info({ agentId, action: r.action, resource, name: r.name, status: e.status }, "cluster action refused");
     throw refusal(e);
   }
+}
+
+const evictedText = (n: number) => (n === 1 ? "1 pod evicted" : `${n} pods evicted`);
+
+/**
+ * Evicts the node's pods one by one, as `kubectl drain --ignore-daemonsets`; stops at the first refusal
+ * (a PodDisruptionBudget answers 429), throwing it with how many went before it.
+ */
+async function evictPods(
+  client: Client,
+  agentId: string,
+  node: string,
+  impersonation: Impersonation | undefined,
+): Promise<number> {
+  const pods = await client.agentJson<{ items: Parameters<typeof drainablePods>[0] }>(agentId, {
+    path: podsOnNodePath(node),
+    impersonation,
+  });
+  let evicted = 0;
+  for (const pod of drainablePods(pods.items)) {
+    const res = await client.agentFetch(agentId, { ...evictionFor(pod), impersonation });
+    const text = await res.text();
+    // 404: the pod went by itself meanwhile, which is what a drain wants.
+    if (res.status >= 400 && res.status !== 404)
+      throw new UpstreamStatusError(
+        res.status,
+        JSON.stringify({
+          kind: "Status",
+          message: `${evictedText(evicted)}, then ${pod.metadata.namespace}/${pod.metadata.name} was not: ${new UpstreamStatusError(res.status, text).reason}`,
+        }),
+      );
+    evicted++;
+  }
+  return evicted;
 }
