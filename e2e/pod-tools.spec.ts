@@ -233,3 +233,52 @@ test("a pod is deleted and a Deployment scaled, each confirmed, sent as the view
     ),
   ).toBeVisible();
 });
+
+test("a node is drained from its drawer: cordoned, its pods evicted, audited; then uncordoned", async () => {
+  test.setTimeout(180_000);
+  const { alice, clusterUrl, auditUrl, ns } = await ready();
+  const me = alice.user.username;
+  await kubectl("create", "clusterrole", "drainer", "--verb=get,list,watch,patch", "--resource=nodes,pods");
+  await kubectl("create", "clusterrole", "evicter", "--verb=create", "--resource=pods/eviction");
+  for (const role of ["drainer", "evicter"])
+    await kubectl("create", "clusterrolebinding", `alice-${role}`, `--clusterrole=${role}`, `--user=tether:user:${me}`);
+  await untilCan(me, "yes", "create", "pods/eviction");
+  await startPod(cluster.testbed, ns, "evictee");
+
+  await alice.page.goto(`${clusterUrl}?kind=nodes&open=testbed-node-1`);
+  const drawer = alice.page.getByRole("dialog", { name: "testbed-node-1 details" });
+  await expect(drawer).toBeVisible({ timeout: 60_000 });
+  const actions = drawer.getByRole("region", { name: "Actions" });
+  await actions.getByRole("button", { name: "Drain" }).click({ timeout: 30_000 });
+  const confirm = alice.page.getByRole("dialog", { name: "Drain node testbed-node-1?" });
+  await expect(confirm).toContainText("PodDisruptionBudgets");
+  await confirm.getByRole("button", { name: "Drain" }).click();
+  await expect(actions.getByRole("status")).toHaveText(/^Drained node testbed-node-1: \d+ pods? evicted\.$/, {
+    timeout: 30_000,
+  });
+  expect((await kubectl("get", "node", "testbed-node-1", "-o", "jsonpath={.spec.unschedulable}")).stdout).toBe("true");
+  await expect
+    .poll(
+      async () =>
+        (await kubectl("get", "pods", "-n", ns, "--field-selector=metadata.name=evictee", "-o", "name")).stdout.trim(),
+      {
+        timeout: 30_000,
+      },
+    )
+    .toBe("");
+
+  // Cordoned now: Uncordon is offered instead of Cordon.
+  await expect(actions.getByRole("button", { name: "Uncordon" })).toBeVisible({ timeout: 30_000 });
+  await actions.getByRole("button", { name: "Uncordon" }).click();
+  await alice.page
+    .getByRole("dialog", { name: "Uncordon node testbed-node-1?" })
+    .getByRole("button", { name: "Uncordon" })
+    .click();
+  await expect(actions.getByRole("status")).toHaveText("Uncordoned node testbed-node-1.", { timeout: 30_000 });
+  expect((await kubectl("get", "node", "testbed-node-1", "-o", "jsonpath={.spec.unschedulable}")).stdout).toBe("");
+
+  await alice.page.goto(auditUrl);
+  const audit = alice.page.getByRole("table", { name: /Audit log of/ });
+  await expect(audit.getByText("Drained node testbed-node-1 in the cluster of agent infra")).toBeVisible();
+  await expect(audit.getByText("Uncordoned node testbed-node-1 in the cluster of agent infra")).toBeVisible();
+});
