@@ -245,7 +245,7 @@ test("a node is drained from its drawer: cordoned, its pods evicted, audited; th
   await untilCan(me, "yes", "create", "pods/eviction");
   await startPod(cluster.testbed, ns, "evictee");
 
-  await alice.page.goto(`${clusterUrl}?kind=nodes&open=testbed-node-1`);
+  await alice.page.goto(`${clusterUrl}?kind=nodes&open=/testbed-node-1`);
   const drawer = alice.page.getByRole("dialog", { name: "testbed-node-1 details" });
   await expect(drawer).toBeVisible({ timeout: 60_000 });
   const actions = drawer.getByRole("region", { name: "Actions" });
