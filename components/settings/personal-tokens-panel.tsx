@@ -1,5 +1,5 @@
 "use client";
-// The user's personal access tokens: create one (name, scope, expiry), shown once with a copy button;
+// The user's personal access tokens: create one (name, scopes, expiry), shown once with a copy button;
 // the list (never the values) with status and last use; revoke after a confirmation.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { signIn } from "next-auth/react";
@@ -17,8 +17,12 @@ import type { PersonalTokenRow, PersonalTokensView } from "@/lib/tokens/personal
 
 const KEY = ["personal-tokens"] as const;
 const SCOPE_HELP: Record<string, string> = {
+  api: "Read and write through Tether's REST API as you: projects, agents, their tokens and configuration.",
+  read_api: "Only read through Tether's REST API (GET requests) as you.",
   k8s_proxy: "Use the Kubernetes API of shared clusters with kubectl, through Tether's agent server.",
 };
+/** Checked at first: what the form made before the REST API took tokens, and the narrowest. */
+const DEFAULT_SCOPES = new Set(["k8s_proxy"]);
 
 interface Created {
   id: string;
@@ -76,7 +80,7 @@ function CreateForm({ scopes, onCreated }: { scopes: readonly string[]; onCreate
         <legend className="text-sm font-medium text-zinc-700 dark:text-zinc-300">Scopes</legend>
         {scopes.map((s) => (
           <label key={s} className="mt-2 flex items-start gap-2 text-sm">
-            <input type="checkbox" name="scopes" value={s} defaultChecked className="mt-0.5" />
+            <input type="checkbox" name="scopes" value={s} defaultChecked={DEFAULT_SCOPES.has(s)} className="mt-0.5" />
             <span>
               <span className="font-mono">{s}</span>
               {SCOPE_HELP[s] ? <span className="block text-xs text-zinc-500">{SCOPE_HELP[s]}</span> : null}
@@ -139,9 +143,10 @@ function Reveal({ created, onDone }: { created: Created; onDone: () => void }) {
         </div>
       </div>
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
-        It expires on <time dateTime={created.expiresAt}>{formatUtc(created.expiresAt)}</time>. kubectl sends it as{" "}
-        <code className="font-mono">pat:&lt;agent-id&gt;:&lt;token&gt;</code>; an agent&apos;s{" "}
-        <em>Connect with kubectl</em> tab makes a ready kubeconfig.
+        It expires on <time dateTime={created.expiresAt}>{formatUtc(created.expiresAt)}</time>. Scripts send it to the
+        REST API as <code className="font-mono">Authorization: Bearer &lt;token&gt;</code> (scopes api or read_api);
+        kubectl sends it as <code className="font-mono">pat:&lt;agent-id&gt;:&lt;token&gt;</code> (scope k8s_proxy), and
+        an agent&apos;s <em>Connect with kubectl</em> tab makes a ready kubeconfig.
       </p>
       <Button type="button" onClick={onDone}>
         I have copied the token
@@ -212,7 +217,7 @@ export function PersonalTokensPanel() {
           <ErrorState title="Could not load your tokens" message={q.error.message} onRetry={() => void q.refetch()} />
         ) : q.data!.tokens.length === 0 ? (
           <EmptyState title="No personal access tokens">
-            <p>Create one to use kubectl with the clusters shared with you.</p>
+            <p>Create one to use kubectl with the clusters shared with you, or to call the REST API from a script.</p>
           </EmptyState>
         ) : (
           <div className="relative overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">

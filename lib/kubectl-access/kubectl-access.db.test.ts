@@ -210,9 +210,9 @@ describe.each(["sqlite", "postgresql"] as const)("kubectl access on %s", (provid
       "Choose at least one scope",
       "scopes",
     ]);
-    expect(await bad({ name: "laptop", scopes: ["api"], expiresInDays: 30 })).toEqual([
+    expect(await bad({ name: "laptop", scopes: ["sudo"], expiresInDays: 30 })).toEqual([
       "Invalid",
-      "Scopes must be among: k8s_proxy",
+      "Scopes must be among: api, read_api, k8s_proxy",
       "scopes.0",
     ]);
     expect(await bad({ name: "laptop", scopes: ["k8s_proxy"], expiresInDays: 0 })).toEqual([
@@ -282,7 +282,7 @@ describe.each(["sqlite", "postgresql"] as const)("kubectl access on %s", (provid
       expiresInDays: 1,
     });
     const view = await personalTokensView(db, u("rep"), Date.now() + 2 * 86_400_000);
-    expect(view.scopes).toEqual(["k8s_proxy"]);
+    expect(view.scopes).toEqual(["api", "read_api", "k8s_proxy"]);
     const byName = Object.fromEntries(view.tokens.map((t) => [t.name, t]));
     expect(byName["ci-scripts"]).toMatchObject({ status: "revoked", scopes: ["k8s_proxy"], lastUsedAt: null });
     expect(byName.short).toMatchObject({ status: "expired", expiresAt: expiring.expiresAt.toISOString() });

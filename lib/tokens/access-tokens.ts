@@ -1,19 +1,21 @@
-// Personal access tokens (a user's kubectl credential) and CI job tokens (short-lived, bound to one
+// Personal access tokens (a user's credential for kubectl and the REST API) and CI job tokens (short-lived, bound to one
 // project's pipeline run). Both are shown once and stored as SHA-256 only.
 import { z } from "zod";
 import { can, findProjectFor, type Actor } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
 import type { Db } from "@/lib/db/client";
 import { NotFound, invalidFrom } from "@/lib/errors";
-import { CI_JOB_TOKEN_PREFIX, PERSONAL_TOKEN_PREFIX, hashToken, newToken } from "./tokens";
+import { API_TOKEN_SCOPES, CI_JOB_TOKEN_PREFIX, PERSONAL_TOKEN_PREFIX, hashToken, newToken } from "./tokens";
 
-export const PAT_SCOPES = ["k8s_proxy"] as const;
+/** api: the REST API, read and write; read_api: its GET and HEAD only; k8s_proxy: kubectl through kas only. */
+export const PAT_SCOPES = API_TOKEN_SCOPES;
 
 export const createPatSchema = z.object({
   name: z.string().trim().min(1, "Enter a token name").max(100, "Token name is too long (at most 100 characters)"),
   scopes: z
     .array(z.enum(PAT_SCOPES, { error: `Scopes must be among: ${PAT_SCOPES.join(", ")}` }))
     .min(1, "Choose at least one scope")
+    .transform((scopes) => [...new Set(scopes)])
     .default(["k8s_proxy"]),
   expiresInDays: z
     .number()
@@ -47,7 +49,7 @@ export async function createPersonalAccessToken(
       action: "personal_token.created",
       targetType: "user",
       targetId: actor.id,
-      details: { tokenId: r.id, name: r.name },
+      details: { tokenId: r.id, name: r.name, scopes: parsed.data.scopes.join(" ") },
     });
     return r;
   });

@@ -7,6 +7,10 @@ export const AGENT_TOKEN_PREFIX = "tthr_agent_";
 export const PERSONAL_TOKEN_PREFIX = "tthr_pat_";
 export const CI_JOB_TOKEN_PREFIX = "tthr_ci_";
 
+/** What a personal access token may be used for: api (REST, read and write), read_api (REST reads), k8s_proxy (kubectl through kas). */
+export const API_TOKEN_SCOPES = ["api", "read_api", "k8s_proxy"] as const;
+export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
+
 export function newToken(prefix: string): string {
   return prefix + randomBytes(32).toString("base64url");
 }

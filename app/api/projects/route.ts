@@ -1,11 +1,11 @@
 // GET /api/projects: the projects the signed-in user can see. POST: create one.
 import { db } from "@/lib/db/client";
-import { readJsonBody, withUser } from "@/lib/http/handler";
+import { readJsonBody, withActor } from "@/lib/api-auth";
 import { createProject, listVisibleProjects } from "@/lib/projects";
 
-export const GET = withUser(async (user) => Response.json({ projects: await listVisibleProjects(db(), user.id) }));
+export const GET = withActor(async (user) => Response.json({ projects: await listVisibleProjects(db(), user.id) }));
 
-export const POST = withUser(async (user, req) => {
+export const POST = withActor(async (user, req) => {
   const project = await createProject(db(), user, await readJsonBody(req));
   return Response.json(
     { project: { id: project.id, fullPath: project.fullPath, name: project.name } },

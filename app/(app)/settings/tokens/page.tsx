@@ -11,7 +11,7 @@ export default async function AccessTokensPage() {
     <>
       <PageHeader
         title="Access tokens"
-        description="Personal access tokens let kubectl and scripts reach the Kubernetes clusters shared with you, through Tether's agent server. Each is shown once and can be revoked."
+        description="Personal access tokens let scripts use Tether's REST API as you (scopes api and read_api) and kubectl reach the Kubernetes clusters shared with you (scope k8s_proxy). Each is shown once and can be revoked; creating one needs this signed-in page, never a token."
       />
       <PersonalTokensPanel />
     </>

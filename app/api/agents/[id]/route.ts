@@ -2,11 +2,11 @@
 import { agentView } from "@/lib/agents";
 import { kasStatuses } from "@/lib/kas-bridge";
 import { db } from "@/lib/db/client";
-import { withUser } from "@/lib/http/handler";
+import { withActor } from "@/lib/api-auth";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withUser(async (user, _req, ctx: { params: Promise<{ id: string }> }) => {
+export const GET = withActor(async (user, _req, ctx: { params: Promise<{ id: string }> }) => {
   const { id } = await ctx.params;
   return Response.json(await agentView(db(), user, id, kasStatuses), { headers: { "cache-control": "no-store" } });
 });

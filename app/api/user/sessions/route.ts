@@ -2,9 +2,9 @@
 import { revokeSessions } from "@/lib/auth/account";
 import { clientAddress } from "@/lib/auth/sign-in";
 import { db } from "@/lib/db/client";
-import { withUser } from "@/lib/http/handler";
+import { withSession } from "@/lib/api-auth";
 
-export const DELETE = withUser(async (user, req) => {
+export const DELETE = withSession(async (user, req) => {
   await revokeSessions(db(), user, user.id, clientAddress(req.headers));
   return Response.json({ ok: true });
 });

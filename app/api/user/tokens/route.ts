@@ -1,7 +1,7 @@
 // GET /api/user/tokens: the signed-in user's personal access tokens (never their values). POST: create
-// one {name, scopes, expiresInDays}; the answer holds the token in clear text, the only time it is shown.
+// one {name, scopes, expiresInDays} (browser session only: a token cannot mint tokens); the answer holds the token in clear text, the only time it is shown.
 import { db } from "@/lib/db/client";
-import { readJsonBody, withUser } from "@/lib/http/handler";
+import { readJsonBody, withActor, withSession } from "@/lib/api-auth";
 import { createPersonalAccessToken } from "@/lib/tokens/access-tokens";
 import { personalTokensView } from "@/lib/tokens/personal-tokens-view";
 
@@ -9,9 +9,9 @@ export const dynamic = "force-dynamic";
 
 const noStore = { "cache-control": "no-store" };
 
-export const GET = withUser(async (user) => Response.json(await personalTokensView(db(), user), { headers: noStore }));
+export const GET = withActor(async (user) => Response.json(await personalTokensView(db(), user), { headers: noStore }));
 
-export const POST = withUser(async (user, req) => {
+export const POST = withSession(async (user, req) => {
   const body = await readJsonBody(req);
   const created = await createPersonalAccessToken(db(), user, body);
   return Response.json(

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { MAX_CONFIG_BYTES, agentConfigView, saveAgentConfig } from "@/lib/agent-config";
 import { db } from "@/lib/db/client";
 import { invalidFrom } from "@/lib/errors";
-import { readJsonBody, withUser } from "@/lib/http/handler";
+import { readJsonBody, withActor } from "@/lib/api-auth";
 
 type Ctx = { params: Promise<{ id: string }> };
 
@@ -16,12 +16,12 @@ const putSchema = z.object({
   baseVersion: z.number().int().min(0).optional(),
 });
 
-export const GET = withUser(async (user, _req, ctx: Ctx) => {
+export const GET = withActor(async (user, _req, ctx: Ctx) => {
   const { id } = await ctx.params;
   return Response.json(await agentConfigView(db(), user, id), { headers: { "cache-control": "no-store" } });
 });
 
-export const PUT = withUser(async (user, req, ctx: Ctx) => {
+export const PUT = withActor(async (user, req, ctx: Ctx) => {
   const { id } = await ctx.params;
   const parsed = putSchema.safeParse(await readJsonBody(req, MAX_CONFIG_BYTES));
   if (!parsed.success) throw invalidFrom(parsed.error, { fallback: "Invalid request", field: "yaml" });

@@ -3,14 +3,14 @@
 import { discoverResources } from "@/lib/cluster-cache";
 import { viewerIdentity } from "@/lib/cluster-cache/web";
 import { db } from "@/lib/db/client";
-import { withUser } from "@/lib/http/handler";
+import { withActor } from "@/lib/api-auth";
 import { tunnelClient } from "@/lib/tunnel-client/web";
 
 export const dynamic = "force-dynamic";
 
 type Ctx = { params: Promise<{ id: string }> };
 
-export const GET = withUser(async (user, req, ctx: Ctx) => {
+export const GET = withActor(async (user, req, ctx: Ctx) => {
   const { id } = await ctx.params;
   const { impersonation } = await viewerIdentity(db(), user, id);
   const resources = await discoverResources(tunnelClient(), id, impersonation, req.signal);

@@ -5,7 +5,7 @@ import { cacheEpoch, clusterCache, viewerIdentity } from "@/lib/cluster-cache/we
 import { collectionPath, liveStream } from "@/lib/cluster-cache";
 import { db } from "@/lib/db/client";
 import { errorResponse } from "@/lib/http/body";
-import { withUser } from "@/lib/http/handler";
+import { withActor } from "@/lib/api-auth";
 
 export const dynamic = "force-dynamic";
 
@@ -16,7 +16,7 @@ const query = z
 
 type Ctx = { params: Promise<{ id: string }> };
 
-export const GET = withUser(async (user, req, ctx: Ctx) => {
+export const GET = withActor(async (user, req, ctx: Ctx) => {
   const { id } = await ctx.params;
   const paths = query.safeParse(new URL(req.url).searchParams.getAll("path"));
   if (!paths.success) return errorResponse(400, paths.error.issues[0]?.message ?? "invalid collections");

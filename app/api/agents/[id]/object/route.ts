@@ -5,7 +5,7 @@ import { collectionPath, objectName, readObject } from "@/lib/cluster-cache";
 import { viewerIdentity } from "@/lib/cluster-cache/web";
 import { db } from "@/lib/db/client";
 import { errorResponse } from "@/lib/http/body";
-import { withUser } from "@/lib/http/handler";
+import { withActor } from "@/lib/api-auth";
 import { tunnelClient } from "@/lib/tunnel-client/web";
 
 export const dynamic = "force-dynamic";
@@ -14,7 +14,7 @@ const query = z.object({ path: collectionPath, namespace: objectName.optional(),
 
 type Ctx = { params: Promise<{ id: string }> };
 
-export const GET = withUser(async (user, req, ctx: Ctx) => {
+export const GET = withActor(async (user, req, ctx: Ctx) => {
   const { id } = await ctx.params;
   const q = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!q.success) return errorResponse(400, q.error.issues[0]?.message ?? "invalid object");

@@ -4,7 +4,7 @@
 // DELETE: stop sharing ({ access, targetType, target }). Each change is a new configuration version.
 import { addShare, removeShare, setSharingAccessAs, sharingView } from "@/lib/agent-config";
 import { db } from "@/lib/db/client";
-import { readJsonBody, withUser } from "@/lib/http/handler";
+import { readJsonBody, withActor } from "@/lib/api-auth";
 
 type Ctx = { params: Promise<{ id: string }> };
 
@@ -12,22 +12,22 @@ export const dynamic = "force-dynamic";
 
 const LIMIT = 16 * 1024;
 
-export const GET = withUser(async (user, _req, ctx: Ctx) => {
+export const GET = withActor(async (user, _req, ctx: Ctx) => {
   const { id } = await ctx.params;
   return Response.json(await sharingView(db(), user, id), { headers: { "cache-control": "no-store" } });
 });
 
-export const POST = withUser(async (user, req, ctx: Ctx) => {
+export const POST = withActor(async (user, req, ctx: Ctx) => {
   const { id } = await ctx.params;
   return Response.json(await addShare(db(), user, id, await readJsonBody(req, LIMIT)), { status: 201 });
 });
 
-export const PUT = withUser(async (user, req, ctx: Ctx) => {
+export const PUT = withActor(async (user, req, ctx: Ctx) => {
   const { id } = await ctx.params;
   return Response.json(await setSharingAccessAs(db(), user, id, await readJsonBody(req, LIMIT)));
 });
 
-export const DELETE = withUser(async (user, req, ctx: Ctx) => {
+export const DELETE = withActor(async (user, req, ctx: Ctx) => {
   const { id } = await ctx.params;
   return Response.json(await removeShare(db(), user, id, await readJsonBody(req, LIMIT)));
 });

@@ -2,18 +2,18 @@
 // holds the token in clear text with install instructions, the only time it is ever shown.
 import { createAgentToken, installInstructions, listAgentTokens } from "@/lib/agents";
 import { db } from "@/lib/db/client";
-import { readJsonBody, withUser } from "@/lib/http/handler";
+import { readJsonBody, withActor } from "@/lib/api-auth";
 
 type Ctx = { params: Promise<{ id: string }> };
 
 export const dynamic = "force-dynamic";
 
-export const GET = withUser(async (user, _req, ctx: Ctx) => {
+export const GET = withActor(async (user, _req, ctx: Ctx) => {
   const { id } = await ctx.params;
   return Response.json(await listAgentTokens(db(), user, id), { headers: { "cache-control": "no-store" } });
 });
 
-export const POST = withUser(async (user, req, ctx: Ctx) => {
+export const POST = withActor(async (user, req, ctx: Ctx) => {
   const { id } = await ctx.params;
   const body = await readJsonBody(req);
   const created = await createAgentToken(db(), user, id, body);

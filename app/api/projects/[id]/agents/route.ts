@@ -3,20 +3,20 @@
 import { agentPath, listProjectAgents, registerAgent } from "@/lib/agents";
 import { kasStatuses } from "@/lib/kas-bridge";
 import { db } from "@/lib/db/client";
-import { readJsonBody, withUser } from "@/lib/http/handler";
+import { readJsonBody, withActor } from "@/lib/api-auth";
 
 type Ctx = { params: Promise<{ id: string }> };
 
 export const dynamic = "force-dynamic";
 
-export const GET = withUser(async (user, _req, ctx: Ctx) => {
+export const GET = withActor(async (user, _req, ctx: Ctx) => {
   const { id } = await ctx.params;
   return Response.json(await listProjectAgents(db(), user, id, kasStatuses), {
     headers: { "cache-control": "no-store" },
   });
 });
 
-export const POST = withUser(async (user, req, ctx: Ctx) => {
+export const POST = withActor(async (user, req, ctx: Ctx) => {
   const { id } = await ctx.params;
   const body = await readJsonBody(req);
   const agent = await registerAgent(db(), user, id, body);

@@ -4,11 +4,11 @@
 // per agent, for the job's KUBECONFIG variable.
 import { mintCiJobCredentials } from "@/lib/kubectl-access";
 import { db } from "@/lib/db/client";
-import { readJsonBody, withUser } from "@/lib/http/handler";
+import { readJsonBody, withActor } from "@/lib/api-auth";
 
 export const dynamic = "force-dynamic";
 
-export const POST = withUser(async (user, req, ctx: { params: Promise<{ id: string }> }) => {
+export const POST = withActor(async (user, req, ctx: { params: Promise<{ id: string }> }) => {
   const { id } = await ctx.params;
   const body = await readJsonBody(req);
   return Response.json(await mintCiJobCredentials(db(), user, id, body), {

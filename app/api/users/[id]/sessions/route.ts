@@ -2,9 +2,9 @@
 import { revokeSessions } from "@/lib/auth/account";
 import { clientAddress } from "@/lib/auth/sign-in";
 import { db } from "@/lib/db/client";
-import { withUser } from "@/lib/http/handler";
+import { withSession } from "@/lib/api-auth";
 
-export const DELETE = withUser(async (user, req, ctx: { params: Promise<{ id: string }> }) => {
+export const DELETE = withSession(async (user, req, ctx: { params: Promise<{ id: string }> }) => {
   const { id } = await ctx.params;
   await revokeSessions(db(), user, id, clientAddress(req.headers));
   return Response.json({ ok: true });
