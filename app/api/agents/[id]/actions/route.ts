@@ -5,14 +5,14 @@ import { actionRequest, actionTarget, allowedActions, runAction } from "@/lib/cl
 import { viewerIdentity } from "@/lib/cluster-cache/web";
 import { db } from "@/lib/db/client";
 import { errorResponse } from "@/lib/http/body";
-import { readJsonBody, withUser } from "@/lib/http/handler";
+import { readJsonBody, withActor } from "@/lib/api-auth";
 import { tunnelClient } from "@/lib/tunnel-client/web";
 
 export const dynamic = "force-dynamic";
 
 type Ctx = { params: Promise<{ id: string }> };
 
-export const GET = withUser(async (user, req, ctx: Ctx) => {
+export const GET = withActor(async (user, req, ctx: Ctx) => {
   const { id } = await ctx.params;
   const q = actionTarget.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!q.success) return errorResponse(400, q.error.issues[0]?.message ?? "invalid object");
@@ -21,7 +21,7 @@ export const GET = withUser(async (user, req, ctx: Ctx) => {
   return Response.json({ allowed }, { headers: { "cache-control": "no-store" } });
 });
 
-export const POST = withUser(async (user, req, ctx: Ctx) => {
+export const POST = withActor(async (user, req, ctx: Ctx) => {
   const { id } = await ctx.params;
   const body = actionRequest.safeParse(await readJsonBody(req));
   if (!body.success)

@@ -4,7 +4,7 @@ import { viewerIdentity } from "@/lib/cluster-cache/web";
 import { refusal } from "@/lib/cluster-actions";
 import { db } from "@/lib/db/client";
 import { errorResponse } from "@/lib/http/body";
-import { withUser } from "@/lib/http/handler";
+import { withActor } from "@/lib/api-auth";
 import { logsPath, logsQuery } from "@/lib/pod-logs";
 import { tunnelClient } from "@/lib/tunnel-client/web";
 import { UpstreamStatusError } from "@/lib/tunnel-client";
@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
 
 type Ctx = { params: Promise<{ id: string }> };
 
-export const GET = withUser(async (user, req, ctx: Ctx) => {
+export const GET = withActor(async (user, req, ctx: Ctx) => {
   const { id } = await ctx.params;
   const q = logsQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!q.success)
