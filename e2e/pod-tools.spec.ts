@@ -244,7 +244,7 @@ test("a node is drained from its drawer: cordoned, its pods evicted, audited; th
   await kubectl("create", "clusterrole", "evicter", "--verb=create", "--resource=pods/eviction");
   for (const role of ["drainer", "evicter"])
     await kubectl("create", "clusterrolebinding", `alice-${role}`, `--clusterrole=${role}`, `--user=tether:user:${me}`);
-  await untilCan(me, "yes", "create", "pods/eviction");
+  await untilCan(me, "yes", "create", "pods", "--subresource=eviction");
   await startPod(cluster.testbed, ns, "evictee");
 
   await alice.page.goto(`${clusterUrl}?kind=nodes&open=/testbed-node-1`);
