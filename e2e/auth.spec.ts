@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { submitSignUp } from "./helpers";
+import { rememberFirstAdmin, submitSignUp } from "./helpers";
 
 const stamp = Date.now().toString(36);
 const user = {
@@ -12,8 +12,14 @@ const user = {
 test.describe.configure({ mode: "serial" });
 
 test("sign up, see the empty state, sign out, sign in again", async ({ page }) => {
+  // A fresh installation says that the first account administers it.
+  await page.goto("/sign-up");
+  await expect(
+    page.getByText("This installation has no account yet: the first one becomes its administrator."),
+  ).toBeVisible();
   await submitSignUp(page, user);
   await expect(page).toHaveURL(/\/projects$/);
+  rememberFirstAdmin(user);
   await expect(page.getByTestId("current-user")).toHaveText(user.name);
   await expect(page.getByRole("heading", { name: "No projects yet" })).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText([
@@ -39,6 +45,14 @@ test("sign up, see the empty state, sign out, sign in again", async ({ page }) =
   await expect(page.getByRole("heading", { name: "You are not in any group yet" })).toBeVisible();
   await page.getByRole("link", { name: "Projects" }).click();
   await expect(page.getByRole("heading", { name: "No projects yet" })).toBeVisible();
+});
+
+test("once there is an administrator, the sign-up card no longer says the first account becomes one", async ({
+  page,
+}) => {
+  await page.goto("/sign-up");
+  await expect(page.getByText("Create an account on this installation.")).toBeVisible();
+  await expect(page.getByText(/becomes (its|the) administrator/)).toHaveCount(0);
 });
 
 test("a wrong password gets a clear error and no session", async ({ page, context }) => {

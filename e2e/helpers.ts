@@ -1,4 +1,7 @@
+import fs from "node:fs";
+import path from "node:path";
 import { expect, type Browser, type Page } from "@playwright/test";
+import { e2eServer } from "./product-server";
 
 export interface TestUser {
   name: string;
@@ -85,4 +88,24 @@ export async function registerAgentInWizard(
   await page.getByRole("button", { name: "Register agent" }).click();
   await page.getByRole("button", { name: "Create token" }).click();
   await expect(page.getByRole("heading", { name: `Token for ${agentName} created` })).toBeVisible();
+}
+
+// auth.spec.ts signs up the installation's first account (its administrator) and leaves its credentials
+// here, in the run's fresh data directory, for specs that need an administrator.
+const FIRST_ADMIN_FILE = path.join(e2eServer.dataDir, "first-admin.e2e.json");
+
+export function rememberFirstAdmin(u: TestUser): void {
+  fs.writeFileSync(FIRST_ADMIN_FILE, JSON.stringify(u), { mode: 0o600 });
+}
+
+/** A separate browser context signed in as the installation's administrator (auth.spec.ts made it). */
+export async function newAdminPage(browser: Browser): Promise<{ page: Page; user: TestUser }> {
+  const user = JSON.parse(fs.readFileSync(FIRST_ADMIN_FILE, "utf8")) as TestUser;
+  const page = await (await browser.newContext()).newPage();
+  await page.goto("/sign-in");
+  await page.getByLabel("E-mail", { exact: true }).fill(user.email);
+  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/projects$/);
+  return { page, user };
 }

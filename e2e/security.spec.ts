@@ -3,7 +3,7 @@
 // Content-Security-Policy violation on the main pages (the CSP must not break the product), password
 // guessing against the sign-in form, and sessions that end everywhere when they must.
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { createProjectAgent, newSignedInPage, newUser, type TestUser } from "./helpers";
+import { createProjectAgent, newAdminPage, newSignedInPage, newUser, type TestUser } from "./helpers";
 
 test.describe.configure({ mode: "serial" });
 
@@ -120,6 +120,8 @@ async function visit(page: Page, path: string): Promise<void> {
 }
 
 test("the main pages report no CSP violation, the theme toggle and the live view included", async ({ browser }) => {
+  // Seventeen pages and a project with an agent: well over a minute on a loaded machine.
+  test.setTimeout(180_000);
   const signedOut = await browser.newPage();
   const outProblems = await watchPolicy(signedOut);
   for (const path of ["/", "/sign-in", "/sign-up", "/forgot-password", "/kubernetes-versions"]) {
@@ -257,4 +259,158 @@ test("forgot password says that this installation cannot send e-mail and who can
   await expect(page).toHaveURL(/\/forgot-password$/);
   await expect(page.getByText(/cannot send e-mail \(no SMTP server is configured\)/)).toBeVisible();
   await expect(page.getByText(/Ask an administrator of this installation to set a new password/)).toBeVisible();
+});
+
+test("an administrator blocks a user: their session and sign-in stop at once, audited; unblocking lets them back; the last administrator keeps the role", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const { page: userPage, user } = await newSignedInPage(browser, "blockme");
+  expect(await apiStatus(userPage)).toBe(200);
+
+  const { page: admin, user: adminUser } = await newAdminPage(browser);
+  await admin.goto("/admin");
+  const row = admin.getByRole("row").filter({ hasText: `@${user.username}` });
+  // The user signed in when they signed up; the admin page shows when.
+  await expect(row.locator("time").nth(1)).toHaveAttribute("datetime", /^\d{4}-\d\d-\d\dT/);
+  await row.getByRole("button", { name: "Block", exact: true }).click();
+  await admin.getByRole("dialog").getByRole("button", { name: "Block", exact: true }).click();
+  await expect(row.getByRole("status")).toHaveText(
+    `Blocked @${user.username}: their sessions, tokens and kubectl access have stopped.`,
+  );
+  await expect(row.getByText("Blocked", { exact: true })).toBeVisible();
+
+  expect(await apiStatus(userPage)).toBe(401);
+  await userPage.goto("/projects");
+  await expect(userPage).toHaveURL(/\/sign-in/);
+  await userPage.getByLabel("E-mail", { exact: true }).fill(user.email);
+  await userPage.getByLabel("Password", { exact: true }).fill(user.password);
+  await userPage.getByRole("button", { name: "Sign in" }).click();
+  await expect(
+    userPage
+      .getByRole("alert")
+      .filter({ hasText: "This account is blocked. Ask an administrator of this installation." }),
+  ).toBeVisible();
+
+  await row.getByRole("button", { name: "Unblock", exact: true }).click();
+  await admin.getByRole("dialog").getByRole("button", { name: "Unblock", exact: true }).click();
+  await expect(row.getByRole("status")).toHaveText(`Unblocked @${user.username}: they can sign in again.`);
+  await userPage.getByLabel("E-mail", { exact: true }).fill(user.email);
+  await userPage.getByLabel("Password", { exact: true }).fill(user.password);
+  await userPage.getByRole("button", { name: "Sign in" }).click();
+  await expect(userPage).toHaveURL(/\/projects$/);
+
+  // The only administrator cannot step down (and is offered no way to block themselves).
+  const own = admin.getByRole("row").filter({ hasText: `@${adminUser.username}` });
+  await expect(own.getByRole("button", { name: "Block", exact: true })).toHaveCount(0);
+  await own.getByRole("button", { name: "Remove admin", exact: true }).click();
+  const dialog = admin.getByRole("dialog");
+  await dialog.getByRole("button", { name: "Remove admin", exact: true }).click();
+  await expect(dialog.getByRole("alert")).toHaveText(
+    `@${adminUser.username} is the last administrator: make someone else an administrator first`,
+  );
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  expect(await apiStatus(admin)).toBe(200);
+
+  await admin.goto("/admin/audit");
+  await expect(
+    admin.getByText(`Blocked @${user.username} (sessions, tokens and kubectl access stopped)`, { exact: true }),
+  ).toBeVisible();
+  await expect(admin.getByText(`Unblocked @${user.username}`, { exact: true })).toBeVisible();
+});
+
+test("sign-up under the administrator's control: closed with a single-use invite link, then approval; open again afterwards", async ({
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const { page: admin } = await newAdminPage(browser);
+  const setMode = async (label: string, expected: string) => {
+    await admin.goto("/admin");
+    await admin.getByRole("radio", { name: new RegExp(`^${label}`) }).check();
+    await admin.getByRole("button", { name: "Save sign-up setting" }).click();
+    await expect(admin.getByRole("status").filter({ hasText: "Sign-up is now" })).toHaveText(expected);
+  };
+  try {
+    await setMode("Closed", "Sign-up is now: Closed.");
+    const visitor = await (await browser.newContext()).newPage();
+    await visitor.goto("/sign-up");
+    await expect(visitor.getByTestId("sign-up-policy")).toHaveText(
+      "Sign-up is closed on this installation. Ask an administrator for an invite link.",
+    );
+    await expect(visitor.getByRole("button", { name: "Create account" })).toBeDisabled();
+    // The API says the same to a script that skips the form.
+    const refused = newUser("closed");
+    const direct = await visitor.request.post("/api/users", { data: refused });
+    expect(direct.status()).toBe(403);
+    expect((await direct.json()).error).toBe(
+      "Sign-up is closed on this installation. Ask an administrator for an invite link.",
+    );
+
+    await admin.getByRole("button", { name: "Create invite link" }).click();
+    const link = (await admin.getByTestId("invite-link").textContent())!;
+    expect(link).toMatch(/\/sign-up\?invite=tthr_invite_[A-Za-z0-9_-]{43}$/);
+
+    const invited = newUser("invited");
+    await visitor.goto(new URL(link).pathname + new URL(link).search);
+    await expect(visitor.getByTestId("sign-up-policy")).toHaveText("You were invited: this link creates one account.");
+    await visitor.getByLabel("Name", { exact: true }).fill(invited.name);
+    await visitor.getByLabel("Username", { exact: true }).fill(invited.username);
+    await visitor.getByLabel("E-mail", { exact: true }).fill(invited.email);
+    await visitor.getByLabel("Password", { exact: true }).fill(invited.password);
+    await visitor.getByRole("button", { name: "Create account" }).click();
+    await expect(visitor).toHaveURL(/\/projects$/);
+
+    // The same link a second time.
+    const second = await (await browser.newContext()).newPage();
+    const again = newUser("again");
+    await second.goto(new URL(link).pathname + new URL(link).search);
+    await second.getByLabel("Name", { exact: true }).fill(again.name);
+    await second.getByLabel("Username", { exact: true }).fill(again.username);
+    await second.getByLabel("E-mail", { exact: true }).fill(again.email);
+    await second.getByLabel("Password", { exact: true }).fill(again.password);
+    await second.getByRole("button", { name: "Create account" }).click();
+    await expect(
+      second.getByRole("alert").filter({
+        hasText: "This invite link is not valid: it was already used, has expired, or was mistyped. Ask for a new one.",
+      }),
+    ).toBeVisible();
+
+    await setMode("Approval", "Sign-up is now: Approval.");
+    const waiting = newUser("waiting");
+    await second.goto("/sign-up");
+    await expect(second.getByTestId("sign-up-policy")).toHaveText(
+      "An administrator approves each new account before it can sign in.",
+    );
+    await second.getByLabel("Name", { exact: true }).fill(waiting.name);
+    await second.getByLabel("Username", { exact: true }).fill(waiting.username);
+    await second.getByLabel("E-mail", { exact: true }).fill(waiting.email);
+    await second.getByLabel("Password", { exact: true }).fill(waiting.password);
+    await second.getByRole("button", { name: "Create account" }).click();
+    await expect(second.getByRole("status").filter({ hasText: "Your account waits" })).toHaveText(
+      "Your account waits for an administrator's approval. You can sign in once it is approved.",
+    );
+    const signIn = async () => {
+      await second.goto("/sign-in");
+      await second.getByLabel("E-mail", { exact: true }).fill(waiting.email);
+      await second.getByLabel("Password", { exact: true }).fill(waiting.password);
+      await second.getByRole("button", { name: "Sign in" }).click();
+    };
+    await signIn();
+    await expect(
+      second.getByRole("alert").filter({
+        hasText: "Your account is waiting for an administrator's approval. Sign in again once it is approved.",
+      }),
+    ).toBeVisible();
+
+    await admin.goto("/admin");
+    const row = admin.getByRole("row").filter({ hasText: `@${waiting.username}` });
+    await expect(row.getByText("Waiting for approval")).toBeVisible();
+    await row.getByRole("button", { name: "Approve", exact: true }).click();
+    await expect(row.getByRole("status")).toHaveText(`Approved @${waiting.username}: they can sign in now.`);
+    await signIn();
+    await expect(second).toHaveURL(/\/projects$/);
+  } finally {
+    // The specs after this one sign up freely.
+    await setMode("Open", "Sign-up is now: Open.");
+  }
 });

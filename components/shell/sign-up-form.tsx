@@ -6,24 +6,58 @@ import { useState, type FormEvent } from "react";
 import { ApiError, fetchJson } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
+import type { SignUpMode } from "@/lib/auth/sign-up-policy";
 
 type Fields = "name" | "username" | "email" | "password";
 
-export function SignUpForm({ minPassword }: { minPassword: number }) {
+function policyNote(mode: SignUpMode, domains: string[]): string | null {
+  if (mode === "domains") return `Sign-up is open to e-mail addresses at ${domains.join(", ")}.`;
+  if (mode === "approval") return "An administrator approves each new account before it can sign in.";
+  if (mode === "closed") return "Sign-up is closed on this installation. Ask an administrator for an invite link.";
+  return null;
+}
+
+export function SignUpForm({
+  minPassword,
+  firstAccount,
+  invite,
+  mode,
+  domains,
+}: {
+  minPassword: number;
+  firstAccount: boolean;
+  invite?: string;
+  mode: SignUpMode;
+  domains: string[];
+}) {
   const router = useRouter();
   const [error, setError] = useState<{ message: string; field?: Fields } | null>(null);
   const [pending, setPending] = useState(false);
+  const [waiting, setWaiting] = useState(false);
+  const note = firstAccount
+    ? null
+    : invite
+      ? "You were invited: this link creates one account."
+      : policyNote(mode, domains);
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
-    const body = Object.fromEntries(
+    const body: Record<string, string> = Object.fromEntries(
       (["name", "username", "email", "password"] as const).map((k) => [k, String(form.get(k) ?? "")]),
     );
+    if (invite) body.invite = invite;
     setPending(true);
     setError(null);
     try {
-      await fetchJson("/api/users", { method: "POST", body: JSON.stringify(body) });
+      const created = await fetchJson<{ user: { pendingApproval: boolean } }>("/api/users", {
+        method: "POST",
+        body: JSON.stringify(body),
+      });
+      if (created.user.pendingApproval) {
+        setWaiting(true);
+        return;
+      }
       const res = await signIn("credentials", { email: body.email, password: body.password, redirect: false });
       if (!res || res.error) throw new Error("Your account was created, but signing in failed. Sign in below.");
       router.replace("/projects");
@@ -36,10 +70,35 @@ export function SignUpForm({ minPassword }: { minPassword: number }) {
   }
 
   const fieldError = (f: Fields) => (error?.field === f ? error.message : undefined);
+  if (waiting)
+    return (
+      <>
+        <h1 className="mb-1 text-xl font-semibold">Account created</h1>
+        <p role="status" className="mb-6 text-sm text-zinc-600 dark:text-zinc-400">
+          Your account waits for an administrator&apos;s approval. You can sign in once it is approved.
+        </p>
+        <Link href="/sign-in" className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+          Sign in
+        </Link>
+      </>
+    );
+  const closed = !firstAccount && !invite && mode === "closed";
   return (
     <>
       <h1 className="mb-1 text-xl font-semibold">Create your account</h1>
-      <p className="mb-6 text-sm text-zinc-500">The first account on a new installation becomes its administrator.</p>
+      <p className="mb-6 text-sm text-zinc-500">
+        {firstAccount
+          ? "This installation has no account yet: the first one becomes its administrator."
+          : "Create an account on this installation."}
+      </p>
+      {note ? (
+        <p
+          data-testid="sign-up-policy"
+          className="mb-6 rounded-md bg-zinc-100 px-3 py-2 text-sm text-zinc-700 dark:bg-zinc-900 dark:text-zinc-300"
+        >
+          {note}
+        </p>
+      ) : null}
       <form onSubmit={submit} className="space-y-4" noValidate>
         {error && !error.field ? (
           <p
@@ -83,7 +142,7 @@ export function SignUpForm({ minPassword }: { minPassword: number }) {
           error={fieldError("password")}
           hint={`At least ${minPassword} characters.`}
         />
-        <Button type="submit" className="w-full" disabled={pending}>
+        <Button type="submit" className="w-full" disabled={pending || closed}>
           {pending ? "Creating account…" : "Create account"}
         </Button>
       </form>

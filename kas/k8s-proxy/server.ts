@@ -275,7 +275,14 @@ async function handle(deps: Deps, req: ServerRequest, reply: Reply, inbound: Rea
     path: req.url ?? "/",
     headers,
     impersonation: grant.impersonation
-      ? { user: grant.impersonation.user, groups: grant.impersonation.groups, uid: "", extra: {} }
+      ? {
+          user: grant.impersonation.user,
+          groups: grant.impersonation.groups,
+          uid: "",
+          extra: Object.fromEntries(
+            Object.entries(grant.impersonation.extra ?? {}).map(([key, values]) => [key, { values }]),
+          ),
+        }
       : undefined,
     // HTTP/2: the request ended with its headers. HTTP/1.1: without Content-Length or Transfer-Encoding
     // a request has no body (an upgrade's bytes come later).

@@ -9,13 +9,22 @@ export type AccessAs = "agent" | "user" | "ci_job";
 export interface Impersonation {
   user: string;
   groups: string[];
+  /** Impersonate-Extra-<key> values: a CI job's repository and ref when it proved them with an OIDC ID token. */
+  extra?: Record<string, string[]>;
 }
 
 export type ImpersonatedCaller =
   /** A user, let in through these projects and groups (ids). */
   | { type: "user"; username: string; projectIds: readonly string[]; groupIds: readonly string[] }
   /** A CI job of a project (in a group, or a user's own project). */
-  | { type: "ci_job"; jobId: string; projectId: string; groupId: string | null };
+  | {
+      type: "ci_job";
+      jobId: string;
+      projectId: string;
+      groupId: string | null;
+      /** What the job proved about itself (lib/ci-oidc: repository, ref), passed on as Impersonate-Extra. */
+      extra?: Record<string, string[]>;
+    };
 
 /** The impersonation for `caller` under an access_as rule; null when the agent acts as itself. */
 export function impersonationFor(accessAs: "user" | "ci_job", caller: ImpersonatedCaller): Impersonation;
@@ -32,6 +41,7 @@ export function impersonationFor(accessAs: AccessAs, caller: ImpersonatedCaller)
         `tether:project:${caller.projectId}`,
         ...(caller.groupId ? [`tether:group:${caller.groupId}`] : []),
       ],
+      ...(caller.extra && Object.keys(caller.extra).length ? { extra: caller.extra } : {}),
     };
   }
   return {

@@ -74,10 +74,25 @@ export async function authenticate(
     return invalidToken(`Unknown API token (personal access tokens start with ${PERSONAL_TOKEN_PREFIX})`);
   const row = await db.personalAccessToken.findUnique({
     where: { tokenHash: hashToken(bearer) },
-    include: { user: { select: { id: true, username: true, name: true, email: true, isAdmin: true } } },
+    include: {
+      user: {
+        select: {
+          id: true,
+          username: true,
+          name: true,
+          email: true,
+          isAdmin: true,
+          blockedAt: true,
+          pendingApproval: true,
+        },
+      },
+    },
   });
   if (!row) return invalidToken("Unknown API token");
   if (row.revokedAt) return invalidToken(`This personal access token (${row.name}) was revoked`);
+  if (row.user.blockedAt) return invalidToken(`The owner of this personal access token (${row.name}) is blocked`);
+  if (row.user.pendingApproval)
+    return invalidToken(`The owner of this personal access token (${row.name}) waits for an administrator's approval`);
   if (row.expiresAt <= now)
     return invalidToken(`This personal access token (${row.name}) expired at ${row.expiresAt.toISOString()}`);
   const scopes = row.scopes.split(" ").filter(Boolean);
@@ -92,6 +107,13 @@ export async function authenticate(
   outcomes().inc({ via: "token", outcome: "ok" });
   return {
     ok: true,
-    actor: { ...row.user, via: { kind: "personal_token", tokenId: row.id, tokenName: row.name, scopes } },
+    actor: {
+      id: row.user.id,
+      username: row.user.username,
+      name: row.user.name,
+      email: row.user.email,
+      isAdmin: row.user.isAdmin,
+      via: { kind: "personal_token", tokenId: row.id, tokenName: row.name, scopes },
+    },
   };
 }

@@ -94,6 +94,8 @@ const IN_SUMMARY: Record<string, string[]> = {
   "personal_token.revoked": ["name"],
   "user.sign_in_locked": ["failures", "lockedUntil"],
   "user.sessions_revoked": ["by"],
+  "instance.sign_up_policy_changed": ["mode", "domains"],
+  "instance.invite_created": ["expiresAt"],
 };
 
 function label(key: string): string {
@@ -213,6 +215,22 @@ export function summarize(e: Event, d: Record<string, unknown>, n: Names): strin
       return "Changed their password (every session ended)";
     case "user.password_set":
       return `Set a new password for ${target} (every session ended)`;
+    case "user.blocked":
+      return `Blocked ${target} (sessions, tokens and kubectl access stopped)`;
+    case "user.unblocked":
+      return `Unblocked ${target}`;
+    case "user.approved":
+      return `Approved the account of ${target}`;
+    case "instance.sign_up_policy_changed":
+      return d.mode === "domains"
+        ? `Set sign-up to e-mail addresses at ${str(d.domains)}`
+        : `Set sign-up to ${str(d.mode)}`;
+    case "instance.invite_created":
+      return `Created an invite link that expires ${str(d.expiresAt)}`;
+    case "user.admin_granted":
+      return `Made ${target} an administrator`;
+    case "user.admin_removed":
+      return `Removed the administrator role from ${target}`;
     case "user.sign_in_locked":
       return `Locked password sign-in for ${target} after ${str(d.failures)} failed attempts, until ${str(d.lockedUntil)}`;
     default:

@@ -7,7 +7,8 @@ import { db } from "@/lib/db/client";
 import { logger } from "@/lib/log/logger";
 import { recordAudit } from "@/lib/audit/audit";
 import { clientAddress, signInWithPassword } from "./sign-in";
-import { lockedErrorCode, SIGN_IN_BUSY } from "./sign-in-errors";
+import { ACCOUNT_BLOCKED, ACCOUNT_PENDING, lockedErrorCode, SIGN_IN_BUSY, SIGN_UP_REFUSED } from "./sign-in-errors";
+import { decideSignUp } from "./sign-up-policy";
 import { signInThrottle } from "./sign-in-throttle";
 
 const credentials = z.object({ email: z.string().max(254), password: z.string().max(256) });
@@ -40,6 +41,8 @@ function providers(): NextAuthOptions["providers"] {
         // next-auth hands a thrown error's message to the form as its error code.
         if (result.reason === "locked") throw new Error(lockedErrorCode(result.retryAt));
         if (result.reason === "busy") throw new Error(SIGN_IN_BUSY);
+        if (result.reason === "blocked") throw new Error(ACCOUNT_BLOCKED);
+        if (result.reason === "pending") throw new Error(ACCOUNT_PENDING);
         return null;
       },
     }),
@@ -82,6 +85,9 @@ export const authOptions: NextAuthOptions = {
       if (!user.email) return "/sign-in?error=OidcNoEmail";
       const email = user.email.toLowerCase();
       const existing = await db().user.findUnique({ where: { email } });
+      if (existing?.blockedAt) return `/sign-in?error=${ACCOUNT_BLOCKED}`;
+      if (existing?.pendingApproval) return `/sign-in?error=${ACCOUNT_PENDING}`;
+      if (existing) await db().user.update({ where: { id: existing.id }, data: { lastSignInAt: new Date() } });
       if (!existing) {
         const base = email
           .split("@")[0]!
@@ -89,14 +95,21 @@ export const authOptions: NextAuthOptions = {
           .replace(/[^a-z0-9_.-]/g, "-");
         const taken = await db().user.findUnique({ where: { username: base } });
         const isAdmin = (await db().user.count()) === 0;
+        // A new account by single sign-on follows the sign-up policy like a form sign-up (without an invite).
+        const decision = isAdmin ? null : await decideSignUp(db(), email, undefined);
+        if (decision && !decision.allowed) return `/sign-in?error=${SIGN_UP_REFUSED}`;
+        const pendingApproval = decision?.pendingApproval ?? false;
         await db().user.create({
           data: {
             email,
             name: user.name ?? base,
             username: taken ? `${base}-${Date.now().toString(36)}` : base,
             isAdmin,
+            pendingApproval,
+            lastSignInAt: pendingApproval ? null : new Date(),
           },
         });
+        if (pendingApproval) return `/sign-in?error=${ACCOUNT_PENDING}`;
       }
       return true;
     },

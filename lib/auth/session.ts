@@ -14,7 +14,7 @@ export interface CurrentUser {
 }
 
 /**
- * The signed-in user, re-read from the database on every request, or null: a deleted user, and a session
+ * The signed-in user, re-read from the database on every request, or null: a deleted or blocked user, and a session
  * that was ended (sign out everywhere, a password change, an administrator's revoke), lose access at once.
  */
 export async function currentUser(): Promise<CurrentUser | null> {
@@ -23,9 +23,24 @@ export async function currentUser(): Promise<CurrentUser | null> {
   if (!id) return null;
   const row = await db().user.findUnique({
     where: { id },
-    select: { id: true, username: true, name: true, email: true, isAdmin: true, sessionVersion: true },
+    select: {
+      id: true,
+      username: true,
+      name: true,
+      email: true,
+      isAdmin: true,
+      sessionVersion: true,
+      blockedAt: true,
+      pendingApproval: true,
+    },
   });
-  if (!row || !sessionIsCurrent(session.user.sessionVersion, row.sessionVersion)) return null;
+  if (
+    !row ||
+    row.blockedAt ||
+    row.pendingApproval ||
+    !sessionIsCurrent(session.user.sessionVersion, row.sessionVersion)
+  )
+    return null;
   return { id: row.id, username: row.username, name: row.name, email: row.email, isAdmin: row.isAdmin };
 }
 

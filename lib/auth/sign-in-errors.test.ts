@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lockedErrorCode, SIGN_IN_BUSY, signInErrorMessage } from "./sign-in-errors";
+import { ACCOUNT_BLOCKED, lockedErrorCode, SIGN_IN_BUSY, signInErrorMessage } from "./sign-in-errors";
 
 describe("signInErrorMessage", () => {
   const now = new Date("2026-11-30T10:00:00Z");
@@ -16,6 +16,12 @@ describe("signInErrorMessage", () => {
       "Too many failed sign-in attempts. Try again in 45 seconds (at 10:00:45).",
     );
     expect(signInErrorMessage(lockedErrorCode(new Date("2026-11-30T10:00:01Z")), now, "UTC")).toMatch(/in 1 second \(/);
+  });
+
+  it("tells a blocked account's owner to ask an administrator", () => {
+    expect(signInErrorMessage(ACCOUNT_BLOCKED, now)).toBe(
+      "This account is blocked. Ask an administrator of this installation.",
+    );
   });
 
   it("asks to wait a moment when the server is busy, and falls back to a generic sentence", () => {

@@ -4,6 +4,9 @@
 
 const LOCKED = "SignInLocked";
 export const SIGN_IN_BUSY = "SignInBusy";
+export const ACCOUNT_BLOCKED = "AccountBlocked";
+export const ACCOUNT_PENDING = "AccountPending";
+export const SIGN_UP_REFUSED = "SignUpRefused";
 
 export function lockedErrorCode(retryAt: Date): string {
   return `${LOCKED}:${retryAt.getTime()}`;
@@ -19,6 +22,11 @@ function inWords(ms: number): string {
 /** The sentence for a failed sign-in; `code` is next-auth's error ("CredentialsSignin", a lock, …). */
 export function signInErrorMessage(code: string | null | undefined, now: Date = new Date(), timeZone?: string): string {
   if (!code || code === "CredentialsSignin") return "Invalid e-mail or password.";
+  if (code === ACCOUNT_BLOCKED) return "This account is blocked. Ask an administrator of this installation.";
+  if (code === ACCOUNT_PENDING)
+    return "Your account is waiting for an administrator's approval. Sign in again once it is approved.";
+  if (code === SIGN_UP_REFUSED)
+    return "Sign-up with this account is not open on this installation. Ask an administrator for an invite link.";
   if (code === SIGN_IN_BUSY) return "Too many sign-ins are being checked right now. Try again in a few seconds.";
   const locked = new RegExp(`^${LOCKED}:(\\d{1,15})$`).exec(code);
   if (locked) {

@@ -12,7 +12,9 @@ export type PasswordSignIn =
   | { ok: true; user: User }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "locked"; retryAt: Date }
-  | { ok: false; reason: "busy" };
+  | { ok: false; reason: "busy" }
+  | { ok: false; reason: "blocked" }
+  | { ok: false; reason: "pending" };
 
 export interface PasswordSignInInput {
   email: string;
@@ -42,7 +44,11 @@ export async function signInWithPassword(
   }
   if (user) {
     await throttle.recordSuccess(account);
-    return { ok: true, user };
+    // Said only to someone who knows the password: a blocked account stays out, and is told why.
+    if (user.blockedAt) return { ok: false, reason: "blocked" };
+    if (user.pendingApproval) return { ok: false, reason: "pending" };
+    const signedIn = await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
+    return { ok: true, user: signedIn };
   }
 
   const locks = await throttle.recordFailure(keys);

@@ -6,6 +6,7 @@ import { isUniqueViolation, type Db, type User } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/audit";
 import { invalidFrom } from "@/lib/errors";
 import { hashPassword, PasswordHashingBusy, verifyPassword } from "./password";
+import { decideSignUp, type SignUpDecision } from "./sign-up-policy";
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 256;
@@ -34,13 +35,15 @@ export const signUpSchema = z.object({
     .max(254, "E-mail address is too long")
     .pipe(z.email("Enter a valid e-mail address")),
   password: newPasswordSchema,
+  /** An invite link's token (lib/auth/sign-up-policy.ts), when the person came with one. */
+  invite: z.string().trim().max(200, "This invite link is not valid").optional(),
 });
 
 export type SignUpInput = z.input<typeof signUpSchema>;
 
 export type SignUpResult =
-  | { ok: true; user: Pick<User, "id" | "email" | "username" | "name" | "isAdmin"> }
-  | { ok: false; status: 400 | 409 | 503; error: string; field?: string };
+  | { ok: true; user: Pick<User, "id" | "email" | "username" | "name" | "isAdmin" | "pendingApproval"> }
+  | { ok: false; status: 400 | 403 | 409 | 503; error: string; field?: string };
 
 export async function signUp(db: Db, input: unknown, ip?: string): Promise<SignUpResult> {
   const parsed = signUpSchema.safeParse(input);
@@ -48,7 +51,7 @@ export async function signUp(db: Db, input: unknown, ip?: string): Promise<SignU
     const invalid = invalidFrom(parsed.error, { fallback: "Invalid sign-up request" });
     return { ok: false, status: 400, error: invalid.message, field: invalid.field };
   }
-  const { name, username, email, password } = parsed.data;
+  const { name, username, email, password, invite } = parsed.data;
   let passwordHash: string;
   try {
     passwordHash = await hashPassword(password);
@@ -58,23 +61,44 @@ export async function signUp(db: Db, input: unknown, ip?: string): Promise<SignU
   }
   try {
     const user = await db.$transaction(async (tx) => {
-      // The first account on a fresh installation administers it.
+      // The first account on a fresh installation administers it, whatever the sign-up policy says.
       const isAdmin = (await tx.user.count()) === 0;
-      const created = await tx.user.create({ data: { name, username, email, passwordHash, isAdmin } });
+      const decision: SignUpDecision = isAdmin
+        ? { allowed: true, pendingApproval: false, inviteId: null }
+        : await decideSignUp(tx, email, invite);
+      if (!decision.allowed) throw new SignUpRefused(decision.error, decision.field);
+      const created = await tx.user.create({
+        data: { name, username, email, passwordHash, isAdmin, pendingApproval: decision.pendingApproval },
+      });
+      if (decision.inviteId)
+        await tx.signUpInvite.update({ where: { id: decision.inviteId }, data: { usedById: created.id } });
       await recordAudit(tx, {
         actorId: created.id,
         action: "user.sign_up",
         targetType: "user",
         targetId: created.id,
+        details: decision.inviteId
+          ? { invite: decision.inviteId }
+          : decision.pendingApproval
+            ? { pendingApproval: true }
+            : {},
         ip,
       });
       return created;
     });
     return {
       ok: true,
-      user: { id: user.id, email: user.email, username: user.username, name: user.name, isAdmin: user.isAdmin },
+      user: {
+        id: user.id,
+        email: user.email,
+        username: user.username,
+        name: user.name,
+        isAdmin: user.isAdmin,
+        pendingApproval: user.pendingApproval,
+      },
     };
   } catch (e) {
+    if (e instanceof SignUpRefused) return { ok: false, status: 403, error: e.message, field: e.field };
     if (isUniqueViolation(e)) {
       const target = JSON.stringify((e as { meta?: unknown }).meta ?? "");
       if (target.includes("username"))
@@ -82,6 +106,16 @@ export async function signUp(db: Db, input: unknown, ip?: string): Promise<SignU
       return { ok: false, status: 409, error: "An account with that e-mail address already exists", field: "email" };
     }
     throw e;
+  }
+}
+
+/** Thrown inside the sign-up transaction so that a consumed invite is given back. */
+class SignUpRefused extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
   }
 }
 

@@ -32,7 +32,14 @@ export const proxyGrantSchema = z.object({
   agentName: z.string(),
   actor: proxyActorSchema,
   accessAs: z.enum(["agent", "user", "ci_job"]),
-  impersonation: z.object({ user: z.string(), groups: z.array(z.string()) }).nullable(),
+  impersonation: z
+    .object({
+      user: z.string(),
+      groups: z.array(z.string()),
+      /** Impersonate-Extra-<key>: values (a CI job's repository and ref); absent means none. */
+      extra: z.record(z.string(), z.array(z.string())).optional(),
+    })
+    .nullable(),
   defaultNamespace: z.string().nullable(),
 });
 export type ProxyGrant = z.infer<typeof proxyGrantSchema>;

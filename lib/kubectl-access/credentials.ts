@@ -101,6 +101,28 @@ export async function mintCiJobCredentials(
   const caData = k8sProxyCaData(env);
   const minted = await createCiJobToken(db, actor, projectId, input);
   const row = await db.ciJobToken.findUniqueOrThrow({ where: { id: minted.id }, select: { jobName: true } });
+  const answer = await ciJobCredentialsFor(db, projectId, { ...minted, jobName: row.jobName }, { server, caData });
+  await recordAudit(db, {
+    actorId: actor.id,
+    action: "ci_job_token.created",
+    targetType: "project",
+    targetId: projectId,
+    details: { tokenId: minted.id, jobName: row.jobName, agents: answer.credentialsFor.length },
+  });
+  return answer;
+}
+
+/**
+ * The answer for a freshly minted CI job token: a credential and kubeconfig per agent the project's CI
+ * jobs may use, and one kubeconfig with them all. Shared by the session route and the OIDC exchange.
+ */
+export async function ciJobCredentialsFor(
+  db: Db,
+  projectId: string,
+  minted: { id: string; token: string; expiresAt: Date; jobName: string },
+  proxy: { server: string; caData: string | null },
+): Promise<CiJobCredentials> {
+  const { server, caData } = proxy;
   const agents = await agentsUsableByProjectForCi(db, projectId);
   const entries = agents.map((a) => ({
     agent: a,
@@ -112,17 +134,10 @@ export async function mintCiJobCredentials(
       namespace: a.defaultNamespace,
     } satisfies KubeconfigEntry,
   }));
-  await recordAudit(db, {
-    actorId: actor.id,
-    action: "ci_job_token.created",
-    targetType: "project",
-    targetId: projectId,
-    details: { tokenId: minted.id, jobName: row.jobName, agents: agents.length },
-  });
   return {
     tokenId: minted.id,
     token: minted.token,
-    jobName: row.jobName,
+    jobName: minted.jobName,
     expiresAt: minted.expiresAt.toISOString(),
     credentialsFor: entries.map(({ agent, entry }) => ({
       agentId: agent.agentId,

@@ -10,6 +10,7 @@ export {
 export {
   KUBECONFIG_TOKEN_DAYS,
   createPersonalKubeconfig,
+  ciJobCredentialsFor,
   mintCiJobCredentials,
   type CiAgentCredential,
   type CiJobCredentials,
@@ -20,6 +21,8 @@ export { agentsUsableByProjectForCi, userAccessToAgent, type CiUsableAgent, type
 export {
   buildKubeconfig,
   kubeconfigContextName,
+  k8sProxyCaData,
+  k8sProxyServerUrl,
   kubeconfigText,
   proxyKubeconfig,
   type Kubeconfig,

@@ -2,6 +2,7 @@
 // (`pat:<agent-id>:<token>` or `ci:<agent-id>:<token>`, as GitLab does); the agent's configuration
 // (ci_access / user_access) decides, and says whether the agent acts as itself or impersonates the
 // caller. The cluster's RBAC has the last word.
+import { z } from "zod";
 import { atLeast, impersonationFor, parseRole, type Impersonation } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
 import type { ProxyGrant } from "@/lib/common/kas-web-contract";
@@ -23,6 +24,14 @@ export function parseProxyCredential(bearer: string): ProxyCredential | null {
   const token = m[3]!;
   if (!looksLikeToken(token, kind === "pat" ? PERSONAL_TOKEN_PREFIX : CI_JOB_TOKEN_PREFIX)) return null;
   return { kind, agentId: m[2]!, token };
+}
+
+const extraSchema = z.record(z.string(), z.array(z.string()));
+
+/** The impersonation extra stored with an OIDC-minted CI job token; a row written before it had none. */
+function parseImpersonationExtra(text: string): Record<string, string[]> {
+  const parsed = extraSchema.safeParse(JSON.parse(text));
+  return parsed.success ? parsed.data : {};
 }
 
 /** A grant is what kas receives (the contract's authorize-proxy answer); a refusal becomes its status and reason. */
@@ -50,10 +59,11 @@ async function decide(db: Db, cred: ProxyCredential): Promise<ProxyDecision> {
   if (cred.kind === "ci") {
     const row = await db.ciJobToken.findUnique({
       where: { tokenHash: hashToken(cred.token) },
-      include: { project: true },
+      include: { project: true, createdBy: { select: { blockedAt: true } } },
     });
     if (!row) return refuse(401, "unknown CI job token");
     if (row.revokedAt) return refuse(401, "this CI job token was revoked");
+    if (row.createdBy?.blockedAt) return refuse(401, "the user who started this CI job is blocked");
     if (row.expiresAt <= now) return refuse(401, `this CI job token expired at ${row.expiresAt.toISOString()}`);
     await db.ciJobToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
     if (!agent)
@@ -85,6 +95,7 @@ async function decide(db: Db, cred: ProxyCredential): Promise<ProxyDecision> {
         jobId: row.id,
         projectId: row.projectId,
         groupId: row.project.groupId,
+        extra: parseImpersonationExtra(row.impersonationExtra),
       }),
       defaultNamespace: entry.default_namespace ?? null,
     };
@@ -96,6 +107,7 @@ async function decide(db: Db, cred: ProxyCredential): Promise<ProxyDecision> {
   });
   if (!row) return refuse(401, "unknown personal access token");
   if (row.revokedAt) return refuse(401, "this personal access token was revoked");
+  if (row.user.blockedAt) return refuse(401, "the owner of this personal access token is blocked");
   if (row.expiresAt <= now) return refuse(401, `this personal access token expired at ${row.expiresAt.toISOString()}`);
   if (!row.scopes.split(" ").includes("k8s_proxy"))
     return refuse(403, "this personal access token lacks the k8s_proxy scope");

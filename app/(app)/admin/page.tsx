@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { SignUpSettings } from "@/components/admin/sign-up-settings";
 import { UserSecurityActions } from "@/components/admin/user-security-actions";
+import { openInvites, signUpPolicy } from "@/lib/auth/sign-up-policy";
 import { PageHeader } from "@/components/shell/app-shell";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
@@ -76,13 +78,25 @@ function PublicAddresses() {
 export default async function AdminPage() {
   const user = await requireUser("/admin");
   if (!user.isAdmin) notFound();
-  const [users, groups, projects] = await Promise.all([
+  const [users, groups, projects, policy, invites] = await Promise.all([
     db().user.findMany({
       orderBy: { createdAt: "asc" },
-      select: { id: true, username: true, name: true, email: true, isAdmin: true, createdAt: true },
+      select: {
+        id: true,
+        username: true,
+        name: true,
+        email: true,
+        isAdmin: true,
+        createdAt: true,
+        blockedAt: true,
+        lastSignInAt: true,
+        pendingApproval: true,
+      },
     }),
     db().group.count(),
     db().project.count(),
+    signUpPolicy(db()),
+    openInvites(db()),
   ]);
   return (
     <>
@@ -111,6 +125,11 @@ export default async function AdminPage() {
         ))}
       </dl>
       <PublicAddresses />
+      <SignUpSettings
+        mode={policy.mode}
+        domains={policy.domains}
+        openInvites={invites.map((i) => ({ id: i.id, expiresAt: i.expiresAt.toISOString() }))}
+      />
       <h2 className="mb-2 text-lg font-semibold">Users</h2>
       <div className="relative overflow-x-auto">
         <table className="w-full text-left text-sm">
@@ -121,6 +140,7 @@ export default async function AdminPage() {
               <th className="font-medium">E-mail</th>
               <th className="font-medium">Role</th>
               <th className="font-medium">Joined</th>
+              <th className="font-medium">Last sign-in</th>
               <th className="font-medium">Access</th>
             </tr>
           </thead>
@@ -130,12 +150,40 @@ export default async function AdminPage() {
                 <td className="py-2">{u.name}</td>
                 <td>@{u.username}</td>
                 <td>{u.email}</td>
-                <td>{u.isAdmin ? "Administrator" : "Regular"}</td>
+                <td>
+                  {u.isAdmin ? "Administrator" : "Regular"}
+                  {u.pendingApproval ? (
+                    <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+                      Waiting for approval
+                    </span>
+                  ) : null}
+                  {u.blockedAt ? (
+                    <span className="ml-2 rounded bg-red-100 px-1.5 py-0.5 text-xs text-red-900 dark:bg-red-950 dark:text-red-200">
+                      Blocked
+                    </span>
+                  ) : null}
+                </td>
                 <td>
                   <time dateTime={u.createdAt.toISOString()}>{u.createdAt.toISOString().slice(0, 10)}</time>
                 </td>
+                <td>
+                  {u.lastSignInAt ? (
+                    <time dateTime={u.lastSignInAt.toISOString()}>
+                      {u.lastSignInAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+                    </time>
+                  ) : (
+                    "Never"
+                  )}
+                </td>
                 <td className="py-2">
-                  <UserSecurityActions userId={u.id} username={u.username} />
+                  <UserSecurityActions
+                    userId={u.id}
+                    username={u.username}
+                    isAdmin={u.isAdmin}
+                    blocked={u.blockedAt !== null}
+                    pendingApproval={u.pendingApproval}
+                    isSelf={u.id === user.id}
+                  />
                 </td>
               </tr>
             ))}

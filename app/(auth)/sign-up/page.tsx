@@ -1,9 +1,26 @@
 import type { Metadata } from "next";
+import { z } from "zod";
 import { SignUpForm } from "@/components/shell/sign-up-form";
+import { signUpPolicy } from "@/lib/auth/sign-up-policy";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/users";
+import { db } from "@/lib/db/client";
 
 export const metadata: Metadata = { title: "Create account" };
+// Whether an account exists yet, and the sign-up policy, are read on every visit.
+export const dynamic = "force-dynamic";
 
-export default function SignUpPage() {
-  return <SignUpForm minPassword={MIN_PASSWORD_LENGTH} />;
+const query = z.object({ invite: z.string().max(200).optional().catch(undefined) });
+
+export default async function SignUpPage({ searchParams }: { searchParams: Promise<Record<string, unknown>> }) {
+  const { invite } = query.parse(await searchParams);
+  const [count, policy] = await Promise.all([db().user.count(), signUpPolicy(db())]);
+  return (
+    <SignUpForm
+      minPassword={MIN_PASSWORD_LENGTH}
+      firstAccount={count === 0}
+      invite={invite}
+      mode={policy.mode}
+      domains={policy.domains}
+    />
+  );
 }

@@ -2,6 +2,7 @@
 // changes of each collection, through the shared cluster cache (lib/cluster-cache/sse.ts).
 import { z } from "zod";
 import { cacheEpoch, clusterCache, viewerIdentity } from "@/lib/cluster-cache/web";
+import { sessionBoundSignal } from "@/lib/auth/session-watch";
 import { collectionPath, liveStream } from "@/lib/cluster-cache";
 import { db } from "@/lib/db/client";
 import { errorResponse } from "@/lib/http/body";
@@ -27,7 +28,8 @@ export const GET = withActor(async (user, req, ctx: Ctx) => {
     // EventSource sends Last-Event-ID itself on its own retries; the page's backoff passes it in the query.
     req.headers.get("last-event-id") ?? new URL(req.url).searchParams.get("lastEventId"),
     cacheEpoch(),
-    req.signal,
+    // Blocking the user or ending their sessions closes the stream too (its retry then gets 401).
+    await sessionBoundSignal(db(), user.id, req.signal),
   );
   return new Response(stream, {
     headers: {

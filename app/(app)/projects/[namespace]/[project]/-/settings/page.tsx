@@ -1,0 +1,39 @@
+// The project's settings: trusted CI identities (OIDC) and the "Use in CI" snippets.
+import type { Metadata } from "next";
+import { AddressWarnings } from "@/components/agents/address-warnings";
+import { TrustedIdentitiesPanel } from "@/components/ci-oidc/trusted-identities-panel";
+import { UseInCiPanel } from "@/components/ci-oidc/use-in-ci-panel";
+import { ProjectTabs, settingsPath } from "@/components/projects/project-tabs";
+import { PageHeader } from "@/components/shell/app-shell";
+import { can } from "@/lib/access";
+import { ciPanelView } from "@/lib/ci-oidc";
+import { db } from "@/lib/db/client";
+import { visibleProject, type ProjectParams } from "../../lookups";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function ProjectSettingsPage({ params }: { params: Promise<ProjectParams> }) {
+  const { user, project, facts } = await visibleProject(params);
+  const view = await ciPanelView(db(), user, project.id);
+  return (
+    <>
+      <PageHeader
+        title="Settings"
+        description={`How CI jobs of ${project.fullPath} prove who they are and get access to Kubernetes clusters.`}
+      />
+      <ProjectTabs fullPath={project.fullPath} current="settings" audit={can.viewProjectAudit(user, facts)} />
+      <div className="space-y-12">
+        <TrustedIdentitiesPanel projectId={project.id} canManage={view.canManage} audience={view.audience} />
+        <div className="space-y-4">
+          <AddressWarnings warnings={view.warnings} label="CI address warnings" />
+          <UseInCiPanel
+            snippets={view.snippets}
+            projectPath={project.fullPath}
+            settingsHref={`${settingsPath(project.fullPath)}#ci-identities-heading`}
+            hasIdentities={view.hasIdentities}
+          />
+        </div>
+      </div>
+    </>
+  );
+}
