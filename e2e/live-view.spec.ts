@@ -100,7 +100,7 @@ test("the Overview counts the ready kwok node and a pod made with kubectl run as
   const webRow = page.locator('[role=row][data-name="web"]');
   await expect(webRow).toBeVisible({ timeout: 30_000 });
   await expect(page.getByText(/^1 pod$/)).toBeVisible();
-  // As kubectl get pods -o wide prints it: STATUS, READY, RESTARTS, NODE.
+  // As kubectl get pods -o wide prints it: STATUS, READY, RESTARTS, NODE, IP; then images and the controller.
   await expect(webRow.getByRole("cell")).toHaveText([
     "web",
     namespace,
@@ -108,6 +108,9 @@ test("the Overview counts the ready kwok node and a pod made with kubectl run as
     "1/1",
     "0",
     "testbed-node-1",
+    /^(\d+\.){3}\d+$/,
+    "nginx",
+    "",
     /^\d+s$/,
   ]);
   const statusFilter = page.getByLabel("Status", { exact: true });
@@ -142,9 +145,12 @@ test("a Pending pod reads Ready 0/1, as kubectl prints it, not 0/0", async ({ br
   );
   await page.goto(`${clusterUrl}?kind=pods&namespace=${namespace}`);
   const row = page.locator('[role=row][data-name="queued"]');
-  await expect(row.getByRole("cell")).toHaveText(["queued", namespace, "Pending", "0/1", "0", "", /^\d+s$/], {
-    timeout: 60_000,
-  });
+  await expect(row.getByRole("cell")).toHaveText(
+    ["queued", namespace, "Pending", "0/1", "0", "", "", "nginx", "", /^\d+s$/],
+    {
+      timeout: 60_000,
+    },
+  );
 });
 
 test("a row opens a drawer that takes focus and closes on Escape; a link reopens the kind, namespace and object", async ({

@@ -86,7 +86,7 @@ describe("the Pods table", () => {
       spec: { nodeName: "node-2" },
       status: { phase: "Running", containers: { ready: 1, total: 2, restarts: 7, reason: "CrashLoopBackOff" } },
     };
-    expect(cells(summary)).toEqual(["1/2 CrashLoopBackOff", "7", "node-2"]);
+    expect(cells(summary)).toEqual(["1/2 CrashLoopBackOff", "7", "node-2", "", "", ""]);
     expect(pods.status(summary)).toBe("Running");
   });
   it("counts a whole Pod object's containers too (the drawer's object)", () => {
@@ -98,6 +98,6 @@ describe("the Pods table", () => {
         containerStatuses: [{ ready: false, restartCount: 0, state: { waiting: { reason: "ImagePullBackOff" } } }],
       },
     };
-    expect(cells(pod)).toEqual(["0/1 ImagePullBackOff", "0", ""]);
+    expect(cells(pod)).toEqual(["0/1 ImagePullBackOff", "0", "", "", "", ""]);
   });
 });

@@ -1,6 +1,20 @@
 // The kinds the live view offers, with the API collection for a namespace (or all) and its columns.
 import { countContainers, type ContainerCounts } from "@/lib/cluster-cache/summary";
 import { plural } from "@/components/ui/plural";
+import {
+  cronJobWide,
+  deploymentWide,
+  eventWide,
+  ingressWide,
+  jobWide,
+  nodeWide,
+  podWide,
+  serviceWide,
+  templateWide,
+} from "./wide-columns";
+import { ageOf, num } from "./values";
+
+export { ageOf, num };
 export interface KubeItem {
   metadata: { name: string; namespace?: string; uid?: string; creationTimestamp?: string; resourceVersion?: string };
   status?: Record<string, unknown>;
@@ -18,6 +32,8 @@ export interface Kind {
   path: (namespace: string | null) => string;
   /** Short status text for the table. */
   status: (o: KubeItem) => string;
+  /** The status column's heading when "Status" says less (a Service's type, a Deployment's ready count). */
+  statusLabel?: string;
   /** Columns shown instead of Status (a custom resource's printer columns). */
   columns?: { name: string; value: (o: KubeItem, now: number) => string }[];
   /** Columns shown after Status (a Pod's READY, RESTARTS and NODE, as kubectl prints them). */
@@ -60,7 +76,6 @@ const batch = (resource: string) => (ns: string | null) =>
 const networking = (resource: string) => (ns: string | null) =>
   ns ? `/apis/networking.k8s.io/v1/namespaces/${ns}/${resource}` : `/apis/networking.k8s.io/v1/${resource}`;
 
-export const num = (v: unknown): number => (typeof v === "number" ? v : 0);
 const replicas = (o: KubeItem) => `${num(o.status?.readyReplicas)}/${num(o.spec?.replicas)} ready`;
 
 export interface Condition {
@@ -127,7 +142,7 @@ export const KINDS: Kind[] = [
     namespaced: true,
     path: core("pods"),
     status: (o) => String(o.status?.phase ?? "Unknown"),
-    extraColumns: podColumns,
+    extraColumns: [...podColumns, ...podWide],
   },
   {
     key: "deployments",
@@ -136,6 +151,8 @@ export const KINDS: Kind[] = [
     namespaced: true,
     path: apps("deployments"),
     status: replicas,
+    statusLabel: "Ready",
+    extraColumns: deploymentWide,
   },
   {
     key: "statefulsets",
@@ -144,6 +161,8 @@ export const KINDS: Kind[] = [
     namespaced: true,
     path: apps("statefulsets"),
     status: replicas,
+    statusLabel: "Ready",
+    extraColumns: templateWide,
   },
   {
     key: "daemonsets",
@@ -152,6 +171,8 @@ export const KINDS: Kind[] = [
     namespaced: true,
     path: apps("daemonsets"),
     status: daemonSetStatus,
+    statusLabel: "Ready",
+    extraColumns: templateWide,
   },
   {
     key: "replicasets",
@@ -160,6 +181,8 @@ export const KINDS: Kind[] = [
     namespaced: true,
     path: apps("replicasets"),
     status: replicas,
+    statusLabel: "Ready",
+    extraColumns: templateWide,
   },
   {
     key: "jobs",
@@ -168,6 +191,7 @@ export const KINDS: Kind[] = [
     namespaced: true,
     path: batch("jobs"),
     status: jobStatus,
+    extraColumns: jobWide,
   },
   {
     key: "cronjobs",
@@ -176,6 +200,8 @@ export const KINDS: Kind[] = [
     namespaced: true,
     path: batch("cronjobs"),
     status: cronJobStatus,
+    statusLabel: "Schedule",
+    extraColumns: cronJobWide,
   },
   {
     key: "services",
@@ -184,6 +210,8 @@ export const KINDS: Kind[] = [
     namespaced: true,
     path: core("services"),
     status: (o) => String(o.spec?.type ?? ""),
+    statusLabel: "Type",
+    extraColumns: serviceWide,
   },
   {
     key: "ingresses",
@@ -192,6 +220,8 @@ export const KINDS: Kind[] = [
     namespaced: true,
     path: networking("ingresses"),
     status: ingressStatus,
+    statusLabel: "Hosts",
+    extraColumns: ingressWide,
   },
   {
     key: "configmaps",
@@ -216,6 +246,8 @@ export const KINDS: Kind[] = [
     namespaced: true,
     path: core("events"),
     status: (o) => `${String(o.type ?? "")} ${String(o.reason ?? "")}`.trim(),
+    statusLabel: "Type and reason",
+    extraColumns: eventWide,
   },
   {
     key: "nodes",
@@ -224,6 +256,7 @@ export const KINDS: Kind[] = [
     namespaced: false,
     path: () => "/api/v1/nodes",
     status: nodeStatus,
+    extraColumns: nodeWide,
   },
   {
     key: "namespaces",
@@ -234,12 +267,3 @@ export const KINDS: Kind[] = [
     status: (o) => String(o.status?.phase ?? ""),
   },
 ];
-
-export function ageOf(iso: string | undefined, now: number): string {
-  if (!iso) return "";
-  const s = Math.max(0, Math.floor((now - Date.parse(iso)) / 1000));
-  if (s < 120) return `${s}s`;
-  if (s < 7200) return `${Math.floor(s / 60)}m`;
-  if (s < 172_800) return `${Math.floor(s / 3600)}h`;
-  return `${Math.floor(s / 86_400)}d`;
-}

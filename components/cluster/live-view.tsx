@@ -24,12 +24,15 @@ import {
   type ViewState,
 } from "./controls";
 import { KINDS, ageOf, conditionsOf, type Kind, type KubeItem } from "./kinds";
+import { ObjectActions } from "./object-actions";
 import { OverviewPanel } from "./overview-panel";
+import { PodLogs } from "./pod-logs";
 import { ReachNotice, useClusterReach, type ClusterPlace } from "./reach-notice";
 import { statusChoices, tableRows, type SortKey } from "./table-rows";
 import { useLive } from "./use-live";
 
 const ROW_HEIGHT = 36;
+const PODS = /^\/api\/v1(\/namespaces\/[^/]+)?\/pods$/;
 
 export function LiveView({ agentId, place }: { agentId: string; place: ClusterPlace }) {
   return (
@@ -105,7 +108,7 @@ function LiveTable({
   const opened = view.open ? collections[1]?.get(view.open) : undefined;
   // Status, or a custom resource's printer columns, between Namespace and Age.
   const middle = kind.columns ?? [
-    { name: "Status", value: (o: KubeItem) => kind.status(o) },
+    { name: kind.statusLabel ?? "Status", value: (o: KubeItem) => kind.status(o) },
     ...(kind.extraColumns ?? []),
   ];
   const gridTemplateColumns = `minmax(0,2fr) minmax(0,1fr) ${middle.map(() => (middle.length > 1 ? "minmax(0,1fr)" : "minmax(0,1.5fr)")).join(" ")} 5rem`;
@@ -176,7 +179,14 @@ function LiveTable({
       {shown ? (
         // On a narrow screen the table scrolls sideways in its own box; its columns would not fit 390 px.
         <div className="relative overflow-x-auto rounded-md border border-zinc-200 dark:border-zinc-800">
-          <div role="table" aria-label={kind.label} aria-rowcount={rows.length + 1} className="min-w-[40rem] text-sm">
+          <div
+            role="table"
+            aria-label={kind.label}
+            aria-rowcount={rows.length + 1}
+            // Wide kinds (kubectl -o wide) get room per column; the box scrolls sideways on a narrow screen.
+            style={{ minWidth: `${Math.max(40, 20 + 8 * middle.length)}rem` }}
+            className="text-sm"
+          >
             <div role="rowgroup">
               <div
                 role="row"
@@ -269,7 +279,13 @@ function LiveTable({
       ) : null}
 
       {opened ? (
-        <ObjectDrawer agentId={agentId} path={path} summary={opened} onClose={() => setView({ open: null })} />
+        <ObjectDrawer
+          agentId={agentId}
+          path={path}
+          noun={kind.noun.one}
+          summary={opened}
+          onClose={() => setView({ open: null })}
+        />
       ) : null}
     </section>
   );
@@ -293,11 +309,13 @@ function useWholeObject(agentId: string, path: string, summary: KubeItem) {
 export function ObjectDrawer({
   agentId,
   path,
+  noun,
   summary,
   onClose,
 }: {
   agentId: string;
   path: string;
+  noun: string;
   summary: KubeItem;
   onClose: () => void;
 }) {
@@ -344,6 +362,8 @@ export function ObjectDrawer({
       </div>
       {whole.isPending ? <LoadingState label="Loading the object…" /> : null}
       {whole.isError ? <ErrorState title="The object could not be loaded" message={whole.error.message} /> : null}
+      <ObjectActions agentId={agentId} path={path} object={object} noun={noun} />
+      {PODS.test(path) ? <PodLogs agentId={agentId} pod={object} /> : null}
       <section aria-label="Conditions">
         <h4 className="mb-1 text-sm font-medium text-zinc-600 dark:text-zinc-400">Conditions</h4>
         {conditions.length ? (

@@ -101,6 +101,7 @@ const IN_SUMMARY: Record<string, string[]> = {
   "agent_sharing.access_as_changed": ["version", "agent", "block", "from", "to", "grants", "added", "removed"],
   "k8s_proxy.request": ["actor", "verb", "resource", "name", "namespace", "outcome", "status"],
   "k8s_proxy.refused": ["kind", "reason"],
+  "cluster.action": ["verb", "resource", "namespace", "name", "replicas", "outcome", "status"],
   "personal_token.created": ["name"],
   "personal_token.revoked": ["name"],
   "user.sign_in_locked": ["failures", "lockedUntil"],
@@ -157,6 +158,18 @@ const ACTING: Record<string, string> = {
 };
 const acting = (v: unknown): string => ACTING[str(v)] ?? str(v);
 
+const CLUSTER_VERBS: Record<string, string> = {
+  delete: "Deleted",
+  restart: "Restarted the rollout of",
+  scale: "Scaled",
+  suspend: "Suspended",
+  resume: "Resumed",
+  trigger: "Started a Job from",
+  cordon: "Cordoned",
+  uncordon: "Uncordoned",
+  drain: "Drained",
+};
+
 /** One sentence for an event: what happened to what. */
 export function summarize(e: Event, d: Record<string, unknown>, n: Names): string {
   const target = targetName(e, n);
@@ -205,6 +218,15 @@ export function summarize(e: Event, d: Record<string, unknown>, n: Names): strin
       const where = d.namespace ? ` in namespace ${str(d.namespace)}` : "";
       const what = [str(d.resource), str(d.name)].filter(Boolean).join(" ");
       return `${str(d.actor) || "Someone"} sent ${str(d.verb)} ${what || "a request"}${where} through ${target}: ${str(d.outcome)} (${str(d.status)})`;
+    }
+    case "cluster.action": {
+      const where = d.namespace ? `${str(d.namespace)}/` : "";
+      const what = `${str(d.resource).replace(/s$/, "")} ${where}${str(d.name)}`;
+      const verb = CLUSTER_VERBS[str(d.verb)] ?? str(d.verb);
+      const to = d.verb === "scale" ? ` to ${str(d.replicas)}` : "";
+      return d.outcome === "refused"
+        ? `Tried to ${str(d.verb)} ${what}${to} in the cluster of ${target}; the cluster refused (${str(d.status)})`
+        : `${verb} ${what}${to} in the cluster of ${target}`;
     }
     case "k8s_proxy.refused":
       return `Refused Kubernetes API access through ${target} (${str(d.kind) === "ci" ? "CI job token" : "personal access token"}): ${str(d.reason)}`;

@@ -38,8 +38,13 @@ describe("pod summaries", () => {
         labels: { app: "web" },
         ownerReferences: undefined,
       },
-      spec: { nodeName: "node-1" },
-      status: { phase: "Failed", reason: "Evicted", containers: { ready: 0, total: 1, restarts: 0, reason: "" } },
+      spec: { nodeName: "node-1", images: ["nginx"] },
+      status: {
+        phase: "Failed",
+        reason: "Evicted",
+        podIP: undefined,
+        containers: { ready: 0, total: 1, restarts: 0, reason: "" },
+      },
     });
   });
 

@@ -17,8 +17,9 @@ export function podSummary(o: KubeObject): KubeObject {
     labels?: Record<string, string>;
     ownerReferences?: unknown[];
   };
-  const spec = o.spec as { nodeName?: string; containers?: unknown[] } | undefined;
-  const status = o.status as { phase?: string; reason?: string; containerStatuses?: ContainerStatus[] } | undefined;
+  const spec = o.spec as { nodeName?: string; containers?: { image?: string }[] } | undefined;
+  const status = o.status as
+    { phase?: string; reason?: string; podIP?: string; containerStatuses?: ContainerStatus[] } | undefined;
   const metadata: KubeObject["metadata"] & Record<string, unknown> = {
     name,
     namespace,
@@ -33,10 +34,12 @@ export function podSummary(o: KubeObject): KubeObject {
     apiVersion: o.apiVersion ?? "v1",
     kind: o.kind ?? "Pod",
     metadata,
-    spec: { nodeName: spec?.nodeName },
+    // The images, as `kubectl get pods -o wide` has no room for but the table shows: a few strings.
+    spec: { nodeName: spec?.nodeName, images: (spec?.containers ?? []).map((c) => c.image ?? "") },
     status: {
       phase: status?.phase,
       reason: status?.reason,
+      podIP: status?.podIP,
       containers: countContainers(status?.containerStatuses ?? [], spec?.containers?.length),
     },
   };

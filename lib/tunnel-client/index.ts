@@ -30,6 +30,17 @@ export class UpstreamStatusError extends TunnelError {
   ) {
     super(`the Kubernetes API answered ${status}: ${body.slice(0, 300)}`);
   }
+
+  /** What the cluster said: its Status object's message when the body is one, else the body's start. */
+  get reason(): string {
+    try {
+      const s = JSON.parse(this.body) as { kind?: unknown; message?: unknown };
+      if (s.kind === "Status" && typeof s.message === "string" && s.message) return s.message;
+    } catch {
+      /* not JSON: the body as it came */
+    }
+    return this.body.trim().slice(0, 300) || `HTTP ${this.status}`;
+  }
 }
 
 export interface TunnelClientOptions {

@@ -1,0 +1,179 @@
+"use client";
+// The actions the cluster lets the viewer take on an object (asked with SelfSubjectAccessReview as the
+// viewer when the drawer opens): each confirmed in a dialog, sent as the viewer, audited by the server. A
+// refusal shows the cluster's own words in the dialog.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { fetchJson } from "@/components/providers";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { Button } from "@/components/ui/button";
+import type { ActionName } from "@/lib/cluster-actions/actions";
+import { inputClass } from "./controls";
+import { num, type KubeItem } from "./kinds";
+
+export const actionKeys = {
+  allowed: (agentId: string, path: string, namespace: string, name: string) =>
+    ["cluster-actions", agentId, path, namespace, name] as const,
+};
+
+const LABELS: Record<ActionName, string> = {
+  delete: "Delete",
+  restart: "Restart rollout",
+  scale: "Scale",
+  suspend: "Suspend",
+  resume: "Resume",
+  trigger: "Run a Job now",
+  cordon: "Cordon",
+  uncordon: "Uncordon",
+  drain: "Drain",
+};
+
+/** What each confirmation says will happen. */
+function consequence(action: ActionName, what: string): string {
+  switch (action) {
+    case "delete":
+      return `${what} will be deleted from the cluster. Objects it owns go too; a controller may make a new one.`;
+    case "restart":
+      return `Every pod of ${what} is replaced, a few at a time, as its rollout strategy says.`;
+    case "scale":
+      return `${what} will run the number of replicas you choose.`;
+    case "suspend":
+      return `${what} stops starting Jobs on its schedule until resumed; running Jobs go on.`;
+    case "resume":
+      return `${what} starts Jobs on its schedule again.`;
+    case "trigger":
+      return `A Job is created now from ${what}'s template, as its schedule would.`;
+    case "cordon":
+      return `No new pods are scheduled on ${what}; the pods on it keep running.`;
+    case "uncordon":
+      return `New pods may be scheduled on ${what} again.`;
+    case "drain":
+      return `${what} is cordoned and its pods are evicted (not DaemonSet pods), one by one, honouring PodDisruptionBudgets; controllers start them elsewhere.`;
+  }
+}
+
+/** Suspend only what runs, resume only what is suspended; likewise cordon and uncordon. */
+function fitsState(action: ActionName, o: KubeItem): boolean {
+  if (action === "suspend") return o.spec?.suspend !== true;
+  if (action === "resume") return o.spec?.suspend === true;
+  if (action === "cordon") return o.spec?.unschedulable !== true;
+  if (action === "uncordon") return o.spec?.unschedulable === true;
+  return true;
+}
+
+export function ObjectActions({
+  agentId,
+  path,
+  object,
+  noun,
+}: {
+  agentId: string;
+  path: string;
+  object: KubeItem;
+  noun: string;
+}) {
+  const { name, namespace = "" } = object.metadata;
+  const target = { path, name, ...(namespace ? { namespace } : {}) };
+  const allowed = useQuery({
+    queryKey: actionKeys.allowed(agentId, path, namespace, name),
+    queryFn: async () =>
+      (
+        await fetchJson<{ allowed: ActionName[] }>(
+          `/api/agents/${encodeURIComponent(agentId)}/actions?${new URLSearchParams(target)}`,
+        )
+      ).allowed,
+    staleTime: 30_000,
+    retry: 1,
+  });
+  const [open, setOpen] = useState<ActionName | null>(null);
+  const [replicas, setReplicas] = useState("");
+  const [done, setDone] = useState("");
+  const queryClient = useQueryClient();
+  const run = useMutation({
+    mutationFn: (action: ActionName) =>
+      fetchJson<{ message: string }>(`/api/agents/${encodeURIComponent(agentId)}/actions`, {
+        method: "POST",
+        body: JSON.stringify({
+          ...target,
+          action,
+          ...(action === "scale" ? { replicas: replicas.trim() === "" ? NaN : Number(replicas) } : {}),
+        }),
+      }),
+    onSuccess: (r) => {
+      setDone(r.message);
+      setOpen(null);
+      void queryClient.invalidateQueries({ queryKey: actionKeys.allowed(agentId, path, namespace, name) });
+    },
+  });
+  const what = `${noun} ${namespace ? `${namespace}/` : ""}${name}`;
+  const offered = (allowed.data ?? []).filter((a) => fitsState(a, object));
+
+  return (
+    <section aria-label="Actions" className="space-y-2">
+      <h4 className="text-sm font-medium text-zinc-600 dark:text-zinc-400">Actions</h4>
+      {allowed.isPending ? <p className="text-xs text-zinc-500">Asking the cluster what you may do…</p> : null}
+      {allowed.isError ? (
+        <p role="alert" className="text-xs text-red-700 dark:text-red-300">
+          The cluster could not say what you may do: {allowed.error.message}
+        </p>
+      ) : null}
+      {allowed.isSuccess && offered.length === 0 ? (
+        <p className="text-xs text-zinc-500">The cluster&apos;s RBAC lets you take no action on this {noun}.</p>
+      ) : null}
+      {offered.length ? (
+        <div className="flex flex-wrap gap-2">
+          {offered.map((a) => (
+            <Button
+              key={a}
+              type="button"
+              variant={a === "delete" ? "danger" : "secondary"}
+              className="px-2.5 py-1"
+              onClick={() => {
+                run.reset();
+                setDone("");
+                if (a === "scale") setReplicas(String(num(object.spec?.replicas)));
+                setOpen(a);
+              }}
+            >
+              {LABELS[a]}
+            </Button>
+          ))}
+        </div>
+      ) : null}
+      {done ? (
+        <p role="status" className="text-sm text-emerald-700 dark:text-emerald-300">
+          {done}.
+        </p>
+      ) : null}
+      <ConfirmDialog
+        open={open !== null}
+        title={open ? `${LABELS[open]} ${what}?` : ""}
+        confirmLabel={open ? LABELS[open] : ""}
+        pending={run.isPending}
+        error={run.error?.message}
+        onConfirm={() => open && run.mutate(open)}
+        onCancel={() => {
+          setOpen(null);
+          run.reset();
+        }}
+      >
+        <p>{open ? consequence(open, what) : null}</p>
+        {open === "scale" ? (
+          <label className="block text-sm">
+            <span className="block text-zinc-600 dark:text-zinc-400">Replicas</span>
+            <input
+              type="number"
+              min={0}
+              step={1}
+              inputMode="numeric"
+              value={replicas}
+              onChange={(e) => setReplicas(e.target.value)}
+              className={inputClass}
+            />
+          </label>
+        ) : null}
+        <p>It is sent as you, and recorded in the project&apos;s audit log.</p>
+      </ConfirmDialog>
+    </section>
+  );
+}

@@ -1,0 +1,305 @@
+"use client";
+// A pod's log in the drawer, streamed from the cluster as the viewer: pick the container (init and
+// ephemeral too), follow, the previous instance, since and tail, timestamps, wrap, search, download.
+// Lines are held in a ref and drawn by a virtualizer, so a long followed log stays smooth; a refusal
+// shows the cluster's own message.
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { plural } from "@/components/ui/plural";
+import { ErrorState } from "@/components/ui/states";
+import { inputClass } from "./controls";
+import type { KubeItem } from "./kinds";
+import {
+  containersOf,
+  defaultContainer,
+  keepNewest,
+  logsQueryString,
+  matchingLines,
+  MAX_LOG_LINES,
+  splitLines,
+} from "./log-lines";
+
+const LINE_HEIGHT = 18;
+
+type LogState = "loading" | "following" | "ended" | "error";
+
+const SINCE_CHOICES: [string, string][] = [
+  ["", "All time"],
+  ["300", "5 minutes"],
+  ["3600", "1 hour"],
+  ["86400", "24 hours"],
+];
+const TAIL_CHOICES: [string, string][] = [
+  ["100", "100"],
+  ["500", "500"],
+  ["5000", "5,000"],
+  ["100000", "100,000"],
+  ["", "All"],
+];
+
+const KIND_LABEL = { init: " (init)", ephemeral: " (ephemeral)", container: "" } as const;
+
+export function PodLogs({ agentId, pod }: { agentId: string; pod: KubeItem }) {
+  const containers = useMemo(() => containersOf(pod), [pod]);
+  const [container, setContainer] = useState(() => defaultContainer(pod, containers));
+  const [follow, setFollow] = useState(true);
+  const [previous, setPrevious] = useState(false);
+  const [timestamps, setTimestamps] = useState(false);
+  const [wrap, setWrap] = useState(false);
+  const [tailLines, setTailLines] = useState("500");
+  const [sinceSeconds, setSinceSeconds] = useState("");
+  const [search, setSearch] = useState("");
+  const [state, setState] = useState<LogState>("loading");
+  const [error, setError] = useState("");
+  const [dropped, setDropped] = useState(0);
+  // The lines live in a ref (a followed log grows by thousands a second); `version` redraws once a frame.
+  const lines = useRef<string[]>([]);
+  const [version, setVersion] = useState(0);
+  const scroller = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+
+  const { name, namespace = "" } = pod.metadata;
+  const chosen = container || defaultContainer(pod, containers);
+  const query = logsQueryString({
+    namespace,
+    pod: name,
+    container: chosen,
+    follow,
+    previous,
+    timestamps,
+    tailLines,
+    sinceSeconds,
+  });
+
+  useEffect(() => {
+    // Until the whole pod arrives its containers are unknown: a pod of several would refuse the request.
+    if (!chosen) return;
+    const abort = new AbortController();
+    let frame = 0;
+    const redraw = () => {
+      if (!frame)
+        frame = requestAnimationFrame(() => {
+          frame = 0;
+          setVersion((v) => v + 1);
+        });
+    };
+    lines.current = [];
+    atBottom.current = true;
+    setDropped(0);
+    setError("");
+    setState("loading");
+    setVersion((v) => v + 1);
+    (async () => {
+      const res = await fetch(`/api/agents/${encodeURIComponent(agentId)}/logs?${query}`, { signal: abort.signal });
+      if (!res.ok) {
+        const body = (await res.json().catch(() => ({}))) as { error?: string };
+        setError(body.error ?? `The log could not be read (${res.status})`);
+        setState("error");
+        return;
+      }
+      setState(query.includes("follow=true") ? "following" : "loading");
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let rest = "";
+      let droppedSoFar = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        const cut = splitLines(rest, value);
+        rest = cut.rest;
+        const gone = keepNewest(lines.current, cut.lines);
+        if (gone) setDropped((droppedSoFar += gone));
+        redraw();
+      }
+      if (rest) keepNewest(lines.current, [rest]);
+      redraw();
+      setState("ended");
+    })().catch((e: unknown) => {
+      if (abort.signal.aborted) return;
+      setError(e instanceof Error ? `The log stream broke: ${e.message}` : "The log stream broke");
+      setState("error");
+    });
+    return () => {
+      abort.abort();
+      cancelAnimationFrame(frame);
+    };
+  }, [agentId, query, chosen]);
+
+  const matches = useMemo(
+    () => matchingLines(lines.current, search),
+    // `version` changes whenever lines arrive.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [search, version],
+  );
+  const count = matches ? matches.length : lines.current.length;
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual's API cannot be memoized by the React compiler
+  const virtual = useVirtualizer({
+    count,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => LINE_HEIGHT,
+    overscan: 20,
+  });
+
+  // Following: stay at the newest line unless the reader scrolled up.
+  useEffect(() => {
+    if (atBottom.current && count > 0) virtual.scrollToIndex(count - 1, { align: "end" });
+  }, [count, version, virtual]);
+
+  const download = () => {
+    const url = URL.createObjectURL(new Blob([lines.current.join("\n") + "\n"], { type: "text/plain" }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `${name}-${chosen}${previous ? "-previous" : ""}.log`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1_000);
+  };
+
+  const check = (label: string, value: boolean, set: (v: boolean) => void, disabled = false) => (
+    <label className={`flex items-center gap-1.5 text-sm ${disabled ? "opacity-50" : ""}`}>
+      <input type="checkbox" checked={value} disabled={disabled} onChange={(e) => set(e.target.checked)} />
+      {label}
+    </label>
+  );
+
+  return (
+    <section aria-label="Logs" className="space-y-2">
+      <h4 className="text-sm font-medium text-zinc-600 dark:text-zinc-400">Logs</h4>
+      {containers.length === 0 ? (
+        <p className="text-xs text-zinc-500">Loading the pod&apos;s containers…</p>
+      ) : (
+        <>
+          <div className="flex flex-wrap items-end gap-3">
+            <label className="text-sm">
+              <span className="block text-zinc-600 dark:text-zinc-400">Container</span>
+              <select
+                aria-label="Container"
+                value={chosen}
+                onChange={(e) => setContainer(e.target.value)}
+                className={inputClass}
+              >
+                {containers.map((c) => (
+                  <option key={`${c.kind} ${c.name}`} value={c.name}>
+                    {c.name}
+                    {KIND_LABEL[c.kind]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="text-sm">
+              <span className="block text-zinc-600 dark:text-zinc-400">Since</span>
+              <select
+                aria-label="Since"
+                value={sinceSeconds}
+                onChange={(e) => setSinceSeconds(e.target.value)}
+                className={inputClass}
+              >
+                {SINCE_CHOICES.map(([v, l]) => (
+                  <option key={v} value={v}>
+                    {l}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="text-sm">
+              <span className="block text-zinc-600 dark:text-zinc-400">Last lines</span>
+              <select
+                aria-label="Last lines"
+                value={tailLines}
+                onChange={(e) => setTailLines(e.target.value)}
+                className={inputClass}
+              >
+                {TAIL_CHOICES.map(([v, l]) => (
+                  <option key={v} value={v}>
+                    {l}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="text-sm">
+              <span className="block text-zinc-600 dark:text-zinc-400">Search the log</span>
+              <input
+                type="search"
+                aria-label="Search the log"
+                value={search}
+                onChange={(e) => setSearch(e.target.value)}
+                className={inputClass}
+              />
+            </label>
+          </div>
+          <div className="flex flex-wrap items-center gap-4">
+            {check("Follow", follow, setFollow, previous)}
+            {check("Previous instance", previous, setPrevious)}
+            {check("Timestamps", timestamps, setTimestamps)}
+            {check("Wrap lines", wrap, setWrap)}
+            <button
+              type="button"
+              onClick={download}
+              disabled={lines.current.length === 0}
+              className="text-sm underline disabled:opacity-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+            >
+              Download
+            </button>
+            <span role="status" data-log-state={state} className="ml-auto text-xs text-zinc-500">
+              {state === "loading"
+                ? "Loading…"
+                : state === "following"
+                  ? `Following · ${plural(lines.current.length, "line")}`
+                  : state === "ended"
+                    ? plural(lines.current.length, "line")
+                    : ""}
+              {matches ? ` · ${plural(matches.length, "match", "matches")}` : ""}
+            </span>
+          </div>
+          {dropped > 0 ? (
+            <p className="text-xs text-zinc-500">
+              Showing the newest {MAX_LOG_LINES.toLocaleString("en-US")} lines; {dropped.toLocaleString("en-US")} older
+              ones were let go (download keeps what is shown, or use kubectl logs).
+            </p>
+          ) : null}
+          {state === "error" ? <ErrorState title="The log could not be read" message={error} /> : null}
+          <div
+            ref={scroller}
+            role="log"
+            aria-label={`Log of ${chosen}`}
+            tabIndex={0}
+            onScroll={(e) => {
+              const el = e.currentTarget;
+              atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < LINE_HEIGHT * 2;
+            }}
+            className="h-80 overflow-auto rounded bg-zinc-950 p-2 font-mono text-xs text-zinc-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+          >
+            {count === 0 && state !== "loading" && state !== "error" ? (
+              <p className="text-zinc-400">{matches ? "No line matches." : "The log is empty."}</p>
+            ) : null}
+            <div style={{ height: virtual.getTotalSize(), position: "relative" }}>
+              {virtual.getVirtualItems().map((v) => {
+                const i = matches ? matches[v.index]! : v.index;
+                return (
+                  <div
+                    key={v.key}
+                    data-index={v.index}
+                    ref={wrap ? virtual.measureElement : undefined}
+                    data-log-line
+                    style={{
+                      position: "absolute",
+                      top: 0,
+                      left: 0,
+                      right: 0,
+                      transform: `translateY(${v.start}px)`,
+                      ...(wrap ? {} : { height: LINE_HEIGHT }),
+                    }}
+                    className={wrap ? "whitespace-pre-wrap break-all" : "whitespace-pre"}
+                  >
+                    {lines.current[i]}
+                  </div>
+                );
+              })}
+            </div>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

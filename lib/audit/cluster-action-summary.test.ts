@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { summarize } from "./audit-pages";
+
+const names = {
+  agents: new Map([["a1", { name: "prod", project: "platform/infra" }]]),
+  projects: new Map<string, string>(),
+  groups: new Map<string, string>(),
+  users: new Map<string, string>(),
+};
+const event = (details: Record<string, unknown>) => ({
+  id: "e1",
+  createdAt: new Date(0),
+  actorId: "u1",
+  action: "cluster.action",
+  targetType: "agent",
+  targetId: "a1",
+  details: JSON.stringify(details),
+  ip: null,
+  actor: { username: "alice" },
+});
+const say = (d: Record<string, unknown>) => summarize(event(d), d, names);
+
+describe("the audit log's sentence for an action from the live view", () => {
+  it("says what was done to which object in whose cluster", () => {
+    expect(
+      say({
+        verb: "scale",
+        resource: "deployments",
+        namespace: "shop",
+        name: "web",
+        replicas: 3,
+        outcome: "done",
+        status: 200,
+      }),
+    ).toBe("Scaled deployment shop/web to 3 in the cluster of agent prod (platform/infra)");
+    expect(say({ verb: "cordon", resource: "nodes", namespace: null, name: "n1", outcome: "done", status: 200 })).toBe(
+      "Cordoned node n1 in the cluster of agent prod (platform/infra)",
+    );
+  });
+
+  it("says a refused attempt was refused, with the cluster's status", () => {
+    expect(
+      say({ verb: "delete", resource: "pods", namespace: "shop", name: "web-1", outcome: "refused", status: 403 }),
+    ).toBe("Tried to delete pod shop/web-1 in the cluster of agent prod (platform/infra); the cluster refused (403)");
+  });
+});

@@ -1,0 +1,22 @@
+// Actions on a cluster's objects from the live view (delete, rollout restart, scale, CronJob suspend,
+// resume and trigger, cordon and uncordon), sent as the viewer and audited. Must never widen what the
+// cluster's RBAC allows: it only asks (SelfSubjectAccessReview) and sends as the viewer's identity.
+export {
+  ACTION_NAMES,
+  MAX_REPLICAS,
+  actionRequest,
+  actionTarget,
+  actionsFor,
+  describeAction,
+  requestFor,
+  resourceOf,
+  reviewFor,
+  reviewsFor,
+  drainablePods,
+  evictionFor,
+  podsOnNodePath,
+  type ActionName,
+  type ActionRequest,
+  type ActionTarget,
+} from "./actions";
+export { allowedActions, refusal, runAction } from "./run";
