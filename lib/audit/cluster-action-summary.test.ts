@@ -3,6 +3,7 @@ import { summarize } from "./audit-pages";
 
 const names = {
   agents: new Map([["a1", { name: "prod", project: "platform/infra" }]]),
+  deletedAgents: new Map<string, string>(),
   projects: new Map<string, string>(),
   groups: new Map<string, string>(),
   users: new Map<string, string>(),
