@@ -1,8 +1,8 @@
 // GET /api/agents/:id: one agent with its live status (polled by the agent page). DELETE: delete the agent
 // (maintainers and owners; the body repeats its name, { "confirm": "<name>" }): its tokens stop working and
-// kas closes its tunnels at its next token re-check.
+// every kas closes its tunnels at once (or at its next token re-check if kas cannot be reached).
 import { agentView, deleteAgent } from "@/lib/agents";
-import { kasStatuses } from "@/lib/kas-bridge";
+import { closeAgentTunnelsEverywhere, kasStatuses } from "@/lib/kas-bridge";
 import { db } from "@/lib/db/client";
 import { readJsonBody, withActor } from "@/lib/api-auth";
 
@@ -15,5 +15,7 @@ export const GET = withActor(async (user, _req, ctx: { params: Promise<{ id: str
 
 export const DELETE = withActor(async (user, req, ctx: { params: Promise<{ id: string }> }) => {
   const { id } = await ctx.params;
-  return Response.json({ deleted: await deleteAgent(db(), user, id, await readJsonBody(req)) });
+  const deleted = await deleteAgent(db(), user, id, await readJsonBody(req));
+  await closeAgentTunnelsEverywhere(id, "deleted");
+  return Response.json({ deleted });
 });
