@@ -13,6 +13,7 @@ export const ACTION_NAMES = [
   "cordon",
   "uncordon",
   "drain",
+  "edit",
 ] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 
@@ -60,6 +61,8 @@ export function actionsFor(path: string): ActionName[] {
   if (SCALABLE.has(gr)) out.push("scale");
   if (gr === "batch/cronjobs") out.push("suspend", "resume", "trigger");
   if (gr === "/nodes") out.push("cordon", "uncordon", "drain");
+  // Edit YAML (edit.ts): not Secrets, whose values never reach the browser.
+  if (gr !== "/secrets") out.push("edit");
   // Namespaces are left out: deleting one takes everything in it, a step for kubectl, not a button.
   if (gr !== "/namespaces") out.push("delete");
   return out;
@@ -93,6 +96,9 @@ export function reviewFor(
       return { ...on, verb: "delete" };
     case "scale":
       return { ...on, subresource: "scale", verb: "patch" };
+    case "edit":
+      // The edit is a replace (PUT) carrying the resourceVersion it started from.
+      return { ...on, verb: "update" };
     case "trigger":
       // A Job made from the CronJob's template, in its namespace.
       return { group: "batch", resource: "jobs", namespace: ns, verb: "create" };
