@@ -90,7 +90,11 @@ export async function runEdit(
     await audit("done", res.status);
     actionsCounter().inc({ action: "edit", outcome: "done" });
     log.info({ agentId, action: "edit", resource, name: r.name, status: res.status }, "cluster action done");
-    return { dryRun: false, message: `Edited ${what}`, resourceVersion: stored.metadata?.resourceVersion ?? null };
+    return {
+      dryRun: false,
+      message: `Edited the YAML of ${what}`,
+      resourceVersion: stored.metadata?.resourceVersion ?? null,
+    };
   } catch (e) {
     if (!(e instanceof UpstreamStatusError)) {
       actionsCounter().inc({ action: "edit", outcome: "failed" });
