@@ -27,7 +27,7 @@ const live = {
 const edited = (color: string, rv = "41") =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n  resourceVersion: "${rv}"\ndata:\n  color: ${color}\n`;
 const target = { path: "/api/v1/namespaces/shop/configmaps", name: "settings" };
-const impersonation = { user: "tether:user:alice", groups: ["tether:user"], extra: {} };
+const impersonation = { user: "tether:user:alice", groups: ["tether:user"], uid: "", extra: {} };
 
 /** Answers like an API server holding one ConfigMap; `refuse` answers every PUT with that Status instead. */
 function fakeCluster(refuse?: { status: number; message: string }) {
