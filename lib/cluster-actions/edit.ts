@@ -10,7 +10,8 @@ import { actionTarget, resourceOf, type ActionTarget } from "./actions";
 /** The field manager Tether's writes carry, so `managedFields` say who changed what. */
 export const FIELD_MANAGER = "tether";
 
-export const MAX_EDIT_BYTES = 1024 * 1024;
+// Under the request body limit of the proxy in front of the routes (next.config.ts), with room for JSON escaping.
+export const MAX_EDIT_BYTES = 512 * 1024;
 
 export const editRequest = actionTarget.extend({
   yaml: z

@@ -1,7 +1,7 @@
 // POST /api/agents/:id/edit {path, namespace?, name, yaml, dryRun}: replace an object with edited YAML, as
 // the viewer. dryRun true ("Review") changes nothing and answers the live object and what the cluster would
 // store, as YAML, for the diff; false ("Apply") sends it for real, audited (lib/cluster-actions).
-import { MAX_EDIT_BYTES, editRequest, runEdit } from "@/lib/cluster-actions";
+import { editRequest, runEdit } from "@/lib/cluster-actions";
 import { viewerIdentity } from "@/lib/cluster-cache/web";
 import { db } from "@/lib/db/client";
 import { errorResponse } from "@/lib/http/body";
@@ -14,7 +14,8 @@ type Ctx = { params: Promise<{ id: string }> };
 
 export const POST = withActor(async (user, req, ctx: Ctx) => {
   const { id } = await ctx.params;
-  const body = editRequest.safeParse(await readJsonBody(req, MAX_EDIT_BYTES + 64 * 1024));
+  // The edited text (at most MAX_EDIT_BYTES) escaped as JSON, under the proxy's 1 MB body limit.
+  const body = editRequest.safeParse(await readJsonBody(req, 960 * 1024));
   if (!body.success)
     return errorResponse(
       400,
