@@ -9,6 +9,11 @@ test("two problems listed at once, a fixed version saved, the diff of two versio
 }) => {
   test.setTimeout(120_000);
   const { page, user } = await newSignedInPage(browser, "cfgedit");
+  // CodeMirror adds its styles at run time: with the request's nonce, the page's policy allows them.
+  const refused: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
+  });
   await createProjectAgent(page, user, "edited");
   const url = `/projects/${user.username}/edited/-/clusters/edited/configuration`;
   await page.goto(url);
@@ -29,6 +34,9 @@ test("two problems listed at once, a fixed version saved, the diff of two versio
   await expect(editor).toHaveAttribute("aria-invalid", "true");
   await expect(editor.locator(".tether-problem-mark")).toHaveCount(2);
   await expect(save).toBeDisabled();
+  // Styled (a gutter with line numbers beside the text), and nothing refused by the content security policy.
+  await expect(editor.locator("xpath=../..").locator(".cm-gutters")).toHaveCSS("display", "flex");
+  expect(refused).toEqual([]);
 
   // Fixed: the list goes, version 1 is saved.
   await editor.fill(`ci_access:\n  projects:\n    - id: ${own}\n      default_namespace: ci\n`);
