@@ -9,10 +9,16 @@ test("two problems listed at once, a fixed version saved, the diff of two versio
 }) => {
   test.setTimeout(120_000);
   const { page, user } = await newSignedInPage(browser, "cfgedit");
-  // CodeMirror adds its styles at run time: with the request's nonce, the page's policy allows them.
+  // CodeMirror adds its styles at run time (with the request's nonce) and the rules run in the page: the
+  // page's content security policy must have nothing to report.
   const refused: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error" && /Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
+  await page.exposeFunction("reportPolicyViolation", (text: string) => refused.push(text));
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      (window as unknown as { reportPolicyViolation(t: string): void }).reportPolicyViolation(
+        `${e.violatedDirective} blocked ${e.blockedURI || "inline"}`,
+      );
+    });
   });
   await createProjectAgent(page, user, "edited");
   const url = `/projects/${user.username}/edited/-/clusters/edited/configuration`;

@@ -66,6 +66,16 @@ test("a ConfigMap edited in the drawer: dry-run diff, applied, audited; no Edit 
   await untilCan(alice.user.username, "yes", "update", "configmaps", "-n", ns);
   await untilCan(bob.user.username, "yes", "list", "configmaps", "-n", ns);
 
+  // The editor's styles and checks run in the page: its content security policy must have nothing to report.
+  const refused: string[] = [];
+  await alice.page.exposeFunction("reportPolicyViolation", (text: string) => refused.push(text));
+  await alice.page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      (window as unknown as { reportPolicyViolation(t: string): void }).reportPolicyViolation(
+        `${e.violatedDirective} blocked ${e.blockedURI || "inline"}`,
+      );
+    });
+  });
   const drawer = await openObject(alice.page, clusterUrl, "configmaps", ns, "settings");
   const actions = drawer.getByRole("region", { name: "Actions" });
   await actions.getByRole("button", { name: "Edit YAML" }).click({ timeout: 30_000 });
@@ -86,6 +96,7 @@ test("a ConfigMap edited in the drawer: dry-run diff, applied, audited; no Edit 
   await expect(actions.getByRole("list", { name: "Problems" })).toContainText(/line \d+: /);
   await expect(review).toBeDisabled();
   expect(sent).toEqual([]);
+  expect(refused).toEqual([]);
 
   // Green: Review shows the dry run's diff; the cluster is unchanged until Apply.
   await editor.fill(original.replace("color: blue", "color: green"));

@@ -10,7 +10,7 @@ import { fetchJson } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { ErrorState, LoadingState } from "@/components/ui/states";
 import { DiffView, TAB_HINT, YamlEditor, lineDiff, useLeaveGuard, type EditorApi } from "@/components/yaml-editor";
-import { checkEdited, describeEditProblem, editableYaml } from "@/lib/cluster-actions/edit";
+import { checkEdited, describeEditProblem, editableYaml } from "@/lib/cluster-actions/edit-check";
 import type { KubeItem } from "./kinds";
 
 type Review = { dryRun: true; live: string; result: string };

@@ -4,6 +4,10 @@
 import { LineCounter, isMap, isNode, isScalar, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 
+// In the browser zod probes `new Function` when the object schemas below are built, and the page's CSP
+// reports that as a violation even though zod catches it; validating a configuration needs no JIT.
+if (typeof window !== "undefined") z.config({ jitless: true });
+
 const empty = z.object({}).strict();
 const ciAccessAs = z.union([z.object({ agent: empty }).strict(), z.object({ ci_job: empty }).strict()], {
   error: "access_as must be { agent: {} } or { ci_job: {} }",

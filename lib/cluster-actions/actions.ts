@@ -2,6 +2,9 @@
 // and the access review that says whether the viewer may send it. Pure: no tunnel, no database.
 import { z } from "zod";
 import { collectionPath, objectName, objectPath } from "@/lib/cluster-cache/paths";
+import { resourceOf } from "./resource";
+
+export { resourceOf };
 
 export const ACTION_NAMES = [
   "delete",
@@ -41,13 +44,6 @@ export const actionRequest = z.discriminatedUnion("action", [
   ),
 ]);
 export type ActionRequest = z.infer<typeof actionRequest>;
-
-/** A collection path's API group, version, namespace and resource: /apis/apps/v1/namespaces/a/deployments. */
-export function resourceOf(path: string): { group: string; version: string; resource: string; namespace?: string } {
-  const m = /^(?:\/api\/(v1)|\/apis\/([a-z0-9.-]+)\/([a-z0-9]+))(?:\/namespaces\/([^/]+))?\/([a-z0-9]+)$/.exec(path);
-  if (!m) throw new Error(`not a collection path: ${path}`);
-  return { group: m[2] ?? "", version: m[1] ?? m[3]!, resource: m[5]!, namespace: m[4] };
-}
 
 const WORKLOADS = new Set(["apps/deployments", "apps/statefulsets", "apps/daemonsets"]);
 const SCALABLE = new Set(["apps/deployments", "apps/statefulsets", "apps/replicasets"]);
