@@ -79,7 +79,7 @@ test("a ConfigMap edited in the drawer: dry-run diff, applied, audited; no Edit 
   const drawer = await openObject(alice.page, clusterUrl, "configmaps", ns, "settings");
   const actions = drawer.getByRole("region", { name: "Actions" });
   await actions.getByRole("button", { name: "Edit YAML" }).click({ timeout: 30_000 });
-  const label = `YAML of configmap ${ns}/settings`;
+  const label = `YAML of ConfigMap ${ns}/settings`;
   const editor = alice.page.getByRole("textbox", { name: label });
   await expect(editor).toContainText("color: blue", { timeout: 30_000 });
   await expect(editor).not.toContainText("managedFields");
@@ -102,7 +102,7 @@ test("a ConfigMap edited in the drawer: dry-run diff, applied, audited; no Edit 
   await editor.fill(original.replace("color: blue", "color: green"));
   await expect(actions.getByRole("list", { name: "Problems" })).toHaveCount(0);
   await review.click();
-  const diff = actions.getByRole("table", { name: `Live configmap ${ns}/settings → what the cluster would store` });
+  const diff = actions.getByRole("table", { name: `Live ConfigMap ${ns}/settings → what the cluster would store` });
   // Only the data changed (what else the cluster would store differently shows too, e.g. metadata it manages).
   await expect(diff.locator("tr[data-kind=del]").filter({ hasText: "color" })).toHaveText([/removed\s*color: blue$/], {
     timeout: 30_000,
@@ -137,7 +137,7 @@ test("a ConfigMap edited in the drawer: dry-run diff, applied, audited; no Edit 
   // Bob may read the ConfigMap but not update it: no Edit YAML; forged, the cluster refuses it in its words.
   const bobDrawer = await openObject(bob.page, clusterUrl, "configmaps", ns, "settings");
   await expect(bobDrawer.getByRole("region", { name: "Actions" })).toContainText(
-    "The cluster's RBAC lets you take no action on this configmap",
+    "The cluster's RBAC lets you take no action on this ConfigMap",
     { timeout: 30_000 },
   );
   await expect(bobDrawer.getByRole("button", { name: "Edit YAML" })).toHaveCount(0);
