@@ -14,16 +14,20 @@ const hmac = (key: string, b: Buffer) => `sha256=${createHmac("sha256", key).upd
 
 describe("checkSignature", () => {
   it("accepts GitLab's token when it is the secret, and refuses another", () => {
-    expect(checkSignature(new Headers({ "x-gitlab-token": secret, "x-gitlab-event": "Push Hook" }), body, secret)).toEqual(
-      { ok: true, forge: "gitlab" },
-    );
+    expect(
+      checkSignature(new Headers({ "x-gitlab-token": secret, "x-gitlab-event": "Push Hook" }), body, secret),
+    ).toEqual({ ok: true, forge: "gitlab" });
     const wrong = checkSignature(new Headers({ "x-gitlab-token": `${secret}x` }), body, secret);
     expect(wrong).toMatchObject({ ok: false, forge: "gitlab" });
   });
 
   it("accepts GitHub's and Gitea's HMAC of the body", () => {
     expect(
-      checkSignature(new Headers({ "x-hub-signature-256": hmac(secret, body), "x-github-event": "push" }), body, secret),
+      checkSignature(
+        new Headers({ "x-hub-signature-256": hmac(secret, body), "x-github-event": "push" }),
+        body,
+        secret,
+      ),
     ).toEqual({ ok: true, forge: "github" });
     expect(
       checkSignature(new Headers({ "x-hub-signature-256": hmac(secret, body), "x-gitea-event": "push" }), body, secret),

@@ -16,7 +16,10 @@ export function kasPushNotifier(
     g.tetherFluxClient ??= new FluxInternalServiceClient(kasAddress, credentials.createInsecure());
     const client = g.tetherFluxClient;
     const md = new Metadata();
-    md.set("authorization", `Bearer ${await signInternalJwt(readSharedSecret(secretFile), "tether-web", "tether-kas")}`);
+    md.set(
+      "authorization",
+      `Bearer ${await signInternalJwt(readSharedSecret(secretFile), "tether-web", "tether-kas")}`,
+    );
     return new Promise((resolve, reject) =>
       client.notifyPush({ push, agentIds }, md, { deadline: Date.now() + 5_000 }, (err, res) =>
         err ? reject(new Error(err.details || err.message)) : resolve(res!.connectedAgentIds),

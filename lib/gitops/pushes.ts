@@ -106,7 +106,10 @@ export async function receiveDelivery(
   const kind = eventKind(headers);
   if (kind !== "push") {
     count("ignored");
-    return { status: kind === "ping" ? 200 : 202, body: { ok: true, ignored: kind === "ping" ? "ping" : "not a push" } };
+    return {
+      status: kind === "ping" ? 200 : 202,
+      body: { ok: true, ignored: kind === "ping" ? "ping" : "not a push" },
+    };
   }
   let push;
   try {
@@ -143,7 +146,8 @@ export async function receiveDelivery(
           afterCommit: push.after,
         },
       });
-      for (const a of agents) await tx.gitPushOutcome.create({ data: { pushId: created.id, agentId: a.id, state: "pending" } });
+      for (const a of agents)
+        await tx.gitPushOutcome.create({ data: { pushId: created.id, agentId: a.id, state: "pending" } });
       await tx.repositoryWebhook.update({ where: { id: hook.id }, data: { lastDeliveryAt: created.createdAt } });
       return created;
     });
@@ -183,10 +187,18 @@ async function notifyAgents(
   let connected = new Set<string>();
   let message: string | null = null;
   try {
-    connected = new Set(await notify(push, agents.map((a) => a.id)));
+    connected = new Set(
+      await notify(
+        push,
+        agents.map((a) => a.id),
+      ),
+    );
   } catch (e) {
     message = `kas could not be asked: ${(e as Error).message}`.slice(0, 1000);
-    log.warn({ pushId: push.pushId, err: (e as Error).message }, "could not hand a push to kas; agents get it when they connect");
+    log.warn(
+      { pushId: push.pushId, err: (e as Error).message },
+      "could not hand a push to kas; agents get it when they connect",
+    );
   }
   for (const a of agents) {
     const state = connected.has(a.id) ? "notified" : "not_connected";

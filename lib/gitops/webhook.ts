@@ -73,7 +73,8 @@ export async function createOrRotateRepositoryWebhook(
     const secretEncrypted = encryptSecret(secret, webhookId);
     if (existing)
       await tx.repositoryWebhook.update({ where: { id: webhookId }, data: { secretEncrypted, rotatedAt: new Date() } });
-    else await tx.repositoryWebhook.create({ data: { id: webhookId, projectId, secretEncrypted, createdById: actor.id } });
+    else
+      await tx.repositoryWebhook.create({ data: { id: webhookId, projectId, secretEncrypted, createdById: actor.id } });
     await recordAudit(tx, {
       actorId: actor.id,
       action: existing ? "repository_webhook.rotated" : "repository_webhook.created",
