@@ -12,9 +12,12 @@
 //     access_as: { user: {} }         # agent (default) | user
 //     projects: [{ id: my-group/app }]
 //     groups: [{ id: my-group }]
+//   flux:                             # pushes → Flux reconciles (lib/common/flux-config.ts)
+//     namespaces: [flux-system]
 import { LineCounter, isMap, isNode, isScalar, parseDocument } from "yaml";
 import { z } from "zod";
 import type { AccessAs } from "@/lib/access";
+import { fluxConfigSchema } from "@/lib/common/flux-config";
 import { Invalid } from "@/lib/errors";
 
 const empty = z.object({}).strict();
@@ -49,6 +52,7 @@ export const agentConfigSchema = z
       })
       .strict()
       .optional(),
+    flux: fluxConfigSchema.optional(),
   })
   .strict();
 
