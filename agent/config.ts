@@ -52,7 +52,10 @@ const schema = z.object({
   /** Flux: pushes for one repository within this interval after a reconcile request are gathered into the next one. */
   fluxCoalesceMs: z.coerce.number().int().min(0).max(60_000).default(1_000),
   /** Flux: the namespace of the leader-election Lease (default: the agent's own, else "default"). */
-  fluxLeaseNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "lease namespace: a namespace name").optional(),
+  fluxLeaseNamespace: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "lease namespace: a namespace name")
+    .optional(),
   podName: z.string().default(""),
   podNamespace: z.string().default(""),
 });

@@ -181,7 +181,10 @@ export const flux: AgentCapability = {
       const parsed = fluxConfigSchema.optional().safeParse(section ?? undefined);
       if (!parsed.success) {
         metrics.errors.inc({ kind: "config" });
-        log.warn({ version, err: parsed.error.issues[0]?.message }, "flux configuration is invalid; keeping the previous one");
+        log.warn(
+          { version, err: parsed.error.issues[0]?.message },
+          "flux configuration is invalid; keeping the previous one",
+        );
         return;
       }
       configVersion = version;
@@ -203,7 +206,10 @@ export const flux: AgentCapability = {
         ensureElector();
       } catch (e) {
         next = Math.min(next, backoffDelay(attempt));
-        log.warn({ err: (e as ServiceError).details ?? (e as Error).message }, "could not fetch the configuration from kas");
+        log.warn(
+          { err: (e as ServiceError).details ?? (e as Error).message },
+          "could not fetch the configuration from kas",
+        );
         attempt++;
       }
       if (!stopped) pollTimer = setTimeout(() => void poll(agentId ? 1 : attempt), next);

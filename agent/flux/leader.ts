@@ -67,7 +67,9 @@ export class LeaseElector {
     const loop = () => {
       if (this.stopped) return;
       this.ticking = this.tick()
-        .catch((e: Error) => this.o.log.warn({ lease: this.o.name, err: e.message }, "leader election: lease check failed"))
+        .catch((e: Error) =>
+          this.o.log.warn({ lease: this.o.name, err: e.message }, "leader election: lease check failed"),
+        )
         .finally(() => {
           if (!this.stopped) this.timer = setTimeout(loop, this.retryMs);
         });
@@ -78,7 +80,10 @@ export class LeaseElector {
   private setLeader(v: boolean): void {
     if (this.leader === v) return;
     this.leader = v;
-    this.o.log.info({ lease: `${this.o.namespace}/${this.o.name}`, identity: this.o.identity }, v ? "became leader" : "no longer leader");
+    this.o.log.info(
+      { lease: `${this.o.namespace}/${this.o.name}`, identity: this.o.identity },
+      v ? "became leader" : "no longer leader",
+    );
     this.o.onChange(v);
   }
 

@@ -169,8 +169,12 @@ export class RedisTunnelRegistry implements TunnelRegistry {
       const m = eventSchema.safeParse(json);
       // The publishing replica has acted already.
       if (m.success && m.data.from !== this.o.kasId) {
-        const { from: _from, ...event } = m.data;
-        this.local.deliverAgentEvent(event);
+        const d = m.data;
+        this.local.deliverAgentEvent(
+          d.kind === "notice"
+            ? { agentId: d.agentId, kind: d.kind, topic: d.topic, payload: d.payload }
+            : { agentId: d.agentId, kind: d.kind },
+        );
       }
     }
   }
