@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { saveAgentConfig } from "@/lib/agent-config";
 import { createOrRotateRepositoryWebhook, kasPushNotifier, receiveDelivery } from "@/lib/gitops";
+import { randomBytes } from "node:crypto";
 import { apiserverRequest } from "@/testbed/cluster";
+import { freePort, PrivateRedis } from "@/testbed/redis";
 import {
   agentObservabilityPort,
   registerTestAgent,
@@ -75,7 +77,7 @@ describe("flux: a push reconciles through the agent", () => {
   };
 
   /** A GitLab push delivery, signed with the webhook's token; resolves to the recorded push id. */
-  async function push(opts: { url?: string; ref?: string } = {}): Promise<string> {
+  async function push(opts: { url?: string; ref?: string; via?: KasProcess } = {}): Promise<string> {
     pushNo++;
     const body = Buffer.from(
       JSON.stringify({
@@ -91,7 +93,7 @@ describe("flux: a push reconciles through the agent", () => {
       "x-gitlab-token": secret,
       "x-gitlab-event-uuid": `delivery-${ns}-${pushNo}`,
     });
-    const notify = kasPushNotifier(`127.0.0.1:${kas.internalPort}`, web.secretFile);
+    const notify = kasPushNotifier(`127.0.0.1:${(opts.via ?? kas).internalPort}`, web.secretFile);
     const answer = await receiveDelivery(web.db, webhookId, headers, body, notify);
     expect(answer.status).toBe(202);
     return answer.body.pushId as string;
@@ -106,9 +108,9 @@ describe("flux: a push reconciles through the agent", () => {
       return o && !["pending", "notified", "not_connected"].includes(o.state) ? o : null;
     });
 
-  async function startAgent(): Promise<Proc> {
+  async function startAgent(to: KasProcess = kas): Promise<Proc> {
     const a = await startAgentProcess({
-      kasAgentPort: kas.agentPort,
+      kasAgentPort: to.agentPort,
       token,
       kubeconfig: tb.kubeconfig,
       dir: web.dir,
@@ -157,9 +159,11 @@ describe("flux: a push reconciles through the agent", () => {
     kas = await startKasProcess(web);
   });
 
+  const extra: { stop(): Promise<unknown> }[] = [];
   afterAll(async () => {
     for (const a of agents) await a.kill("SIGKILL");
     await kas?.kill("SIGKILL");
+    for (const e of extra) await e.stop();
     await api("DELETE", `/api/v1/namespaces/${ns}`).catch(() => undefined);
     await web?.close();
   });
@@ -227,5 +231,31 @@ describe("flux: a push reconciles through the agent", () => {
     expect(await answered(pushId)).toMatchObject({ state: "reconciled", objects: 2 });
     expect(await requestedAt("deploy-https")).not.toBe(before);
     client.close();
+  });
+
+  it("several kas replicas: a push handed to one replica reaches the agent connected to another", async () => {
+    for (const a of agents.splice(0)) await a.kill();
+    const redis = new PrivateRedis(await freePort());
+    await redis.start();
+    extra.push(redis);
+    const peerSecretFile = path.join(web.dir, "kas-peer-secret");
+    fs.writeFileSync(peerSecretFile, randomBytes(32).toString("base64url"), { mode: 0o600 });
+    const replica = async (id: string) => {
+      const k = await startKasProcess(web, {
+        TETHER_KAS_ID: `flux-kas-${id}`,
+        TETHER_REDIS_URL: redis.url,
+        TETHER_KAS_PEER_SECRET_FILE: peerSecretFile,
+      });
+      extra.push({ stop: () => k.kill("SIGKILL") });
+      return k;
+    };
+    const a = await replica("a");
+    const b = await replica("b");
+    const agent = await startAgent(a);
+    await agent.waitFor(/^became leader$/, 40_000);
+    await a.waitFor(/^agent opened its push stream$/);
+    const pushId = await push({ via: b });
+    expect(await answered(pushId)).toMatchObject({ state: "reconciled", objects: 2 });
+    expect(b.output()).not.toMatch(/agent opened its push stream/);
   });
 });
