@@ -19,6 +19,7 @@ import {
   type WatchPushesResponse,
 } from "../../proto/gen/tether/v1/flux";
 import { authenticateAgent } from "../agent-api";
+import { TokenRejectedError } from "../web-api";
 import type { KasCapability, KasContext } from "../capability";
 import { checkWebCaller } from "../internal-api";
 
@@ -68,6 +69,27 @@ export const flux: KasCapability = {
     const metrics = metricsFor(ctx);
     /** Push streams on this kas, by agent. */
     const streams = new Map<string, Set<PushStream>>();
+    /** The token each stream was opened with, re-checked like the tunnels' (a revoked token ends its stream). */
+    const tokens = new WeakMap<PushStream, string>();
+    const endStream = (s: PushStream, why: string) => s.emit("error", { code: status.UNAUTHENTICATED, details: why });
+    const recheck = async (onlyAgent?: string) => {
+      for (const [agentId, set] of streams) {
+        if (onlyAgent !== undefined && agentId !== onlyAgent) continue;
+        for (const s of set) {
+          const token = tokens.get(s);
+          if (!token) continue;
+          try {
+            await ctx.web.verifyAgentToken(token, true);
+          } catch (e) {
+            if (e instanceof TokenRejectedError) endStream(s, "agent token revoked");
+          }
+        }
+      }
+    };
+    const recheckTimer = setInterval(
+      () => void recheck().catch((e: Error) => log.error({ err: e.message }, "push stream token re-check failed")),
+      ctx.config.TETHER_KAS_TOKEN_RECHECK_MS,
+    );
     const send = (agentId: string, push: GitPushNotice, kind: "new" | "pending") => {
       for (const s of streams.get(agentId) ?? []) {
         s.write({ push });
@@ -76,6 +98,16 @@ export const flux: KasCapability = {
     };
 
     registry.onAgentEvent((event) => {
+      if (event.kind === "deleted") {
+        for (const s of streams.get(event.agentId) ?? []) endStream(s, "agent deleted");
+        return;
+      }
+      if (event.kind === "token_revoked") {
+        void recheck(event.agentId).catch((e: Error) =>
+          log.error({ err: e.message }, "push stream token re-check failed"),
+        );
+        return;
+      }
       if (event.kind !== "notice" || event.topic !== TOPIC) return;
       let parsed;
       try {
@@ -126,6 +158,8 @@ export const flux: KasCapability = {
             let set = streams.get(agentId);
             if (!set) streams.set(agentId, (set = new Set()));
             set.add(call);
+            const bearer = /^Bearer\s+(\S+)$/i.exec(String(call.metadata.get("authorization")[0] ?? ""))?.[1];
+            if (bearer) tokens.set(call, bearer);
             metrics.streams.inc();
             const done = () => {
               if (!set.delete(call)) return;
@@ -177,6 +211,7 @@ export const flux: KasCapability = {
     ctx.agentServer.addService(FluxAgentServiceService, agentFacing);
     return {
       stop() {
+        clearInterval(recheckTimer);
         for (const set of streams.values()) for (const s of set) s.end();
         streams.clear();
       },
