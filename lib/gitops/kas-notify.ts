@@ -6,15 +6,20 @@ import { sharedSecretFile } from "@/lib/kas-bridge";
 import { FluxInternalServiceClient } from "@/proto/gen/tether/v1/flux";
 import type { PushNotifier } from "./pushes";
 
-const g = globalThis as unknown as { tetherFluxClient?: FluxInternalServiceClient };
+/** One client (one HTTP/2 connection) per kas address, kept for the process's life. */
+const g = globalThis as unknown as { tetherFluxClients?: Map<string, FluxInternalServiceClient> };
 
 export function kasPushNotifier(
   kasAddress = process.env.TETHER_KAS_INTERNAL_ADDRESS ?? "127.0.0.1:8153",
   secretFile = sharedSecretFile(),
 ): PushNotifier {
   return async (push, agentIds) => {
-    g.tetherFluxClient ??= new FluxInternalServiceClient(kasAddress, credentials.createInsecure());
-    const client = g.tetherFluxClient;
+    g.tetherFluxClients ??= new Map();
+    let client = g.tetherFluxClients.get(kasAddress);
+    if (!client) {
+      client = new FluxInternalServiceClient(kasAddress, credentials.createInsecure());
+      g.tetherFluxClients.set(kasAddress, client);
+    }
     const md = new Metadata();
     md.set(
       "authorization",
