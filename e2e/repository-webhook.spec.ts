@@ -38,11 +38,11 @@ test("maintainers create, rotate and delete the repository webhook; a signed pus
 
   // Create: the URL, and the secret this once.
   await panel.getByRole("button", { name: "Create webhook" }).click();
-  const secretBox = panel.getByRole("status");
+  const secretBox = panel.getByRole("status").filter({ hasText: "shown this once" });
   await expect(secretBox).toContainText("shown this once");
   const first = (await secretBox.locator("code").textContent())!;
   expect(first).toMatch(/^tthr_whsec_/);
-  const url = (await panel.locator("code").first().textContent())!;
+  const url = (await panel.locator("code", { hasText: "/api/webhooks/git/" }).textContent())!;
   expect(url).toMatch(new RegExp(`^${baseURL}/api/webhooks/git/[0-9a-f]{32}$`));
 
   // The steps per forge, chosen from the keyboard.
@@ -94,14 +94,14 @@ test("maintainers create, rotate and delete the repository webhook; a signed pus
   // A developer sees the webhook's URL, and no way to change it.
   await dev.page.goto(`/projects/${fullPath}/-/settings`);
   const devPanel = dev.page.getByRole("region", { name: "Repository webhook" });
-  await expect(devPanel.getByText(url)).toBeVisible();
+  await expect(devPanel.locator("code", { hasText: url })).toBeVisible();
   await expect(devPanel.getByRole("button", { name: "Rotate secret" })).toHaveCount(0);
   await expect(devPanel.getByRole("button", { name: "Delete webhook" })).toHaveCount(0);
 
   // 390 px: nothing wider than the screen.
   await dev.page.setViewportSize({ width: 390, height: 800 });
   await dev.page.reload();
-  await expect(devPanel.getByText(url)).toBeVisible();
+  await expect(devPanel.locator("code", { hasText: url })).toBeVisible();
   expect(await dev.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
   // Delete after a confirmation: the URL then answers 404.
