@@ -85,6 +85,7 @@ describe("flux: a push reconciles through the agent", () => {
         ref: opts.ref ?? "refs/heads/main",
         after: pushNo.toString(16).padStart(40, "0"),
         project: { git_ssh_url: opts.url ?? REPO_SSH, git_http_url: opts.url ?? REPO_HTTP },
+        repository: { name: "deploy", git_ssh_url: opts.url ?? REPO_SSH, git_http_url: opts.url ?? REPO_HTTP },
       }),
     );
     const headers = new Headers({
