@@ -12,6 +12,8 @@
 //     access_as: { user: {} }         # agent (default) | user
 //     projects: [{ id: my-group/app }]
 //     groups: [{ id: my-group }]
+//   flux:                             # pushes → Flux reconciles (lib/common/flux-config.ts)
+//     namespaces: [flux-system]
 import type { z } from "zod";
 import type { AccessAs } from "@/lib/access";
 import { Invalid } from "@/lib/errors";

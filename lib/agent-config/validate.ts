@@ -1,12 +1,10 @@
 // The agent configuration's schema and its validation, listing every problem with the line it is on.
 // Browser-safe (yaml and zod only, no Node APIs): the Configuration tab's editor runs it as you type, and
 // the server runs the same code before saving (parse.ts), so both say the same thing.
+import "./zod-jitless";
 import { LineCounter, isMap, isNode, isScalar, parseDocument, type Document } from "yaml";
 import { z } from "zod";
-
-// In the browser zod probes `new Function` when the object schemas below are built, and the page's CSP
-// reports that as a violation even though zod catches it; validating a configuration needs no JIT.
-if (typeof window !== "undefined") z.config({ jitless: true });
+import { fluxConfigSchema } from "@/lib/common/flux-config";
 
 const empty = z.object({}).strict();
 const ciAccessAs = z.union([z.object({ agent: empty }).strict(), z.object({ ci_job: empty }).strict()], {
@@ -40,6 +38,7 @@ export const agentConfigSchema = z
       })
       .strict()
       .optional(),
+    flux: fluxConfigSchema.optional(),
   })
   .strict();
 
