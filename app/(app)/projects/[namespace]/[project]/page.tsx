@@ -4,6 +4,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { LinkButton } from "@/components/ui/link-button";
 import { EmptyState } from "@/components/ui/states";
+import { FluxSummary } from "@/components/flux/flux-summary";
 import { EditProjectForm, TransferProjectForm } from "@/components/projects/project-settings";
 import { ProjectTabs } from "@/components/projects/project-tabs";
 import { DeleteWithConfirmation } from "@/components/ui/delete-with-confirmation";
@@ -64,6 +65,7 @@ export default async function ProjectOverviewPage({ params }: { params: Promise<
             </Link>
           </p>
         )}
+        {agents > 0 ? <FluxSummary projectId={project.id} /> : null}
       </section>
       {edit ? (
         <section
