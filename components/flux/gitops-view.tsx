@@ -6,13 +6,15 @@
 // the viewer patch the object. Before any of that it says the truth: agent never or not connected, Flux
 // not installed, nothing yet, or what failed.
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useId, useMemo, useState } from "react";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { Suspense, useEffect, useId, useMemo, useState } from "react";
 import { useAgent } from "@/components/agents/api";
 import { RelativeTime } from "@/components/agents/relative-time";
 import { fetchJson } from "@/components/providers";
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
 import { plural } from "@/components/ui/plural";
-import { StatusChip } from "@/components/cluster/controls";
+import { Button } from "@/components/ui/button";
+import { StatusChip, inputClass } from "@/components/cluster/controls";
 import { clusterReach } from "@/components/cluster/overview";
 import { ReachNotice, useClusterReach, type ClusterPlace } from "@/components/cluster/reach-notice";
 import { useLive } from "@/components/cluster/use-live";
@@ -51,6 +53,15 @@ const PLURALS: Record<FluxKindName, string> = {
 const linkClass = "font-medium text-indigo-600 underline dark:text-indigo-400";
 
 export function GitOpsView({ agentId, place }: { agentId: string; place: ClusterPlace }) {
+  return (
+    <Suspense fallback={<LoadingState label="Looking for Flux in the cluster…" />}>
+      <GitOpsRouted agentId={agentId} place={place} />
+    </Suspense>
+  );
+}
+
+function GitOpsRouted({ agentId, place }: { agentId: string; place: ClusterPlace }) {
+  const namespace = useSearchParams().get("namespace") ?? "";
   const agentQuery = useAgent(agentId);
   const agent = agentQuery.data?.agent ?? null;
   const connected = agent?.status === "connected";
@@ -101,11 +112,13 @@ export function GitOpsView({ agentId, place }: { agentId: string; place: Cluster
   if (flux.data.served.length === 0) return <FluxNotInstalled />;
   return (
     <FluxLive
-      key={flux.data.served.map((k) => k.path).join("\n")}
+      key={`${namespace}\n${flux.data.served.map((k) => k.path).join("\n")}`}
       agentId={agentId}
       place={place}
       served={flux.data.served}
       missing={flux.data.missing}
+      namespace={namespace}
+      skewMs={agentQuery.data?.skewMs ?? 0}
     />
   );
 }
@@ -151,18 +164,65 @@ function EventsFeed({
 /** At most this many namespaces get their own events collection; more and the cluster's events are watched. */
 const EVENT_NAMESPACES = 11;
 
+/** A kind's collection in one namespace, or in all of them. */
+const inNamespace = (k: ServedFluxKind, namespace: string) =>
+  namespace ? `/apis/${k.group}/${k.version}/namespaces/${namespace}/${k.resource}` : k.path;
+
+/** The namespace the tab shows (all when empty), kept in the URL so a link reopens it. */
+function NamespaceForm({ namespace }: { namespace: string }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const [value, setValue] = useState(namespace);
+  const invalid = value.trim() !== "" && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value.trim());
+  return (
+    <form
+      className="flex flex-wrap items-end gap-2 text-sm"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (invalid) return;
+        const ns = value.trim();
+        router.replace(ns ? `${pathname}?namespace=${encodeURIComponent(ns)}` : pathname);
+      }}
+    >
+      <label>
+        <span className="block text-zinc-600 dark:text-zinc-400">Namespace</span>
+        <input
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          placeholder="All namespaces"
+          aria-invalid={invalid}
+          aria-describedby={invalid ? "flux-namespace-error" : undefined}
+          className={inputClass}
+        />
+      </label>
+      <Button type="submit" variant="secondary" className="px-2.5 py-1.5">
+        Show
+      </Button>
+      {invalid ? (
+        <p id="flux-namespace-error" role="alert" className="w-full text-xs text-red-700 dark:text-red-300">
+          Not a namespace name: lower-case letters, digits and dashes.
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
 function FluxLive({
   agentId,
   place,
   served,
   missing,
+  namespace,
+  skewMs,
 }: {
   agentId: string;
   place: ClusterPlace;
   served: ServedFluxKind[];
   missing: FluxKindName[];
+  namespace: string;
+  skewMs: number;
 }) {
-  const paths = useMemo(() => served.map((k) => k.path), [served]);
+  const paths = useMemo(() => served.map((k) => inNamespace(k, namespace)), [served, namespace]);
   const live = useLive(agentId, paths);
   const sources = useMemo(() => paths.map((_, i) => i), [paths]);
   const reach = useClusterReach(agentId, place, live, sources);
@@ -185,6 +245,7 @@ function FluxLive({
       })),
     [served, live.collections, live.refused],
   );
+  const refusedKinds = kinds.filter((k) => k.refused);
   const gitRepositories = useMemo(() => kinds.find((k) => k.kind === "GitRepository")?.objects ?? [], [kinds]);
   const all = kinds.flatMap((k) => k.objects);
   const notReady = all.filter((o) => summarize(o).state !== "Ready").length;
@@ -209,6 +270,7 @@ function FluxLive({
       {eventPaths.length ? (
         <EventsFeed key={eventPaths.join("\n")} agentId={agentId} paths={eventPaths} onEvents={setEvents} />
       ) : null}
+      <NamespaceForm key={namespace} namespace={namespace} />
       <div className="flex flex-wrap items-center gap-3 text-sm">
         {shown ? (
           <p data-testid="flux-counts">
@@ -245,31 +307,38 @@ function FluxLive({
           {missing.length === 1 ? "it" : "them"} is not installed.
         </p>
       ) : null}
+      {shown && refusedKinds.length ? (
+        <p data-testid="flux-refused" className="text-xs text-zinc-500">
+          You may not list {refusedKinds.map((k) => PLURALS[k.kind].toLowerCase()).join(", ")}{" "}
+          {namespace ? `in ${namespace}` : "in every namespace; name a namespace to see its own"}:{" "}
+          {refusedKinds[0]?.refused}.
+        </p>
+      ) : null}
       {shown && events.refused ? (
         <p className="text-xs text-zinc-500">Warning events are not shown: {events.refused}.</p>
       ) : null}
-      {shown && all.length === 0 && kinds.every((k) => !k.refused) ? (
+      {shown && all.length === 0 && refusedKinds.length < kinds.length ? (
         <EmptyState title="No Flux objects yet">
           <p>
-            Flux is installed, but the cluster has no {served.map((k) => k.kind).join(", ")} that you may see. Create a
-            GitRepository and a Kustomization (or a HelmRelease) and they appear here as Flux reconciles them.
+            Flux is installed, but {namespace ? `the namespace ${namespace} has` : "the cluster has"} no{" "}
+            {kinds
+              .filter((k) => !k.refused)
+              .map((k) => k.kind)
+              .join(", ")}{" "}
+            that you may see. Create a GitRepository and a Kustomization (or a HelmRelease) and they appear here as Flux
+            reconciles them.
           </p>
         </EmptyState>
       ) : null}
       {shown
         ? kinds.map((k) => {
             const objects = onlyTrouble ? k.objects.filter((o) => summarize(o).state !== "Ready") : k.objects;
-            if (!k.refused && objects.length === 0) return null;
+            if (objects.length === 0) return null;
             return (
               <section key={k.kind} aria-label={PLURALS[k.kind]} className="space-y-2">
                 <h3 className="text-sm font-semibold text-zinc-700 dark:text-zinc-300">
                   {PLURALS[k.kind]} <span className="font-normal text-zinc-500">({k.objects.length})</span>
                 </h3>
-                {k.refused ? (
-                  <p role="alert" className="text-sm text-red-700 dark:text-red-300">
-                    You cannot list {PLURALS[k.kind].toLowerCase()}: {k.refused}.
-                  </p>
-                ) : null}
                 <ul className="divide-y divide-zinc-100 rounded-md border border-zinc-200 dark:divide-zinc-900 dark:border-zinc-800">
                   {objects.map((o) => (
                     <FluxRow
@@ -279,7 +348,7 @@ function FluxLive({
                       object={o}
                       gitRepositories={gitRepositories}
                       warnings={warnings.get(fluxObjectKey(k.kind, o)) ?? []}
-                      skewMs={0}
+                      skewMs={skewMs}
                     />
                   ))}
                 </ul>
