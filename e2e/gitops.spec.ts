@@ -87,8 +87,10 @@ test("without Flux's CRDs the tab says Flux is not installed and links its insta
     "href",
     "https://fluxcd.io/flux/installation/",
   );
-  // The tab is one of the agent's tabs, reachable by keyboard from the tab bar.
-  await expect(alice.page.getByRole("link", { name: "GitOps" })).toBeVisible();
+  // The tab is one of the agent's tabs, marked as the current one.
+  await expect(
+    alice.page.getByRole("navigation", { name: "Agent" }).getByRole("link", { name: "GitOps" }),
+  ).toHaveAttribute("aria-current", "page");
   await alice.page.goto(projectUrl);
   await expect(alice.page.locator('li[data-agent="infra"]')).toContainText("Flux is not installed", {
     timeout: 30_000,

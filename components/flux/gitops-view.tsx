@@ -73,6 +73,8 @@ function GitOpsRouted({ agentId, place }: { agentId: string; place: ClusterPlace
       ),
     enabled: connected,
     staleTime: 5 * 60_000,
+    // Not installed yet: look again now and then, so installing Flux shows without a reload.
+    refetchInterval: (q) => (q.state.data?.served.length === 0 ? 30_000 : false),
     retry: 1,
   });
 
