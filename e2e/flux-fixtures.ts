@@ -1,53 +1,12 @@
-// Flux objects in a spec's testbed without Flux's controllers: the CRDs from the controllers' own module
-// downloads (config/crd/bases, as `flux install` ships them), applied with kubectl, and each object's
-// status written through the status subresource, as a controller would, to drive Ready / Stalled.
-import { execFile } from "node:child_process";
+// Flux objects in a spec's testbed without Flux's controllers: the CRDs (testbed/flux: from the pinned
+// controllers' module downloads, as `flux install` ships them) and each object's status written through
+// the status subresource, as a controller would, to drive Ready / Stalled.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 
-const run = promisify(execFile);
-
-/** The pins of the testbed's Flux controllers (testbed/flux/versions.ts on the flux branch). */
-const FLUX_MODULES = [
-  "github.com/fluxcd/source-controller@v1.9.6",
-  "github.com/fluxcd/kustomize-controller@v1.9.6",
-  "github.com/fluxcd/helm-controller@v1.6.4",
-];
+export { applyFluxCrds } from "../testbed/flux";
 
 type Kubectl = (...args: string[]) => Promise<{ stdout: string; stderr: string }>;
-
-/** Where the Go command unpacked a module (downloading it first when needed). */
-async function moduleDir(module: string): Promise<string> {
-  const { stdout } = await run("go", ["mod", "download", "-json", module], {
-    cwd: os.tmpdir(),
-    env: { ...process.env, GOWORK: "off", GOFLAGS: "-mod=mod" },
-    maxBuffer: 4 * 1024 * 1024,
-  });
-  const info = JSON.parse(stdout) as { Dir?: string; Error?: string };
-  if (!info.Dir) throw new Error(`go mod download ${module}: ${info.Error ?? stdout}`);
-  return info.Dir;
-}
-
-/** Applies every CRD of the pinned Flux controllers and waits until each is Established. */
-export async function applyFluxCrds(kubectl: Kubectl): Promise<void> {
-  const names: string[] = [];
-  for (const m of FLUX_MODULES) {
-    const dir = path.join(await moduleDir(m), "config", "crd", "bases");
-    for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".yaml"))) {
-      await kubectl("apply", "--server-side", "--force-conflicts", "-f", path.join(dir, f));
-      names.push(
-        `crd/${f
-          .replace(/\.yaml$/, "")
-          .split("_")
-          .reverse()
-          .join(".")}`,
-      );
-    }
-  }
-  await kubectl("wait", "--for=condition=Established", "--timeout=60s", ...names);
-}
 
 /** Writes an object's whole status through the status subresource (a merge patch), as its controller would. */
 export async function writeStatus(

@@ -100,7 +100,7 @@ test("without Flux's CRDs the tab says Flux is not installed and links its insta
 test("Flux objects are listed live: a Kustomization turns Ready, its revision links to the commit, its warnings show", async () => {
   test.setTimeout(180_000);
   const { alice, bob, gitopsUrl, projectUrl, ns } = await ready();
-  await applyFluxCrds(kubectl);
+  await applyFluxCrds(cluster.testbed, { timeoutMs: 60_000 });
   await kubectl("create", "namespace", ns);
   // Both read Flux's objects and events in the namespace; Alice may also patch them (reconcile, suspend).
   const fluxResources = "gitrepositories.source.toolkit.fluxcd.io,kustomizations.kustomize.toolkit.fluxcd.io";
