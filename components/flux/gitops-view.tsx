@@ -311,7 +311,7 @@ function FluxLive({
       ) : null}
       {shown && refusedKinds.length ? (
         <p data-testid="flux-refused" className="text-xs text-zinc-500">
-          You may not list {refusedKinds.map((k) => PLURALS[k.kind].toLowerCase()).join(", ")}{" "}
+          You may not list {refusedKinds.map((k) => PLURALS[k.kind]).join(", ")}{" "}
           {namespace ? `in ${namespace}` : "in every namespace; name a namespace to see its own"}:{" "}
           {refusedKinds[0]?.refused}.
         </p>
