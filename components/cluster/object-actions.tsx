@@ -7,7 +7,7 @@ import { useState } from "react";
 import { fetchJson } from "@/components/providers";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Button } from "@/components/ui/button";
-import type { ActionName } from "@/lib/cluster-actions/actions";
+import { FLUX_GROUP, resourceOf, type ActionName } from "@/lib/cluster-actions/actions";
 import { inputClass } from "./controls";
 import { EditYaml } from "./edit-yaml";
 import { num, type KubeItem } from "./kinds";
@@ -19,6 +19,7 @@ export const actionKeys = {
 
 const LABELS: Record<ActionName, string> = {
   delete: "Delete",
+  reconcile: "Reconcile now",
   restart: "Restart rollout",
   scale: "Scale",
   suspend: "Suspend",
@@ -31,8 +32,10 @@ const LABELS: Record<ActionName, string> = {
 };
 
 /** What each confirmation says will happen. */
-function consequence(action: ActionName, what: string): string {
+function consequence(action: ActionName, what: string, flux: boolean): string {
   switch (action) {
+    case "reconcile":
+      return `Flux reconciles ${what} now, without waiting for its interval.`;
     case "delete":
       return `${what} will be deleted from the cluster. Objects it owns go too; a controller may make a new one.`;
     case "restart":
@@ -40,8 +43,11 @@ function consequence(action: ActionName, what: string): string {
     case "scale":
       return `${what} will run the number of replicas you choose.`;
     case "suspend":
+      if (flux)
+        return `Flux stops reconciling ${what}: changes in its source no longer reach the cluster until resumed.`;
       return `${what} stops starting Jobs on its schedule until resumed; running Jobs go on.`;
     case "resume":
+      if (flux) return `Flux reconciles ${what} again.`;
       return `${what} starts Jobs on its schedule again.`;
     case "trigger":
       return `A Job is created now from ${what}'s template, as its schedule would.`;
@@ -193,7 +199,7 @@ export function ObjectActions({
           run.reset();
         }}
       >
-        <p>{open ? consequence(open, what) : null}</p>
+        <p>{open ? consequence(open, what, FLUX_GROUP.test(resourceOf(path).group)) : null}</p>
         {open === "scale" ? (
           <label className="block text-sm">
             <span className="block text-zinc-600 dark:text-zinc-400">Replicas</span>

@@ -4,6 +4,7 @@
 import { can, findVisibleProject, type Actor, type ProjectRef } from "@/lib/access";
 import type { Db } from "@/lib/db/client";
 import { NotFound } from "@/lib/errors";
+import { singular } from "@/lib/cluster-actions";
 import type { AuditFilter } from "./audit-filter";
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -160,6 +161,7 @@ const acting = (v: unknown): string => ACTING[str(v)] ?? str(v);
 
 const CLUSTER_VERBS: Record<string, string> = {
   delete: "Deleted",
+  reconcile: "Asked Flux to reconcile",
   restart: "Restarted the rollout of",
   scale: "Scaled",
   suspend: "Suspended",
@@ -222,7 +224,7 @@ export function summarize(e: Event, d: Record<string, unknown>, n: Names): strin
     }
     case "cluster.action": {
       const where = d.namespace ? `${str(d.namespace)}/` : "";
-      const what = `${str(d.resource).replace(/s$/, "")} ${where}${str(d.name)}`;
+      const what = `${singular(str(d.resource))} ${where}${str(d.name)}`;
       const verb = CLUSTER_VERBS[str(d.verb)] ?? str(d.verb);
       const to = d.verb === "scale" ? ` to ${str(d.replicas)}` : "";
       return d.outcome === "refused"

@@ -60,3 +60,15 @@ describe("the audit log's sentence for an action from the live view", () => {
     );
   });
 });
+
+describe("the audit log's sentence for an action from the GitOps tab", () => {
+  it("names the Flux object as one of its kind, reconciled or refused", () => {
+    const d = { resource: "gitrepositories", namespace: "flux-system", name: "fleet", status: 200 };
+    expect(say({ ...d, verb: "reconcile", outcome: "done" })).toBe(
+      "Asked Flux to reconcile gitrepository flux-system/fleet in the cluster of agent prod (platform/infra)",
+    );
+    expect(say({ ...d, verb: "suspend", outcome: "refused", status: 403 })).toBe(
+      "Tried to suspend gitrepository flux-system/fleet in the cluster of agent prod (platform/infra); the cluster refused (403)",
+    );
+  });
+});

@@ -9,6 +9,7 @@ import {
   requestFor,
   reviewFor,
   reviewsFor,
+  singular,
 } from "./actions";
 
 const now = new Date("2026-11-30T15:00:00Z");
@@ -220,5 +221,66 @@ describe("drain", () => {
       headers: { "content-type": "application/json", accept: "application/json" },
       body: '{"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"web-1","namespace":"shop"}}',
     });
+  });
+});
+
+describe("Flux objects", () => {
+  it("reconcile, suspend and resume every Flux kind, as flux reconcile/suspend/resume do", () => {
+    expect(actionsFor("/apis/kustomize.toolkit.fluxcd.io/v1/kustomizations")).toEqual([
+      "reconcile",
+      "suspend",
+      "resume",
+      "edit",
+      "delete",
+    ]);
+    expect(actionsFor("/apis/source.toolkit.fluxcd.io/v1beta2/namespaces/f/ocirepositories")).toContain("reconcile");
+    expect(actionsFor("/apis/example.com/v1/widgets")).toEqual(["edit", "delete"]);
+    const target = {
+      path: "/apis/source.toolkit.fluxcd.io/v1/gitrepositories",
+      namespace: "flux-system",
+      name: "fleet",
+    };
+    expect(reviewFor("reconcile", target)).toEqual({
+      group: "source.toolkit.fluxcd.io",
+      resource: "gitrepositories",
+      namespace: "flux-system",
+      name: "fleet",
+      verb: "patch",
+    });
+  });
+
+  it("asks for a reconcile with a merge patch of the requestedAt annotation, and suspends through spec.suspend", () => {
+    const r = actionRequest.parse({
+      action: "reconcile",
+      path: "/apis/kustomize.toolkit.fluxcd.io/v1/kustomizations",
+      namespace: "flux-system",
+      name: "apps",
+    });
+    expect(requestFor(r, now)).toEqual({
+      method: "PATCH",
+      path: "/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/apps",
+      headers: { "content-type": "application/merge-patch+json", accept: "application/json" },
+      body: '{"metadata":{"annotations":{"reconcile.fluxcd.io/requestedAt":"2026-11-30T15:00:00.000Z"}}}',
+    });
+    expect(describeAction(r)).toBe("Asked Flux to reconcile kustomization flux-system/apps");
+    const suspend = actionRequest.parse({
+      ...r,
+      action: "suspend",
+      path: "/apis/source.toolkit.fluxcd.io/v1/gitrepositories",
+    });
+    expect(requestFor(suspend, now).body).toBe('{"spec":{"suspend":true}}');
+    expect(describeAction(suspend)).toBe("Suspended gitrepository flux-system/apps");
+  });
+});
+
+describe("singular", () => {
+  it("names one object of a resource", () => {
+    expect(["deployments", "gitrepositories", "ingresses", "helmreleases", "nodes"].map(singular)).toEqual([
+      "deployment",
+      "gitrepository",
+      "ingress",
+      "helmrelease",
+      "node",
+    ]);
   });
 });

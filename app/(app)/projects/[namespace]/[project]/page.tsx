@@ -5,6 +5,7 @@ import Link from "next/link";
 import { LinkButton } from "@/components/ui/link-button";
 import { EmptyState } from "@/components/ui/states";
 import { RecentPushes } from "@/components/gitops/recent-pushes";
+import { FluxSummary } from "@/components/flux/flux-summary";
 import { EditProjectForm, TransferProjectForm } from "@/components/projects/project-settings";
 import { ProjectTabs, settingsPath } from "@/components/projects/project-tabs";
 import { DeleteWithConfirmation } from "@/components/ui/delete-with-confirmation";
@@ -69,6 +70,7 @@ export default async function ProjectOverviewPage({ params }: { params: Promise<
             </Link>
           </p>
         )}
+        {agents > 0 ? <FluxSummary projectId={project.id} /> : null}
       </section>
       <RecentPushes pushes={pushes} settingsHref={`${settingsPath(project.fullPath)}#repository-webhook-heading`} />
       {edit ? (
