@@ -98,6 +98,19 @@ test("a ConfigMap edited in the drawer: dry-run diff, applied, audited; no Edit 
   expect(sent).toEqual([]);
   expect(refused).toEqual([]);
 
+  // Escape outside the editor would close the drawer: with an edit not applied, it asks first.
+  await drawer.getByRole("heading", { name: `Edit ConfigMap ${ns}/settings` }).click();
+  const asked: string[] = [];
+  alice.page.once("dialog", (d) => {
+    asked.push(d.message());
+    void d.dismiss();
+  });
+  await alice.page.keyboard.press("Escape");
+  await expect
+    .poll(() => asked)
+    .toEqual([`Close and discard your edit of ConfigMap ${ns}/settings? It is not applied.`]);
+  await expect(drawer).toBeVisible();
+
   // Green: Review shows the dry run's diff; the cluster is unchanged until Apply.
   await editor.fill(original.replace("color: blue", "color: green"));
   await expect(actions.getByRole("list", { name: "Problems" })).toHaveCount(0);

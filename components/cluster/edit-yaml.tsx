@@ -84,6 +84,7 @@ export function EditYaml({
   return (
     <section
       aria-labelledby={headingId}
+      data-unapplied-edit={dirty ? `Close and discard your edit of ${what}? It is not applied.` : undefined}
       className="space-y-3 rounded-md border border-zinc-200 p-3 dark:border-zinc-800"
     >
       <div className="flex flex-wrap items-center justify-between gap-2">
