@@ -14,6 +14,7 @@ import { apiserverRequest, startTestbed } from "../../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
 import { startTunnelStack, type TunnelStack } from "../../testbed/tunnel-stack";
 import { cpuMs, percentile, runBench } from "../common";
+import { hopBreakdown } from "./hops";
 
 const run = promisify(execFile);
 
@@ -33,6 +34,10 @@ async function main(): Promise<void> {
   const version = TESTBED_DEFAULT_KUBERNETES;
   await ensureTestbedBinaries(version, (m) => console.log(m));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tether-bench-"));
+  // Every hop (this process's tunnel client, kas, agent) appends each request's timeline here; the
+  // HTTP-only LIST's per-hop breakdown is printed from it (one appended line per request and hop).
+  const traceFile = path.join(dir, "tunnel-trace.jsonl");
+  process.env.TETHER_TUNNEL_TRACE = traceFile;
   const tb = await startTestbed({ dir, version });
   let rig: TunnelStack | undefined;
   let front: http.Server | undefined;
@@ -233,6 +238,7 @@ async function main(): Promise<void> {
     console.log(
       `the ceiling on ${cores} shared cores: direct ${ceiling(bigDirect).toFixed(0)} MB/s, tunnel ${ceiling(bigTunnel).toFixed(0)} MB/s (${(ceiling(bigTunnel) / ceiling(bigDirect)).toFixed(2)}×)`,
     );
+    for (const line of hopBreakdown(traceFile, "/api/v1/namespaces/bench/configmaps")) console.log(line);
     console.log(`load average ${os.loadavg()[0]!.toFixed(1)}`);
   } finally {
     front?.close();
