@@ -310,7 +310,7 @@ export class KubeApi {
     const headers = upstreamHeaders(header.headers, header.impersonation);
     Object.assign(headers, this.credentialHeaders);
     const upgrade = headers.upgrade !== undefined;
-    if (this.h2 && !this.h2.unsupported && !upgrade && !isListRequest(header.method, header.path)) {
+    if (this.h2 && !this.h2.unsupported && !upgrade) {
       const h2headers: http2.OutgoingHttpHeaders = {
         ":method": header.method,
         ":path": header.path,
@@ -339,27 +339,6 @@ export class KubeApi {
     this.h2?.close();
     this.agent.destroy();
   }
-}
-
-/**
- * A LIST (GET of a collection, not a watch) goes over HTTP/1.1: the API server streams a LIST's JSON
- * object by object, and over HTTP/2 its handler hands each 4 KiB to the connection's writer goroutine
- * (a DATA frame each), which made a 0.6 MB LIST of 1,000 ConfigMaps take ~1.4× as long to arrive as
- * over a kept-alive HTTP/1.1 connection (bench/tunnel's per-hop breakdown). Small GETs, writes and
- * watches keep sharing HTTP/2 connections.
- */
-export function isListRequest(method: string, path: string): boolean {
-  if (method.toUpperCase() !== "GET") return false;
-  const q = path.indexOf("?");
-  const query = new URLSearchParams(q < 0 ? "" : path.slice(q + 1));
-  const watch = query.get("watch");
-  if (watch !== null && watch !== "false" && watch !== "0") return false;
-  const parts = (q < 0 ? path : path.slice(0, q)).split("/").filter(Boolean);
-  // /api/<version>/… or /apis/<group>/<version>/…, then namespaces/<ns>/ for a namespaced resource.
-  let rest = parts[0] === "api" ? parts.slice(2) : parts[0] === "apis" ? parts.slice(3) : null;
-  if (!rest) return false;
-  if (rest[0] === "namespaces" && rest.length >= 3) rest = rest.slice(2);
-  return rest.length === 1;
 }
 
 export function upstreamHeaders(

@@ -127,7 +127,10 @@ export class ConnectStream {
     relayBody(
       source,
       {
-        send: (data, written) => (this.trace?.flow("to-kas", data.length), this.call.write({ msg: { $case: "data", value: { data } } }, written)),
+        send: (data, written) => {
+          this.trace?.flow("to-kas", data.length);
+          return this.call.write({ msg: { $case: "data", value: { data } } }, written);
+        },
         onceDrain: (fn) => this.call.once("drain", fn),
       },
       {

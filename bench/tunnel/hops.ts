@@ -46,10 +46,16 @@ export function hopBreakdown(file: string, path: string): string[] {
     addCount("messages kas → web", k.flows["from-agent"]?.n);
     addCount("messages at web", w.flows["from-kas"]?.n);
   }
-  const out = [`per-hop timeline of the HTTP-only LIST through the tunnel (${n} requests; ms after web's call, p50 / p99):`];
+  const out = [
+    `per-hop timeline of the HTTP-only LIST through the tunnel (${n} requests; ms after web's call, p50 / p99):`,
+  ];
   for (const [k, v] of Object.entries(rows))
-    out.push(`  ${k.padEnd(42)} ${percentile(v, 50).toFixed(1).padStart(7)} ${percentile(v, 99).toFixed(1).padStart(7)}`);
+    out.push(
+      `  ${k.padEnd(42)} ${percentile(v, 50).toFixed(1).padStart(7)} ${percentile(v, 99).toFixed(1).padStart(7)}`,
+    );
   for (const [k, v] of Object.entries(counts))
-    out.push(`  ${k.padEnd(42)} ${percentile(v, 50).toFixed(0).padStart(7)} ${percentile(v, 99).toFixed(0).padStart(7)}  (count)`);
+    out.push(
+      `  ${k.padEnd(42)} ${percentile(v, 50).toFixed(0).padStart(7)} ${percentile(v, 99).toFixed(0).padStart(7)}  (count)`,
+    );
   return out;
 }
