@@ -37,7 +37,8 @@ async function main(): Promise<void> {
   // Every hop (this process's tunnel client, kas, agent) appends each request's timeline here; the
   // HTTP-only LIST's per-hop breakdown is printed from it (one appended line per request and hop).
   const traceFile = path.join(dir, "tunnel-trace.jsonl");
-  process.env.TETHER_TUNNEL_TRACE = traceFile;
+  // BENCH_TRACE=0 leaves it off (to see what tracing costs).
+  if (process.env.BENCH_TRACE !== "0") process.env.TETHER_TUNNEL_TRACE = traceFile;
   const tb = await startTestbed({ dir, version });
   let rig: TunnelStack | undefined;
   let front: http.Server | undefined;
