@@ -9,7 +9,7 @@ import { z } from "zod";
 
 const traceFileSchema = z.string().min(1, "TETHER_TUNNEL_TRACE must name a file to append the trace to").optional();
 /** Read when first needed, so a bench can turn tracing on for its own process before its first request. */
-let traceFile: string | undefined | null = null;
+let traceFile: { file: string | undefined } | null = null;
 
 /** Wall-clock milliseconds with sub-millisecond resolution. */
 const now = () => performance.timeOrigin + performance.now();
@@ -41,9 +41,10 @@ export interface TraceRecord {
 
 /** Starts a hop's record of one request, or null when tracing is off. */
 export function traceHop(hop: string, path: string): HopTrace | null {
-  traceFile ??= traceFileSchema.parse(process.env.TETHER_TUNNEL_TRACE || undefined);
-  if (!traceFile) return null;
-  const file = traceFile;
+  // Read once: off (the default) costs one property read per request.
+  traceFile ??= { file: traceFileSchema.parse(process.env.TETHER_TUNNEL_TRACE || undefined) };
+  const file = traceFile.file;
+  if (!file) return null;
   const rec: TraceRecord = { hop, path, start: now(), marks: {}, flows: {} };
   let written = false;
   return {
