@@ -69,6 +69,7 @@ describe("flux: a push reconciles through the agent", () => {
   let webhookId = "";
   let secret = "";
   let pushNo = 0;
+  let actor = { id: "", isAdmin: false };
 
   const requestedAt = async (name: string): Promise<string | null> => {
     const r = await api("GET", grPath(name));
@@ -151,7 +152,7 @@ describe("flux: a push reconciles through the agent", () => {
     const reg = await registerTestAgent(web.db, "flux");
     agentId = reg.agentId;
     token = reg.token;
-    const actor = { id: reg.userId, isAdmin: false, username: "admin" };
+    actor = { id: reg.userId, isAdmin: false };
     const { projectId } = await web.db.agent.findUniqueOrThrow({ where: { id: agentId } });
     await saveAgentConfig(web.db, actor, agentId, `flux:\n  namespaces: [${ns}]\n`);
     const hook = await createOrRotateRepositoryWebhook(web.db, actor, projectId);
@@ -217,6 +218,30 @@ describe("flux: a push reconciles through the agent", () => {
     expect(patches).toBeLessThan(200);
     // The last push led to a patch made after it arrived.
     expect(new Date((await requestedAt("deploy-https"))!).getTime()).toBeGreaterThanOrEqual(lastSent - 1000);
+  });
+
+  it("a configuration change applies without a restart: Flux off, then on again", async () => {
+    /** Every agent's latest "flux configuration applied" line says `enabled`. */
+    const applied = (enabled: boolean) =>
+      until(`every agent to apply enabled: ${enabled}`, async () =>
+        agents.every(
+          (a) =>
+            a
+              .output()
+              .split("\n")
+              .filter((l) => l.includes('"msg":"flux configuration applied"'))
+              .at(-1)
+              ?.includes(`"enabled":${enabled}`) === true,
+        ),
+      );
+    await saveAgentConfig(web.db, actor, agentId, `flux:\n  enabled: false\n  namespaces: [${ns}]\n`);
+    await applied(false);
+    const before = await requestedAt("deploy-https");
+    expect(await answered(await push())).toMatchObject({ state: "disabled", objects: 0 });
+    expect(await requestedAt("deploy-https")).toBe(before);
+    await saveAgentConfig(web.db, actor, agentId, `flux:\n  enabled: true\n  namespaces: [${ns}]\n`);
+    await applied(true);
+    expect(await answered(await push())).toMatchObject({ state: "reconciled", objects: 2 });
   });
 
   it("a push while no agent is connected is recorded, and reconciled when the agent connects", async () => {
