@@ -1,16 +1,15 @@
 // Push → webhook → kas → agent → GitRepository annotated, with real processes and a real cluster: web's
-// delivery handling on a real database (the route's function), kas and agent processes, Flux's own
-// GitRepository CRD (from source-controller's module). No Flux controller runs here: the test reads the
+// delivery handling on a real database (the route's function), kas and agent processes, Flux's own CRDs
+// (testbed/flux: the pinned controllers' modules). No Flux controller runs here: the test reads the
 // annotation the agent writes, and the agents' patch counters.
-import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { parse as parseYaml } from "yaml";
 import { saveAgentConfig } from "@/lib/agent-config";
 import { createOrRotateRepositoryWebhook, kasPushNotifier, receiveDelivery } from "@/lib/gitops";
-import { randomBytes } from "node:crypto";
 import { apiserverRequest } from "@/testbed/cluster";
+import { applyFluxCrds } from "@/testbed/flux";
 import { freePort, PrivateRedis } from "@/testbed/redis";
 import {
   agentObservabilityPort,
@@ -27,23 +26,9 @@ import {
 
 process.env.TETHER_RECEPTIVE_ENCRYPTION_KEY ??= Buffer.alloc(32, 9).toString("base64");
 
-const SOURCE_CONTROLLER = "github.com/fluxcd/source-controller@v1.9.6";
 const REPO_HTTP = "https://git.example.com/acme/deploy.git";
 const REPO_SSH = "git@git.example.com:acme/deploy.git";
 const ANNOTATION = "reconcile.fluxcd.io/requestedAt";
-
-/** Flux's GitRepository CRD as source-controller ships it (config/crd/bases in its module). */
-function gitRepositoryCrd(): unknown {
-  const out = execFileSync("go", ["mod", "download", "-json", SOURCE_CONTROLLER], {
-    cwd: fs.mkdtempSync(path.join(process.env.TMPDIR ?? "/tmp", "flux-crd-")),
-    env: { ...process.env, GOWORK: "off", GOFLAGS: "-mod=mod" },
-    encoding: "utf8",
-  });
-  const dir = (JSON.parse(out) as { Dir: string }).Dir;
-  return parseYaml(
-    fs.readFileSync(path.join(dir, "config/crd/bases/source.toolkit.fluxcd.io_gitrepositories.yaml"), "utf8"),
-  );
-}
 
 async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -130,8 +115,7 @@ describe("flux: a push reconciles through the agent", () => {
 
   beforeAll(async () => {
     expect((await api("POST", "/api/v1/namespaces", { metadata: { name: ns } })).status).toBe(201);
-    const crd = await api("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", gitRepositoryCrd());
-    expect([201, 409]).toContain(crd.status);
+    await applyFluxCrds(tb);
     await until("the GitRepository CRD to be served", async () => (await api("GET", grPath())).status === 200);
     const gitRepository = (name: string, url: string, ref?: Record<string, string>) =>
       api("POST", grPath(), {

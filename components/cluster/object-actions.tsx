@@ -9,6 +9,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Button } from "@/components/ui/button";
 import type { ActionName } from "@/lib/cluster-actions/actions";
 import { inputClass } from "./controls";
+import { EditYaml } from "./edit-yaml";
 import { num, type KubeItem } from "./kinds";
 
 export const actionKeys = {
@@ -26,6 +27,7 @@ const LABELS: Record<ActionName, string> = {
   cordon: "Cordon",
   uncordon: "Uncordon",
   drain: "Drain",
+  edit: "Edit YAML",
 };
 
 /** What each confirmation says will happen. */
@@ -49,6 +51,8 @@ function consequence(action: ActionName, what: string): string {
       return `New pods may be scheduled on ${what} again.`;
     case "drain":
       return `${what} is cordoned and its pods are evicted (not DaemonSet pods), one by one, honouring PodDisruptionBudgets; controllers start them elsewhere.`;
+    case "edit":
+      return `${what} is replaced by the YAML you edit, after a dry run and a diff.`;
   }
 }
 
@@ -88,6 +92,7 @@ export function ObjectActions({
   const [open, setOpen] = useState<ActionName | null>(null);
   const [replicas, setReplicas] = useState("");
   const [done, setDone] = useState("");
+  const [editing, setEditing] = useState(false);
   const queryClient = useQueryClient();
   const run = useMutation({
     mutationFn: (action: ActionName) =>
@@ -107,6 +112,8 @@ export function ObjectActions({
   });
   const what = `${noun} ${namespace ? `${namespace}/` : ""}${name}`;
   const offered = (allowed.data ?? []).filter((a) => fitsState(a, object));
+  const buttons = offered.filter((a) => a !== "edit");
+  const canEdit = offered.includes("edit");
 
   return (
     <section aria-label="Actions" className="space-y-2">
@@ -122,7 +129,22 @@ export function ObjectActions({
       ) : null}
       {offered.length ? (
         <div className="flex flex-wrap gap-2">
-          {offered.map((a) => (
+          {canEdit ? (
+            <Button
+              type="button"
+              variant="secondary"
+              className="px-2.5 py-1"
+              aria-expanded={editing}
+              disabled={editing}
+              onClick={() => {
+                setDone("");
+                setEditing(true);
+              }}
+            >
+              {LABELS.edit}
+            </Button>
+          ) : null}
+          {buttons.map((a) => (
             <Button
               key={a}
               type="button"
@@ -139,6 +161,20 @@ export function ObjectActions({
             </Button>
           ))}
         </div>
+      ) : null}
+      {editing ? (
+        <EditYaml
+          agentId={agentId}
+          path={path}
+          namespace={namespace || undefined}
+          name={name}
+          what={what}
+          onClose={() => setEditing(false)}
+          onApplied={(message) => {
+            setEditing(false);
+            setDone(message);
+          }}
+        />
       ) : null}
       {done ? (
         <p role="status" className="text-sm text-emerald-700 dark:text-emerald-300">
