@@ -30,7 +30,8 @@ const REPO_HTTP = "https://git.example.com/acme/deploy.git";
 const REPO_SSH = "git@git.example.com:acme/deploy.git";
 const ANNOTATION = "reconcile.fluxcd.io/requestedAt";
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+/** Generous waits: on a loaded machine (many engineers' builds on two cores) a process may take a minute to start. */
+async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 90_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn().catch(() => null);
@@ -40,7 +41,7 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
   }
 }
 
-describe("flux: a push reconciles through the agent", () => {
+describe("flux: a push reconciles through the agent", { timeout: 300_000 }, () => {
   const tb = inject("testbed");
   const ns = `flux-${Date.now().toString(36)}`;
   const api = (method: string, p: string, body?: unknown) => apiserverRequest(tb, method, p, body);
@@ -104,7 +105,7 @@ describe("flux: a push reconciles through the agent", () => {
       args: ["--config-poll-interval-ms=500", "--flux-coalesce-ms=1000", `--flux-lease-namespace=${ns}`],
     });
     agents.push(a);
-    await a.waitFor(/^flux configuration applied$/);
+    await a.waitFor(/^flux configuration applied$/, 90_000);
     return a;
   }
 
@@ -156,7 +157,7 @@ describe("flux: a push reconciles through the agent", () => {
 
   it("annotates the GitRepository objects that follow the pushed repository and branch, and nothing else", async () => {
     const agent = await startAgent();
-    await agent.waitFor(/^became leader$/);
+    await agent.waitFor(/^became leader$/, 90_000);
     const before = new Date();
     const pushId = await push();
     const o = await answered(pushId);
@@ -237,7 +238,7 @@ describe("flux: a push reconciles through the agent", () => {
     const before = await requestedAt("deploy-https");
 
     const agent = await startAgent();
-    await agent.waitFor(/^became leader$/, 40_000);
+    await agent.waitFor(/^became leader$/, 90_000);
     expect(await answered(pushId)).toMatchObject({ state: "reconciled", objects: 2 });
     expect(await requestedAt("deploy-https")).not.toBe(before);
     client.close();
@@ -262,8 +263,8 @@ describe("flux: a push reconciles through the agent", () => {
     const a = await replica("a");
     const b = await replica("b");
     const agent = await startAgent(a);
-    await agent.waitFor(/^became leader$/, 40_000);
-    await a.waitFor(/^agent opened its push stream$/);
+    await agent.waitFor(/^became leader$/, 90_000);
+    await a.waitFor(/^agent opened its push stream$/, 90_000);
     const pushId = await push({ via: b });
     expect(await answered(pushId)).toMatchObject({ state: "reconciled", objects: 2 });
     expect(b.output()).not.toMatch(/agent opened its push stream/);
