@@ -265,6 +265,14 @@ export function summarize(e: Event, d: Record<string, unknown>, n: Names): strin
       return `Removed the administrator role from ${target}`;
     case "user.sign_in_locked":
       return `Locked password sign-in for ${target} after ${str(d.failures)} failed attempts, until ${str(d.lockedUntil)}`;
+    case "repository_webhook.created":
+      return `Created the repository webhook of ${target}`;
+    case "repository_webhook.rotated":
+      return `Rotated the repository webhook secret of ${target}`;
+    case "repository_webhook.deleted":
+      return `Deleted the repository webhook of ${target}`;
+    case "repository_webhook.refused":
+      return `Refused a repository webhook delivery${d.forge ? ` from ${str(d.forge)}` : ""} to ${target}: ${str(d.reason)}`;
     default:
       return `${e.action} on ${target}`;
   }

@@ -9,6 +9,10 @@
 //     match_branch: true       # default true: a branch-following object only for pushes to its branch
 import { z } from "zod";
 
+// The Configuration tab's editor validates in the browser, where zod's JIT probe (new Function) is a CSP
+// violation; this module builds its schema when imported, before lib/agent-config/validate.ts could say so.
+if (typeof window !== "undefined") z.config({ jitless: true });
+
 const namespaceName = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "namespaces: each must be a Kubernetes namespace name")
