@@ -331,7 +331,8 @@ export function ObjectDrawer({
     const returnTo = document.activeElement;
     panel.current?.focus();
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") close.current();
+      // Escape inside the YAML editor is CodeMirror's (Escape then Tab leaves the editor), not the drawer's.
+      if (e.key === "Escape" && !(e.target instanceof Element && e.target.closest(".cm-editor"))) close.current();
     };
     document.addEventListener("keydown", onKey);
     return () => {

@@ -7,8 +7,11 @@ import { useState } from "react";
 import { fetchJson } from "@/components/providers";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Button } from "@/components/ui/button";
-import { FLUX_GROUP, resourceOf, type ActionName } from "@/lib/cluster-actions/actions";
+import type { ActionName } from "@/lib/cluster-actions/actions";
+import { resourceOf } from "@/lib/cluster-actions/resource";
+import { FLUX_GROUP } from "@/lib/flux-view/flux-status";
 import { inputClass } from "./controls";
+import { EditYaml } from "./edit-yaml";
 import { num, type KubeItem } from "./kinds";
 
 export const actionKeys = {
@@ -27,6 +30,7 @@ const LABELS: Record<ActionName, string> = {
   cordon: "Cordon",
   uncordon: "Uncordon",
   drain: "Drain",
+  edit: "Edit YAML",
 };
 
 /** What each confirmation says will happen. */
@@ -55,6 +59,8 @@ function consequence(action: ActionName, what: string, flux: boolean): string {
       return `New pods may be scheduled on ${what} again.`;
     case "drain":
       return `${what} is cordoned and its pods are evicted (not DaemonSet pods), one by one, honouring PodDisruptionBudgets; controllers start them elsewhere.`;
+    case "edit":
+      return `${what} is replaced by the YAML you edit, after a dry run and a diff.`;
   }
 }
 
@@ -94,6 +100,7 @@ export function ObjectActions({
   const [open, setOpen] = useState<ActionName | null>(null);
   const [replicas, setReplicas] = useState("");
   const [done, setDone] = useState("");
+  const [editing, setEditing] = useState(false);
   const queryClient = useQueryClient();
   const run = useMutation({
     mutationFn: (action: ActionName) =>
@@ -113,6 +120,8 @@ export function ObjectActions({
   });
   const what = `${noun} ${namespace ? `${namespace}/` : ""}${name}`;
   const offered = (allowed.data ?? []).filter((a) => fitsState(a, object));
+  const buttons = offered.filter((a) => a !== "edit");
+  const canEdit = offered.includes("edit");
 
   return (
     <section aria-label="Actions" className="space-y-2">
@@ -128,7 +137,22 @@ export function ObjectActions({
       ) : null}
       {offered.length ? (
         <div className="flex flex-wrap gap-2">
-          {offered.map((a) => (
+          {canEdit ? (
+            <Button
+              type="button"
+              variant="secondary"
+              className="px-2.5 py-1"
+              aria-expanded={editing}
+              disabled={editing}
+              onClick={() => {
+                setDone("");
+                setEditing(true);
+              }}
+            >
+              {LABELS.edit}
+            </Button>
+          ) : null}
+          {buttons.map((a) => (
             <Button
               key={a}
               type="button"
@@ -145,6 +169,20 @@ export function ObjectActions({
             </Button>
           ))}
         </div>
+      ) : null}
+      {editing ? (
+        <EditYaml
+          agentId={agentId}
+          path={path}
+          namespace={namespace || undefined}
+          name={name}
+          what={what}
+          onClose={() => setEditing(false)}
+          onApplied={(message) => {
+            setEditing(false);
+            setDone(message);
+          }}
+        />
       ) : null}
       {done ? (
         <p role="status" className="text-sm text-emerald-700 dark:text-emerald-300">

@@ -170,6 +170,7 @@ const CLUSTER_VERBS: Record<string, string> = {
   cordon: "Cordoned",
   uncordon: "Uncordoned",
   drain: "Drained",
+  edit: "Edited the YAML of",
 };
 
 /** One sentence for an event: what happened to what. */
@@ -227,7 +228,7 @@ export function summarize(e: Event, d: Record<string, unknown>, n: Names): strin
       const verb = CLUSTER_VERBS[str(d.verb)] ?? str(d.verb);
       const to = d.verb === "scale" ? ` to ${str(d.replicas)}` : "";
       return d.outcome === "refused"
-        ? `Tried to ${str(d.verb)} ${what}${to} in the cluster of ${target}; the cluster refused (${str(d.status)})`
+        ? `Tried to ${d.verb === "edit" ? "edit the YAML of" : str(d.verb)} ${what}${to} in the cluster of ${target}; the cluster refused (${str(d.status)})`
         : `${verb} ${what}${to} in the cluster of ${target}`;
     }
     case "k8s_proxy.refused":

@@ -15,14 +15,15 @@ import {
 const now = new Date("2026-11-30T15:00:00Z");
 
 describe("actionsFor", () => {
-  it("offers each kind what kubectl offers it; namespaces cannot be deleted from a button", () => {
-    expect(actionsFor("/apis/apps/v1/namespaces/a/deployments")).toEqual(["restart", "scale", "delete"]);
-    expect(actionsFor("/apis/apps/v1/daemonsets")).toEqual(["restart", "delete"]);
-    expect(actionsFor("/apis/apps/v1/replicasets")).toEqual(["scale", "delete"]);
-    expect(actionsFor("/apis/batch/v1/cronjobs")).toEqual(["suspend", "resume", "trigger", "delete"]);
-    expect(actionsFor("/api/v1/nodes")).toEqual(["cordon", "uncordon", "drain", "delete"]);
-    expect(actionsFor("/api/v1/namespaces/a/pods")).toEqual(["delete"]);
-    expect(actionsFor("/api/v1/namespaces")).toEqual([]);
+  it("offers each kind what kubectl offers it; namespaces cannot be deleted from a button, Secrets not edited", () => {
+    expect(actionsFor("/apis/apps/v1/namespaces/a/deployments")).toEqual(["restart", "scale", "edit", "delete"]);
+    expect(actionsFor("/apis/apps/v1/daemonsets")).toEqual(["restart", "edit", "delete"]);
+    expect(actionsFor("/apis/apps/v1/replicasets")).toEqual(["scale", "edit", "delete"]);
+    expect(actionsFor("/apis/batch/v1/cronjobs")).toEqual(["suspend", "resume", "trigger", "edit", "delete"]);
+    expect(actionsFor("/api/v1/nodes")).toEqual(["cordon", "uncordon", "drain", "edit", "delete"]);
+    expect(actionsFor("/api/v1/namespaces/a/pods")).toEqual(["edit", "delete"]);
+    expect(actionsFor("/api/v1/namespaces/a/secrets")).toEqual(["delete"]);
+    expect(actionsFor("/api/v1/namespaces")).toEqual(["edit"]);
   });
 });
 
@@ -43,6 +44,14 @@ describe("reviewFor", () => {
       verb: "delete",
       namespace: "shop",
       name: "web-1",
+    });
+    // Editing YAML replaces the object (PUT), which RBAC calls update.
+    expect(reviewFor("edit", { path: "/api/v1/namespaces/a/configmaps", name: "settings" })).toEqual({
+      group: "",
+      resource: "configmaps",
+      verb: "update",
+      namespace: "a",
+      name: "settings",
     });
     // Triggering a CronJob creates a Job in its namespace.
     expect(reviewFor("trigger", { path: "/apis/batch/v1/namespaces/ops/cronjobs", name: "backup" })).toEqual({
@@ -221,10 +230,11 @@ describe("Flux objects", () => {
       "reconcile",
       "suspend",
       "resume",
+      "edit",
       "delete",
     ]);
     expect(actionsFor("/apis/source.toolkit.fluxcd.io/v1beta2/namespaces/f/ocirepositories")).toContain("reconcile");
-    expect(actionsFor("/apis/example.com/v1/widgets")).toEqual(["delete"]);
+    expect(actionsFor("/apis/example.com/v1/widgets")).toEqual(["edit", "delete"]);
     const target = {
       path: "/apis/source.toolkit.fluxcd.io/v1/gitrepositories",
       namespace: "flux-system",

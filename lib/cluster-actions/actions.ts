@@ -2,7 +2,10 @@
 // and the access review that says whether the viewer may send it. Pure: no tunnel, no database.
 import { z } from "zod";
 import { collectionPath, objectName, objectPath } from "@/lib/cluster-cache/paths";
-import { RECONCILE_ANNOTATION } from "@/lib/flux-view/flux-status";
+import { FLUX_GROUP, RECONCILE_ANNOTATION } from "@/lib/flux-view/flux-status";
+import { resourceOf } from "./resource";
+
+export { resourceOf };
 
 export const ACTION_NAMES = [
   "delete",
@@ -15,6 +18,7 @@ export const ACTION_NAMES = [
   "cordon",
   "uncordon",
   "drain",
+  "edit",
 ] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 
@@ -43,15 +47,7 @@ export const actionRequest = z.discriminatedUnion("action", [
 ]);
 export type ActionRequest = z.infer<typeof actionRequest>;
 
-/** A collection path's API group, version, namespace and resource: /apis/apps/v1/namespaces/a/deployments. */
-export function resourceOf(path: string): { group: string; version: string; resource: string; namespace?: string } {
-  const m = /^(?:\/api\/(v1)|\/apis\/([a-z0-9.-]+)\/([a-z0-9]+))(?:\/namespaces\/([^/]+))?\/([a-z0-9]+)$/.exec(path);
-  if (!m) throw new Error(`not a collection path: ${path}`);
-  return { group: m[2] ?? "", version: m[1] ?? m[3]!, resource: m[5]!, namespace: m[4] };
-}
-
-/** Flux's API groups: every Flux object reconciles on request and can be suspended (spec.suspend). */
-export const FLUX_GROUP = /\.toolkit\.fluxcd\.io$/;
+export { FLUX_GROUP };
 
 /** What `flux reconcile` sets; the controller reconciles at once and echoes it in status.lastHandledReconcileAt. */
 export const FLUX_RECONCILE_ANNOTATION = RECONCILE_ANNOTATION;
@@ -69,6 +65,8 @@ export function actionsFor(path: string): ActionName[] {
   if (gr === "batch/cronjobs") out.push("suspend", "resume", "trigger");
   if (FLUX_GROUP.test(group)) out.push("reconcile", "suspend", "resume");
   if (gr === "/nodes") out.push("cordon", "uncordon", "drain");
+  // Edit YAML (edit.ts): not Secrets, whose values never reach the browser.
+  if (gr !== "/secrets") out.push("edit");
   // Namespaces are left out: deleting one takes everything in it, a step for kubectl, not a button.
   if (gr !== "/namespaces") out.push("delete");
   return out;
@@ -102,6 +100,9 @@ export function reviewFor(
       return { ...on, verb: "delete" };
     case "scale":
       return { ...on, subresource: "scale", verb: "patch" };
+    case "edit":
+      // The edit is a replace (PUT) carrying the resourceVersion it started from.
+      return { ...on, verb: "update" };
     case "trigger":
       // A Job made from the CronJob's template, in its namespace.
       return { group: "batch", resource: "jobs", namespace: ns, verb: "create" };

@@ -26,8 +26,8 @@ describe("allowedActions", () => {
   it("offers a Flux object's reconcile, suspend and resume when the viewer may patch it, asking once", async () => {
     const c = cluster(["patch"]);
     expect(await allowedActions(c, "a1", kustomization, undefined)).toEqual(["reconcile", "suspend", "resume"]);
-    // One review for the patch the three share, one for delete.
-    expect(c.reviews.map((r) => r.verb).sort()).toEqual(["delete", "patch"]);
+    // One review for the patch the three share, one each for Edit YAML's update and for delete.
+    expect(c.reviews.map((r) => r.verb).sort()).toEqual(["delete", "patch", "update"]);
   });
 
   it("offers nothing when the cluster allows neither", async () => {

@@ -28,7 +28,7 @@ import { objectPath } from "@/lib/cluster-cache/paths";
 const log = logger.child({ capability: "cluster-actions" });
 
 const g = globalThis as unknown as { tetherClusterActions?: Counter<"action" | "outcome"> };
-function actionsCounter(): Counter<"action" | "outcome"> {
+export function actionsCounter(): Counter<"action" | "outcome"> {
   g.tetherClusterActions ??= new Counter({
     name: "tether_web_cluster_actions_total",
     help: "Actions on cluster objects sent from the live view, by action and outcome (done, refused, failed)",
