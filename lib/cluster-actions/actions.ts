@@ -2,16 +2,10 @@
 // and the access review that says whether the viewer may send it. Pure: no tunnel, no database.
 import { z } from "zod";
 import { collectionPath, objectName, objectPath } from "@/lib/cluster-cache/paths";
-import { RECONCILE_ANNOTATION } from "@/lib/flux-view/flux-status";
+import { FLUX_GROUP, RECONCILE_ANNOTATION } from "@/lib/flux-view/flux-status";
 import { resourceOf } from "./resource";
 
 export { resourceOf };
-
-/** Flux's API groups: every Flux object reconciles on request and can be suspended (spec.suspend). */
-export const FLUX_GROUP = /\.toolkit\.fluxcd\.io$/;
-
-/** What `flux reconcile` sets; the controller reconciles at once and echoes it in status.lastHandledReconcileAt. */
-export const FLUX_RECONCILE_ANNOTATION = RECONCILE_ANNOTATION;
 
 export const ACTION_NAMES = [
   "delete",
@@ -52,6 +46,11 @@ export const actionRequest = z.discriminatedUnion("action", [
   ),
 ]);
 export type ActionRequest = z.infer<typeof actionRequest>;
+
+export { FLUX_GROUP };
+
+/** What `flux reconcile` sets; the controller reconciles at once and echoes it in status.lastHandledReconcileAt. */
+export const FLUX_RECONCILE_ANNOTATION = RECONCILE_ANNOTATION;
 
 const WORKLOADS = new Set(["apps/deployments", "apps/statefulsets", "apps/daemonsets"]);
 const SCALABLE = new Set(["apps/deployments", "apps/statefulsets", "apps/replicasets"]);

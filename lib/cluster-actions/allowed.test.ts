@@ -26,7 +26,7 @@ describe("allowedActions", () => {
   it("offers a Flux object's reconcile, suspend and resume when the viewer may patch it, asking once", async () => {
     const c = cluster(["patch"]);
     expect(await allowedActions(c, "a1", kustomization, undefined)).toEqual(["reconcile", "suspend", "resume"]);
-    // One review for the patch the three share, one for Edit YAML's update, one for delete.
+    // One review for the patch the three share, one each for Edit YAML's update and for delete.
     expect(c.reviews.map((r) => r.verb).sort()).toEqual(["delete", "patch", "update"]);
   });
 

@@ -26,6 +26,9 @@ export interface ServedFluxKind {
 /** Where Flux's installation is documented (the page links it when the CRDs are absent). */
 export const FLUX_INSTALL_DOCS = "https://fluxcd.io/flux/installation/";
 
+/** Flux's API groups: every Flux object reconciles on request and can be suspended (spec.suspend). */
+export const FLUX_GROUP = /\.toolkit\.fluxcd\.io$/;
+
 /** The annotation `flux reconcile` sets; the controller copies the value to status.lastHandledReconcileAt. */
 export const RECONCILE_ANNOTATION = "reconcile.fluxcd.io/requestedAt";
 
