@@ -2,7 +2,7 @@
 // which Flux's go-git client needs; a static file server is not enough) run as a CGI program behind a
 // small Node HTTP handler, serving bare repositories under a data folder. A repository created private
 // needs HTTP basic auth to be read; pushing needs it whenever the server has credentials.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
@@ -11,8 +11,6 @@ import type net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
-/** Where Debian's git package puts its helper programs (`git --exec-path`). */
-const GIT_EXEC_PATH = "/usr/lib/git-core";
 const PRIVATE_MARKER = "tether-private";
 const REALM = "tether testbed git";
 /** A repository path: one or more lowercase segments, the last ending in .git, no dot segments. */
@@ -137,6 +135,19 @@ export async function startGitServer(opts: GitServerOptions): Promise<GitServer>
   const dataDir = path.resolve(opts.dataDir);
   await fsp.mkdir(dataDir, { recursive: true });
   const creds = opts.credentials;
+  // Where git keeps its helper programs (/usr/lib/git-core on Debian).
+  let backend: string;
+  try {
+    backend = path.join(
+      execFileSync("git", ["--exec-path"], { env: gitEnv() as NodeJS.ProcessEnv })
+        .toString()
+        .trim(),
+      "git-http-backend",
+    );
+  } catch (e) {
+    throw new Error(`git is needed for the testbed git server (apt-get install git): ${(e as Error).message}`);
+  }
+  if (!fs.existsSync(backend)) throw new Error(`${backend} is missing (apt-get install git)`);
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const fail = (status: number, message: string, headers: Record<string, string> = {}) => {
@@ -186,7 +197,7 @@ export async function startGitServer(opts: GitServerOptions): Promise<GitServer>
       // unless http.receivepack is true).
       Object.assign(env, { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "http.receivepack", GIT_CONFIG_VALUE_0: "true" });
     }
-    const child = spawn(path.join(GIT_EXEC_PATH, "git-http-backend"), [], {
+    const child = spawn(backend, [], {
       env: gitEnv(env) as NodeJS.ProcessEnv, // replaces ours (NODE_ENV is not needed)
       stdio: ["pipe", "pipe", "pipe"],
     });
