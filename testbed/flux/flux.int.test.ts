@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { apiserverRequest } from "../cluster";
 import { type Flux, startFlux } from "./controllers";
 import { type GitServer, commitAndPush, startGitServer } from "./git-server";
+import { applyGitOpsSource, requestReconcile } from "./objects";
 import { FLUX_NAMESPACE } from "./versions";
 
 const SOURCE = `/apis/source.toolkit.fluxcd.io/v1/namespaces/${FLUX_NAMESPACE}/gitrepositories`;
@@ -79,23 +80,10 @@ describe("Flux on the testbed with the testbed git server", () => {
     const res = await apiserverRequest(tb, "GET", `/api/v1/namespaces/${ns}/configmaps/${name}`);
     return res.status === 200 ? (JSON.parse(res.body) as { data?: { color?: string } }).data?.color : undefined;
   };
-  const createSource = async (name: string, url: string, secret?: string) => {
-    await ok("POST", SOURCE, {
-      apiVersion: "source.toolkit.fluxcd.io/v1",
-      kind: "GitRepository",
-      metadata: { name },
-      spec: { url, interval: "10m", ref: { branch: "main" }, ...(secret ? { secretRef: { name: secret } } : {}) },
-    });
-    created.push(`${SOURCE}/${name}`);
-  };
-  const createKustomization = async (name: string, source: string) => {
-    await ok("POST", KUSTOMIZE, {
-      apiVersion: "kustomize.toolkit.fluxcd.io/v1",
-      kind: "Kustomization",
-      metadata: { name },
-      spec: { interval: "10m", path: "./deploy", prune: true, sourceRef: { kind: "GitRepository", name: source } },
-    });
+  const createSource = async (name: string, url: string, secretName?: string) => {
+    await applyGitOpsSource(tb, { name, url, secretName });
     created.unshift(`${KUSTOMIZE}/${name}`);
+    created.push(`${SOURCE}/${name}`);
   };
 
   beforeAll(async () => {
@@ -131,7 +119,6 @@ describe("Flux on the testbed with the testbed git server", () => {
       "blue",
     );
     await createSource(`public-${run}`, git.repoUrl("apps/public"));
-    await createKustomization(`public-${run}`, `public-${run}`);
 
     let t0 = Date.now();
     await until("ConfigMap settings applied", async () =>
@@ -154,10 +141,7 @@ describe("Flux on the testbed with the testbed git server", () => {
       "green",
     );
     t0 = Date.now();
-    const requestedAt = new Date().toISOString();
-    await ok("PATCH", `${SOURCE}/public-${run}`, {
-      metadata: { annotations: { "reconcile.fluxcd.io/requestedAt": requestedAt } },
-    });
+    const requestedAt = await requestReconcile(tb, `public-${run}`);
     await until("ConfigMap settings changed", async () =>
       (await configMapColor("settings")) === "green" ? true : undefined,
     );
@@ -180,9 +164,7 @@ describe("Flux on the testbed with the testbed git server", () => {
       { "deploy/cm.yaml": null, "deploy/other.yaml": configMap(ns, "other", "red") },
       "swap",
     );
-    await ok("PATCH", `${SOURCE}/public-${run}`, {
-      metadata: { annotations: { "reconcile.fluxcd.io/requestedAt": new Date().toISOString() } },
-    });
+    await requestReconcile(tb, `public-${run}`);
     await until("ConfigMap other applied and settings pruned", async () =>
       (await configMapColor("other")) === "red" && (await configMapColor("settings")) === undefined ? true : undefined,
     );
@@ -201,7 +183,6 @@ describe("Flux on the testbed with the testbed git server", () => {
 
     await createSource(`nocreds-${run}`, git.repoUrl("apps/private"));
     await createSource(`private-${run}`, git.repoUrl("apps/private"), `git-${run}`);
-    await createKustomization(`private-${run}`, `private-${run}`);
 
     await until("private ConfigMap applied", async () =>
       (await configMapColor("private-settings")) === "violet" ? true : undefined,

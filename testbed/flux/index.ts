@@ -5,3 +5,4 @@ export * from "./crds";
 export * from "./build";
 export * from "./controllers";
 export * from "./git-server";
+export * from "./objects";
