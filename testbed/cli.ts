@@ -1,11 +1,18 @@
-// `npm run testbed:build | testbed:up [-- --flux] | testbed:down`: build the binaries (and helm, for the
-// deploy tests), start a control plane on loopback that outlives this command (with Flux's source- and
+// `npm run testbed:build [-- --flux] | testbed:up [-- --flux] | testbed:down`: build the binaries (and
+// helm, for the deploy tests; Flux's controllers with --flux, else when first needed), start a control plane on loopback that outlives this command (with Flux's source- and
 // kustomize-controller as host processes when --flux is given), or stop it and remove its data.
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { TestbedStepError, ensureTestbedBinaries } from "./build";
 import { type TestbedState, startTestbed, stopTestbedDir } from "./cluster";
-import { FLUX_CONTROLLERS, FLUX_NAMESPACE, startFlux } from "./flux";
+import {
+  FLUX_CONTROLLERS,
+  FLUX_NAMESPACE,
+  FLUX_RUN_CONTROLLERS,
+  ensureFluxController,
+  fluxCrds,
+  startFlux,
+} from "./flux";
 import { ensureHelm } from "./helm";
 import { ensureKubernetesModule } from "./kubernetes-module";
 import { TESTBED_DEFAULT_KUBERNETES } from "./versions";
@@ -19,6 +26,11 @@ async function main(command: string | undefined): Promise<void> {
       await ensureTestbedBinaries(version);
       console.log(`testbed: Kubernetes v${version} binaries are built and cached`);
       console.log(`testbed: helm is built and cached at ${await ensureHelm()}`);
+      if (process.argv.slice(3).includes("--flux")) {
+        for (const c of FLUX_RUN_CONTROLLERS)
+          console.log(`testbed: Flux ${c} is built and cached at ${await ensureFluxController(c)}`);
+        console.log(`testbed: ${(await fluxCrds()).length} Flux CRDs are cached`);
+      }
       return;
     case "module": {
       // Generates (if missing) the Go wrapper module for a release: npm run testbed:module -- 1.32.13
@@ -65,7 +77,7 @@ API server ${tb.server}; logs in ${path.join(tb.dir, "logs")}. Stop it with: npm
     }
     default:
       throw new Error(
-        `usage: tsx testbed/cli.ts build|module <version>|up [--flux]|down (got ${JSON.stringify(command)})`,
+        `usage: tsx testbed/cli.ts build [--flux]|module <version>|up [--flux]|down (got ${JSON.stringify(command)})`,
       );
   }
 }
