@@ -126,7 +126,12 @@ export async function logTail(p: Started): Promise<string> {
 }
 
 /** Polls `check` until it returns true, failing with the process's log tail if it exits or times out. */
-export async function waitFor(p: Started, what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+export async function waitFor(
+  p: Started,
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (p.exited)

@@ -20,7 +20,8 @@ function get(url: string): Promise<{ status: number; body: string; headers: http
   });
 }
 
-describe("testbed git server", () => {
+// Each test runs several real git processes: give them room on a loaded machine.
+describe("testbed git server", { timeout: 60_000 }, () => {
   let tmp: string;
   let open: GitServer;
   let locked: GitServer;
