@@ -12,16 +12,8 @@ import { createDb } from "../lib/db/client";
 import { databaseTarget } from "../lib/db/config";
 import { migrate } from "../lib/db/migrate";
 import { ensureTestbedBinaries } from "../testbed/build";
-import { type Testbed, startTestbed, stopTestbedDir } from "../testbed/cluster";
-import {
-  type Flux,
-  type GitServer,
-  applyGitOpsSource,
-  commitAndPush,
-  git,
-  startFlux,
-  startGitServer,
-} from "../testbed/flux";
+import { startTestbed, stopTestbedDir } from "../testbed/cluster";
+import { DEMO_GITOPS_REPO, type DemoGitOps, startDemoGitOps } from "../testbed/flux";
 import { TESTBED_DEFAULT_KUBERNETES } from "../testbed/versions";
 
 const root = path.resolve(__dirname, "..");
@@ -31,64 +23,6 @@ const port = Number(process.env.PORT ?? 3000);
 const kasAgentAddress = process.env.TETHER_KAS_AGENT_ADDRESS ?? "127.0.0.1:8150";
 const gitPort = Number(process.env.TETHER_DEMO_GIT_PORT ?? 8190);
 const withFlux = process.env.TETHER_DEMO_FLUX !== "0";
-const GITOPS_REPO = "demo/gitops";
-
-/** What demo/gitops holds at first: a namespace, a ConfigMap and a Deployment whose pods kwok runs. */
-const GITOPS_FILES: Record<string, string> = {
-  "README.md": `# demo/gitops
-
-Flux applies everything under deploy/ to the demo cluster (GitRepository and Kustomization
-"demo-gitops" in flux-system). Change a file, commit and push; Flux picks it up within a minute, or at
-once when a reconcile is requested.
-`,
-  "deploy/namespace.yaml": `apiVersion: v1
-kind: Namespace
-metadata:
-  name: demo-gitops
-`,
-  "deploy/configmap.yaml": `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: greeting
-  namespace: demo-gitops
-data:
-  message: hello from git
-`,
-  "deploy/deployment.yaml": `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: hello
-  namespace: demo-gitops
-spec:
-  replicas: 2
-  selector:
-    matchLabels: { app: hello }
-  template:
-    metadata:
-      labels: { app: hello }
-    spec:
-      containers:
-        - name: hello
-          image: nginx:1.27
-`,
-};
-
-/** Starts the git server (repositories under data/git) and Flux, and has Flux apply demo/gitops. */
-async function startGitOps(tb: Testbed): Promise<{ git: GitServer; flux: Flux }> {
-  const gitServer = await startGitServer({ dataDir: path.join(root, "data", "git"), port: gitPort });
-  try {
-    await gitServer.createRepository(GITOPS_REPO);
-    const heads = await git(["ls-remote", "--heads", gitServer.repoUrl(GITOPS_REPO), "main"]);
-    if (!heads.trim()) await commitAndPush(gitServer, GITOPS_REPO, GITOPS_FILES, "Demo workload applied by Flux");
-    const flux = await startFlux(tb, { log: (m) => console.log(`  ${m}`) });
-    await applyGitOpsSource(tb, { name: "demo-gitops", url: gitServer.repoUrl(GITOPS_REPO), interval: "1m" });
-    return { git: gitServer, flux };
-  } catch (e) {
-    await gitServer.close();
-    throw e;
-  }
-}
-
 async function demoAgentToken(): Promise<string> {
   const target = databaseTarget();
   await migrate(target);
@@ -136,11 +70,15 @@ async function main(): Promise<void> {
   const tbDir = path.join(root, "data", "demo-testbed");
   await stopTestbedDir(tbDir);
   const tb = await startTestbed({ dir: tbDir, version: TESTBED_DEFAULT_KUBERNETES, log: (m) => console.log(`  ${m}`) });
-  let gitops: { git: GitServer; flux: Flux } | undefined;
+  let gitops: DemoGitOps | undefined;
   if (withFlux) {
     say("Flux (built once, cached) and the git server with demo/gitops");
     try {
-      gitops = await startGitOps(tb);
+      gitops = await startDemoGitOps(tb, {
+        dataDir: path.join(root, "data", "git"),
+        port: gitPort,
+        log: (m) => console.log(`  ${m}`),
+      });
     } catch (e) {
       await tb.stop();
       throw e;
@@ -181,7 +119,7 @@ Tether demo
   kubectl   KUBECONFIG=${tb.kubeconfig} ${tb.kubectlPath} get nodes${
     gitops
       ? `
-  gitops    git clone ${gitops.git.repoUrl(GITOPS_REPO)}   (push to it; Flux applies deploy/ to the cluster)
+  gitops    git clone ${gitops.git.repoUrl(DEMO_GITOPS_REPO)}   (push to it; Flux applies deploy/ to the cluster)
             reconcile now: KUBECONFIG=${tb.kubeconfig} ${tb.kubectlPath} -n flux-system annotate --overwrite \\
               gitrepository demo-gitops reconcile.fluxcd.io/requestedAt="$(date +%s)"`
       : ""
@@ -193,8 +131,7 @@ Ctrl-C stops the agent, web, kas${gitops ? ", Flux, the git server" : ""} and th
     if (stopping) return;
     stopping = true;
     for (const c of children) c.kill("SIGTERM");
-    await gitops?.flux.stop();
-    await gitops?.git.close();
+    await gitops?.stop();
     await tb.stop();
     process.exit(0);
   };

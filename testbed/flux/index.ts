@@ -6,3 +6,4 @@ export * from "./build";
 export * from "./controllers";
 export * from "./git-server";
 export * from "./objects";
+export * from "./demo-gitops";
