@@ -17,8 +17,9 @@ const nextConfig: NextConfig = {
   distDir: process.env.TETHER_NEXT_DIST_DIR ?? ".next",
   experimental: {
     // proxy.ts runs for API routes too, and Next.js buffers a request body for it (10 MB by default).
-    // No route takes more than 64 KiB, and a body cut at 1 MB is still refused whole by readJsonBody's cap.
-    proxyClientMaxBodySize: "1mb",
+    // The largest body a route takes is a forge's webhook delivery (1 MiB, lib/gitops); the buffer stays
+    // above it so that a larger one reaches the route's own cap whole and is refused with 413, not cut.
+    proxyClientMaxBodySize: "2mb",
   },
   // Static files skip proxy.ts; they get the headers that do not depend on the request here.
   async headers() {

@@ -13,6 +13,9 @@ export default defineConfig({
   forbidOnly: Boolean(process.env.CI),
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
   timeout: 60_000,
+  // Assertions wait up to 10 s (Playwright's default is 5 s): a sign-up (password hashing, redirect, first
+  // render) on a busy 2-core machine has been seen to take longer than 5 s.
+  expect: { timeout: 10_000 },
   // auth.spec.ts signs up the installation's first account, which becomes the administrator: it runs
   // before every other spec (agents.spec.ts would otherwise sort first and take that role).
   projects: [

@@ -43,6 +43,19 @@ const schema = z.object({
     .enum(["true", "false"], { error: "--apiserver-http2 must be true or false" })
     .default("true")
     .transform((v) => v === "true"),
+  /** How often the agent fetches its configuration from kas (a change applies without a restart). */
+  configPollIntervalMs: z.coerce
+    .number()
+    .int()
+    .min(200, "configuration poll interval must be at least 200 ms")
+    .default(15_000),
+  /** Flux: pushes for one repository within this interval after a reconcile request are gathered into the next one. */
+  fluxCoalesceMs: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  /** Flux: the namespace of the leader-election Lease (default: the agent's own, else "default"). */
+  fluxLeaseNamespace: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "lease namespace: a namespace name")
+    .optional(),
   podName: z.string().default(""),
   podNamespace: z.string().default(""),
 });
@@ -80,6 +93,9 @@ export function loadAgentConfig(
       "max-streams": { type: "string" },
       "idle-trim-interval-ms": { type: "string" },
       "apiserver-http2": { type: "string" },
+      "config-poll-interval-ms": { type: "string" },
+      "flux-coalesce-ms": { type: "string" },
+      "flux-lease-namespace": { type: "string" },
       receptive: { type: "boolean" },
       "receptive-address": { type: "string" },
       "receptive-cert-file": { type: "string" },
@@ -99,6 +115,9 @@ export function loadAgentConfig(
     maxStreams: values["max-streams"] ?? env.TETHER_AGENT_MAX_STREAMS,
     idleTrimIntervalMs: values["idle-trim-interval-ms"] ?? env.TETHER_AGENT_IDLE_TRIM_INTERVAL_MS,
     apiserverHttp2: values["apiserver-http2"] ?? env.TETHER_AGENT_APISERVER_HTTP2,
+    configPollIntervalMs: values["config-poll-interval-ms"] ?? env.TETHER_AGENT_CONFIG_POLL_INTERVAL_MS,
+    fluxCoalesceMs: values["flux-coalesce-ms"] ?? env.TETHER_AGENT_FLUX_COALESCE_MS,
+    fluxLeaseNamespace: values["flux-lease-namespace"] ?? env.TETHER_AGENT_FLUX_LEASE_NAMESPACE,
     receptive: values.receptive === undefined ? env.TETHER_AGENT_RECEPTIVE : String(values.receptive),
     receptiveAddress: values["receptive-address"] ?? env.TETHER_AGENT_RECEPTIVE_ADDRESS,
     receptiveCertFile: values["receptive-cert-file"] ?? env.TETHER_AGENT_RECEPTIVE_CERT_FILE,

@@ -1,5 +1,5 @@
 // The agent: `tsx agent/main.ts --kas-address=grpc://host:port --token-file=FILE [--kubeconfig=FILE]`.
-// Starts its capabilities (AGENT_CAPABILITIES: observability, the tunnel's streams to kas, reporting)
+// Starts its capabilities (AGENT_CAPABILITIES: observability, the tunnel's streams to kas, reporting, flux)
 // in order and stops them in reverse. Exits cleanly on SIGTERM.
 import { KubeConfig } from "@kubernetes/client-node";
 import { startCapabilities } from "../lib/common/capability";
@@ -7,6 +7,7 @@ import { createLogger } from "../lib/common/logger";
 import { Readiness } from "../lib/common/observability";
 import type { AgentCapability } from "./capability";
 import { AGENT_VERSION, loadAgentConfig } from "./config";
+import { flux } from "./flux";
 import { connectToKas, readToken } from "./kas-connection";
 import { KubeApi } from "./kube-proxy";
 import { createAgentMetrics } from "./metrics";
@@ -17,8 +18,8 @@ import { tunnel } from "./tunnel";
 
 const log = createLogger("agent");
 
-/** Started in this order, stopped in reverse: heartbeats stop, idle tunnel streams end, then /metrics goes. */
-const AGENT_CAPABILITIES: readonly AgentCapability[] = [observability, tunnel, reporting];
+/** Started in this order, stopped in reverse: Flux gives up its Lease, heartbeats stop, idle tunnel streams end, then /metrics goes. */
+const AGENT_CAPABILITIES: readonly AgentCapability[] = [observability, tunnel, reporting, flux];
 
 async function main(): Promise<void> {
   const config = loadAgentConfig();

@@ -3,7 +3,14 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { ReactQueryDevtools } from "@tanstack/react-query-devtools";
 import { SessionProvider } from "next-auth/react";
 import { ThemeProvider } from "next-themes";
-import { useState, type ReactNode } from "react";
+import { createContext, useContext, useState, type ReactNode } from "react";
+
+const NonceContext = createContext<string | undefined>(undefined);
+
+/** This request's CSP nonce, for client code that must add a <style> element (CodeMirror's editor). */
+export function useCspNonce(): string | undefined {
+  return useContext(NonceContext);
+}
 
 /** `nonce`: this request's CSP nonce, for the theme's inline script that runs before the page paints. */
 export function Providers({ children, nonce }: { children: ReactNode; nonce?: string }) {
@@ -24,7 +31,7 @@ export function Providers({ children, nonce }: { children: ReactNode; nonce?: st
     <SessionProvider>
       <ThemeProvider attribute="class" defaultTheme="system" enableSystem disableTransitionOnChange nonce={nonce}>
         <QueryClientProvider client={client}>
-          {children}
+          <NonceContext.Provider value={nonce}>{children}</NonceContext.Provider>
           {process.env.NODE_ENV === "development" ? <ReactQueryDevtools initialIsOpen={false} /> : null}
         </QueryClientProvider>
       </ThemeProvider>

@@ -50,31 +50,29 @@ test("configuration YAML with line errors and versions, sharing with another gro
   await page.getByRole("navigation", { name: "Agent" }).getByRole("link", { name: "Configuration" }).click();
   await expect(page).toHaveURL(new RegExp(`${agentUrl}/configuration$`));
   await expect(page.getByRole("heading", { name: "No configuration yet" })).toBeVisible();
-  const editor = page.getByLabel("Configuration (YAML)", { exact: true });
+  const editor = page.getByRole("textbox", { name: "Configuration (YAML)", exact: true });
   const save = page.getByRole("button", { name: "Save configuration" });
   await expect(save).toBeDisabled();
 
   // Version 1 from the keyboard.
-  await editor.focus();
+  await editor.click();
   await page.keyboard.insertText(`# Who may use prod\nci_access:\n  projects:\n    - id: ${platform}/tools\n`);
   await save.click();
   await expect(page.getByRole("heading", { name: "Version 1" })).toBeVisible();
   await expect(page.getByText("Saved as version 1.")).toBeVisible();
 
-  // A typo: the error names the line, the editor keeps the text, and nothing is saved.
+  // A typo: the problem names the line as it is typed, the editor keeps the text, and Save waits for a fix.
   const broken = `# Who may use prod\nci_access:\n  projects:\n    - id: ${platform}/tools\n      acess_as: { ci_job: {} }\n`;
   await editor.fill(broken);
-  await save.click();
-  const error = page.getByText(/^line 5: /);
+  const error = page.getByRole("list", { name: "Problems" }).getByText(/^line 5: /);
   await expect(error).toHaveText('line 5: ci_access.projects.0: unknown key "acess_as"');
-  await expect(editor).toHaveValue(broken);
+  await expect(save).toBeDisabled();
+  await expect(editor.locator(".cm-line")).toHaveText(broken.split("\n"));
   await expect(editor).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByRole("heading", { name: "Version 1" })).toBeVisible();
   await page.getByRole("button", { name: "Go to line 5" }).click();
   await expect(editor).toBeFocused();
-  expect(await editor.evaluate((el: HTMLTextAreaElement) => el.value.slice(el.selectionStart, el.selectionEnd))).toBe(
-    "      acess_as: { ci_job: {} }",
-  );
+  expect(await page.evaluate(() => window.getSelection()?.toString())).toBe("      acess_as: { ci_job: {} }");
 
   // Fixed: version 2, and the history lists both.
   await editor.fill(broken.replace("acess_as", "access_as"));
@@ -85,9 +83,11 @@ test("configuration YAML with line errors and versions, sharing with another gro
   await expect(history.getByRole("row")).toHaveCount(3);
   await expect(history.getByRole("row", { name: /Version 1/ })).toContainText(`@${maint.user.username}`);
   await page.getByRole("button", { name: "View version 1" }).click();
-  const old = page.getByLabel("Configuration version 1 (read-only)");
-  await expect(old).toHaveValue(`# Who may use prod\nci_access:\n  projects:\n    - id: ${platform}/tools\n`);
-  await expect(old).toHaveJSProperty("readOnly", true);
+  const old = page.getByRole("textbox", { name: "Configuration version 1 (read-only)" });
+  await expect(old.locator(".cm-line")).toHaveText(
+    `# Who may use prod\nci_access:\n  projects:\n    - id: ${platform}/tools\n`.split("\n"),
+  );
+  await expect(old).toHaveAttribute("aria-readonly", "true");
   await page.getByRole("button", { name: "Close" }).click();
 
   // The JSON route: a save on an outdated version is refused, as is an oversized body; nothing is written.
@@ -105,7 +105,9 @@ test("configuration YAML with line errors and versions, sharing with another gro
   // The developer reads it but cannot edit.
   await dev.page.goto(`${agentUrl}/configuration`);
   await expect(dev.page.getByRole("heading", { name: "Version 2" })).toBeVisible();
-  await expect(dev.page.getByLabel("Configuration (YAML)", { exact: true })).toHaveJSProperty("readOnly", true);
+  const readOnly = dev.page.getByRole("textbox", { name: "Configuration (YAML)", exact: true });
+  await expect(readOnly).toHaveAttribute("aria-readonly", "true");
+  await expect(readOnly).toHaveAttribute("contenteditable", "false");
   await expect(dev.page.getByRole("button", { name: "Save configuration" })).toHaveCount(0);
 
   // The Sharing tab: the entry from the YAML, then an unknown group (refused), then apps-…/web.
@@ -141,8 +143,9 @@ test("configuration YAML with line errors and versions, sharing with another gro
   // The YAML has it too, as version 3 (the failed attempt wrote nothing).
   await page.getByRole("navigation", { name: "Agent" }).getByRole("link", { name: "Configuration" }).click();
   await expect(page.getByRole("heading", { name: "Version 3" })).toBeVisible();
-  await expect(editor).toHaveValue(
-    new RegExp(`- id: ${appsGroup}/web\\n\\s+default_namespace: web-ci\\n\\s+access_as: \\{ ci_job: \\{\\} \\}`),
+  // CodeMirror draws one element per line.
+  await expect(editor).toHaveText(
+    new RegExp(`- id: ${appsGroup}/web\\s+default_namespace: web-ci\\s+access_as: \\{ ci_job: \\{\\} \\}`),
   );
 
   // apps-…/web's clusters list shows the agent, shared from platform-…/infra, without a link into it.

@@ -11,6 +11,7 @@ import type { KasConfig } from "./config";
 import { createAgentServer, createInternalServer, grpcServers } from "./grpc-servers";
 import { internalApi } from "./internal-api";
 import { k8sProxy } from "./k8s-proxy";
+import { flux } from "./flux";
 import { createKasMetrics } from "./metrics";
 import { observability } from "./observability";
 import { receptive } from "./receptive";
@@ -40,6 +41,7 @@ export const KAS_CAPABILITIES: readonly KasCapability[] = [
   agentApi,
   routing,
   receptive,
+  flux,
   grpcServers,
   tunnel,
 ];

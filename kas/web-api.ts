@@ -132,6 +132,20 @@ export class WebApi {
     return this.answer("receptive-agents", res);
   }
 
+  /** Pushes web still holds for the agent (unanswered, under 10 minutes old). */
+  async fluxPendingPushes(agentId: string): Promise<KasWebResponse<"flux-pending-pushes">> {
+    const res = await this.post("flux-pending-pushes", { agentId });
+    if (!res.ok) throw new Error(`web's internal API answered ${res.status} to a pending pushes request`);
+    return this.answer("flux-pending-pushes", res);
+  }
+
+  /** What the agent did about pushes. */
+  async reportPushOutcomes(report: KasWebRequest<"flux-push-outcomes">): Promise<void> {
+    const res = await this.post("flux-push-outcomes", report);
+    if (!res.ok) throw new Error(`web's internal API answered ${res.status} to a push outcome report`);
+    await this.answer("flux-push-outcomes", res);
+  }
+
   /** kas's word on its connection to a receptive agent, for the agent page. */
   async reportReceptiveState(state: KasWebRequest<"receptive-state">): Promise<void> {
     const res = await this.post("receptive-state", state);

@@ -16,9 +16,21 @@ export const TESTBED_DEFAULT_KUBERNETES = "1.33.13";
  * - 1.31: the proxy lists 1.31.0 and 1.31.14; 1.31.14 cannot be built exactly because the proxy
  *   refuses k8s.io/endpointslice and k8s.io/kube-scheduler v0.31.14; 1.31.13 is served (though not
  *   listed) complete, so 1.31.13.
+ * Checked on 2026-11-30 (`go list -m -versions k8s.io/kubernetes`, then `npm run testbed:module -- <v>`,
+ * whose `go mod tidy` fetched every staging module at exactly that version):
+ * - 1.37: the proxy lists 1.37.2 only; complete. 1.36: lists 1.36.1 and 1.36.3; 1.36.3 complete.
+ * - 1.35: lists 1.35.4 only; complete. 1.34: lists 1.34.2, 1.34.3, 1.34.4; 1.34.4 complete.
+ * - 1.38: only 1.38.0-beta.0 is listed; pre-releases are not built yet (parseKubernetesVersion takes
+ *   releases only), so 1.38 shows as upcoming without a smoke result.
+ * Their binaries are built on first use (a cold build of one release takes ~30 minutes on 2 idle
+ * cores); `npm run test:versions -- 1.37` builds and tests one minor.
  * `npm run testbed:module -- <version>` tells within seconds whether another release can be built.
  */
 export const MATRIX_RELEASES: Readonly<Record<string, string>> = {
+  "1.37": "1.37.2",
+  "1.36": "1.36.3",
+  "1.35": "1.35.4",
+  "1.34": "1.34.4",
   "1.33": TESTBED_DEFAULT_KUBERNETES,
   "1.32": "1.32.2",
   "1.31": "1.31.13",

@@ -5,6 +5,7 @@ import type { Duplex, Readable, Writable } from "node:stream";
 import { Metadata, type ClientDuplexStream, type ServiceError } from "@grpc/grpc-js";
 import { relayBody } from "../../lib/common/body-relay";
 import { CHUNK_SIZE } from "../../lib/common/tunnel-wire";
+import { traceHop, type HopTrace } from "../../lib/common/tunnel-trace";
 import type { ReverseTunnelClient } from "../../lib/common/chunk-codec";
 import type { ConnectRequest, ConnectResponse, HeaderField } from "../../proto/gen/tether/v1/tunnel";
 import type { KubeApi, UpstreamRequest } from "../kube-proxy";
@@ -44,6 +45,8 @@ export class ConnectStream {
   private upgrade: { early: Buffer[]; ended: boolean; socket: Duplex | null } | null = null;
   /** kas's messages wait while the API server takes no more of the request body. */
   private pausedForUpstream = false;
+  /** The running request's timeline, when TETHER_TUNNEL_TRACE is set. */
+  private trace: HopTrace | null = null;
 
   constructor(
     client: InstanceType<typeof ReverseTunnelClient>,
@@ -99,6 +102,11 @@ export class ConnectStream {
     // open), unless it was retired or its connection is being replaced (the pool's trim retires
     // surplus streams that then stay unused).
     const keepOpen = error === "" && this.o.owner.mayStayOpen(this);
+    if (this.trace) {
+      if (whole) this.trace.flow("to-kas", whole.body.length);
+      this.trace.done();
+      this.trace = null;
+    }
     if (whole) this.call.write({ msg: { $case: "header", value: { ...whole, complete: true, keepOpen } } });
     else this.call.write({ msg: { $case: "trailer", value: { error, keepOpen } } });
     this.upstream = null;
@@ -119,7 +127,10 @@ export class ConnectStream {
     relayBody(
       source,
       {
-        send: (data, written) => this.call.write({ msg: { $case: "data", value: { data } } }, written),
+        send: (data, written) => {
+          this.trace?.flow("to-kas", data.length);
+          return this.call.write({ msg: { $case: "data", value: { data } } }, written);
+        },
         onceDrain: (fn) => this.call.once("drain", fn),
       },
       {
@@ -140,6 +151,8 @@ export class ConnectStream {
         this.state = "active";
         this.o.owner.activated(this);
         const started = process.hrtime.bigint();
+        const trace = traceHop("agent", msg.value.path);
+        this.trace = trace;
         const req = this.o.kube.request(msg.value);
         this.upstream = req;
         const served = (whole?: { status: number; headers: HeaderField[]; body: Buffer }) => {
@@ -178,6 +191,8 @@ export class ConnectStream {
         }
         req.onResponse((res) => {
           if (this.upstream !== req) return;
+          trace?.mark("upstream-header");
+          if (trace) res.body.on("data", (b: Buffer) => trace.flow("from-apiserver", b.length));
           this.response = res.body;
           if (res.length !== undefined && res.length <= CHUNK_SIZE) {
             // A small answer of known length goes back whole, in one message (no chunk, no trailer).

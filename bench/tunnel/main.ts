@@ -14,6 +14,7 @@ import { apiserverRequest, startTestbed } from "../../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
 import { startTunnelStack, type TunnelStack } from "../../testbed/tunnel-stack";
 import { cpuMs, percentile, runBench } from "../common";
+import { hopBreakdown } from "./hops";
 
 const run = promisify(execFile);
 
@@ -33,6 +34,11 @@ async function main(): Promise<void> {
   const version = TESTBED_DEFAULT_KUBERNETES;
   await ensureTestbedBinaries(version, (m) => console.log(m));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tether-bench-"));
+  // Every hop (this process's tunnel client, kas, agent) appends each request's timeline here; the
+  // HTTP-only LIST's per-hop breakdown is printed from it (one appended line per request and hop).
+  const traceFile = path.join(dir, "tunnel-trace.jsonl");
+  // BENCH_TRACE=0 leaves it off (to see what tracing costs).
+  if (process.env.BENCH_TRACE !== "0") process.env.TETHER_TUNNEL_TRACE = traceFile;
   const tb = await startTestbed({ dir, version });
   let rig: TunnelStack | undefined;
   let front: http.Server | undefined;
@@ -131,16 +137,37 @@ async function main(): Promise<void> {
       tunnel.push((await timeKubectl(tunnelArgs)).ms);
     }
 
+    // CPU time of each process during the HTTP-only and large LISTs: where the tunnel's extra work goes.
+    const pids: Record<string, number> = {
+      bench: process.pid,
+      "kube-apiserver": tb.pids["kube-apiserver"] ?? 0,
+      kas: kas.child.pid ?? 0,
+      agent: agent.child.pid ?? 0,
+    };
     // Raw LIST of 1,000 objects (no kubectl start-up), and a ~36 MB LIST for throughput.
     const rawDirect: number[] = [];
     const rawTunnel: number[] = [];
+    // CPU each process spent on the HTTP-only LISTs of each path (ms, summed over the rounds): on a busy
+    // machine wall time follows CPU, so this tells what waits from what works.
+    const rawCpu = { direct: {} as Record<string, number>, tunnel: {} as Record<string, number> };
+    const charge = async (to: Record<string, number>, fn: () => Promise<unknown>) => {
+      const before = cpuMs(pids);
+      const t0 = performance.now();
+      await fn();
+      const ms = performance.now() - t0;
+      const after = cpuMs(pids);
+      for (const k of Object.keys(pids)) to[k] = (to[k] ?? 0) + after[k]! - before[k]!;
+      return ms;
+    };
     for (let i = 0; i < ROUNDS; i++) {
-      let t0 = performance.now();
-      await apiserverRequest(tb, "GET", "/api/v1/namespaces/bench/configmaps");
-      rawDirect.push(performance.now() - t0);
-      t0 = performance.now();
-      await (await tc.agentFetch(reg.agentId, { path: "/api/v1/namespaces/bench/configmaps" })).arrayBuffer();
-      rawTunnel.push(performance.now() - t0);
+      rawDirect.push(
+        await charge(rawCpu.direct, () => apiserverRequest(tb, "GET", "/api/v1/namespaces/bench/configmaps")),
+      );
+      rawTunnel.push(
+        await charge(rawCpu.tunnel, async () =>
+          (await tc.agentFetch(reg.agentId, { path: "/api/v1/namespaces/bench/configmaps" })).arrayBuffer(),
+        ),
+      );
     }
     const mbps = async (fn: () => Promise<number>) => {
       const rates: number[] = [];
@@ -151,13 +178,6 @@ async function main(): Promise<void> {
         rates.push(bytes / 1e6 / ((performance.now() - t0) / 1000));
       }
       return { median: percentile(rates, 50), bytes: await fn() };
-    };
-    // CPU time of each process during the large LISTs: where the tunnel's extra work goes.
-    const pids: Record<string, number> = {
-      bench: process.pid,
-      "kube-apiserver": tb.pids["kube-apiserver"] ?? 0,
-      kas: kas.child.pid ?? 0,
-      agent: agent.child.pid ?? 0,
     };
     const withCpu = async (fn: () => Promise<{ median: number; bytes: number }>) => {
       const before = cpuMs(pids);
@@ -233,6 +253,13 @@ async function main(): Promise<void> {
     console.log(
       `the ceiling on ${cores} shared cores: direct ${ceiling(bigDirect).toFixed(0)} MB/s, tunnel ${ceiling(bigTunnel).toFixed(0)} MB/s (${(ceiling(bigTunnel) / ceiling(bigDirect)).toFixed(2)}×)`,
     );
+    const perList = (c: Record<string, number>) => {
+      const per = Object.keys(pids).map((k) => [k, (c[k] ?? 0) / ROUNDS] as const);
+      return `${per.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ")} (in all ${per.reduce((a, [, v]) => a + v, 0).toFixed(1)})`;
+    };
+    console.log(`CPU ms per HTTP-only LIST, direct: ${perList(rawCpu.direct)}`);
+    console.log(`CPU ms per HTTP-only LIST, tunnel: ${perList(rawCpu.tunnel)}`);
+    for (const line of hopBreakdown(traceFile, "/api/v1/namespaces/bench/configmaps")) console.log(line);
     console.log(`load average ${os.loadavg()[0]!.toFixed(1)}`);
   } finally {
     front?.close();

@@ -1,13 +1,23 @@
 "use client";
-// The agent's Configuration tab: the YAML in force with its version, an editor for maintainers (a
-// monospace textarea with line numbers; Save makes a new version), errors shown under it with the line
-// they name, and the history of versions with a read-only view of any older one.
+// The agent's Configuration tab: the YAML in force with its version, a CodeMirror editor for maintainers
+// (highlighting, Tab indents, every problem listed with its line as you type, checked in the browser with
+// the server's own rules), Save makes a new version; a prompt before leaving with unsaved changes; the
+// history of versions with a read-only view of any one and a diff between any two.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { signIn } from "next-auth/react";
-import { useEffect, useId, useRef, useState } from "react";
+import { useDeferredValue, useEffect, useId, useMemo, useRef, useState } from "react";
 import { ApiError, fetchJson } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { ErrorState, LoadingState } from "@/components/ui/states";
+import {
+  DiffView,
+  TAB_HINT,
+  YamlEditor,
+  useLeaveGuard,
+  type EditorApi,
+  type EditorProblem,
+} from "@/components/yaml-editor";
+import type { ConfigView } from "@/lib/agent-config";
 import { agentKeys, useAgentConfig, useAgentConfigVersion } from "./api";
 import { errorLine, formatUtc } from "./format";
 
@@ -25,68 +35,30 @@ const EXAMPLE = `# Who may use this agent. For example:
 #     - id: my-group
 `;
 
-const LINE_PX = 24; // leading-6
+type Validate = (typeof import("@/lib/agent-config/validate"))["validateAgentConfig"];
 
-function YamlArea({
-  id,
-  value,
-  onChange,
-  readOnly,
-  errorLine: bad,
-  describedBy,
-  label,
-  textareaRef,
-}: {
-  id: string;
-  value: string;
-  onChange?: (v: string) => void;
-  readOnly: boolean;
-  errorLine?: number | null;
-  describedBy?: string;
-  label: string;
-  textareaRef?: React.RefObject<HTMLTextAreaElement | null>;
-}) {
-  const gutter = useRef<HTMLDivElement>(null);
-  const lines = Math.max(value.split("\n").length, 12);
-  return (
-    <div
-      className={`flex overflow-hidden rounded-md border bg-white font-mono text-sm dark:bg-zinc-950 ${bad ? "border-red-500" : "border-zinc-300 dark:border-zinc-700"}`}
-    >
-      <div
-        ref={gutter}
-        aria-hidden
-        className="select-none overflow-hidden border-r border-zinc-200 bg-zinc-50 px-2 py-2 text-right leading-6 text-zinc-400 dark:border-zinc-800 dark:bg-zinc-900"
-        style={{ height: `${Math.min(lines, 24) * LINE_PX + 16}px` }}
-      >
-        {Array.from({ length: lines }, (_, i) => (
-          <div key={i} className={i + 1 === bad ? "font-bold text-red-600 dark:text-red-400" : undefined}>
-            {i + 1}
-          </div>
-        ))}
-      </div>
-      <textarea
-        ref={textareaRef}
-        id={id}
-        aria-label={label}
-        aria-describedby={describedBy}
-        aria-invalid={bad ? true : undefined}
-        value={value}
-        readOnly={readOnly}
-        onChange={(e) => onChange?.(e.target.value)}
-        onScroll={(e) => {
-          if (gutter.current) gutter.current.scrollTop = e.currentTarget.scrollTop;
-        }}
-        spellCheck={false}
-        autoCapitalize="off"
-        autoComplete="off"
-        wrap="off"
-        placeholder={readOnly ? undefined : EXAMPLE}
-        className="block min-w-0 flex-1 resize-none bg-transparent px-3 py-2 leading-6 focus:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-indigo-500 read-only:text-zinc-700 dark:read-only:text-zinc-300"
-        style={{ height: `${Math.min(lines, 24) * LINE_PX + 16}px` }}
-      />
-    </div>
-  );
+/** The configuration's rules, loaded with the editor (yaml + zod) rather than with every page. */
+function useProblems(text: string, enabled: boolean): EditorProblem[] | null {
+  const [validate, setValidate] = useState<Validate | null>(null);
+  useEffect(() => {
+    if (!enabled) return;
+    let live = true;
+    void import("@/lib/agent-config/validate").then((m) => {
+      if (live) setValidate(() => m.validateAgentConfig);
+    });
+    return () => {
+      live = false;
+    };
+  }, [enabled]);
+  const deferred = useDeferredValue(text);
+  return useMemo(() => {
+    if (!validate || !enabled) return null;
+    const r = validate(deferred);
+    return r.ok ? [] : r.problems;
+  }, [validate, deferred, enabled]);
 }
+
+const LEAVE_MESSAGE = "Leave this page? Your changes to the configuration are not saved and will be lost.";
 
 export function ConfigEditor({
   agentId,
@@ -106,9 +78,10 @@ export function ConfigEditor({
   const [saved, setSaved] = useState<number | null>(null);
   const [viewing, setViewing] = useState<number | null>(null);
   const old = useAgentConfigVersion(agentId, viewing);
-  const area = useRef<HTMLTextAreaElement>(null);
+  const editor = useRef<EditorApi | null>(null);
   const viewHeading = useRef<HTMLHeadingElement>(null);
   const errorId = useId();
+  const problemsId = useId();
   const editorId = useId();
   const expired = q.error instanceof ApiError && q.error.status === 401;
   useEffect(() => {
@@ -117,6 +90,13 @@ export function ConfigEditor({
   useEffect(() => {
     if (viewing !== null && old.data) viewHeading.current?.focus();
   }, [viewing, old.data]);
+
+  const canManage = q.data?.canManage ?? false;
+  const currentYaml = q.data?.current.yaml ?? "";
+  const text = draft?.text ?? currentYaml;
+  const dirty = draft !== null && draft.text !== currentYaml;
+  const problems = useProblems(text, canManage);
+  useLeaveGuard(dirty, LEAVE_MESSAGE);
 
   const save = useMutation({
     mutationFn: (d: { text: string; base: number }) =>
@@ -137,24 +117,12 @@ export function ConfigEditor({
     return (
       <ErrorState title="Could not load the configuration" message={q.error.message} onRetry={() => void q.refetch()} />
     );
-  const { current, history, totalVersions, canManage } = q.data!;
-  const text = draft?.text ?? current.yaml;
-  const dirty = draft !== null && draft.text !== current.yaml;
+  const { current, history, totalVersions } = q.data!;
   const error = save.error?.message;
   const line = errorLine(error);
   const outdated = draft !== null && draft.base !== current.version;
-
-  const goToLine = (n: number) => {
-    const el = area.current;
-    if (!el) return;
-    const starts = [0];
-    for (let i = 0; i < el.value.length; i++) if (el.value[i] === "\n") starts.push(i + 1);
-    const start = starts[n - 1] ?? el.value.length;
-    const end = (starts[n] ?? el.value.length + 1) - 1;
-    el.focus();
-    el.setSelectionRange(start, Math.max(start, end));
-    el.scrollTop = Math.max(0, (n - 4) * LINE_PX);
-  };
+  const listed = problems ?? [];
+  const blocked = listed.length > 0;
 
   return (
     <div className="max-w-4xl space-y-8">
@@ -178,25 +146,57 @@ export function ConfigEditor({
               <a href={sharingHref} className="text-indigo-600 underline dark:text-indigo-400">
                 Sharing
               </a>{" "}
-              tab edits the same entries without YAML.
+              tab edits the same entries without YAML. {TAB_HINT}
             </>
           ) : (
             "Read-only: a maintainer of this project can change the configuration."
           )}
         </p>
-        <YamlArea
-          id={editorId}
+        {canManage && text === "" ? (
+          <details className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">
+            <summary className="cursor-pointer">An example</summary>
+            <pre className="mt-1 overflow-x-auto rounded bg-zinc-50 p-2 text-xs dark:bg-zinc-900">{EXAMPLE}</pre>
+          </details>
+        ) : null}
+        <YamlEditor
           label="Configuration (YAML)"
-          textareaRef={area}
           value={text}
           readOnly={!canManage}
-          errorLine={line}
-          describedBy={error ? `${errorId} ${editorId}-hint` : `${editorId}-hint`}
+          problems={listed}
+          describedBy={[blocked ? problemsId : "", error ? errorId : "", `${editorId}-hint`].filter(Boolean).join(" ")}
+          onEditor={(api) => {
+            editor.current = api;
+          }}
           onChange={(v) => {
             setSaved(null);
-            setDraft({ text: v, base: draft?.base ?? current.version });
+            setDraft((d) => ({ text: v, base: d?.base ?? current.version }));
           }}
         />
+        <div id={problemsId} aria-live="polite">
+          {blocked ? (
+            <div className="mt-2 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
+              <p className="font-medium">
+                {listed.length === 1 ? "1 problem" : `${listed.length} problems`} to fix before saving:
+              </p>
+              <ul aria-label="Problems" className="mt-1 space-y-1">
+                {listed.map((p, i) => (
+                  <li key={i} className="flex flex-wrap items-baseline gap-x-3 font-mono">
+                    <span>{p.line ? `line ${p.line}: ${p.message}` : p.message}</span>
+                    {p.line ? (
+                      <button
+                        type="button"
+                        onClick={() => editor.current?.goToLine(p.line!)}
+                        className="font-sans underline underline-offset-2 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-500"
+                      >
+                        Go to line {p.line}
+                      </button>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+        </div>
         <div id={errorId} aria-live="assertive">
           {error ? (
             <div
@@ -207,7 +207,7 @@ export function ConfigEditor({
               {line ? (
                 <button
                   type="button"
-                  onClick={() => goToLine(line)}
+                  onClick={() => editor.current?.goToLine(line)}
                   className="underline underline-offset-2 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-500"
                 >
                   Go to line {line}
@@ -226,8 +226,12 @@ export function ConfigEditor({
           </p>
         ) : null}
         {canManage ? (
-          <div className="mt-3 flex items-center gap-3">
-            <Button type="button" disabled={!dirty || save.isPending} onClick={() => draft && save.mutate(draft)}>
+          <div className="mt-3 flex flex-wrap items-center gap-3">
+            <Button
+              type="button"
+              disabled={!dirty || blocked || save.isPending}
+              onClick={() => draft && save.mutate(draft)}
+            >
               {save.isPending ? "Saving…" : "Save configuration"}
             </Button>
             <Button
@@ -242,7 +246,7 @@ export function ConfigEditor({
               Discard changes
             </Button>
             <span role="status" className="text-sm text-green-700 dark:text-green-400">
-              {saved !== null && !dirty ? `Saved as version ${saved}.` : ""}
+              {saved !== null && !dirty ? `Saved as version ${saved}.` : dirty ? "Unsaved changes." : ""}
             </span>
           </div>
         ) : null}
@@ -343,7 +347,7 @@ export function ConfigEditor({
                     setDraft({ text: old.data.yaml, base: current.version });
                     setSaved(null);
                     save.reset();
-                    requestAnimationFrame(() => area.current?.focus());
+                    requestAnimationFrame(() => editor.current?.focus());
                   }}
                 >
                   Copy into the editor
@@ -369,16 +373,91 @@ export function ConfigEditor({
                 <time dateTime={old.data.createdAt}>{formatUtc(old.data.createdAt)}</time>.
                 {canManage ? " Copying it into the editor and saving makes it the newest version again." : ""}
               </p>
-              <YamlArea
-                id={`${editorId}-v${viewing}`}
-                label={`Configuration version ${viewing} (read-only)`}
-                value={old.data.yaml}
-                readOnly
-              />
+              <YamlEditor label={`Configuration version ${viewing} (read-only)`} value={old.data.yaml} readOnly />
             </>
           )}
         </section>
       ) : null}
+
+      <CompareVersions
+        agentId={agentId}
+        history={history}
+        current={current}
+        draft={dirty ? text : null}
+        headingId={`${editorId}-compare`}
+      />
     </div>
+  );
+}
+
+const DRAFT = "draft";
+
+/** A diff between any two versions, or between the version in force and the unsaved edit. */
+function CompareVersions({
+  agentId,
+  history,
+  current,
+  draft,
+  headingId,
+}: {
+  agentId: string;
+  history: ConfigView["history"];
+  current: { version: number; yaml: string };
+  draft: string | null;
+  headingId: string;
+}) {
+  const [picked, setPicked] = useState<{ from: string; to: string } | null>(null);
+  const fallback = {
+    from: String(history[1]?.version ?? history[0]?.version ?? ""),
+    to: draft !== null ? DRAFT : String(history[0]?.version ?? ""),
+  };
+  const from = picked?.from ?? fallback.from;
+  const to = picked?.to === DRAFT && draft === null ? fallback.to : (picked?.to ?? fallback.to);
+  const fetchable = (v: string) => (v && v !== DRAFT && Number(v) !== current.version ? Number(v) : null);
+  const a = useAgentConfigVersion(agentId, fetchable(from));
+  const b = useAgentConfigVersion(agentId, fetchable(to));
+  const textOf = (v: string, q: typeof a): string | undefined =>
+    v === DRAFT ? (draft ?? undefined) : Number(v) === current.version ? current.yaml : q.data?.yaml;
+  const before = textOf(from, a);
+  const after = textOf(to, b);
+  const name = (v: string) => (v === DRAFT ? "your unsaved changes" : `version ${v}`);
+  if (history.length < 2 && draft === null) return null;
+  const select = "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950";
+  return (
+    <section aria-labelledby={headingId}>
+      <h2 id={headingId} className="mb-3 text-lg font-semibold">
+        Compare
+      </h2>
+      <div className="mb-3 flex flex-wrap items-end gap-3 text-sm">
+        <label className="space-y-1">
+          <span className="block text-zinc-600 dark:text-zinc-400">From</span>
+          <select className={select} value={from} onChange={(e) => setPicked({ from: e.target.value, to })}>
+            {history.map((h) => (
+              <option key={h.version} value={String(h.version)}>
+                Version {h.version}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="space-y-1">
+          <span className="block text-zinc-600 dark:text-zinc-400">To</span>
+          <select className={select} value={to} onChange={(e) => setPicked({ from, to: e.target.value })}>
+            {draft !== null ? <option value={DRAFT}>Your unsaved changes</option> : null}
+            {history.map((h) => (
+              <option key={h.version} value={String(h.version)}>
+                Version {h.version}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {a.isError || b.isError ? (
+        <ErrorState title="Could not load a version" message={(a.error ?? b.error)!.message} />
+      ) : before === undefined || after === undefined ? (
+        <LoadingState label="Loading the versions…" />
+      ) : (
+        <DiffView before={before} after={after} caption={`Changes from ${name(from)} to ${name(to)}`} />
+      )}
+    </section>
   );
 }

@@ -9,7 +9,7 @@ import { ApiError, fetchJson } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
-import { Field } from "@/components/ui/field";
+import { Field, TextAreaField } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
 import type { ReceptiveUrlView } from "@/lib/receptive";
@@ -53,48 +53,6 @@ function helmValues(publicKey: string): string {
       .split("\n")
       .map((l) => `    ${l}`),
   ].join("\n");
-}
-
-function TextArea({
-  id,
-  label,
-  hint,
-  error,
-  name,
-  defaultValue,
-}: {
-  id: string;
-  label: string;
-  hint?: string;
-  error?: string;
-  name: string;
-  defaultValue?: string;
-}) {
-  return (
-    <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium text-zinc-700 dark:text-zinc-300">
-        {label}
-      </label>
-      <textarea
-        id={id}
-        name={name}
-        rows={4}
-        defaultValue={defaultValue}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
-        className={`block w-full rounded-md border bg-white px-3 py-2 font-mono text-xs shadow-sm focus:outline-none focus:ring-2 focus:ring-indigo-500 dark:bg-zinc-900 ${error ? "border-red-500" : "border-zinc-300 dark:border-zinc-700"}`}
-      />
-      {error ? (
-        <p id={`${id}-error`} className="text-sm text-red-600 dark:text-red-400">
-          {error}
-        </p>
-      ) : hint ? (
-        <p id={`${id}-hint`} className="text-xs text-zinc-500">
-          {hint}
-        </p>
-      ) : null}
-    </div>
-  );
 }
 
 function ReceptiveForm({
@@ -144,7 +102,7 @@ function ReceptiveForm({
         error={fieldError("url")}
         hint="Where kas dials the agent. grpc:// works too, but nothing is encrypted then."
       />
-      <TextArea
+      <TextAreaField
         id="receptive-ca"
         name="caCert"
         label="CA certificate (optional)"
@@ -181,14 +139,14 @@ function ReceptiveForm({
       ) : null}
       {method === "mtls" ? (
         <>
-          <TextArea
+          <TextAreaField
             id="receptive-client-cert"
             name="clientCert"
             label="Client certificate"
             error={fieldError("auth.clientCert")}
             hint="PEM, signed by the CA the agent trusts for kas."
           />
-          <TextArea
+          <TextAreaField
             id="receptive-client-key"
             name="clientKey"
             label="Client key"

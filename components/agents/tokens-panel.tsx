@@ -29,6 +29,7 @@ export function TokensPanel({
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedToken | null>(null);
   const [revoking, setRevoking] = useState<TokenRow | null>(null);
+  const [lateClose, setLateClose] = useState(false);
   const createButton = useRef<HTMLButtonElement>(null);
   const expired = q.error instanceof ApiError && q.error.status === 401;
   useEffect(() => {
@@ -37,11 +38,13 @@ export function TokensPanel({
 
   const revoke = useMutation({
     mutationFn: (tokenId: string) =>
-      fetchJson(`/api/agents/${encodeURIComponent(agentId)}/tokens/${encodeURIComponent(tokenId)}`, {
-        method: "DELETE",
-      }),
-    onSuccess: () => {
+      fetchJson<{ ok: true; tunnelsClosed: boolean }>(
+        `/api/agents/${encodeURIComponent(agentId)}/tokens/${encodeURIComponent(tokenId)}`,
+        { method: "DELETE" },
+      ),
+    onSuccess: (answer) => {
       setRevoking(null);
+      setLateClose(!answer.tunnelsClosed);
       void queryClient.invalidateQueries({ queryKey: agentKeys.tokens(agentId) });
       void queryClient.invalidateQueries({ queryKey: agentKeys.agent(agentId) });
     },
@@ -61,6 +64,15 @@ export function TokensPanel({
 
   return (
     <div className="space-y-6">
+      {lateClose ? (
+        <p
+          role="status"
+          className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200"
+        >
+          The token is revoked, but kas could not be told at once: tunnels the agent opened with it close at kas&apos;s
+          next token check, within about 30 seconds.
+        </p>
+      ) : null}
       <div className="flex flex-wrap items-center justify-between gap-4">
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
           {active} of at most {maxActiveTokens} active tokens. Two let you rotate without downtime: create a new one,

@@ -6,7 +6,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { fetchJson } from "@/components/providers";
-import { Suspense, useEffect, useMemo, useRef, useState } from "react";
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { stringify } from "yaml";
 import { plural } from "@/components/ui/plural";
 import { ErrorState, LoadingState } from "@/components/ui/states";
@@ -327,18 +327,24 @@ export function ObjectDrawer({
   useEffect(() => {
     close.current = onClose;
   }, [onClose]);
+  // An edit of the object's YAML not applied yet (edit-yaml.tsx marks it) is discarded only when confirmed.
+  const leave = useCallback(() => {
+    const unapplied = panel.current?.querySelector("[data-unapplied-edit]");
+    if (!unapplied || window.confirm(unapplied.getAttribute("data-unapplied-edit") ?? "")) close.current();
+  }, []);
   useEffect(() => {
     const returnTo = document.activeElement;
     panel.current?.focus();
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") close.current();
+      // Escape inside the YAML editor is CodeMirror's (Escape then Tab leaves the editor), not the drawer's.
+      if (e.key === "Escape" && !(e.target instanceof Element && e.target.closest(".cm-editor"))) leave();
     };
     document.addEventListener("keydown", onKey);
     return () => {
       document.removeEventListener("keydown", onKey);
       if (returnTo instanceof HTMLElement && returnTo.isConnected) returnTo.focus();
     };
-  }, []);
+  }, [leave]);
   const conditions = conditionsOf(object);
   const labels = Object.entries((object.metadata as { labels?: Record<string, string> }).labels ?? {});
   const title = `${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name}`;
@@ -354,7 +360,7 @@ export function ObjectDrawer({
         <h3 className="truncate font-semibold">{title}</h3>
         <button
           type="button"
-          onClick={onClose}
+          onClick={leave}
           className="text-sm underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
         >
           Close

@@ -7,8 +7,9 @@ import { useState } from "react";
 import { fetchJson } from "@/components/providers";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Button } from "@/components/ui/button";
-import type { ActionName } from "@/lib/cluster-actions/actions";
+import { FLUX_GROUP, resourceOf, type ActionName } from "@/lib/cluster-actions/actions";
 import { inputClass } from "./controls";
+import { EditYaml } from "./edit-yaml";
 import { num, type KubeItem } from "./kinds";
 
 export const actionKeys = {
@@ -18,6 +19,7 @@ export const actionKeys = {
 
 const LABELS: Record<ActionName, string> = {
   delete: "Delete",
+  reconcile: "Reconcile now",
   restart: "Restart rollout",
   scale: "Scale",
   suspend: "Suspend",
@@ -26,11 +28,14 @@ const LABELS: Record<ActionName, string> = {
   cordon: "Cordon",
   uncordon: "Uncordon",
   drain: "Drain",
+  edit: "Edit YAML",
 };
 
 /** What each confirmation says will happen. */
-function consequence(action: ActionName, what: string): string {
+function consequence(action: ActionName, what: string, flux: boolean): string {
   switch (action) {
+    case "reconcile":
+      return `Flux reconciles ${what} now, without waiting for its interval.`;
     case "delete":
       return `${what} will be deleted from the cluster. Objects it owns go too; a controller may make a new one.`;
     case "restart":
@@ -38,8 +43,11 @@ function consequence(action: ActionName, what: string): string {
     case "scale":
       return `${what} will run the number of replicas you choose.`;
     case "suspend":
+      if (flux)
+        return `Flux stops reconciling ${what}: changes in its source no longer reach the cluster until resumed.`;
       return `${what} stops starting Jobs on its schedule until resumed; running Jobs go on.`;
     case "resume":
+      if (flux) return `Flux reconciles ${what} again.`;
       return `${what} starts Jobs on its schedule again.`;
     case "trigger":
       return `A Job is created now from ${what}'s template, as its schedule would.`;
@@ -49,6 +57,8 @@ function consequence(action: ActionName, what: string): string {
       return `New pods may be scheduled on ${what} again.`;
     case "drain":
       return `${what} is cordoned and its pods are evicted (not DaemonSet pods), one by one, honouring PodDisruptionBudgets; controllers start them elsewhere.`;
+    case "edit":
+      return `${what} is replaced by the YAML you edit, after a dry run and a diff.`;
   }
 }
 
@@ -88,6 +98,7 @@ export function ObjectActions({
   const [open, setOpen] = useState<ActionName | null>(null);
   const [replicas, setReplicas] = useState("");
   const [done, setDone] = useState("");
+  const [editing, setEditing] = useState(false);
   const queryClient = useQueryClient();
   const run = useMutation({
     mutationFn: (action: ActionName) =>
@@ -107,6 +118,8 @@ export function ObjectActions({
   });
   const what = `${noun} ${namespace ? `${namespace}/` : ""}${name}`;
   const offered = (allowed.data ?? []).filter((a) => fitsState(a, object));
+  const buttons = offered.filter((a) => a !== "edit");
+  const canEdit = offered.includes("edit");
 
   return (
     <section aria-label="Actions" className="space-y-2">
@@ -122,7 +135,22 @@ export function ObjectActions({
       ) : null}
       {offered.length ? (
         <div className="flex flex-wrap gap-2">
-          {offered.map((a) => (
+          {canEdit ? (
+            <Button
+              type="button"
+              variant="secondary"
+              className="px-2.5 py-1"
+              aria-expanded={editing}
+              disabled={editing}
+              onClick={() => {
+                setDone("");
+                setEditing(true);
+              }}
+            >
+              {LABELS.edit}
+            </Button>
+          ) : null}
+          {buttons.map((a) => (
             <Button
               key={a}
               type="button"
@@ -139,6 +167,20 @@ export function ObjectActions({
             </Button>
           ))}
         </div>
+      ) : null}
+      {editing ? (
+        <EditYaml
+          agentId={agentId}
+          path={path}
+          namespace={namespace || undefined}
+          name={name}
+          what={what}
+          onClose={() => setEditing(false)}
+          onApplied={(message) => {
+            setEditing(false);
+            setDone(message);
+          }}
+        />
       ) : null}
       {done ? (
         <p role="status" className="text-sm text-emerald-700 dark:text-emerald-300">
@@ -157,7 +199,7 @@ export function ObjectActions({
           run.reset();
         }}
       >
-        <p>{open ? consequence(open, what) : null}</p>
+        <p>{open ? consequence(open, what, FLUX_GROUP.test(resourceOf(path).group)) : null}</p>
         {open === "scale" ? (
           <label className="block text-sm">
             <span className="block text-zinc-600 dark:text-zinc-400">Replicas</span>

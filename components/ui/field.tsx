@@ -1,25 +1,32 @@
-import type { InputHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from "react";
 
-export function Field({
-  label,
+const control = (error: string | undefined) =>
+  `block w-full rounded-md border bg-white px-3 py-2 shadow-sm focus:outline-none focus:ring-2 focus:ring-indigo-500 dark:bg-zinc-900 ${error ? "border-red-500" : "border-zinc-300 dark:border-zinc-700"}`;
+
+function describedBy(id: string, error?: string, hint?: string): string | undefined {
+  return error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+}
+
+/** The label above a control and its error (or else its hint) below, tied to it for screen readers. */
+function FieldShell({
   id,
+  label,
   error,
   hint,
-  ...input
-}: InputHTMLAttributes<HTMLInputElement> & { label: string; id: string; error?: string; hint?: string }) {
-  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+  children,
+}: {
+  id: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  children: ReactNode;
+}) {
   return (
     <div className="space-y-1">
       <label htmlFor={id} className="block text-sm font-medium text-zinc-700 dark:text-zinc-300">
         {label}
       </label>
-      <input
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        className={`block w-full rounded-md border bg-white px-3 py-2 text-sm shadow-sm focus:outline-none focus:ring-2 focus:ring-indigo-500 dark:bg-zinc-900 ${error ? "border-red-500" : "border-zinc-300 dark:border-zinc-700"}`}
-        {...input}
-      />
+      {children}
       {error ? (
         <p id={`${id}-error`} className="text-sm text-red-600 dark:text-red-400">
           {error}
@@ -30,5 +37,48 @@ export function Field({
         </p>
       ) : null}
     </div>
+  );
+}
+
+export function Field({
+  label,
+  id,
+  error,
+  hint,
+  ...input
+}: InputHTMLAttributes<HTMLInputElement> & { label: string; id: string; error?: string; hint?: string }) {
+  return (
+    <FieldShell id={id} label={label} error={error} hint={hint}>
+      <input
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        className={`${control(error)} text-sm`}
+        {...input}
+      />
+    </FieldShell>
+  );
+}
+
+/** A multi-line field (PEM blocks, keys): monospace, four rows unless told otherwise. */
+export function TextAreaField({
+  label,
+  id,
+  error,
+  hint,
+  rows = 4,
+  ...textarea
+}: TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; id: string; error?: string; hint?: string }) {
+  return (
+    <FieldShell id={id} label={label} error={error} hint={hint}>
+      <textarea
+        id={id}
+        rows={rows}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        className={`${control(error)} font-mono text-xs`}
+        {...textarea}
+      />
+    </FieldShell>
   );
 }

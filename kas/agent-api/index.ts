@@ -22,6 +22,7 @@ export const agentApi: KasCapability = {
     );
     // Published by any kas replica (web calls CloseAgentTunnels): act now instead of at the next re-check.
     ctx.registry.onAgentEvent(({ agentId, kind }) => {
+      if (kind === "notice") return; // for another capability's streams
       if (kind === "deleted") {
         ctx.log.warn({ agentId }, "agent deleted: closing its tunnels");
         ctx.registry.closeAgent(agentId, status.UNAUTHENTICATED, "agent deleted");

@@ -140,10 +140,10 @@ export function agentApiHandlers(deps: Deps, tokens: ConnectedTokens): AgentApiS
     },
     getConfiguration(
       call: ServerUnaryCall<unknown, unknown>,
-      callback: sendUnaryData<{ yaml: string; version: number }>,
+      callback: sendUnaryData<{ yaml: string; version: number; agentId: string }>,
     ) {
       authenticate(deps, call.metadata, tokens)
-        .then((id) => deps.web.agentConfiguration(id.agentId))
+        .then(async (id) => ({ ...(await deps.web.agentConfiguration(id.agentId)), agentId: id.agentId }))
         .then(
           (c) => callback(null, c),
           (e) => callback(grpcError(e)),

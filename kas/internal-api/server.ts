@@ -2,6 +2,7 @@
 // AgentStatus says whether an agent is connected here. Calls carry a JWT signed with the shared secret.
 import { Metadata, status, type ServerDuplexStream } from "@grpc/grpc-js";
 import type { Logger } from "pino";
+import { traceHop, type HopTrace } from "../../lib/common/tunnel-trace";
 import { InternalAuthError, verifyInternalJwt } from "../../lib/common/internal-jwt";
 import { LAST_SEEN_KEY, TUNNEL_ERROR_KEY, type TunnelErrorCode } from "../../lib/common/tunnel-wire";
 import type {
@@ -92,6 +93,7 @@ export function internalHandlers(deps: Deps): KasInternalServiceServer {
       let finished = false;
       const abort = new AbortController();
       const pending: MakeRequestRequest[] = [];
+      let trace: HopTrace | null = null;
 
       const finish = (o: string) => {
         if (finished) return;
@@ -141,6 +143,7 @@ export function internalHandlers(deps: Deps): KasInternalServiceServer {
           return;
         }
         const { agentId, request, timeoutMs } = first.msg.value;
+        trace = traceHop("kas", request.path);
         const wait =
           timeoutMs > 0
             ? Math.min(timeoutMs, deps.config.TETHER_KAS_AGENT_WAIT_MS * 10)
@@ -152,9 +155,14 @@ export function internalHandlers(deps: Deps): KasInternalServiceServer {
               return;
             }
             stream = s;
+            trace?.mark("to-agent");
             s.start(request, {
-              onHeader: (h) => call.write({ msg: { $case: "header", value: h } }),
+              onHeader: (h) => {
+                trace?.mark("header");
+                call.write({ msg: { $case: "header", value: h } });
+              },
               onData: (data) => {
+                trace?.flow("from-agent", data.length);
                 deps.metrics.bytes.inc({ direction: "response" }, data.length);
                 deps.metrics.bodyMessageBytes.observe({ direction: "response" }, data.length);
                 const ok = call.write({ msg: { $case: "data", value: { data } } });
@@ -162,6 +170,7 @@ export function internalHandlers(deps: Deps): KasInternalServiceServer {
                 return ok;
               },
               onTrailer: (error) => {
+                trace?.done();
                 finish(error ? "upstream_error" : "ok");
                 call.write({ msg: { $case: "trailer", value: { error, keepOpen: false } } });
                 call.end();

@@ -15,6 +15,7 @@ import { revokeAgentToken } from "@/lib/agents";
 import { createPersonalAccessToken } from "@/lib/tokens/access-tokens";
 import { AgentNotConnectedError, type TunnelClient } from "@/lib/tunnel-client";
 import { apiserverRequest, startPod } from "@/testbed/cluster";
+import { freePort, PrivateRedis } from "@/testbed/redis";
 import { checkExec, checkFollow, kubectlWith, writeProxyKubeconfig, type Kubectl } from "@/testbed/streaming-checks";
 import {
   registerTestAgent,
@@ -30,14 +31,6 @@ import {
 
 const TTL_MS = 3_000;
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
-
 async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown = null;
@@ -51,40 +44,6 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
     if (Date.now() > end)
       throw new Error(`${what} did not happen within ${timeoutMs} ms (last error: ${String(last)})`);
     await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** A private redis-server on a free port (the test stops and starts it; the shared one on 6379 is never touched). */
-class PrivateRedis {
-  child: ChildProcess | null = null;
-  constructor(readonly port: number) {}
-  async start(): Promise<void> {
-    this.child = spawn(
-      "redis-server",
-      ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-      { stdio: "ignore" },
-    );
-    await until(
-      "redis-server listening",
-      async () => {
-        const probe = new Redis({ port: this.port, host: "127.0.0.1", lazyConnect: true, retryStrategy: () => null });
-        probe.on("error", () => undefined);
-        try {
-          await probe.connect();
-          return (await probe.ping()) === "PONG";
-        } finally {
-          probe.disconnect();
-        }
-      },
-      10_000,
-    );
-  }
-  async stop(): Promise<void> {
-    const c = this.child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    const exited = new Promise((r) => c.once("exit", r));
-    c.kill("SIGTERM");
-    await exited;
   }
 }
 

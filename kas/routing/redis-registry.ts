@@ -8,7 +8,7 @@
 //                        each replica rewrites its field every TTL/3; readers skip (and delete) expired fields,
 //                        so a crashed replica's entries end within the TTL. The key expires too.
 //   last-seen:<agentId>  Unix ms of the last tunnel anywhere (kept 30 days)
-//   channels: tether:agent-connected {"agentId","kasId"}, tether:agent-events {"agentId","kind"}
+//   channels: tether:agent-connected {"agentId","kasId"}, tether:agent-events {"agentId","kind"[,"topic","payload"]}
 import { EventEmitter } from "node:events";
 import { status, type ServiceError } from "@grpc/grpc-js";
 import { Redis } from "ioredis";
@@ -41,11 +41,16 @@ const lastSeenKey = (agentId: string) => `tether:last-seen:${agentId}`;
 
 const entrySchema = z.object({ a: z.string().min(1), c: z.number().int().nonnegative(), e: z.number() });
 const connectedSchema = z.object({ agentId: z.string().min(1), kasId: z.string().min(1) });
-const eventSchema = z.object({
-  agentId: z.string().min(1),
-  kind: z.enum(["token_revoked", "deleted"]),
-  from: z.string(),
-});
+const eventSchema = z.union([
+  z.object({ agentId: z.string().min(1), kind: z.enum(["token_revoked", "deleted"]), from: z.string() }),
+  z.object({
+    agentId: z.string().min(1),
+    kind: z.literal("notice"),
+    topic: z.string().min(1),
+    payload: z.string(),
+    from: z.string(),
+  }),
+]);
 
 export interface RoutingOptions {
   kasId: string;
@@ -163,8 +168,14 @@ export class RedisTunnelRegistry implements TunnelRegistry {
     } else if (channel === EVENTS_CHANNEL) {
       const m = eventSchema.safeParse(json);
       // The publishing replica has acted already.
-      if (m.success && m.data.from !== this.o.kasId)
-        this.local.deliverAgentEvent({ agentId: m.data.agentId, kind: m.data.kind });
+      if (m.success && m.data.from !== this.o.kasId) {
+        const d = m.data;
+        this.local.deliverAgentEvent(
+          d.kind === "notice"
+            ? { agentId: d.agentId, kind: d.kind, topic: d.topic, payload: d.payload }
+            : { agentId: d.agentId, kind: d.kind },
+        );
+      }
     }
   }
 
@@ -397,7 +408,7 @@ export class RedisTunnelRegistry implements TunnelRegistry {
     } catch (e) {
       this.redisFailed((e as Error).message);
       throw new Error(
-        `closed agent ${event.agentId}'s tunnels on this kas, but the tunnel registry (Redis) is unreachable, so other kas replicas were not told: ${(e as Error).message}`,
+        `${event.kind === "notice" ? `delivered the agent ${event.agentId}'s ${event.topic} here` : `closed agent ${event.agentId}'s tunnels on this kas`}, but the tunnel registry (Redis) is unreachable, so other kas replicas were not told: ${(e as Error).message}`,
       );
     }
   }

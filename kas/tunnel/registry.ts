@@ -63,11 +63,14 @@ export interface AgentStatusEverywhere extends AgentStatus {
   replicas: string[];
 }
 
-/** Published to every kas replica: a token of the agent was revoked, or the agent was deleted. */
-export interface AgentEvent {
-  agentId: string;
-  kind: "token_revoked" | "deleted";
-}
+/**
+ * Published to every kas replica: a token of the agent was revoked, or the agent was deleted; or a
+ * message for a capability's streams to the agent (`notice`: its topic and a JSON payload), such as a
+ * git push for the agent's push stream, wherever that stream lives.
+ */
+export type AgentEvent =
+  | { agentId: string; kind: "token_revoked" | "deleted" }
+  | { agentId: string; kind: "notice"; topic: string; payload: string };
 
 export interface TunnelRegistry {
   /** Adds an agent's new stream; throws AgentStreamLimitError when the agent is at its limit. */

@@ -37,6 +37,22 @@ describe("agent configuration errors name the line", () => {
     });
   });
 
+  it("the flux section: known keys, booleans and namespace names, each refusal on its line", () => {
+    expect(parseAgentConfig("flux:\n  enabled: false\n  namespaces: [flux-system, apps]\n").flux).toEqual({
+      enabled: false,
+      namespaces: ["flux-system", "apps"],
+    });
+    expect(refusal("ci_access: {}\nflux:\n  enabled: yes please\n")).toEqual({
+      message: "line 3: flux.enabled: enabled must be true or false",
+      line: 3,
+    });
+    expect(refusal("flux:\n  namespaces:\n    - flux-system\n    - Not_A_Namespace\n")).toEqual({
+      message: "line 4: flux.namespaces.1: namespaces: each must be a Kubernetes namespace name",
+      line: 4,
+    });
+    expect(refusal("flux:\n  namespace: [a]\n")).toEqual({ message: 'line 2: flux: unknown key "namespace"', line: 2 });
+  });
+
   it("a bad access_as: ci_access acts as agent or ci_job, user_access as agent or user", () => {
     expect(refusal("ci_access:\n  projects:\n    - id: a/b\n      access_as: { user: {} }\n")).toEqual({
       message: "line 4: ci_access.projects.0.access_as: access_as must be { agent: {} } or { ci_job: {} }",

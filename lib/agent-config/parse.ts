@@ -12,47 +12,14 @@
 //     access_as: { user: {} }         # agent (default) | user
 //     projects: [{ id: my-group/app }]
 //     groups: [{ id: my-group }]
-import { LineCounter, isMap, isNode, isScalar, parseDocument } from "yaml";
-import { z } from "zod";
+//   flux:                             # pushes → Flux reconciles (lib/common/flux-config.ts)
+//     namespaces: [flux-system]
+import type { z } from "zod";
 import type { AccessAs } from "@/lib/access";
 import { Invalid } from "@/lib/errors";
+import { validateAgentConfig, type AgentConfigData, type ciEntry } from "./validate";
 
-const empty = z.object({}).strict();
-const ciAccessAs = z.union([z.object({ agent: empty }).strict(), z.object({ ci_job: empty }).strict()], {
-  error: "access_as must be { agent: {} } or { ci_job: {} }",
-});
-const userAccessAs = z.union([z.object({ agent: empty }).strict(), z.object({ user: empty }).strict()], {
-  error: "access_as must be { agent: {} } or { user: {} }",
-});
-const namespace = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "default_namespace must be a Kubernetes namespace name")
-  .max(63);
-const ref = z.string().trim().min(1, "id must name a project (group/project) or a group").max(255);
-
-const ciEntry = z
-  .object({ id: ref, default_namespace: namespace.optional(), access_as: ciAccessAs.optional() })
-  .strict();
-const userEntry = z.object({ id: ref }).strict();
-
-export const agentConfigSchema = z
-  .object({
-    ci_access: z
-      .object({ projects: z.array(ciEntry).max(500).optional(), groups: z.array(ciEntry).max(500).optional() })
-      .strict()
-      .optional(),
-    user_access: z
-      .object({
-        access_as: userAccessAs.optional(),
-        projects: z.array(userEntry).max(500).optional(),
-        groups: z.array(userEntry).max(500).optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
-
-export type AgentConfigData = z.infer<typeof agentConfigSchema>;
+export { MAX_CONFIG_BYTES, agentConfigSchema, type AgentConfigData } from "./validate";
 export type { AccessAs };
 
 export class ConfigError extends Invalid {
@@ -64,43 +31,12 @@ export class ConfigError extends Invalid {
   }
 }
 
-export const MAX_CONFIG_BYTES = 64 * 1024;
-
-/** Parses and validates; throws ConfigError naming the line of the first problem. */
+/** Parses and validates; throws ConfigError naming the line of the first problem (validateAgentConfig lists all). */
 export function parseAgentConfig(text: string): AgentConfigData {
-  if (Buffer.byteLength(text, "utf8") > MAX_CONFIG_BYTES)
-    throw new ConfigError(`configuration is too large (limit ${MAX_CONFIG_BYTES / 1024} KiB)`, null);
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
-  const first = doc.errors[0];
-  // The yaml library ends its messages with " at line N, column M"; the line goes in front instead.
-  if (first)
-    throw new ConfigError(
-      first.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, ""),
-      first.linePos?.[0]?.line ?? null,
-    );
-  const value: unknown = doc.toJS() ?? {};
-  const parsed = agentConfigSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  // The line of the deepest node that exists on the issue's path.
-  let line: number | null = null;
-  if (issue.code === "unrecognized_keys") {
-    // The line of the first unknown key itself, not of the map that holds it.
-    const map = issue.path.length ? doc.getIn(issue.path as (string | number)[], true) : doc.contents;
-    const pair = isMap(map)
-      ? map.items.find((p) => isScalar(p.key) && issue.keys.includes(String(p.key.value)))
-      : undefined;
-    if (pair && isNode(pair.key) && pair.key.range) line = lines.linePos(pair.key.range[0]).line;
-  }
-  for (let n = issue.path.length; n >= 0 && line === null; n--) {
-    const node = doc.getIn(issue.path.slice(0, n) as (string | number)[], true);
-    if (isNode(node) && node.range) line = lines.linePos(node.range[0]).line;
-  }
-  const where = issue.path.length ? `${issue.path.join(".")}: ` : "";
-  const message =
-    issue.code === "unrecognized_keys" ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(", ")}` : issue.message;
-  throw new ConfigError(`${where}${message}`, line);
+  const r = validateAgentConfig(text);
+  if (r.ok) return r.data;
+  const first = r.problems[0]!;
+  throw new ConfigError(first.message, first.line);
 }
 
 export function accessAsOf(a: { agent?: object; ci_job?: object; user?: object } | undefined): AccessAs {

@@ -4,6 +4,7 @@
 import { can, findVisibleProject, type Actor, type ProjectRef } from "@/lib/access";
 import type { Db } from "@/lib/db/client";
 import { NotFound } from "@/lib/errors";
+import { singular } from "@/lib/cluster-actions";
 import type { AuditFilter } from "./audit-filter";
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -160,6 +161,7 @@ const acting = (v: unknown): string => ACTING[str(v)] ?? str(v);
 
 const CLUSTER_VERBS: Record<string, string> = {
   delete: "Deleted",
+  reconcile: "Asked Flux to reconcile",
   restart: "Restarted the rollout of",
   scale: "Scaled",
   suspend: "Suspended",
@@ -168,6 +170,7 @@ const CLUSTER_VERBS: Record<string, string> = {
   cordon: "Cordoned",
   uncordon: "Uncordoned",
   drain: "Drained",
+  edit: "Edited the YAML of",
 };
 
 /** One sentence for an event: what happened to what. */
@@ -221,11 +224,11 @@ export function summarize(e: Event, d: Record<string, unknown>, n: Names): strin
     }
     case "cluster.action": {
       const where = d.namespace ? `${str(d.namespace)}/` : "";
-      const what = `${str(d.resource).replace(/s$/, "")} ${where}${str(d.name)}`;
+      const what = `${singular(str(d.resource))} ${where}${str(d.name)}`;
       const verb = CLUSTER_VERBS[str(d.verb)] ?? str(d.verb);
       const to = d.verb === "scale" ? ` to ${str(d.replicas)}` : "";
       return d.outcome === "refused"
-        ? `Tried to ${str(d.verb)} ${what}${to} in the cluster of ${target}; the cluster refused (${str(d.status)})`
+        ? `Tried to ${d.verb === "edit" ? "edit the YAML of" : str(d.verb)} ${what}${to} in the cluster of ${target}; the cluster refused (${str(d.status)})`
         : `${verb} ${what}${to} in the cluster of ${target}`;
     }
     case "k8s_proxy.refused":

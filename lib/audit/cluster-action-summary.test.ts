@@ -37,11 +37,38 @@ describe("the audit log's sentence for an action from the live view", () => {
     expect(say({ verb: "cordon", resource: "nodes", namespace: null, name: "n1", outcome: "done", status: 200 })).toBe(
       "Cordoned node n1 in the cluster of agent prod (platform/infra)",
     );
+    expect(
+      say({ verb: "edit", resource: "configmaps", namespace: "shop", name: "settings", outcome: "done", status: 200 }),
+    ).toBe("Edited the YAML of configmap shop/settings in the cluster of agent prod (platform/infra)");
   });
 
   it("says a refused attempt was refused, with the cluster's status", () => {
     expect(
       say({ verb: "delete", resource: "pods", namespace: "shop", name: "web-1", outcome: "refused", status: 403 }),
     ).toBe("Tried to delete pod shop/web-1 in the cluster of agent prod (platform/infra); the cluster refused (403)");
+    expect(
+      say({
+        verb: "edit",
+        resource: "configmaps",
+        namespace: "shop",
+        name: "settings",
+        outcome: "refused",
+        status: 409,
+      }),
+    ).toBe(
+      "Tried to edit the YAML of configmap shop/settings in the cluster of agent prod (platform/infra); the cluster refused (409)",
+    );
+  });
+});
+
+describe("the audit log's sentence for an action from the GitOps tab", () => {
+  it("names the Flux object as one of its kind, reconciled or refused", () => {
+    const d = { resource: "gitrepositories", namespace: "flux-system", name: "fleet", status: 200 };
+    expect(say({ ...d, verb: "reconcile", outcome: "done" })).toBe(
+      "Asked Flux to reconcile gitrepository flux-system/fleet in the cluster of agent prod (platform/infra)",
+    );
+    expect(say({ ...d, verb: "suspend", outcome: "refused", status: 403 })).toBe(
+      "Tried to suspend gitrepository flux-system/fleet in the cluster of agent prod (platform/infra); the cluster refused (403)",
+    );
   });
 });

@@ -10,6 +10,7 @@ import { auditLocks } from "./sign-in";
 import { lockedErrorCode, signInErrorMessage } from "./sign-in-errors";
 import { signInThrottle, type ThrottleKey } from "./sign-in-throttle";
 import type { CurrentUser } from "./session";
+import { endUserStreams } from "./session-watch";
 import { newPasswordSchema } from "./users";
 
 /** Do the cookie's and the database's session versions agree? Cookies from before versions existed count as 0. */
@@ -32,6 +33,7 @@ export async function revokeSessions(db: Db, actor: CurrentUser, userId: string,
       ip,
     });
   });
+  endUserStreams(userId);
 }
 
 export const changePasswordSchema = z.object({
@@ -97,6 +99,7 @@ async function storePassword(
     await tx.user.update({ where: { id: userId }, data: { passwordHash, sessionVersion: { increment: 1 } } });
     await recordAudit(tx, { actorId: actor.id, action, targetType: "user", targetId: userId, ip });
   });
+  endUserStreams(userId);
 }
 
 /** Password reset by e-mail needs an SMTP server; without one, an administrator sets a new password. */

@@ -12,7 +12,8 @@ import { createProject } from "@/lib/projects";
 import { createCiJobToken, createPersonalAccessToken } from "@/lib/tokens/access-tokens";
 import { changeUserAsAdmin } from "./admin-users";
 import type { CurrentUser } from "./session";
-import { sessionBoundSignal } from "./session-watch";
+import { revokeSessions } from "./account";
+import { sessionBoundSignal, watchedStreams } from "./session-watch";
 import { signInWithPassword } from "./sign-in";
 import { signInThrottle } from "./sign-in-throttle";
 import { signUp } from "./users";
@@ -85,7 +86,10 @@ describe.each(["sqlite", "postgresql"] as const)("administering users on %s", (p
       status: 403,
     });
     const request = new AbortController();
-    const streamSignal = await sessionBoundSignal(db, ada.id, request.signal, 50);
+    // A re-check interval far beyond the test: blocking here ends this process's streams at once.
+    const streamSignal = await sessionBoundSignal(db, ada.id, request.signal, 600_000);
+    const bystanderRequest = new AbortController();
+    const bystander = await sessionBoundSignal(db, bob.id, bystanderRequest.signal, 600_000);
     expect(streamSignal.aborted).toBe(false);
     const version = (await row(ada)).sessionVersion;
 
@@ -118,8 +122,10 @@ describe.each(["sqlite", "postgresql"] as const)("administering users on %s", (p
       status: 401,
       error: "The owner of this personal access token (script) is blocked",
     });
-    await expect.poll(() => streamSignal.aborted, { timeout: 10_000 }).toBe(true);
+    expect(streamSignal.aborted).toBe(true);
+    expect(bystander.aborted).toBe(false);
     request.abort();
+    bystanderRequest.abort();
     expect(await db.auditEvent.findFirst({ where: { action: "user.blocked", targetId: ada.id } })).toMatchObject({
       actorId: root.id,
       ip: "192.0.2.1",
@@ -140,6 +146,20 @@ describe.each(["sqlite", "postgresql"] as const)("administering users on %s", (p
     await db.user.update({ where: { id: bob.id }, data: { sessionVersion: { increment: 1 } } });
     await expect.poll(() => signal.aborted, { timeout: 10_000 }).toBe(true);
     request.abort();
+  });
+
+  it("one re-check serves all of a user's streams, and a stream leaves it when its request ends", async () => {
+    const before = watchedStreams();
+    const tabs = [new AbortController(), new AbortController(), new AbortController()];
+    const signals = await Promise.all(tabs.map((t) => sessionBoundSignal(db, ada.id, t.signal, 600_000)));
+    expect(watchedStreams()).toEqual({ users: before.users + 1, streams: before.streams + 3 });
+    tabs[0]!.abort();
+    expect(signals[0]!.aborted).toBe(true);
+    expect(watchedStreams().streams).toBe(before.streams + 2);
+    // Ending the user's sessions here ends the other two at once, without waiting for a re-check.
+    await revokeSessions(db, ada, ada.id);
+    expect(signals.map((s) => s.aborted)).toEqual([true, true, true]);
+    expect(watchedStreams()).toEqual(before);
   });
 
   it("administrators cannot block themselves, and the last administrator keeps the role", async () => {

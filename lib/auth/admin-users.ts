@@ -7,6 +7,7 @@ import { recordAudit } from "@/lib/audit/audit";
 import type { Db } from "@/lib/db/client";
 import { Conflict, Invalid, invalidFrom, NotFound } from "@/lib/errors";
 import type { CurrentUser } from "./session";
+import { endUserStreams } from "./session-watch";
 
 export const userAdminChangeSchema = z
   .object({
@@ -44,7 +45,7 @@ export async function changeUserAsAdmin(
   const parsed = userAdminChangeSchema.safeParse(input);
   if (!parsed.success) throw invalidFrom(parsed.error);
   const change = parsed.data;
-  return db.$transaction(async (tx) => {
+  const state = await db.$transaction(async (tx) => {
     const row = await tx.user.findUnique({ where: { id: userId } });
     if (!row) throw new NotFound("User");
     const blocked = change.blocked ?? row.blockedAt !== null;
@@ -95,4 +96,7 @@ export async function changeUserAsAdmin(
       pendingApproval: row.pendingApproval && !change.approved,
     };
   });
+  // This process's open streams of a blocked user end now; other web processes at their next re-check.
+  if (change.blocked === true) endUserStreams(userId, "blocked");
+  return state;
 }

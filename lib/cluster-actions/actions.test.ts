@@ -9,19 +9,21 @@ import {
   requestFor,
   reviewFor,
   reviewsFor,
+  singular,
 } from "./actions";
 
 const now = new Date("2026-11-30T15:00:00Z");
 
 describe("actionsFor", () => {
-  it("offers each kind what kubectl offers it; namespaces cannot be deleted from a button", () => {
-    expect(actionsFor("/apis/apps/v1/namespaces/a/deployments")).toEqual(["restart", "scale", "delete"]);
-    expect(actionsFor("/apis/apps/v1/daemonsets")).toEqual(["restart", "delete"]);
-    expect(actionsFor("/apis/apps/v1/replicasets")).toEqual(["scale", "delete"]);
-    expect(actionsFor("/apis/batch/v1/cronjobs")).toEqual(["suspend", "resume", "trigger", "delete"]);
-    expect(actionsFor("/api/v1/nodes")).toEqual(["cordon", "uncordon", "drain", "delete"]);
-    expect(actionsFor("/api/v1/namespaces/a/pods")).toEqual(["delete"]);
-    expect(actionsFor("/api/v1/namespaces")).toEqual([]);
+  it("offers each kind what kubectl offers it; namespaces cannot be deleted from a button, Secrets not edited", () => {
+    expect(actionsFor("/apis/apps/v1/namespaces/a/deployments")).toEqual(["restart", "scale", "edit", "delete"]);
+    expect(actionsFor("/apis/apps/v1/daemonsets")).toEqual(["restart", "edit", "delete"]);
+    expect(actionsFor("/apis/apps/v1/replicasets")).toEqual(["scale", "edit", "delete"]);
+    expect(actionsFor("/apis/batch/v1/cronjobs")).toEqual(["suspend", "resume", "trigger", "edit", "delete"]);
+    expect(actionsFor("/api/v1/nodes")).toEqual(["cordon", "uncordon", "drain", "edit", "delete"]);
+    expect(actionsFor("/api/v1/namespaces/a/pods")).toEqual(["edit", "delete"]);
+    expect(actionsFor("/api/v1/namespaces/a/secrets")).toEqual(["delete"]);
+    expect(actionsFor("/api/v1/namespaces")).toEqual(["edit"]);
   });
 });
 
@@ -42,6 +44,14 @@ describe("reviewFor", () => {
       verb: "delete",
       namespace: "shop",
       name: "web-1",
+    });
+    // Editing YAML replaces the object (PUT), which RBAC calls update.
+    expect(reviewFor("edit", { path: "/api/v1/namespaces/a/configmaps", name: "settings" })).toEqual({
+      group: "",
+      resource: "configmaps",
+      verb: "update",
+      namespace: "a",
+      name: "settings",
     });
     // Triggering a CronJob creates a Job in its namespace.
     expect(reviewFor("trigger", { path: "/apis/batch/v1/namespaces/ops/cronjobs", name: "backup" })).toEqual({
@@ -211,5 +221,66 @@ describe("drain", () => {
       headers: { "content-type": "application/json", accept: "application/json" },
       body: '{"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"web-1","namespace":"shop"}}',
     });
+  });
+});
+
+describe("Flux objects", () => {
+  it("reconcile, suspend and resume every Flux kind, as flux reconcile/suspend/resume do", () => {
+    expect(actionsFor("/apis/kustomize.toolkit.fluxcd.io/v1/kustomizations")).toEqual([
+      "reconcile",
+      "suspend",
+      "resume",
+      "edit",
+      "delete",
+    ]);
+    expect(actionsFor("/apis/source.toolkit.fluxcd.io/v1beta2/namespaces/f/ocirepositories")).toContain("reconcile");
+    expect(actionsFor("/apis/example.com/v1/widgets")).toEqual(["edit", "delete"]);
+    const target = {
+      path: "/apis/source.toolkit.fluxcd.io/v1/gitrepositories",
+      namespace: "flux-system",
+      name: "fleet",
+    };
+    expect(reviewFor("reconcile", target)).toEqual({
+      group: "source.toolkit.fluxcd.io",
+      resource: "gitrepositories",
+      namespace: "flux-system",
+      name: "fleet",
+      verb: "patch",
+    });
+  });
+
+  it("asks for a reconcile with a merge patch of the requestedAt annotation, and suspends through spec.suspend", () => {
+    const r = actionRequest.parse({
+      action: "reconcile",
+      path: "/apis/kustomize.toolkit.fluxcd.io/v1/kustomizations",
+      namespace: "flux-system",
+      name: "apps",
+    });
+    expect(requestFor(r, now)).toEqual({
+      method: "PATCH",
+      path: "/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/apps",
+      headers: { "content-type": "application/merge-patch+json", accept: "application/json" },
+      body: '{"metadata":{"annotations":{"reconcile.fluxcd.io/requestedAt":"2026-11-30T15:00:00.000Z"}}}',
+    });
+    expect(describeAction(r)).toBe("Asked Flux to reconcile kustomization flux-system/apps");
+    const suspend = actionRequest.parse({
+      ...r,
+      action: "suspend",
+      path: "/apis/source.toolkit.fluxcd.io/v1/gitrepositories",
+    });
+    expect(requestFor(suspend, now).body).toBe('{"spec":{"suspend":true}}');
+    expect(describeAction(suspend)).toBe("Suspended gitrepository flux-system/apps");
+  });
+});
+
+describe("singular", () => {
+  it("names one object of a resource", () => {
+    expect(["deployments", "gitrepositories", "ingresses", "helmreleases", "nodes"].map(singular)).toEqual([
+      "deployment",
+      "gitrepository",
+      "ingress",
+      "helmrelease",
+      "node",
+    ]);
   });
 });

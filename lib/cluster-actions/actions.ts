@@ -2,9 +2,20 @@
 // and the access review that says whether the viewer may send it. Pure: no tunnel, no database.
 import { z } from "zod";
 import { collectionPath, objectName, objectPath } from "@/lib/cluster-cache/paths";
+import { RECONCILE_ANNOTATION } from "@/lib/flux-view/flux-status";
+import { resourceOf } from "./resource";
+
+export { resourceOf };
+
+/** Flux's API groups: every Flux object reconciles on request and can be suspended (spec.suspend). */
+export const FLUX_GROUP = /\.toolkit\.fluxcd\.io$/;
+
+/** What `flux reconcile` sets; the controller reconciles at once and echoes it in status.lastHandledReconcileAt. */
+export const FLUX_RECONCILE_ANNOTATION = RECONCILE_ANNOTATION;
 
 export const ACTION_NAMES = [
   "delete",
+  "reconcile",
   "restart",
   "scale",
   "suspend",
@@ -13,6 +24,7 @@ export const ACTION_NAMES = [
   "cordon",
   "uncordon",
   "drain",
+  "edit",
 ] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 
@@ -35,18 +47,11 @@ export const actionRequest = z.discriminatedUnion("action", [
       .min(0, "replicas cannot be negative")
       .max(MAX_REPLICAS, `at most ${MAX_REPLICAS} replicas`),
   }),
-  ...(["delete", "restart", "suspend", "resume", "trigger", "cordon", "uncordon", "drain"] as const).map((action) =>
-    actionTarget.extend({ action: z.literal(action) }),
+  ...(["delete", "reconcile", "restart", "suspend", "resume", "trigger", "cordon", "uncordon", "drain"] as const).map(
+    (action) => actionTarget.extend({ action: z.literal(action) }),
   ),
 ]);
 export type ActionRequest = z.infer<typeof actionRequest>;
-
-/** A collection path's API group, version, namespace and resource: /apis/apps/v1/namespaces/a/deployments. */
-export function resourceOf(path: string): { group: string; version: string; resource: string; namespace?: string } {
-  const m = /^(?:\/api\/(v1)|\/apis\/([a-z0-9.-]+)\/([a-z0-9]+))(?:\/namespaces\/([^/]+))?\/([a-z0-9]+)$/.exec(path);
-  if (!m) throw new Error(`not a collection path: ${path}`);
-  return { group: m[2] ?? "", version: m[1] ?? m[3]!, resource: m[5]!, namespace: m[4] };
-}
 
 const WORKLOADS = new Set(["apps/deployments", "apps/statefulsets", "apps/daemonsets"]);
 const SCALABLE = new Set(["apps/deployments", "apps/statefulsets", "apps/replicasets"]);
@@ -59,7 +64,10 @@ export function actionsFor(path: string): ActionName[] {
   if (WORKLOADS.has(gr)) out.push("restart");
   if (SCALABLE.has(gr)) out.push("scale");
   if (gr === "batch/cronjobs") out.push("suspend", "resume", "trigger");
+  if (FLUX_GROUP.test(group)) out.push("reconcile", "suspend", "resume");
   if (gr === "/nodes") out.push("cordon", "uncordon", "drain");
+  // Edit YAML (edit.ts): not Secrets, whose values never reach the browser.
+  if (gr !== "/secrets") out.push("edit");
   // Namespaces are left out: deleting one takes everything in it, a step for kubectl, not a button.
   if (gr !== "/namespaces") out.push("delete");
   return out;
@@ -93,6 +101,9 @@ export function reviewFor(
       return { ...on, verb: "delete" };
     case "scale":
       return { ...on, subresource: "scale", verb: "patch" };
+    case "edit":
+      // The edit is a replace (PUT) carrying the resourceVersion it started from.
+      return { ...on, verb: "update" };
     case "trigger":
       // A Job made from the CronJob's template, in its namespace.
       return { group: "batch", resource: "jobs", namespace: ns, verb: "create" };
@@ -141,6 +152,9 @@ export function requestFor(
       });
     case "scale":
       return patch({ spec: { replicas: r.replicas } }, `${self}/scale`);
+    case "reconcile":
+      // As `flux reconcile`: a merge patch adds the annotation whether or not the object has annotations.
+      return patch({ metadata: { annotations: { [FLUX_RECONCILE_ANNOTATION]: now.toISOString() } } });
     case "suspend":
     case "resume":
       return patch({ spec: { suspend: r.action === "suspend" } });
@@ -192,14 +206,23 @@ export function requestFor(
   }
 }
 
+/** A resource's plural as one object's noun: deployments → deployment, gitrepositories → gitrepository. */
+export function singular(resource: string): string {
+  if (resource.endsWith("ies")) return `${resource.slice(0, -3)}y`;
+  if (/(ss|ch|sh|x)es$/.test(resource)) return resource.slice(0, -2);
+  return resource.replace(/s$/, "");
+}
+
 /** What the audit log and the page say an action did: "Deleted pod default/web", "Scaled … to 3". */
 export function describeAction(r: ActionRequest): string {
   const { resource, namespace } = resourceOf(r.path);
   const ns = r.namespace ?? namespace;
-  const what = `${resource.replace(/s$/, "")} ${ns ? `${ns}/` : ""}${r.name}`;
+  const what = `${singular(resource)} ${ns ? `${ns}/` : ""}${r.name}`;
   switch (r.action) {
     case "delete":
       return `Deleted ${what}`;
+    case "reconcile":
+      return `Asked Flux to reconcile ${what}`;
     case "restart":
       return `Restarted the rollout of ${what}`;
     case "scale":

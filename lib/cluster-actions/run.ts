@@ -28,7 +28,7 @@ import { objectPath } from "@/lib/cluster-cache/paths";
 const log = logger.child({ capability: "cluster-actions" });
 
 const g = globalThis as unknown as { tetherClusterActions?: Counter<"action" | "outcome"> };
-function actionsCounter(): Counter<"action" | "outcome"> {
+export function actionsCounter(): Counter<"action" | "outcome"> {
   g.tetherClusterActions ??= new Counter({
     name: "tether_web_cluster_actions_total",
     help: "Actions on cluster objects sent from the live view, by action and outcome (done, refused, failed)",
@@ -59,26 +59,35 @@ export async function allowedActions(
   signal?: AbortSignal,
 ): Promise<ActionName[]> {
   const candidates = actionsFor(target.path);
-  const answers = await Promise.all(
-    candidates.map(async (action) => {
-      const reviews = await Promise.all(
-        reviewsFor(action, target).map((a) =>
-          client.agentJson<{ status?: { allowed?: boolean } }>(agentId, {
-            method: "POST",
-            path: "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({
-              apiVersion: "authorization.k8s.io/v1",
-              kind: "SelfSubjectAccessReview",
-              spec: { resourceAttributes: a },
-            }),
-            impersonation,
-            signal,
+  // Several actions need the same permission (a Flux object's reconcile, suspend and resume are all a
+  // patch): each distinct review is asked once.
+  const asked = new Map<string, Promise<boolean>>();
+  const review = (a: ReturnType<typeof reviewsFor>[number]) => {
+    const key = JSON.stringify(a);
+    let answer = asked.get(key);
+    if (!answer) {
+      answer = client
+        .agentJson<{ status?: { allowed?: boolean } }>(agentId, {
+          method: "POST",
+          path: "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            apiVersion: "authorization.k8s.io/v1",
+            kind: "SelfSubjectAccessReview",
+            spec: { resourceAttributes: a },
           }),
-        ),
-      );
-      return reviews.every((review) => review.status?.allowed === true) ? action : null;
-    }),
+          impersonation,
+          signal,
+        })
+        .then((r) => r.status?.allowed === true);
+      asked.set(key, answer);
+    }
+    return answer;
+  };
+  const answers = await Promise.all(
+    candidates.map(async (action) =>
+      (await Promise.all(reviewsFor(action, target).map(review))).every(Boolean) ? action : null,
+    ),
   );
   return answers.filter((a): a is ActionName => a !== null);
 }

@@ -74,6 +74,8 @@ describe("the kas ↔ web calls", () => {
       "/api/internal/kas/proxy-audit",
       "/api/internal/kas/receptive-agents",
       "/api/internal/kas/receptive-state",
+      "/api/internal/kas/flux-pending-pushes",
+      "/api/internal/kas/flux-push-outcomes",
     ]);
     expect(isKasWebCall("proxy-audit")).toBe(true);
     expect(isKasWebCall("toString")).toBe(false);

@@ -46,6 +46,21 @@ export type ProxyGrant = z.infer<typeof proxyGrantSchema>;
 
 const ok = z.object({ ok: z.literal(true) });
 
+/** A push web recorded from a forge's webhook, as kas hands it to an agent (proto GitPush). */
+export const gitPushSchema = z.object({
+  pushId: z.string().min(1).max(100),
+  repositoryUrls: z.array(z.string().max(2000)).max(20),
+  ref: z.string().max(1000),
+  after: z.string().max(64),
+  receivedMs: z.number().int().min(0),
+});
+export type GitPushNotice = z.infer<typeof gitPushSchema>;
+
+/** What an agent did about pushes: annotated N GitRepository objects, found none, has Flux off, or failed. */
+export const PUSH_OUTCOMES = ["reconciled", "no_match", "disabled", "error"] as const;
+/** Push ids in one outcome report (the agent splits a larger coalesced burst). */
+export const MAX_OUTCOME_PUSH_IDS = 200;
+
 export const kasWebCalls = {
   /** Whose agent token is this? 401 when unknown or revoked, 429 when too many lookups failed. */
   "verify-agent-token": {
@@ -105,6 +120,22 @@ export const kasWebCalls = {
     request: z.object({
       agentId,
       state: z.enum(["connecting", "connected", "failing"]),
+      message: z.string().max(1000).nullable(),
+    }),
+    response: ok,
+  },
+  /** Pushes the agent has not answered yet that are under 10 minutes old (kas asks when a push stream opens). */
+  "flux-pending-pushes": {
+    request: z.object({ agentId }),
+    response: z.object({ pushes: z.array(gitPushSchema) }),
+  },
+  /** What the agent did about pushes (the pushes it reconciled in one go), for the project page. */
+  "flux-push-outcomes": {
+    request: z.object({
+      agentId,
+      pushIds: z.array(z.string().min(1).max(100)).min(1).max(MAX_OUTCOME_PUSH_IDS),
+      outcome: z.enum(PUSH_OUTCOMES),
+      objects: z.number().int().min(0).max(1_000_000),
       message: z.string().max(1000).nullable(),
     }),
     response: ok,

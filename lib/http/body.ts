@@ -29,15 +29,12 @@ export function isJsonContentType(header: string | null): boolean {
   return type === "application/json" && (charset === undefined || charset === "utf-8" || charset === "utf8");
 }
 
-/** Reads at most `limit` bytes of the body and parses it as JSON; throws HttpError otherwise. */
-export async function readJsonBody(req: Request, limit = DEFAULT_BODY_LIMIT): Promise<unknown> {
+/** Reads at most `limit` bytes of the body as they came; HttpError 413 beyond (declared or read). */
+export async function readBodyBytes(req: Request, limit: number): Promise<Buffer> {
   const tooLarge = () => new HttpError(413, `Request body is too large (limit ${formatBytes(limit)})`);
   const declared = Number(req.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
-  if (!isJsonContentType(req.headers.get("content-type"))) {
-    throw new HttpError(415, "Send the request body as JSON (Content-Type: application/json)");
-  }
-  if (!req.body) throw new HttpError(400, "Request body is empty");
+  if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -51,7 +48,20 @@ export async function readJsonBody(req: Request, limit = DEFAULT_BODY_LIMIT): Pr
     }
     chunks.push(value);
   }
-  const text = Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+/** Reads at most `limit` bytes of the body and parses it as JSON; throws HttpError otherwise. */
+export async function readJsonBody(req: Request, limit = DEFAULT_BODY_LIMIT): Promise<unknown> {
+  const declared = Number(req.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > limit)
+    throw new HttpError(413, `Request body is too large (limit ${formatBytes(limit)})`);
+  if (!isJsonContentType(req.headers.get("content-type"))) {
+    throw new HttpError(415, "Send the request body as JSON (Content-Type: application/json)");
+  }
+  if (!req.body) throw new HttpError(400, "Request body is empty");
+  const bytes = await readBodyBytes(req, limit);
+  const text = bytes.toString("utf8");
   try {
     return JSON.parse(text) as unknown;
   } catch {

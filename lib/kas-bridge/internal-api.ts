@@ -18,6 +18,7 @@ import {
   type KasWebResponse,
 } from "@/lib/common/kas-web-contract";
 import type { Db } from "@/lib/db/client";
+import { pendingPushesForAgent, recordPushOutcomes } from "@/lib/gitops";
 import { invalidFrom } from "@/lib/errors";
 import { errorResponse, readJsonBody } from "@/lib/http/body";
 import { toResponse } from "@/lib/http/errors";
@@ -136,6 +137,17 @@ const handlers: { [C in KasWebCall]: Handler<C> } = {
   "receptive-state": {
     async handle(db, { agentId, state, message }) {
       await recordReceptiveState(db, agentId, state, message);
+      return { ok: true };
+    },
+  },
+  "flux-pending-pushes": {
+    async handle(db, { agentId }) {
+      return { pushes: await pendingPushesForAgent(db, agentId) };
+    },
+  },
+  "flux-push-outcomes": {
+    async handle(db, report) {
+      await recordPushOutcomes(db, report);
       return { ok: true };
     },
   },

@@ -11,6 +11,7 @@ import {
   type MakeRequestResponse,
 } from "@/proto/gen/tether/v1/internal_api";
 import type { HeaderField, Impersonation } from "@/proto/gen/tether/v1/tunnel";
+import { traceHop } from "@/lib/common/tunnel-trace";
 
 export class TunnelError extends Error {}
 export class AgentNotConnectedError extends TunnelError {
@@ -122,6 +123,7 @@ export class TunnelClient {
 
   /** Sends a request to the cluster of agent `agentId`; resolves when the response headers arrive. */
   async agentFetch(agentId: string, r: AgentRequest): Promise<Response> {
+    const trace = traceHop("web", r.path);
     const md = await this.metadata();
     const call: ClientDuplexStream<MakeRequestRequest, MakeRequestResponse> = this.client.makeRequest(md);
     const headers: HeaderField[] = Object.entries(r.headers ?? {}).map(([name, v]) => ({ name, values: [v] }));
@@ -185,6 +187,7 @@ export class TunnelClient {
         const msg = m.msg;
         if (!msg) return;
         if (msg.$case === "header" && !settled) {
+          trace?.mark("header");
           settled = true;
           clearTimeout(timer);
           const h = new Headers();
@@ -210,9 +213,11 @@ export class TunnelClient {
           resolve(new Response(body, { status: msg.value.status, headers: h }));
         } else if (msg.$case === "data" && controller && !bodyDone) {
           const d = msg.value.data;
+          trace?.flow("from-kas", d.byteLength);
           controller.enqueue(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
           if ((controller.desiredSize ?? 1) <= 0) call.pause();
         } else if (msg.$case === "trailer") {
+          trace?.done();
           r.signal?.removeEventListener("abort", onAbort);
           if (!settled) {
             settled = true;

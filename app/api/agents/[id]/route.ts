@@ -16,6 +16,6 @@ export const GET = withActor(async (user, _req, ctx: { params: Promise<{ id: str
 export const DELETE = withActor(async (user, req, ctx: { params: Promise<{ id: string }> }) => {
   const { id } = await ctx.params;
   const deleted = await deleteAgent(db(), user, id, await readJsonBody(req));
-  await closeAgentTunnelsEverywhere(id, "deleted");
-  return Response.json({ deleted });
+  const tunnelsClosed = await closeAgentTunnelsEverywhere(id, "deleted");
+  return Response.json({ deleted, tunnelsClosed });
 });

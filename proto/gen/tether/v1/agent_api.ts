@@ -58,6 +58,8 @@ export interface GetConfigurationResponse {
   /** The agent's configuration as YAML, and its version (0: none yet). */
   yaml: string;
   version: number;
+  /** The agent the token belongs to (names its leader-election Lease). */
+  agentId: string;
 }
 
 function createBaseAgentInfo(): AgentInfo {
@@ -625,7 +627,7 @@ export const GetConfigurationRequest: MessageFns<GetConfigurationRequest> = {
 };
 
 function createBaseGetConfigurationResponse(): GetConfigurationResponse {
-  return { yaml: "", version: 0 };
+  return { yaml: "", version: 0, agentId: "" };
 }
 
 export const GetConfigurationResponse: MessageFns<GetConfigurationResponse> = {
@@ -635,6 +637,9 @@ export const GetConfigurationResponse: MessageFns<GetConfigurationResponse> = {
     }
     if (message.version !== 0) {
       writer.uint32(16).int64(message.version);
+    }
+    if (message.agentId !== "") {
+      writer.uint32(26).string(message.agentId);
     }
     return writer;
   },
@@ -668,6 +673,14 @@ export const GetConfigurationResponse: MessageFns<GetConfigurationResponse> = {
             message.version = longToNumber(reader.int64());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -684,6 +697,11 @@ export const GetConfigurationResponse: MessageFns<GetConfigurationResponse> = {
     return {
       yaml: isSet(object.yaml) ? globalThis.String(object.yaml) : "",
       version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
     };
   },
 
@@ -695,6 +713,9 @@ export const GetConfigurationResponse: MessageFns<GetConfigurationResponse> = {
     if (message.version !== 0) {
       obj.version = Math.round(message.version);
     }
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
     return obj;
   },
 
@@ -705,6 +726,7 @@ export const GetConfigurationResponse: MessageFns<GetConfigurationResponse> = {
     const message = createBaseGetConfigurationResponse();
     message.yaml = object.yaml ?? "";
     message.version = object.version ?? 0;
+    message.agentId = object.agentId ?? "";
     return message;
   },
 };

@@ -4,14 +4,17 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { LinkButton } from "@/components/ui/link-button";
 import { EmptyState } from "@/components/ui/states";
+import { RecentPushes } from "@/components/gitops/recent-pushes";
+import { FluxSummary } from "@/components/flux/flux-summary";
 import { EditProjectForm, TransferProjectForm } from "@/components/projects/project-settings";
-import { ProjectTabs } from "@/components/projects/project-tabs";
+import { ProjectTabs, settingsPath } from "@/components/projects/project-tabs";
 import { DeleteWithConfirmation } from "@/components/ui/delete-with-confirmation";
 import { plural } from "@/components/ui/plural";
 import { PageHeader } from "@/components/shell/app-shell";
 import { can } from "@/lib/access";
 import { clustersPath } from "@/lib/agents";
 import { db } from "@/lib/db/client";
+import { recentPushes } from "@/lib/gitops";
 import { projectDeletionImpact, projectNamespaces } from "@/lib/projects";
 import { visibleProject, type ProjectParams } from "./lookups";
 
@@ -19,7 +22,10 @@ export const metadata: Metadata = { title: "Project" };
 
 export default async function ProjectOverviewPage({ params }: { params: Promise<ProjectParams> }) {
   const { user, project, facts } = await visibleProject(params);
-  const agents = await db().agent.count({ where: { projectId: project.id } });
+  const [agents, pushes] = await Promise.all([
+    db().agent.count({ where: { projectId: project.id } }),
+    recentPushes(db(), user, project.id),
+  ]);
   const manage = can.manageProjectAgents(user, facts);
   const edit = can.editProject(user, facts);
   const remove = can.deleteProject(user, facts);
@@ -64,7 +70,9 @@ export default async function ProjectOverviewPage({ params }: { params: Promise<
             </Link>
           </p>
         )}
+        {agents > 0 ? <FluxSummary projectId={project.id} /> : null}
       </section>
+      <RecentPushes pushes={pushes} settingsHref={`${settingsPath(project.fullPath)}#repository-webhook-heading`} />
       {edit ? (
         <section
           aria-labelledby="project-settings-heading"

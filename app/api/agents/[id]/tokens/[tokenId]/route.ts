@@ -8,6 +8,7 @@ import { withActor } from "@/lib/api-auth";
 export const DELETE = withActor(async (user, _req, ctx: { params: Promise<{ id: string; tokenId: string }> }) => {
   const { id, tokenId } = await ctx.params;
   await revokeAgentToken(db(), user, id, tokenId);
-  await closeAgentTunnelsEverywhere(id, "token_revoked");
-  return Response.json({ ok: true });
+  // false: kas could not be told now; its periodic token re-check closes the tunnels instead (the page says so).
+  const tunnelsClosed = await closeAgentTunnelsEverywhere(id, "token_revoked");
+  return Response.json({ ok: true, tunnelsClosed });
 });

@@ -1,4 +1,4 @@
-// One agent: the breadcrumb back to its project, its name, and its tabs (Overview, Cluster, Tokens,
+// One agent: the breadcrumb back to its project, its name, and its tabs (Overview, Cluster, GitOps, Tokens,
 // Configuration, Sharing, Connect with kubectl), each a route folder below. Agents of projects the user
 // may not see are 404, here, before any tab streams (so the response's status is 404 too).
 import type { ReactNode } from "react";

@@ -11,6 +11,7 @@ describe("agent tabs", () => {
     );
     expect(titles).toEqual([
       "Cluster · prod",
+      "GitOps · prod",
       "Tokens · prod",
       "Configuration · prod",
       "Sharing · prod",
@@ -23,7 +24,7 @@ describe("agent tabs", () => {
     const base = "/projects/acme/web/-/clusters/prod";
     expect(agentTabPath(base, "overview")).toBe(base);
     expect(AGENT_TABS.map((t) => agentTabPath(base, t))).toEqual(
-      ["cluster", "tokens", "configuration", "sharing", "connect", "receptive"].map((t) => `${base}/${t}`),
+      ["cluster", "gitops", "tokens", "configuration", "sharing", "connect", "receptive"].map((t) => `${base}/${t}`),
     );
   });
 });

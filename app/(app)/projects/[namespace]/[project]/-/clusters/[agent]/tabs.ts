@@ -2,12 +2,13 @@
 import type { Metadata } from "next";
 import type { AgentParams } from "../../../lookups";
 
-export const AGENT_TABS = ["cluster", "tokens", "configuration", "sharing", "connect", "receptive"] as const;
+export const AGENT_TABS = ["cluster", "gitops", "tokens", "configuration", "sharing", "connect", "receptive"] as const;
 export type AgentTab = "overview" | (typeof AGENT_TABS)[number];
 
 export const AGENT_TAB_TITLES: Record<AgentTab, string> = {
   overview: "Agent",
   cluster: "Cluster",
+  gitops: "GitOps",
   tokens: "Tokens",
   configuration: "Configuration",
   sharing: "Sharing",
