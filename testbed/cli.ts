@@ -1,8 +1,18 @@
-// `npm run testbed:build | testbed:up | testbed:down`: build the binaries (and helm, for the deploy
-// tests), start a control plane on loopback that outlives this command, or stop it and remove its data.
+// `npm run testbed:build [-- --flux] | testbed:up [-- --flux] | testbed:down`: build the binaries (and
+// helm, for the deploy tests; Flux's controllers with --flux, else when first needed), start a control plane on loopback that outlives this command (with Flux's source- and
+// kustomize-controller as host processes when --flux is given), or stop it and remove its data.
+import fsp from "node:fs/promises";
 import path from "node:path";
 import { TestbedStepError, ensureTestbedBinaries } from "./build";
-import { startTestbed, stopTestbedDir } from "./cluster";
+import { type TestbedState, startTestbed, stopTestbedDir } from "./cluster";
+import {
+  FLUX_CONTROLLERS,
+  FLUX_NAMESPACE,
+  FLUX_RUN_CONTROLLERS,
+  ensureFluxController,
+  fluxCrds,
+  startFlux,
+} from "./flux";
 import { ensureHelm } from "./helm";
 import { ensureKubernetesModule } from "./kubernetes-module";
 import { TESTBED_DEFAULT_KUBERNETES } from "./versions";
@@ -16,6 +26,11 @@ async function main(command: string | undefined): Promise<void> {
       await ensureTestbedBinaries(version);
       console.log(`testbed: Kubernetes v${version} binaries are built and cached`);
       console.log(`testbed: helm is built and cached at ${await ensureHelm()}`);
+      if (process.argv.slice(3).includes("--flux")) {
+        for (const c of FLUX_RUN_CONTROLLERS)
+          console.log(`testbed: Flux ${c} is built and cached at ${await ensureFluxController(c)}`);
+        console.log(`testbed: ${(await fluxCrds()).length} Flux CRDs are cached`);
+      }
       return;
     case "module": {
       // Generates (if missing) the Go wrapper module for a release: npm run testbed:module -- 1.32.13
@@ -27,6 +42,22 @@ async function main(command: string | undefined): Promise<void> {
       await stopTestbedDir(stateDir);
       await ensureTestbedBinaries(version);
       const tb = await startTestbed({ dir: stateDir, version, detached: true, log: (m) => console.log(m) });
+      const withFlux = process.argv.slice(3).includes("--flux");
+      let fluxText = "";
+      if (withFlux) {
+        const flux = await startFlux(tb, { detached: true, log: (m) => console.log(m) });
+        // testbed:down stops every process listed in state.json.
+        const stateFile = path.join(tb.dir, "state.json");
+        const state = JSON.parse(await fsp.readFile(stateFile, "utf8")) as TestbedState;
+        for (const [name, p] of Object.entries(flux.controllers)) if (p) state.pids[name] = p.pid;
+        await fsp.writeFile(stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
+        fluxText = `
+Flux source-controller v${FLUX_CONTROLLERS["source-controller"]} and kustomize-controller v${FLUX_CONTROLLERS["kustomize-controller"]} run on the host
+(namespace ${FLUX_NAMESPACE}; artifacts at ${flux.storageUrl}; metrics ${Object.values(flux.controllers)
+          .flatMap((p) => (p ? [p.metricsUrl] : []))
+          .join(", ")}).
+`;
+      }
       console.log(`
 Testbed Kubernetes v${version} is running on loopback (etcd, kube-apiserver, controller-manager,
 scheduler, and kwok with one fake node).
@@ -36,7 +67,7 @@ scheduler, and kwok with one fake node).
   ${tb.kubectlPath} create deployment hello --image=nginx   # kwok marks its pods Running
   ${tb.kubectlPath} logs|exec|attach|port-forward <pod>    # kwok serves these (see TestbedStreams)
 
-API server ${tb.server}; logs in ${path.join(tb.dir, "logs")}. Stop it with: npm run testbed:down`);
+API server ${tb.server}; logs in ${path.join(tb.dir, "logs")}. Stop it with: npm run testbed:down${fluxText}`);
       return;
     }
     case "down": {
@@ -45,7 +76,9 @@ API server ${tb.server}; logs in ${path.join(tb.dir, "logs")}. Stop it with: npm
       return;
     }
     default:
-      throw new Error(`usage: tsx testbed/cli.ts build|module <version>|up|down (got ${JSON.stringify(command)})`);
+      throw new Error(
+        `usage: tsx testbed/cli.ts build [--flux]|module <version>|up [--flux]|down (got ${JSON.stringify(command)})`,
+      );
   }
 }
 

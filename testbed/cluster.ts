@@ -93,14 +93,14 @@ export async function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Started {
+export interface Started {
   name: string;
   child: ChildProcess;
   logFile: string;
   exited: { code: number | null } | null;
 }
 
-function startProcess(
+export function startProcess(
   name: string,
   bin: string,
   args: string[],
@@ -121,12 +121,17 @@ function startProcess(
   return started;
 }
 
-async function logTail(p: Started): Promise<string> {
+export async function logTail(p: Started): Promise<string> {
   return tail(await fsp.readFile(p.logFile, "utf8").catch(() => ""));
 }
 
 /** Polls `check` until it returns true, failing with the process's log tail if it exits or times out. */
-async function waitFor(p: Started, what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+export async function waitFor(
+  p: Started,
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (p.exited)
@@ -137,7 +142,7 @@ async function waitFor(p: Started, what: string, check: () => Promise<boolean>, 
   throw new TestbedStepError(`start ${p.name}`, `${what} not reached within ${timeoutMs / 1000}s`, await logTail(p));
 }
 
-function httpGetOk(url: string): Promise<boolean> {
+export function httpGetOk(url: string): Promise<boolean> {
   return new Promise((resolve) => {
     http
       .get(url, (res) => {

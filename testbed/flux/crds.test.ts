@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fluxCrdDir, fluxCrds, parseCrds } from "./crds";
 import { FLUX_CONTROLLERS } from "./versions";
 
-describe("Flux CRDs from the module downloads", () => {
+// The first test runs `go mod download` (from the module cache once downloaded).
+describe("Flux CRDs from the module downloads", { timeout: 60_000 }, () => {
   let cache: string;
   const before = process.env.TETHER_TESTBED_CACHE;
   beforeAll(() => {
