@@ -70,7 +70,7 @@ test("the API page says when the document cannot be loaded, retries, and fits 39
     fail ? route.fulfill({ status: 503, json: { error: "down for the test" } }) : route.continue(),
   );
   await page.goto("/help/api");
-  const alert = page.getByRole("alert");
+  const alert = page.getByRole("alert").filter({ hasText: "Could not load the API reference" });
   await expect(alert).toContainText("Could not load the API reference");
   await expect(alert).toContainText("down for the test");
   fail = false;
