@@ -10,12 +10,15 @@ export {
   type AgentConfigData,
   type ShareEntry,
 } from "./parse";
-export { StaleConfig, saveAgentConfig } from "./versions";
+export { StaleConfig, configSaveSchema, saveAgentConfig } from "./versions";
 export { currentAgentConfig, currentAgentConfigs, type ConfigInForce } from "./in-force";
 export { agentConfigVersion, agentConfigView, type ConfigVersion, type ConfigView } from "./version-history";
 export {
   addShare,
+  addShareSchema,
   removeShare,
+  removeShareSchema,
+  setAccessAsSchema,
   setSharingAccessAs,
   sharingView,
   type BlockAccess,

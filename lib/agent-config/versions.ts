@@ -1,5 +1,6 @@
 // An agent's configuration versions: every change is a new version (maintainers and owners), the
 // newest is in force, and two saves at once cannot both win.
+import { z } from "zod";
 import { findManageableAgent, type Actor } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
 import { isUniqueViolation, type Db } from "@/lib/db/client";
@@ -7,6 +8,12 @@ import { Conflict, Invalid } from "@/lib/errors";
 import { lenientData } from "./in-force";
 import { ConfigError, parseAgentConfig, sharingDiff } from "./parse";
 import { unknownReference } from "./references";
+
+/** A save's request body: the whole YAML and the version it was edited on (a stale one is refused). */
+export const configSaveSchema = z.object({
+  yaml: z.string({ error: 'Send the configuration as YAML text in "yaml"' }),
+  baseVersion: z.number().int().min(0).optional(),
+});
 
 export interface SaveOptions {
   /** The version the change was made on: if another was saved since, nothing is written (Conflict). */

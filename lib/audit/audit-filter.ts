@@ -108,3 +108,20 @@ export const AUDIT_ACTION_CHOICES: { value: string; label: string }[] = [
     "user.sign_in_locked",
   ].map((a) => ({ value: a, label: a })),
 ];
+
+/** The audit page's query string (`?page=N`, 50 events a page). */
+export const auditPageQuery = z.object({
+  page: z.coerce
+    .number({ error: "page must be a whole number from 1" })
+    .int("page must be a whole number from 1")
+    .min(1, "page must be a whole number from 1")
+    .default(1),
+});
+
+/** An export's `project` parameter (absent: the whole installation, administrators only). */
+export const auditExportProject = z
+  .string()
+  .trim()
+  .min(3)
+  .max(200)
+  .regex(/^[^/]+\/[^/]+$/, "project is namespace/project");

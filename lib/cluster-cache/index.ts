@@ -9,7 +9,7 @@ export {
   type PrinterColumn,
 } from "./discovery";
 export { ClusterCache, type CacheStats } from "./cache";
-export { collectionPath, objectName, objectPath } from "./paths";
+export { collectionPath, liveQuery, objectName, objectPath, objectQuery } from "./paths";
 export { readObject } from "./object";
 export { forViewers, WatchedCollection, type CollectionEvent, type CollectionKey } from "./collection";
 export {

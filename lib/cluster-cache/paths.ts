@@ -23,3 +23,12 @@ export function objectPath(collection: string, namespace: string | undefined, na
   const ns = namespace ?? m[3];
   return `${m[1]}${ns ? `/namespaces/${ns}` : ""}/${m[5]}/${name}`;
 }
+
+/** The live stream's collections (`?path=…&path=…`, one to twelve). */
+export const liveQuery = z
+  .array(collectionPath)
+  .min(1, "name at least one collection with ?path=")
+  .max(12, "at most 12 collections per stream");
+
+/** One object of a collection (`?path=&namespace=&name=`). */
+export const objectQuery = z.object({ path: collectionPath, namespace: objectName.optional(), name: objectName });

@@ -1,8 +1,7 @@
 // GET /api/audit/export?project=<namespace/project>&actor=&action=&agent=&from=&to=&q=: the audit log
 // events the filter selects as a CSV download; without `project`, the installation's (admins only).
-import { z } from "zod";
 import { auditCsv } from "@/lib/audit/audit-csv";
-import { parseAuditFilter } from "@/lib/audit/audit-filter";
+import { auditExportProject, parseAuditFilter } from "@/lib/audit/audit-filter";
 import { auditExport } from "@/lib/audit/audit-pages";
 import { db } from "@/lib/db/client";
 import { invalidFrom } from "@/lib/errors";
@@ -10,20 +9,13 @@ import { withActor } from "@/lib/api-auth";
 
 export const dynamic = "force-dynamic";
 
-const scopeSchema = z
-  .string()
-  .trim()
-  .min(3)
-  .max(200)
-  .regex(/^[^/]+\/[^/]+$/, "project is namespace/project");
-
 export const GET = withActor(async (user, req) => {
   const params = new URL(req.url).searchParams;
   const filter = parseAuditFilter(params);
   const rawProject = params.get("project");
   let scope: { project: string } | "instance" = "instance";
   if (rawProject !== null) {
-    const parsed = scopeSchema.safeParse(rawProject);
+    const parsed = auditExportProject.safeParse(rawProject);
     if (!parsed.success) throw invalidFrom(parsed.error, { field: "project" });
     scope = { project: parsed.data };
   }

@@ -1,8 +1,7 @@
 // GET /api/agents/:id/config: the configuration in force (YAML and version) and the version history.
 // PUT: save a new version ({ yaml, baseVersion }); a validation error names the line, and a save made
 // on an outdated version is refused (409) so that nobody overwrites a change they have not seen.
-import { z } from "zod";
-import { MAX_CONFIG_BYTES, agentConfigView, saveAgentConfig } from "@/lib/agent-config";
+import { MAX_CONFIG_BYTES, agentConfigView, configSaveSchema, saveAgentConfig } from "@/lib/agent-config";
 import { db } from "@/lib/db/client";
 import { invalidFrom } from "@/lib/errors";
 import { readJsonBody, withActor } from "@/lib/api-auth";
@@ -11,11 +10,6 @@ type Ctx = { params: Promise<{ id: string }> };
 
 export const dynamic = "force-dynamic";
 
-const putSchema = z.object({
-  yaml: z.string({ error: 'Send the configuration as YAML text in "yaml"' }),
-  baseVersion: z.number().int().min(0).optional(),
-});
-
 export const GET = withActor(async (user, _req, ctx: Ctx) => {
   const { id } = await ctx.params;
   return Response.json(await agentConfigView(db(), user, id), { headers: { "cache-control": "no-store" } });
@@ -23,7 +17,7 @@ export const GET = withActor(async (user, _req, ctx: Ctx) => {
 
 export const PUT = withActor(async (user, req, ctx: Ctx) => {
   const { id } = await ctx.params;
-  const parsed = putSchema.safeParse(await readJsonBody(req, MAX_CONFIG_BYTES));
+  const parsed = configSaveSchema.safeParse(await readJsonBody(req, MAX_CONFIG_BYTES));
   if (!parsed.success) throw invalidFrom(parsed.error, { fallback: "Invalid request", field: "yaml" });
   const saved = await saveAgentConfig(db(), user, id, parsed.data.yaml, { expectedVersion: parsed.data.baseVersion });
   return Response.json(saved, { status: 201 });

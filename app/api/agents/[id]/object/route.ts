@@ -1,7 +1,6 @@
 // GET /api/agents/:id/object?path=<collection>&namespace=&name=: one object of a collection the live view
 // shows, whole (tables get summaries of big kinds), as the viewer's identity sees it; Secrets with key names only.
-import { z } from "zod";
-import { collectionPath, objectName, readObject } from "@/lib/cluster-cache";
+import { objectQuery, readObject } from "@/lib/cluster-cache";
 import { viewerIdentity } from "@/lib/cluster-cache/web";
 import { db } from "@/lib/db/client";
 import { errorResponse } from "@/lib/http/body";
@@ -10,13 +9,11 @@ import { tunnelClient } from "@/lib/tunnel-client/web";
 
 export const dynamic = "force-dynamic";
 
-const query = z.object({ path: collectionPath, namespace: objectName.optional(), name: objectName });
-
 type Ctx = { params: Promise<{ id: string }> };
 
 export const GET = withActor(async (user, req, ctx: Ctx) => {
   const { id } = await ctx.params;
-  const q = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
+  const q = objectQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!q.success) return errorResponse(400, q.error.issues[0]?.message ?? "invalid object");
   const { impersonation } = await viewerIdentity(db(), user, id);
   const object = await readObject(tunnelClient(), id, q.data, impersonation, req.signal);

@@ -1,0 +1,643 @@
+// Every operation of the public REST API, with the zod schemas its route validates with (imported from the
+// same capability the route imports them from, never copied). openapi.ts turns this table into the OpenAPI
+// document; operations.test.ts checks it against the route files under app/api, both ways.
+import type { z } from "zod";
+import { addShareSchema, configSaveSchema, removeShareSchema, setAccessAsSchema } from "@/lib/agent-config";
+import { registerAgentSchema, createTokenSchema } from "@/lib/agents";
+import { auditExportProject, auditFilterSchema, auditPageQuery } from "@/lib/audit/audit-filter";
+import { changePasswordSchema, setPasswordSchema } from "@/lib/auth/account";
+import { userAdminChangeSchema } from "@/lib/auth/admin-users";
+import { createInviteSchema, signUpPolicySchema } from "@/lib/auth/sign-up-policy";
+import { signUpSchema } from "@/lib/auth/users";
+import { ciCredentialsRequestSchema, ciIdentityInputSchema } from "@/lib/ci-oidc";
+import { actionRequest, actionTarget, editRequest } from "@/lib/cluster-actions";
+import { liveQuery, objectQuery } from "@/lib/cluster-cache";
+import { addMemberSchema, changeRoleSchema, confirmSchema, createGroupSchema, updateGroupSchema } from "@/lib/groups";
+import { logsQuery } from "@/lib/pod-logs";
+import { createProjectSchema, transferProjectSchema, updateProjectSchema } from "@/lib/projects";
+import { receptiveUrlInputSchema } from "@/lib/receptive";
+import { createCiJobTokenSchema, createPatSchema } from "@/lib/tokens/access-tokens";
+
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/**
+ * Who may call an operation. `actor`: a browser session or `Authorization: Bearer <token>` whose scope
+ * allows the method (read_api: GET; api: every method). `session`: a browser session only (it mints or
+ * changes credentials). `ci-id-token`: the CI job's OIDC ID token in the body. `public`: nobody in particular.
+ */
+export type ApiAuth = "actor" | "session" | "ci-id-token" | "public";
+
+export const API_AREAS = [
+  "Projects",
+  "Groups",
+  "Agents",
+  "Agent configuration and sharing",
+  "Live cluster view",
+  "kubectl and CI",
+  "Audit log",
+  "Your account",
+  "Administration",
+  "About the API",
+] as const;
+export type ApiArea = (typeof API_AREAS)[number];
+
+export interface ApiAnswer {
+  status: number;
+  description: string;
+  /** The media type of a successful answer's body, when it is not JSON. */
+  contentType?: string;
+}
+
+export interface ApiOperation {
+  method: HttpMethod;
+  /** The path in OpenAPI form: /api/projects/{id}. */
+  path: string;
+  area: ApiArea;
+  summary: string;
+  description?: string;
+  auth: ApiAuth;
+  /** The JSON request body's schema, exactly as the route parses it. */
+  body?: z.ZodType;
+  /** The query string's schema: an object (one parameter per key) or, for a repeated key, `{ name, schema }`. */
+  query?: z.ZodType | { name: string; schema: z.ZodType; description: string };
+  /** The successful answer. */
+  ok: ApiAnswer;
+  /** The refusals this operation gives besides those every authenticated route gives (401, 403 scope). */
+  errors?: ApiAnswer[];
+}
+
+const notFound = (what: string): ApiAnswer => ({
+  status: 404,
+  description: `${what} does not exist or you cannot see it (the same answer for both)`,
+});
+const invalid: ApiAnswer = { status: 400, description: "The body or query is invalid; `field` names the culprit" };
+const forbidden: ApiAnswer = { status: 403, description: "You can see it but your role does not allow this" };
+const conflict = (what: string): ApiAnswer => ({ status: 409, description: what });
+const unavailable: ApiAnswer = { status: 503, description: "The agent is not connected or its cluster did not answer" };
+
+export const API_OPERATIONS: readonly ApiOperation[] = [
+  // Projects
+  {
+    method: "GET",
+    path: "/api/projects",
+    area: "Projects",
+    summary: "List the projects you can see",
+    auth: "actor",
+    ok: { status: 200, description: "`{ projects: [...] }`" },
+  },
+  {
+    method: "POST",
+    path: "/api/projects",
+    area: "Projects",
+    summary: "Create a project",
+    description: "In your own namespace or in a group where you are a maintainer or owner.",
+    auth: "actor",
+    body: createProjectSchema,
+    ok: { status: 201, description: "`{ project }` with its id and full path" },
+    errors: [invalid, forbidden, conflict("The path is taken")],
+  },
+  {
+    method: "PATCH",
+    path: "/api/projects/{id}",
+    area: "Projects",
+    summary: "Rename a project, change its path or description",
+    auth: "actor",
+    body: updateProjectSchema,
+    ok: { status: 200, description: "`{ project }`" },
+    errors: [invalid, forbidden, notFound("The project"), conflict("The new path is taken")],
+  },
+  {
+    method: "DELETE",
+    path: "/api/projects/{id}",
+    area: "Projects",
+    summary: "Delete a project with its agents",
+    description: 'The body repeats the project\'s full path: `{ "confirm": "<namespace>/<path>" }`.',
+    auth: "actor",
+    body: confirmSchema,
+    ok: { status: 200, description: "`{ deleted }`: what went with it" },
+    errors: [invalid, forbidden, notFound("The project")],
+  },
+  {
+    method: "POST",
+    path: "/api/projects/{id}/transfer",
+    area: "Projects",
+    summary: "Move a project to another group or your own namespace",
+    auth: "actor",
+    body: transferProjectSchema,
+    ok: { status: 200, description: "`{ project }` with its new full path" },
+    errors: [invalid, forbidden, notFound("The project"), conflict("The path is taken in the new namespace")],
+  },
+  {
+    method: "GET",
+    path: "/api/projects/{id}/agents",
+    area: "Agents",
+    summary: "List a project's agents with their live status",
+    auth: "actor",
+    ok: { status: 200, description: "The project's own agents and those shared with it" },
+    errors: [notFound("The project")],
+  },
+  {
+    method: "POST",
+    path: "/api/projects/{id}/agents",
+    area: "Agents",
+    summary: "Register an agent",
+    auth: "actor",
+    body: registerAgentSchema,
+    ok: { status: 201, description: "The agent's id, name and page" },
+    errors: [invalid, forbidden, notFound("The project"), conflict("The project has an agent of that name")],
+  },
+  // Groups
+  {
+    method: "POST",
+    path: "/api/groups",
+    area: "Groups",
+    summary: "Create a group (you become its owner)",
+    auth: "actor",
+    body: createGroupSchema,
+    ok: { status: 201, description: "`{ group }`" },
+    errors: [invalid, conflict("The path is taken")],
+  },
+  {
+    method: "PATCH",
+    path: "/api/groups/{path}",
+    area: "Groups",
+    summary: "Rename a group, change its path or description",
+    auth: "actor",
+    body: updateGroupSchema,
+    ok: { status: 200, description: "`{ group }`" },
+    errors: [invalid, forbidden, notFound("The group"), conflict("The new path is taken")],
+  },
+  {
+    method: "DELETE",
+    path: "/api/groups/{path}",
+    area: "Groups",
+    summary: "Delete a group with its projects and agents",
+    description: 'The body repeats the group\'s path: `{ "confirm": "<path>" }`.',
+    auth: "actor",
+    body: confirmSchema,
+    ok: { status: 200, description: "`{ deleted }`: what went with it" },
+    errors: [invalid, forbidden, notFound("The group")],
+  },
+  {
+    method: "POST",
+    path: "/api/groups/{path}/members",
+    area: "Groups",
+    summary: "Add a member with a role (owners)",
+    auth: "actor",
+    body: addMemberSchema,
+    ok: { status: 201, description: "`{ member }`" },
+    errors: [invalid, forbidden, notFound("The group"), conflict("Already a member")],
+  },
+  {
+    method: "PATCH",
+    path: "/api/groups/{path}/members/{username}",
+    area: "Groups",
+    summary: "Change a member's role (owners; never below the last owner)",
+    auth: "actor",
+    body: changeRoleSchema,
+    ok: { status: 200, description: "`{ member }`" },
+    errors: [invalid, forbidden, notFound("The group or member")],
+  },
+  {
+    method: "DELETE",
+    path: "/api/groups/{path}/members/{username}",
+    area: "Groups",
+    summary: "Remove a member (owners), or leave the group yourself",
+    auth: "actor",
+    ok: { status: 200, description: "What was removed" },
+    errors: [forbidden, notFound("The group or member")],
+  },
+  // Agents
+  {
+    method: "GET",
+    path: "/api/agents/{id}",
+    area: "Agents",
+    summary: "One agent with its live status",
+    auth: "actor",
+    ok: { status: 200, description: "The agent, its connections and versions" },
+    errors: [notFound("The agent")],
+  },
+  {
+    method: "DELETE",
+    path: "/api/agents/{id}",
+    area: "Agents",
+    summary: "Delete an agent (its tokens stop working, its tunnels close)",
+    description: 'The body repeats the agent\'s name: `{ "confirm": "<name>" }`.',
+    auth: "actor",
+    body: confirmSchema,
+    ok: { status: 200, description: "`{ deleted, tunnelsClosed }`" },
+    errors: [invalid, forbidden, notFound("The agent")],
+  },
+  {
+    method: "GET",
+    path: "/api/agents/{id}/tokens",
+    area: "Agents",
+    summary: "List an agent's tokens (never their values)",
+    auth: "actor",
+    ok: { status: 200, description: "The tokens with who made them, when, last used, revoked" },
+    errors: [notFound("The agent")],
+  },
+  {
+    method: "POST",
+    path: "/api/agents/{id}/tokens",
+    area: "Agents",
+    summary: "Create an agent token (shown once, with install instructions)",
+    auth: "actor",
+    body: createTokenSchema,
+    ok: { status: 201, description: "`{ id, token, install }`: the only time the token is shown" },
+    errors: [invalid, forbidden, notFound("The agent"), conflict("The agent has the most active tokens allowed")],
+  },
+  {
+    method: "DELETE",
+    path: "/api/agents/{id}/tokens/{tokenId}",
+    area: "Agents",
+    summary: "Revoke an agent token (kas closes the tunnels that used it)",
+    auth: "actor",
+    ok: { status: 200, description: "What was revoked" },
+    errors: [forbidden, notFound("The agent or token")],
+  },
+  {
+    method: "GET",
+    path: "/api/agents/{id}/receptive",
+    area: "Agents",
+    summary: "The agent's receptive URL configuration (never a private key), or null",
+    auth: "actor",
+    ok: { status: 200, description: "The configuration and kas's state for it" },
+    errors: [notFound("The agent")],
+  },
+  {
+    method: "PUT",
+    path: "/api/agents/{id}/receptive",
+    area: "Agents",
+    summary: "Make the agent receptive: kas dials it at a URL",
+    auth: "actor",
+    body: receptiveUrlInputSchema,
+    ok: { status: 200, description: "The configuration as saved" },
+    errors: [invalid, forbidden, notFound("The agent")],
+  },
+  {
+    method: "DELETE",
+    path: "/api/agents/{id}/receptive",
+    area: "Agents",
+    summary: "Turn the agent back into an ordinary one",
+    auth: "actor",
+    ok: { status: 200, description: "`{ ok: true }`" },
+    errors: [forbidden, notFound("The agent")],
+  },
+  // Configuration and sharing
+  {
+    method: "GET",
+    path: "/api/agents/{id}/config",
+    area: "Agent configuration and sharing",
+    summary: "The configuration in force (YAML, version) and its history",
+    auth: "actor",
+    ok: { status: 200, description: "The YAML in force, its version and the history" },
+    errors: [notFound("The agent")],
+  },
+  {
+    method: "PUT",
+    path: "/api/agents/{id}/config",
+    area: "Agent configuration and sharing",
+    summary: "Save a new configuration version",
+    description: "A validation error names the line; a save made on an outdated `baseVersion` is refused (409).",
+    auth: "actor",
+    body: configSaveSchema,
+    ok: { status: 201, description: "The version saved" },
+    errors: [invalid, forbidden, notFound("The agent"), conflict("Someone saved another version since baseVersion")],
+  },
+  {
+    method: "GET",
+    path: "/api/agents/{id}/config/versions/{version}",
+    area: "Agent configuration and sharing",
+    summary: "One older configuration version, read-only",
+    auth: "actor",
+    ok: { status: 200, description: "The version's YAML, author and time" },
+    errors: [notFound("The agent or version")],
+  },
+  {
+    method: "GET",
+    path: "/api/agents/{id}/sharing",
+    area: "Agent configuration and sharing",
+    summary: "Who the agent is shared with, and how each block's grants act",
+    auth: "actor",
+    ok: { status: 200, description: "The ci_access and user_access blocks with their grants" },
+    errors: [notFound("The agent")],
+  },
+  {
+    method: "POST",
+    path: "/api/agents/{id}/sharing",
+    area: "Agent configuration and sharing",
+    summary: "Share the agent with a project or group",
+    description: "Never changes how the block's other grants act (that is PUT).",
+    auth: "actor",
+    body: addShareSchema,
+    ok: { status: 201, description: "The new configuration version" },
+    errors: [invalid, forbidden, notFound("The agent, project or group")],
+  },
+  {
+    method: "PUT",
+    path: "/api/agents/{id}/sharing",
+    area: "Agent configuration and sharing",
+    summary: "Change how every grant of a block acts (access_as)",
+    auth: "actor",
+    body: setAccessAsSchema,
+    ok: { status: 200, description: "The new configuration version" },
+    errors: [invalid, forbidden, notFound("The agent")],
+  },
+  {
+    method: "DELETE",
+    path: "/api/agents/{id}/sharing",
+    area: "Agent configuration and sharing",
+    summary: "Stop sharing the agent with a project or group",
+    auth: "actor",
+    body: removeShareSchema,
+    ok: { status: 200, description: "The new configuration version" },
+    errors: [invalid, forbidden, notFound("The agent or grant")],
+  },
+  // Live cluster view
+  {
+    method: "GET",
+    path: "/api/agents/{id}/discovery",
+    area: "Live cluster view",
+    summary: "The resources the cluster serves that you can list and watch",
+    auth: "actor",
+    ok: { status: 200, description: "The API groups and resources, as your identity in the cluster" },
+    errors: [notFound("The agent"), unavailable],
+  },
+  {
+    method: "GET",
+    path: "/api/agents/{id}/live",
+    area: "Live cluster view",
+    summary: "Server-sent events: a snapshot, then the changes of each collection",
+    auth: "actor",
+    query: {
+      name: "path",
+      schema: liveQuery,
+      description: "A Kubernetes collection path, repeated once per collection",
+    },
+    ok: { status: 200, description: "An event stream", contentType: "text/event-stream" },
+    errors: [invalid, notFound("The agent")],
+  },
+  {
+    method: "GET",
+    path: "/api/agents/{id}/object",
+    area: "Live cluster view",
+    summary: "One object of a collection, whole (Secrets with key names only)",
+    auth: "actor",
+    query: objectQuery,
+    ok: { status: 200, description: "`{ object }`" },
+    errors: [invalid, notFound("The agent or object"), unavailable],
+  },
+  {
+    method: "GET",
+    path: "/api/agents/{id}/logs",
+    area: "Live cluster view",
+    summary: "A container's log, streamed as plain text",
+    auth: "actor",
+    query: logsQuery,
+    ok: { status: 200, description: "The log", contentType: "text/plain" },
+    errors: [invalid, notFound("The agent, pod or container"), unavailable],
+  },
+  {
+    method: "GET",
+    path: "/api/agents/{id}/actions",
+    area: "Live cluster view",
+    summary: "The actions the cluster would let you take on an object",
+    auth: "actor",
+    query: actionTarget,
+    ok: { status: 200, description: "`{ allowed: [...] }`" },
+    errors: [invalid, notFound("The agent"), unavailable],
+  },
+  {
+    method: "POST",
+    path: "/api/agents/{id}/actions",
+    area: "Live cluster view",
+    summary: "Take an action on an object (restart, scale, delete, drain…), as you, audited",
+    auth: "actor",
+    body: actionRequest,
+    ok: { status: 200, description: "What the cluster did" },
+    errors: [invalid, { status: 403, description: "The cluster refused it for your identity" }, unavailable],
+  },
+  {
+    method: "POST",
+    path: "/api/agents/{id}/edit",
+    area: "Live cluster view",
+    summary: "Replace an object with edited YAML (dryRun: review the diff first)",
+    auth: "actor",
+    body: editRequest,
+    ok: { status: 200, description: "The live and the resulting object as YAML" },
+    errors: [invalid, { status: 403, description: "The cluster refused it for your identity" }, unavailable],
+  },
+  // kubectl and CI
+  {
+    method: "POST",
+    path: "/api/agents/{id}/kubeconfig",
+    area: "kubectl and CI",
+    summary: "A kubeconfig for this agent with a new k8s_proxy token (30 days, shown once)",
+    description: "Send an empty JSON object. Browser session only: a token cannot mint tokens.",
+    auth: "session",
+    ok: { status: 201, description: "The kubeconfig and the token in it" },
+    errors: [notFound("The agent")],
+  },
+  {
+    method: "POST",
+    path: "/api/projects/{id}/ci-job-tokens",
+    area: "kubectl and CI",
+    summary: "CI job credentials: a kubeconfig with a context per agent the project's CI may use",
+    auth: "actor",
+    body: createCiJobTokenSchema,
+    ok: { status: 201, description: "The job token, per-agent credentials and `kubeconfig`" },
+    errors: [invalid, forbidden, notFound("The project")],
+  },
+  {
+    method: "POST",
+    path: "/api/ci/credentials",
+    area: "kubectl and CI",
+    summary: "Trade a CI job's OIDC ID token for CI job credentials",
+    description:
+      "No session and no API token: the ID token (GitHub Actions, GitLab CI, any issuer a project trusts) is the credential. Every exchange is audited.",
+    auth: "ci-id-token",
+    body: ciCredentialsRequestSchema,
+    ok: { status: 201, description: "A kubeconfig with a context per usable agent" },
+    errors: [
+      invalid,
+      {
+        status: 403,
+        description: "The ID token is not valid, or no trusted identity matches it (the message says which)",
+      },
+      { status: 503, description: "The issuer's discovery document or keys could not be fetched in time" },
+    ],
+  },
+  {
+    method: "GET",
+    path: "/api/projects/{id}/ci-identities",
+    area: "kubectl and CI",
+    summary: "The CI identities a project trusts",
+    auth: "actor",
+    ok: { status: 200, description: "`{ identities: [...] }`" },
+    errors: [notFound("The project")],
+  },
+  {
+    method: "POST",
+    path: "/api/projects/{id}/ci-identities",
+    area: "kubectl and CI",
+    summary: "Trust a CI identity (issuer, audience, claim conditions)",
+    description: "Browser session only: a trusted identity mints credentials.",
+    auth: "session",
+    body: ciIdentityInputSchema,
+    ok: { status: 201, description: "The identity" },
+    errors: [invalid, forbidden, notFound("The project")],
+  },
+  {
+    method: "DELETE",
+    path: "/api/projects/{id}/ci-identities/{identityId}",
+    area: "kubectl and CI",
+    summary: "Stop trusting a CI identity",
+    auth: "actor",
+    ok: { status: 200, description: "What was removed" },
+    errors: [forbidden, notFound("The project or identity")],
+  },
+  // Audit
+  {
+    method: "GET",
+    path: "/api/projects/{id}/audit",
+    area: "Audit log",
+    summary: "A project's audit log, newest first, 50 a page",
+    auth: "actor",
+    query: auditPageQuery,
+    ok: { status: 200, description: "The page of events and how many there are" },
+    errors: [invalid, notFound("The project")],
+  },
+  {
+    method: "GET",
+    path: "/api/audit/export",
+    area: "Audit log",
+    summary: "Audit events as CSV (without `project`: the installation's, administrators only)",
+    auth: "actor",
+    query: auditFilterSchema.extend({ project: auditExportProject.optional() }),
+    ok: { status: 200, description: "A CSV download", contentType: "text/csv" },
+    errors: [invalid, notFound("The project")],
+  },
+  // Your account
+  {
+    method: "GET",
+    path: "/api/user/tokens",
+    area: "Your account",
+    summary: "Your personal access tokens (never their values)",
+    auth: "actor",
+    ok: { status: 200, description: "The tokens with scopes, expiry and last use" },
+  },
+  {
+    method: "POST",
+    path: "/api/user/tokens",
+    area: "Your account",
+    summary: "Create a personal access token (shown once)",
+    description: "Browser session only: a token cannot mint tokens.",
+    auth: "session",
+    body: createPatSchema,
+    ok: { status: 201, description: "The token in clear text, the only time it is shown" },
+    errors: [invalid],
+  },
+  {
+    method: "DELETE",
+    path: "/api/user/tokens/{id}",
+    area: "Your account",
+    summary: "Revoke one of your personal access tokens",
+    auth: "actor",
+    ok: { status: 200, description: "What was revoked" },
+    errors: [notFound("The token")],
+  },
+  {
+    method: "POST",
+    path: "/api/user/password",
+    area: "Your account",
+    summary: "Change your password (every session of yours ends)",
+    auth: "session",
+    body: changePasswordSchema,
+    ok: { status: 200, description: "`{ ok: true }`" },
+    errors: [invalid],
+  },
+  {
+    method: "DELETE",
+    path: "/api/user/sessions",
+    area: "Your account",
+    summary: "Sign out everywhere, this browser included",
+    auth: "session",
+    ok: { status: 200, description: "`{ ok: true }`" },
+  },
+  {
+    method: "POST",
+    path: "/api/users",
+    area: "Your account",
+    summary: "Sign up with e-mail and password",
+    description: "Allowed as the installation's sign-up setting says (open, some domains, approval, invites).",
+    auth: "public",
+    body: signUpSchema,
+    ok: { status: 201, description: "`{ user }`" },
+    errors: [
+      invalid,
+      { status: 403, description: "Sign-up is closed to you, or the invite is not valid" },
+      conflict("The e-mail address or username is taken"),
+    ],
+  },
+  // Administration
+  {
+    method: "PUT",
+    path: "/api/admin/sign-up",
+    area: "Administration",
+    summary: "Set who may create an account",
+    auth: "session",
+    body: signUpPolicySchema,
+    ok: { status: 200, description: "`{ policy }`" },
+    errors: [invalid, notFound("This (for anyone not an administrator)")],
+  },
+  {
+    method: "POST",
+    path: "/api/admin/invites",
+    area: "Administration",
+    summary: "Create a single-use invite link (shown once)",
+    auth: "session",
+    body: createInviteSchema,
+    ok: { status: 201, description: "`{ url, expiresAt }`" },
+    errors: [invalid, notFound("This (for anyone not an administrator)")],
+  },
+  {
+    method: "PATCH",
+    path: "/api/users/{id}",
+    area: "Administration",
+    summary: "Block or unblock a user, grant or remove the administrator role",
+    auth: "session",
+    body: userAdminChangeSchema,
+    ok: { status: 200, description: "`{ user }`" },
+    errors: [invalid, notFound("The user"), conflict("The last administrator keeps the role")],
+  },
+  {
+    method: "POST",
+    path: "/api/users/{id}/password",
+    area: "Administration",
+    summary: "Set a user's password (their sessions end)",
+    auth: "session",
+    body: setPasswordSchema,
+    ok: { status: 200, description: "`{ ok: true }`" },
+    errors: [invalid, notFound("The user")],
+  },
+  {
+    method: "DELETE",
+    path: "/api/users/{id}/sessions",
+    area: "Administration",
+    summary: "End every session of a user",
+    auth: "session",
+    ok: { status: 200, description: "`{ ok: true }`" },
+    errors: [notFound("The user")],
+  },
+  // About
+  {
+    method: "GET",
+    path: "/api/openapi.json",
+    area: "About the API",
+    summary: "This document (OpenAPI 3.1)",
+    auth: "public",
+    ok: { status: 200, description: "The OpenAPI document" },
+  },
+];
