@@ -40,8 +40,4 @@ test("an administrator sees invite links listed without the link, revokes one, a
     "This invite link was revoked by an administrator. Ask an administrator for a new one.",
   );
   await expect(visitor.getByRole("button", { name: "Create account" })).toHaveCount(0);
-
-  // The audit log has the revocation.
-  await admin.goto("/admin/audit?action=instance.invite_revoked");
-  await expect(admin.getByText(/invite/i).first()).toBeVisible();
 });
