@@ -36,7 +36,7 @@ test("an administrator sees invite links listed without the link, revokes one, a
   const visitor = await (await browser.newContext()).newPage();
   await visitor.goto(new URL(link).pathname + new URL(link).search);
   await expect(visitor.getByRole("heading", { name: "This invite link cannot be used" })).toBeVisible();
-  await expect(visitor.getByRole("alert")).toHaveText(
+  await expect(visitor.getByTestId("invite-problem")).toHaveText(
     "This invite link was revoked by an administrator. Ask an administrator for a new one.",
   );
   await expect(visitor.getByRole("button", { name: "Create account" })).toHaveCount(0);

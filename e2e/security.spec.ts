@@ -365,7 +365,7 @@ test("sign-up under the administrator's control: closed with a single-use invite
     // The same link a second time.
     const second = await (await browser.newContext()).newPage();
     await second.goto(new URL(link).pathname + new URL(link).search);
-    await expect(second.getByRole("alert")).toHaveText(
+    await expect(second.getByTestId("invite-problem")).toHaveText(
       "This invite link was already used: each link creates one account. Ask an administrator for a new one.",
     );
     await expect(second.getByRole("button", { name: "Create account" })).toHaveCount(0);
