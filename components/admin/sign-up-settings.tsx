@@ -8,7 +8,8 @@ import { ApiError, fetchJson } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { FormError } from "@/components/ui/form-error";
-import type { SignUpMode } from "@/lib/auth/sign-up-policy";
+import type { InviteRow, SignUpMode } from "@/lib/auth/sign-up-policy";
+import { InviteList } from "./invite-list";
 
 const MODES: [SignUpMode, string, string][] = [
   ["open", "Open", "Anyone who reaches this installation can create an account."],
@@ -20,12 +21,13 @@ const MODES: [SignUpMode, string, string][] = [
 export function SignUpSettings({
   mode: savedMode,
   domains: savedDomains,
-  openInvites,
+  invites,
 }: {
   mode: SignUpMode;
   domains: string[];
-  openInvites: { id: string; expiresAt: string }[];
+  invites: InviteRow[];
 }) {
+  const open = invites.filter((i) => i.state === "open").length;
   const router = useRouter();
   const [mode, setMode] = useState<SignUpMode>(savedMode);
   const [domains, setDomains] = useState(savedDomains.join(", "));
@@ -119,8 +121,8 @@ export function SignUpSettings({
 
       <h3 className="mb-1 mt-6 font-semibold">Invite links</h3>
       <p className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">
-        Each link creates one account whatever the setting above says, and stops working once used or when it expires.{" "}
-        {openInvites.length === 1 ? "1 link is" : `${openInvites.length} links are`} open.
+        Each link creates one account whatever the setting above says, and stops working once used, revoked or expired.{" "}
+        {open === 1 ? "1 link is" : `${open} links are`} open.
       </p>
       <div className="flex flex-wrap items-end gap-2">
         <div className="space-y-1">
@@ -158,6 +160,7 @@ export function SignUpSettings({
           </div>
         </div>
       ) : null}
+      <InviteList invites={invites} />
     </section>
   );
 }

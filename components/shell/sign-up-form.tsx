@@ -21,12 +21,15 @@ export function SignUpForm({
   minPassword,
   firstAccount,
   invite,
+  inviteProblem,
   mode,
   domains,
 }: {
   minPassword: number;
   firstAccount: boolean;
   invite?: string;
+  /** Why the invite link in the address is refused (revoked, expired, used, mistyped); checked by the page. */
+  inviteProblem?: string | null;
   mode: SignUpMode;
   domains: string[];
 }) {
@@ -76,6 +79,22 @@ export function SignUpForm({
         <h1 className="mb-1 text-xl font-semibold">Account created</h1>
         <p role="status" className="mb-6 text-sm text-zinc-600 dark:text-zinc-400">
           Your account waits for an administrator&apos;s approval. You can sign in once it is approved.
+        </p>
+        <Link href="/sign-in" className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+          Sign in
+        </Link>
+      </>
+    );
+  if (invite && inviteProblem && !firstAccount)
+    return (
+      <>
+        <h1 className="mb-1 text-xl font-semibold">This invite link cannot be used</h1>
+        <p
+          role="alert"
+          data-testid="invite-problem"
+          className="mb-6 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300"
+        >
+          {inviteProblem}
         </p>
         <Link href="/sign-in" className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400">
           Sign in

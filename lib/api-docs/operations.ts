@@ -603,6 +603,15 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     errors: [invalid, notFound("This (for anyone not an administrator)")],
   },
   {
+    method: "DELETE",
+    path: "/api/admin/invites/{id}",
+    area: "Administration",
+    summary: "Revoke an invite link that was not used yet (audited)",
+    auth: "session",
+    ok: { status: 200, description: "`{ ok: true }`" },
+    errors: [notFound("The invite"), conflict("The invite was already used or revoked")],
+  },
+  {
     method: "PATCH",
     path: "/api/users/{id}",
     area: "Administration",

@@ -5,13 +5,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { freshDatabase, type TestDatabase } from "@/lib/db/test-databases";
-import { Invalid, NotFound } from "@/lib/errors";
+import { Conflict, Invalid, NotFound } from "@/lib/errors";
 import { hashToken } from "@/lib/tokens/tokens";
 import { changeUserAsAdmin } from "./admin-users";
 import type { CurrentUser } from "./session";
 import { signInWithPassword } from "./sign-in";
 import { signInThrottle } from "./sign-in-throttle";
-import { createInvite, INVITE_TOKEN_PREFIX, openInvites, setSignUpPolicy, signUpPolicy } from "./sign-up-policy";
+import {
+  createInvite,
+  INVITE_TOKEN_PREFIX,
+  inviteProblem,
+  listInvites,
+  openInvites,
+  revokeInvite,
+  setSignUpPolicy,
+  signUpPolicy,
+} from "./sign-up-policy";
 import { signUp } from "./users";
 
 describe.each(["sqlite", "postgresql"] as const)("sign-up policy on %s", (provider) => {
@@ -68,7 +77,8 @@ describe.each(["sqlite", "postgresql"] as const)("sign-up policy on %s", (provid
     const refused = {
       ok: false,
       status: 403,
-      error: "This invite link is not valid: it was already used, has expired, or was mistyped. Ask for a new one.",
+      error:
+        "This invite link is not valid: it may be mistyped or cut short. Check the link, or ask an administrator for a new one.",
     };
     expect(await signUp(db, form("madeup", undefined, `${INVITE_TOKEN_PREFIX}${"A".repeat(43)}`))).toEqual(refused);
     expect(await signUp(db, form("garbage", undefined, "not a token"))).toEqual(refused);
@@ -87,13 +97,71 @@ describe.each(["sqlite", "postgresql"] as const)("sign-up policy on %s", (provid
     expect(await db.signUpInvite.findUniqueOrThrow({ where: { id: invite.id } })).toMatchObject({
       usedById: winner!.id,
     });
-    expect(await signUp(db, form("late", undefined, invite.token))).toEqual(refused);
+    expect(await signUp(db, form("late", undefined, invite.token))).toEqual({
+      ok: false,
+      status: 403,
+      error: "This invite link was already used: each link creates one account. Ask an administrator for a new one.",
+    });
     expect(await openInvites(db)).toEqual([]);
 
     const old = await createInvite(db, root, {});
     await db.signUpInvite.update({ where: { id: old.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    expect(await signUp(db, form("expired", undefined, old.token))).toEqual(refused);
+    expect(await signUp(db, form("expired", undefined, old.token))).toEqual({
+      ok: false,
+      status: 403,
+      error: expect.stringMatching(
+        /^This invite link expired on \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\. Ask an administrator for a new one\.$/,
+      ),
+    });
     expect(await exists("expired")).toBe(false);
+  });
+
+  it("an administrator lists invites (never the link) and revokes an open one, audited; its link is refused by name", async () => {
+    const revoked = await createInvite(db, root, { expiresInDays: 3 });
+    const kept = await createInvite(db, root, {});
+    await revokeInvite(db, root, revoked.id, "192.0.2.7");
+
+    const list = await listInvites(db, root);
+    expect(JSON.stringify(list)).not.toContain(revoked.token);
+    expect(JSON.stringify(list)).not.toContain(kept.token);
+    // Open ones first, then the rest newest first, each saying who made it and what became of it.
+    expect(list.map((i) => [i.id, i.state])).toEqual([
+      [kept.id, "open"],
+      [revoked.id, "revoked"],
+      [expect.any(String), "expired"],
+      [expect.any(String), "used"],
+    ]);
+    expect(list[0]).toMatchObject({ createdBy: "root", expiresAt: kept.expiresAt.toISOString(), closedBy: null });
+    expect(list[1]).toMatchObject({ createdBy: "root", closedBy: "root", closedAt: expect.any(String) });
+    expect(list[3]!.closedBy).toMatch(/^racer[12]$/);
+    expect((await openInvites(db)).map((i) => i.id)).toEqual([kept.id]);
+
+    const revokedMessage = "This invite link was revoked by an administrator. Ask an administrator for a new one.";
+    expect(await inviteProblem(db, revoked.token)).toBe(revokedMessage);
+    expect(await inviteProblem(db, kept.token)).toBeNull();
+    expect(await signUp(db, form("afterrevoke", undefined, revoked.token))).toEqual({
+      ok: false,
+      status: 403,
+      error: revokedMessage,
+    });
+    expect(await exists("afterrevoke")).toBe(false);
+
+    const audit = await db.auditEvent.findMany({ where: { action: "instance.invite_revoked" } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actorId: root.id, ip: "192.0.2.7" });
+    expect(JSON.parse(audit[0]!.details) as unknown).toMatchObject({ inviteId: revoked.id });
+
+    // Twice, a used one, a made-up id, or by someone who is not an administrator: refused, nothing changes.
+    await expect(revokeInvite(db, root, revoked.id)).rejects.toBeInstanceOf(Conflict);
+    const used = list[3]!.id;
+    await expect(revokeInvite(db, root, used)).rejects.toBeInstanceOf(Conflict);
+    await expect(revokeInvite(db, root, "no-such-invite")).rejects.toBeInstanceOf(NotFound);
+    await expect(revokeInvite(db, { ...root, isAdmin: false }, kept.id)).rejects.toBeInstanceOf(NotFound);
+    await expect(listInvites(db, { ...root, isAdmin: false })).rejects.toBeInstanceOf(NotFound);
+    expect(await db.auditEvent.count({ where: { action: "instance.invite_revoked" } })).toBe(1);
+
+    // The kept link still lets one person in.
+    expect(await signUp(db, form("kept", undefined, kept.token))).toMatchObject({ ok: true });
   });
 
   it("e-mail domains: listed domains sign up, others are told which domains are open", async () => {

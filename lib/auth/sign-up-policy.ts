@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit/audit";
 import type { Db } from "@/lib/db/client";
-import { invalidFrom, NotFound } from "@/lib/errors";
+import { Conflict, invalidFrom, NotFound } from "@/lib/errors";
 import { hashToken, looksLikeToken, newToken } from "@/lib/tokens/tokens";
 import type { CurrentUser } from "./session";
 
@@ -107,14 +107,104 @@ export async function createInvite(
   return { id: row.id, token, expiresAt };
 }
 
-/** Invites not used and not expired, newest first. */
+/** Invites not used, not revoked and not expired, newest first. */
 export function openInvites(db: Db) {
   return db.signUpInvite.findMany({
-    where: { usedAt: null, expiresAt: { gt: new Date() } },
+    where: { usedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
     orderBy: { createdAt: "desc" },
     select: { id: true, createdAt: true, expiresAt: true },
   });
 }
+
+export type InviteState = "open" | "used" | "expired" | "revoked";
+
+/** An invite as the admin page lists it (never the link: only its hash is kept). */
+export interface InviteRow {
+  id: string;
+  createdAt: string;
+  createdBy: string | null;
+  expiresAt: string;
+  state: InviteState;
+  /** When it was used or revoked, and by whom (the new account, or the administrator). */
+  closedAt: string | null;
+  closedBy: string | null;
+}
+
+/** How many invites the admin page lists: the newest, open or not. */
+export const INVITE_LIST_LIMIT = 50;
+
+function inviteState(row: { usedAt: Date | null; revokedAt: Date | null; expiresAt: Date }, now: Date): InviteState {
+  if (row.usedAt) return "used";
+  if (row.revokedAt) return "revoked";
+  return row.expiresAt <= now ? "expired" : "open";
+}
+
+/** The newest invites, open first, with who made them and what became of them (administrators only). */
+export async function listInvites(db: Db, actor: CurrentUser): Promise<InviteRow[]> {
+  if (!actor.isAdmin) throw new NotFound("Setting");
+  const rows = await db.signUpInvite.findMany({ orderBy: { createdAt: "desc" }, take: INVITE_LIST_LIMIT });
+  const ids = [...new Set(rows.flatMap((r) => [r.createdById, r.usedById, r.revokedById]).filter((x) => x !== null))];
+  const users = await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, username: true } });
+  const name = (id: string | null) => (id ? (users.find((u) => u.id === id)?.username ?? "a deleted user") : null);
+  const now = new Date();
+  const out = rows.map((r): InviteRow => {
+    const state = inviteState(r, now);
+    return {
+      id: r.id,
+      createdAt: r.createdAt.toISOString(),
+      createdBy: name(r.createdById),
+      expiresAt: r.expiresAt.toISOString(),
+      state,
+      closedAt: (state === "used" ? r.usedAt : state === "revoked" ? r.revokedAt : null)?.toISOString() ?? null,
+      closedBy: state === "used" ? name(r.usedById) : state === "revoked" ? name(r.revokedById) : null,
+    };
+  });
+  return [...out.filter((r) => r.state === "open"), ...out.filter((r) => r.state !== "open")];
+}
+
+/** Revokes an invite that was not used yet (administrators only, audited); its link is refused from now on. */
+export async function revokeInvite(db: Db, actor: CurrentUser, inviteId: string, ip?: string): Promise<void> {
+  if (!actor.isAdmin) throw new NotFound("Setting");
+  await db.$transaction(async (tx) => {
+    const row = await tx.signUpInvite.findUnique({ where: { id: inviteId } });
+    if (!row) throw new NotFound("Invite");
+    if (row.usedAt) throw new Conflict("This invite was already used: block or remove the account it made instead");
+    if (row.revokedAt) throw new Conflict("This invite is already revoked");
+    const done = await tx.signUpInvite.updateMany({
+      where: { id: inviteId, usedAt: null, revokedAt: null },
+      data: { revokedAt: new Date(), revokedById: actor.id },
+    });
+    if (done.count === 0) throw new Conflict("This invite was used or revoked a moment ago");
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "instance.invite_revoked",
+      targetType: "instance",
+      targetId: "invite",
+      details: { inviteId, expiresAt: row.expiresAt.toISOString() },
+      ip,
+    });
+  });
+}
+
+/** Why an invite link would be refused now, in words for the person holding it; null if it is valid. */
+export async function inviteProblem(db: Pick<Db, "signUpInvite">, invite: string): Promise<string | null> {
+  if (!looksLikeToken(invite, INVITE_TOKEN_PREFIX)) return INVITE_UNKNOWN;
+  const row = await db.signUpInvite.findUnique({ where: { tokenHash: hashToken(invite) } });
+  if (!row) return INVITE_UNKNOWN;
+  switch (inviteState(row, new Date())) {
+    case "open":
+      return null;
+    case "used":
+      return "This invite link was already used: each link creates one account. Ask an administrator for a new one.";
+    case "revoked":
+      return "This invite link was revoked by an administrator. Ask an administrator for a new one.";
+    case "expired":
+      return `This invite link expired on ${row.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC. Ask an administrator for a new one.`;
+  }
+}
+
+const INVITE_UNKNOWN =
+  "This invite link is not valid: it may be mistyped or cut short. Check the link, or ask an administrator for a new one.";
 
 export type SignUpDecision =
   | { allowed: true; pendingApproval: boolean; inviteId: string | null }
@@ -128,17 +218,16 @@ type Tx = Pick<Db, "instanceSetting" | "signUpInvite">;
  */
 export async function decideSignUp(tx: Tx, email: string, invite: string | undefined): Promise<SignUpDecision> {
   if (invite) {
-    const refused = {
-      allowed: false,
-      status: 403,
-      error: "This invite link is not valid: it was already used, has expired, or was mistyped. Ask for a new one.",
-    } as const;
-    if (!looksLikeToken(invite, INVITE_TOKEN_PREFIX)) return refused;
+    const refused = (error: string) => ({ allowed: false, status: 403, error }) as const;
+    const problem = await inviteProblem(tx, invite);
+    if (problem) return refused(problem);
     const now = new Date();
-    const row = await tx.signUpInvite.findUnique({ where: { tokenHash: hashToken(invite) } });
-    if (!row || row.usedAt || row.expiresAt <= now) return refused;
-    const taken = await tx.signUpInvite.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: now } });
-    if (taken.count === 0) return refused;
+    const row = await tx.signUpInvite.findUniqueOrThrow({ where: { tokenHash: hashToken(invite) } });
+    const taken = await tx.signUpInvite.updateMany({
+      where: { id: row.id, usedAt: null, revokedAt: null, expiresAt: { gt: now } },
+      data: { usedAt: now },
+    });
+    if (taken.count === 0) return refused((await inviteProblem(tx, invite)) ?? INVITE_UNKNOWN);
     return { allowed: true, pendingApproval: false, inviteId: row.id };
   }
   const policy = await signUpPolicy(tx);

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { SignUpSettings } from "@/components/admin/sign-up-settings";
 import { UserSecurityActions } from "@/components/admin/user-security-actions";
-import { openInvites, signUpPolicy } from "@/lib/auth/sign-up-policy";
+import { listInvites, signUpPolicy } from "@/lib/auth/sign-up-policy";
 import { PageHeader } from "@/components/shell/app-shell";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
@@ -96,7 +96,7 @@ export default async function AdminPage() {
     db().group.count(),
     db().project.count(),
     signUpPolicy(db()),
-    openInvites(db()),
+    listInvites(db(), user),
   ]);
   return (
     <>
@@ -125,11 +125,7 @@ export default async function AdminPage() {
         ))}
       </dl>
       <PublicAddresses />
-      <SignUpSettings
-        mode={policy.mode}
-        domains={policy.domains}
-        openInvites={invites.map((i) => ({ id: i.id, expiresAt: i.expiresAt.toISOString() }))}
-      />
+      <SignUpSettings mode={policy.mode} domains={policy.domains} invites={invites} />
       <h2 className="mb-2 text-lg font-semibold">Users</h2>
       <div className="relative overflow-x-auto">
         <table className="w-full text-left text-sm">
