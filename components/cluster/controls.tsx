@@ -12,7 +12,7 @@ import type { LiveStatus } from "./use-live";
 export const OVERVIEW_KEY = "overview";
 export const NAMESPACES_PATH = "/api/v1/namespaces";
 export const inputClass =
-  "mt-1 rounded-md border border-zinc-300 bg-white px-2 py-1.5 dark:border-zinc-700 dark:bg-zinc-900";
+  "mt-1 max-w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 dark:border-zinc-700 dark:bg-zinc-900";
 
 export const clusterKeys = {
   discovery: (agentId: string) => ["cluster-discovery", agentId] as const,
@@ -130,7 +130,7 @@ export function Pickers({
   const more = useCustomKinds(agentId, discover || wanted);
   return (
     <>
-      <label className="text-sm">
+      <label className="min-w-0 max-w-full text-sm">
         <span className="block text-zinc-600 dark:text-zinc-400">Kind</span>
         <select
           aria-label="Kind"
