@@ -174,11 +174,19 @@ describe("agent install artefacts", () => {
       resources: ["users", "groups", "serviceaccounts"],
       verbs: ["impersonate"],
     });
+    // The only writes: asking Flux to reconcile (a patch of GitRepository objects) and the Lease that makes one
+    // agent pod the one that does it. Everything else is read-only.
+    const writes = [
+      { apiGroups: ["source.toolkit.fluxcd.io"], resources: ["gitrepositories"], verbs: ["get", "list", "patch"] },
+      { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
+    ];
+    for (const w of writes) expect(rules).toContainEqual(w);
     for (const r of rules) {
-      if (r.verbs.includes("impersonate")) continue;
-      expect(r.verbs, JSON.stringify(r)).toEqual(["get", "list", "watch"]);
       expect(r.resources).not.toContain("secrets");
       expect(r.resources).not.toContain("*");
+      if (r.verbs.includes("impersonate")) continue;
+      if (writes.some((w) => JSON.stringify(w) === JSON.stringify(r))) continue;
+      expect(r.verbs, JSON.stringify(r)).toEqual(["get", "list", "watch"]);
     }
     const binding = one(objs, "ClusterRoleBinding");
     expect(binding.roleRef).toEqual({
