@@ -29,8 +29,17 @@ export function readToken(file: string): string {
   return token;
 }
 
-/** `receptiveTarget`: a receptive agent's client reaches kas through the connection kas dialled in (agent/receptive). */
-export function connectToKas(config: AgentConfig, token: string, receptiveTarget?: string): KasConnection {
+/**
+ * `receptiveTarget`: a receptive agent's client reaches kas through the connection kas dialled in (agent/receptive).
+ * `channelOptions`: added to the channel's options. grpc-js shares one connection between channels with equal
+ * options, so a process that runs many agents (bench/kas-scale) gives each its own connection with a distinct one.
+ */
+export function connectToKas(
+  config: AgentConfig,
+  token: string,
+  receptiveTarget?: string,
+  channelOptions: Record<string, string | number> = {},
+): KasConnection {
   const url = new URL(config.kasAddress ?? "grpc://kas-dials-in:0");
   const target = receptiveTarget ?? `${url.hostname}:${url.port}`;
   const creds =
@@ -43,6 +52,7 @@ export function connectToKas(config: AgentConfig, token: string, receptiveTarget
     "grpc.keepalive_permit_without_calls": 1,
     "grpc.max_receive_message_length": 8 * 1024 * 1024,
     "grpc-node.flow_control_window": RECEIVE_WINDOW_BYTES,
+    ...channelOptions,
   };
   const clients: Client[] = [];
   return {

@@ -2,9 +2,10 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { BODY_MESSAGE_BUCKETS } from "../lib/common/tunnel-wire";
 
-export function createAgentMetrics() {
+/** `processMetrics` false: no Node process metrics (a process running many agents, bench/kas-scale, would repeat them per agent). */
+export function createAgentMetrics(opts: { processMetrics?: boolean } = {}) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  if (opts.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   return {
     registry,
     idleStreams: new Gauge({
