@@ -33,6 +33,8 @@ export const kasConfigSchema = z.object({
   TETHER_KAS_MAX_STREAMS_PER_AGENT: z.coerce.number().int().min(1).max(100_000).default(500),
   TETHER_KAS_TOKEN_CACHE_MS: ms(10_000),
   TETHER_KAS_TOKEN_RECHECK_MS: ms(30_000),
+  /** Token checks, heartbeats and configuration polls wait this long (ms) to go to web together in one request; 0: each alone. */
+  TETHER_KAS_WEB_BATCH_MS: z.coerce.number().int().min(0).max(5_000).default(100),
   TETHER_KAS_HEARTBEAT_MS: ms(30_000),
   TETHER_KAS_AGENT_WAIT_MS: ms(20_000),
   /** Several kas replicas: the tunnel registry in Redis and kas-to-kas forwarding (kas/routing). Unset: one kas, in memory. */

@@ -75,7 +75,10 @@ export async function startKas(config: KasConfig, log: Logger): Promise<RunningK
     log,
     metrics,
     secret,
-    web: new WebApi(config.TETHER_WEB_URL, secret, config.TETHER_KAS_TOKEN_CACHE_MS, config.TETHER_KAS_ID),
+    web: new WebApi(config.TETHER_WEB_URL, secret, config.TETHER_KAS_TOKEN_CACHE_MS, config.TETHER_KAS_ID, {
+      batchMs: config.TETHER_KAS_WEB_BATCH_MS,
+      recheckMs: config.TETHER_KAS_TOKEN_RECHECK_MS,
+    }),
     registry,
     agentServer: createAgentServer(config),
     internalServer: createInternalServer(config),

@@ -242,9 +242,11 @@ async function main(): Promise<void> {
     const idleMs = performance.now() - idleStart;
     const idleLoad = os.loadavg();
     const after = { kas: memory(pidA), redis: await redisMemory(redis.port) };
-    const [heapUsed, streamsAfter, agentsAfter] = await scrapeMetrics(
+    const [heapUsed, heapTotal, external, streamsAfter, agentsAfter] = await scrapeMetrics(
       a.observabilityPort,
       "nodejs_heap_size_used_bytes",
+      "nodejs_heap_size_total_bytes",
+      "nodejs_external_memory_bytes",
       "tether_kas_tunnel_streams_idle",
       "tether_kas_connected_agents",
     );
@@ -340,7 +342,8 @@ async function main(): Promise<void> {
     row("kas A RSS at idle (max over the window)", gib(Math.max(...rssSamples)), "≤ 1024 MiB");
     row("kas A RSS peak (while accepting)", gib(peakWhileAccepting));
     row("kas A RSS per agent at idle", `${((after.kas.rss - before.kas.rss) / AGENTS / 1024).toFixed(0)} KiB`);
-    row("kas A V8 heap used at idle", gib(heapUsed!));
+    row("kas A V8 heap used / total at idle", `${gib(heapUsed!)} / ${gib(heapTotal!)}`);
+    row("kas A memory outside the V8 heap (external)", gib(external!));
     row("kas A CPU at idle", `${pct("kas A").toFixed(1)} %`, "≤ 5 % of a core");
     row("Redis memory before the fleet", `${(before.redis.used / MiB).toFixed(2)} MiB`);
     row("Redis memory at idle", `${(after.redis.used / MiB).toFixed(2)} MiB`, `${after.redis.keys} keys`);

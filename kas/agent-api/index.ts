@@ -7,7 +7,7 @@ import type { KasCapability } from "../capability";
 import { ConnectedTokens, agentApiHandlers, tunnelHandlers } from "./server";
 
 /** For another capability's agent-facing service: the agent a call's token belongs to, or a gRPC-coded error. */
-export { authenticate as authenticateAgent } from "./server";
+export { authenticate as authenticateAgent, inSlices } from "./server";
 
 export const agentApi: KasCapability = {
   name: "agent-api",

@@ -34,26 +34,38 @@ export class ConnectedTokens {
     this.tokens.set(token, agentId);
   }
 
-  /** `onlyAgent`: that agent's tokens alone, asked at once (a revocation was published). */
+  /**
+   * `onlyAgent`: that agent's tokens alone, asked at once (a revocation was published). Otherwise every
+   * connected token, a slice at a time so that web gets them in few batched requests; a token the push
+   * streams' re-check (kas/flux) confirmed within half an interval is not asked again.
+   */
   async recheck(deps: Deps, onlyAgent?: string): Promise<void> {
     const connected = new Set(deps.registry.agents());
+    const due: [string, string][] = [];
     for (const [token, agentId] of this.tokens) {
       if (onlyAgent !== undefined && agentId !== onlyAgent) continue;
-      if (!connected.has(agentId)) {
-        this.tokens.delete(token);
-        continue;
-      }
+      if (!connected.has(agentId)) this.tokens.delete(token);
+      else due.push([token, agentId]);
+    }
+    const maxAgeMs = onlyAgent === undefined ? deps.config.TETHER_KAS_TOKEN_RECHECK_MS / 2 : 0;
+    await inSlices(due, async ([token, agentId]) => {
       try {
-        await deps.web.verifyAgentToken(token, true);
+        await deps.web.verifyAgentToken(token, { maxAgeMs });
       } catch (e) {
-        if (!(e instanceof TokenRejectedError)) continue; // web unreachable: keep tunnels, try again later
+        if (!(e instanceof TokenRejectedError)) return; // web unreachable: keep tunnels, try again later
         this.tokens.delete(token);
         deps.log.warn({ agentId }, "agent token revoked: closing its tunnels");
         deps.registry.closeAgent(agentId, status.UNAUTHENTICATED, "agent token revoked");
       }
-    }
+    });
   }
 }
+
+/** Runs `fn` on every item, RECHECK_SLICE at a time (one batch of web calls each). */
+export async function inSlices<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += RECHECK_SLICE) await Promise.all(items.slice(i, i + RECHECK_SLICE).map(fn));
+}
+const RECHECK_SLICE = 200;
 
 const refusalLogged = new Map<string, number>();
 

@@ -18,7 +18,7 @@ import {
   type WatchPushesRequest,
   type WatchPushesResponse,
 } from "../../proto/gen/tether/v1/flux";
-import { authenticateAgent } from "../agent-api";
+import { authenticateAgent, inSlices } from "../agent-api";
 import { TokenRejectedError } from "../web-api";
 import type { KasCapability, KasContext } from "../capability";
 import { checkWebCaller } from "../internal-api";
@@ -72,19 +72,24 @@ export const flux: KasCapability = {
     /** The token each stream was opened with, re-checked like the tunnels' (a revoked token ends its stream). */
     const tokens = new WeakMap<PushStream, string>();
     const endStream = (s: PushStream, why: string) => s.emit("error", { code: status.UNAUTHENTICATED, details: why });
+    // Like the tunnels' re-check (kas/agent-api), which usually asked web about the same tokens moments ago.
     const recheck = async (onlyAgent?: string) => {
+      const due: [PushStream, string][] = [];
       for (const [agentId, set] of streams) {
         if (onlyAgent !== undefined && agentId !== onlyAgent) continue;
         for (const s of set) {
           const token = tokens.get(s);
-          if (!token) continue;
-          try {
-            await ctx.web.verifyAgentToken(token, true);
-          } catch (e) {
-            if (e instanceof TokenRejectedError) endStream(s, "agent token revoked");
-          }
+          if (token) due.push([s, token]);
         }
       }
+      const maxAgeMs = onlyAgent === undefined ? ctx.config.TETHER_KAS_TOKEN_RECHECK_MS / 2 : 0;
+      await inSlices(due, async ([s, token]) => {
+        try {
+          await ctx.web.verifyAgentToken(token, { maxAgeMs });
+        } catch (e) {
+          if (e instanceof TokenRejectedError) endStream(s, "agent token revoked");
+        }
+      });
     };
     const recheckTimer = setInterval(
       () => void recheck().catch((e: Error) => log.error({ err: e.message }, "push stream token re-check failed")),

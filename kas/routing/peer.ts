@@ -11,7 +11,7 @@ import {
   type ServiceError,
 } from "@grpc/grpc-js";
 import type { Logger } from "pino";
-import { InternalAuthError, signInternalJwt, verifyInternalJwt } from "../../lib/common/internal-jwt";
+import { InternalAuthError, internalJwt, verifyInternalJwt } from "../../lib/common/internal-jwt";
 import { RECEIVE_WINDOW_BYTES } from "../../lib/common/tunnel-wire";
 import {
   KasPeerServiceClient,
@@ -35,7 +35,7 @@ const PEER = "tether-kas-peer" as const;
 
 export async function peerMetadata(peerSecret: string): Promise<Metadata> {
   const md = new Metadata();
-  md.set("authorization", `Bearer ${await signInternalJwt(peerSecret, PEER, PEER)}`);
+  md.set("authorization", `Bearer ${await internalJwt(peerSecret, PEER, PEER)}`);
   return md;
 }
 

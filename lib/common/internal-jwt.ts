@@ -23,7 +23,31 @@ export async function signInternalJwt(secret: string, from: InternalParty, to: I
     .sign(key(secret));
 }
 
+/** A caller reuses its token this long (half its lifetime), so it is always at least 30 s from expiring. */
+const REUSE_MS = (EXPIRY_SECONDS / 2) * 1000;
+const minted = new Map<string, { jwt: Promise<string>; renewAt: number }>();
+
+/**
+ * A token for calls from `from` to `to`, signed afresh every 30 s and reused in between. A kas serving a
+ * thousand agents calls web hundreds of times a second; signing each call (HMAC through WebCrypto, a
+ * thread-pool round trip) cost more than the call. A reused token lives no longer than a fresh one.
+ */
+export function internalJwt(secret: string, from: InternalParty, to: InternalParty): Promise<string> {
+  const k = `${from}|${to}|${secret}`;
+  const now = Date.now();
+  const m = minted.get(k);
+  if (m && now < m.renewAt) return m.jwt;
+  const jwt = signInternalJwt(secret, from, to);
+  minted.set(k, { jwt, renewAt: now + REUSE_MS });
+  jwt.catch(() => minted.delete(k));
+  return jwt;
+}
+
 export class InternalAuthError extends Error {}
+
+/** Tokens that passed verification, until they expire: a reused token (internalJwt) is checked once, not per call. */
+const verified = new Map<string, { secret: string; until: number }>();
+const MAX_VERIFIED = 1_000;
 
 /** Checks signature, issuer, audience, expiry and issue time (with a small clock-skew allowance). */
 export async function verifyInternalJwt(
@@ -32,8 +56,11 @@ export async function verifyInternalJwt(
   from: InternalParty,
   to: InternalParty,
 ): Promise<void> {
+  const k = `${from}|${to}|${jwt}`;
+  const seen = verified.get(k);
+  if (seen && seen.secret === secret && Date.now() < seen.until) return;
   try {
-    await jwtVerify(jwt, key(secret), {
+    const { payload } = await jwtVerify(jwt, key(secret), {
       issuer: from,
       audience: to,
       algorithms: ["HS256"],
@@ -41,6 +68,10 @@ export async function verifyInternalJwt(
       maxTokenAge: `${EXPIRY_SECONDS + CLOCK_SKEW_SECONDS}s`,
       requiredClaims: ["iat", "exp"],
     });
+    // Valid until its expiry and its maximum age, whichever comes first (both without the skew allowance).
+    const until = Math.min(payload.exp! * 1000, (payload.iat! + EXPIRY_SECONDS) * 1000);
+    if (verified.size >= MAX_VERIFIED) verified.clear();
+    verified.set(k, { secret, until });
   } catch (e) {
     if (e instanceof errors.JWTExpired) throw new InternalAuthError("internal API token expired");
     if (e instanceof errors.JOSEError) throw new InternalAuthError(`internal API token rejected: ${e.code}`);

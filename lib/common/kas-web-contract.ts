@@ -146,6 +146,25 @@ export type KasWebCall = keyof typeof kasWebCalls;
 export type KasWebRequest<C extends KasWebCall> = z.infer<(typeof kasWebCalls)[C]["request"]>;
 export type KasWebResponse<C extends KasWebCall> = z.infer<(typeof kasWebCalls)[C]["response"]>;
 
+/**
+ * Several calls in one request (POST KAS_WEB_PATH_PREFIX + "batch"): kas gathers the calls nobody waits on
+ * interactively (token checks, heartbeats, configuration polls) for a moment and sends them together, so a
+ * kas serving a thousand agents makes a few requests a second instead of hundreds. Each call's body and
+ * answer are checked with that call's own schemas; each answer carries the status the call alone would
+ * have had. The batch itself is refused (401) only when its token is.
+ */
+export const KAS_WEB_BATCH_MAX = 500;
+export const kasWebBatchSchema = {
+  request: z.object({
+    calls: z
+      .array(z.object({ call: z.string().max(100), body: z.unknown() }))
+      .min(1)
+      .max(KAS_WEB_BATCH_MAX),
+  }),
+  response: z.object({ answers: z.array(z.object({ status: z.number().int(), body: z.unknown() })) }),
+};
+export const KAS_WEB_BATCH_PATH = `${KAS_WEB_PATH_PREFIX}batch`;
+
 /** The body of every refusal web sends kas. */
 export const kasWebErrorSchema = z.object({ error: z.string() });
 

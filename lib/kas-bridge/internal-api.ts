@@ -12,6 +12,8 @@ import {
   describeApiPath,
   isAuditedProxyRequest,
   isKasWebCall,
+  KAS_WEB_BATCH_MAX,
+  kasWebBatchSchema,
   kasWebCalls,
   type KasWebCall,
   type KasWebRequest,
@@ -164,6 +166,31 @@ async function serve<C extends KasWebCall>(db: Db, call: C, body: unknown, req: 
   return answer instanceof Response ? answer : Response.json(answer);
 }
 
+/** Each call of a batch as if it came alone (its own checks, rate limits and status), in order. */
+async function serveBatch(db: Db, body: unknown, req: Request): Promise<Response> {
+  const parsed = kasWebBatchSchema.request.safeParse(body);
+  if (!parsed.success)
+    return errorResponse(
+      400,
+      `invalid batch (1 to ${KAS_WEB_BATCH_MAX} calls of { call, body }): ${invalidFrom(parsed.error).message}`,
+    );
+  const answers: { status: number; body: unknown }[] = [];
+  for (const { call, body: callBody } of parsed.data.calls) {
+    let res: Response;
+    try {
+      res = isKasWebCall(call)
+        ? await serve(db, call, callBody, req)
+        : errorResponse(404, `no internal API action "${call}"`);
+    } catch (e) {
+      if (!(e instanceof Error) || !("status" in e))
+        logger.error({ action: call, err: (e as Error).message }, "internal API call failed");
+      res = toResponse(e);
+    }
+    answers.push({ status: res.status, body: await res.json().catch(() => null) });
+  }
+  return Response.json({ answers });
+}
+
 export async function handleKasInternal(
   db: Db,
   action: string,
@@ -179,6 +206,7 @@ export async function handleKasInternal(
       if (e instanceof InternalAuthError) return errorResponse(401, e.message);
       throw e;
     }
+    if (action === "batch") return await serveBatch(db, await readJsonBody(req, 1024 * 1024), req);
     const body = await readJsonBody(req, 16 * 1024);
     if (!isKasWebCall(action)) return errorResponse(404, `no internal API action "${action}"`);
     return await serve(db, action, body, req);

@@ -2,7 +2,7 @@
 // answer back as a fetch Response. Errors are typed so that pages can say what went wrong.
 import { randomUUID } from "node:crypto";
 import { credentials, Metadata, status, type ClientDuplexStream, type ServiceError } from "@grpc/grpc-js";
-import { signInternalJwt } from "@/lib/common/internal-jwt";
+import { internalJwt } from "@/lib/common/internal-jwt";
 import { chunks, LAST_SEEN_KEY, RECEIVE_WINDOW_BYTES, TUNNEL_ERROR_KEY } from "@/lib/common/tunnel-wire";
 import { InternalClient } from "@/lib/common/chunk-codec";
 import {
@@ -94,7 +94,7 @@ export class TunnelClient {
 
   private async metadata(): Promise<Metadata> {
     const md = new Metadata();
-    md.set("authorization", `Bearer ${await signInternalJwt(this.o.secret, "tether-web", "tether-kas")}`);
+    md.set("authorization", `Bearer ${await internalJwt(this.o.secret, "tether-web", "tether-kas")}`);
     return md;
   }
 
