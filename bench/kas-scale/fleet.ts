@@ -8,7 +8,7 @@
 // the agents ask of it on their own (version, nodes, their Flux leader Lease) and one ConfigMap,
 // `default/x`, for the requests bench/kas-scale sends through kas to an agent of the fleet.
 //
-//   tsx bench/kas-scale/fleet.ts --kas-address=grpc://127.0.0.1:8300 --tokens-file=FILE [--flux=false]
+//   tsx bench/kas-scale/fleet.ts --kas-address=grpc://127.0.0.1:8300 --tokens-file=FILE [--capabilities=tunnel,reporting,flux]
 //
 // FILE: JSON [{ "agentId": "...", "token": "..." }]. Prints one JSON line "fleet dialling" just before the
 // agents start and "fleet started" once every agent's capabilities have started; stops them on SIGTERM.
@@ -35,7 +35,14 @@ const tokensSchema = z.array(z.object({ agentId: z.string().min(1), token: z.str
 const argsSchema = z.object({
   kasAddress: z.string().regex(/^grpcs?:\/\/[\w.-]+:\d+$/, "--kas-address must look like grpc://host:port"),
   tokensFile: z.string({ error: "set --tokens-file to the JSON file of the agents' ids and tokens" }).min(1),
-  flux: z.enum(["true", "false"], { error: "--flux must be true or false" }).default("true"),
+  /** The agent's capabilities each agent runs (fewer only to see what each costs kas). */
+  capabilities: z
+    .string()
+    .default("tunnel,reporting,flux")
+    .transform((v) => v.split(","))
+    .pipe(
+      z.array(z.enum(["tunnel", "reporting", "flux"], { error: "--capabilities: a list of tunnel, reporting, flux" })),
+    ),
 });
 
 const CONFIGMAP = JSON.stringify({
@@ -143,18 +150,23 @@ function kubeconfigFor(port: number): KubeConfig {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { "kas-address": { type: "string" }, "tokens-file": { type: "string" }, flux: { type: "string" } },
+    options: {
+      "kas-address": { type: "string" },
+      "tokens-file": { type: "string" },
+      capabilities: { type: "string" },
+    },
     strict: true,
   });
   const parsed = argsSchema.safeParse({
     kasAddress: values["kas-address"],
     tokensFile: values["tokens-file"],
-    flux: values.flux,
+    capabilities: values.capabilities,
   });
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join("; "));
   const args = parsed.data;
   const agents = tokensSchema.parse(JSON.parse(fs.readFileSync(args.tokensFile, "utf8")));
-  const capabilities: AgentCapability[] = args.flux === "true" ? [tunnel, reporting, flux] : [tunnel, reporting];
+  const all: Record<string, AgentCapability> = { tunnel, reporting, flux };
+  const capabilities = args.capabilities.map((c) => all[c]!);
 
   const api = await startFakeApiServer();
   const kubeConfig = kubeconfigFor((api.address() as { port: number }).port);

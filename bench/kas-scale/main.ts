@@ -43,10 +43,15 @@ const ACCEPT_TIMEOUT_S = Number(process.env.BENCH_ACCEPT_TIMEOUT_SECONDS ?? 600)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const FLUX = process.env.BENCH_FLUX !== "0";
+/** The agent capabilities each fleet agent runs (all of a real agent's that talk to kas by default). */
+const CAPABILITIES = process.env.BENCH_CAPABILITIES ?? "tunnel,reporting,flux";
+const FLUX = CAPABILITIES.split(",").includes("flux");
+const TUNNEL = CAPABILITIES.split(",").includes("tunnel");
 /** kas A listens on BASE..BASE+3, kas B on BASE+4..BASE+7, Redis on BASE+10. */
 const BASE = Number(process.env.BENCH_KAS_PORT ?? 8300);
 /** "testbed": a real agent process on the testbed's kube-apiserver answers the forwarded requests; "fleet": agent 0 of the fleet. */
+/** BENCH_FORWARD=0 leaves the forwarding measurement out. */
+const FORWARD = process.env.BENCH_FORWARD !== "0";
 const FORWARD_AGENT =
   process.env.BENCH_FORWARD_AGENT ?? (binariesPresent(TESTBED_DEFAULT_KUBERNETES) ? "testbed" : "fleet");
 
@@ -84,7 +89,7 @@ function startFleet(
       path.join(__dirname, "fleet.ts"),
       `--kas-address=grpc://127.0.0.1:${kasAgentPort}`,
       `--tokens-file=${tokensFile}`,
-      `--flux=${FLUX}`,
+      `--capabilities=${CAPABILITIES}`,
     ],
     { cwd: path.resolve(__dirname, "../.."), stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -194,7 +199,7 @@ async function main(): Promise<void> {
     // Every agent dials at once, as after a kas restart.
     fleet = startFleet(a.agentPort, tokensFile);
     const t0 = await fleet.dialling;
-    const wantIdle = AGENTS * MIN_IDLE;
+    const wantIdle = TUNNEL ? AGENTS * MIN_IDLE : 0;
     let allConnectedMs = 0;
     let acceptedMs = 0;
     let last = [0, 0, 0];
@@ -206,8 +211,8 @@ async function main(): Promise<void> {
         "tether_kas_flux_push_streams",
       );
       const now = performance.now() - t0;
-      if (!allConnectedMs && last[0]! >= AGENTS) allConnectedMs = now;
-      if (last[0]! >= AGENTS && last[1]! >= wantIdle && (!FLUX || last[2]! >= AGENTS)) {
+      if (!allConnectedMs && (last[0]! >= AGENTS || !TUNNEL)) allConnectedMs = now;
+      if ((last[0]! >= AGENTS || !TUNNEL) && last[1]! >= wantIdle && (!FLUX || last[2]! >= AGENTS)) {
         acceptedMs = now;
         break;
       }
@@ -252,86 +257,10 @@ async function main(): Promise<void> {
     );
     const pct = (k: string) => ((cpu1[k]! - cpu0[k]!) / idleMs) * 100;
 
-    // Forwarding: one agent's requests through kas A (its tunnels are there) and through kas B (forwarded to A).
-    let target: { agentId: string; path: string; what: string };
-    if (FORWARD_AGENT === "testbed") {
-      tbDir = fs.mkdtempSync(path.join(os.tmpdir(), "tether-bench-kas-scale-"));
-      tb = await startTestbed({ dir: tbDir, version: TESTBED_DEFAULT_KUBERNETES, workloads: false });
-      const reg = await registerTestAgent(web.db, "forwarded");
-      realAgent = await startAgentProcess({
-        kasAgentPort: a.agentPort,
-        token: reg.token,
-        kubeconfig: tb.kubeconfig,
-        dir: web.dir,
-      });
-      const created = await apiserverRequest(tb, "POST", "/api/v1/namespaces/default/configmaps", {
-        metadata: { name: "x" },
-        data: { greeting: "hello from the bench" },
-      });
-      if (created.status !== 201) throw new Error(`cannot create ConfigMap x: ${created.status} ${created.body}`);
-      target = {
-        agentId: reg.agentId,
-        path: "/api/v1/namespaces/default/configmaps/x",
-        what: `a real agent process on the testbed's kube-apiserver (Kubernetes ${TESTBED_DEFAULT_KUBERNETES})`,
-      };
-    } else {
-      target = {
-        agentId: fleetAgents[0]!.agentId,
-        path: CONFIGMAP_PATH,
-        what: "agent 0 of the fleet (its in-process HTTP server answers behind its tunnel)",
-      };
-    }
-    const local = tunnelClientFor(web, a);
-    const forwarded = tunnelClientFor(web, b);
-    clients.push(local, forwarded);
-    await waitForAgent(local, target.agentId);
-    for (const end = Date.now() + 30_000; ;) {
-      const s = await forwarded.agentStatus(target.agentId);
-      if (s.kasReplicas.includes("kas-a")) break;
-      if (Date.now() > end) throw new Error(`kas B did not learn from Redis that agent ${target.agentId} is on kas A`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await load(local, target.agentId, target.path, 1);
-    await load(forwarded, target.agentId, target.path, 1);
-    const hopPids: Record<string, number> = {
-      "kas A": pidA,
-      "kas B": b.child.pid!,
-      ...(realAgent ? { agent: realAgent.child.pid! } : {}),
-      fleet: fleet.child.pid!,
-      bench: process.pid,
-    };
-    const runs = { local: [] as Load[], forwarded: [] as Load[] };
-    const cpu = { local: {} as Record<string, number>, forwarded: {} as Record<string, number> };
-    const measure = async (which: "local" | "forwarded", client: TunnelClient) => {
-      const c0 = cpuMs(hopPids);
-      runs[which].push(await load(client, target.agentId, target.path, SECONDS));
-      const c1 = cpuMs(hopPids);
-      for (const k of Object.keys(hopPids)) cpu[which][k] = (cpu[which][k] ?? 0) + (c1[k]! - c0[k]!);
-    };
-    for (let i = 0; i < ROUNDS; i++) {
-      console.log(
-        `bench: round ${i + 1}/${ROUNDS} (${SECONDS} s through kas A, ${SECONDS} s through kas B, ${CONCURRENCY} in flight)…`,
-      );
-      await measure("local", local);
-      await measure("forwarded", forwarded);
-    }
-    const hopLoad = os.loadavg();
-    const summary = (rs: Load[]) => {
-      const all = rs.flatMap((r) => r.latencies);
-      return {
-        rps: rs.reduce((s, r) => s + r.count, 0) / (rs.reduce((s, r) => s + r.elapsedMs, 0) / 1000),
-        p50: percentile(all, 50),
-        p99: percentile(all, 99),
-        count: all.length,
-      };
-    };
-    const l = summary(runs.local);
-    const f = summary(runs.forwarded);
-
     // The report.
     const gib = (n: number) => `${(n / MiB).toFixed(0)} MiB`;
     console.log(
-      `\nbench/kas-scale — ${AGENTS} agents on kas A (the agent's own tunnel, reporting${FLUX ? " and flux" : ""} code, ${MIN_IDLE} idle streams each), Redis registry, ${os.cpus().length} CPUs`,
+      `\nbench/kas-scale — ${AGENTS} agents on kas A (the agent's own ${CAPABILITIES} code, ${TUNNEL ? MIN_IDLE : 0} idle streams each), Redis registry, ${os.cpus().length} CPUs`,
     );
     console.log(`${"measure".padEnd(46)} ${"value".padStart(12)}  target`);
     const row = (name: string, value: string, target = "") =>
@@ -357,29 +286,109 @@ async function main(): Promise<void> {
         .join(", ")}`,
     );
 
-    console.log(
-      `\nforwarding hop — GET ${target.path} to ${target.what}, ${CONCURRENCY} in flight through web's tunnel client, ${ROUNDS}×${SECONDS} s per path, the fleet connected (load average ${hopLoad[0]!.toFixed(2)})`,
-    );
-    console.log(
-      `${"measure".padEnd(30)} ${"kas A (local)".padStart(14)} ${"kas B → A".padStart(10)} ${"unit".padEnd(5)} ratio`,
-    );
-    const hopRow = (name: string, lv: number, fv: number, unit: string) =>
-      console.log(
-        `${name.padEnd(30)} ${lv.toFixed(1).padStart(14)} ${fv.toFixed(1).padStart(10)} ${unit.padEnd(5)} ${(fv / lv).toFixed(2)}×`,
-      );
-    hopRow("throughput", l.rps, f.rps, "req/s");
-    hopRow("latency p50", l.p50, f.p50, "ms");
-    hopRow("latency p99", l.p99, f.p99, "ms");
-    const perReq = (which: "local" | "forwarded", n: number) =>
-      Object.keys(hopPids)
-        .map((k) => `${k} ${((cpu[which][k] ?? 0) / n).toFixed(2)}`)
-        .join(", ");
-    console.log(`requests: ${l.count} local, ${f.count} forwarded`);
-    console.log(`CPU ms per request, local:     ${perReq("local", l.count)}`);
-    console.log(`CPU ms per request, forwarded: ${perReq("forwarded", f.count)}`);
     const rssOk = Math.max(...rssSamples) <= 1024 * MiB;
     const cpuOk = pct("kas A") <= 5;
     console.log(`RSS target ${rssOk ? "met" : "NOT met"}; idle CPU target ${cpuOk ? "met" : "NOT met"}`);
+
+    if (FORWARD) {
+      // Forwarding: one agent's requests through kas A (its tunnels are there) and through kas B (forwarded to A).
+      let target: { agentId: string; path: string; what: string };
+      if (FORWARD_AGENT === "testbed") {
+        tbDir = fs.mkdtempSync(path.join(os.tmpdir(), "tether-bench-kas-scale-"));
+        tb = await startTestbed({ dir: tbDir, version: TESTBED_DEFAULT_KUBERNETES, workloads: false });
+        const reg = await registerTestAgent(web.db, "forwarded");
+        realAgent = await startAgentProcess({
+          kasAgentPort: a.agentPort,
+          token: reg.token,
+          kubeconfig: tb.kubeconfig,
+          dir: web.dir,
+        });
+        const created = await apiserverRequest(tb, "POST", "/api/v1/namespaces/default/configmaps", {
+          metadata: { name: "x" },
+          data: { greeting: "hello from the bench" },
+        });
+        if (created.status !== 201) throw new Error(`cannot create ConfigMap x: ${created.status} ${created.body}`);
+        target = {
+          agentId: reg.agentId,
+          path: "/api/v1/namespaces/default/configmaps/x",
+          what: `a real agent process on the testbed's kube-apiserver (Kubernetes ${TESTBED_DEFAULT_KUBERNETES})`,
+        };
+      } else {
+        target = {
+          agentId: fleetAgents[0]!.agentId,
+          path: CONFIGMAP_PATH,
+          what: "agent 0 of the fleet (its in-process HTTP server answers behind its tunnel)",
+        };
+      }
+      const local = tunnelClientFor(web, a);
+      const forwarded = tunnelClientFor(web, b);
+      clients.push(local, forwarded);
+      await waitForAgent(local, target.agentId);
+      for (const end = Date.now() + 30_000; ;) {
+        const s = await forwarded.agentStatus(target.agentId);
+        if (s.kasReplicas.includes("kas-a")) break;
+        if (Date.now() > end)
+          throw new Error(`kas B did not learn from Redis that agent ${target.agentId} is on kas A`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await load(local, target.agentId, target.path, 1);
+      await load(forwarded, target.agentId, target.path, 1);
+      const hopPids: Record<string, number> = {
+        "kas A": pidA,
+        "kas B": b.child.pid!,
+        ...(realAgent ? { agent: realAgent.child.pid! } : {}),
+        fleet: fleet.child.pid!,
+        bench: process.pid,
+      };
+      const runs = { local: [] as Load[], forwarded: [] as Load[] };
+      const cpu = { local: {} as Record<string, number>, forwarded: {} as Record<string, number> };
+      const measure = async (which: "local" | "forwarded", client: TunnelClient) => {
+        const c0 = cpuMs(hopPids);
+        runs[which].push(await load(client, target.agentId, target.path, SECONDS));
+        const c1 = cpuMs(hopPids);
+        for (const k of Object.keys(hopPids)) cpu[which][k] = (cpu[which][k] ?? 0) + (c1[k]! - c0[k]!);
+      };
+      for (let i = 0; i < ROUNDS; i++) {
+        console.log(
+          `bench: round ${i + 1}/${ROUNDS} (${SECONDS} s through kas A, ${SECONDS} s through kas B, ${CONCURRENCY} in flight)…`,
+        );
+        await measure("local", local);
+        await measure("forwarded", forwarded);
+      }
+      const hopLoad = os.loadavg();
+      const summary = (rs: Load[]) => {
+        const all = rs.flatMap((r) => r.latencies);
+        return {
+          rps: rs.reduce((s, r) => s + r.count, 0) / (rs.reduce((s, r) => s + r.elapsedMs, 0) / 1000),
+          p50: percentile(all, 50),
+          p99: percentile(all, 99),
+          count: all.length,
+        };
+      };
+      const l = summary(runs.local);
+      const f = summary(runs.forwarded);
+
+      console.log(
+        `\nforwarding hop — GET ${target.path} to ${target.what}, ${CONCURRENCY} in flight through web's tunnel client, ${ROUNDS}×${SECONDS} s per path, the fleet connected (load average ${hopLoad[0]!.toFixed(2)})`,
+      );
+      console.log(
+        `${"measure".padEnd(30)} ${"kas A (local)".padStart(14)} ${"kas B → A".padStart(10)} ${"unit".padEnd(5)} ratio`,
+      );
+      const hopRow = (name: string, lv: number, fv: number, unit: string) =>
+        console.log(
+          `${name.padEnd(30)} ${lv.toFixed(1).padStart(14)} ${fv.toFixed(1).padStart(10)} ${unit.padEnd(5)} ${(fv / lv).toFixed(2)}×`,
+        );
+      hopRow("throughput", l.rps, f.rps, "req/s");
+      hopRow("latency p50", l.p50, f.p50, "ms");
+      hopRow("latency p99", l.p99, f.p99, "ms");
+      const perReq = (which: "local" | "forwarded", n: number) =>
+        Object.keys(hopPids)
+          .map((k) => `${k} ${((cpu[which][k] ?? 0) / n).toFixed(2)}`)
+          .join(", ");
+      console.log(`requests: ${l.count} local, ${f.count} forwarded`);
+      console.log(`CPU ms per request, local:     ${perReq("local", l.count)}`);
+      console.log(`CPU ms per request, forwarded: ${perReq("forwarded", f.count)}`);
+    }
   } finally {
     for (const c of clients) c.close();
     await realAgent?.kill();
