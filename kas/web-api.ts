@@ -131,7 +131,9 @@ export class WebApi {
       if (!res.ok) throw new Error(`web's internal API answered ${res.status} to a batch of ${items.length} calls`);
       const parsed = kasWebBatchSchema.response.safeParse(await res.json().catch(() => undefined));
       if (!parsed.success || parsed.data.answers.length !== items.length)
-        throw new MalformedAnswerError(`web's internal API sent a malformed answer to a batch of ${items.length} calls`);
+        throw new MalformedAnswerError(
+          `web's internal API sent a malformed answer to a batch of ${items.length} calls`,
+        );
       parsed.data.answers.forEach((a, i) =>
         items[i]!.resolve({
           status: a.status,

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { SignJWT } from "jose";
-import { signInternalJwt, verifyInternalJwt } from "./internal-jwt";
+import { internalJwt, signInternalJwt, verifyInternalJwt } from "./internal-jwt";
 
 const secret = "s".repeat(40);
 
@@ -32,5 +32,28 @@ describe("internal JWTs", () => {
       .setExpirationTime("1d")
       .sign(new TextEncoder().encode(secret));
     await expect(verifyInternalJwt(secret, long, "tether-kas", "tether-web")).rejects.toThrow();
+  });
+  it("a caller's reused token is the same for 30 s, then a new one; a token once accepted still expires", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const first = await internalJwt(secret, "tether-kas", "tether-web");
+      vi.setSystemTime(Date.now() + 29_000);
+      expect(await internalJwt(secret, "tether-kas", "tether-web")).toBe(first);
+      expect(await internalJwt(secret, "tether-web", "tether-kas")).not.toBe(first);
+      await expect(verifyInternalJwt(secret, first, "tether-kas", "tether-web")).resolves.toBeUndefined();
+      // Accepted before, refused now under another secret or direction.
+      await expect(verifyInternalJwt("t".repeat(40), first, "tether-kas", "tether-web")).rejects.toThrow(/rejected/);
+      await expect(verifyInternalJwt(secret, first, "tether-web", "tether-kas")).rejects.toThrow(/rejected/);
+      vi.setSystemTime(Date.now() + 2_000);
+      const second = await internalJwt(secret, "tether-kas", "tether-web");
+      expect(second).not.toBe(first);
+      // 71 s after it was signed (past its expiry and the 10 s skew allowance), the first token is
+      // refused although it was accepted before.
+      vi.setSystemTime(Date.now() + 40_000);
+      await expect(verifyInternalJwt(secret, first, "tether-kas", "tether-web")).rejects.toThrow(/expired|rejected/);
+      await expect(verifyInternalJwt(secret, second, "tether-kas", "tether-web")).resolves.toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

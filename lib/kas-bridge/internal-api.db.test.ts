@@ -110,6 +110,47 @@ describe.each(["sqlite", "postgresql"] as const)("web's internal API for kas on 
     });
   });
 
+  it("answers a batch call by call, each with the status it would have had alone", async () => {
+    const info = {
+      agentVersion: "1.0.1",
+      kubernetesVersion: "1.33.1",
+      nodeCount: 4,
+      podName: "agent-0",
+      podNamespace: "tether",
+      kasId: "kas-1",
+    };
+    expect(
+      await call("batch", {
+        calls: [
+          { call: "verify-agent-token", body: { token } },
+          { call: "verify-agent-token", body: { token: "tether_agent_not-a-real-one" } },
+          { call: "agent-contact", body: { agentId, info } },
+          { call: "agent-configuration", body: {} },
+          { call: "drop-tables", body: {} },
+        ],
+      }),
+    ).toEqual({
+      status: 200,
+      body: {
+        answers: [
+          { status: 200, body: { agentId, agentName: "prod", projectPath: "o/infra" } },
+          { status: 401, body: { error: "unknown or revoked agent token" } },
+          { status: 200, body: { ok: true } },
+          { status: 400, body: { error: expect.stringMatching(/^invalid agent-configuration request: /) } },
+          { status: 404, body: { error: 'no internal API action "drop-tables"' } },
+        ],
+      },
+    });
+    expect((await db.agent.findUniqueOrThrow({ where: { id: agentId } })).nodeCount).toBe(4);
+    // Refused as a whole: no calls, too many, or a token signed for the other direction.
+    expect((await call("batch", { calls: [] })).body.error).toMatch(/^invalid batch/);
+    const many = Array.from({ length: 501 }, () => ({ call: "agent-configuration", body: { agentId } }));
+    expect((await call("batch", { calls: many })).status).toBe(400);
+    expect((await call("batch", { calls: [] }, await signInternalJwt(secret, "tether-web", "tether-kas"))).status).toBe(
+      401,
+    );
+  });
+
   it("writes a proxy audit record for a refused read, a write and a pod session, and none for a successful read", async () => {
     const actor = { type: "user", id: ownerId, name: "o" };
     const send = (method: string, path: string, status: number) =>
