@@ -163,6 +163,14 @@ describe("kas's calls to web in batches", () => {
     expect(answers[3]).toEqual({ status: "fulfilled", value: { yaml: "", version: 0 } });
   });
 
+  it("the many streams an agent opens at once cost one lookup of its token", async () => {
+    requests.length = 0;
+    const web = new WebApi(url, "test-secret", 10_000, "kas-1", { batchMs: 20 });
+    const all = await Promise.all(Array.from({ length: 11 }, () => web.verifyAgentToken("fleet")));
+    expect(new Set(all.map((a) => a.agentId))).toEqual(new Set(["id-fleet"]));
+    expect(requests.flatMap((r) => r.body.calls ?? [])).toHaveLength(1);
+  });
+
   it("against a web without batches, every call goes alone and is answered", async () => {
     requests.length = 0;
     batches = false;

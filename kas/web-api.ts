@@ -173,6 +173,21 @@ export class WebApi {
       if (!cached.identity) throw new TokenRejectedError("agent token is not valid (unknown or revoked)");
       return cached.identity;
     }
+    // An agent opens its streams all at once: the lookups of one token while one is under way share it.
+    // A re-check asks web itself (it must not take an answer older than it allows).
+    const pending = recheck ? undefined : this.lookups.get(token);
+    if (pending) return pending;
+    const lookup = this.lookup(token, recheck !== undefined);
+    if (!recheck) {
+      this.lookups.set(token, lookup);
+      void lookup.catch(() => undefined).finally(() => this.lookups.delete(token));
+    }
+    return lookup;
+  }
+
+  private readonly lookups = new Map<string, Promise<AgentIdentity>>();
+
+  private async lookup(token: string, recheck: boolean): Promise<AgentIdentity> {
     const res = await this.post("verify-agent-token", { token });
     if (res.status === 401 || res.status === 404) {
       this.cache.set(token, { at: Date.now(), until: Date.now() + this.cacheMs, identity: null });
@@ -183,7 +198,7 @@ export class WebApi {
     const identity = await this.answer("verify-agent-token", res);
     if (this.cache.size > 10_000) this.cache.clear();
     const at = Date.now();
-    const keep = recheck ? Math.max(this.cacheMs, this.recheckMs + this.cacheMs) : this.cacheMs;
+    const keep = recheck ? this.recheckMs + this.cacheMs : this.cacheMs;
     this.cache.set(token, { at, until: at + keep, identity });
     return identity;
   }

@@ -204,12 +204,17 @@ async function main(): Promise<void> {
     let acceptedMs = 0;
     let last = [0, 0, 0];
     for (;;) {
+      if (a.child.exitCode !== null || a.child.signalCode !== null)
+        throw new Error(`kas A exited while accepting the fleet: ${a.output().slice(-3000)}`);
       last = await scrapeMetrics(
         a.observabilityPort,
         "tether_kas_connected_agents",
         "tether_kas_tunnel_streams_idle",
         "tether_kas_flux_push_streams",
-      );
+      ).catch((e: Error) => {
+        console.log(`bench: cannot read kas A's metrics (${e.message}); trying again`);
+        return last;
+      });
       const now = performance.now() - t0;
       if (!allConnectedMs && (last[0]! >= AGENTS || !TUNNEL)) allConnectedMs = now;
       if ((last[0]! >= AGENTS || !TUNNEL) && last[1]! >= wantIdle && (!FLUX || last[2]! >= AGENTS)) {
