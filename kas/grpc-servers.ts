@@ -38,6 +38,9 @@ export function createAgentServer(config: KasConfig): Server {
     "grpc.max_receive_message_length": config.TETHER_KAS_MAX_MESSAGE_BYTES,
     "grpc.max_send_message_length": config.TETHER_KAS_MAX_MESSAGE_BYTES,
     "grpc.max_concurrent_streams": 4 * config.TETHER_KAS_MAX_STREAMS_PER_AGENT,
+    // grpc-js's channelz bookkeeping (per call and per connection) serves a channelz admin service that kas
+    // does not offer; with a thousand agents' heartbeats, polls and pings it is work for nobody.
+    "grpc.enable_channelz": 0,
   });
   widenStreamWindow(server);
   return server;
@@ -48,6 +51,7 @@ export function createInternalServer(config: KasConfig): Server {
     "grpc.max_receive_message_length": config.TETHER_KAS_MAX_MESSAGE_BYTES,
     "grpc.max_send_message_length": config.TETHER_KAS_MAX_MESSAGE_BYTES,
     "grpc.max_concurrent_streams": 100_000,
+    "grpc.enable_channelz": 0,
   });
   widenStreamWindow(server);
   return server;

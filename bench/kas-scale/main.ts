@@ -50,8 +50,10 @@ const TUNNEL = CAPABILITIES.split(",").includes("tunnel");
 /** kas A listens on BASE..BASE+3, kas B on BASE+4..BASE+7, Redis on BASE+10. */
 const BASE = Number(process.env.BENCH_KAS_PORT ?? 8300);
 /** "testbed": a real agent process on the testbed's kube-apiserver answers the forwarded requests; "fleet": agent 0 of the fleet. */
+/** BENCH_REDIS=0: kas A alone with its in-memory registry (what Redis costs it); no kas B, no forwarding. */
+const REDIS = process.env.BENCH_REDIS !== "0";
 /** BENCH_FORWARD=0 leaves the forwarding measurement out. */
-const FORWARD = process.env.BENCH_FORWARD !== "0";
+const FORWARD = REDIS && process.env.BENCH_FORWARD !== "0";
 const FORWARD_AGENT =
   process.env.BENCH_FORWARD_AGENT ?? (binariesPresent(TESTBED_DEFAULT_KUBERNETES) ? "testbed" : "fleet");
 
@@ -171,30 +173,31 @@ async function main(): Promise<void> {
       `bench: registered ${AGENTS} agents and their tokens in ${((performance.now() - tReg) / 1000).toFixed(1)} s`,
     );
 
-    await redis.start();
+    if (REDIS) await redis.start();
     const peerSecretFile = path.join(web.dir, "kas-peer-secret");
     fs.writeFileSync(peerSecretFile, randomBytes(32).toString("base64url"), { mode: 0o600 });
-    const kasEnv = (id: string) => ({
-      TETHER_KAS_ID: `kas-${id}`,
-      TETHER_REDIS_URL: redis.url,
-      TETHER_KAS_PEER_SECRET_FILE: peerSecretFile,
-    });
+    const kasEnv = (id: string): Record<string, string> =>
+      REDIS
+        ? { TETHER_KAS_ID: `kas-${id}`, TETHER_REDIS_URL: redis.url, TETHER_KAS_PEER_SECRET_FILE: peerSecretFile }
+        : { TETHER_KAS_ID: `kas-${id}` };
     kas.a = await startKasProcess(web, kasEnv("a"), {
       agent: BASE,
       internal: BASE + 1,
       observability: BASE + 2,
       k8sProxy: BASE + 3,
     });
-    kas.b = await startKasProcess(web, kasEnv("b"), {
-      agent: BASE + 4,
-      internal: BASE + 5,
-      observability: BASE + 6,
-      k8sProxy: BASE + 7,
-    });
+    if (REDIS)
+      kas.b = await startKasProcess(web, kasEnv("b"), {
+        agent: BASE + 4,
+        internal: BASE + 5,
+        observability: BASE + 6,
+        k8sProxy: BASE + 7,
+      });
     const a = kas.a;
-    const b = kas.b;
+
     const pidA = a.child.pid!;
-    const before = { kas: memory(pidA), redis: await redisMemory(redis.port) };
+    const noRedis = { used: Number.NaN, keys: 0 };
+    const before = { kas: memory(pidA), redis: REDIS ? await redisMemory(redis.port) : noRedis };
 
     // Every agent dials at once, as after a kas restart.
     fleet = startFleet(a.agentPort, tokensFile);
@@ -236,12 +239,13 @@ async function main(): Promise<void> {
     // Idle: nothing but what the agents do on their own (keepalives, heartbeats, configuration polls, Leases).
     const pids: Record<string, number> = {
       "kas A": pidA,
-      "kas B": b.child.pid!,
+      ...(kas.b ? { "kas B": kas.b.child.pid! } : {}),
       fleet: fleet.child.pid!,
       "bench (web's internal API)": process.pid,
-      "redis-server": redis.child!.pid!,
+      ...(REDIS ? { "redis-server": redis.child!.pid! } : {}),
     };
     const rssSamples: number[] = [];
+    const [opened0] = await scrapeMetrics(a.observabilityPort, "tether_kas_tunnel_streams_opened_total");
     const cpu0 = cpuMs(pids);
     const idleStart = performance.now();
     while (performance.now() - idleStart < IDLE_SECONDS * 1000) {
@@ -251,21 +255,22 @@ async function main(): Promise<void> {
     const cpu1 = cpuMs(pids);
     const idleMs = performance.now() - idleStart;
     const idleLoad = os.loadavg();
-    const after = { kas: memory(pidA), redis: await redisMemory(redis.port) };
-    const [heapUsed, heapTotal, external, streamsAfter, agentsAfter] = await scrapeMetrics(
+    const after = { kas: memory(pidA), redis: REDIS ? await redisMemory(redis.port) : noRedis };
+    const [heapUsed, heapTotal, external, streamsAfter, agentsAfter, opened1] = await scrapeMetrics(
       a.observabilityPort,
       "nodejs_heap_size_used_bytes",
       "nodejs_heap_size_total_bytes",
       "nodejs_external_memory_bytes",
       "tether_kas_tunnel_streams_idle",
       "tether_kas_connected_agents",
+      "tether_kas_tunnel_streams_opened_total",
     );
     const pct = (k: string) => ((cpu1[k]! - cpu0[k]!) / idleMs) * 100;
 
     // The report.
     const gib = (n: number) => `${(n / MiB).toFixed(0)} MiB`;
     console.log(
-      `\nbench/kas-scale — ${AGENTS} agents on kas A (the agent's own ${CAPABILITIES} code, ${TUNNEL ? MIN_IDLE : 0} idle streams each), Redis registry, ${os.cpus().length} CPUs`,
+      `\nbench/kas-scale — ${AGENTS} agents on kas A (the agent's own ${CAPABILITIES} code, ${TUNNEL ? MIN_IDLE : 0} idle streams each), ${REDIS ? "Redis registry" : "in-memory registry (no Redis)"}, ${os.cpus().length} CPUs`,
     );
     console.log(`${"measure".padEnd(46)} ${"value".padStart(12)}  target`);
     const row = (name: string, value: string, target = "") =>
@@ -283,7 +288,7 @@ async function main(): Promise<void> {
     row("Redis memory at idle", `${(after.redis.used / MiB).toFixed(2)} MiB`, `${after.redis.keys} keys`);
     row("Redis memory per agent", `${((after.redis.used - before.redis.used) / AGENTS).toFixed(0)} B`);
     console.log(
-      `idle window: ${(idleMs / 1000).toFixed(0)} s, ${agentsAfter} agents and ${streamsAfter} idle streams at its end; load average ${idleLoad.map((x) => x.toFixed(2)).join(" ")}`,
+      `idle window: ${(idleMs / 1000).toFixed(0)} s, ${agentsAfter} agents and ${streamsAfter} idle streams at its end, ${opened1! - opened0!} streams opened during it; load average ${idleLoad.map((x) => x.toFixed(2)).join(" ")}`,
     );
     console.log(
       `CPU at idle, % of a core: ${Object.keys(pids)
@@ -326,7 +331,7 @@ async function main(): Promise<void> {
         };
       }
       const local = tunnelClientFor(web, a);
-      const forwarded = tunnelClientFor(web, b);
+      const forwarded = tunnelClientFor(web, kas.b!);
       clients.push(local, forwarded);
       await waitForAgent(local, target.agentId);
       for (const end = Date.now() + 30_000; ;) {
@@ -340,7 +345,7 @@ async function main(): Promise<void> {
       await load(forwarded, target.agentId, target.path, 1);
       const hopPids: Record<string, number> = {
         "kas A": pidA,
-        "kas B": b.child.pid!,
+        "kas B": kas.b!.child.pid!,
         ...(realAgent ? { agent: realAgent.child.pid! } : {}),
         fleet: fleet.child.pid!,
         bench: process.pid,
