@@ -134,6 +134,8 @@ test("a maintainer registers an agent, installs it with the wizard's token, sees
   await expect(page.getByRole("heading", { name: agentName, level: 1 })).toBeVisible();
   const details = page.getByRole("definition");
   await expect(details.getByText("Connected", { exact: true })).toBeVisible();
+  // One agent process, its tunnel on the one kas (named by TETHER_KAS_ID), from kas's tunnel registry.
+  await expect(details.getByText(/^1 connection through kas replica \S+$/)).toBeVisible();
   await expect(details.getByText(`v${TESTBED_DEFAULT_KUBERNETES}`, { exact: true })).toBeVisible();
 
   // The Kubernetes versions page lists this connected cluster with its support badge.

@@ -3,6 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useEffect } from "react";
 import { ApiError } from "@/components/providers";
+import { plural } from "@/components/ui/plural";
 import { ErrorState, LoadingState } from "@/components/ui/states";
 import { VersionBadge } from "@/components/versions/version-badge";
 import { useAgent } from "./api";
@@ -17,6 +18,29 @@ function Item({ term, children }: { term: string; children: React.ReactNode }) {
       <dt className="text-sm font-medium text-zinc-500">{term}</dt>
       <dd className="mt-1 text-sm sm:col-span-2 sm:mt-0">{children}</dd>
     </div>
+  );
+}
+
+/** How many connections (agent pods) the agent has, and the kas replicas they reach, as kas's tunnel registry says. */
+function Connections({ count, replicas }: { count: number | null; replicas: string[] }) {
+  if (count === null) return <span className="text-zinc-500">Unknown (kas is not answering)</span>;
+  if (count === 0) return <span className="text-zinc-500">None</span>;
+  return (
+    <span>
+      {plural(count, "connection")}
+      {replicas.length > 0 ? (
+        <>
+          {" "}
+          through {replicas.length === 1 ? "kas replica" : `${replicas.length} kas replicas`}{" "}
+          {replicas.map((r, i) => (
+            <span key={r}>
+              {i > 0 ? ", " : null}
+              <span className="font-mono break-all">{r}</span>
+            </span>
+          ))}
+        </>
+      ) : null}
+    </span>
   );
 }
 
@@ -76,6 +100,9 @@ export function AgentOverview({
       <dl aria-label="Agent details">
         <Item term="Status">
           <ConnectionBadge status={agent.status} />
+        </Item>
+        <Item term="Connections">
+          <Connections count={agent.connections} replicas={agent.kasReplicas} />
         </Item>
         <Item term="Last contact">
           <RelativeTime iso={agent.lastContactAt} skewMs={skewMs} />

@@ -19,6 +19,10 @@ export interface AgentRow {
   agentVersion: string | null;
   kubernetesVersion: string | null;
   nodeCount: number | null;
+  /** Connections the agent has open (one per agent pod), from kas's tunnel registry; null when kas could not be asked. */
+  connections: number | null;
+  /** The kas replicas holding them (several behind a load balancer). */
+  kasReplicas: string[];
   /** The agent reported a version older than kas's. */
   versionBehind: boolean;
   activeTokens: number;
@@ -101,6 +105,8 @@ async function toRows(
       agentVersion: a.agentVersion || null,
       kubernetesVersion: a.kubernetesVersion || null,
       nodeCount: a.firstContactAt ? a.nodeCount : null,
+      connections: view ? (view.connected ? (view.connections ?? 1) : 0) : null,
+      kasReplicas: view?.connected ? (view.replicas ?? []) : [],
       versionBehind: agentIsBehind(a.agentVersion),
       activeTokens: a._count.tokens,
       createdAt: a.createdAt.toISOString(),
@@ -141,6 +147,8 @@ export async function listProjectAgents(
       agentVersion: row.agentVersion,
       kubernetesVersion: row.kubernetesVersion,
       nodeCount: row.nodeCount,
+      connections: row.connections,
+      kasReplicas: row.kasReplicas,
       versionBehind: row.versionBehind,
       createdAt: row.createdAt,
       href: canSee ? agentPath(a.project.fullPath, a.name) : null,

@@ -207,7 +207,9 @@ describe.each(["sqlite", "postgresql"] as const)("agents and tokens on %s", (pro
       new Map(
         ids.map((id) => [
           id,
-          id === agentId ? { connected: true, lastSeenMs: now } : { connected: false, lastSeenMs: 0 },
+          id === agentId
+            ? { connected: true, lastSeenMs: now, connections: 2, replicas: ["kas-a", "kas-b"] }
+            : { connected: false, lastSeenMs: 0, connections: 0, replicas: [] },
         ]),
       );
     const view = await listProjectAgents(db, u("dev"), projectId, kas, now);
@@ -226,6 +228,9 @@ describe.each(["sqlite", "postgresql"] as const)("agents and tokens on %s", (pro
       nodeCount: 1,
       activeTokens: 2,
       lastContactAt: new Date(now).toISOString(),
+      // Two agent pods, their tunnels on two kas replicas, as the tunnel registry says.
+      connections: 2,
+      kasReplicas: ["kas-a", "kas-b"],
     });
     expect(view.agents[1]).toMatchObject({
       agentVersion: null,
@@ -233,6 +238,8 @@ describe.each(["sqlite", "postgresql"] as const)("agents and tokens on %s", (pro
       nodeCount: null,
       versionBehind: false,
       lastContactAt: null,
+      connections: 0,
+      kasReplicas: [],
     });
     expect((await listProjectAgents(db, u("mia"), projectId, kas, now)).canManage).toBe(true);
 
@@ -240,6 +247,7 @@ describe.each(["sqlite", "postgresql"] as const)("agents and tokens on %s", (pro
     const fallback = await listProjectAgents(db, u("dev"), projectId, noKas, now);
     expect(fallback.kasUnreachable).toBe(true);
     expect(fallback.agents[0]!.status).toBe("connected");
+    expect(fallback.agents[0]).toMatchObject({ connections: null, kasReplicas: [] }); // unknown, not "none"
     expect((await listProjectAgents(db, u("dev"), projectId, noKas, now + 61_000)).agents[0]!.status).toBe(
       "not_connected",
     );

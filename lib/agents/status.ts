@@ -11,6 +11,10 @@ export interface KasView {
   connected: boolean;
   /** Unix ms of the last time this kas saw the agent (now while it is connected); 0 when never. */
   lastSeenMs: number;
+  /** The agent's connections (pods or processes with a tunnel) on every kas replica; absent: not told. */
+  connections?: number;
+  /** The kas replicas holding its tunnels (from the tunnel registry; one name without Redis). */
+  replicas?: string[];
 }
 
 /** Asks kas about agents (lib/kas-bridge's kasStatuses; tests pass their own). */
