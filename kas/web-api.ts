@@ -52,7 +52,7 @@ const BATCHED: ReadonlySet<KasWebCall> = new Set([
   "flux-pending-pushes",
 ]);
 /** Calls per batch request (each under a few KB, far below web's 1 MiB batch body limit). */
-const BATCH_ITEMS = 200;
+const BATCH_ITEMS = 100;
 
 interface Queued {
   call: KasWebCall;
@@ -120,7 +120,8 @@ export class WebApi {
       const res = await this.fetchJson(
         KAS_WEB_BATCH_PATH,
         { calls: items.map((q) => ({ call: q.call, body: q.body })) },
-        10_000,
+        // As long as one call alone, and a little more for each further call web answers in the batch.
+        10_000 + 50 * items.length,
       );
       if (res.status === 404 || res.status === 405 || res.status === 413) {
         // web predates batches: send these (and every later call) alone.

@@ -166,7 +166,11 @@ async function serve<C extends KasWebCall>(db: Db, call: C, body: unknown, req: 
   return answer instanceof Response ? answer : Response.json(answer);
 }
 
-/** Each call of a batch as if it came alone (its own checks, rate limits and status), in order. */
+/**
+ * Each call of a batch as if it came alone (its own checks, rate limits and status), all at once as the
+ * separate requests would have been (one after another, a batch of slow writes outlasts kas's timeout);
+ * the answers in the calls' order.
+ */
 async function serveBatch(db: Db, body: unknown, req: Request): Promise<Response> {
   const parsed = kasWebBatchSchema.request.safeParse(body);
   if (!parsed.success)
@@ -174,20 +178,21 @@ async function serveBatch(db: Db, body: unknown, req: Request): Promise<Response
       400,
       `invalid batch (1 to ${KAS_WEB_BATCH_MAX} calls of { call, body }): ${invalidFrom(parsed.error).message}`,
     );
-  const answers: { status: number; body: unknown }[] = [];
-  for (const { call, body: callBody } of parsed.data.calls) {
-    let res: Response;
-    try {
-      res = isKasWebCall(call)
-        ? await serve(db, call, callBody, req)
-        : errorResponse(404, `no internal API action "${call}"`);
-    } catch (e) {
-      if (!(e instanceof Error) || !("status" in e))
-        logger.error({ action: call, err: (e as Error).message }, "internal API call failed");
-      res = toResponse(e);
-    }
-    answers.push({ status: res.status, body: await res.json().catch(() => null) });
-  }
+  const answers = await Promise.all(
+    parsed.data.calls.map(async ({ call, body: callBody }) => {
+      let res: Response;
+      try {
+        res = isKasWebCall(call)
+          ? await serve(db, call, callBody, req)
+          : errorResponse(404, `no internal API action "${call}"`);
+      } catch (e) {
+        if (!(e instanceof Error) || !("status" in e))
+          logger.error({ action: call, err: (e as Error).message }, "internal API call failed");
+        res = toResponse(e);
+      }
+      return { status: res.status, body: (await res.json().catch(() => null)) as unknown };
+    }),
+  );
   return Response.json({ answers });
 }
 
