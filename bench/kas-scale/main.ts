@@ -333,7 +333,7 @@ async function main(): Promise<void> {
       const local = tunnelClientFor(web, a);
       const forwarded = tunnelClientFor(web, kas.b!);
       clients.push(local, forwarded);
-      await waitForAgent(local, target.agentId);
+      await waitForAgent(local, target.agentId, 1, 120_000); // a busy machine starts an agent process slowly
       for (const end = Date.now() + 30_000; ;) {
         const s = await forwarded.agentStatus(target.agentId);
         if (s.kasReplicas.includes("kas-a")) break;
