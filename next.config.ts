@@ -12,6 +12,7 @@ const nextConfig: NextConfig = {
     "pg",
     "@node-rs/argon2",
     "pino",
+    "ioredis",
   ],
   // Tests and the embedded default may run several builds side by side.
   distDir: process.env.TETHER_NEXT_DIST_DIR ?? ".next",
