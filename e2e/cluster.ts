@@ -46,7 +46,13 @@ export function specCluster(prefix: string): SpecCluster {
       await new Promise((r) => agent.once("exit", r));
     }
     await testbed?.stop();
-    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+    if (workDir) {
+      // The agents' logs outlive the spec: log-scan.spec.ts reads them with the product's.
+      fs.mkdirSync(e2eServer.agentLogDir, { recursive: true });
+      for (const f of fs.readdirSync(workDir).filter((n) => n.endsWith("-agent.log")))
+        fs.copyFileSync(path.join(workDir, f), path.join(e2eServer.agentLogDir, `${prefix}-${f}`));
+      fs.rmSync(workDir, { recursive: true, force: true });
+    }
   });
 
   return {
