@@ -137,7 +137,11 @@ export function rememberFirstAdmin(u: TestUser): void {
 
 /** A separate browser context signed in as the installation's administrator (auth.spec.ts made it). */
 export async function newAdminPage(browser: Browser): Promise<{ page: Page; user: TestUser }> {
-  const user = JSON.parse(fs.readFileSync(FIRST_ADMIN_FILE, "utf8")) as TestUser;
+  return signedInPageAs(browser, JSON.parse(fs.readFileSync(FIRST_ADMIN_FILE, "utf8")) as TestUser);
+}
+
+/** A separate browser context (its own cookies) signed in as an existing `user` through the sign-in form. */
+export async function signedInPageAs(browser: Browser, user: TestUser): Promise<{ page: Page; user: TestUser }> {
   const context = await browser.newContext();
   watchForSecrets(context);
   const page = await context.newPage();
