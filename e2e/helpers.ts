@@ -1,10 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { TETHER_SECRET_SHAPE } from "../scripts/log-scan";
 import { e2eServer } from "./product-server";
-
-/** The shape of every secret Tether mints (agent, personal access, CI job, invite, webhook): prefix + 256 bits. */
-export const TETHER_SECRET_SHAPE = /tthr_[a-z]+_[A-Za-z0-9_-]{43}/g;
 
 /** Notes a secret a spec saw minted (log-scan.spec.ts checks that no log line of the run holds it). */
 export function recordMintedSecret(secret: string): void {

@@ -1,22 +1,14 @@
 // Runs after every other spec (its own Playwright project): no line that web, kas or an agent printed in
 // this run, at the most verbose level, holds a token, secret, session cookie or password. It looks for each
-// secret the specs saw minted (helpers.ts records them), and for anything shaped like one: a Tether secret
-// (tthr_<kind>_ + 43 characters), a JWT or JWE (session cookies, web ↔ kas tokens, CI ID tokens).
+// secret the specs saw minted (helpers.ts records them), and for anything shaped like one
+// (scripts/log-scan.ts: a Tether secret, a JWT or JWE, session cookies and web ↔ kas tokens among them).
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { TETHER_SECRET_SHAPE } from "./helpers";
+import { scanLogs, type LogFile } from "../scripts/log-scan";
 import { e2eServer } from "./product-server";
-
-/** A JWS (three parts) or JWE (five) in compact form: a base64url JSON header, then dot-separated parts. */
-const JWT_SHAPE = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{8,}/g;
 /** Passwords the specs type (helpers.ts's newUser, auth.spec.ts's first administrator, security.spec.ts's new one). */
 const PASSWORDS = ["correct horse battery", "analytical engine 1843", "a brand new password"];
-
-interface LogFile {
-  name: string;
-  lines: string[];
-}
 
 function readLogs(): LogFile[] {
   const files: LogFile[] = [];
@@ -33,25 +25,14 @@ test("no log line of the whole run holds a token, secret, session cookie or pass
   const logs = readLogs();
   const product = logs[0]!.lines;
 
-  // The scan is not vacuous: the run minted secrets of several kinds, and the product logged at debug and info level.
+  // The scan is not vacuous: the run minted secrets of several kinds, and web and kas logged at info level.
   const kinds = new Set(minted.map((s) => /^tthr_([a-z]+)_/.exec(s)?.[1] ?? "session"));
   expect([...kinds].sort()).toEqual(expect.arrayContaining(["agent", "pat", "session"]));
   const levels = (n: number) => product.filter((l) => l.startsWith(`{"level":${n},`)).length;
   expect(levels(30)).toBeGreaterThan(0);
   expect(product.some((l) => l.includes('"service":"kas"'))).toBe(true);
 
-  const findings: string[] = [];
-  for (const { name, lines } of logs) {
-    lines.forEach((line, i) => {
-      const where = `${name}:${i + 1}`;
-      for (const secret of minted)
-        if (line.includes(secret)) findings.push(`${where}: a minted secret (${secret.slice(0, 12)}…)`);
-      for (const m of line.matchAll(TETHER_SECRET_SHAPE))
-        findings.push(`${where}: a Tether secret (${m[0].slice(0, 12)}…)`);
-      for (const m of line.matchAll(JWT_SHAPE)) findings.push(`${where}: a JWT (${m[0].slice(0, 12)}…)`);
-      for (const p of PASSWORDS) if (line.includes(p)) findings.push(`${where}: a password`);
-    });
-  }
+  const findings = scanLogs(logs, minted, PASSWORDS).map((f) => `${f.where}: ${f.what} ${f.excerpt}`);
   const lineCount = logs.reduce((n, f) => n + f.lines.length, 0);
   test.info().annotations.push({
     type: "scanned",
