@@ -4,6 +4,9 @@ import { expect, type Browser, type BrowserContext, type Page } from "@playwrigh
 import { TETHER_SECRET_SHAPE } from "../scripts/log-scan";
 import { e2eServer } from "./product-server";
 
+/** The one resource security.spec.ts makes a page load against its CSP, to see the violation reported and logged. */
+export const DELIBERATE_VIOLATION = "http://deliberate-violation.invalid/pixel.png";
+
 /** Notes a secret a spec saw minted (log-scan.spec.ts checks that no log line of the run holds it). */
 export function recordMintedSecret(secret: string): void {
   fs.mkdirSync(path.dirname(e2eServer.mintedSecretsFile), { recursive: true });

@@ -3,7 +3,16 @@
 // Content-Security-Policy violation on the main pages (the CSP must not break the product), password
 // guessing against the sign-in form, and sessions that end everywhere when they must.
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { createProjectAgent, newAdminPage, newSignedInPage, newUser, type TestUser } from "./helpers";
+import fs from "node:fs";
+import {
+  createProjectAgent,
+  DELIBERATE_VIOLATION,
+  newAdminPage,
+  newSignedInPage,
+  newUser,
+  type TestUser,
+} from "./helpers";
+import { e2eServer } from "./product-server";
 
 test.describe.configure({ mode: "serial" });
 
@@ -159,6 +168,32 @@ test("the main pages report no CSP violation, the theme toggle and the live view
   await page.getByRole("link", { name: "Projects" }).click();
   await expect(page).toHaveURL(/\/projects$/);
   expect(problems).toEqual([]);
+
+  // Browsers report a violation to the server, which logs it without the query string (log-scan.spec.ts
+  // then finds no other violation reported during the whole run).
+  await page.evaluate((src) => {
+    const img = new Image();
+    img.src = src;
+    document.body.append(img);
+  }, `${DELIBERATE_VIOLATION}?probe=${user.username}`);
+  await expect
+    .poll(() =>
+      fs
+        .readFileSync(e2eServer.logFile, "utf8")
+        .split("\n")
+        .filter((l) => l.includes(DELIBERATE_VIOLATION)),
+    )
+    .toEqual([expect.stringContaining('"event":"csp_violation"')]);
+  const line = fs
+    .readFileSync(e2eServer.logFile, "utf8")
+    .split("\n")
+    .find((l) => l.includes(DELIBERATE_VIOLATION))!;
+  expect(JSON.parse(line)).toMatchObject({
+    level: 40,
+    directive: "img-src",
+    page: expect.stringMatching(/\/projects$/),
+  });
+  expect(line).not.toContain("probe=");
 });
 
 test("the fifth wrong password locks the account: the form says when to retry, and even the right password waits for the lock to end", async ({

@@ -10,3 +10,4 @@ export {
   servedOverHttps,
 } from "./headers";
 export { crossOriginRefusal, hasSessionCookie } from "./same-origin";
+// ./csp-report (zod) is imported by its route alone, keeping proxy.ts's bundle small.
