@@ -41,7 +41,7 @@ export interface ImposedLock {
 }
 
 // E-mails are stored hashed: the table needs to match them, not to read them.
-function storedKey(key: ThrottleKey): string {
+export function storedKey(key: ThrottleKey): string {
   return key.scope === "account" ? createHash("sha256").update(key.value).digest("base64url") : key.value;
 }
 
@@ -54,35 +54,16 @@ export class SignInThrottle {
   /** With `redis`, the database holds nothing while Redis answers, and takes over while it does not. */
   constructor(db: Db, redis?: Redis) {
     // The failure count never "runs out" by itself (penalty only counts); locks are set with block().
-    const failures = { keyPrefix: "failures", points: 1_000_000, duration: FAILURE_WINDOW_SECONDS };
-    const locks = { keyPrefix: "lock", points: 1, duration: MAX_LOCK_SECONDS };
-    const inDb = {
-      failures: new RateLimiterPrisma({ storeClient: db, tableName: "signInLimit", ...failures }),
-      locks: new RateLimiterPrisma({
-        storeClient: db,
-        tableName: "signInLimit",
-        ...locks,
-        clearExpiredByTimeout: false,
-      }),
-    };
-    if (!redis) {
-      this.failures = inDb.failures;
-      this.locks = inDb.locks;
-      return;
-    }
-    // Every call that Redis cannot answer (down, unreachable, too slow) is answered by the database
-    // limiter of the same name instead: rate-limiter-flexible's insurance limiter.
-    this.failures = new RateLimiterRedis({
-      storeClient: redis,
-      ...failures,
-      keyPrefix: `${REDIS_KEY_PREFIX}:failures`,
-      insuranceLimiter: inDb.failures,
+    this.failures = sharedLimiter(db, redis, {
+      keyPrefix: "failures",
+      points: 1_000_000,
+      duration: FAILURE_WINDOW_SECONDS,
     });
-    this.locks = new RateLimiterRedis({
-      storeClient: redis,
-      ...locks,
-      keyPrefix: `${REDIS_KEY_PREFIX}:lock`,
-      insuranceLimiter: inDb.locks,
+    this.locks = sharedLimiter(db, redis, {
+      keyPrefix: "lock",
+      points: 1,
+      duration: MAX_LOCK_SECONDS,
+      keepExpired: true,
     });
   }
 
@@ -117,6 +98,37 @@ export class SignInThrottle {
   async recordSuccess(account: ThrottleKey): Promise<void> {
     await this.failures.delete(`${account.scope}:${storedKey(account)}`);
   }
+}
+
+export interface SharedLimiterOptions {
+  /** Names the counter: the table's key prefix, and Redis's under tether:sign-in. */
+  keyPrefix: string;
+  points: number;
+  duration: number;
+  /** Expired rows stay until read (a lock's end is read from its row). */
+  keepExpired?: boolean;
+}
+
+/**
+ * A rate-limiter-flexible limiter that every web replica shares: rows of SignInLimit, or with `redis`
+ * keys under tether:sign-in, where every call that Redis cannot answer (down, unreachable, too slow) is
+ * answered by the database limiter of the same name instead (the library's insurance limiter).
+ */
+export function sharedLimiter(db: Db, redis: Redis | undefined, o: SharedLimiterOptions): RateLimiterAbstract {
+  const common = { keyPrefix: o.keyPrefix, points: o.points, duration: o.duration };
+  const inDb = new RateLimiterPrisma({
+    storeClient: db,
+    tableName: "signInLimit",
+    ...common,
+    ...(o.keepExpired ? { clearExpiredByTimeout: false } : {}),
+  });
+  if (!redis) return inDb;
+  return new RateLimiterRedis({
+    storeClient: redis,
+    ...common,
+    keyPrefix: `${REDIS_KEY_PREFIX}:${o.keyPrefix}`,
+    insuranceLimiter: inDb,
+  });
 }
 
 const redisUrl = z.url({ protocol: /^rediss?$/, error: "expected a redis:// or rediss:// URL" });
@@ -162,13 +174,16 @@ export function connectThrottleRedis(url: string): Redis {
 const g = globalThis as unknown as { tetherThrottleRedis?: Redis };
 const throttles = new WeakMap<Db, SignInThrottle>();
 
+/** The process's Redis connection for shared limits when TETHER_REDIS_URL is set, else undefined. */
+export function limitsRedis(): Redis | undefined {
+  const url = throttleRedisUrl();
+  if (url) g.tetherThrottleRedis ??= connectThrottleRedis(url);
+  return url ? g.tetherThrottleRedis : undefined;
+}
+
 /** The process's throttle for this database (its limiters hold a clean-up timer each: one set per database). */
 export function signInThrottle(db: Db): SignInThrottle {
   let t = throttles.get(db);
-  if (!t) {
-    const url = throttleRedisUrl();
-    if (url) g.tetherThrottleRedis ??= connectThrottleRedis(url);
-    throttles.set(db, (t = new SignInThrottle(db, url ? g.tetherThrottleRedis : undefined)));
-  }
+  if (!t) throttles.set(db, (t = new SignInThrottle(db, limitsRedis())));
   return t;
 }
