@@ -298,6 +298,22 @@ test("forgot password says that this installation cannot send e-mail and who can
   await expect(page.getByText(/Ask an administrator of this installation to set a new password/)).toBeVisible();
 });
 
+test("a reset link that no longer works is refused on the reset page, which offers a new one; the page without a link says where links come from", async ({
+  page,
+}) => {
+  await page.goto(`/reset-password?token=tthr_reset_${"x".repeat(43)}`);
+  await page.getByLabel("New password").fill("a brand new password");
+  await page.getByRole("button", { name: "Set new password" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "This reset link no longer works" })).toHaveText(
+    "This reset link no longer works (it was used, it expired, or it was copied incompletely). Ask for a new one.",
+  );
+  await expect(page.getByRole("link", { name: "Ask for a new link" })).toHaveAttribute("href", "/forgot-password");
+  await page.goto("/reset-password");
+  await expect(page.getByRole("alert").filter({ hasText: "no link" })).toContainText(
+    "This page opens from the link in a password reset e-mail",
+  );
+});
+
 test("an administrator blocks a user: their session and sign-in stop at once, audited; unblocking lets them back; the last administrator keeps the role", async ({
   browser,
 }) => {

@@ -13,6 +13,7 @@ import path from "node:path";
 import { databaseTarget, describeTarget } from "../lib/db/config";
 import { migrate } from "../lib/db/migrate";
 import { ensureSelfSignedCert } from "../lib/common/self-signed";
+import { describeSmtp, smtpConfig } from "../lib/auth/mail";
 import { publicUrls } from "../lib/public-urls";
 
 const root = path.resolve(__dirname, "..");
@@ -65,6 +66,12 @@ async function main(): Promise<void> {
   process.env.NEXTAUTH_URL ??= process.env.TETHER_PUBLIC_URL?.trim() || `http://localhost:${port}`;
   // Fails fast, listing every bad setting, before anything is built or started.
   const urls = publicUrls(process.env);
+  const smtp = smtpConfig(process.env, urls.web.url);
+  console.log(
+    smtp
+      ? `mail: password reset links go out through ${describeSmtp(smtp)} from ${smtp.from}`
+      : "mail: no SMTP server (TETHER_SMTP_URL unset): administrators set forgotten passwords",
+  );
   const target = databaseTarget();
   const result = await migrate(target, { log: (m) => console.log(m) });
   console.log(`db: ${describeTarget(target)} ready (${result.applied.length} migration(s) applied now)`);

@@ -7,6 +7,7 @@ import { registerAgentSchema, createTokenSchema } from "@/lib/agents";
 import { auditExportProject, auditFilterSchema, auditPageQuery } from "@/lib/audit/audit-filter";
 import { changePasswordSchema, setPasswordSchema } from "@/lib/auth/account";
 import { userAdminChangeSchema } from "@/lib/auth/admin-users";
+import { resetCompleteSchema, resetRequestSchema } from "@/lib/auth/password-reset";
 import { createInviteSchema, signUpPolicySchema } from "@/lib/auth/sign-up-policy";
 import { signUpSchema } from "@/lib/auth/users";
 import { ciCredentialsRequestSchema, ciIdentityInputSchema } from "@/lib/ci-oidc";
@@ -581,6 +582,28 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
       { status: 403, description: "Sign-up is closed to you, or the invite is not valid" },
       conflict("The e-mail address or username is taken"),
     ],
+  },
+  {
+    method: "POST",
+    path: "/api/password-reset",
+    area: "Your account",
+    summary: "Ask for a link to set a new password, by e-mail",
+    description:
+      "The same answer for every e-mail address; the link works once, within an hour. Limited per account and per client address.",
+    auth: "public",
+    body: resetRequestSchema,
+    ok: { status: 202, description: "`{ message }`, whatever the address" },
+    errors: [invalid, { status: 503, description: "This installation cannot send e-mail (no SMTP server configured)" }],
+  },
+  {
+    method: "POST",
+    path: "/api/password-reset/confirm",
+    area: "Your account",
+    summary: "Set a new password with the e-mailed link's token (every session of the account ends)",
+    auth: "public",
+    body: resetCompleteSchema,
+    ok: { status: 200, description: "`{ ok: true }`" },
+    errors: [{ status: 400, description: "The link no longer works (`field: token`), or the password is invalid" }],
   },
   // Administration
   {

@@ -106,6 +106,8 @@ export const AUDIT_ACTION_CHOICES: { value: string; label: string }[] = [
     "user.sign_up",
     "user.sign_in",
     "user.sign_in_locked",
+    "user.password_reset_requested",
+    "user.password_reset",
   ].map((a) => ({ value: a, label: a })),
 ];
 

@@ -247,6 +247,10 @@ export function summarize(e: Event, d: Record<string, unknown>, n: Names): strin
       return "Changed their password (every session ended)";
     case "user.password_set":
       return `Set a new password for ${target} (every session ended)`;
+    case "user.password_reset_requested":
+      return `Asked for a password reset link for ${target} (sent by e-mail)`;
+    case "user.password_reset":
+      return "Set a new password with a reset link (every session ended)";
     case "user.blocked":
       return `Blocked ${target} (sessions, tokens and kubectl access stopped)`;
     case "user.unblocked":

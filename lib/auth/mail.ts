@@ -19,7 +19,7 @@ const sender = z
   .regex(/@/, "expected an e-mail address, e.g. Tether <tether@example.com>");
 
 /** The SMTP settings, null when TETHER_SMTP_URL is unset; a clear error naming the setting when one is bad. */
-export function smtpConfig(env: NodeJS.ProcessEnv, publicUrl: string): SmtpConfig | null {
+export function smtpConfig(env: Readonly<Record<string, string | undefined>>, publicUrl: string): SmtpConfig | null {
   const raw = env.TETHER_SMTP_URL?.trim();
   if (!raw) return null;
   const url = smtpUrl.safeParse(raw);

@@ -13,7 +13,7 @@ import { logger } from "@/lib/log/logger";
 import { hashToken, looksLikeToken, newToken } from "@/lib/tokens/tokens";
 import { hashPassword } from "./password";
 import { endUserStreams } from "./session-watch";
-import { sharedLimiter, storedKey } from "./sign-in-throttle";
+import { limitsRedis, sharedLimiter, storedKey } from "./sign-in-throttle";
 import { newPasswordSchema, normalizeEmail } from "./users";
 
 const log = logger.child({ capability: "password-reset" });
@@ -70,6 +70,15 @@ export function resetLimits(db: Db, redis?: Redis): ResetLimits {
       duration: hour,
     }),
   };
+}
+
+const processLimits = new WeakMap<Db, ResetLimits>();
+
+/** The process's limits for this database (in Redis when TETHER_REDIS_URL is set; their timers are made once). */
+export function resetLimitsFor(db: Db): ResetLimits {
+  let l = processLimits.get(db);
+  if (!l) processLimits.set(db, (l = resetLimits(db, limitsRedis())));
+  return l;
 }
 
 async function withinLimit(limiter: RateLimiterAbstract, key: string): Promise<boolean> {
