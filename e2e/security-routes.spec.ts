@@ -137,7 +137,9 @@ test("a signed-in outsider gets, on another user's project, agent, group, tokens
     if (real.status !== missing.status || scrub(real.body) !== scrub(missing.body))
       wrong.push(`${op.method} ${op.path}: ${real.status} ${real.body} vs missing ${missing.status} ${missing.body}`);
     if (op.method === "GET" && ![400, 403, 404].includes(real.status))
-      wrong.push(`${op.method} ${op.path}: ${real.status} (expected 404, 403 on an admin route, or 400 for a bad query)`);
+      wrong.push(
+        `${op.method} ${op.path}: ${real.status} (expected 404, 403 on an admin route, or 400 for a bad query)`,
+      );
   }
   // Listings show the outsider nothing of the owner's.
   for (const list of ["/api/projects", "/api/groups", "/api/user/tokens"]) {
