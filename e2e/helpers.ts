@@ -5,7 +5,8 @@ import { TETHER_SECRET_SHAPE } from "../scripts/log-scan";
 import { e2eServer } from "./product-server";
 
 /** The one resource security.spec.ts makes a page load against its CSP, to see the violation reported and logged. */
-export const DELIBERATE_VIOLATION = "http://deliberate-violation.invalid/pixel.png";
+export const DELIBERATE_VIOLATION_HOST = "deliberate-violation.invalid";
+export const DELIBERATE_VIOLATION = `http://${DELIBERATE_VIOLATION_HOST}/pixel.png`;
 
 /** Notes a secret a spec saw minted (log-scan.spec.ts checks that no log line of the run holds it). */
 export function recordMintedSecret(secret: string): void {

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { scanLogs, type LogFile } from "../scripts/log-scan";
-import { DELIBERATE_VIOLATION } from "./helpers";
+import { DELIBERATE_VIOLATION_HOST } from "./helpers";
 import { e2eServer } from "./product-server";
 /** Passwords the specs type (helpers.ts's newUser, auth.spec.ts's first administrator, security.spec.ts's new one). */
 const PASSWORDS = ["correct horse battery", "analytical engine 1843", "a brand new password"];
@@ -48,5 +48,5 @@ test("no page reported a Content-Security-Policy violation during the whole run 
     .readFileSync(e2eServer.logFile, "utf8")
     .split("\n")
     .filter((l) => l.includes('"event":"csp_violation"'));
-  expect(reported.filter((l) => !l.includes(DELIBERATE_VIOLATION))).toEqual([]);
+  expect(reported.filter((l) => !l.includes(DELIBERATE_VIOLATION_HOST))).toEqual([]);
 });

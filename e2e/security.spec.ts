@@ -181,13 +181,13 @@ test("the main pages report no CSP violation, the theme toggle and the live view
       fs
         .readFileSync(e2eServer.logFile, "utf8")
         .split("\n")
-        .filter((l) => l.includes(DELIBERATE_VIOLATION)),
+        .filter((l) => l.includes(DELIBERATE_VIOLATION_HOST)),
     )
     .toEqual([expect.stringContaining('"event":"csp_violation"')]);
   const line = fs
     .readFileSync(e2eServer.logFile, "utf8")
     .split("\n")
-    .find((l) => l.includes(DELIBERATE_VIOLATION))!;
+    .find((l) => l.includes(DELIBERATE_VIOLATION_HOST))!;
   expect(JSON.parse(line)).toMatchObject({
     level: 40,
     directive: "img-src",
