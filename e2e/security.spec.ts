@@ -129,7 +129,7 @@ async function visit(page: Page, path: string): Promise<void> {
 }
 
 test("the main pages report no CSP violation, the theme toggle and the live view included", async ({ browser }) => {
-  // Seventeen pages and a project with an agent: well over a minute on a loaded machine.
+  // Eighteen pages and a project with an agent: well over a minute on a loaded machine.
   test.setTimeout(180_000);
   const signedOut = await browser.newPage();
   const outProblems = await watchPolicy(signedOut);
@@ -156,6 +156,7 @@ test("the main pages report no CSP violation, the theme toggle and the live view
     "/settings/password",
     "/kubernetes-versions",
     clusterUrl,
+    agentBase,
     `${agentBase}/tokens`,
     `${agentBase}/configuration`,
     `${agentBase}/sharing`,
