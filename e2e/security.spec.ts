@@ -2,11 +2,12 @@
 // and API answers, cookie-authenticated writes from another origin, JSON smuggled in as text/plain, no
 // Content-Security-Policy violation on the main pages (the CSP must not break the product), password
 // guessing against the sign-in form, and sessions that end everywhere when they must.
-import { expect, test, type Browser, type Page } from "@playwright/test";
 import fs from "node:fs";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import {
   createProjectAgent,
   DELIBERATE_VIOLATION,
+  DELIBERATE_VIOLATION_HOST,
   newAdminPage,
   newSignedInPage,
   newUser,
