@@ -151,14 +151,20 @@ test("a signed-in outsider gets, on another user's project, agent, group, tokens
 
   // Nothing changed: the owner still has the project, its agent and token, the group and the personal token.
   const { page: ownerPage } = await signedInPageAs(browser, owner);
-  expect((await ownerPage.request.get(`/api/projects/${owned.projectId}`)).status()).toBe(200);
+  const agents = await ownerPage.request.get(`/api/projects/${owned.projectId}/agents`);
+  expect(agents.status()).toBe(200);
+  expect(await agents.text()).toContain(owned.agentId);
   const tokens = (await (await ownerPage.request.get(`/api/agents/${owned.agentId}/tokens`)).json()) as {
     tokens: { id: string; revokedAt?: string | null }[];
   };
-  expect(tokens.tokens.find((t) => t.id === owned.tokenId)?.revokedAt ?? null).toBeNull();
-  expect((await ownerPage.request.get(`/api/groups/${owned.group}`)).status()).toBe(200);
-  const pats = (await (await ownerPage.request.get("/api/user/tokens")).json()) as { tokens: { id: string }[] };
-  expect(pats.tokens.map((t) => t.id)).toContain(owned.patId);
+  const agentToken = tokens.tokens.find((t) => t.id === owned.tokenId);
+  expect(agentToken).toBeDefined();
+  expect(agentToken!.revokedAt ?? null).toBeNull();
+  expect(await (await ownerPage.request.get("/api/groups")).text()).toContain(owned.group);
+  const pats = (await (await ownerPage.request.get("/api/user/tokens")).json()) as {
+    tokens: { id: string; revokedAt: string | null }[];
+  };
+  expect(pats.tokens.find((t) => t.id === owned.patId)).toMatchObject({ revokedAt: null });
 });
 
 test("web's internal API for kas refuses no, forged, unsigned (alg none), expired and misdirected tokens; a fresh one from kas works", async ({
