@@ -3,6 +3,7 @@
 // to the testbed's API server through the client's WebSocket tunnel — for bench/tunnel and bench/proxy.
 // remotedialer v0.6.2 needs Go ≥ 1.27.3: the build asks for that toolchain, which the Go module proxy serves.
 import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import http from "node:http";
@@ -18,8 +19,12 @@ export const REMOTEDIALER_VERSION = "0.6.2";
 const GO_TOOLCHAIN = "go1.27.3";
 const moduleDir = path.join(__dirname, "remotedialer");
 
+/** Cached per version and per source: a change to main.go or go.sum builds a new binary. */
 function peerBinary(): string {
-  return path.join(cacheRoot(), "peers", `remotedialer-v${REMOTEDIALER_VERSION}`, "remotedialer-peer");
+  const source = createHash("sha256");
+  for (const f of ["main.go", "go.mod", "go.sum"]) source.update(fs.readFileSync(path.join(moduleDir, f)));
+  const id = `remotedialer-v${REMOTEDIALER_VERSION}-${source.digest("hex").slice(0, 12)}`;
+  return path.join(cacheRoot(), "peers", id, "remotedialer-peer");
 }
 
 /** The cached peer binary, built first if it is not there (a minute of CPU; module downloads on first use). */
