@@ -172,17 +172,13 @@ async function main(): Promise<void> {
     // A stalled answer fails the bench with what arrived, instead of hanging it.
     const peerGet = (p: string) =>
       new Promise<Buffer>((resolve, reject) => {
-        let received = 0;
         const req = http
           .get(new URL(p, peer!.url), { agent: peerAgent }, (res) => {
             if (res.statusCode !== 200) reject(new Error(`GET ${p} through remotedialer answered ${res.statusCode}`));
-            res.on("data", (c: Buffer) => (received += c.length));
             joined(res).then(resolve, reject);
           })
           .on("error", reject);
-        req.setTimeout(60_000, () => {
-          req.destroy(new Error(`GET ${p} through remotedialer stalled: nothing for 60 s after ${received} bytes`));
-        });
+        req.setTimeout(60_000, () => req.destroy(new Error(`GET ${p} through remotedialer stalled: nothing for 60 s`)));
       });
     const charge = async (to: Record<string, number>, fn: () => Promise<unknown>) => {
       const before = cpuMs(pids);
