@@ -111,7 +111,10 @@ export async function startRemotedialerPeer(
     });
     const url = `${opts.tls ? "https" : "http"}://${address}`;
     const ca = opts.tls ? await fsp.readFile(path.join(dir, "server.crt")) : undefined;
-    const client = spawn(bin, ["-role", "client", "-apiserver", tb.server, "-connect", `ws://${address}/connect`], {
+    const connect = opts.tls
+      ? ["-connect", `wss://${address}/connect`, "-server-ca", path.join(dir, "server.crt")]
+      : ["-connect", `ws://${address}/connect`];
+    const client = spawn(bin, ["-role", "client", "-apiserver", tb.server, ...connect], {
       stdio: ["ignore", "ignore", "pipe"],
     });
     procs.push(client);

@@ -29,6 +29,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/rancher/remotedialer"
 	"github.com/sirupsen/logrus"
 )
@@ -42,7 +43,8 @@ func main() {
 	caFile := flag.String("ca", "", "server: the API server's CA")
 	tokenFile := flag.String("token-file", "", "server: the bearer token it sends to the API server")
 	tlsCertOut := flag.String("tls-cert-out", "", "server: serve HTTPS with a fresh self-signed certificate for 127.0.0.1, written here (PEM)")
-	connect := flag.String("connect", "", "client: the server's ws:// URL")
+	connect := flag.String("connect", "", "client: the server's ws:// or wss:// URL")
+	serverCA := flag.String("server-ca", "", "client: with wss://, the server's certificate (PEM) to trust")
 	flag.Parse()
 	logrus.SetLevel(logrus.WarnLevel)
 	api, err := url.Parse(*apiserver)
@@ -53,7 +55,7 @@ func main() {
 	case "server":
 		serve(*listen, api, *caFile, *tokenFile, *tlsCertOut)
 	case "client":
-		dial(*connect, api.Host)
+		dial(*connect, api.Host, *serverCA)
 	default:
 		log.Fatalf("-role must be server or client")
 	}
@@ -149,11 +151,22 @@ func selfSigned(certOut string) (tls.Certificate, error) {
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
 }
 
-func dial(connect, apiHost string) {
+func dial(connect, apiHost, serverCA string) {
 	headers := http.Header{"x-tunnel-id": []string{clientKey}}
 	allow := func(proto, address string) bool { return proto == "tcp" && address == apiHost }
+	var dialer *websocket.Dialer
+	if serverCA != "" {
+		pool := x509.NewCertPool()
+		pem, err := os.ReadFile(serverCA)
+		if err != nil || !pool.AppendCertsFromPEM(pem) {
+			log.Fatalf("cannot read the server's certificate %q: %v", serverCA, err)
+		}
+		d := *websocket.DefaultDialer
+		d.TLSClientConfig = &tls.Config{RootCAs: pool}
+		dialer = &d
+	}
 	for {
-		err := remotedialer.ClientConnect(context.Background(), connect, headers, nil, allow, nil)
+		err := remotedialer.ClientConnect(context.Background(), connect, headers, dialer, allow, nil)
 		if err != nil {
 			log.Printf("tunnel ended: %v; connecting again", err)
 		}
