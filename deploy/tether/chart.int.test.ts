@@ -327,6 +327,15 @@ describe("Tether's chart (deploy/tether)", () => {
         expect(r.stdout).toContain("secret/tether-kas-tls created (server dry run)");
       }
     }
+    // The dry run really validates: a misspelt field in a copy of the rendering is refused, not dropped.
+    const { text } = await render(PRODUCTION);
+    const typo = text.replace("readOnlyRootFilesystem: true", "readOnlyRootFileSystem: true");
+    expect(typo).not.toBe(text);
+    const refused = await kubectl(["apply", "--dry-run=server", "--validate=strict", "-n", NS, "-f", "-"], typo);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(
+      'unknown field "spec.template.spec.containers[0].securityContext.readOnlyRootFileSystem"',
+    );
     // A dry run persists nothing.
     const get = await kubectl(["-n", NS, "get", "deployment", "tether-kas"]);
     expect(get.code).not.toBe(0);

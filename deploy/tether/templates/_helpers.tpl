@@ -132,7 +132,9 @@ seccompProfile:
 {{- define "tether.spread" -}}
 {{- $ := index . 0 -}}
 {{- $selector := dict "matchLabels" (include "tether.selectorLabels" (list $ (index . 1)) | fromYaml) -}}
-{{- range index . 2 }}
-- {{- toYaml (merge (deepCopy .) (dict "labelSelector" $selector)) | nindent 2 }}
-{{- end }}
+{{- $constraints := list -}}
+{{- range index . 2 -}}
+{{- $constraints = append $constraints (merge (deepCopy .) (dict "labelSelector" $selector)) -}}
+{{- end -}}
+{{- toYaml $constraints -}}
 {{- end -}}
