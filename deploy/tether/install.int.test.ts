@@ -9,7 +9,7 @@ import { ensureHelm } from "../../testbed/helm";
 
 const chartDir = __dirname;
 const NS = "tether-install-test";
-const DB_URL = "postgres://tether:pw@postgres.example.test:5432/tether";
+const DB_URL = "postgres://tether:s3cret-install-pw@postgres.example.test:5432/tether";
 
 interface Result {
   code: number | null;
@@ -86,6 +86,11 @@ describe("installing Tether's chart on the testbed", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("STATUS: deployed");
+    // The notes say what to do next (where kas is, the CA agents need) and show no secret.
+    expect(r.stdout).toContain(`kubectl -n ${NS} rollout status deployment/tether-web deployment/tether-kas`);
+    expect(r.stdout).toContain(`kubectl -n ${NS} get service tether-kas`);
+    expect(r.stdout).toContain(`kubectl -n ${NS} get secret tether-kas-tls -o jsonpath='{.data.tls\\.crt}'`);
+    expect(r.stdout).not.toContain("s3cret-install-pw");
 
     const completed = await migrationsCompleted();
     expect(completed).toHaveLength(1);
