@@ -84,8 +84,9 @@ export function assembleWebImage(dir: string, dockerfile: string = fs.readFileSy
     const src = path.join(root, local(from.slice("/src/".length)));
     const dest = path.resolve(dir, local(to.replace(/^\.\//, "")));
     if (!fs.existsSync(src)) throw new Error(`COPY --from=build ${from}: ${src} does not exist`);
-    // `COPY a/ ./` copies a's contents; `COPY a ./b` makes b.
-    fs.cpSync(src, dest, { recursive: true, dereference: false });
+    // `COPY a/ ./` copies a's contents; `COPY a ./b` makes b. Symbolic links are copied as they are, like Docker
+    // does (Turbopack links the external packages relatively, within the standalone folder).
+    fs.cpSync(src, dest, { recursive: true, dereference: false, verbatimSymlinks: true });
   }
   return copies;
 }
