@@ -77,7 +77,8 @@ describe("readiness without a database", () => {
       const took = Date.now() - t0;
       expect(res.status).toBe(503);
       expect(took).toBeGreaterThanOrEqual(450);
-      expect(took).toBeLessThan(2_000);
+      // The driver alone would wait for ever (pg sets no connection timeout); a busy machine may delay the timer.
+      expect(took).toBeLessThan(5_000);
     } finally {
       void db.$disconnect();
     }
