@@ -138,7 +138,9 @@ export async function checkStreamLimit(
   const open = async () => {
     const abort = new AbortController();
     const res = await client.agentFetch(agentId, {
-      path: `/api/v1/namespaces/${ns}/configmaps?watch=1&timeoutSeconds=600`,
+      // Of one name no object has: a watch that holds its stream while sending nothing (the namespace may
+      // hold megabytes of ConfigMaps that 500 initial listings would otherwise send).
+      path: `/api/v1/namespaces/${ns}/configmaps?watch=1&timeoutSeconds=600&fieldSelector=metadata.name%3Dno-such-object`,
       signal: abort.signal,
       timeoutMs: 30_000,
     });
