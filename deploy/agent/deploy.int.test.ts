@@ -334,6 +334,8 @@ describe("agent install artefacts", () => {
       "ClusterRoleBinding",
       "ConfigMap",
       "Deployment",
+      "Role",
+      "RoleBinding",
       "Secret",
       "Service",
       "ServiceAccount",
