@@ -25,7 +25,8 @@ const SCOPE_HELP: Record<string, string> = {
 };
 const ROLE_HELP: Record<string, string> = {
   developer: "Developer: see the project and its agents, run its pipelines (CI job tokens).",
-  maintainer: "Maintainer: also register agents, make and revoke their tokens, change configuration, read the audit log.",
+  maintainer:
+    "Maintainer: also register agents, make and revoke their tokens, change configuration, read the audit log.",
 };
 
 function CreateForm({
@@ -197,10 +198,10 @@ function Reveal({ created, onDone }: { created: CreatedProjectToken; onDone: () 
         </div>
       </div>
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
-        It acts as the bot <span className="font-mono break-all">{created.bot}</span> with the {created.role} role in this
-        project only, and expires on <time dateTime={created.expiresAt}>{formatUtc(created.expiresAt)}</time>. Scripts
-        send it to the REST API as <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>; kubectl sends
-        it as <code className="font-mono">pat:&lt;agent-id&gt;:&lt;token&gt;</code> (scope k8s_proxy).
+        It acts as the bot <span className="font-mono break-all">{created.bot}</span> with the {created.role} role in
+        this project only, and expires on <time dateTime={created.expiresAt}>{formatUtc(created.expiresAt)}</time>.
+        Scripts send it to the REST API as <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>;
+        kubectl sends it as <code className="font-mono">pat:&lt;agent-id&gt;:&lt;token&gt;</code> (scope k8s_proxy).
       </p>
       <Button type="button" onClick={onDone}>
         I have copied the token
@@ -288,7 +289,13 @@ export function ProjectTokensPanel({
               <CreateForm
                 key={formKey}
                 projectId={projectId}
-                view={q.data ?? { roles: ["developer", "maintainer"], scopes: ["api", "read_api", "k8s_proxy"], maxDays: 365 }}
+                view={
+                  q.data ?? {
+                    roles: ["developer", "maintainer"],
+                    scopes: ["api", "read_api", "k8s_proxy"],
+                    maxDays: 365,
+                  }
+                }
                 onCreated={setCreated}
               />
             )}

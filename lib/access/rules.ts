@@ -49,9 +49,11 @@ export const can = {
   manageProjectAgents: (a: Actor, p: ProjectFacts) =>
     a.isAdmin || p.ownerUserId === a.id || atLeast(memberRole(p), "maintainer"),
   /** Start pipelines, i.e. mint CI job tokens for the project. */
-  runPipelines: (a: Actor, p: ProjectFacts) => a.isAdmin || p.ownerUserId === a.id || atLeast(memberRole(p), "developer"),
+  runPipelines: (a: Actor, p: ProjectFacts) =>
+    a.isAdmin || p.ownerUserId === a.id || atLeast(memberRole(p), "developer"),
   /** Rename the project and change its description. */
-  editProject: (a: Actor, p: ProjectFacts) => a.isAdmin || p.ownerUserId === a.id || atLeast(memberRole(p), "maintainer"),
+  editProject: (a: Actor, p: ProjectFacts) =>
+    a.isAdmin || p.ownerUserId === a.id || atLeast(memberRole(p), "maintainer"),
   /** Delete the project, or transfer it out of its namespace. */
   deleteProject: (a: Actor, p: ProjectFacts) => a.isAdmin || p.ownerUserId === a.id || atLeast(memberRole(p), "owner"),
   /** Read the project's audit log (its own events and its agents'). */

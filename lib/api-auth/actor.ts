@@ -32,7 +32,6 @@ export type ApiActor = CurrentUser & { via: ActorVia; projectBot?: ProjectBot | 
 export type Authentication =
   { ok: true; actor: ApiActor } | { ok: false; status: 401 | 403; error: string; challenge: string };
 
-
 const g = globalThis as unknown as { tetherApiAuthCounter?: Counter<"via" | "outcome"> };
 function outcomes(): Counter<"via" | "outcome"> {
   g.tetherApiAuthCounter ??= new Counter({
@@ -54,7 +53,6 @@ const invalidToken = (error: string) => refuse(401, error, `Bearer error="invali
 
 const missingScope = (scopes: string[], method: string) =>
   refuse(403, missingScopeMessage(scopes, method), `Bearer error="insufficient_scope", scope="${scopeNeeded(method)}"`);
-
 
 /**
  * Authenticates a request. With an Authorization header the token alone decides (a session cookie

@@ -141,7 +141,9 @@ describe.each(["sqlite", "postgresql"] as const)("project access tokens on %s", 
       via: { kind: "project_token", tokenId: made.id, tokenName: "developer api", scopes: ["api"] },
     });
     expect((await findVisibleProject(db, bot, { id: shop })).project.fullPath).toBe("acme/shop");
-    await expect(createCiJobToken(db, bot, shop, { jobName: "build" })).resolves.toMatchObject({ id: expect.any(String) });
+    await expect(createCiJobToken(db, bot, shop, { jobName: "build" })).resolves.toMatchObject({
+      id: expect.any(String),
+    });
     await expect(registerAgent(db, bot, shop, { name: "nope" })).rejects.toBeInstanceOf(Forbidden);
     // The audit log is for maintainers: hidden from a developer, bot or not.
     await expect(projectAuditLog(db, bot, { id: shop })).rejects.toBeInstanceOf(NotFound);
@@ -174,9 +176,7 @@ describe.each(["sqlite", "postgresql"] as const)("project access tokens on %s", 
       await expect(projectAuditLog(db, bot, { id: projectId })).rejects.toBeInstanceOf(NotFound);
     }
     expect((await listVisibleProjects(db, bot)).map((p) => p.fullPath)).toEqual(["acme/shop"]);
-    await expect(addGroupMember(db, bot, "acme", { username: "out", role: "owner" })).rejects.toBeInstanceOf(
-      NotFound,
-    );
+    await expect(addGroupMember(db, bot, "acme", { username: "out", role: "owner" })).rejects.toBeInstanceOf(NotFound);
     await expect(createGroup(db, bot, { name: "Mine", path: "mine" })).rejects.toThrow(
       "A project access token acts in its own project only: it cannot create groups",
     );
@@ -270,7 +270,11 @@ describe.each(["sqlite", "postgresql"] as const)("project access tokens on %s", 
       allowed: true,
       agentId: agent,
       agentName: "kube",
-      actor: { type: "user", id: (await db.user.findUniqueOrThrow({ where: { username: made.bot } })).id, name: made.bot },
+      actor: {
+        type: "user",
+        id: (await db.user.findUniqueOrThrow({ where: { username: made.bot } })).id,
+        name: made.bot,
+      },
       accessAs: "user",
       impersonation: { user: `tether:user:${made.bot}`, groups: ["tether:user", `tether:project:${shop}`] },
       defaultNamespace: null,

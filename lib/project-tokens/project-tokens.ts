@@ -129,11 +129,21 @@ export async function createProjectToken(
       action: "project_token.created",
       targetType: "project",
       targetId: project.id,
-      details: { tokenId: r.id, name, role, scopes: scopes.join(" "), bot: username, expiresAt: expiresAt.toISOString() },
+      details: {
+        tokenId: r.id,
+        name,
+        role,
+        scopes: scopes.join(" "),
+        bot: username,
+        expiresAt: expiresAt.toISOString(),
+      },
     });
     return r;
   });
-  log.info({ event: "project_token_created", projectId: project.id, tokenId: row.id, role }, "project access token created");
+  log.info(
+    { event: "project_token_created", projectId: project.id, tokenId: row.id, role },
+    "project access token created",
+  );
   return { id: row.id, token, name, role, scopes, bot: username, expiresAt: expiresAt.toISOString() };
 }
 
