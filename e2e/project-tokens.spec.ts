@@ -65,7 +65,7 @@ test("a script with a project access token registers an agent, makes its token a
 
   await page.goto(`/projects/${user.username}/shop/-/settings`);
   const section = page.getByRole("region", { name: "Project access tokens" });
-  await expect(section.getByRole("heading", { name: "Project access tokens", level: 2 })).toBeVisible();
+  await expect(section.getByRole("heading", { name: "Project access tokens", exact: true, level: 2 })).toBeVisible();
   await expect(section.getByText("No project access tokens")).toBeVisible();
   // Bad input says what is wrong and makes nothing.
   const form = page.getByRole("form", { name: "Create a project access token" });
