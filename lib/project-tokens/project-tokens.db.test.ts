@@ -16,7 +16,7 @@ import { migrate } from "@/lib/db/migrate";
 import { freshDatabase, type TestDatabase } from "@/lib/db/test-databases";
 import { Forbidden, Invalid, NotFound } from "@/lib/errors";
 import { addGroupMember, createGroup } from "@/lib/groups";
-import { authorizeProxy } from "@/lib/kubectl-access/proxy-auth";
+import { authorizeProxy, parseProxyCredential } from "@/lib/kubectl-access/proxy-auth";
 import { createProject, deleteProject, listVisibleProjects } from "@/lib/projects";
 import { createCiJobToken } from "@/lib/tokens/access-tokens";
 import { PROJECT_TOKEN_PREFIX, hashToken } from "@/lib/tokens/tokens";
@@ -265,7 +265,11 @@ describe.each(["sqlite", "postgresql"] as const)("project access tokens on %s", 
       [config("acme/other"), "  groups:", "    - id: acme", ""].join("\n").replace("\n\n", "\n"),
     );
     const made = await make("developer", ["k8s_proxy"], "kubectl");
-    const grant = await authorizeProxy(db, { kind: "pat", agentId: agent, token: made.token });
+    // kubectl sends it as a personal token is sent: pat:<agent-id>:<token>.
+    const credential = parseProxyCredential(`pat:${agent}:${made.token}`);
+    expect(credential).toEqual({ kind: "pat", agentId: agent, token: made.token });
+    expect(parseProxyCredential(`ci:${agent}:${made.token}`)).toBeNull();
+    const grant = await authorizeProxy(db, credential!);
     expect(grant).toEqual({
       allowed: true,
       agentId: agent,
