@@ -377,7 +377,9 @@ describe("kubectl through kas", () => {
     });
     const cfg = kubeconfig("project-bot", `pat:${agentId}:${made.token}`);
     // user_access names group platform only, and the bot is in no group: refused, saying why.
-    const refused = await kubectl(cfg, ["get", "configmaps"]);
+    // --raw: no discovery first (a refused discovery reaches kubectl's output as "unknown").
+    const configmaps = ["get", "--raw", "/api/v1/namespaces/default/configmaps"];
+    const refused = await kubectl(cfg, configmaps);
     expect(refused.code).not.toBe(0);
     expect(refused.err).toMatch(
       /project access token "deploy" may not use agent "prod" \(its project platform\/app is not in the agent's user_access\)/,
