@@ -404,9 +404,7 @@ describe("kubectl through kas", () => {
 
       await revokeProjectToken(web.db, admin, ids.ciProject!, made.id);
       await new Promise((r) => setTimeout(r, 300));
-      expect((await kubectl(cfg, ["get", "configmaps"])).err).toMatch(
-        /this project access token \(deploy\) was revoked/,
-      );
+      expect((await kubectl(cfg, configmaps)).err).toMatch(/this project access token \(deploy\) was revoked/);
     } finally {
       await saveAgentConfig(web.db, admin, agentId, before);
     }
