@@ -588,7 +588,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     method: "GET",
     path: "/api/admin/fleet",
     area: "Administration",
-    summary: "Every agent with its connection state, versions and support status; every project and group; kas's health",
+    summary:
+      "Every agent with its connection state, versions and support status; every project and group; kas's health",
     description:
       "Connection states are asked of kas now (`kas.reachable` false: kas did not answer and states come from the last heartbeats). The filters narrow together; `counts` are over every agent whatever the filter.",
     auth: "actor",

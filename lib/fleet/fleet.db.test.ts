@@ -126,7 +126,9 @@ describe.each(["sqlite", "postgresql"] as const)("the fleet view on %s", (provid
       expect(prod.pod).toBe("tether/tether-agent-7d9f");
       expect(prod.lastHeardBy).toBe("kas-a");
       expect(prod.nodeCount).toBe(3);
-      expect(v.agents.find((a) => a.name === "old")!.support.detail).toBe("No longer supported: upgrade to 1.31 or newer.");
+      expect(v.agents.find((a) => a.name === "old")!.support.detail).toBe(
+        "No longer supported: upgrade to 1.31 or newer.",
+      );
       expect(v.counts).toEqual({ agents: 4, connected: 2, notConnected: 2, unsupported: 1, skew: 2 });
       expect(v.kas.reachable).toBe(true);
     });

@@ -130,30 +130,26 @@ export async function fleetView(
     kas: { version: kasVersion, reachable, replicas: replicasSeen(agents, views, now) },
     counts,
     agents: sortFleetAgents(filterFleetAgents(rows, query), query),
-    projects: projects.map(
-      (p): FleetProject => ({
-        id: p.id,
-        name: p.name,
-        fullPath: p.fullPath,
-        href: projectHref(p.fullPath),
-        group: p.group ? { path: p.group.path, href: `/groups/${p.group.path}` } : null,
-        owner: p.ownerUser?.username ?? null,
-        agents: perProject.get(p.id)?.agents ?? 0,
-        connectedAgents: perProject.get(p.id)?.connected ?? 0,
-        fleetHref: `/admin/fleet?${new URLSearchParams({ q: p.fullPath.toLowerCase() })}`,
-      }),
-    ),
-    groups: groups.map(
-      (g): FleetGroup => ({
-        id: g.id,
-        name: g.name,
-        path: g.path,
-        href: `/groups/${g.path}`,
-        projects: g._count.projects,
-        members: g._count.members,
-        agents: g.projects.reduce((n, p) => n + p._count.agents, 0),
-      }),
-    ),
+    projects: projects.map((p): FleetProject => ({
+      id: p.id,
+      name: p.name,
+      fullPath: p.fullPath,
+      href: projectHref(p.fullPath),
+      group: p.group ? { path: p.group.path, href: `/groups/${p.group.path}` } : null,
+      owner: p.ownerUser?.username ?? null,
+      agents: perProject.get(p.id)?.agents ?? 0,
+      connectedAgents: perProject.get(p.id)?.connected ?? 0,
+      fleetHref: `/admin/fleet?${new URLSearchParams({ q: p.fullPath.toLowerCase() })}`,
+    })),
+    groups: groups.map((g): FleetGroup => ({
+      id: g.id,
+      name: g.name,
+      path: g.path,
+      href: `/groups/${g.path}`,
+      projects: g._count.projects,
+      members: g._count.members,
+      agents: g.projects.reduce((n, p) => n + p._count.agents, 0),
+    })),
   };
 }
 

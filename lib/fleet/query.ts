@@ -13,7 +13,14 @@ const flag = optional(
   z.enum(["1", "true", "0", "false"], { message: "Write 1 to switch this filter on, 0 or nothing for off" }),
 ).transform((v) => v === "1" || v === "true");
 
-export const FLEET_SORT_KEYS = ["agent", "project", "status", "agentVersion", "kubernetesVersion", "lastContact"] as const;
+export const FLEET_SORT_KEYS = [
+  "agent",
+  "project",
+  "status",
+  "agentVersion",
+  "kubernetesVersion",
+  "lastContact",
+] as const;
 export type FleetSortKey = (typeof FLEET_SORT_KEYS)[number];
 
 export const fleetQuerySchema = z.object({
