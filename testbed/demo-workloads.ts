@@ -29,7 +29,14 @@ async function call(tb: Tb, method: string, urlPath: string, body?: unknown, con
 }
 
 /** Server-side apply of one object at its own URL (created when missing, unchanged when equal). */
-async function apply(tb: Tb, collection: string, obj: { metadata: { name: string } }): Promise<void> {
+interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+async function apply(tb: Tb, collection: string, obj: KubeObject): Promise<void> {
   await call(
     tb,
     "PATCH",
