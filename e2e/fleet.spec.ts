@@ -61,7 +61,7 @@ test("the fleet: a connected real agent with its versions, filters and sort kept
   await expect(row(page, live)).toContainText("0.1.0");
   await expect(row(page, live).locator("[data-skew]")).toHaveCount(0);
   await expect(row(page, live).locator("span[data-status]").last()).toHaveText(/Supported|Support ending/);
-  await expect(row(page, live).getByRole("link", { name: live })).toHaveAttribute(
+  await expect(row(page, live).getByRole("link", { name: live, exact: true })).toHaveAttribute(
     "href",
     `/projects/${user.username}/${live}/-/clusters/${live}`,
   );
@@ -81,7 +81,7 @@ test("the fleet: a connected real agent with its versions, filters and sort kept
   await expect(page).toHaveURL(new RegExp(`not_connected=1.*q=${stamp}|q=${stamp}.*not_connected=1`));
   await expect(page.locator("tr[data-agent]")).toHaveCount(1);
   await expect(row(page, idle)).toBeVisible();
-  await expect(page.getByText(/^1 of \d+ agents match the filters\.$/)).toBeVisible();
+  await expect(page.getByText(/^1 of \d+ agents matches the filters\.$/)).toBeVisible();
   await page.reload();
   await expect(page.getByRole("checkbox", { name: /Not connected/ })).toBeChecked();
   await expect(page.getByLabel("Agent or project")).toHaveValue(stamp);

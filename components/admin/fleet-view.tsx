@@ -7,10 +7,11 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { signIn } from "next-auth/react";
 import { useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useId, type ReactNode } from "react";
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { RelativeTime } from "@/components/agents/relative-time";
 import { ConnectionBadge } from "@/components/agents/status-badge";
 import { ApiError, fetchJson } from "@/components/providers";
+import { plural } from "@/components/ui/plural";
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
 import { StatusBadge } from "@/components/versions/version-badge";
 import { Invalid } from "@/lib/errors";
@@ -31,27 +32,44 @@ const link =
   "font-medium text-indigo-600 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-400";
 const note = "rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200";
 
-/** The query in the URL; a bad value is shown and the view falls back to no filter. */
+/**
+ * The query in the URL; a bad value is shown and the view falls back to no filter. The component keeps it
+ * in state and writes it to the address with history.replaceState (no server render per click); a
+ * navigation to the page with another query (a project's "show its agents" link) replaces it.
+ */
 function useFleetQuery(): [FleetQuery, string | null, (patch: Partial<FleetQuery>) => void] {
   const params = useSearchParams();
+  const fromNavigation = params.toString();
+  const [raw, setRaw] = useState(fromNavigation);
+  const [seen, setSeen] = useState(fromNavigation);
+  if (seen !== fromNavigation) {
+    setSeen(fromNavigation);
+    setRaw(fromNavigation);
+  }
   let query: FleetQuery;
   let invalid: string | null = null;
   try {
-    query = parseFleetQuery(params);
+    query = parseFleetQuery(new URLSearchParams(raw));
   } catch (e) {
     if (!(e instanceof Invalid)) throw e;
     invalid = e.field ? `${e.field}: ${e.message}` : e.message;
     query = parseFleetQuery({});
   }
-  // The history entry is replaced in place (Next.js keeps useSearchParams in step): no server render per click.
+  const latest = useRef(raw);
+  useEffect(() => {
+    latest.current = raw;
+  }, [raw]);
   const update = useCallback((patch: Partial<FleetQuery>) => {
     let current: FleetQuery;
     try {
-      current = parseFleetQuery(new URLSearchParams(window.location.search));
+      current = parseFleetQuery(new URLSearchParams(latest.current));
     } catch {
       current = parseFleetQuery({});
     }
     const qs = fleetQueryString({ ...current, ...patch });
+    // Two changes before a render (typing fast) each start from the one before.
+    latest.current = qs;
+    setRaw(qs);
     window.history.replaceState(null, "", qs ? `${window.location.pathname}?${qs}` : window.location.pathname);
   }, []);
   return [query, invalid, update];
@@ -109,8 +127,8 @@ export function FleetView() {
             ) : null}
             <p className="mb-2 text-sm text-zinc-600 dark:text-zinc-400" aria-live="polite">
               {isFleetFiltered(query)
-                ? `${agents.length} of ${data.counts.agents} agents match the filters.`
-                : `${data.counts.agents} agents.`}
+                ? `${agents.length} of ${plural(data.counts.agents, "agent")} ${agents.length === 1 ? "matches" : "match"} the filters.`
+                : `${plural(data.counts.agents, "agent")}.`}
             </p>
             {agents.length === 0 ? (
               <EmptyState
