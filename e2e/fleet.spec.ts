@@ -38,6 +38,14 @@ test("someone who is not an administrator gets 404 for the page and the REST rou
   const api = await page.request.get("/api/admin/fleet");
   expect(api.status()).toBe(404);
   await page.context().close();
+
+  // The sign-up form with every problem at once (the screenshot list's sign-up page).
+  const anonymous = await (await browser.newContext()).newPage();
+  await anonymous.goto("/sign-up");
+  await anonymous.getByRole("button", { name: "Create account" }).click();
+  await expect(anonymous.locator("p[id$='-error']")).toHaveCount(4);
+  await screenshots(anonymous, "sign-up-errors");
+  await anonymous.context().close();
 });
 
 test("the fleet: a connected real agent with its versions, filters and sort kept in the URL", async ({ browser }) => {
@@ -51,6 +59,7 @@ test("the fleet: a connected real agent with its versions, filters and sort kept
 
   // From the admin page.
   await page.goto("/admin");
+  await screenshots(page, "admin");
   await page.getByRole("link", { name: "Fleet" }).click();
   await expect(page).toHaveURL(/\/admin\/fleet$/);
   await expect(page.getByRole("heading", { name: "Fleet", exact: true })).toBeVisible();
