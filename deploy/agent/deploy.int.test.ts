@@ -118,6 +118,8 @@ describe("agent install artefacts", () => {
       "ClusterRole",
       "ClusterRoleBinding",
       "Deployment",
+      "Role",
+      "RoleBinding",
       "Secret",
       "ServiceAccount",
     ]);
@@ -174,13 +176,28 @@ describe("agent install artefacts", () => {
       resources: ["users", "groups", "serviceaccounts"],
       verbs: ["impersonate"],
     });
-    // The only writes: asking Flux to reconcile (a patch of GitRepository objects) and the Lease that makes one
-    // agent pod the one that does it. Everything else is read-only.
+    // The only writes cluster-wide: asking Flux to reconcile (a patch of GitRepository objects). Everything else
+    // is read-only; the Lease that makes one agent pod the one that does it is in the agent's namespace only.
     const writes = [
       { apiGroups: ["source.toolkit.fluxcd.io"], resources: ["gitrepositories"], verbs: ["get", "list", "patch"] },
-      { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
     ];
     for (const w of writes) expect(rules).toContainEqual(w);
+    expect(JSON.stringify(rules)).not.toContain("leases");
+    const leader = one(objs, "Role");
+    expect(leader.metadata.namespace).toBe("tether-agent");
+    expect(leader.rules).toEqual([
+      { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
+    ]);
+    const leaderBinding = one(objs, "RoleBinding");
+    expect(leaderBinding.metadata.namespace).toBe("tether-agent");
+    expect(leaderBinding.roleRef).toEqual({
+      apiGroup: "rbac.authorization.k8s.io",
+      kind: "Role",
+      name: leader.metadata.name,
+    });
+    expect(leaderBinding.subjects).toEqual([
+      { kind: "ServiceAccount", name: "tether-agent", namespace: "tether-agent" },
+    ]);
     for (const r of rules) {
       expect(r.resources).not.toContain("secrets");
       expect(r.resources).not.toContain("*");
@@ -263,9 +280,11 @@ describe("agent install artefacts", () => {
           break;
         }
         case "ClusterRole":
+        case "Role":
           expect(c.rules).toEqual(m.rules);
           break;
         case "ClusterRoleBinding":
+        case "RoleBinding":
           expect({ roleRef: c.roleRef, subjects: c.subjects }).toEqual({ roleRef: m.roleRef, subjects: m.subjects });
           break;
         case "Secret":
