@@ -30,7 +30,7 @@ describe("label selectors", () => {
   });
 
   it.each([
-    ["app=web,", "a requirement must follow the last \",\""],
+    ["app=web,", 'a requirement must follow the last ","'],
     ["app web", 'after "app" expected =, ==, !=, in, notin, > or <, found "web"'],
     ["env in (a,b", 'the list after "env in" is not closed with ")"'],
     ["env in a", '"env in" needs a list in parentheses'],
@@ -40,7 +40,7 @@ describe("label selectors", () => {
     ["app=-web", '"-web" is not a label value (for app)'],
     ["n>two", '"n >" needs a whole number, found "two"'],
     ["!", 'a label key must follow "!"'],
-    ["=web", "expected a label key, found \"=web\""],
+    ["=web", 'expected a label key, found "=web"'],
     ["Example.com/app=x", "its prefix must be a DNS subdomain"],
     [`app=${"a".repeat(64)}`, "is not a label value"],
   ])("%s is refused with a specific reason", (input, reason) => {

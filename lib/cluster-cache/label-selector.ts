@@ -65,9 +65,13 @@ export function parseLabelSelector(input: string): Requirement[] {
     skipSpace();
     if (pos >= input.length || input[pos] === ",") return { key, op: "exists" };
     let op: "=" | "!=" | ">" | "<" | null = null;
-    if (input.startsWith("==", pos)) (op = "="), (pos += 2);
-    else if (input.startsWith("!=", pos)) (op = "!="), (pos += 2);
-    else if (input[pos] === "=" || input[pos] === ">" || input[pos] === "<") (op = input[pos] as "=" | ">" | "<"), pos++;
+    if (input.startsWith("==", pos) || input.startsWith("!=", pos)) {
+      op = input[pos] === "!" ? "!=" : "=";
+      pos += 2;
+    } else if (input[pos] === "=" || input[pos] === ">" || input[pos] === "<") {
+      op = input[pos] as "=" | ">" | "<";
+      pos++;
+    }
     if (op === "=" || op === "!=") {
       skipSpace();
       const value = word();
@@ -118,8 +122,7 @@ export function parseLabelSelector(input: string): Requirement[] {
     out.push(requirement());
     skipSpace();
     if (pos >= input.length) return out;
-    if (input[pos] !== ",")
-      throw new LabelSelectorError(`expected "," between requirements, found ${at()}`);
+    if (input[pos] !== ",") throw new LabelSelectorError(`expected "," between requirements, found ${at()}`);
     pos++;
     skipSpace();
     if (pos >= input.length) throw new LabelSelectorError(`a requirement must follow the last ","`);

@@ -34,13 +34,20 @@ export const liveCollection = z.string().superRefine((s, ctx) => {
   const q = s.indexOf("?");
   const base = q < 0 ? s : s.slice(0, q);
   if (!COLLECTION.test(base)) {
-    ctx.addIssue({ code: "custom", message: "path must be a Kubernetes collection, e.g. /api/v1/namespaces/default/pods" });
+    ctx.addIssue({
+      code: "custom",
+      message: "path must be a Kubernetes collection, e.g. /api/v1/namespaces/default/pods",
+    });
     return;
   }
   if (q < 0) return;
   const params = new URLSearchParams(s.slice(q + 1));
   const selector = params.get("labelSelector");
-  if ([...params.keys()].some((k) => k !== "labelSelector") || selector === null || params.getAll("labelSelector").length > 1) {
+  if (
+    [...params.keys()].some((k) => k !== "labelSelector") ||
+    selector === null ||
+    params.getAll("labelSelector").length > 1
+  ) {
     ctx.addIssue({ code: "custom", message: "a collection path takes only ?labelSelector=" });
     return;
   }
