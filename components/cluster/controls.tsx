@@ -270,6 +270,7 @@ function NamespacePicker({
         <div
           ref={panel}
           id="namespace-choices"
+          // A sheet along the bottom of a phone's screen; a drop-down under the button on a wider one.
           role="group"
           aria-label="Namespaces"
           onKeyDown={(e) => {
@@ -279,7 +280,7 @@ function NamespacePicker({
               toggle.current?.focus();
             }
           }}
-          className="absolute left-0 top-full z-30 mt-1 max-h-72 w-[min(18rem,calc(100vw-2rem))] overflow-auto rounded-md border border-zinc-200 bg-white p-2 shadow-lg dark:border-zinc-800 dark:bg-zinc-950"
+          className="fixed inset-x-4 bottom-4 z-30 max-h-72 overflow-auto sm:absolute sm:inset-x-auto sm:bottom-auto sm:left-0 sm:top-full sm:mt-1 sm:w-72 rounded-md border border-zinc-200 bg-white p-2 shadow-lg dark:border-zinc-800 dark:bg-zinc-950"
         >
           <p className="mb-1 text-xs text-zinc-500">Up to {MAX_NAMESPACES}; none is all namespaces. Escape closes.</p>
           {all.map((n) => {
