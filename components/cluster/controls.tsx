@@ -236,18 +236,18 @@ function NamespacePicker({
   // Deep-linked namespaces stay selectable before the list arrives.
   const all = [...new Set([...chosen, ...namespaces])].sort();
   return (
-    <div className="relative flex items-end gap-2 text-sm">
+    <div className="relative flex min-w-0 max-w-full flex-wrap items-end gap-2 text-sm">
       <label>
         <span className="block text-zinc-600 dark:text-zinc-400">Namespace</span>
         <select
           aria-label="Namespace"
           value={view.namespace}
           onChange={(e) => set(namespaceList(e.target.value))}
-          className={`${inputClass} max-w-[14rem]`}
+          className={inputClass.replace("max-w-full", "max-w-[14rem]")}
         >
           <option value="">All namespaces</option>
           {several ? (
-            <option value={view.namespace}>{`${chosen.length} namespaces: ${chosen.join(", ")}`}</option>
+            <option value={view.namespace} title={chosen.join(", ")}>{`${chosen.length} namespaces`}</option>
           ) : null}
           {all.map((n) => (
             <option key={n} value={n}>
