@@ -15,6 +15,7 @@ import { liveQuery, objectQuery } from "@/lib/cluster-cache";
 import { addMemberSchema, changeRoleSchema, confirmSchema, createGroupSchema, updateGroupSchema } from "@/lib/groups";
 import { logsQuery } from "@/lib/pod-logs";
 import { createProjectSchema, transferProjectSchema, updateProjectSchema } from "@/lib/projects";
+import { createProjectTokenSchema } from "@/lib/project-tokens";
 import { receptiveUrlInputSchema } from "@/lib/receptive";
 import { createCiJobTokenSchema, createPatSchema } from "@/lib/tokens/access-tokens";
 
@@ -498,6 +499,37 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     auth: "actor",
     ok: { status: 200, description: "What was removed" },
     errors: [forbidden, notFound("The project or identity")],
+  },
+  {
+    method: "GET",
+    path: "/api/projects/{id}/access-tokens",
+    area: "kubectl and CI",
+    summary: "A project's access tokens (never their values): role, scopes, bot, created by, expiry, last use",
+    description: "Maintainers and owners of the project.",
+    auth: "actor",
+    ok: { status: 200, description: "`{ tokens: [...] }` with each token's status (active, expired, revoked)" },
+    errors: [forbidden, notFound("The project")],
+  },
+  {
+    method: "POST",
+    path: "/api/projects/{id}/access-tokens",
+    area: "kubectl and CI",
+    summary: "Create a project access token: a bot with one role (developer or maintainer) in this project only",
+    description:
+      "Maintainers and owners; browser session only: a token cannot mint tokens. The token (prefix tthr_prj_) is in the answer, the only time it is shown; it expires within 365 days.",
+    auth: "session",
+    body: createProjectTokenSchema,
+    ok: { status: 201, description: "The token, its bot's username and its expiry" },
+    errors: [invalid, forbidden, notFound("The project")],
+  },
+  {
+    method: "DELETE",
+    path: "/api/projects/{id}/access-tokens/{tokenId}",
+    area: "kubectl and CI",
+    summary: "Revoke a project access token (its scripts and kubectl are refused from then on)",
+    auth: "actor",
+    ok: { status: 200, description: "`{ ok: true }`, also when it was revoked already" },
+    errors: [forbidden, notFound("The project or token")],
   },
   // Audit
   {

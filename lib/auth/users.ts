@@ -132,7 +132,8 @@ export async function checkCredentials(db: Db, email: string, password: string):
     await verifyPassword(await dummyHash, password);
     return null;
   }
-  return (await verifyPassword(user.passwordHash, password)) ? user : null;
+  // A project access token's bot has no password; it is refused like a wrong one.
+  return (await verifyPassword(user.passwordHash, password)) && !user.botProjectId ? user : null;
 }
 
 let dummyHash: Promise<string> | undefined;

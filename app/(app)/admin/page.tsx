@@ -79,7 +79,9 @@ export default async function AdminPage() {
   const user = await requireUser("/admin");
   if (!user.isAdmin) notFound();
   const [users, groups, projects, policy, invites] = await Promise.all([
+    // Project access tokens' bots are listed on their project's Settings tab, not here.
     db().user.findMany({
+      where: { botProjectId: null },
       orderBy: { createdAt: "asc" },
       select: {
         id: true,
