@@ -61,6 +61,8 @@ export const can = {
     a.isAdmin || p.ownerUserId === a.id || atLeast(memberRole(p), "maintainer"),
   /** Read the installation-wide audit log. */
   viewInstanceAudit: (a: Actor) => a.isAdmin,
+  /** See every agent, project and group of the installation at once (the admin's fleet view). */
+  viewFleet: (a: Actor) => a.isAdmin,
 } as const;
 
 /** Which roles an actor may hand out in a group: owners any, nobody else any. */

@@ -12,6 +12,7 @@ import { signUpSchema } from "@/lib/auth/users";
 import { ciCredentialsRequestSchema, ciIdentityInputSchema } from "@/lib/ci-oidc";
 import { actionRequest, actionTarget, editRequest } from "@/lib/cluster-actions";
 import { liveQuery, objectQuery } from "@/lib/cluster-cache";
+import { fleetQuerySchema } from "@/lib/fleet";
 import { addMemberSchema, changeRoleSchema, confirmSchema, createGroupSchema, updateGroupSchema } from "@/lib/groups";
 import { logsQuery } from "@/lib/pod-logs";
 import { createProjectSchema, transferProjectSchema, updateProjectSchema } from "@/lib/projects";
@@ -615,6 +616,19 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     ],
   },
   // Administration
+  {
+    method: "GET",
+    path: "/api/admin/fleet",
+    area: "Administration",
+    summary:
+      "Every agent with its connection state, versions and support status; every project and group; kas's health",
+    description:
+      "Connection states are asked of kas now (`kas.reachable` false: kas did not answer and states come from the last heartbeats). The filters narrow together; `counts` are over every agent whatever the filter.",
+    auth: "actor",
+    query: fleetQuerySchema,
+    ok: { status: 200, description: "`{ now, kas, counts, agents, projects, groups }`" },
+    errors: [invalid, notFound("This (for anyone not an administrator)")],
+  },
   {
     method: "PUT",
     path: "/api/admin/sign-up",

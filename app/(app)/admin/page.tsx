@@ -106,12 +106,20 @@ export default async function AdminPage() {
         title="Admin"
         description="This Tether installation at a glance."
         actions={
-          <Link
-            href="/admin/audit"
-            className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400"
-          >
-            Audit log
-          </Link>
+          <nav aria-label="Admin pages" className="flex gap-4">
+            <Link
+              href="/admin/fleet"
+              className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400"
+            >
+              Fleet
+            </Link>
+            <Link
+              href="/admin/audit"
+              className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400"
+            >
+              Audit log
+            </Link>
+          </nav>
         }
       />
       <dl className="mb-8 grid max-w-xl grid-cols-3 gap-4">
