@@ -22,10 +22,16 @@ interface UserWatch {
   timer: NodeJS.Timeout;
 }
 
+// On globalThis: the web server's own WebSocket handler (a shell, loaded beside Next.js rather than in its
+// bundle) and the routes that end sessions must see one registry, not a copy each.
+const g = globalThis as unknown as {
+  tetherSessionWatches?: WeakMap<Db, Map<string, UserWatch>>;
+  tetherSessionStreams?: Map<string, Set<Stream>>;
+};
 /** Per database client (tests use several), per user and re-check interval. */
-const watches = new WeakMap<Db, Map<string, UserWatch>>();
+const watches = (g.tetherSessionWatches ??= new WeakMap<Db, Map<string, UserWatch>>());
 /** Every user's streams in this process, for `endUserStreams` (which has no database client at hand). */
-const byUser = new Map<string, Set<Stream>>();
+const byUser = (g.tetherSessionStreams ??= new Map<string, Set<Stream>>());
 
 function readState(db: Db, userId: string) {
   return db.user.findUnique({ where: { id: userId }, select: { sessionVersion: true, blockedAt: true } });

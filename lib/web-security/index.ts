@@ -9,4 +9,4 @@ export {
   pagePolicy,
   servedOverHttps,
 } from "./headers";
-export { crossOriginRefusal, hasSessionCookie } from "./same-origin";
+export { crossOriginRefusal, hasSessionCookie, webSocketOriginRefusal } from "./same-origin";
