@@ -16,13 +16,16 @@ const settings = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOSTNAME_BIND: z.string().min(1).default("127.0.0.1"),
   TETHER_SHELL_MAX_PER_USER: z.coerce.number().int().min(1).max(100).default(5),
-  TETHER_SHELL_IDLE_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(15),
+  TETHER_SHELL_IDLE_MINUTES: z.coerce
+    .number()
+    .min(0.05)
+    .max(24 * 60)
+    .default(15),
 });
 
 async function main(): Promise<void> {
   const parsed = settings.safeParse(process.env);
-  if (!parsed.success)
-    throw new Error(parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join("; "));
+  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join("; "));
   const env = parsed.data;
   const { default: next } = await import("next");
   const { createShellServer, EXEC_PATH } = await import("../lib/pod-shell");

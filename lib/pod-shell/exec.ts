@@ -137,7 +137,9 @@ export async function openExec(o: ExecOptions): Promise<ExecSession> {
     const failure = (connection as TunnelConnection | null)?.failure;
     if (failure) throw failure;
     const err = (e as { error?: unknown }).error;
-    throw err instanceof Error ? err : new Error((e as { message?: string }).message ?? "the WebSocket to the API server failed");
+    throw err instanceof Error
+      ? err
+      : new Error((e as { message?: string }).message ?? "the WebSocket to the API server failed");
   }
   ws.on("close", (_code: number, reason: Buffer) => {
     if (ended) return;

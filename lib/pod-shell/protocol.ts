@@ -50,7 +50,10 @@ export const shellQuery = z.object({
     .array(z.string().min(1, "a command word cannot be empty").max(MAX_COMMAND_LENGTH))
     .min(1, "name the command to run, e.g. command=sh")
     .max(64, "at most 64 command words")
-    .refine((words) => words.join(" ").length <= MAX_COMMAND_LENGTH, `the command is at most ${MAX_COMMAND_LENGTH} characters`),
+    .refine(
+      (words) => words.join(" ").length <= MAX_COMMAND_LENGTH,
+      `the command is at most ${MAX_COMMAND_LENGTH} characters`,
+    ),
 });
 export type ShellQuery = z.infer<typeof shellQuery>;
 

@@ -20,12 +20,7 @@ import type { Db } from "@/lib/db/client";
 import { NotFound } from "@/lib/errors";
 import { logger } from "@/lib/log/logger";
 import { webMetricsRegistry } from "@/lib/metrics";
-import {
-  AgentNotConnectedError,
-  TunnelError,
-  UpstreamStatusError,
-  type TunnelClient,
-} from "@/lib/tunnel-client";
+import { AgentNotConnectedError, TunnelError, UpstreamStatusError, type TunnelClient } from "@/lib/tunnel-client";
 import type { Impersonation } from "@/proto/gen/tether/v1/tunnel";
 import { openExec, type ExecSession } from "./exec";
 import {
@@ -95,7 +90,8 @@ export function endForError(e: unknown): { code: number; reason: string; outcome
       e.status === 403 ? SHELL_CLOSE.refused : e.status === 404 ? SHELL_CLOSE.notFound : SHELL_CLOSE.clusterError;
     return { code, reason: `the cluster refused: ${e.reason}`, outcome: "refused", status: e.status };
   }
-  if (e instanceof AgentNotConnectedError) return { code: SHELL_CLOSE.notConnected, reason: e.message, outcome: "not_connected" };
+  if (e instanceof AgentNotConnectedError)
+    return { code: SHELL_CLOSE.notConnected, reason: e.message, outcome: "not_connected" };
   if (e instanceof TunnelError) return { code: SHELL_CLOSE.clusterError, reason: e.message, outcome: "failed" };
   return { code: 1011, reason: "the shell could not be opened (see web's log)", outcome: "failed" };
 }
@@ -172,7 +168,15 @@ export function createShellServer(o: ShellServerOptions): ShellServer {
       metrics().total.inc({ outcome });
       const durationMs = Date.now() - started;
       log.info(
-        { event: "shell_ended", userId: user.id, agentId, outcome, code, durationMs, ...(q ? { namespace: q.namespace, pod: q.pod, container: q.container } : {}) },
+        {
+          event: "shell_ended",
+          userId: user.id,
+          agentId,
+          outcome,
+          code,
+          durationMs,
+          ...(q ? { namespace: q.namespace, pod: q.pod, container: q.container } : {}),
+        },
         "shell ended",
       );
       if (reachedCluster && q)
@@ -198,8 +202,9 @@ export function createShellServer(o: ShellServerOptions): ShellServer {
     };
     const stop = () => finish(SHELL_CLOSE.clusterError, "Tether is shutting down", "closed");
     live.add(stop);
-    let idle: NodeJS.Timeout = setTimeout(
-      () => finish(SHELL_CLOSE.idle, `closed after ${Math.round(idleMs / 60_000)} minutes without input or output`, "idle"),
+    const idle: NodeJS.Timeout = setTimeout(
+      () =>
+        finish(SHELL_CLOSE.idle, `closed after ${Math.round(idleMs / 60_000)} minutes without input or output`, "idle"),
       idleMs,
     );
     idle.unref();
@@ -224,7 +229,8 @@ export function createShellServer(o: ShellServerOptions): ShellServer {
       } catch {
         return finish(SHELL_CLOSE.badRequest, "a control message that is not JSON", "invalid");
       }
-      if (!parsed.success) return finish(SHELL_CLOSE.badRequest, `a bad control message: ${parsed.error.issues[0]?.message}`, "invalid");
+      if (!parsed.success)
+        return finish(SHELL_CLOSE.badRequest, `a bad control message: ${parsed.error.issues[0]?.message}`, "invalid");
       cols = parsed.data.cols;
       rows = parsed.data.rows;
       exec?.resize(cols, rows);
@@ -234,7 +240,11 @@ export function createShellServer(o: ShellServerOptions): ShellServer {
     const parsed = parseShellQuery(params);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return finish(SHELL_CLOSE.badRequest, `${String(issue?.path[0] ?? "query")}: ${issue?.message ?? "invalid"}`, "invalid");
+      return finish(
+        SHELL_CLOSE.badRequest,
+        `${String(issue?.path[0] ?? "query")}: ${issue?.message ?? "invalid"}`,
+        "invalid",
+      );
     }
     q = parsed.data;
     const open = openByUser.get(user.id) ?? 0;
@@ -298,7 +308,15 @@ export function createShellServer(o: ShellServerOptions): ShellServer {
       }
       exec = opened;
       log.info(
-        { event: "shell_opened", userId: user.id, agentId, namespace: q.namespace, pod: q.pod, container: q.container, protocol: opened.protocol },
+        {
+          event: "shell_opened",
+          userId: user.id,
+          agentId,
+          namespace: q.namespace,
+          pod: q.pod,
+          container: q.container,
+          protocol: opened.protocol,
+        },
         "shell opened",
       );
       send({ type: "open", command: q.command.join(" "), container: q.container });
@@ -347,7 +365,13 @@ async function mayExec(
       apiVersion: "authorization.k8s.io/v1",
       kind: "SelfSubjectAccessReview",
       spec: {
-        resourceAttributes: { verb: "create", resource: "pods", subresource: "exec", namespace: q.namespace, name: q.pod },
+        resourceAttributes: {
+          verb: "create",
+          resource: "pods",
+          subresource: "exec",
+          namespace: q.namespace,
+          name: q.pod,
+        },
       },
     }),
     impersonation,
