@@ -61,7 +61,7 @@ function metrics() {
 
 export interface ShellServerOptions {
   db: Db;
-  tunnel: Pick<TunnelClient, "agentSocket" | "agentFetch" | "agentJson">;
+  tunnel: Pick<TunnelClient, "agentSocket" | "agentFetch" | "agentJson" | "agentStatus">;
   /** Origins we are served at besides the Host header's (NEXTAUTH_URL). */
   extraOrigins?: readonly string[];
   /** Shells one user may have open at once in this process. */
@@ -276,6 +276,15 @@ export function createShellServer(o: ShellServerOptions): ShellServer {
     session.addEventListener("abort", onSessionEnd, { once: true });
 
     try {
+      // An agent that is not connected would keep the page waiting for kas's wait to run out: say so now.
+      const status = await o.tunnel.agentStatus(agentId);
+      if (done) return;
+      if (!status.connected)
+        return finish(
+          SHELL_CLOSE.notConnected,
+          `the agent is not connected${status.lastSeenMs ? ` (last seen ${new Date(status.lastSeenMs).toISOString()})` : " (it never connected)"}`,
+          "not_connected",
+        );
       const allowed = await mayExec(o.tunnel, agentId, q, impersonation, closed.signal);
       reachedCluster = true;
       if (done) return;
