@@ -133,7 +133,7 @@ test("a shell opens in the drawer: typed input runs, its output shows, the termi
   await expect(page.getByRole("dialog", { name: "box details" })).toBeVisible();
   await page.keyboard.press("F6");
   await expect(shell.getByRole("button", { name: "End session" })).toBeFocused();
-  await screen(shell).click();
+  await shell.locator(".xterm").click();
 
   await page.keyboard.type("exit 7");
   await page.keyboard.press("Enter");
