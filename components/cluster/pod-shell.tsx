@@ -117,6 +117,8 @@ export function PodShell({ agentId, pod }: { agentId: string; pod: KubeItem }) {
               className={`${inputClass} w-40 max-w-full font-mono`}
               autoComplete="off"
               spellCheck={false}
+              // "Open a shell" went away under the keyboard's focus: it continues here.
+              autoFocus
             />
             <datalist id={commandsId}>
               {COMMANDS.map((c) => (
