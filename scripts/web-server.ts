@@ -3,6 +3,7 @@
 // (the dev server's hot reload) goes to Next.js. scripts/start.ts runs this (`npm start`, `npm run dev`,
 // the e2e specs); `--dev` serves the development build.
 //   PORT (3000), HOSTNAME_BIND (127.0.0.1), TETHER_SHELL_MAX_PER_USER (5), TETHER_SHELL_IDLE_MINUTES (15)
+import { EventEmitter } from "node:events";
 import http from "node:http";
 import path from "node:path";
 import { z } from "zod";
@@ -35,7 +36,11 @@ async function main(): Promise<void> {
   const { db } = await import("../lib/db/client");
   const { logger } = await import("../lib/log/logger");
 
-  const app = next({ dev, dir: root, hostname: env.HOSTNAME_BIND, port: env.PORT });
+  // Next.js adds its own "upgrade" listener to the server it is given (else, at the first request, to that
+  // request's server), and it ends every upgrade it does not know: the shell's too, while the shell still
+  // checks the session. It gets a stand-in that never emits; this server hands Next.js its own upgrades.
+  const standIn = new EventEmitter() as unknown as http.Server;
+  const app = next({ dev, dir: root, hostname: env.HOSTNAME_BIND, port: env.PORT, httpServer: standIn });
   await app.prepare();
   const handle = app.getRequestHandler();
   const nextUpgrade = app.getUpgradeHandler();
