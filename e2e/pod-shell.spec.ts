@@ -131,6 +131,7 @@ test("a shell opens in the drawer: typed input runs, its output shows, the termi
   // Escape stays in the terminal (the drawer does not close); F6 leaves it for the End button.
   await page.keyboard.press("Escape");
   await expect(page.getByRole("dialog", { name: "box details" })).toBeVisible();
+  await page.keyboard.press("Control+U"); // the shell got the Escape: the terminal's kill-line drops it
   await page.keyboard.press("F6");
   await expect(shell.getByRole("button", { name: "End session" })).toBeFocused();
   await shell.locator(".xterm").click();
