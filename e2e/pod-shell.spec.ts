@@ -191,6 +191,5 @@ test("revoking the user's sessions ends the open shell, and the page says so wit
     timeout: 5_000,
   });
   console.log(`the page said the shell ended ${Date.now() - t0} ms after the sessions were revoked`);
-  await page.keyboard.type("after");
-  await expect(screen(shell)).not.toContainText("after");
+  // (The live view's own stream ends too, and the page then goes to the sign-in page.)
 });
