@@ -20,8 +20,12 @@ export const KAS_PID_FILE = e2eServer.kasPidFile;
 export interface SpecCluster {
   readonly testbed: Testbed;
   readonly workDir: string;
-  /** Starts a real agent with `token` dialling `kasAddress` (the product's kas by default); its log is `<name>-agent.log` in workDir. Stopped after the spec. */
-  startAgent(token: string, name?: string, kasAddress?: string): ChildProcess;
+  /**
+   * Starts a real agent with `token` dialling `kasAddress` (the product's kas by default), with `args` added
+   * (e.g. a receptive agent's listener, which kas dials instead); its log is `<name>-agent.log` in workDir.
+   * Stopped after the spec.
+   */
+  startAgent(token: string, name?: string, kasAddress?: string, args?: string[]): ChildProcess;
   kubectl(...args: string[]): Promise<{ stdout: string; stderr: string }>;
 }
 
@@ -60,7 +64,7 @@ export function specCluster(prefix: string): SpecCluster {
     get workDir() {
       return workDir;
     },
-    startAgent(token: string, name = "agent", kasAddress = KAS_AGENT_ADDRESS) {
+    startAgent(token: string, name = "agent", kasAddress = KAS_AGENT_ADDRESS, args: string[] = []) {
       const tokenFile = path.join(workDir, `${name}-token`);
       fs.writeFileSync(tokenFile, token, { mode: 0o600 });
       const log = fs.openSync(path.join(workDir, `${name}-agent.log`), "a");
@@ -74,6 +78,7 @@ export function specCluster(prefix: string): SpecCluster {
           `--token-file=${tokenFile}`,
           `--kubeconfig=${this.testbed.kubeconfig}`,
           "--observability-address=127.0.0.1:0",
+          ...args,
         ],
         { cwd: root, stdio: ["ignore", log, log], env: { ...process.env, LOG_LEVEL: "info" } },
       );

@@ -8,7 +8,7 @@ import { VersionBadge } from "@/components/versions/version-badge";
 import { useAgent } from "./api";
 import { formatUtc } from "./format";
 import { RelativeTime } from "./relative-time";
-import { ConnectionBadge } from "./status-badge";
+import { ConnectionBadge, ReceptiveBadge, ReceptiveState } from "./status-badge";
 import { AgentVersion } from "./version-warning";
 
 function Item({ term, children }: { term: string; children: React.ReactNode }) {
@@ -76,6 +76,12 @@ export function AgentOverview({
       <dl aria-label="Agent details">
         <Item term="Status">
           <ConnectionBadge status={agent.status} />
+          {agent.receptive ? (
+            <>
+              <ReceptiveBadge />
+              <ReceptiveState receptive={agent.receptive} status={agent.status} />
+            </>
+          ) : null}
         </Item>
         <Item term="Last contact">
           <RelativeTime iso={agent.lastContactAt} skewMs={skewMs} />

@@ -122,6 +122,16 @@ export class TunnelClient {
     );
   }
 
+  /** Tells every kas replica that the agent's configuration was saved: its configuration long poll answers now. */
+  async notifyAgentConfig(agentId: string): Promise<void> {
+    const md = await this.metadata();
+    await new Promise<void>((resolve, reject) =>
+      this.client.notifyAgentConfig({ agentId }, md, { deadline: Date.now() + 5_000 }, (err) =>
+        err ? reject(errorFromStatus(err)) : resolve(),
+      ),
+    );
+  }
+
   /** Sends a request to the cluster of agent `agentId`; resolves when the response headers arrive. */
   async agentFetch(agentId: string, r: AgentRequest): Promise<Response> {
     const trace = traceHop("web", r.path);
