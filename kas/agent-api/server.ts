@@ -112,7 +112,10 @@ export function agentApiHandlers(deps: Deps, tokens: ConnectedTokens, waiters?: 
   const contact = async (call: ServerUnaryCall<{ info?: AgentInfo }, unknown>) => {
     const identity = await authenticate(deps, call.metadata, tokens);
     deps.registry.touch(identity.agentId);
-    await deps.web.recordContact(identity.agentId, reported(call.request.info));
+    await deps.web.recordContact(identity.agentId, reported(call.request.info), {
+      tokenId: identity.tokenId,
+      peerAddress: call.getPeer(),
+    });
     return identity;
   };
   return {

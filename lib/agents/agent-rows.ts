@@ -147,7 +147,7 @@ export async function listProjectAgents(
   const sharedAgents = sharedAccess.size
     ? await db.agent.findMany({
         where: { id: { in: [...sharedAccess.keys()] } },
-        select: { ...agentSelect, project: { select: { fullPath: true, ownerUserId: true, groupId: true } } },
+        select: { ...agentSelect, project: { select: { id: true, fullPath: true, ownerUserId: true, groupId: true } } },
         orderBy: [{ name: "asc" }, { id: "asc" }],
       })
     : [];
@@ -155,7 +155,7 @@ export async function listProjectAgents(
   const shared: SharedAgentRow[] = [];
   for (const [i, a] of sharedAgents.entries()) {
     const row = rows[agents.length + i]!;
-    const canSee = can.viewProject(actor, await projectFacts(db, a.project, actor.id));
+    const canSee = can.viewProject(actor, await projectFacts(db, a.project, actor));
     // No token count: tokens are the owning project's business.
     shared.push({
       id: row.id,

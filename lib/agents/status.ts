@@ -11,6 +11,8 @@ export interface KasView {
   connected: boolean;
   /** Unix ms of the last time this kas saw the agent (now while it is connected); 0 when never. */
   lastSeenMs: number;
+  /** The kas replicas holding the agent's tunnels now (kas's tunnel registry); absent when not told. */
+  replicas?: string[];
 }
 
 /** Asks kas about agents (lib/kas-bridge's kasStatuses; tests pass their own). */

@@ -12,11 +12,13 @@ import { signUpSchema } from "@/lib/auth/users";
 import { ciCredentialsRequestSchema, ciIdentityInputSchema } from "@/lib/ci-oidc";
 import { actionRequest, actionTarget, editRequest } from "@/lib/cluster-actions";
 import { liveQuery, objectQuery } from "@/lib/cluster-cache";
+import { fleetQuerySchema } from "@/lib/fleet";
 import { addMemberSchema, changeRoleSchema, confirmSchema, createGroupSchema, updateGroupSchema } from "@/lib/groups";
 import { logsQuery } from "@/lib/pod-logs";
 // The shell's query only (browser-safe): the index would bring the WebSocket server into this bundle.
 import { shellQuery } from "@/lib/pod-shell/protocol";
 import { createProjectSchema, transferProjectSchema, updateProjectSchema } from "@/lib/projects";
+import { createProjectTokenSchema } from "@/lib/project-tokens";
 import { receptiveUrlInputSchema } from "@/lib/receptive";
 import { createCiJobTokenSchema, createPatSchema } from "@/lib/tokens/access-tokens";
 
@@ -526,6 +528,37 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     ok: { status: 200, description: "What was removed" },
     errors: [forbidden, notFound("The project or identity")],
   },
+  {
+    method: "GET",
+    path: "/api/projects/{id}/access-tokens",
+    area: "kubectl and CI",
+    summary: "A project's access tokens (never their values): role, scopes, bot, created by, expiry, last use",
+    description: "Maintainers and owners of the project.",
+    auth: "actor",
+    ok: { status: 200, description: "`{ tokens: [...] }` with each token's status (active, expired, revoked)" },
+    errors: [forbidden, notFound("The project")],
+  },
+  {
+    method: "POST",
+    path: "/api/projects/{id}/access-tokens",
+    area: "kubectl and CI",
+    summary: "Create a project access token: a bot with one role (developer or maintainer) in this project only",
+    description:
+      "Maintainers and owners; browser session only: a token cannot mint tokens. The token (prefix tthr_prj_) is in the answer, the only time it is shown; it expires within 365 days.",
+    auth: "session",
+    body: createProjectTokenSchema,
+    ok: { status: 201, description: "The token, its bot's username and its expiry" },
+    errors: [invalid, forbidden, notFound("The project")],
+  },
+  {
+    method: "DELETE",
+    path: "/api/projects/{id}/access-tokens/{tokenId}",
+    area: "kubectl and CI",
+    summary: "Revoke a project access token (its scripts and kubectl are refused from then on)",
+    auth: "actor",
+    ok: { status: 200, description: "`{ ok: true }`, also when it was revoked already" },
+    errors: [forbidden, notFound("The project or token")],
+  },
   // Audit
   {
     method: "GET",
@@ -610,6 +643,19 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     ],
   },
   // Administration
+  {
+    method: "GET",
+    path: "/api/admin/fleet",
+    area: "Administration",
+    summary:
+      "Every agent with its connection state, versions and support status; every project and group; kas's health",
+    description:
+      "Connection states are asked of kas now (`kas.reachable` false: kas did not answer and states come from the last heartbeats). The filters narrow together; `counts` are over every agent whatever the filter.",
+    auth: "actor",
+    query: fleetQuerySchema,
+    ok: { status: 200, description: "`{ now, kas, counts, agents, projects, groups }`" },
+    errors: [invalid, notFound("This (for anyone not an administrator)")],
+  },
   {
     method: "PUT",
     path: "/api/admin/sign-up",

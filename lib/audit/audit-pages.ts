@@ -79,6 +79,9 @@ const LABELS: Record<string, string> = {
   username: "User",
   role: "Role",
   kind: "Credential",
+  bot: "Bot user",
+  scopes: "Scopes",
+  expiresAt: "Expires",
   status: "HTTP status",
   reason: "Reason",
   actor: "Caller",
@@ -87,6 +90,13 @@ const LABELS: Record<string, string> = {
   resource: "Resource",
   namespace: "Namespace",
   outcome: "Outcome",
+};
+
+/** What kind of credential a refused k8s-proxy request came with (k8s_proxy.refused's `kind`). */
+const CREDENTIAL_KINDS: Record<string, string> = {
+  ci: "CI job token",
+  pat: "personal access token",
+  project: "project access token",
 };
 
 /** Details the sentence already tells, per action: not repeated beside it. */
@@ -114,6 +124,8 @@ const IN_SUMMARY: Record<string, string[]> = {
   "cluster.exec": ["namespace", "pod", "container", "command", "status", "exitCode", "durationSeconds"],
   "personal_token.created": ["name"],
   "personal_token.revoked": ["name"],
+  "project_token.created": ["name", "role"],
+  "project_token.revoked": ["name"],
   "user.sign_in_locked": ["failures", "lockedUntil"],
   "user.sessions_revoked": ["by"],
   "instance.sign_up_policy_changed": ["mode", "domains"],
@@ -250,11 +262,15 @@ export function summarize(e: Event, d: Record<string, unknown>, n: Names): strin
       return `Ran a shell (${what}) in the cluster of ${target} for ${str(d.durationSeconds)} s (${SHELL_ENDS[str(d.outcome)] ?? str(d.outcome)}${exit})`;
     }
     case "k8s_proxy.refused":
-      return `Refused Kubernetes API access through ${target} (${str(d.kind) === "ci" ? "CI job token" : "personal access token"}): ${str(d.reason)}`;
+      return `Refused Kubernetes API access through ${target} (${CREDENTIAL_KINDS[str(d.kind)] ?? "personal access token"}): ${str(d.reason)}`;
     case "personal_token.created":
       return `Created personal access token "${str(d.name)}"`;
     case "personal_token.revoked":
       return `Revoked personal access token "${str(d.name)}"`;
+    case "project_token.created":
+      return `Created project access token "${str(d.name)}" with the ${str(d.role)} role in ${target}`;
+    case "project_token.revoked":
+      return `Revoked project access token "${str(d.name)}" of ${target}`;
     case "user.sign_up":
       return `Signed up as ${target}`;
     case "user.sign_in":

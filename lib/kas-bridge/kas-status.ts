@@ -14,7 +14,7 @@ async function askOne(agentId: string): Promise<KasView | null> {
       timer = setTimeout(() => reject(new Error(`kas did not answer within ${ASK_TIMEOUT_MS} ms`)), ASK_TIMEOUT_MS);
     });
     const s = await Promise.race([tunnelClient().agentStatus(agentId), timeout]);
-    return { connected: s.connected, lastSeenMs: Number(s.lastSeenMs) };
+    return { connected: s.connected, lastSeenMs: Number(s.lastSeenMs), replicas: [...s.kasReplicas] };
   } catch (e) {
     if (Date.now() - lastWarning > 60_000) {
       lastWarning = Date.now();
