@@ -1,4 +1,4 @@
-// End-to-end tests: the real product (scripts/start.ts: migrations, production build, next start)
+// End-to-end tests: the real product (scripts/start.ts: migrations, production build, web's server around Next.js)
 // on a fresh SQLite database, driven by Debian's Chromium.
 import { defineConfig } from "@playwright/test";
 import { chromiumLaunchOptions, e2eServer } from "./e2e/product-server";

@@ -38,6 +38,9 @@ export function specCluster(prefix: string): SpecCluster {
   test.beforeAll(async () => {
     test.setTimeout(240_000);
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), `tether-e2e-${prefix}-`));
+    // Traversable, not listable: as root, kwok runs an exec'd command as nobody in a folder of the testbed
+    // (which makes its own folder so), and nobody must be able to pass through this one to reach it.
+    fs.chmodSync(workDir, 0o711);
     await ensureTestbedBinaries(TESTBED_DEFAULT_KUBERNETES, () => {});
     testbed = await startTestbed({ dir: path.join(workDir, "testbed"), version: TESTBED_DEFAULT_KUBERNETES });
   });

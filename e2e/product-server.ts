@@ -1,5 +1,5 @@
 // How the e2e specs and the browser benchmark run the real product: scripts/start.ts (migrations,
-// production build when stale, next start, kas supervised beside it) on a fresh SQLite database, with
+// production build when stale, web's server around Next.js, kas supervised beside it) on a fresh SQLite database, with
 // kas's ports and the data directory following the web port, so two runs on different ports never collide.
 // Everything web and kas print, at the most verbose level, is kept in the data directory (product.log) for
 // log-scan.spec.ts; the console shows warnings and errors only, as before.

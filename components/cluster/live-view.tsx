@@ -34,6 +34,7 @@ import { ContainersSection, OwnersSection } from "./drawer-sections";
 import { ObjectActions } from "./object-actions";
 import { OverviewPanel } from "./overview-panel";
 import { PodLogs } from "./pod-logs";
+import { PodShell } from "./pod-shell";
 import { ReachNotice, useClusterReach, type ClusterPlace } from "./reach-notice";
 import { ariaSort, formatSort, nextSort, parseSort, type SortState } from "./sort";
 import { statusChoices, tableColumns, tableRows, type TableColumn } from "./table-rows";
@@ -475,8 +476,9 @@ export function ObjectDrawer({
     const returnTo = document.activeElement;
     panel.current?.focus();
     const onKey = (e: KeyboardEvent) => {
-      // Escape inside the YAML editor is CodeMirror's (Escape then Tab leaves the editor), not the drawer's.
-      if (e.key === "Escape" && !(e.target instanceof Element && e.target.closest(".cm-editor"))) leave();
+      // Escape inside the YAML editor is CodeMirror's (Escape then Tab leaves the editor), and inside a
+      // shell's terminal the shell's (F6 leaves it), not the drawer's.
+      if (e.key === "Escape" && !(e.target instanceof Element && e.target.closest(".cm-editor, .xterm"))) leave();
     };
     document.addEventListener("keydown", onKey);
     return () => {
@@ -508,6 +510,7 @@ export function ObjectDrawer({
       {whole.isPending ? <LoadingState label="Loading the object…" /> : null}
       {whole.isError ? <ErrorState title="The object could not be loaded" message={whole.error.message} /> : null}
       <ObjectActions agentId={agentId} path={path} object={object} noun={noun} />
+      {PODS.test(path) ? <PodShell agentId={agentId} pod={object} /> : null}
       {PODS.test(path) ? <PodLogs agentId={agentId} pod={object} /> : null}
       <section aria-label="Conditions">
         <h4 className="mb-1 text-sm font-medium text-zinc-600 dark:text-zinc-400">Conditions</h4>

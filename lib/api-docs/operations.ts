@@ -16,6 +16,8 @@ import { liveQuery, objectQuery } from "@/lib/cluster-cache";
 import { fleetQuerySchema } from "@/lib/fleet";
 import { addMemberSchema, changeRoleSchema, confirmSchema, createGroupSchema, updateGroupSchema } from "@/lib/groups";
 import { logsQuery } from "@/lib/pod-logs";
+// The shell's query only (browser-safe): the index would bring the WebSocket server into this bundle.
+import { shellQuery } from "@/lib/pod-shell/protocol";
 import { createProjectSchema, transferProjectSchema, updateProjectSchema } from "@/lib/projects";
 import { createProjectTokenSchema } from "@/lib/project-tokens";
 import { receptiveUrlInputSchema } from "@/lib/receptive";
@@ -402,6 +404,31 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     query: logsQuery,
     ok: { status: 200, description: "The log", contentType: "text/plain" },
     errors: [invalid, notFound("The agent, pod or container"), unavailable],
+  },
+  {
+    method: "GET",
+    path: "/api/agents/{id}/exec",
+    area: "Live cluster view",
+    summary: "A shell in a container: a WebSocket carrying a command with a terminal, run as you",
+    description:
+      "Open it as a WebSocket (`Upgrade: websocket`) from Tether's own pages: the Origin must be Tether's and " +
+      "the session cookie a live session (API tokens cannot open shells). The cluster must allow you `create` " +
+      "on `pods/exec` (asked with a SelfSubjectAccessReview as you; WebSocket exec also needs `get` on " +
+      "Kubernetes before 1.35); the command then runs as you through the agent, with a terminal. Binary " +
+      "messages carry the terminal's bytes both ways; text messages are JSON: you send " +
+      '`{"type":"resize","cols":120,"rows":40}`, Tether sends `{"type":"open",...}` once the command runs and ' +
+      '`{"type":"end","code":...,"reason":"...","exitCode":...}` before it closes the socket with `code` ' +
+      "(1000 the command ended; 4400 bad request, 4401 your session ended or you were blocked, 4403 the " +
+      "cluster refused (its words in `reason`), 4404 no such agent, pod or container, 4408 idle, 4429 too many " +
+      "shells open, 4502 the cluster or tunnel failed, 4503 the agent is not connected). Each session is " +
+      "audited as `cluster.exec` when it ends. Without the upgrade the answer is 426.",
+    auth: "session",
+    query: shellQuery,
+    ok: { status: 101, description: "Switching protocols: the shell's WebSocket" },
+    errors: [
+      { status: 426, description: "Not a WebSocket upgrade" },
+      { status: 403, description: "A WebSocket from another site's page (its Origin is not Tether's)" },
+    ],
   },
   {
     method: "GET",

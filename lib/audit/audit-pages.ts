@@ -54,6 +54,14 @@ export function pageNumber(raw: string | string[] | undefined): number {
   return s && /^[0-9]{1,6}$/.test(s) && Number(s) >= 1 ? Number(s) : 1;
 }
 
+/** How a shell ended, as the audit sentence says it. */
+const SHELL_ENDS: Record<string, string> = {
+  exited: "the command exited",
+  closed: "closed",
+  session_ended: "the user's sessions ended",
+  idle: "closed when idle",
+};
+
 const LABELS: Record<string, string> = {
   tokenId: "Token ID",
   viaToken: "With API token",
@@ -113,6 +121,7 @@ const IN_SUMMARY: Record<string, string[]> = {
   "k8s_proxy.request": ["actor", "verb", "resource", "name", "namespace", "outcome", "status"],
   "k8s_proxy.refused": ["kind", "reason"],
   "cluster.action": ["verb", "resource", "namespace", "name", "replicas", "outcome", "status"],
+  "cluster.exec": ["namespace", "pod", "container", "command", "status", "exitCode", "durationSeconds"],
   "personal_token.created": ["name"],
   "personal_token.revoked": ["name"],
   "project_token.created": ["name", "role"],
@@ -242,6 +251,15 @@ export function summarize(e: Event, d: Record<string, unknown>, n: Names): strin
       return d.outcome === "refused"
         ? `Tried to ${d.verb === "edit" ? "edit the YAML of" : str(d.verb)} ${what}${to} in the cluster of ${target}; the cluster refused (${str(d.status)})`
         : `${verb} ${what}${to} in the cluster of ${target}`;
+    }
+    case "cluster.exec": {
+      const what = `${str(d.command)} in container ${str(d.container)} of pod ${str(d.namespace)}/${str(d.pod)}`;
+      if (d.outcome === "refused")
+        return `Tried to open a shell (${what}) in the cluster of ${target}; the cluster refused (${str(d.status)})`;
+      if (d.outcome === "failed" || d.outcome === "invalid")
+        return `Tried to open a shell (${what}) in the cluster of ${target}; it failed`;
+      const exit = typeof d.exitCode === "number" ? `, exit code ${d.exitCode}` : "";
+      return `Ran a shell (${what}) in the cluster of ${target} for ${str(d.durationSeconds)} s (${SHELL_ENDS[str(d.outcome)] ?? str(d.outcome)}${exit})`;
     }
     case "k8s_proxy.refused":
       return `Refused Kubernetes API access through ${target} (${CREDENTIAL_KINDS[str(d.kind)] ?? "personal access token"}): ${str(d.reason)}`;

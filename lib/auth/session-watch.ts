@@ -24,8 +24,13 @@ interface UserWatch {
   timer: NodeJS.Timeout;
 }
 
-/** Every user with an open stream in this process; one re-check timer each, at the first stream's interval. */
-const watches = new Map<string, UserWatch>();
+/**
+ * Every user with an open stream in this process; one re-check timer each, at the first stream's interval.
+ * On globalThis: web's own WebSocket handler (a shell, loaded beside Next.js rather than in its bundle) and
+ * the routes that end sessions must see one registry, not a copy each.
+ */
+const g = globalThis as unknown as { tetherSessionWatches?: Map<string, UserWatch> };
+const watches = (g.tetherSessionWatches ??= new Map<string, UserWatch>());
 
 function readState(db: Db, userId: string) {
   return db.user.findUnique({ where: { id: userId }, select: { sessionVersion: true, blockedAt: true } });
