@@ -7,6 +7,7 @@ export default defineConfig([
   ...nextTs,
   globalIgnores([
     ".next/**",
+    ".next-standalone/**",
     "dist/**",
     "node_modules/**",
     "data/**",

@@ -12,9 +12,24 @@ const nextConfig: NextConfig = {
     "pg",
     "@node-rs/argon2",
     "pino",
+    "ioredis",
   ],
   // Tests and the embedded default may run several builds side by side.
   distDir: process.env.TETHER_NEXT_DIST_DIR ?? ".next",
+  // The web image (deploy/web/Dockerfile) builds with TETHER_NEXT_OUTPUT=standalone: a server.js and only the
+  // node_modules files the server loads. `npm start` keeps the ordinary build that `next start` serves.
+  ...(process.env.TETHER_NEXT_OUTPUT === "standalone"
+    ? {
+        output: "standalone" as const,
+        // Prisma's generated client looks for its files under the working directory, which makes the tracer copy
+        // the whole project next to the server. Folders the server never reads stay out, above all data/ (a local
+        // install's database and secrets). These globs match anywhere in a traced path (a dependency's own dist/ or
+        // lib/ would match too, and its files go missing), so only names no dependency uses are listed.
+        outputFileTracingExcludes: {
+          "/**": ["./data/**", "./.ci/**", "./bench/**", "./e2e/**", "./testbed/**", "./deploy/tether/**"],
+        },
+      }
+    : {}),
   experimental: {
     // proxy.ts runs for API routes too, and Next.js buffers a request body for it (10 MB by default).
     // The largest body a route takes is a forge's webhook delivery (1 MiB, lib/gitops); the buffer stays

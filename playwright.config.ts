@@ -1,4 +1,4 @@
-// End-to-end tests: the real product (scripts/start.ts: migrations, production build, next start)
+// End-to-end tests: the real product (scripts/start.ts: migrations, production build, web's server around Next.js)
 // on a fresh SQLite database, driven by Debian's Chromium.
 import { defineConfig } from "@playwright/test";
 import { chromiumLaunchOptions, e2eServer } from "./e2e/product-server";
@@ -18,9 +18,11 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   // auth.spec.ts signs up the installation's first account, which becomes the administrator: it runs
   // before every other spec (agents.spec.ts would otherwise sort first and take that role).
+  // log-scan.spec.ts reads every log line of the run once the other specs are done.
   projects: [
     { name: "first-account", testMatch: /auth\.spec\.ts$/ },
-    { name: "product", testIgnore: /auth\.spec\.ts$/, dependencies: ["first-account"] },
+    { name: "product", testIgnore: /(auth|log-scan)\.spec\.ts$/, dependencies: ["first-account"] },
+    { name: "logs", testMatch: /log-scan\.spec\.ts$/, dependencies: ["product"] },
   ],
   use: {
     baseURL: server.baseUrl,

@@ -43,12 +43,16 @@ const schema = z.object({
     .enum(["true", "false"], { error: "--apiserver-http2 must be true or false" })
     .default("true")
     .transform((v) => v === "true"),
-  /** How often the agent fetches its configuration from kas (a change applies without a restart). */
+  /**
+   * The longest kas holds the agent's configuration call when nothing changed (a long poll: a saved
+   * configuration reaches the agent at once and applies without a restart).
+   */
   configPollIntervalMs: z.coerce
     .number()
     .int()
     .min(200, "configuration poll interval must be at least 200 ms")
-    .default(15_000),
+    .max(600_000, "configuration poll interval must be at most 600000 ms (kas holds a call 10 minutes at most)")
+    .default(300_000),
   /** Flux: pushes for one repository within this interval after a reconcile request are gathered into the next one. */
   fluxCoalesceMs: z.coerce.number().int().min(0).max(60_000).default(1_000),
   /** Flux: the namespace of the leader-election Lease (default: the agent's own, else "default"). */

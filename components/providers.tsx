@@ -44,6 +44,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly field?: string,
+    /** Every field the server found wrong, when it names them all (sign-up does). */
+    readonly fields?: Record<string, string>,
   ) {
     super(message);
   }
@@ -59,7 +61,11 @@ export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> 
       ...init?.headers,
     },
   });
-  const data = (await res.json().catch(() => ({}))) as { error?: string; field?: string };
-  if (!res.ok) throw new ApiError(res.status, data.error ?? `Request failed (${res.status})`, data.field);
+  const data = (await res.json().catch(() => ({}))) as {
+    error?: string;
+    field?: string;
+    fields?: Record<string, string>;
+  };
+  if (!res.ok) throw new ApiError(res.status, data.error ?? `Request failed (${res.status})`, data.field, data.fields);
   return data as T;
 }

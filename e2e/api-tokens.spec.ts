@@ -4,7 +4,7 @@
 // the token; the same script with the read_api token reads and is refused on every write; a token cannot
 // mint tokens; a revoked token is refused with the reason.
 import { expect, test, type Page } from "@playwright/test";
-import { newSignedInPage } from "./helpers";
+import { newSignedInPage, recordMintedSecret } from "./helpers";
 import { e2eServer } from "./product-server";
 
 interface ApiAnswer {
@@ -76,6 +76,7 @@ test("a script with an api token creates a project, an agent and its token and r
   const agentToken = await api(writer, "POST", `/api/agents/${agentId}/tokens`, { name: "cluster-1" });
   expect(agentToken.status).toBe(201);
   expect(agentToken.body.token).toMatch(/^tthr_agent_/);
+  recordMintedSecret(agentToken.body.token as string);
 
   const audit = await api(writer, "GET", `/api/projects/${projectId}/audit`);
   expect(audit.status).toBe(200);

@@ -69,6 +69,34 @@ test("a wrong password gets a clear error and no session", async ({ page, contex
   expect((await page.request.get("/api/projects")).status()).toBe(401);
 });
 
+test("every sign-up problem is shown at once, each beside its field, and focus goes to the first", async ({ page }) => {
+  await page.goto("/sign-up");
+  await page.getByLabel("Username", { exact: true }).fill("-bad");
+  await page.getByLabel("E-mail", { exact: true }).fill("not-an-email");
+  await page.getByLabel("Password", { exact: true }).fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator("#name-error")).toHaveText("Enter your name");
+  await expect(page.locator("#username-error")).toHaveText(
+    "Username may contain only letters, digits, '_', '.' and '-', and must start with a letter or digit",
+  );
+  await expect(page.locator("#email-error")).toHaveText("Enter a valid e-mail address");
+  await expect(page.locator("#password-error")).toHaveText("Password must be at least 8 characters");
+  for (const label of ["Name", "Username", "E-mail", "Password"])
+    await expect(page.getByLabel(label, { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByTestId("sign-up-problems")).toHaveText(/^4 problems: Enter your name\./);
+  await expect(page.getByLabel("Name", { exact: true })).toBeFocused();
+  // Fixing two leaves exactly the other two.
+  await page.getByLabel("Name", { exact: true }).fill("Bea");
+  await page.getByLabel("Password", { exact: true }).fill("long enough password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator("#name-error")).toHaveCount(0);
+  await expect(page.locator("#password-error")).toHaveCount(0);
+  await expect(page.locator("#username-error")).toBeVisible();
+  await expect(page.locator("#email-error")).toBeVisible();
+  await expect(page.getByLabel("Username", { exact: true })).toBeFocused();
+  await expect(page).toHaveURL(/\/sign-up$/);
+});
+
 test("a duplicate e-mail gets a clear error and creates nothing", async ({ page }) => {
   await submitSignUp(page, { ...user, username: `other-${stamp}` });
   await expect(page.locator("#email-error")).toHaveText("An account with that e-mail address already exists");
@@ -87,7 +115,20 @@ test("sign-up rejects an invalid e-mail, a short password and a 10 MB body, writ
     data: { name: "B", username: `b-${stamp}`, email: `b-${stamp}@example.com`, password: "short" },
   });
   expect(short.status()).toBe(400);
-  expect(await short.json()).toEqual({ error: "Password must be at least 8 characters", field: "password" });
+  expect(await short.json()).toEqual({
+    error: "Password must be at least 8 characters",
+    field: "password",
+    fields: { password: "Password must be at least 8 characters" },
+  });
+  // Every field at fault at once, from the server's answer too.
+  const many = await request.post("/api/users", { data: { name: "", username: "-", email: "x", password: "" } });
+  expect(many.status()).toBe(400);
+  expect(Object.keys(((await many.json()) as { fields: object }).fields)).toEqual([
+    "name",
+    "username",
+    "email",
+    "password",
+  ]);
 
   const huge = await request.post("/api/users", {
     headers: { "content-type": "application/json" },

@@ -20,8 +20,12 @@ export const KAS_PID_FILE = e2eServer.kasPidFile;
 export interface SpecCluster {
   readonly testbed: Testbed;
   readonly workDir: string;
-  /** Starts a real agent with `token` dialling `kasAddress` (the product's kas by default); its log is `<name>-agent.log` in workDir. Stopped after the spec. */
-  startAgent(token: string, name?: string, kasAddress?: string): ChildProcess;
+  /**
+   * Starts a real agent with `token` dialling `kasAddress` (the product's kas by default), with `args` added
+   * (e.g. a receptive agent's listener, which kas dials instead); its log is `<name>-agent.log` in workDir.
+   * Stopped after the spec.
+   */
+  startAgent(token: string, name?: string, kasAddress?: string, args?: string[]): ChildProcess;
   kubectl(...args: string[]): Promise<{ stdout: string; stderr: string }>;
 }
 
@@ -34,6 +38,9 @@ export function specCluster(prefix: string): SpecCluster {
   test.beforeAll(async () => {
     test.setTimeout(240_000);
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), `tether-e2e-${prefix}-`));
+    // Traversable, not listable: as root, kwok runs an exec'd command as nobody in a folder of the testbed
+    // (which makes its own folder so), and nobody must be able to pass through this one to reach it.
+    fs.chmodSync(workDir, 0o711);
     await ensureTestbedBinaries(TESTBED_DEFAULT_KUBERNETES, () => {});
     testbed = await startTestbed({ dir: path.join(workDir, "testbed"), version: TESTBED_DEFAULT_KUBERNETES });
   });
@@ -46,7 +53,13 @@ export function specCluster(prefix: string): SpecCluster {
       await new Promise((r) => agent.once("exit", r));
     }
     await testbed?.stop();
-    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+    if (workDir) {
+      // The agents' logs outlive the spec: log-scan.spec.ts reads them with the product's.
+      fs.mkdirSync(e2eServer.agentLogDir, { recursive: true });
+      for (const f of fs.readdirSync(workDir).filter((n) => n.endsWith("-agent.log")))
+        fs.copyFileSync(path.join(workDir, f), path.join(e2eServer.agentLogDir, `${prefix}-${f}`));
+      fs.rmSync(workDir, { recursive: true, force: true });
+    }
   });
 
   return {
@@ -57,7 +70,7 @@ export function specCluster(prefix: string): SpecCluster {
     get workDir() {
       return workDir;
     },
-    startAgent(token: string, name = "agent", kasAddress = KAS_AGENT_ADDRESS) {
+    startAgent(token: string, name = "agent", kasAddress = KAS_AGENT_ADDRESS, args: string[] = []) {
       const tokenFile = path.join(workDir, `${name}-token`);
       fs.writeFileSync(tokenFile, token, { mode: 0o600 });
       const log = fs.openSync(path.join(workDir, `${name}-agent.log`), "a");
@@ -71,6 +84,7 @@ export function specCluster(prefix: string): SpecCluster {
           `--token-file=${tokenFile}`,
           `--kubeconfig=${this.testbed.kubeconfig}`,
           "--observability-address=127.0.0.1:0",
+          ...args,
         ],
         { cwd: root, stdio: ["ignore", log, log], env: { ...process.env, LOG_LEVEL: "info" } },
       );

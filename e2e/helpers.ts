@@ -1,7 +1,43 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, type Browser, type Page } from "@playwright/test";
+import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { TETHER_SECRET_SHAPE } from "../scripts/log-scan";
 import { e2eServer } from "./product-server";
+
+/** The one resource security.spec.ts makes a page load against its CSP, to see the violation reported and logged. */
+export const DELIBERATE_VIOLATION_HOST = "deliberate-violation.invalid";
+export const DELIBERATE_VIOLATION = `http://${DELIBERATE_VIOLATION_HOST}/pixel.png`;
+
+/** Notes a secret a spec saw minted (log-scan.spec.ts checks that no log line of the run holds it). */
+export function recordMintedSecret(secret: string): void {
+  fs.mkdirSync(path.dirname(e2eServer.mintedSecretsFile), { recursive: true });
+  fs.appendFileSync(e2eServer.mintedSecretsFile, `${secret}\n`, { mode: 0o600 });
+}
+
+const watched = new WeakSet<BrowserContext>();
+
+/**
+ * Records every Tether secret that reaches `context` in a JSON answer (tokens are shown once, from the
+ * answer that minted them) and its session cookie, for log-scan.spec.ts.
+ */
+export function watchForSecrets(context: BrowserContext): void {
+  if (watched.has(context)) return;
+  watched.add(context);
+  context.on("response", (res) => {
+    if (!(res.headers()["content-type"] ?? "").startsWith("application/json")) return;
+    res
+      .text()
+      .then((body) => {
+        for (const m of body.matchAll(TETHER_SECRET_SHAPE)) recordMintedSecret(m[0]);
+      })
+      .catch(() => undefined);
+  });
+}
+
+/** Records the session cookie `context` holds now. */
+export async function recordSessionCookie(context: BrowserContext): Promise<void> {
+  for (const c of await context.cookies()) if (c.name.includes("session-token")) recordMintedSecret(c.value);
+}
 
 export interface TestUser {
   name: string;
@@ -31,8 +67,10 @@ export async function submitSignUp(page: Page, u: TestUser): Promise<void> {
 }
 
 export async function signUpAs(page: Page, u: TestUser): Promise<void> {
+  watchForSecrets(page.context());
   await submitSignUp(page, u);
   await expect(page).toHaveURL(/\/projects$/);
+  await recordSessionCookie(page.context());
 }
 
 /** A separate browser context (its own cookies) signed up as a new user. */
@@ -69,6 +107,7 @@ export async function createProjectAgent(
     .id;
   const agentId = (await post<{ agent: { id: string } }>(`/api/projects/${projectId}/agents`, { name })).agent.id;
   const { token } = await post<{ token: string }>(`/api/agents/${agentId}/tokens`, { name });
+  recordMintedSecret(token);
   return { projectId, agentId, token, clusterUrl: `/projects/${namespace}/${name}/-/clusters/${name}/cluster` };
 }
 
@@ -100,12 +139,19 @@ export function rememberFirstAdmin(u: TestUser): void {
 
 /** A separate browser context signed in as the installation's administrator (auth.spec.ts made it). */
 export async function newAdminPage(browser: Browser): Promise<{ page: Page; user: TestUser }> {
-  const user = JSON.parse(fs.readFileSync(FIRST_ADMIN_FILE, "utf8")) as TestUser;
-  const page = await (await browser.newContext()).newPage();
+  return signedInPageAs(browser, JSON.parse(fs.readFileSync(FIRST_ADMIN_FILE, "utf8")) as TestUser);
+}
+
+/** A separate browser context (its own cookies) signed in as an existing `user` through the sign-in form. */
+export async function signedInPageAs(browser: Browser, user: TestUser): Promise<{ page: Page; user: TestUser }> {
+  const context = await browser.newContext();
+  watchForSecrets(context);
+  const page = await context.newPage();
   await page.goto("/sign-in");
   await page.getByLabel("E-mail", { exact: true }).fill(user.email);
   await page.getByLabel("Password", { exact: true }).fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/projects$/);
+  await recordSessionCookie(context);
   return { page, user };
 }

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { parse } from "yaml";
-import { newSignedInPage } from "./helpers";
+import { newSignedInPage, recordMintedSecret } from "./helpers";
 import { e2eServer } from "./product-server";
 
 const root = path.resolve(__dirname, "..");
@@ -144,6 +144,7 @@ test("Connect with kubectl makes a kubeconfig with the context <project-path>:<a
     kubeconfig: string;
   };
   expect(body.token).toMatch(/^tthr_ci_/);
+  recordMintedSecret(body.token);
   expect(body.credentialsFor.map((c) => [c.agentName, c.contextName])).toEqual([["prod", contextName]]);
   expect(body.credentialsFor[0]!.credential).toMatch(new RegExp(`^ci:[a-z0-9]+:${body.token}$`));
   expect((parse(body.kubeconfig) as Kubeconfig)["current-context"]).toBe(contextName);

@@ -3,7 +3,8 @@
 // Reconnecting, and Live again once kas is back (scripts/start.ts restarts it). The Overview counts the
 // kwok node and a pod made with `kubectl run`, and its figures link to the filtered views; a row's drawer
 // takes focus and closes on Escape; a link reopens the same kind, namespace and object; custom resources
-// show their CRD's printer columns; the core group's other resources are under More….
+// show their CRD's printer columns; the core group's other resources are under More…. A Secret's value
+// (and kubectl's last-applied copy of it) never leaves the server; HTML in objects and events stays text.
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
@@ -190,7 +191,32 @@ test("a row opens a drawer that takes focus and closes on Escape; a link reopens
   await kubectl("delete", "configmap", name, "-n", "default");
 });
 
-test("a Secret's drawer shows its key names, and its value reaches neither the page nor the object request", async ({
+/** Reads the page's own live stream (`url`, as its EventSource opened it) until `until` appears or 15 s pass. */
+async function readLiveStream(page: Page, url: string, until: string): Promise<string> {
+  return page.evaluate(
+    async ({ url, until }) => {
+      const controller = new AbortController();
+      const res = await fetch(url, { signal: controller.signal, headers: { accept: "text/event-stream" } });
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = "";
+      const end = Date.now() + 15_000;
+      while (!text.includes(until) && Date.now() < end) {
+        const next = await Promise.race([
+          reader.read(),
+          new Promise<null>((r) => setTimeout(() => r(null), Math.max(0, end - Date.now()))),
+        ]);
+        if (!next || next.done) break;
+        text += decoder.decode(next.value, { stream: true });
+      }
+      controller.abort();
+      return text;
+    },
+    { url, until },
+  );
+}
+
+test("a Secret applied with kubectl: its value and last-applied annotation reach neither the live stream, the object request nor the page; its key names do", async ({
   browser,
 }) => {
   test.setTimeout(120_000);
@@ -216,21 +242,113 @@ test("a Secret's drawer shows its key names, and its value reaches neither the p
     "--group=tether:user",
   ).catch(() => undefined);
   const name = `secret-${Date.now().toString(36)}`;
-  await kubectl("create", "secret", "generic", name, "-n", "default", "--from-literal=password=hunter2-sesame");
   const value = Buffer.from("hunter2-sesame").toString("base64");
+  // kubectl apply keeps the whole object, value included, in the last-applied-configuration annotation.
+  const file = path.join(cluster.workDir, `${name}.yaml`);
+  fs.writeFileSync(
+    file,
+    `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n  namespace: default\ndata:\n  password: ${value}\n`,
+  );
+  await kubectl("apply", "-f", file);
+  const applied = JSON.parse((await kubectl("get", "secret", name, "-n", "default", "-o", "json")).stdout) as {
+    metadata: { annotations: Record<string, string> };
+  };
+  expect(applied.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]).toContain(value);
 
+  const liveRequest = page.waitForRequest((r) => r.url().includes("/live?"));
   await page.goto(`${clusterUrl}?kind=secrets&namespace=default&q=${name}`);
   await expect(page.locator("[data-live-status]")).toHaveText("Live", { timeout: 60_000 });
+  const stream = await readLiveStream(page, (await liveRequest).url(), name);
+  expect(stream).toContain(name);
+  expect(stream).not.toContain(value);
+  expect(stream).not.toContain("last-applied-configuration");
+
   const objectResponse = page.waitForResponse((r) => r.url().includes("/object?"));
   await page.locator(`[role=row][data-name="${name}"]`).getByRole("button", { name }).click();
   const body = await (await objectResponse).text();
   expect(body).toContain("password");
   expect(body).not.toContain(value);
+  expect(body).not.toContain("last-applied-configuration");
   const yaml = page.getByRole("dialog", { name: `${name} details` }).getByRole("region", { name: "YAML" });
   await expect(yaml).toContainText("password");
   await expect(page.locator("body")).not.toContainText(value);
   await expect(page.locator("body")).not.toContainText("hunter2-sesame");
+  const html = await page.content();
+  expect(html).not.toContain(value);
+  expect(html).not.toContain("last-applied-configuration");
   await kubectl("delete", "secret", name, "-n", "default");
+});
+
+test("a ConfigMap's annotation and data and a Warning event's message that hold HTML are shown as text; no script runs", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const { page, user } = await newSignedInPage(browser, "markup");
+  const clusterUrl = await connectAgent(page, user, "markup");
+  const ran: string[] = [];
+  page.on("dialog", (d) => {
+    ran.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  const name = `markup-${Date.now().toString(36)}`;
+  const annotation = `<img src=x onerror="window.__pwned='annotation'">`;
+  const data = `<script>window.__pwned='data'</script><b>bold?</b>`;
+  const message = `<img src=x onerror="alert('event')"> pulled <a href="javascript:alert(1)">here</a>`;
+  const file = path.join(cluster.workDir, `${name}.yaml`);
+  fs.writeFileSync(
+    file,
+    [
+      "apiVersion: v1",
+      "kind: ConfigMap",
+      "metadata:",
+      `  name: ${name}`,
+      "  namespace: default",
+      "  annotations:",
+      `    tether.test/note: ${JSON.stringify(annotation)}`,
+      "data:",
+      `  page: ${JSON.stringify(data)}`,
+      "---",
+      "apiVersion: v1",
+      "kind: Event",
+      "metadata:",
+      `  name: ${name}.probe`,
+      "  namespace: default",
+      "involvedObject:",
+      "  kind: ConfigMap",
+      `  name: ${name}`,
+      "  namespace: default",
+      "type: Warning",
+      "reason: Tampered",
+      `message: ${JSON.stringify(message)}`,
+      `lastTimestamp: "${new Date().toISOString().replace(/\.\d+Z$/, "Z")}"`,
+      "count: 1",
+      "source:",
+      "  component: e2e",
+    ].join("\n"),
+  );
+  await kubectl("apply", "-f", file);
+
+  // The Overview lists the Warning event with its message as text.
+  await page.goto(`${clusterUrl}?namespace=default`);
+  await expect(page.locator("[data-live-status]")).toHaveText("Live", { timeout: 60_000 });
+  const warnings = page.getByRole("region", { name: "Recent warnings" });
+  await expect(warnings.getByText(message, { exact: true })).toBeVisible({ timeout: 15_000 });
+
+  // The Events table and the ConfigMap's drawer show the markup as text too.
+  await page.goto(`${clusterUrl}?kind=events&namespace=default&q=${name}`);
+  await expect(page.locator(`[role=row][data-name="${name}.probe"]`)).toContainText("pulled", { timeout: 15_000 });
+  await page.goto(`${clusterUrl}?kind=configmaps&namespace=default&q=${name}`);
+  await page.locator(`[role=row][data-name="${name}"]`).getByRole("button", { name }).click();
+  const yaml = page.getByRole("dialog", { name: `${name} details` }).getByRole("region", { name: "YAML" });
+  await expect(yaml).toContainText("<img src=x onerror=");
+  await expect(yaml).toContainText("<script>window.__pwned='data'</script>");
+
+  // Nothing of it became markup, and no handler ran.
+  await expect(page.locator('img[src="x"]')).toHaveCount(0);
+  await expect(page.locator("b", { hasText: "bold?" })).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+  expect(ran).toEqual([]);
+  await kubectl("delete", "-f", file);
 });
 
 test("a custom resource the cluster serves is under More… with its CRD's printer columns, Flux's Ready among them", async ({

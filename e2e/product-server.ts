@@ -1,6 +1,8 @@
 // How the e2e specs and the browser benchmark run the real product: scripts/start.ts (migrations,
-// production build when stale, next start, kas supervised beside it) on a fresh SQLite database, with
+// production build when stale, web's server around Next.js, kas supervised beside it) on a fresh SQLite database, with
 // kas's ports and the data directory following the web port, so two runs on different ports never collide.
+// Everything web and kas print, at the most verbose level, is kept in the data directory (product.log) for
+// log-scan.spec.ts; the console shows warnings and errors only, as before.
 import path from "node:path";
 
 const root = path.resolve(__dirname, "..");
@@ -17,17 +19,30 @@ export interface ProductServer {
   kasK8sProxyUrl: string;
   /** start.ts writes kas's pid here, so a spec can stop kas and watch it come back. */
   kasPidFile: string;
+  /** Every line web and kas printed in this run (debug level and up). */
+  logFile: string;
+  /** The logs of agent processes the specs started, kept after their temporary directories go. */
+  agentLogDir: string;
+  /** Every token, secret and session cookie the specs saw minted, one a line (log-scan.spec.ts looks for each). */
+  mintedSecretsFile: string;
 }
 
 export function productServer(port: number, name = port === DEFAULT_E2E_PORT ? "e2e" : `e2e-${port}`): ProductServer {
   const dataDir = path.join(root, "data", name);
   const kasBase = 8160 + (port - DEFAULT_E2E_PORT);
   const kasPidFile = path.join(dataDir, "kas.pid");
+  const logFile = path.join(dataDir, "product.log");
   return {
     port,
     baseUrl: `http://localhost:${port}`,
     dataDir,
-    command: `rm -rf ${dataDir} && npx tsx scripts/start.ts`,
+    // pino's levels: 20 debug, 30 info; the console keeps its old quiet (warn and up, and non-JSON lines).
+    command:
+      `rm -rf ${dataDir} && mkdir -p ${dataDir} && npx tsx scripts/start.ts 2>&1 | tee ${logFile}` +
+      ` | grep --line-buffered -v -E '^\\{"level":(20|30),'`,
+    logFile,
+    agentLogDir: path.join(dataDir, "agent-logs"),
+    mintedSecretsFile: path.join(dataDir, "minted-secrets.e2e.txt"),
     kasAgentAddress: `grpc://127.0.0.1:${kasBase}`,
     kasK8sProxyUrl: `https://127.0.0.1:${kasBase + 4}`,
     kasPidFile,
@@ -35,7 +50,8 @@ export function productServer(port: number, name = port === DEFAULT_E2E_PORT ? "
       PORT: String(port),
       DATABASE_URL: `file:${path.join(dataDir, "tether.db")}`,
       NEXTAUTH_URL: `http://localhost:${port}`,
-      LOG_LEVEL: "warn",
+      // Everything, so that log-scan.spec.ts reads every line a production server could print.
+      LOG_LEVEL: "debug",
       // Its own kas ports, so that a running `npm start` does not collide with the tests.
       TETHER_KAS_AGENT_ADDRESS: `127.0.0.1:${kasBase}`,
       TETHER_KAS_INTERNAL_ADDRESS: `127.0.0.1:${kasBase + 3}`,

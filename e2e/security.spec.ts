@@ -2,8 +2,18 @@
 // and API answers, cookie-authenticated writes from another origin, JSON smuggled in as text/plain, no
 // Content-Security-Policy violation on the main pages (the CSP must not break the product), password
 // guessing against the sign-in form, and sessions that end everywhere when they must.
+import fs from "node:fs";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { createProjectAgent, newAdminPage, newSignedInPage, newUser, type TestUser } from "./helpers";
+import {
+  createProjectAgent,
+  DELIBERATE_VIOLATION,
+  DELIBERATE_VIOLATION_HOST,
+  newAdminPage,
+  newSignedInPage,
+  newUser,
+  type TestUser,
+} from "./helpers";
+import { e2eServer } from "./product-server";
 
 test.describe.configure({ mode: "serial" });
 
@@ -120,7 +130,7 @@ async function visit(page: Page, path: string): Promise<void> {
 }
 
 test("the main pages report no CSP violation, the theme toggle and the live view included", async ({ browser }) => {
-  // Seventeen pages and a project with an agent: well over a minute on a loaded machine.
+  // Eighteen pages and a project with an agent: well over a minute on a loaded machine.
   test.setTimeout(180_000);
   const signedOut = await browser.newPage();
   const outProblems = await watchPolicy(signedOut);
@@ -147,6 +157,7 @@ test("the main pages report no CSP violation, the theme toggle and the live view
     "/settings/password",
     "/kubernetes-versions",
     clusterUrl,
+    agentBase,
     `${agentBase}/tokens`,
     `${agentBase}/configuration`,
     `${agentBase}/sharing`,
@@ -159,6 +170,32 @@ test("the main pages report no CSP violation, the theme toggle and the live view
   await page.getByRole("link", { name: "Projects" }).click();
   await expect(page).toHaveURL(/\/projects$/);
   expect(problems).toEqual([]);
+
+  // Browsers report a violation to the server, which logs it without the query string (log-scan.spec.ts
+  // then finds no other violation reported during the whole run).
+  await page.evaluate((src) => {
+    const img = new Image();
+    img.src = src;
+    document.body.append(img);
+  }, `${DELIBERATE_VIOLATION}?probe=${user.username}`);
+  await expect
+    .poll(() =>
+      fs
+        .readFileSync(e2eServer.logFile, "utf8")
+        .split("\n")
+        .filter((l) => l.includes(DELIBERATE_VIOLATION_HOST)),
+    )
+    .toEqual([expect.stringContaining('"event":"csp_violation"')]);
+  const line = fs
+    .readFileSync(e2eServer.logFile, "utf8")
+    .split("\n")
+    .find((l) => l.includes(DELIBERATE_VIOLATION_HOST))!;
+  expect(JSON.parse(line)).toMatchObject({
+    level: 40,
+    directive: "img-src",
+    page: expect.stringMatching(/\/projects$/),
+  });
+  expect(line).not.toContain("probe=");
 });
 
 test("the fifth wrong password locks the account: the form says when to retry, and even the right password waits for the lock to end", async ({
@@ -261,6 +298,22 @@ test("forgot password says that this installation cannot send e-mail and who can
   await expect(page).toHaveURL(/\/forgot-password$/);
   await expect(page.getByText(/cannot send e-mail \(no SMTP server is configured\)/)).toBeVisible();
   await expect(page.getByText(/Ask an administrator of this installation to set a new password/)).toBeVisible();
+});
+
+test("a reset link that no longer works is refused on the reset page, which offers a new one; the page without a link says where links come from", async ({
+  page,
+}) => {
+  await page.goto(`/reset-password?token=tthr_reset_${"x".repeat(43)}`);
+  await page.getByLabel("New password").fill("a brand new password");
+  await page.getByRole("button", { name: "Set new password" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "This reset link no longer works" })).toHaveText(
+    "This reset link no longer works (it was used, it expired, or it was copied incompletely). Ask for a new one.",
+  );
+  await expect(page.getByRole("link", { name: "Ask for a new link" })).toHaveAttribute("href", "/forgot-password");
+  await page.goto("/reset-password");
+  await expect(page.getByRole("alert").filter({ hasText: "no link" })).toContainText(
+    "This page opens from the link in a password reset e-mail",
+  );
 });
 
 test("an administrator blocks a user: their session and sign-in stop at once, audited; unblocking lets them back; the last administrator keeps the role", async ({

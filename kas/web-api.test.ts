@@ -101,6 +101,13 @@ describe("kas's calls to web", () => {
         },
       },
     });
+    // With the token the agent used and its address, both are passed on (the tokens list shows them).
+    await web.recordContact(
+      "a1",
+      { agentVersion: "1", kubernetesVersion: "1.33", nodeCount: 1, podName: "p", podNamespace: "n" },
+      { tokenId: "t1", peerAddress: "ipv4:10.0.3.7:41234" },
+    );
+    expect(seen.at(-1)?.body).toMatchObject({ agentId: "a1", tokenId: "t1", peerAddress: "ipv4:10.0.3.7:41234" });
   });
 });
 

@@ -229,8 +229,17 @@ export class WebApi {
     await this.answer("proxy-audit", res);
   }
 
-  async recordContact(agentId: string, info: ReportedInfo): Promise<void> {
-    const res = await this.post("agent-contact", { agentId, info: { ...info, kasId: this.kasId } });
+  async recordContact(
+    agentId: string,
+    info: ReportedInfo,
+    via: { tokenId?: string; peerAddress?: string } = {},
+  ): Promise<void> {
+    const res = await this.post("agent-contact", {
+      agentId,
+      info: { ...info, kasId: this.kasId },
+      ...(via.tokenId ? { tokenId: via.tokenId } : {}),
+      ...(via.peerAddress ? { peerAddress: via.peerAddress.slice(0, 200) } : {}),
+    });
     if (!res.ok) throw new Error(`web's internal API answered ${res.status} to an agent contact report`);
     await this.answer("agent-contact", res);
   }

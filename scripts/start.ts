@@ -3,7 +3,8 @@
 //     and checks the public addresses (TETHER_PUBLIC_URL, TETHER_KAS_PUBLIC_AGENT_URL, TETHER_KAS_K8S_PROXY_PUBLIC_URL),
 //  2. applies database migrations (SQLite under data/, or PostgreSQL when DATABASE_URL says so),
 //  3. builds the web app when the build is missing or older than the sources (`npm start` only),
-//  4. runs Next.js on PORT (default 3000) and kas beside it (agents dial TETHER_KAS_AGENT_ADDRESS,
+//  4. runs web (Next.js inside scripts/web-server.ts, which also takes the shell's WebSocket upgrades) on
+//     PORT (default 3000) and kas beside it (agents dial TETHER_KAS_AGENT_ADDRESS,
 //     default 127.0.0.1:8150), sharing a generated secret (data/secrets/kas-shared-secret); kas is
 //     started again if it dies; Ctrl-C stops both.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -13,6 +14,7 @@ import path from "node:path";
 import { databaseTarget, describeTarget } from "../lib/db/config";
 import { migrate } from "../lib/db/migrate";
 import { ensureSelfSignedCert } from "../lib/common/self-signed";
+import { describeSmtp, smtpConfig } from "../lib/auth/mail";
 import { publicUrls } from "../lib/public-urls";
 
 const root = path.resolve(__dirname, "..");
@@ -65,6 +67,12 @@ async function main(): Promise<void> {
   process.env.NEXTAUTH_URL ??= process.env.TETHER_PUBLIC_URL?.trim() || `http://localhost:${port}`;
   // Fails fast, listing every bad setting, before anything is built or started.
   const urls = publicUrls(process.env);
+  const smtp = smtpConfig(process.env, urls.web.url);
+  console.log(
+    smtp
+      ? `mail: password reset links go out through ${describeSmtp(smtp)} from ${smtp.from}`
+      : "mail: no SMTP server (TETHER_SMTP_URL unset): administrators set forgotten passwords",
+  );
   const target = databaseTarget();
   const result = await migrate(target, { log: (m) => console.log(m) });
   console.log(`db: ${describeTarget(target)} ready (${result.applied.length} migration(s) applied now)`);
@@ -75,13 +83,14 @@ async function main(): Promise<void> {
     const b = spawnSync(nextBin, ["build"], { cwd: root, stdio: "inherit", env: process.env });
     if (b.status !== 0) throw new Error(`next build failed with exit code ${b.status}`);
   }
+  // Next.js inside web's own HTTP server (scripts/web-server.ts), which also takes the shell's WebSockets.
   const web = spawn(
-    nextBin,
-    [dev ? "dev" : "start", "--port", String(port), "--hostname", process.env.HOSTNAME_BIND ?? "127.0.0.1"],
+    process.execPath,
+    ["--import", "tsx", path.join(root, "scripts", "web-server.ts"), ...(dev ? ["--dev"] : [])],
     {
       cwd: root,
       stdio: "inherit",
-      env: process.env,
+      env: { ...process.env, PORT: String(port) },
     },
   );
   // kas is supervised: if it dies, it is started again (agents reconnect by themselves); web keeps serving.

@@ -172,22 +172,29 @@ export interface KasProcess extends Proc {
   observabilityPort: number;
 }
 
+/** `bundle`: kas as its image runs it (`npm run build:kas`'s one file) instead of the sources. */
 export async function startKasProcess(
   web: WebInternal,
   env: Record<string, string> = {},
   ports?: { agent: number; internal: number; observability: number; k8sProxy?: number },
+  bundle?: string,
 ): Promise<KasProcess> {
-  const p = startProcess("kas/main.ts", [], {
-    TETHER_WEB_URL: web.url,
-    TETHER_KAS_SHARED_SECRET_FILE: web.secretFile,
-    TETHER_KAS_K8S_PROXY_TLS_CERT_FILE: web.proxyCaFile,
-    TETHER_KAS_K8S_PROXY_TLS_KEY_FILE: web.proxyCaFile.replace(/\.crt$/, ".key"),
-    TETHER_KAS_AGENT_ADDRESS: `127.0.0.1:${ports?.agent ?? 0}`,
-    TETHER_KAS_INTERNAL_ADDRESS: `127.0.0.1:${ports?.internal ?? 0}`,
-    TETHER_KAS_OBSERVABILITY_ADDRESS: `127.0.0.1:${ports?.observability ?? 0}`,
-    TETHER_KAS_K8S_PROXY_ADDRESS: `127.0.0.1:${ports?.k8sProxy ?? 0}`,
-    ...env,
-  });
+  const p = startProcess(
+    bundle ?? "kas/main.ts",
+    [],
+    {
+      TETHER_WEB_URL: web.url,
+      TETHER_KAS_SHARED_SECRET_FILE: web.secretFile,
+      TETHER_KAS_K8S_PROXY_TLS_CERT_FILE: web.proxyCaFile,
+      TETHER_KAS_K8S_PROXY_TLS_KEY_FILE: web.proxyCaFile.replace(/\.crt$/, ".key"),
+      TETHER_KAS_AGENT_ADDRESS: `127.0.0.1:${ports?.agent ?? 0}`,
+      TETHER_KAS_INTERNAL_ADDRESS: `127.0.0.1:${ports?.internal ?? 0}`,
+      TETHER_KAS_OBSERVABILITY_ADDRESS: `127.0.0.1:${ports?.observability ?? 0}`,
+      TETHER_KAS_K8S_PROXY_ADDRESS: `127.0.0.1:${ports?.k8sProxy ?? 0}`,
+      ...env,
+    },
+    bundle !== undefined,
+  );
   const line = await p.waitFor(/^kas listening$/).catch(async (e: unknown) => {
     await p.kill("SIGKILL");
     throw e;
@@ -201,14 +208,18 @@ export async function startKasProcess(
 }
 
 /**
- * Builds the agent as its image holds it (`npm run build:agent`) and copies the file to a new folder
- * with no node_modules above it; the caller removes `dir`.
+ * Builds the agent or kas as its image holds it (`npm run build:agent` / `build:kas`) and copies the file to
+ * a new folder with no node_modules above it; the caller removes `dir`.
  */
-export async function buildAgentBundle(): Promise<{ file: string; dir: string }> {
-  await promisify(execFile)("npm", ["run", "build:agent"], { cwd: root });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tether-agent-bundle-"));
-  for (const f of ["main.js", "main.js.map"]) fs.copyFileSync(path.join(root, "dist/agent", f), path.join(dir, f));
+export async function buildBundle(component: "agent" | "kas"): Promise<{ file: string; dir: string }> {
+  await promisify(execFile)("npm", ["run", `build:${component}`], { cwd: root });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tether-${component}-bundle-`));
+  for (const f of ["main.js", "main.js.map"]) fs.copyFileSync(path.join(root, "dist", component, f), path.join(dir, f));
   return { file: path.join(dir, "main.js"), dir };
+}
+
+export function buildAgentBundle(): Promise<{ file: string; dir: string }> {
+  return buildBundle("agent");
 }
 
 /** `bundle`: the agent as its image runs it (`npm run build:agent`'s one file) instead of the sources. */

@@ -192,25 +192,42 @@ export const flux: AgentCapability = {
       log.info({ version, ...settings }, "flux configuration applied");
     };
 
+    /** The newest version kas has shown us (applied or not), which the next call asks kas to wait past. */
+    let seenVersion: number | null = null;
+    let pollCall: { cancel(): void } | null = null;
     const poll = async (attempt = 1) => {
       if (stopped) return;
-      let next = config.configPollIntervalMs;
+      let next = 0;
+      // The first call answers at once (it names the agent); later ones are held by kas until the
+      // configuration changes or the wait runs out, so a save reaches the agent at once.
+      const waitMs = seenVersion === null ? 0 : config.configPollIntervalMs;
+      const started = Date.now();
       try {
-        const res = await new Promise<{ yaml: string; version: number; agentId: string }>((resolve, reject) =>
-          api.getConfiguration({}, kas.metadata(), { deadline: Date.now() + 15_000 }, (err, r) =>
-            err ? reject(err) : resolve(r!),
-          ),
-        );
+        const res = await new Promise<{ yaml: string; version: number; agentId: string }>((resolve, reject) => {
+          pollCall = api.getConfiguration(
+            { knownVersion: seenVersion ?? 0, waitMs },
+            kas.metadata(),
+            { deadline: Date.now() + waitMs + 15_000 },
+            (err, r) => (err ? reject(err) : resolve(r!)),
+          );
+        });
+        const unchanged = res.version === seenVersion;
+        seenVersion = res.version;
         applyConfig(res.yaml, res.version);
         if (res.agentId) agentId = res.agentId;
         ensureElector();
+        // A kas that does not hold calls (an older one) answers at once: then wait here instead.
+        if (waitMs > 0 && unchanged && Date.now() - started < waitMs / 2) next = Math.min(waitMs, 15_000);
       } catch (e) {
-        next = Math.min(next, backoffDelay(attempt));
+        if (stopped) return;
+        next = backoffDelay(attempt);
         log.warn(
           { err: (e as ServiceError).details ?? (e as Error).message },
           "could not fetch the configuration from kas",
         );
         attempt++;
+      } finally {
+        pollCall = null;
       }
       if (!stopped) pollTimer = setTimeout(() => void poll(agentId ? 1 : attempt), next);
     };
@@ -220,6 +237,7 @@ export const flux: AgentCapability = {
       async stop() {
         stopped = true;
         if (pollTimer) clearTimeout(pollTimer);
+        pollCall?.cancel();
         closeStream();
         coalescer.stop();
         await elector?.stop().catch(() => undefined);

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
 import { revokeAgentToken } from "@/lib/agents";
 import { apiserverRequest } from "@/testbed/cluster";
-import { AgentNotConnectedError, StreamLimitError, type TunnelClient } from "@/lib/tunnel-client";
+import { AgentNotConnectedError } from "@/lib/tunnel-client";
 import {
   metric,
   registerTestAgent,
@@ -16,6 +16,7 @@ import {
   waitForAgent,
   type WebInternal,
 } from "@/testbed/tunnel-stack";
+import { checkStreamLimit } from "@/testbed/tunnel-checks";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -354,37 +355,6 @@ describe("tunnel lifecycle", () => {
   it("500 concurrent watches through one agent; the 501st gets the limit error; after one ends, a new one works", async () => {
     const { agentId, client } = await setup({}, ["--min-idle-streams=20"]);
     await waitForAgent(client, agentId, 20);
-    const aborts: AbortController[] = [];
-    const bodies: ReadableStreamDefaultReader<Uint8Array>[] = [];
-    const open = async (c: TunnelClient) => {
-      const abort = new AbortController();
-      const res = await c.agentFetch(agentId, {
-        path: `/api/v1/namespaces/${ns}/configmaps?watch=1&timeoutSeconds=600`,
-        signal: abort.signal,
-        timeoutMs: 30_000,
-      });
-      expect(res.status).toBe(200);
-      aborts.push(abort);
-      bodies.push(res.body!.getReader());
-    };
-    const t0 = Date.now();
-    for (let batch = 0; batch < 10; batch++) await Promise.all(Array.from({ length: 50 }, () => open(client)));
-    console.log(`stream limit: 500 watches open in ${Date.now() - t0} ms`);
-    expect(aborts).toHaveLength(500);
-    const status = await client.agentStatus(agentId);
-    expect(status.activeStreams).toBe(500);
-
-    const err = await client.agentFetch(agentId, { path: "/version" }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(StreamLimitError);
-    expect((err as Error).message).toMatch(/has all 500 tunnel streams in use/);
-    expect((err as Error).message).toContain("agent-");
-
-    // End one watch; once kas has seen it end, a new request gets a stream again.
-    aborts[0]!.abort();
-    const t1 = Date.now();
-    while ((await client.agentStatus(agentId)).activeStreams >= 500 && Date.now() - t1 < 5_000) await sleep(20);
-    const after = await client.agentFetch(agentId, { path: "/version", timeoutMs: 10_000 });
-    expect(after.status).toBe(200);
-    for (const a of aborts) a.abort();
+    await checkStreamLimit(client, agentId, ns, "agent-");
   });
 });

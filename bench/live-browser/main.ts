@@ -1,5 +1,5 @@
 // `npm run bench:live-browser`: P5 of the live cluster view. 10,000 Pod objects in the testbed's
-// kube-apiserver, shown by the real product (scripts/start.ts: production build, next start, kas) through a
+// kube-apiserver, shown by the real product (scripts/start.ts: production build, web's server around Next.js, kas) through a
 // real agent process, in Debian's Chromium. Measured from navigating to the Pods view: time to the first
 // rows, and time to an interactive table (a search typed as soon as rows show has filtered the 10,000).
 // Also: the snapshot's size and time on the wire, one search and one scroll on the loaded table, and the

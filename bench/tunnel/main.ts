@@ -1,5 +1,6 @@
 // `npm run bench:tunnel`: latency of `kubectl get configmaps` (1,000 objects) and throughput of a large
-// LIST, through the tunnel (tunnel client → kas → agent → kube-apiserver) and direct, in one run.
+// LIST, through the tunnel (tunnel client → kas → agent → kube-apiserver), direct, and through a Go
+// reverse tunnel on rancher/remotedialer (bench/peers; BENCH_PEERS=0 leaves it out), in one run.
 // kubectl reaches the tunnel through a small loopback HTTP front that calls the tunnel client, the
 // same path kas's k8s-proxy will use. Targets: latency ≤ 1.2× direct, throughput ≥ 0.7× direct.
 import { execFile } from "node:child_process";
@@ -14,6 +15,7 @@ import { apiserverRequest, startTestbed } from "../../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
 import { startTunnelStack, type TunnelStack } from "../../testbed/tunnel-stack";
 import { cpuMs, percentile, runBench } from "../common";
+import { startRemotedialerPeer, type RemotedialerPeer } from "../peers/remotedialer";
 import { hopBreakdown } from "./hops";
 
 const run = promisify(execFile);
@@ -42,8 +44,10 @@ async function main(): Promise<void> {
   const tb = await startTestbed({ dir, version });
   let rig: TunnelStack | undefined;
   let front: http.Server | undefined;
+  let peer: RemotedialerPeer | null = null;
   try {
     rig = await startTunnelStack(tb.kubeconfig);
+    if (process.env.BENCH_PEERS !== "0") peer = await startRemotedialerPeer(tb);
     const { client: tc, kas, agent } = rig;
     const reg = rig;
     console.log("bench: creating 1,000 ConfigMaps and 40 large ones…");
@@ -123,18 +127,25 @@ async function main(): Promise<void> {
       "name",
     ];
 
+    // The remotedialer server is plain HTTP on loopback (as the tunnel's front is) and adds the API server's token.
+    const peerArgs = peer ? tunnelArgs.map((x) => (x === frontUrl ? peer!.url : x)) : [];
+
     const a = await timeKubectl(directArgs);
-    const b = await timeKubectl(tunnelArgs);
-    if (a.stdout !== b.stdout || a.stdout.trim().split("\n").length < 1000)
-      throw new Error(
-        `kubectl through the tunnel did not list the same 1,000 ConfigMaps: direct ${a.stdout.length} bytes, tunnel ${b.stdout.length} bytes ${b.stdout.slice(0, 300)}`,
-      );
+    for (const [name, args] of [["the tunnel", tunnelArgs], ...(peer ? [["remotedialer", peerArgs]] : [])] as const) {
+      const b = await timeKubectl([...args]);
+      if (a.stdout !== b.stdout || a.stdout.trim().split("\n").length < 1000)
+        throw new Error(
+          `kubectl through ${name} did not list the same 1,000 ConfigMaps: direct ${a.stdout.length} bytes, ${name} ${b.stdout.length} bytes ${b.stdout.slice(0, 300)}`,
+        );
+    }
 
     const direct: number[] = [];
     const tunnel: number[] = [];
+    const viaPeer: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       direct.push((await timeKubectl(directArgs)).ms);
       tunnel.push((await timeKubectl(tunnelArgs)).ms);
+      if (peer) viaPeer.push((await timeKubectl(peerArgs)).ms);
     }
 
     // CPU time of each process during the HTTP-only and large LISTs: where the tunnel's extra work goes.
@@ -143,13 +154,32 @@ async function main(): Promise<void> {
       "kube-apiserver": tb.pids["kube-apiserver"] ?? 0,
       kas: kas.child.pid ?? 0,
       agent: agent.child.pid ?? 0,
+      ...(peer ? { "rd-server": peer.serverPid, "rd-client": peer.clientPid } : {}),
     };
     // Raw LIST of 1,000 objects (no kubectl start-up), and a ~36 MB LIST for throughput.
     const rawDirect: number[] = [];
     const rawTunnel: number[] = [];
+    const rawPeer: number[] = [];
     // CPU each process spent on the HTTP-only LISTs of each path (ms, summed over the rounds): on a busy
     // machine wall time follows CPU, so this tells what waits from what works.
-    const rawCpu = { direct: {} as Record<string, number>, tunnel: {} as Record<string, number> };
+    const rawCpu = {
+      direct: {} as Record<string, number>,
+      tunnel: {} as Record<string, number>,
+      peer: {} as Record<string, number>,
+    };
+    // The peer is plain HTTP on loopback, read over a kept-alive connection.
+    const peerAgent = new http.Agent({ keepAlive: true });
+    // A stalled answer fails the bench with what arrived, instead of hanging it.
+    const peerGet = (p: string) =>
+      new Promise<Buffer>((resolve, reject) => {
+        const req = http
+          .get(new URL(p, peer!.url), { agent: peerAgent }, (res) => {
+            if (res.statusCode !== 200) reject(new Error(`GET ${p} through remotedialer answered ${res.statusCode}`));
+            joined(res).then(resolve, reject);
+          })
+          .on("error", reject);
+        req.setTimeout(60_000, () => req.destroy(new Error(`GET ${p} through remotedialer stalled: nothing for 60 s`)));
+      });
     const charge = async (to: Record<string, number>, fn: () => Promise<unknown>) => {
       const before = cpuMs(pids);
       const t0 = performance.now();
@@ -168,6 +198,7 @@ async function main(): Promise<void> {
           (await tc.agentFetch(reg.agentId, { path: "/api/v1/namespaces/bench/configmaps" })).arrayBuffer(),
         ),
       );
+      if (peer) rawPeer.push(await charge(rawCpu.peer, () => peerGet("/api/v1/namespaces/bench/configmaps")));
     }
     const mbps = async (fn: () => Promise<number>) => {
       const rates: number[] = [];
@@ -188,6 +219,7 @@ async function main(): Promise<void> {
       return {
         ...r,
         total,
+        cpuBy: Object.fromEntries(per),
         cpu: `${per.map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ")} (in all ${total.toFixed(0)})`,
       };
     };
@@ -218,40 +250,63 @@ async function main(): Promise<void> {
     const bigTunnel = await withCpu(() =>
       mbps(async () => (await tunnelGet("/api/v1/namespaces/bench-big/configmaps")).length),
     );
+    const bigPeer = peer
+      ? await withCpu(() => mbps(async () => (await peerGet("/api/v1/namespaces/bench-big/configmaps")).length))
+      : null;
     keepAlive.destroy();
+    peerAgent.destroy();
 
-    const row = (name: string, d: number, t: number, unit: string, target: string) =>
+    // Three columns (direct, Tether's tunnel, remotedialer) and each tunnel's ratio to direct.
+    const cell = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? "—" : v.toFixed(1)).padStart(9);
+    const ratio = (v: number | undefined, d: number) =>
+      (v === undefined || Number.isNaN(v) ? "—" : `${(v / d).toFixed(2)}×`).padStart(7);
+    const row = (name: string, d: number, t: number, r: number | undefined, unit: string, target: string) =>
       console.log(
-        `${name.padEnd(44)} ${d.toFixed(1).padStart(9)} ${t.toFixed(1).padStart(9)} ${unit.padEnd(5)} ${(t / d).toFixed(2).padStart(6)}×  ${target}`,
+        `${name.padEnd(44)} ${cell(d)} ${cell(t)} ${cell(r)} ${unit.padEnd(5)} ${ratio(t, d)} ${ratio(r, d)}  ${target}`,
       );
+    const p = (xs: number[], q: number) => (xs.length ? percentile(xs, q) : undefined);
     console.log(`\nbench/tunnel — Kubernetes ${version}, ${ROUNDS} rounds each, ${os.cpus().length} CPUs`);
     console.log(
-      `${"measure".padEnd(44)} ${"direct".padStart(9)} ${"tunnel".padStart(9)} ${"unit".padEnd(5)} ${"ratio".padStart(7)}  target`,
+      `${"measure".padEnd(44)} ${"direct".padStart(9)} ${"tether".padStart(9)} ${"remotedlr".padStart(9)} ${"unit".padEnd(5)} ${"tether".padStart(7)} ${"rd".padStart(7)}  target (tether)`,
     );
-    row("kubectl get configmaps (1,000) p50", percentile(direct, 50), percentile(tunnel, 50), "ms", "≤ 1.20×");
-    row("kubectl get configmaps (1,000) p99", percentile(direct, 99), percentile(tunnel, 99), "ms", "≤ 1.20×");
+    row("kubectl get configmaps (1,000) p50", p(direct, 50)!, p(tunnel, 50)!, p(viaPeer, 50), "ms", "≤ 1.10×");
+    row("kubectl get configmaps (1,000) p99", p(direct, 99)!, p(tunnel, 99)!, p(viaPeer, 99), "ms", "≤ 1.25×");
     row(
       "LIST 1,000 ConfigMaps, HTTP only, p50",
-      percentile(rawDirect, 50),
-      percentile(rawTunnel, 50),
+      p(rawDirect, 50)!,
+      p(rawTunnel, 50)!,
+      p(rawPeer, 50),
       "ms",
-      "(no kubectl start-up)",
+      "≤ 1.30× (no kubectl start-up)",
     );
-    row("LIST 1,000 ConfigMaps, HTTP only, p99", percentile(rawDirect, 99), percentile(rawTunnel, 99), "ms", "");
+    row("LIST 1,000 ConfigMaps, HTTP only, p99", p(rawDirect, 99)!, p(rawTunnel, 99)!, p(rawPeer, 99), "ms", "");
     row(
       `large LIST (${(bigDirect.bytes / 1e6).toFixed(1)} MB) throughput, median`,
       bigDirect.median,
       bigTunnel.median,
+      bigPeer?.median,
       "MB/s",
       "≥ 0.70×",
     );
     console.log(`CPU ms per large LIST, direct: ${bigDirect.cpu}`);
     console.log(`CPU ms per large LIST, tunnel: ${bigTunnel.cpu}`);
+    if (bigPeer) console.log(`CPU ms per large LIST, remotedialer: ${bigPeer.cpu}`);
+    // CPU-seconds per GB added by each tunnel's two processes over the direct path (holds on any machine).
+    const added = (b: { cpuBy: Record<string, number>; bytes: number }, keys: string[]) =>
+      (keys.reduce((a, k) => a + (b.cpuBy[k] ?? 0), 0) / 1000 / (b.bytes / 1e9)).toFixed(2);
+    console.log(
+      `added CPU-seconds per GB: tether (kas + agent) ${added(bigTunnel, ["kas", "agent"])}` +
+        (bigPeer ? `, remotedialer (server + client) ${added(bigPeer, ["rd-server", "rd-client"])}` : "") +
+        " (target ≤ 4 for tether)",
+    );
     // Every process shares the same cores here: a LIST cannot move faster than cores / (CPU per byte).
     const cores = os.cpus().length;
     const ceiling = (b: { bytes: number; total: number }) => b.bytes / 1e6 / (b.total / cores / 1000);
     console.log(
-      `the ceiling on ${cores} shared cores: direct ${ceiling(bigDirect).toFixed(0)} MB/s, tunnel ${ceiling(bigTunnel).toFixed(0)} MB/s (${(ceiling(bigTunnel) / ceiling(bigDirect)).toFixed(2)}×)`,
+      `the ceiling on ${cores} shared cores: direct ${ceiling(bigDirect).toFixed(0)} MB/s, tunnel ${ceiling(bigTunnel).toFixed(0)} MB/s (${(ceiling(bigTunnel) / ceiling(bigDirect)).toFixed(2)}×)` +
+        (bigPeer
+          ? `, remotedialer ${ceiling(bigPeer).toFixed(0)} MB/s (${(ceiling(bigPeer) / ceiling(bigDirect)).toFixed(2)}×)`
+          : ""),
     );
     const perList = (c: Record<string, number>) => {
       const per = Object.keys(pids).map((k) => [k, (c[k] ?? 0) / ROUNDS] as const);
@@ -259,10 +314,12 @@ async function main(): Promise<void> {
     };
     console.log(`CPU ms per HTTP-only LIST, direct: ${perList(rawCpu.direct)}`);
     console.log(`CPU ms per HTTP-only LIST, tunnel: ${perList(rawCpu.tunnel)}`);
+    if (peer) console.log(`CPU ms per HTTP-only LIST, remotedialer: ${perList(rawCpu.peer)}`);
     for (const line of hopBreakdown(traceFile, "/api/v1/namespaces/bench/configmaps")) console.log(line);
     console.log(`load average ${os.loadavg()[0]!.toFixed(1)}`);
   } finally {
     front?.close();
+    await peer?.stop();
     await rig?.stop();
     await tb.stop();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { VersionBadge } from "@/components/versions/version-badge";
 import { useAgent } from "./api";
 import { formatUtc } from "./format";
 import { RelativeTime } from "./relative-time";
-import { ConnectionBadge } from "./status-badge";
+import { ConnectionBadge, ReceptiveBadge, ReceptiveState } from "./status-badge";
 import { AgentVersion } from "./version-warning";
 
 function Item({ term, children }: { term: string; children: React.ReactNode }) {
@@ -100,6 +100,12 @@ export function AgentOverview({
       <dl aria-label="Agent details">
         <Item term="Status">
           <ConnectionBadge status={agent.status} />
+          {agent.receptive ? (
+            <>
+              <ReceptiveBadge />
+              <ReceptiveState receptive={agent.receptive} status={agent.status} />
+            </>
+          ) : null}
         </Item>
         <Item term="Connections">
           <Connections count={agent.connections} replicas={agent.kasReplicas} />

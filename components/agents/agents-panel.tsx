@@ -13,7 +13,7 @@ import type { AgentRow, SharedAgentRow } from "@/lib/agents";
 import { useProjectAgents } from "./api";
 import { RegisterAgentWizard } from "./register-wizard";
 import { RelativeTime } from "./relative-time";
-import { ConnectionBadge } from "./status-badge";
+import { ConnectionBadge, ReceptiveBadge, ReceptiveState } from "./status-badge";
 import { AgentVersion } from "./version-warning";
 
 export function AgentsPanel({ projectId, callbackUrl }: { projectId: string; callbackUrl: string }) {
@@ -119,6 +119,7 @@ export function AgentsPanel({ projectId, callbackUrl }: { projectId: string; cal
                       >
                         {a.name}
                       </Link>
+                      {a.receptive ? <ReceptiveBadge /> : null}
                     </th>
                     <AgentStateCells agent={a} skewMs={data.skewMs} kasVersion={data.kasVersion} />
                   </tr>
@@ -136,6 +137,7 @@ export function AgentsPanel({ projectId, callbackUrl }: { projectId: string; cal
                       ) : (
                         <span className="font-medium">{a.name}</span>
                       )}
+                      {a.receptive ? <ReceptiveBadge /> : null}
                       <span className="block text-xs text-zinc-500">
                         Shared from {a.sharedFrom}
                         {" · "}
@@ -168,6 +170,7 @@ function AgentStateCells({
     <>
       <td className="px-4 py-3">
         <ConnectionBadge status={a.status} />
+        {a.receptive ? <ReceptiveState receptive={a.receptive} status={a.status} /> : null}
       </td>
       <td className="px-4 py-3">
         <RelativeTime iso={a.lastContactAt} skewMs={skewMs} />

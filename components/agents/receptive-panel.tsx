@@ -9,9 +9,11 @@ import { ApiError, fetchJson } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
+import { DownloadButton } from "@/components/ui/download-button";
 import { Field, TextAreaField } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
+import { receptivePublicKeyFile } from "@/lib/agent-install";
 import type { ReceptiveUrlView } from "@/lib/receptive";
 import { POLL_MS } from "./api";
 import { formatUtc } from "./format";
@@ -167,7 +169,7 @@ function ReceptiveForm({
   );
 }
 
-export function ReceptivePanel({ agentId }: { agentId: string }) {
+export function ReceptivePanel({ agentId, agentName }: { agentId: string; agentName: string }) {
   const queryClient = useQueryClient();
   const q = useQuery({
     queryKey: key(agentId),
@@ -252,7 +254,20 @@ export function ReceptivePanel({ agentId }: { agentId: string }) {
           <pre className="overflow-x-auto rounded-md bg-zinc-100 p-3 text-xs dark:bg-zinc-900">
             {helmValues(v.publicKey)}
           </pre>
-          <CopyButton text={helmValues(v.publicKey)} label="Copy Helm values" />
+          <div className="flex flex-wrap gap-2">
+            <CopyButton text={helmValues(v.publicKey)} label="Copy Helm values" />
+            <DownloadButton
+              text={v.publicKey}
+              filename={receptivePublicKeyFile(agentName)}
+              label={`Download the public key as ${receptivePublicKeyFile(agentName)}`}
+              type="application/x-pem-file"
+            />
+          </div>
+          <p className="text-xs text-zinc-500">
+            The install commands read it as{" "}
+            <code>--set-file receptive.jwtPublicKey={receptivePublicKeyFile(agentName)}</code>; after a new key pair,
+            upgrade the release with the new file and kas reconnects by itself.
+          </p>
         </section>
       ) : null}
       {canManage ? (

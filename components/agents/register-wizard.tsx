@@ -130,15 +130,16 @@ export function RegisterAgentWizard({ projectId, onClose }: { projectId: string;
       ) : null}
 
       {step === 2 && agent && created ? (
-        <TokenReveal created={created} agentName={agent.name} onDone={onClose}>
+        <TokenReveal created={created} agentName={agent.name} onDone={onClose} receptive={receptive}>
           {receptive ? (
             <p className="text-sm text-zinc-600 dark:text-zinc-400">
-              Tether connects to this agent: add the agent&apos;s URL on its{" "}
+              Tether connects to this agent: add the agent&apos;s URL (where kas reaches the Service above) and the CA
+              of its certificate on its{" "}
               <a href={`${agent.href}/receptive`} className="text-indigo-600 underline dark:text-indigo-400">
                 Receptive tab
               </a>
-              . It shows the public key to install with the chart (<code>receptive.enabled=true</code>,{" "}
-              <code>receptive.jwtPublicKey</code>) instead of a kas address, and whether Tether reaches the agent.
+              . The tab then shows the public key the commands above read (<code>receptive.jwtPublicKey</code>) and
+              whether Tether reaches the agent.
             </p>
           ) : (
             <WaitForAgent

@@ -1,5 +1,5 @@
 // Connection status: the words always say it; colour and the dot only repeat them.
-import type { ConnectionStatus } from "@/lib/agents";
+import type { ConnectionStatus, ReceptiveRowState } from "@/lib/agents";
 
 const STATUS_LABEL: Record<ConnectionStatus, string> = {
   connected: "Connected",
@@ -32,6 +32,39 @@ export function ConnectionBadge({ status }: { status: ConnectionStatus }) {
     >
       <span aria-hidden className={`inline-block h-2 w-2 rounded-full ${look.dot}`} />
       {STATUS_LABEL[status]}
+    </span>
+  );
+}
+
+/** Marks an agent that kas dials (a receptive agent). */
+export function ReceptiveBadge() {
+  return (
+    <span className="ml-2 inline-flex whitespace-nowrap rounded-full bg-indigo-100 px-2 py-0.5 text-xs font-medium text-indigo-800 dark:bg-indigo-950 dark:text-indigo-200">
+      Receptive
+    </span>
+  );
+}
+
+/**
+ * Beside a receptive agent's connection badge: what kas meets when it dials, while the agent is not
+ * connected ("kas cannot reach grpcs://…: connect ECONNREFUSED (retrying in 8 s)", "agent refused our key: …").
+ */
+export function ReceptiveState({ receptive, status }: { receptive: ReceptiveRowState; status: ConnectionStatus }) {
+  if (status === "connected") return null;
+  const text =
+    receptive.state === "failing" && receptive.message
+      ? receptive.message
+      : receptive.state === "connected"
+        ? "kas dialled the agent; waiting for its tunnel"
+        : `Waiting for kas to dial ${receptive.url}`;
+  return (
+    <span
+      data-receptive-state={receptive.state}
+      className={`mt-1 block max-w-xs text-xs break-words ${
+        receptive.state === "failing" ? "text-red-700 dark:text-red-400" : "text-zinc-500"
+      }`}
+    >
+      {text}
     </span>
   );
 }

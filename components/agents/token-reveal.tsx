@@ -49,17 +49,25 @@ export function TokenReveal({
   agentName,
   onDone,
   children,
+  receptive = false,
 }: {
   created: CreatedToken;
   agentName: string;
   onDone: () => void;
   children?: ReactNode;
+  /** kas dials this agent: the commands install its listener instead of pointing it at kas. */
+  receptive?: boolean;
 }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   const { token, install } = created;
   const own = useImageOverride(install.params.chartVersion);
-  const commands = installCommands({ ...install.params, image: own.image });
+  const commands = installCommands({ ...install.params, image: own.image, receptive });
+  // A receptive agent never dials kas, so kas's public agent address does not matter to it.
+  const warnings = receptive
+    ? install.warnings.filter((w) => w.setting !== "TETHER_KAS_PUBLIC_AGENT_URL")
+    : install.warnings;
+  const manifest = receptive ? install.receptiveManifest : install.manifest;
   return (
     <section aria-labelledby="token-reveal-heading" className="space-y-5">
       <div>
@@ -102,14 +110,26 @@ export function TokenReveal({
         </div>
       </div>
 
-      <AddressWarnings warnings={install.warnings} label="Address warnings" />
+      <AddressWarnings warnings={warnings} label="Address warnings" />
 
       <div className="space-y-3">
         <h4 className="text-sm font-semibold">Install with Helm</h4>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
           Tether serves the agent&apos;s chart, <code>tether-agent</code> {install.params.chartVersion}, from its own
           Helm repository at <code className="font-mono">{install.params.chartRepoUrl}</code>; no checkout of Tether is
-          needed. The agent dials kas at <code className="font-mono">{install.kasAddress}</code>.
+          needed.{" "}
+          {commands.receptive ? (
+            <>
+              Tether&apos;s kas dials this agent: it listens with TLS behind the Service{" "}
+              <code className="font-mono">{commands.receptive.serviceName}</code> (port 443). First create the Secret
+              with its certificate and key, and save the public key from the agent&apos;s Receptive tab as{" "}
+              <code className="font-mono">{commands.receptive.publicKeyFile}</code>.
+            </>
+          ) : (
+            <>
+              The agent dials kas at <code className="font-mono">{install.kasAddress}</code>.
+            </>
+          )}
         </p>
         <Command label="Add the Helm repository" text={commands.repoAdd} />
         <Command label="Helm command" text={commands.helm} />
@@ -177,15 +197,18 @@ export function TokenReveal({
           Save it as <code>tether-agent.yaml</code> and run <code>kubectl apply -f tether-agent.yaml</code>. It contains
           the token: delete the file afterwards. It runs the chart&apos;s default image; change <code>image:</code> for
           your own.
+          {receptive
+            ? " Before applying it, replace JWT_PUBLIC_KEY with the public key from the Receptive tab and create the Secret tether-agent-receptive-tls with the agent's certificate and key (as its first lines say)."
+            : ""}
         </p>
         <pre
           aria-label="Agent manifest"
           tabIndex={0}
           className="max-h-80 overflow-auto rounded-md bg-zinc-900 p-3 text-xs text-zinc-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
         >
-          <code>{install.manifest}</code>
+          <code>{manifest}</code>
         </pre>
-        <CopyButton text={install.manifest} label="Copy manifest" />
+        <CopyButton text={manifest} label="Copy manifest" />
       </details>
 
       {children}

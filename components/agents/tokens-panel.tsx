@@ -159,6 +159,17 @@ export function TokensPanel({
                   </td>
                   <td className="px-4 py-3">
                     <RelativeTime iso={t.lastUsedAt} never="Never used" />
+                    {t.lastUsedFrom ? (
+                      <span className="block text-xs text-zinc-500" data-testid="token-last-used-from">
+                        from{" "}
+                        {[
+                          t.lastUsedFrom.pod ? `pod ${t.lastUsedFrom.pod}` : null,
+                          t.lastUsedFrom.address ? `address ${t.lastUsedFrom.address}` : null,
+                        ]
+                          .filter(Boolean)
+                          .join(", ")}
+                      </span>
+                    ) : null}
                   </td>
                   <td className="px-4 py-3">
                     {t.status === "active" ? (

@@ -75,7 +75,8 @@ export function UseInCiPanel({
         <code>id_tokens:</code> gives the job an ID token for this installation&apos;s audience.
       </Snippet>
       <Snippet id="ci-snippet-api-token" title="Other CI systems (API token)" text={snippets.apiToken}>
-        Where the CI system has no OIDC, store an access token with the <code>api</code> scope as a secret variable.
+        Where the CI system has no OIDC, store a project access token (above: developer role, <code>api</code> scope) as
+        a secret variable: it works on this project only.
       </Snippet>
     </section>
   );

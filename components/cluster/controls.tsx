@@ -2,7 +2,7 @@
 // What every cluster view shares: the view's state in the URL, the kind and namespace pickers, the chip.
 import { useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { fetchJson } from "@/components/providers";
 import type { DiscoveredResource } from "@/lib/cluster-cache";
 import { customKinds } from "./custom-kinds";
@@ -65,13 +65,34 @@ export function StatusChip({ status, since }: { status: LiveStatus; since: Date 
   );
 }
 
-/** The view's state as URL search params: kind, namespace, q (search), status (exact) and open (namespace/name). */
+/**
+ * The view's state as URL search params: kind, namespace (one, or several comma-separated), q (search),
+ * status (exact), selector (a label selector), sort (a column's id, "-" first for descending) and open
+ * (namespace/name).
+ */
 export interface ViewState {
   kind: string;
   namespace: string;
   q: string;
   status: string;
+  selector: string;
+  sort: string;
   open: string | null;
+}
+
+/** The most namespaces one table shows at once: each is a stream of its own (twelve per page at most). */
+export const MAX_NAMESPACES = 10;
+
+/** The namespaces of `namespace=a,b`: none is all of them. */
+export function namespaceList(param: string): string[] {
+  return [
+    ...new Set(
+      param
+        .split(",")
+        .map((n) => n.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** A link's query string for a view, e.g. the Overview's "Failed 2" → the Pods filtered to Failed. */
@@ -94,6 +115,8 @@ export function useViewState(): [ViewState, (patch: Partial<ViewState>) => void]
     namespace: params.get("namespace") ?? "",
     q: params.get("q") ?? "",
     status: params.get("status") ?? "",
+    selector: params.get("selector") ?? "",
+    sort: params.get("sort") ?? "",
     open: params.get("open"),
   };
   const update = useCallback((patch: Partial<ViewState>) => {
@@ -136,7 +159,7 @@ export function Pickers({
           aria-label="Kind"
           value={view.kind}
           onFocus={() => setWanted(true)}
-          onChange={(e) => setView({ kind: e.target.value, status: "", open: null })}
+          onChange={(e) => setView({ kind: e.target.value, status: "", sort: "", open: null })}
           className={inputClass}
         >
           <option value={OVERVIEW_KEY}>Overview</option>
@@ -155,41 +178,129 @@ export function Pickers({
         </select>
       </label>
       {namespaced ? (
-        <label className="text-sm">
-          <span className="block text-zinc-600 dark:text-zinc-400">Namespace</span>
-          {canListNamespaces ? (
-            <select
-              aria-label="Namespace"
-              value={view.namespace}
-              onChange={(e) => setView({ namespace: e.target.value, open: null })}
-              className={inputClass}
-            >
-              <option value="">All namespaces</option>
-              {/* A deep-linked namespace stays selectable before the list arrives. */}
-              {[...new Set([...(view.namespace ? [view.namespace] : []), ...namespaces])].sort().map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
-          ) : (
-            // Not allowed to list namespaces: name one (the cluster's RBAC decides what shows).
-            <input
-              aria-label="Namespace"
-              defaultValue={view.namespace}
-              onKeyDown={(e) => {
-                if (e.key === "Enter") setView({ namespace: (e.target as HTMLInputElement).value.trim(), open: null });
-              }}
-              onBlur={(e) => {
-                if (e.target.value.trim() !== view.namespace) setView({ namespace: e.target.value.trim(), open: null });
-              }}
-              placeholder="namespace, then Enter"
-              className={inputClass}
-            />
-          )}
-        </label>
+        <NamespacePicker view={view} setView={setView} namespaces={namespaces} canListNamespaces={canListNamespaces} />
       ) : null}
     </>
+  );
+}
+
+/**
+ * One namespace or all from the select; "Several…" opens a list of checkboxes to show a few at once
+ * (namespace=a,b). Without the right to list namespaces, names are typed, comma-separated.
+ */
+function NamespacePicker({
+  view,
+  setView,
+  namespaces,
+  canListNamespaces,
+}: {
+  view: ViewState;
+  setView: (p: Partial<ViewState>) => void;
+  namespaces: string[];
+  canListNamespaces: boolean;
+}) {
+  const chosen = namespaceList(view.namespace);
+  const several = chosen.length > 1;
+  const [open, setOpen] = useState(false);
+  const panel = useRef<HTMLDivElement>(null);
+  const toggle = useRef<HTMLButtonElement>(null);
+  const set = (names: string[]) => setView({ namespace: names.join(","), open: null });
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (e: MouseEvent) => {
+      if (!panel.current?.contains(e.target as Node) && !toggle.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener("mousedown", onDown);
+    return () => document.removeEventListener("mousedown", onDown);
+  }, [open]);
+  if (!canListNamespaces)
+    // Not allowed to list namespaces: name them (the cluster's RBAC decides what shows).
+    return (
+      <label className="text-sm">
+        <span className="block text-zinc-600 dark:text-zinc-400">Namespace</span>
+        <input
+          aria-label="Namespace"
+          defaultValue={view.namespace}
+          onKeyDown={(e) => {
+            if (e.key === "Enter") set(namespaceList((e.target as HTMLInputElement).value).slice(0, MAX_NAMESPACES));
+          }}
+          onBlur={(e) => {
+            const names = namespaceList(e.target.value).slice(0, MAX_NAMESPACES);
+            if (names.join(",") !== view.namespace) set(names);
+          }}
+          placeholder="namespace(s), then Enter"
+          className={inputClass}
+        />
+      </label>
+    );
+  // Deep-linked namespaces stay selectable before the list arrives.
+  const all = [...new Set([...chosen, ...namespaces])].sort();
+  return (
+    <div className="relative flex min-w-0 max-w-full flex-wrap items-end gap-2 text-sm">
+      <label>
+        <span className="block text-zinc-600 dark:text-zinc-400">Namespace</span>
+        <select
+          aria-label="Namespace"
+          value={view.namespace}
+          onChange={(e) => set(namespaceList(e.target.value))}
+          className={inputClass.replace("max-w-full", "max-w-[14rem]")}
+        >
+          <option value="">All namespaces</option>
+          {several ? (
+            <option value={view.namespace} title={chosen.join(", ")}>{`${chosen.length} namespaces`}</option>
+          ) : null}
+          {all.map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        ref={toggle}
+        type="button"
+        aria-expanded={open}
+        aria-controls="namespace-choices"
+        onClick={() => setOpen((o) => !o)}
+        className="mb-0.5 rounded-md border border-zinc-300 px-2 py-1.5 hover:bg-zinc-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:border-zinc-700 dark:hover:bg-zinc-900"
+      >
+        Several…
+      </button>
+      {open ? (
+        <div
+          ref={panel}
+          id="namespace-choices"
+          // A sheet along the bottom of a phone's screen; a drop-down under the button on a wider one.
+          role="group"
+          aria-label="Namespaces"
+          onKeyDown={(e) => {
+            if (e.key === "Escape") {
+              e.stopPropagation();
+              setOpen(false);
+              toggle.current?.focus();
+            }
+          }}
+          className="fixed inset-x-4 bottom-4 z-30 max-h-72 overflow-auto sm:absolute sm:inset-x-auto sm:bottom-auto sm:left-0 sm:top-full sm:mt-1 sm:w-72 rounded-md border border-zinc-200 bg-white p-2 shadow-lg dark:border-zinc-800 dark:bg-zinc-950"
+        >
+          <p className="mb-1 text-xs text-zinc-500">Up to {MAX_NAMESPACES}; none is all namespaces. Escape closes.</p>
+          {all.map((n) => {
+            const checked = chosen.includes(n);
+            return (
+              <label key={n} className="flex items-center gap-2 py-0.5">
+                <input
+                  type="checkbox"
+                  checked={checked}
+                  disabled={!checked && chosen.length >= MAX_NAMESPACES}
+                  onChange={() => set(checked ? chosen.filter((c) => c !== n) : [...chosen, n].sort())}
+                />
+                <span className="truncate">{n}</span>
+              </label>
+            );
+          })}
+          {all.length === 0 ? <p className="text-xs text-zinc-500">No namespaces yet.</p> : null}
+        </div>
+      ) : null}
+    </div>
   );
 }
 

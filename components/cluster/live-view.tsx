@@ -11,24 +11,33 @@ import { stringify } from "yaml";
 import { plural } from "@/components/ui/plural";
 import { ErrorState, LoadingState } from "@/components/ui/states";
 import { objectKey } from "@/lib/cluster-cache/wire";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { checkLabelSelector } from "@/lib/cluster-cache/label-selector";
+import { withLabelSelector } from "@/lib/cluster-cache/paths";
 import {
+  MAX_NAMESPACES,
   NAMESPACES_PATH,
   OVERVIEW_KEY,
   Pickers,
   StatusChip,
   clusterKeys,
   inputClass,
+  namespaceList,
   namespaceNames,
   useCustomKinds,
   useViewState,
   type ViewState,
 } from "./controls";
 import { KINDS, ageOf, conditionsOf, type Kind, type KubeItem } from "./kinds";
+import { ContainersSection, OwnersSection } from "./drawer-sections";
 import { ObjectActions } from "./object-actions";
 import { OverviewPanel } from "./overview-panel";
 import { PodLogs } from "./pod-logs";
+import { PodShell } from "./pod-shell";
 import { ReachNotice, useClusterReach, type ClusterPlace } from "./reach-notice";
-import { statusChoices, tableRows, type SortKey } from "./table-rows";
+import { ariaSort, formatSort, nextSort, parseSort, type SortState } from "./sort";
+import { statusChoices, tableColumns, tableRows, type TableColumn } from "./table-rows";
 import { useLive } from "./use-live";
 
 const ROW_HEIGHT = 36;
@@ -48,55 +57,93 @@ function LiveViewRouted({ agentId, place }: { agentId: string; place: ClusterPla
   // Only a page that shows one of the discovered kinds needs discovery before its stream.
   const more = useCustomKinds(agentId, !builtIn && view.kind !== OVERVIEW_KEY);
   if (view.kind === OVERVIEW_KEY)
-    return (
-      <OverviewPanel key={`overview ${view.namespace}`} agentId={agentId} place={place} view={view} setView={setView} />
-    );
-  // A link to a custom resource waits for discovery; one the cluster no longer serves falls back to pods.
+    return <OverviewPanel agentId={agentId} place={place} view={view} setView={setView} />;
+  // A link to a custom resource waits for discovery; one the cluster does not serve says so.
   if (!builtIn && more.isPending) return <LoadingState label="Finding the cluster's resources…" />;
-  const kind = builtIn ?? more.data?.find((k) => k.key === view.kind) ?? KINDS[0]!;
-  const path = kind.path(kind.namespaced && view.namespace ? view.namespace : null);
-  // A new kind or namespace is a new stream: remount so its state starts clean.
-  return <LiveTable key={path} agentId={agentId} place={place} kind={kind} path={path} view={view} setView={setView} />;
+  const kind = builtIn ?? more.data?.find((k) => k.key === view.kind);
+  if (!kind) return <UnknownKind kind={view.kind} error={more.isError ? more.error.message : null} />;
+  // A new kind is a new table (its columns); a new namespace or selector is a new stream in the same table.
+  return <LiveTable key={kind.key} agentId={agentId} place={place} kind={kind} view={view} setView={setView} />;
 }
 
-/** The table's one collection, after the namespaces (index 0, for the picker). */
-const TABLE_SOURCES = [1];
+/** `kind=` names nothing this cluster serves (a typo, a CRD since removed): say so, and lead back. */
+function UnknownKind({ kind, error }: { kind: string; error: string | null }) {
+  const pathname = usePathname();
+  return (
+    <section aria-label="Cluster objects" className="space-y-3">
+      <ErrorState
+        title={
+          error
+            ? `Could not find out whether this cluster serves kind ${kind}`
+            : `This cluster does not serve kind ${kind}`
+        }
+        message={
+          error
+            ? `Asking the cluster what it serves failed: ${error}`
+            : "No built-in kind has that name and the cluster's API discovery lists no resource by it. The link may have a typo, or the resource's CustomResourceDefinition was removed."
+        }
+      />
+      <p className="text-sm">
+        <Link
+          href={pathname}
+          className="text-indigo-600 underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-400"
+        >
+          Back to the cluster&apos;s Overview
+        </Link>
+      </p>
+    </section>
+  );
+}
+
+/** The table's collections: one per namespace chosen (or one for all), each narrowed by the label selector. */
+function tablePaths(kind: Kind, namespaces: string[], selector: string): string[] {
+  const scopes = kind.namespaced && namespaces.length ? namespaces : [null];
+  return scopes.map((ns) => withLabelSelector(kind.path(ns), selector));
+}
 
 function LiveTable({
   agentId,
   place,
   kind,
-  path,
   view,
   setView,
 }: {
   agentId: string;
   place: ClusterPlace;
   kind: Kind;
-  path: string;
   view: ViewState;
   setView: (p: Partial<ViewState>) => void;
 }) {
   const [filter, setFilter] = useState(view.q);
-  const [sort, setSort] = useState<SortKey>("name");
-  const paths = useMemo(() => [NAMESPACES_PATH, path], [path]);
+  const sort = parseSort(view.sort);
+  const chosen = useMemo(
+    () => (kind.namespaced ? namespaceList(view.namespace).slice(0, MAX_NAMESPACES) : []),
+    [kind.namespaced, view.namespace],
+  );
+  // A malformed selector in a link is not sent: the table stays whole and the field says why.
+  const checked = checkLabelSelector(view.selector);
+  const selector = checked.ok ? checked.selector : "";
+  const pathsKey = tablePaths(kind, chosen, selector).join("\n");
+  const paths = useMemo(() => [NAMESPACES_PATH, ...pathsKey.split("\n")], [pathsKey]);
+  const tableSources = useMemo(() => paths.slice(1).map((_, i) => i + 1), [paths]);
   const live = useLive(agentId, paths);
   const { collections, status, staleSince, error, changedAt, refused } = live;
-  const reach = useClusterReach(agentId, place, live, TABLE_SOURCES);
-  // An agent that is not there, or a list refused, has no rows: an empty table would say the cluster has none.
+  const reach = useClusterReach(agentId, place, live, tableSources);
+  // An agent that is not there, or every list refused, has no rows: an empty table would say the cluster has none.
   const shown = reach.state === "ready" || (reach.state === "disconnected" && reach.stale);
-  const namespace = view.namespace;
+  const scope = chosen.length ? `in ${chosen.join(", ")}` : "in the cluster";
   const namespaces = useMemo(() => namespaceNames(collections[0]), [collections]);
+  const items = useMemo(
+    () => tableSources.flatMap((i) => [...(collections[i]?.values() ?? [])]),
+    [collections, tableSources],
+  );
   const now = Date.now();
   const rows = useMemo(
-    () => tableRows(collections[1]?.values() ?? [], kind, { q: filter, status: view.status, sort }),
-    [collections, filter, sort, view.status, kind],
+    () => tableRows(items, kind, { q: filter, status: view.status, sort: parseSort(view.sort) }),
+    [items, filter, view.sort, view.status, kind],
   );
   // The Status column's filter offers the statuses the table has (a link's status stays offered).
-  const statuses = useMemo(
-    () => statusChoices(collections[1]?.values() ?? [], kind, view.status),
-    [collections, kind, view.status],
-  );
+  const statuses = useMemo(() => statusChoices(items, kind, view.status), [items, kind, view.status]);
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual's API cannot be memoized by the React compiler; this component simply re-renders
   const virtual = useVirtualizer({
@@ -105,13 +152,16 @@ function LiveTable({
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
   });
-  const opened = view.open ? collections[1]?.get(view.open) : undefined;
-  // Status, or a custom resource's printer columns, between Namespace and Age.
-  const middle = kind.columns ?? [
-    { name: kind.statusLabel ?? "Status", value: (o: KubeItem) => kind.status(o) },
-    ...(kind.extraColumns ?? []),
-  ];
-  const gridTemplateColumns = `minmax(0,2fr) minmax(0,1fr) ${middle.map(() => (middle.length > 1 ? "minmax(0,1fr)" : "minmax(0,1.5fr)")).join(" ")} 5rem`;
+  const opened = view.open
+    ? tableSources.map((i) => collections[i]?.get(view.open!)).find((o) => o !== undefined)
+    : undefined;
+  const columns = useMemo(() => tableColumns(kind), [kind]);
+  const middle = columns.length - 3;
+  const gridTemplateColumns = `minmax(0,2fr) minmax(0,1fr) ${columns
+    .slice(2, -1)
+    .map(() => (middle > 1 ? "minmax(0,1fr)" : "minmax(0,1.5fr)"))
+    .join(" ")} 5rem`;
+  const refusals = tableSources.filter((i) => refused.has(i));
 
   return (
     <section aria-label="Cluster objects" className="space-y-4">
@@ -138,6 +188,7 @@ function LiveTable({
             className={inputClass}
           />
         </label>
+        <LabelSelectorField value={view.selector} onApply={(sel) => setView({ selector: sel, open: null })} />
         {statuses.length > 0 ? (
           <label className="text-sm">
             <span className="block text-zinc-600 dark:text-zinc-400">Status</span>
@@ -166,10 +217,14 @@ function LiveTable({
       </div>
 
       {error ? <ErrorState title="The live view stopped" message={error} /> : null}
-      {refused.has(1) ? (
+      {refusals.length ? (
         <ErrorState
           title={`You cannot list ${kind.label.toLowerCase()} here`}
-          message={`${refused.get(1)}${namespace ? ` in ${namespace}` : " across all namespaces; pick a namespace"}.`}
+          message={
+            chosen.length
+              ? refusals.map((i) => `${chosen[i - 1]}: ${refused.get(i)}`).join("; ") + "."
+              : `${refused.get(refusals[0]!)} across all namespaces; pick a namespace.`
+          }
         />
       ) : null}
       {/* A refused table says which list and why just above; the notice adds how to be let in. */}
@@ -184,7 +239,7 @@ function LiveTable({
             aria-label={kind.label}
             aria-rowcount={rows.length + 1}
             // Wide kinds (kubectl -o wide) get room per column; the box scrolls sideways on a narrow screen.
-            style={{ minWidth: `${Math.max(40, 20 + 8 * middle.length)}rem` }}
+            style={{ minWidth: `${Math.max(40, 20 + 8 * middle)}rem` }}
             className="text-sm"
           >
             <div role="rowgroup">
@@ -193,36 +248,21 @@ function LiveTable({
                 style={{ gridTemplateColumns }}
                 className="grid gap-2 border-b border-zinc-200 px-3 py-2 font-medium text-zinc-600 dark:border-zinc-800 dark:text-zinc-400"
               >
-                <span role="columnheader" aria-sort={sort === "name" ? "ascending" : "none"}>
-                  <button
-                    type="button"
-                    onClick={() => setSort("name")}
-                    className="hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
-                  >
-                    Name
-                  </button>
-                </span>
-                <span role="columnheader">Namespace</span>
-                {middle.map((c) => (
-                  <span key={c.name} role="columnheader" className="truncate">
-                    {c.name}
-                  </span>
+                {columns.map((c) => (
+                  <SortHeader
+                    key={c.id}
+                    column={c}
+                    sort={sort}
+                    onSort={(next) => setView({ sort: formatSort(next) })}
+                  />
                 ))}
-                <span role="columnheader" aria-sort={sort === "age" ? "ascending" : "none"}>
-                  <button
-                    type="button"
-                    onClick={() => setSort("age")}
-                    className="hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
-                  >
-                    Age
-                  </button>
-                </span>
               </div>
             </div>
             {rows.length === 0 && status === "live" ? (
               <p className="px-3 py-6 text-center text-zinc-500">
-                No {kind.label.toLowerCase()} {namespace ? `in ${namespace}` : "in the cluster"}
+                No {kind.label.toLowerCase()} {kind.namespaced ? scope : "in the cluster"}
                 {filter ? ` matching "${filter}"` : ""}
+                {selector ? ` with labels ${selector}` : ""}
                 {view.status ? ` with status ${view.status}` : ""}.
               </p>
             ) : null}
@@ -261,8 +301,8 @@ function LiveTable({
                       <span role="cell" className="truncate text-zinc-600 dark:text-zinc-400">
                         {o.metadata.namespace ?? "—"}
                       </span>
-                      {middle.map((c) => (
-                        <span key={c.name} role="cell" className="truncate">
+                      {columns.slice(2, -1).map((c) => (
+                        <span key={c.id} role="cell" className="truncate">
                           {c.value(o, now)}
                         </span>
                       ))}
@@ -281,13 +321,113 @@ function LiveTable({
       {opened ? (
         <ObjectDrawer
           agentId={agentId}
-          path={path}
+          path={kind.path(opened.metadata.namespace ?? null)}
           noun={kind.noun.one}
           summary={opened}
           onClose={() => setView({ open: null })}
         />
+      ) : view.open && status === "live" && shown ? (
+        <p role="status" className="text-sm text-amber-800 dark:text-amber-200">
+          No {kind.noun.one} {view.open} {kind.namespaced ? scope : "in the cluster"}
+          {selector ? ` with labels ${selector}` : ""}: it may have been deleted.{" "}
+          <button
+            type="button"
+            onClick={() => setView({ open: null })}
+            className="underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+          >
+            Dismiss
+          </button>
+        </p>
       ) : null}
     </section>
+  );
+}
+
+/** A column heading that sorts: Enter, Space or a click goes ascending, descending, then the table's own order. */
+function SortHeader({
+  column,
+  sort,
+  onSort,
+}: {
+  column: TableColumn;
+  sort: SortState | null;
+  onSort: (next: SortState | null) => void;
+}) {
+  const state = ariaSort(sort, column.id);
+  return (
+    <span role="columnheader" aria-sort={state} className="min-w-0">
+      <button
+        type="button"
+        data-sort-column={column.id}
+        onClick={() => onSort(nextSort(sort, column.id))}
+        className="flex max-w-full items-center gap-1 text-left hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+      >
+        <span className="truncate">{column.name}</span>
+        <span aria-hidden className="text-xs">
+          {state === "ascending" ? "▲" : state === "descending" ? "▼" : ""}
+        </span>
+      </button>
+    </span>
+  );
+}
+
+/**
+ * A Kubernetes label selector (app=web,tier!=db,env in (a,b)), applied on Enter or on leaving the field and
+ * sent to the cluster as labelSelector; a malformed one says why and changes nothing.
+ */
+function LabelSelectorField({ value, onApply }: { value: string; onApply: (selector: string) => void }) {
+  const [text, setText] = useState(value);
+  const [applied, setApplied] = useState(value);
+  // The URL changed under the field (a link, Back): show what is applied.
+  if (applied !== value) {
+    setApplied(value);
+    setText(value);
+  }
+  const linked = checkLabelSelector(value);
+  const [problem, setProblem] = useState<string | null>(null);
+  const error = problem ?? (linked.ok ? null : linked.error);
+  const apply = () => {
+    const r = checkLabelSelector(text);
+    if (!r.ok) {
+      setProblem(r.error);
+      return;
+    }
+    setProblem(null);
+    setText(r.selector);
+    if (r.selector !== value) onApply(r.selector);
+  };
+  return (
+    <label className="min-w-0 max-w-full text-sm">
+      <span className="block text-zinc-600 dark:text-zinc-400">Labels</span>
+      <input
+        type="text"
+        aria-label="Label selector"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? "label-selector-error" : undefined}
+        value={text}
+        spellCheck={false}
+        autoCapitalize="off"
+        onChange={(e) => {
+          setText(e.target.value);
+          setProblem(null);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === "Enter") apply();
+        }}
+        onBlur={apply}
+        placeholder="app=web,tier!=db"
+        className={`${inputClass} w-56 font-mono ${error ? "border-red-500 dark:border-red-500" : ""}`}
+      />
+      {error ? (
+        <span
+          id="label-selector-error"
+          role="alert"
+          className="mt-1 block max-w-xs text-xs text-red-700 dark:text-red-400"
+        >
+          Not applied: {error}
+        </span>
+      ) : null}
+    </label>
   );
 }
 
@@ -336,8 +476,9 @@ export function ObjectDrawer({
     const returnTo = document.activeElement;
     panel.current?.focus();
     const onKey = (e: KeyboardEvent) => {
-      // Escape inside the YAML editor is CodeMirror's (Escape then Tab leaves the editor), not the drawer's.
-      if (e.key === "Escape" && !(e.target instanceof Element && e.target.closest(".cm-editor"))) leave();
+      // Escape inside the YAML editor is CodeMirror's (Escape then Tab leaves the editor), and inside a
+      // shell's terminal the shell's (F6 leaves it), not the drawer's.
+      if (e.key === "Escape" && !(e.target instanceof Element && e.target.closest(".cm-editor, .xterm"))) leave();
     };
     document.addEventListener("keydown", onKey);
     return () => {
@@ -369,6 +510,7 @@ export function ObjectDrawer({
       {whole.isPending ? <LoadingState label="Loading the object…" /> : null}
       {whole.isError ? <ErrorState title="The object could not be loaded" message={whole.error.message} /> : null}
       <ObjectActions agentId={agentId} path={path} object={object} noun={noun} />
+      {PODS.test(path) ? <PodShell agentId={agentId} pod={object} /> : null}
       {PODS.test(path) ? <PodLogs agentId={agentId} pod={object} /> : null}
       <section aria-label="Conditions">
         <h4 className="mb-1 text-sm font-medium text-zinc-600 dark:text-zinc-400">Conditions</h4>
@@ -411,6 +553,8 @@ export function ObjectDrawer({
           <p className="text-xs text-zinc-500">No labels.</p>
         )}
       </section>
+      <OwnersSection agentId={agentId} object={object} />
+      {PODS.test(path) ? <ContainersSection pod={object} whole={whole.data !== undefined} /> : null}
       <section aria-label="YAML">
         <h4 className="mb-1 text-sm font-medium text-zinc-600 dark:text-zinc-400">YAML</h4>
         <pre className="max-h-[60vh] overflow-auto rounded bg-zinc-50 p-3 text-xs dark:bg-zinc-900">

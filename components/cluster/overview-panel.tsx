@@ -7,7 +7,15 @@ import { usePathname } from "next/navigation";
 import { useMemo } from "react";
 import { ErrorState, LoadingState } from "@/components/ui/states";
 import { KINDS } from "./kinds";
-import { NAMESPACES_PATH, Pickers, StatusChip, namespaceNames, viewHref, type ViewState } from "./controls";
+import {
+  NAMESPACES_PATH,
+  Pickers,
+  StatusChip,
+  namespaceList,
+  namespaceNames,
+  viewHref,
+  type ViewState,
+} from "./controls";
 import { overviewOf } from "./overview";
 import { ReachNotice, useClusterReach, type ClusterPlace } from "./reach-notice";
 import { useLive } from "./use-live";
@@ -36,9 +44,12 @@ export function OverviewPanel({
   view: ViewState;
   setView: (p: Partial<ViewState>) => void;
 }) {
+  // Several namespaces: the cluster-wide collections, narrowed here (six streams per namespace would be too many).
+  const chosen = useMemo(() => namespaceList(view.namespace), [view.namespace]);
+  const one = chosen.length === 1 ? chosen[0]! : null;
   const paths = useMemo(
-    () => [NAMESPACES_PATH, ...SOURCES.map((key) => KINDS.find((k) => k.key === key)!.path(view.namespace || null))],
-    [view.namespace],
+    () => [NAMESPACES_PATH, ...SOURCES.map((key) => KINDS.find((k) => k.key === key)!.path(one))],
+    [one],
   );
   const live = useLive(agentId, paths);
   const { collections, status, staleSince, error, refused } = live;
@@ -46,7 +57,11 @@ export function OverviewPanel({
   const shown = reach.state === "ready" || (reach.state === "disconnected" && reach.stale);
   const hidden = (key: (typeof SOURCES)[number]) => refused.has(SOURCES.indexOf(key) + 1);
   const overview = useMemo(() => {
-    const of = (key: (typeof SOURCES)[number]) => collections[SOURCES.indexOf(key) + 1]?.values() ?? [];
+    const among = new Set(chosen);
+    const of = (key: (typeof SOURCES)[number]) => {
+      const all = [...(collections[SOURCES.indexOf(key) + 1]?.values() ?? [])];
+      return chosen.length > 1 && key !== "nodes" ? all.filter((o) => among.has(o.metadata.namespace ?? "")) : all;
+    };
     return overviewOf({
       nodes: of("nodes"),
       pods: of("pods"),
@@ -55,13 +70,13 @@ export function OverviewPanel({
       daemonsets: of("daemonsets"),
       events: of("events"),
     });
-  }, [collections]);
+  }, [collections, chosen]);
   const refusedSources = SOURCES.filter((_, i) => refused.has(i + 1));
   // "Every Deployment … ready" may only name the kinds the viewer could list.
   const listableWorkloads = Object.entries(WORKLOAD_KINDS)
     .filter(([, key]) => !hidden(key))
     .map(([kind]) => kind);
-  const scope = view.namespace ? `in ${view.namespace}` : "in the cluster";
+  const scope = chosen.length ? `in ${listFormat.format(chosen)}` : "in the cluster";
   const pathname = usePathname();
   const href = (patch: Partial<ViewState>) => viewHref(pathname, { namespace: view.namespace, ...patch });
 

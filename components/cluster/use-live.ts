@@ -9,7 +9,7 @@ import type { KubeItem } from "./kinds";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting" | "stale";
 
-/** Mount it with `key` set to the paths, so that a new set of collections starts from a clean state. */
+/** A new set of paths starts from a clean state: nothing of the old collections shows as the new ones'. */
 export function useLive(agentId: string, paths: string[]) {
   const [collections, setCollections] = useState<Map<string, KubeItem>[]>(() => paths.map(() => new Map()));
   const [status, setStatus] = useState<LiveStatus>("connecting");
@@ -21,6 +21,18 @@ export function useLive(agentId: string, paths: string[]) {
   /** Collections the cluster refused (RBAC), by index, with the reason. */
   const [refused, setRefused] = useState<Map<number, string>>(new Map());
   const pathsKey = paths.join("\n");
+  // New paths (another namespace, a label selector): start clean in this render, not after an effect.
+  const [shownKey, setShownKey] = useState(pathsKey);
+  if (shownKey !== pathsKey) {
+    setShownKey(pathsKey);
+    setCollections(paths.map(() => new Map()));
+    setStatus("connecting");
+    setReceived(false);
+    setStaleSince(null);
+    setError(null);
+    setChangedAt(new Map());
+    setRefused(new Map());
+  }
   const lastId = useRef<string | null>(null);
   const router = useRouter();
 

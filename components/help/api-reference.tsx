@@ -184,10 +184,11 @@ export function ApiReference() {
           Authentication
         </h2>
         <p>
-          Send <code className="font-mono">Authorization: Bearer &lt;token&gt;</code> with a personal access token. The
-          scope <code className="font-mono">read_api</code> allows GET requests; <code className="font-mono">api</code>{" "}
-          allows every method. A few operations need a signed-in browser and refuse tokens; each says so. Errors are
-          JSON: <code className="font-mono">{'{ "error": "…", "field": "…" }'}</code>.
+          Send <code className="font-mono">Authorization: Bearer &lt;token&gt;</code> with a personal access token, or a
+          project access token (a project&apos;s Settings tab), which acts with one role in that project only. The scope{" "}
+          <code className="font-mono">read_api</code> allows GET requests; <code className="font-mono">api</code> allows
+          every method. A few operations need a signed-in browser and refuse tokens; each says so. Errors are JSON:{" "}
+          <code className="font-mono">{'{ "error": "…", "field": "…" }'}</code>.
         </p>
         <p>
           The machine-readable document:{" "}

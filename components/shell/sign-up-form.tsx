@@ -2,13 +2,32 @@
 import Link from "next/link";
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { ApiError, fetchJson } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import type { SignUpMode } from "@/lib/auth/sign-up-policy";
+import { signUpFieldErrors, signUpSchema } from "@/lib/auth/sign-up-schema";
 
-type Fields = "name" | "username" | "email" | "password";
+const FIELDS = ["name", "username", "email", "password"] as const;
+type Fields = (typeof FIELDS)[number];
+
+/** What is wrong: each field's problem (all at once), and a problem of the form as a whole. */
+interface Problems {
+  form?: string;
+  fields: Partial<Record<Fields, string>>;
+}
+
+/** The field problems among `all` (a zod or server answer), the rest as a problem of the form. */
+function toProblems(all: Record<string, string>): Problems {
+  const fields: Partial<Record<Fields, string>> = {};
+  const other: string[] = [];
+  for (const [k, v] of Object.entries(all)) {
+    if ((FIELDS as readonly string[]).includes(k)) fields[k as Fields] = v;
+    else other.push(v);
+  }
+  return { fields, ...(other.length ? { form: other.join(" ") } : {}) };
+}
 
 function policyNote(mode: SignUpMode, domains: string[]): string | null {
   if (mode === "domains") return `Sign-up is open to e-mail addresses at ${domains.join(", ")}.`;
@@ -34,7 +53,14 @@ export function SignUpForm({
   domains: string[];
 }) {
   const router = useRouter();
-  const [error, setError] = useState<{ message: string; field?: Fields } | null>(null);
+  const [problems, setProblems] = useState<Problems | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  const show = (p: Problems) => {
+    setProblems(p);
+    // Focus goes to the first field at fault, so the keyboard starts where the fixing does.
+    const first = FIELDS.find((f) => p.fields[f]);
+    if (first) requestAnimationFrame(() => formRef.current?.querySelector<HTMLInputElement>(`#${first}`)?.focus());
+  };
   const [pending, setPending] = useState(false);
   const [waiting, setWaiting] = useState(false);
   const note = firstAccount
@@ -50,8 +76,14 @@ export function SignUpForm({
       (["name", "username", "email", "password"] as const).map((k) => [k, String(form.get(k) ?? "")]),
     );
     if (invite) body.invite = invite;
+    // Every problem the schema finds is shown at once, before anything is sent; the server checks again.
+    const checked = signUpSchema.safeParse(body);
+    if (!checked.success) {
+      show(toProblems(signUpFieldErrors(checked.error)));
+      return;
+    }
     setPending(true);
-    setError(null);
+    setProblems(null);
     try {
       const created = await fetchJson<{ user: { pendingApproval: boolean } }>("/api/users", {
         method: "POST",
@@ -66,13 +98,16 @@ export function SignUpForm({
       router.replace("/projects");
       router.refresh();
     } catch (err) {
-      const field = err instanceof ApiError ? (err.field as Fields | undefined) : undefined;
-      setError({ message: (err as Error).message, field });
+      const message = (err as Error).message;
+      if (err instanceof ApiError && err.fields) show(toProblems(err.fields));
+      else if (err instanceof ApiError && err.field) show(toProblems({ [err.field]: message }));
+      else show({ form: message, fields: {} });
       setPending(false);
     }
   }
 
-  const fieldError = (f: Fields) => (error?.field === f ? error.message : undefined);
+  const fieldError = (f: Fields) => problems?.fields[f];
+  const fieldProblems = FIELDS.flatMap((f) => (problems?.fields[f] ? [problems.fields[f]] : []));
   if (waiting)
     return (
       <>
@@ -118,18 +153,19 @@ export function SignUpForm({
           {note}
         </p>
       ) : null}
-      <form onSubmit={submit} className="space-y-4" noValidate>
-        {error && !error.field ? (
+      <form ref={formRef} onSubmit={submit} className="space-y-4" noValidate>
+        {problems?.form ? (
           <p
             role="alert"
             className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300"
           >
-            {error.message}
+            {problems.form}
           </p>
         ) : null}
-        {error?.field ? (
-          <p role="alert" className="sr-only">
-            {error.message}
+        {fieldProblems.length ? (
+          <p role="alert" className="sr-only" data-testid="sign-up-problems">
+            {fieldProblems.length === 1 ? "1 problem: " : `${fieldProblems.length} problems: `}
+            {fieldProblems.join(". ")}
           </p>
         ) : null}
         <Field label="Name" id="name" name="name" autoComplete="name" required autoFocus error={fieldError("name")} />

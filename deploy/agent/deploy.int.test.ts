@@ -10,6 +10,7 @@ import { ensureHelm } from "../../testbed/helm";
 
 const chartDir = path.join(__dirname, "chart");
 const manifestFile = path.join(__dirname, "manifest.yaml");
+const receptiveManifestFile = path.join(__dirname, "manifest-receptive.yaml");
 
 const KAS = "grpcs://kas.example.test:8150";
 const TOKEN = "tta_itTokenValue0123456789abcdefghijklmnopqrstuv";
@@ -118,6 +119,8 @@ describe("agent install artefacts", () => {
       "ClusterRole",
       "ClusterRoleBinding",
       "Deployment",
+      "Role",
+      "RoleBinding",
       "Secret",
       "ServiceAccount",
     ]);
@@ -174,13 +177,28 @@ describe("agent install artefacts", () => {
       resources: ["users", "groups", "serviceaccounts"],
       verbs: ["impersonate"],
     });
-    // The only writes: asking Flux to reconcile (a patch of GitRepository objects) and the Lease that makes one
-    // agent pod the one that does it. Everything else is read-only.
+    // The only writes cluster-wide: asking Flux to reconcile (a patch of GitRepository objects). Everything else
+    // is read-only; the Lease that makes one agent pod the one that does it is in the agent's namespace only.
     const writes = [
       { apiGroups: ["source.toolkit.fluxcd.io"], resources: ["gitrepositories"], verbs: ["get", "list", "patch"] },
-      { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
     ];
     for (const w of writes) expect(rules).toContainEqual(w);
+    expect(JSON.stringify(rules)).not.toContain("leases");
+    const leader = one(objs, "Role");
+    expect(leader.metadata.namespace).toBe("tether-agent");
+    expect(leader.rules).toEqual([
+      { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
+    ]);
+    const leaderBinding = one(objs, "RoleBinding");
+    expect(leaderBinding.metadata.namespace).toBe("tether-agent");
+    expect(leaderBinding.roleRef).toEqual({
+      apiGroup: "rbac.authorization.k8s.io",
+      kind: "Role",
+      name: leader.metadata.name,
+    });
+    expect(leaderBinding.subjects).toEqual([
+      { kind: "ServiceAccount", name: "tether-agent", namespace: "tether-agent" },
+    ]);
     for (const r of rules) {
       expect(r.resources).not.toContain("secrets");
       expect(r.resources).not.toContain("*");
@@ -240,13 +258,10 @@ describe("agent install artefacts", () => {
     expect(noToken.stderr).toContain("config.token or config.existingSecret is required");
   });
 
-  it("manifest.yaml is the chart's default rendering with placeholders", async () => {
-    const manifest = parse(fs.readFileSync(manifestFile, "utf8"));
-    const { objs: chart } = await render({
-      "config.kasAddress": "KAS_ADDRESS",
-      "config.token": "AGENT_TOKEN",
-      "namespace.create": "true",
-    });
+  /** The manifest's objects are the chart's rendering with `sets`, field for field (less Helm's bookkeeping). */
+  async function expectManifestIsChart(file: string, sets: Record<string, string>) {
+    const manifest = parse(fs.readFileSync(file, "utf8"));
+    const { objs: chart } = await render({ ...sets, "namespace.create": "true" });
     const key = (o: Obj) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
     expect(manifest.map(key).sort()).toEqual(chart.map(key).sort());
     for (const m of manifest as Any[]) {
@@ -263,22 +278,139 @@ describe("agent install artefacts", () => {
           break;
         }
         case "ClusterRole":
+        case "Role":
           expect(c.rules).toEqual(m.rules);
           break;
         case "ClusterRoleBinding":
+        case "RoleBinding":
           expect({ roleRef: c.roleRef, subjects: c.subjects }).toEqual({ roleRef: m.roleRef, subjects: m.subjects });
           break;
         case "Secret":
           expect({ type: c.type, stringData: c.stringData }).toEqual({ type: m.type, stringData: m.stringData });
           break;
+        case "ConfigMap":
+          expect(c.data, key(m)).toEqual(m.data);
+          break;
+        case "Service":
+          expect(c.spec, key(m)).toEqual(m.spec);
+          break;
       }
     }
+  }
+
+  it("manifest.yaml is the chart's default rendering with placeholders", async () => {
+    await expectManifestIsChart(manifestFile, { "config.kasAddress": "KAS_ADDRESS", "config.token": "AGENT_TOKEN" });
     const text = fs.readFileSync(manifestFile, "utf8");
     expect(text.split("\n").slice(0, 10).join("\n")).toMatch(/replace[\s\S]*KAS_ADDRESS[\s\S]*AGENT_TOKEN/);
   });
 
+  it("manifest-receptive.yaml is the chart's receptive rendering with placeholders", async () => {
+    await expectManifestIsChart(receptiveManifestFile, {
+      "config.token": "AGENT_TOKEN",
+      "receptive.enabled": "true",
+      "receptive.tlsSecretName": "tether-agent-receptive-tls",
+      "receptive.jwtPublicKey": "JWT_PUBLIC_KEY",
+    });
+    const text = fs.readFileSync(receptiveManifestFile, "utf8");
+    const header = text.slice(0, text.indexOf("apiVersion:"));
+    expect(header).toContain("kubectl -n tether-agent create secret tls tether-agent-receptive-tls");
+    expect(header).toMatch(/AGENT_TOKEN[\s\S]*JWT_PUBLIC_KEY/);
+    expect(text).not.toContain("KAS_ADDRESS");
+  });
+
+  const PUBLIC_KEY =
+    "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAcFZPbcl4KjEL6ZUlAPrPO5lB7L6cC0PjCyX7uDBBDq8=\n-----END PUBLIC KEY-----";
+  const receptiveSets = {
+    "config.token": TOKEN,
+    "receptive.enabled": "true",
+    "receptive.tlsSecretName": "agent-receptive-tls",
+    "receptive.jwtPublicKey": PUBLIC_KEY,
+  };
+
+  it("receptive.enabled: the agent listens with its TLS Secret and the tab's public key behind a Service, with no kas address", async () => {
+    const { objs } = await render(receptiveSets, { release: "prod" });
+    expect(objs.map((o) => o.kind).sort()).toEqual([
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "ConfigMap",
+      "Deployment",
+      "Role",
+      "RoleBinding",
+      "Secret",
+      "Service",
+      "ServiceAccount",
+    ]);
+    const cm = one(objs, "ConfigMap");
+    expect(cm.metadata.name).toBe("prod-tether-agent-receptive");
+    expect(cm.data).toEqual({ "jwt-public-key.pem": `${PUBLIC_KEY}\n` });
+    const svc = one(objs, "Service");
+    expect(svc.metadata.name).toBe("prod-tether-agent-receptive");
+    expect(svc.spec).toEqual({
+      type: "ClusterIP",
+      selector: { "app.kubernetes.io/name": "tether-agent", "app.kubernetes.io/instance": "prod" },
+      ports: [{ name: "receptive", port: 443, targetPort: "receptive", protocol: "TCP" }],
+    });
+    const dep = one(objs, "Deployment");
+    const pod = dep.spec.template.spec;
+    const c = pod.containers[0];
+    expect(c.args).toEqual([
+      "--receptive",
+      "--receptive-address=0.0.0.0:8082",
+      "--receptive-cert-file=/etc/tether-agent/receptive-tls/tls.crt",
+      "--receptive-key-file=/etc/tether-agent/receptive-tls/tls.key",
+      "--receptive-jwt-public-key-file=/etc/tether-agent/receptive/jwt-public-key.pem",
+      "--token-file=/etc/tether-agent/token/token",
+    ]);
+    expect(c.ports).toContainEqual({ name: "receptive", containerPort: 8082, protocol: "TCP" });
+    expect(c.volumeMounts).toEqual(
+      expect.arrayContaining([
+        { name: "receptive-tls", mountPath: "/etc/tether-agent/receptive-tls", readOnly: true },
+        { name: "receptive", mountPath: "/etc/tether-agent/receptive", readOnly: true },
+      ]),
+    );
+    expect(pod.volumes).toEqual(
+      expect.arrayContaining([
+        { name: "receptive-tls", secret: expect.objectContaining({ secretName: "agent-receptive-tls" }) },
+        { name: "receptive", configMap: { name: "prod-tether-agent-receptive" } },
+      ]),
+    );
+    expect(JSON.stringify(dep)).not.toContain(TOKEN);
+
+    // mTLS instead: the client CA in the ConfigMap, and its flag instead of the key's.
+    const mtls = await render(
+      { ...receptiveSets, "receptive.jwtPublicKey": "", "receptive.clientCaCert": PUBLIC_KEY },
+      { release: "prod" },
+    );
+    expect(one(mtls.objs, "ConfigMap").data).toEqual({ "client-ca.crt": `${PUBLIC_KEY}\n` });
+    const mtlsArgs = one(mtls.objs, "Deployment").spec.template.spec.containers[0].args;
+    expect(mtlsArgs).toContain("--receptive-client-ca-file=/etc/tether-agent/receptive/client-ca.crt");
+    expect(mtlsArgs.some((a: string) => a.startsWith("--receptive-jwt-public-key-file"))).toBe(false);
+  });
+
+  it("a new public key (key rotation) rolls the receptive agent's pods", async () => {
+    const annotations = async (key: string) =>
+      one((await render({ ...receptiveSets, "receptive.jwtPublicKey": key })).objs, "Deployment").spec.template.metadata
+        .annotations as Record<string, string>;
+    const before = await annotations(PUBLIC_KEY);
+    const after = await annotations(PUBLIC_KEY.replace("MCow", "MCox"));
+    expect(before["checksum/receptive"]).toMatch(/^[0-9a-f]{64}$/);
+    expect(after["checksum/receptive"]).not.toBe(before["checksum/receptive"]);
+    expect(after["checksum/config"]).toBe(before["checksum/config"]);
+  });
+
+  it("refuses a receptive agent without its TLS Secret or without a key, saying what to set", async () => {
+    const noTls = await template({ ...receptiveSets, "receptive.tlsSecretName": "" });
+    expect(noTls.code).not.toBe(0);
+    expect(noTls.stderr).toContain("receptive.tlsSecretName is required for a receptive agent");
+    const noKey = await template({ ...receptiveSets, "receptive.jwtPublicKey": "" });
+    expect(noKey.code).not.toBe(0);
+    expect(noKey.stderr).toContain(
+      "receptive.jwtPublicKey (from the agent's Receptive tab) or receptive.clientCaCert (mTLS) is required",
+    );
+  });
+
   it("the API server accepts the rendered chart and the manifest (server-side dry run)", async () => {
-    for (const sets of [defaults, { ...defaults, "rbac.clusterAdmin": "true" }]) {
+    for (const sets of [defaults, { ...defaults, "rbac.clusterAdmin": "true" }, receptiveSets]) {
       const { text } = await render(sets);
       const r = await kubectl(["apply", "--dry-run=server", "-f", "-"], text);
       expect(r.stderr, JSON.stringify(sets)).toBe("");
@@ -302,6 +434,19 @@ describe("agent install artefacts", () => {
     ]) {
       expect(r.stdout).toContain(line);
     }
+    const receptive = fs
+      .readFileSync(receptiveManifestFile, "utf8")
+      .replaceAll("AGENT_TOKEN", TOKEN)
+      .replace(/^ {4}JWT_PUBLIC_KEY$/m, PUBLIC_KEY.replace(/^/gm, "    "));
+    const rr = await kubectl(["apply", "--dry-run=server", "-f", "-"], receptive);
+    expect(rr.stderr).toBe("");
+    expect(rr.code).toBe(0);
+    for (const line of [
+      "configmap/tether-agent-receptive created (server dry run)",
+      "service/tether-agent-receptive created (server dry run)",
+      "deployment.apps/tether-agent created (server dry run)",
+    ])
+      expect(rr.stdout).toContain(line);
     // A dry run persists nothing.
     const get = await kubectl(["-n", "tether-agent", "get", "deployment", "tether-agent"]);
     expect(get.code).not.toBe(0);

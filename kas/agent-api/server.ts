@@ -3,13 +3,14 @@
 import { createHash } from "node:crypto";
 import { Metadata, status, type ServerDuplexStream, type ServerUnaryCall, type sendUnaryData } from "@grpc/grpc-js";
 import type { Logger } from "pino";
-import type { AgentApiServiceServer, AgentInfo } from "../../proto/gen/tether/v1/agent_api";
+import type { AgentApiServiceServer, AgentInfo, GetConfigurationRequest } from "../../proto/gen/tether/v1/agent_api";
 import type { ConnectRequest, ConnectResponse, ReverseTunnelServiceServer } from "../../proto/gen/tether/v1/tunnel";
 import type { KasConfig } from "../config";
 import type { KasMetrics } from "../metrics";
 import { AgentStreamLimitError, TunnelStream, type TunnelRegistry } from "../tunnel";
 import { TokenRejectedError, type AgentIdentity, type WebApi } from "../web-api";
 import { KAS_VERSION } from "../../lib/common/release";
+import type { ConfigWait, ConfigWaiters } from "./config-watch";
 
 function bearer(md: Metadata): string | null {
   const v = md.get("authorization")[0];
@@ -118,11 +119,15 @@ function reported(info: AgentInfo | undefined) {
   };
 }
 
-export function agentApiHandlers(deps: Deps, tokens: ConnectedTokens): AgentApiServiceServer {
+/** `waiters`: configuration calls that wait for a change (without it, every call answers at once). */
+export function agentApiHandlers(deps: Deps, tokens: ConnectedTokens, waiters?: ConfigWaiters): AgentApiServiceServer {
   const contact = async (call: ServerUnaryCall<{ info?: AgentInfo }, unknown>) => {
     const identity = await authenticate(deps, call.metadata, tokens);
     deps.registry.touch(identity.agentId);
-    await deps.web.recordContact(identity.agentId, reported(call.request.info));
+    await deps.web.recordContact(identity.agentId, reported(call.request.info), {
+      tokenId: identity.tokenId,
+      peerAddress: call.getPeer(),
+    });
     return identity;
   };
   return {
@@ -151,11 +156,23 @@ export function agentApiHandlers(deps: Deps, tokens: ConnectedTokens): AgentApiS
       );
     },
     getConfiguration(
-      call: ServerUnaryCall<unknown, unknown>,
+      call: ServerUnaryCall<GetConfigurationRequest, unknown>,
       callback: sendUnaryData<{ yaml: string; version: number; agentId: string }>,
     ) {
+      const { knownVersion, waitMs } = call.request;
+      let wait: ConfigWait | null = null;
+      call.on("cancelled", () => wait?.cancel());
       authenticate(deps, call.metadata, tokens)
-        .then(async (id) => ({ ...(await deps.web.agentConfiguration(id.agentId)), agentId: id.agentId }))
+        .then(async (id) => {
+          // Waiting starts before the read, so that a save between the two still wakes this call.
+          if (waitMs > 0 && waiters) wait = waiters.wait(id.agentId, waitMs);
+          let c = await deps.web.agentConfiguration(id.agentId);
+          if (wait && c.version === knownVersion) {
+            if (await wait.changed) c = await deps.web.agentConfiguration(id.agentId);
+          }
+          return { ...c, agentId: id.agentId };
+        })
+        .finally(() => wait?.cancel())
         .then(
           (c) => callback(null, c),
           (e) => callback(grpcError(e)),

@@ -20,6 +20,7 @@ import {
   type TunnelRegistry,
 } from "../tunnel";
 import { RegistryUnavailableError } from "../routing/errors";
+import { AGENT_CONFIG_TOPIC } from "../agent-api";
 
 interface Deps {
   config: KasConfig;
@@ -78,6 +79,23 @@ export function internalHandlers(deps: Deps): KasInternalServiceServer {
             return;
           }
           deps.registry.publishAgentEvent({ agentId, kind: all ? "deleted" : "token_revoked" }).then(
+            () => callback(null, {}),
+            (e: Error) => callback({ code: status.UNAVAILABLE, details: e.message }),
+          );
+        },
+        (e: Error) => callback({ code: status.UNAUTHENTICATED, details: e.message }),
+      );
+    },
+
+    notifyAgentConfig(call, callback) {
+      const { agentId } = call.request;
+      checkCaller(deps.secret, call.metadata).then(
+        () => {
+          if (!agentId) {
+            callback({ code: status.INVALID_ARGUMENT, details: "agent_id is required" });
+            return;
+          }
+          deps.registry.publishAgentEvent({ agentId, kind: "notice", topic: AGENT_CONFIG_TOPIC, payload: "" }).then(
             () => callback(null, {}),
             (e: Error) => callback({ code: status.UNAVAILABLE, details: e.message }),
           );

@@ -1,5 +1,5 @@
-// Real kubectl through kas's k8s-proxy, the tunnel and the agent, against the testbed: CI job tokens
-// and personal access tokens, authorized by the agent's configuration, impersonated as configured,
+// Real kubectl through kas's k8s-proxy, the tunnel and the agent, against the testbed: CI job tokens,
+// personal and project access tokens, authorized by the agent's configuration, impersonated as configured,
 // with the cluster's RBAC deciding. Refusals are clear and audited.
 import { execFile } from "node:child_process";
 import fs from "node:fs";
@@ -31,6 +31,7 @@ import {
   type WebInternal,
 } from "@/testbed/tunnel-stack";
 import { saveAgentConfig } from "@/lib/agent-config";
+import { createProjectToken, revokeProjectToken } from "@/lib/project-tokens";
 import { CHUNK_SIZE } from "@/lib/common/tunnel-wire";
 
 describe("kubectl through kas", () => {
@@ -364,6 +365,49 @@ describe("kubectl through kas", () => {
     const out = await createPersonalAccessToken(web.db, { id: ids.outsider!, isAdmin: false }, { name: "out" });
     const r = await kubectl(kubeconfig("outsider", `pat:${agentId}:${out.token}`), ["get", "configmaps"]);
     expect(r.err).toMatch(/you are not authorized to use agent "prod"/);
+  });
+
+  it("a project access token acts as its project's bot: let in by user_access through its project only, as tether:user:<bot>", async () => {
+    const admin = { id: ids.owner!, isAdmin: true };
+    const made = await createProjectToken(web.db, admin, ids.ciProject!, {
+      name: "deploy",
+      role: "developer",
+      scopes: ["k8s_proxy"],
+      expiresInDays: 1,
+    });
+    const cfg = kubeconfig("project-bot", `pat:${agentId}:${made.token}`);
+    // user_access names group platform only, and the bot is in no group: refused, saying why.
+    // --raw: no discovery first (a refused discovery reaches kubectl's output as "unknown").
+    const configmaps = ["get", "--raw", "/api/v1/namespaces/default/configmaps"];
+    const refused = await kubectl(cfg, configmaps);
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toMatch(
+      /project access token "deploy" may not use agent "prod" \(its project platform\/app is not in the agent's user_access\)/,
+    );
+
+    const before = (await web.db.agentConfig.findFirstOrThrow({ where: { agentId }, orderBy: { version: "desc" } }))
+      .yaml;
+    await saveAgentConfig(web.db, admin, agentId, `${before.trimEnd()}\n  projects:\n    - id: platform/app\n`);
+    try {
+      await new Promise((r) => setTimeout(r, 300)); // kas caches answers for TETHER_KAS_TOKEN_CACHE_MS
+      const who = await kubectl(cfg, ["auth", "whoami", "-o", "json"]);
+      expect(who.code).toBe(0);
+      const info = (JSON.parse(who.out) as { status: { userInfo: { username: string; groups: string[] } } }).status
+        .userInfo;
+      expect(info.username).toBe(`tether:user:${made.bot}`);
+      expect(info.groups).toEqual(expect.arrayContaining(["tether:user", `tether:project:${ids.ciProject}`]));
+      expect(info.groups.filter((g) => g.startsWith("tether:group:"))).toEqual([]);
+      // The cluster's RBAC decides: tether users view "default"; only CI jobs write in "ci".
+      expect((await kubectl(cfg, ["auth", "can-i", "list", "configmaps", "-n", "default"])).out.trim()).toBe("yes");
+      expect((await kubectl(cfg, ["auth", "can-i", "create", "configmaps", "-n", "ci"])).out.trim()).toBe("no");
+      expect((await web.db.projectAccessToken.findUniqueOrThrow({ where: { id: made.id } })).lastUsedAt).not.toBeNull();
+
+      await revokeProjectToken(web.db, admin, ids.ciProject!, made.id);
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await kubectl(cfg, configmaps)).err).toMatch(/this project access token \(deploy\) was revoked/);
+    } finally {
+      await saveAgentConfig(web.db, admin, agentId, before);
+    }
   });
 
   describe("the streaming verbs through kas (kwok plays the kubelet)", () => {

@@ -1,14 +1,15 @@
 // A receptive agent against the testbed: web's internal API holds its URL configuration, a real kas process
 // dials a real agent process that listens (TLS, Ed25519 handshake), and the ordinary tunnel runs over the
-// dialled connection: requests, kubectl get/apply/logs -f/exec through the k8s-proxy, then key rotation.
+// dialled connection: the tunnel suite's own checks (exact bytes, a 5 MB LIST, a watch of 200 changes, the
+// 500-stream cap, the live view's events), kubectl get/apply/logs -f/exec through the k8s-proxy, then key
+// rotation.
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { saveAgentConfig } from "@/lib/agent-config";
 import { getReceptiveUrl, setReceptiveUrl } from "@/lib/receptive";
 import { createPersonalAccessToken } from "@/lib/tokens/access-tokens";
-import { apiserverRequest, startPod, type TestbedStreams } from "@/testbed/cluster";
+import { apiserverRequest, freePort, startPod, type TestbedStreams } from "@/testbed/cluster";
 import { checkExec, checkFollow, kubectlWith, writeProxyKubeconfig, type Kubectl } from "@/testbed/streaming-checks";
 import {
   registerTestAgent,
@@ -21,15 +22,14 @@ import {
   type Proc,
   type WebInternal,
 } from "@/testbed/tunnel-stack";
+import {
+  checkExactBytes,
+  checkLargeList,
+  checkLiveView,
+  checkStreamLimit,
+  checkWatchInOrder,
+} from "@/testbed/tunnel-checks";
 import { makeTestPki } from "./test-pki";
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 describe("receptive agent: kas dials the agent", { timeout: 240_000 }, () => {
   const tb = inject("testbed");
@@ -70,6 +70,8 @@ describe("receptive agent: kas dials the agent", { timeout: 240_000 }, () => {
         `--receptive-cert-file=${files.cert}`,
         `--receptive-key-file=${files.key}`,
         `--receptive-jwt-public-key-file=${pub}`,
+        // As the tunnel lifecycle suite's agent for the stream cap: 500 watches open in batches of 50.
+        "--min-idle-streams=20",
       ],
     });
   };
@@ -166,6 +168,21 @@ describe("receptive agent: kas dials the agent", { timeout: 240_000 }, () => {
     await startPod(tb, ns, "shell");
     await checkFollow(k, streams, ns, "shell");
     await checkExec(k, streams, ns, "shell");
+  });
+
+  it("over the dialled connection: exact bytes for get/list/create/patch/delete, a 5 MB LIST byte for byte, a watch of 200 changes in order", async () => {
+    await checkExactBytes(client, agentId, tb, ns);
+    await checkLargeList(client, agentId, tb, ns);
+    await checkWatchInOrder(client, agentId, tb, ns, 200);
+  });
+
+  it("over the dialled connection: the live view gets its snapshot, then every change in order", async () => {
+    await checkLiveView(client, agentId, tb, ns);
+  });
+
+  it("over the dialled connection: 500 concurrent watches, the 501st refused with the limit error, then a stream again", async () => {
+    await waitForAgent(client, agentId, 20, 30_000);
+    await checkStreamLimit(client, agentId, ns, 'agent "behind-vpn"');
   });
 
   it("key rotation: kas is refused with the old agent's key until the agent restarts with the new public key", async () => {

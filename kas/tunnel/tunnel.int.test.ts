@@ -17,13 +17,7 @@ import {
   type Proc,
   type WebInternal,
 } from "@/testbed/tunnel-stack";
-
-/**
- * A LIST's own resourceVersion is the cluster's newest revision, which any write anywhere (a lease, an
- * event) moves between two calls; the rest of the answer must be the very same bytes.
- */
-const listBytes = (body: string) =>
-  body.replace(/^(\{"kind":"[A-Za-z]+List","apiVersion":"[^"]+","metadata":\{"resourceVersion":")\d+/, "$1…");
+import { checkExactBytes, checkLargeList, checkWatchInOrder, tunnelRequester } from "@/testbed/tunnel-checks";
 
 describe("tunnel: requests and watches", () => {
   const tb = inject("testbed");
@@ -35,15 +29,7 @@ describe("tunnel: requests and watches", () => {
   let client: ReturnType<typeof tunnelClientFor>;
 
   const direct = (method: string, p: string, body?: unknown) => apiserverRequest(tb, method, p, body);
-  const tunnel = async (method: string, p: string, body?: unknown, contentType = "application/json") => {
-    const res = await client.agentFetch(agentId, {
-      method,
-      path: p,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      headers: body === undefined ? {} : { "content-type": contentType },
-    });
-    return { status: res.status, body: await res.text() };
-  };
+  const tunnel = (method: string, p: string, body?: unknown) => tunnelRequester(client, agentId)(method, p, body);
 
   beforeAll(async () => {
     web = await startWebInternal();
@@ -70,39 +56,7 @@ describe("tunnel: requests and watches", () => {
   });
 
   it("get, list, create, patch and delete give the API server's exact bytes", async () => {
-    const created = await tunnel("POST", `/api/v1/namespaces/${ns}/configmaps`, {
-      metadata: { name: "alpha" },
-      data: { color: "blue" },
-    });
-    expect(created.status).toBe(201);
-    expect(created.body).toBe((await direct("GET", `/api/v1/namespaces/${ns}/configmaps/alpha`)).body);
-
-    const got = await tunnel("GET", `/api/v1/namespaces/${ns}/configmaps/alpha`);
-    expect(got.status).toBe(200);
-    expect(got.body).toBe((await direct("GET", `/api/v1/namespaces/${ns}/configmaps/alpha`)).body);
-
-    const patched = await tunnel(
-      "PATCH",
-      `/api/v1/namespaces/${ns}/configmaps/alpha`,
-      { data: { color: "green" } },
-      "application/merge-patch+json",
-    );
-    expect(patched.status).toBe(200);
-    expect(JSON.parse(patched.body).data).toEqual({ color: "green" });
-    expect(patched.body).toBe((await direct("GET", `/api/v1/namespaces/${ns}/configmaps/alpha`)).body);
-
-    const listed = await tunnel("GET", `/api/v1/namespaces/${ns}/configmaps`);
-    expect(listBytes(listed.body)).toBe(listBytes((await direct("GET", `/api/v1/namespaces/${ns}/configmaps`)).body));
-    expect(JSON.parse(listed.body).items.map((i: { metadata: { name: string } }) => i.metadata.name)).toContain(
-      "alpha",
-    );
-
-    const dryTunnel = await tunnel("DELETE", `/api/v1/namespaces/${ns}/configmaps/alpha?dryRun=All`);
-    expect(dryTunnel.body).toBe((await direct("DELETE", `/api/v1/namespaces/${ns}/configmaps/alpha?dryRun=All`)).body);
-
-    const deleted = await tunnel("DELETE", `/api/v1/namespaces/${ns}/configmaps/alpha`);
-    expect(deleted.status).toBe(200);
-    expect((await direct("GET", `/api/v1/namespaces/${ns}/configmaps/alpha`)).status).toBe(404);
+    await checkExactBytes(client, agentId, tb, ns);
   });
 
   it("passes the API server's errors through unchanged (404, 409, 422)", async () => {
@@ -119,44 +73,11 @@ describe("tunnel: requests and watches", () => {
   });
 
   it("carries a large LIST (5 MB) intact in body messages", async () => {
-    const big = "x".repeat(500_000);
-    for (let i = 0; i < 10; i++)
-      expect(
-        (await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: `big-${i}` }, data: { big } }))
-          .status,
-      ).toBe(201);
-    const viaTunnel = await tunnel("GET", `/api/v1/namespaces/${ns}/configmaps?labelSelector=`);
-    const viaDirect = await direct("GET", `/api/v1/namespaces/${ns}/configmaps?labelSelector=`);
-    expect(viaTunnel.body.length).toBeGreaterThan(5_000_000);
-    expect(listBytes(viaTunnel.body)).toBe(listBytes(viaDirect.body));
+    await checkLargeList(client, agentId, tb, ns);
   });
 
   it("a watch sees every one of 200 changes, in order", async () => {
-    const list = JSON.parse((await direct("GET", `/api/v1/namespaces/${ns}/configmaps`)).body) as {
-      metadata: { resourceVersion: string };
-    };
-    const abort = new AbortController();
-    const seen: string[] = [];
-    const watching = (async () => {
-      for await (const ev of client.agentWatch<{ metadata: { name: string }; data?: { n?: string } }>(
-        agentId,
-        `/api/v1/namespaces/${ns}/configmaps?fieldSelector=metadata.name%3Dcounter`,
-        { resourceVersion: list.metadata.resourceVersion, signal: abort.signal },
-      )) {
-        seen.push(`${ev.type}:${ev.object.data?.n ?? ""}`);
-        if (ev.type === "DELETED") break;
-      }
-    })();
-    await direct("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "counter" }, data: { n: "0" } });
-    for (let i = 1; i < 199; i++) {
-      const r = await direct("PATCH", `/api/v1/namespaces/${ns}/configmaps/counter`, { data: { n: String(i) } });
-      expect(r.status, r.body).toBe(200);
-    }
-    await direct("DELETE", `/api/v1/namespaces/${ns}/configmaps/counter`);
-    await watching;
-    abort.abort();
-    const expected = ["ADDED:0", ...Array.from({ length: 198 }, (_, i) => `MODIFIED:${i + 1}`), "DELETED:198"];
-    expect(seen).toEqual(expected);
+    await checkWatchInOrder(client, agentId, tb, ns, 200);
   });
 
   it("a watch event of a few hundred bytes reaches the caller while nothing else is sent", async () => {

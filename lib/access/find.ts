@@ -17,7 +17,7 @@ export async function findVisibleProject(db: Db, actor: Actor, ref: ProjectRef) 
     include: { group: true, ownerUser: { select: { username: true } } },
   });
   if (!project) throw new NotFound("Project");
-  const facts = await projectFacts(db, project, actor.id);
+  const facts = await projectFacts(db, project, actor);
   if (!can.viewProject(actor, facts)) throw new NotFound("Project");
   return { project, facts };
 }
@@ -39,7 +39,7 @@ export async function findProjectFor(
 export async function findVisibleAgent(db: Db, actor: Actor, agentId: string) {
   const agent = await db.agent.findUnique({ where: { id: agentId }, include: { project: true } });
   if (!agent) throw new NotFound("Agent");
-  const facts = await projectFacts(db, agent.project, actor.id);
+  const facts = await projectFacts(db, agent.project, actor);
   if (!can.viewProject(actor, facts)) throw new NotFound("Agent");
   return { agent, facts };
 }

@@ -78,3 +78,30 @@ describe("project rules", () => {
     expect(can.deleteProject(ada, own)).toBe(true);
   });
 });
+
+describe("a project access token's bot", () => {
+  const bot = (role: "developer" | "maintainer"): Actor => ({
+    id: "bot",
+    isAdmin: false,
+    projectBot: { projectId: "p1", role },
+  });
+  // projectFacts gives a bot its role in its own project (botRole) and null everywhere else.
+  const ownProject = (role: "developer" | "maintainer") => ({ ownerUserId: "ada", groupRole: null, botRole: role });
+  const elsewhere = { ownerUserId: "ada", groupRole: null, botRole: null };
+  it("has exactly its role in its project: a developer runs pipelines, a maintainer also manages agents, neither deletes", () => {
+    expect(can.viewProject(bot("developer"), ownProject("developer"))).toBe(true);
+    expect(can.runPipelines(bot("developer"), ownProject("developer"))).toBe(true);
+    expect(can.manageProjectAgents(bot("developer"), ownProject("developer"))).toBe(false);
+    expect(can.viewProjectAudit(bot("developer"), ownProject("developer"))).toBe(false);
+    expect(can.manageProjectAgents(bot("maintainer"), ownProject("maintainer"))).toBe(true);
+    expect(can.viewProjectAudit(bot("maintainer"), ownProject("maintainer"))).toBe(true);
+    expect(can.deleteProject(bot("maintainer"), ownProject("maintainer"))).toBe(false);
+  });
+  it("is a stranger to every other project, creates no group and owns no project", () => {
+    expect(can.viewProject(bot("maintainer"), elsewhere)).toBe(false);
+    expect(can.createGroup(bot("maintainer"))).toBe(false);
+    expect(can.ownProjects(bot("maintainer"))).toBe(false);
+    expect(can.createGroup(ada)).toBe(true);
+    expect(can.ownProjects(ada)).toBe(true);
+  });
+});

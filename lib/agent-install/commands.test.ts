@@ -67,6 +67,37 @@ describe("install commands", () => {
     }
   });
 
+  it("a receptive agent: the TLS Secret first, then the chart with receptive values and the tab's public key, no kas address", () => {
+    const c = installCommands({ ...params, receptive: true });
+    expect(c.receptive).toEqual({
+      tlsSecretName: "prod-eu-tether-agent-receptive-tls",
+      publicKeyFile: "prod-eu-receptive.pub",
+      serviceName: "prod-eu-tether-agent-receptive",
+    });
+    expect(c.helm).toBe(
+      [
+        "# The agent's TLS certificate and key (agent.crt, agent.key) and prod-eu-receptive.pub from the Receptive tab:",
+        "kubectl create namespace tether-agent --dry-run=client -o yaml | kubectl apply -f -",
+        "kubectl -n tether-agent create secret tls prod-eu-tether-agent-receptive-tls --cert=agent.crt --key=agent.key",
+        "helm upgrade --install prod-eu tether/tether-agent --version 0.1.0 \\",
+        "  --namespace tether-agent \\",
+        "  --set receptive.enabled=true \\",
+        "  --set receptive.tlsSecretName=prod-eu-tether-agent-receptive-tls \\",
+        "  --set-file receptive.jwtPublicKey=prod-eu-receptive.pub \\",
+        `  --set config.token=${token}`,
+      ].join("\n"),
+    );
+    expect(c.helmWithSecret).toContain(
+      "kubectl -n tether-agent create secret tls prod-eu-tether-agent-receptive-tls --cert=agent.crt --key=agent.key\nkubectl -n tether-agent create secret generic prod-eu-tether-agent-token --from-file=token=prod-eu.token",
+    );
+    expect(c.helmWithSecret).toMatch(
+      /--set-file receptive\.jwtPublicKey=prod-eu-receptive\.pub \\\n {2}--set config\.existingSecret=/,
+    );
+    for (const cmd of [c.helm, c.helmWithSecret]) expect(cmd).not.toContain("kasAddress");
+    expect(c.helmWithSecret).not.toContain(token);
+    expect(installCommands(params).receptive).toBeNull();
+  });
+
   it("name the agent's Deployment as the chart does, for the logs command", () => {
     expect(installCommands(params).logs).toBe("kubectl -n tether-agent logs deployment/prod-eu-tether-agent --tail=50");
     expect(agentDeploymentName("tether-agent")).toBe("tether-agent");

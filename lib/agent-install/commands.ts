@@ -23,6 +23,18 @@ export interface InstallParams {
   chartVersion: string;
   token: string;
   image?: ImageOverride | null;
+  /** A receptive agent: kas dials it, so the chart gets receptive.* values instead of a kas address. */
+  receptive?: boolean;
+}
+
+/** What a receptive agent's install needs beside the token (null for an ordinary agent). */
+export interface ReceptiveInstall {
+  /** The kubernetes.io/tls Secret with the agent's server certificate, created before the chart. */
+  tlsSecretName: string;
+  /** The public key from the agent's Receptive tab, saved under this name (its download button's name). */
+  publicKeyFile: string;
+  /** The Service kas dials (port 443 by default): the agent URL on the Receptive tab points at it. */
+  serviceName: string;
 }
 
 export interface InstallCommands {
@@ -44,6 +56,12 @@ export interface InstallCommands {
   /** The image the chart runs: the override, else the chart's default. */
   image: string;
   logs: string;
+  receptive: ReceptiveInstall | null;
+}
+
+/** The file name the Receptive tab downloads the agent's public key as, and the install commands read. */
+export function receptivePublicKeyFile(agentName: string): string {
+  return `${agentName}-receptive.pub`;
 }
 
 const join = (lines: string[]) => lines.join(" \\\n");
@@ -57,8 +75,31 @@ export function installCommands(p: InstallParams): InstallCommands {
   const imageSets = p.image
     ? [`  --set image.repository=${shellQuote(p.image.repository)}`, `  --set image.tag=${shellQuote(p.image.tag)}`]
     : [];
-  const kas = `  --set config.kasAddress=${shellQuote(p.kasAddress)}`;
   const ns = `kubectl -n ${AGENT_NAMESPACE}`;
+  const receptive: ReceptiveInstall | null = p.receptive
+    ? {
+        tlsSecretName: `${deployment}-receptive-tls`,
+        publicKeyFile: receptivePublicKeyFile(p.agentName),
+        serviceName: `${deployment}-receptive`,
+      }
+    : null;
+  // Where the agent's connection comes from: kas's address, or (receptive) the listener kas dials.
+  const target = receptive
+    ? [
+        "  --set receptive.enabled=true",
+        `  --set receptive.tlsSecretName=${receptive.tlsSecretName}`,
+        `  --set-file receptive.jwtPublicKey=${receptive.publicKeyFile}`,
+      ]
+    : [`  --set config.kasAddress=${shellQuote(p.kasAddress)}`];
+  const createNamespace = `kubectl create namespace ${AGENT_NAMESPACE} --dry-run=client -o yaml | kubectl apply -f -`;
+  // The listener's certificate must exist before the pod starts (kas checks it against the tab's CA).
+  const receptiveSetup = receptive
+    ? [
+        `# The agent's TLS certificate and key (agent.crt, agent.key) and ${receptive.publicKeyFile} from the Receptive tab:`,
+        createNamespace,
+        `${ns} create secret tls ${receptive.tlsSecretName} --cert=agent.crt --key=agent.key`,
+      ]
+    : [];
   const imageRepository = p.image?.repository || "registry.example.com/tether/agent";
   const imageTag = p.image?.tag || p.chartVersion;
   return {
@@ -67,21 +108,24 @@ export function installCommands(p: InstallParams): InstallCommands {
     secretName,
     tokenFile,
     repoAdd: [`helm repo add tether ${shellQuote(p.chartRepoUrl)}`, "helm repo update tether"].join("\n"),
-    helm: join([
-      `helm upgrade --install ${release} ${chart}`,
-      `  --namespace ${AGENT_NAMESPACE} --create-namespace`,
-      kas,
-      `  --set config.token=${shellQuote(p.token)}`,
-      ...imageSets,
-    ]),
+    helm: [
+      ...receptiveSetup,
+      join([
+        `helm upgrade --install ${release} ${chart}`,
+        `  --namespace ${AGENT_NAMESPACE}${receptive ? "" : " --create-namespace"}`,
+        ...target,
+        `  --set config.token=${shellQuote(p.token)}`,
+        ...imageSets,
+      ]),
+    ].join("\n"),
     helmWithSecret: [
-      `kubectl create namespace ${AGENT_NAMESPACE} --dry-run=client -o yaml | kubectl apply -f -`,
+      ...(receptive ? receptiveSetup : [createNamespace]),
       `${ns} create secret generic ${secretName} --from-file=token=${tokenFile}`,
       `rm ${tokenFile}`,
       join([
         `helm upgrade --install ${release} ${chart}`,
         `  --namespace ${AGENT_NAMESPACE}`,
-        kas,
+        ...target,
         `  --set config.existingSecret=${secretName}`,
         ...imageSets,
       ]),
@@ -101,5 +145,6 @@ export function installCommands(p: InstallParams): InstallCommands {
     ].join("\n"),
     image: p.image ? `${p.image.repository}:${p.image.tag}` : `${AGENT_IMAGE_REPOSITORY}:${p.chartVersion}`,
     logs: `${ns} logs deployment/${deployment} --tail=50`,
+    receptive,
   };
 }

@@ -8,4 +8,11 @@ export {
   helmReleaseName,
   shellQuote,
 } from "./names";
-export { installCommands, type ImageOverride, type InstallCommands, type InstallParams } from "./commands";
+export {
+  installCommands,
+  receptivePublicKeyFile,
+  type ImageOverride,
+  type InstallCommands,
+  type InstallParams,
+  type ReceptiveInstall,
+} from "./commands";

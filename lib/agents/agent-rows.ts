@@ -27,6 +27,17 @@ export interface AgentRow {
   versionBehind: boolean;
   activeTokens: number;
   createdAt: string;
+  /** kas dials this agent (it has a URL configuration): where, and what kas last met; null for an ordinary agent. */
+  receptive: ReceptiveRowState | null;
+}
+
+/** A receptive agent's state as kas last reported it (the Receptive tab shows the rest). */
+export interface ReceptiveRowState {
+  url: string;
+  state: "connecting" | "connected" | "failing";
+  /** Why kas cannot connect, in words a person can act on, e.g. "kas cannot reach grpcs://…: connect ECONNREFUSED (retrying in 8 s)". */
+  message: string | null;
+  lastConnectedAt: string | null;
 }
 
 export interface AgentListView {
@@ -70,6 +81,7 @@ type AgentRecord = {
   firstContactAt: Date | null;
   lastContactAt: Date | null;
   _count: { tokens: number };
+  receptiveUrl: { url: string; state: string; stateMessage: string | null; lastConnectedAt: Date | null } | null;
 };
 
 const agentSelect = {
@@ -82,7 +94,19 @@ const agentSelect = {
   firstContactAt: true,
   lastContactAt: true,
   _count: { select: { tokens: { where: { revokedAt: null } } } },
+  receptiveUrl: { select: { url: true, state: true, stateMessage: true, lastConnectedAt: true } },
 } as const;
+
+function receptiveRow(r: AgentRecord["receptiveUrl"]): ReceptiveRowState | null {
+  if (!r) return null;
+  const state = (["connecting", "connected", "failing"] as const).find((s) => s === r.state) ?? "connecting";
+  return {
+    url: r.url,
+    state,
+    message: state === "failing" ? r.stateMessage : null,
+    lastConnectedAt: r.lastConnectedAt?.toISOString() ?? null,
+  };
+}
 
 async function toRows(
   agents: AgentRecord[],
@@ -110,6 +134,7 @@ async function toRows(
       versionBehind: agentIsBehind(a.agentVersion),
       activeTokens: a._count.tokens,
       createdAt: a.createdAt.toISOString(),
+      receptive: receptiveRow(a.receptiveUrl),
     };
   });
   return { rows, kasUnreachable };
@@ -128,7 +153,7 @@ export async function listProjectAgents(
   const sharedAgents = sharedAccess.size
     ? await db.agent.findMany({
         where: { id: { in: [...sharedAccess.keys()] } },
-        select: { ...agentSelect, project: { select: { fullPath: true, ownerUserId: true, groupId: true } } },
+        select: { ...agentSelect, project: { select: { id: true, fullPath: true, ownerUserId: true, groupId: true } } },
         orderBy: [{ name: "asc" }, { id: "asc" }],
       })
     : [];
@@ -136,7 +161,7 @@ export async function listProjectAgents(
   const shared: SharedAgentRow[] = [];
   for (const [i, a] of sharedAgents.entries()) {
     const row = rows[agents.length + i]!;
-    const canSee = can.viewProject(actor, await projectFacts(db, a.project, actor.id));
+    const canSee = can.viewProject(actor, await projectFacts(db, a.project, actor));
     // No token count: tokens are the owning project's business.
     shared.push({
       id: row.id,
@@ -151,6 +176,7 @@ export async function listProjectAgents(
       kasReplicas: row.kasReplicas,
       versionBehind: row.versionBehind,
       createdAt: row.createdAt,
+      receptive: row.receptive,
       href: canSee ? agentPath(a.project.fullPath, a.name) : null,
       sharedFrom: a.project.fullPath,
       access: sharedAccess.get(a.id)!,

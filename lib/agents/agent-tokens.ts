@@ -21,6 +21,8 @@ export interface TokenRow {
   createdBy: string | null;
   createdAt: string;
   lastUsedAt: string | null;
+  /** Where it was last used from (the agent's register or heartbeat): its pod and the address kas saw. */
+  lastUsedFrom: { pod: string | null; address: string | null } | null;
   revokedAt: string | null;
   /** Who revoked it: their username, or null (not revoked, or the user was deleted). */
   revokedBy: string | null;
@@ -126,6 +128,8 @@ export async function listAgentTokens(
       description: true,
       createdAt: true,
       lastUsedAt: true,
+      lastUsedPod: true,
+      lastUsedAddress: true,
       revokedAt: true,
       createdBy: { select: { username: true } },
       revokedBy: { select: { username: true } },
@@ -141,6 +145,7 @@ export async function listAgentTokens(
       createdBy: t.createdBy?.username ?? null,
       createdAt: t.createdAt.toISOString(),
       lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+      lastUsedFrom: t.lastUsedPod || t.lastUsedAddress ? { pod: t.lastUsedPod, address: t.lastUsedAddress } : null,
       revokedAt: t.revokedAt?.toISOString() ?? null,
       revokedBy: t.revokedBy?.username ?? null,
       status: t.revokedAt ? "revoked" : "active",

@@ -20,6 +20,7 @@ export {
   type AgentListView,
   type AgentRow,
   type AgentView,
+  type ReceptiveRowState,
   type SharedAgentRow,
 } from "./agent-rows";
 export {

@@ -39,11 +39,29 @@ describe("manifest", () => {
     expect(m).toContain("--kas-address=grpc://10.0.0.1:8150");
     expect(m.split("\n")[0]).toContain('Tether agent "prod-eu"');
   });
+  it("the receptive manifest: the token filled in, no kas address, and the public key in place when known", () => {
+    const receptive = fs.readFileSync(manifestTemplatePath(true), "utf8");
+    const m = fillManifest(receptive, "prod-eu", "grpc://10.0.0.1:8150", token);
+    expect(m).toContain(`token: "${token}"`);
+    expect(m).not.toMatch(/KAS_ADDRESS|AGENT_TOKEN|--kas-address/);
+    expect(m).toContain("\n    JWT_PUBLIC_KEY\n");
+    expect(m).toContain("replace JWT_PUBLIC_KEY with the public key from the agent's Receptive tab");
+    expect(m).toContain("--receptive-jwt-public-key-file=/etc/tether-agent/receptive/jwt-public-key.pem");
+    const key =
+      "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAcFZPbcl4KjEL6ZUlAPrPO5lB7L6cC0PjCyX7uDBBDq8=\n-----END PUBLIC KEY-----\n";
+    const withKey = fillManifest(receptive, "prod-eu", "grpc://10.0.0.1:8150", token, key);
+    expect(withKey).not.toContain("JWT_PUBLIC_KEY");
+    expect(withKey).toContain(
+      "  jwt-public-key.pem: |\n    -----BEGIN PUBLIC KEY-----\n    MCowBQYDK2VwAyEAcFZPbcl4KjEL6ZUlAPrPO5lB7L6cC0PjCyX7uDBBDq8=\n    -----END PUBLIC KEY-----\n",
+    );
+  });
   it("installInstructions puts it together for this installation", async () => {
     const i = await installInstructions("prod-eu", token, { TETHER_KAS_AGENT_ADDRESS: "127.0.0.1:8160" });
     expect(i.kasAddress).toBe("grpc://127.0.0.1:8160");
     expect(i.helm).toContain("config.kasAddress=grpc://127.0.0.1:8160");
     expect(i.manifest).toContain("--kas-address=grpc://127.0.0.1:8160");
+    expect(i.receptiveManifest).toContain(`token: "${token}"`);
+    expect(i.receptiveManifest).toContain("- --receptive");
     expect(i.warnings.map((w) => w.setting)).toEqual(["TETHER_KAS_PUBLIC_AGENT_URL", "TETHER_PUBLIC_URL"]);
   });
   it("with public addresses set, every command uses them and there is no warning", async () => {

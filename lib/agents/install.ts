@@ -13,26 +13,47 @@ export function kasPublicAddress(env: Record<string, string | undefined> = proce
 }
 
 /**
- * The plain manifest with KAS_ADDRESS and AGENT_TOKEN replaced. Only YAML lines are touched; the
- * template's header comment (which explains the placeholders) is replaced by one for this agent.
+ * A plain manifest with its placeholders filled in: KAS_ADDRESS and AGENT_TOKEN, and for the receptive
+ * one JWT_PUBLIC_KEY when the key is known (a line of its own, replaced by the key's lines at its
+ * indentation; left for the user otherwise, as the manifest's header explains). Only YAML lines are
+ * touched; the template's header comment is replaced by one for this agent.
  */
-export function fillManifest(template: string, agentName: string, kasAddress: string, token: string): string {
+export function fillManifest(
+  template: string,
+  agentName: string,
+  kasAddress: string,
+  token: string,
+  publicKey?: string,
+): string {
   const lines = template.split("\n");
   const firstYaml = lines.findIndex((l) => l.trim() !== "" && !l.trimStart().startsWith("#"));
-  const body = lines
-    .slice(Math.max(firstYaml, 0))
-    .map((l) =>
-      l.trimStart().startsWith("#") ? l : l.replaceAll("KAS_ADDRESS", kasAddress).replaceAll("AGENT_TOKEN", token),
-    );
+  const body = lines.slice(Math.max(firstYaml, 0)).flatMap((l) => {
+    if (l.trimStart().startsWith("#")) return [l];
+    const indent = /^(\s*)JWT_PUBLIC_KEY$/.exec(l)?.[1];
+    if (indent !== undefined && publicKey)
+      return publicKey
+        .trim()
+        .split("\n")
+        .map((k) => `${indent}${k}`);
+    return [l.replaceAll("KAS_ADDRESS", kasAddress).replaceAll("AGENT_TOKEN", token)];
+  });
+  const receptive = body.some((l) => /^\s*JWT_PUBLIC_KEY$/.test(l));
   const header = [
     `# Tether agent "${agentName}": apply with  kubectl apply -f <this file>`,
     "# It holds the agent token: keep it like a password, and delete the file once applied.",
+    ...(receptive
+      ? [
+          "# Before applying: replace JWT_PUBLIC_KEY with the public key from the agent's Receptive tab (each line",
+          "# indented as the placeholder is), and create the Secret tether-agent-receptive-tls with the agent's TLS",
+          "# certificate and key:  kubectl -n tether-agent create secret tls tether-agent-receptive-tls --cert=agent.crt --key=agent.key",
+        ]
+      : []),
   ];
   return [...header, ...body].join("\n");
 }
 
-export function manifestTemplatePath(): string {
-  return path.join(process.cwd(), "deploy", "agent", "manifest.yaml");
+export function manifestTemplatePath(receptive = false): string {
+  return path.join(process.cwd(), "deploy", "agent", receptive ? "manifest-receptive.yaml" : "manifest.yaml");
 }
 
 export interface InstallInstructions extends InstallCommands {
@@ -42,6 +63,8 @@ export interface InstallInstructions extends InstallCommands {
   /** What will not work with the public addresses as set, and which setting fixes it. */
   warnings: AddressWarning[];
   manifest: string;
+  /** The receptive agent's plain manifest (kas dials it), the token filled in, the public key still a placeholder. */
+  receptiveManifest: string;
 }
 
 export async function installInstructions(
@@ -58,12 +81,16 @@ export async function installInstructions(
     chartVersion: KAS_VERSION,
     token,
   };
-  const template = await fs.readFile(manifestTemplatePath(), "utf8");
+  const [template, receptiveTemplate] = await Promise.all([
+    fs.readFile(manifestTemplatePath(), "utf8"),
+    fs.readFile(manifestTemplatePath(true), "utf8"),
+  ]);
   return {
     ...installCommands(params),
     params,
     kasAddress: params.kasAddress,
     warnings: addressWarnings(urls, "agent-install"),
     manifest: fillManifest(template, agentName, params.kasAddress, token),
+    receptiveManifest: fillManifest(receptiveTemplate, agentName, params.kasAddress, token),
   };
 }

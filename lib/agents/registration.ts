@@ -50,11 +50,34 @@ export async function registerAgent(db: Db, actor: Actor, projectId: string, inp
 }
 
 /** Records what an agent reported (register or heartbeat) through a kas replica. */
-export async function recordAgentContact(db: Db, agentId: string, info: AgentInfo, at = new Date()): Promise<void> {
+export async function recordAgentContact(
+  db: Db,
+  agentId: string,
+  info: AgentInfo,
+  at = new Date(),
+  /** The token the agent used and the address kas saw it at: the token's "last used from". */
+  via: { tokenId?: string; peerAddress?: string } = {},
+): Promise<void> {
   const agent = await db.agent.findUnique({ where: { id: agentId }, select: { firstContactAt: true } });
   if (!agent) throw new NotFound("Agent");
   await db.agent.update({
     where: { id: agentId },
     data: { ...info, lastContactAt: at, firstContactAt: agent.firstContactAt ?? at },
   });
+  if (via.tokenId) {
+    const pod = info.podName ? (info.podNamespace ? `${info.podNamespace}/${info.podName}` : info.podName) : null;
+    // Only a token of this agent: a mismatched id changes nothing.
+    await db.agentToken.updateMany({
+      where: { id: via.tokenId, agentId },
+      data: { lastUsedAt: at, lastUsedPod: pod, lastUsedAddress: peerAddress(via.peerAddress) },
+    });
+  }
+}
+
+/** gRPC's peer ("ipv4:10.0.3.7:41234", "ipv6:[::1]:5000", "unix:…") as an address a person reads; null when unknown or local. */
+export function peerAddress(peer: string | undefined): string | null {
+  if (!peer) return null;
+  const p = peer.replace(/^ipv[46]:/, "");
+  // A receptive agent reaches kas through a private Unix socket: no address of the agent to show.
+  return p.startsWith("unix:") ? null : p;
 }

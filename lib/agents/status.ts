@@ -13,7 +13,7 @@ export interface KasView {
   lastSeenMs: number;
   /** The agent's connections (pods or processes with a tunnel) on every kas replica; absent: not told. */
   connections?: number;
-  /** The kas replicas holding its tunnels (from the tunnel registry; one name without Redis). */
+  /** The kas replicas holding the agent's tunnels now (kas's tunnel registry); absent when not told. */
   replicas?: string[];
 }
 

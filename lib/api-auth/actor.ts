@@ -1,27 +1,36 @@
-// Who makes a REST request: the browser session's user, or the owner of the API token in the
-// Authorization header (never a cookie, a query parameter or a form field). Token refusals say why:
-// 401 for an unknown, revoked or expired token, 403 naming the scope the request needs.
+// Who makes a REST request: the browser session's user, the owner of the personal access token in the
+// Authorization header, or the bot of the project access token there (never a cookie, a query parameter or a
+// form field). Token refusals say why: 401 for an unknown, revoked or expired token, 403 naming the scope the
+// request needs. A project token's bot carries its one project and role (Actor.projectBot) for lib/access.
 import { Counter } from "prom-client";
+import type { ProjectBot } from "@/lib/access";
 import type { CurrentUser } from "@/lib/auth/session";
 import type { Db } from "@/lib/db/client";
 import { logger } from "@/lib/log/logger";
 import { webMetricsRegistry } from "@/lib/metrics";
-import { PERSONAL_TOKEN_PREFIX, hashToken, looksLikeToken } from "@/lib/tokens/tokens";
+import { botRoleOf } from "@/lib/project-tokens";
+import {
+  PERSONAL_TOKEN_PREFIX,
+  PROJECT_TOKEN_PREFIX,
+  hashToken,
+  lastUseIsStale,
+  looksLikeToken,
+} from "@/lib/tokens/tokens";
 import { missingScopeMessage, scopeNeeded, scopesAllow } from "./scopes";
 
 const log = logger.child({ capability: "api-auth" });
 
 /** How the actor proved who they are; a token actor carries the token's id and name for audit rows. */
 export type ActorVia =
-  { kind: "session" } | { kind: "personal_token"; tokenId: string; tokenName: string; scopes: string[] };
+  | { kind: "session" }
+  | { kind: "personal_token"; tokenId: string; tokenName: string; scopes: string[] }
+  | { kind: "project_token"; tokenId: string; tokenName: string; scopes: string[] };
 
-export type ApiActor = CurrentUser & { via: ActorVia };
+/** A project token's actor is its bot, with `projectBot` set; everyone else has none. */
+export type ApiActor = CurrentUser & { via: ActorVia; projectBot?: ProjectBot | null };
 
 export type Authentication =
   { ok: true; actor: ApiActor } | { ok: false; status: 401 | 403; error: string; challenge: string };
-
-/** A last-used time within this much of now is left alone: a script's burst of calls is one write. */
-const LAST_USED_GRANULARITY_MS = 60_000;
 
 const g = globalThis as unknown as { tetherApiAuthCounter?: Counter<"via" | "outcome"> };
 function outcomes(): Counter<"via" | "outcome"> {
@@ -41,6 +50,9 @@ function refuse(status: 401 | 403, error: string, challenge: string): Authentica
 }
 
 const invalidToken = (error: string) => refuse(401, error, `Bearer error="invalid_token"`);
+
+const missingScope = (scopes: string[], method: string) =>
+  refuse(403, missingScopeMessage(scopes, method), `Bearer error="insufficient_scope", scope="${scopeNeeded(method)}"`);
 
 /**
  * Authenticates a request. With an Authorization header the token alone decides (a session cookie
@@ -70,8 +82,11 @@ export async function authenticate(
 
   const bearer = /^Bearer +(\S+) *$/i.exec(header)?.[1];
   if (!bearer) return invalidToken("Send the API token as Authorization: Bearer <token>");
+  if (looksLikeToken(bearer, PROJECT_TOKEN_PREFIX)) return projectTokenActor(db, req, bearer, now);
   if (!looksLikeToken(bearer, PERSONAL_TOKEN_PREFIX))
-    return invalidToken(`Unknown API token (personal access tokens start with ${PERSONAL_TOKEN_PREFIX})`);
+    return invalidToken(
+      `Unknown API token (personal access tokens start with ${PERSONAL_TOKEN_PREFIX}, project access tokens with ${PROJECT_TOKEN_PREFIX})`,
+    );
   const row = await db.personalAccessToken.findUnique({
     where: { tokenHash: hashToken(bearer) },
     include: {
@@ -96,13 +111,8 @@ export async function authenticate(
   if (row.expiresAt <= now)
     return invalidToken(`This personal access token (${row.name}) expired at ${row.expiresAt.toISOString()}`);
   const scopes = row.scopes.split(" ").filter(Boolean);
-  if (!scopesAllow(scopes, req.method))
-    return refuse(
-      403,
-      missingScopeMessage(scopes, req.method),
-      `Bearer error="insufficient_scope", scope="${scopeNeeded(req.method)}"`,
-    );
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_GRANULARITY_MS)
+  if (!scopesAllow(scopes, req.method)) return missingScope(scopes, req.method);
+  if (lastUseIsStale(row.lastUsedAt, now))
     await db.personalAccessToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   outcomes().inc({ via: "token", outcome: "ok" });
   return {
@@ -114,6 +124,38 @@ export async function authenticate(
       email: row.user.email,
       isAdmin: row.user.isAdmin,
       via: { kind: "personal_token", tokenId: row.id, tokenName: row.name, scopes },
+    },
+  };
+}
+
+/** A project access token: its bot, with exactly the token's role in the token's project. */
+async function projectTokenActor(db: Db, req: Request, bearer: string, now: Date): Promise<Authentication> {
+  const row = await db.projectAccessToken.findUnique({
+    where: { tokenHash: hashToken(bearer) },
+    include: { botUser: { select: { id: true, username: true, name: true, email: true, blockedAt: true } } },
+  });
+  if (!row) return invalidToken("Unknown API token");
+  if (row.revokedAt) return invalidToken(`This project access token (${row.name}) was revoked`);
+  if (row.botUser.blockedAt) return invalidToken(`The bot of this project access token (${row.name}) is blocked`);
+  if (row.expiresAt <= now)
+    return invalidToken(`This project access token (${row.name}) expired at ${row.expiresAt.toISOString()}`);
+  const role = botRoleOf(row.role);
+  if (!role) return invalidToken(`This project access token (${row.name}) has no valid role`);
+  const scopes = row.scopes.split(" ").filter(Boolean);
+  if (!scopesAllow(scopes, req.method)) return missingScope(scopes, req.method);
+  if (lastUseIsStale(row.lastUsedAt, now))
+    await db.projectAccessToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  outcomes().inc({ via: "token", outcome: "ok" });
+  return {
+    ok: true,
+    actor: {
+      id: row.botUser.id,
+      username: row.botUser.username,
+      name: row.botUser.name,
+      email: row.botUser.email,
+      isAdmin: false,
+      projectBot: { projectId: row.projectId, role },
+      via: { kind: "project_token", tokenId: row.id, tokenName: row.name, scopes },
     },
   };
 }

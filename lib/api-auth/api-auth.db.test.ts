@@ -105,7 +105,10 @@ describe.each(["sqlite", "postgresql"] as const)("API authentication on %s", (pr
       ["Basic YW5hOnBhc3N3b3Jk", "Send the API token as Authorization: Bearer <token>"],
       ["Bearer", "Send the API token as Authorization: Bearer <token>"],
       [`Bearer ${newToken("tthr_pat_")}`, "Unknown API token"],
-      [`Bearer ${newToken(AGENT_TOKEN_PREFIX)}`, "Unknown API token (personal access tokens start with tthr_pat_)"],
+      [
+        `Bearer ${newToken(AGENT_TOKEN_PREFIX)}`,
+        "Unknown API token (personal access tokens start with tthr_pat_, project access tokens with tthr_prj_)",
+      ],
     ];
     for (const [header, error] of cases)
       expect(refusal(await authenticate(db, request("GET", header), noSession))).toEqual({ status: 401, error });

@@ -147,7 +147,8 @@ export function openApiDocument(serverUrl: string, version: string): Json {
       title: "Tether REST API",
       version,
       description:
-        "Send `Authorization: Bearer <personal access token>` (create one under Settings → Access tokens). " +
+        "Send `Authorization: Bearer <personal access token>` (create one under Settings → Access tokens), or a " +
+        "project access token (a project's Settings tab), which acts as a bot with one role in that project only. " +
         "Scopes: `api` (every method), `read_api` (GET only). Errors are JSON `{ error, field? }`.",
     },
     servers: [{ url: serverUrl }],
@@ -164,7 +165,8 @@ export function openApiDocument(serverUrl: string, version: string): Json {
         [TOKEN_SCHEME]: {
           type: "http",
           scheme: "bearer",
-          description: "A personal access token; scopes api (every method) and read_api (GET)",
+          description:
+            "A personal access token (tthr_pat_…) or a project access token (tthr_prj_…); scopes api (every method) and read_api (GET)",
         },
       },
       schemas: {

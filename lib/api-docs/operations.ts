@@ -7,14 +7,19 @@ import { registerAgentSchema, createTokenSchema } from "@/lib/agents";
 import { auditExportProject, auditFilterSchema, auditPageQuery } from "@/lib/audit/audit-filter";
 import { changePasswordSchema, setPasswordSchema } from "@/lib/auth/account";
 import { userAdminChangeSchema } from "@/lib/auth/admin-users";
+import { resetCompleteSchema, resetRequestSchema } from "@/lib/auth/password-reset";
 import { createInviteSchema, signUpPolicySchema } from "@/lib/auth/sign-up-policy";
 import { signUpSchema } from "@/lib/auth/users";
 import { ciCredentialsRequestSchema, ciIdentityInputSchema } from "@/lib/ci-oidc";
 import { actionRequest, actionTarget, editRequest } from "@/lib/cluster-actions";
 import { liveQuery, objectQuery } from "@/lib/cluster-cache";
+import { fleetQuerySchema } from "@/lib/fleet";
 import { addMemberSchema, changeRoleSchema, confirmSchema, createGroupSchema, updateGroupSchema } from "@/lib/groups";
 import { logsQuery } from "@/lib/pod-logs";
+// The shell's query only (browser-safe): the index would bring the WebSocket server into this bundle.
+import { shellQuery } from "@/lib/pod-shell/protocol";
 import { createProjectSchema, transferProjectSchema, updateProjectSchema } from "@/lib/projects";
+import { createProjectTokenSchema } from "@/lib/project-tokens";
 import { receptiveUrlInputSchema } from "@/lib/receptive";
 import { createCiJobTokenSchema, createPatSchema } from "@/lib/tokens/access-tokens";
 
@@ -402,6 +407,31 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   },
   {
     method: "GET",
+    path: "/api/agents/{id}/exec",
+    area: "Live cluster view",
+    summary: "A shell in a container: a WebSocket carrying a command with a terminal, run as you",
+    description:
+      "Open it as a WebSocket (`Upgrade: websocket`) from Tether's own pages: the Origin must be Tether's and " +
+      "the session cookie a live session (API tokens cannot open shells). The cluster must allow you `create` " +
+      "on `pods/exec` (asked with a SelfSubjectAccessReview as you; WebSocket exec also needs `get` on " +
+      "Kubernetes before 1.35); the command then runs as you through the agent, with a terminal. Binary " +
+      "messages carry the terminal's bytes both ways; text messages are JSON: you send " +
+      '`{"type":"resize","cols":120,"rows":40}`, Tether sends `{"type":"open",...}` once the command runs and ' +
+      '`{"type":"end","code":...,"reason":"...","exitCode":...}` before it closes the socket with `code` ' +
+      "(1000 the command ended; 4400 bad request, 4401 your session ended or you were blocked, 4403 the " +
+      "cluster refused (its words in `reason`), 4404 no such agent, pod or container, 4408 idle, 4429 too many " +
+      "shells open, 4502 the cluster or tunnel failed, 4503 the agent is not connected). Each session is " +
+      "audited as `cluster.exec` when it ends. Without the upgrade the answer is 426.",
+    auth: "session",
+    query: shellQuery,
+    ok: { status: 101, description: "Switching protocols: the shell's WebSocket" },
+    errors: [
+      { status: 426, description: "Not a WebSocket upgrade" },
+      { status: 403, description: "A WebSocket from another site's page (its Origin is not Tether's)" },
+    ],
+  },
+  {
+    method: "GET",
     path: "/api/agents/{id}/actions",
     area: "Live cluster view",
     summary: "The actions the cluster would let you take on an object",
@@ -499,6 +529,37 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     ok: { status: 200, description: "What was removed" },
     errors: [forbidden, notFound("The project or identity")],
   },
+  {
+    method: "GET",
+    path: "/api/projects/{id}/access-tokens",
+    area: "kubectl and CI",
+    summary: "A project's access tokens (never their values): role, scopes, bot, created by, expiry, last use",
+    description: "Maintainers and owners of the project.",
+    auth: "actor",
+    ok: { status: 200, description: "`{ tokens: [...] }` with each token's status (active, expired, revoked)" },
+    errors: [forbidden, notFound("The project")],
+  },
+  {
+    method: "POST",
+    path: "/api/projects/{id}/access-tokens",
+    area: "kubectl and CI",
+    summary: "Create a project access token: a bot with one role (developer or maintainer) in this project only",
+    description:
+      "Maintainers and owners; browser session only: a token cannot mint tokens. The token (prefix tthr_prj_) is in the answer, the only time it is shown; it expires within 365 days.",
+    auth: "session",
+    body: createProjectTokenSchema,
+    ok: { status: 201, description: "The token, its bot's username and its expiry" },
+    errors: [invalid, forbidden, notFound("The project")],
+  },
+  {
+    method: "DELETE",
+    path: "/api/projects/{id}/access-tokens/{tokenId}",
+    area: "kubectl and CI",
+    summary: "Revoke a project access token (its scripts and kubectl are refused from then on)",
+    auth: "actor",
+    ok: { status: 200, description: "`{ ok: true }`, also when it was revoked already" },
+    errors: [forbidden, notFound("The project or token")],
+  },
   // Audit
   {
     method: "GET",
@@ -582,7 +643,42 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
       conflict("The e-mail address or username is taken"),
     ],
   },
+  {
+    method: "POST",
+    path: "/api/password-reset",
+    area: "Your account",
+    summary: "Ask for a link to set a new password, by e-mail",
+    description:
+      "The same answer for every e-mail address; the link works once, within an hour. Limited per account and per client address.",
+    auth: "public",
+    body: resetRequestSchema,
+    ok: { status: 202, description: "`{ message }`, whatever the address" },
+    errors: [invalid, { status: 503, description: "This installation cannot send e-mail (no SMTP server configured)" }],
+  },
+  {
+    method: "POST",
+    path: "/api/password-reset/confirm",
+    area: "Your account",
+    summary: "Set a new password with the e-mailed link's token (every session of the account ends)",
+    auth: "public",
+    body: resetCompleteSchema,
+    ok: { status: 200, description: "`{ ok: true }`" },
+    errors: [{ status: 400, description: "The link no longer works (`field: token`), or the password is invalid" }],
+  },
   // Administration
+  {
+    method: "GET",
+    path: "/api/admin/fleet",
+    area: "Administration",
+    summary:
+      "Every agent with its connection state, versions and support status; every project and group; kas's health",
+    description:
+      "Connection states are asked of kas now (`kas.reachable` false: kas did not answer and states come from the last heartbeats). The filters narrow together; `counts` are over every agent whatever the filter.",
+    auth: "actor",
+    query: fleetQuerySchema,
+    ok: { status: 200, description: "`{ now, kas, counts, agents, projects, groups }`" },
+    errors: [invalid, notFound("This (for anyone not an administrator)")],
+  },
   {
     method: "PUT",
     path: "/api/admin/sign-up",

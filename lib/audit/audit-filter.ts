@@ -82,6 +82,7 @@ export const AUDIT_ACTION_CHOICES: { value: string; label: string }[] = [
   { value: "agent_sharing", label: "Any sharing change" },
   { value: "k8s_proxy", label: "Any Kubernetes API access" },
   { value: "personal_token", label: "Any personal token change" },
+  { value: "project_token", label: "Any project access token change" },
   { value: "user", label: "Any account event" },
   ...[
     "group.created",
@@ -99,6 +100,8 @@ export const AUDIT_ACTION_CHOICES: { value: string; label: string }[] = [
     "agent.deleted",
     "agent_token.created",
     "agent_token.revoked",
+    "project_token.created",
+    "project_token.revoked",
     "agent_sharing.changed",
     "agent_sharing.access_as_changed",
     "k8s_proxy.request",
@@ -106,6 +109,8 @@ export const AUDIT_ACTION_CHOICES: { value: string; label: string }[] = [
     "user.sign_up",
     "user.sign_in",
     "user.sign_in_locked",
+    "user.password_reset_requested",
+    "user.password_reset",
   ].map((a) => ({ value: a, label: a })),
 ];
 

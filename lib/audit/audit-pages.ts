@@ -54,6 +54,14 @@ export function pageNumber(raw: string | string[] | undefined): number {
   return s && /^[0-9]{1,6}$/.test(s) && Number(s) >= 1 ? Number(s) : 1;
 }
 
+/** How a shell ended, as the audit sentence says it. */
+const SHELL_ENDS: Record<string, string> = {
+  exited: "the command exited",
+  closed: "closed",
+  session_ended: "the user's sessions ended",
+  idle: "closed when idle",
+};
+
 const LABELS: Record<string, string> = {
   tokenId: "Token ID",
   viaToken: "With API token",
@@ -71,6 +79,9 @@ const LABELS: Record<string, string> = {
   username: "User",
   role: "Role",
   kind: "Credential",
+  bot: "Bot user",
+  scopes: "Scopes",
+  expiresAt: "Expires",
   status: "HTTP status",
   reason: "Reason",
   actor: "Caller",
@@ -79,6 +90,13 @@ const LABELS: Record<string, string> = {
   resource: "Resource",
   namespace: "Namespace",
   outcome: "Outcome",
+};
+
+/** What kind of credential a refused k8s-proxy request came with (k8s_proxy.refused's `kind`). */
+const CREDENTIAL_KINDS: Record<string, string> = {
+  ci: "CI job token",
+  pat: "personal access token",
+  project: "project access token",
 };
 
 /** Details the sentence already tells, per action: not repeated beside it. */
@@ -103,8 +121,11 @@ const IN_SUMMARY: Record<string, string[]> = {
   "k8s_proxy.request": ["actor", "verb", "resource", "name", "namespace", "outcome", "status"],
   "k8s_proxy.refused": ["kind", "reason"],
   "cluster.action": ["verb", "resource", "namespace", "name", "replicas", "outcome", "status"],
+  "cluster.exec": ["namespace", "pod", "container", "command", "status", "exitCode", "durationSeconds"],
   "personal_token.created": ["name"],
   "personal_token.revoked": ["name"],
+  "project_token.created": ["name", "role"],
+  "project_token.revoked": ["name"],
   "user.sign_in_locked": ["failures", "lockedUntil"],
   "user.sessions_revoked": ["by"],
   "instance.sign_up_policy_changed": ["mode", "domains"],
@@ -231,12 +252,25 @@ export function summarize(e: Event, d: Record<string, unknown>, n: Names): strin
         ? `Tried to ${d.verb === "edit" ? "edit the YAML of" : str(d.verb)} ${what}${to} in the cluster of ${target}; the cluster refused (${str(d.status)})`
         : `${verb} ${what}${to} in the cluster of ${target}`;
     }
+    case "cluster.exec": {
+      const what = `${str(d.command)} in container ${str(d.container)} of pod ${str(d.namespace)}/${str(d.pod)}`;
+      if (d.outcome === "refused")
+        return `Tried to open a shell (${what}) in the cluster of ${target}; the cluster refused (${str(d.status)})`;
+      if (d.outcome === "failed" || d.outcome === "invalid")
+        return `Tried to open a shell (${what}) in the cluster of ${target}; it failed`;
+      const exit = typeof d.exitCode === "number" ? `, exit code ${d.exitCode}` : "";
+      return `Ran a shell (${what}) in the cluster of ${target} for ${str(d.durationSeconds)} s (${SHELL_ENDS[str(d.outcome)] ?? str(d.outcome)}${exit})`;
+    }
     case "k8s_proxy.refused":
-      return `Refused Kubernetes API access through ${target} (${str(d.kind) === "ci" ? "CI job token" : "personal access token"}): ${str(d.reason)}`;
+      return `Refused Kubernetes API access through ${target} (${CREDENTIAL_KINDS[str(d.kind)] ?? "personal access token"}): ${str(d.reason)}`;
     case "personal_token.created":
       return `Created personal access token "${str(d.name)}"`;
     case "personal_token.revoked":
       return `Revoked personal access token "${str(d.name)}"`;
+    case "project_token.created":
+      return `Created project access token "${str(d.name)}" with the ${str(d.role)} role in ${target}`;
+    case "project_token.revoked":
+      return `Revoked project access token "${str(d.name)}" of ${target}`;
     case "user.sign_up":
       return `Signed up as ${target}`;
     case "user.sign_in":
@@ -247,6 +281,10 @@ export function summarize(e: Event, d: Record<string, unknown>, n: Names): strin
       return "Changed their password (every session ended)";
     case "user.password_set":
       return `Set a new password for ${target} (every session ended)`;
+    case "user.password_reset_requested":
+      return `Asked for a password reset link for ${target} (sent by e-mail)`;
+    case "user.password_reset":
+      return "Set a new password with a reset link (every session ended)";
     case "user.blocked":
       return `Blocked ${target} (sessions, tokens and kubectl access stopped)`;
     case "user.unblocked":

@@ -72,3 +72,21 @@ describe("the audit log's sentence for an action from the GitOps tab", () => {
     );
   });
 });
+
+describe("the audit log's sentence for a shell", () => {
+  const exec = (d: Record<string, unknown>) => summarize({ ...event(d), action: "cluster.exec" }, d, names);
+  const base = { namespace: "shop", pod: "web-1", container: "main", command: "sh", identity: "tether:user:alice" };
+  it("says what ran where, for how long and how it ended", () => {
+    expect(exec({ ...base, outcome: "exited", exitCode: 0, durationSeconds: 42.5 })).toBe(
+      "Ran a shell (sh in container main of pod shop/web-1) in the cluster of agent prod (platform/infra) for 42.5 s (the command exited, exit code 0)",
+    );
+    expect(exec({ ...base, outcome: "session_ended", durationSeconds: 3 })).toBe(
+      "Ran a shell (sh in container main of pod shop/web-1) in the cluster of agent prod (platform/infra) for 3 s (the user's sessions ended)",
+    );
+  });
+  it("says a refused shell was refused, with the cluster's status", () => {
+    expect(exec({ ...base, outcome: "refused", status: 403, durationSeconds: 0.1 })).toBe(
+      "Tried to open a shell (sh in container main of pod shop/web-1) in the cluster of agent prod (platform/infra); the cluster refused (403)",
+    );
+  });
+});

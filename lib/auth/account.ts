@@ -83,7 +83,10 @@ export async function setPasswordAsAdmin(
   if (!actor.isAdmin) throw new NotFound("User");
   const parsed = setPasswordSchema.safeParse(input);
   if (!parsed.success) throw invalidFrom(parsed.error);
-  if (!(await db.user.findUnique({ where: { id: userId }, select: { id: true } }))) throw new NotFound("User");
+  const target = await db.user.findUnique({ where: { id: userId }, select: { botProjectId: true } });
+  if (!target) throw new NotFound("User");
+  // A project access token's bot never signs in: it has no password to set.
+  if (target.botProjectId) throw new Invalid("A project access token's bot has no password");
   await storePassword(db, actor, userId, await hashPassword(parsed.data.newPassword), "user.password_set", ip);
 }
 

@@ -48,6 +48,10 @@ export async function changeUserAsAdmin(
   const state = await db.$transaction(async (tx) => {
     const row = await tx.user.findUnique({ where: { id: userId } });
     if (!row) throw new NotFound("User");
+    if (row.botProjectId)
+      throw new Invalid(
+        `@${row.username} is a project access token's bot: revoke the token on its project's Settings tab`,
+      );
     const blocked = change.blocked ?? row.blockedAt !== null;
     const isAdmin = change.isAdmin ?? row.isAdmin;
     if (change.blocked === true && userId === actor.id)

@@ -85,6 +85,8 @@ export const authOptions: NextAuthOptions = {
       if (!user.email) return "/sign-in?error=OidcNoEmail";
       const email = user.email.toLowerCase();
       const existing = await db().user.findUnique({ where: { email } });
+      // A project access token's bot never signs in (its address is under .invalid; this is the second lock).
+      if (existing?.botProjectId) return false;
       if (existing?.blockedAt) return `/sign-in?error=${ACCOUNT_BLOCKED}`;
       if (existing?.pendingApproval) return `/sign-in?error=${ACCOUNT_PENDING}`;
       if (existing) await db().user.update({ where: { id: existing.id }, data: { lastSignInAt: new Date() } });

@@ -18,14 +18,19 @@ interface Stream {
 }
 
 interface UserWatch {
+  /** The database the user lives in (tests run several side by side; a user id belongs to one). */
+  db: Db;
   streams: Set<Stream>;
   timer: NodeJS.Timeout;
 }
 
-/** Per database client (tests use several), per user and re-check interval. */
-const watches = new WeakMap<Db, Map<string, UserWatch>>();
-/** Every user's streams in this process, for `endUserStreams` (which has no database client at hand). */
-const byUser = new Map<string, Set<Stream>>();
+/**
+ * Every user with an open stream in this process; one re-check timer each, at the first stream's interval.
+ * On globalThis: web's own WebSocket handler (a shell, loaded beside Next.js rather than in its bundle) and
+ * the routes that end sessions must see one registry, not a copy each.
+ */
+const g = globalThis as unknown as { tetherSessionWatches?: Map<string, UserWatch> };
+const watches = (g.tetherSessionWatches ??= new Map<string, UserWatch>());
 
 function readState(db: Db, userId: string) {
   return db.user.findUnique({ where: { id: userId }, select: { sessionVersion: true, blockedAt: true } });
@@ -35,22 +40,17 @@ function end(stream: Stream, reason: string): void {
   if (!stream.controller.signal.aborted) stream.controller.abort(new Error(reason));
 }
 
-function forget(db: Db, userId: string, key: string, stream: Stream): void {
-  const users = watches.get(db);
-  const watch = users?.get(key);
-  if (watch) {
-    watch.streams.delete(stream);
-    if (watch.streams.size === 0) {
-      clearInterval(watch.timer);
-      users?.delete(key);
-    }
+function forget(userId: string, stream: Stream): void {
+  const watch = watches.get(userId);
+  if (!watch) return;
+  watch.streams.delete(stream);
+  if (watch.streams.size === 0) {
+    clearInterval(watch.timer);
+    watches.delete(userId);
   }
-  const all = byUser.get(userId);
-  all?.delete(stream);
-  if (all?.size === 0) byUser.delete(userId);
 }
 
-function recheck(db: Db, userId: string, streams: Set<Stream>): void {
+function recheck(userId: string, { db, streams }: UserWatch): void {
   readState(db, userId).then(
     (now) => {
       for (const stream of [...streams]) {
@@ -82,23 +82,15 @@ export async function sessionBoundSignal(
     return controller.signal;
   }
   const stream: Stream = { controller, version: start.sessionVersion };
-  let users = watches.get(db);
-  if (!users) watches.set(db, (users = new Map()));
-  const key = `${userId}:${intervalMs}`;
-  let watch = users.get(key);
+  let watch = watches.get(userId);
   if (!watch) {
-    const streams = new Set<Stream>();
-    const timer = setInterval(() => recheck(db, userId, streams), intervalMs);
-    timer.unref();
-    watch = { streams, timer };
-    users.set(key, watch);
+    const w: UserWatch = { db, streams: new Set(), timer: setInterval(() => recheck(userId, w), intervalMs) };
+    w.timer.unref();
+    watches.set(userId, (watch = w));
   }
   watch.streams.add(stream);
-  let all = byUser.get(userId);
-  if (!all) byUser.set(userId, (all = new Set()));
-  all.add(stream);
 
-  controller.signal.addEventListener("abort", () => forget(db, userId, key, stream), { once: true });
+  controller.signal.addEventListener("abort", () => forget(userId, stream), { once: true });
   request.addEventListener("abort", () => end(stream, "request aborted"), { once: true });
   return controller.signal;
 }
@@ -108,9 +100,9 @@ export async function sessionBoundSignal(
  * sessions are ended here. Returns how many streams it ended.
  */
 export function endUserStreams(userId: string, reason = "session ended"): number {
-  const all = byUser.get(userId);
-  if (!all) return 0;
-  const streams = [...all];
+  const watch = watches.get(userId);
+  if (!watch) return 0;
+  const streams = [...watch.streams];
   for (const stream of streams) end(stream, reason);
   if (streams.length)
     log.info({ event: "stream_session_ended", userId, streams: streams.length }, "closing the user's streams");
@@ -120,6 +112,6 @@ export function endUserStreams(userId: string, reason = "session ended"): number
 /** How many users have their streams re-checked, and how many streams that covers (for tests and metrics). */
 export function watchedStreams(): { users: number; streams: number } {
   let streams = 0;
-  for (const s of byUser.values()) streams += s.size;
-  return { users: byUser.size, streams };
+  for (const w of watches.values()) streams += w.streams.size;
+  return { users: watches.size, streams };
 }

@@ -32,11 +32,13 @@ export async function currentUser(): Promise<CurrentUser | null> {
       sessionVersion: true,
       blockedAt: true,
       pendingApproval: true,
+      botProjectId: true,
     },
   });
   if (
     !row ||
     row.blockedAt ||
+    row.botProjectId ||
     row.pendingApproval ||
     !sessionIsCurrent(session.user.sessionVersion, row.sessionVersion)
   )

@@ -1,11 +1,17 @@
 // Sign-in throttling. Failed password checks are counted per account (the e-mail as typed, whether or
 // not such an account exists, so the answer never tells) and per client address. Past a few failures
 // the key is locked for a minute, doubling with each further failure up to 15 minutes; a success clears
-// the account's count. Counters and locks live in the database (rate-limiter-flexible's Prisma store,
-// table SignInLimit) so that every web replica sees the same ones.
+// the account's count. Counters and locks live where every web replica sees the same ones: in the
+// database (rate-limiter-flexible's Prisma store, table SignInLimit), or in Redis when TETHER_REDIS_URL
+// is set (its Redis store, keys tether:sign-in:*), with the database as the fallback while Redis is away.
 import { createHash } from "node:crypto";
-import { RateLimiterPrisma } from "rate-limiter-flexible";
+import { Redis } from "ioredis";
+import { RateLimiterPrisma, RateLimiterRedis, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { z } from "zod";
 import type { Db } from "@/lib/db/client";
+import { logger } from "@/lib/log/logger";
+
+const log = logger.child({ capability: "sign-in-throttle" });
 
 export type ThrottleScope = "account" | "address";
 
@@ -35,30 +41,29 @@ export interface ImposedLock {
 }
 
 // E-mails are stored hashed: the table needs to match them, not to read them.
-function storedKey(key: ThrottleKey): string {
+export function storedKey(key: ThrottleKey): string {
   return key.scope === "account" ? createHash("sha256").update(key.value).digest("base64url") : key.value;
 }
 
-export class SignInThrottle {
-  private readonly failures: RateLimiterPrisma;
-  private readonly locks: RateLimiterPrisma;
+export const REDIS_KEY_PREFIX = "tether:sign-in";
 
-  constructor(db: Db) {
+export class SignInThrottle {
+  private readonly failures: RateLimiterAbstract;
+  private readonly locks: RateLimiterAbstract;
+
+  /** With `redis`, the database holds nothing while Redis answers, and takes over while it does not. */
+  constructor(db: Db, redis?: Redis) {
     // The failure count never "runs out" by itself (penalty only counts); locks are set with block().
-    this.failures = new RateLimiterPrisma({
-      storeClient: db,
-      tableName: "signInLimit",
+    this.failures = sharedLimiter(db, redis, {
       keyPrefix: "failures",
       points: 1_000_000,
       duration: FAILURE_WINDOW_SECONDS,
     });
-    this.locks = new RateLimiterPrisma({
-      storeClient: db,
-      tableName: "signInLimit",
+    this.locks = sharedLimiter(db, redis, {
       keyPrefix: "lock",
       points: 1,
       duration: MAX_LOCK_SECONDS,
-      clearExpiredByTimeout: false,
+      keepExpired: true,
     });
   }
 
@@ -95,11 +100,90 @@ export class SignInThrottle {
   }
 }
 
+export interface SharedLimiterOptions {
+  /** Names the counter: the table's key prefix, and Redis's under tether:sign-in. */
+  keyPrefix: string;
+  points: number;
+  duration: number;
+  /** Expired rows stay until read (a lock's end is read from its row). */
+  keepExpired?: boolean;
+}
+
+/**
+ * A rate-limiter-flexible limiter that every web replica shares: rows of SignInLimit, or with `redis`
+ * keys under tether:sign-in, where every call that Redis cannot answer (down, unreachable, too slow) is
+ * answered by the database limiter of the same name instead (the library's insurance limiter).
+ */
+export function sharedLimiter(db: Db, redis: Redis | undefined, o: SharedLimiterOptions): RateLimiterAbstract {
+  const common = { keyPrefix: o.keyPrefix, points: o.points, duration: o.duration };
+  const inDb = new RateLimiterPrisma({
+    storeClient: db,
+    tableName: "signInLimit",
+    ...common,
+    ...(o.keepExpired ? { clearExpiredByTimeout: false } : {}),
+  });
+  if (!redis) return inDb;
+  return new RateLimiterRedis({
+    storeClient: redis,
+    ...common,
+    keyPrefix: `${REDIS_KEY_PREFIX}:${o.keyPrefix}`,
+    insuranceLimiter: inDb,
+  });
+}
+
+const redisUrl = z.url({ protocol: /^rediss?$/, error: "expected a redis:// or rediss:// URL" });
+
+/** TETHER_REDIS_URL, checked: undefined when unset, a clear error when it is not a Redis URL. */
+export function throttleRedisUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const raw = env.TETHER_REDIS_URL?.trim();
+  if (!raw) return undefined;
+  const parsed = redisUrl.safeParse(raw);
+  if (!parsed.success) throw new Error(`TETHER_REDIS_URL: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+  return parsed.data;
+}
+
+/**
+ * A Redis connection for the throttle. Commands fail at once while Redis is away (no offline queue, no
+ * retries, a 1 s command timeout), so a sign-in never waits on Redis: the database answers instead. The
+ * log says when Redis goes away and when it is back; ioredis reconnects by itself.
+ */
+export function connectThrottleRedis(url: string): Redis {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: 1_000,
+    connectTimeout: 2_000,
+    retryStrategy: (times: number) => Math.min(times * 200, 1_000),
+  });
+  let away = false;
+  redis.on("error", (e: Error) => {
+    if (away) return;
+    away = true;
+    log.warn(
+      { err: e.message },
+      "Redis cannot be reached: sign-in limits are counted in the database until it is back",
+    );
+  });
+  redis.on("ready", () => {
+    if (away) log.info("Redis is reachable again: sign-in limits are counted in Redis");
+    away = false;
+  });
+  return redis;
+}
+
+const g = globalThis as unknown as { tetherThrottleRedis?: Redis };
 const throttles = new WeakMap<Db, SignInThrottle>();
+
+/** The process's Redis connection for shared limits when TETHER_REDIS_URL is set, else undefined. */
+export function limitsRedis(): Redis | undefined {
+  const url = throttleRedisUrl();
+  if (url) g.tetherThrottleRedis ??= connectThrottleRedis(url);
+  return url ? g.tetherThrottleRedis : undefined;
+}
 
 /** The process's throttle for this database (its limiters hold a clean-up timer each: one set per database). */
 export function signInThrottle(db: Db): SignInThrottle {
   let t = throttles.get(db);
-  if (!t) throttles.set(db, (t = new SignInThrottle(db)));
+  if (!t) throttles.set(db, (t = new SignInThrottle(db, limitsRedis())));
   return t;
 }

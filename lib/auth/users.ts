@@ -1,55 +1,45 @@
 // Sign-up and credential checks. Input is validated here, at the boundary, with zod; every failure has
 // a specific message and writes nothing.
 import { randomBytes } from "node:crypto";
-import { z } from "zod";
 import { isUniqueViolation, type Db, type User } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/audit";
 import { invalidFrom } from "@/lib/errors";
 import { hashPassword, PasswordHashingBusy, verifyPassword } from "./password";
 import { decideSignUp, type SignUpDecision } from "./sign-up-policy";
+import { signUpFieldErrors, signUpSchema } from "./sign-up-schema";
 
-export const MIN_PASSWORD_LENGTH = 8;
-export const MAX_PASSWORD_LENGTH = 256;
-
-export const newPasswordSchema = z
-  .string()
-  .min(MIN_PASSWORD_LENGTH, `Password must be at least ${MIN_PASSWORD_LENGTH} characters`)
-  .max(MAX_PASSWORD_LENGTH, `Password is too long (at most ${MAX_PASSWORD_LENGTH} characters)`);
-
-export const signUpSchema = z.object({
-  name: z.string().trim().min(1, "Enter your name").max(100, "Name is too long (at most 100 characters)"),
-  username: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .min(2, "Username must be at least 2 characters")
-    .max(40, "Username is too long (at most 40 characters)")
-    .regex(
-      /^[a-z0-9][a-z0-9_.-]*$/,
-      "Username may contain only letters, digits, '_', '.' and '-', and must start with a letter or digit",
-    ),
-  email: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .max(254, "E-mail address is too long")
-    .pipe(z.email("Enter a valid e-mail address")),
-  password: newPasswordSchema,
-  /** An invite link's token (lib/auth/sign-up-policy.ts), when the person came with one. */
-  invite: z.string().trim().max(200, "This invite link is not valid").optional(),
-});
-
-export type SignUpInput = z.input<typeof signUpSchema>;
+export {
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+  newPasswordSchema,
+  signUpFieldErrors,
+  signUpSchema,
+  type SignUpInput,
+} from "./sign-up-schema";
 
 export type SignUpResult =
   | { ok: true; user: Pick<User, "id" | "email" | "username" | "name" | "isAdmin" | "pendingApproval"> }
-  | { ok: false; status: 400 | 403 | 409 | 503; error: string; field?: string };
+  | {
+      ok: false;
+      status: 400 | 403 | 409 | 503;
+      /** The first problem (what older clients show). */
+      error: string;
+      field?: string;
+      /** An invalid request: every field found wrong, each with its problem. */
+      fields?: Record<string, string>;
+    };
 
 export async function signUp(db: Db, input: unknown, ip?: string): Promise<SignUpResult> {
   const parsed = signUpSchema.safeParse(input);
   if (!parsed.success) {
     const invalid = invalidFrom(parsed.error, { fallback: "Invalid sign-up request" });
-    return { ok: false, status: 400, error: invalid.message, field: invalid.field };
+    return {
+      ok: false,
+      status: 400,
+      error: invalid.message,
+      field: invalid.field,
+      fields: signUpFieldErrors(parsed.error),
+    };
   }
   const { name, username, email, password, invite } = parsed.data;
   let passwordHash: string;
@@ -132,7 +122,8 @@ export async function checkCredentials(db: Db, email: string, password: string):
     await verifyPassword(await dummyHash, password);
     return null;
   }
-  return (await verifyPassword(user.passwordHash, password)) ? user : null;
+  // A project access token's bot has no password; it is refused like a wrong one.
+  return (await verifyPassword(user.passwordHash, password)) && !user.botProjectId ? user : null;
 }
 
 let dummyHash: Promise<string> | undefined;

@@ -99,8 +99,8 @@ export function gitlabCiSnippet(i: CiSnippetInput): string {
 
 export function apiTokenSnippet(i: CiSnippetInput): string {
   return [
-    "# Any CI system: TETHER_API_TOKEN is a secret variable holding an access token with the api scope",
-    "# (a developer of the project); the job token it mints lives 60 minutes.",
+    "# Any CI system: TETHER_API_TOKEN is a secret variable holding a project access token (the project's",
+    "# Settings tab: developer role, api scope); the job token it mints lives 60 minutes.",
     ...apiTokenShellLines(i),
   ].join("\n");
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { SignJWT } from "jose";
+import { SignJWT, UnsecuredJWT } from "jose";
 import { internalJwt, signInternalJwt, verifyInternalJwt } from "./internal-jwt";
 
 const secret = "s".repeat(40);
@@ -22,6 +22,16 @@ describe("internal JWTs", () => {
       .setExpirationTime(Math.floor(Date.now() / 1000) - 300)
       .sign(new TextEncoder().encode(secret));
     await expect(verifyInternalJwt(secret, old, "tether-kas", "tether-web")).rejects.toThrow(/expired/);
+  });
+  it("refuse an unsigned token (alg none) that names the right issuer and audience", async () => {
+    const unsigned = new UnsecuredJWT({})
+      .setIssuer("tether-kas")
+      .setAudience("tether-web")
+      .setIssuedAt()
+      .setExpirationTime("60s")
+      .encode();
+    expect(unsigned.split(".")[2]).toBe("");
+    await expect(verifyInternalJwt(secret, unsigned, "tether-kas", "tether-web")).rejects.toThrow(/rejected/);
   });
   it("refuse a long-lived token even if its expiry is far away (issued-at check)", async () => {
     const long = await new SignJWT({})

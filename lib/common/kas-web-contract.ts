@@ -65,11 +65,23 @@ export const kasWebCalls = {
   /** Whose agent token is this? 401 when unknown or revoked, 429 when too many lookups failed. */
   "verify-agent-token": {
     request: z.object({ token: z.string().max(200) }),
-    response: z.object({ agentId: z.string(), agentName: z.string(), projectPath: z.string() }),
+    response: z.object({
+      agentId: z.string(),
+      agentName: z.string(),
+      projectPath: z.string(),
+      /** Which of the agent's tokens it is, so contacts can say where it was last used from. */
+      tokenId: z.string().max(100).optional(),
+    }),
   },
-  /** What an agent reported (register or heartbeat). */
+  /** What an agent reported (register or heartbeat), with the token it used and the address kas saw it at. */
   "agent-contact": {
-    request: z.object({ agentId, info: agentInfoSchema }),
+    request: z.object({
+      agentId,
+      info: agentInfoSchema,
+      tokenId: z.string().max(100).optional(),
+      /** The agent's connection as kas sees it: "10.0.3.7:41234" (a proxy's address when one is between). */
+      peerAddress: z.string().max(200).optional(),
+    }),
     response: ok,
   },
   /** The agent's configuration in force (version 0 and empty YAML before the first save). */

@@ -78,6 +78,20 @@ describe.each(["sqlite", "postgresql"] as const)("database on %s", (provider) =>
       error: "Password must be at least 8 characters",
       field: "password",
     });
+    // Every field at fault is named at once, each with its own problem, in the form's order.
+    const all = await signUp(db, { name: " ", username: "-x", email: "nope", password: "short" });
+    expect(all).toEqual({
+      ok: false,
+      status: 400,
+      error: "Enter your name",
+      field: "name",
+      fields: {
+        name: "Enter your name",
+        username: "Username may contain only letters, digits, '_', '.' and '-', and must start with a letter or digit",
+        email: "Enter a valid e-mail address",
+        password: "Password must be at least 8 characters",
+      },
+    });
     expect(await db.user.count()).toBe(before);
   });
 

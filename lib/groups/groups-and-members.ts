@@ -42,6 +42,8 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
 }
 
 export async function createGroup(db: Db, actor: Actor, input: unknown) {
+  if (!can.createGroup(actor))
+    throw new Forbidden("group", "A project access token acts in its own project only: it cannot create groups");
   const data = parse(createGroupSchema, input);
   const taken = await db.user.findUnique({ where: { username: data.path } });
   if (taken) throw new Conflict("That path is already used by a user", "path");
@@ -80,6 +82,11 @@ export async function addGroupMember(db: Db, actor: Actor, groupPath: string, in
   const data = parse(addMemberSchema, input);
   const user = await db.user.findUnique({ where: { username: data.username } });
   if (!user) throw new Invalid(`No user with the username "${data.username}"`, "username");
+  if (user.botProjectId)
+    throw new Invalid(
+      `${user.username} is a project access token's bot: it acts in its own project only and cannot join a group`,
+      "username",
+    );
   try {
     return await db.$transaction(async (tx) => {
       const member = await tx.groupMember.create({ data: { groupId: group.id, userId: user.id, role: data.role } });

@@ -2,4 +2,4 @@
 // Must not hold a rule of its own: each call hands over to the capability that owns the answer (lib/agents, lib/agent-config, lib/kubectl-access).
 export { handleKasInternal, sharedSecretFile } from "./internal-api";
 export { kasStatuses } from "./kas-status";
-export { closeAgentTunnelsEverywhere } from "./kas-tunnels";
+export { closeAgentTunnelsEverywhere, notifyAgentConfigChanged } from "./kas-tunnels";

@@ -16,6 +16,7 @@ describe.each(["sqlite", "postgresql"] as const)("web's internal API for kas on 
   let db: Db;
   let agentId = "";
   let token = "";
+  let tokenId = "";
   let ownerId = "";
 
   async function call(
@@ -52,7 +53,9 @@ describe.each(["sqlite", "postgresql"] as const)("web's internal API for kas on 
       data: { name: "Infra", path: "infra", fullPath: "o/infra", ownerUserId: owner.id },
     });
     agentId = (await db.agent.create({ data: { name: "prod", projectId: project.id } })).id;
-    token = (await createAgentToken(db, { id: owner.id, isAdmin: false }, agentId, { name: "install" })).token;
+    ({ token, id: tokenId } = await createAgentToken(db, { id: owner.id, isAdmin: false }, agentId, {
+      name: "install",
+    }));
   });
   afterAll(async () => {
     await db?.$disconnect();
@@ -82,7 +85,7 @@ describe.each(["sqlite", "postgresql"] as const)("web's internal API for kas on 
   it("answers each call in its contract's shape, and refuses a body that does not match it", async () => {
     expect(await call("verify-agent-token", { token })).toEqual({
       status: 200,
-      body: { agentId, agentName: "prod", projectPath: "o/infra" },
+      body: { agentId, agentName: "prod", projectPath: "o/infra", tokenId },
     });
     // Whatever is sent instead of a token request is no agent token.
     expect(await call("verify-agent-token", { token: 42 })).toEqual({
@@ -101,6 +104,29 @@ describe.each(["sqlite", "postgresql"] as const)("web's internal API for kas on 
     };
     expect(await call("agent-contact", { agentId, info })).toEqual({ status: 200, body: { ok: true } });
     expect((await db.agent.findUniqueOrThrow({ where: { id: agentId } })).nodeCount).toBe(3);
+    // With the token it used and the address kas saw: the token's "last used from".
+    const lastUsed = () =>
+      db.agentToken.findUniqueOrThrow({
+        where: { id: tokenId },
+        select: { lastUsedAt: true, lastUsedPod: true, lastUsedAddress: true },
+      });
+    expect(await call("agent-contact", { agentId, info, tokenId, peerAddress: "ipv4:10.0.3.7:41234" })).toEqual({
+      status: 200,
+      body: { ok: true },
+    });
+    expect(await lastUsed()).toMatchObject({ lastUsedPod: "tether/agent-0", lastUsedAddress: "10.0.3.7:41234" });
+    // A receptive agent's connection comes through a private socket: the pod, and no address.
+    await call("agent-contact", { agentId, info: { ...info, podName: "agent-1" }, tokenId, peerAddress: "unix:/x" });
+    expect(await lastUsed()).toMatchObject({ lastUsedPod: "tether/agent-1", lastUsedAddress: null });
+    // A token id that is not this agent's changes nothing.
+    const before = await lastUsed();
+    await call("agent-contact", {
+      agentId,
+      info: { ...info, podName: "elsewhere" },
+      tokenId: "not-a-token",
+      peerAddress: "1.2.3.4:5",
+    });
+    expect(await lastUsed()).toEqual(before);
     const bad = await call("agent-contact", { agentId, info: { ...info, nodeCount: -1 } });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatch(/^invalid agent-contact request: /);
@@ -133,7 +159,7 @@ describe.each(["sqlite", "postgresql"] as const)("web's internal API for kas on 
       status: 200,
       body: {
         answers: [
-          { status: 200, body: { agentId, agentName: "prod", projectPath: "o/infra" } },
+          { status: 200, body: { agentId, agentName: "prod", projectPath: "o/infra", tokenId: expect.any(String) } },
           { status: 401, body: { error: "unknown or revoked agent token" } },
           { status: 200, body: { ok: true } },
           { status: 400, body: { error: expect.stringMatching(/^invalid agent-configuration request: /) } },

@@ -74,14 +74,19 @@ const handlers: { [C in KasWebCall]: Handler<C> } = {
     async handle(db, { token }, req) {
       const found = looksLikeToken(token, AGENT_TOKEN_PREFIX) ? await agentForToken(db, token) : null;
       if (!found) return unknownAgentToken(req);
-      return { agentId: found.agentId, agentName: found.agentName, projectPath: found.projectPath };
+      return {
+        agentId: found.agentId,
+        agentName: found.agentName,
+        projectPath: found.projectPath,
+        tokenId: found.tokenId,
+      };
     },
     // Whatever was sent, it is no agent token: refused and counted like any other failed lookup.
     invalid: unknownAgentToken,
   },
   "agent-contact": {
-    async handle(db, { agentId, info }) {
-      await recordAgentContact(db, agentId, info);
+    async handle(db, { agentId, info, tokenId, peerAddress }) {
+      await recordAgentContact(db, agentId, info, new Date(), { tokenId, peerAddress });
       return { ok: true };
     },
   },

@@ -23,3 +23,21 @@ export async function closeAgentTunnelsEverywhere(
     return false;
   }
 }
+
+/**
+ * Tells kas that the agent's configuration was saved, so that the agent's configuration long poll
+ * answers now instead of when its wait runs out (≤ 5 minutes by default). Never throws: the agent
+ * still gets the new version at the end of its wait.
+ */
+export async function notifyAgentConfigChanged(agentId: string): Promise<boolean> {
+  try {
+    await tunnelClient().notifyAgentConfig(agentId);
+    return true;
+  } catch (e) {
+    log.warn(
+      { agentId, err: (e as Error).message },
+      "could not tell kas that the agent's configuration changed; the agent gets it at the end of its poll",
+    );
+    return false;
+  }
+}

@@ -1,13 +1,23 @@
 // Who may use an agent through kas's Kubernetes API proxy, and as whom. The credential names the agent
 // (`pat:<agent-id>:<token>` or `ci:<agent-id>:<token>`, as GitLab does); the agent's configuration
 // (ci_access / user_access) decides, and says whether the agent acts as itself or impersonates the
-// caller. The cluster's RBAC has the last word.
+// caller. The cluster's RBAC has the last word. A project access token goes in the `pat:` form too (as
+// GitLab's do): its bot is a user whose only membership is its own project, so user_access lets it in
+// through that project alone, and an impersonating agent acts as tether:user:<bot>.
 import { z } from "zod";
-import { atLeast, impersonationFor, parseRole, type Impersonation } from "@/lib/access";
+import { atLeast, impersonationFor, parseRole, type Impersonation, type ProjectBot } from "@/lib/access";
 import { recordAudit } from "@/lib/audit/audit";
 import type { ProxyGrant } from "@/lib/common/kas-web-contract";
 import type { Db } from "@/lib/db/client";
-import { CI_JOB_TOKEN_PREFIX, PERSONAL_TOKEN_PREFIX, hashToken, looksLikeToken } from "@/lib/tokens/tokens";
+import { botRoleOf } from "@/lib/project-tokens/project-tokens";
+import {
+  CI_JOB_TOKEN_PREFIX,
+  PERSONAL_TOKEN_PREFIX,
+  PROJECT_TOKEN_PREFIX,
+  hashToken,
+  lastUseIsStale,
+  looksLikeToken,
+} from "@/lib/tokens/tokens";
 import { accessAsOf, currentAgentConfig, type AgentConfigData } from "@/lib/agent-config";
 
 export interface ProxyCredential {
@@ -16,13 +26,17 @@ export interface ProxyCredential {
   token: string;
 }
 
-/** `pat:<agent-id>:<token>` or `ci:<agent-id>:<token>`; null when it has another shape. */
+/** `pat:<agent-id>:<token>` (a personal or project access token) or `ci:<agent-id>:<token>`; null when it has another shape. */
 export function parseProxyCredential(bearer: string): ProxyCredential | null {
   const m = /^(pat|ci):([a-z0-9]{1,64}):(\S+)$/.exec(bearer);
   if (!m) return null;
   const kind = m[1] as "pat" | "ci";
   const token = m[3]!;
-  if (!looksLikeToken(token, kind === "pat" ? PERSONAL_TOKEN_PREFIX : CI_JOB_TOKEN_PREFIX)) return null;
+  const shaped =
+    kind === "pat"
+      ? looksLikeToken(token, PERSONAL_TOKEN_PREFIX) || looksLikeToken(token, PROJECT_TOKEN_PREFIX)
+      : looksLikeToken(token, CI_JOB_TOKEN_PREFIX);
+  if (!shaped) return null;
   return { kind, agentId: m[2]!, token };
 }
 
@@ -47,7 +61,11 @@ export async function authorizeProxy(db: Db, cred: ProxyCredential): Promise<Pro
       action: "k8s_proxy.refused",
       targetType: "agent",
       targetId: cred.agentId,
-      details: { kind: cred.kind, status: decision.status, reason: decision.reason },
+      details: {
+        kind: cred.token.startsWith(PROJECT_TOKEN_PREFIX) ? "project" : cred.kind,
+        status: decision.status,
+        reason: decision.reason,
+      },
     });
   }
   return decision;
@@ -101,6 +119,7 @@ async function decide(db: Db, cred: ProxyCredential): Promise<ProxyDecision> {
     };
   }
 
+  if (cred.token.startsWith(PROJECT_TOKEN_PREFIX)) return decideProjectToken(db, cred, agent, now);
   const row = await db.personalAccessToken.findUnique({
     where: { tokenHash: hashToken(cred.token) },
     include: { user: true },
@@ -128,6 +147,61 @@ async function decide(db: Db, cred: ProxyCredential): Promise<ProxyDecision> {
     impersonation: grant.impersonation,
     defaultNamespace: null,
   };
+}
+
+/** A project access token through kas: its bot, let in by user_access through its own project only. */
+async function decideProjectToken(
+  db: Db,
+  cred: ProxyCredential,
+  agent: { id: string; name: string } | null,
+  now: Date,
+): Promise<ProxyDecision> {
+  const row = await db.projectAccessToken.findUnique({
+    where: { tokenHash: hashToken(cred.token) },
+    include: { botUser: { select: { username: true, blockedAt: true } }, project: { select: { fullPath: true } } },
+  });
+  if (!row) return refuse(401, "unknown project access token");
+  if (row.revokedAt) return refuse(401, `this project access token (${row.name}) was revoked`);
+  if (row.botUser.blockedAt) return refuse(401, `the bot of this project access token (${row.name}) is blocked`);
+  if (row.expiresAt <= now)
+    return refuse(401, `this project access token (${row.name}) expired at ${row.expiresAt.toISOString()}`);
+  const role = botRoleOf(row.role);
+  if (!role) return refuse(401, `this project access token (${row.name}) has no valid role`);
+  if (!row.scopes.split(" ").includes("k8s_proxy"))
+    return refuse(403, `this project access token (${row.name}) lacks the k8s_proxy scope`);
+  if (lastUseIsStale(row.lastUsedAt, now))
+    await db.projectAccessToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  if (!agent) return refuse(403, `agent ${cred.agentId} is not shared with project ${row.project.fullPath}`);
+  const bot = { id: row.botUserId, username: row.botUser.username };
+  const grant = await userAccessGrant(db, { ...bot, projectBot: { projectId: row.projectId, role } }, agent.id);
+  if (!grant)
+    return refuse(
+      403,
+      `project access token "${row.name}" may not use agent "${agent.name}" (its project ${row.project.fullPath} is not in the agent's user_access)`,
+    );
+  return {
+    allowed: true,
+    agentId: agent.id,
+    agentName: agent.name,
+    actor: { type: "user", id: bot.id, name: bot.username },
+    accessAs: grant.accessAs,
+    impersonation: grant.impersonation,
+    defaultNamespace: null,
+  };
+}
+
+/** What user_access grants a project bot: its own project when listed (its role is developer or more), never a group. */
+async function botAccessMatches(
+  db: Db,
+  bot: ProjectBot,
+  ua: AgentConfigData["user_access"],
+): Promise<{ projects: { id: string; fullPath: string }[]; groups: { id: string; path: string }[] }> {
+  const project = await db.project.findUnique({ where: { id: bot.projectId }, select: { id: true, fullPath: true } });
+  const listed =
+    project !== null &&
+    atLeast(bot.role, "developer") &&
+    (ua?.projects ?? []).some((p) => p.id.toLowerCase() === project.fullPath);
+  return { projects: listed ? [project] : [], groups: [] };
 }
 
 /**
@@ -171,11 +245,13 @@ export async function userAccessMatches(
  */
 export async function userAccessGrant(
   db: Db,
-  user: { id: string; username: string },
+  user: { id: string; username: string; projectBot?: ProjectBot | null },
   agentId: string,
 ): Promise<{ accessAs: "agent" | "user"; impersonation: Impersonation | null } | null> {
   const ua = (await currentAgentConfig(db, agentId)).data.user_access;
-  const { projects, groups } = await userAccessMatches(db, user.id, ua);
+  const { projects, groups } = user.projectBot
+    ? await botAccessMatches(db, user.projectBot, ua)
+    : await userAccessMatches(db, user.id, ua);
   if (projects.length + groups.length === 0) return null;
   const accessAs = accessAsOf(ua?.access_as) === "user" ? "user" : "agent";
   return {

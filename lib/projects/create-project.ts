@@ -23,6 +23,11 @@ export async function resolveNamespace(
   namespace: string,
   doing: string,
 ): Promise<Owner> {
+  if (!can.ownProjects(actor))
+    throw new Forbidden(
+      "project",
+      "A project access token acts in its own project only: it cannot create or move projects",
+    );
   if (namespace === actor.username) return { ownerUserId: actor.id, groupId: null };
   const group = await db.group.findUnique({ where: { path: namespace } });
   const facts = group ? await groupFacts(db, group.id, actor.id) : { role: null };

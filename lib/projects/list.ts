@@ -1,4 +1,5 @@
-// Projects a user can see: their own, and those of groups they belong to.
+// Projects a user can see: their own, and those of groups they belong to; a project bot sees its one project.
+import type { Actor } from "@/lib/access";
 import type { Db } from "@/lib/db/client";
 
 export interface ProjectSummary {
@@ -10,9 +11,15 @@ export interface ProjectSummary {
   createdAt: string;
 }
 
-export async function listVisibleProjects(db: Db, userId: string): Promise<ProjectSummary[]> {
+export async function listVisibleProjects(
+  db: Db,
+  actor: string | Pick<Actor, "id" | "projectBot">,
+): Promise<ProjectSummary[]> {
+  const { id: userId, projectBot } = typeof actor === "string" ? { id: actor, projectBot: null } : actor;
   const rows = await db.project.findMany({
-    where: { OR: [{ ownerUserId: userId }, { group: { members: { some: { userId } } } }] },
+    where: projectBot
+      ? { id: projectBot.projectId }
+      : { OR: [{ ownerUserId: userId }, { group: { members: { some: { userId } } } }] },
     include: { group: { select: { path: true } }, ownerUser: { select: { username: true } } },
     orderBy: { fullPath: "asc" },
   });

@@ -9,7 +9,7 @@ import { migrate } from "@/lib/db/migrate";
 import { freshDatabase, type TestDatabase } from "@/lib/db/test-databases";
 import { Forbidden, Invalid, NotFound } from "@/lib/errors";
 import { addGroupMember, createGroup } from "@/lib/groups";
-import { registerAgent } from "@/lib/agents";
+import { agentView, listProjectAgents, registerAgent, type KasStatusSource } from "@/lib/agents";
 import { createProject } from "@/lib/projects";
 import { makeTestPki, type TestPki } from "@/kas/receptive/test-pki";
 import {
@@ -33,6 +33,7 @@ describe.each(["sqlite", "postgresql"] as const)(
     let db: Db;
     let pki: TestPki;
     let agentId = "";
+    let projectId = "";
     const users: Record<string, U> = {};
     const u = (n: string) => users[n]!;
 
@@ -50,7 +51,9 @@ describe.each(["sqlite", "postgresql"] as const)(
       await addGroupMember(db, u("olga"), "platform", { username: "mia", role: "maintainer" });
       await addGroupMember(db, u("olga"), "platform", { username: "dev", role: "developer" });
       const project = await createProject(db, u("olga"), { name: "Infra", path: "infra", namespace: "platform" });
+      projectId = project.id;
       agentId = (await registerAgent(db, u("mia"), project.id, { name: "behind-vpn" })).id;
+      await registerAgent(db, u("mia"), project.id, { name: "ordinary" });
       pki = await makeTestPki();
     }, 60_000);
     afterAll(async () => {
@@ -149,14 +152,35 @@ describe.each(["sqlite", "postgresql"] as const)(
         stateMessage: "kas cannot reach grpcs://agent.example.com:9000: connect ECONNREFUSED (retrying in 8 s)",
         lastConnectedAt: null,
       });
+      // The project's agent list: the row is marked receptive and says why kas cannot connect.
+      const notConnected: KasStatusSource = async (ids) =>
+        new Map(ids.map((id) => [id, { connected: false, lastSeenMs: 0 }]));
+      const list = await listProjectAgents(db, u("dev"), projectId, notConnected);
+      expect(list.agents.map((a) => [a.name, a.status, a.receptive])).toEqual([
+        [
+          "behind-vpn",
+          "never_connected",
+          {
+            url: "grpcs://agent.example.com:9000",
+            state: "failing",
+            message: "kas cannot reach grpcs://agent.example.com:9000: connect ECONNREFUSED (retrying in 8 s)",
+            lastConnectedAt: null,
+          },
+        ],
+        ["ordinary", "never_connected", null],
+      ]);
       await recordReceptiveState(db, agentId, "connected", null);
       expect((await getReceptiveUrl(db, u("dev"), agentId))?.lastConnectedAt).not.toBeNull();
+      const row = (await agentView(db, u("dev"), agentId, notConnected)).agent.receptive;
+      expect(row).toMatchObject({ state: "connected", message: null });
+      expect(row?.lastConnectedAt).toBe((await getReceptiveUrl(db, u("dev"), agentId))?.lastConnectedAt);
       const since = receptiveVersion();
       await expect(deleteReceptiveUrl(db, u("dev"), agentId)).rejects.toBeInstanceOf(Forbidden);
       await deleteReceptiveUrl(db, u("mia"), agentId);
       expect(receptiveVersion()).not.toBe(since);
       expect(await getReceptiveUrl(db, u("dev"), agentId)).toBeNull();
       expect(await receptiveTargetsForKas(db)).toEqual([]);
+      expect((await agentView(db, u("dev"), agentId, notConnected)).agent.receptive).toBeNull();
       const actions = (
         await db.auditEvent.findMany({ where: { targetId: agentId, action: { startsWith: "receptive_url." } } })
       ).map((a) => a.action);

@@ -6,8 +6,10 @@ import { createHash, randomBytes } from "node:crypto";
 export const AGENT_TOKEN_PREFIX = "tthr_agent_";
 export const PERSONAL_TOKEN_PREFIX = "tthr_pat_";
 export const CI_JOB_TOKEN_PREFIX = "tthr_ci_";
+/** A project access token (lib/project-tokens): distinct from a personal one, so a scanner and a reader can tell them apart. */
+export const PROJECT_TOKEN_PREFIX = "tthr_prj_";
 
-/** What a personal access token may be used for: api (REST, read and write), read_api (REST reads), k8s_proxy (kubectl through kas). */
+/** What a personal or project access token may be used for: api (REST, read and write), read_api (REST reads), k8s_proxy (kubectl through kas). */
 export const API_TOKEN_SCOPES = ["api", "read_api", "k8s_proxy"] as const;
 export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
 
@@ -22,4 +24,12 @@ export function hashToken(token: string): string {
 /** A shape check before any database work: right prefix, right length, base64url alphabet. */
 export function looksLikeToken(token: string, prefix: string): boolean {
   return token.startsWith(prefix) && /^[A-Za-z0-9_-]{43}$/.test(token.slice(prefix.length));
+}
+
+/** A last-used time within this much of now is left alone: a script's burst of calls is one write. */
+const LAST_USED_GRANULARITY_MS = 60_000;
+
+/** Whether a token's last-used time is old enough to be written again (at most one write a minute). */
+export function lastUseIsStale(lastUsedAt: Date | null, now: Date): boolean {
+  return !lastUsedAt || now.getTime() - lastUsedAt.getTime() >= LAST_USED_GRANULARITY_MS;
 }

@@ -1,6 +1,7 @@
 // web's tunnel client: carry an HTTP request to an agent through kas (MakeRequest) and stream the
 // answer back as a fetch Response. Errors are typed so that pages can say what went wrong.
 import { randomUUID } from "node:crypto";
+import { Duplex } from "node:stream";
 import { credentials, Metadata, status, type ClientDuplexStream, type ServiceError } from "@grpc/grpc-js";
 import { internalJwt } from "@/lib/common/internal-jwt";
 import { chunks, LAST_SEEN_KEY, RECEIVE_WINDOW_BYTES, TUNNEL_ERROR_KEY } from "@/lib/common/tunnel-wire";
@@ -116,6 +117,16 @@ export class TunnelClient {
     const md = await this.metadata();
     await new Promise<void>((resolve, reject) =>
       this.client.closeAgentTunnels({ agentId, all }, md, { deadline: Date.now() + 5_000 }, (err) =>
+        err ? reject(errorFromStatus(err)) : resolve(),
+      ),
+    );
+  }
+
+  /** Tells every kas replica that the agent's configuration was saved: its configuration long poll answers now. */
+  async notifyAgentConfig(agentId: string): Promise<void> {
+    const md = await this.metadata();
+    await new Promise<void>((resolve, reject) =>
+      this.client.notifyAgentConfig({ agentId }, md, { deadline: Date.now() + 5_000 }, (err) =>
         err ? reject(errorFromStatus(err)) : resolve(),
       ),
     );
@@ -249,6 +260,129 @@ export class TunnelClient {
           bodyDone = true;
           controller.error(new TunnelError("the tunnel ended before the response was complete"));
         }
+      });
+    });
+  }
+
+  /**
+   * A connection upgrade through the tunnel (exec, attach, port-forward): sends the request with its
+   * `upgrade` header, and resolves when the API server switches protocols, with a raw two-way stream:
+   * what is written goes to the API server's socket, what it sends is read. Ending the writable side
+   * ends the request (the agent half-closes its socket); destroying the stream cancels the call. Any
+   * answer but 101 rejects with UpstreamStatusError carrying the cluster's body (its own words).
+   * `agentFetch` cannot do this: a 101 has no body to read, and a Response has no writable side.
+   */
+  async agentSocket(
+    agentId: string,
+    r: Omit<AgentRequest, "body">,
+  ): Promise<{ status: 101; headers: Headers; socket: Duplex }> {
+    const md = await this.metadata();
+    const call: ClientDuplexStream<MakeRequestRequest, MakeRequestResponse> = this.client.makeRequest(md);
+    const headers: HeaderField[] = Object.entries(r.headers ?? {}).map(([name, v]) => ({ name, values: [v] }));
+    const timeoutMs = r.timeoutMs ?? 20_000;
+    call.write({
+      msg: {
+        $case: "header",
+        value: {
+          agentId,
+          timeoutMs,
+          request: {
+            requestId: randomUUID(),
+            method: r.method ?? "GET",
+            path: r.path,
+            headers,
+            impersonation: r.impersonation,
+            noBody: false,
+          },
+        },
+      },
+    });
+
+    let socket: Duplex | null = null;
+    let ended = false;
+    const open = () =>
+      new Duplex({
+        // Small writes (keystrokes) go at once; gRPC's own flow control pushes back through write().
+        write(chunk: Buffer, _enc, done) {
+          if (call.write({ msg: { $case: "data", value: { data: chunk } } })) done();
+          else call.once("drain", () => done());
+        },
+        final(done) {
+          if (!ended) call.write({ msg: { $case: "end", value: {} } });
+          ended = true;
+          call.end();
+          done();
+        },
+        read() {
+          call.resume();
+        },
+        destroy(err, done) {
+          call.cancel();
+          done(err);
+        },
+      });
+
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      let plain: { status: number; parts: Buffer[] } | null = null;
+      const timer = setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        call.cancel();
+        reject(new TunnelTimeoutError(`agent ${agentId} did not answer within ${timeoutMs} ms`));
+      }, timeoutMs + 1_000);
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        r.signal?.removeEventListener("abort", onAbort);
+        fn();
+      };
+      const onAbort = () => {
+        call.cancel();
+        settle(() => reject(new TunnelError("request cancelled")));
+      };
+      if (r.signal?.aborted) return onAbort();
+      r.signal?.addEventListener("abort", onAbort, { once: true });
+
+      call.on("data", (m: MakeRequestResponse) => {
+        const msg = m.msg;
+        if (!msg) return;
+        if (msg.$case === "header" && !socket && !plain) {
+          if (msg.value.status === 101) {
+            const h = new Headers();
+            for (const f of msg.value.headers) for (const v of f.values) h.append(f.name, v);
+            socket = open();
+            settle(() => resolve({ status: 101, headers: h, socket: socket! }));
+          } else {
+            // kas passes a whole answer on as header, body and trailer, like any other.
+            plain = { status: msg.value.status, parts: [] };
+          }
+        } else if (msg.$case === "data") {
+          const d = msg.value.data;
+          if (plain) plain.parts.push(Buffer.from(d.buffer, d.byteOffset, d.byteLength));
+          else if (socket && !socket.push(Buffer.from(d.buffer, d.byteOffset, d.byteLength))) call.pause();
+        } else if (msg.$case === "trailer") {
+          if (plain) {
+            const p = plain;
+            settle(() => reject(new UpstreamStatusError(p.status, Buffer.concat(p.parts).toString("utf8"))));
+          } else if (socket) {
+            if (msg.value.error) socket.destroy(new TunnelError(msg.value.error));
+            else socket.push(null);
+          } else {
+            settle(() => reject(new TunnelError(msg.value.error || "the agent answered without a response")));
+          }
+        }
+      });
+      call.on("error", (e: ServiceError) => {
+        if (e.code === status.CANCELLED && (settled || r.signal?.aborted)) return;
+        const err = errorFromStatus(e);
+        if (socket) socket.destroy(err);
+        else settle(() => reject(err));
+      });
+      call.on("end", () => {
+        if (socket && !socket.readableEnded) socket.push(null);
+        settle(() => reject(new TunnelError("the tunnel ended before the agent answered")));
       });
     });
   }

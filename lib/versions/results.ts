@@ -1,6 +1,8 @@
 // The CI smoke-test results per Kubernetes version: lib/versions/smoke-results.json, written by the
 // version-matrix run and committed. It starts empty; a version without an entry is "not tested yet",
-// and the page never claims otherwise.
+// and the page never claims otherwise. Browser code reaches this (the agent page's version badge), so
+// zod's JIT is off first: its eval probe is a CSP violation.
+import "@/lib/common/zod-jitless";
 import { z } from "zod";
 import raw from "./smoke-results.json";
 

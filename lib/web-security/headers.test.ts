@@ -10,6 +10,7 @@ describe("pagePolicy", () => {
     expect(p).toContain("object-src 'none'");
     expect(p).toMatch(/style-src 'self' 'nonce-abc'(;|$)/);
     expect(p).not.toContain("upgrade-insecure-requests");
+    expect(p).toContain("report-uri /api/csp-report");
   });
 
   it("allows eval only in development, and upgrades sub-resources only over HTTPS", () => {

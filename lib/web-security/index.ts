@@ -9,4 +9,5 @@ export {
   pagePolicy,
   servedOverHttps,
 } from "./headers";
-export { crossOriginRefusal, hasSessionCookie } from "./same-origin";
+export { crossOriginRefusal, hasSessionCookie, webSocketOriginRefusal } from "./same-origin";
+// ./csp-report (zod) is imported by its route alone, keeping proxy.ts's bundle small.

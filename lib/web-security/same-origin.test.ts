@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { crossOriginRefusal, hasSessionCookie } from "./same-origin";
+import { crossOriginRefusal, hasSessionCookie, webSocketOriginRefusal } from "./same-origin";
 
 const cookie = "theme=dark; next-auth.session-token=abc";
 const req = (method: string, h: Record<string, string>) => ({
@@ -59,5 +59,24 @@ describe("crossOriginRefusal", () => {
     expect(crossOriginRefusal(req("GET", { cookie, "sec-fetch-site": "cross-site" }))).toBeNull();
     expect(crossOriginRefusal(req("POST", { authorization: "Bearer t", origin: "https://evil.example" }))).toBeNull();
     expect(crossOriginRefusal(req("POST", { cookie }))).toBeNull();
+  });
+});
+
+describe("webSocketOriginRefusal", () => {
+  const host = { host: "tether.example:3000" };
+  it("lets a handshake from our own pages through, by Host or by the configured address", () => {
+    expect(webSocketOriginRefusal({ ...host, origin: "http://tether.example:3000" })).toBeNull();
+    expect(webSocketOriginRefusal({ ...host, origin: "https://tether.example:3000" })).toBeNull();
+    expect(
+      webSocketOriginRefusal({ host: "10.0.0.5:3000", origin: "https://tether.example" }, ["https://tether.example/"]),
+    ).toBeNull();
+  });
+  it("refuses another site's page, and a handshake without Origin", () => {
+    expect(webSocketOriginRefusal({ ...host, origin: "https://evil.example" })).toMatch(
+      /Cross-origin WebSocket refused \(Origin: https:\/\/evil\.example\)/,
+    );
+    expect(webSocketOriginRefusal({ ...host, origin: "http://tether.example:3001" })).toMatch(/Cross-origin/);
+    expect(webSocketOriginRefusal(host)).toMatch(/no Origin header/);
+    expect(webSocketOriginRefusal({ ...host, origin: "null" })).toMatch(/Cross-origin/);
   });
 });

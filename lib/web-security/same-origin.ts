@@ -58,3 +58,24 @@ function sameOriginString(configured: string, origin: string): boolean {
     return false;
   }
 }
+
+/**
+ * Why a WebSocket upgrade is refused as cross-origin, or null. Browsers send Origin on every WebSocket
+ * handshake and the same-origin policy does not guard WebSockets, so a handshake must name one of our
+ * own origins: the Host header's (either scheme), or one we are configured at (NEXTAUTH_URL).
+ */
+export function webSocketOriginRefusal(
+  headers: Record<string, string | string[] | undefined>,
+  extraOrigins: readonly string[] = [],
+): string | null {
+  const origin = typeof headers.origin === "string" ? headers.origin : undefined;
+  if (!origin) return "A WebSocket must come from Tether's own pages (no Origin header)";
+  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  const hosts = [one(headers.host), one(headers["x-forwarded-host"])?.split(",")[0]?.trim()]
+    .filter((h): h is string => Boolean(h))
+    .map((h) => h.toLowerCase());
+  const host = originHost(origin);
+  if (host && hosts.includes(host)) return null;
+  if (extraOrigins.some((o) => sameOriginString(o, origin))) return null;
+  return `Cross-origin WebSocket refused (Origin: ${origin.slice(0, 200)}): open it from Tether's own pages`;
+}

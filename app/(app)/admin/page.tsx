@@ -79,7 +79,9 @@ export default async function AdminPage() {
   const user = await requireUser("/admin");
   if (!user.isAdmin) notFound();
   const [users, groups, projects, policy, invites] = await Promise.all([
+    // Project access tokens' bots are listed on their project's Settings tab, not here.
     db().user.findMany({
+      where: { botProjectId: null },
       orderBy: { createdAt: "asc" },
       select: {
         id: true,
@@ -104,12 +106,20 @@ export default async function AdminPage() {
         title="Admin"
         description="This Tether installation at a glance."
         actions={
-          <Link
-            href="/admin/audit"
-            className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400"
-          >
-            Audit log
-          </Link>
+          <nav aria-label="Admin pages" className="flex gap-4">
+            <Link
+              href="/admin/fleet"
+              className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400"
+            >
+              Fleet
+            </Link>
+            <Link
+              href="/admin/audit"
+              className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400"
+            >
+              Audit log
+            </Link>
+          </nav>
         }
       />
       <dl className="mb-8 grid max-w-xl grid-cols-3 gap-4">

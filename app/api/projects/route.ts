@@ -3,7 +3,7 @@ import { db } from "@/lib/db/client";
 import { readJsonBody, withActor } from "@/lib/api-auth";
 import { createProject, listVisibleProjects } from "@/lib/projects";
 
-export const GET = withActor(async (user) => Response.json({ projects: await listVisibleProjects(db(), user.id) }));
+export const GET = withActor(async (user) => Response.json({ projects: await listVisibleProjects(db(), user) }));
 
 export const POST = withActor(async (user, req) => {
   const project = await createProject(db(), user, await readJsonBody(req));

@@ -1,4 +1,4 @@
-// POST /api/users: sign up with e-mail and password.
+// POST /api/users: sign up with e-mail and password. A 400 lists every field found wrong in `fields`.
 import { signUp } from "@/lib/auth/users";
 import { db } from "@/lib/db/client";
 import { errorResponse, HttpError, readJsonBody } from "@/lib/http/body";
@@ -14,7 +14,15 @@ export async function POST(req: Request): Promise<Response> {
   }
   const ip = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
   const result = await signUp(db(), body, ip);
-  if (!result.ok) return errorResponse(result.status, result.error, result.field);
+  if (!result.ok) {
+    // An invalid request names every field found wrong at once (`fields`), besides the first (`error`, `field`).
+    if (result.fields)
+      return Response.json(
+        { error: result.error, field: result.field, fields: result.fields },
+        { status: result.status },
+      );
+    return errorResponse(result.status, result.error, result.field);
+  }
   logger.info({ event: "user_signed_up", userId: result.user.id }, "user signed up");
   return Response.json({ user: result.user }, { status: 201 });
 }

@@ -51,7 +51,14 @@ export interface HeartbeatRequest {
 export interface HeartbeatResponse {
 }
 
+/**
+ * A long poll: with wait_ms > 0 and known_version equal to the current version, kas answers when the
+ * configuration changes (web tells kas on every save) or after wait_ms (at most 10 minutes), whichever
+ * comes first. wait_ms 0 answers at once (and is what an older agent sends).
+ */
 export interface GetConfigurationRequest {
+  knownVersion: number;
+  waitMs: number;
 }
 
 export interface GetConfigurationResponse {
@@ -575,11 +582,17 @@ export const HeartbeatResponse: MessageFns<HeartbeatResponse> = {
 };
 
 function createBaseGetConfigurationRequest(): GetConfigurationRequest {
-  return {};
+  return { knownVersion: 0, waitMs: 0 };
 }
 
 export const GetConfigurationRequest: MessageFns<GetConfigurationRequest> = {
-  encode(_: GetConfigurationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+  encode(message: GetConfigurationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.knownVersion !== 0) {
+      writer.uint32(8).int64(message.knownVersion);
+    }
+    if (message.waitMs !== 0) {
+      writer.uint32(16).int32(message.waitMs);
+    }
     return writer;
   },
 
@@ -596,6 +609,22 @@ export const GetConfigurationRequest: MessageFns<GetConfigurationRequest> = {
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.knownVersion = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.waitMs = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -608,20 +637,39 @@ export const GetConfigurationRequest: MessageFns<GetConfigurationRequest> = {
     }
   },
 
-  fromJSON(_: any): GetConfigurationRequest {
-    return {};
+  fromJSON(object: any): GetConfigurationRequest {
+    return {
+      knownVersion: isSet(object.knownVersion)
+        ? globalThis.Number(object.knownVersion)
+        : isSet(object.known_version)
+        ? globalThis.Number(object.known_version)
+        : 0,
+      waitMs: isSet(object.waitMs)
+        ? globalThis.Number(object.waitMs)
+        : isSet(object.wait_ms)
+        ? globalThis.Number(object.wait_ms)
+        : 0,
+    };
   },
 
-  toJSON(_: GetConfigurationRequest): unknown {
+  toJSON(message: GetConfigurationRequest): unknown {
     const obj: any = {};
+    if (message.knownVersion !== 0) {
+      obj.knownVersion = Math.round(message.knownVersion);
+    }
+    if (message.waitMs !== 0) {
+      obj.waitMs = Math.round(message.waitMs);
+    }
     return obj;
   },
 
   create<I extends Exact<DeepPartial<GetConfigurationRequest>, I>>(base?: I): GetConfigurationRequest {
     return GetConfigurationRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<GetConfigurationRequest>, I>>(_: I): GetConfigurationRequest {
+  fromPartial<I extends Exact<DeepPartial<GetConfigurationRequest>, I>>(object: I): GetConfigurationRequest {
     const message = createBaseGetConfigurationRequest();
+    message.knownVersion = object.knownVersion ?? 0;
+    message.waitMs = object.waitMs ?? 0;
     return message;
   },
 };

@@ -76,6 +76,13 @@ export interface CloseAgentTunnelsRequest {
 export interface CloseAgentTunnelsResponse {
 }
 
+export interface NotifyAgentConfigRequest {
+  agentId: string;
+}
+
+export interface NotifyAgentConfigResponse {
+}
+
 function createBaseMakeRequestHeader(): MakeRequestHeader {
   return { agentId: "", request: undefined, timeoutMs: 0 };
 }
@@ -810,6 +817,131 @@ export const CloseAgentTunnelsResponse: MessageFns<CloseAgentTunnelsResponse> = 
   },
 };
 
+function createBaseNotifyAgentConfigRequest(): NotifyAgentConfigRequest {
+  return { agentId: "" };
+}
+
+export const NotifyAgentConfigRequest: MessageFns<NotifyAgentConfigRequest> = {
+  encode(message: NotifyAgentConfigRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agentId !== "") {
+      writer.uint32(10).string(message.agentId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NotifyAgentConfigRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNotifyAgentConfigRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NotifyAgentConfigRequest {
+    return {
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+    };
+  },
+
+  toJSON(message: NotifyAgentConfigRequest): unknown {
+    const obj: any = {};
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<NotifyAgentConfigRequest>, I>>(base?: I): NotifyAgentConfigRequest {
+    return NotifyAgentConfigRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NotifyAgentConfigRequest>, I>>(object: I): NotifyAgentConfigRequest {
+    const message = createBaseNotifyAgentConfigRequest();
+    message.agentId = object.agentId ?? "";
+    return message;
+  },
+};
+
+function createBaseNotifyAgentConfigResponse(): NotifyAgentConfigResponse {
+  return {};
+}
+
+export const NotifyAgentConfigResponse: MessageFns<NotifyAgentConfigResponse> = {
+  encode(_: NotifyAgentConfigResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NotifyAgentConfigResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNotifyAgentConfigResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): NotifyAgentConfigResponse {
+    return {};
+  },
+
+  toJSON(_: NotifyAgentConfigResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<NotifyAgentConfigResponse>, I>>(base?: I): NotifyAgentConfigResponse {
+    return NotifyAgentConfigResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NotifyAgentConfigResponse>, I>>(_: I): NotifyAgentConfigResponse {
+    const message = createBaseNotifyAgentConfigResponse();
+    return message;
+  },
+};
+
 /** web's API on kas, authenticated with a JWT signed by the shared secret. */
 export type KasInternalServiceService = typeof KasInternalServiceService;
 export const KasInternalServiceService = {
@@ -844,6 +976,18 @@ export const KasInternalServiceService = {
       Buffer.from(CloseAgentTunnelsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CloseAgentTunnelsResponse => CloseAgentTunnelsResponse.decode(value),
   },
+  /** The agent's configuration was saved: its configuration long poll (on any replica) answers now. */
+  notifyAgentConfig: {
+    path: "/tether.v1.KasInternalService/NotifyAgentConfig" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: NotifyAgentConfigRequest): Buffer =>
+      Buffer.from(NotifyAgentConfigRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): NotifyAgentConfigRequest => NotifyAgentConfigRequest.decode(value),
+    responseSerialize: (value: NotifyAgentConfigResponse): Buffer =>
+      Buffer.from(NotifyAgentConfigResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): NotifyAgentConfigResponse => NotifyAgentConfigResponse.decode(value),
+  },
 } as const;
 
 export interface KasInternalServiceServer extends UntypedServiceImplementation {
@@ -852,6 +996,8 @@ export interface KasInternalServiceServer extends UntypedServiceImplementation {
   agentStatus: handleUnaryCall<AgentStatusRequest, AgentStatusResponse>;
   /** A token of the agent was revoked, or the agent deleted: every kas replica acts within a second. */
   closeAgentTunnels: handleUnaryCall<CloseAgentTunnelsRequest, CloseAgentTunnelsResponse>;
+  /** The agent's configuration was saved: its configuration long poll (on any replica) answers now. */
+  notifyAgentConfig: handleUnaryCall<NotifyAgentConfigRequest, NotifyAgentConfigResponse>;
 }
 
 export interface KasInternalServiceClient extends Client {
@@ -892,6 +1038,22 @@ export interface KasInternalServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CloseAgentTunnelsResponse) => void,
+  ): ClientUnaryCall;
+  /** The agent's configuration was saved: its configuration long poll (on any replica) answers now. */
+  notifyAgentConfig(
+    request: NotifyAgentConfigRequest,
+    callback: (error: ServiceError | null, response: NotifyAgentConfigResponse) => void,
+  ): ClientUnaryCall;
+  notifyAgentConfig(
+    request: NotifyAgentConfigRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: NotifyAgentConfigResponse) => void,
+  ): ClientUnaryCall;
+  notifyAgentConfig(
+    request: NotifyAgentConfigRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: NotifyAgentConfigResponse) => void,
   ): ClientUnaryCall;
 }
 

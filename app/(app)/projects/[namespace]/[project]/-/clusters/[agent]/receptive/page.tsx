@@ -7,5 +7,5 @@ export const generateMetadata = agentTabMetadata("receptive");
 
 export default async function AgentReceptivePage({ params }: { params: Promise<AgentParams> }) {
   const { agent } = await visibleAgent(params);
-  return <ReceptivePanel agentId={agent.id} />;
+  return <ReceptivePanel agentId={agent.id} agentName={agent.name} />;
 }
