@@ -4,7 +4,7 @@
 // "end" message with the reason in full before it closes, and closes with one of SHELL_CLOSE's codes and
 // the reason cut to what a close frame holds, so the page can say why whichever arrives.
 // First: the browser's zod must not probe `new Function` (the page's CSP reports it) when these schemas run.
-import "@/lib/agent-config/zod-jitless";
+import "@/lib/common/zod-jitless";
 import { z } from "zod";
 import { objectName } from "@/lib/cluster-cache/paths";
 
