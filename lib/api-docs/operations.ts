@@ -421,7 +421,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
       "(1000 the command ended; 4400 bad request, 4401 your session ended or you were blocked, 4403 the " +
       "cluster refused (its words in `reason`), 4404 no such agent, pod or container, 4408 idle, 4429 too many " +
       "shells open, 4502 the cluster or tunnel failed, 4503 the agent is not connected). Each session is " +
-      "audited as `cluster.exec` when it ends. Without the upgrade the answer is 426.",
+      "audited as `cluster.exec` when it ends. Without the upgrade the answer is 426 (404 for an agent you " +
+      "may not see).",
     auth: "session",
     query: shellQuery,
     ok: { status: 101, description: "Switching protocols: the shell's WebSocket" },
