@@ -1,7 +1,6 @@
 // The agent configuration's schema and its validation, listing every problem with the line it is on.
 // Browser-safe (yaml and zod only, no Node APIs): the Configuration tab's editor runs it as you type, and
 // the server runs the same code before saving (parse.ts), so both say the same thing.
-import "@/lib/common/zod-jitless";
 import { LineCounter, isMap, isNode, isScalar, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import { fluxConfigSchema } from "@/lib/common/flux-config";

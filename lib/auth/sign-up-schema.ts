@@ -1,8 +1,6 @@
 // What a sign-up must hold, checked with the same zod schema in the browser (every problem shown at once,
 // before anything is sent) and on the server (which answers with every problem too). Imports nothing
-// but zod (and the jitless switch), so the sign-up form can load it.
-// The browser loads this module: zod's JIT stays off there (its probe is an eval the page's CSP reports).
-import "@/lib/common/zod-jitless";
+// but zod, so the sign-up form can load it.
 import { z } from "zod";
 
 export const MIN_PASSWORD_LENGTH = 8;

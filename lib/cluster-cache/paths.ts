@@ -1,7 +1,5 @@
 // Paths of the Kubernetes API the live view may ask for: a collection (cluster-wide or in one
 // namespace), and one object of it.
-// The browser loads this module: zod's JIT stays off there (its probe is an eval the page's CSP reports).
-import "@/lib/common/zod-jitless";
 import { z } from "zod";
 import { checkLabelSelector } from "./label-selector";
 

@@ -7,8 +7,6 @@
 //     enabled: true            # default true: a push reconciles the GitRepository objects that follow it
 //     namespaces: [flux-system] # where to look for GitRepository objects; absent: every namespace
 //     match_branch: true       # default true: a branch-following object only for pushes to its branch
-// The Configuration tab's editor validates with this schema in the browser: zod's JIT is off there first.
-import "./zod-jitless";
 import { z } from "zod";
 
 const namespaceName = z

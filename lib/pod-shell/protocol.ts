@@ -3,8 +3,6 @@
 // carry JSON control messages (a resize from the page; "open" and "end" from web). Web always sends an
 // "end" message with the reason in full before it closes, and closes with one of SHELL_CLOSE's codes and
 // the reason cut to what a close frame holds, so the page can say why whichever arrives.
-// First: the browser's zod must not probe `new Function` (the page's CSP reports it) when these schemas run.
-import "@/lib/common/zod-jitless";
 import { z } from "zod";
 import { objectName } from "@/lib/cluster-cache/paths";
 

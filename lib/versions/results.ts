@@ -1,8 +1,6 @@
 // The CI smoke-test results per Kubernetes version: lib/versions/smoke-results.json, written by the
 // version-matrix run and committed. It starts empty; a version without an entry is "not tested yet",
-// and the page never claims otherwise. Browser code reaches this (the agent page's version badge), so
-// zod's JIT is off first: its eval probe is a CSP violation.
-import "@/lib/common/zod-jitless";
+// and the page never claims otherwise. Browser code reaches this (the agent page's version badge).
 import { z } from "zod";
 import raw from "./smoke-results.json";
 

@@ -1,0 +1,2 @@
+// Runs in the browser before Next.js hydrates the page and before the app's own client modules load.
+import "./lib/common/zod-jitless";
