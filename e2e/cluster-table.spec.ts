@@ -1,7 +1,11 @@
 // The cluster table as Lens and Headlamp users work it, against the testbed: sort by a column both ways
 // from the keyboard (kept in the URL), a label selector sent to the cluster (a malformed one refused with
 // its reason), two namespaces at once, an unknown kind= that says so; in the drawer, a pod's owners as
-// links (Pod → ReplicaSet → Deployment, Back returns) and each container's state with a waiting reason.
+// links (Pod → ReplicaSet → Deployment, Back returns) and each container's state with a waiting reason; the
+// objects it owns the other way (Deployment → ReplicaSet → Pod), the pod's own events, annotations with
+// kubectl's last-applied copy folded, and its YAML copied to the clipboard and downloaded.
+import fs from "node:fs";
+import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { specCluster } from "./cluster";
 import { writeStatus } from "./flux-fixtures";
@@ -211,4 +215,97 @@ test("a pod's drawer links its ReplicaSet and that its Deployment, and says each
   await expect(stuck).toContainText('Back-off pulling image "registry.invalid/app:1"');
   await expect(stuck).toContainText("Restarts3");
   await expect(stuck).toContainText("Last stateTerminated: Error (exit code 2)");
+});
+
+test("a Deployment's drawer links the ReplicaSet it owns, that its Pod; the pod's own events; Copy YAML and Download YAML", async ({
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const { page, user } = await newSignedInPage(browser, "owned");
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  const clusterUrl = await connectAgent(page, user, "owned");
+  const namespace = `owns-${Date.now().toString(36)}`;
+  await kubectl("create", "namespace", namespace);
+  await kubectl("create", "deployment", "shop", "-n", namespace, "--image=nginx");
+
+  await page.goto(`${clusterUrl}?kind=deployments&namespace=${namespace}&open=${namespace}%2Fshop`);
+  const deployment = page.getByRole("dialog", { name: "shop details" });
+  await expect(deployment).toBeVisible({ timeout: 60_000 });
+  // The deployment controller's own words about it, and its revision among the annotations.
+  await expect(deployment.getByRole("region", { name: "Events" })).toContainText("ScalingReplicaSet", {
+    timeout: 30_000,
+  });
+  await expect(deployment.getByRole("region", { name: "Annotations" })).toContainText(
+    "deployment.kubernetes.io/revision",
+  );
+
+  // Deployment → its ReplicaSet, from the keyboard.
+  const rsLink = deployment
+    .getByRole("region", { name: "Owned objects" })
+    .getByRole("link", { name: /^ReplicaSet shop-/ });
+  await expect(rsLink).toBeVisible({ timeout: 30_000 });
+  const rsName = ((await rsLink.textContent()) ?? "").replace("ReplicaSet ", "");
+  await rsLink.focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/kind=replicasets/);
+  const replicaSet = page.getByRole("dialog", { name: `${rsName} details` });
+  await expect(replicaSet).toBeVisible({ timeout: 30_000 });
+  // ReplicaSet → its Pod.
+  const podLink = replicaSet.getByRole("region", { name: "Owned objects" }).getByRole("link", { name: /^Pod shop-/ });
+  await expect(podLink).toBeVisible({ timeout: 30_000 });
+  const podName = ((await podLink.textContent()) ?? "").replace("Pod ", "");
+  await podLink.click();
+  await expect(page).toHaveURL(/kind=pods/);
+  const pod = page.getByRole("dialog", { name: `${podName} details` });
+  await expect(pod).toBeVisible({ timeout: 30_000 });
+
+  // The pod's own events: the scheduler's, not the ReplicaSet's.
+  const events = pod.getByRole("region", { name: "Events" });
+  await expect(events.locator('[data-event-reason="Scheduled"]')).toContainText(
+    `Successfully assigned ${namespace}/${podName}`,
+    { timeout: 30_000 },
+  );
+  await expect(events.locator('[data-event-reason="SuccessfulCreate"]')).toHaveCount(0);
+
+  // Copy YAML puts the pod as YAML on the clipboard.
+  const yaml = pod.getByRole("region", { name: "YAML" });
+  await expect(yaml.locator("pre")).toContainText(`name: ${podName}`);
+  await yaml.getByRole("button", { name: "Copy YAML" }).click();
+  await expect(yaml.getByText("Copied", { exact: true })).toBeVisible();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toContain("kind: Pod");
+  expect(copied).toContain(`name: ${podName}`);
+  // Download YAML saves the same text as <kind>-<namespace>-<name>.yaml.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    yaml.getByRole("button", { name: "Download YAML" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe(`pod-${namespace}-${podName}.yaml`);
+  const saved = await download.path();
+  expect(fs.readFileSync(saved, "utf8")).toContain(`name: ${podName}`);
+
+  // At 390 px the drawer does not scroll sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(events.locator('[data-event-reason="Scheduled"]')).toBeVisible();
+  expect(await pod.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+  await page.setViewportSize({ width: 1280, height: 720 });
+
+  // An object with no events says so; kubectl's last-applied copy is folded behind its own toggle.
+  const file = path.join(cluster.workDir, `${namespace}-quiet.yaml`);
+  fs.writeFileSync(
+    file,
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: quiet\n  namespace: ${namespace}\ndata:\n  color: green\n`,
+  );
+  await kubectl("apply", "-f", file);
+  await page.goto(`${clusterUrl}?kind=configmaps&namespace=${namespace}&open=${namespace}%2Fquiet`);
+  const quiet = page.getByRole("dialog", { name: "quiet details" });
+  await expect(quiet.getByRole("region", { name: "Events" })).toContainText("No events for this object.", {
+    timeout: 60_000,
+  });
+  const toggle = quiet.getByRole("button", { name: /Show kubectl's last-applied configuration/ });
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
+  await expect(quiet.getByLabel("Last-applied configuration")).toHaveCount(0);
+  await toggle.focus();
+  await page.keyboard.press("Enter");
+  await expect(quiet.getByLabel("Last-applied configuration")).toContainText('"color": "green"');
 });

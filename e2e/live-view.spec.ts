@@ -269,8 +269,11 @@ test("a Secret applied with kubectl: its value and last-applied annotation reach
   expect(body).toContain("password");
   expect(body).not.toContain(value);
   expect(body).not.toContain("last-applied-configuration");
-  const yaml = page.getByRole("dialog", { name: `${name} details` }).getByRole("region", { name: "YAML" });
-  await expect(yaml).toContainText("password");
+  const drawer = page.getByRole("dialog", { name: `${name} details` });
+  const yaml = drawer.getByRole("region", { name: "YAML" });
+  // The key and its size ("hunter2-sesame" is 14 bytes), as kubectl describe says it; the YAML says the same.
+  await expect(drawer.getByRole("region", { name: "Data" })).toContainText("passwordhidden (14 bytes)");
+  await expect(yaml).toContainText("password: hidden (14 bytes)");
   await expect(page.locator("body")).not.toContainText(value);
   await expect(page.locator("body")).not.toContainText("hunter2-sesame");
   const html = await page.content();

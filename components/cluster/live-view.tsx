@@ -7,7 +7,6 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { fetchJson } from "@/components/providers";
 import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { stringify } from "yaml";
 import { plural } from "@/components/ui/plural";
 import { ErrorState, LoadingState } from "@/components/ui/states";
 import { objectKey } from "@/lib/cluster-cache/wire";
@@ -30,7 +29,19 @@ import {
   type ViewState,
 } from "./controls";
 import { KINDS, ageOf, conditionsOf, type Kind, type KubeItem } from "./kinds";
-import { ContainersSection, OwnersSection } from "./drawer-sections";
+import {
+  AnnotationsSection,
+  ContainersSection,
+  EventsSection,
+  OwnedSection,
+  OwnersSection,
+  SecretDataSection,
+  YamlSection,
+  type LiveSlice,
+} from "./drawer-sections";
+import { objectEvents } from "./object-events";
+import { objectYaml, secretKeys, yamlFileName } from "./object-yaml";
+import { ownedKind, ownedLinks } from "./owned-objects";
 import { ObjectActions } from "./object-actions";
 import { OverviewPanel } from "./overview-panel";
 import { PodLogs } from "./pod-logs";
@@ -322,6 +333,7 @@ function LiveTable({
         <ObjectDrawer
           agentId={agentId}
           path={kind.path(opened.metadata.namespace ?? null)}
+          kindKey={kind.key}
           noun={kind.noun.one}
           summary={opened}
           onClose={() => setView({ open: null })}
@@ -445,22 +457,63 @@ function useWholeObject(agentId: string, path: string, summary: KubeItem) {
   });
 }
 
-/** A row's details: conditions, labels, then the object as read-only YAML. Focus moves in; Escape closes. */
+/**
+ * The drawer's own live stream (one EventSource, the cluster cache's shared watches): the events of the
+ * object's namespace (the whole cluster's for a cluster-scoped object) and, for a workload, the collection
+ * of the kind it owns in its namespace. Both are the collections the Events and kind tables watch, so the
+ * server shares them.
+ */
+function useRelated(agentId: string, kindKey: string, object: KubeItem) {
+  const namespace = object.metadata.namespace ?? null;
+  const owned = ownedKind(kindKey);
+  const events = KINDS.find((k) => k.key === "events")!;
+  const pathsKey = [events.path(namespace), ...(owned ? [owned.kind.path(namespace)] : [])].join("\n");
+  const paths = useMemo(() => pathsKey.split("\n"), [pathsKey]);
+  const live = useLive(agentId, paths);
+  const slice = (i: number): LiveSlice => ({
+    received: live.received,
+    refused: live.refused.get(i),
+    error: live.error,
+  });
+  const { name, uid } = object.metadata;
+  const kind = typeof object.kind === "string" ? object.kind : undefined;
+  const found = useMemo(
+    () => objectEvents(live.collections[0]?.values() ?? [], { uid, kind, namespace: namespace ?? undefined, name }),
+    [live.collections, uid, kind, namespace, name],
+  );
+  const links = useMemo(
+    () => (owned ? ownedLinks(object, owned, live.collections[1]?.values() ?? []) : []),
+    [owned, object, live.collections],
+  );
+  return {
+    events: found,
+    eventsLive: slice(0),
+    owned: owned ? { noun: owned.kind.noun.other, links, live: slice(1) } : null,
+  };
+}
+
+/**
+ * A row's details: conditions, labels, annotations, owners and owned objects, events, then the object as
+ * read-only YAML to copy or download. Focus moves in; Escape closes.
+ */
 export function ObjectDrawer({
   agentId,
   path,
+  kindKey,
   noun,
   summary,
   onClose,
 }: {
   agentId: string;
   path: string;
+  kindKey: string;
   noun: string;
   summary: KubeItem;
   onClose: () => void;
 }) {
   const whole = useWholeObject(agentId, path, summary);
   const object = whole.data ?? summary;
+  const related = useRelated(agentId, kindKey, object);
   const panel = useRef<HTMLElement>(null);
   // The object changes live and onClose with every render: only opening moves focus, not each update.
   const close = useRef(onClose);
@@ -553,14 +606,18 @@ export function ObjectDrawer({
           <p className="text-xs text-zinc-500">No labels.</p>
         )}
       </section>
+      <AnnotationsSection object={object} />
+      {kindKey === "secrets" ? <SecretDataSection keys={secretKeys(object, kindKey)} /> : null}
       <OwnersSection agentId={agentId} object={object} />
+      {related.owned ? (
+        <OwnedSection noun={related.owned.noun} links={related.owned.links} live={related.owned.live} />
+      ) : null}
       {PODS.test(path) ? <ContainersSection pod={object} whole={whole.data !== undefined} /> : null}
-      <section aria-label="YAML">
-        <h4 className="mb-1 text-sm font-medium text-zinc-600 dark:text-zinc-400">YAML</h4>
-        <pre className="max-h-[60vh] overflow-auto rounded bg-zinc-50 p-3 text-xs dark:bg-zinc-900">
-          {whole.data ? stringify(whole.data) : ""}
-        </pre>
-      </section>
+      <EventsSection events={related.events} live={related.eventsLive} />
+      <YamlSection
+        yaml={whole.data ? objectYaml(whole.data, kindKey) : null}
+        fileName={yamlFileName(object, kindKey === "secrets" ? "Secret" : noun)}
+      />
     </aside>
   );
 }

@@ -57,7 +57,7 @@ describe("WatchedCollection", () => {
 });
 
 describe("Secrets in the cache", () => {
-  it("keep key names only: values and the last-applied annotation never leave the server", async () => {
+  it("keep key names and sizes only: values and the last-applied annotation never leave the server", async () => {
     const secret: KubeObject = {
       metadata: {
         name: "db",
@@ -78,6 +78,8 @@ describe("Secrets in the cache", () => {
     await c.start();
     const [cached] = c.snapshot().items;
     expect(cached!.data).toEqual({ password: "", user: "" });
+    // Their sizes, as kubectl describe shows them: "secret" is 6 bytes, "admin" 5.
+    expect(cached!.tetherDataBytes).toEqual({ password: 6, user: 5 });
     expect(JSON.stringify(cached)).not.toContain("c2VjcmV0");
     expect((cached!.metadata as { annotations?: Record<string, string> }).annotations).toEqual({ team: "a" });
     c.stop();

@@ -7,7 +7,7 @@ import type { AgentRequest, TunnelClient, WatchEvent } from "@/lib/tunnel-client
 import { UpstreamStatusError } from "@/lib/tunnel-client";
 import { backoffDelay, type BackoffLimits } from "@/lib/common/backoff";
 import { podSummary, summarises } from "./summary";
-import { objectKey, type ChangeType, type KubeObject, type UpstreamState } from "./wire";
+import { objectKey, SECRET_BYTES_FIELD, type ChangeType, type KubeObject, type UpstreamState } from "./wire";
 
 export interface CollectionEvent {
   /** Increases by one per event of this collection. */
@@ -30,7 +30,10 @@ type Client = Pick<TunnelClient, "agentJson" | "agentWatch">;
 /** Retries of the upstream watch while the agent is away: the first soon (as before), later ones spread out and capped, since a viewer is waiting. */
 const WATCH_RETRY: BackoffLimits = { baseMs: 500, capMs: 5_000 };
 
-/** What is cached and sent: no managedFields, and for Secrets the key names only (values never leave the server). */
+/**
+ * What is cached and sent: no managedFields, and for Secrets the key names and their values' sizes only
+ * (values never leave the server).
+ */
 export function forViewers(o: KubeObject, isSecret: boolean): KubeObject {
   let out = o;
   if (o.metadata.managedFields) {
@@ -41,7 +44,13 @@ export function forViewers(o: KubeObject, isSecret: boolean): KubeObject {
   if (isSecret || o.kind === "Secret") {
     const keysOnly = (d: unknown) =>
       d && typeof d === "object" ? Object.fromEntries(Object.keys(d).map((k) => [k, ""])) : undefined;
-    out = { ...out, data: keysOnly(o.data), stringData: undefined };
+    const sizes = (d: unknown) =>
+      d && typeof d === "object"
+        ? Object.fromEntries(
+            Object.entries(d).map(([k, v]) => [k, typeof v === "string" ? Buffer.byteLength(v, "base64") : 0]),
+          )
+        : undefined;
+    out = { ...out, data: keysOnly(o.data), stringData: undefined, [SECRET_BYTES_FIELD]: sizes(o.data) };
     const annotations = out.metadata as { annotations?: Record<string, string> };
     if (annotations.annotations?.["kubectl.kubernetes.io/last-applied-configuration"]) {
       const { "kubectl.kubernetes.io/last-applied-configuration": _secret, ...rest } = annotations.annotations;

@@ -17,6 +17,13 @@ export interface KubeObject {
   [k: string]: unknown;
 }
 
+/**
+ * A Secret's values' sizes in bytes (decoded), by key, as `kubectl describe secret` shows them: the server
+ * puts it beside the emptied `data` (values never leave the server); the page shows "hidden (N bytes)".
+ * Not a Kubernetes field.
+ */
+export const SECRET_BYTES_FIELD = "tetherDataBytes";
+
 export type ChangeType = "ADDED" | "MODIFIED" | "DELETED";
 /** Whether the upstream watch of a collection is flowing; the page shows it (Live / Reconnecting). */
 export type UpstreamState = "live" | "reconnecting";
