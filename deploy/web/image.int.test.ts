@@ -66,6 +66,7 @@ describe("the web image", () => {
   let serverOut = "";
   let base: string;
   const nextAuthSecret = randomBytes(32).toString("base64url");
+  const metricsToken = randomBytes(24).toString("base64url");
 
   beforeAll(async () => {
     await buildWebImageParts();
@@ -167,6 +168,7 @@ describe("the web image", () => {
         TETHER_KAS_INTERNAL_ADDRESS: "127.0.0.1:1",
         TETHER_KAS_SHARED_SECRET_FILE: path.join(secrets, "kas-shared-secret"),
         TETHER_RECEPTIVE_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+        TETHER_WEB_METRICS_TOKEN: metricsToken,
       }),
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -246,6 +248,10 @@ describe("the web image", () => {
       refused: 401,
       body: JSON.stringify({ error: "Sign in first (your session may have expired)" }),
     });
+    // The shell's metrics (counted by the server's bundle) are in the scrape Next.js's route serves.
+    const metrics = await fetch(`${base}/api/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^tether_web_shell_sessions_total\{outcome="invalid"\} 1$/m);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 
