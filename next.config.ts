@@ -4,7 +4,8 @@ import { STATIC_SECURITY_HEADERS } from "./lib/web-security";
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  // Native and driver modules stay outside the bundle and are loaded from node_modules at runtime.
+  // Native and driver modules stay outside the bundle and are loaded from node_modules at runtime. The web image's
+  // bundle of web's own server keeps them outside too (scripts/build-web-server.ts), loading the same files.
   serverExternalPackages: [
     "better-sqlite3",
     "@prisma/adapter-better-sqlite3",
@@ -16,8 +17,9 @@ const nextConfig: NextConfig = {
   ],
   // Tests and the embedded default may run several builds side by side.
   distDir: process.env.TETHER_NEXT_DIST_DIR ?? ".next",
-  // The web image (deploy/web/Dockerfile) builds with TETHER_NEXT_OUTPUT=standalone: a server.js and only the
-  // node_modules files the server loads. `npm start` keeps the ordinary build that `next start` serves.
+  // The web image (deploy/web/Dockerfile) builds with TETHER_NEXT_OUTPUT=standalone: the build and only the
+  // node_modules files Next.js's server loads; `npm run build:web-server` then puts web's own server in it as
+  // server.js. `npm start` keeps the ordinary build, which scripts/web-server.ts serves from the sources.
   ...(process.env.TETHER_NEXT_OUTPUT === "standalone"
     ? {
         output: "standalone" as const,

@@ -1,11 +1,14 @@
 // The web image without Docker: the standalone build its Dockerfile makes (`next build` with
-// TETHER_NEXT_OUTPUT=standalone), and the runtime stage's COPY lines applied to a folder of our own, so a test
-// can start exactly what the image holds. The build goes to .next-standalone (not .next, which `npm start` and
-// the end-to-end tests use) and is reused while it is newer than the sources, like scripts/start.ts's build.
+// TETHER_NEXT_OUTPUT=standalone, then `npm run build:web-server`, which puts web's own server in it as server.js),
+// and the runtime stage's COPY lines applied to a folder of our own, so a test can start exactly what the image
+// holds. The build goes to .next-standalone (not .next, which `npm start` and the end-to-end tests use) and is
+// reused while it is newer than the sources, like scripts/start.ts's build; the server's bundle is made every time
+// (seconds).
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import { z } from "zod";
 
 const root = path.resolve(__dirname, "..", "..");
 export const DOCKERFILE = path.join(__dirname, "Dockerfile");
@@ -27,6 +30,16 @@ export function runtimeCopies(dockerfile: string): ImageCopy[] {
   return [...runtime.matchAll(/^COPY --from=build (\S+) (\S+)$/gm)].map((m) => ({ from: m[1]!, to: m[2]! }));
 }
 
+/** The runtime stage's CMD (exec form) as node's arguments: `CMD ["node", "server.js"]` → ["server.js"]. */
+export function imageNodeArgs(dockerfile: string): string[] {
+  const runtime = dockerfile.split(/^FROM /m).at(-1) ?? "";
+  const cmd = /^CMD (\[.*\])$/m.exec(runtime)?.[1];
+  if (!cmd) throw new Error("the web Dockerfile's runtime stage has no CMD in exec form");
+  const words = z.array(z.string()).parse(JSON.parse(cmd));
+  if (words[0] !== "node") throw new Error(`the web image's CMD runs ${words[0]}, not node`);
+  return words.slice(1);
+}
+
 function newestSource(dir: string): number {
   let newest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -39,8 +52,8 @@ function newestSource(dir: string): number {
 
 function standaloneIsCurrent(): boolean {
   const id = path.join(root, STANDALONE_DIST_DIR, "BUILD_ID");
-  if (!fs.existsSync(id) || !fs.existsSync(path.join(root, STANDALONE_DIST_DIR, "standalone", "server.js")))
-    return false;
+  const config = path.join(root, STANDALONE_DIST_DIR, "standalone", STANDALONE_DIST_DIR, "required-server-files.json");
+  if (!fs.existsSync(id) || !fs.existsSync(config)) return false;
   const built = fs.statSync(id).mtimeMs;
   const dirs = ["app", "components", "lib", "public", "proto", "deploy/agent"].map((d) => path.join(root, d));
   const files = ["next.config.ts", "proxy.ts", "package-lock.json", "postcss.config.mjs"].map(
@@ -51,7 +64,8 @@ function standaloneIsCurrent(): boolean {
 
 /**
  * The Dockerfile's build stage, here: `next build` with standalone output (only when the last one is older
- * than the sources; several minutes on two busy cores) and `npm run build:migrate` (a second).
+ * than the sources; several minutes on two busy cores), `npm run build:web-server` and `npm run build:migrate`
+ * (seconds each).
  */
 export async function buildWebImageParts(log: (m: string) => void = console.log): Promise<{ rebuilt: boolean }> {
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
@@ -71,7 +85,14 @@ export async function buildWebImageParts(log: (m: string) => void = console.log)
     log(`web image: built in ${Math.round((Date.now() - t0) / 1000)} s`);
     rebuilt = true;
   }
-  await promisify(execFile)("npm", ["run", "build:migrate"], { cwd: root, env });
+  // Independent of each other: side by side.
+  await Promise.all([
+    promisify(execFile)("npm", ["run", "build:web-server"], {
+      cwd: root,
+      env: { ...env, TETHER_NEXT_DIST_DIR: STANDALONE_DIST_DIR },
+    }),
+    promisify(execFile)("npm", ["run", "build:migrate"], { cwd: root, env }),
+  ]);
   return { rebuilt };
 }
 

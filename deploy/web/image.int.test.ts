@@ -1,19 +1,24 @@
 // The web image as its Dockerfile assembles it (deploy/web/image-layout.ts applies the runtime stage's COPY
 // lines to a folder with no node_modules above it): the migration runner in it migrates a fresh PostgreSQL
-// database, and `node server.js`, configured as the chart configures the web container, serves the app, its
-// probes and Tether's Helm repository. The first run builds the standalone output (minutes); later runs
-// reuse it while it is newer than the sources.
+// database, and its CMD (web's own server, scripts/web-server.ts bundled as server.js), configured as the chart
+// configures the web container, serves the app, its probes, Tether's Helm repository and the pod shell's
+// WebSocket. The first run builds the standalone output (minutes); later runs reuse it while it is newer than
+// the sources.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { encode } from "next-auth/jwt";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { createDb } from "@/lib/db/client";
 import { listMigrations } from "@/lib/db/migrate";
 import { freshDatabase, TEST_POSTGRES_ADMIN_URL, type TestDatabase } from "@/lib/db/test-databases";
+import { SHELL_CLOSE, shellPath } from "@/lib/pod-shell/protocol";
 import { freePort } from "@/testbed/redis";
-import { assembleWebImage, buildWebImageParts, DOCKERFILE, type ImageCopy } from "./image-layout";
+import { assembleWebImage, buildWebImageParts, DOCKERFILE, imageNodeArgs, type ImageCopy } from "./image-layout";
 
 function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }) {
   return new Promise<{ code: number | null; out: string }>((resolve, reject) => {
@@ -23,6 +28,27 @@ function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.Proce
     child.stderr.on("data", (b: Buffer) => (out += b.toString()));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, out }));
+  });
+}
+
+/** What a WebSocket handshake came to: refused with an HTTP answer, or opened and then closed with a code. */
+type Handshake = { refused: number; body: string } | { closed: number; reason: string; messages: unknown[] };
+
+/** Opens a WebSocket as the page does and follows it to its end (refusal or close). */
+function handshake(url: string, headers: Record<string, string>): Promise<Handshake> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    const messages: unknown[] = [];
+    ws.on("message", (data: Buffer, binary: boolean) => {
+      if (!binary) messages.push(JSON.parse(data.toString()));
+    });
+    ws.on("unexpected-response", (_req, res) => {
+      let body = "";
+      res.on("data", (b: Buffer) => (body += b.toString()));
+      res.on("end", () => resolve({ refused: res.statusCode ?? 0, body }));
+    });
+    ws.on("close", (code, reason) => resolve({ closed: code, reason: reason.toString(), messages }));
+    ws.on("error", reject);
   });
 }
 
@@ -39,6 +65,8 @@ describe("the web image", () => {
   let server: ChildProcess | undefined;
   let serverOut = "";
   let base: string;
+  const nextAuthSecret = randomBytes(32).toString("base64url");
+  const metricsToken = randomBytes(24).toString("base64url");
 
   beforeAll(async () => {
     await buildWebImageParts();
@@ -60,16 +88,19 @@ describe("the web image", () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("holds the standalone server, its static files, the migrations and their runner, and no local data", () => {
+  it("holds web's server, Next.js's standalone build, its static files, the migrations and their runner, and no local data", () => {
     const dockerfile = fs.readFileSync(DOCKERFILE, "utf8");
-    expect(dockerfile).toMatch(/RUN TETHER_NEXT_OUTPUT=standalone npx next build && npm run build:migrate/);
-    expect(dockerfile).toMatch(/^CMD \["node", "server.js"\]$/m);
+    expect(dockerfile).toMatch(
+      /RUN TETHER_NEXT_OUTPUT=standalone npx next build && npm run build:web-server && npm run build:migrate/,
+    );
+    expect(imageNodeArgs(dockerfile)).toEqual(["server.js"]);
     expect(dockerfile).toMatch(/^USER 65532:65532$/m);
     expect(copies.map((c) => c.from)).toEqual(
       expect.arrayContaining(["/src/.next/standalone/", "/src/.next/static", "/src/prisma/migrations"]),
     );
     for (const f of [
       "server.js",
+      ".next-standalone/required-server-files.json",
       "dist/migrate/db-migrate.js",
       "deploy/agent/chart/Chart.yaml",
       "deploy/agent/manifest.yaml",
@@ -118,18 +149,18 @@ describe("the web image", () => {
     expect(bad.out).toContain("DATABASE_URL must start with postgres://, postgresql:// or file:");
   });
 
-  it("serves the app, /healthz, /readyz and the Helm repository with the chart's settings", async () => {
+  it("serves the app, /healthz, /readyz and the Helm repository with the chart's settings, as its CMD starts it", async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const secrets = fs.mkdtempSync(path.join(dir, "secrets-"));
     fs.writeFileSync(path.join(secrets, "kas-shared-secret"), randomBytes(32).toString("base64url"), { mode: 0o600 });
-    const child = spawn(process.execPath, ["server.js"], {
+    const child = spawn(process.execPath, imageNodeArgs(fs.readFileSync(DOCKERFILE, "utf8")), {
       cwd: dir,
       env: containerEnv({
         PORT: String(port),
         HOSTNAME: "127.0.0.1",
         DATABASE_URL: databaseUrl,
-        NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+        NEXTAUTH_SECRET: nextAuthSecret,
         NEXTAUTH_URL: base,
         TETHER_PUBLIC_URL: base,
         TETHER_KAS_PUBLIC_AGENT_URL: "grpcs://kas.example.test:8150",
@@ -137,6 +168,7 @@ describe("the web image", () => {
         TETHER_KAS_INTERNAL_ADDRESS: "127.0.0.1:1",
         TETHER_KAS_SHARED_SECRET_FILE: path.join(secrets, "kas-shared-secret"),
         TETHER_RECEPTIVE_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+        TETHER_WEB_METRICS_TOKEN: metricsToken,
       }),
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -184,6 +216,44 @@ describe("the web image", () => {
     expect(pkg.status).toBe(200);
     expect(pkg.headers.get("content-type")).toBe("application/gzip");
   }, 120_000);
+
+  it("takes the pod shell's WebSocket upgrade: a signed-in page gets the shell's answer, no session a refusal", async () => {
+    // A user of the image's database, signed in as next-auth signs a session.
+    const db = createDb({ provider: "postgresql", url: databaseUrl });
+    const user = await db.user
+      .create({ data: { email: "shell@example.test", username: "shell", name: "Shell" } })
+      .finally(() => db.$disconnect());
+    const cookie = `next-auth.session-token=${await encode({
+      token: { uid: user.id, sessionVersion: user.sessionVersion },
+      secret: nextAuthSecret,
+    })}`;
+    const url = `${base.replace(/^http/, "ws")}${shellPath("no-such-agent", {
+      namespace: "default",
+      pod: "box",
+      container: "main",
+      command: ["sh"],
+    })}`;
+
+    // Upgraded by the shell's server, which then finds no such agent for this user: its close code and reason,
+    // after its "end" message (Next.js's own server ends the handshake of a path it has no upgrade for).
+    const opened = await handshake(url, { origin: base, cookie });
+    expect(opened).toEqual({
+      closed: SHELL_CLOSE.notFound,
+      reason: "agent not found",
+      messages: [{ type: "end", code: SHELL_CLOSE.notFound, reason: "agent not found", exitCode: null }],
+    });
+    // Without a session the shell's server refuses the handshake itself, in its words.
+    const refused = await handshake(url, { origin: base });
+    expect(refused).toEqual({
+      refused: 401,
+      body: JSON.stringify({ error: "Sign in first (your session may have expired)" }),
+    });
+    // The shell's metrics (counted by the server's bundle) are in the scrape Next.js's route serves.
+    const metrics = await fetch(`${base}/api/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^tether_web_shell_sessions_total\{outcome="invalid"\} 1$/m);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
 
   it("is live but not ready once the database is gone, and ready again when it is back", async () => {
     const name = new URL(databaseUrl).pathname.slice(1);
