@@ -382,82 +382,106 @@ function Cell({ empty, children }: { empty: boolean; children: ReactNode }) {
   return empty ? <span className="text-zinc-500">Not reported</span> : <>{children}</>;
 }
 
+/** A list's section: its heading with the count, and the list, or what shows when it is empty. */
+function CountedSection({
+  id,
+  title,
+  count,
+  empty,
+  children,
+}: {
+  id: string;
+  title: string;
+  count: number;
+  empty: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <section aria-labelledby={id} className="min-w-0">
+      <h2 id={id} className="mb-3 text-lg font-semibold">
+        {title} <span className="text-sm font-normal text-zinc-500">({count})</span>
+      </h2>
+      {count === 0 ? empty : children}
+    </section>
+  );
+}
+
 function ProjectsAndGroups({ data }: { data: FleetData }) {
   return (
     <div className="grid gap-8 lg:grid-cols-2">
-      <section aria-labelledby="fleet-projects-heading" className="min-w-0">
-        <h2 id="fleet-projects-heading" className="mb-3 text-lg font-semibold">
-          Projects <span className="text-sm font-normal text-zinc-500">({data.projects.length})</span>
-        </h2>
-        {data.projects.length === 0 ? (
+      <CountedSection
+        id="fleet-projects-heading"
+        title="Projects"
+        count={data.projects.length}
+        empty={
           <EmptyState title="No projects yet">
             <p>Projects are created by users in their own namespace or in a group.</p>
           </EmptyState>
-        ) : (
-          <DataTable caption="Every project with its agents" columns={["Project", "Belongs to", "Agents connected"]}>
-            {data.projects.map((p) => (
-              <tr key={p.id} data-project={p.fullPath}>
-                <th scope="row" className="px-4 py-2 font-normal">
-                  <Link href={p.href} className={link}>
-                    {p.fullPath}
+        }
+      >
+        <DataTable caption="Every project with its agents" columns={["Project", "Belongs to", "Agents connected"]}>
+          {data.projects.map((p) => (
+            <tr key={p.id} data-project={p.fullPath}>
+              <th scope="row" className="px-4 py-2 font-normal">
+                <Link href={p.href} className={link}>
+                  {p.fullPath}
+                </Link>
+              </th>
+              <td className="px-4 py-2">
+                {p.group ? (
+                  <Link href={p.group.href} className={link}>
+                    {p.group.path}
                   </Link>
-                </th>
-                <td className="px-4 py-2">
-                  {p.group ? (
-                    <Link href={p.group.href} className={link}>
-                      {p.group.path}
-                    </Link>
-                  ) : (
-                    <span>@{p.owner}</span>
-                  )}
-                </td>
-                <td className="px-4 py-2">
-                  {p.agents === 0 ? (
-                    <span className="text-zinc-500">No agents</span>
-                  ) : (
-                    <Link
-                      href={p.fleetHref}
-                      className={link}
-                      aria-label={`${p.connectedAgents} of ${p.agents} agents of ${p.fullPath} connected: show them`}
-                    >
-                      {p.connectedAgents} of {p.agents}
-                    </Link>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-        )}
-      </section>
-      <section aria-labelledby="fleet-groups-heading" className="min-w-0">
-        <h2 id="fleet-groups-heading" className="mb-3 text-lg font-semibold">
-          Groups <span className="text-sm font-normal text-zinc-500">({data.groups.length})</span>
-        </h2>
-        {data.groups.length === 0 ? (
+                ) : (
+                  <span>@{p.owner}</span>
+                )}
+              </td>
+              <td className="px-4 py-2">
+                {p.agents === 0 ? (
+                  <span className="text-zinc-500">No agents</span>
+                ) : (
+                  <Link
+                    href={p.fleetHref}
+                    className={link}
+                    aria-label={`${p.connectedAgents} of ${p.agents} agents of ${p.fullPath} connected: show them`}
+                  >
+                    {p.connectedAgents} of {p.agents}
+                  </Link>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </CountedSection>
+      <CountedSection
+        id="fleet-groups-heading"
+        title="Groups"
+        count={data.groups.length}
+        empty={
           <EmptyState title="No groups yet">
             <p>Groups hold projects and members with roles.</p>
           </EmptyState>
-        ) : (
-          <DataTable
-            caption="Every group with its projects, members and agents"
-            columns={["Group", "Projects", "Members", "Agents"]}
-          >
-            {data.groups.map((g) => (
-              <tr key={g.id} data-group={g.path}>
-                <th scope="row" className="px-4 py-2 font-normal">
-                  <Link href={g.href} className={link}>
-                    {g.name}
-                  </Link>
-                  <span className="block font-mono text-xs text-zinc-500">{g.path}</span>
-                </th>
-                <td className="px-4 py-2">{g.projects}</td>
-                <td className="px-4 py-2">{g.members}</td>
-                <td className="px-4 py-2">{g.agents}</td>
-              </tr>
-            ))}
-          </DataTable>
-        )}
-      </section>
+        }
+      >
+        <DataTable
+          caption="Every group with its projects, members and agents"
+          columns={["Group", "Projects", "Members", "Agents"]}
+        >
+          {data.groups.map((g) => (
+            <tr key={g.id} data-group={g.path}>
+              <th scope="row" className="px-4 py-2 font-normal">
+                <Link href={g.href} className={link}>
+                  {g.name}
+                </Link>
+                <span className="block font-mono text-xs text-zinc-500">{g.path}</span>
+              </th>
+              <td className="px-4 py-2">{g.projects}</td>
+              <td className="px-4 py-2">{g.members}</td>
+              <td className="px-4 py-2">{g.agents}</td>
+            </tr>
+          ))}
+        </DataTable>
+      </CountedSection>
     </div>
   );
 }

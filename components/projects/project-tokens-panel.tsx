@@ -13,6 +13,7 @@ import { RevokeTokenButton, RevokeTokenDialog } from "@/components/ui/revoke-tok
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
 import { useSignInWhenExpired } from "@/components/ui/use-sign-in-when-expired";
 import { UtcTime } from "@/components/ui/utc-time";
+import { RoleOptions } from "@/components/ui/role-options";
 import type { CreatedProjectToken, ProjectTokenRow, ProjectTokensView } from "@/lib/project-tokens";
 
 const keyOf = (projectId: string) => ["project-tokens", projectId] as const;
@@ -48,11 +49,7 @@ function RoleField({ roles, error }: { roles: readonly string[]; error: string |
         aria-describedby={error ? "prj-token-role-error" : "prj-token-role-hint"}
         className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
       >
-        {roles.map((r) => (
-          <option key={r} value={r}>
-            {r[0]!.toUpperCase() + r.slice(1)}
-          </option>
-        ))}
+        <RoleOptions roles={roles} />
       </select>
       {error ? (
         <p id="prj-token-role-error" className="text-sm text-red-600 dark:text-red-400">
