@@ -9,6 +9,7 @@ import { LastUsedCell, TokenStatusText } from "@/components/tokens/token-cells";
 import { TokenReveal } from "@/components/tokens/token-reveal";
 import { useTokenRevocation } from "@/components/tokens/use-token-revocation";
 import { DataTable } from "@/components/ui/data-table";
+import { SelectField } from "@/components/ui/field";
 import { RevokeTokenButton, RevokeTokenDialog } from "@/components/ui/revoke-token-dialog";
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
 import { useSignInWhenExpired } from "@/components/ui/use-sign-in-when-expired";
@@ -35,34 +36,6 @@ const FALLBACK_VIEW: Pick<ProjectTokensView, "roles" | "scopes" | "maxDays"> = {
   scopes: ["api", "read_api", "k8s_proxy"],
   maxDays: 365,
 };
-
-function RoleField({ roles, error }: { roles: readonly string[]; error: string | undefined }) {
-  return (
-    <div className="space-y-1">
-      <label htmlFor="prj-token-role" className="block text-sm font-medium text-zinc-700 dark:text-zinc-300">
-        Role
-      </label>
-      <select
-        id="prj-token-role"
-        name="role"
-        defaultValue="developer"
-        aria-describedby={error ? "prj-token-role-error" : "prj-token-role-hint"}
-        className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
-      >
-        <RoleOptions roles={roles} />
-      </select>
-      {error ? (
-        <p id="prj-token-role-error" className="text-sm text-red-600 dark:text-red-400">
-          {error}
-        </p>
-      ) : (
-        <p id="prj-token-role-hint" className="text-xs text-zinc-500">
-          {ROLE_HELP.developer} {ROLE_HELP.maintainer} In this project only.
-        </p>
-      )}
-    </div>
-  );
-}
 
 const td = "px-4 py-3";
 
@@ -144,7 +117,18 @@ export function ProjectTokensPanel({
                 maxDays={view.maxDays}
                 expiryHint={`From 1 to ${view.maxDays} days: a project access token always expires.`}
                 submitLabel="Create project access token"
-                fields={(fieldError) => <RoleField roles={view.roles} error={fieldError("role")} />}
+                fields={(fieldError) => (
+                  <SelectField
+                    label="Role"
+                    id="prj-token-role"
+                    name="role"
+                    defaultValue="developer"
+                    error={fieldError("role")}
+                    hint={`${ROLE_HELP.developer} ${ROLE_HELP.maintainer} In this project only.`}
+                  >
+                    <RoleOptions roles={view.roles} />
+                  </SelectField>
+                )}
                 bodyOf={(data) => ({ role: String(data.get("role") ?? "") })}
                 onCreated={once.reveal}
               />
