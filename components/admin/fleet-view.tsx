@@ -5,14 +5,15 @@
 // click answers at once and the REST route's filters mean exactly the same.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { signIn } from "next-auth/react";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { RelativeTime } from "@/components/agents/relative-time";
 import { ConnectionBadge } from "@/components/agents/status-badge";
-import { ApiError, fetchJson } from "@/components/providers";
+import { fetchJson } from "@/components/providers";
+import { DataTable } from "@/components/ui/data-table";
 import { plural } from "@/components/ui/plural";
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
+import { useSignInWhenExpired } from "@/components/ui/use-sign-in-when-expired";
 import { StatusBadge } from "@/components/versions/version-badge";
 import { Invalid } from "@/lib/errors";
 import {
@@ -87,10 +88,7 @@ export function FleetView() {
     staleTime: 0,
     placeholderData: keepPreviousData,
   });
-  const expired = q.error instanceof ApiError && q.error.status === 401;
-  useEffect(() => {
-    if (expired) void signIn(undefined, { callbackUrl: "/admin/fleet" });
-  }, [expired]);
+  useSignInWhenExpired(q.error, "/admin/fleet");
 
   if (q.isPending) return <LoadingState label="Loading the fleet…" />;
   if (q.isError && !q.data)
@@ -304,87 +302,79 @@ function AgentsTable({
   const current = query.sort ?? "project";
   const dir = query.dir ?? "asc";
   return (
-    <div className="relative overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
-      <table className="w-full text-left text-sm" data-testid="fleet-agents">
-        <caption className="sr-only">
-          Every agent of the installation with its connection state (updated every few seconds); the column headers sort
-        </caption>
-        <thead className="border-b border-zinc-200 bg-zinc-50 text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900">
-          <tr>
-            {COLUMNS.map((c) => {
-              const active = current === c.key;
-              return (
-                <th
-                  key={c.key}
-                  scope="col"
-                  aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : "none"}
-                  className="whitespace-nowrap px-4 py-2 font-medium"
-                >
-                  <button
-                    type="button"
-                    onClick={() => setQuery({ sort: c.key, dir: active && dir === "asc" ? "desc" : "asc" })}
-                    className="inline-flex items-center gap-1 rounded hover:text-zinc-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:hover:text-zinc-100"
+    <DataTable
+      testId="fleet-agents"
+      caption="Every agent of the installation with its connection state (updated every few seconds); the column headers sort"
+      head={COLUMNS.map((c) => {
+        const active = current === c.key;
+        return (
+          <th
+            key={c.key}
+            scope="col"
+            aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : "none"}
+            className="whitespace-nowrap px-4 py-2 font-medium"
+          >
+            <button
+              type="button"
+              onClick={() => setQuery({ sort: c.key, dir: active && dir === "asc" ? "desc" : "asc" })}
+              className="inline-flex items-center gap-1 rounded hover:text-zinc-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:hover:text-zinc-100"
+            >
+              {c.label}
+              <span aria-hidden className={active ? "" : "opacity-30"}>
+                {active && dir === "desc" ? "▼" : "▲"}
+              </span>
+            </button>
+          </th>
+        );
+      })}
+    >
+      {agents.map((a) => (
+        <tr key={a.id} data-agent={`${a.project.fullPath}/${a.name}`}>
+          <th scope="row" className="px-4 py-3 font-normal">
+            <Link href={a.href} className={link}>
+              {a.name}
+            </Link>
+            {a.pod ? <span className="block font-mono text-xs text-zinc-500">{a.pod}</span> : null}
+          </th>
+          <td className="px-4 py-3">
+            <Link href={a.project.href} className={link}>
+              {a.project.fullPath}
+            </Link>
+          </td>
+          <td className="px-4 py-3">
+            <ConnectionBadge status={a.status} />
+            {a.lastHeardBy ? <span className="mt-1 block text-xs text-zinc-500">via {a.lastHeardBy}</span> : null}
+          </td>
+          <td className="px-4 py-3">
+            <Cell empty={!a.agentVersion}>
+              <span className="inline-flex flex-wrap items-center gap-2">
+                <span className="font-mono">{a.agentVersion}</span>
+                {a.versionSkew ? (
+                  <span
+                    data-skew={a.versionSkew}
+                    className="whitespace-nowrap rounded-full border border-amber-300 bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-300"
                   >
-                    {c.label}
-                    <span aria-hidden className={active ? "" : "opacity-30"}>
-                      {active && dir === "desc" ? "▼" : "▲"}
-                    </span>
-                  </button>
-                </th>
-              );
-            })}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-zinc-100 dark:divide-zinc-900">
-          {agents.map((a) => (
-            <tr key={a.id} data-agent={`${a.project.fullPath}/${a.name}`}>
-              <th scope="row" className="px-4 py-3 font-normal">
-                <Link href={a.href} className={link}>
-                  {a.name}
-                </Link>
-                {a.pod ? <span className="block font-mono text-xs text-zinc-500">{a.pod}</span> : null}
-              </th>
-              <td className="px-4 py-3">
-                <Link href={a.project.href} className={link}>
-                  {a.project.fullPath}
-                </Link>
-              </td>
-              <td className="px-4 py-3">
-                <ConnectionBadge status={a.status} />
-                {a.lastHeardBy ? <span className="mt-1 block text-xs text-zinc-500">via {a.lastHeardBy}</span> : null}
-              </td>
-              <td className="px-4 py-3">
-                <Cell empty={!a.agentVersion}>
-                  <span className="inline-flex flex-wrap items-center gap-2">
-                    <span className="font-mono">{a.agentVersion}</span>
-                    {a.versionSkew ? (
-                      <span
-                        data-skew={a.versionSkew}
-                        className="whitespace-nowrap rounded-full border border-amber-300 bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-300"
-                      >
-                        <span aria-hidden>! </span>
-                        {a.versionSkew === "behind"
-                          ? `Behind kas ${data.kas.version}`
-                          : `Newer than kas ${data.kas.version}`}
-                      </span>
-                    ) : null}
+                    <span aria-hidden>! </span>
+                    {a.versionSkew === "behind"
+                      ? `Behind kas ${data.kas.version}`
+                      : `Newer than kas ${data.kas.version}`}
                   </span>
-                </Cell>
-              </td>
-              <td className="px-4 py-3">
-                <span className="inline-flex flex-wrap items-center gap-2">
-                  {a.kubernetesVersion ? <span className="font-mono">{a.kubernetesVersion}</span> : null}
-                  <StatusBadge status={a.support.status} title={a.support.detail} />
-                </span>
-              </td>
-              <td className="whitespace-nowrap px-4 py-3">
-                <RelativeTime iso={a.lastContactAt} skewMs={data.skewMs} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+                ) : null}
+              </span>
+            </Cell>
+          </td>
+          <td className="px-4 py-3">
+            <span className="inline-flex flex-wrap items-center gap-2">
+              {a.kubernetesVersion ? <span className="font-mono">{a.kubernetesVersion}</span> : null}
+              <StatusBadge status={a.support.status} title={a.support.detail} />
+            </span>
+          </td>
+          <td className="whitespace-nowrap px-4 py-3">
+            <RelativeTime iso={a.lastContactAt} skewMs={data.skewMs} />
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -392,120 +382,106 @@ function Cell({ empty, children }: { empty: boolean; children: ReactNode }) {
   return empty ? <span className="text-zinc-500">Not reported</span> : <>{children}</>;
 }
 
+/** A list's section: its heading with the count, and the list, or what shows when it is empty. */
+function CountedSection({
+  id,
+  title,
+  count,
+  empty,
+  children,
+}: {
+  id: string;
+  title: string;
+  count: number;
+  empty: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <section aria-labelledby={id} className="min-w-0">
+      <h2 id={id} className="mb-3 text-lg font-semibold">
+        {title} <span className="text-sm font-normal text-zinc-500">({count})</span>
+      </h2>
+      {count === 0 ? empty : children}
+    </section>
+  );
+}
+
 function ProjectsAndGroups({ data }: { data: FleetData }) {
-  const th = "px-4 py-2 font-medium";
-  const head = "border-b border-zinc-200 bg-zinc-50 text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900";
   return (
     <div className="grid gap-8 lg:grid-cols-2">
-      <section aria-labelledby="fleet-projects-heading" className="min-w-0">
-        <h2 id="fleet-projects-heading" className="mb-3 text-lg font-semibold">
-          Projects <span className="text-sm font-normal text-zinc-500">({data.projects.length})</span>
-        </h2>
-        {data.projects.length === 0 ? (
+      <CountedSection
+        id="fleet-projects-heading"
+        title="Projects"
+        count={data.projects.length}
+        empty={
           <EmptyState title="No projects yet">
             <p>Projects are created by users in their own namespace or in a group.</p>
           </EmptyState>
-        ) : (
-          <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Every project with its agents</caption>
-              <thead className={head}>
-                <tr>
-                  <th scope="col" className={th}>
-                    Project
-                  </th>
-                  <th scope="col" className={th}>
-                    Belongs to
-                  </th>
-                  <th scope="col" className={th}>
-                    Agents connected
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-100 dark:divide-zinc-900">
-                {data.projects.map((p) => (
-                  <tr key={p.id} data-project={p.fullPath}>
-                    <th scope="row" className="px-4 py-2 font-normal">
-                      <Link href={p.href} className={link}>
-                        {p.fullPath}
-                      </Link>
-                    </th>
-                    <td className="px-4 py-2">
-                      {p.group ? (
-                        <Link href={p.group.href} className={link}>
-                          {p.group.path}
-                        </Link>
-                      ) : (
-                        <span>@{p.owner}</span>
-                      )}
-                    </td>
-                    <td className="px-4 py-2">
-                      {p.agents === 0 ? (
-                        <span className="text-zinc-500">No agents</span>
-                      ) : (
-                        <Link
-                          href={p.fleetHref}
-                          className={link}
-                          aria-label={`${p.connectedAgents} of ${p.agents} agents of ${p.fullPath} connected: show them`}
-                        >
-                          {p.connectedAgents} of {p.agents}
-                        </Link>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
-      <section aria-labelledby="fleet-groups-heading" className="min-w-0">
-        <h2 id="fleet-groups-heading" className="mb-3 text-lg font-semibold">
-          Groups <span className="text-sm font-normal text-zinc-500">({data.groups.length})</span>
-        </h2>
-        {data.groups.length === 0 ? (
+        }
+      >
+        <DataTable caption="Every project with its agents" columns={["Project", "Belongs to", "Agents connected"]}>
+          {data.projects.map((p) => (
+            <tr key={p.id} data-project={p.fullPath}>
+              <th scope="row" className="px-4 py-2 font-normal">
+                <Link href={p.href} className={link}>
+                  {p.fullPath}
+                </Link>
+              </th>
+              <td className="px-4 py-2">
+                {p.group ? (
+                  <Link href={p.group.href} className={link}>
+                    {p.group.path}
+                  </Link>
+                ) : (
+                  <span>@{p.owner}</span>
+                )}
+              </td>
+              <td className="px-4 py-2">
+                {p.agents === 0 ? (
+                  <span className="text-zinc-500">No agents</span>
+                ) : (
+                  <Link
+                    href={p.fleetHref}
+                    className={link}
+                    aria-label={`${p.connectedAgents} of ${p.agents} agents of ${p.fullPath} connected: show them`}
+                  >
+                    {p.connectedAgents} of {p.agents}
+                  </Link>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </CountedSection>
+      <CountedSection
+        id="fleet-groups-heading"
+        title="Groups"
+        count={data.groups.length}
+        empty={
           <EmptyState title="No groups yet">
             <p>Groups hold projects and members with roles.</p>
           </EmptyState>
-        ) : (
-          <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Every group with its projects, members and agents</caption>
-              <thead className={head}>
-                <tr>
-                  <th scope="col" className={th}>
-                    Group
-                  </th>
-                  <th scope="col" className={th}>
-                    Projects
-                  </th>
-                  <th scope="col" className={th}>
-                    Members
-                  </th>
-                  <th scope="col" className={th}>
-                    Agents
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-100 dark:divide-zinc-900">
-                {data.groups.map((g) => (
-                  <tr key={g.id} data-group={g.path}>
-                    <th scope="row" className="px-4 py-2 font-normal">
-                      <Link href={g.href} className={link}>
-                        {g.name}
-                      </Link>
-                      <span className="block font-mono text-xs text-zinc-500">{g.path}</span>
-                    </th>
-                    <td className="px-4 py-2">{g.projects}</td>
-                    <td className="px-4 py-2">{g.members}</td>
-                    <td className="px-4 py-2">{g.agents}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+        }
+      >
+        <DataTable
+          caption="Every group with its projects, members and agents"
+          columns={["Group", "Projects", "Members", "Agents"]}
+        >
+          {data.groups.map((g) => (
+            <tr key={g.id} data-group={g.path}>
+              <th scope="row" className="px-4 py-2 font-normal">
+                <Link href={g.href} className={link}>
+                  {g.name}
+                </Link>
+                <span className="block font-mono text-xs text-zinc-500">{g.path}</span>
+              </th>
+              <td className="px-4 py-2">{g.projects}</td>
+              <td className="px-4 py-2">{g.members}</td>
+              <td className="px-4 py-2">{g.agents}</td>
+            </tr>
+          ))}
+        </DataTable>
+      </CountedSection>
     </div>
   );
 }

@@ -11,7 +11,7 @@ import { FormError } from "@/components/ui/form-error";
 import { useJsonForm } from "@/components/ui/use-json-form";
 import { agentKeys, type CreatedToken } from "./api";
 import { CreateTokenForm } from "./token-form";
-import { TokenReveal } from "./token-reveal";
+import { AgentTokenReveal } from "./token-reveal";
 import { WaitForAgent } from "./wait-for-agent";
 
 interface Registered {
@@ -130,7 +130,7 @@ export function RegisterAgentWizard({ projectId, onClose }: { projectId: string;
       ) : null}
 
       {step === 2 && agent && created ? (
-        <TokenReveal created={created} agentName={agent.name} onDone={onClose} receptive={receptive}>
+        <AgentTokenReveal created={created} agentName={agent.name} onDone={onClose} receptive={receptive}>
           {receptive ? (
             <p className="text-sm text-zinc-600 dark:text-zinc-400">
               Tether connects to this agent: add the agent&apos;s URL (where kas reaches the Service above) and the CA
@@ -148,7 +148,7 @@ export function RegisterAgentWizard({ projectId, onClose }: { projectId: string;
               logsCommand={created.install.logs}
             />
           )}
-        </TokenReveal>
+        </AgentTokenReveal>
       ) : null}
     </section>
   );

@@ -1,9 +1,9 @@
 "use client";
-// The token, shown this once, with the commands that install the agent with it: from Tether's own Helm
-// repository (the token as a value, or in a Secret made from a file), the image in the admin's own
-// registry, how to rotate the token later, and the plain manifest.
-import { useEffect, useRef, useState, type ReactNode } from "react";
-import { Button } from "@/components/ui/button";
+// An agent's token, shown this once (components/tokens/token-reveal), with the commands that install the agent
+// with it: from Tether's own Helm repository (the token as a value, or in a Secret made from a file), the image
+// in the admin's own registry, how to rotate the token later, and the plain manifest.
+import { useState, type ReactNode } from "react";
+import { TokenReveal } from "@/components/tokens/token-reveal";
 import { CopyButton } from "@/components/ui/copy-button";
 import { DownloadButton } from "@/components/ui/download-button";
 import { Field } from "@/components/ui/field";
@@ -44,7 +44,7 @@ function useImageOverride(defaultTag: string) {
   return { repository, setRepository, tag, setTag, repositoryError, tagError, image };
 }
 
-export function TokenReveal({
+export function AgentTokenReveal({
   created,
   agentName,
   onDone,
@@ -58,8 +58,6 @@ export function TokenReveal({
   /** kas dials this agent: the commands install its listener instead of pointing it at kas. */
   receptive?: boolean;
 }) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
   const { token, install } = created;
   const own = useImageOverride(install.params.chartVersion);
   const commands = installCommands({ ...install.params, image: own.image, receptive });
@@ -69,47 +67,22 @@ export function TokenReveal({
     : install.warnings;
   const manifest = receptive ? install.receptiveManifest : install.manifest;
   return (
-    <section aria-labelledby="token-reveal-heading" className="space-y-5">
-      <div>
-        <h3
-          id="token-reveal-heading"
-          ref={heading}
-          tabIndex={-1}
-          className="text-base font-semibold focus:outline-none"
-        >
-          Token for {agentName} created
-        </h3>
-        <p
-          role="note"
-          className="mt-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
-        >
-          Copy the token now: it is shown only this once. Tether keeps only its hash; if you lose it, create another
-          token.
-        </p>
-      </div>
-
-      <div className="space-y-1">
-        <label htmlFor="agent-token" className="block text-sm font-medium text-zinc-700 dark:text-zinc-300">
-          Agent token
-        </label>
-        <div className="flex flex-wrap items-center gap-3">
-          <input
-            id="agent-token"
-            readOnly
-            value={token}
-            onFocus={(e) => e.currentTarget.select()}
-            className="block min-w-0 flex-1 rounded-md border border-zinc-300 bg-zinc-50 px-3 py-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900"
-          />
-          <CopyButton text={token} label="Copy token" />
-          <DownloadButton
-            text={token}
-            filename={commands.tokenFile}
-            label={`Download as ${commands.tokenFile}`}
-            type="text/plain"
-          />
-        </div>
-      </div>
-
+    <TokenReveal
+      idPrefix="agent-token"
+      title={`Token for ${agentName} created`}
+      valueLabel="Agent token"
+      token={token}
+      actions={
+        <DownloadButton
+          text={token}
+          filename={commands.tokenFile}
+          label={`Download as ${commands.tokenFile}`}
+          type="text/plain"
+        />
+      }
+      className="space-y-5"
+      onDone={onDone}
+    >
       <AddressWarnings warnings={warnings} label="Address warnings" />
 
       <div className="space-y-3">
@@ -212,10 +185,6 @@ export function TokenReveal({
       </details>
 
       {children}
-
-      <Button type="button" onClick={onDone}>
-        I have copied the token
-      </Button>
-    </section>
+    </TokenReveal>
   );
 }

@@ -1,19 +1,21 @@
 "use client";
 // The agent's Tokens tab: its tokens (never their values), creating one (shown once, with install
 // commands) and revoking one after a confirmation.
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { signIn } from "next-auth/react";
-import { useEffect, useRef, useState } from "react";
-import { ApiError, fetchJson } from "@/components/providers";
+import { useQueryClient } from "@tanstack/react-query";
+import { useRef, useState } from "react";
+import { fetchJson } from "@/components/providers";
+import { LastUsedCell, TokenStatusText } from "@/components/tokens/token-cells";
+import { useTokenRevocation } from "@/components/tokens/use-token-revocation";
 import { Button } from "@/components/ui/button";
+import { DataTable } from "@/components/ui/data-table";
 import { RevokeTokenButton, RevokeTokenDialog } from "@/components/ui/revoke-token-dialog";
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
+import { useSignInWhenExpired } from "@/components/ui/use-sign-in-when-expired";
+import { UtcTime } from "@/components/ui/utc-time";
 import type { TokenRow } from "@/lib/agents";
 import { agentKeys, useAgentTokens, type CreatedToken } from "./api";
-import { formatUtc } from "./format";
-import { RelativeTime } from "./relative-time";
 import { CreateTokenForm } from "./token-form";
-import { TokenReveal } from "./token-reveal";
+import { AgentTokenReveal } from "./token-reveal";
 
 export function TokensPanel({
   agentId,
@@ -28,27 +30,21 @@ export function TokensPanel({
   const q = useAgentTokens(agentId);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedToken | null>(null);
-  const [revoking, setRevoking] = useState<TokenRow | null>(null);
   const [lateClose, setLateClose] = useState(false);
   const createButton = useRef<HTMLButtonElement>(null);
-  const expired = q.error instanceof ApiError && q.error.status === 401;
-  useEffect(() => {
-    if (expired) void signIn(undefined, { callbackUrl });
-  }, [expired, callbackUrl]);
-
-  const revoke = useMutation({
-    mutationFn: (tokenId: string) =>
+  useSignInWhenExpired(q.error, callbackUrl);
+  const revocation = useTokenRevocation<TokenRow, { ok: true; tunnelsClosed: boolean }>(
+    (tokenId) =>
       fetchJson<{ ok: true; tunnelsClosed: boolean }>(
         `/api/agents/${encodeURIComponent(agentId)}/tokens/${encodeURIComponent(tokenId)}`,
         { method: "DELETE" },
       ),
-    onSuccess: (answer) => {
-      setRevoking(null);
+    (answer) => {
       setLateClose(!answer.tunnelsClosed);
       void queryClient.invalidateQueries({ queryKey: agentKeys.tokens(agentId) });
       void queryClient.invalidateQueries({ queryKey: agentKeys.agent(agentId) });
     },
-  });
+  );
 
   if (q.isPending) return <LoadingState label="Loading tokens…" />;
   if (q.isError && !q.data)
@@ -101,7 +97,7 @@ export function TokensPanel({
       {canManage && (creating || created) ? (
         <section aria-label="New token" className="rounded-lg border border-zinc-200 p-6 dark:border-zinc-800">
           {created ? (
-            <TokenReveal created={created} agentName={agentName} onDone={finish} />
+            <AgentTokenReveal created={created} agentName={agentName} onDone={finish} />
           ) : (
             <CreateTokenForm agentId={agentId} onCreated={setCreated} onCancel={finish} />
           )}
@@ -117,95 +113,44 @@ export function TokensPanel({
           </p>
         </EmptyState>
       ) : (
-        <div className="relative overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Tokens of agent {agentName}</caption>
-            <thead className="border-b border-zinc-200 bg-zinc-50 text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Name
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Created by
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Created
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Last used
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Status
-                </th>
-                {canManage ? (
-                  <th scope="col" className="px-4 py-2 font-medium">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-900">
-              {tokens.map((t) => (
-                <tr key={t.id}>
-                  <th scope="row" className="px-4 py-3 font-normal">
-                    <div className="font-medium">{t.name}</div>
-                    {t.description ? <div className="text-zinc-500">{t.description}</div> : null}
-                  </th>
-                  <td className="px-4 py-3">
-                    {t.createdBy ? `@${t.createdBy}` : <span className="text-zinc-500">Deleted user</span>}
-                  </td>
-                  <td className="px-4 py-3">
-                    <time dateTime={t.createdAt}>{formatUtc(t.createdAt)}</time>
-                  </td>
-                  <td className="px-4 py-3">
-                    <RelativeTime iso={t.lastUsedAt} never="Never used" />
-                    {t.lastUsedFrom ? (
-                      <span className="block text-xs text-zinc-500" data-testid="token-last-used-from">
-                        from{" "}
-                        {[
-                          t.lastUsedFrom.pod ? `pod ${t.lastUsedFrom.pod}` : null,
-                          t.lastUsedFrom.address ? `address ${t.lastUsedFrom.address}` : null,
-                        ]
-                          .filter(Boolean)
-                          .join(", ")}
-                      </span>
-                    ) : null}
-                  </td>
-                  <td className="px-4 py-3">
-                    {t.status === "active" ? (
-                      <span className="font-medium text-green-700 dark:text-green-400">Active</span>
-                    ) : (
-                      <span className="text-zinc-500">
-                        Revoked
-                        {t.revokedAt ? (
-                          <>
-                            {" "}
-                            <time dateTime={t.revokedAt}>{formatUtc(t.revokedAt)}</time>
-                          </>
-                        ) : null}
-                        {t.revokedBy ? ` by @${t.revokedBy}` : ""}
-                      </span>
-                    )}
-                  </td>
-                  {canManage ? (
-                    <td className="px-4 py-3 text-right">
-                      <RevokeTokenButton
-                        token={t}
-                        onRevoke={(token) => {
-                          revoke.reset();
-                          setRevoking(token);
-                        }}
-                      />
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={`Tokens of agent ${agentName}`}
+          columns={["Name", "Created by", "Created", "Last used", "Status"]}
+          actions={canManage}
+        >
+          {tokens.map((t) => (
+            <tr key={t.id}>
+              <th scope="row" className="px-4 py-3 font-normal">
+                <div className="font-medium">{t.name}</div>
+                {t.description ? <div className="text-zinc-500">{t.description}</div> : null}
+              </th>
+              <td className="px-4 py-3">
+                {t.createdBy ? `@${t.createdBy}` : <span className="text-zinc-500">Deleted user</span>}
+              </td>
+              <td className="px-4 py-3">
+                <UtcTime iso={t.createdAt} />
+              </td>
+              <td className="px-4 py-3">
+                <LastUsedCell iso={t.lastUsedAt} from={t.lastUsedFrom} />
+              </td>
+              <td className="px-4 py-3">
+                <TokenStatusText
+                  status={t.status}
+                  revokedAt={t.revokedAt}
+                  revokedBy={t.revokedBy ? `@${t.revokedBy}` : null}
+                />
+              </td>
+              {canManage ? (
+                <td className="px-4 py-3 text-right">
+                  <RevokeTokenButton token={t} onRevoke={revocation.ask} />
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </DataTable>
       )}
 
-      <RevokeTokenDialog token={revoking} revoke={revoke} onCancel={() => setRevoking(null)}>
+      <RevokeTokenDialog token={revocation.token} revoke={revocation.revoke} onCancel={revocation.cancel}>
         <p>
           An agent using this token is disconnected within a minute and cannot connect with it again. This cannot be
           undone.

@@ -3,6 +3,7 @@ import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
+import { RoleOptions } from "@/components/ui/role-options";
 import { useJsonForm } from "@/components/ui/use-json-form";
 
 export function AddMemberForm({ groupPath, roles }: { groupPath: string; roles: string[] }) {
@@ -23,11 +24,7 @@ export function AddMemberForm({ groupPath, roles }: { groupPath: string; roles: 
           defaultValue="developer"
           className="block rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
         >
-          {roles.map((r) => (
-            <option key={r} value={r}>
-              {r[0]!.toUpperCase() + r.slice(1)}
-            </option>
-          ))}
+          <RoleOptions roles={roles} />
         </select>
       </div>
       <Button type="submit" disabled={form.pending}>

@@ -8,6 +8,7 @@ import { fetchJson } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { FormError } from "@/components/ui/form-error";
+import { RoleOptions } from "@/components/ui/role-options";
 
 function memberUrl(groupPath: string, username: string) {
   return `/api/groups/${encodeURIComponent(groupPath)}/members/${encodeURIComponent(username)}`;
@@ -40,11 +41,7 @@ export function MemberRoleSelect({
         onChange={(e) => change.mutate(e.target.value)}
         className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"
       >
-        {roles.map((r) => (
-          <option key={r} value={r}>
-            {r[0]!.toUpperCase() + r.slice(1)}
-          </option>
-        ))}
+        <RoleOptions roles={roles} />
       </select>
       <FormError message={change.error?.message} />
     </div>

@@ -1,10 +1,15 @@
-import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 
 const control = (error: string | undefined) =>
   `block w-full rounded-md border bg-white px-3 py-2 shadow-sm focus:outline-none focus:ring-2 focus:ring-indigo-500 dark:bg-zinc-900 ${error ? "border-red-500" : "border-zinc-300 dark:border-zinc-700"}`;
 
-function describedBy(id: string, error?: string, hint?: string): string | undefined {
-  return error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+/** The control's id, and its error (or else its hint) for screen readers. */
+function controlProps(id: string, error?: string, hint?: string) {
+  return {
+    id,
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": error ? `${id}-error` : hint ? `${id}-hint` : undefined,
+  } as const;
 }
 
 /** The label above a control and its error (or else its hint) below, tied to it for screen readers. */
@@ -49,13 +54,7 @@ export function Field({
 }: InputHTMLAttributes<HTMLInputElement> & { label: string; id: string; error?: string; hint?: string }) {
   return (
     <FieldShell id={id} label={label} error={error} hint={hint}>
-      <input
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, error, hint)}
-        className={`${control(error)} text-sm`}
-        {...input}
-      />
+      <input {...controlProps(id, error, hint)} className={`${control(error)} text-sm`} {...input} />
     </FieldShell>
   );
 }
@@ -72,13 +71,25 @@ export function TextAreaField({
   return (
     <FieldShell id={id} label={label} error={error} hint={hint}>
       <textarea
-        id={id}
+        {...controlProps(id, error, hint)}
         rows={rows}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, error, hint)}
         className={`${control(error)} font-mono text-xs`}
         {...textarea}
       />
+    </FieldShell>
+  );
+}
+
+/** A drop-down choice (its `<option>`s are the children), with a label, and an error or else a hint below. */
+export function SelectField(
+  props: SelectHTMLAttributes<HTMLSelectElement> & { label: string; id: string; error?: string; hint?: string },
+) {
+  const { label, id, error, hint, children, ...select } = props;
+  return (
+    <FieldShell id={id} label={label} error={error} hint={hint}>
+      <select {...controlProps(id, error, hint)} className={`${control(error)} text-sm`} {...select}>
+        {children}
+      </select>
     </FieldShell>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
-// The confirmation before a token is revoked, the same for agent tokens and personal access tokens:
-// what stops working is the caller's sentence; the mutation's error shows in the dialog.
+// The confirmation before a token is revoked, the same for agent, personal and project access tokens (their
+// state and request: components/tokens/use-token-revocation): what stops working is the caller's sentence;
+// the mutation's error shows in the dialog.
 import type { ReactNode } from "react";
 import { Button } from "./button";
 import { ConfirmDialog } from "./confirm-dialog";
