@@ -156,11 +156,12 @@ async function readLive(
   return { status, frames, text };
 }
 
-const podNames = (frame: LiveFrame<KubeObject> | undefined): string[] =>
+/** The names in collection `i` of a frame (the page's stream also carries the namespaces, for its picker). */
+const namesIn = (frame: LiveFrame<KubeObject> | undefined, i: number): string[] =>
   frame?.event === "snapshot"
-    ? frame.data.collections.flatMap((c) => c.items.map((o) => o.metadata.name)).sort()
+    ? frame.data.collections.flatMap((c) => (c.i === i ? c.items.map((o) => o.metadata.name) : [])).sort()
     : frame?.event === "changes"
-      ? [...new Set(frame.data.events.map((e) => e.object.metadata.name))].sort()
+      ? [...new Set(frame.data.events.flatMap((e) => (e.i === i ? [e.object.metadata.name] : [])))].sort()
       : [];
 
 test("the live view on both replicas: a pod made while replica B's page is open appears there, and B answers a stream resumed with replica A's Last-Event-ID with a snapshot holding every pod", async ({
@@ -187,6 +188,9 @@ test("the live view on both replicas: a pod made while replica B's page is open 
   await expect(row(pageA, "first")).toBeVisible({ timeout: 30_000 });
   const live = new URL((await liveRequest).url());
   const livePath = `${live.pathname}${live.search}`;
+  const pods = live.searchParams.getAll("path").findIndex((p) => p.startsWith(`/api/v1/namespaces/${ns}/pods`));
+  expect(pods).toBeGreaterThanOrEqual(0);
+  const podNames = (frame: LiveFrame<KubeObject> | undefined) => namesIn(frame, pods);
 
   // Replica B, same browser: the same page, from B's own cache; a pod made while it is open appears.
   const pageB = await pageA.context().newPage();
