@@ -26,11 +26,17 @@ const webOnly = process.argv.includes("--web-only");
 const port = Number(process.env.PORT ?? 3000);
 const nextBin = path.join(root, "node_modules", ".bin", "next");
 
-/** The secret in data/secrets/<name>, generated on first use: written whole beside it, then linked in, so a replica starting at the same moment reads the first one made, never a half-written or second one. */
-function secretFile(name: string): string {
+/**
+ * The secret in data/secrets/<name>, generated on first use: written whole beside it, then linked in, so a
+ * replica starting at the same moment reads the first one made, never a half-written or second one. A
+ * `--web-only` replica never makes one: a secret of its own (another data/ folder) would split the
+ * installation (sessions signed by one replica refused by the other), so it stops and says what to share.
+ */
+function secretFile(name: string, setting: string): string {
   const dir = path.join(root, "data", "secrets");
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, name);
+  if (webOnly && !fs.existsSync(file)) throw joinError(file, setting);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (!fs.existsSync(file)) {
     const draft = path.join(dir, `.${name}.${process.pid}`);
     fs.writeFileSync(draft, randomBytes(32).toString("base64url"), { mode: 0o600 });
@@ -43,6 +49,12 @@ function secretFile(name: string): string {
     }
   }
   return fs.readFileSync(file, "utf8").trim();
+}
+
+function joinError(file: string, setting: string): Error {
+  return new Error(
+    `--web-only joins a running Tether, and ${file} is missing: start the first replica (npm start) with this data folder, or give every replica the same ${setting}`,
+  );
 }
 
 function newestSource(dir: string): number {
@@ -67,15 +79,19 @@ function buildIsCurrent(distDir: string): boolean {
 }
 
 async function main(): Promise<void> {
-  process.env.NEXTAUTH_SECRET ??= secretFile("nextauth-secret");
+  process.env.NEXTAUTH_SECRET ??= secretFile("nextauth-secret", "NEXTAUTH_SECRET");
   if (!process.env.TETHER_KAS_SHARED_SECRET_FILE) {
-    secretFile("kas-shared-secret");
+    secretFile("kas-shared-secret", "TETHER_KAS_SHARED_SECRET_FILE");
     process.env.TETHER_KAS_SHARED_SECRET_FILE = path.join(root, "data", "secrets", "kas-shared-secret");
   }
   // web makes it on first use too; made here, every replica started by this script finds the same one.
-  if (!process.env.TETHER_RECEPTIVE_ENCRYPTION_KEY) secretFile("receptive-encryption-key");
+  if (!process.env.TETHER_RECEPTIVE_ENCRYPTION_KEY)
+    secretFile("receptive-encryption-key", "TETHER_RECEPTIVE_ENCRYPTION_KEY");
   process.env.TETHER_WEB_URL ??= `http://127.0.0.1:${port}`;
   if (!process.env.TETHER_KAS_K8S_PROXY_TLS_CERT_FILE) {
+    // The k8s-proxy's certificate, which web puts in the kubeconfigs it hands out: kas's, never a replica's own.
+    const cert = path.join(root, "data", "secrets", "kas-proxy.crt");
+    if (webOnly && !fs.existsSync(cert)) throw joinError(cert, "TETHER_KAS_K8S_PROXY_TLS_CERT_FILE");
     const files = await ensureSelfSignedCert(path.join(root, "data", "secrets"));
     process.env.TETHER_KAS_K8S_PROXY_TLS_CERT_FILE = files.cert;
     process.env.TETHER_KAS_K8S_PROXY_TLS_KEY_FILE = files.key;
