@@ -1,6 +1,6 @@
-// Runs after every other spec (its own Playwright project): no line that web, kas or an agent printed in
-// this run, at the most verbose level, holds a token, secret, session cookie or password. It looks for each
-// secret the specs saw minted (helpers.ts records them), and for anything shaped like one
+// Runs after every other spec (its own Playwright project): no line that web, kas, an agent or another web
+// replica printed in this run, at the most verbose level, holds a token, secret, session cookie or password.
+// It looks for each secret the specs saw minted (helpers.ts records them), and for anything shaped like one
 // (scripts/log-scan.ts: a Tether secret, a JWT or JWE, session cookies and web ↔ kas tokens among them).
 import fs from "node:fs";
 import path from "node:path";
@@ -16,8 +16,8 @@ function readLogs(): LogFile[] {
   const read = (file: string, name: string) =>
     files.push({ name, lines: fs.readFileSync(file, "utf8").split("\n").filter(Boolean) });
   read(e2eServer.logFile, "product.log (web and kas)");
-  if (fs.existsSync(e2eServer.agentLogDir))
-    for (const f of fs.readdirSync(e2eServer.agentLogDir).sort()) read(path.join(e2eServer.agentLogDir, f), f);
+  for (const dir of [e2eServer.agentLogDir, e2eServer.replicaLogDir])
+    if (fs.existsSync(dir)) for (const f of fs.readdirSync(dir).sort()) read(path.join(dir, f), f);
   return files;
 }
 
@@ -44,9 +44,10 @@ test("no log line of the whole run holds a token, secret, session cookie or pass
 });
 
 test("no page reported a Content-Security-Policy violation during the whole run but the one security.spec.ts makes on purpose", async () => {
-  const reported = fs
-    .readFileSync(e2eServer.logFile, "utf8")
-    .split("\n")
+  // Web replicas (web-replicas.spec.ts) log the reports their pages send them.
+  const reported = readLogs()
+    .filter((f) => !f.name.endsWith("-agent.log"))
+    .flatMap((f) => f.lines)
     .filter((l) => l.includes('"event":"csp_violation"'));
   expect(reported.filter((l) => !l.includes(DELIBERATE_VIOLATION_HOST))).toEqual([]);
 });

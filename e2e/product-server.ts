@@ -23,6 +23,8 @@ export interface ProductServer {
   logFile: string;
   /** The logs of agent processes the specs started, kept after their temporary directories go. */
   agentLogDir: string;
+  /** The logs of further web replicas the specs started (web-replicas.spec.ts), one file each. */
+  replicaLogDir: string;
   /** Every token, secret and session cookie the specs saw minted, one a line (log-scan.spec.ts looks for each). */
   mintedSecretsFile: string;
 }
@@ -42,6 +44,7 @@ export function productServer(port: number, name = port === DEFAULT_E2E_PORT ? "
       ` | grep --line-buffered -v -E '^\\{"level":(20|30),'`,
     logFile,
     agentLogDir: path.join(dataDir, "agent-logs"),
+    replicaLogDir: path.join(dataDir, "replica-logs"),
     mintedSecretsFile: path.join(dataDir, "minted-secrets.e2e.txt"),
     kasAgentAddress: `grpc://127.0.0.1:${kasBase}`,
     kasK8sProxyUrl: `https://127.0.0.1:${kasBase + 4}`,

@@ -7,6 +7,9 @@
 //     PORT (default 3000) and kas beside it (agents dial TETHER_KAS_AGENT_ADDRESS,
 //     default 127.0.0.1:8150), sharing a generated secret (data/secrets/kas-shared-secret); kas is
 //     started again if it dies; Ctrl-C stops both.
+// `--web-only` starts one more web replica beside a running one: the same steps with the same data/ secrets
+// (or the same settings) and database, no kas of its own (it reaches kas at TETHER_KAS_INTERNAL_ADDRESS).
+// Each generated secret is written once, atomically: replicas starting together read the same one.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -19,15 +22,39 @@ import { publicUrls } from "../lib/public-urls";
 
 const root = path.resolve(__dirname, "..");
 const dev = process.argv.includes("--dev");
+const webOnly = process.argv.includes("--web-only");
 const port = Number(process.env.PORT ?? 3000);
 const nextBin = path.join(root, "node_modules", ".bin", "next");
 
-function secretFile(name: string): string {
+/**
+ * The secret in data/secrets/<name>, generated on first use: written whole beside it, then linked in, so a
+ * replica starting at the same moment reads the first one made, never a half-written or second one. A
+ * `--web-only` replica never makes one: a secret of its own (another data/ folder) would split the
+ * installation (sessions signed by one replica refused by the other), so it stops and says what to share.
+ */
+function secretFile(name: string, setting: string): string {
   const dir = path.join(root, "data", "secrets");
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, name);
-  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  if (webOnly && !fs.existsSync(file)) throw joinError(file, setting);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (!fs.existsSync(file)) {
+    const draft = path.join(dir, `.${name}.${process.pid}`);
+    fs.writeFileSync(draft, randomBytes(32).toString("base64url"), { mode: 0o600 });
+    try {
+      fs.linkSync(draft, file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    } finally {
+      fs.rmSync(draft, { force: true });
+    }
+  }
   return fs.readFileSync(file, "utf8").trim();
+}
+
+function joinError(file: string, setting: string): Error {
+  return new Error(
+    `--web-only joins a running Tether, and ${file} is missing: start the first replica (npm start) with this data folder, or give every replica the same ${setting}`,
+  );
 }
 
 function newestSource(dir: string): number {
@@ -52,13 +79,19 @@ function buildIsCurrent(distDir: string): boolean {
 }
 
 async function main(): Promise<void> {
-  process.env.NEXTAUTH_SECRET ??= secretFile("nextauth-secret");
+  process.env.NEXTAUTH_SECRET ??= secretFile("nextauth-secret", "NEXTAUTH_SECRET");
   if (!process.env.TETHER_KAS_SHARED_SECRET_FILE) {
-    secretFile("kas-shared-secret");
+    secretFile("kas-shared-secret", "TETHER_KAS_SHARED_SECRET_FILE");
     process.env.TETHER_KAS_SHARED_SECRET_FILE = path.join(root, "data", "secrets", "kas-shared-secret");
   }
+  // web makes it on first use too; made here, every replica started by this script finds the same one.
+  if (!process.env.TETHER_RECEPTIVE_ENCRYPTION_KEY)
+    secretFile("receptive-encryption-key", "TETHER_RECEPTIVE_ENCRYPTION_KEY");
   process.env.TETHER_WEB_URL ??= `http://127.0.0.1:${port}`;
   if (!process.env.TETHER_KAS_K8S_PROXY_TLS_CERT_FILE) {
+    // The k8s-proxy's certificate, which web puts in the kubeconfigs it hands out: kas's, never a replica's own.
+    const cert = path.join(root, "data", "secrets", "kas-proxy.crt");
+    if (webOnly && !fs.existsSync(cert)) throw joinError(cert, "TETHER_KAS_K8S_PROXY_TLS_CERT_FILE");
     const files = await ensureSelfSignedCert(path.join(root, "data", "secrets"));
     process.env.TETHER_KAS_K8S_PROXY_TLS_CERT_FILE = files.cert;
     process.env.TETHER_KAS_K8S_PROXY_TLS_KEY_FILE = files.key;
@@ -94,7 +127,7 @@ async function main(): Promise<void> {
     },
   );
   // kas is supervised: if it dies, it is started again (agents reconnect by themselves); web keeps serving.
-  let kas: ChildProcess;
+  let kas: ChildProcess | undefined;
   let stopping = false;
   let restarts = 0;
   const startKas = () => {
@@ -115,10 +148,16 @@ async function main(): Promise<void> {
       }, delay);
     });
   };
-  startKas();
-  console.log(
-    `web: Tether is starting at ${process.env.NEXTAUTH_URL}; kas takes agents on ${process.env.TETHER_KAS_AGENT_ADDRESS ?? "127.0.0.1:8150"} (Ctrl-C stops both)`,
-  );
+  if (webOnly) {
+    console.log(
+      `web: a web replica is starting at ${process.env.NEXTAUTH_URL}; it reaches kas at ${process.env.TETHER_KAS_INTERNAL_ADDRESS ?? "127.0.0.1:8153"} (Ctrl-C stops it)`,
+    );
+  } else {
+    startKas();
+    console.log(
+      `web: Tether is starting at ${process.env.NEXTAUTH_URL}; kas takes agents on ${process.env.TETHER_KAS_AGENT_ADDRESS ?? "127.0.0.1:8150"} (Ctrl-C stops both)`,
+    );
+  }
   const loopback = Object.values(urls).filter((u) => u.loopback);
   if (loopback.length > 0) {
     console.log(
@@ -128,14 +167,14 @@ async function main(): Promise<void> {
   const stop = () => {
     stopping = true;
     web.kill("SIGTERM");
-    kas.kill("SIGTERM");
+    kas?.kill("SIGTERM");
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   web.on("exit", (code, signal) => {
     if (!stopping) {
       stopping = true;
-      kas.kill("SIGTERM");
+      kas?.kill("SIGTERM");
     }
     process.exit(code ?? (signal ? 0 : 1));
   });

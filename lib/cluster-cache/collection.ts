@@ -62,6 +62,13 @@ export function forViewers(o: KubeObject, isSecret: boolean): KubeObject {
 }
 
 export class WatchedCollection {
+  private static started = 0;
+  /**
+   * Which collection of this process this is: a collection stopped after its last viewer left and started again
+   * under the same key counts its events from 1 again, so an event id names the generation with the sequence
+   * (sse.ts), and an id from the stopped one gets a snapshot rather than the new one's events as a difference.
+   */
+  readonly generation = ++WatchedCollection.started;
   readonly objects = new Map<string, KubeObject>();
   private ring: CollectionEvent[] = [];
   private seq = 0;

@@ -1,11 +1,13 @@
 // How liveStream paces frames, with a hand-fed watch in place of the tunnel: a change on a quiet
-// stream goes out at once; a storm is held to about one frame per FLUSH_MS and loses nothing.
+// stream goes out at once; a storm is held to about one frame per FLUSH_MS and loses nothing. How it
+// resumes from Last-Event-ID: only what was missed from the same collection, a snapshot otherwise (an id
+// from another web replica, or from a collection since stopped and started again under the same key).
 import { describe, expect, it } from "vitest";
 import type { WatchEvent } from "@/lib/tunnel-client";
 import { ClusterCache } from "./cache";
 import { cm } from "./scripted-source";
 import { FLUSH_BURST, FLUSH_MS, liveStream } from "./sse";
-import { readFrames, type KubeObject } from "./wire";
+import { readFrames, type KubeObject, type LiveFrame } from "./wire";
 
 /** A source whose watch yields whatever the test pushes. */
 function fed() {
@@ -70,6 +72,78 @@ describe("liveStream pacing", () => {
     expect(names).toEqual(["quiet", ...Array.from({ length: 400 }, (_, i) => `storm-${i}`)]);
     expect(got.length - 1).toBeLessThanOrEqual(FLUSH_BURST + Math.ceil(elapsed / FLUSH_MS) + 1);
     abort.abort();
+    cache.stopAll();
+  });
+});
+
+/** A stream's frames one at a time (heartbeats and status frames skipped). */
+async function opened(cache: ClusterCache, lastEventId: string | null, epoch: string) {
+  const abort = new AbortController();
+  const key = [{ agentId: "x", path: "/api/v1/configmaps" }];
+  const frames = readFrames(await liveStream(cache, key, lastEventId, epoch, abort.signal));
+  return {
+    async next(): Promise<Exclude<LiveFrame, { event: "status" }>> {
+      for (;;) {
+        const { value, done } = await frames.next();
+        if (done) throw new Error("the stream ended");
+        if (value.event !== "status") return value;
+      }
+    },
+    close: () => abort.abort(),
+  };
+}
+
+const names = (f: Exclude<LiveFrame, { event: "status" }>) =>
+  f.event === "snapshot"
+    ? f.data.collections.flatMap((c) => c.items.map((o) => o.metadata.name))
+    : f.data.events.map((e) => `${e.type} ${e.object.metadata.name}`);
+
+describe("resuming by Last-Event-ID", () => {
+  it("sends only what was missed for an id of the same collection, and a snapshot for an id of another replica or of a collection since started again", async () => {
+    const { push, source } = fed();
+    const cache = new ClusterCache(source as never, 0);
+
+    const first = await opened(cache, null, "replica-a");
+    const snapshot = await first.next();
+    expect(snapshot.event).toBe("snapshot");
+    push({ type: "ADDED", object: cm("a", "2") });
+    const afterA = await first.next();
+    expect(names(afterA)).toEqual(["ADDED a"]);
+    push({ type: "ADDED", object: cm("b", "3") });
+    const afterB = await first.next();
+    expect(names(afterB)).toEqual(["ADDED b"]);
+
+    // Back on the same replica while the collection lives: the difference only.
+    const resumed = await opened(cache, afterA.id, "replica-a");
+    const missed = await resumed.next();
+    expect(missed.event).toBe("changes");
+    expect(names(missed)).toEqual(["ADDED b"]);
+    resumed.close();
+
+    // The same id on another replica (another cache epoch): a whole snapshot, nothing lost.
+    const elsewhere = await opened(cache, afterB.id, "replica-b");
+    const whole = await elsewhere.next();
+    expect(whole.event).toBe("snapshot");
+    expect(names(whole).sort()).toEqual(["a", "b"]);
+    elsewhere.close();
+
+    // Every viewer leaves; the collection stops and a later viewer starts it again (its events count from 1).
+    first.close();
+    while (cache.stats().collections > 0) await sleep(5);
+    const again = await opened(cache, null, "replica-a");
+    expect(names(await again.next())).toEqual([]);
+    for (const [i, n] of ["c", "d", "e"].entries()) {
+      push({ type: "ADDED", object: cm(n, String(10 + i)) });
+      // One frame per event: the new collection's sequence passes the old id's.
+      expect(names(await again.next())).toEqual([`ADDED ${n}`]);
+    }
+    // An id from the stopped collection is no position in this one: a snapshot of what is there now.
+    const late = await opened(cache, afterB.id, "replica-a");
+    const fresh = await late.next();
+    expect(fresh.event).toBe("snapshot");
+    expect(names(fresh).sort()).toEqual(["c", "d", "e"]);
+    late.close();
+    again.close();
     cache.stopAll();
   });
 });

@@ -29,7 +29,11 @@ export function parseEventId(id: string | null, epoch: string, count: number): n
   return seqs.length === count && seqs.every((n) => Number.isInteger(n) && n >= 0) ? seqs : null;
 }
 
-/** The stream; `epoch` names this process's collections, so ids from another run mean "snapshot". */
+/**
+ * The stream; `epoch` names this process's cache, so ids from another run or another web replica mean
+ * "snapshot" (each replica keeps its own cache); the collections' generations are added to it, so an id from
+ * a collection since stopped and started again means "snapshot" too.
+ */
 export async function liveStream(
   cache: ClusterCache,
   keys: CollectionKey[],
@@ -78,7 +82,7 @@ export async function liveStream(
       return;
     }
     if (pending.length === 0) return;
-    send({ event: "changes", id: eventId(seqs, epoch), data: { events: pending.splice(0) } });
+    send({ event: "changes", id: eventId(seqs, streamEpoch), data: { events: pending.splice(0) } });
   }
 
   try {
@@ -113,6 +117,9 @@ export async function liveStream(
     throw e;
   }
 
+  // Ids name this process and these very collections (a refused one is 0): a snapshot or a difference, never a
+  // difference against another collection's sequence.
+  const streamEpoch = `${epoch}.${joined.map((j) => j.collection?.generation ?? 0).join("-")}`;
   const send = (frame: LiveFrame) => {
     controller?.enqueue(enc.encode(encodeFrame(frame)));
   };
@@ -124,7 +131,7 @@ export async function liveStream(
       seqs[i] = s.seq;
       return { i, items: s.items };
     });
-    send({ event: "snapshot", id: eventId(seqs, epoch), data: { collections } });
+    send({ event: "snapshot", id: eventId(seqs, streamEpoch), data: { collections } });
   };
 
   let heartbeatTimer: NodeJS.Timeout | undefined;
@@ -146,7 +153,7 @@ export async function liveStream(
     {
       start(c) {
         controller = c;
-        const resume = parseEventId(lastEventId, epoch, keys.length);
+        const resume = parseEventId(lastEventId, streamEpoch, keys.length);
         const backlog = resume ? joined.map((j, i) => (j.collection ? j.collection.since(resume[i]!) : [])) : null;
         if (backlog && backlog.every((b) => b !== null)) {
           // Resume: only what the client missed, in order per collection.

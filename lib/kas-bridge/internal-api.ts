@@ -26,12 +26,7 @@ import { errorResponse, readJsonBody } from "@/lib/http/body";
 import { toResponse } from "@/lib/http/errors";
 import { authorizeProxy, parseProxyCredential } from "@/lib/kubectl-access";
 import { logger } from "@/lib/log/logger";
-import {
-  receptiveTargetsForKas,
-  receptiveVersion,
-  recordReceptiveState,
-  waitForReceptiveChange,
-} from "@/lib/receptive";
+import { receptiveAgentsForKas, recordReceptiveState } from "@/lib/receptive";
 import { AGENT_TOKEN_PREFIX, looksLikeToken } from "@/lib/tokens/tokens";
 
 export function sharedSecretFile(): string {
@@ -136,9 +131,7 @@ const handlers: { [C in KasWebCall]: Handler<C> } = {
   },
   "receptive-agents": {
     async handle(db, { since, waitMs }) {
-      await waitForReceptiveChange(since, waitMs);
-      const version = receptiveVersion();
-      return { version, agents: await receptiveTargetsForKas(db) };
+      return receptiveAgentsForKas(db, since, waitMs);
     },
   },
   "receptive-state": {

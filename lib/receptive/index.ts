@@ -1,8 +1,9 @@
 // Receptive agents on web's side: the URL configuration per agent (private halves encrypted at rest), the
-// list kas dials, kas's reports on each connection, and the change signal kas long-polls. Must not dial.
+// list kas dials, kas's reports on each connection, and kas's long poll (a version every web replica computes alike). Must not dial.
 export {
   deleteReceptiveUrl,
   getReceptiveUrl,
+  receptiveAgentsForKas,
   receptiveTargetsForKas,
   receptiveUrlPage,
   receptiveUrlInputSchema,
@@ -12,5 +13,5 @@ export {
   type ReceptiveUrlInput,
   type ReceptiveUrlView,
 } from "./urls";
-export { noteReceptiveChange, receptiveVersion, waitForReceptiveChange } from "./changes";
+export { noteReceptiveChange, RECEPTIVE_RECHECK_MS, receptiveVersionOf } from "./changes";
 export { decryptSecret, encryptSecret, encryptionKey } from "./encryption";

@@ -16,11 +16,10 @@ import {
   decryptSecret,
   deleteReceptiveUrl,
   getReceptiveUrl,
+  receptiveAgentsForKas,
   receptiveTargetsForKas,
-  receptiveVersion,
   recordReceptiveState,
   setReceptiveUrl,
-  waitForReceptiveChange,
 } from ".";
 
 type U = { id: string; username: string; isAdmin: boolean };
@@ -62,15 +61,18 @@ describe.each(["sqlite", "postgresql"] as const)(
     });
 
     it("a maintainer adds a URL with a generated Ed25519 key; developers see the public key, never the private one", async () => {
-      const since = receptiveVersion();
-      const changed = waitForReceptiveChange(since, 10_000);
+      const { version: since, agents: none } = await receptiveAgentsForKas(db, "", 0);
+      expect(none).toEqual([]);
+      // kas's long poll, held (the re-read is slower than the test: the change signal answers it).
+      const changed = receptiveAgentsForKas(db, since, 20_000, 20_000);
       const v = await setReceptiveUrl(db, u("mia"), agentId, {
         url: "grpcs://agent.example.com:8082",
         caCert: pki.serverCa.cert,
         auth: { method: "jwt" },
       });
-      await changed;
-      expect(receptiveVersion()).not.toBe(since);
+      const answer = await changed;
+      expect(answer.version).not.toBe(since);
+      expect(answer.agents.map((a) => a.agentId)).toEqual([agentId]);
       expect(v).toMatchObject({
         url: "grpcs://agent.example.com:8082",
         authMethod: "jwt",
@@ -140,6 +142,30 @@ describe.each(["sqlite", "postgresql"] as const)(
       expect(target!.auth).toMatchObject({ method: "mtls", clientCertPem: pki.client.cert });
     });
 
+    it("two web replicas: both answer kas with the same version, so a poll that reaches the other one waits; a change saved by the other one reaches a held poll at its next re-read; kas's reports change nothing", async () => {
+      // Another replica: its own database client, and a change that never passes this process's signal.
+      const other = createDb(tdb.target);
+      try {
+        const here = await receptiveAgentsForKas(db, "", 0);
+        const there = await receptiveAgentsForKas(other, "", 0);
+        expect(there.version).toBe(here.version);
+        // A report of the connection is no change of what kas dials: the version stays.
+        await recordReceptiveState(other, agentId, "connecting", null);
+        expect((await receptiveAgentsForKas(db, "", 0)).version).toBe(here.version);
+
+        const held = receptiveAgentsForKas(db, here.version, 20_000, 50);
+        await other.receptiveUrl.update({ where: { agentId }, data: { url: "grpcs://moved.example.com:9000" } });
+        const answer = await held;
+        expect(answer.version).not.toBe(here.version);
+        expect(answer.agents).toEqual([expect.objectContaining({ agentId, url: "grpcs://moved.example.com:9000" })]);
+        expect((await receptiveAgentsForKas(other, "", 0)).version).toBe(answer.version);
+        await other.receptiveUrl.update({ where: { agentId }, data: { url: "grpcs://agent.example.com:9000" } });
+        expect((await receptiveAgentsForKas(db, "", 0)).version).toBe(here.version);
+      } finally {
+        await other.$disconnect();
+      }
+    });
+
     it("kas's reports show on the configuration; deleting it is audited and kas is told", async () => {
       await recordReceptiveState(
         db,
@@ -174,10 +200,11 @@ describe.each(["sqlite", "postgresql"] as const)(
       const row = (await agentView(db, u("dev"), agentId, notConnected)).agent.receptive;
       expect(row).toMatchObject({ state: "connected", message: null });
       expect(row?.lastConnectedAt).toBe((await getReceptiveUrl(db, u("dev"), agentId))?.lastConnectedAt);
-      const since = receptiveVersion();
+      const since = (await receptiveAgentsForKas(db, "", 0)).version;
+      const told = receptiveAgentsForKas(db, since, 20_000, 20_000);
       await expect(deleteReceptiveUrl(db, u("dev"), agentId)).rejects.toBeInstanceOf(Forbidden);
       await deleteReceptiveUrl(db, u("mia"), agentId);
-      expect(receptiveVersion()).not.toBe(since);
+      expect(await told).toEqual({ version: expect.not.stringMatching(`^${since}$`), agents: [] });
       expect(await getReceptiveUrl(db, u("dev"), agentId)).toBeNull();
       expect(await receptiveTargetsForKas(db)).toEqual([]);
       expect((await agentView(db, u("dev"), agentId, notConnected)).agent.receptive).toBeNull();

@@ -7,7 +7,13 @@ import { can, findManageableAgent, findVisibleAgent, type Actor } from "@/lib/ac
 import { recordAudit } from "@/lib/audit/audit";
 import type { Db } from "@/lib/db/client";
 import { Invalid, NotFound, invalidFrom } from "@/lib/errors";
-import { noteReceptiveChange } from "./changes";
+import {
+  localReceptiveChanges,
+  noteReceptiveChange,
+  RECEPTIVE_RECHECK_MS,
+  receptiveChangeHere,
+  receptiveVersionOf,
+} from "./changes";
 import { decryptSecret, encryptSecret } from "./encryption";
 
 const MANAGE = "You need the maintainer or owner role in this project to change the receptive URL configuration";
@@ -206,7 +212,32 @@ export interface ReceptiveTargetForKas {
 
 /** Every receptive agent with its private half decrypted, for kas only (over the internal API). */
 export async function receptiveTargetsForKas(db: Db): Promise<ReceptiveTargetForKas[]> {
-  const rows = await db.receptiveUrl.findMany({ orderBy: { agentId: "asc" } });
+  return targets(await db.receptiveUrl.findMany({ orderBy: { agentId: "asc" } }));
+}
+
+/**
+ * kas's long poll: the configurations and their version as soon as the version differs from `since`, else
+ * when `waitMs` runs out. Waits for a change saved in this process, and re-reads every `recheckMs` for one
+ * saved by another web replica (changes.ts).
+ */
+export async function receptiveAgentsForKas(
+  db: Db,
+  since: string,
+  waitMs: number,
+  recheckMs = RECEPTIVE_RECHECK_MS,
+): Promise<{ version: string; agents: ReceptiveTargetForKas[] }> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const seen = localReceptiveChanges();
+    const rows = await db.receptiveUrl.findMany({ orderBy: { agentId: "asc" } });
+    const version = receptiveVersionOf(rows);
+    const left = deadline - Date.now();
+    if (version !== since || left <= 0) return { version, agents: targets(rows) };
+    await receptiveChangeHere(seen, Math.min(left, recheckMs));
+  }
+}
+
+function targets(rows: Row[]): ReceptiveTargetForKas[] {
   return rows.map((r) => {
     const secret = decryptSecret(r.privateKeyEncrypted, r.agentId);
     return {
