@@ -121,7 +121,13 @@ function wordScore(o: KindOption, word: string): number | null {
   let best: number | null = null;
   for (const t of o.terms) {
     const s =
-      t === word ? 0 : t.startsWith(word) || t.split(/[.\s()]+/).some((p) => p.startsWith(word)) ? 1 : t.includes(word) ? 2 : null;
+      t === word
+        ? 0
+        : t.startsWith(word) || t.split(/[.\s()]+/).some((p) => p.startsWith(word))
+          ? 1
+          : t.includes(word)
+            ? 2
+            : null;
     if (s !== null && (best === null || s < best)) best = s;
   }
   if (best === null && o.section.toLowerCase().includes(word)) best = 3;

@@ -95,8 +95,8 @@ export function logSources(
     const wanted = p.metadata.annotations?.["kubectl.kubernetes.io/default-container"];
     const names = allContainers
       ? [...init, ...regular]
-      : [wanted && [...regular, ...init].includes(wanted) ? wanted : (regular[0] ?? init[0])].filter(
-          (n): n is string => Boolean(n),
+      : [wanted && [...regular, ...init].includes(wanted) ? wanted : (regular[0] ?? init[0])].filter((n): n is string =>
+          Boolean(n),
         );
     for (const container of names) all.push({ pod: p.metadata.name, container });
   }

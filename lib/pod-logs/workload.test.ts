@@ -198,8 +198,7 @@ describe("which logs a workload has", () => {
     const client = {
       async agentJson<T>(_agent: string, r: { path: string; impersonation?: unknown }): Promise<T> {
         asked.push({ path: r.path, as: r.impersonation });
-        if (r.path.endsWith("/deployments/web"))
-          return { spec: { selector: { matchLabels: { app: "web" } } } } as T;
+        if (r.path.endsWith("/deployments/web")) return { spec: { selector: { matchLabels: { app: "web" } } } } as T;
         return { items: [pod("web-1"), pod("web-2")] } as T;
       },
       agentFetch: () => Promise.reject(new Error("not used")),
