@@ -4,12 +4,20 @@
 // (deploy, svc, cm) and API group. Arrow keys move, Enter or Tab picks, Escape closes and puts back the
 // kind shown; clicking elsewhere changes nothing. Picking navigates as the old select did.
 import { useCombobox } from "downshift";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { filterKinds, kindOptions, type KindOption } from "./kind-search";
 import type { Kind } from "./kinds";
 import { KINDS } from "./kinds";
 
 const toLabel = (o: KindOption | null) => o?.label ?? "";
+
+/**
+ * A new kind is a new view, and the view brings its own picker: the one that picked sets this, and the
+ * next one to mount takes the focus, so a keyboard user stays in the field.
+ */
+let focusNextPicker = false;
+/** The one picker a page has. */
+const INPUT_ID = "kind-picker-input";
 
 export function KindPicker({
   value,
@@ -42,19 +50,27 @@ export function KindPicker({
   );
   // What was typed; cleared whenever the field shows the chosen kind again (picked, Escape, left).
   const [query, setQuery] = useState("");
+  useEffect(() => {
+    if (!focusNextPicker) return;
+    focusNextPicker = false;
+    document.getElementById(INPUT_ID)?.focus();
+  }, []);
   const sections = useMemo(() => filterKinds(all, query), [all, query]);
   const items = useMemo(() => sections.flatMap((s) => s.options), [sections]);
 
   const { isOpen, highlightedIndex, getLabelProps, getInputProps, getMenuProps, getItemProps, getToggleButtonProps } =
     useCombobox<KindOption>({
       items,
+      inputId: INPUT_ID,
       selectedItem: selected,
       itemToString: toLabel,
       itemToKey: (o) => o?.key,
       onInputValueChange: ({ type, inputValue }) =>
         setQuery(type === useCombobox.stateChangeTypes.InputChange ? inputValue : ""),
       onSelectedItemChange: ({ selectedItem }) => {
-        if (selectedItem && selectedItem.key !== value) onPick(selectedItem.key);
+        if (!selectedItem || selectedItem.key === value) return;
+        focusNextPicker = document.activeElement?.id === INPUT_ID;
+        onPick(selectedItem.key);
       },
       onIsOpenChange: ({ isOpen }) => {
         if (isOpen) onWanted();
@@ -88,6 +104,10 @@ export function KindPicker({
       <div className="flex max-w-full items-stretch">
         <input
           {...getInputProps({
+            // Clicking the field showing a kind selects its text, so typing replaces it.
+            onClick: (e) => {
+              if (e.currentTarget.value === selected.label) e.currentTarget.select();
+            },
             onFocus: (e) => {
               onWanted();
               e.currentTarget.select();
