@@ -5,6 +5,7 @@
 // kind shown; clicking elsewhere changes nothing. Picking navigates as the old select did.
 import { useCombobox } from "downshift";
 import { useEffect, useMemo, useState } from "react";
+import { plural } from "@/components/ui/plural";
 import { filterKinds, kindOptions, type KindOption } from "./kind-search";
 import type { Kind } from "./kinds";
 import { KINDS } from "./kinds";
@@ -61,7 +62,12 @@ export function KindPicker({
   const { isOpen, highlightedIndex, getLabelProps, getInputProps, getMenuProps, getItemProps, getToggleButtonProps } =
     useCombobox<KindOption>({
       items,
+      // Fixed ids: a new view mounts a new picker, and links to its list (aria-controls) stay the same.
       inputId: INPUT_ID,
+      labelId: "kind-picker-label",
+      menuId: "kind-picker-menu",
+      toggleButtonId: "kind-picker-toggle",
+      getItemId: (i) => `kind-picker-option-${i}`,
       selectedItem: selected,
       itemToString: toLabel,
       itemToKey: (o) => o?.key,
@@ -183,7 +189,13 @@ export function KindPicker({
         ) : null}
       </ul>
       <div aria-live="polite" className="sr-only">
-        {isOpen && query.trim() ? (items.length ? `${items.length} kinds match` : "No kind matches") : ""}
+        {isOpen && query.trim()
+          ? items.length === 1
+            ? "1 kind matches"
+            : items.length
+              ? `${plural(items.length, "kind")} match`
+              : "No kind matches"
+          : ""}
       </div>
     </div>
   );
