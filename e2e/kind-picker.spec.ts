@@ -61,20 +61,24 @@ test("the kind picker from the keyboard: type deploy and Enter opens Deployments
   await expect(picker).toHaveValue("Deployments");
   await expect(page).toHaveURL(/kind=deployments/);
 
-  // "config" lists ConfigMaps first, then the rest of its section; ArrowDown moves to Secrets and Enter opens it.
+  // "job" is Jobs exactly, then CronJobs, which has it inside; ArrowDown moves to CronJobs, ArrowUp back and
+  // down again; Enter opens it.
   await page.keyboard.press("ControlOrMeta+A");
-  await page.keyboard.type("config");
-  const secrets = list.getByRole("option", { name: "Secrets", exact: true });
-  // (The cluster's other config kinds follow once discovery answers; ConfigMaps and Secrets lead.)
-  await expect(list.getByRole("option").nth(0)).toHaveText(/^ConfigMaps/);
-  await expect(list.getByRole("option").nth(1)).toHaveText(/^Secrets/);
+  await page.keyboard.type("job");
+  await expect(list.getByRole("option").nth(0)).toHaveText(/^Jobs/);
+  await expect(list.getByRole("option").nth(1)).toHaveText(/^CronJobs/);
+  const jobs = list.getByRole("option", { name: "Jobs", exact: true });
+  const cronJobs = list.getByRole("option", { name: "CronJobs", exact: true });
+  await expect(picker).toHaveAttribute("aria-activedescendant", (await jobs.getAttribute("id"))!);
   await page.keyboard.press("ArrowDown");
-  await expect(picker).toHaveAttribute("aria-activedescendant", (await secrets.getAttribute("id"))!);
+  await expect(picker).toHaveAttribute("aria-activedescendant", (await cronJobs.getAttribute("id"))!);
   await page.keyboard.press("ArrowUp");
+  await expect(picker).toHaveAttribute("aria-activedescendant", (await jobs.getAttribute("id"))!);
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("Enter");
-  await expect(page).toHaveURL(/kind=secrets/);
-  await expect(page.getByRole("table", { name: "Secrets" })).toBeVisible({ timeout: 60_000 });
+  await expect(page).toHaveURL(/kind=cronjobs/);
+  await expect(picker).toHaveValue("CronJobs");
+  await expect(page.getByRole("table", { name: "CronJobs" })).toBeVisible({ timeout: 60_000 });
 
   // Nothing matches: the list says so; Tab leaves the field, which shows the kind in view again.
   await page.keyboard.press("ControlOrMeta+A");
@@ -82,9 +86,9 @@ test("the kind picker from the keyboard: type deploy and Enter opens Deployments
   await expect(list).toContainText("No kind matches “widgets”");
   await page.keyboard.press("Tab");
   await expect(picker).not.toBeFocused();
-  await expect(picker).toHaveValue("Secrets");
+  await expect(picker).toHaveValue("CronJobs");
   await expect(picker).toHaveAttribute("aria-expanded", "false");
-  await expect(page).toHaveURL(/kind=secrets/);
+  await expect(page).toHaveURL(/kind=cronjobs/);
 });
 
 test("at 390 px the kind picker's list fits the screen and picks by touch", async ({ browser }) => {
