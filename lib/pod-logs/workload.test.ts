@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UpstreamStatusError } from "@/lib/tunnel-client";
-import { interleaveLogs, workloadLogSources, workloadLogsQuery } from "./workload";
+import { interleaveLogs, QUEUED_EVENTS, workloadLogSources, workloadLogsQuery } from "./workload";
 import {
   logSources,
   selectorString,
@@ -126,6 +126,34 @@ describe("a workload's pods' logs interleaved", () => {
     expect(new TextDecoder().decode((await reader.read()).value)).toContain('"type":"sources"');
     await reader.cancel();
     expect(cancelled.sort()).toEqual(["web-1", "web-2"]);
+  });
+
+  it("holds the sources back while the reader falls behind, and reads on as it catches up", async () => {
+    // A chatty log that makes a line each time it is read (1,000 at most, so a reader that never waits ends).
+    let produced = 0;
+    const chatty = new ReadableStream<Uint8Array>(
+      {
+        pull: (c) => {
+          if (produced === 1_000) c.close();
+          else c.enqueue(new TextEncoder().encode(`line ${++produced}\n`));
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const merged = interleaveLogs([{ pod: "web-1", container: "main" }], { total: 1, pods: 1 }, async () => chatty);
+    // Every pending callback and promise settles; nobody reads the merged stream.
+    const settle = async () => {
+      for (let i = 0; i < 200; i++) await new Promise<void>((r) => setImmediate(r));
+    };
+    await settle();
+    expect(produced).toBeGreaterThanOrEqual(QUEUED_EVENTS - 1);
+    expect(produced).toBeLessThanOrEqual(QUEUED_EVENTS + 1);
+    const before = produced;
+    const next = events(merged);
+    for (let i = 0; i < 20; i++) await next();
+    await settle();
+    expect(produced).toBeGreaterThan(before);
+    expect(produced).toBeLessThanOrEqual(before + 20 + 1);
   });
 
   it("prefixes a line with its pod and container, as kubectl logs --prefix does", () => {

@@ -79,6 +79,9 @@ export async function workloadLogSources(
   return { ...logSources(pods.items, q.allContainers), pods: pods.items.length };
 }
 
+/** Events queued for a slow reader before the sources wait. */
+export const QUEUED_EVENTS = 64;
+
 const encoder = new TextEncoder();
 const frame = (e: WorkloadLogEvent) => encoder.encode(`${JSON.stringify(e)}\n`);
 
@@ -86,6 +89,8 @@ const frame = (e: WorkloadLogEvent) => encoder.encode(`${JSON.stringify(e)}\n`);
  * Reads every source's text at once and writes one NDJSON stream: the `sources` event, then each source's
  * whole lines as they arrive (`lines`, in arrival order across sources), an `end` per source (with the
  * cluster's words when it refused or broke), and closes when all have ended. Cancelling it cancels them all.
+ * A reader that falls behind holds the sources back: past QUEUED_EVENTS unread events no source is read
+ * further (so the tunnel's own flow control slows the cluster), rather than web holding the logs in memory.
  */
 export function interleaveLogs(
   sources: LogSource[],
@@ -95,45 +100,68 @@ export function interleaveLogs(
 ): ReadableStream<Uint8Array> {
   const abort = new AbortController();
   signal?.addEventListener("abort", () => abort.abort(), { once: true });
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(
-        frame({ type: "sources", sources, total: meta.total, pods: meta.pods, limit: MAX_WORKLOAD_LOG_STREAMS }),
-      );
-      const send = (e: WorkloadLogEvent) => {
-        if (!abort.signal.aborted) controller.enqueue(frame(e));
-      };
-      const follow = async (s: LogSource, source: number) => {
-        let rest = "";
-        try {
-          const reader = (await open(s, abort.signal)).getReader();
-          const decoder = new TextDecoder();
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) break;
-            const cut = splitLines(rest, decoder.decode(value, { stream: true }));
-            rest = cut.rest;
-            if (cut.lines.length) send({ type: "lines", source, lines: cut.lines });
+  // Sources waiting for the reader to take events; pull() (and cancelling) lets them go on.
+  let waiting: (() => void)[] = [];
+  const wakeAll = () => {
+    const w = waiting;
+    waiting = [];
+    for (const f of w) f();
+  };
+  abort.signal.addEventListener("abort", wakeAll, { once: true });
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        controller.enqueue(
+          frame({ type: "sources", sources, total: meta.total, pods: meta.pods, limit: MAX_WORKLOAD_LOG_STREAMS }),
+        );
+        const send = (e: WorkloadLogEvent) => {
+          if (!abort.signal.aborted) controller.enqueue(frame(e));
+        };
+        const room = async () => {
+          while ((controller.desiredSize ?? 1) <= 0 && !abort.signal.aborted)
+            await new Promise<void>((r) => waiting.push(r));
+        };
+        const follow = async (s: LogSource, source: number) => {
+          let rest = "";
+          try {
+            const reader = (await open(s, abort.signal)).getReader();
+            const decoder = new TextDecoder();
+            for (;;) {
+              await room();
+              const { done, value } = await reader.read();
+              if (done) break;
+              const cut = splitLines(rest, decoder.decode(value, { stream: true }));
+              rest = cut.rest;
+              if (cut.lines.length) send({ type: "lines", source, lines: cut.lines });
+            }
+            rest += decoder.decode();
+            if (rest) send({ type: "lines", source, lines: [rest] });
+            rest = "";
+            send({ type: "end", source });
+          } catch (e) {
+            if (rest) send({ type: "lines", source, lines: [rest] });
+            const error =
+              e instanceof UpstreamStatusError
+                ? e.reason
+                : e instanceof Error
+                  ? e.message
+                  : "the log could not be read";
+            send({ type: "end", source, error });
           }
-          rest += decoder.decode();
-          if (rest) send({ type: "lines", source, lines: [rest] });
-          rest = "";
-          send({ type: "end", source });
-        } catch (e) {
-          if (rest) send({ type: "lines", source, lines: [rest] });
-          const error =
-            e instanceof UpstreamStatusError ? e.reason : e instanceof Error ? e.message : "the log could not be read";
-          send({ type: "end", source, error });
-        }
-      };
-      void Promise.all(sources.map(follow)).then(() => {
-        if (!abort.signal.aborted) controller.close();
-      });
+        };
+        void Promise.all(sources.map(follow)).then(() => {
+          if (!abort.signal.aborted) controller.close();
+        });
+      },
+      pull() {
+        wakeAll();
+      },
+      cancel() {
+        abort.abort();
+      },
     },
-    cancel() {
-      abort.abort();
-    },
-  });
+    new CountQueuingStrategy({ highWaterMark: QUEUED_EVENTS }),
+  );
 }
 
 /** One pod's container log through the tunnel as the viewer; a refusal is thrown as the cluster's status. */
