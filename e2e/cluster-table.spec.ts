@@ -9,7 +9,7 @@ import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { specCluster } from "./cluster";
 import { writeStatus } from "./flux-fixtures";
-import { createProjectAgent, newSignedInPage, type TestUser } from "./helpers";
+import { createProjectAgent, kindPicker, newSignedInPage, type TestUser } from "./helpers";
 
 const cluster = specCluster("table");
 const kubectl = (...args: string[]) => cluster.kubectl(...args);
@@ -144,7 +144,7 @@ test("sort by a column from the keyboard, filter by labels, show two namespaces;
     timeout: 60_000,
   });
   await page.getByRole("link", { name: "Back to the cluster's Overview" }).click();
-  await expect(page.getByLabel("Kind")).toHaveValue("overview");
+  await expect(kindPicker(page)).toHaveValue("Overview");
 });
 
 test("a pod's drawer links its ReplicaSet and that its Deployment, and says each container's state", async ({

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { expect, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import { TETHER_SECRET_SHAPE } from "../scripts/log-scan";
 import { e2eServer } from "./product-server";
 
@@ -154,4 +154,26 @@ export async function signedInPageAs(browser: Browser, user: TestUser): Promise<
   await expect(page).toHaveURL(/\/projects$/);
   await recordSessionCookie(context);
   return { page, user };
+}
+
+/** The cluster view's kind picker (a combobox). */
+export function kindPicker(page: Page): Locator {
+  return page.getByRole("combobox", { name: "Kind", exact: true });
+}
+
+/** The kind picker's list of options (open or not). */
+export async function kindOptions(page: Page): Promise<Locator> {
+  return page.locator(`[id="${await kindPicker(page).getAttribute("aria-controls")}"]`);
+}
+
+/**
+ * Picks a kind as a person does: types into the kind picker (`typed`, the label by default), then clicks the
+ * option `label` among what is left; the field then shows it.
+ */
+export async function chooseKind(page: Page, label: string, typed = label): Promise<void> {
+  const picker = kindPicker(page);
+  await picker.click();
+  await picker.fill(typed);
+  await (await kindOptions(page)).getByRole("option", { name: label, exact: true }).click();
+  await expect(picker).toHaveValue(label);
 }

@@ -3,13 +3,13 @@
 // Reconnecting, and Live again once kas is back (scripts/start.ts restarts it). The Overview counts the
 // kwok node and a pod made with `kubectl run`, and its figures link to the filtered views; a row's drawer
 // takes focus and closes on Escape; a link reopens the same kind, namespace and object; custom resources
-// show their CRD's printer columns; the core group's other resources are under More…. A Secret's value
+// show their CRD's printer columns; the core group's other resources are in the picker's sections. A Secret's value
 // (and kubectl's last-applied copy of it) never leaves the server; HTML in objects and events stays text.
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { KAS_PID_FILE, specCluster } from "./cluster";
-import { createProjectAgent, newSignedInPage, type TestUser } from "./helpers";
+import { chooseKind, createProjectAgent, kindOptions, kindPicker, newSignedInPage, type TestUser } from "./helpers";
 
 const cluster = specCluster("live");
 const kubectl = (...args: string[]) => cluster.kubectl(...args);
@@ -44,7 +44,7 @@ test("objects made with kubectl appear and disappear live; the chip follows kas 
   const clusterUrl = await connectAgent(page, user, "live");
 
   await page.goto(clusterUrl);
-  await page.getByLabel("Kind").selectOption("configmaps");
+  await chooseKind(page, "ConfigMaps");
   const chip = page.locator("[data-live-status]");
   await expect(chip).toHaveText("Live", { timeout: 60_000 });
   await page.getByLabel("Namespace").selectOption("default");
@@ -80,7 +80,7 @@ test("the Overview counts the ready kwok node and a pod made with kubectl run as
 
   await page.goto(clusterUrl);
   // The Overview is the first view.
-  await expect(page.getByLabel("Kind")).toHaveValue("overview");
+  await expect(kindPicker(page)).toHaveValue("Overview");
   await expect(page.locator("[data-live-status]")).toHaveText("Live", { timeout: 60_000 });
   await expect(page.getByTestId("nodes-ready")).toHaveText("1/1");
   await page.getByLabel("Namespace").selectOption(namespace);
@@ -124,7 +124,7 @@ test("the Overview counts the ready kwok node and a pod made with kubectl run as
   await page.keyboard.press("Escape");
   await statusFilter.selectOption("");
   await expect(page).not.toHaveURL(/status=/);
-  await page.getByLabel("Kind").selectOption("overview");
+  await chooseKind(page, "Overview");
   await expect(page.getByRole("link", { name: "Nodes ready: 1 of 1" })).toBeVisible({ timeout: 30_000 });
 });
 
@@ -165,7 +165,7 @@ test("a row opens a drawer that takes focus and closes on Escape; a link reopens
   await kubectl("label", "configmap", name, "-n", "default", "team=blue");
 
   await page.goto(clusterUrl);
-  await page.getByLabel("Kind").selectOption("configmaps");
+  await chooseKind(page, "ConfigMaps");
   await expect(page.locator("[data-live-status]")).toHaveText("Live", { timeout: 60_000 });
   await page.getByLabel("Namespace").selectOption("default");
   await page.getByLabel("Search").fill(name.slice(0, 9));
@@ -184,7 +184,7 @@ test("a row opens a drawer that takes focus and closes on Escape; a link reopens
   link.searchParams.set("open", `default/${name}`);
   const other = await page.context().newPage();
   await other.goto(link.toString());
-  await expect(other.getByLabel("Kind")).toHaveValue("configmaps");
+  await expect(kindPicker(other)).toHaveValue("ConfigMaps");
   await expect(other.getByLabel("Namespace")).toHaveValue("default");
   await expect(other.getByLabel("Search")).toHaveValue(name.slice(0, 9));
   await expect(other.getByRole("dialog", { name: `${name} details` })).toBeVisible({ timeout: 60_000 });
@@ -354,7 +354,7 @@ test("a ConfigMap's annotation and data and a Warning event's message that hold 
   await kubectl("delete", "-f", file);
 });
 
-test("a custom resource the cluster serves is under More… with its CRD's printer columns, Flux's Ready among them", async ({
+test("a custom resource the cluster serves is under Custom resources in the kind picker, with its CRD's printer columns, Flux's Ready among them", async ({
   browser,
 }) => {
   test.setTimeout(120_000);
@@ -435,11 +435,14 @@ test("a custom resource the cluster serves is under More… with its CRD's print
   });
 
   await page.goto(clusterUrl);
-  const kindPicker = page.getByLabel("Kind");
+  // The picker lists it under Custom resources once discovery answers; its API group finds it.
+  await kindPicker(page).click();
   await expect(
-    kindPicker.locator('optgroup[label="More…"] option', { hasText: "GitRepository (source.toolkit.fluxcd.io)" }),
-  ).toHaveCount(1, { timeout: 30_000 });
-  await kindPicker.selectOption("source.toolkit.fluxcd.io/v1/gitrepositories");
+    (await kindOptions(page))
+      .getByRole("group", { name: "Custom resources" })
+      .getByRole("option", { name: "GitRepository (source.toolkit.fluxcd.io)", exact: true }),
+  ).toBeVisible({ timeout: 30_000 });
+  await chooseKind(page, "GitRepository (source.toolkit.fluxcd.io)", "fluxcd");
   await expect(page.locator("[data-live-status]")).toHaveText("Live", { timeout: 60_000 });
   const table = page.getByRole("table", { name: "GitRepository (source.toolkit.fluxcd.io)" });
   await expect(table.getByRole("columnheader")).toHaveText(["Name", "Namespace", "URL", "Ready", "Status", "Age"]);
@@ -458,7 +461,7 @@ test("a custom resource the cluster serves is under More… with its CRD's print
   ).toContainText("failed to checkout");
 });
 
-test("the core group's other resources are under More…: a PersistentVolumeClaim and a ServiceAccount made with kubectl", async ({
+test("the core group's other resources are in the picker's sections: a PersistentVolumeClaim and a ServiceAccount made with kubectl", async ({
   browser,
 }) => {
   test.setTimeout(120_000);
@@ -479,13 +482,20 @@ test("the core group's other resources are under More…: a PersistentVolumeClai
   await kubectl("create", "serviceaccount", name, "-n", "default");
 
   await page.goto(clusterUrl);
-  const more = page.getByLabel("Kind").locator('optgroup[label="More…"]');
-  await expect(more.locator("option", { hasText: /^PersistentVolumeClaim$/ })).toHaveCount(1, { timeout: 30_000 });
-  await expect(more.locator("option", { hasText: /^ServiceAccount$/ })).toHaveCount(1);
-  await page.getByLabel("Kind").selectOption("core/v1/persistentvolumeclaims");
+  await kindPicker(page).click();
+  const options = await kindOptions(page);
+  await expect(
+    options.getByRole("group", { name: "Config and storage" }).getByRole("option", { name: "PersistentVolumeClaim" }),
+  ).toBeVisible({ timeout: 30_000 });
+  await expect(
+    options.getByRole("group", { name: "Access control" }).getByRole("option", { name: "ServiceAccount" }),
+  ).toBeVisible();
+  await page.keyboard.press("Escape");
+  // kubectl's short name finds it.
+  await chooseKind(page, "PersistentVolumeClaim", "pvc");
   await expect(page.locator("[data-live-status]")).toHaveText("Live", { timeout: 60_000 });
   await expect(page.locator(`[role=row][data-name="${name}"]`)).toBeVisible();
-  await page.getByLabel("Kind").selectOption("core/v1/serviceaccounts");
+  await chooseKind(page, "ServiceAccount", "serviceacc");
   await page.getByLabel("Namespace").selectOption("default");
   await expect(page.locator(`[role=row][data-name="${name}"]`)).toBeVisible({ timeout: 10_000 });
   await kubectl("delete", "serviceaccount", name, "-n", "default");

@@ -13,7 +13,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { makeTestPki } from "../kas/receptive/test-pki";
 import { freePort } from "../testbed/cluster";
 import { specCluster } from "./cluster";
-import { newSignedInPage } from "./helpers";
+import { chooseKind, newSignedInPage } from "./helpers";
 
 const cluster = specCluster("receptive");
 
@@ -139,7 +139,7 @@ test("a receptive agent: registered in the UI, kas reports why it cannot reach i
   await cluster.kubectl("create", "configmap", cm, "-n", "default", "--from-literal=via=receptive");
   await page.getByRole("navigation", { name: "Agent" }).getByRole("link", { name: "Cluster" }).click();
   await expect(page).toHaveURL(new RegExp(`${agentUrl}/cluster`));
-  await page.getByLabel("Kind").selectOption("configmaps");
+  await chooseKind(page, "ConfigMaps");
   await expect(page.locator("[data-live-status]")).toHaveText("Live", { timeout: 60_000 });
   await page.getByLabel("Namespace").selectOption("default");
   await expect(page.locator(`[role=row][data-name="${cm}"]`)).toBeVisible({ timeout: 15_000 });

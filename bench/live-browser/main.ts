@@ -16,7 +16,7 @@ import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
 import { startAgentProcess, type Proc } from "../../testbed/tunnel-stack";
 import { sseReader } from "../../lib/cluster-cache";
 import { chromiumLaunchOptions, productServer } from "../../e2e/product-server";
-import { createProjectAgent, newUser, submitSignUp } from "../../e2e/helpers";
+import { createProjectAgent, kindPicker, newUser, submitSignUp } from "../../e2e/helpers";
 import { percentile, runBench } from "../common";
 
 const PODS = Number(process.env.BENCH_PODS ?? 10_000);
@@ -155,7 +155,7 @@ interface Pick {
   inPageInteractiveMs: number;
 }
 
-/** From the Overview, live and counting the pods, pick Pods in the Kind select: a new stream, no page load. */
+/** From the Overview, live and counting the pods, pick Pods in the kind picker: a new stream, no page load. */
 async function pickFromOverview(context: BrowserContext, url: string): Promise<Pick> {
   const page: Page = await context.newPage();
   try {
@@ -164,9 +164,14 @@ async function pickFromOverview(context: BrowserContext, url: string): Promise<P
       .locator('[data-phase="Pending"] dd')
       .filter({ hasText: new RegExp(`^${PODS}$`) })
       .waitFor({ timeout: 120_000 });
+    // Typed into the kind picker first; the clock starts at Enter, as it did at the select's change.
+    const picker = kindPicker(page);
+    await picker.click();
+    await picker.fill("pods");
+    await page.getByRole("option", { name: "Pods", exact: true }).waitFor();
     const t0 = performance.now();
     const pickedAt = await page.evaluate(() => performance.now());
-    await page.getByLabel("Kind").selectOption("pods");
+    await picker.press("Enter");
     await page.locator("[role=row][data-name]").first().waitFor({ timeout: 120_000 });
     const firstRowsMs = performance.now() - t0;
     await searchForLast(page);

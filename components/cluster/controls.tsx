@@ -6,7 +6,8 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { fetchJson } from "@/components/providers";
 import type { DiscoveredResource } from "@/lib/cluster-cache";
 import { customKinds } from "./custom-kinds";
-import { KINDS, type Kind, type KubeItem } from "./kinds";
+import { KindPicker } from "./kind-picker";
+import type { Kind, KubeItem } from "./kinds";
 import type { LiveStatus } from "./use-live";
 
 export const OVERVIEW_KEY = "overview";
@@ -131,6 +132,8 @@ export function useViewState(): [ViewState, (patch: Partial<ViewState>) => void]
   return [state, update];
 }
 
+const NO_KINDS: Kind[] = [];
+
 /** Kind and namespace pickers, shared by the Overview and the tables; `discover` once the view's stream is live. */
 export function Pickers({
   agentId,
@@ -153,30 +156,13 @@ export function Pickers({
   const more = useCustomKinds(agentId, discover || wanted);
   return (
     <>
-      <label className="min-w-0 max-w-full text-sm">
-        <span className="block text-zinc-600 dark:text-zinc-400">Kind</span>
-        <select
-          aria-label="Kind"
-          value={view.kind}
-          onFocus={() => setWanted(true)}
-          onChange={(e) => setView({ kind: e.target.value, status: "", sort: "", open: null })}
-          className={inputClass}
-        >
-          <option value={OVERVIEW_KEY}>Overview</option>
-          {KINDS.map((k) => (
-            <option key={k.key} value={k.key}>
-              {k.label}
-            </option>
-          ))}
-          <optgroup label={more.isPending ? "More… (loading)" : more.isError ? "More… (unavailable)" : "More…"}>
-            {(more.data ?? []).map((k) => (
-              <option key={k.key} value={k.key}>
-                {k.label}
-              </option>
-            ))}
-          </optgroup>
-        </select>
-      </label>
+      <KindPicker
+        value={view.kind}
+        onPick={(kind) => setView({ kind, status: "", sort: "", open: null })}
+        discovered={more.data ?? NO_KINDS}
+        discovery={more.isPending ? "loading" : more.isError ? "error" : "ready"}
+        onWanted={() => setWanted(true)}
+      />
       {namespaced ? (
         <NamespacePicker view={view} setView={setView} namespaces={namespaces} canListNamespaces={canListNamespaces} />
       ) : null}

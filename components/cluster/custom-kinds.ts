@@ -19,6 +19,7 @@ export function customKind(r: DiscoveredResource): Kind {
     namespaced: r.namespaced,
     path: (ns) => (r.namespaced && ns ? `${base}/namespaces/${ns}/${r.resource}` : `${base}/${r.resource}`),
     status: readyText,
+    names: { kind: r.kind, resource: r.resource, group: r.group, shortNames: r.shortNames ?? [] },
     ...(columns.length
       ? { columns: columns.map((c) => ({ name: c.name, value: (o, now) => printerColumnValue(o, c, now) })) }
       : {}),

@@ -38,6 +38,8 @@ export interface Kind {
   columns?: { name: string; value: (o: KubeItem, now: number) => string }[];
   /** Columns shown after Status (a Pod's READY, RESTARTS and NODE, as kubectl prints them). */
   extraColumns?: { name: string; value: (o: KubeItem, now: number) => string }[];
+  /** A discovered kind's names as the cluster gives them, for the kind picker's search. */
+  names?: { kind: string; resource: string; group: string; shortNames: string[] };
 }
 
 /** A pod's containers counted: the cache's summary carries them; a whole Pod object is counted here. */

@@ -46,6 +46,8 @@ import { ObjectActions } from "./object-actions";
 import { OverviewPanel } from "./overview-panel";
 import { PodLogs } from "./pod-logs";
 import { PodShell } from "./pod-shell";
+import { WorkloadLogs } from "./workload-logs";
+import { workloadLogKind } from "@/lib/pod-logs/workload-wire";
 import { ReachNotice, useClusterReach, type ClusterPlace } from "./reach-notice";
 import { ariaSort, formatSort, nextSort, parseSort, type SortState } from "./sort";
 import { statusChoices, tableColumns, tableRows, type TableColumn } from "./table-rows";
@@ -540,6 +542,7 @@ export function ObjectDrawer({
     };
   }, [leave]);
   const conditions = conditionsOf(object);
+  const workload = workloadLogKind(path);
   const labels = Object.entries((object.metadata as { labels?: Record<string, string> }).labels ?? {});
   const title = `${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name}`;
   return (
@@ -565,6 +568,7 @@ export function ObjectDrawer({
       <ObjectActions agentId={agentId} path={path} object={object} noun={noun} />
       {PODS.test(path) ? <PodShell agentId={agentId} pod={object} /> : null}
       {PODS.test(path) ? <PodLogs agentId={agentId} pod={object} /> : null}
+      {workload ? <WorkloadLogs agentId={agentId} kind={workload} object={object} /> : null}
       <section aria-label="Conditions">
         <h4 className="mb-1 text-sm font-medium text-zinc-600 dark:text-zinc-400">Conditions</h4>
         {conditions.length ? (

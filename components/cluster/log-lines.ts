@@ -2,6 +2,8 @@
 // streamed text cut into lines, the lines kept (the newest MAX_LOG_LINES), and search within them.
 import type { KubeItem } from "./kinds";
 
+export { splitLines } from "@/lib/pod-logs/workload-wire";
+
 /** The most lines a page holds; older ones are dropped first (download what is held, or use kubectl). */
 export const MAX_LOG_LINES = 100_000;
 
@@ -31,18 +33,8 @@ export function defaultContainer(pod: KubeItem, containers: PodContainer[]): str
   return (containers.find((c) => c.kind === "container") ?? containers[0])?.name ?? "";
 }
 
-/**
- * Cuts text that arrives in pieces into whole lines: `rest` is the unfinished line so far; returns the
- * finished lines and the new rest. A trailing "\r" (CRLF logs) is dropped.
- */
-export function splitLines(rest: string, chunk: string): { lines: string[]; rest: string } {
-  const parts = (rest + chunk).split("\n");
-  const tail = parts.pop() ?? "";
-  return { lines: parts.map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l)), rest: tail };
-}
-
 /** Appends lines in place, keeping at most `max` (the newest); returns how many old lines were dropped. */
-export function keepNewest(held: string[], added: string[], max = MAX_LOG_LINES): number {
+export function keepNewest<T>(held: T[], added: readonly T[], max = MAX_LOG_LINES): number {
   for (const l of added) held.push(l);
   const over = held.length - max;
   if (over > 0) held.splice(0, over);

@@ -19,17 +19,17 @@ import {
   splitLines,
 } from "./log-lines";
 
-const LINE_HEIGHT = 18;
+export const LINE_HEIGHT = 18;
 
 type LogState = "loading" | "following" | "ended" | "error";
 
-const SINCE_CHOICES: [string, string][] = [
+export const SINCE_CHOICES: [string, string][] = [
   ["", "All time"],
   ["300", "5 minutes"],
   ["3600", "1 hour"],
   ["86400", "24 hours"],
 ];
-const TAIL_CHOICES: [string, string][] = [
+export const TAIL_CHOICES: [string, string][] = [
   ["100", "100"],
   ["500", "500"],
   ["5000", "5,000"],

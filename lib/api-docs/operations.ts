@@ -15,7 +15,7 @@ import { actionRequest, actionTarget, editRequest } from "@/lib/cluster-actions"
 import { liveQuery, objectQuery } from "@/lib/cluster-cache";
 import { fleetQuerySchema } from "@/lib/fleet";
 import { addMemberSchema, changeRoleSchema, confirmSchema, createGroupSchema, updateGroupSchema } from "@/lib/groups";
-import { logsQuery } from "@/lib/pod-logs";
+import { logsQuery, workloadLogsQuery } from "@/lib/pod-logs";
 // The shell's query only (browser-safe): the index would bring the WebSocket server into this bundle.
 import { shellQuery } from "@/lib/pod-shell/protocol";
 import { createProjectSchema, transferProjectSchema, updateProjectSchema } from "@/lib/projects";
@@ -404,6 +404,24 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     query: logsQuery,
     ok: { status: 200, description: "The log", contentType: "text/plain" },
     errors: [invalid, notFound("The agent, pod or container"), unavailable],
+  },
+  {
+    method: "GET",
+    path: "/api/agents/{id}/workload-logs",
+    area: "Live cluster view",
+    summary: "The logs of a Deployment's, StatefulSet's, DaemonSet's, ReplicaSet's or Job's pods, interleaved",
+    description:
+      "Reads the workload and lists its pods with its selector, as you, then follows up to 10 pods' logs at once " +
+      "(running, ready pods first; each pod's default container, or every container with `allContainers=true`). " +
+      "The answer is NDJSON, one event a line: first " +
+      '`{"type":"sources","sources":[{"pod":"...","container":"..."}],"total":14,"pods":14,"limit":10}` ' +
+      "(a line's `source` is an index into `sources`; `total` counts every log there was), then " +
+      '`{"type":"lines","source":0,"lines":["..."]}` in the order lines arrive, and ' +
+      '`{"type":"end","source":0}` per log (with `"error"`, the cluster\'s words, when it refused or broke).',
+    auth: "actor",
+    query: workloadLogsQuery,
+    ok: { status: 200, description: "The logs' events", contentType: "application/x-ndjson" },
+    errors: [invalid, notFound("The agent or workload"), unavailable],
   },
   {
     method: "GET",

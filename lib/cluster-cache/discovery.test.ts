@@ -5,7 +5,13 @@ describe("discovery", () => {
   it("keeps listable, watchable top-level resources and drops subresources", () => {
     const found = listableResources("source.toolkit.fluxcd.io", "v1", {
       resources: [
-        { name: "gitrepositories", kind: "GitRepository", namespaced: true, verbs: ["get", "list", "watch", "create"] },
+        {
+          name: "gitrepositories",
+          kind: "GitRepository",
+          namespaced: true,
+          verbs: ["get", "list", "watch", "create"],
+          shortNames: ["gitrepo"],
+        },
         { name: "gitrepositories/status", kind: "GitRepository", namespaced: true, verbs: ["get", "patch"] },
         { name: "tokenreviews", kind: "TokenReview", namespaced: false, verbs: ["create"] },
       ],
@@ -17,6 +23,7 @@ describe("discovery", () => {
         resource: "gitrepositories",
         kind: "GitRepository",
         namespaced: true,
+        shortNames: ["gitrepo"],
       },
     ]);
   });

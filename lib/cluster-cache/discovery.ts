@@ -12,6 +12,8 @@ export interface DiscoveredResource {
   resource: string;
   kind: string;
   namespaced: boolean;
+  /** kubectl's short names for it (`cm`, `hr`), when the cluster gives any: the kind picker finds it by them. */
+  shortNames?: string[];
   /** A custom resource's additionalPrinterColumns for this version (priority 0, as `kubectl get` shows). */
   columns?: PrinterColumn[];
 }
@@ -62,14 +64,21 @@ const crdList = z.object({
 });
 
 interface ApiResourceList {
-  resources: { name: string; kind: string; namespaced: boolean; verbs?: string[] }[];
+  resources: { name: string; kind: string; namespaced: boolean; verbs?: string[]; shortNames?: string[] }[];
 }
 
 /** Listable, watchable top-level resources of one group version (no subresources such as pods/log). */
 export function listableResources(group: string, version: string, list: ApiResourceList): DiscoveredResource[] {
   return list.resources
     .filter((r) => !r.name.includes("/") && r.verbs?.includes("list") && r.verbs.includes("watch"))
-    .map((r) => ({ group, version, resource: r.name, kind: r.kind, namespaced: r.namespaced }));
+    .map((r) => ({
+      group,
+      version,
+      resource: r.name,
+      kind: r.kind,
+      namespaced: r.namespaced,
+      ...(r.shortNames?.length ? { shortNames: r.shortNames.filter((n) => typeof n === "string") } : {}),
+    }));
 }
 
 /** Group versions asked at once: a cluster with many operators must not take every tunnel stream. */

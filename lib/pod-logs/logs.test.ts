@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { logsPath, logsQuery } from "./index";
+import { logsPath, logsQuery } from "./pod-log";
 
 describe("logsQuery and logsPath", () => {
   it("builds the API server's log path as kubectl logs -f --tail --timestamps asks it", () => {

@@ -1,0 +1,318 @@
+"use client";
+// The logs of a workload's pods in its drawer (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job): opened
+// on request (it follows up to 10 logs at once), read from the cluster as the viewer in one stream, lines
+// interleaved as they arrive with a coloured [pod/container] prefix; a pod filter, search, follow, since and
+// tail, timestamps, wrap and download as the pod's own log has them.
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { plural } from "@/components/ui/plural";
+import { ErrorState } from "@/components/ui/states";
+import {
+  MAX_WORKLOAD_LOG_STREAMS,
+  sourcePrefix,
+  type LogSource,
+  type WorkloadLogKind,
+} from "@/lib/pod-logs/workload-wire";
+import { inputClass } from "./controls";
+import type { KubeItem } from "./kinds";
+import { keepNewest, MAX_LOG_LINES } from "./log-lines";
+import { LINE_HEIGHT, SINCE_CHOICES, TAIL_CHOICES } from "./pod-logs";
+import { podsOf, prefixColour, prefixedLine, readEvents, shownEntries, type LogEntry } from "./workload-log-lines";
+
+type LogState = "loading" | "following" | "ended" | "error";
+
+export function WorkloadLogs({ agentId, kind, object }: { agentId: string; kind: WorkloadLogKind; object: KubeItem }) {
+  const [open, setOpen] = useState(false);
+  const { name } = object.metadata;
+  return (
+    <section aria-label="Logs of its pods" className="space-y-2">
+      <div className="flex items-center justify-between gap-3">
+        <h4 className="text-sm font-medium text-zinc-600 dark:text-zinc-400">Logs of its pods</h4>
+        <button
+          type="button"
+          aria-expanded={open}
+          onClick={() => setOpen((o) => !o)}
+          className="text-sm underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+        >
+          {open ? "Stop and hide" : "Show logs"}
+        </button>
+      </div>
+      {open ? (
+        <WorkloadLogsPanel agentId={agentId} kind={kind} object={object} />
+      ) : (
+        <p className="text-xs text-zinc-500">
+          Follows the logs of {name}&apos;s pods together (up to {MAX_WORKLOAD_LOG_STREAMS} at once), each line marked
+          with its pod and container.
+        </p>
+      )}
+    </section>
+  );
+}
+
+function WorkloadLogsPanel({ agentId, kind, object }: { agentId: string; kind: WorkloadLogKind; object: KubeItem }) {
+  const { name, namespace = "" } = object.metadata;
+  const [follow, setFollow] = useState(true);
+  const [previous, setPrevious] = useState(false);
+  const [timestamps, setTimestamps] = useState(false);
+  const [allContainers, setAllContainers] = useState(false);
+  const [wrap, setWrap] = useState(false);
+  const [tailLines, setTailLines] = useState("100");
+  const [sinceSeconds, setSinceSeconds] = useState("");
+  const [search, setSearch] = useState("");
+  const [pod, setPod] = useState("");
+  const [state, setState] = useState<LogState>("loading");
+  const [error, setError] = useState("");
+  const [dropped, setDropped] = useState(0);
+  const [sources, setSources] = useState<LogSource[]>([]);
+  const [total, setTotal] = useState(0);
+  const [ended, setEnded] = useState<Map<number, string | null>>(new Map());
+  // Lines live in a ref (a followed log grows by thousands a second); `version` redraws once a frame.
+  const entries = useRef<LogEntry[]>([]);
+  const [version, setVersion] = useState(0);
+  const scroller = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+
+  const query = useMemo(() => {
+    const q = new URLSearchParams({ namespace, kind, name });
+    if (allContainers) q.set("allContainers", "true");
+    if (follow && !previous) q.set("follow", "true");
+    if (previous) q.set("previous", "true");
+    if (timestamps) q.set("timestamps", "true");
+    if (tailLines) q.set("tailLines", tailLines);
+    if (sinceSeconds) q.set("sinceSeconds", sinceSeconds);
+    return q.toString();
+  }, [namespace, kind, name, allContainers, follow, previous, timestamps, tailLines, sinceSeconds]);
+
+  useEffect(() => {
+    const abort = new AbortController();
+    let frame = 0;
+    const redraw = () => {
+      if (!frame)
+        frame = requestAnimationFrame(() => {
+          frame = 0;
+          setVersion((v) => v + 1);
+        });
+    };
+    entries.current = [];
+    atBottom.current = true;
+    setDropped(0);
+    setError("");
+    setSources([]);
+    setEnded(new Map());
+    setState("loading");
+    setVersion((v) => v + 1);
+    (async () => {
+      const res = await fetch(`/api/agents/${encodeURIComponent(agentId)}/workload-logs?${query}`, {
+        signal: abort.signal,
+      });
+      if (!res.ok) {
+        const body = (await res.json().catch(() => ({}))) as { error?: string };
+        setError(body.error ?? `The logs could not be read (${res.status})`);
+        setState("error");
+        return;
+      }
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let rest = "";
+      let droppedSoFar = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        const cut = readEvents(rest, value);
+        rest = cut.rest;
+        for (const e of cut.events) {
+          if (e.type === "sources") {
+            setSources(e.sources);
+            setTotal(e.total);
+            setState(query.includes("follow=true") && e.sources.length ? "following" : "loading");
+          } else if (e.type === "lines") {
+            const gone = keepNewest(
+              entries.current,
+              e.lines.map((text) => ({ source: e.source, text })),
+            );
+            if (gone) setDropped((droppedSoFar += gone));
+          } else setEnded((m) => new Map(m).set(e.source, e.error ?? null));
+        }
+        redraw();
+      }
+      redraw();
+      setState("ended");
+    })().catch((e: unknown) => {
+      if (abort.signal.aborted) return;
+      setError(e instanceof Error ? `The log stream broke: ${e.message}` : "The log stream broke");
+      setState("error");
+    });
+    return () => {
+      abort.abort();
+      cancelAnimationFrame(frame);
+    };
+  }, [agentId, query]);
+
+  const pods = useMemo(() => podsOf(sources), [sources]);
+  const shown = useMemo(
+    () => shownEntries(entries.current, sources, pod, search),
+    // `version` changes whenever lines arrive.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [sources, pod, search, version],
+  );
+  const count = shown ? shown.length : entries.current.length;
+  const failed = [...ended].filter((e): e is [number, string] => e[1] !== null);
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual's API cannot be memoized by the React compiler
+  const virtual = useVirtualizer({
+    count,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => LINE_HEIGHT,
+    overscan: 20,
+  });
+
+  // Following: stay at the newest line unless the reader scrolled up.
+  useEffect(() => {
+    if (atBottom.current && count > 0) virtual.scrollToIndex(count - 1, { align: "end" });
+  }, [count, version, virtual]);
+
+  const download = () => {
+    const held = entries.current.filter((e) => !pod || sources[e.source]?.pod === pod);
+    const text = held.map((e) => prefixedLine(sources, e)).join("\n") + "\n";
+    const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `${name}${pod ? `-${pod}` : ""}${previous ? "-previous" : ""}.log`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1_000);
+  };
+
+  const check = (label: string, value: boolean, set: (v: boolean) => void, disabled = false) => (
+    <label className={`flex items-center gap-1.5 text-sm ${disabled ? "opacity-50" : ""}`}>
+      <input type="checkbox" checked={value} disabled={disabled} onChange={(e) => set(e.target.checked)} />
+      {label}
+    </label>
+  );
+  const choice = (label: string, value: string, set: (v: string) => void, choices: [string, string][]) => (
+    <label className="text-sm">
+      <span className="block text-zinc-600 dark:text-zinc-400">{label}</span>
+      <select aria-label={label} value={value} onChange={(e) => set(e.target.value)} className={inputClass}>
+        {choices.map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+
+  return (
+    <div className="space-y-2">
+      <div className="flex flex-wrap items-end gap-3">
+        {choice("Pod", pod, setPod, [
+          ["", `All pods${pods.length ? ` (${pods.length})` : ""}`],
+          ...pods.map((p): [string, string] => [p, p]),
+        ])}
+        {choice("Since", sinceSeconds, setSinceSeconds, SINCE_CHOICES)}
+        {choice("Last lines of each", tailLines, setTailLines, TAIL_CHOICES)}
+        <label className="text-sm">
+          <span className="block text-zinc-600 dark:text-zinc-400">Search the logs</span>
+          <input
+            type="search"
+            aria-label="Search the logs"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            className={inputClass}
+          />
+        </label>
+      </div>
+      <div className="flex flex-wrap items-center gap-4">
+        {check("Follow", follow, setFollow, previous)}
+        {check("All containers", allContainers, setAllContainers)}
+        {check("Previous instance", previous, setPrevious)}
+        {check("Timestamps", timestamps, setTimestamps)}
+        {check("Wrap lines", wrap, setWrap)}
+        <button
+          type="button"
+          onClick={download}
+          disabled={entries.current.length === 0}
+          className="text-sm underline disabled:opacity-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+        >
+          Download
+        </button>
+        <span role="status" data-log-state={state} className="ml-auto text-xs text-zinc-500">
+          {state === "loading"
+            ? "Loading…"
+            : state === "following"
+              ? `Following ${plural(sources.length, "log")} · ${plural(entries.current.length, "line")}`
+              : state === "ended"
+                ? plural(entries.current.length, "line")
+                : ""}
+          {shown && search.trim() ? ` · ${plural(shown.length, "match", "matches")}` : ""}
+        </span>
+      </div>
+      {total > sources.length ? (
+        <p data-testid="log-limit" className="text-xs text-amber-800 dark:text-amber-200">
+          Following {sources.length} of {total} logs: at most {MAX_WORKLOAD_LOG_STREAMS} at once (running, ready pods
+          first). Open a pod for its own log, or use kubectl logs with --max-log-requests.
+        </p>
+      ) : null}
+      {dropped > 0 ? (
+        <p className="text-xs text-zinc-500">
+          Showing the newest {MAX_LOG_LINES.toLocaleString("en-US")} lines; {dropped.toLocaleString("en-US")} older ones
+          were let go (download keeps what is shown, or use kubectl logs).
+        </p>
+      ) : null}
+      {failed.length ? (
+        <ul aria-label="Logs that could not be read" className="space-y-0.5 text-xs text-red-700 dark:text-red-400">
+          {failed.map(([i, why]) => (
+            <li key={i}>
+              {sources[i] ? sourcePrefix(sources[i]) : `log ${i}`} {why}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {state === "error" ? <ErrorState title="The logs could not be read" message={error} /> : null}
+      <div
+        ref={scroller}
+        role="log"
+        aria-label={`Logs of ${name}'s pods`}
+        tabIndex={0}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < LINE_HEIGHT * 2;
+        }}
+        className="h-80 overflow-auto rounded bg-zinc-950 p-2 font-mono text-xs text-zinc-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+      >
+        {count === 0 && state !== "loading" && state !== "error" ? (
+          <p className="text-zinc-400">
+            {sources.length === 0 ? `${name} has no pods.` : shown ? "No line matches." : "The logs are empty."}
+          </p>
+        ) : null}
+        <div style={{ height: virtual.getTotalSize(), position: "relative" }}>
+          {virtual.getVirtualItems().map((v) => {
+            const e = entries.current[shown ? shown[v.index]! : v.index];
+            if (!e) return null;
+            const s = sources[e.source];
+            return (
+              <div
+                key={v.key}
+                data-index={v.index}
+                ref={wrap ? virtual.measureElement : undefined}
+                data-log-line
+                data-pod={s?.pod}
+                style={{
+                  position: "absolute",
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  transform: `translateY(${v.start}px)`,
+                  ...(wrap ? {} : { height: LINE_HEIGHT }),
+                }}
+                className={wrap ? "whitespace-pre-wrap break-all" : "whitespace-pre"}
+              >
+                {s ? <span className={prefixColour(e.source)}>{sourcePrefix(s)}</span> : null} {e.text}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
