@@ -1,9 +1,10 @@
-// GitOps with the real thing, in the browser: Flux's own source- and kustomize-controller run against this
-// spec's testbed, the testbed's git server (git http-backend) holds the repository, the repository webhook is
+// GitOps with the real thing, in the browser: Flux's own source-, kustomize- and helm-controller run against
+// this spec's testbed, the testbed's git server (git http-backend) holds the repository, the repository webhook is
 // made on the project's Settings tab, and a push is delivered as GitLab delivers it. The GitRepository and
 // the Kustomization poll every 10 minutes, so the GitOps tab showing the pushed revision Ready within the
 // wait is the webhook's doing. Suspend and Resume act on the real controller: while the Kustomization is
-// suspended, its source takes a new push and the Kustomization stays where it was; Resume applies it.
+// suspended, its source takes a new push and the Kustomization stays where it was; Resume applies it. A
+// HelmRelease pushed beside a chart in the same repository is installed by helm-controller and shows Ready.
 import path from "node:path";
 import { expect, request as playwrightRequest, test, type Page } from "@playwright/test";
 import {
@@ -44,7 +45,11 @@ test.beforeAll(async ({ browser }) => {
     expect(res.status(), await res.text()).toBe(201);
     const { token, clusterUrl } = await createProjectAgent(alice.page, alice.user, "site", group);
     git = await startGitServer({ dataDir: path.join(cluster.workDir, "repos") });
-    flux = await startFlux(cluster.testbed, { dir: path.join(cluster.workDir, "flux"), log: (m) => console.log(m) });
+    flux = await startFlux(cluster.testbed, {
+      dir: path.join(cluster.workDir, "flux"),
+      helm: true,
+      log: (m) => console.log(m),
+    });
     cluster.startAgent(token, "flux");
     const ns = `site-${stamp}`;
     await kubectl("create", "namespace", ns);
@@ -186,4 +191,44 @@ test("while the Kustomization is suspended its source takes the next push and no
   await expect(site.getByTestId("flux-revision")).toHaveText(short(third), { timeout: 120_000 });
   await expect(site).toHaveAttribute("data-state", "Ready");
   expect(await color(ns)).toBe("red");
+});
+
+test("a HelmRelease pushed beside its chart is applied by the Kustomization, installed by helm-controller, and shows Ready", async () => {
+  test.setTimeout(240_000);
+  const { page, ns, gitopsUrl } = await ready();
+  const release = `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: hello
+  namespace: ${ns}
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: ./charts/hello
+      sourceRef:
+        kind: GitRepository
+        name: site
+  values:
+    greeting: hi from helm
+`;
+  const pushed = await commitAndPush(
+    git!,
+    REPO,
+    {
+      "charts/hello/Chart.yaml": "apiVersion: v2\nname: hello\nversion: 0.1.0\n",
+      "charts/hello/templates/greeting.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-greeting\ndata:\n  greeting: {{ .Values.greeting | quote }}\n",
+      "deploy/hello.yaml": release,
+    },
+    "hello chart",
+  );
+  await deliver(pushed);
+  await page.goto(gitopsUrl);
+  const hello = row(page, "HelmRelease", "hello");
+  await expect(hello).toHaveAttribute("data-state", "Ready", { timeout: 180_000 });
+  await expect(row(page, "Kustomization", "site").getByTestId("flux-revision")).toHaveText(short(pushed));
+  expect(
+    (await kubectl("get", "configmap", "hello-greeting", "-n", ns, "-o", "jsonpath={.data.greeting}")).stdout,
+  ).toBe("hi from helm");
 });

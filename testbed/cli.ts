@@ -1,18 +1,11 @@
 // `npm run testbed:build [-- --flux] | testbed:up [-- --flux] | testbed:down`: build the binaries (and
 // helm, for the deploy tests; Flux's controllers with --flux, else when first needed), start a control plane on loopback that outlives this command (with Flux's source- and
-// kustomize-controller as host processes when --flux is given), or stop it and remove its data.
+// kustomize- and helm-controller as host processes when --flux is given), or stop it and remove its data.
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { TestbedStepError, ensureTestbedBinaries } from "./build";
 import { type TestbedState, startTestbed, stopTestbedDir } from "./cluster";
-import {
-  FLUX_CONTROLLERS,
-  FLUX_NAMESPACE,
-  FLUX_RUN_CONTROLLERS,
-  ensureFluxController,
-  fluxCrds,
-  startFlux,
-} from "./flux";
+import { FLUX_CONTROLLERS, FLUX_NAMESPACE, ensureFluxController, fluxCrds, startFlux } from "./flux";
 import { ensureHelm } from "./helm";
 import { ensureKubernetesModule } from "./kubernetes-module";
 import { TESTBED_DEFAULT_KUBERNETES } from "./versions";
@@ -27,7 +20,7 @@ async function main(command: string | undefined): Promise<void> {
       console.log(`testbed: Kubernetes v${version} binaries are built and cached`);
       console.log(`testbed: helm is built and cached at ${await ensureHelm()}`);
       if (process.argv.slice(3).includes("--flux")) {
-        for (const c of FLUX_RUN_CONTROLLERS)
+        for (const c of Object.keys(FLUX_CONTROLLERS) as (keyof typeof FLUX_CONTROLLERS)[])
           console.log(`testbed: Flux ${c} is built and cached at ${await ensureFluxController(c)}`);
         console.log(`testbed: ${(await fluxCrds()).length} Flux CRDs are cached`);
       }
@@ -45,14 +38,14 @@ async function main(command: string | undefined): Promise<void> {
       const withFlux = process.argv.slice(3).includes("--flux");
       let fluxText = "";
       if (withFlux) {
-        const flux = await startFlux(tb, { detached: true, log: (m) => console.log(m) });
+        const flux = await startFlux(tb, { detached: true, helm: true, log: (m) => console.log(m) });
         // testbed:down stops every process listed in state.json.
         const stateFile = path.join(tb.dir, "state.json");
         const state = JSON.parse(await fsp.readFile(stateFile, "utf8")) as TestbedState;
         for (const [name, p] of Object.entries(flux.controllers)) if (p) state.pids[name] = p.pid;
         await fsp.writeFile(stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
         fluxText = `
-Flux source-controller v${FLUX_CONTROLLERS["source-controller"]} and kustomize-controller v${FLUX_CONTROLLERS["kustomize-controller"]} run on the host
+Flux source-controller v${FLUX_CONTROLLERS["source-controller"]}, kustomize-controller v${FLUX_CONTROLLERS["kustomize-controller"]} and helm-controller v${FLUX_CONTROLLERS["helm-controller"]} run on the host
 (namespace ${FLUX_NAMESPACE}; artifacts at ${flux.storageUrl}; metrics ${Object.values(flux.controllers)
           .flatMap((p) => (p ? [p.metricsUrl] : []))
           .join(", ")}).

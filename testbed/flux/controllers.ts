@@ -1,7 +1,8 @@
-// Runs Flux's source-controller and kustomize-controller as host processes against a testbed
-// cluster (KUBECONFIG, RUNTIME_NAMESPACE=flux-system, leader election off, every port on loopback).
-// source-controller serves the artifacts it fetches on a loopback storage address that it also
-// advertises, so kustomize-controller downloads them from there.
+// Runs Flux's source-controller and kustomize-controller (and helm-controller with `helm: true`) as host
+// processes against a testbed cluster (KUBECONFIG, RUNTIME_NAMESPACE=flux-system, leader election off,
+// every port on loopback). source-controller serves the artifacts it fetches (and the charts it packages
+// for HelmReleases) on a loopback storage address that it also advertises, so the other controllers
+// download them from there.
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { type Started, type TestbedState, freePort, httpGetOk, logTail, startProcess, waitFor } from "../cluster";
@@ -24,8 +25,19 @@ export interface FluxOptions {
   dir?: string;
   /** Fixed loopback ports (e.g. from a port range); each unset one is a free port the system picks. */
   ports?: Partial<
-    Record<"sourceMetrics" | "sourceHealth" | "storage" | "kustomizeMetrics" | "kustomizeHealth", number>
+    Record<
+      | "sourceMetrics"
+      | "sourceHealth"
+      | "storage"
+      | "kustomizeMetrics"
+      | "kustomizeHealth"
+      | "helmMetrics"
+      | "helmHealth",
+      number
+    >
   >;
+  /** Also run helm-controller (HelmReleases), built on first use like the others. */
+  helm?: boolean;
   /** Leave the processes running when this Node process exits (for `npm run testbed:up -- --flux`). */
   detached?: boolean;
   log?: Log;
@@ -43,7 +55,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Builds the controllers if the cache lacks them, applies the Flux CRDs and the flux-system namespace,
- * starts source-controller and kustomize-controller, and waits until both answer /readyz.
+ * starts source-controller and kustomize-controller (and helm-controller with `helm`), and waits until each
+ * answers /readyz.
  */
 export async function startFlux(
   tb: Pick<TestbedState, "dir" | "server" | "caFile" | "adminToken" | "kubeconfig">,
@@ -53,7 +66,8 @@ export async function startFlux(
   const detached = opts.detached ?? false;
   const dir = path.resolve(opts.dir ?? path.join(tb.dir, "flux"));
   const bins: Partial<Record<FluxController, string>> = {};
-  for (const c of FLUX_RUN_CONTROLLERS) bins[c] = await ensureFluxController(c, log);
+  const run: FluxController[] = [...FLUX_RUN_CONTROLLERS, ...(opts.helm ? (["helm-controller"] as const) : [])];
+  for (const c of run) bins[c] = await ensureFluxController(c, log);
   await applyFluxCrds(tb, { log });
 
   for (const sub of ["logs", "storage", "home"]) await fsp.mkdir(path.join(dir, sub), { recursive: true, mode: 0o700 });
@@ -64,6 +78,8 @@ export async function startFlux(
     storage: await port("storage"),
     kustomizeMetrics: await port("kustomizeMetrics"),
     kustomizeHealth: await port("kustomizeHealth"),
+    helmMetrics: opts.helm ? await port("helmMetrics") : 0,
+    helmHealth: opts.helm ? await port("helmHealth") : 0,
   };
   // Only what the controllers need: no proxy variables of ours, which would send go-git's loopback
   // requests elsewhere.
@@ -90,7 +106,7 @@ export async function startFlux(
   };
   const storageAddr = `127.0.0.1:${ports.storage}`;
   try {
-    log("testbed: starting Flux source-controller and kustomize-controller");
+    log(`testbed: starting Flux ${run.join(", ")}`);
     const source = startProcess(
       "source-controller",
       bins["source-controller"] as string,
@@ -114,9 +130,21 @@ export async function startFlux(
       env,
     );
     started.push(kustomize);
+    const helm = opts.helm
+      ? startProcess(
+          "helm-controller",
+          bins["helm-controller"] as string,
+          common(ports.helmMetrics, ports.helmHealth),
+          dir,
+          detached,
+          env,
+        )
+      : undefined;
+    if (helm) started.push(helm);
     const readyz = (p: number) => `http://127.0.0.1:${p}/readyz`;
     await waitFor(source, "source-controller /readyz", () => httpGetOk(readyz(ports.sourceHealth)), 60_000);
     await waitFor(kustomize, "kustomize-controller /readyz", () => httpGetOk(readyz(ports.kustomizeHealth)), 60_000);
+    if (helm) await waitFor(helm, "helm-controller /readyz", () => httpGetOk(readyz(ports.helmHealth)), 60_000);
     const processOf = (p: Started, metrics: number, health: number): FluxControllerProcess => ({
       pid: p.child.pid ?? 0,
       metricsUrl: `http://127.0.0.1:${metrics}/metrics`,
@@ -129,7 +157,7 @@ export async function startFlux(
       controllers: {
         "source-controller": processOf(source, ports.sourceMetrics, ports.sourceHealth),
         "kustomize-controller": processOf(kustomize, ports.kustomizeMetrics, ports.kustomizeHealth),
-        "helm-controller": undefined,
+        "helm-controller": helm ? processOf(helm, ports.helmMetrics, ports.helmHealth) : undefined,
       },
       storageUrl: `http://${storageAddr}`,
       stop,

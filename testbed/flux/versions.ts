@@ -16,7 +16,10 @@ export const FLUX_CONTROLLERS = {
 
 export type FluxController = keyof typeof FLUX_CONTROLLERS;
 
-/** The controllers the testbed builds and runs (helm-controller's CRD is applied; see testbed/flux/build.ts). */
+/**
+ * The controllers every Flux run of the testbed starts; helm-controller is started on request
+ * (`startFlux(tb, { helm: true })`, `npm run testbed:up -- --flux`). Every CRD, helm-controller's too, is applied.
+ */
 export const FLUX_RUN_CONTROLLERS: readonly FluxController[] = ["source-controller", "kustomize-controller"];
 
 export function fluxModulePath(controller: FluxController): string {
