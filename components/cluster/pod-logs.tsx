@@ -8,6 +8,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { plural } from "@/components/ui/plural";
 import { ErrorState } from "@/components/ui/states";
 import { inputClass } from "./controls";
+import { downloadLines, LogCheck, LogChoice, LogDownloadButton, LogSearch } from "./log-controls";
 import type { KubeItem } from "./kinds";
 import {
   containersOf,
@@ -145,23 +146,7 @@ export function PodLogs({ agentId, pod }: { agentId: string; pod: KubeItem }) {
     if (atBottom.current && count > 0) virtual.scrollToIndex(count - 1, { align: "end" });
   }, [count, version, virtual]);
 
-  const download = () => {
-    const url = URL.createObjectURL(new Blob([lines.current.join("\n") + "\n"], { type: "text/plain" }));
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = `${name}-${chosen}${previous ? "-previous" : ""}.log`;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1_000);
-  };
-
-  const check = (label: string, value: boolean, set: (v: boolean) => void, disabled = false) => (
-    <label className={`flex items-center gap-1.5 text-sm ${disabled ? "opacity-50" : ""}`}>
-      <input type="checkbox" checked={value} disabled={disabled} onChange={(e) => set(e.target.checked)} />
-      {label}
-    </label>
-  );
+  const download = () => downloadLines(`${name}-${chosen}${previous ? "-previous" : ""}.log`, lines.current);
 
   return (
     <section aria-label="Logs" className="space-y-2">
@@ -187,60 +172,16 @@ export function PodLogs({ agentId, pod }: { agentId: string; pod: KubeItem }) {
                 ))}
               </select>
             </label>
-            <label className="text-sm">
-              <span className="block text-zinc-600 dark:text-zinc-400">Since</span>
-              <select
-                aria-label="Since"
-                value={sinceSeconds}
-                onChange={(e) => setSinceSeconds(e.target.value)}
-                className={inputClass}
-              >
-                {SINCE_CHOICES.map(([v, l]) => (
-                  <option key={v} value={v}>
-                    {l}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="text-sm">
-              <span className="block text-zinc-600 dark:text-zinc-400">Last lines</span>
-              <select
-                aria-label="Last lines"
-                value={tailLines}
-                onChange={(e) => setTailLines(e.target.value)}
-                className={inputClass}
-              >
-                {TAIL_CHOICES.map(([v, l]) => (
-                  <option key={v} value={v}>
-                    {l}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="text-sm">
-              <span className="block text-zinc-600 dark:text-zinc-400">Search the log</span>
-              <input
-                type="search"
-                aria-label="Search the log"
-                value={search}
-                onChange={(e) => setSearch(e.target.value)}
-                className={inputClass}
-              />
-            </label>
+            <LogChoice label="Since" value={sinceSeconds} onChange={setSinceSeconds} choices={SINCE_CHOICES} />
+            <LogChoice label="Last lines" value={tailLines} onChange={setTailLines} choices={TAIL_CHOICES} />
+            <LogSearch label="Search the log" value={search} onChange={setSearch} />
           </div>
           <div className="flex flex-wrap items-center gap-4">
-            {check("Follow", follow, setFollow, previous)}
-            {check("Previous instance", previous, setPrevious)}
-            {check("Timestamps", timestamps, setTimestamps)}
-            {check("Wrap lines", wrap, setWrap)}
-            <button
-              type="button"
-              onClick={download}
-              disabled={lines.current.length === 0}
-              className="text-sm underline disabled:opacity-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
-            >
-              Download
-            </button>
+            <LogCheck label="Follow" checked={follow} onChange={setFollow} disabled={previous} />
+            <LogCheck label="Previous instance" checked={previous} onChange={setPrevious} />
+            <LogCheck label="Timestamps" checked={timestamps} onChange={setTimestamps} />
+            <LogCheck label="Wrap lines" checked={wrap} onChange={setWrap} />
+            <LogDownloadButton onClick={download} disabled={lines.current.length === 0} />
             <span role="status" data-log-state={state} className="ml-auto text-xs text-zinc-500">
               {state === "loading"
                 ? "Loading…"

@@ -13,7 +13,7 @@ import {
   type LogSource,
   type WorkloadLogKind,
 } from "@/lib/pod-logs/workload-wire";
-import { inputClass } from "./controls";
+import { downloadLines, LogCheck, LogChoice, LogDownloadButton, LogSearch } from "./log-controls";
 import type { KubeItem } from "./kinds";
 import { keepNewest, MAX_LOG_LINES } from "./log-lines";
 import { LINE_HEIGHT, SINCE_CHOICES, TAIL_CHOICES } from "./pod-logs";
@@ -170,72 +170,32 @@ function WorkloadLogsPanel({ agentId, kind, object }: { agentId: string; kind: W
     if (atBottom.current && count > 0) virtual.scrollToIndex(count - 1, { align: "end" });
   }, [count, version, virtual]);
 
-  const download = () => {
-    const held = entries.current.filter((e) => !pod || sources[e.source]?.pod === pod);
-    const text = held.map((e) => prefixedLine(sources, e)).join("\n") + "\n";
-    const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = `${name}${pod ? `-${pod}` : ""}${previous ? "-previous" : ""}.log`;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1_000);
-  };
-
-  const check = (label: string, value: boolean, set: (v: boolean) => void, disabled = false) => (
-    <label className={`flex items-center gap-1.5 text-sm ${disabled ? "opacity-50" : ""}`}>
-      <input type="checkbox" checked={value} disabled={disabled} onChange={(e) => set(e.target.checked)} />
-      {label}
-    </label>
-  );
-  const choice = (label: string, value: string, set: (v: string) => void, choices: [string, string][]) => (
-    <label className="text-sm">
-      <span className="block text-zinc-600 dark:text-zinc-400">{label}</span>
-      <select aria-label={label} value={value} onChange={(e) => set(e.target.value)} className={inputClass}>
-        {choices.map(([v, l]) => (
-          <option key={v} value={v}>
-            {l}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
+  const download = () =>
+    downloadLines(
+      `${name}${pod ? `-${pod}` : ""}${previous ? "-previous" : ""}.log`,
+      entries.current.filter((e) => !pod || sources[e.source]?.pod === pod).map((e) => prefixedLine(sources, e)),
+    );
 
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap items-end gap-3">
-        {choice("Pod", pod, setPod, [
-          ["", `All pods${pods.length ? ` (${pods.length})` : ""}`],
-          ...pods.map((p): [string, string] => [p, p]),
-        ])}
-        {choice("Since", sinceSeconds, setSinceSeconds, SINCE_CHOICES)}
-        {choice("Last lines of each", tailLines, setTailLines, TAIL_CHOICES)}
-        <label className="text-sm">
-          <span className="block text-zinc-600 dark:text-zinc-400">Search the logs</span>
-          <input
-            type="search"
-            aria-label="Search the logs"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-            className={inputClass}
-          />
-        </label>
+        <LogChoice
+          label="Pod"
+          value={pod}
+          onChange={setPod}
+          choices={[["", `All pods${pods.length ? ` (${pods.length})` : ""}`], ...pods.map((p) => [p, p] as const)]}
+        />
+        <LogChoice label="Since" value={sinceSeconds} onChange={setSinceSeconds} choices={SINCE_CHOICES} />
+        <LogChoice label="Last lines of each" value={tailLines} onChange={setTailLines} choices={TAIL_CHOICES} />
+        <LogSearch label="Search the logs" value={search} onChange={setSearch} />
       </div>
       <div className="flex flex-wrap items-center gap-4">
-        {check("Follow", follow, setFollow, previous)}
-        {check("All containers", allContainers, setAllContainers)}
-        {check("Previous instance", previous, setPrevious)}
-        {check("Timestamps", timestamps, setTimestamps)}
-        {check("Wrap lines", wrap, setWrap)}
-        <button
-          type="button"
-          onClick={download}
-          disabled={entries.current.length === 0}
-          className="text-sm underline disabled:opacity-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
-        >
-          Download
-        </button>
+        <LogCheck label="Follow" checked={follow} onChange={setFollow} disabled={previous} />
+        <LogCheck label="All containers" checked={allContainers} onChange={setAllContainers} />
+        <LogCheck label="Previous instance" checked={previous} onChange={setPrevious} />
+        <LogCheck label="Timestamps" checked={timestamps} onChange={setTimestamps} />
+        <LogCheck label="Wrap lines" checked={wrap} onChange={setWrap} />
+        <LogDownloadButton onClick={download} disabled={entries.current.length === 0} />
         <span role="status" data-log-state={state} className="ml-auto text-xs text-zinc-500">
           {state === "loading"
             ? "Loading…"

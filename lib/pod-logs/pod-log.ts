@@ -3,7 +3,8 @@
 import { z } from "zod";
 import { objectName } from "@/lib/cluster-cache/paths";
 
-const flag = z
+/** A yes/no query parameter: true, false, 1 or 0. */
+export const logFlag = z
   .enum(["true", "false", "1", "0"], { error: "use true or false" })
   .optional()
   .transform((v) => v === "true" || v === "1");
@@ -11,17 +12,11 @@ const flag = z
 /** The longest log a page asks for at once; more is for `kubectl logs` to a file. */
 export const MAX_TAIL_LINES = 100_000;
 
-export const logsQuery = z.object({
-  namespace: objectName,
-  pod: objectName,
-  container: z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "not a container name")
-    .max(63)
-    .optional(),
-  follow: flag,
-  previous: flag,
-  timestamps: flag,
+/** What a log request may ask of each log, as `kubectl logs` does: one pod's or each of a workload's pods'. */
+export const logOptionFields = {
+  follow: logFlag,
+  previous: logFlag,
+  timestamps: logFlag,
   tailLines: z.coerce
     .number({ error: "tailLines must be a whole number" })
     .int("tailLines must be a whole number")
@@ -34,6 +29,17 @@ export const logsQuery = z.object({
     .min(1, "sinceSeconds must be at least 1")
     .max(366 * 86_400, "sinceSeconds is at most a year")
     .optional(),
+};
+
+export const logsQuery = z.object({
+  namespace: objectName,
+  pod: objectName,
+  container: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "not a container name")
+    .max(63)
+    .optional(),
+  ...logOptionFields,
 });
 export type LogsQuery = z.infer<typeof logsQuery>;
 

@@ -7,7 +7,7 @@ import type { TunnelClient } from "@/lib/tunnel-client";
 import { UpstreamStatusError } from "@/lib/tunnel-client";
 import type { Impersonation } from "@/proto/gen/tether/v1/tunnel";
 import { objectName } from "@/lib/cluster-cache/paths";
-import { logsPath, MAX_TAIL_LINES } from "./pod-log";
+import { logFlag, logOptionFields, logsPath } from "./pod-log";
 import {
   logSources,
   MAX_WORKLOAD_LOG_STREAMS,
@@ -20,33 +20,15 @@ import {
   type WorkloadLogEvent,
 } from "./workload-wire";
 
-const flag = z
-  .enum(["true", "false", "1", "0"], { error: "use true or false" })
-  .optional()
-  .transform((v) => v === "true" || v === "1");
-
 export const workloadLogsQuery = z.object({
   namespace: objectName,
   kind: z.enum(Object.keys(WORKLOAD_LOG_KINDS) as [keyof typeof WORKLOAD_LOG_KINDS], {
     error: `kind is one of ${Object.keys(WORKLOAD_LOG_KINDS).join(", ")}`,
   }),
   name: objectName,
-  allContainers: flag,
-  follow: flag,
-  previous: flag,
-  timestamps: flag,
-  tailLines: z.coerce
-    .number({ error: "tailLines must be a whole number" })
-    .int("tailLines must be a whole number")
-    .min(0, "tailLines cannot be negative")
-    .max(MAX_TAIL_LINES, `tailLines is at most ${MAX_TAIL_LINES}`)
-    .optional(),
-  sinceSeconds: z.coerce
-    .number({ error: "sinceSeconds must be a whole number" })
-    .int("sinceSeconds must be a whole number")
-    .min(1, "sinceSeconds must be at least 1")
-    .max(366 * 86_400, "sinceSeconds is at most a year")
-    .optional(),
+  /** Every container of each pod (init and regular ones), not only each pod's default one. */
+  allContainers: logFlag,
+  ...logOptionFields,
 });
 export type WorkloadLogsQuery = z.infer<typeof workloadLogsQuery>;
 
