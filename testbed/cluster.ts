@@ -12,7 +12,7 @@ import http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { KWOK_STAGES_FILE, TestbedStepError, tail } from "./build";
-import { TESTBED_DEFAULT_KUBERNETES, binDir } from "./versions";
+import { TESTBED_DEFAULT_KUBERNETES, binDir, controllerManagerControllers } from "./versions";
 
 export const FAKE_NODE_NAME = "testbed-node-1";
 
@@ -430,7 +430,7 @@ export async function startTestbed(opts: TestbedOptions): Promise<Testbed> {
           `--secure-port=${cmPort}`,
           `--root-ca-file=${caFile}`,
           `--service-account-private-key-file=${saKey}`,
-          "--controllers=*,-nodeipam,-nodelifecycle,-service-lb-controller,-cloud-node-lifecycle",
+          `--controllers=${controllerManagerControllers(version)}`,
         ],
         dir,
         detached,

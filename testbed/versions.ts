@@ -56,3 +56,15 @@ export function parseKubernetesVersion(v: string): { major: number; minor: numbe
   if (!m) throw new Error(`not a Kubernetes release version: ${JSON.stringify(v)} (expected like 1.33.13)`);
   return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) };
 }
+
+/**
+ * kube-controller-manager's `--controllers` for the testbed: every controller but those a cluster without
+ * a cloud or real nodes must not run (node IPAM and lifecycle, which would evict kwok's nodes, and the cloud
+ * provider's). Kubernetes 1.37 removed the cloud controllers from kube-controller-manager and refuses to
+ * start when asked to disable a controller it does not know, so they are named only before 1.37.
+ */
+export function controllerManagerControllers(version: string): string {
+  const { major, minor } = parseKubernetesVersion(version);
+  const cloud = major === 1 && minor < 37 ? ["-service-lb-controller", "-cloud-node-lifecycle"] : [];
+  return ["*", "-nodeipam", "-nodelifecycle", ...cloud].join(",");
+}
