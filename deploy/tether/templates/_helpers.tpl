@@ -73,9 +73,11 @@ helm.sh/chart: {{ printf "%s-%s" $.Chart.Name $.Chart.Version | replace "+" "_" 
 
 {{/* Annotations as strings: --set nginx.ingress.kubernetes.io/proxy-read-timeout=3600 gives a number, which the API refuses. */}}
 {{- define "tether.annotations" -}}
-{{- range $k, $v := . }}
-{{ $k }}: {{ toString $v | quote }}
-{{- end }}
+{{- $out := dict -}}
+{{- range $k, $v := . -}}
+{{- $_ := set $out $k (toString $v) -}}
+{{- end -}}
+{{- toYaml $out -}}
 {{- end -}}
 
 {{/* The host of a URL, without its port. */}}
