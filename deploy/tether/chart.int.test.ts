@@ -1,7 +1,8 @@
 // Tether's own chart (web, kas, the migration Job): it lints with both values files, renders what a user relies
 // on (replicas, disruption budgets, probes, the secrets only by reference, kas's Redis and pod-IP settings with
-// several replicas), refuses incomplete values with a message naming the setting, and the testbed's real
-// API server accepts the rendering (server-side dry run with strict field validation).
+// several replicas, listening on :: for IPv6, the network policies, kas behind a gRPC Ingress or a
+// TLS-terminating load balancer), refuses incomplete values with a message naming the setting, and the testbed's
+// real API server accepts the renderings (server-side dry run with strict field validation).
 import { spawn } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import path from "node:path";
@@ -288,6 +289,10 @@ describe("Tether's chart (deploy/tether)", () => {
     const v4 = (await render(MINIMAL, { ...minimalSets, listenHost: "0.0.0.0" })).objs;
     expect(kasAddresses(v4).TETHER_KAS_AGENT_ADDRESS).toBe("0.0.0.0:8150");
     expect(envVar(find(v4, "Deployment", "tether-web"), "HOSTNAME").value).toBe("0.0.0.0");
+    // A dual-stack Service for agents, on request.
+    const dual = (await render(MINIMAL, { ...minimalSets, "kas.service.ipFamilyPolicy": "PreferDualStack" })).objs;
+    expect(find(dual, "Service", "tether-kas").spec.ipFamilyPolicy).toBe("PreferDualStack");
+    expect(find(objs, "Service", "tether-kas").spec.ipFamilyPolicy).toBeUndefined();
   });
 
   const policySets = {
@@ -527,6 +532,9 @@ describe("Tether's chart (deploy/tether)", () => {
           "networkPolicy.egress[0].ports[0].port": "5432",
           "kas.ingress.enabled": "true",
           "kas.ingress.host": "kas.example.com",
+          // A number given with --set still becomes the string an annotation must be.
+          "ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-connect-timeout": "30",
+          "kas.service.ipFamilyPolicy": "PreferDualStack",
         },
         [
           "networkpolicy.networking.k8s.io/tether-web created (server dry run)",
