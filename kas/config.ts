@@ -2,14 +2,14 @@
 // run connection rotation in seconds.
 import os from "node:os";
 import { z } from "zod";
+import { joinHostPort, splitHostPort } from "../lib/common/listen";
 import { CHUNK_SIZE } from "../lib/common/tunnel-wire";
 
 const ms = (def: number) => z.coerce.number().int().positive().default(def);
-const address = (def: string) =>
-  z
-    .string()
-    .regex(/^[\w.-]+:\d+$/, "expected host:port")
-    .default(def);
+/** host:port, an IPv6 host in brackets: "0.0.0.0:8150", "[::]:8150" (every interface, IPv4 too on Linux), "[fd00::1]:8153". */
+const HOST_PORT = /^(?:[\w.-]+|\[[\da-fA-F:.]+\]):\d+$/;
+const hostPort = () => z.string().regex(HOST_PORT, "expected host:port (an IPv6 host in brackets: [fd00::1]:8153)");
+const address = (def: string) => hostPort().default(def);
 
 export const kasConfigSchema = z.object({
   TETHER_KAS_ID: z.string().min(1).default(`${os.hostname()}-${process.pid}`),
@@ -40,10 +40,12 @@ export const kasConfigSchema = z.object({
   /** Several kas replicas: the tunnel registry in Redis and kas-to-kas forwarding (kas/routing). Unset: one kas, in memory. */
   TETHER_REDIS_URL: z.url({ protocol: /^rediss?$/, error: "expected a redis:// or rediss:// URL" }).optional(),
   /** Where the other replicas reach this kas's internal server (host:port); default: its internal address and port. */
-  TETHER_KAS_PRIVATE_ADDRESS: z
-    .string()
-    .regex(/^[\w.-]+:\d+$/, "expected host:port")
-    .optional(),
+  TETHER_KAS_PRIVATE_ADDRESS: hostPort().optional(),
+  /**
+   * This replica's pod IP (the downward API's status.podIP), IPv4 or IPv6: unless TETHER_KAS_PRIVATE_ADDRESS is set,
+   * the other replicas reach it there on its internal port (an IPv6 address in brackets).
+   */
+  TETHER_KAS_POD_IP: z.union([z.ipv4(), z.ipv6()], { error: "expected an IPv4 or IPv6 address" }).optional(),
   /** The secret only kas replicas share (kas-to-kas JWTs); required with TETHER_REDIS_URL. */
   TETHER_KAS_PEER_SECRET_FILE: z.string().min(1).optional(),
   /** How long a replica's registry entries live without a refresh (a crashed kas's entries expire then). */
@@ -75,4 +77,16 @@ export function loadKasConfig(env: Record<string, string | undefined> = process.
     );
   }
   return r.data;
+}
+
+/**
+ * The internal server's address as the other replicas dial it: TETHER_KAS_PRIVATE_ADDRESS, else the pod IP
+ * (TETHER_KAS_POD_IP), else the internal address's host (this machine's name when it listens on every
+ * interface); with the bound internal port, an IPv6 host in brackets.
+ */
+export function privateAddressOf(config: KasConfig, internalPort: number): string {
+  if (config.TETHER_KAS_PRIVATE_ADDRESS) return config.TETHER_KAS_PRIVATE_ADDRESS;
+  if (config.TETHER_KAS_POD_IP) return joinHostPort(config.TETHER_KAS_POD_IP, internalPort);
+  const [host] = splitHostPort(config.TETHER_KAS_INTERNAL_ADDRESS);
+  return joinHostPort(host === "0.0.0.0" || host === "::" || host === "" ? os.hostname() : host, internalPort);
 }

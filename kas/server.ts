@@ -1,13 +1,12 @@
 // Starts kas: its capabilities in the order of KAS_CAPABILITIES, then the "kas listening" line with
 // every port. Returns a handle that drains and stops them in reverse order.
-import os from "node:os";
 import type { Logger } from "pino";
 import { startCapabilities } from "../lib/common/capability";
 import { readSharedSecret } from "../lib/common/internal-jwt";
 import { Readiness } from "../lib/common/observability";
 import { agentApi } from "./agent-api";
 import type { KasCapability, KasContext } from "./capability";
-import type { KasConfig } from "./config";
+import { privateAddressOf, type KasConfig } from "./config";
 import { createAgentServer, createInternalServer, grpcServers } from "./grpc-servers";
 import { internalApi } from "./internal-api";
 import { k8sProxy } from "./k8s-proxy";
@@ -46,12 +45,6 @@ export const KAS_CAPABILITIES: readonly KasCapability[] = [
   tunnel,
 ];
 
-/** The internal server's address as other replicas dial it: its host (this machine's name when it listens on every interface) and bound port. */
-function privateAddressOf(config: KasConfig, internalPort: number): string {
-  const host = config.TETHER_KAS_INTERNAL_ADDRESS.replace(/:\d+$/, "");
-  return `${host === "0.0.0.0" || host === "::" ? os.hostname() : host}:${internalPort}`;
-}
-
 export async function startKas(config: KasConfig, log: Logger): Promise<RunningKas> {
   const secret = readSharedSecret(config.TETHER_KAS_SHARED_SECRET_FILE);
   const metrics = createKasMetrics();
@@ -86,7 +79,7 @@ export async function startKas(config: KasConfig, log: Logger): Promise<RunningK
   };
   const running = await startCapabilities(KAS_CAPABILITIES, ctx);
   const { agentPort = 0, internalPort = 0, observabilityPort = 0, k8sProxyPort = 0, tls = false } = running.report;
-  const privateAddress = config.TETHER_KAS_PRIVATE_ADDRESS ?? privateAddressOf(config, internalPort);
+  const privateAddress = privateAddressOf(config, internalPort);
   if (registry instanceof RedisTunnelRegistry) registry.setPrivateAddress(privateAddress);
   log.info(
     { kasId: config.TETHER_KAS_ID, privateAddress, agentPort, internalPort, observabilityPort, k8sProxyPort, tls },

@@ -7,7 +7,7 @@
 //    place of the server.js Next.js writes there, which has no handler for the shell's upgrade). It then starts
 //    Next.js as that one does: the build's configuration from <distDir>/required-server-files.json (handed to
 //    Next.js in __NEXT_PRIVATE_STANDALONE_CONFIG, so next.config.ts is never loaded), its own folder as Next.js's
-//    directory and the working directory, the address in HOSTNAME (0.0.0.0) and KEEP_ALIVE_TIMEOUT (ms).
+//    directory and the working directory, the address in HOSTNAME (0.0.0.0; the chart: "::") and KEEP_ALIVE_TIMEOUT (ms).
 //   PORT (3000), HOSTNAME_BIND (127.0.0.1; the image: HOSTNAME), TETHER_SHELL_MAX_PER_USER (5),
 //   TETHER_SHELL_IDLE_MINUTES (15)
 import { EventEmitter } from "node:events";
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   });
   logger.info(
     { port: env.PORT, dev, standalone: standaloneDistDir !== null },
-    `web: listening on http://${host}:${env.PORT}`,
+    `web: listening on http://${host.includes(":") ? `[${host}]` : host}:${env.PORT}`,
   );
 
   let stopping = false;

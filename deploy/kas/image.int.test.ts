@@ -46,19 +46,23 @@ describe("the kas image's single-file build", () => {
     fs.writeFileSync(peerSecretFile, randomBytes(32).toString("base64url"), { mode: 0o600 });
     redis = new PrivateRedis(await freePort());
     await redis.start();
-    for (const id of ["kas-0", "kas-1"]) {
+    // As the chart starts them: listening on [::] (IPv4 and IPv6), each reached by the other on its pod IP
+    // (TETHER_KAS_POD_IP), here loopback: kas-0 an IPv6 one (dialled as [::1]:port), kas-1 an IPv4 one.
+    for (const [id, podIp] of [
+      ["kas-0", "::1"],
+      ["kas-1", "127.0.0.1"],
+    ] as const) {
       const ports = { agent: await freePort(), internal: await freePort(), observability: await freePort() };
       const k = await startKasProcess(
         web,
         {
           TETHER_KAS_ID: id,
-          TETHER_KAS_AGENT_ADDRESS: `0.0.0.0:${ports.agent}`,
-          TETHER_KAS_INTERNAL_ADDRESS: `0.0.0.0:${ports.internal}`,
-          TETHER_KAS_OBSERVABILITY_ADDRESS: `0.0.0.0:${ports.observability}`,
+          TETHER_KAS_AGENT_ADDRESS: `[::]:${ports.agent}`,
+          TETHER_KAS_INTERNAL_ADDRESS: `[::]:${ports.internal}`,
+          TETHER_KAS_OBSERVABILITY_ADDRESS: `[::]:${ports.observability}`,
           TETHER_REDIS_URL: redis.url,
           TETHER_KAS_PEER_SECRET_FILE: peerSecretFile,
-          // The chart sets $(POD_IP):8153; here the pod IP is loopback.
-          TETHER_KAS_PRIVATE_ADDRESS: `127.0.0.1:${ports.internal}`,
+          TETHER_KAS_POD_IP: podIp,
         },
         ports,
         bundle.file,
@@ -110,7 +114,7 @@ describe("the kas image's single-file build", () => {
       expect(metrics).toMatch(/^# TYPE \S+ /m);
     }
     // Each replica registered under its own name and private address in the shared registry.
-    expect(kas[0]!.output()).toMatch(/"kasId":"kas-0","privateAddress":"127\.0\.0\.1:\d+"/);
+    expect(kas[0]!.output()).toMatch(/"kasId":"kas-0","privateAddress":"\[::1\]:\d+"/);
     expect(kas[1]!.output()).toMatch(/"kasId":"kas-1","privateAddress":"127\.0\.0\.1:\d+"/);
   });
 

@@ -1,12 +1,13 @@
 // Tether's own chart (web, kas, the migration Job): it lints with both values files, renders what a user relies
 // on (replicas, disruption budgets, probes, the secrets only by reference, kas's Redis and pod-IP settings with
-// several replicas), refuses incomplete values with a message naming the setting, and the testbed's real
-// API server accepts the rendering (server-side dry run with strict field validation).
+// several replicas, listening on :: for IPv6, the network policies, kas behind a gRPC Ingress or a
+// TLS-terminating load balancer), refuses incomplete values with a message naming the setting, and the testbed's
+// real API server accepts the renderings (server-side dry run with strict field validation).
 import { spawn } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import path from "node:path";
-import { loadAllYaml } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { parseAllDocuments } from "yaml";
 import { ensureHelm } from "../../testbed/helm";
 
 const chartDir = __dirname;
@@ -44,7 +45,10 @@ function exec(cmd: string, args: string[], input?: string): Promise<Result> {
 }
 
 function parse(yamlText: string): Obj[] {
-  return (loadAllYaml(yamlText) as (Obj | null)[]).filter((o): o is Obj => o !== null && typeof o === "object");
+  // Plain objects as helm wrote them (the client's typed models would rename fields, e.g. a rule's from to _from).
+  return parseAllDocuments(yamlText)
+    .map((d) => d.toJS() as Obj | null)
+    .filter((o): o is Obj => o !== null && typeof o === "object");
 }
 
 function find(objs: Obj[], kind: string, name: string): Any {
@@ -123,7 +127,7 @@ describe("Tether's chart (deploy/tether)", () => {
     expect(container(kas).image).toBe("tether/kas:0.1.0");
 
     // One kas: no Redis, no peer secret, no private address.
-    for (const name of ["TETHER_REDIS_URL", "TETHER_KAS_PEER_SECRET_FILE", "TETHER_KAS_PRIVATE_ADDRESS"])
+    for (const name of ["TETHER_REDIS_URL", "TETHER_KAS_PEER_SECRET_FILE", "TETHER_KAS_POD_IP"])
       expect(envVar(kas, name), name).toBeUndefined();
     expect(envVar(kas, "TETHER_KAS_ID")).toEqual({
       name: "TETHER_KAS_ID",
@@ -211,13 +215,10 @@ describe("Tether's chart (deploy/tether)", () => {
     });
     expect(kas.spec.selector.matchLabels).toEqual(kas.spec.template.metadata.labels);
 
-    const names = envOf(kas).map((e: Any) => e.name);
-    // POD_IP is defined before the variable that refers to it ($(POD_IP) expands only from earlier entries).
-    expect(names.indexOf("POD_IP")).toBeGreaterThanOrEqual(0);
-    expect(names.indexOf("POD_IP")).toBeLessThan(names.indexOf("TETHER_KAS_PRIVATE_ADDRESS"));
-    expect(envVar(kas, "POD_IP").valueFrom).toEqual({ fieldRef: { fieldPath: "status.podIP" } });
-    expect(envVar(kas, "TETHER_KAS_PRIVATE_ADDRESS").value).toBe("$(POD_IP):8153");
-    expect(envVar(kas, "TETHER_KAS_INTERNAL_ADDRESS").value).toBe("0.0.0.0:8153");
+    // kas joins its pod IP with the internal port itself, in brackets when it is IPv6 (kas/config.ts).
+    expect(envVar(kas, "TETHER_KAS_POD_IP").valueFrom).toEqual({ fieldRef: { fieldPath: "status.podIP" } });
+    expect(envVar(kas, "TETHER_KAS_PRIVATE_ADDRESS")).toBeUndefined();
+    expect(envVar(kas, "TETHER_KAS_INTERNAL_ADDRESS").value).toBe("[::]:8153");
     expect(envVar(kas, "TETHER_REDIS_URL").valueFrom.secretKeyRef).toEqual({
       name: "tether-secrets",
       key: "redis-url",
@@ -269,6 +270,168 @@ describe("Tether's chart (deploy/tether)", () => {
     expect(smtp.valueFrom.secretKeyRef).toEqual({ name: "tether-secrets", key: "smtp-url", optional: true });
   });
 
+  it("IPv6: web and kas listen on :: (IPv4 and IPv6), or on listenHost", async () => {
+    const kasAddresses = (objs: Obj[]) =>
+      Object.fromEntries(
+        envOf(find(objs, "Deployment", "tether-kas"))
+          .filter((e: Any) => /^TETHER_KAS_\w+_ADDRESS$/.test(e.name))
+          .map((e: Any) => [e.name, e.value]),
+      );
+    const { objs } = await render(MINIMAL, minimalSets);
+    expect(kasAddresses(objs)).toEqual({
+      TETHER_KAS_AGENT_ADDRESS: "[::]:8150",
+      TETHER_KAS_OBSERVABILITY_ADDRESS: "[::]:8151",
+      TETHER_KAS_INTERNAL_ADDRESS: "[::]:8153",
+      TETHER_KAS_K8S_PROXY_ADDRESS: "[::]:8154",
+    });
+    expect(envVar(find(objs, "Deployment", "tether-web"), "HOSTNAME").value).toBe("::");
+    // Nodes without IPv6 in their kernel: IPv4 only.
+    const v4 = (await render(MINIMAL, { ...minimalSets, listenHost: "0.0.0.0" })).objs;
+    expect(kasAddresses(v4).TETHER_KAS_AGENT_ADDRESS).toBe("0.0.0.0:8150");
+    expect(envVar(find(v4, "Deployment", "tether-web"), "HOSTNAME").value).toBe("0.0.0.0");
+    // A dual-stack Service for agents, on request.
+    const dual = (await render(MINIMAL, { ...minimalSets, "kas.service.ipFamilyPolicy": "PreferDualStack" })).objs;
+    expect(find(dual, "Service", "tether-kas").spec.ipFamilyPolicy).toBe("PreferDualStack");
+    expect(find(objs, "Service", "tether-kas").spec.ipFamilyPolicy).toBeUndefined();
+  });
+
+  const policySets = {
+    "networkPolicy.enabled": "true",
+    "networkPolicy.ingressController.namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name": "ingress-system",
+    "networkPolicy.ingressController.podSelector.matchLabels.app\\.kubernetes\\.io/name": "ingress-nginx",
+  };
+
+  it("network policies: off by default; web only from the ingress controller and kas, kas's internal port only from web and kas", async () => {
+    expect((await render(PRODUCTION)).objs.filter((o) => o.kind === "NetworkPolicy")).toEqual([]);
+    const { objs } = await render(PRODUCTION, policySets);
+    const web = find(objs, "Deployment", "tether-web");
+    const kas = find(objs, "Deployment", "tether-kas");
+    const webSel = { podSelector: { matchLabels: web.spec.selector.matchLabels } };
+    const kasSel = { podSelector: { matchLabels: kas.spec.selector.matchLabels } };
+    const controller = {
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-system" } },
+      podSelector: { matchLabels: { "app.kubernetes.io/name": "ingress-nginx" } },
+    };
+
+    const webPolicy = find(objs, "NetworkPolicy", "tether-web");
+    expect(webPolicy.spec.podSelector).toEqual(web.spec.selector);
+    // Egress stays open unless rules are given.
+    expect(webPolicy.spec.policyTypes).toEqual(["Ingress"]);
+    expect(webPolicy.spec.ingress).toEqual([
+      { from: [controller, kasSel], ports: [{ port: "http", protocol: "TCP" }] },
+    ]);
+
+    const kasPolicy = find(objs, "NetworkPolicy", "tether-kas");
+    expect(kasPolicy.spec.podSelector).toEqual(kas.spec.selector);
+    expect(kasPolicy.spec.policyTypes).toEqual(["Ingress"]);
+    const rulesFor = (port: string) =>
+      kasPolicy.spec.ingress.filter((r: Any) => r.ports.some((p: Any) => p.port === port));
+    // Agents dial in from other clusters: the agent and proxy ports take anyone (no from).
+    expect(rulesFor("agent")).toEqual([
+      {
+        ports: [
+          { port: "agent", protocol: "TCP" },
+          { port: "k8s-proxy", protocol: "TCP" },
+        ],
+      },
+    ]);
+    // The internal port (web's tunnel client, kas-to-kas forwarding): web and kas pods only, in one rule.
+    expect(rulesFor("internal")).toEqual([{ from: [webSel, kasSel], ports: [{ port: "internal", protocol: "TCP" }] }]);
+    // Named ports name the containers' ports.
+    expect(container(kas).ports.map((p: Any) => p.name)).toEqual(
+      expect.arrayContaining(["agent", "k8s-proxy", "internal"]),
+    );
+
+    // Restricted: the public ports from given CIDRs (IPv4 and IPv6) and the gRPC Ingress's controller; metrics
+    // scrapers; egress to the user's rules plus web <-> kas.
+    const restricted = (
+      await render(PRODUCTION, {
+        ...policySets,
+        "networkPolicy.kasPublicCidrs": "{203.0.113.0/24,2001:db8::/48}",
+        "kas.ingress.enabled": "true",
+        "networkPolicy.metricsFrom[0].namespaceSelector.matchLabels.name": "monitoring",
+        "networkPolicy.egress[0].to[0].ipBlock.cidr": "10.0.5.0/24",
+        "networkPolicy.egress[0].ports[0].port": "5432",
+      })
+    ).objs;
+    const kasR = find(restricted, "NetworkPolicy", "tether-kas");
+    expect(kasR.spec.policyTypes).toEqual(["Ingress", "Egress"]);
+    expect(kasR.spec.ingress[0].from).toEqual([
+      { ipBlock: { cidr: "203.0.113.0/24" } },
+      { ipBlock: { cidr: "2001:db8::/48" } },
+      controller,
+    ]);
+    const monitoring = [{ namespaceSelector: { matchLabels: { name: "monitoring" } } }];
+    expect(kasR.spec.ingress).toContainEqual({ from: monitoring, ports: [{ port: "observability", protocol: "TCP" }] });
+    const userEgress = { to: [{ ipBlock: { cidr: "10.0.5.0/24" } }], ports: [{ port: 5432 }] };
+    expect(kasR.spec.egress).toEqual([
+      { to: [webSel], ports: [{ port: 3000, protocol: "TCP" }] },
+      { to: [kasSel], ports: [{ port: 8153, protocol: "TCP" }] },
+      userEgress,
+    ]);
+    const webR = find(restricted, "NetworkPolicy", "tether-web");
+    expect(webR.spec.ingress).toContainEqual({ from: monitoring, ports: [{ port: "http", protocol: "TCP" }] });
+    expect(webR.spec.egress).toEqual([{ to: [kasSel], ports: [{ port: 8153, protocol: "TCP" }] }, userEgress]);
+  });
+
+  const grpcIngressSets = {
+    ...minimalSets,
+    "kas.tls.selfSigned": "false",
+    "kas.ingress.enabled": "true",
+    "kas.ingress.className": "nginx",
+    "kas.ingress.tlsSecretName": "kas-example-tls",
+    "kas.ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-read-timeout": "3600",
+    "publicUrls.kasAgent": "grpcs://kas.example.com:443",
+  };
+
+  it("kas behind a gRPC Ingress: TLS ends there, kas listens in plaintext, agents dial grpcs://", async () => {
+    const { objs } = await render(MINIMAL, grpcIngressSets);
+    const ingress = find(objs, "Ingress", "tether-kas");
+    expect(ingress.metadata.annotations).toEqual({
+      "nginx.ingress.kubernetes.io/backend-protocol": "GRPC",
+      "nginx.ingress.kubernetes.io/proxy-read-timeout": "3600",
+    });
+    expect(ingress.spec).toEqual({
+      ingressClassName: "nginx",
+      tls: [{ hosts: ["kas.example.com"], secretName: "kas-example-tls" }],
+      rules: [
+        {
+          host: "kas.example.com",
+          http: {
+            paths: [
+              { path: "/", pathType: "Prefix", backend: { service: { name: "tether-kas", port: { name: "agent" } } } },
+            ],
+          },
+        },
+      ],
+    });
+    const kas = find(objs, "Deployment", "tether-kas");
+    expect(envVar(kas, "TETHER_KAS_TLS_CERT_FILE")).toBeUndefined();
+    expect(objs.filter((o) => o.kind === "Secret").map((o) => o.metadata.name)).not.toContain("tether-kas-tls");
+    // Agents are told the public grpcs:// address.
+    expect(envVar(find(objs, "Deployment", "tether-web"), "TETHER_KAS_PUBLIC_AGENT_URL").value).toBe(
+      "grpcs://kas.example.com:443",
+    );
+    // kas with a certificate of its own behind the Ingress: re-encrypted (GRPCS).
+    const production = (
+      await render(PRODUCTION, { "kas.ingress.enabled": "true", "kas.ingress.host": "kas.example.com" })
+    ).objs;
+    expect(find(production, "Ingress", "tether-kas").metadata.annotations).toEqual({
+      "nginx.ingress.kubernetes.io/backend-protocol": "GRPCS",
+    });
+    // A TLS-terminating load balancer instead of an Ingress: no Ingress, no certificate, grpcs:// accepted.
+    const lb = (
+      await render(MINIMAL, {
+        ...minimalSets,
+        "kas.tls.selfSigned": "false",
+        "kas.tls.terminatedInFront": "true",
+        "publicUrls.kasAgent": "grpcs://kas.example.com:443",
+      })
+    ).objs;
+    expect(lb.filter((o) => o.kind === "Ingress").map((o) => o.metadata.name)).toEqual(["tether-web"]);
+    expect(envVar(find(lb, "Deployment", "tether-kas"), "TETHER_KAS_TLS_CERT_FILE")).toBeUndefined();
+  });
+
   it("refuses incomplete or contradictory values, naming the setting", async () => {
     const cases: [string | null, Record<string, string>, string][] = [
       [MINIMAL, {}, "secrets.databaseUrl is required"],
@@ -289,6 +452,36 @@ describe("Tether's chart (deploy/tether)", () => {
         "publicUrls.kasK8sProxy must be an https:// address",
       ],
       [null, minimalSets, "publicUrls.web is required"],
+      [
+        MINIMAL,
+        { ...grpcIngressSets, "publicUrls.kasAgent": "grpc://kas.example.com:443" },
+        "publicUrls.kasAgent must be grpcs:// when TLS ends in front of kas (kas.ingress.enabled or kas.tls.terminatedInFront)",
+      ],
+      [
+        MINIMAL,
+        {
+          ...minimalSets,
+          "kas.tls.selfSigned": "false",
+          "kas.tls.terminatedInFront": "true",
+          "publicUrls.kasAgent": "grpc://kas.example.com:8150",
+        },
+        "publicUrls.kasAgent must be grpcs:// when TLS ends in front of kas",
+      ],
+      [
+        MINIMAL,
+        { ...grpcIngressSets, "kas.ingress.host": "agents.example.com" },
+        "kas.ingress.host (agents.example.com) must be the host of publicUrls.kasAgent (grpcs://kas.example.com:443)",
+      ],
+      [
+        MINIMAL,
+        {
+          ...grpcIngressSets,
+          "kas.ingress.host": "tether.example.com",
+          "publicUrls.kasAgent": "grpcs://tether.example.com",
+        },
+        "kas.ingress.host (tether.example.com) must differ from web's Ingress host",
+      ],
+      [MINIMAL, { ...minimalSets, listenHost: "localhost" }, "listenHost must be an IP address to listen on"],
     ];
     for (const [file, sets, message] of cases) {
       const r = await template(file, sets);
@@ -326,6 +519,44 @@ describe("Tether's chart (deploy/tether)", () => {
         expect(r.stdout).toContain("secret/tether-secrets created (server dry run)");
         expect(r.stdout).toContain("secret/tether-kas-tls created (server dry run)");
       }
+    }
+    // The network policies (restricted: CIDRs of both families, egress rules) and kas's gRPC Ingress.
+    const variants: [string, Record<string, string>, string[]][] = [
+      [
+        PRODUCTION,
+        {
+          ...policySets,
+          "networkPolicy.kasPublicCidrs": "{203.0.113.0/24,2001:db8::/48}",
+          "networkPolicy.metricsFrom[0].namespaceSelector.matchLabels.name": "monitoring",
+          "networkPolicy.egress[0].to[0].ipBlock.cidr": "10.0.5.0/24",
+          "networkPolicy.egress[0].ports[0].port": "5432",
+          "kas.ingress.enabled": "true",
+          "kas.ingress.host": "kas.example.com",
+          // A number given with --set still becomes the string an annotation must be.
+          "ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-connect-timeout": "30",
+          "kas.service.ipFamilyPolicy": "PreferDualStack",
+        },
+        [
+          "networkpolicy.networking.k8s.io/tether-web created (server dry run)",
+          "networkpolicy.networking.k8s.io/tether-kas created (server dry run)",
+          "ingress.networking.k8s.io/tether-kas created (server dry run)",
+        ],
+      ],
+      [
+        MINIMAL,
+        { ...grpcIngressSets, ...policySets },
+        [
+          "networkpolicy.networking.k8s.io/tether-kas created (server dry run)",
+          "ingress.networking.k8s.io/tether-kas created (server dry run)",
+        ],
+      ],
+    ];
+    for (const [file, sets, lines] of variants) {
+      const { text } = await render(file, sets);
+      const r = await kubectl(["apply", "--dry-run=server", "--validate=strict", "-n", NS, "-f", "-"], text);
+      expect(r.stderr, path.basename(file)).toBe("");
+      expect(r.code).toBe(0);
+      for (const line of lines) expect(r.stdout, line).toContain(line);
     }
     // The dry run really validates: a misspelt field in a copy of the rendering is refused, not dropped.
     const { text } = await render(PRODUCTION);

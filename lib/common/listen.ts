@@ -1,10 +1,16 @@
 // Opening a process's HTTP listeners on a configured host:port, with an error that names the address.
 import type { AddressInfo, Server } from "node:net";
 
-/** Splits "host:port" at its last colon; an empty host means every interface. */
+/** Splits "host:port" (an IPv6 host in brackets: "[::]:8150") at its last colon; an empty host means every interface. */
 export function splitHostPort(address: string): [string, number] {
   const i = address.lastIndexOf(":");
-  return [address.slice(0, i), Number(address.slice(i + 1))];
+  const host = address.slice(0, i);
+  return [/^\[.*\]$/.test(host) ? host.slice(1, -1) : host, Number(address.slice(i + 1))];
+}
+
+/** "host:port", with an IPv6 address in brackets ("[fd00::1]:8153") so the port stays apart from it. */
+export function joinHostPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** Listens on `address` (host:port, port 0 for any free one); `who` names the process in the error. */

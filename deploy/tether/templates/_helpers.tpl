@@ -51,6 +51,35 @@ helm.sh/chart: {{ printf "%s-%s" $.Chart.Name $.Chart.Version | replace "+" "_" 
 {{- end -}}
 {{- end -}}
 
+{{/* host:port a server listens on in its pod: include "tether.listenAddress" (list . 8150); an IPv6 host in brackets. */}}
+{{- define "tether.listenAddress" -}}
+{{- $host := (index . 0).Values.listenHost -}}
+{{- if contains ":" $host -}}
+{{- printf "[%s]:%v" $host (index . 1) -}}
+{{- else -}}
+{{- printf "%s:%v" $host (index . 1) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* TLS ends in front of kas (an Ingress or a TLS-terminating load balancer): "true" or empty. */}}
+{{- define "tether.kasTlsInFront" -}}
+{{- if or .Values.kas.ingress.enabled .Values.kas.tls.terminatedInFront -}}true{{- end -}}
+{{- end -}}
+
+{{/* The host of kas's Ingress: kas.ingress.host, or the host of publicUrls.kasAgent. */}}
+{{- define "tether.kasIngressHost" -}}
+{{- .Values.kas.ingress.host | default (include "tether.hostOf" .Values.publicUrls.kasAgent) -}}
+{{- end -}}
+
+{{/* Annotations as strings: --set nginx.ingress.kubernetes.io/proxy-read-timeout=3600 gives a number, which the API refuses. */}}
+{{- define "tether.annotations" -}}
+{{- $out := dict -}}
+{{- range $k, $v := . -}}
+{{- $_ := set $out $k (toString $v) -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}
+
 {{/* The host of a URL, without its port. */}}
 {{- define "tether.hostOf" -}}
 {{- regexReplaceAll ":[0-9]+$" (urlParse .).host "" -}}
@@ -66,8 +95,23 @@ helm.sh/chart: {{ printf "%s-%s" $.Chart.Name $.Chart.Version | replace "+" "_" 
 {{- if not (regexMatch "^grpcs?://[^/]+$" $agent) -}}
 {{- fail (printf "publicUrls.kasAgent must be a grpc:// or grpcs:// address, e.g. grpcs://kas.example.com:8150 (got %q)" $agent) -}}
 {{- end -}}
-{{- if and (hasPrefix "grpcs://" $agent) (not (include "tether.kasTlsSecret" .)) -}}
-{{- fail "publicUrls.kasAgent is grpcs:// but kas has no certificate: set kas.tls.secretName (a kubernetes.io/tls Secret) or kas.tls.selfSigned=true, or use grpc://" -}}
+{{- if and (hasPrefix "grpcs://" $agent) (not (include "tether.kasTlsSecret" .)) (not (include "tether.kasTlsInFront" .)) -}}
+{{- fail "publicUrls.kasAgent is grpcs:// but kas has no certificate: set kas.tls.secretName (a kubernetes.io/tls Secret) or kas.tls.selfSigned=true, or kas.ingress.enabled / kas.tls.terminatedInFront=true when TLS ends in front of kas, or use grpc://" -}}
+{{- end -}}
+{{- if and (include "tether.kasTlsInFront" .) (not (hasPrefix "grpcs://" $agent)) -}}
+{{- fail (printf "publicUrls.kasAgent must be grpcs:// when TLS ends in front of kas (kas.ingress.enabled or kas.tls.terminatedInFront): agents dial it over TLS, e.g. grpcs://kas.example.com:443 (got %q)" $agent) -}}
+{{- end -}}
+{{- if .Values.kas.ingress.enabled -}}
+{{- $kasHost := include "tether.kasIngressHost" . -}}
+{{- if ne $kasHost (include "tether.hostOf" $agent) -}}
+{{- fail (printf "kas.ingress.host (%s) must be the host of publicUrls.kasAgent (%s): agents dial that host" $kasHost $agent) -}}
+{{- end -}}
+{{- if and .Values.ingress.enabled (eq $kasHost (.Values.ingress.host | default (include "tether.hostOf" $web))) -}}
+{{- fail (printf "kas.ingress.host (%s) must differ from web's Ingress host: both would claim the path / of the same host" $kasHost) -}}
+{{- end -}}
+{{- end -}}
+{{- if not (regexMatch "^([0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9a-fA-F.]*:[0-9a-fA-F:.]*)$" (toString .Values.listenHost)) -}}
+{{- fail (printf "listenHost must be an IP address to listen on: \"::\" (every interface, IPv6 and IPv4) or \"0.0.0.0\" (got %q)" (toString .Values.listenHost)) -}}
 {{- end -}}
 {{- $proxy := required "publicUrls.kasK8sProxy is required: kas's Kubernetes API proxy for kubectl, e.g. --set publicUrls.kasK8sProxy=https://kas.example.com:8154" .Values.publicUrls.kasK8sProxy -}}
 {{- if not (regexMatch "^https://[^/]+/?$" $proxy) -}}
