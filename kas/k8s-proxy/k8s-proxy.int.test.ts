@@ -174,7 +174,8 @@ describe("kubectl through kas", () => {
     const ssa = await kubectl(cfg, ["apply", "--server-side", "--field-manager=ci", "-f", "-"], manifest("ci"));
     expect(ssa.out).toMatch(/configmap\/from-ci serverside-applied/);
     const dry = await kubectl(cfg, ["delete", "configmap", "from-ci", "--dry-run=server"]);
-    expect(dry.out).toMatch(/deleted \(server dry run\)/);
+    // kubectl 1.37 names the namespace: `configmap "from-ci" deleted from ci namespace (server dry run)`.
+    expect(dry.out).toMatch(/configmap "from-ci" deleted (from \S+ namespace )?\(server dry run\)/);
 
     const got = await kubectl(cfg, ["get", "configmap", "from-ci", "-o", "jsonpath={.data.built}"]);
     expect(got.out).toBe("yes");
