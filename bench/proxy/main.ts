@@ -26,6 +26,7 @@ import {
 } from "../../testbed/tunnel-stack";
 import { cpuMs, percentile, runBench } from "../common";
 import { startRemotedialerPeer, type RemotedialerPeer } from "../peers/remotedialer";
+import { startStallMeter, stallShare, type StallReading } from "../stall";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -189,9 +190,13 @@ async function main(): Promise<void> {
     };
     type Path = "direct" | "proxy" | "peer";
     const cpu: Record<Path, Record<string, number>> = { direct: {}, proxy: {}, peer: {} };
+    // A sample in which no process of the path runs or waits for a core is a stall (bench/stall.ts).
+    const stallMeter = startStallMeter(Object.values(pids));
+    const stalls: Record<Path, StallReading[]> = { direct: [], proxy: [], peer: [] };
     const measure = async (which: Path, t: Target) => {
       const before = cpuMs(pids);
-      const r = await load(t, SECONDS);
+      const { result: r, stall } = await stallMeter.measure(() => load(t, SECONDS));
+      stalls[which].push(stall);
       const after = cpuMs(pids);
       for (const k of Object.keys(pids)) cpu[which][k] = (cpu[which][k] ?? 0) + (after[k]! - before[k]!);
       runs[which].push(r);
@@ -205,6 +210,7 @@ async function main(): Promise<void> {
       await measure("proxy", proxy);
       if (viaPeer) await measure("peer", viaPeer);
     }
+    stallMeter.stop();
     const summary = (rs: Awaited<ReturnType<typeof load>>[]) => {
       const all = rs.flatMap((r) => r.latencies);
       return {
@@ -234,6 +240,10 @@ async function main(): Promise<void> {
     row("throughput", d.rps, p.rps, r?.rps, "req/s", "≥ 0.65×");
     row("latency p50", d.p50, p.p50, r?.p50, "ms", "");
     row("latency p99", d.p99, p.p99, r?.p99, "ms", "");
+    const share = (which: Path) => (stalls[which].length ? `${(stallShare(stalls[which]) * 100).toFixed(1)} %` : "—");
+    console.log(
+      `stall share (no process of the path running or runnable): direct ${share("direct")}, tether ${share("proxy")}, remotedialer ${share("peer")}`,
+    );
     console.log(
       `requests: ${d.count} direct, ${p.count} through the proxy${r ? `, ${r.count} through remotedialer` : ""}; throughput ratio per round (tether): ${perRound.join(", ")}`,
     );

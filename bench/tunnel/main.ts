@@ -17,6 +17,7 @@ import { startTunnelStack, type TunnelStack } from "../../testbed/tunnel-stack";
 import { cpuMs, percentile, runBench } from "../common";
 import { startRemotedialerPeer, type RemotedialerPeer } from "../peers/remotedialer";
 import { hopBreakdown } from "./hops";
+import { startStallMeter, stallShare, type StallReading } from "../stall";
 
 const run = promisify(execFile);
 
@@ -180,10 +181,17 @@ async function main(): Promise<void> {
           .on("error", reject);
         req.setTimeout(60_000, () => req.destroy(new Error(`GET ${p} through remotedialer stalled: nothing for 60 s`)));
       });
-    const charge = async (to: Record<string, number>, fn: () => Promise<unknown>) => {
+    // Every process of any path, etcd included: a sample in which none of them runs or waits for a core is a stall.
+    const stallMeter = startStallMeter([...Object.values(pids), tb.pids.etcd ?? 0]);
+    const stalls = {
+      raw: { direct: [] as StallReading[], tunnel: [] as StallReading[], peer: [] as StallReading[] },
+      big: { direct: [] as StallReading[], tunnel: [] as StallReading[], peer: [] as StallReading[] },
+    };
+    const charge = async (to: Record<string, number>, fn: () => Promise<unknown>, stallsOf?: StallReading[]) => {
       const before = cpuMs(pids);
       const t0 = performance.now();
-      await fn();
+      if (stallsOf) stallsOf.push((await stallMeter.measure(fn)).stall);
+      else await fn();
       const ms = performance.now() - t0;
       const after = cpuMs(pids);
       for (const k of Object.keys(pids)) to[k] = (to[k] ?? 0) + after[k]! - before[k]!;
@@ -191,21 +199,29 @@ async function main(): Promise<void> {
     };
     for (let i = 0; i < ROUNDS; i++) {
       rawDirect.push(
-        await charge(rawCpu.direct, () => apiserverRequest(tb, "GET", "/api/v1/namespaces/bench/configmaps")),
-      );
-      rawTunnel.push(
-        await charge(rawCpu.tunnel, async () =>
-          (await tc.agentFetch(reg.agentId, { path: "/api/v1/namespaces/bench/configmaps" })).arrayBuffer(),
+        await charge(
+          rawCpu.direct,
+          () => apiserverRequest(tb, "GET", "/api/v1/namespaces/bench/configmaps"),
+          stalls.raw.direct,
         ),
       );
-      if (peer) rawPeer.push(await charge(rawCpu.peer, () => peerGet("/api/v1/namespaces/bench/configmaps")));
+      rawTunnel.push(
+        await charge(
+          rawCpu.tunnel,
+          async () => (await tc.agentFetch(reg.agentId, { path: "/api/v1/namespaces/bench/configmaps" })).arrayBuffer(),
+          stalls.raw.tunnel,
+        ),
+      );
+      if (peer)
+        rawPeer.push(await charge(rawCpu.peer, () => peerGet("/api/v1/namespaces/bench/configmaps"), stalls.raw.peer));
     }
-    const mbps = async (fn: () => Promise<number>) => {
+    const mbps = async (fn: () => Promise<number>, stallsOf: StallReading[]) => {
       const rates: number[] = [];
       await fn(); // warm-up, not counted
       for (let i = 0; i < 7; i++) {
         const t0 = performance.now();
-        const bytes = await fn();
+        const { result: bytes, stall } = await stallMeter.measure(fn);
+        stallsOf.push(stall);
         rates.push(bytes / 1e6 / ((performance.now() - t0) / 1000));
       }
       return { median: percentile(rates, 50), bytes: await fn() };
@@ -245,14 +261,17 @@ async function main(): Promise<void> {
       return joined(res.body as unknown as AsyncIterable<Uint8Array>);
     };
     const bigDirect = await withCpu(() =>
-      mbps(async () => (await directGet("/api/v1/namespaces/bench-big/configmaps")).length),
+      mbps(async () => (await directGet("/api/v1/namespaces/bench-big/configmaps")).length, stalls.big.direct),
     );
     const bigTunnel = await withCpu(() =>
-      mbps(async () => (await tunnelGet("/api/v1/namespaces/bench-big/configmaps")).length),
+      mbps(async () => (await tunnelGet("/api/v1/namespaces/bench-big/configmaps")).length, stalls.big.tunnel),
     );
     const bigPeer = peer
-      ? await withCpu(() => mbps(async () => (await peerGet("/api/v1/namespaces/bench-big/configmaps")).length))
+      ? await withCpu(() =>
+          mbps(async () => (await peerGet("/api/v1/namespaces/bench-big/configmaps")).length, stalls.big.peer),
+        )
       : null;
+    stallMeter.stop();
     keepAlive.destroy();
     peerAgent.destroy();
 
@@ -262,7 +281,8 @@ async function main(): Promise<void> {
       (v === undefined || Number.isNaN(v) ? "—" : `${(v / d).toFixed(2)}×`).padStart(7);
     const row = (name: string, d: number, t: number, r: number | undefined, unit: string, target: string) =>
       console.log(
-        `${name.padEnd(44)} ${cell(d)} ${cell(t)} ${cell(r)} ${unit.padEnd(5)} ${ratio(t, d)} ${ratio(r, d)}  ${target}`,
+        // A share is not compared by ratio: its columns are read side by side.
+        `${name.padEnd(44)} ${cell(d)} ${cell(t)} ${cell(r)} ${unit.padEnd(5)} ${unit === "%" ? "".padStart(15) : `${ratio(t, d)} ${ratio(r, d)}`}  ${target}`,
       );
     const p = (xs: number[], q: number) => (xs.length ? percentile(xs, q) : undefined);
     console.log(`\nbench/tunnel — Kubernetes ${version}, ${ROUNDS} rounds each, ${os.cpus().length} CPUs`);
@@ -287,6 +307,30 @@ async function main(): Promise<void> {
       bigPeer?.median,
       "MB/s",
       "≥ 0.70×",
+    );
+    const share = (r: StallReading[]) => (r.length ? stallShare(r) * 100 : undefined);
+    row(
+      "stall share, LIST 1,000 ConfigMaps",
+      share(stalls.raw.direct)!,
+      share(stalls.raw.tunnel)!,
+      share(stalls.raw.peer),
+      "%",
+      "(nothing of the path runs)",
+    );
+    row(
+      "stall share, large LIST",
+      share(stalls.big.direct)!,
+      share(stalls.big.tunnel)!,
+      share(stalls.big.peer),
+      "%",
+      "",
+    );
+    const queued = (r: StallReading[]) =>
+      r.length
+        ? `${((r.reduce((a, x) => a + x.queuedMs, 0) / r.reduce((a, x) => a + x.wallMs, 0)) * 100).toFixed(0)} %`
+        : "—";
+    console.log(
+      `run-queue wait (threads runnable, waiting for a core others held), per wall time: large LIST direct ${queued(stalls.big.direct)}, tether ${queued(stalls.big.tunnel)}, remotedialer ${queued(stalls.big.peer)}`,
     );
     console.log(`CPU ms per large LIST, direct: ${bigDirect.cpu}`);
     console.log(`CPU ms per large LIST, tunnel: ${bigTunnel.cpu}`);
