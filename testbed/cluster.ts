@@ -569,11 +569,13 @@ export async function startPod(
   name: string,
   containers: string[] = ["main"],
   timeoutMs = 30_000,
+  /** e.g. kwok's usage annotations, which set what metrics-server measures of the pod (testbed/metrics-server.ts). */
+  annotations?: Record<string, string>,
 ): Promise<void> {
   const pod = {
     apiVersion: "v1",
     kind: "Pod",
-    metadata: { name },
+    metadata: { name, ...(annotations ? { annotations } : {}) },
     spec: { containers: containers.map((c) => ({ name: c, image: "registry.invalid/testbed:1" })) },
   };
   const created = await apiserverRequest(tb, "POST", `/api/v1/namespaces/${namespace}/pods`, pod);

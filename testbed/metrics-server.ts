@@ -38,6 +38,11 @@ export function metricsServerPath(): string {
   return path.join(cacheRoot(), `metrics-server-v${METRICS_SERVER_VERSION}`, "metrics-server");
 }
 
+/** Whether the cache has metrics-server already (else the first startMetricsServer builds it: minutes). */
+export function metricsServerBuilt(): boolean {
+  return fs.existsSync(metricsServerPath());
+}
+
 /** The metrics-server version testbed/go/metrics-server/go.mod requires. */
 export function pinnedMetricsServerVersion(goMod: string): string | undefined {
   return new RegExp(`^\\s*(?:require\\s+)?${MODULE.replace(/\./g, "\\.")} v(\\S+)`, "m").exec(goMod)?.[1];

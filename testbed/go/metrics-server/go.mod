@@ -1,10 +1,12 @@
+// Wrapper module for metrics-server (the testbed builds it from the Go module proxy; testbed/metrics-server.ts).
+// The version must equal METRICS_SERVER_VERSION in testbed/metrics-server.ts.
 module tether.local/testbed/metrics-server
 
 go 1.26.0
 
 tool sigs.k8s.io/metrics-server/cmd/metrics-server
 
-require sigs.k8s.io/metrics-server v0.8.0
+require sigs.k8s.io/metrics-server v0.8.0 // indirect
 
 require (
 	cel.dev/expr v0.20.0 // indirect
