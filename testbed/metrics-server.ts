@@ -153,6 +153,8 @@ export async function startMetricsServer(
         "--kubelet-use-node-status-port",
         // The shortest metrics-server accepts: the first CPU rate needs two scrapes.
         "--metric-resolution=10s",
+        // Must stay under 90% of the resolution (its default, 10 s, does not).
+        "--kubelet-request-timeout=5s",
       ],
       dir,
       opts.detached ?? false,
