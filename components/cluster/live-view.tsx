@@ -154,7 +154,7 @@ function LiveTable({
   );
   // Pods and nodes gain CPU and memory columns when the cluster serves metrics.k8s.io (polled, not live).
   const of = metricsOf(kind.key);
-  const metrics = useMetrics(agentId, of, chosen, shown && of !== null);
+  const metrics = useMetrics(agentId, of, chosen, reach.state === "ready" && of !== null);
   const added = useMemo(
     () => (of && metrics.answer?.state === "available" ? usageColumns(of, metrics.byKey) : []),
     [of, metrics.answer, metrics.byKey],

@@ -75,7 +75,7 @@ export function OverviewPanel({
     });
   }, [collections, chosen]);
   // Node metrics are cluster-wide, whatever namespace the Overview shows; without the nodes there is nothing to weigh them against.
-  const metrics = useMetrics(agentId, "nodes", [], shown && !hidden("nodes"));
+  const metrics = useMetrics(agentId, "nodes", [], reach.state === "ready" && !hidden("nodes"));
   const usage = useMemo(
     () =>
       metrics.answer?.state === "available"
