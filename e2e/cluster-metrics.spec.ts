@@ -73,9 +73,9 @@ test("without metrics-server the Overview and the Pods and Nodes tables say so o
     await expect(page.locator("[data-live-status]")).toHaveText("Live", { timeout: 60_000 });
     await expect(notice).toHaveText(NOT_SERVED);
     await expect(notice).toHaveCount(1);
-    await expect(page.getByRole("columnheader", { name: "Age" })).toBeVisible();
-    await expect(page.getByRole("columnheader", { name: "CPU" })).toHaveCount(0);
-    await expect(page.getByRole("columnheader", { name: "Memory" })).toHaveCount(0);
+    await expect(page.getByRole("columnheader", { name: "Age", exact: true })).toBeVisible();
+    await expect(page.getByRole("columnheader", { name: "CPU", exact: true })).toHaveCount(0);
+    await expect(page.getByRole("columnheader", { name: "Memory", exact: true })).toHaveCount(0);
   }
   // Other tables have nothing to say about metrics.
   await page.goto(`${clusterUrl}?kind=configmaps`);
@@ -88,7 +88,6 @@ test("with metrics-server: refused until RBAC allows metrics.k8s.io, then CPU an
 }) => {
   // A cold cache builds metrics-server first.
   test.setTimeout(metricsServerBuilt() ? 180_000 : 1_800_000);
-  metricsServer = await startMetricsServer(cluster.testbed);
   const ns = `metrics-${Date.now().toString(36)}`;
   await kubectl("create", "namespace", ns);
   const usage = (cpu: string, memory: string) => [
@@ -97,6 +96,7 @@ test("with metrics-server: refused until RBAC allows metrics.k8s.io, then CPU an
   ];
   await kubectl("run", "busy", "-n", ns, "--image=registry.invalid/busy:1", ...usage("250m", "300Mi"));
   await kubectl("run", "idle", "-n", ns, "--image=registry.invalid/idle:1", ...usage("50m", "20Mi"));
+  metricsServer = await startMetricsServer(cluster.testbed);
 
   const { page, user } = await newSignedInPage(browser, "metrics");
   const clusterUrl = await connectAgent(page, user, "metrics");
@@ -135,7 +135,7 @@ test("with metrics-server: refused until RBAC allows metrics.k8s.io, then CPU an
   // Pods: kwok's annotated usage (one container each), as kubectl top pod prints it.
   await page.goto(`${clusterUrl}?kind=pods&namespace=${ns}`);
   await expect(page.locator("[data-live-status]")).toHaveText("Live", { timeout: 60_000 });
-  await expect(page.getByRole("columnheader", { name: "CPU" })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole("columnheader", { name: "CPU", exact: true })).toBeVisible({ timeout: 30_000 });
   // A pod shows up in metrics.k8s.io after two scrapes, and the page asks every 15 s.
   await expect.poll(async () => nearMillicores(await cell(page, "busy", "CPU"), 250), { timeout: 60_000 }).toBe(true);
   expect(await cell(page, "busy", "Memory")).toBe("300Mi");
@@ -151,7 +151,7 @@ test("with metrics-server: refused until RBAC allows metrics.k8s.io, then CPU an
         .sort((a, b) => a.top - b.top)
         .map((r) => r.name),
     );
-  const cpuHeader = page.getByRole("columnheader", { name: "CPU" });
+  const cpuHeader = page.getByRole("columnheader", { name: "CPU", exact: true });
   await cpuHeader.getByRole("button").focus();
   await page.keyboard.press("Enter");
   await expect(cpuHeader).toHaveAttribute("aria-sort", "ascending");
