@@ -1,6 +1,8 @@
-// `npm run testbed:build [-- --flux] | testbed:up [-- --flux] | testbed:down`: build the binaries (and
-// helm, for the deploy tests; Flux's controllers with --flux, else when first needed), start a control plane on loopback that outlives this command (with Flux's source- and
-// kustomize- and helm-controller as host processes when --flux is given), or stop it and remove its data.
+// `npm run testbed:build [-- --flux --metrics] | testbed:up [-- --flux --metrics] | testbed:down`: build the
+// binaries (and helm, for the deploy tests; Flux's controllers with --flux and metrics-server with --metrics,
+// else when first needed), start a control plane on loopback that outlives this command (with Flux's source-
+// and kustomize- and helm-controller as host processes when --flux is given, metrics-server with --metrics),
+// or stop it and remove its data.
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { TestbedStepError, ensureTestbedBinaries } from "./build";
@@ -8,6 +10,7 @@ import { type TestbedState, startTestbed, stopTestbedDir } from "./cluster";
 import { FLUX_CONTROLLERS, FLUX_NAMESPACE, ensureFluxController, fluxCrds, startFlux } from "./flux";
 import { ensureHelm } from "./helm";
 import { ensureKubernetesModule } from "./kubernetes-module";
+import { ensureMetricsServer, startMetricsServer } from "./metrics-server";
 import { TESTBED_DEFAULT_KUBERNETES } from "./versions";
 
 const stateDir = path.resolve(__dirname, "..", "data", "testbed");
@@ -24,6 +27,8 @@ async function main(command: string | undefined): Promise<void> {
           console.log(`testbed: Flux ${c} is built and cached at ${await ensureFluxController(c)}`);
         console.log(`testbed: ${(await fluxCrds()).length} Flux CRDs are cached`);
       }
+      if (process.argv.slice(3).includes("--metrics"))
+        console.log(`testbed: metrics-server is built and cached at ${await ensureMetricsServer()}`);
       return;
     case "module": {
       // Generates (if missing) the Go wrapper module for a release: npm run testbed:module -- 1.32.13
@@ -51,6 +56,17 @@ Flux source-controller v${FLUX_CONTROLLERS["source-controller"]}, kustomize-cont
           .join(", ")}).
 `;
       }
+      let metricsText = "";
+      if (process.argv.slice(3).includes("--metrics")) {
+        const ms = await startMetricsServer(tb, { detached: true, log: (m) => console.log(m) });
+        const stateFile = path.join(tb.dir, "state.json");
+        const state = JSON.parse(await fsp.readFile(stateFile, "utf8")) as TestbedState;
+        state.pids["metrics-server"] = ms.pid;
+        await fsp.writeFile(stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
+        metricsText = `
+metrics-server runs on the host and serves metrics.k8s.io: ${tb.kubectlPath} top nodes|pods
+`;
+      }
       console.log(`
 Testbed Kubernetes v${version} is running on loopback (etcd, kube-apiserver, controller-manager,
 scheduler, and kwok with one fake node).
@@ -60,7 +76,7 @@ scheduler, and kwok with one fake node).
   ${tb.kubectlPath} create deployment hello --image=nginx   # kwok marks its pods Running
   ${tb.kubectlPath} logs|exec|attach|port-forward <pod>    # kwok serves these (see TestbedStreams)
 
-API server ${tb.server}; logs in ${path.join(tb.dir, "logs")}. Stop it with: npm run testbed:down${fluxText}`);
+API server ${tb.server}; logs in ${path.join(tb.dir, "logs")}. Stop it with: npm run testbed:down${fluxText}${metricsText}`);
       return;
     }
     case "down": {
@@ -70,7 +86,7 @@ API server ${tb.server}; logs in ${path.join(tb.dir, "logs")}. Stop it with: npm
     }
     default:
       throw new Error(
-        `usage: tsx testbed/cli.ts build [--flux]|module <version>|up [--flux]|down (got ${JSON.stringify(command)})`,
+        `usage: tsx testbed/cli.ts build [--flux] [--metrics]|module <version>|up [--flux] [--metrics]|down (got ${JSON.stringify(command)})`,
       );
   }
 }

@@ -11,7 +11,9 @@ import https from "node:https";
 import http from "node:http";
 import net from "node:net";
 import path from "node:path";
+import { generate } from "selfsigned";
 import { KWOK_STAGES_FILE, TestbedStepError, tail } from "./build";
+import { KWOK_METRICS_DOCS } from "./kwok-metrics";
 import { TESTBED_DEFAULT_KUBERNETES, binDir, controllerManagerControllers } from "./versions";
 
 export const FAKE_NODE_NAME = "testbed-node-1";
@@ -280,6 +282,8 @@ async function prepareStreams(
     kind("ClusterPortForward", {
       forwards: [{ target: { address: streams.portForwardTarget.host, port: portForwardPort } }],
     }),
+    // The kubelet's /metrics/resource, emulated: what metrics-server scrapes (testbed/metrics-server.ts).
+    ...KWOK_METRICS_DOCS,
   ];
   const configFile = path.join(streamsDir, "kwok-streams.yaml");
   // JSON documents are YAML documents.
@@ -288,6 +292,42 @@ async function prepareStreams(
   // only the allowed commands and nothing of ours (HOME also keeps it from reading ~/.kwok).
   return { streams, configFile, env: { PATH: execBin, HOME: execHome } };
 }
+
+/**
+ * The aggregation layer's front proxy: a CA that aggregated API servers (metrics-server) trust for the
+ * proxied user's headers, and the client certificate kube-apiserver presents to them. Written to pki/.
+ */
+async function frontProxyPki(pki: string): Promise<{ caFile: string; certFile: string; keyFile: string }> {
+  const ca = await generate([{ name: "commonName", value: "testbed-front-proxy-ca" }], {
+    keyType: "ec",
+    algorithm: "sha256",
+    extensions: [
+      { name: "basicConstraints", cA: true, critical: true },
+      { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    ],
+  });
+  const client = await generate([{ name: "commonName", value: FRONT_PROXY_CLIENT }], {
+    keyType: "ec",
+    algorithm: "sha256",
+    ca: { cert: ca.cert, key: ca.private },
+    extensions: [
+      { name: "basicConstraints", cA: false },
+      { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
+      { name: "extKeyUsage", clientAuth: true },
+    ],
+  });
+  const files = {
+    caFile: path.join(pki, "front-proxy-ca.crt"),
+    certFile: path.join(pki, "front-proxy-client.crt"),
+    keyFile: path.join(pki, "front-proxy-client.key"),
+  };
+  await fsp.writeFile(files.caFile, ca.cert);
+  await fsp.writeFile(files.certFile, client.cert);
+  await fsp.writeFile(files.keyFile, client.private, { mode: 0o600 });
+  return files;
+}
+
+const FRONT_PROXY_CLIENT = "front-proxy-client";
 
 export async function startTestbed(opts: TestbedOptions): Promise<Testbed> {
   const version = opts.version ?? TESTBED_DEFAULT_KUBERNETES;
@@ -329,6 +369,7 @@ export async function startTestbed(opts: TestbedOptions): Promise<Testbed> {
     const adminToken = crypto.randomBytes(32).toString("hex");
     const tokenFile = path.join(dir, "pki", "tokens.csv");
     await fsp.writeFile(tokenFile, `${adminToken},testbed-admin,testbed-admin-uid,"system:masters"\n`, { mode: 0o600 });
+    const frontProxy = await frontProxyPki(path.join(dir, "pki"));
 
     log("testbed: starting etcd");
     const [etcdPort, peerPort, apiPort, cmPort, schedPort, kwokPort] = await Promise.all(
@@ -383,6 +424,15 @@ export async function startTestbed(opts: TestbedOptions): Promise<Testbed> {
         // and status.daemonEndpoints.kubeletEndpoint.Port (kwok's --node-port). Without
         // --kubelet-certificate-authority the apiserver does not verify kwok's self-signed certificate.
         "--kubelet-preferred-address-types=InternalIP",
+        // The aggregation layer (metrics.k8s.io from metrics-server, when a test starts it): the client
+        // certificate the apiserver proxies with, and the headers that carry the user to the extension.
+        `--requestheader-client-ca-file=${frontProxy.caFile}`,
+        `--requestheader-allowed-names=${FRONT_PROXY_CLIENT}`,
+        "--requestheader-username-headers=X-Remote-User",
+        "--requestheader-group-headers=X-Remote-Group",
+        "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+        `--proxy-client-cert-file=${frontProxy.certFile}`,
+        `--proxy-client-key-file=${frontProxy.keyFile}`,
       ],
       dir,
       detached,
@@ -519,11 +569,13 @@ export async function startPod(
   name: string,
   containers: string[] = ["main"],
   timeoutMs = 30_000,
+  /** e.g. kwok's usage annotations, which set what metrics-server measures of the pod (testbed/metrics-server.ts). */
+  annotations?: Record<string, string>,
 ): Promise<void> {
   const pod = {
     apiVersion: "v1",
     kind: "Pod",
-    metadata: { name },
+    metadata: { name, ...(annotations ? { annotations } : {}) },
     spec: { containers: containers.map((c) => ({ name: c, image: "registry.invalid/testbed:1" })) },
   };
   const created = await apiserverRequest(tb, "POST", `/api/v1/namespaces/${namespace}/pods`, pod);

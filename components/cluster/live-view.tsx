@@ -50,8 +50,10 @@ import { WorkloadLogs } from "./workload-logs";
 import { workloadLogKind } from "@/lib/pod-logs/workload-wire";
 import { ReachNotice, useClusterReach, type ClusterPlace } from "./reach-notice";
 import { ariaSort, formatSort, nextSort, parseSort, type SortState } from "./sort";
+import { metricsOf, usageColumns } from "./resource-usage";
 import { statusChoices, tableColumns, tableRows, type TableColumn } from "./table-rows";
 import { useLive } from "./use-live";
+import { MetricsNotice, useMetrics } from "./use-metrics";
 
 const ROW_HEIGHT = 36;
 const PODS = /^\/api\/v1(\/namespaces\/[^/]+)?\/pods$/;
@@ -150,10 +152,17 @@ function LiveTable({
     () => tableSources.flatMap((i) => [...(collections[i]?.values() ?? [])]),
     [collections, tableSources],
   );
+  // Pods and nodes gain CPU and memory columns when the cluster serves metrics.k8s.io (polled, not live).
+  const of = metricsOf(kind.key);
+  const metrics = useMetrics(agentId, of, chosen, reach.state === "ready" && of !== null);
+  const added = useMemo(
+    () => (of && metrics.answer?.state === "available" ? usageColumns(of, metrics.byKey) : []),
+    [of, metrics.answer, metrics.byKey],
+  );
   const now = Date.now();
   const rows = useMemo(
-    () => tableRows(items, kind, { q: filter, status: view.status, sort: parseSort(view.sort) }),
-    [items, filter, view.sort, view.status, kind],
+    () => tableRows(items, kind, { q: filter, status: view.status, sort: parseSort(view.sort), added }),
+    [items, filter, view.sort, view.status, kind, added],
   );
   // The Status column's filter offers the statuses the table has (a link's status stays offered).
   const statuses = useMemo(() => statusChoices(items, kind, view.status), [items, kind, view.status]);
@@ -168,7 +177,7 @@ function LiveTable({
   const opened = view.open
     ? tableSources.map((i) => collections[i]?.get(view.open!)).find((o) => o !== undefined)
     : undefined;
-  const columns = useMemo(() => tableColumns(kind), [kind]);
+  const columns = useMemo(() => tableColumns(kind, added), [kind, added]);
   const middle = columns.length - 3;
   const gridTemplateColumns = `minmax(0,2fr) minmax(0,1fr) ${columns
     .slice(2, -1)
@@ -242,6 +251,7 @@ function LiveTable({
       ) : null}
       {/* A refused table says which list and why just above; the notice adds how to be let in. */}
       <ReachNotice reach={reach} place={place} />
+      {shown ? <MetricsNotice text={metrics.notice} /> : null}
       {reach.state === "loading" ? <LoadingState label={`Loading ${kind.label.toLowerCase()}…`} /> : null}
 
       {shown ? (

@@ -1,6 +1,7 @@
 "use client";
 // The Overview: nodes ready, pods by phase, failing workloads and recent Warning events, all from one
-// live stream of the collections it needs, for one namespace or all. Each figure links to the view it
+// live stream of the collections it needs, for one namespace or all, and the cluster's CPU and memory use
+// against its nodes' allocatable when it serves metrics.k8s.io (polled). Each figure links to the view it
 // counts (the Pods filtered to a phase, the failing workload's drawer…).
 import Link from "next/link";
 import { usePathname } from "next/navigation";
@@ -18,7 +19,9 @@ import {
 } from "./controls";
 import { overviewOf } from "./overview";
 import { ReachNotice, useClusterReach, type ClusterPlace } from "./reach-notice";
+import { clusterUsage, usageSentences } from "./resource-usage";
 import { useLive } from "./use-live";
+import { MetricsNotice, useMetrics } from "./use-metrics";
 
 /** Stream order: namespaces for the picker first, then what the figures need. */
 const SOURCES = ["nodes", "pods", "deployments", "statefulsets", "daemonsets", "events"] as const;
@@ -71,6 +74,15 @@ export function OverviewPanel({
       events: of("events"),
     });
   }, [collections, chosen]);
+  // Node metrics are cluster-wide, whatever namespace the Overview shows; without the nodes there is nothing to weigh them against.
+  const metrics = useMetrics(agentId, "nodes", [], reach.state === "ready" && !hidden("nodes"));
+  const usage = useMemo(
+    () =>
+      metrics.answer?.state === "available"
+        ? clusterUsage(collections[SOURCES.indexOf("nodes") + 1]?.values() ?? [], metrics.byKey)
+        : null,
+    [metrics.answer, metrics.byKey, collections],
+  );
   const refusedSources = SOURCES.filter((_, i) => refused.has(i + 1));
   // "Every Deployment … ready" may only name the kinds the viewer could list.
   const listableWorkloads = Object.entries(WORKLOAD_KINDS)
@@ -160,6 +172,15 @@ export function OverviewPanel({
               )}
             </div>
           </div>
+          {usage && usage.measured > 0 ? (
+            <UsageFigures usage={usage} linkClass={linkClass} href={viewHref(pathname, { kind: "nodes" })} />
+          ) : null}
+          {usage && usage.measured === 0 ? (
+            <p role="note" className="text-sm text-zinc-500">
+              No node has been measured by the cluster&apos;s metrics-server yet.
+            </p>
+          ) : null}
+          <MetricsNotice text={hidden("nodes") ? null : metrics.notice} />
           <section
             aria-label="Failing workloads"
             className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800"
@@ -222,5 +243,48 @@ export function OverviewPanel({
         </>
       ) : null}
     </section>
+  );
+}
+
+/** The cluster's CPU and memory in use against what its nodes can allocate (metrics.k8s.io). */
+function UsageFigures({
+  usage,
+  href,
+  linkClass,
+}: {
+  usage: ReturnType<typeof clusterUsage>;
+  href: string;
+  linkClass: string;
+}) {
+  const text = usageSentences(usage);
+  return (
+    <div
+      role="group"
+      aria-label="Cluster resource usage"
+      className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800"
+    >
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        Resource usage of the cluster&apos;s nodes
+        {usage.measured < usage.nodes ? ` (${usage.measured} of ${usage.nodes} measured)` : ""}
+      </p>
+      <dl className="mt-1 flex flex-wrap gap-x-6 gap-y-1">
+        <div className="flex items-baseline gap-1.5">
+          <dt className="text-sm text-zinc-600 dark:text-zinc-400">CPU</dt>
+          <dd className="text-lg font-semibold" data-testid="cluster-cpu">
+            <Link href={href} className={linkClass}>
+              {text.cpu}
+            </Link>
+          </dd>
+        </div>
+        <div className="flex items-baseline gap-1.5">
+          <dt className="text-sm text-zinc-600 dark:text-zinc-400">Memory</dt>
+          <dd className="text-lg font-semibold" data-testid="cluster-memory">
+            <Link href={href} className={linkClass}>
+              {text.memory}
+            </Link>
+          </dd>
+        </div>
+      </dl>
+    </div>
   );
 }

@@ -19,8 +19,17 @@ export interface TableColumn {
   sortKey?: (o: KubeItem, now: number) => CellKey;
 }
 
-/** Name, Namespace, then Status (or a custom resource's printer columns) and kubectl's wide columns, then Age. */
-export function tableColumns(kind: Pick<Kind, "status" | "statusLabel" | "columns" | "extraColumns">): TableColumn[] {
+/** Columns the page adds from elsewhere than the object (CPU and memory from metrics.k8s.io), before Age. */
+export type AddedColumn = Omit<TableColumn, "id">;
+
+/**
+ * Name, Namespace, then Status (or a custom resource's printer columns) and kubectl's wide columns, then
+ * any added columns, then Age.
+ */
+export function tableColumns(
+  kind: Pick<Kind, "status" | "statusLabel" | "columns" | "extraColumns">,
+  added: readonly AddedColumn[] = [],
+): TableColumn[] {
   const middle = kind.columns ?? [
     { name: kind.statusLabel ?? "Status", value: (o: KubeItem) => kind.status(o) },
     ...(kind.extraColumns ?? []),
@@ -29,6 +38,7 @@ export function tableColumns(kind: Pick<Kind, "status" | "statusLabel" | "column
     { id: "name", name: "Name", value: (o) => o.metadata.name },
     { id: "namespace", name: "Namespace", value: (o) => o.metadata.namespace ?? "—" },
     ...middle.map((c) => ({ id: columnId(c.name), name: c.name, value: c.value })),
+    ...added.map((c) => ({ ...c, id: columnId(c.name) })),
     {
       id: "age",
       name: "Age",
@@ -56,7 +66,7 @@ const byNameThenNamespace = (a: KubeItem, b: KubeItem) =>
 export function tableRows(
   items: Iterable<KubeItem>,
   kind: Pick<Kind, "status" | "statusLabel" | "columns" | "extraColumns">,
-  { q, status, sort }: { q: string; status: string; sort: SortState | null },
+  { q, status, sort, added }: { q: string; status: string; sort: SortState | null; added?: readonly AddedColumn[] },
   now = Date.now(),
 ): KubeItem[] {
   const query = q.trim().toLowerCase();
@@ -67,7 +77,7 @@ export function tableRows(
         (o.metadata.namespace ?? "").toLowerCase().includes(query)) &&
       (!status || kind.status(o) === status),
   );
-  const column = sort ? tableColumns(kind).find((c) => c.id === sort.column) : undefined;
+  const column = sort ? tableColumns(kind, added).find((c) => c.id === sort.column) : undefined;
   if (!sort || !column) return rows.sort(byNameThenNamespace);
   const key = column.sortKey ?? ((o: KubeItem, t: number) => cellKey(column.value(o, t)));
   return sortBy(rows, (o) => key(o, now), sort.dir, byNameThenNamespace);

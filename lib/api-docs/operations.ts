@@ -15,6 +15,7 @@ import { actionRequest, actionTarget, editRequest } from "@/lib/cluster-actions"
 import { liveQuery, objectQuery } from "@/lib/cluster-cache";
 import { fleetQuerySchema } from "@/lib/fleet";
 import { addMemberSchema, changeRoleSchema, confirmSchema, createGroupSchema, updateGroupSchema } from "@/lib/groups";
+import { metricsQuery } from "@/lib/cluster-metrics/metrics";
 import { logsQuery, workloadLogsQuery } from "@/lib/pod-logs";
 // The shell's query only (browser-safe): the index would bring the WebSocket server into this bundle.
 import { shellQuery } from "@/lib/pod-shell/protocol";
@@ -394,6 +395,20 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     query: objectQuery,
     ok: { status: 200, description: "`{ object }`" },
     errors: [invalid, notFound("The agent or object"), unavailable],
+  },
+  {
+    method: "GET",
+    path: "/api/agents/{id}/metrics",
+    area: "Live cluster view",
+    summary: "CPU and memory of the cluster's pods or nodes, from its metrics.k8s.io (metrics-server)",
+    description:
+      "Read as you, at each request (nothing is cached). `state` is `available` with `usage` (cores and bytes; a " +
+      "pod's is its containers' sum), or says why there are none: `not_served` (the cluster has no metrics-server), " +
+      "`refused` (the cluster's RBAC, with its message) or `unavailable` (its metrics API is not answering).",
+    auth: "actor",
+    query: metricsQuery,
+    ok: { status: 200, description: "`{ state, usage?, message? }`" },
+    errors: [invalid, notFound("The agent"), unavailable],
   },
   {
     method: "GET",
