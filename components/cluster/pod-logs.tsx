@@ -5,10 +5,9 @@
 // shows the cluster's own message.
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { plural } from "@/components/ui/plural";
 import { ErrorState } from "@/components/ui/states";
-import { inputClass } from "./controls";
-import { downloadLines, LogCheck, LogChoice, LogDownloadButton, LogSearch } from "./log-controls";
+import { ContainerSelect } from "./container-select";
+import { downloadLines, LINE_HEIGHT, LogToolbar, useLogOptions, type LogState } from "./log-controls";
 import type { KubeItem } from "./kinds";
 import {
   containersOf,
@@ -20,36 +19,11 @@ import {
   splitLines,
 } from "./log-lines";
 
-export const LINE_HEIGHT = 18;
-
-type LogState = "loading" | "following" | "ended" | "error";
-
-export const SINCE_CHOICES: [string, string][] = [
-  ["", "All time"],
-  ["300", "5 minutes"],
-  ["3600", "1 hour"],
-  ["86400", "24 hours"],
-];
-export const TAIL_CHOICES: [string, string][] = [
-  ["100", "100"],
-  ["500", "500"],
-  ["5000", "5,000"],
-  ["100000", "100,000"],
-  ["", "All"],
-];
-
-const KIND_LABEL = { init: " (init)", ephemeral: " (ephemeral)", container: "" } as const;
-
 export function PodLogs({ agentId, pod }: { agentId: string; pod: KubeItem }) {
   const containers = useMemo(() => containersOf(pod), [pod]);
   const [container, setContainer] = useState(() => defaultContainer(pod, containers));
-  const [follow, setFollow] = useState(true);
-  const [previous, setPrevious] = useState(false);
-  const [timestamps, setTimestamps] = useState(false);
-  const [wrap, setWrap] = useState(false);
-  const [tailLines, setTailLines] = useState("500");
-  const [sinceSeconds, setSinceSeconds] = useState("");
-  const [search, setSearch] = useState("");
+  const [options, set] = useLogOptions("500");
+  const { follow, previous, timestamps, wrap, tailLines, sinceSeconds, search } = options;
   const [state, setState] = useState<LogState>("loading");
   const [error, setError] = useState("");
   const [dropped, setDropped] = useState(0);
@@ -155,44 +129,18 @@ export function PodLogs({ agentId, pod }: { agentId: string; pod: KubeItem }) {
         <p className="text-xs text-zinc-500">Loading the pod&apos;s containers…</p>
       ) : (
         <>
-          <div className="flex flex-wrap items-end gap-3">
-            <label className="text-sm">
-              <span className="block text-zinc-600 dark:text-zinc-400">Container</span>
-              <select
-                aria-label="Container"
-                value={chosen}
-                onChange={(e) => setContainer(e.target.value)}
-                className={inputClass}
-              >
-                {containers.map((c) => (
-                  <option key={`${c.kind} ${c.name}`} value={c.name}>
-                    {c.name}
-                    {KIND_LABEL[c.kind]}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <LogChoice label="Since" value={sinceSeconds} onChange={setSinceSeconds} choices={SINCE_CHOICES} />
-            <LogChoice label="Last lines" value={tailLines} onChange={setTailLines} choices={TAIL_CHOICES} />
-            <LogSearch label="Search the log" value={search} onChange={setSearch} />
-          </div>
-          <div className="flex flex-wrap items-center gap-4">
-            <LogCheck label="Follow" checked={follow} onChange={setFollow} disabled={previous} />
-            <LogCheck label="Previous instance" checked={previous} onChange={setPrevious} />
-            <LogCheck label="Timestamps" checked={timestamps} onChange={setTimestamps} />
-            <LogCheck label="Wrap lines" checked={wrap} onChange={setWrap} />
-            <LogDownloadButton onClick={download} disabled={lines.current.length === 0} />
-            <span role="status" data-log-state={state} className="ml-auto text-xs text-zinc-500">
-              {state === "loading"
-                ? "Loading…"
-                : state === "following"
-                  ? `Following · ${plural(lines.current.length, "line")}`
-                  : state === "ended"
-                    ? plural(lines.current.length, "line")
-                    : ""}
-              {matches ? ` · ${plural(matches.length, "match", "matches")}` : ""}
-            </span>
-          </div>
+          <LogToolbar
+            options={options}
+            set={set}
+            source={<ContainerSelect label="Container" containers={containers} value={chosen} onChange={setContainer} />}
+            tailLabel="Last lines"
+            searchLabel="Search the log"
+            onDownload={download}
+            canDownload={lines.current.length > 0}
+            state={state}
+            lines={lines.current.length}
+            matches={matches ? matches.length : null}
+          />
           {dropped > 0 ? (
             <p className="text-xs text-zinc-500">
               Showing the newest {MAX_LOG_LINES.toLocaleString("en-US")} lines; {dropped.toLocaleString("en-US")} older
