@@ -127,9 +127,9 @@ test("a Deployment's two pods' logs are followed together with [pod/container] p
     timeout: 30_000,
   });
   await expect(state).toContainText("Following 2 logs");
-  await expect(section.getByLabel("Pod", { exact: true }).locator("option", { hasText: `${went} (ended)` })).toHaveCount(
-    1,
-  );
+  await expect(
+    section.getByLabel("Pod", { exact: true }).locator("option", { hasText: `${went} (ended)` }),
+  ).toHaveCount(1);
   await expect(log.locator(`[data-log-line][data-pod="${went}"]`, { hasText: later })).toHaveCount(1);
 
   // Twelve pods: ten are followed, and the view says so.

@@ -132,7 +132,9 @@ export function PodLogs({ agentId, pod }: { agentId: string; pod: KubeItem }) {
           <LogToolbar
             options={options}
             set={set}
-            source={<ContainerSelect label="Container" containers={containers} value={chosen} onChange={setContainer} />}
+            source={
+              <ContainerSelect label="Container" containers={containers} value={chosen} onChange={setContainer} />
+            }
             tailLabel="Last lines"
             searchLabel="Search the log"
             onDownload={download}

@@ -294,8 +294,20 @@ describe("a workload's pods' logs interleaved", () => {
     };
     const as = { user: "tether:user:ann", groups: [], extra: [] };
     const seen: string[] = [];
-    for await (const c of watchWorkloadPods(client as never, "7", "shop", "app=web", "41", as as never, new AbortController().signal))
-      seen.push(c.type === "RELISTED" ? `RELISTED ${c.pods.map((p) => p.metadata.name).join()}` : `${c.type} ${c.pod.metadata.name}`);
+    for await (const c of watchWorkloadPods(
+      client as never,
+      "7",
+      "shop",
+      "app=web",
+      "41",
+      as as never,
+      new AbortController().signal,
+    ))
+      seen.push(
+        c.type === "RELISTED"
+          ? `RELISTED ${c.pods.map((p) => p.metadata.name).join()}`
+          : `${c.type} ${c.pod.metadata.name}`,
+      );
     expect(seen).toEqual(["ADDED web-3", "RELISTED web-9", "DELETED web-9"]);
     expect(asked).toEqual([
       { rv: "41", as },

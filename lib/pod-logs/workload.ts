@@ -87,8 +87,7 @@ async function listPods(
 
 /** A change to the workload's pods: one pod's watch event, or the whole set again (after a relist). */
 export type PodChange =
-  | { type: "ADDED" | "MODIFIED" | "DELETED"; pod: PodForLogs }
-  | { type: "RELISTED"; pods: PodForLogs[] };
+  { type: "ADDED" | "MODIFIED" | "DELETED"; pod: PodForLogs } | { type: "RELISTED"; pods: PodForLogs[] };
 
 /** What following a workload's pods live needs: the pods listed first, and their changes from then on. */
 export interface LivePods {
