@@ -242,7 +242,7 @@ export async function logsCase(): Promise<void> {
 
     // The pod's drawer, its log followed (the last 500 lines: the testbed's first two).
     await page.goto(`${agentInfo.clusterUrl}?kind=pods&namespace=${NS}&open=${NS}/${POD}`);
-    const logs = page.getByRole("region", { name: "Logs" });
+    const logs = page.getByRole("region", { name: "Logs", exact: true });
     const status = logs.locator("[data-log-state]");
     await status.filter({ hasText: /^Following · 2 lines$/ }).waitFor({ timeout: 120_000 });
     const before = await pageMemory(page);
