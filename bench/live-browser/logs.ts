@@ -28,7 +28,7 @@ const root = path.resolve(__dirname, "..", "..");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A log line as a busy service writes one: ~110 characters. */
-function logText(kind: string, i: number): string {
+export function logText(kind: string, i: number): string {
   const n = String(i).padStart(6, "0");
   return `${kind} ${n} level=info msg="request served" method=GET path=/api/v1/items/${i % 977} status=200 bytes=${(i * 37) % 9000} ms=${i % 83}`;
 }
@@ -64,6 +64,12 @@ async function startProduct(logFile: string): Promise<ChildProcess> {
   }
 }
 
+/**
+ * tsx compiles the functions this file runs in the page keeping their inner functions' names, with a helper
+ * (`__name`) that only exists here: the page gets one that does the same (nothing).
+ */
+export const NAME_HELPER = "globalThis.__name = (f) => f;";
+
 /** Milliseconds since the epoch, in the page's clock (the same machine's as ours). */
 interface Arrival {
   first: number;
@@ -75,7 +81,10 @@ interface Arrival {
  * (epoch ms) when the status has first shown `held > from` after `armed` (a line arrived), and when `last` is
  * in the DOM with `total` lines held (all arrived, the view at the newest).
  */
-function watchArrival(page: Page, o: { from: number; total: number; last: string; reset: boolean }): Promise<Arrival> {
+export function watchArrival(
+  page: Page,
+  o: { from: number; total: number; last: string; reset: boolean },
+): Promise<Arrival> {
   return page.evaluate(
     (o) =>
       new Promise<Arrival>((resolve, reject) => {
@@ -85,6 +94,7 @@ function watchArrival(page: Page, o: { from: number; total: number; last: string
         let first = 0;
         // Opening anew, the view first empties (Loading…), then fills: only lines after that count.
         let emptied = !o.reset;
+        let before = -1;
         const held = () => {
           const s = section.querySelector("[data-log-state]");
           if (s?.textContent?.startsWith("Loading")) return 0;
@@ -93,7 +103,9 @@ function watchArrival(page: Page, o: { from: number; total: number; last: string
         };
         const tick = () => {
           const n = held();
-          if (!emptied && n === 0) emptied = true;
+          // Emptied: it said Loading… or 0 lines, or it holds fewer than a frame ago.
+          if (!emptied && (n === 0 || (before >= 0 && n < before))) emptied = true;
+          before = n;
           if (emptied && !first && n > o.from) first = now();
           if (first && n === o.total) {
             const lines = section.querySelectorAll("[data-log-line]");
@@ -123,7 +135,7 @@ interface Frames {
  * "wheel": 3 lines a frame upwards, as a mouse wheel. Every 10th frame, checks the line at the top of the view is
  * the one its position says.
  */
-function scrollFrames(page: Page, mode: "jump" | "wheel", ms: number): Promise<Frames> {
+export function scrollFrames(page: Page, mode: "jump" | "wheel", ms: number): Promise<Frames> {
   return page.evaluate(
     ({ mode, ms }) =>
       new Promise<Frames>((resolve) => {
@@ -175,7 +187,7 @@ function scrollFrames(page: Page, mode: "jump" | "wheel", ms: number): Promise<F
 }
 
 /** The page's JS heap after a garbage collection, its DOM nodes, and the log lines in the DOM. */
-async function pageMemory(page: Page): Promise<{ heapMiB: number; nodes: number; lineNodes: number }> {
+export async function pageMemory(page: Page): Promise<{ heapMiB: number; nodes: number; lineNodes: number }> {
   const cdp = await page.context().newCDPSession(page);
   try {
     await cdp.send("HeapProfiler.enable");
@@ -222,6 +234,7 @@ export async function logsCase(): Promise<void> {
     });
 
     const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1280, height: 900 } });
+    await context.addInitScript(NAME_HELPER);
     const page = await context.newPage();
     const user = newUser("benchlogs");
     await submitSignUp(page, user);
