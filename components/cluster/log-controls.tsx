@@ -12,6 +12,23 @@ export const LINE_HEIGHT = 18;
 
 export type LogState = "loading" | "following" | "ended" | "error";
 
+/** Whether a log view keeps to its newest line, and where it was last scrolled to. */
+export interface Stick {
+  atBottom: boolean;
+  top: number;
+}
+
+/**
+ * A log view's scroll handler: it keeps to the newest line until the reader scrolls up, and again once they are
+ * back at the bottom. The view's own scrolls to the newest line only go down, even when lines arrive faster
+ * than it scrolls (so the bottom has moved on when the scroll event comes).
+ */
+export function onLogScroll(el: HTMLElement, stick: Stick): void {
+  if (el.scrollHeight - el.scrollTop - el.clientHeight < LINE_HEIGHT * 2) stick.atBottom = true;
+  else if (el.scrollTop < stick.top) stick.atBottom = false;
+  stick.top = el.scrollTop;
+}
+
 export const SINCE_CHOICES: [string, string][] = [
   ["", "All time"],
   ["300", "5 minutes"],

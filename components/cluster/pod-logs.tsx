@@ -7,7 +7,15 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { ErrorState } from "@/components/ui/states";
 import { ContainerSelect } from "./container-select";
-import { downloadLines, LINE_HEIGHT, LogToolbar, useLogOptions, type LogState } from "./log-controls";
+import {
+  downloadLines,
+  LINE_HEIGHT,
+  LogToolbar,
+  onLogScroll,
+  useLogOptions,
+  type LogState,
+  type Stick,
+} from "./log-controls";
 import type { KubeItem } from "./kinds";
 import {
   containersOf,
@@ -31,7 +39,7 @@ export function PodLogs({ agentId, pod }: { agentId: string; pod: KubeItem }) {
   const lines = useRef<string[]>([]);
   const [version, setVersion] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
-  const atBottom = useRef(true);
+  const stick = useRef<Stick>({ atBottom: true, top: 0 });
 
   const { name, namespace = "" } = pod.metadata;
   const chosen = container || defaultContainer(pod, containers);
@@ -59,7 +67,7 @@ export function PodLogs({ agentId, pod }: { agentId: string; pod: KubeItem }) {
         });
     };
     lines.current = [];
-    atBottom.current = true;
+    stick.current = { atBottom: true, top: 0 };
     setDropped(0);
     setError("");
     setState("loading");
@@ -117,7 +125,7 @@ export function PodLogs({ agentId, pod }: { agentId: string; pod: KubeItem }) {
 
   // Following: stay at the newest line unless the reader scrolled up.
   useEffect(() => {
-    if (atBottom.current && count > 0) virtual.scrollToIndex(count - 1, { align: "end" });
+    if (stick.current.atBottom && count > 0) virtual.scrollToIndex(count - 1, { align: "end" });
   }, [count, version, virtual]);
 
   const download = () => downloadLines(`${name}-${chosen}${previous ? "-previous" : ""}.log`, lines.current);
@@ -155,10 +163,7 @@ export function PodLogs({ agentId, pod }: { agentId: string; pod: KubeItem }) {
             role="log"
             aria-label={`Log of ${chosen}`}
             tabIndex={0}
-            onScroll={(e) => {
-              const el = e.currentTarget;
-              atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < LINE_HEIGHT * 2;
-            }}
+            onScroll={(e) => onLogScroll(e.currentTarget, stick.current)}
             className="h-80 overflow-auto rounded bg-zinc-950 p-2 font-mono text-xs text-zinc-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
           >
             {count === 0 && state !== "loading" && state !== "error" ? (

@@ -19,8 +19,10 @@ import {
   LogCheck,
   LogChoice,
   LogToolbar,
+  onLogScroll,
   useLogOptions,
   type LogState,
+  type Stick,
 } from "./log-controls";
 import type { KubeItem } from "./kinds";
 import { keepNewest, MAX_LOG_LINES } from "./log-lines";
@@ -73,7 +75,7 @@ function WorkloadLogsPanel({ agentId, kind, object }: { agentId: string; kind: W
   const entries = useRef<LogEntry[]>([]);
   const [version, setVersion] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
-  const atBottom = useRef(true);
+  const stick = useRef<Stick>({ atBottom: true, top: 0 });
 
   const query = useMemo(() => {
     const q = new URLSearchParams({ namespace, kind, name });
@@ -97,7 +99,7 @@ function WorkloadLogsPanel({ agentId, kind, object }: { agentId: string; kind: W
         });
     };
     entries.current = [];
-    atBottom.current = true;
+    stick.current = { atBottom: true, top: 0 };
     setDropped(0);
     setError("");
     setSources([]);
@@ -190,7 +192,7 @@ function WorkloadLogsPanel({ agentId, kind, object }: { agentId: string; kind: W
 
   // Following: stay at the newest line unless the reader scrolled up.
   useEffect(() => {
-    if (atBottom.current && count > 0) virtual.scrollToIndex(count - 1, { align: "end" });
+    if (stick.current.atBottom && count > 0) virtual.scrollToIndex(count - 1, { align: "end" });
   }, [count, version, virtual]);
 
   const download = () =>
@@ -262,10 +264,7 @@ function WorkloadLogsPanel({ agentId, kind, object }: { agentId: string; kind: W
         role="log"
         aria-label={`Logs of ${name}'s pods`}
         tabIndex={0}
-        onScroll={(e) => {
-          const el = e.currentTarget;
-          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < LINE_HEIGHT * 2;
-        }}
+        onScroll={(e) => onLogScroll(e.currentTarget, stick.current)}
         className="h-80 overflow-auto rounded bg-zinc-950 p-2 font-mono text-xs text-zinc-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
       >
         {count === 0 && state !== "loading" && state !== "error" ? (
