@@ -1,7 +1,8 @@
 // A Deployment's pods' logs together, against the testbed (kwok serves every container the same log file):
 // the drawer's "Logs of its pods" follows both pods of a two-replica Deployment, each line prefixed with its
 // [pod/container] in the pod's colour; a line written now arrives once per pod; the pod filter and search
-// narrow what is shown; past ten pods the view says it follows ten of them.
+// narrow what is shown; while it follows, a pod the Deployment gains (scaled up) joins with its own prefix and
+// one it loses (scaled down) is marked as ended; past ten pods the view says it follows ten of them.
 import { expect, test } from "@playwright/test";
 import { appendContainerLog } from "../testbed/cluster";
 import { specCluster } from "./cluster";
@@ -9,6 +10,22 @@ import { createProjectAgent, newSignedInPage } from "./helpers";
 
 const cluster = specCluster("wlogs");
 const kubectl = (...args: string[]) => cluster.kubectl(...args);
+
+/** The Deployment's pods' names, once there are `count` (terminating ones included). */
+async function podsLeft(ns: string, count: number): Promise<string[]> {
+  let names: string[] = [];
+  await expect
+    .poll(
+      async () => {
+        const out = await kubectl("get", "pods", "-n", ns, "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}");
+        names = out.stdout.split(" ").filter(Boolean).sort();
+        return names.length;
+      },
+      { timeout: 90_000 },
+    )
+    .toBe(count);
+  return names;
+}
 
 /** The Deployment's pods' names, once `count` are Running. */
 async function runningPods(ns: string, count: number): Promise<string[]> {
@@ -90,6 +107,30 @@ test("a Deployment's two pods' logs are followed together with [pod/container] p
   await expect(state).toContainText("2 matches");
   await expect(log.locator("[data-log-line]")).toHaveCount(2);
   await section.getByLabel("Search the logs").fill("");
+
+  // Scaled up while followed: the new pod's log joins under its own prefix, and so do its new lines.
+  await kubectl("scale", "deployment", "web", "-n", ns, "--replicas=3");
+  const c = (await runningPods(ns, 3)).find((p) => p !== a && p !== b)!;
+  await expect(log.locator("[data-log-line]", { hasText: `[${c}/web] ${first}` })).toHaveCount(1, { timeout: 30_000 });
+  await expect(state).toContainText("Following 3 logs");
+  await expect(section.getByLabel("Pod", { exact: true }).locator("option")).toHaveCount(4);
+  const later = `later line ${Date.now().toString(36)}`;
+  await appendContainerLog(streams, later);
+  await expect(log.locator("[data-log-line]", { hasText: later })).toHaveCount(3, { timeout: 15_000 });
+  await expect(log.locator(`[data-log-line][data-pod="${c}"]`, { hasText: later })).toHaveCount(1);
+
+  // Scaled down: the pod that went is marked as ended; its lines stay.
+  await kubectl("scale", "deployment", "web", "-n", ns, "--replicas=2");
+  const left = await podsLeft(ns, 2);
+  const went = [a!, b!, c].find((p) => !left.includes(p))!;
+  await expect(section.getByTestId("log-gone")).toHaveText(`Ended, the pod was deleted: ${went}.`, {
+    timeout: 30_000,
+  });
+  await expect(state).toContainText("Following 2 logs");
+  await expect(
+    section.getByLabel("Pod", { exact: true }).locator("option", { hasText: `${went} (ended)` }),
+  ).toHaveCount(1);
+  await expect(log.locator(`[data-log-line][data-pod="${went}"]`, { hasText: later })).toHaveCount(1);
 
   // Twelve pods: ten are followed, and the view says so.
   await kubectl("scale", "deployment", "web", "-n", ns, "--replicas=12");

@@ -18,6 +18,7 @@ import { sseReader } from "../../lib/cluster-cache";
 import { chromiumLaunchOptions, productServer } from "../../e2e/product-server";
 import { createProjectAgent, kindPicker, newUser, submitSignUp } from "../../e2e/helpers";
 import { percentile, runBench } from "../common";
+import { logsCase } from "./logs";
 
 const PODS = Number(process.env.BENCH_PODS ?? 10_000);
 const VISITS = Number(process.env.BENCH_VISITS ?? 7);
@@ -504,4 +505,5 @@ async function main(): Promise<void> {
   }
 }
 
-runBench("bench/live-browser", main);
+// `-- --logs`: the logs case (logs.ts) instead of P5.
+runBench("bench/live-browser", process.argv.includes("--logs") ? logsCase : main);

@@ -5,10 +5,17 @@
 // shows the cluster's own message.
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { plural } from "@/components/ui/plural";
 import { ErrorState } from "@/components/ui/states";
-import { inputClass } from "./controls";
-import { downloadLines, LogCheck, LogChoice, LogDownloadButton, LogSearch } from "./log-controls";
+import { ContainerSelect } from "./container-select";
+import {
+  downloadLines,
+  LINE_HEIGHT,
+  LogToolbar,
+  onLogScroll,
+  useLogOptions,
+  type LogState,
+  type Stick,
+} from "./log-controls";
 import type { KubeItem } from "./kinds";
 import {
   containersOf,
@@ -20,36 +27,11 @@ import {
   splitLines,
 } from "./log-lines";
 
-export const LINE_HEIGHT = 18;
-
-type LogState = "loading" | "following" | "ended" | "error";
-
-export const SINCE_CHOICES: [string, string][] = [
-  ["", "All time"],
-  ["300", "5 minutes"],
-  ["3600", "1 hour"],
-  ["86400", "24 hours"],
-];
-export const TAIL_CHOICES: [string, string][] = [
-  ["100", "100"],
-  ["500", "500"],
-  ["5000", "5,000"],
-  ["100000", "100,000"],
-  ["", "All"],
-];
-
-const KIND_LABEL = { init: " (init)", ephemeral: " (ephemeral)", container: "" } as const;
-
 export function PodLogs({ agentId, pod }: { agentId: string; pod: KubeItem }) {
   const containers = useMemo(() => containersOf(pod), [pod]);
   const [container, setContainer] = useState(() => defaultContainer(pod, containers));
-  const [follow, setFollow] = useState(true);
-  const [previous, setPrevious] = useState(false);
-  const [timestamps, setTimestamps] = useState(false);
-  const [wrap, setWrap] = useState(false);
-  const [tailLines, setTailLines] = useState("500");
-  const [sinceSeconds, setSinceSeconds] = useState("");
-  const [search, setSearch] = useState("");
+  const [options, set] = useLogOptions("500");
+  const { follow, previous, timestamps, wrap, tailLines, sinceSeconds, search } = options;
   const [state, setState] = useState<LogState>("loading");
   const [error, setError] = useState("");
   const [dropped, setDropped] = useState(0);
@@ -57,7 +39,7 @@ export function PodLogs({ agentId, pod }: { agentId: string; pod: KubeItem }) {
   const lines = useRef<string[]>([]);
   const [version, setVersion] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
-  const atBottom = useRef(true);
+  const stick = useRef<Stick>({ atBottom: true, top: 0 });
 
   const { name, namespace = "" } = pod.metadata;
   const chosen = container || defaultContainer(pod, containers);
@@ -85,7 +67,7 @@ export function PodLogs({ agentId, pod }: { agentId: string; pod: KubeItem }) {
         });
     };
     lines.current = [];
-    atBottom.current = true;
+    stick.current = { atBottom: true, top: 0 };
     setDropped(0);
     setError("");
     setState("loading");
@@ -143,7 +125,7 @@ export function PodLogs({ agentId, pod }: { agentId: string; pod: KubeItem }) {
 
   // Following: stay at the newest line unless the reader scrolled up.
   useEffect(() => {
-    if (atBottom.current && count > 0) virtual.scrollToIndex(count - 1, { align: "end" });
+    if (stick.current.atBottom && count > 0) virtual.scrollToIndex(count - 1, { align: "end" });
   }, [count, version, virtual]);
 
   const download = () => downloadLines(`${name}-${chosen}${previous ? "-previous" : ""}.log`, lines.current);
@@ -155,44 +137,20 @@ export function PodLogs({ agentId, pod }: { agentId: string; pod: KubeItem }) {
         <p className="text-xs text-zinc-500">Loading the pod&apos;s containers…</p>
       ) : (
         <>
-          <div className="flex flex-wrap items-end gap-3">
-            <label className="text-sm">
-              <span className="block text-zinc-600 dark:text-zinc-400">Container</span>
-              <select
-                aria-label="Container"
-                value={chosen}
-                onChange={(e) => setContainer(e.target.value)}
-                className={inputClass}
-              >
-                {containers.map((c) => (
-                  <option key={`${c.kind} ${c.name}`} value={c.name}>
-                    {c.name}
-                    {KIND_LABEL[c.kind]}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <LogChoice label="Since" value={sinceSeconds} onChange={setSinceSeconds} choices={SINCE_CHOICES} />
-            <LogChoice label="Last lines" value={tailLines} onChange={setTailLines} choices={TAIL_CHOICES} />
-            <LogSearch label="Search the log" value={search} onChange={setSearch} />
-          </div>
-          <div className="flex flex-wrap items-center gap-4">
-            <LogCheck label="Follow" checked={follow} onChange={setFollow} disabled={previous} />
-            <LogCheck label="Previous instance" checked={previous} onChange={setPrevious} />
-            <LogCheck label="Timestamps" checked={timestamps} onChange={setTimestamps} />
-            <LogCheck label="Wrap lines" checked={wrap} onChange={setWrap} />
-            <LogDownloadButton onClick={download} disabled={lines.current.length === 0} />
-            <span role="status" data-log-state={state} className="ml-auto text-xs text-zinc-500">
-              {state === "loading"
-                ? "Loading…"
-                : state === "following"
-                  ? `Following · ${plural(lines.current.length, "line")}`
-                  : state === "ended"
-                    ? plural(lines.current.length, "line")
-                    : ""}
-              {matches ? ` · ${plural(matches.length, "match", "matches")}` : ""}
-            </span>
-          </div>
+          <LogToolbar
+            options={options}
+            set={set}
+            source={
+              <ContainerSelect label="Container" containers={containers} value={chosen} onChange={setContainer} />
+            }
+            tailLabel="Last lines"
+            searchLabel="Search the log"
+            onDownload={download}
+            canDownload={lines.current.length > 0}
+            state={state}
+            lines={lines.current.length}
+            matches={matches ? matches.length : null}
+          />
           {dropped > 0 ? (
             <p className="text-xs text-zinc-500">
               Showing the newest {MAX_LOG_LINES.toLocaleString("en-US")} lines; {dropped.toLocaleString("en-US")} older
@@ -205,10 +163,7 @@ export function PodLogs({ agentId, pod }: { agentId: string; pod: KubeItem }) {
             role="log"
             aria-label={`Log of ${chosen}`}
             tabIndex={0}
-            onScroll={(e) => {
-              const el = e.currentTarget;
-              atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < LINE_HEIGHT * 2;
-            }}
+            onScroll={(e) => onLogScroll(e.currentTarget, stick.current)}
             className="h-80 overflow-auto rounded bg-zinc-950 p-2 font-mono text-xs text-zinc-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
           >
             {count === 0 && state !== "loading" && state !== "error" ? (

@@ -8,6 +8,7 @@ import { useCallback, useId, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { commandWords, describeEnd, isNotConnected, shellPath, type ShellEnd } from "@/lib/pod-shell/protocol";
 import type { ShellState, ShellTerminalProps } from "@/components/pod-shell/terminal";
+import { ContainerSelect } from "./container-select";
 import { inputClass } from "./controls";
 import type { KubeItem } from "./kinds";
 import { containersOf, defaultContainer } from "./log-lines";
@@ -21,7 +22,6 @@ const ShellTerminal = dynamic<ShellTerminalProps>(() => import("@/components/pod
   ),
 });
 
-const KIND_LABEL = { init: " (init)", ephemeral: " (ephemeral)", container: "" } as const;
 const COMMANDS = ["sh", "bash", "/bin/sh", "/bin/bash"];
 
 type Shown = { kind: "idle" } | ShellState;
@@ -89,23 +89,13 @@ export function PodShell({ agentId, pod }: { agentId: string; pod: KubeItem }) {
         <p className="text-xs text-zinc-500">Loading the pod&apos;s containers…</p>
       ) : (
         <form onSubmit={connect} className="flex flex-wrap items-end gap-3">
-          <label className="text-sm">
-            <span className="block text-zinc-600 dark:text-zinc-400">Container</span>
-            <select
-              aria-label="Shell container"
-              value={chosen}
-              disabled={live}
-              onChange={(e) => setContainer(e.target.value)}
-              className={inputClass}
-            >
-              {containers.map((c) => (
-                <option key={`${c.kind} ${c.name}`} value={c.name}>
-                  {c.name}
-                  {KIND_LABEL[c.kind]}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ContainerSelect
+            label="Shell container"
+            containers={containers}
+            value={chosen}
+            disabled={live}
+            onChange={setContainer}
+          />
           <label className="min-w-0 text-sm">
             <span className="block text-zinc-600 dark:text-zinc-400">Command</span>
             <input

@@ -2,10 +2,10 @@
 // The logs of a workload's pods in its drawer (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job): opened
 // on request (it follows up to 10 logs at once), read from the cluster as the viewer in one stream, lines
 // interleaved as they arrive with a coloured [pod/container] prefix; a pod filter, search, follow, since and
-// tail, timestamps, wrap and download as the pod's own log has them.
+// tail, timestamps, wrap and download as the pod's own log has them. Following, pods that come later (scale
+// up, rollout) are followed as they run, and a deleted pod's logs are marked as ended.
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { plural } from "@/components/ui/plural";
 import { ErrorState } from "@/components/ui/states";
 import {
   MAX_WORKLOAD_LOG_STREAMS,
@@ -13,13 +13,20 @@ import {
   type LogSource,
   type WorkloadLogKind,
 } from "@/lib/pod-logs/workload-wire";
-import { downloadLines, LogCheck, LogChoice, LogDownloadButton, LogSearch } from "./log-controls";
+import {
+  downloadLines,
+  LINE_HEIGHT,
+  LogCheck,
+  LogChoice,
+  LogToolbar,
+  onLogScroll,
+  useLogOptions,
+  type LogState,
+  type Stick,
+} from "./log-controls";
 import type { KubeItem } from "./kinds";
 import { keepNewest, MAX_LOG_LINES } from "./log-lines";
-import { LINE_HEIGHT, SINCE_CHOICES, TAIL_CHOICES } from "./pod-logs";
 import { podsOf, prefixColour, prefixedLine, readEvents, shownEntries, type LogEntry } from "./workload-log-lines";
-
-type LogState = "loading" | "following" | "ended" | "error";
 
 export function WorkloadLogs({ agentId, kind, object }: { agentId: string; kind: WorkloadLogKind; object: KubeItem }) {
   const [open, setOpen] = useState(false);
@@ -51,14 +58,9 @@ export function WorkloadLogs({ agentId, kind, object }: { agentId: string; kind:
 
 function WorkloadLogsPanel({ agentId, kind, object }: { agentId: string; kind: WorkloadLogKind; object: KubeItem }) {
   const { name, namespace = "" } = object.metadata;
-  const [follow, setFollow] = useState(true);
-  const [previous, setPrevious] = useState(false);
-  const [timestamps, setTimestamps] = useState(false);
+  const [options, set] = useLogOptions("100");
+  const { follow, previous, timestamps, wrap, tailLines, sinceSeconds, search } = options;
   const [allContainers, setAllContainers] = useState(false);
-  const [wrap, setWrap] = useState(false);
-  const [tailLines, setTailLines] = useState("100");
-  const [sinceSeconds, setSinceSeconds] = useState("");
-  const [search, setSearch] = useState("");
   const [pod, setPod] = useState("");
   const [state, setState] = useState<LogState>("loading");
   const [error, setError] = useState("");
@@ -66,11 +68,14 @@ function WorkloadLogsPanel({ agentId, kind, object }: { agentId: string; kind: W
   const [sources, setSources] = useState<LogSource[]>([]);
   const [total, setTotal] = useState(0);
   const [ended, setEnded] = useState<Map<number, string | null>>(new Map());
+  // Logs whose pod was deleted while followed, and why new pods are no longer picked up (if they are not).
+  const [gone, setGone] = useState<ReadonlySet<number>>(new Set());
+  const [unwatched, setUnwatched] = useState("");
   // Lines live in a ref (a followed log grows by thousands a second); `version` redraws once a frame.
   const entries = useRef<LogEntry[]>([]);
   const [version, setVersion] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
-  const atBottom = useRef(true);
+  const stick = useRef<Stick>({ atBottom: true, top: 0 });
 
   const query = useMemo(() => {
     const q = new URLSearchParams({ namespace, kind, name });
@@ -94,11 +99,13 @@ function WorkloadLogsPanel({ agentId, kind, object }: { agentId: string; kind: W
         });
     };
     entries.current = [];
-    atBottom.current = true;
+    stick.current = { atBottom: true, top: 0 };
     setDropped(0);
     setError("");
     setSources([]);
     setEnded(new Map());
+    setGone(new Set());
+    setUnwatched("");
     setState("loading");
     setVersion((v) => v + 1);
     (async () => {
@@ -114,6 +121,8 @@ function WorkloadLogsPanel({ agentId, kind, object }: { agentId: string; kind: W
       const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
       let rest = "";
       let droppedSoFar = 0;
+      // The logs followed so far (a line names its log by index), as the events say.
+      let followed: LogSource[] = [];
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
@@ -121,16 +130,26 @@ function WorkloadLogsPanel({ agentId, kind, object }: { agentId: string; kind: W
         rest = cut.rest;
         for (const e of cut.events) {
           if (e.type === "sources") {
-            setSources(e.sources);
+            followed = e.sources;
+            setSources(followed);
             setTotal(e.total);
-            setState(query.includes("follow=true") && e.sources.length ? "following" : "loading");
+            setState(query.includes("follow=true") ? "following" : "loading");
           } else if (e.type === "lines") {
             const gone = keepNewest(
               entries.current,
               e.lines.map((text) => ({ source: e.source, text })),
             );
             if (gone) setDropped((droppedSoFar += gone));
-          } else setEnded((m) => new Map(m).set(e.source, e.error ?? null));
+          } else if (e.type === "end") setEnded((m) => new Map(m).set(e.source, e.error ?? null));
+          else if (e.type === "source") {
+            followed = [...followed];
+            followed[e.source] = { pod: e.pod, container: e.container };
+            setSources(followed);
+          } else if (e.type === "total") setTotal(e.total);
+          else if (e.type === "gone") {
+            const of = followed.flatMap((s, i) => (s.pod === e.pod ? [i] : []));
+            setGone((g) => new Set([...g, ...of]));
+          } else setUnwatched(e.error);
         }
         redraw();
       }
@@ -156,6 +175,12 @@ function WorkloadLogsPanel({ agentId, kind, object }: { agentId: string; kind: W
   );
   const count = shown ? shown.length : entries.current.length;
   const failed = [...ended].filter((e): e is [number, string] => e[1] !== null);
+  // Logs of pods that are still there, and pods all of whose logs ended because the pod was deleted.
+  const present = sources.length - gone.size;
+  const endedPods = useMemo(
+    () => new Set(pods.filter((p) => sources.every((s, i) => s.pod !== p || gone.has(i)))),
+    [pods, sources, gone],
+  );
 
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual's API cannot be memoized by the React compiler
   const virtual = useVirtualizer({
@@ -167,7 +192,7 @@ function WorkloadLogsPanel({ agentId, kind, object }: { agentId: string; kind: W
 
   // Following: stay at the newest line unless the reader scrolled up.
   useEffect(() => {
-    if (atBottom.current && count > 0) virtual.scrollToIndex(count - 1, { align: "end" });
+    if (stick.current.atBottom && count > 0) virtual.scrollToIndex(count - 1, { align: "end" });
   }, [count, version, virtual]);
 
   const download = () =>
@@ -178,39 +203,44 @@ function WorkloadLogsPanel({ agentId, kind, object }: { agentId: string; kind: W
 
   return (
     <div className="space-y-2">
-      <div className="flex flex-wrap items-end gap-3">
-        <LogChoice
-          label="Pod"
-          value={pod}
-          onChange={setPod}
-          choices={[["", `All pods${pods.length ? ` (${pods.length})` : ""}`], ...pods.map((p) => [p, p] as const)]}
-        />
-        <LogChoice label="Since" value={sinceSeconds} onChange={setSinceSeconds} choices={SINCE_CHOICES} />
-        <LogChoice label="Last lines of each" value={tailLines} onChange={setTailLines} choices={TAIL_CHOICES} />
-        <LogSearch label="Search the logs" value={search} onChange={setSearch} />
-      </div>
-      <div className="flex flex-wrap items-center gap-4">
-        <LogCheck label="Follow" checked={follow} onChange={setFollow} disabled={previous} />
-        <LogCheck label="All containers" checked={allContainers} onChange={setAllContainers} />
-        <LogCheck label="Previous instance" checked={previous} onChange={setPrevious} />
-        <LogCheck label="Timestamps" checked={timestamps} onChange={setTimestamps} />
-        <LogCheck label="Wrap lines" checked={wrap} onChange={setWrap} />
-        <LogDownloadButton onClick={download} disabled={entries.current.length === 0} />
-        <span role="status" data-log-state={state} className="ml-auto text-xs text-zinc-500">
-          {state === "loading"
-            ? "Loading…"
-            : state === "following"
-              ? `Following ${plural(sources.length, "log")} · ${plural(entries.current.length, "line")}`
-              : state === "ended"
-                ? plural(entries.current.length, "line")
-                : ""}
-          {shown && search.trim() ? ` · ${plural(shown.length, "match", "matches")}` : ""}
-        </span>
-      </div>
-      {total > sources.length ? (
+      <LogToolbar
+        options={options}
+        set={set}
+        source={
+          <LogChoice
+            label="Pod"
+            value={pod}
+            onChange={setPod}
+            choices={[
+              ["", `All pods${pods.length ? ` (${pods.length})` : ""}`],
+              ...pods.map((p) => [p, endedPods.has(p) ? `${p} (ended)` : p] as const),
+            ]}
+          />
+        }
+        checks={<LogCheck label="All containers" checked={allContainers} onChange={setAllContainers} />}
+        tailLabel="Last lines of each"
+        searchLabel="Search the logs"
+        onDownload={download}
+        canDownload={entries.current.length > 0}
+        state={state}
+        lines={entries.current.length}
+        logs={sources.length - ended.size}
+        matches={shown && search.trim() ? shown.length : null}
+      />
+      {total > present ? (
         <p data-testid="log-limit" className="text-xs text-amber-800 dark:text-amber-200">
-          Following {sources.length} of {total} logs: at most {MAX_WORKLOAD_LOG_STREAMS} at once (running, ready pods
-          first). Open a pod for its own log, or use kubectl logs with --max-log-requests.
+          Following {present} of {total} logs: at most {MAX_WORKLOAD_LOG_STREAMS} at once (running, ready pods first).
+          Open a pod for its own log, or use kubectl logs with --max-log-requests.
+        </p>
+      ) : null}
+      {endedPods.size ? (
+        <p data-testid="log-gone" className="text-xs text-zinc-500">
+          Ended, the pod was deleted: {[...endedPods].join(", ")}.
+        </p>
+      ) : null}
+      {unwatched ? (
+        <p role="alert" className="text-xs text-amber-800 dark:text-amber-200">
+          New pods are no longer picked up: {unwatched}. Show the logs again to follow the pods there are now.
         </p>
       ) : null}
       {dropped > 0 ? (
@@ -234,10 +264,7 @@ function WorkloadLogsPanel({ agentId, kind, object }: { agentId: string; kind: W
         role="log"
         aria-label={`Logs of ${name}'s pods`}
         tabIndex={0}
-        onScroll={(e) => {
-          const el = e.currentTarget;
-          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < LINE_HEIGHT * 2;
-        }}
+        onScroll={(e) => onLogScroll(e.currentTarget, stick.current)}
         className="h-80 overflow-auto rounded bg-zinc-950 p-2 font-mono text-xs text-zinc-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
       >
         {count === 0 && state !== "loading" && state !== "error" ? (

@@ -432,7 +432,11 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
       '`{"type":"sources","sources":[{"pod":"...","container":"..."}],"total":14,"pods":14,"limit":10}` ' +
       "(a line's `source` is an index into `sources`; `total` counts every log there was), then " +
       '`{"type":"lines","source":0,"lines":["..."]}` in the order lines arrive, and ' +
-      '`{"type":"end","source":0}` per log (with `"error"`, the cluster\'s words, when it refused or broke).',
+      '`{"type":"end","source":0}` per log (with `"error"`, the cluster\'s words, when it refused or broke). ' +
+      "Following, the pods are watched as you too: a pod that comes and runs has its log followed while fewer than " +
+      '10 are read (`{"type":"source","source":2,"pod":"...","container":"..."}`), a change in the count is ' +
+      '`{"type":"total","total":15,"pods":15}`, a deleted pod is `{"type":"gone","pod":"..."}` (its logs end), and ' +
+      'a watch that was refused or broke is `{"type":"unwatched","error":"..."}` (new pods are no longer picked up).',
     auth: "actor",
     query: workloadLogsQuery,
     ok: { status: 200, description: "The logs' events", contentType: "application/x-ndjson" },

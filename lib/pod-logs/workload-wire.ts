@@ -1,7 +1,8 @@
 // The logs of a workload's pods interleaved, the part both sides share (no Node imports: the page loads it):
 // which workloads have them, a label selector as the query string kubectl sends, which pods and containers
 // are followed (at most MAX_WORKLOAD_LOG_STREAMS), the `[pod/container]` prefix, the stream's events
-// (NDJSON, one event a line) and how text arriving in pieces is cut into whole lines.
+// (NDJSON, one event a line; a followed workload's pods coming and going while it is read are events too) and
+// how text arriving in pieces is cut into whole lines.
 import "@/lib/common/zod-jitless";
 import { z } from "zod";
 
@@ -60,6 +61,7 @@ export function sourcePrefix(s: LogSource): string {
 export interface PodForLogs {
   metadata: {
     name: string;
+    resourceVersion?: string;
     creationTimestamp?: string;
     deletionTimestamp?: string;
     annotations?: Record<string, string>;
@@ -117,6 +119,14 @@ export const workloadLogEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("lines"), source: z.number().int(), lines: z.array(z.string()) }),
   /** One log ended (the container stopped, or not following) or could not be read (the cluster's words). */
   z.object({ type: z.literal("end"), source: z.number().int(), error: z.string().optional() }),
+  /** Following: a pod that came since (scaled up, rolled out) has a log followed now, at index `source`. */
+  z.object({ type: z.literal("source"), source: z.number().int(), pod: z.string(), container: z.string() }),
+  /** Following: the workload's pods changed; `total` logs among `pods` pods now. */
+  z.object({ type: z.literal("total"), total: z.number().int(), pods: z.number().int() }),
+  /** Following: the pod was deleted; its logs have ended. */
+  z.object({ type: z.literal("gone"), pod: z.string() }),
+  /** Following: new pods are no longer picked up (the watch of the pods was refused or broke; its words). */
+  z.object({ type: z.literal("unwatched"), error: z.string() }),
 ]);
 export type WorkloadLogEvent = z.infer<typeof workloadLogEvent>;
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { UpstreamStatusError } from "@/lib/tunnel-client";
-import { interleaveLogs, QUEUED_EVENTS, workloadLogSources, workloadLogsQuery } from "./workload";
+import {
+  interleaveLogs,
+  QUEUED_EVENTS,
+  watchWorkloadPods,
+  workloadLogSources,
+  workloadLogsQuery,
+  type PodChange,
+} from "./workload";
 import {
   logSources,
   selectorString,
@@ -18,6 +25,31 @@ function pushable() {
   const stream = new ReadableStream<Uint8Array>({ start: (ctl) => void (c = ctl) });
   const enc = new TextEncoder();
   return { stream, write: (t: string) => c.enqueue(enc.encode(t)), end: () => c.close() };
+}
+
+/** An async iterable the test pushes to, and ends. */
+function queue<T>(): AsyncIterable<T> & { push: (v: T) => void; end: () => void } {
+  const items: T[] = [];
+  let ended = false;
+  let wake: (() => void) | null = null;
+  return {
+    push: (v) => {
+      items.push(v);
+      wake?.();
+    },
+    end: () => {
+      ended = true;
+      wake?.();
+    },
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        while (items.length) yield items.shift()!;
+        if (ended) return;
+        await new Promise<void>((r) => (wake = r));
+        wake = null;
+      }
+    },
+  };
 }
 
 /** Reads NDJSON events from the merged stream one at a time. */
@@ -156,6 +188,133 @@ describe("a workload's pods' logs interleaved", () => {
     expect(produced).toBeLessThanOrEqual(before + 20 + 1);
   });
 
+  it("following, picks up a pod that comes and runs, ends a deleted pod's logs, and says how many logs there are", async () => {
+    const logs = new Map<string, ReturnType<typeof pushable>>();
+    const stopped: string[] = [];
+    const changes = queue<PodChange>();
+    const pending = (name: string) => pod(name, { status: { phase: "Pending" }, created: "2026-01-02T00:00:00Z" });
+    const next = events(
+      interleaveLogs(
+        [{ pod: "web-1", container: "main" }],
+        { total: 1, pods: 1 },
+        async (s, signal) => {
+          const l = pushable();
+          logs.set(s.pod, l);
+          signal.addEventListener("abort", () => stopped.push(s.pod));
+          return l.stream;
+        },
+        undefined,
+        { pods: [pod("web-1")], allContainers: false, changes: () => changes },
+      ),
+    );
+    expect((await next())?.type).toBe("sources");
+    // Scaled up: the new pod is counted at once, its log followed once it runs.
+    changes.push({ type: "ADDED", pod: pending("web-2") });
+    expect(await next()).toEqual({ type: "total", total: 2, pods: 2 });
+    changes.push({ type: "MODIFIED", pod: pod("web-2", { created: "2026-01-02T00:00:00Z" }) });
+    expect(await next()).toEqual({ type: "source", source: 1, pod: "web-2", container: "main" });
+    logs.get("web-2")!.write("new pod here\n");
+    expect(await next()).toEqual({ type: "lines", source: 1, lines: ["new pod here"] });
+    // Another change to a pod followed already follows nothing twice.
+    changes.push({ type: "MODIFIED", pod: pod("web-2", { created: "2026-01-02T00:00:00Z" }) });
+    logs.get("web-1")!.write("old pod here\n");
+    expect(await next()).toEqual({ type: "lines", source: 0, lines: ["old pod here"] });
+    // Deleted: its log stops, it is said to be gone, and the count drops.
+    changes.push({ type: "DELETED", pod: pod("web-1") });
+    const after = [await next(), await next(), await next()];
+    expect(after).toEqual(
+      expect.arrayContaining([
+        { type: "gone", pod: "web-1" },
+        { type: "end", source: 0 },
+        { type: "total", total: 1, pods: 1 },
+      ]),
+    );
+    expect(stopped).toEqual(["web-1"]);
+    // The answer lasts while the pods are watched, though no log is read; when the watch ends, it ends.
+    logs.get("web-2")!.end();
+    expect(await next()).toEqual({ type: "end", source: 1 });
+    changes.end();
+    expect(await next()).toBeNull();
+  });
+
+  it("following, picks up new pods only while fewer than the limit are read", async () => {
+    const changes = queue<PodChange>();
+    const ten = Array.from({ length: 10 }, (_, i) => pod(`web-${i}`));
+    const streams = new Map<string, ReturnType<typeof pushable>>();
+    const next = events(
+      interleaveLogs(
+        ten.map((p) => ({ pod: p.metadata.name, container: "main" })),
+        { total: 10, pods: 10 },
+        async (s) => {
+          const l = pushable();
+          streams.set(s.pod, l);
+          return l.stream;
+        },
+        undefined,
+        { pods: ten, allContainers: false, changes: () => changes },
+      ),
+    );
+    expect((await next())?.type).toBe("sources");
+    changes.push({ type: "ADDED", pod: pod("web-10") });
+    expect(await next()).toEqual({ type: "total", total: 11, pods: 11 });
+    // One of the ten goes: the waiting pod takes its place.
+    changes.push({ type: "DELETED", pod: ten[3]! });
+    const after = [await next(), await next(), await next(), await next()];
+    expect(after).toEqual(
+      expect.arrayContaining([
+        { type: "gone", pod: "web-3" },
+        { type: "end", source: 3 },
+        { type: "source", source: 10, pod: "web-10", container: "main" },
+        { type: "total", total: 10, pods: 10 },
+      ]),
+    );
+  });
+
+  it("watches the workload's pods as the viewer from the list's version, and lists again when it is too old", async () => {
+    const asked: { rv: string; as: unknown }[] = [];
+    let watches = 0;
+    const client = {
+      async agentJson<T>(): Promise<T> {
+        return { items: [pod("web-9")], metadata: { resourceVersion: "90" } } as T;
+      },
+      agentFetch: () => Promise.reject(new Error("not used")),
+      async *agentWatch<T>(
+        _agent: string,
+        path: string,
+        o: { resourceVersion: string; impersonation?: unknown },
+      ): AsyncGenerator<{ type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR"; object: T }> {
+        expect(path).toBe("/api/v1/namespaces/shop/pods?labelSelector=app%3Dweb");
+        asked.push({ rv: o.resourceVersion, as: o.impersonation });
+        if (watches++ === 0) {
+          yield { type: "ADDED", object: pod("web-3", { metadata: { name: "web-3", resourceVersion: "42" } }) as T };
+          throw new UpstreamStatusError(410, JSON.stringify({ kind: "Status", message: "too old resource version" }));
+        }
+        yield { type: "DELETED", object: pod("web-9") as T };
+      },
+    };
+    const as = { user: "tether:user:ann", groups: [], extra: [] };
+    const seen: string[] = [];
+    for await (const c of watchWorkloadPods(
+      client as never,
+      "7",
+      "shop",
+      "app=web",
+      "41",
+      as as never,
+      new AbortController().signal,
+    ))
+      seen.push(
+        c.type === "RELISTED"
+          ? `RELISTED ${c.pods.map((p) => p.metadata.name).join()}`
+          : `${c.type} ${c.pod.metadata.name}`,
+      );
+    expect(seen).toEqual(["ADDED web-3", "RELISTED web-9", "DELETED web-9"]);
+    expect(asked).toEqual([
+      { rv: "41", as },
+      { rv: "90", as },
+    ]);
+  });
+
   it("prefixes a line with its pod and container, as kubectl logs --prefix does", () => {
     expect(sourcePrefix({ pod: "web-7d9f-abcde", container: "main" })).toBe("[web-7d9f-abcde/main]");
   });
@@ -227,7 +386,7 @@ describe("which logs a workload has", () => {
       async agentJson<T>(_agent: string, r: { path: string; impersonation?: unknown }): Promise<T> {
         asked.push({ path: r.path, as: r.impersonation });
         if (r.path.endsWith("/deployments/web")) return { spec: { selector: { matchLabels: { app: "web" } } } } as T;
-        return { items: [pod("web-1"), pod("web-2")] } as T;
+        return { items: [pod("web-1"), pod("web-2")], metadata: { resourceVersion: "41" } } as T;
       },
       agentFetch: () => Promise.reject(new Error("not used")),
     };
@@ -241,6 +400,8 @@ describe("which logs a workload has", () => {
       ],
       total: 2,
       pods: 2,
+      selector: "app=web",
+      list: { items: [pod("web-1"), pod("web-2")], resourceVersion: "41" },
     });
     expect(asked).toEqual([
       { path: "/apis/apps/v1/namespaces/shop/deployments/web", as },

@@ -1,6 +1,6 @@
 // GET /api/agents/:id/workload-logs?namespace=&kind=&name=&allContainers=&follow=&previous=&timestamps=&tailLines=&sinceSeconds=:
 // the logs of a workload's pods (at most 10 at once), interleaved as they arrive, as NDJSON events, read from
-// the cluster as the viewer's identity (lib/pod-logs).
+// the cluster as the viewer's identity (lib/pod-logs); following, pods that come later are followed too.
 import { viewerIdentity } from "@/lib/cluster-cache/web";
 import { refusal } from "@/lib/cluster-actions";
 import { db } from "@/lib/db/client";
@@ -9,6 +9,7 @@ import { withActor } from "@/lib/api-auth";
 import {
   interleaveLogs,
   openPodLog,
+  watchWorkloadPods,
   WorkloadWithoutSelector,
   workloadLogSources,
   workloadLogsQuery,
@@ -39,7 +40,29 @@ export const GET = withActor(async (user, req, ctx: Ctx) => {
     if (e instanceof WorkloadWithoutSelector) return errorResponse(400, e.message);
     throw e;
   }
-  const body = interleaveLogs(found.sources, found, openPodLog(client, id, q.data, impersonation), req.signal);
+  const following = q.data.follow && !q.data.previous;
+  const body = interleaveLogs(
+    found.sources,
+    found,
+    openPodLog(client, id, q.data, impersonation),
+    req.signal,
+    following
+      ? {
+          pods: found.list.items,
+          allContainers: q.data.allContainers,
+          changes: (signal) =>
+            watchWorkloadPods(
+              client,
+              id,
+              q.data.namespace,
+              found.selector,
+              found.list.resourceVersion,
+              impersonation,
+              signal,
+            ),
+        }
+      : undefined,
+  );
   return new Response(body, {
     headers: {
       "content-type": "application/x-ndjson; charset=utf-8",
