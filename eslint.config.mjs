@@ -5,6 +5,17 @@ import nextTs from "eslint-config-next/typescript";
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
+  {
+    // Specs take `test` from e2e/test.ts, which closes the browser contexts a test opened.
+    files: ["e2e/**/*.ts"],
+    ignores: ["e2e/test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "@playwright/test", message: 'Import from "./test" (e2e/test.ts) instead.' }] },
+      ],
+    },
+  },
   globalIgnores([
     ".next/**",
     ".next-standalone/**",

@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { loadAllYaml } from "@kubernetes/client-node";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { KAS_VERSION } from "../lib/common/release";
 import { ensureHelm } from "../testbed/helm";
 import { specCluster } from "./cluster";

@@ -5,7 +5,7 @@
 import { TESTBED_DEFAULT_KUBERNETES } from "../testbed/versions";
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./test";
 import { KAS_VERSION } from "../lib/common/release";
 import { KAS_AGENT_ADDRESS, specCluster } from "./cluster";
 import { newSignedInPage } from "./helpers";

@@ -3,7 +3,7 @@
 // with a real read_api token in place of <token>, answers the user's projects; a failing document load
 // says so and retries; it fits a 390 px wide screen.
 import { execFileSync } from "node:child_process";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { newSignedInPage } from "./helpers";
 import { e2eServer } from "./product-server";
 

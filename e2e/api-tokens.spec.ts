@@ -3,7 +3,7 @@
 // an agent and the agent's token and reads the project's audit log through the REST API, whose rows name
 // the token; the same script with the read_api token reads and is refused on every write; a token cannot
 // mint tokens; a revoked token is refused with the reason.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./test";
 import { newSignedInPage, recordMintedSecret } from "./helpers";
 import { e2eServer } from "./product-server";
 

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { rememberFirstAdmin, submitSignUp } from "./helpers";
 
 const stamp = Date.now().toString(36);

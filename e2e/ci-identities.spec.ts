@@ -2,7 +2,7 @@
 // state, gets the server's specific errors beside the fields, trusts GitHub Actions and GitLab CI from the
 // presets, removes one after a confirmation; the "Use in CI" snippets carry this installation's URL and
 // the project; a developer reads the list but cannot change it; the page fits 390 px.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./test";
 import { newSignedInPage } from "./helpers";
 
 async function post(page: Page, url: string, data: unknown) {

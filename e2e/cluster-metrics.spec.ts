@@ -3,7 +3,7 @@
 // (scraping kwok's emulated kubelet metrics), a viewer whose RBAC leaves metrics.k8s.io out is told so,
 // and once allowed sees each pod's and node's CPU and memory (sortable by the figure) and the cluster's use
 // of its nodes' allocatable on the Overview.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./test";
 import { FAKE_NODE_NAME } from "../testbed/cluster";
 import {
   metricsServerBuilt,

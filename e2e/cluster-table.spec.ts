@@ -6,7 +6,7 @@
 // kubectl's last-applied copy folded, and its YAML copied to the clipboard and downloaded.
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./test";
 import { specCluster } from "./cluster";
 import { writeStatus } from "./flux-fixtures";
 import { createProjectAgent, kindPicker, newSignedInPage, type TestUser } from "./helpers";

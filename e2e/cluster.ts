@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { test } from "@playwright/test";
+import { test } from "./test";
 import { ensureTestbedBinaries } from "../testbed/build";
 import { startTestbed, type Testbed } from "../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../testbed/versions";

@@ -1,7 +1,7 @@
 // The agent configuration editor (CodeMirror): every problem listed at once with its line while typing,
 // Save waits for a fix; Tab indents and Escape then Tab leaves the editor; a diff between two versions
 // shows the change; leaving with unsaved changes asks first, by link and by closing the tab.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { createProjectAgent, newSignedInPage } from "./helpers";
 
 test("two problems listed at once, a fixed version saved, the diff of two versions, a prompt before leaving unsaved", async ({

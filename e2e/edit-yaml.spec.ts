@@ -3,7 +3,7 @@
 // diff between the live object and the cluster's dry run; Apply changes the cluster and is audited; a
 // change made meanwhile is a conflict in the cluster's words; a viewer without update rights is offered
 // nothing and a forged request is refused with the cluster's message.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./test";
 import { specCluster } from "./cluster";
 import { createProjectAgent, newSignedInPage } from "./helpers";
 

@@ -4,7 +4,7 @@
 // nobody else gets anything but 404. Also: the agent's token says where it was last used from.
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./test";
 import { TESTBED_DEFAULT_KUBERNETES } from "../testbed/versions";
 import { specCluster } from "./cluster";
 import { createProjectAgent, newAdminPage, newSignedInPage } from "./helpers";

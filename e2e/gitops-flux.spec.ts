@@ -6,7 +6,7 @@
 // suspended, its source takes a new push and the Kustomization stays where it was; Resume applies it. A
 // HelmRelease pushed beside a chart in the same repository is installed by helm-controller and shows Ready.
 import path from "node:path";
-import { expect, request as playwrightRequest, test, type Page } from "@playwright/test";
+import { expect, request as playwrightRequest, test, type Page } from "./test";
 import {
   commitAndPush,
   startFlux,

@@ -4,7 +4,7 @@
 // the commit on the forge; its Warning events show. Reconcile now, Suspend and Resume are sent as the
 // viewer and flip the object in the cluster; a viewer whose RBAC forbids patching is offered nothing and
 // reads the cluster's refusal. The project page counts each agent's Flux objects and those not Ready.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./test";
 import { specCluster } from "./cluster";
 import { applyFluxCrds, applyObject, condition, writeStatus } from "./flux-fixtures";
 import { createProjectAgent, newSignedInPage } from "./helpers";

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { newSignedInPage } from "./helpers";
 
 test("an owner creates a group, adds a developer, creates a project; an outsider gets 404", async ({ browser }) => {

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
+import { expect, type Browser, type BrowserContext, type Locator, type Page } from "./test";
 import { TETHER_SECRET_SHAPE } from "../scripts/log-scan";
 import { e2eServer } from "./product-server";
 

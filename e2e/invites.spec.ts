@@ -1,7 +1,7 @@
 // Invite links on the admin page: each is listed (who made it, when, when it expires, what became of it)
 // without the link itself, which is shown once; an open one is revoked after a confirmation, and its link
 // then says so on the sign-up page instead of offering the form.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { newAdminPage } from "./helpers";
 
 test("an administrator sees invite links listed without the link, revokes one, and its link is refused by name", async ({

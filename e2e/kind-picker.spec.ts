@@ -1,7 +1,7 @@
 // The kind picker is a combobox, driven as a person does against the testbed: typing kubectl's short name
 // narrows the list and Enter opens the table; the arrow keys move through the options, Escape closes and
 // puts back the kind shown, Tab leaves without changing it; at 390 px the list fits the screen.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./test";
 import { specCluster } from "./cluster";
 import { createProjectAgent, kindOptions, kindPicker, newSignedInPage } from "./helpers";
 

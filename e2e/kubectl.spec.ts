@@ -5,7 +5,7 @@
 // agents and refuses outsiders. (Real kubectl through kas is kas/k8s-proxy/k8s-proxy.int.test.ts.)
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { parse } from "yaml";
 import { newSignedInPage, recordMintedSecret } from "./helpers";
 import { e2eServer } from "./product-server";

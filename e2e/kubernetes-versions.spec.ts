@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./test";
 import { policyTable, supportedMinorsAt } from "../lib/versions/rules";
 import { signUpAs, newUser } from "./helpers";
 

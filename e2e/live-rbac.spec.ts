@@ -2,7 +2,7 @@
 // agent's project, so each is impersonated as themselves, and the cluster's RBAC lets each read the
 // ConfigMaps of one namespace only: each sees their namespace's objects, live, and is refused the
 // other's; neither page ever shows the other's objects. Its own testbed: no binding lets every Tether user view.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./test";
 import { specCluster } from "./cluster";
 import { createProjectAgent, newSignedInPage } from "./helpers";
 

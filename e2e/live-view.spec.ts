@@ -7,7 +7,7 @@
 // (and kubectl's last-applied copy of it) never leaves the server; HTML in objects and events stays text.
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./test";
 import { KAS_PID_FILE, specCluster } from "./cluster";
 import { chooseKind, createProjectAgent, kindOptions, kindPicker, newSignedInPage, type TestUser } from "./helpers";
 

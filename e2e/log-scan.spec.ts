@@ -4,7 +4,7 @@
 // (scripts/log-scan.ts: a Tether secret, a JWT or JWE, session cookies and web ↔ kas tokens among them).
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { scanLogs, type LogFile } from "../scripts/log-scan";
 import { DELIBERATE_VIOLATION_HOST } from "./helpers";
 import { e2eServer } from "./product-server";

@@ -2,7 +2,7 @@
 // connected through kas to the testbed closes its tunnels and 404s its pages; removing a member ends their
 // access at once (and the last owner cannot leave); the audit log's filters and CSV export.
 import fs from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./test";
 import { KAS_AGENT_ADDRESS, specCluster } from "./cluster";
 import { createProjectAgent, newSignedInPage } from "./helpers";
 

@@ -3,7 +3,7 @@
 // the terminal's size follows the drawer, a viewer whose RBAC forbids pods/exec reads the cluster's own
 // refusal and no terminal opens, it fits 390 px, and a shell ends on the page within seconds when the
 // user's sessions are revoked. Both people are members of the agent's project, impersonated as themselves.
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "./test";
 import { startPod } from "../testbed/cluster";
 import { specCluster } from "./cluster";
 import { createProjectAgent, newSignedInPage } from "./helpers";

@@ -4,7 +4,7 @@
 // sent as the viewer and audited: a pod deleted, a Deployment scaled; a refusal shows the cluster's words
 // in the dialog and in the API's answer, and is audited too. Both people are members of the agent's
 // project, impersonated as themselves; a Role per person decides what each may do.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./test";
 import { appendContainerLog, startPod } from "../testbed/cluster";
 import { specCluster } from "./cluster";
 import { createProjectAgent, newSignedInPage } from "./helpers";

@@ -4,7 +4,7 @@
 // it cannot see another project of the same person, create a group or mint a token; the read_api token reads
 // and is refused on the write with nothing changed; revoked in the browser, it gets 401 with the reason.
 // The section works from the keyboard and fits a 390 px screen.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./test";
 import { newSignedInPage } from "./helpers";
 import { e2eServer } from "./product-server";
 

@@ -5,7 +5,7 @@
 // admin page lists them.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { newSignedInPage, newUser, registerAgentInWizard, signUpAs } from "./helpers";
 import { e2eServer, productServer } from "./product-server";
 

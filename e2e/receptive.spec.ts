@@ -9,7 +9,7 @@
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./test";
 import { makeTestPki } from "../kas/receptive/test-pki";
 import { freePort } from "../testbed/cluster";
 import { specCluster } from "./cluster";

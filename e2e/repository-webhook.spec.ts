@@ -3,7 +3,7 @@
 // a signed push shows on the project page with each agent's outcome; a developer sees the URL but cannot
 // change it; the tab fits 390 px; deleting makes the URL answer 404.
 import { createHmac } from "node:crypto";
-import { expect, request as playwrightRequest, test, type Page } from "@playwright/test";
+import { expect, request as playwrightRequest, test, type Page } from "./test";
 import { newSignedInPage } from "./helpers";
 
 async function post(page: Page, url: string, data: unknown) {

@@ -4,7 +4,7 @@
 // tokens; and web's internal API for kas with no, forged, unsigned (alg none), expired and misdirected JWTs.
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "./test";
 import { SignJWT, UnsecuredJWT } from "jose";
 import {
   createProjectAgent,

@@ -4,7 +4,7 @@
 // changes; developers and outsiders get 404 on it, and only admins see the installation's log. How a
 // block's grants act is shown once above them, never changed by adding a grant, and changed only as a
 // confirmed step of its own; a group the maintainer cannot see is answered like a missing one.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./test";
 import { newSignedInPage } from "./helpers";
 
 async function post(page: Page, url: string, data: unknown) {

@@ -1,7 +1,7 @@
 // Small screens and honest cluster states, without a cluster: at 390 px every main page fits the width
 // (tables scroll inside their own box) and the menu button opens and closes the main navigation from the
 // keyboard; an agent that never connected has a Cluster tab that says so instead of "0/0 nodes".
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./test";
 import { createProjectAgent, newUser, signUpAs } from "./helpers";
 
 const PHONE = { width: 390, height: 844 };

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "./test";
 import { frameReader, type KubeObject, type LiveFrame } from "../lib/cluster-cache/wire";
 import { specCluster } from "./cluster";
 import { createProjectAgent, newUser, recordSessionCookie, signUpAs, watchForSecrets, type TestUser } from "./helpers";

@@ -3,7 +3,7 @@
 // [pod/container] in the pod's colour; a line written now arrives once per pod; the pod filter and search
 // narrow what is shown; while it follows, a pod the Deployment gains (scaled up) joins with its own prefix and
 // one it loses (scaled down) is marked as ended; past ten pods the view says it follows ten of them.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { appendContainerLog } from "../testbed/cluster";
 import { specCluster } from "./cluster";
 import { createProjectAgent, newSignedInPage } from "./helpers";
