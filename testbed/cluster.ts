@@ -499,23 +499,25 @@ export async function startTestbed(opts: TestbedOptions): Promise<Testbed> {
       );
       const streams = await prepareStreams(dir, await freePort());
       state.streams = streams.streams;
-      const kwok = startProcess(
-        "kwok",
-        bin("kwok"),
-        [
-          `--kubeconfig=${state.kubeconfig}`,
-          "--manage-all-nodes=false",
-          "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
-          `--server-address=127.0.0.1:${kwokPort}`,
-          "--node-ip=127.0.0.1",
-          `--node-port=${kwokPort}`,
-          `--config=${bin(KWOK_STAGES_FILE)}`,
-          `--config=${streams.configFile}`,
-        ],
-        dir,
-        detached,
-        streams.env,
-      );
+      const startKwok = () =>
+        startProcess(
+          "kwok",
+          bin("kwok"),
+          [
+            `--kubeconfig=${state.kubeconfig}`,
+            "--manage-all-nodes=false",
+            "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
+            `--server-address=127.0.0.1:${kwokPort}`,
+            "--node-ip=127.0.0.1",
+            `--node-port=${kwokPort}`,
+            `--config=${bin(KWOK_STAGES_FILE)}`,
+            `--config=${streams.configFile}`,
+          ],
+          dir,
+          detached,
+          streams.env,
+        );
+      let kwok = startKwok();
       started.push(cm, sched, kwok);
       const node = {
         apiVersion: "v1",
@@ -533,13 +535,30 @@ export async function startTestbed(opts: TestbedOptions): Promise<Testbed> {
       const created = await apiserverRequest(state, "POST", "/api/v1/nodes", node);
       if (created.status !== 201)
         throw new TestbedStepError("create fake node", `apiserver answered ${created.status}`, created.body);
-      await waitFor(kwok, `node ${FAKE_NODE_NAME} Ready`, async () => {
+      const nodeReady = async () => {
         const res = await apiserverRequest(state, "GET", `/api/v1/nodes/${FAKE_NODE_NAME}`);
         const conds =
           (JSON.parse(res.body) as { status?: { conditions?: { type: string; status: string }[] } }).status
             ?.conditions ?? [];
         return conds.some((c) => c.type === "Ready" && c.status === "True");
-      });
+      };
+      // kwok 0.8.0 builds its CEL environments (resource usage, metrics) with easycel, whose type cache is a
+      // package-level map written without a lock (easycel v0.6.0 types.go). Now and then kwok dies while
+      // setting them up: exit code 2, a Go fatal error whose stack runs through easycel (seen once in about
+      // 40 testbed starts). That is kwok's own start-up, not the cluster's state: start it again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await waitFor(kwok, `node ${FAKE_NODE_NAME} Ready`, nodeReady);
+          break;
+        } catch (e) {
+          if (!kwok.exited || attempt >= 3 || !(await logTail(kwok)).includes("wzshiming/easycel")) throw e;
+          log(
+            `testbed: kwok crashed while setting up CEL (kwok's own race), starting it again (attempt ${attempt + 1})`,
+          );
+          kwok = startKwok();
+          started.push(kwok);
+        }
+      }
       await waitFor(
         cm,
         "service account default/default",
