@@ -16,14 +16,9 @@ const profileSchema = z.object({
   timeDeltas: z.array(z.number()),
 });
 
-function main(): void {
-  const [file, topArg] = process.argv.slice(2);
-  if (!file) {
-    console.error("usage: npx tsx bench/profile-summary.ts <file.cpuprofile> [top]");
-    process.exit(2);
-  }
-  const top = Number(topArg ?? 25);
-  const profile = profileSchema.parse(JSON.parse(fs.readFileSync(file, "utf8")));
+/** Self time per function and per file, largest first, as printable lines; `profile` as V8 or CDP gives it. */
+export function summarizeProfile(raw: unknown, top = 25): string {
+  const profile = profileSchema.parse(raw);
   const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const self = new Map<string, number>();
   const perFile = new Map<string, number>();
@@ -42,14 +37,25 @@ function main(): void {
     perFile.set(fileKey, (perFile.get(fileKey) ?? 0) + us);
   });
   const busy = total - (self.get("(idle)  (native)") ?? 0);
-  const print = (title: string, m: Map<string, number>) => {
-    console.log(`\n${title}`);
+  const lines = [`${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (not idle)`];
+  const section = (title: string, m: Map<string, number>) => {
+    lines.push("", title);
     for (const [k, us] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top))
-      console.log(`${(us / 1000).toFixed(0).padStart(8)} ms ${((100 * us) / busy).toFixed(1).padStart(5)} %  ${k}`);
+      lines.push(`${(us / 1000).toFixed(0).padStart(8)} ms ${((100 * us) / busy).toFixed(1).padStart(5)} %  ${k}`);
   };
-  console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (not idle)`);
-  print("self time per function (share of busy time)", self);
-  print("self time per file", perFile);
+  section("self time per function (share of busy time)", self);
+  section("self time per file", perFile);
+  return lines.join("\n");
 }
 
-main();
+function main(): void {
+  const [file, topArg] = process.argv.slice(2);
+  if (!file) {
+    console.error("usage: npx tsx bench/profile-summary.ts <file.cpuprofile> [top]");
+    process.exit(2);
+  }
+  console.log(`${file}: ${summarizeProfile(JSON.parse(fs.readFileSync(file, "utf8")), Number(topArg ?? 25))}`);
+}
+
+// Run as a command, not when a bench imports summarizeProfile.
+if (path.basename(process.argv[1] ?? "") === "profile-summary.ts") main();

@@ -18,6 +18,7 @@ import { sseReader } from "../../lib/cluster-cache";
 import { chromiumLaunchOptions, productServer } from "../../e2e/product-server";
 import { createProjectAgent, kindPicker, newUser, submitSignUp } from "../../e2e/helpers";
 import { percentile, runBench } from "../common";
+import { summarizeProfile } from "../profile-summary";
 import { logsCase } from "./logs";
 
 const PODS = Number(process.env.BENCH_PODS ?? 10_000);
@@ -189,37 +190,6 @@ async function pickFromOverview(context: BrowserContext, url: string): Promise<P
   }
 }
 
-/** BENCH_PROFILE=1: where the page's main thread spends a warm visit, from a CPU profile (CDP), by self time. */
-function summarizeProfile(profile: CpuProfile, untilMs: number): string {
-  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
-  const byScript = new Map<string, number>();
-  let t = 0;
-  profile.samples.forEach((id, i) => {
-    const dt = (profile.timeDeltas[i] ?? 0) / 1000;
-    t += dt;
-    const f = byNode.get(id)?.callFrame;
-    if (!f) return;
-    const script = f.url ? f.url.replace(/^.*\//, "") : f.functionName;
-    const key = `${f.functionName || "(anonymous)"} ${script}${f.url ? `:${f.lineNumber + 1}` : ""}`;
-    self.set(key, (self.get(key) ?? 0) + dt);
-    byScript.set(script, (byScript.get(script) ?? 0) + dt);
-  });
-  const top = (m: Map<string, number>, n: number) =>
-    [...m]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([k, v]) => `  ${v.toFixed(0).padStart(6)} ms  ${k.slice(0, 110)}`)
-      .join("\n");
-  return `CPU profile of one warm visit (${t.toFixed(0)} ms profiled, the page interactive at ${untilMs.toFixed(0)} ms), self time by script:\n${top(byScript, 12)}\nby function:\n${top(self, 25)}`;
-}
-
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
 async function visit(context: BrowserContext, url: string, profile = false): Promise<Visit> {
   const page: Page = await context.newPage();
   const cdp = profile ? await context.newCDPSession(page) : null;
@@ -249,11 +219,9 @@ async function visit(context: BrowserContext, url: string, profile = false): Pro
     await searchForLast(page);
     const interactiveMs = performance.now() - t0;
     if (cdp) {
-      const { profile: p } = (await cdp.send("Profiler.stop")) as unknown as { profile: CpuProfile };
-      const at = await page.evaluate(
-        () => (window as unknown as { __marks: Record<string, number> }).__marks.interactive,
-      );
-      console.log(`bench: ${summarizeProfile(p, at ?? NaN)}`);
+      // BENCH_PROFILE=1: where the page's main thread spent this warm visit, by self time.
+      const { profile: p } = await cdp.send("Profiler.stop");
+      console.log(`bench: CPU profile of the page in one warm visit: ${summarizeProfile(p, 20)}`);
     }
     // On the loaded table: clearing the search brings back all rows; then scrolling to the bottom.
     let t = performance.now();
