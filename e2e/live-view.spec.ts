@@ -154,6 +154,35 @@ test("a Pending pod reads Ready 0/1, as kubectl prints it, not 0/0", async ({ br
   );
 });
 
+test("a link to a table asks for its live stream once, from the page's HTML, and follows the cluster on it", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const { page, user } = await newSignedInPage(browser, "early");
+  const clusterUrl = await connectAgent(page, user, "early");
+  const namespace = `early-${Date.now().toString(36)}`;
+  await kubectl("create", "namespace", namespace);
+  await kubectl("create", "configmap", "first", "-n", namespace);
+  const streams: { url: string; type: string }[] = [];
+  page.on("request", (r) => {
+    if (/\/api\/agents\/[^/]+\/live\?/.test(r.url())) streams.push({ url: r.url(), type: r.resourceType() });
+  });
+  await page.goto(`${clusterUrl}?kind=configmaps&namespace=${namespace}`);
+  await expect(page.locator('[role=row][data-name="first"]')).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator("[data-live-status]")).toHaveText("Live");
+  await kubectl("create", "configmap", "second", "-n", namespace);
+  await expect(page.locator('[role=row][data-name="second"]')).toBeVisible({ timeout: 2_000 });
+  // One stream, the one the HTML started before the page's scripts ran (a fetch, not an EventSource).
+  expect(streams).toEqual([
+    { url: expect.stringContaining(`%2Fnamespaces%2F${namespace}%2Fconfigmaps`), type: "fetch" },
+  ]);
+  // Another kind from the picker opens its own stream; the early one is not used again.
+  await chooseKind(page, "Secrets");
+  await expect(page.locator("[data-live-status]")).toHaveText("Live", { timeout: 30_000 });
+  expect(streams.map((s) => s.type)).toEqual(["fetch", "eventsource"]);
+  await kubectl("delete", "namespace", namespace, "--wait=false");
+});
+
 test("a row opens a drawer that takes focus and closes on Escape; a link reopens the kind, namespace and object", async ({
   browser,
 }) => {

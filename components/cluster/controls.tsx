@@ -10,8 +10,9 @@ import { KindPicker } from "./kind-picker";
 import type { Kind, KubeItem } from "./kinds";
 import type { LiveStatus } from "./use-live";
 
-export const OVERVIEW_KEY = "overview";
-export const NAMESPACES_PATH = "/api/v1/namespaces";
+import { MAX_NAMESPACES, OVERVIEW_KEY, namespaceList } from "./live-paths";
+
+export { MAX_NAMESPACES, NAMESPACES_PATH, OVERVIEW_KEY, namespaceList } from "./live-paths";
 export const inputClass =
   "mt-1 max-w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 dark:border-zinc-700 dark:bg-zinc-900";
 
@@ -79,21 +80,6 @@ export interface ViewState {
   selector: string;
   sort: string;
   open: string | null;
-}
-
-/** The most namespaces one table shows at once: each is a stream of its own (twelve per page at most). */
-export const MAX_NAMESPACES = 10;
-
-/** The namespaces of `namespace=a,b`: none is all of them. */
-export function namespaceList(param: string): string[] {
-  return [
-    ...new Set(
-      param
-        .split(",")
-        .map((n) => n.trim())
-        .filter(Boolean),
-    ),
-  ];
 }
 
 /** A link's query string for a view, e.g. the Overview's "Failed 2" → the Pods filtered to Failed. */

@@ -7,24 +7,14 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useMemo } from "react";
 import { ErrorState, LoadingState } from "@/components/ui/states";
-import { KINDS } from "./kinds";
-import {
-  NAMESPACES_PATH,
-  Pickers,
-  StatusChip,
-  namespaceList,
-  namespaceNames,
-  viewHref,
-  type ViewState,
-} from "./controls";
+import { OVERVIEW_SOURCES as SOURCES, overviewStreamPaths } from "./live-paths";
+import { Pickers, StatusChip, namespaceList, namespaceNames, viewHref, type ViewState } from "./controls";
 import { overviewOf } from "./overview";
 import { ReachNotice, useClusterReach, type ClusterPlace } from "./reach-notice";
 import { clusterUsage, usageSentences } from "./resource-usage";
 import { useLive } from "./use-live";
 import { MetricsNotice, useMetrics } from "./use-metrics";
 
-/** Stream order: namespaces for the picker first, then what the figures need. */
-const SOURCES = ["nodes", "pods", "deployments", "statefulsets", "daemonsets", "events"] as const;
 const WORKLOAD_KINDS = { Deployment: "deployments", StatefulSet: "statefulsets", DaemonSet: "daemonsets" } as const;
 const listFormat = new Intl.ListFormat("en-US", { type: "conjunction" });
 const linkClass = "rounded hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500";
@@ -49,11 +39,8 @@ export function OverviewPanel({
 }) {
   // Several namespaces: the cluster-wide collections, narrowed here (six streams per namespace would be too many).
   const chosen = useMemo(() => namespaceList(view.namespace), [view.namespace]);
-  const one = chosen.length === 1 ? chosen[0]! : null;
-  const paths = useMemo(
-    () => [NAMESPACES_PATH, ...SOURCES.map((key) => KINDS.find((k) => k.key === key)!.path(one))],
-    [one],
-  );
+  // Stream order: namespaces for the picker first, then what the figures need (SOURCES).
+  const paths = useMemo(() => overviewStreamPaths(view.namespace), [view.namespace]);
   const live = useLive(agentId, paths);
   const { collections, status, staleSince, error, refused } = live;
   const reach = useClusterReach(agentId, place, live, FIGURE_SOURCES);

@@ -1,10 +1,13 @@
 "use client";
-// One EventSource per view: a snapshot, then batched changes. Closed while the tab is hidden and reopened
+// One EventSource per view (the first one may be the stream the page's HTML asked for, early-stream.ts): a
+// snapshot, then batched changes. Closed while the tab is hidden and reopened
 // on return; on error it reconnects with exponential backoff and jitter (capped), resuming from the last
 // event id; a 401 stops retrying and sends the user to sign in.
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
-import { applyChanges, decodeFrame, FRAME_EVENTS, fromSnapshot, objectKey } from "@/lib/cluster-cache/wire";
+import { applyChanges, decodeFrame, FRAME_EVENTS, fromSnapshot, objectKey, sseReader } from "@/lib/cluster-cache/wire";
+import { takeEarlyStream } from "./early-stream";
+import { liveStreamUrl } from "./live-paths";
 import type { KubeItem } from "./kinds";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting" | "stale";
@@ -38,92 +41,135 @@ export function useLive(agentId: string, paths: string[]) {
 
   useEffect(() => {
     const list = pathsKey.split("\n");
-    let es: EventSource | null = null;
     let attempt = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let disposed = false;
     lastId.current = null;
 
+    /** The open stream, an EventSource or the page's early stream, either closed the same way. */
+    let conn: { close(): void } | null = null;
+    // The cluster side of the stream: Reconnecting while the upstream watch is down (kas, agent).
+    let upstream = new Map<number, string>();
+    const onFrame = (event: string, data: string, id: string) => {
+      const frame = decodeFrame<KubeItem>(event, data, id);
+      if (frame?.event === "snapshot") {
+        // A User Timing mark, for the browser's Performance panel and bench/live-browser.
+        performance.mark?.("tether:live-snapshot");
+        const { collections, refused } = fromSnapshot(list.length, frame.data);
+        setRefused(refused);
+        lastId.current = id || lastId.current;
+        setCollections(collections);
+        setReceived(true);
+        attempt = 0;
+        setStatus("live");
+        setStaleSince(null);
+        setError(null);
+      } else if (frame?.event === "changes") {
+        const { events } = frame.data;
+        lastId.current = id || lastId.current;
+        const now = Date.now();
+        setCollections((prev) => applyChanges(prev, events));
+        setChangedAt((prev) => {
+          const next = new Map(prev);
+          for (const e of events) next.set(objectKey(e.object), now);
+          return next;
+        });
+        attempt = 0;
+        setStatus("live");
+      } else if (frame?.event === "status") {
+        upstream.set(frame.data.i, frame.data.state);
+        const down = [...upstream.values()].some((st) => st !== "live");
+        setStatus(down ? "reconnecting" : "live");
+        if (down) setStaleSince((st) => st ?? new Date());
+        else setStaleSince(null);
+      }
+    };
+    const onError = () => {
+      conn?.close();
+      conn = null;
+      if (disposed) return;
+      setStatus("reconnecting");
+      setStaleSince((s) => s ?? new Date());
+      // Is the session still valid? A 401 means: stop retrying, sign in again.
+      void fetch(`/api/agents/${agentId}`, { cache: "no-store" }).then(
+        (r) => {
+          if (r.status === 401) {
+            router.push(`/sign-in?callbackUrl=${encodeURIComponent(window.location.pathname)}`);
+            return;
+          }
+          if (r.status === 404) {
+            setError("This agent no longer exists or you lost access to it.");
+            return;
+          }
+          const delay = Math.min(30_000, 1_000 * 2 ** attempt) * (0.5 + Math.random() / 2);
+          attempt++;
+          timer = setTimeout(open, delay);
+        },
+        () => {
+          timer = setTimeout(open, Math.min(30_000, 1_000 * 2 ** attempt++));
+        },
+      );
+    };
+    /** Reads the stream the page's HTML asked for (early-stream.ts) as an EventSource would. */
+    const readEarly = (early: { response: Promise<Response>; abort: () => void }) => {
+      let closed = false;
+      const self = {
+        close() {
+          closed = true;
+          early.abort();
+        },
+      };
+      conn = self;
+      const frames = sseReader((m) => {
+        if (!closed) onFrame(m.event, m.data, m.id ?? "");
+      });
+      void (async () => {
+        const r = await early.response;
+        if (!r.ok || !r.body) throw new Error(`live stream answered ${r.status}`);
+        attempt = 0;
+        const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done || closed) break;
+          frames.feed(value);
+        }
+      })()
+        .catch(() => undefined)
+        // The stream ended or failed: as an EventSource's error, reconnect from the last event id.
+        .then(() => {
+          if (!closed && conn === self) onError();
+        });
+    };
+
     const open = () => {
       if (disposed || document.hidden) return;
-      const q = new URLSearchParams();
-      for (const p of list) q.append("path", p);
-      if (lastId.current) q.set("lastEventId", lastId.current);
-      es = new EventSource(`/api/agents/${agentId}/live?${q}`);
-      // The cluster side of the stream: Reconnecting while the upstream watch is down (kas, agent).
-      const upstream = new Map<number, string>();
-      const onFrame = (ev: Event) => {
+      upstream = new Map();
+      const url = liveStreamUrl(agentId, list, lastId.current);
+      const early = takeEarlyStream(url);
+      if (early) {
+        readEarly(early);
+        return;
+      }
+      const es = new EventSource(url);
+      conn = es;
+      const onMessage = (ev: Event) => {
         const msg = ev as MessageEvent<string>;
-        const frame = decodeFrame<KubeItem>(msg.type, msg.data, msg.lastEventId);
-        if (frame?.event === "snapshot") {
-          const { collections, refused } = fromSnapshot(list.length, frame.data);
-          setRefused(refused);
-          lastId.current = msg.lastEventId || lastId.current;
-          setCollections(collections);
-          setReceived(true);
-          attempt = 0;
-          setStatus("live");
-          setStaleSince(null);
-          setError(null);
-        } else if (frame?.event === "changes") {
-          const { events } = frame.data;
-          lastId.current = msg.lastEventId || lastId.current;
-          const now = Date.now();
-          setCollections((prev) => applyChanges(prev, events));
-          setChangedAt((prev) => {
-            const next = new Map(prev);
-            for (const e of events) next.set(objectKey(e.object), now);
-            return next;
-          });
-          attempt = 0;
-          setStatus("live");
-        } else if (frame?.event === "status") {
-          upstream.set(frame.data.i, frame.data.state);
-          const down = [...upstream.values()].some((st) => st !== "live");
-          setStatus(down ? "reconnecting" : "live");
-          if (down) setStaleSince((st) => st ?? new Date());
-          else setStaleSince(null);
-        }
+        onFrame(msg.type, msg.data, msg.lastEventId);
       };
-      for (const name of FRAME_EVENTS) es.addEventListener(name, onFrame);
+      for (const name of FRAME_EVENTS) es.addEventListener(name, onMessage);
       es.onopen = () => {
         attempt = 0;
       };
-      es.onerror = () => {
-        es?.close();
-        es = null;
-        if (disposed) return;
-        setStatus("reconnecting");
-        setStaleSince((s) => s ?? new Date());
-        // Is the session still valid? A 401 means: stop retrying, sign in again.
-        void fetch(`/api/agents/${agentId}`, { cache: "no-store" }).then(
-          (r) => {
-            if (r.status === 401) {
-              router.push(`/sign-in?callbackUrl=${encodeURIComponent(window.location.pathname)}`);
-              return;
-            }
-            if (r.status === 404) {
-              setError("This agent no longer exists or you lost access to it.");
-              return;
-            }
-            const delay = Math.min(30_000, 1_000 * 2 ** attempt) * (0.5 + Math.random() / 2);
-            attempt++;
-            timer = setTimeout(open, delay);
-          },
-          () => {
-            timer = setTimeout(open, Math.min(30_000, 1_000 * 2 ** attempt++));
-          },
-        );
-      };
+      es.onerror = onError;
     };
     const onVisibility = () => {
       if (document.hidden) {
-        es?.close();
-        es = null;
+        conn?.close();
+        conn = null;
         clearTimeout(timer);
         setStatus("stale");
         setStaleSince((s) => s ?? new Date());
-      } else if (!es) {
+      } else if (!conn) {
         open();
       }
     };
@@ -132,7 +178,7 @@ export function useLive(agentId: string, paths: string[]) {
     return () => {
       disposed = true;
       clearTimeout(timer);
-      es?.close();
+      conn?.close();
       document.removeEventListener("visibilitychange", onVisibility);
     };
   }, [agentId, pathsKey, router]);

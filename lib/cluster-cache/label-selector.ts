@@ -187,3 +187,8 @@ export function matchesLabelSelector(requirements: Requirement[], labels: Record
     }
   });
 }
+
+/** The collection path for a selector (none: the path itself). */
+export function withLabelSelector(path: string, selector: string): string {
+  return selector ? `${path}?${new URLSearchParams({ labelSelector: selector })}` : path;
+}

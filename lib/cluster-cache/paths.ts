@@ -58,10 +58,8 @@ export const liveCollection = z.string().superRefine((s, ctx) => {
     ctx.addIssue({ code: "custom", message: `labelSelector must be written as "${checked.selector}"` });
 });
 
-/** The collection path for a selector (none: the path itself). */
-export function withLabelSelector(path: string, selector: string): string {
-  return selector ? `${path}?${new URLSearchParams({ labelSelector: selector })}` : path;
-}
+// In label-selector.ts, which pages import without zod.
+export { withLabelSelector } from "./label-selector";
 
 /** The live stream's collections (`?path=…&path=…`, one to twelve). */
 export const liveQuery = z

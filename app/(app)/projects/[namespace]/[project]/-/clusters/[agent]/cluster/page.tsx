@@ -1,20 +1,47 @@
 // The agent's Cluster (live view) tab.
+import { headers } from "next/headers";
+import { earlyStreamScript } from "@/components/cluster/early-stream";
 import { LiveView } from "@/components/cluster/live-view";
+import { liveStreamUrl, viewStreamPaths } from "@/components/cluster/live-paths";
 import { viewerIdentity } from "@/lib/cluster-cache/web";
 import { db } from "@/lib/db/client";
+import { NONCE_HEADER } from "@/lib/web-security";
 import { visibleAgent, type AgentParams } from "../../../../lookups";
 import { agentTabMetadata, agentTabPath } from "../tabs";
 
 export const generateMetadata = agentTabMetadata("cluster");
 
-export default async function AgentClusterPage({ params }: { params: Promise<AgentParams> }) {
+type SearchParams = Record<string, string | string[] | undefined>;
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+export default async function AgentClusterPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<AgentParams>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { user, agent, path } = await visibleAgent(params);
   // How the viewer sees the cluster decides what the view says when the cluster's RBAC refuses them.
   const { viaUserAccess } = await viewerIdentity(db(), user, agent.id);
+  // The stream the view will open, asked for by the HTML itself so the snapshot is on its way while the
+  // page's scripts load (components/cluster/early-stream.ts); a custom resource's view waits for discovery.
+  const query = await searchParams;
+  const paths = viewStreamPaths({
+    kind: one(query.kind),
+    namespace: one(query.namespace),
+    selector: one(query.selector),
+  });
+  const nonce = (await headers()).get(NONCE_HEADER) ?? undefined;
   return (
-    <LiveView
-      agentId={agent.id}
-      place={{ tokensHref: agentTabPath(path, "tokens"), sharingHref: agentTabPath(path, "sharing"), viaUserAccess }}
-    />
+    <>
+      {paths ? (
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: earlyStreamScript(liveStreamUrl(agent.id, paths)) }} />
+      ) : null}
+      <LiveView
+        agentId={agent.id}
+        place={{ tokensHref: agentTabPath(path, "tokens"), sharingHref: agentTabPath(path, "sharing"), viaUserAccess }}
+      />
+    </>
   );
 }
