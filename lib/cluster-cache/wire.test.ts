@@ -114,7 +114,15 @@ describe("the live view's wire format", () => {
     ).toThrow();
     expect(() =>
       decodeFrame("snapshot", JSON.stringify({ collections: [{ i: 0, items: [{ kind: "no metadata" }] }] })),
-    ).toThrow();
+    ).toThrow("snapshot.collections[0].items[0] is not a Kubernetes object");
+    expect(() => decodeFrame("snapshot", JSON.stringify({ collections: [{ i: -1, items: [] }] }))).toThrow(
+      "snapshot.collections[0].i is not a non-negative integer",
+    );
+    expect(() => decodeFrame("snapshot", "{}")).toThrow("snapshot.collections is not an array");
+    expect(() => decodeFrame("status", JSON.stringify({ i: 0, state: "sleeping" }))).toThrow(
+      "status.state is not a state",
+    );
+    expect(() => decodeFrame("changes", "[1,")).toThrow(SyntaxError);
   });
 
   it("a frame split across reads anywhere (one character at a time, or mid-way through a multi-byte character) reads the same", async () => {
