@@ -30,6 +30,7 @@ import { ariaSort, formatSort, nextSort, parseSort, type SortState } from "./sor
 import { metricsOf, usageColumns } from "./resource-usage";
 import { statusChoices, tableColumns, tableRows, type TableColumn } from "./table-rows";
 import { useLive } from "./use-live";
+import type { TableSeed } from "./table-seed";
 import { MetricsNotice, useMetrics } from "./use-metrics";
 
 const ROW_HEIGHT = 36;
@@ -39,15 +40,24 @@ const ObjectDrawer = dynamic(() => import("./object-drawer").then((m) => m.Objec
   loading: () => <LoadingState label="Opening…" />,
 });
 
-export function LiveView({ agentId, place }: { agentId: string; place: ClusterPlace }) {
+export function LiveView({
+  agentId,
+  place,
+  seed = null,
+}: {
+  agentId: string;
+  place: ClusterPlace;
+  /** The table's first rows from the server's warm cache (table-seed.ts), shown until the stream's snapshot. */
+  seed?: TableSeed | null;
+}) {
   return (
     <Suspense fallback={<LoadingState label="Loading the cluster…" />}>
-      <LiveViewRouted agentId={agentId} place={place} />
+      <LiveViewRouted agentId={agentId} place={place} seed={seed} />
     </Suspense>
   );
 }
 
-function LiveViewRouted({ agentId, place }: { agentId: string; place: ClusterPlace }) {
+function LiveViewRouted({ agentId, place, seed }: { agentId: string; place: ClusterPlace; seed: TableSeed | null }) {
   const [view, setView] = useViewState();
   const builtIn = KINDS.find((k) => k.key === view.kind);
   // Only a page that shows one of the discovered kinds needs discovery before its stream.
@@ -59,7 +69,9 @@ function LiveViewRouted({ agentId, place }: { agentId: string; place: ClusterPla
   const kind = builtIn ?? more.data?.find((k) => k.key === view.kind);
   if (!kind) return <UnknownKind kind={view.kind} error={more.isError ? more.error.message : null} />;
   // A new kind is a new table (its columns); a new namespace or selector is a new stream in the same table.
-  return <LiveTable key={kind.key} agentId={agentId} place={place} kind={kind} view={view} setView={setView} />;
+  return (
+    <LiveTable key={kind.key} agentId={agentId} place={place} kind={kind} view={view} setView={setView} seed={seed} />
+  );
 }
 
 /** `kind=` names nothing this cluster serves (a typo, a CRD since removed): say so, and lead back. */
@@ -97,12 +109,14 @@ function LiveTable({
   kind,
   view,
   setView,
+  seed,
 }: {
   agentId: string;
   place: ClusterPlace;
   kind: Kind;
   view: ViewState;
   setView: (p: Partial<ViewState>) => void;
+  seed: TableSeed | null;
 }) {
   const [filter, setFilter] = useState(view.q);
   const sort = parseSort(view.sort);
@@ -113,7 +127,11 @@ function LiveTable({
   const pathsKey = tableStreamPaths(kind, chosen, selector).join("\n");
   const paths = useMemo(() => pathsKey.split("\n"), [pathsKey]);
   const tableSources = useMemo(() => paths.slice(1).map((_, i) => i + 1), [paths]);
-  const live = useLive(agentId, paths);
+  const liveSeed = useMemo(
+    () => (seed ? { pathsKey: seed.pathsKey, collections: [seed.namespaces, seed.items] } : null),
+    [seed],
+  );
+  const live = useLive(agentId, paths, liveSeed);
   const { collections, status, staleSince, error, changedAt, refused } = live;
   const reach = useClusterReach(agentId, place, live, tableSources);
   // An agent that is not there, or every list refused, has no rows: an empty table would say the cluster has none.
@@ -131,11 +149,19 @@ function LiveTable({
     () => (of && metrics.answer?.state === "available" ? usageColumns(of, metrics.byKey) : []),
     [of, metrics.answer, metrics.byKey],
   );
-  const now = Date.now();
+  // While the server's first rows show, ages are dated as the server dated them (the same text hydrates).
+  const now = live.seeded && seed ? seed.now : Date.now();
   const rows = useMemo(
     () => tableRows(items, kind, { q: filter, status: view.status, sort: parseSort(view.sort), added }),
     [items, filter, view.sort, view.status, kind, added],
   );
+  // How many rows the table has: while the seed shows, the server's count if the view is still the seed's,
+  // unknown (not shown) if the search or the status filter changed since.
+  const count = !(live.seeded && seed)
+    ? rows.length
+    : seed.view.q === filter && seed.view.status === view.status
+      ? seed.total
+      : null;
   // The Status column's filter offers the statuses the table has (a link's status stays offered).
   const statuses = useMemo(() => statusChoices(items, kind, view.status), [items, kind, view.status]);
   const scroller = useRef<HTMLDivElement>(null);
@@ -145,6 +171,8 @@ function LiveTable({
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    // Before the box is measured (the server's render, hydration): as many rows as a screen shows.
+    initialRect: { width: 0, height: ROW_HEIGHT * 20 },
   });
   const opened = view.open
     ? tableSources.map((i) => collections[i]?.get(view.open!)).find((o) => o !== undefined)
@@ -202,7 +230,9 @@ function LiveTable({
           </label>
         ) : null}
         <div className="ml-auto flex items-center gap-3 text-sm">
-          {shown ? <span className="text-zinc-500">{plural(rows.length, kind.noun.one, kind.noun.other)}</span> : null}
+          {shown && count !== null ? (
+            <span className="text-zinc-500">{plural(count, kind.noun.one, kind.noun.other)}</span>
+          ) : null}
           {/* A stream retrying to an agent that is not there is not news: the notice says why. */}
           {shown || reach.state === "loading" || reach.state === "no_access" ? (
             <StatusChip status={status} since={staleSince} />
@@ -232,7 +262,7 @@ function LiveTable({
           <div
             role="table"
             aria-label={kind.label}
-            aria-rowcount={rows.length + 1}
+            aria-rowcount={count === null ? -1 : count + 1}
             // Wide kinds (kubectl -o wide) get room per column; the box scrolls sideways on a narrow screen.
             style={{ minWidth: `${Math.max(40, 20 + 8 * middle)}rem` }}
             className="text-sm"

@@ -12,23 +12,36 @@ import type { KubeItem } from "./kinds";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting" | "stale";
 
+/** Collections to show before the stream's snapshot, for the stream of `pathsKey` (paths joined by "\n"). */
+export interface LiveSeed {
+  pathsKey: string;
+  collections: KubeItem[][];
+}
+
 /** A new set of paths starts from a clean state: nothing of the old collections shows as the new ones'. */
-export function useLive(agentId: string, paths: string[]) {
-  const [collections, setCollections] = useState<Map<string, KubeItem>[]>(() => paths.map(() => new Map()));
+export function useLive(agentId: string, paths: string[], seed?: LiveSeed | null) {
+  const pathsKey = paths.join("\n");
+  // The server's first rows (table-seed.ts), shown until the stream's snapshot replaces them.
+  const seeded0 = seed?.pathsKey === pathsKey;
+  const [collections, setCollections] = useState<Map<string, KubeItem>[]>(() =>
+    paths.map((_, i) => new Map(seeded0 ? (seed.collections[i] ?? []).map((o) => [objectKey(o), o]) : [])),
+  );
+  /** Showing the server's seed: a part of the collections, until the snapshot. */
+  const [seeded, setSeeded] = useState(seeded0);
   const [status, setStatus] = useState<LiveStatus>("connecting");
   /** A snapshot has arrived: empty collections from then on are the cluster's, not a stream not yet open. */
-  const [received, setReceived] = useState(false);
+  const [received, setReceived] = useState(seeded0);
   const [staleSince, setStaleSince] = useState<Date | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [changedAt, setChangedAt] = useState<Map<string, number>>(new Map());
   /** Collections the cluster refused (RBAC), by index, with the reason. */
   const [refused, setRefused] = useState<Map<number, string>>(new Map());
-  const pathsKey = paths.join("\n");
   // New paths (another namespace, a label selector): start clean in this render, not after an effect.
   const [shownKey, setShownKey] = useState(pathsKey);
   if (shownKey !== pathsKey) {
     setShownKey(pathsKey);
     setCollections(paths.map(() => new Map()));
+    setSeeded(false);
     setStatus("connecting");
     setReceived(false);
     setStaleSince(null);
@@ -59,6 +72,7 @@ export function useLive(agentId: string, paths: string[]) {
         setRefused(refused);
         lastId.current = id || lastId.current;
         setCollections(collections);
+        setSeeded(false);
         setReceived(true);
         attempt = 0;
         setStatus("live");
@@ -183,5 +197,5 @@ export function useLive(agentId: string, paths: string[]) {
     };
   }, [agentId, pathsKey, router]);
 
-  return { collections, status, received, staleSince, error, changedAt, refused };
+  return { collections, seeded, status, received, staleSince, error, changedAt, refused };
 }

@@ -86,20 +86,29 @@ describe("cluster cache and its server-sent events", () => {
     });
     const cache = new ClusterCache(stack.client, 60_000);
     const path = `/api/v1/namespaces/${ns}/configmaps?labelSelector=run%3Dids`;
+    // Peeking (the page's server-rendered first rows) never starts a collection.
+    expect(cache.peek({ agentId: stack.agentId, path })).toBeNull();
+    expect(cache.stats().collections).toBe(0);
     const a = await cache.view({ agentId: stack.agentId, path }, () => undefined);
     const b = await cache.view({ agentId: stack.agentId, path }, () => undefined);
     expect(a.collection).toBe(b.collection);
     expect(cache.stats()).toMatchObject({ collections: 1, viewers: 2 });
+    expect(cache.peek({ agentId: stack.agentId, path })?.map((o) => o.metadata.name)).toEqual(["shared-view"]);
     // A user without any RBAC grant: the API server refuses the LIST, and nothing leaks.
     const stranger = { user: "tether:user:stranger", groups: ["tether:user"], uid: "", extra: {} };
     await expect(
       cache.view({ agentId: stack.agentId, path, impersonation: stranger }, () => undefined),
     ).rejects.toThrow(/403/);
     expect(cache.stats()).toMatchObject({ collections: 1, viewers: 2 });
+    // Nor does a peek as that user see what the other identity's collection holds.
+    expect(cache.peek({ agentId: stack.agentId, path, impersonation: stranger })).toBeNull();
     a.leave();
     b.leave();
     expect(cache.stats().viewers).toBe(0);
+    // Within the linger time the collection is still warm: a page may render from it.
+    expect(cache.peek({ agentId: stack.agentId, path })).toHaveLength(1);
     cache.stopAll();
+    expect(cache.peek({ agentId: stack.agentId, path })).toBeNull();
   });
 
   // Server-sent events from the cache (lib/cluster-cache/sse.ts), on the same rig.

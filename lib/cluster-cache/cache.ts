@@ -3,7 +3,7 @@
 // identities get different collections, so they never see each other's objects.
 import type { TunnelClient } from "@/lib/tunnel-client";
 import { WatchedCollection, type CollectionKey, type CollectionListener } from "./collection";
-import type { UpstreamState } from "./wire";
+import type { KubeObject, UpstreamState } from "./wire";
 
 type Client = Pick<TunnelClient, "agentJson" | "agentWatch">;
 
@@ -71,6 +71,17 @@ export class ClusterCache {
         current.stopTimer.unref?.();
       },
     };
+  }
+
+  /**
+   * What a collection holds now when it is already listed, its watch flowing and not refused (a warm cache:
+   * another viewer has it open, or one left it within the linger time); null otherwise. Never starts one:
+   * the cluster page renders its first rows from it on the server (live-view's seed) and waits for nothing.
+   */
+  peek(key: CollectionKey): KubeObject[] | null {
+    const entry = this.collections.get(ClusterCache.keyString(key));
+    if (!entry || !entry.c.listed || entry.c.error || entry.c.state !== "live") return null;
+    return [...entry.c.objects.values()];
   }
 
   private remove(id: string, c: WatchedCollection): void {

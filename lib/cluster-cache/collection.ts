@@ -77,6 +77,8 @@ export class WatchedCollection {
   private readonly stateListeners = new Set<(state: UpstreamState) => void>();
   /** Whether the upstream watch is flowing; viewers show it (Live / Reconnecting). */
   state: UpstreamState = "live";
+  /** The first LIST is in: `objects` is the collection (a warm cache may be read without waiting). */
+  listed = false;
   private abort: AbortController | null = null;
   private ready: Promise<void> | null = null;
   private readonly isSecret: boolean;
@@ -200,6 +202,7 @@ export class WatchedCollection {
     const signal = this.abort.signal;
     const first = await this.list(true);
     for (const [k, o] of first) this.objects.set(k, o);
+    this.listed = true;
     void (async () => {
       let failures = 0;
       const onState = (st: UpstreamState) => {

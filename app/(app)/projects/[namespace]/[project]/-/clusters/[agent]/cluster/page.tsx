@@ -3,7 +3,9 @@ import { headers } from "next/headers";
 import { earlyStreamScript } from "@/components/cluster/early-stream";
 import { LiveView } from "@/components/cluster/live-view";
 import { liveStreamUrl, viewStreamPaths } from "@/components/cluster/live-paths";
-import { viewerIdentity } from "@/lib/cluster-cache/web";
+import { KINDS } from "@/components/cluster/kinds";
+import { tableSeed } from "@/components/cluster/table-seed";
+import { clusterCache, viewerIdentity } from "@/lib/cluster-cache/web";
 import { db } from "@/lib/db/client";
 import { NONCE_HEADER } from "@/lib/web-security";
 import { visibleAgent, type AgentParams } from "../../../../lookups";
@@ -23,7 +25,7 @@ export default async function AgentClusterPage({
 }) {
   const { user, agent, path } = await visibleAgent(params);
   // How the viewer sees the cluster decides what the view says when the cluster's RBAC refuses them.
-  const { viaUserAccess } = await viewerIdentity(db(), user, agent.id);
+  const { viaUserAccess, impersonation } = await viewerIdentity(db(), user, agent.id);
   // The stream the view will open, asked for by the HTML itself so the snapshot is on its way while the
   // page's scripts load (components/cluster/early-stream.ts); a custom resource's view waits for discovery.
   const query = await searchParams;
@@ -33,6 +35,19 @@ export default async function AgentClusterPage({
     selector: one(query.selector),
   });
   const nonce = (await headers()).get(NONCE_HEADER) ?? undefined;
+  // A table whose collections this process's cluster cache holds already (another viewer, or a visit within
+  // the cache's linger time) shows its first rows in this HTML; otherwise the page waits for the stream.
+  const kind = KINDS.find((k) => k.key === one(query.kind));
+  const cache = clusterCache();
+  const seed =
+    paths && kind
+      ? tableSeed(
+          paths,
+          paths.map((path) => cache.peek({ agentId: agent.id, path, impersonation })),
+          kind,
+          { q: one(query.q) ?? "", status: one(query.status) ?? "", sort: one(query.sort) ?? "" },
+        )
+      : null;
   return (
     <>
       {paths ? (
@@ -40,6 +55,7 @@ export default async function AgentClusterPage({
       ) : null}
       <LiveView
         agentId={agent.id}
+        seed={seed}
         place={{ tokensHref: agentTabPath(path, "tokens"), sharingHref: agentTabPath(path, "sharing"), viaUserAccess }}
       />
     </>
