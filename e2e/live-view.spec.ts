@@ -154,7 +154,7 @@ test("a Pending pod reads Ready 0/1, as kubectl prints it, not 0/0", async ({ br
   );
 });
 
-test("a link to a table asks for its live stream once, from the page's HTML, and follows the cluster on it", async ({
+test("a link to a table asks for its live stream once, from the page's HTML, and follows the cluster on it; a warm table's first rows are in the HTML", async ({
   browser,
 }) => {
   test.setTimeout(120_000);
@@ -176,6 +176,14 @@ test("a link to a table asks for its live stream once, from the page's HTML, and
   expect(streams).toEqual([
     { url: expect.stringContaining(`%2Fnamespaces%2F${namespace}%2Fconfigmaps`), type: "fetch" },
   ]);
+  // With the table open, web's cluster cache holds its collections: the HTML itself has the first rows (and
+  // the whole table's count), before any script runs. A view nobody has open has none: it waits for the stream.
+  const html = await (await page.request.get(`${clusterUrl}?kind=configmaps&namespace=${namespace}`)).text();
+  expect(html).toContain('data-name="first"');
+  expect(html).toContain('data-name="second"');
+  const cold = await (await page.request.get(`${clusterUrl}?kind=configmaps&namespace=${namespace}-none`)).text();
+  expect(cold).not.toContain('role="row" aria-rowindex');
+  expect(cold).toContain("Loading configmaps");
   // Another kind from the picker opens its own stream; the early one is not used again.
   await chooseKind(page, "Secrets");
   await expect(page.locator("[data-live-status]")).toHaveText("Live", { timeout: 30_000 });

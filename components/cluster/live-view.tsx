@@ -34,6 +34,8 @@ import type { TableSeed } from "./table-seed";
 import { MetricsNotice, useMetrics } from "./use-metrics";
 
 const ROW_HEIGHT = 36;
+/** How old the server's first rows may be when the table mounts: past it they are not shown. */
+const SEED_FRESH_MS = 15_000;
 /** A row's drawer, loaded when a row is opened: the table's page does not wait for its script. */
 const ObjectDrawer = dynamic(() => import("./object-drawer").then((m) => m.ObjectDrawer), {
   ssr: false,
@@ -127,9 +129,12 @@ function LiveTable({
   const pathsKey = tableStreamPaths(kind, chosen, selector).join("\n");
   const paths = useMemo(() => pathsKey.split("\n"), [pathsKey]);
   const tableSources = useMemo(() => paths.slice(1).map((_, i) => i + 1), [paths]);
+  // A seed is for the page it came with: a table opened later from the picker (the URL changed in place, so
+  // the server did not render again) would show the rows of back then.
+  const [fresh] = useState(() => seed !== null && Date.now() - seed.now < SEED_FRESH_MS);
   const liveSeed = useMemo(
-    () => (seed ? { pathsKey: seed.pathsKey, collections: [seed.namespaces, seed.items] } : null),
-    [seed],
+    () => (seed && fresh ? { pathsKey: seed.pathsKey, collections: [seed.namespaces, seed.items] } : null),
+    [seed, fresh],
   );
   const live = useLive(agentId, paths, liveSeed);
   const { collections, status, staleSince, error, changedAt, refused } = live;
