@@ -20,6 +20,16 @@ export function clusterCache(): ClusterCache {
   return g.tetherClusterCache;
 }
 
+/**
+ * The cache if a live stream has made it, without making one: what a page's server component reads (the
+ * Cluster tab's first rows, from what is warm in it). A page must not make the cache: Next.js bundles pages
+ * and route handlers apart, each with its own copy of these modules, so a cache made by a page would throw
+ * its own copy's UpstreamStatusError, which the live route's `instanceof` checks would not recognise.
+ */
+export function existingClusterCache(): Pick<ClusterCache, "peek"> | null {
+  return g.tetherClusterCache ?? null;
+}
+
 /** The registry, with the cache's metrics registered once (they read zero until a page opens a stream). */
 export function withCacheMetrics(registry: Registry): Registry {
   if (g.tetherCacheMetrics !== registry) {

@@ -5,7 +5,7 @@ import { LiveView } from "@/components/cluster/live-view";
 import { liveStreamUrl, viewStreamPaths } from "@/components/cluster/live-paths";
 import { KINDS } from "@/components/cluster/kinds";
 import { tableSeed } from "@/components/cluster/table-seed";
-import { clusterCache, viewerIdentity } from "@/lib/cluster-cache/web";
+import { existingClusterCache, viewerIdentity } from "@/lib/cluster-cache/web";
 import { db } from "@/lib/db/client";
 import { NONCE_HEADER } from "@/lib/web-security";
 import { visibleAgent, type AgentParams } from "../../../../lookups";
@@ -38,9 +38,9 @@ export default async function AgentClusterPage({
   // A table whose collections this process's cluster cache holds already (another viewer, or a visit within
   // the cache's linger time) shows its first rows in this HTML; otherwise the page waits for the stream.
   const kind = KINDS.find((k) => k.key === one(query.kind));
-  const cache = clusterCache();
+  const cache = existingClusterCache();
   const seed =
-    paths && kind
+    paths && kind && cache
       ? tableSeed(
           paths,
           paths.map((path) => cache.peek({ agentId: agent.id, path, impersonation })),
