@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HEARTBEAT_MS, connectionStatus, lastContact } from "./status";
+import { HEARTBEAT_MS, connectionStatus, lastContact, recentlyInContact } from "./status";
 
 const now = Date.UTC(2025, 5, 1, 12, 0, 0);
 const ago = (ms: number) => new Date(now - ms);
@@ -35,5 +35,15 @@ describe("lastContact", () => {
     expect(lastContact(facts, { connected: false, lastSeenMs: 0 })?.getTime()).toBe(now - 20_000);
     expect(lastContact(facts, null)?.getTime()).toBe(now - 20_000);
     expect(lastContact({ firstContactAt: null, lastContactAt: null }, { connected: false, lastSeenMs: 0 })).toBeNull();
+  });
+
+  it("says an agent was recently in contact from the database alone: within two heartbeats of its last contact", () => {
+    const at = (ms: number | null, first: number | null = ms) => ({
+      firstContactAt: first === null ? null : new Date(first),
+      lastContactAt: ms === null ? null : new Date(ms),
+    });
+    expect(recentlyInContact(at(1_000_000 - 60_000), 1_000_000)).toBe(true);
+    expect(recentlyInContact(at(1_000_000 - 60_001), 1_000_000)).toBe(false);
+    expect(recentlyInContact(at(null), 1_000_000)).toBe(false);
   });
 });

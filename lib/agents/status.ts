@@ -39,6 +39,15 @@ export function connectionStatus(
   return last !== undefined && now - last <= 2 * heartbeatMs ? "connected" : "not_connected";
 }
 
+/**
+ * Whether the database alone says the agent was in touch within two heartbeats (no question to kas): enough
+ * for a page to start work that is only useful while it is connected, and to leave it for later otherwise.
+ */
+export function recentlyInContact(agent: ContactFacts, now: number = Date.now(), heartbeatMs = HEARTBEAT_MS): boolean {
+  const last = agent.lastContactAt?.getTime();
+  return agent.firstContactAt !== null && last !== undefined && now - last <= 2 * heartbeatMs;
+}
+
 /** The most recent contact known: the database's heartbeat time or kas's own last sighting. */
 export function lastContact(agent: ContactFacts, kas: KasView | null): Date | null {
   const db = agent.lastContactAt?.getTime() ?? 0;

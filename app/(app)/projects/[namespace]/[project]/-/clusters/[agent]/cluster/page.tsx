@@ -6,6 +6,7 @@ import { liveStreamUrl, viewStreamPaths } from "@/components/cluster/live-paths"
 import { KINDS } from "@/components/cluster/kinds";
 import { tableSeed } from "@/components/cluster/table-seed";
 import { existingClusterCache, viewerIdentity } from "@/lib/cluster-cache/web";
+import { recentlyInContact } from "@/lib/agents/status";
 import { db } from "@/lib/db/client";
 import { NONCE_HEADER } from "@/lib/web-security";
 import { visibleAgent, type AgentParams } from "../../../../lookups";
@@ -35,6 +36,9 @@ export default async function AgentClusterPage({
     selector: one(query.selector),
   });
   const nonce = (await headers()).get(NONCE_HEADER) ?? undefined;
+  // Not for an agent that has not been in touch lately: its stream would wait for it (20 s) for nothing, and
+  // the page's own stream says what is wrong as before.
+  const early = recentlyInContact(agent);
   // A table whose collections this process's cluster cache holds already (another viewer, or a visit within
   // the cache's linger time) shows its first rows in this HTML; otherwise the page waits for the stream.
   const kind = KINDS.find((k) => k.key === one(query.kind));
@@ -50,7 +54,7 @@ export default async function AgentClusterPage({
       : null;
   return (
     <>
-      {paths ? (
+      {paths && early ? (
         <script nonce={nonce} dangerouslySetInnerHTML={{ __html: earlyStreamScript(liveStreamUrl(agent.id, paths)) }} />
       ) : null}
       <LiveView
