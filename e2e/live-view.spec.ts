@@ -163,11 +163,16 @@ test("a link to a table asks for its live stream once, from the page's HTML, and
   const namespace = `early-${Date.now().toString(36)}`;
   await kubectl("create", "namespace", namespace);
   await kubectl("create", "configmap", "first", "-n", namespace);
+  // The page starts the stream early only for an agent that has been in touch (its first heartbeat recorded).
+  const view = `${clusterUrl}?kind=configmaps&namespace=${namespace}`;
+  await expect
+    .poll(async () => (await page.request.get(view)).text(), { timeout: 60_000 })
+    .toContain("__tetherEarlyLiveStream");
   const streams: { url: string; type: string }[] = [];
   page.on("request", (r) => {
     if (/\/api\/agents\/[^/]+\/live\?/.test(r.url())) streams.push({ url: r.url(), type: r.resourceType() });
   });
-  await page.goto(`${clusterUrl}?kind=configmaps&namespace=${namespace}`);
+  await page.goto(view);
   await expect(page.locator('[role=row][data-name="first"]')).toBeVisible({ timeout: 60_000 });
   await expect(page.locator("[data-live-status]")).toHaveText("Live");
   await kubectl("create", "configmap", "second", "-n", namespace);
@@ -178,7 +183,7 @@ test("a link to a table asks for its live stream once, from the page's HTML, and
   ]);
   // With the table open, web's cluster cache holds its collections: the HTML itself has the first rows (and
   // the whole table's count), before any script runs. A view nobody has open has none: it waits for the stream.
-  const html = await (await page.request.get(`${clusterUrl}?kind=configmaps&namespace=${namespace}`)).text();
+  const html = await (await page.request.get(view)).text();
   expect(html).toContain('data-name="first"');
   expect(html).toContain('data-name="second"');
   const cold = await (await page.request.get(`${clusterUrl}?kind=configmaps&namespace=${namespace}-none`)).text();
