@@ -35,8 +35,7 @@ export function connectionStatus(
   if (!agent.firstContactAt) return "never_connected";
   if (kas) return "not_connected";
   // kas is unreachable: trust a heartbeat recent enough that the agent should still be there.
-  const last = agent.lastContactAt?.getTime();
-  return last !== undefined && now - last <= 2 * heartbeatMs ? "connected" : "not_connected";
+  return recentlyInContact(agent, now, heartbeatMs) ? "connected" : "not_connected";
 }
 
 /**
