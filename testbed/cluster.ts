@@ -49,8 +49,9 @@ export interface TestbedStreams {
   /** Lines `logsFile` starts with, so `kubectl logs` has output without anyone writing to it. */
   initialLogLines: readonly string[];
   /**
-   * Where `kubectl port-forward` to any port of any pod leads. The testbed reserves the port but listens
-   * on nothing: a test listens on it (one test at a time; the integration project runs files serially).
+   * Where `kubectl port-forward` to any port of any pod leads. The testbed reserves the port (below the
+   * kernel's ephemeral range, so no connection takes it as its source port meanwhile) but listens on
+   * nothing: a test listens on it (one test at a time; the integration project runs files serially).
    */
   portForwardTarget: { host: string; port: number };
   /**
@@ -91,6 +92,33 @@ export async function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A free port the kernel never hands out by itself: below the ephemeral range (ip_local_port_range), from
+ * which both `listen(0)` and every outgoing connection's local port are drawn. For a port the testbed
+ * reserves and leaves unbound for a long time (the port-forward target): a port from `freePort()` was
+ * once taken in between as some connection's source port, and the test's listen failed with EADDRINUSE.
+ */
+export async function reservedPort(): Promise<number> {
+  let low = 32768;
+  try {
+    const [first] = fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/);
+    if (Number(first) > 11000) low = Number(first);
+  } catch {
+    // not Linux: the IANA ephemeral range starts at 49152, and 32768 is below it too
+  }
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 10000 + Math.floor(Math.random() * (low - 10000));
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = net.createServer();
+      srv.unref();
+      srv.once("error", () => resolve(false));
+      srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port between 10000 and ${low} after 50 tries`);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -497,7 +525,7 @@ export async function startTestbed(opts: TestbedOptions): Promise<Testbed> {
         dir,
         detached,
       );
-      const streams = await prepareStreams(dir, await freePort());
+      const streams = await prepareStreams(dir, await reservedPort());
       state.streams = streams.streams;
       const startKwok = () =>
         startProcess(
