@@ -19,6 +19,7 @@ import { chromiumLaunchOptions, productServer } from "../../e2e/product-server";
 import { createProjectAgent, kindPicker, newUser, submitSignUp } from "../../e2e/helpers";
 import { percentile, runBench } from "../common";
 import { summarizeProfile } from "../profile-summary";
+import { summarizeTrace } from "../trace-summary";
 import { logsCase } from "./logs";
 
 const PODS = Number(process.env.BENCH_PODS ?? 10_000);
@@ -200,9 +201,22 @@ async function pickFromOverview(context: BrowserContext, url: string): Promise<P
   }
 }
 
-async function visit(context: BrowserContext, url: string, profile = false): Promise<Visit> {
+async function visit(context: BrowserContext, url: string, profile = false, traceFile?: string): Promise<Visit> {
   const page: Page = await context.newPage();
   const cdp = profile ? await context.newCDPSession(page) : null;
+  if (traceFile) {
+    // BENCH_TRACE=<file>: Chromium's timeline of this visit (what the main thread did, task by task).
+    await context.browser()!.startTracing(page, {
+      path: traceFile,
+      categories: [
+        "devtools.timeline",
+        "disabled-by-default-devtools.timeline",
+        "blink.user_timing",
+        "loading",
+        "v8.execute",
+      ],
+    });
+  }
   if (cdp) {
     await cdp.send("Profiler.enable");
     await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
@@ -228,6 +242,12 @@ async function visit(context: BrowserContext, url: string, profile = false): Pro
     const firstRowsMs = performance.now() - t0;
     await searchForLast(page);
     const interactiveMs = performance.now() - t0;
+    if (traceFile) {
+      await context.browser()!.stopTracing();
+      console.log(
+        `bench: the page's main thread in one warm visit (${traceFile}):\n${summarizeTrace(JSON.parse(fs.readFileSync(traceFile, "utf8")), 8)}`,
+      );
+    }
     if (cdp) {
       // BENCH_PROFILE=1: where the page's main thread spent this warm visit, by self time.
       const { profile: p } = await cdp.send("Profiler.stop");
@@ -365,7 +385,15 @@ async function main(): Promise<void> {
     console.log(`bench: ${VISITS} visits to ${url}…`);
     const visits: Visit[] = [];
     for (let v = 0; v < VISITS; v++) {
-      visits.push(await visit(context, url, !!process.env.BENCH_PROFILE && v === VISITS - 1));
+      const lastVisit = v === VISITS - 1;
+      visits.push(
+        await visit(
+          context,
+          url,
+          !!process.env.BENCH_PROFILE && lastVisit,
+          lastVisit ? process.env.BENCH_TRACE : undefined,
+        ),
+      );
       const last = visits[visits.length - 1]!;
       console.log(
         `bench: visit ${v + 1}${v === 0 ? " (cold cache)" : ""}: in the page first rows ${last.marks.row.toFixed(0)} ms, interactive ${last.marks.interactive.toFixed(0)} ms; seen by Playwright ${last.firstRowsMs.toFixed(0)} / ${last.interactiveMs.toFixed(0)} ms`,
