@@ -1,8 +1,5 @@
 "use client";
 // The agent page's overview: live status, versions and what the agent last reported.
-import { signIn } from "next-auth/react";
-import { useEffect } from "react";
-import { ApiError } from "@/components/providers";
 import { plural } from "@/components/ui/plural";
 import { ErrorState, LoadingState } from "@/components/ui/states";
 import { VersionBadge } from "@/components/versions/version-badge";
@@ -11,6 +8,7 @@ import { formatUtc } from "./format";
 import { RelativeTime } from "./relative-time";
 import { ConnectionBadge, ReceptiveBadge, ReceptiveState } from "./status-badge";
 import { AgentVersion } from "./version-warning";
+import { useSignInWhenExpired } from "@/components/ui/use-sign-in-when-expired";
 
 function Item({ term, children }: { term: string; children: React.ReactNode }) {
   return (
@@ -54,10 +52,7 @@ export function AgentOverview({
   callbackUrl: string;
 }) {
   const q = useAgent(agentId);
-  const expired = q.error instanceof ApiError && q.error.status === 401;
-  useEffect(() => {
-    if (expired) void signIn(undefined, { callbackUrl });
-  }, [expired, callbackUrl]);
+  useSignInWhenExpired(q.error, callbackUrl);
 
   if (q.isPending) return <LoadingState label="Loading the agent…" />;
   if (q.isError && !q.data)

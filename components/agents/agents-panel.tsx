@@ -3,9 +3,7 @@
 // it (read-only: "Shared from <project>"), and (for maintainers) the register
 // wizard. Polls the JSON route every few seconds, so rows change without a reload.
 import Link from "next/link";
-import { signIn } from "next-auth/react";
-import { useEffect, useRef, useState } from "react";
-import { ApiError } from "@/components/providers";
+import { useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
 import { VersionBadge } from "@/components/versions/version-badge";
@@ -15,6 +13,7 @@ import { RegisterAgentWizard } from "./register-wizard";
 import { RelativeTime } from "./relative-time";
 import { ConnectionBadge, ReceptiveBadge, ReceptiveState } from "./status-badge";
 import { AgentVersion } from "./version-warning";
+import { useSignInWhenExpired } from "@/components/ui/use-sign-in-when-expired";
 
 export function AgentsPanel({ projectId, callbackUrl }: { projectId: string; callbackUrl: string }) {
   const q = useProjectAgents(projectId);
@@ -25,10 +24,7 @@ export function AgentsPanel({ projectId, callbackUrl }: { projectId: string; cal
     // Focus goes back to the button that opened the wizard, not to the top of the page.
     requestAnimationFrame(() => registerRef.current?.focus());
   };
-  const expired = q.error instanceof ApiError && q.error.status === 401;
-  useEffect(() => {
-    if (expired) void signIn(undefined, { callbackUrl });
-  }, [expired, callbackUrl]);
+  useSignInWhenExpired(q.error, callbackUrl);
 
   if (q.isPending) return <LoadingState label="Loading agents…" />;
   if (q.isError && !q.data)

@@ -4,9 +4,8 @@
 // the server's own rules), Save makes a new version; a prompt before leaving with unsaved changes; the
 // history of versions with a read-only view of any one and a diff between any two.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { signIn } from "next-auth/react";
 import { useDeferredValue, useEffect, useId, useMemo, useRef, useState } from "react";
-import { ApiError, fetchJson } from "@/components/providers";
+import { fetchJson } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { ErrorState, LoadingState } from "@/components/ui/states";
 import {
@@ -20,6 +19,7 @@ import {
 import type { ConfigView } from "@/lib/agent-config";
 import { agentKeys, useAgentConfig, useAgentConfigVersion } from "./api";
 import { errorLine, formatUtc } from "./format";
+import { useSignInWhenExpired } from "@/components/ui/use-sign-in-when-expired";
 
 const EXAMPLE = `# Who may use this agent. For example:
 # ci_access:
@@ -83,10 +83,7 @@ export function ConfigEditor({
   const errorId = useId();
   const problemsId = useId();
   const editorId = useId();
-  const expired = q.error instanceof ApiError && q.error.status === 401;
-  useEffect(() => {
-    if (expired) void signIn(undefined, { callbackUrl });
-  }, [expired, callbackUrl]);
+  useSignInWhenExpired(q.error, callbackUrl);
   useEffect(() => {
     if (viewing !== null && old.data) viewHeading.current?.focus();
   }, [viewing, old.data]);

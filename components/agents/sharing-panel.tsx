@@ -4,8 +4,7 @@
 // group, a button to stop sharing, and a confirmed step of its own to change how a block's grants act.
 // Every change is saved by the server as a new configuration version.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { signIn } from "next-auth/react";
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 import { ApiError, fetchJson } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -13,6 +12,7 @@ import { FormError } from "@/components/ui/form-error";
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
 import type { AccessAs, BlockAccess, ShareEntry, SharingBlock } from "@/lib/agent-config";
 import { agentKeys, useAgentSharing } from "./api";
+import { useSignInWhenExpired } from "@/components/ui/use-sign-in-when-expired";
 
 const ACCESS_LABEL = { ci_access: "CI access", user_access: "User access" } as const;
 const ACCESS_IN_SENTENCE = { ci_access: "CI access", user_access: "user access" } as const;
@@ -483,10 +483,7 @@ export function SharingPanel({
   // What the block looked like when "Change" was pressed: the dialog offers a change from that, even if a refetch lands meanwhile.
   const [changing, setChanging] = useState<{ block: SharingBlock; access: BlockAccess } | null>(null);
   const [message, setMessage] = useState("");
-  const expired = q.error instanceof ApiError && q.error.status === 401;
-  useEffect(() => {
-    if (expired) void signIn(undefined, { callbackUrl });
-  }, [expired, callbackUrl]);
+  useSignInWhenExpired(q.error, callbackUrl);
 
   const remove = useMutation({
     mutationFn: (e: ShareEntry) =>

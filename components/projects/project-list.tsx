@@ -2,21 +2,17 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { LinkButton } from "@/components/ui/link-button";
-import { signIn } from "next-auth/react";
-import { useEffect } from "react";
-import { ApiError, fetchJson } from "@/components/providers";
+import { fetchJson } from "@/components/providers";
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
 import type { ProjectSummary } from "@/lib/projects/list";
+import { useSignInWhenExpired } from "@/components/ui/use-sign-in-when-expired";
 
 export function ProjectList() {
   const q = useQuery({
     queryKey: ["projects"],
     queryFn: () => fetchJson<{ projects: ProjectSummary[] }>("/api/projects"),
   });
-  const expired = q.error instanceof ApiError && q.error.status === 401;
-  useEffect(() => {
-    if (expired) void signIn(undefined, { callbackUrl: "/projects" });
-  }, [expired]);
+  useSignInWhenExpired(q.error, "/projects");
 
   if (q.isPending) return <LoadingState label="Loading projects…" />;
   if (q.isError)
