@@ -2,7 +2,6 @@
 // and what the cluster would store, both without managedFields, for the page's diff; "Apply" is the same
 // replace for real, audited as `cluster.action` (verb edit) whether the cluster takes it or refuses it.
 import type { Db } from "@/lib/db/client";
-import { recordAudit } from "@/lib/audit/audit";
 import { HttpError } from "@/lib/http/body";
 import { logger } from "@/lib/log/logger";
 import { UpstreamStatusError, type TunnelClient } from "@/lib/tunnel-client";
@@ -10,7 +9,7 @@ import type { Impersonation } from "@/proto/gen/tether/v1/tunnel";
 import { objectPath } from "@/lib/cluster-cache/paths";
 import { resourceOf } from "./actions";
 import { checkEdited, describeEditProblem, editable, editableYaml, editRequestFor, type EditRequest } from "./edit";
-import { actionsCounter, refusal } from "./run";
+import { auditedAction, refusal } from "./run";
 
 const log = logger.child({ capability: "cluster-actions" });
 
@@ -63,46 +62,29 @@ export async function runEdit(
     }
   }
 
-  const audit = (outcome: "done" | "refused", status: number, reason?: string) =>
-    recordAudit(db, {
-      actorId: who.userId,
-      action: "cluster.action",
-      targetType: "agent",
-      targetId: agentId,
-      ip: who.ip,
-      details: {
-        verb: "edit",
-        resource,
-        namespace: r.namespace ?? pathNs ?? null,
-        name: r.name,
-        fromResourceVersion: check.object.metadata.resourceVersion,
-        identity: impersonation?.user ?? "the agent's service account",
-        outcome,
-        status,
-        ...(reason ? { reason: reason.slice(0, 500) } : {}),
-      },
-    });
-  try {
-    const res = await client.agentFetch(agentId, { ...req, impersonation });
-    const text = await res.text();
-    if (res.status >= 400) throw new UpstreamStatusError(res.status, text);
-    const stored = JSON.parse(text) as { metadata?: { resourceVersion?: string } };
-    await audit("done", res.status);
-    actionsCounter().inc({ action: "edit", outcome: "done" });
-    log.info({ agentId, action: "edit", resource, name: r.name, status: res.status }, "cluster action done");
-    return {
-      dryRun: false,
-      message: `Edited the YAML of ${what}`,
-      resourceVersion: stored.metadata?.resourceVersion ?? null,
-    };
-  } catch (e) {
-    if (!(e instanceof UpstreamStatusError)) {
-      actionsCounter().inc({ action: "edit", outcome: "failed" });
-      throw e;
-    }
-    await audit("refused", e.status, e.reason);
-    actionsCounter().inc({ action: "edit", outcome: "refused" });
-    log.info({ agentId, action: "edit", resource, name: r.name, status: e.status }, "cluster action refused");
-    throw refusal(e);
-  }
+  return auditedAction(
+    {
+      db,
+      who,
+      agentId,
+      impersonation,
+      verb: "edit",
+      resource,
+      namespace: r.namespace ?? pathNs ?? null,
+      name: r.name,
+      details: () => ({ fromResourceVersion: check.object.metadata.resourceVersion }),
+    },
+    async () => {
+      const res = await client.agentFetch(agentId, { ...req, impersonation });
+      const text = await res.text();
+      if (res.status >= 400) throw new UpstreamStatusError(res.status, text);
+      const stored = JSON.parse(text) as { metadata?: { resourceVersion?: string } };
+      const value: EditAnswer = {
+        dryRun: false,
+        message: `Edited the YAML of ${what}`,
+        resourceVersion: stored.metadata?.resourceVersion ?? null,
+      };
+      return { status: res.status, value };
+    },
+  );
 }

@@ -109,27 +109,13 @@ export async function runAction(
     throw new HttpError(400, `${r.action} does not apply to ${resourceOf(r.path).resource}`, "action");
   const { resource } = resourceOf(r.path);
   let evicted = 0;
-  const audit = (outcome: "done" | "refused", status: number, reason?: string) =>
-    recordAudit(db, {
-      actorId: who.userId,
-      action: "cluster.action",
-      targetType: "agent",
-      targetId: agentId,
-      ip: who.ip,
-      details: {
-        verb: r.action,
-        resource,
-        namespace: r.namespace ?? resourceOf(r.path).namespace ?? null,
-        name: r.name,
-        ...(r.action === "scale" ? { replicas: r.replicas } : {}),
-        ...(r.action === "drain" ? { evicted } : {}),
-        identity: impersonation?.user ?? "the agent's service account",
-        outcome,
-        status,
-        ...(reason ? { reason: reason.slice(0, 500) } : {}),
-      },
-    });
-  try {
+  const namespace = r.namespace ?? resourceOf(r.path).namespace ?? null;
+  const audited = { db, who, agentId, impersonation, verb: r.action, resource, namespace, name: r.name };
+  const details = () => ({
+    ...(r.action === "scale" ? { replicas: r.replicas } : {}),
+    ...(r.action === "drain" ? { evicted } : {}),
+  });
+  return auditedAction({ ...audited, details }, async () => {
     const cronJob =
       r.action === "trigger"
         ? await client.agentJson<Parameters<typeof requestFor>[2] & object>(agentId, {
@@ -142,18 +128,68 @@ export async function runAction(
     const text = await res.text();
     if (res.status >= 400) throw new UpstreamStatusError(res.status, text);
     if (r.action === "drain") evicted = await evictPods(client, agentId, r.name, impersonation);
-    await audit("done", res.status);
-    actionsCounter().inc({ action: r.action, outcome: "done" });
-    log.info({ agentId, action: r.action, resource, name: r.name, status: res.status }, "cluster action done");
-    return { message: r.action === "drain" ? `${describeAction(r)}: ${evictedText(evicted)}` : describeAction(r) };
+    const message = r.action === "drain" ? `${describeAction(r)}: ${evictedText(evicted)}` : describeAction(r);
+    return { status: res.status, value: { message } };
+  });
+}
+
+/** Who changed what in which cluster, for the audit log, the actions counter and the log line. */
+export interface AuditedAction {
+  db: Db;
+  who: { userId: string; ip?: string };
+  agentId: string;
+  impersonation: Impersonation | undefined;
+  verb: string;
+  resource: string;
+  namespace: string | null;
+  name: string;
+  /** More of the audit entry's details, read when it is written (after `send`, or at its refusal). */
+  details?: () => Record<string, unknown>;
+}
+
+/**
+ * Sends a change to the cluster as the viewer (`send` throws `UpstreamStatusError` with the cluster's answer
+ * when it refuses) and audits it, done or refused, counts it and logs it. A refusal throws the cluster's own
+ * message; any other failure is counted and thrown as it is, unaudited (nothing reached the cluster's answer).
+ */
+export async function auditedAction<T>(
+  a: AuditedAction,
+  send: () => Promise<{ status: number; value: T }>,
+): Promise<T> {
+  const audit = (outcome: "done" | "refused", status: number, reason?: string) =>
+    recordAudit(a.db, {
+      actorId: a.who.userId,
+      action: "cluster.action",
+      targetType: "agent",
+      targetId: a.agentId,
+      ip: a.who.ip,
+      details: {
+        verb: a.verb,
+        resource: a.resource,
+        namespace: a.namespace,
+        name: a.name,
+        ...a.details?.(),
+        identity: a.impersonation?.user ?? "the agent's service account",
+        outcome,
+        status,
+        ...(reason ? { reason: reason.slice(0, 500) } : {}),
+      },
+    });
+  const line = { agentId: a.agentId, action: a.verb, resource: a.resource, name: a.name };
+  try {
+    const { status, value } = await send();
+    await audit("done", status);
+    actionsCounter().inc({ action: a.verb, outcome: "done" });
+    log.info({ ...line, status }, "cluster action done");
+    return value;
   } catch (e) {
     if (!(e instanceof UpstreamStatusError)) {
-      actionsCounter().inc({ action: r.action, outcome: "failed" });
+      actionsCounter().inc({ action: a.verb, outcome: "failed" });
       throw e;
     }
     await audit("refused", e.status, e.reason);
-    actionsCounter().inc({ action: r.action, outcome: "refused" });
-    log.info({ agentId, action: r.action, resource, name: r.name, status: e.status }, "cluster action refused");
+    actionsCounter().inc({ action: a.verb, outcome: "refused" });
+    log.info({ ...line, status: e.status }, "cluster action refused");
     throw refusal(e);
   }
 }
