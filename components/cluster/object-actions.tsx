@@ -2,9 +2,7 @@
 // The actions the cluster lets the viewer take on an object (asked with SelfSubjectAccessReview as the
 // viewer when the drawer opens): each confirmed in a dialog, sent as the viewer, audited by the server. A
 // refusal shows the cluster's own words in the dialog.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { fetchJson } from "@/components/providers";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Button } from "@/components/ui/button";
 import type { ActionName } from "@/lib/cluster-actions/actions";
@@ -13,11 +11,7 @@ import { FLUX_GROUP } from "@/lib/flux-view/flux-status";
 import { inputClass } from "./controls";
 import { EditYaml } from "./edit-yaml";
 import { num, type KubeItem } from "./kinds";
-
-export const actionKeys = {
-  allowed: (agentId: string, path: string, namespace: string, name: string) =>
-    ["cluster-actions", agentId, path, namespace, name] as const,
-};
+import { useObjectActions } from "./use-object-actions";
 
 const LABELS: Record<ActionName, string> = {
   delete: "Delete",
@@ -85,39 +79,21 @@ export function ObjectActions({
   noun: string;
 }) {
   const { name, namespace = "" } = object.metadata;
-  const target = { path, name, ...(namespace ? { namespace } : {}) };
-  const allowed = useQuery({
-    queryKey: actionKeys.allowed(agentId, path, namespace, name),
-    queryFn: async () =>
-      (
-        await fetchJson<{ allowed: ActionName[] }>(
-          `/api/agents/${encodeURIComponent(agentId)}/actions?${new URLSearchParams(target)}`,
-        )
-      ).allowed,
-    staleTime: 30_000,
-    retry: 1,
-  });
+  const { allowed, run } = useObjectActions(agentId, { path, namespace, name }, 30_000);
   const [open, setOpen] = useState<ActionName | null>(null);
   const [replicas, setReplicas] = useState("");
   const [done, setDone] = useState("");
   const [editing, setEditing] = useState(false);
-  const queryClient = useQueryClient();
-  const run = useMutation({
-    mutationFn: (action: ActionName) =>
-      fetchJson<{ message: string }>(`/api/agents/${encodeURIComponent(agentId)}/actions`, {
-        method: "POST",
-        body: JSON.stringify({
-          ...target,
-          action,
-          ...(action === "scale" ? { replicas: replicas.trim() === "" ? NaN : Number(replicas) } : {}),
-        }),
-      }),
-    onSuccess: (r) => {
-      setDone(r.message);
-      setOpen(null);
-      void queryClient.invalidateQueries({ queryKey: actionKeys.allowed(agentId, path, namespace, name) });
-    },
-  });
+  const send = (action: ActionName) =>
+    run.mutate(
+      { action, replicas: replicas.trim() === "" ? NaN : Number(replicas) },
+      {
+        onSuccess: (r) => {
+          setDone(r.message);
+          setOpen(null);
+        },
+      },
+    );
   const what = `${noun} ${namespace ? `${namespace}/` : ""}${name}`;
   const offered = (allowed.data ?? []).filter((a) => fitsState(a, object));
   const buttons = offered.filter((a) => a !== "edit");
@@ -195,7 +171,7 @@ export function ObjectActions({
         confirmLabel={open ? LABELS[open] : ""}
         pending={run.isPending}
         error={run.error?.message}
-        onConfirm={() => open && run.mutate(open)}
+        onConfirm={() => open && send(open)}
         onCancel={() => {
           setOpen(null);
           run.reset();

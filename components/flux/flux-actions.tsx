@@ -3,12 +3,10 @@
 // cluster) and Resume, offered only when the cluster's RBAC lets the viewer patch the object (asked with
 // SelfSubjectAccessReview as the viewer), sent as the viewer through lib/cluster-actions and audited there.
 // A refusal shows the cluster's own words beside the object.
-import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { fetchJson } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { actionKeys } from "@/components/cluster/object-actions";
+import { useObjectActions } from "@/components/cluster/use-object-actions";
 import type { ActionName } from "@/lib/cluster-actions/actions";
 import type { FluxObject } from "@/lib/flux-view/flux-status";
 
@@ -29,32 +27,21 @@ export function FluxActions({
   suspended: boolean;
 }) {
   const { name, namespace = "" } = object.metadata;
-  const target = { path, name, ...(namespace ? { namespace } : {}) };
-  const allowed = useQuery({
-    queryKey: actionKeys.allowed(agentId, path, namespace, name),
-    queryFn: async () =>
-      (
-        await fetchJson<{ allowed: ActionName[] }>(
-          `/api/agents/${encodeURIComponent(agentId)}/actions?${new URLSearchParams(target)}`,
-        )
-      ).allowed,
-    staleTime: 60_000,
-    retry: 1,
-  });
+  const { allowed, run } = useObjectActions(agentId, { path, namespace, name }, 60_000);
   const [confirming, setConfirming] = useState(false);
   const [done, setDone] = useState("");
-  const run = useMutation({
-    mutationFn: (action: FluxAction) =>
-      fetchJson<{ message: string }>(`/api/agents/${encodeURIComponent(agentId)}/actions`, {
-        method: "POST",
-        body: JSON.stringify({ ...target, action }),
-      }),
-    onMutate: () => setDone(""),
-    onSuccess: (r) => {
-      setDone(r.message);
-      setConfirming(false);
-    },
-  });
+  const send = (action: FluxAction) => {
+    setDone("");
+    run.mutate(
+      { action },
+      {
+        onSuccess: (r) => {
+          setDone(r.message);
+          setConfirming(false);
+        },
+      },
+    );
+  };
   const what = `${noun} ${namespace ? `${namespace}/` : ""}${name}`;
   const may = (a: FluxAction) => allowed.data?.includes(a) ?? false;
   // Flux ignores a reconcile request while the object is suspended: Resume is what it needs.
@@ -85,7 +72,7 @@ export function FluxActions({
               onClick={() => {
                 run.reset();
                 if (a === "suspend") setConfirming(true);
-                else run.mutate(a);
+                else send(a);
               }}
             >
               {a === "reconcile" ? "Reconcile now" : a === "suspend" ? "Suspend" : "Resume"}
@@ -111,7 +98,7 @@ export function FluxActions({
         confirmLabel="Suspend"
         pending={run.isPending}
         error={run.error?.message}
-        onConfirm={() => run.mutate("suspend")}
+        onConfirm={() => send("suspend")}
         onCancel={() => {
           setConfirming(false);
           run.reset();
