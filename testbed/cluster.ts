@@ -127,6 +127,8 @@ export interface Started {
   name: string;
   child: ChildProcess;
   logFile: string;
+  /** Where this start's output begins in `logFile` (a process started again appends to the same file). */
+  logOffset: number;
   exited: { code: number | null } | null;
 }
 
@@ -140,10 +142,11 @@ export function startProcess(
 ): Started {
   const logFile = path.join(dir, "logs", `${name}.log`);
   const fd = fs.openSync(logFile, "a");
+  const logOffset = fs.fstatSync(fd).size;
   // `env`, when given, replaces our environment (NodeJS.ProcessEnv's declared NODE_ENV is not needed).
   const child = spawn(bin, args, { stdio: ["ignore", fd, fd], detached, env: env as NodeJS.ProcessEnv | undefined });
   fs.closeSync(fd);
-  const started: Started = { name, child, logFile, exited: null };
+  const started: Started = { name, child, logFile, logOffset, exited: null };
   child.on("exit", (code) => {
     started.exited = { code };
   });
@@ -151,8 +154,10 @@ export function startProcess(
   return started;
 }
 
+/** The end of what this start of the process wrote (not an earlier start's output in the same file). */
 export async function logTail(p: Started): Promise<string> {
-  return tail(await fsp.readFile(p.logFile, "utf8").catch(() => ""));
+  const all = await fsp.readFile(p.logFile).catch(() => Buffer.alloc(0));
+  return tail(all.subarray(p.logOffset).toString("utf8"));
 }
 
 /** Polls `check` until it returns true, failing with the process's log tail if it exits or times out. */
