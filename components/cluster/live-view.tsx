@@ -52,6 +52,9 @@ export function LiveView({
   /** The table's first rows from the server's warm cache (table-seed.ts), shown until the stream's snapshot. */
   seed?: TableSeed | null;
 }) {
+  // When the view first renders in the browser (hydration reaching it): bench/live-browser reads the mark.
+  if (typeof window !== "undefined" && performance.getEntriesByName?.("tether:live-view-render").length === 0)
+    performance.mark("tether:live-view-render");
   return (
     <Suspense fallback={<LoadingState label="Loading the cluster…" />}>
       <LiveViewRouted agentId={agentId} place={place} seed={seed} />

@@ -64,9 +64,10 @@ export function useLive(agentId: string, paths: string[], seed?: LiveSeed | null
     // The cluster side of the stream: Reconnecting while the upstream watch is down (kas, agent).
     let upstream = new Map<number, string>();
     const onFrame = (event: string, data: string, id: string) => {
+      // User Timing marks (the browser's Performance panel, bench/live-browser): read off the wire, then decoded.
+      if (event === "snapshot") performance.mark?.("tether:live-snapshot-read");
       const frame = decodeFrame<KubeItem>(event, data, id);
       if (frame?.event === "snapshot") {
-        // A User Timing mark, for the browser's Performance panel and bench/live-browser.
         performance.mark?.("tether:live-snapshot");
         const { collections, refused } = fromSnapshot(list.length, frame.data);
         setRefused(refused);
@@ -139,6 +140,7 @@ export function useLive(agentId: string, paths: string[], seed?: LiveSeed | null
       });
       void (async () => {
         const r = await early.response;
+        performance.mark?.("tether:live-early-response");
         if (!r.ok || !r.body) throw new Error(`live stream answered ${r.status}`);
         attempt = 0;
         const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -157,6 +159,8 @@ export function useLive(agentId: string, paths: string[], seed?: LiveSeed | null
 
     const open = () => {
       if (disposed || document.hidden) return;
+      // When the view (hydrated, its effects running) opens its stream: bench/live-browser reads it.
+      performance.mark?.("tether:live-open");
       upstream = new Map();
       const url = liveStreamUrl(agentId, list, lastId.current);
       const early = takeEarlyStream(url);
