@@ -72,6 +72,8 @@ export class WatchedCollection {
   readonly objects = new Map<string, KubeObject>();
   private ring: CollectionEvent[] = [];
   private seq = 0;
+  /** The snapshot's items as JSON bytes, made once per version of the collection for every stream (sse.ts). */
+  private itemsBytes: Uint8Array | null = null;
   private resourceVersion = "";
   private readonly listeners = new Set<CollectionListener>();
   private readonly stateListeners = new Set<(state: UpstreamState) => void>();
@@ -144,7 +146,18 @@ export class WatchedCollection {
     return { seq: this.seq, items: [...this.objects.values()] };
   }
 
+  /**
+   * The snapshot's items as the UTF-8 bytes of their JSON array: serialized once per version of the
+   * collection and shared by every stream that sends a snapshot meanwhile (10,000 pods are ~3.7 MB of JSON,
+   * tens of milliseconds of CPU per viewer otherwise). Read-only: callers send it, never change it.
+   */
+  snapshotBytes(): { seq: number; bytes: Uint8Array } {
+    this.itemsBytes ??= new TextEncoder().encode(JSON.stringify([...this.objects.values()]));
+    return { seq: this.seq, bytes: this.itemsBytes };
+  }
+
   private emit(type: CollectionEvent["type"], object: KubeObject): void {
+    this.itemsBytes = null;
     const e: CollectionEvent = { seq: ++this.seq, type, object };
     this.eventsTotal++;
     this.ring.push(e);
@@ -183,6 +196,7 @@ export class WatchedCollection {
 
   /** After a relist: the difference becomes events, so viewers never see a storm or a gap. */
   private applyList(next: Map<string, KubeObject>): void {
+    this.itemsBytes = null;
     for (const [k, o] of this.objects) {
       if (!next.has(k)) {
         this.objects.delete(k);
@@ -202,6 +216,7 @@ export class WatchedCollection {
     const signal = this.abort.signal;
     const first = await this.list(true);
     for (const [k, o] of first) this.objects.set(k, o);
+    this.itemsBytes = null;
     this.listed = true;
     void (async () => {
       let failures = 0;

@@ -2,7 +2,7 @@
 // stream goes out at once; a storm is held to about one frame per FLUSH_MS and loses nothing. How it
 // resumes from Last-Event-ID: only what was missed from the same collection, a snapshot otherwise (an id
 // from another web replica, or from a collection since stopped and started again under the same key).
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { WatchEvent } from "@/lib/tunnel-client";
 import { ClusterCache } from "./cache";
 import { cm } from "./scripted-source";
@@ -144,6 +144,47 @@ describe("resuming by Last-Event-ID", () => {
     expect(names(fresh).sort()).toEqual(["c", "d", "e"]);
     late.close();
     again.close();
+    cache.stopAll();
+  });
+});
+
+describe("a snapshot shared by every stream", () => {
+  it("serializes a collection once per version: viewers get the same objects from one set of bytes, and a change makes new ones", async () => {
+    const { push, source } = fed();
+    const cache = new ClusterCache(source as never, 0);
+    const viewer = await opened(cache, null, "e");
+    expect(names(await viewer.next())).toEqual([]);
+    push({ type: "ADDED", object: cm("a", "2") });
+    push({ type: "ADDED", object: cm("ü-ünïcode", "3") });
+    while (names(await viewer.next()).length < 1);
+    const { collection, leave } = await cache.view({ agentId: "x", path: "/api/v1/configmaps" }, () => undefined);
+    while (collection.lastSeq < 2) await sleep(5);
+
+    const once = collection.snapshotBytes();
+    expect(collection.snapshotBytes().bytes).toBe(once.bytes);
+    expect(JSON.parse(new TextDecoder().decode(once.bytes))).toEqual(collection.snapshot().items);
+    // Two later viewers: the same objects, both from those bytes (one UTF-8 name included).
+    const stringify = vi.spyOn(JSON, "stringify");
+    const [second, third] = [await opened(cache, null, "e"), await opened(cache, null, "e")];
+    const [s2, s3] = [await second.next(), await third.next()];
+    // Nothing was serialized again for them.
+    expect(stringify).not.toHaveBeenCalled();
+    stringify.mockRestore();
+    expect(s2.event).toBe("snapshot");
+    expect(names(s2).sort()).toEqual(["a", "ü-ünïcode"]);
+    expect(s3.data).toEqual(s2.data);
+    expect(collection.snapshotBytes().bytes).toBe(once.bytes);
+
+    // A change is a new version: new bytes, with the change in them.
+    push({ type: "DELETED", object: cm("a", "4") });
+    while (collection.lastSeq < 3) await sleep(5);
+    const after = collection.snapshotBytes();
+    expect(after.bytes).not.toBe(once.bytes);
+    expect(after.seq).toBe(3);
+    const fourth = await opened(cache, null, "e");
+    expect(names(await fourth.next())).toEqual(["ü-ünïcode"]);
+    for (const v of [viewer, second, third, fourth]) v.close();
+    leave();
     cache.stopAll();
   });
 });
