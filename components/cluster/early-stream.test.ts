@@ -1,20 +1,40 @@
 import vm from "node:vm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { EARLY_STREAM_TTL_MS, earlyStreamScript, takeEarlyStream } from "./early-stream";
+import { EARLY_STREAM_TTL_MS, earlyStreamScript, takeEarlyStream, type TakenEarlyStream } from "./early-stream";
 
 /** A page's global scope as the inline script sees it, with a fetch that records what was asked. */
-function page() {
+function page(answer: () => Response = () => new Response("event: snapshot\ndata: {}\n\n")) {
   const asked: { url: string; init: RequestInit }[] = [];
   const scope: Record<string, unknown> = {
     AbortController,
     setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
     fetch: (url: string, init: RequestInit) => {
       asked.push({ url, init });
-      return Promise.resolve(new Response("event: snapshot\ndata: {}\n\n"));
+      return Promise.resolve(answer());
     },
   };
   scope.window = scope;
   return { scope, asked };
+}
+
+/** Whether the script has read every chunk pushed so far (two, in the test that asks). */
+const drained = (scope: Record<string, unknown>) =>
+  ((scope.__tetherEarlyLiveStream as { chunks: unknown[] } | undefined)?.chunks.length ?? 0) >= 2;
+
+async function until(check: () => boolean) {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(check()).toBe(true);
+}
+
+/** Everything the taken stream hands over until its end. */
+function received(early: TakenEarlyStream): Promise<{ text: string; ended: boolean }> {
+  return new Promise((resolve) => {
+    let text = "";
+    early.listen((c) => {
+      if (c) text += new TextDecoder().decode(c);
+      else resolve({ text, ended: true });
+    });
+  });
 }
 
 afterEach(() => {
@@ -33,8 +53,44 @@ describe("the cluster tab's early live stream", () => {
     vi.stubGlobal("window", scope);
     const early = takeEarlyStream(url);
     expect(early).not.toBeNull();
-    expect(await (await early!.response).text()).toContain("event: snapshot");
+    expect(await received(early!)).toEqual({ text: "event: snapshot\ndata: {}\n\n", ended: true });
     expect(takeEarlyStream(url)).toBeNull();
+  });
+
+  it("reads the answer while the page loads, hands the page every byte in order, then the rest as it comes, then the end", async () => {
+    const url = "/api/agents/a1/live?path=%2Fapi%2Fv1%2Fpods";
+    let push!: (text: string | null) => void;
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        push = (text) => (text === null ? c.close() : c.enqueue(new TextEncoder().encode(text)));
+      },
+    });
+    const { scope } = page(() => new Response(body));
+    vm.runInNewContext(earlyStreamScript(url), scope);
+    push("event: snapshot\n");
+    push('data: {"a":1}\n\n');
+    await until(() => drained(scope));
+    vi.stubGlobal("window", scope);
+    const early = takeEarlyStream(url)!;
+    const got: (string | null)[] = [];
+    early.listen((c) => got.push(c && new TextDecoder().decode(c)));
+    // What the script read before the page took it, at once, in order.
+    expect(got).toEqual(["event: snapshot\n", 'data: {"a":1}\n\n']);
+    push("event: changes\n");
+    await until(() => got.length === 3);
+    expect(got[2]).toBe("event: changes\n");
+    push(null);
+    await until(() => got.length === 4);
+    expect(got[3]).toBeNull();
+  });
+
+  it("ends at once for an answer with an error status, so the page opens its own stream and learns why", async () => {
+    const url = "/api/agents/a1/live?path=x";
+    const { scope } = page(() => new Response("no", { status: 403 }));
+    vm.runInNewContext(earlyStreamScript(url), scope);
+    vi.stubGlobal("window", scope);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await received(takeEarlyStream(url)!)).toEqual({ text: "", ended: true });
   });
 
   it("is cancelled when the page opens another stream first, which it then opens itself", () => {

@@ -1,7 +1,9 @@
 // The cluster tab's live stream, asked for by a few lines of script in the page's HTML instead of after the
 // page's scripts have loaded and React has hydrated (a second and more on a busy machine): the server starts
-// building the snapshot while the browser is still compiling scripts. The page's live view takes the answer
-// over when it opens the same stream; one it never takes (the view changed first) is cancelled.
+// building the snapshot while the browser is still compiling scripts, and the script reads the answer into
+// memory as it arrives (a response nobody reads stops at the browser's buffer, ~0.5 MB, and the rest of a
+// 3.7 MB snapshot would wait for the page). The page's live view takes the bytes over when it opens the same
+// stream; one it never takes (the view changed first) is cancelled.
 // No React, no "use client": the server writes the script, the page takes the stream.
 
 /** How long an early stream waits to be taken before it is cancelled (its HTTP connection released). */
@@ -9,24 +11,47 @@ export const EARLY_STREAM_TTL_MS = 15_000;
 
 const GLOBAL = "__tetherEarlyLiveStream";
 
+/** What the inline script keeps on `window`: the bytes read so far, and whom to hand the next ones to. */
 interface EarlyStream {
   url: string;
-  response: Promise<Response>;
   controller: AbortController;
+  /** Read before the page took the stream, in order. */
+  chunks: Uint8Array[];
+  /** The stream ended (or failed, or answered an error status) before the page took it. */
+  ended: boolean;
+  /** Set when the page takes the stream: each later chunk, then `null` at the end. */
+  listener: ((chunk: Uint8Array | null) => void) | null;
+}
+
+/** The early stream, taken: every byte from the first, and its end. */
+export interface TakenEarlyStream {
+  /**
+   * Hands over what was read so far at once, then each chunk as it comes, then `null` when the stream ends
+   * for any reason (an error status, a failure, the server closing it): the caller reconnects as from an
+   * EventSource's error.
+   */
+  listen(onChunk: (chunk: Uint8Array | null) => void): void;
+  abort(): void;
 }
 
 /**
- * The inline script that asks for `url` at once. It runs before any of the page's modules, so it is plain
- * ES5-safe text; the URL is JSON with `<` escaped, so nothing in it can close the script element.
+ * The inline script that asks for `url` at once and reads its answer into memory. It runs before any of the
+ * page's modules, so it is plain ES5-safe text; the URL is JSON with `<` escaped, so nothing in it can close
+ * the script element.
  */
 export function earlyStreamScript(url: string): string {
   const literal = JSON.stringify(url).replace(/</g, "\\u003c");
+  const g = `window.${GLOBAL}`;
   return (
     `(function(){if(!window.fetch||!window.AbortController)return;` +
-    `var c=new AbortController(),s={url:${literal},controller:c,` +
-    `response:fetch(${literal},{signal:c.signal,cache:"no-store",headers:{accept:"text/event-stream"}})};` +
-    `s.response.catch(function(){});window.${GLOBAL}=s;` +
-    `setTimeout(function(){if(window.${GLOBAL}===s){window.${GLOBAL}=undefined;c.abort();}},${EARLY_STREAM_TTL_MS});})();`
+    `var c=new AbortController(),s={url:${literal},controller:c,chunks:[],ended:false,listener:null};` +
+    `function end(){if(s.ended)return;s.ended=true;if(s.listener)s.listener(null);}` +
+    `fetch(${literal},{signal:c.signal,cache:"no-store",headers:{accept:"text/event-stream"}}).then(function(r){` +
+    `if(!r.ok||!r.body){end();return;}var rd=r.body.getReader();` +
+    `(function pump(){rd.read().then(function(x){if(x.done){end();return;}` +
+    `if(s.listener)s.listener(x.value);else s.chunks.push(x.value);pump();},end);})();}).catch(end);` +
+    `${g}=s;` +
+    `setTimeout(function(){if(${g}===s){${g}=undefined;c.abort();}},${EARLY_STREAM_TTL_MS});})();`
   );
 }
 
@@ -34,7 +59,7 @@ export function earlyStreamScript(url: string): string {
  * The early stream when it is the one `url` names, once: the caller owns it from then on (and aborts it
  * with `abort`). An early stream for another URL is cancelled, since the page will open its own.
  */
-export function takeEarlyStream(url: string): { response: Promise<Response>; abort: () => void } | null {
+export function takeEarlyStream(url: string): TakenEarlyStream | null {
   if (typeof window === "undefined") return null;
   const holder = window as unknown as Record<typeof GLOBAL, EarlyStream | undefined>;
   const early = holder[GLOBAL];
@@ -44,5 +69,12 @@ export function takeEarlyStream(url: string): { response: Promise<Response>; abo
     early.controller.abort();
     return null;
   }
-  return { response: early.response, abort: () => early.controller.abort() };
+  return {
+    listen(onChunk) {
+      for (const chunk of early.chunks.splice(0)) onChunk(chunk);
+      if (early.ended) onChunk(null);
+      else early.listener = onChunk;
+    },
+    abort: () => early.controller.abort(),
+  };
 }

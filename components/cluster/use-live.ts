@@ -6,7 +6,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { applyChanges, decodeFrame, FRAME_EVENTS, fromSnapshot, objectKey, sseReader } from "@/lib/cluster-cache/wire";
-import { takeEarlyStream } from "./early-stream";
+import { takeEarlyStream, type TakenEarlyStream } from "./early-stream";
 import { liveStreamUrl } from "./live-paths";
 import type { KubeItem } from "./kinds";
 
@@ -126,7 +126,7 @@ export function useLive(agentId: string, paths: string[], seed?: LiveSeed | null
       );
     };
     /** Reads the stream the page's HTML asked for (early-stream.ts) as an EventSource would. */
-    const readEarly = (early: { response: Promise<Response>; abort: () => void }) => {
+    const readEarly = (early: TakenEarlyStream) => {
       let closed = false;
       const self = {
         close() {
@@ -135,26 +135,18 @@ export function useLive(agentId: string, paths: string[], seed?: LiveSeed | null
         },
       };
       conn = self;
+      const decoder = new TextDecoder();
       const frames = sseReader((m) => {
         if (!closed) onFrame(m.event, m.data, m.id ?? "");
       });
-      void (async () => {
-        const r = await early.response;
-        performance.mark?.("tether:live-early-response");
-        if (!r.ok || !r.body) throw new Error(`live stream answered ${r.status}`);
-        attempt = 0;
-        const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done || closed) break;
-          frames.feed(value);
-        }
-      })()
-        .catch(() => undefined)
+      performance.mark?.("tether:live-early-response");
+      // What the page's script read meanwhile comes at once, in this task; the rest as it arrives.
+      early.listen((chunk) => {
+        if (closed) return;
+        if (chunk) frames.feed(decoder.decode(chunk, { stream: true }));
         // The stream ended or failed: as an EventSource's error, reconnect from the last event id.
-        .then(() => {
-          if (!closed && conn === self) onError();
-        });
+        else if (conn === self) onError();
+      });
     };
 
     const open = () => {
