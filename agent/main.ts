@@ -2,6 +2,7 @@
 // Starts its capabilities (AGENT_CAPABILITIES: observability, the tunnel's streams to kas, reporting, flux)
 // in order and stops them in reverse. Exits cleanly on SIGTERM.
 import { KubeConfig } from "@kubernetes/client-node";
+import { installLeanAsyncResourceBind } from "../lib/common/async-bind";
 import { startCapabilities } from "../lib/common/capability";
 import { createLogger } from "../lib/common/logger";
 import { Readiness } from "../lib/common/observability";
@@ -22,6 +23,8 @@ const log = createLogger("agent");
 const AGENT_CAPABILITIES: readonly AgentCapability[] = [observability, tunnel, reporting, flux];
 
 async function main(): Promise<void> {
+  // Every tunnelled request becomes an HTTP/2 stream to the API server; Node 20's bind for it cost more than the rest of the request (lib/common/async-bind.ts).
+  installLeanAsyncResourceBind();
   const config = loadAgentConfig();
   const token = readToken(config.tokenFile);
   const kubeConfig = new KubeConfig();

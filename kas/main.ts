@@ -1,4 +1,5 @@
 // kas entry point: `tsx kas/main.ts` (npm start runs it beside web). Configuration: kas/config.ts.
+import { installLeanAsyncResourceBind } from "../lib/common/async-bind";
 import { createLogger } from "../lib/common/logger";
 import { loadKasConfig } from "./config";
 import { startKas } from "./server";
@@ -6,6 +7,8 @@ import { startKas } from "./server";
 const log = createLogger("kas");
 
 async function main(): Promise<void> {
+  // kas's gRPC calls (a request forwarded to another replica, dialling a receptive agent) are HTTP/2 streams too (lib/common/async-bind.ts).
+  installLeanAsyncResourceBind();
   const config = loadKasConfig();
   const kas = await startKas(config, log);
   let stopping = false;

@@ -17,6 +17,7 @@ import { ensureTestbedBinaries } from "../../testbed/build";
 import { apiserverRequest, startTestbed } from "../../testbed/cluster";
 import { TESTBED_DEFAULT_KUBERNETES } from "../../testbed/versions";
 import {
+  buildBundle,
   registerTestAgent,
   startAgentProcess,
   startKasProcess,
@@ -38,6 +39,14 @@ const AGENT_ARGS = (process.env.BENCH_AGENT_ARGS ?? "").split(/\s+/).filter(Bool
 
 /** BENCH_HTTP2=1: both paths over one HTTP/2 connection each, as kubectl and client-go talk to a server that offers it. */
 const HTTP2 = process.env.BENCH_HTTP2 === "1";
+/** BENCH_BUNDLE=1: kas and the agent as their images run them (one bundled file each, --enable-source-maps) instead of their sources under tsx. */
+const BUNDLE = process.env.BENCH_BUNDLE === "1";
+/**
+ * Seconds of load on each path before the measured rounds: connections, kas's grant cache and the agent's
+ * streams need one; kas and the agent also JIT-compile their hot paths over their first ~10,000 requests,
+ * which a longer warm-up leaves out of the figures (a long-running kas and agent are past it).
+ */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
 
 interface Target {
   url: URL;
@@ -118,8 +127,12 @@ async function main(): Promise<void> {
   const agents: https.Agent[] = [];
   const targets: Target[] = [];
   let peer: RemotedialerPeer | null = null;
+  const bundles: { file: string; dir: string }[] = [];
   try {
-    kas = await startKasProcess(web);
+    const kasBundle = BUNDLE ? await buildBundle("kas") : undefined;
+    const agentBundle = BUNDLE ? await buildBundle("agent") : undefined;
+    for (const b of [kasBundle, agentBundle]) if (b) bundles.push(b);
+    kas = await startKasProcess(web, {}, undefined, kasBundle?.file);
     const reg = await registerTestAgent(web.db, "bench");
     const owner = { id: reg.userId, isAdmin: false };
     const project = await web.db.project.findFirstOrThrow({ where: { ownerUserId: reg.userId } });
@@ -135,6 +148,7 @@ async function main(): Promise<void> {
       kubeconfig: tb.kubeconfig,
       dir: web.dir,
       args: AGENT_ARGS,
+      bundle: agentBundle?.file,
     });
     const client = tunnelClientFor(web, kas);
     await waitForAgent(client, reg.agentId);
@@ -176,9 +190,9 @@ async function main(): Promise<void> {
     if (Math.abs(a - b) > 0) console.log(`bench: note: the bodies differ in size (direct ${a} B, proxy ${b} B)`);
     if (viaPeer && (await get(viaPeer)) !== a)
       console.log(`bench: note: the body through remotedialer differs in size`);
-    await load(direct, 1);
-    await load(proxy, 1);
-    if (viaPeer) await load(viaPeer, 1);
+    await load(direct, WARMUP_SECONDS);
+    await load(proxy, WARMUP_SECONDS);
+    if (viaPeer) await load(viaPeer, WARMUP_SECONDS);
 
     const pids: Record<string, number> = {
       bench: process.pid,
@@ -232,7 +246,7 @@ async function main(): Promise<void> {
         `${name.padEnd(40)} ${dv.toFixed(1).padStart(9)} ${pv.toFixed(1).padStart(9)} ${(rv === undefined ? "—" : rv.toFixed(1)).padStart(9)} ${unit.padEnd(5)} ${`${(pv / dv).toFixed(2)}×`.padStart(7)} ${(rv === undefined ? "—" : `${(rv / dv).toFixed(2)}×`).padStart(7)}  ${target}`,
       );
     console.log(
-      `\nbench/proxy — GET ${PATH}, Kubernetes ${version}, ${CONCURRENCY} in flight over ${HTTP2 ? "one HTTP/2 connection" : "HTTP/1.1 keep-alive connections"}, ${ROUNDS}×${SECONDS} s per path, ${os.cpus().length} CPUs, agent flags: ${AGENT_ARGS.join(" ") || "(defaults)"} (load average ${os.loadavg()[0]!.toFixed(1)})`,
+      `\nbench/proxy — GET ${PATH}, Kubernetes ${version}, ${CONCURRENCY} in flight over ${HTTP2 ? "one HTTP/2 connection" : "HTTP/1.1 keep-alive connections"}, ${ROUNDS}×${SECONDS} s per path, ${os.cpus().length} CPUs, kas and agent ${BUNDLE ? "bundled" : "from sources (tsx)"}, ${WARMUP_SECONDS} s warm-up per path, agent flags: ${AGENT_ARGS.join(" ") || "(defaults)"} (load average ${os.loadavg()[0]!.toFixed(1)})`,
     );
     console.log(
       `${"measure".padEnd(40)} ${"direct".padStart(9)} ${"tether".padStart(9)} ${"remotedlr".padStart(9)} ${"unit".padEnd(5)} ${"tether".padStart(7)} ${"rd".padStart(7)}  target (tether)`,
@@ -280,6 +294,7 @@ async function main(): Promise<void> {
     await web.close();
     await tb.stop();
     fs.rmSync(dir, { recursive: true, force: true });
+    for (const b of bundles) fs.rmSync(b.dir, { recursive: true, force: true });
   }
 }
 

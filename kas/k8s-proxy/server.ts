@@ -253,20 +253,22 @@ async function handle(deps: Deps, req: ServerRequest, reply: Reply, inbound: Rea
     return reply.refuse(503, "tether: kas cannot check credentials right now (web unreachable); retry later");
   }
 
-  const forged = Object.keys(req.headers).find((h) => h.toLowerCase().startsWith("impersonate-"));
+  // One pass over the caller's headers (Node gives their names in lower case): a forged identity, and what passes on.
+  const headers: HeaderField[] = [];
+  let forged: string | undefined;
+  for (const name in req.headers) {
+    const value = req.headers[name];
+    if (name.startsWith("impersonate-")) forged ??= name;
+    // HTTP/2's pseudo-headers (:method, :path, :authority, :scheme) are not headers to pass on.
+    if (value === undefined || name.startsWith(":") || isDroppedRequestHeader(name)) continue;
+    headers.push({ name, values: Array.isArray(value) ? value : [value] });
+  }
   if (forged) {
     audit(deps, grant, req.method ?? "GET", req.url ?? "/", 403);
     return reply.refuse(
       403,
       `tether: the ${forged} header is not allowed; the identity comes from your credential and the agent's configuration (drop --as/--as-group)`,
     );
-  }
-
-  const headers: HeaderField[] = [];
-  for (const [name, value] of Object.entries(req.headers)) {
-    // HTTP/2's pseudo-headers (:method, :path, :authority, :scheme) are not headers to pass on.
-    if (value === undefined || name.startsWith(":") || isDroppedRequestHeader(name)) continue;
-    headers.push({ name, values: Array.isArray(value) ? value : [value] });
   }
   // The one hop-by-hop header that must reach the API server: the protocol asked for (the agent adds Connection: Upgrade).
   if (req.headers.upgrade) headers.push({ name: "upgrade", values: [req.headers.upgrade] });
@@ -384,6 +386,8 @@ function forward(
       reply.broken(`tether: ${message}`);
     },
   });
+  // A request without a body (its header said so: most reads) has nothing to relay and no end-of-request to send.
+  if (header.noBody) return;
   inbound.on("data", (chunk: Buffer) => deps.metrics.bytes.inc({ direction: "request" }, chunk.length));
   // Bytes that arrive once the answer is over (the API server answered early, e.g. 413) are dropped: the stream may already carry the next request.
   relayBody(

@@ -78,6 +78,31 @@ describe("the chunk fast path", () => {
     expect(TunnelService.connect.requestDeserialize(TunnelService.connect.requestSerialize(trailer))).toEqual(trailer);
   });
 
+  it("writes each message in full and alone, whatever came before it (large, small, one that failed)", () => {
+    const answer = (n: number): ConnectRequest => ({
+      msg: {
+        $case: "header",
+        value: {
+          status: 200,
+          headers: [{ name: "content-type", values: ["application/json"] }],
+          complete: true,
+          body: bytes(n),
+          keepOpen: true,
+        },
+      },
+    });
+    const broken = { msg: { $case: "header", value: { status: 200, headers: [null], keepOpen: true } } };
+    const sent: Buffer[] = [];
+    for (const n of [600, 200_000, 10, 70_000, 600]) {
+      sent.push(TunnelService.connect.requestSerialize(answer(n)));
+      expect(() => TunnelService.connect.requestSerialize(broken as unknown as ConnectRequest)).toThrow();
+    }
+    [600, 200_000, 10, 70_000, 600].forEach((n, i) => {
+      expect(sent[i]!.equals(Buffer.from(ConnectRequest.encode(answer(n)).finish()))).toBe(true);
+      expect(TunnelService.connect.requestDeserialize(sent[i]!)).toEqual(answer(n));
+    });
+  });
+
   it("falls back to the generated decoder for chunk messages in any other valid form", () => {
     // A chunk whose data field appears twice (protobuf: the last one wins), and one with an unknown field.
     const twice = new BinaryWriter();

@@ -6,6 +6,7 @@
 // other message, and any chunk message that is not in the plain form written here, goes through the
 // generated code.
 import { makeGenericClientConstructor } from "@grpc/grpc-js";
+import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import {
   KasInternalServiceClient,
   KasInternalServiceService,
@@ -120,15 +121,39 @@ function asBuffer(bytes: Uint8Array): Buffer {
 }
 
 interface Codec<T> {
-  encode(message: T): { finish(): Uint8Array };
+  encode(message: T, writer: BinaryWriter): BinaryWriter;
   decode(input: Uint8Array): T;
+}
+
+/**
+ * A writer kept across messages: a fresh one (the generated code's default) starts at 128 bytes and
+ * doubles into a new zeroed buffer until the message fits, four or five off-heap allocations for a
+ * request's header or a small complete answer. Kept, its buffer has the size of the largest message so
+ * far, and an encode allocates only the result. A writer that grew past `KEEP_WRITER_BYTES` is let go.
+ */
+const KEEP_WRITER_BYTES = 64 * 1024;
+
+function reusedEncoder<T>(codec: Codec<T>): (message: T) => Buffer {
+  let writer = new BinaryWriter();
+  return (message) => {
+    let bytes: Uint8Array;
+    try {
+      bytes = codec.encode(message, writer).finish();
+    } catch (e) {
+      writer = new BinaryWriter(); // half a message may be in it
+      throw e;
+    }
+    if (bytes.length > KEEP_WRITER_BYTES) writer = new BinaryWriter();
+    return asBuffer(bytes);
+  };
 }
 
 type WithChunk = { msg?: { $case: string; value: unknown } | undefined };
 
 function serializer<T extends WithChunk>(codec: Codec<T>, field: number): (value: T) => Buffer {
+  const encode = reusedEncoder(codec);
   return (value) => {
-    if (value.msg?.$case !== "data") return asBuffer(codec.encode(value).finish());
+    if (value.msg?.$case !== "data") return encode(value);
     const data = (value.msg.value as { data: ReceivedData }).data;
     const wire = data[WIRE];
     // Passed on unchanged, once: rewrite the tag in place (the bytes after it are the same message).

@@ -58,6 +58,11 @@ describe("the proxy audit rule both kas and web apply", () => {
     expect(isAuditedProxyRequest("GET", "/api/v1/namespaces/default/pods/web-1/attach?stdin=true", 101)).toBe(true);
     expect(isAuditedProxyRequest("GET", "/api/v1/namespaces/default/pods/web-1/exec", 0)).toBe(true);
     expect(isAuditedProxyRequest("GET", "/api/v1/namespaces/default/pods/web-1", 200)).toBe(false);
+    // The words alone are not a session: a pod or a ConfigMap may be named after them.
+    expect(isAuditedProxyRequest("GET", "/api/v1/namespaces/default/pods/exec", 200)).toBe(false);
+    expect(isAuditedProxyRequest("GET", "/api/v1/namespaces/default/configmaps/attach/", 200)).toBe(false);
+    expect(isAuditedProxyRequest("GET", "/api/v1/namespaces/default/pods/executor/log", 200)).toBe(false);
+    expect(isAuditedProxyRequest("GET", "/api/v1/namespaces/default/pods/exec/exec?command=id", 101)).toBe(true);
   });
 });
 

@@ -207,6 +207,11 @@ export function describeApiPath(p: string): { resource: string; namespace: strin
  * it calls proxy-audit, and web again before it writes.
  */
 export function isAuditedProxyRequest(method: string, path: string, status: number): boolean {
-  if (status >= 400 || ["POST", "PUT", "PATCH", "DELETE"].includes(method)) return true;
-  return /^pods\/(exec|attach|portforward)$/.test(describeApiPath(path).resource);
+  if (status >= 400 || WRITE_METHODS.has(method)) return true;
+  // kas asks this once per proxied request: most paths are told apart without splitting them.
+  return POD_SESSION_WORD.test(path) && /^pods\/(exec|attach|portforward)$/.test(describeApiPath(path).resource);
 }
+
+const WRITE_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+/** Every pod session's path has one of these words as a whole segment (not every such path is one). */
+const POD_SESSION_WORD = /\/(?:exec|attach|portforward)(?:[/?]|$)/;
