@@ -69,7 +69,11 @@ export class WatchedCollection {
    * (sse.ts), and an id from the stopped one gets a snapshot rather than the new one's events as a difference.
    */
   readonly generation = ++WatchedCollection.started;
-  readonly objects = new Map<string, KubeObject>();
+  /** The collection's objects by namespace/name; changed only through setObject and deleteObject. */
+  private readonly byKey = new Map<string, KubeObject>();
+  get objects(): ReadonlyMap<string, KubeObject> {
+    return this.byKey;
+  }
   private ring: CollectionEvent[] = [];
   private seq = 0;
   /** The snapshot's items as JSON bytes, made once per version of the collection for every stream (sse.ts). */
@@ -156,8 +160,17 @@ export class WatchedCollection {
     return { seq: this.seq, bytes: this.itemsBytes };
   }
 
-  private emit(type: CollectionEvent["type"], object: KubeObject): void {
+  /** Every change of the objects goes through here or deleteObject: the snapshot's bytes are then stale. */
+  private setObject(key: string, o: KubeObject): void {
+    this.byKey.set(key, o);
     this.itemsBytes = null;
+  }
+
+  private deleteObject(key: string): void {
+    if (this.byKey.delete(key)) this.itemsBytes = null;
+  }
+
+  private emit(type: CollectionEvent["type"], object: KubeObject): void {
     const e: CollectionEvent = { seq: ++this.seq, type, object };
     this.eventsTotal++;
     this.ring.push(e);
@@ -195,17 +208,16 @@ export class WatchedCollection {
   }
 
   /** After a relist: the difference becomes events, so viewers never see a storm or a gap. */
-  private applyList(next: Map<string, KubeObject>): void {
-    this.itemsBytes = null;
-    for (const [k, o] of this.objects) {
+  private applyList(next: ReadonlyMap<string, KubeObject>): void {
+    for (const [k, o] of this.byKey) {
       if (!next.has(k)) {
-        this.objects.delete(k);
+        this.deleteObject(k);
         this.emit("DELETED", o);
       }
     }
     for (const [k, o] of next) {
-      const old = this.objects.get(k);
-      this.objects.set(k, o);
+      const old = this.byKey.get(k);
+      this.setObject(k, o);
       if (!old) this.emit("ADDED", o);
       else if (old.metadata.resourceVersion !== o.metadata.resourceVersion) this.emit("MODIFIED", o);
     }
@@ -215,8 +227,7 @@ export class WatchedCollection {
     this.abort = new AbortController();
     const signal = this.abort.signal;
     const first = await this.list(true);
-    for (const [k, o] of first) this.objects.set(k, o);
-    this.itemsBytes = null;
+    for (const [k, o] of first) this.setObject(k, o);
     this.listed = true;
     void (async () => {
       let failures = 0;
@@ -235,8 +246,8 @@ export class WatchedCollection {
           for await (const ev of events as AsyncGenerator<WatchEvent<KubeObject>>) {
             const o = this.keep(ev.object);
             this.resourceVersion = o.metadata.resourceVersion ?? this.resourceVersion;
-            if (ev.type === "DELETED") this.objects.delete(objectKey(o));
-            else if (ev.type === "ADDED" || ev.type === "MODIFIED") this.objects.set(objectKey(o), o);
+            if (ev.type === "DELETED") this.deleteObject(objectKey(o));
+            else if (ev.type === "ADDED" || ev.type === "MODIFIED") this.setObject(objectKey(o), o);
             else continue;
             this.emit(ev.type, o);
           }

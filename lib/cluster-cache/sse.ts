@@ -7,7 +7,14 @@
 import type { ClusterCache } from "./cache";
 import { UpstreamStatusError } from "@/lib/tunnel-client";
 import type { CollectionKey, WatchedCollection } from "./collection";
-import { encodeFrame, HEARTBEAT, type Change, type LiveFrame } from "./wire";
+import {
+  encodeFrame,
+  encodeSnapshotFrame,
+  HEARTBEAT,
+  type Change,
+  type EncodedSnapshotCollection,
+  type LiveFrame,
+} from "./wire";
 
 /** Frames of changes: one per FLUSH_MS on average, up to FLUSH_BURST at once after a quiet spell. */
 export const FLUSH_MS = 50;
@@ -125,18 +132,15 @@ export async function liveStream(
   };
   const snapshot = () => {
     pending.length = 0;
-    // The frame encodeFrame would write for { collections: [{ i, items }, …] }, built around each collection's
-    // shared bytes (WatchedCollection.snapshotBytes) instead of serializing its objects again for this stream.
-    const parts = joined.map((j, i): Uint8Array[] => {
-      if (!j.collection) return [enc.encode(JSON.stringify({ i, items: [], refused: j.refused }))];
+    // Built around each collection's shared bytes (WatchedCollection.snapshotBytes) instead of serializing
+    // its objects again for this stream.
+    const collections = joined.map((j, i): EncodedSnapshotCollection => {
+      if (!j.collection) return { i, itemsJson: null, refused: j.refused };
       const s = j.collection.snapshotBytes();
       seqs[i] = s.seq;
-      return [enc.encode(`{"i":${i},"items":`), s.bytes, enc.encode("}")];
+      return { i, itemsJson: s.bytes };
     });
-    const head = enc.encode(`id: ${eventId(seqs, streamEpoch)}\nevent: snapshot\ndata: {"collections":[`);
-    const comma = enc.encode(",");
-    const chunks = [head, ...parts.flatMap((p, n) => (n === 0 ? p : [comma, ...p])), enc.encode("]}\n\n")];
-    controller?.enqueue(Buffer.concat(chunks));
+    controller?.enqueue(encodeSnapshotFrame(eventId(seqs, streamEpoch), collections));
   };
 
   let heartbeatTimer: NodeJS.Timeout | undefined;

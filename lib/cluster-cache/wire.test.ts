@@ -5,6 +5,7 @@ import {
   applyChanges,
   decodeFrame,
   encodeFrame,
+  encodeSnapshotFrame,
   frameReader,
   fromSnapshot,
   HEARTBEAT,
@@ -71,6 +72,27 @@ describe("the live view's wire format", () => {
     expect(first.refused).toEqual(new Map([[1, "the cluster's RBAC does not let you list this"]]));
     const after = applyChanges(first.collections, (frames[1]!.data as typeof changes.data).events);
     expect(names(after[0])).toEqual(["a@1", "b@0", "c@1", "node-1@0"]);
+  });
+
+  it("a snapshot built around items serialized before is byte for byte the frame encodeFrame writes", () => {
+    const items = [cm("a"), cm("ünïcode-✓"), node("node-1")];
+    const made = encodeSnapshotFrame("e:3.0", [
+      { i: 0, itemsJson: new TextEncoder().encode(JSON.stringify(items)) },
+      { i: 1, itemsJson: null, refused: "the cluster's RBAC does not let you list this" },
+      { i: 2, itemsJson: null },
+    ]);
+    const expected = encodeFrame({
+      event: "snapshot",
+      id: "e:3.0",
+      data: {
+        collections: [
+          { i: 0, items },
+          { i: 1, items: [], refused: "the cluster's RBAC does not let you list this" },
+          { i: 2, items: [] },
+        ],
+      },
+    });
+    expect(new TextDecoder().decode(made)).toBe(expected);
   });
 
   it("a delete removes the object; deleting one that is not there changes nothing; the lists given are left as they were", () => {

@@ -69,8 +69,45 @@ export const FRAME_EVENTS = ["snapshot", "changes", "status"] as const satisfies
 /** Sent while the stream is quiet so that proxies keep it open; readers skip it (an SSE comment). */
 export const HEARTBEAT = ": heartbeat\n\n";
 
+/** What comes before a frame's data: its id when it has one, and its event name. */
+const frameHead = (event: LiveFrame["event"], id: string | undefined) =>
+  `${id !== undefined ? `id: ${id}\n` : ""}event: ${event}\ndata: `;
+const FRAME_END = "\n\n";
+
 export function encodeFrame(frame: LiveFrame): string {
-  return `${"id" in frame ? `id: ${frame.id}\n` : ""}event: ${frame.event}\ndata: ${JSON.stringify(frame.data)}\n\n`;
+  return `${frameHead(frame.event, "id" in frame ? frame.id : undefined)}${JSON.stringify(frame.data)}${FRAME_END}`;
+}
+
+/**
+ * A collection of a snapshot frame whose items are already JSON (the UTF-8 bytes of their array), or none
+ * (`null`: no items, and why when the cluster refused it).
+ */
+export interface EncodedSnapshotCollection {
+  i: number;
+  itemsJson: Uint8Array | null;
+  refused?: string;
+}
+
+/**
+ * The bytes encodeFrame would write for a snapshot, made around items serialized before (one collection's
+ * JSON is shared by every stream that sends a snapshot of that version: cluster-cache's snapshotBytes).
+ */
+export function encodeSnapshotFrame(id: string, collections: readonly EncodedSnapshotCollection[]): Uint8Array {
+  const enc = new TextEncoder();
+  const parts: Uint8Array[] = [enc.encode(`${frameHead("snapshot", id)}{"collections":[`)];
+  collections.forEach((c, n) => {
+    if (n > 0) parts.push(enc.encode(","));
+    if (c.itemsJson === null) parts.push(enc.encode(JSON.stringify({ i: c.i, items: [], refused: c.refused })));
+    else parts.push(enc.encode(`{"i":${c.i},"items":`), c.itemsJson, enc.encode("}"));
+  });
+  parts.push(enc.encode(`]}${FRAME_END}`));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 // A frame is checked for what the page relies on before it touches a list: the shape below, each object's
