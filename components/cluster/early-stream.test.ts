@@ -1,6 +1,13 @@
+import { resolveObjectURL } from "node:buffer";
 import vm from "node:vm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { EARLY_STREAM_TTL_MS, earlyStreamScript, takeEarlyStream, type TakenEarlyStream } from "./early-stream";
+import {
+  EARLY_STREAM_TTL_MS,
+  EARLY_STREAM_WORKER,
+  earlyStreamScript,
+  takeEarlyStream,
+  type TakenEarlyStream,
+} from "./early-stream";
 
 /** A page's global scope as the inline script sees it, with a fetch that records what was asked. */
 function page(answer: () => Response = () => new Response("event: snapshot\ndata: {}\n\n")) {
@@ -121,5 +128,88 @@ describe("the cluster tab's early live stream", () => {
     const { scope, asked } = page();
     vm.runInNewContext(script, scope);
     expect(asked.map((a) => a.url)).toEqual([url]);
+  });
+
+  it("reads in a dedicated worker where the page can start one: the worker fetches the absolute URL, the page gets every byte, and the worker ends with the stream", async () => {
+    const url = "/api/agents/a1/live?path=%2Fapi%2Fv1%2Fpods";
+    let push!: (text: string | null) => void;
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        push = (text) => (text === null ? c.close() : c.enqueue(new TextEncoder().encode(text)));
+      },
+    });
+    const workerAsked: string[] = [];
+    const workers: { source: string; terminated: boolean }[] = [];
+    const { scope, asked } = page();
+    // A dedicated worker as the browser runs one: its own global scope (with the page's fetch), messages
+    // both ways a task later, the script loaded from the blob URL the page made.
+    class Worker {
+      onmessage: ((e: { data: unknown }) => void) | null = null;
+      onerror: (() => void) | null = null;
+      private readonly scope: Record<string, unknown>;
+      private readonly state = { source: "", terminated: false };
+      constructor(blobUrl: string) {
+        workers.push(this.state);
+        this.scope = {
+          fetch: (u: string) => {
+            workerAsked.push(u);
+            return Promise.resolve(new Response(body));
+          },
+          postMessage: (data: unknown) =>
+            setTimeout(() => {
+              if (!this.state.terminated) this.onmessage?.({ data });
+            }, 0),
+        };
+        this.ready = resolveObjectURL(blobUrl)!
+          .text()
+          .then((source) => {
+            this.state.source = source;
+            vm.runInNewContext(source, this.scope);
+          });
+      }
+      private ready: Promise<void>;
+      postMessage(data: unknown) {
+        void this.ready.then(() => (this.scope.onmessage as (e: { data: unknown }) => void)({ data }));
+      }
+      terminate() {
+        this.state.terminated = true;
+      }
+    }
+    Object.assign(scope, { Worker, Blob, URL, location: { href: "https://tether.example/projects/x?kind=pods" } });
+    vm.runInNewContext(earlyStreamScript(url), scope);
+    push("event: snapshot\n");
+    push('data: {"a":1}\n\n');
+    await until(() => drained(scope));
+    // The page itself asked for nothing; its worker asked for the stream, by its absolute address.
+    expect(asked).toEqual([]);
+    expect(workerAsked).toEqual([`https://tether.example${url}`]);
+    expect(workers.map((w) => w.source)).toEqual([EARLY_STREAM_WORKER]);
+    vi.stubGlobal("window", scope);
+    const early = takeEarlyStream(url)!;
+    const got: (string | null)[] = [];
+    early.listen((c) => got.push(c && new TextDecoder().decode(c)));
+    expect(got).toEqual(["event: snapshot\n", 'data: {"a":1}\n\n']);
+    push("event: changes\n");
+    await until(() => got.length === 3);
+    expect(got[2]).toBe("event: changes\n");
+    push(null);
+    await until(() => got.length === 4);
+    expect(got[3]).toBeNull();
+    expect(workers[0]!.terminated).toBe(true);
+  });
+
+  it("reads on the page when the browser refuses to start the worker", async () => {
+    const url = "/api/agents/a1/live?path=x";
+    const { scope, asked } = page();
+    class Worker {
+      constructor() {
+        throw new Error("SecurityError: refused by the page's Content Security Policy");
+      }
+    }
+    Object.assign(scope, { Worker, Blob, URL, location: { href: "https://tether.example/" } });
+    vm.runInNewContext(earlyStreamScript(url), scope);
+    expect(asked.map((a) => a.url)).toEqual([url]);
+    vi.stubGlobal("window", scope);
+    expect(await received(takeEarlyStream(url)!)).toEqual({ text: "event: snapshot\ndata: {}\n\n", ended: true });
   });
 });

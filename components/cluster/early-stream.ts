@@ -14,7 +14,8 @@ const GLOBAL = "__tetherEarlyLiveStream";
 /** What the inline script keeps on `window`: the bytes read so far, and whom to hand the next ones to. */
 interface EarlyStream {
   url: string;
-  controller: AbortController;
+  /** Cancels the request (ends the worker that reads it, or aborts the page's own fetch). */
+  abort: () => void;
   /** Read before the page took the stream, in order. */
   chunks: Uint8Array[];
   /** The stream ended (or failed, or answered an error status) before the page took it. */
@@ -35,23 +36,44 @@ export interface TakenEarlyStream {
 }
 
 /**
- * The inline script that asks for `url` at once and reads its answer into memory. It runs before any of the
- * page's modules, so it is plain ES5-safe text; the URL is JSON with `<` escaped, so nothing in it can close
- * the script element.
+ * The dedicated worker that reads the stream where the browser has workers. The page's main thread is busy
+ * compiling and hydrating for a second or more after its HTML; a read on it waits for a gap each time, and
+ * Chromium stops reading the socket meanwhile. A worker reads every byte as it arrives and posts it (a
+ * copy) to the page, `null` at the end; the page only has to take what is already there. It is told the
+ * stream's absolute URL (a `blob:` worker resolves nothing against the page's address).
+ */
+export const EARLY_STREAM_WORKER =
+  `onmessage=function(e){function end(){postMessage(null);}` +
+  `fetch(e.data,{cache:"no-store",headers:{accept:"text/event-stream"}}).then(function(r){` +
+  `if(!r.ok||!r.body){end();return;}var rd=r.body.getReader();` +
+  `(function pump(){rd.read().then(function(x){if(x.done){end();return;}postMessage(x.value);pump();},end);})();` +
+  `},end);};`;
+
+/**
+ * The inline script that asks for `url` at once and reads its answer into memory: in a dedicated worker
+ * where it can start one (a `blob:` worker: the page's CSP has `worker-src blob:`), else on the page. It
+ * runs before any of the page's modules, so it is plain ES5-safe text; the URL is JSON with `<` escaped,
+ * so nothing in it can close the script element.
  */
 export function earlyStreamScript(url: string): string {
   const literal = JSON.stringify(url).replace(/</g, "\\u003c");
   const g = `window.${GLOBAL}`;
   return (
     `(function(){if(!window.fetch||!window.AbortController)return;` +
-    `var c=new AbortController(),s={url:${literal},controller:c,chunks:[],ended:false,listener:null};` +
+    `var s={url:${literal},abort:null,chunks:[],ended:false,listener:null};` +
     `function end(){if(s.ended)return;s.ended=true;if(s.listener)s.listener(null);}` +
-    `fetch(${literal},{signal:c.signal,cache:"no-store",headers:{accept:"text/event-stream"}}).then(function(r){` +
+    `function got(v){if(s.listener)s.listener(v);else s.chunks.push(v);}` +
+    `var w=null;try{if(window.Worker&&window.Blob&&window.URL&&URL.createObjectURL){` +
+    `w=new Worker(URL.createObjectURL(new Blob([${JSON.stringify(EARLY_STREAM_WORKER)}],{type:"text/javascript"})));` +
+    `}}catch(x){w=null;}` +
+    `if(w){w.onmessage=function(e){if(s.ended)return;if(e.data)got(e.data);else{end();w.terminate();}};` +
+    `w.onerror=end;w.postMessage(new URL(s.url,location.href).href);` +
+    `s.abort=function(){w.terminate();end();};}else{var c=new AbortController();s.abort=function(){c.abort();};` +
+    `fetch(s.url,{signal:c.signal,cache:"no-store",headers:{accept:"text/event-stream"}}).then(function(r){` +
     `if(!r.ok||!r.body){end();return;}var rd=r.body.getReader();` +
-    `(function pump(){rd.read().then(function(x){if(x.done){end();return;}` +
-    `if(s.listener)s.listener(x.value);else s.chunks.push(x.value);pump();},end);})();}).catch(end);` +
+    `(function pump(){rd.read().then(function(x){if(x.done){end();return;}got(x.value);pump();},end);})();}).catch(end);}` +
     `${g}=s;` +
-    `setTimeout(function(){if(${g}===s){${g}=undefined;c.abort();}},${EARLY_STREAM_TTL_MS});})();`
+    `setTimeout(function(){if(${g}===s){${g}=undefined;s.abort();}},${EARLY_STREAM_TTL_MS});})();`
   );
 }
 
@@ -66,7 +88,7 @@ export function takeEarlyStream(url: string): TakenEarlyStream | null {
   if (!early) return null;
   holder[GLOBAL] = undefined;
   if (early.url !== url) {
-    early.controller.abort();
+    early.abort();
     return null;
   }
   return {
@@ -75,6 +97,6 @@ export function takeEarlyStream(url: string): TakenEarlyStream | null {
       if (early.ended) onChunk(null);
       else early.listener = onChunk;
     },
-    abort: () => early.controller.abort(),
+    abort: () => early.abort(),
   };
 }

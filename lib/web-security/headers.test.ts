@@ -11,6 +11,8 @@ describe("pagePolicy", () => {
     expect(p).toMatch(/style-src 'self' 'nonce-abc'(;|$)/);
     expect(p).not.toContain("upgrade-insecure-requests");
     expect(p).toContain("report-uri /api/csp-report");
+    // The cluster tab's early stream is read in a worker made from a blob; no other origin may start one.
+    expect(p).toContain("worker-src 'self' blob:;");
   });
 
   it("allows eval only in development, and upgrades sub-resources only over HTTPS", () => {

@@ -37,6 +37,8 @@ export function pagePolicy({ nonce, dev, https }: PolicyOptions): string {
     // attributes in the server's HTML; an attribute can style but not run anything.
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' blob: data:",
+    // The cluster tab's HTML reads its live stream in a dedicated worker made from a blob (early-stream.ts).
+    "worker-src 'self' blob:",
     "font-src 'self'",
     "connect-src 'self'",
     "object-src 'none'",
