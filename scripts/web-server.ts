@@ -15,6 +15,7 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { z } from "zod";
+import { installLeanAsyncResourceBind } from "../lib/common/async-bind";
 
 // Defined by scripts/build-web-server.ts when it bundles this file into the standalone output: the name of the
 // Next.js build folder beside it (.next). Not defined when tsx runs the sources.
@@ -66,6 +67,9 @@ function startLikeStandaloneServer(distDir: string): void {
 }
 
 async function main(): Promise<void> {
+  // web's tunnel client makes one gRPC call (an HTTP/2 stream) per request to kas, which binds once per
+  // request; Node 20's bind for it costs more than it should (lib/common/async-bind.ts).
+  installLeanAsyncResourceBind();
   const env = parseEnv(settings);
   let host = env.HOSTNAME_BIND;
   let keepAliveTimeout: number | undefined;
