@@ -172,11 +172,20 @@ test("a link to a table asks for its live stream once, from the page's HTML, and
   page.on("request", (r) => {
     if (/\/api\/agents\/[^/]+\/live\?/.test(r.url())) streams.push({ url: r.url(), type: r.resourceType() });
   });
+  // The HTML's script reads the stream in a dedicated worker (the page's CSP lets it start one from a blob).
+  const workers: string[] = [];
+  page.on("worker", (w) => workers.push(w.url()));
+  const refused: string[] = [];
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
+  });
   await page.goto(view);
   await expect(page.locator('[role=row][data-name="first"]')).toBeVisible({ timeout: 60_000 });
   await expect(page.locator("[data-live-status]")).toHaveText("Live");
   await kubectl("create", "configmap", "second", "-n", namespace);
   await expect(page.locator('[role=row][data-name="second"]')).toBeVisible({ timeout: 2_000 });
+  expect(workers).toEqual([expect.stringMatching(/^blob:/)]);
+  expect(refused).toEqual([]);
   // One stream, the one the HTML started before the page's scripts ran (a fetch, not an EventSource).
   expect(streams).toEqual([
     { url: expect.stringContaining(`%2Fnamespaces%2F${namespace}%2Fconfigmaps`), type: "fetch" },
