@@ -1,7 +1,6 @@
 "use client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { ReactQueryDevtools } from "@tanstack/react-query-devtools";
-import { SessionProvider } from "next-auth/react";
 import { ThemeProvider } from "next-themes";
 import { createContext, useContext, useState, type ReactNode } from "react";
 
@@ -12,7 +11,12 @@ export function useCspNonce(): string | undefined {
   return useContext(NonceContext);
 }
 
-/** `nonce`: this request's CSP nonce, for the theme's inline script that runs before the page paints. */
+/**
+ * `nonce`: this request's CSP nonce, for the theme's inline script that runs before the page paints.
+ * No next-auth SessionProvider: nothing reads the session on the client (pages get the user on the server;
+ * `signIn`/`signOut` need no provider), and the provider asked `/api/auth/session` on every page load and
+ * whenever the tab became visible again.
+ */
 export function Providers({ children, nonce }: { children: ReactNode; nonce?: string }) {
   const [client] = useState(
     () =>
@@ -28,14 +32,12 @@ export function Providers({ children, nonce }: { children: ReactNode; nonce?: st
       }),
   );
   return (
-    <SessionProvider>
-      <ThemeProvider attribute="class" defaultTheme="system" enableSystem disableTransitionOnChange nonce={nonce}>
-        <QueryClientProvider client={client}>
-          <NonceContext.Provider value={nonce}>{children}</NonceContext.Provider>
-          {process.env.NODE_ENV === "development" ? <ReactQueryDevtools initialIsOpen={false} /> : null}
-        </QueryClientProvider>
-      </ThemeProvider>
-    </SessionProvider>
+    <ThemeProvider attribute="class" defaultTheme="system" enableSystem disableTransitionOnChange nonce={nonce}>
+      <QueryClientProvider client={client}>
+        <NonceContext.Provider value={nonce}>{children}</NonceContext.Provider>
+        {process.env.NODE_ENV === "development" ? <ReactQueryDevtools initialIsOpen={false} /> : null}
+      </QueryClientProvider>
+    </ThemeProvider>
   );
 }
 
