@@ -108,7 +108,14 @@ const PAGE_PROBES = `
   window.EventSource = class extends Original {
     constructor(url, init) { super(url, init); mark("sse"); }
   };
-  // The stream the page's HTML asks for before its scripts load (components/cluster/early-stream.ts).
+  // The stream the page's HTML asks for before its scripts load (components/cluster/early-stream.ts): its
+  // worker is told the URL (the worker's own fetch is out of this page's reach), or, without workers, a fetch.
+  const originalPost = window.Worker && Worker.prototype.postMessage;
+  if (originalPost)
+    Worker.prototype.postMessage = function (message, ...rest) {
+      if (typeof message === "string" && message.includes("/live?")) mark("sse");
+      return originalPost.call(this, message, ...rest);
+    };
   const originalFetch = window.fetch;
   window.fetch = function (input, init) {
     if (String(input instanceof Request ? input.url : input).includes("/live?")) mark("sse");
