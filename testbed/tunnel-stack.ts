@@ -15,6 +15,7 @@ import { handleKasInternal } from "@/lib/kas-bridge";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { ensureSelfSignedCert } from "@/lib/common/self-signed";
+import { noteReceptiveChange } from "@/lib/receptive/changes";
 import { freshDatabase, type TestDatabase } from "@/lib/db/test-databases";
 import { TunnelClient } from "@/lib/tunnel-client";
 
@@ -41,6 +42,9 @@ export async function startWebInternal(): Promise<WebInternal> {
   const secretFile = path.join(dir, "kas-shared-secret");
   fs.writeFileSync(secretFile, secret, { mode: 0o600 });
   const proxyCert = await ensureSelfSignedCert(dir);
+  // Calls still being answered: kas's receptive long poll is held for up to its wait, and must not wake
+  // to a database that close() already dropped.
+  const inFlight = new Set<Promise<void>>();
   const server = http.createServer((req, res) => {
     const action = /^\/api\/internal\/kas\/([\w-]+)$/.exec(req.url ?? "")?.[1] ?? "";
     const request = new Request(`http://127.0.0.1${req.url}`, {
@@ -49,13 +53,17 @@ export async function startWebInternal(): Promise<WebInternal> {
       body: req.method === "POST" ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
       duplex: "half",
     } as RequestInit);
-    handleKasInternal(db, action, request, secret).then(
+    const handled = handleKasInternal(db, action, request, secret).then(
       async (r) => {
         res.writeHead(r.status, Object.fromEntries(r.headers));
         res.end(Buffer.from(await r.arrayBuffer()));
       },
-      (e: Error) => res.writeHead(500).end(e.message),
+      (e: Error) => {
+        res.writeHead(500).end(e.message);
+      },
     );
+    inFlight.add(handled);
+    void handled.finally(() => inFlight.delete(handled));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -67,8 +75,12 @@ export async function startWebInternal(): Promise<WebInternal> {
     secretFile,
     dir,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
+      // Held polls answer at once (a change wakes them), before the database goes.
+      noteReceptiveChange();
+      await Promise.allSettled([...inFlight]);
       await db.$disconnect();
       await database.drop();
       fs.rmSync(dir, { recursive: true, force: true });
