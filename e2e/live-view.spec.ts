@@ -205,6 +205,41 @@ test("a link to a table asks for its live stream once, from the page's HTML, and
   await kubectl("delete", "namespace", namespace, "--wait=false");
 });
 
+test("a search typed into the server's first rows before the page's scripts ran filters the table once they run", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const { page, user } = await newSignedInPage(browser, "typed");
+  const clusterUrl = await connectAgent(page, user, "typed");
+  const namespace = `typed-${Date.now().toString(36)}`;
+  await kubectl("create", "namespace", namespace);
+  for (const name of ["alpha", "beta", "gamma"]) await kubectl("create", "configmap", name, "-n", namespace);
+  const view = `${clusterUrl}?kind=configmaps&namespace=${namespace}`;
+  // A viewer with the table open keeps web's cluster cache warm, so the HTML itself has the first rows.
+  await page.goto(view);
+  await expect(page.locator('[role=row][data-name="gamma"]')).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator("[data-live-status]")).toHaveText("Live");
+  const second = await page.context().newPage();
+  // The page's scripts wait until the search is typed, as on a slow connection or a busy machine.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await second.route("**/_next/static/chunks/*.js", async (route) => {
+    await released;
+    await route.continue();
+  });
+  await second.goto(view, { waitUntil: "domcontentloaded" });
+  // The server's first rows (the namespace's kube-root-ca.crt too), before any script ran.
+  for (const name of ["alpha", "beta", "gamma"])
+    await expect(second.locator(`[role=row][data-name="${name}"]`)).toBeVisible();
+  await second.getByLabel("Search").fill("gam");
+  release();
+  await expect(second.locator("[data-live-status]")).toHaveText("Live", { timeout: 30_000 });
+  await expect(second.locator("[role=row][data-name]")).toHaveCount(1);
+  await expect(second.locator('[role=row][data-name="gamma"]')).toBeVisible();
+  await expect(second).toHaveURL(/[?&]q=gam(&|$)/);
+  await kubectl("delete", "namespace", namespace, "--wait=false");
+});
+
 test("a row opens a drawer that takes focus and closes on Escape; a link reopens the kind, namespace and object", async ({
   browser,
 }) => {

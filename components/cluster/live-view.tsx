@@ -7,6 +7,7 @@ import dynamic from "next/dynamic";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { Suspense, useMemo, useRef, useState } from "react";
 import { plural } from "@/components/ui/plural";
+import { useTypedBeforeHydration } from "@/components/ui/use-typed-before-hydration";
 import { ErrorState, LoadingState } from "@/components/ui/states";
 import { objectKey } from "@/lib/cluster-cache/wire";
 import Link from "next/link";
@@ -124,6 +125,13 @@ function LiveTable({
   seed: TableSeed | null;
 }) {
   const [filter, setFilter] = useState(view.q);
+  const search = useRef<HTMLInputElement>(null);
+  const onSearch = (q: string) => {
+    setFilter(q);
+    setView({ q });
+  };
+  // A search typed while the page's scripts were still loading filters the table once they run.
+  useTypedBeforeHydration(search, filter, onSearch);
   const sort = parseSort(view.sort);
   const chosen = useMemo(() => tableNamespaces(kind, view.namespace), [kind, view.namespace]);
   // A malformed selector in a link is not sent: the table stays whole and the field says why.
@@ -208,12 +216,10 @@ function LiveTable({
         <label className="text-sm">
           <span className="block text-zinc-600 dark:text-zinc-400">Search</span>
           <input
+            ref={search}
             type="search"
             value={filter}
-            onChange={(e) => {
-              setFilter(e.target.value);
-              setView({ q: e.target.value });
-            }}
+            onChange={(e) => onSearch(e.target.value)}
             placeholder="Name or namespace"
             className={inputClass}
           />
