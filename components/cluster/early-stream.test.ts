@@ -139,6 +139,8 @@ describe("the cluster tab's early live stream", () => {
       },
     });
     const workerAsked: string[] = [];
+    /** What the worker posted: how many chunks in each message, null for the end. */
+    const posted: (number | null)[] = [];
     const workers: { source: string; terminated: boolean }[] = [];
     const { scope, asked } = page();
     // A dedicated worker as the browser runs one: its own global scope (with the page's fetch), messages
@@ -155,10 +157,14 @@ describe("the cluster tab's early live stream", () => {
             workerAsked.push(u);
             return Promise.resolve(new Response(body));
           },
-          postMessage: (data: unknown) =>
+          setTimeout,
+          clearTimeout,
+          postMessage: (data: unknown) => {
+            posted.push(data === null ? null : (data as unknown[]).length);
             setTimeout(() => {
               if (!this.state.terminated) this.onmessage?.({ data });
-            }, 0),
+            }, 0);
+          },
         };
         this.ready = resolveObjectURL(blobUrl)!
           .text()
@@ -184,6 +190,8 @@ describe("the cluster tab's early live stream", () => {
     expect(asked).toEqual([]);
     expect(workerAsked).toEqual([`https://tether.example${url}`]);
     expect(workers.map((w) => w.source)).toEqual([EARLY_STREAM_WORKER]);
+    // The two chunks it read in one turn reached the page in one message (one task on the page's thread).
+    expect(posted).toEqual([2]);
     vi.stubGlobal("window", scope);
     const early = takeEarlyStream(url)!;
     const got: (string | null)[] = [];
@@ -195,6 +203,7 @@ describe("the cluster tab's early live stream", () => {
     push(null);
     await until(() => got.length === 4);
     expect(got[3]).toBeNull();
+    expect(posted).toEqual([2, 1, null]);
     expect(workers[0]!.terminated).toBe(true);
   });
 

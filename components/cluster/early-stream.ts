@@ -38,15 +38,19 @@ export interface TakenEarlyStream {
 /**
  * The dedicated worker that reads the stream where the browser has workers. The page's main thread is busy
  * compiling and hydrating for a second or more after its HTML; a read on it waits for a gap each time, and
- * Chromium stops reading the socket meanwhile. A worker reads every byte as it arrives and posts it (a
- * copy) to the page, `null` at the end; the page only has to take what is already there. It is told the
+ * Chromium stops reading the socket meanwhile. A worker reads every byte as it arrives and posts copies to
+ * the page, the chunks read in one turn of its event loop together (one task on the page for many), `null`
+ * at the end; the page only has to take what is already there. It is told the
  * stream's absolute URL (a `blob:` worker resolves nothing against the page's address).
  */
 export const EARLY_STREAM_WORKER =
-  `onmessage=function(e){function end(){postMessage(null);}` +
+  `onmessage=function(e){var q=[],t=0;` +
+  `function flush(){if(t){clearTimeout(t);t=0;}if(q.length){postMessage(q);q=[];}}` +
+  `function end(){flush();postMessage(null);}` +
   `fetch(e.data,{cache:"no-store",headers:{accept:"text/event-stream"}}).then(function(r){` +
   `if(!r.ok||!r.body){end();return;}var rd=r.body.getReader();` +
-  `(function pump(){rd.read().then(function(x){if(x.done){end();return;}postMessage(x.value);pump();},end);})();` +
+  `(function pump(){rd.read().then(function(x){if(x.done){end();return;}` +
+  `q.push(x.value);if(!t)t=setTimeout(flush,0);pump();},end);})();` +
   `},end);};`;
 
 /**
@@ -66,7 +70,8 @@ export function earlyStreamScript(url: string): string {
     `var w=null;try{if(window.Worker&&window.Blob&&window.URL&&URL.createObjectURL){` +
     `w=new Worker(URL.createObjectURL(new Blob([${JSON.stringify(EARLY_STREAM_WORKER)}],{type:"text/javascript"})));` +
     `}}catch(x){w=null;}` +
-    `if(w){w.onmessage=function(e){if(s.ended)return;if(e.data)got(e.data);else{end();w.terminate();}};` +
+    `if(w){w.onmessage=function(e){if(s.ended)return;var d=e.data;` +
+    `if(d){for(var i=0;i<d.length;i++)got(d[i]);}else{end();w.terminate();}};` +
     `w.onerror=end;w.postMessage(new URL(s.url,location.href).href);` +
     `s.abort=function(){w.terminate();end();};}else{var c=new AbortController();s.abort=function(){c.abort();};` +
     `fetch(s.url,{signal:c.signal,cache:"no-store",headers:{accept:"text/event-stream"}}).then(function(r){` +
