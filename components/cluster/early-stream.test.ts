@@ -44,6 +44,34 @@ function received(early: TakenEarlyStream): Promise<{ text: string; ended: boole
   });
 }
 
+/** A response body the test writes to: text chunks, then `null` for its end. */
+function pushableBody() {
+  let push!: (text: string | null) => void;
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      push = (text) => (text === null ? c.close() : c.enqueue(new TextEncoder().encode(text)));
+    },
+  });
+  return { body, push };
+}
+
+/**
+ * The page takes the stream after the script read two chunks: it gets both at once, in order, then a
+ * later chunk as it comes, then the end.
+ */
+async function takenInOrder(url: string, push: (text: string | null) => void): Promise<void> {
+  const early = takeEarlyStream(url)!;
+  const got: (string | null)[] = [];
+  early.listen((c) => got.push(c && new TextDecoder().decode(c)));
+  expect(got).toEqual(["event: snapshot\n", 'data: {"a":1}\n\n']);
+  push("event: changes\n");
+  await until(() => got.length === 3);
+  expect(got[2]).toBe("event: changes\n");
+  push(null);
+  await until(() => got.length === 4);
+  expect(got[3]).toBeNull();
+}
+
 afterEach(() => {
   vi.unstubAllGlobals();
   vi.useRealTimers();
@@ -66,29 +94,14 @@ describe("the cluster tab's early live stream", () => {
 
   it("reads the answer while the page loads, hands the page every byte in order, then the rest as it comes, then the end", async () => {
     const url = "/api/agents/a1/live?path=%2Fapi%2Fv1%2Fpods";
-    let push!: (text: string | null) => void;
-    const body = new ReadableStream<Uint8Array>({
-      start(c) {
-        push = (text) => (text === null ? c.close() : c.enqueue(new TextEncoder().encode(text)));
-      },
-    });
+    const { body, push } = pushableBody();
     const { scope } = page(() => new Response(body));
     vm.runInNewContext(earlyStreamScript(url), scope);
     push("event: snapshot\n");
     push('data: {"a":1}\n\n');
     await until(() => drained(scope));
     vi.stubGlobal("window", scope);
-    const early = takeEarlyStream(url)!;
-    const got: (string | null)[] = [];
-    early.listen((c) => got.push(c && new TextDecoder().decode(c)));
-    // What the script read before the page took it, at once, in order.
-    expect(got).toEqual(["event: snapshot\n", 'data: {"a":1}\n\n']);
-    push("event: changes\n");
-    await until(() => got.length === 3);
-    expect(got[2]).toBe("event: changes\n");
-    push(null);
-    await until(() => got.length === 4);
-    expect(got[3]).toBeNull();
+    await takenInOrder(url, push);
   });
 
   it("ends at once for an answer with an error status, so the page opens its own stream and learns why", async () => {
@@ -132,12 +145,7 @@ describe("the cluster tab's early live stream", () => {
 
   it("reads in a dedicated worker where the page can start one: the worker fetches the absolute URL, the page gets every byte, and the worker ends with the stream", async () => {
     const url = "/api/agents/a1/live?path=%2Fapi%2Fv1%2Fpods";
-    let push!: (text: string | null) => void;
-    const body = new ReadableStream<Uint8Array>({
-      start(c) {
-        push = (text) => (text === null ? c.close() : c.enqueue(new TextEncoder().encode(text)));
-      },
-    });
+    const { body, push } = pushableBody();
     const workerAsked: string[] = [];
     /** What the worker posted: how many chunks in each message, null for the end. */
     const posted: (number | null)[] = [];
@@ -193,16 +201,7 @@ describe("the cluster tab's early live stream", () => {
     // The two chunks it read in one turn reached the page in one message (one task on the page's thread).
     expect(posted).toEqual([2]);
     vi.stubGlobal("window", scope);
-    const early = takeEarlyStream(url)!;
-    const got: (string | null)[] = [];
-    early.listen((c) => got.push(c && new TextDecoder().decode(c)));
-    expect(got).toEqual(["event: snapshot\n", 'data: {"a":1}\n\n']);
-    push("event: changes\n");
-    await until(() => got.length === 3);
-    expect(got[2]).toBe("event: changes\n");
-    push(null);
-    await until(() => got.length === 4);
-    expect(got[3]).toBeNull();
+    await takenInOrder(url, push);
     expect(posted).toEqual([2, 1, null]);
     expect(workers[0]!.terminated).toBe(true);
   });
