@@ -205,7 +205,7 @@ test("a link to a table asks for its live stream once, from the page's HTML, and
   await kubectl("delete", "namespace", namespace, "--wait=false");
 });
 
-test("a search typed into the server's first rows before the page's scripts ran filters the table once they run", async ({
+test("a search and a label selector typed into the server's first rows before the page's scripts ran apply once they run", async ({
   browser,
 }) => {
   test.setTimeout(120_000);
@@ -214,29 +214,42 @@ test("a search typed into the server's first rows before the page's scripts ran 
   const namespace = `typed-${Date.now().toString(36)}`;
   await kubectl("create", "namespace", namespace);
   for (const name of ["alpha", "beta", "gamma"]) await kubectl("create", "configmap", name, "-n", namespace);
+  await kubectl("label", "configmap", "alpha", "-n", namespace, "tier=web");
   const view = `${clusterUrl}?kind=configmaps&namespace=${namespace}`;
   // A viewer with the table open keeps web's cluster cache warm, so the HTML itself has the first rows.
   await page.goto(view);
   await expect(page.locator('[role=row][data-name="gamma"]')).toBeVisible({ timeout: 60_000 });
   await expect(page.locator("[data-live-status]")).toHaveText("Live");
-  const second = await page.context().newPage();
-  // The page's scripts wait until the search is typed, as on a slow connection or a busy machine.
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  await second.route("**/_next/static/chunks/*.js", async (route) => {
-    await released;
-    await route.continue();
+  /** The view in a new tab whose scripts wait until `type` has typed, as on a slow connection or a busy machine. */
+  const typedBeforeScripts = async (type: (p: Page) => Promise<void>): Promise<Page> => {
+    const tab = await page.context().newPage();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await tab.route("**/_next/static/chunks/*.js", async (route) => {
+      await released;
+      await route.continue();
+    });
+    await tab.goto(view, { waitUntil: "domcontentloaded" });
+    // The server's first rows (the namespace's kube-root-ca.crt too), before any script ran.
+    for (const name of ["alpha", "beta", "gamma"])
+      await expect(tab.locator(`[role=row][data-name="${name}"]`)).toBeVisible();
+    await type(tab);
+    release();
+    await expect(tab.locator("[data-live-status]")).toHaveText("Live", { timeout: 30_000 });
+    return tab;
+  };
+  const searched = await typedBeforeScripts((tab) => tab.getByLabel("Search").fill("gam"));
+  await expect(searched.locator("[role=row][data-name]")).toHaveCount(1);
+  await expect(searched.locator('[role=row][data-name="gamma"]')).toBeVisible();
+  await expect(searched).toHaveURL(/[?&]q=gam(&|$)/);
+  // A selector typed and left (Tab applies it, as leaving the field does) is applied once the scripts run.
+  const labelled = await typedBeforeScripts(async (tab) => {
+    await tab.getByLabel("Label selector").fill("tier=web");
+    await tab.keyboard.press("Tab");
   });
-  await second.goto(view, { waitUntil: "domcontentloaded" });
-  // The server's first rows (the namespace's kube-root-ca.crt too), before any script ran.
-  for (const name of ["alpha", "beta", "gamma"])
-    await expect(second.locator(`[role=row][data-name="${name}"]`)).toBeVisible();
-  await second.getByLabel("Search").fill("gam");
-  release();
-  await expect(second.locator("[data-live-status]")).toHaveText("Live", { timeout: 30_000 });
-  await expect(second.locator("[role=row][data-name]")).toHaveCount(1);
-  await expect(second.locator('[role=row][data-name="gamma"]')).toBeVisible();
-  await expect(second).toHaveURL(/[?&]q=gam(&|$)/);
+  await expect(labelled).toHaveURL(/[?&]selector=tier%3Dweb(&|$)/);
+  await expect(labelled.locator("[role=row][data-name]")).toHaveCount(1);
+  await expect(labelled.locator('[role=row][data-name="alpha"]')).toBeVisible();
   await kubectl("delete", "namespace", namespace, "--wait=false");
 });
 

@@ -426,8 +426,8 @@ function LabelSelectorField({ value, onApply }: { value: string; onApply: (selec
   const linked = checkLabelSelector(value);
   const [problem, setProblem] = useState<string | null>(null);
   const error = problem ?? (linked.ok ? null : linked.error);
-  const apply = () => {
-    const r = checkLabelSelector(text);
+  const apply = (typed = text) => {
+    const r = checkLabelSelector(typed);
     if (!r.ok) {
       setProblem(r.error);
       return;
@@ -436,10 +436,18 @@ function LabelSelectorField({ value, onApply }: { value: string; onApply: (selec
     setText(r.selector);
     if (r.selector !== value) onApply(r.selector);
   };
+  const field = useRef<HTMLInputElement>(null);
+  // A selector typed while the page's scripts were still loading: applied at once if the viewer has left the
+  // field meanwhile (as leaving it applies), else on Enter or leaving it, as typed now.
+  useTypedBeforeHydration(field, text, (typed) => {
+    setText(typed);
+    if (document.activeElement !== field.current) apply(typed);
+  });
   return (
     <label className="min-w-0 max-w-full text-sm">
       <span className="block text-zinc-600 dark:text-zinc-400">Labels</span>
       <input
+        ref={field}
         type="text"
         aria-label="Label selector"
         aria-invalid={error ? true : undefined}
@@ -454,7 +462,7 @@ function LabelSelectorField({ value, onApply }: { value: string; onApply: (selec
         onKeyDown={(e) => {
           if (e.key === "Enter") apply();
         }}
-        onBlur={apply}
+        onBlur={() => apply()}
         placeholder="app=web,tier!=db"
         className={`${inputClass} w-56 font-mono ${error ? "border-red-500 dark:border-red-500" : ""}`}
       />
