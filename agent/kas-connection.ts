@@ -1,6 +1,9 @@
 // The agent's way to kas: one address, one set of channel settings and the agent's token, shared by
 // every capability's gRPC client (grpc-js then shares the connection itself between them).
 import fs from "node:fs";
+import net from "node:net";
+import type { Duplex } from "node:stream";
+import tls from "node:tls";
 import { credentials, Metadata, type ChannelCredentials, type Client, type ClientOptions } from "@grpc/grpc-js";
 import { RECEIVE_WINDOW_BYTES } from "../lib/common/tunnel-wire";
 import type { AgentConfig } from "./config";
@@ -16,6 +19,8 @@ export interface KasConnection {
   metadata(): Metadata;
   /** Closes every client made here. */
   close(): void;
+  /** Opens a data channel connection to kas's agent port, as the gRPC connection reaches it; absent for a receptive agent. */
+  dialDataChannel?: () => Duplex;
 }
 
 export function readToken(file: string): string {
@@ -55,7 +60,25 @@ export function connectToKas(
     ...channelOptions,
   };
   const clients: Client[] = [];
+  const ca =
+    !receptiveTarget && url.protocol === "grpcs:" && config.kasCaFile ? fs.readFileSync(config.kasCaFile) : undefined;
+  const dialDataChannel = receptiveTarget
+    ? undefined
+    : (): Duplex => {
+        const port = Number(url.port);
+        if (url.protocol !== "grpcs:") return net.connect({ host: url.hostname, port, noDelay: true });
+        // No ALPN: kas's TLS port offers h2 alone, and tells the channel apart by its first bytes.
+        const socket = tls.connect({
+          host: url.hostname,
+          port,
+          servername: net.isIP(url.hostname) ? undefined : url.hostname,
+          ca,
+        });
+        socket.setNoDelay(true);
+        return socket;
+      };
   return {
+    dialDataChannel,
     address: receptiveTarget ? "kas (receptive: kas dials this agent)" : (config.kasAddress ?? ""),
     client(service) {
       const c = new service(target, creds, options);

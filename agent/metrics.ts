@@ -36,6 +36,17 @@ export function createAgentMetrics(opts: { processMetrics?: boolean } = {}) {
       buckets: BODY_MESSAGE_BUCKETS,
       registers: [registry],
     }),
+    dataChannelBytes: new Counter({
+      name: "tether_agent_data_channel_bytes_total",
+      help: "Response body bytes sent to kas on the data channel instead of gRPC messages",
+      registers: [registry],
+    }),
+    dataChannelConnects: new Counter({
+      name: "tether_agent_data_channel_connects_total",
+      help: "Data channel connection attempts by outcome (ready, refused, failed)",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
     duration: new Histogram({
       name: "tether_agent_request_duration_seconds",
       help: "Time to serve a tunnelled request",

@@ -7,6 +7,7 @@ import type { Readiness } from "../lib/common/observability";
 import type { KasConfig } from "./config";
 import type { KasMetrics } from "./metrics";
 import type { TunnelRegistry } from "./tunnel";
+import type { DataChannelHub } from "./tunnel/data-channel";
 import type { WebApi } from "./web-api";
 
 export interface KasContext {
@@ -20,6 +21,8 @@ export interface KasContext {
   web: WebApi;
   /** The agents' tunnel streams on this kas: every request to an agent takes one from here. */
   registry: TunnelRegistry;
+  /** The agents' data channels (response bodies off gRPC): agent-api offers them, the agents' port accepts them. */
+  dataChannels: DataChannelHub;
   /** The gRPC server agents dial (TLS when configured). Add services in start(); it listens once every capability has started. */
   agentServer: Server;
   /** The gRPC server web dials (MakeRequest and friends); the same rule. */

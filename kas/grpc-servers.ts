@@ -3,9 +3,14 @@
 // both once they have, and drains them at shutdown.
 import fs from "node:fs";
 import type { Http2Server, ServerHttp2Session } from "node:http2";
+import net from "node:net";
+import tls from "node:tls";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import type { KasCapability } from "./capability";
 import type { KasConfig } from "./config";
+import type { DataChannelHub } from "./tunnel/data-channel";
+import { DATA_CHANNEL_MAGIC } from "../lib/common/data-channel-wire";
+import { listenOn } from "../lib/common/listen";
 import { RECEIVE_WINDOW_BYTES } from "../lib/common/tunnel-wire";
 
 /** kas's servers advertise RECEIVE_WINDOW_BYTES as their HTTP/2 receive windows. grpc-js has a client
@@ -68,26 +73,79 @@ async function bind(server: Server, address: string, creds: ServerCredentials): 
 }
 
 /**
+ * The agents' port: gRPC (HTTP/2, TLS when configured) and, beside it on the same port, the agents'
+ * data channels (lib/common/data-channel-wire.ts). kas terminates TLS itself and reads a connection's
+ * first bytes: the data channel's magic hands it to `channels`, anything else goes to grpc-js (through
+ * its connection injector, as plain HTTP/2 on the decrypted socket). One port keeps installs and load
+ * balancers as they were; an agent whose channel cannot get through keeps every byte on gRPC.
+ */
+async function listenForAgents(
+  server: Server,
+  config: KasConfig,
+  channels: DataChannelHub,
+): Promise<{ port: number; close(): void }> {
+  const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
+  const route = (socket: net.Socket) => {
+    socket.setNoDelay(true);
+    const onError = () => socket.destroy();
+    socket.on("error", onError);
+    let first: Buffer = Buffer.alloc(0);
+    const onData = (b: Buffer) => {
+      first = first.length === 0 ? b : Buffer.concat([first, b]);
+      const magic = first[0] === DATA_CHANNEL_MAGIC[0];
+      if (magic && first.length < DATA_CHANNEL_MAGIC.length) return; // the rest of the magic is on its way
+      socket.off("data", onData);
+      socket.off("error", onError);
+      socket.pause();
+      if (magic) {
+        if (!first.subarray(0, DATA_CHANNEL_MAGIC.length).equals(DATA_CHANNEL_MAGIC)) return socket.destroy();
+        const rest = first.subarray(DATA_CHANNEL_MAGIC.length);
+        if (rest.length > 0) socket.unshift(rest);
+        channels.accept(socket);
+      } else {
+        socket.unshift(first);
+        injector.injectConnection(socket);
+      }
+    };
+    socket.on("data", onData);
+  };
+  const tlsOptions =
+    config.TETHER_KAS_TLS_CERT_FILE && config.TETHER_KAS_TLS_KEY_FILE
+      ? {
+          cert: fs.readFileSync(config.TETHER_KAS_TLS_CERT_FILE),
+          key: fs.readFileSync(config.TETHER_KAS_TLS_KEY_FILE),
+          ALPNProtocols: ["h2"],
+        }
+      : null;
+  const listener = tlsOptions ? tls.createServer(tlsOptions, route) : net.createServer(route);
+  // A client that fails its TLS handshake (a scanner, a wrong CA) is its own problem, not kas's.
+  listener.on("tlsClientError", () => undefined);
+  let info;
+  try {
+    info = await listenOn(listener, config.TETHER_KAS_AGENT_ADDRESS, "kas");
+  } catch (e) {
+    injector.destroy();
+    throw e;
+  }
+  widenSessionWindows(server);
+  return {
+    port: info.port,
+    close() {
+      listener.close();
+      injector.destroy();
+    },
+  };
+}
+
+/**
  * Not a capability but the gRPC transport, in the list so that it binds after the capabilities
  * before it have added their services, and drains (5 s at most) before those after it close.
  */
 export const grpcServers: KasCapability = {
   name: "grpc",
-  async start({ config, agentServer, internalServer }) {
-    const agentCreds =
-      config.TETHER_KAS_TLS_CERT_FILE && config.TETHER_KAS_TLS_KEY_FILE
-        ? ServerCredentials.createSsl(
-            null,
-            [
-              {
-                cert_chain: fs.readFileSync(config.TETHER_KAS_TLS_CERT_FILE),
-                private_key: fs.readFileSync(config.TETHER_KAS_TLS_KEY_FILE),
-              },
-            ],
-            false,
-          )
-        : ServerCredentials.createInsecure();
-    const agentPort = await bind(agentServer, config.TETHER_KAS_AGENT_ADDRESS, agentCreds);
+  async start({ config, agentServer, internalServer, dataChannels }) {
+    const agents = await listenForAgents(agentServer, config, dataChannels);
+    const agentPort = agents.port;
     const internalPort = await bind(
       internalServer,
       config.TETHER_KAS_INTERNAL_ADDRESS,
@@ -98,6 +156,7 @@ export const grpcServers: KasCapability = {
       async stop() {
         const shutdown = (s: Server) => new Promise<void>((resolve) => s.tryShutdown(() => resolve()));
         const deadline = new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref());
+        agents.close();
         await Promise.race([Promise.all([shutdown(agentServer), shutdown(internalServer)]), deadline]);
         agentServer.forceShutdown();
         internalServer.forceShutdown();

@@ -52,6 +52,21 @@ export function createKasMetrics() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers: [registry],
     }),
+    dataChannels: new Gauge({
+      name: "tether_kas_data_channels",
+      help: "Agents' data channels open on this kas (response body bytes off gRPC)",
+      registers: [registry],
+    }),
+    dataChannelBytes: new Counter({
+      name: "tether_kas_data_channel_bytes_total",
+      help: "Response body bytes that arrived on agents' data channels instead of gRPC messages",
+      registers: [registry],
+    }),
+    dataChannelRefusals: new Counter({
+      name: "tether_kas_data_channel_refusals_total",
+      help: "Data channel connections refused (unknown or missing secret, malformed frames, too slow to say hello)",
+      registers: [registry],
+    }),
     forwarded: new Counter({
       name: "tether_kas_forwarded_requests_total",
       help: "Requests carried between kas replicas: sent (landed here, agent elsewhere) or served (for another replica)",

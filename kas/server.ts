@@ -16,6 +16,7 @@ import { observability } from "./observability";
 import { receptive } from "./receptive";
 import { RedisTunnelRegistry, routing } from "./routing";
 import { MemoryTunnelRegistry, tunnel, type TunnelRegistry } from "./tunnel";
+import { DataChannelHub } from "./tunnel/data-channel";
 import { WebApi } from "./web-api";
 
 export interface RunningKas {
@@ -73,6 +74,7 @@ export async function startKas(config: KasConfig, log: Logger): Promise<RunningK
       recheckMs: config.TETHER_KAS_TOKEN_RECHECK_MS,
     }),
     registry,
+    dataChannels: new DataChannelHub(log.child({ capability: "data-channel" }), metrics),
     agentServer: createAgentServer(config),
     internalServer: createInternalServer(config),
     readiness,

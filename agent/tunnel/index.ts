@@ -2,6 +2,7 @@
 // on it against the cluster (kube-proxy). It must not decide who may use the cluster: kas and web do.
 import { ReverseTunnelClient } from "../../lib/common/chunk-codec";
 import type { AgentCapability } from "../capability";
+import { AgentDataChannels } from "./data-channel";
 import { TunnelStreamPool } from "./pool";
 
 export const tunnel: AgentCapability = {
@@ -16,6 +17,9 @@ export const tunnel: AgentCapability = {
       trimIntervalMs: config.idleTrimIntervalMs,
       log,
       metrics,
+      channels: kas.dialDataChannel
+        ? new AgentDataChannels(kas.dialDataChannel, log.child({ part: "data-channel" }), metrics)
+        : undefined,
     });
     readiness.add(() => {
       const c = pool.counts;

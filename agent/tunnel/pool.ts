@@ -12,6 +12,7 @@ import type { ReverseTunnelClient } from "../../lib/common/chunk-codec";
 import type { KubeApi } from "../kube-proxy";
 import type { AgentMetrics } from "../metrics";
 import { backoffDelay } from "../../lib/common/backoff";
+import type { AgentDataChannels } from "./data-channel";
 import { ConnectStream, type ConnectStreamState, type StreamOwner } from "./stream";
 
 interface PoolOptions {
@@ -25,6 +26,8 @@ interface PoolOptions {
   trimIntervalMs?: number;
   log: Logger;
   metrics: AgentMetrics;
+  /** The data channels to kas; absent: every body goes on gRPC. */
+  channels?: AgentDataChannels;
 }
 
 export class TunnelStreamPool {
@@ -144,6 +147,7 @@ export class TunnelStreamPool {
       kube: this.o.kube,
       metrics: this.o.metrics,
       owner: this.owner,
+      channels: this.o.channels,
     });
   }
 

@@ -10,6 +10,8 @@ import type { ReverseTunnelClient } from "../../lib/common/chunk-codec";
 import type { ConnectRequest, ConnectResponse, HeaderField } from "../../proto/gen/tether/v1/tunnel";
 import type { KubeApi, UpstreamRequest } from "../kube-proxy";
 import type { AgentMetrics } from "../metrics";
+import { CHANNEL_SECRET_KEY, CHANNEL_STREAM_KEY } from "../../lib/common/data-channel-wire";
+import type { AgentDataChannels, ChannelSender } from "./data-channel";
 
 type Call = ClientDuplexStream<ConnectRequest, ConnectResponse>;
 
@@ -47,17 +49,34 @@ export class ConnectStream {
   private pausedForUpstream = false;
   /** The running request's timeline, when TETHER_TUNNEL_TRACE is set. */
   private trace: HopTrace | null = null;
+  /** This stream's end on its kas connection's data channel, when kas offered one and the agent dials it. */
+  private sender: ChannelSender | null = null;
+  /** Body bytes of the running response sent on the data channel (the trailer tells kas). */
+  private channelBytes = 0;
 
   constructor(
     client: InstanceType<typeof ReverseTunnelClient>,
     metadata: Metadata,
     /** The kas connection it was opened on (the pool's id for it then). */
     readonly connectionId: string,
-    private readonly o: { kube: KubeApi; metrics: AgentMetrics; owner: StreamOwner },
+    private readonly o: {
+      kube: KubeApi;
+      metrics: AgentMetrics;
+      owner: StreamOwner;
+      /** Absent: every body goes on gRPC (a receptive agent: kas dialled it). */
+      channels?: AgentDataChannels;
+    },
   ) {
     this.call = client.connect(metadata);
-    // kas sends response metadata once it has accepted the stream (token checked, under the cap).
-    this.call.on("metadata", () => this.becomeIdle());
+    // kas sends response metadata once it has accepted the stream (token checked, under the cap),
+    // with this stream's place on the connection's data channel.
+    this.call.on("metadata", (md: Metadata) => {
+      const secret = md.get(CHANNEL_SECRET_KEY)[0];
+      const number = Number(md.get(CHANNEL_STREAM_KEY)[0]);
+      if (this.o.channels && typeof secret === "string" && secret && Number.isInteger(number) && number > 0)
+        this.sender = this.o.channels.sender(secret, number);
+      this.becomeIdle();
+    });
     this.call.on("error", (e: ServiceError) => this.done(e));
     this.call.on("end", () => this.done(null));
     this.call.on("status", () => undefined);
@@ -92,6 +111,8 @@ export class ConnectStream {
     if (this.state === "done") return;
     const was = this.state;
     this.state = "done";
+    this.sender?.release();
+    this.sender = null;
     this.o.owner.ended(this, err, was);
   }
 
@@ -107,8 +128,10 @@ export class ConnectStream {
       this.trace.done();
       this.trace = null;
     }
-    if (whole) this.call.write({ msg: { $case: "header", value: { ...whole, complete: true, keepOpen } } });
-    else this.call.write({ msg: { $case: "trailer", value: { error, keepOpen } } });
+    this.sender?.onLost(null);
+    if (whole)
+      this.call.write({ msg: { $case: "header", value: { ...whole, complete: true, keepOpen, channel: false } } });
+    else this.call.write({ msg: { $case: "trailer", value: { error, keepOpen, channelBytes: this.channelBytes } } });
     this.upstream = null;
     this.response = null;
     this.upgrade = null;
@@ -122,17 +145,26 @@ export class ConnectStream {
     }
   }
 
-  /** Sends what `source` yields to kas as body messages until it ends. */
-  private relay(source: Readable, current: () => boolean, onEnd: () => void): void {
+  /** Sends what `source` yields to kas as body messages until it ends (on the data channel with `sender`). */
+  private relay(source: Readable, current: () => boolean, onEnd: () => void, sender?: ChannelSender): void {
     relayBody(
       source,
-      {
-        send: (data, written) => {
-          this.trace?.flow("to-kas", data.length);
-          return this.call.write({ msg: { $case: "data", value: { data } } }, written);
-        },
-        onceDrain: (fn) => this.call.once("drain", fn),
-      },
+      sender
+        ? {
+            send: (data, written) => {
+              this.trace?.flow("to-kas", data.length);
+              this.channelBytes += data.length;
+              return sender.send(data, written);
+            },
+            onceDrain: (fn) => sender.onceDrain(fn),
+          }
+        : {
+            send: (data, written) => {
+              this.trace?.flow("to-kas", data.length);
+              return this.call.write({ msg: { $case: "data", value: { data } } }, written);
+            },
+            onceDrain: (fn) => this.call.once("drain", fn),
+          },
       {
         current: () => this.state === "active" && current(),
         onEnd,
@@ -150,6 +182,7 @@ export class ConnectStream {
         if (this.state !== "idle") return;
         this.state = "active";
         this.o.owner.activated(this);
+        this.channelBytes = 0;
         const started = process.hrtime.bigint();
         const trace = traceHop("agent", msg.value.path);
         this.trace = trace;
@@ -173,7 +206,14 @@ export class ConnectStream {
             this.call.write({
               msg: {
                 $case: "header",
-                value: { status: res.status, headers: res.headers, complete: false, body: EMPTY, keepOpen: false },
+                value: {
+                  status: res.status,
+                  headers: res.headers,
+                  complete: false,
+                  body: EMPTY,
+                  keepOpen: false,
+                  channel: false,
+                },
               },
             });
             if (head.length > 0) socket.unshift(head);
@@ -207,16 +247,31 @@ export class ConnectStream {
                 });
             });
           } else {
+            // A streamed body goes on the data channel when it is up (kas then reads the trailer's byte count).
+            const sender = this.sender?.usable ? this.sender : undefined;
             this.call.write({
               msg: {
                 $case: "header",
-                value: { status: res.status, headers: res.headers, complete: false, body: EMPTY, keepOpen: false },
+                value: {
+                  status: res.status,
+                  headers: res.headers,
+                  complete: false,
+                  body: EMPTY,
+                  keepOpen: false,
+                  channel: sender !== undefined,
+                },
               },
+            });
+            sender?.onLost((reason) => {
+              if (this.upstream !== req) return;
+              res.body.destroy();
+              this.finish(`the data channel to kas broke: ${reason}`);
             });
             this.relay(
               res.body,
               () => this.upstream === req,
               () => served(),
+              sender,
             );
           }
           res.body.on("error", (e) => {

@@ -10,6 +10,8 @@ import type { KasMetrics } from "../metrics";
 import { AgentStreamLimitError, TunnelStream, type TunnelRegistry } from "../tunnel";
 import { TokenRejectedError, type AgentIdentity, type WebApi } from "../web-api";
 import { KAS_VERSION } from "../../lib/common/release";
+import { CHANNEL_SECRET_KEY, CHANNEL_STREAM_KEY } from "../../lib/common/data-channel-wire";
+import type { DataChannelHub } from "../tunnel/data-channel";
 import type { ConfigWait, ConfigWaiters } from "./config-watch";
 
 function bearer(md: Metadata): string | null {
@@ -181,7 +183,10 @@ export function agentApiHandlers(deps: Deps, tokens: ConnectedTokens, waiters?: 
   };
 }
 
-export function tunnelHandlers(deps: Deps, tokens: ConnectedTokens): ReverseTunnelServiceServer {
+export function tunnelHandlers(
+  deps: Deps & { dataChannels: DataChannelHub },
+  tokens: ConnectedTokens,
+): ReverseTunnelServiceServer {
   return {
     connect(call: ServerDuplexStream<ConnectRequest, ConnectResponse>) {
       call.pause();
@@ -206,7 +211,13 @@ export function tunnelHandlers(deps: Deps, tokens: ConnectedTokens): ReverseTunn
               }
               throw e;
             }
-            call.sendMetadata(new Metadata()); // tells the agent the stream is accepted
+            // Metadata tells the agent the stream is accepted, and where its response bodies may go instead of gRPC.
+            const offer = deps.dataChannels.offer(stream);
+            stream.attachChannel(offer.link);
+            const md = new Metadata();
+            md.set(CHANNEL_SECRET_KEY, offer.secret);
+            md.set(CHANNEL_STREAM_KEY, String(offer.number));
+            call.sendMetadata(md);
             call.resume();
           });
           call.resume();

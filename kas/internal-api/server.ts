@@ -190,7 +190,7 @@ export function internalHandlers(deps: Deps): KasInternalServiceServer {
               onTrailer: (error) => {
                 trace?.done();
                 finish(error ? "upstream_error" : "ok");
-                call.write({ msg: { $case: "trailer", value: { error, keepOpen: false } } });
+                call.write({ msg: { $case: "trailer", value: { error, keepOpen: false, channelBytes: 0 } } });
                 call.end();
               },
               onBroken: (message) => {

@@ -266,7 +266,7 @@ export function peerHandlers(deps: PeerDeps): KasPeerServiceServer {
         onTrailer: (error) => {
           finished = true;
           deps.metrics.forwarded.inc({ side: "served", outcome: error ? "upstream_error" : "ok" });
-          call.write({ msg: { $case: "trailer", value: { error, keepOpen: false } } });
+          call.write({ msg: { $case: "trailer", value: { error, keepOpen: false, channelBytes: 0 } } });
           call.end();
         },
         onBroken: (message) => {

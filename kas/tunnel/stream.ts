@@ -1,7 +1,8 @@
 // One Connect stream opened by an agent. Idle, it waits for kas to hand it a request; active, it
 // carries exactly one request and its response, then the agent ends it.
-import type { ServerDuplexStream } from "@grpc/grpc-js";
+import { status, type ServerDuplexStream } from "@grpc/grpc-js";
 import type { ConnectRequest, ConnectResponse, RequestHeader, ResponseHeader } from "../../proto/gen/tether/v1/tunnel";
+import type { ChannelLink, ChannelStream } from "./data-channel";
 
 export interface ResponseSink {
   onHeader(header: ResponseHeader): void;
@@ -34,7 +35,7 @@ export interface AgentStream {
 let nextStreamNumber = 0;
 const EMPTY = Buffer.alloc(0);
 
-export class TunnelStream implements AgentStream {
+export class TunnelStream implements AgentStream, ChannelStream {
   readonly id = `s${++nextStreamNumber}`;
   state: "idle" | "active" | "closed" = "idle";
   retired = false;
@@ -44,6 +45,17 @@ export class TunnelStream implements AgentStream {
   private trailerSeen = false;
   private closeListeners: (() => void)[] = [];
   private reuseListeners: (() => void)[] = [];
+  /** The stream's place on its connection's data channel (set once kas offered it). */
+  private link: ChannelLink | null = null;
+  /**
+   * The running request's body on the data channel: bytes that came before the response header, the
+   * bytes received so far, the trailer waiting for the rest (the channel and gRPC are not ordered with
+   * each other), and credit held back while the receiver is full.
+   */
+  private ch = { viaChannel: false, headerSeen: false, early: [] as Buffer[], received: 0, lostBeforeHeader: false };
+  private pendingEnd: { error: string; keepOpen: boolean; bytes: number } | null = null;
+  private paused = false;
+  private withheldCredit = 0;
 
   constructor(
     readonly agentId: string,
@@ -53,7 +65,10 @@ export class TunnelStream implements AgentStream {
   ) {
     call.on("data", (m: ConnectRequest) => this.onMessage(m));
     call.on("end", () => this.close("the agent ended the stream"));
-    call.on("error", (e: Error) => this.close(`tunnel stream failed: ${e.message}`));
+    // terminate() ends the call with a status by emitting it as an error: its details are the reason.
+    call.on("error", (e: Error & { details?: string }) =>
+      this.close(e.message ? `tunnel stream failed: ${e.message}` : (e.details ?? "tunnel stream failed")),
+    );
     call.on("close", () => this.close("tunnel stream closed"));
     call.on("cancelled", () => this.close("the agent's connection went away"));
   }
@@ -67,11 +82,18 @@ export class TunnelStream implements AgentStream {
     this.reuseListeners.push(fn);
   }
 
+  /** The stream's place on its connection's data channel. */
+  attachChannel(link: ChannelLink): void {
+    this.link = link;
+  }
+
   /** Hands this idle stream a request. Body pieces follow with sendData, then end(). */
   start(header: RequestHeader, sink: ResponseSink): void {
     if (this.state !== "idle") throw new Error(`stream ${this.id} is ${this.state}, not idle`);
     this.state = "active";
     this.sink = sink;
+    this.ch = { viaChannel: false, headerSeen: false, early: [], received: 0, lostBeforeHeader: false };
+    this.pendingEnd = null;
     this.noBody = header.noBody;
     this.call.write({ msg: { $case: "header", value: header } });
   }
@@ -101,11 +123,55 @@ export class TunnelStream implements AgentStream {
   }
 
   pause(): void {
+    this.paused = true;
     this.call.pause();
   }
 
   resume(): void {
+    this.paused = false;
+    this.releaseCredit();
     this.call.resume();
+  }
+
+  /** Body bytes of the running request that arrived on the data channel. */
+  onChannelData(data: Buffer): void {
+    if (this.state !== "active") {
+      this.link?.credit(data.length);
+      return;
+    }
+    this.ch.received += data.length;
+    if (!this.ch.headerSeen) this.ch.early.push(data);
+    else this.deliver(data);
+    const end = this.pendingEnd;
+    if (end && this.ch.received >= end.bytes) {
+      this.pendingEnd = null;
+      this.endResponse(end.error, end.keepOpen);
+    }
+  }
+
+  /** The connection's data channel closed: a request whose body was on it cannot complete. */
+  channelLost(reason: string): void {
+    if (this.state !== "active") return;
+    if (!this.ch.headerSeen) this.ch.lostBeforeHeader = true;
+    else if (this.ch.viaChannel) this.terminate(status.UNAVAILABLE, `the agent's data channel broke: ${reason}`);
+  }
+
+  private deliver(data: Buffer): void {
+    if (!this.sink) {
+      this.link?.credit(data.length); // cancelled: dropped, and the agent may send on
+      return;
+    }
+    if (this.sink.onData(data) && !this.paused) this.link?.credit(data.length);
+    else {
+      this.paused = true;
+      this.withheldCredit += data.length;
+    }
+  }
+
+  private releaseCredit(): void {
+    if (this.withheldCredit === 0) return;
+    this.link?.credit(this.withheldCredit);
+    this.withheldCredit = 0;
   }
 
   /** Ends the stream from kas's side (idle retired stream, revoked token, shutdown). */
@@ -127,21 +193,31 @@ export class TunnelStream implements AgentStream {
         }
         return;
       case "header": {
-        const { status, headers, complete, body, keepOpen } = msg.value;
+        const { status: code, headers, complete, body, keepOpen, channel } = msg.value;
+        if (channel && this.ch.lostBeforeHeader) {
+          this.terminate(status.UNAVAILABLE, "the agent's data channel broke before the response");
+          return;
+        }
         // Sinks see the plain header; a complete answer then arrives as its body and a clean end.
-        this.sink?.onHeader({ status, headers, complete: false, body: EMPTY, keepOpen: false });
+        this.sink?.onHeader({ status: code, headers, complete: false, body: EMPTY, keepOpen: false, channel: false });
+        this.ch.headerSeen = true;
+        this.ch.viaChannel = channel;
         if (complete) {
           if (body.length > 0) this.sink?.onData(body);
           this.endResponse("", keepOpen);
-        }
+        } else for (const b of this.ch.early.splice(0)) this.deliver(b);
         return;
       }
       case "data":
         if (this.sink && !this.sink.onData(msg.value.data)) this.call.pause();
         return;
-      case "trailer":
-        this.endResponse(msg.value.error, msg.value.keepOpen);
+      case "trailer": {
+        const { error, keepOpen, channelBytes } = msg.value;
+        // Body bytes still on their way on the data channel: the end waits for them.
+        if (this.ch.received < channelBytes) this.pendingEnd = { error, keepOpen, bytes: channelBytes };
+        else this.endResponse(error, keepOpen);
         return;
+      }
       case "hello":
         return;
     }
@@ -150,6 +226,9 @@ export class TunnelStream implements AgentStream {
   private endResponse(error: string, keepOpen: boolean): void {
     const sink = this.sink;
     this.sink = null;
+    // The next request has another receiver: credit held back for this one's goes back now.
+    this.paused = false;
+    this.releaseCredit();
     if (keepOpen && this.state === "active") {
       // The agent keeps the stream for the next request: idle again before the caller hears
       // the end, so the registry can hand it out at once.
@@ -165,8 +244,11 @@ export class TunnelStream implements AgentStream {
     if (this.state === "closed") return;
     const wasActive = this.state === "active";
     this.state = "closed";
+    // A trailer that waited for body bytes still on the data channel says what went wrong better than the stream's end.
+    const why = this.pendingEnd?.error || reason;
+    this.pendingEnd = null;
     if (wasActive && !this.trailerSeen && this.sink)
-      this.sink.onBroken(`the tunnel to agent "${this.agentName}" broke mid-request: ${reason}`);
+      this.sink.onBroken(`the tunnel to agent "${this.agentName}" broke mid-request: ${why}`);
     this.sink = null;
     // Finish kas's side too, so the agent sees its stream end and can open a fresh one.
     if (!this.call.writableEnded && !this.call.destroyed) this.call.end();

@@ -114,7 +114,7 @@ describe("tunnel: requests and watches", () => {
     expect(ms).toBeLessThan(5_000);
   });
 
-  it("a 36 MB LIST crosses each hop (agent → kas, kas → web) in at most 200 body messages", async () => {
+  it("a 36 MB LIST crosses each hop (agent → kas on the data channel, kas → web) in at most 200 body messages", async () => {
     const bigNs = `${ns}-big`;
     expect((await direct("POST", "/api/v1/namespaces", { metadata: { name: bigNs } })).status).toBe(201);
     try {
@@ -137,11 +137,24 @@ describe("tunnel: requests and watches", () => {
         'tether_kas_tunnel_body_message_bytes_count{direction="response"}',
         'tether_kas_tunnel_body_message_bytes_sum{direction="response"}',
       ];
-      const [agentCount0, agentSum0] = await scrapeMetrics(agentPort, ...agentSeries);
+      const [agentCount0, agentSum0, agentChannel0] = await scrapeMetrics(
+        agentPort,
+        ...agentSeries,
+        "tether_agent_data_channel_bytes_total",
+      );
+      const [kasChannel0] = await scrapeMetrics(kas.observabilityPort, "tether_kas_data_channel_bytes_total");
       const [kasCount0, kasSum0] = await scrapeMetrics(kas.observabilityPort, ...kasSeries);
       const listed = await tunnel("GET", `/api/v1/namespaces/${bigNs}/configmaps`);
       expect(listed.body.length).toBeGreaterThan(36_000_000);
-      const [agentCount1, agentSum1] = await scrapeMetrics(agentPort, ...agentSeries);
+      const [agentCount1, agentSum1, agentChannel1] = await scrapeMetrics(
+        agentPort,
+        ...agentSeries,
+        "tether_agent_data_channel_bytes_total",
+      );
+      const [kasChannel1] = await scrapeMetrics(kas.observabilityPort, "tether_kas_data_channel_bytes_total");
+      // Agent → kas, the body travels on the data channel, not as gRPC messages.
+      expect(agentChannel1! - agentChannel0!).toBeGreaterThanOrEqual(listed.body.length);
+      expect(kasChannel1! - kasChannel0!).toBeGreaterThanOrEqual(listed.body.length);
       const [kasCount1, kasSum1] = await scrapeMetrics(kas.observabilityPort, ...kasSeries);
       console.log(
         `36 MB LIST: agent → kas ${agentCount1! - agentCount0!} body messages, kas → web ${kasCount1! - kasCount0!}`,

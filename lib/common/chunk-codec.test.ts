@@ -74,7 +74,9 @@ describe("the chunk fast path", () => {
     const wire = TunnelService.connect.responseSerialize(header);
     expect(Buffer.from(ConnectResponse.encode(header).finish()).equals(wire)).toBe(true);
     expect(TunnelService.connect.responseDeserialize(wire)).toEqual(header);
-    const trailer: ConnectRequest = { msg: { $case: "trailer", value: { error: "boom", keepOpen: true } } };
+    const trailer: ConnectRequest = {
+      msg: { $case: "trailer", value: { error: "boom", keepOpen: true, channelBytes: 0 } },
+    };
     expect(TunnelService.connect.requestDeserialize(TunnelService.connect.requestSerialize(trailer))).toEqual(trailer);
   });
 
@@ -88,6 +90,7 @@ describe("the chunk fast path", () => {
           complete: true,
           body: bytes(n),
           keepOpen: true,
+          channel: false,
         },
       },
     });

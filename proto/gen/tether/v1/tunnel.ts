@@ -73,6 +73,11 @@ export interface ResponseHeader {
   complete: boolean;
   body: Buffer;
   keepOpen: boolean;
+  /**
+   * The body's bytes come on the agent's data channel (lib/common/data-channel-wire.ts), not as Chunk
+   * messages; the trailer says how many.
+   */
+  channel: boolean;
 }
 
 /** A piece of a request or response body; at most 256 KiB (CHUNK_SIZE in lib/common/tunnel-wire.ts). */
@@ -94,6 +99,11 @@ export interface ResponseTrailer {
    * request); otherwise it ends the stream.
    */
   keepOpen: boolean;
+  /**
+   * Body bytes sent on the data channel for this request (the header said `channel`): kas ends the
+   * response once that many have arrived there.
+   */
+  channelBytes: number;
 }
 
 /** The first message on every stream the agent opens. */
@@ -677,7 +687,7 @@ export const RequestHeader: MessageFns<RequestHeader> = {
 };
 
 function createBaseResponseHeader(): ResponseHeader {
-  return { status: 0, headers: [], complete: false, body: Buffer.alloc(0), keepOpen: false };
+  return { status: 0, headers: [], complete: false, body: Buffer.alloc(0), keepOpen: false, channel: false };
 }
 
 export const ResponseHeader: MessageFns<ResponseHeader> = {
@@ -696,6 +706,9 @@ export const ResponseHeader: MessageFns<ResponseHeader> = {
     }
     if (message.keepOpen !== false) {
       writer.uint32(40).bool(message.keepOpen);
+    }
+    if (message.channel !== false) {
+      writer.uint32(48).bool(message.channel);
     }
     return writer;
   },
@@ -753,6 +766,14 @@ export const ResponseHeader: MessageFns<ResponseHeader> = {
             message.keepOpen = reader.bool();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.channel = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -776,6 +797,7 @@ export const ResponseHeader: MessageFns<ResponseHeader> = {
         : isSet(object.keep_open)
         ? globalThis.Boolean(object.keep_open)
         : false,
+      channel: isSet(object.channel) ? globalThis.Boolean(object.channel) : false,
     };
   },
 
@@ -796,6 +818,9 @@ export const ResponseHeader: MessageFns<ResponseHeader> = {
     if (message.keepOpen !== false) {
       obj.keepOpen = message.keepOpen;
     }
+    if (message.channel !== false) {
+      obj.channel = message.channel;
+    }
     return obj;
   },
 
@@ -809,6 +834,7 @@ export const ResponseHeader: MessageFns<ResponseHeader> = {
     message.complete = object.complete ?? false;
     message.body = object.body ?? Buffer.alloc(0);
     message.keepOpen = object.keepOpen ?? false;
+    message.channel = object.channel ?? false;
     return message;
   },
 };
@@ -985,7 +1011,7 @@ export const Cancel: MessageFns<Cancel> = {
 };
 
 function createBaseResponseTrailer(): ResponseTrailer {
-  return { error: "", keepOpen: false };
+  return { error: "", keepOpen: false, channelBytes: 0 };
 }
 
 export const ResponseTrailer: MessageFns<ResponseTrailer> = {
@@ -995,6 +1021,9 @@ export const ResponseTrailer: MessageFns<ResponseTrailer> = {
     }
     if (message.keepOpen !== false) {
       writer.uint32(16).bool(message.keepOpen);
+    }
+    if (message.channelBytes !== 0) {
+      writer.uint32(24).uint64(message.channelBytes);
     }
     return writer;
   },
@@ -1028,6 +1057,14 @@ export const ResponseTrailer: MessageFns<ResponseTrailer> = {
             message.keepOpen = reader.bool();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.channelBytes = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1048,6 +1085,11 @@ export const ResponseTrailer: MessageFns<ResponseTrailer> = {
         : isSet(object.keep_open)
         ? globalThis.Boolean(object.keep_open)
         : false,
+      channelBytes: isSet(object.channelBytes)
+        ? globalThis.Number(object.channelBytes)
+        : isSet(object.channel_bytes)
+        ? globalThis.Number(object.channel_bytes)
+        : 0,
     };
   },
 
@@ -1059,6 +1101,9 @@ export const ResponseTrailer: MessageFns<ResponseTrailer> = {
     if (message.keepOpen !== false) {
       obj.keepOpen = message.keepOpen;
     }
+    if (message.channelBytes !== 0) {
+      obj.channelBytes = Math.round(message.channelBytes);
+    }
     return obj;
   },
 
@@ -1069,6 +1114,7 @@ export const ResponseTrailer: MessageFns<ResponseTrailer> = {
     const message = createBaseResponseTrailer();
     message.error = object.error ?? "";
     message.keepOpen = object.keepOpen ?? false;
+    message.channelBytes = object.channelBytes ?? 0;
     return message;
   },
 };
@@ -1558,6 +1604,17 @@ export type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
+}
 
 function isObject(value: any): boolean {
   return typeof value === "object" && value !== null;
