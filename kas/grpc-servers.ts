@@ -79,6 +79,8 @@ async function bind(server: Server, address: string, creds: ServerCredentials): 
  * its connection injector, as plain HTTP/2 on the decrypted socket). One port keeps installs and load
  * balancers as they were; an agent whose channel cannot get through keeps every byte on gRPC.
  */
+const FIRST_BYTES_TIMEOUT_MS = 30_000;
+
 async function listenForAgents(
   server: Server,
   config: KasConfig,
@@ -89,6 +91,10 @@ async function listenForAgents(
     socket.setNoDelay(true);
     const onError = () => socket.destroy();
     socket.on("error", onError);
+    // A connection that says nothing is not an agent.
+    const onSilence = () => socket.destroy();
+    socket.setTimeout(FIRST_BYTES_TIMEOUT_MS);
+    socket.once("timeout", onSilence);
     let first: Buffer = Buffer.alloc(0);
     const onData = (b: Buffer) => {
       first = first.length === 0 ? b : Buffer.concat([first, b]);
@@ -96,6 +102,8 @@ async function listenForAgents(
       if (magic && first.length < DATA_CHANNEL_MAGIC.length) return; // the rest of the magic is on its way
       socket.off("data", onData);
       socket.off("error", onError);
+      socket.off("timeout", onSilence);
+      socket.setTimeout(0);
       socket.pause();
       if (magic) {
         if (!first.subarray(0, DATA_CHANNEL_MAGIC.length).equals(DATA_CHANNEL_MAGIC)) return socket.destroy();

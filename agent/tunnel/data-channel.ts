@@ -128,6 +128,9 @@ class AgentDataChannel {
         this.attempts = 0;
         this.metrics.dataChannelConnects.inc({ outcome: "ready" });
         this.log.info("data channel to kas is ready");
+      } else if (type === FrameType.Refused && this.ready) {
+        // kas ends the channel with its connection (the connection's last stream ended): not a failure.
+        this.close(`kas ended it: ${payload.toString("utf8")}`, true);
       } else if (type === FrameType.Refused) {
         this.metrics.dataChannelConnects.inc({ outcome: "refused" });
         this.failed(`kas refused it: ${payload.toString("utf8")}`, true);
@@ -172,7 +175,8 @@ class AgentDataChannel {
     const delay = wasReady ? 100 : 500 * this.attempts;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      this.connect();
+      // The connection's streams may have ended meanwhile (kas restarted): then nothing needs the channel.
+      if (this.senders.size > 0) this.connect();
     }, delay);
     this.retryTimer.unref();
   }

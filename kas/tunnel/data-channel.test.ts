@@ -163,6 +163,9 @@ describe.each([
     const closed = new Promise((resolve) => socket.once("close", resolve));
     b.close();
     await closed;
+    // kas says why, so the agent does not dial again for a connection that is gone.
+    const last = kas.frames.at(-1)!;
+    expect([last[0], last[2].toString()]).toEqual([FrameType.Refused, "the connection's last stream ended"]);
     other.close();
   });
 

@@ -65,7 +65,7 @@ export class DataChannelHub {
       if (c.streams.size > 0 || this.byKey.get(key) !== c) return;
       this.byKey.delete(key);
       this.bySecret.delete(c.secret);
-      c.channel?.close("the connection's last stream ended");
+      c.channel?.close("the connection's last stream ended", true);
     });
     return { secret: c.secret, number, link: { credit: (bytes) => c.channel?.credit(number, bytes) } };
   }
@@ -141,11 +141,15 @@ class KasDataChannel {
     if (!this.closed && bytes > 0) this.socket.write(creditFrame(stream, bytes));
   }
 
-  close(reason: string): void {
+  /** `tellAgent`: say why first (a REFUSED frame), so that the agent does not dial again for this connection. */
+  close(reason: string, tellAgent = false): void {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.helloTimer);
-    this.socket.destroy();
+    if (tellAgent) {
+      this.socket.end(controlFrame(FrameType.Refused, 0, Buffer.from(reason)));
+      setTimeout(() => this.socket.destroy(), 1_000).unref();
+    } else this.socket.destroy();
     if (this.conn) {
       this.hub.logger().info({ agentId: this.conn.key.split("\n")[0], reason }, "agent data channel closed");
       this.hub.unbind(this, this.conn, reason);
