@@ -113,6 +113,12 @@ export class ConnectStream {
     this.state = "done";
     this.sender?.release();
     this.sender = null;
+    // Nobody can receive the rest of a running request's answer: stop reading it (a watch never ends on its own).
+    if (was === "active") {
+      this.response?.destroy();
+      this.upstream?.destroy();
+      this.upgrade?.socket?.destroy();
+    }
     this.o.owner.ended(this, err, was);
   }
 
