@@ -151,6 +151,16 @@ export class ConnectStream {
     }
   }
 
+  /** The header of an answer whose body follows (`channel`: on the data channel, not as gRPC messages). */
+  private sendHeader(res: { status: number; headers: HeaderField[] }, channel: boolean): void {
+    this.call.write({
+      msg: {
+        $case: "header",
+        value: { status: res.status, headers: res.headers, complete: false, body: EMPTY, keepOpen: false, channel },
+      },
+    });
+  }
+
   /** Sends what `source` yields to kas as body messages until it ends (on the data channel with `sender`). */
   private relay(source: Readable, current: () => boolean, onEnd: () => void, sender?: ChannelSender): void {
     relayBody(
@@ -209,19 +219,7 @@ export class ConnectStream {
               return;
             }
             up.socket = socket;
-            this.call.write({
-              msg: {
-                $case: "header",
-                value: {
-                  status: res.status,
-                  headers: res.headers,
-                  complete: false,
-                  body: EMPTY,
-                  keepOpen: false,
-                  channel: false,
-                },
-              },
-            });
+            this.sendHeader(res, false);
             if (head.length > 0) socket.unshift(head);
             for (const b of up.early.splice(0)) socket.write(b);
             if (up.ended) socket.end();
@@ -255,19 +253,7 @@ export class ConnectStream {
           } else {
             // A streamed body goes on the data channel when it is up (kas then reads the trailer's byte count).
             const sender = this.sender?.usable ? this.sender : undefined;
-            this.call.write({
-              msg: {
-                $case: "header",
-                value: {
-                  status: res.status,
-                  headers: res.headers,
-                  complete: false,
-                  body: EMPTY,
-                  keepOpen: false,
-                  channel: sender !== undefined,
-                },
-              },
-            });
+            this.sendHeader(res, sender !== undefined);
             sender?.onLost((reason) => {
               if (this.upstream !== req) return;
               res.body.destroy();
