@@ -4,7 +4,7 @@
 // turn of the event loop and the previous message has left, so a watch event or the first bytes of
 // an answer go at once and only a fast producer meets full messages.
 import type { Readable } from "node:stream";
-import { gatherChunk } from "./chunk-codec";
+import { gatherChunk, releaseChunk } from "./chunk-codec";
 import { CHUNK_SIZE } from "./tunnel-wire";
 
 export interface BodyMessageSink {
@@ -40,7 +40,8 @@ export function relayBody(source: Readable, sink: BodyMessageSink, o: BodyRelayO
   const send = (data: Buffer) => {
     inFlight++;
     o.observe?.(data.length);
-    if (!sink.send(data, left) && !waitingForDrain) {
+    // Once the transport took the message (written), its buffer serves the next one.
+    if (!sink.send(data, () => (releaseChunk(data), left())) && !waitingForDrain) {
       waitingForDrain = true;
       source.pause();
       sink.onceDrain(() => {
