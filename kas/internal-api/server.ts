@@ -179,11 +179,12 @@ export function internalHandlers(deps: Deps): KasInternalServiceServer {
                 trace?.mark("header");
                 call.write({ msg: { $case: "header", value: h } });
               },
-              onData: (data) => {
+              onData: (data, done) => {
                 trace?.flow("from-agent", data.length);
                 deps.metrics.bytes.inc({ direction: "response" }, data.length);
                 deps.metrics.bodyMessageBytes.observe({ direction: "response" }, data.length);
-                const ok = call.write({ msg: { $case: "data", value: { data } } });
+                // grpc-js copies the message into its own frame; its write callback runs after that.
+                const ok = call.write({ msg: { $case: "data", value: { data } } }, done);
                 if (!ok) call.once("drain", () => s.resume());
                 return ok;
               },

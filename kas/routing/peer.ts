@@ -258,8 +258,8 @@ export function peerHandlers(deps: PeerDeps): KasPeerServiceServer {
 
       const sink = (s: TunnelStream): ResponseSink => ({
         onHeader: (h) => call.write({ msg: { $case: "header", value: h } }),
-        onData: (data) => {
-          const ok = call.write({ msg: { $case: "data", value: { data } } });
+        onData: (data, done) => {
+          const ok = call.write({ msg: { $case: "data", value: { data } } }, done);
           if (!ok) call.once("drain", () => s.resume());
           return ok;
         },

@@ -2,12 +2,17 @@
 // carries exactly one request and its response, then the agent ends it.
 import { status, type ServerDuplexStream } from "@grpc/grpc-js";
 import type { ConnectRequest, ConnectResponse, RequestHeader, ResponseHeader } from "../../proto/gen/tether/v1/tunnel";
+import { releaseChunk } from "../../lib/common/chunk-codec";
 import type { ChannelLink, ChannelStream } from "./data-channel";
 
 export interface ResponseSink {
   onHeader(header: ResponseHeader): void;
-  /** Returns false when the receiver is full; the stream then pauses until resume() is called. */
-  onData(data: Buffer): boolean;
+  /**
+   * Returns false when the receiver is full; the stream then pauses until resume() is called. `done`, when
+   * given, is to be called once nothing holds `data` any more (its buffer then serves another message); a
+   * sink that keeps the bytes (or cannot tell) never calls it.
+   */
+  onData(data: Buffer, done?: () => void): boolean;
   onTrailer(error: string): void;
   /** The stream died before the trailer: the request fails with this message. */
   onBroken(message: string): void;
@@ -161,7 +166,7 @@ export class TunnelStream implements AgentStream, ChannelStream {
       this.link?.credit(data.length); // cancelled: dropped, and the agent may send on
       return;
     }
-    if (this.sink.onData(data) && !this.paused) this.link?.credit(data.length);
+    if (this.sink.onData(data, () => releaseChunk(data)) && !this.paused) this.link?.credit(data.length);
     else {
       this.paused = true;
       this.withheldCredit += data.length;

@@ -146,6 +146,13 @@ describe("tunnel: requests and watches", () => {
       const [kasCount0, kasSum0] = await scrapeMetrics(kas.observabilityPort, ...kasSeries);
       const listed = await tunnel("GET", `/api/v1/namespaces/${bigNs}/configmaps`);
       expect(listed.body.length).toBeGreaterThan(36_000_000);
+      // Byte for byte the API server's answer at the same resourceVersion (body buffers are reused on the way).
+      const rv = /"resourceVersion":"(\d+)"/.exec(listed.body.slice(0, 300))![1];
+      const same = await direct(
+        "GET",
+        `/api/v1/namespaces/${bigNs}/configmaps?resourceVersion=${rv}&resourceVersionMatch=Exact`,
+      );
+      expect(same.body === listed.body).toBe(true);
       const [agentCount1, agentSum1, agentChannel1] = await scrapeMetrics(
         agentPort,
         ...agentSeries,
