@@ -161,7 +161,7 @@ class AgentDataChannel {
     socket.write(Buffer.concat([DATA_CHANNEL_MAGIC, controlFrame(FrameType.Hello, 0, hello)]));
   }
 
-  /** The connection failed or ended: try again a little later, a few times (`refused`: kas's answer came, once more at most). */
+  /** The connection failed or ended: try again a little later, MAX_ATTEMPTS in a row at most (`refused`: kas said no; counted as such, not as a failure). */
   private failed(reason: string, refused = false): void {
     const wasReady = this.ready;
     if (!refused && !wasReady) this.metrics.dataChannelConnects.inc({ outcome: "failed" });
