@@ -3,7 +3,7 @@
 // both once they have, and drains them at shutdown.
 import fs from "node:fs";
 import type { Http2Server, ServerHttp2Session } from "node:http2";
-import net from "node:net";
+import net, { type AddressInfo } from "node:net";
 import tls from "node:tls";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import type { KasCapability } from "./capability";
@@ -72,6 +72,9 @@ async function bind(server: Server, address: string, creds: ServerCredentials): 
   return port;
 }
 
+/** A connection on the agents' port that says nothing for this long is not an agent. */
+const FIRST_BYTES_TIMEOUT_MS = 30_000;
+
 /**
  * The agents' port: gRPC (HTTP/2, TLS when configured) and, beside it on the same port, the agents'
  * data channels (lib/common/data-channel-wire.ts). kas terminates TLS itself and reads a connection's
@@ -79,8 +82,6 @@ async function bind(server: Server, address: string, creds: ServerCredentials): 
  * its connection injector, as plain HTTP/2 on the decrypted socket). One port keeps installs and load
  * balancers as they were; an agent whose channel cannot get through keeps every byte on gRPC.
  */
-const FIRST_BYTES_TIMEOUT_MS = 30_000;
-
 async function listenForAgents(
   server: Server,
   config: KasConfig,
@@ -91,7 +92,6 @@ async function listenForAgents(
     socket.setNoDelay(true);
     const onError = () => socket.destroy();
     socket.on("error", onError);
-    // A connection that says nothing is not an agent.
     const onSilence = () => socket.destroy();
     socket.setTimeout(FIRST_BYTES_TIMEOUT_MS);
     socket.once("timeout", onSilence);
@@ -128,7 +128,7 @@ async function listenForAgents(
   const listener = tlsOptions ? tls.createServer(tlsOptions, route) : net.createServer(route);
   // A client that fails its TLS handshake (a scanner, a wrong CA) is its own problem, not kas's.
   listener.on("tlsClientError", () => undefined);
-  let info;
+  let info: AddressInfo;
   try {
     info = await listenOn(listener, config.TETHER_KAS_AGENT_ADDRESS, "kas");
   } catch (e) {
