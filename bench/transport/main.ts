@@ -13,6 +13,7 @@
 import { fork } from "node:child_process";
 import fs from "node:fs";
 import http2 from "node:http2";
+import https from "node:https";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -26,11 +27,12 @@ const TOTAL = MB * 1024 * 1024;
 const WRITE = 256 * 1024;
 const WINDOW = 8 * 1024 * 1024;
 
-const TRANSPORTS = ["tcp", "tls", "h2c", "h2-tls", "grpc", "grpc-tls"] as const;
+const TRANSPORTS = ["tcp", "tls", "h1-tls", "h2c", "h2-tls", "grpc", "grpc-tls"] as const;
 type Transport = (typeof TRANSPORTS)[number];
 const NAMES: Record<Transport, string> = {
   tcp: "raw TCP socket",
   tls: "raw TLS socket",
+  "h1-tls": "HTTP/1.1 over TLS",
   h2c: "HTTP/2, plaintext",
   "h2-tls": "HTTP/2 over TLS",
   grpc: "grpc-js stream, plaintext",
@@ -83,6 +85,15 @@ function receiver(kind: Transport, certDir: string): void {
         }
       });
     const server = kind === "tcp" ? net.createServer(onSocket) : tls.createServer({ cert, key }, onSocket);
+    server.listen(0, "127.0.0.1", () => listening((server.address() as net.AddressInfo).port));
+  } else if (kind === "h1-tls") {
+    const server = https.createServer({ cert, key }, (req, res) => {
+      req.on("data", count);
+      req.on("end", () => {
+        report();
+        res.end();
+      });
+    });
     server.listen(0, "127.0.0.1", () => listening((server.address() as net.AddressInfo).port));
   } else if (kind === "h2c" || kind === "h2-tls") {
     const settings = { initialWindowSize: WINDOW };
@@ -156,6 +167,12 @@ async function measure(kind: Transport, certDir: string): Promise<{ send: number
     s.on("error", () => undefined);
     pump(s, () => undefined);
     cleanup.push(() => s.destroy());
+  } else if (kind === "h1-tls") {
+    const req = https.request({ port, host: "127.0.0.1", ca, servername: "localhost", method: "POST", path: "/" });
+    req.on("error", () => undefined); // the receiver goes away once it has reported
+    req.on("response", (res) => res.resume());
+    pump(req, () => req.end());
+    cleanup.push(() => req.destroy());
   } else if (kind === "h2c" || kind === "h2-tls") {
     const session = http2.connect(`${kind === "h2c" ? "http" : "https"}://localhost:${port}`, {
       ca,
@@ -214,9 +231,12 @@ async function main(): Promise<void> {
     const today = g["h2-tls"].recv + g.grpc.send + g.grpc.recv + g.grpc.send;
     const raw = g["h2-tls"].recv + g.tcp.send + g.tcp.recv + g.tcp.send;
     const rawTls = g["h2-tls"].recv + g.tls.send + g.tls.recv + g.tcp.send;
+    // The same with the agent reading the API server's answer over HTTP/1.1 instead of HTTP/2.
+    const rawTlsH1 = g["h1-tls"].recv + g.tls.send + g.tls.recv + g.tcp.send;
     console.log(
       `transport floor of kas + agent per GB (agent: HTTP/2-TLS receive + send; kas: receive + send): ` +
-        `grpc-js hops ${today.toFixed(2)}, raw TCP hops ${raw.toFixed(2)}, raw TLS agent↔kas + raw TCP to web ${rawTls.toFixed(2)} CPU-s/GB`,
+        `grpc-js hops ${today.toFixed(2)}, raw TCP hops ${raw.toFixed(2)}, raw TLS agent↔kas + raw TCP to web ${rawTls.toFixed(2)}, ` +
+        `the same with the agent reading HTTP/1.1 ${rawTlsH1.toFixed(2)} CPU-s/GB`,
     );
   } finally {
     fs.rmSync(certDir, { recursive: true, force: true });

@@ -213,7 +213,6 @@ export function tunnelHandlers(
             }
             // Metadata tells the agent the stream is accepted, and where its response bodies may go instead of gRPC.
             const offer = deps.dataChannels.offer(stream);
-            stream.attachChannel(offer.link);
             const md = new Metadata();
             md.set(CHANNEL_SECRET_KEY, offer.secret);
             md.set(CHANNEL_STREAM_KEY, String(offer.number));

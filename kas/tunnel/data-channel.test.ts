@@ -25,16 +25,20 @@ import type { KasContext } from "../capability";
 import { loadKasConfig } from "../config";
 import { createAgentServer, createInternalServer, grpcServers } from "../grpc-servers";
 import { createKasMetrics } from "../metrics";
-import { DataChannelHub, type ChannelStream } from "./data-channel";
+import { DataChannelHub, type ChannelLink, type ChannelStream } from "./data-channel";
 
 class FakeStream implements ChannelStream {
   readonly got: Buffer[] = [];
   lost: string | null = null;
+  link: ChannelLink | null = null;
   private closers: (() => void)[] = [];
   constructor(
     readonly agentId: string,
     readonly connectionId: string,
   ) {}
+  attachChannel(link: ChannelLink): void {
+    this.link = link;
+  }
   onChannelData(data: Buffer): void {
     this.got.push(Buffer.from(data));
   }
@@ -153,7 +157,7 @@ describe.each([
     expect(Buffer.concat(b.got).equals(body)).toBe(true);
     expect(Buffer.concat(a.got).toString()).toBe("abc");
     expect(other.got).toEqual([]);
-    offerB.link.credit(body.length);
+    b.link!.credit(body.length);
     const credit = await kas.next();
     expect([credit[0], credit[1], credit[2].readUInt32BE(0)]).toEqual([FrameType.Credit, offerB.number, body.length]);
     expect((await metrics.dataChannelBytes.get()).values[0]?.value).toBe(body.length + 3);

@@ -20,8 +20,9 @@ export interface ChannelLink {
   credit(bytes: number): void;
 }
 
-/** The stream's side: body bytes that arrived for it, and the loss of its channel. */
+/** The stream's side: its place on the channel, body bytes that arrived for it, and the loss of its channel. */
 export interface ChannelStream {
+  attachChannel(link: ChannelLink): void;
   onChannelData(data: Buffer): void;
   channelLost(reason: string): void;
   onClose(fn: () => void): void;
@@ -48,8 +49,11 @@ export class DataChannelHub {
     private readonly metrics: KasMetrics,
   ) {}
 
-  /** Numbers an accepted stream on its connection's channel: what the agent needs to dial it, and the stream's link. */
-  offer(stream: ChannelStream): { secret: string; number: number; link: ChannelLink } {
+  /**
+   * Numbers an accepted stream on its connection's channel and attaches the stream to it: returns what
+   * the agent needs to dial the channel and address the stream on it.
+   */
+  offer(stream: ChannelStream): { secret: string; number: number } {
     const key = `${stream.agentId}\n${stream.connectionId}`;
     let conn = this.byKey.get(key);
     if (!conn) {
@@ -67,12 +71,13 @@ export class DataChannelHub {
       this.bySecret.delete(c.secret);
       c.channel?.close("the connection's last stream ended", true);
     });
-    return { secret: c.secret, number, link: { credit: (bytes) => c.channel?.credit(number, bytes) } };
+    stream.attachChannel({ credit: (bytes) => c.channel?.credit(number, bytes) });
+    return { secret: c.secret, number };
   }
 
   /** A connection that began with the data channel's magic (kas's agent listener read it). */
   accept(socket: Duplex): void {
-    new KasDataChannel(socket, this);
+    new KasDataChannel(socket, this, this.log, this.metrics);
   }
 
   /** @internal the channel's hello: binds it to the connection whose secret it carries. */
@@ -92,22 +97,6 @@ export class DataChannelHub {
     conn.channel = null;
     for (const s of conn.streams.values()) s.channelLost(reason);
   }
-
-  /** @internal */
-  refused(reason: string): void {
-    this.metrics.dataChannelRefusals.inc();
-    this.log.warn({ reason }, "refused an agent data channel");
-  }
-
-  /** @internal */
-  received(bytes: number): void {
-    this.metrics.dataChannelBytes.inc(bytes);
-  }
-
-  /** @internal */
-  logger(): Logger {
-    return this.log;
-  }
 }
 
 class KasDataChannel {
@@ -118,6 +107,8 @@ class KasDataChannel {
   constructor(
     private readonly socket: Duplex,
     private readonly hub: DataChannelHub,
+    private readonly log: Logger,
+    private readonly metrics: KasMetrics,
   ) {
     const reader = new FrameReader((type, stream, payload) => this.onFrame(type, stream, payload));
     this.helloTimer = setTimeout(() => this.refuse("no hello within 10 s"), HELLO_TIMEOUT_MS);
@@ -141,29 +132,31 @@ class KasDataChannel {
     if (!this.closed && bytes > 0) this.socket.write(creditFrame(stream, bytes));
   }
 
-  /** `tellAgent`: say why first (a REFUSED frame), so that the agent does not dial again for this connection. */
+  /** `tellAgent`: say why first, so that the agent does not dial again for this connection. */
   close(reason: string, tellAgent = false): void {
-    if (this.closed) return;
+    if (!this.end(reason, tellAgent) || !this.conn) return;
+    this.log.info({ agentId: this.conn.key.split("\n")[0], reason }, "agent data channel closed");
+    this.hub.unbind(this, this.conn, reason);
+  }
+
+  /** A channel that never got a connection: counted and logged, and the agent hears why. */
+  private refuse(reason: string): void {
+    if (!this.end(reason, true)) return;
+    this.metrics.dataChannelRefusals.inc();
+    this.log.warn({ reason }, "refused an agent data channel");
+  }
+
+  /** Ends the socket, after a REFUSED frame with the reason when `tellAgent`. False when it had ended already. */
+  private end(reason: string, tellAgent: boolean): boolean {
+    if (this.closed) return false;
     this.closed = true;
     clearTimeout(this.helloTimer);
     if (tellAgent) {
       this.socket.end(controlFrame(FrameType.Refused, 0, Buffer.from(reason)));
+      // A peer that never reads its refusal must not keep the socket.
       setTimeout(() => this.socket.destroy(), 1_000).unref();
     } else this.socket.destroy();
-    if (this.conn) {
-      this.hub.logger().info({ agentId: this.conn.key.split("\n")[0], reason }, "agent data channel closed");
-      this.hub.unbind(this, this.conn, reason);
-    }
-  }
-
-  private refuse(reason: string): void {
-    if (this.closed) return;
-    this.hub.refused(reason);
-    this.closed = true;
-    clearTimeout(this.helloTimer);
-    this.socket.end(controlFrame(FrameType.Refused, 0, Buffer.from(reason)));
-    // A peer that never reads its refusal must not keep the socket.
-    setTimeout(() => this.socket.destroy(), 1_000).unref();
+    return true;
   }
 
   private onFrame(type: number, stream: number, payload: Buffer): void {
@@ -180,7 +173,7 @@ class KasDataChannel {
       return;
     }
     if (type !== FrameType.Data) return this.close(`unexpected data channel frame type ${type} from the agent`);
-    this.hub.received(payload.length);
+    this.metrics.dataChannelBytes.inc(payload.length);
     // A stream that already ended: its bytes are dropped (the agent's stream ended with it).
     this.conn.streams.get(stream)?.onChannelData(payload);
   }
