@@ -6,10 +6,13 @@ import type { Http2Server, ServerHttp2Session } from "node:http2";
 import net, { type AddressInfo } from "node:net";
 import tls from "node:tls";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
+// Not part of grpc-js's public API: see frameServerMessagesInPlace.
+import { BaseServerInterceptingCall } from "@grpc/grpc-js/build/src/server-interceptors";
 import type { KasCapability } from "./capability";
 import type { KasConfig } from "./config";
 import type { DataChannelHub } from "./tunnel/data-channel";
 import { DATA_CHANNEL_MAGIC } from "../lib/common/data-channel-wire";
+import { grpcFrame } from "../lib/common/grpc-framing";
 import { listenOn } from "../lib/common/listen";
 import { RECEIVE_WINDOW_BYTES } from "../lib/common/tunnel-wire";
 
@@ -32,7 +35,31 @@ function widenSessionWindows(server: Server): void {
   }
 }
 
+interface ServerCallInternals {
+  handler: { serialize(value: unknown): Buffer };
+  serializeMessage?: (value: unknown) => Buffer;
+}
+let framingInPlace: boolean | null = null;
+
+/**
+ * Makes grpc-js's servers frame each message with lib/common/grpc-framing.ts's grpcFrame, in place for
+ * a body message with room in front of it, instead of always copying it into a new frame (process-wide;
+ * every kas server is created through here). Returns false, changing nothing, when grpc-js no longer has
+ * the method this replaces: messages are then copied as before (kas/server.ts logs it).
+ */
+export function frameServerMessagesInPlace(): boolean {
+  if (framingInPlace !== null) return framingInPlace;
+  const proto = BaseServerInterceptingCall.prototype as unknown as ServerCallInternals;
+  framingInPlace = typeof proto.serializeMessage === "function" && proto.serializeMessage.length === 1;
+  if (framingInPlace)
+    proto.serializeMessage = function (this: ServerCallInternals, value: unknown): Buffer {
+      return grpcFrame(this.handler.serialize(value));
+    };
+  return framingInPlace;
+}
+
 export function createAgentServer(config: KasConfig): Server {
+  frameServerMessagesInPlace();
   const server = new Server({
     "grpc.max_connection_age_ms": config.TETHER_KAS_MAX_CONNECTION_AGE_MS,
     "grpc.max_connection_age_grace_ms": config.TETHER_KAS_MAX_CONNECTION_AGE_GRACE_MS,
@@ -52,6 +79,7 @@ export function createAgentServer(config: KasConfig): Server {
 }
 
 export function createInternalServer(config: KasConfig): Server {
+  frameServerMessagesInPlace();
   const server = new Server({
     "grpc.max_receive_message_length": config.TETHER_KAS_MAX_MESSAGE_BYTES,
     "grpc.max_send_message_length": config.TETHER_KAS_MAX_MESSAGE_BYTES,

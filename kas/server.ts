@@ -7,7 +7,7 @@ import { Readiness } from "../lib/common/observability";
 import { agentApi } from "./agent-api";
 import type { KasCapability, KasContext } from "./capability";
 import { privateAddressOf, type KasConfig } from "./config";
-import { createAgentServer, createInternalServer, grpcServers } from "./grpc-servers";
+import { createAgentServer, createInternalServer, frameServerMessagesInPlace, grpcServers } from "./grpc-servers";
 import { internalApi } from "./internal-api";
 import { k8sProxy } from "./k8s-proxy";
 import { flux } from "./flux";
@@ -79,6 +79,8 @@ export async function startKas(config: KasConfig, log: Logger): Promise<RunningK
     internalServer: createInternalServer(config),
     readiness,
   };
+  if (!frameServerMessagesInPlace())
+    log.warn("this grpc-js frames every message with a copy: relayed bodies cost kas more CPU (kas/grpc-servers.ts)");
   const running = await startCapabilities(KAS_CAPABILITIES, ctx);
   const { agentPort = 0, internalPort = 0, observabilityPort = 0, k8sProxyPort = 0, tls = false } = running.report;
   const privateAddress = privateAddressOf(config, internalPort);

@@ -8,6 +8,7 @@
 import { makeGenericClientConstructor } from "@grpc/grpc-js";
 import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { CHUNK_SIZE } from "./tunnel-wire";
+import { FRAME_PREFIX_BYTES, markFrameRoom, markReceivedFrame } from "./grpc-framing";
 import {
   KasInternalServiceClient,
   KasInternalServiceService,
@@ -68,7 +69,10 @@ type ReceivedData = Uint8Array & { [WIRE]?: { buf: Buffer; field: number } };
 /** One message whose oneof member `field` is a Chunk holding `data`. */
 export function encodeChunkMessage(field: number, data: Uint8Array): Buffer {
   const inner = data.length === 0 ? 0 : 1 + varintSize(data.length) + data.length;
-  const out = Buffer.allocUnsafe(1 + varintSize(inner) + inner);
+  const size = 1 + varintSize(inner) + inner;
+  // Room in front for gRPC's frame prefix, as in gatherChunk.
+  const out = Buffer.allocUnsafe(FRAME_PREFIX_BYTES + size).subarray(FRAME_PREFIX_BYTES);
+  markFrameRoom(out);
   let pos = 0;
   out[pos++] = (field << 3) | LEN;
   pos = writeVarint(out, pos, inner);
@@ -89,7 +93,11 @@ export function gatherChunk(pieces: readonly Uint8Array[], total: number): Buffe
   if (total === 0) return Buffer.alloc(0);
   const inner = 1 + varintSize(total) + total;
   const size = 1 + varintSize(inner) + inner;
-  const msg = (size === FULL_MESSAGE_BYTES ? fullMessages.pop() : undefined) ?? Buffer.allocUnsafe(size);
+  // Room in front for gRPC's frame prefix: kas's server frames the message in place (grpc-framing.ts).
+  const whole =
+    (size === FULL_MESSAGE_BYTES ? fullMessages.pop() : undefined) ?? Buffer.allocUnsafe(FRAME_PREFIX_BYTES + size);
+  const msg = whole.subarray(FRAME_PREFIX_BYTES);
+  markFrameRoom(msg);
   let pos = 1; // the tag byte, written by the serializer
   pos = writeVarint(msg, pos, inner);
   msg[pos++] = CHUNK_DATA_TAG;
@@ -102,7 +110,7 @@ export function gatherChunk(pieces: readonly Uint8Array[], total: number): Buffe
   // field 0 matches no message: the serializer always writes the tag.
   Object.defineProperty(data, WIRE, { value: { buf: msg, field: 0 }, writable: true, enumerable: false });
   if (size === FULL_MESSAGE_BYTES)
-    Object.defineProperty(data, GATHERED, { value: msg, writable: true, enumerable: false });
+    Object.defineProperty(data, GATHERED, { value: whole, writable: true, enumerable: false });
   return data;
 }
 
@@ -114,6 +122,7 @@ export function gatherChunk(pieces: readonly Uint8Array[], total: number): Buffe
  */
 const fullMessages: Buffer[] = [];
 const KEEP_FULL_MESSAGES = 32;
+/** A full body message's size (FRAME_PREFIX_BYTES of room come in front of it). */
 const FULL_MESSAGE_BYTES = (() => {
   const inner = 1 + varintSize(CHUNK_SIZE) + CHUNK_SIZE;
   return 1 + varintSize(inner) + inner;
@@ -121,8 +130,9 @@ const FULL_MESSAGE_BYTES = (() => {
 
 /**
  * Gives the message that `data` (from gatherChunk) was gathered into back for reuse. Only for a sender
- * that knows nothing holds the message any more: its transport took it (grpc-js copies a message into
- * its own frame when it sends it; a socket's write callback has run).
+ * that knows nothing holds the message any more: its transport's write callback has run (grpc-js's
+ * client copies a message into its own frame when it sends it; kas's server and a socket send the
+ * message itself, and call back once it was written).
  */
 export function releaseChunk(data: Uint8Array): void {
   const d = data as GatheredData;
@@ -132,7 +142,7 @@ export function releaseChunk(data: Uint8Array): void {
   d[WIRE] = undefined;
   fullMessages.push(buf);
 }
-/** The full message a gatherChunk result was gathered into (the serializer clears WIRE when it sends). */
+/** The buffer a full gatherChunk result was gathered into, frame room included (the serializer clears WIRE when it sends). */
 const GATHERED = Symbol("full message gathered here");
 type GatheredData = ReceivedData & { [GATHERED]?: Buffer | undefined };
 
@@ -204,6 +214,8 @@ function deserializer<T extends WithChunk>(codec: Codec<T>, field: number): (buf
   return (buf) => {
     const data = decodeChunkMessage(field, buf);
     if (!data) return codec.decode(buf);
+    // A body message is often passed on as it came: it can be framed again where its frame was.
+    markReceivedFrame(buf);
     // Not enumerable: equality checks and logs see plain bytes.
     Object.defineProperty(data, WIRE, { value: { buf, field }, writable: true, enumerable: false });
     return { msg: { $case: "data", value: { data } } } as T;
