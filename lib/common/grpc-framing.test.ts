@@ -8,7 +8,9 @@ const inPlace = (framed: Buffer, msg: Buffer) =>
 
 describe("gRPC framing in place", () => {
   it("frames a message with room in front of it without copying it", () => {
-    const msg = Buffer.allocUnsafe(FRAME_PREFIX_BYTES + 300_000).subarray(FRAME_PREFIX_BYTES).fill(9);
+    const msg = Buffer.allocUnsafe(FRAME_PREFIX_BYTES + 300_000)
+      .subarray(FRAME_PREFIX_BYTES)
+      .fill(9);
     markFrameRoom(msg);
     const framed = grpcFrame(msg);
     expect(inPlace(framed, msg)).toBe(true);
