@@ -10,6 +10,10 @@
 // other. The stall share is those samples over all samples. A runnable thread waiting for a core
 // that other processes hold is not a stall of the path; how much of that there was is told apart
 // (schedstat's run-queue time, summed over threads), to read beside the load average.
+//
+// Sampling a hundred threads a millisecond keeps most of a core busy (each reading says how much:
+// samplerCpuMs), which on a small machine slows every process it watches: the benches therefore take
+// the stall share in rounds of their own and never time throughput, latency or CPU while it samples.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import readline from "node:readline";
 
@@ -41,7 +45,7 @@ function anyRunnable() {
   }
   return false;
 }
-let timer = null, t0 = 0n, first = [0, 0], samples = 0, idle = 0;
+let timer = null, t0 = 0n, first = [0, 0], samples = 0, idle = 0, cpu0 = null;
 function sample() {
   if (Date.now() - listedAt > 100) list();
   samples++;
@@ -53,6 +57,7 @@ require("node:readline").createInterface({ input: process.stdin }).on("line", (l
     samples = 0; idle = 0;
     first = times();
     t0 = process.hrtime.bigint();
+    cpu0 = process.cpuUsage();
     timer = setInterval(sample, 1);
     process.stdout.write("started\n");
   } else if (line === "stop") {
@@ -60,7 +65,8 @@ require("node:readline").createInterface({ input: process.stdin }).on("line", (l
     sample();
     const wall = Number(process.hrtime.bigint() - t0) / 1e6;
     const now = times();
-    process.stdout.write(JSON.stringify({ wallMs: wall, runMs: (now[0] - first[0]) / 1e6, queuedMs: (now[1] - first[1]) / 1e6, samples, stalled: idle }) + "\n");
+    const own = process.cpuUsage(cpu0);
+    process.stdout.write(JSON.stringify({ wallMs: wall, runMs: (now[0] - first[0]) / 1e6, queuedMs: (now[1] - first[1]) / 1e6, samples, stalled: idle, samplerCpuMs: (own.user + own.system) / 1000 }) + "\n");
   }
 });
 `;
@@ -75,6 +81,8 @@ export interface StallReading {
   /** Samples taken (about one per millisecond) and those in which no thread of the path was running or runnable. */
   samples: number;
   stalled: number;
+  /** CPU the sampler itself spent in that window (ms): work the measured processes did not get done meanwhile. */
+  samplerCpuMs: number;
 }
 
 export interface StallMeter {
@@ -114,4 +122,10 @@ export function startStallMeter(pids: number[]): StallMeter {
 export function stallShare(readings: StallReading[]): number {
   const n = readings.reduce((a, r) => a + r.samples, 0);
   return n > 0 ? readings.reduce((a, r) => a + r.stalled, 0) / n : Number.NaN;
+}
+
+/** The sampler's own CPU over the readings' wall time, as a share of one core. */
+export function samplerLoad(readings: StallReading[]): number {
+  const wall = readings.reduce((a, r) => a + r.wallMs, 0);
+  return wall > 0 ? readings.reduce((a, r) => a + r.samplerCpuMs, 0) / wall : Number.NaN;
 }

@@ -27,7 +27,7 @@ import {
 } from "../../testbed/tunnel-stack";
 import { cpuMs, percentile, runBench } from "../common";
 import { startRemotedialerPeer, type RemotedialerPeer } from "../peers/remotedialer";
-import { startStallMeter, stallShare, type StallReading } from "../stall";
+import { samplerLoad, startStallMeter, stallShare, type StallReading } from "../stall";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -209,8 +209,7 @@ async function main(): Promise<void> {
     const stalls: Record<Path, StallReading[]> = { direct: [], proxy: [], peer: [] };
     const measure = async (which: Path, t: Target) => {
       const before = cpuMs(pids);
-      const { result: r, stall } = await stallMeter.measure(() => load(t, SECONDS));
-      stalls[which].push(stall);
+      const r = await load(t, SECONDS);
       const after = cpuMs(pids);
       for (const k of Object.keys(pids)) cpu[which][k] = (cpu[which][k] ?? 0) + (after[k]! - before[k]!);
       runs[which].push(r);
@@ -224,6 +223,13 @@ async function main(): Promise<void> {
       await measure("proxy", proxy);
       if (viaPeer) await measure("peer", viaPeer);
     }
+    // The stall share in load of its own: the sampler's work would slow the timed rounds (bench/stall.ts).
+    const paths: [Path, Target | null][] = [
+      ["direct", direct],
+      ["proxy", proxy],
+      ["peer", viaPeer],
+    ];
+    for (const [which, t] of paths) if (t) stalls[which].push((await stallMeter.measure(() => load(t, 2))).stall);
     stallMeter.stop();
     const summary = (rs: Awaited<ReturnType<typeof load>>[]) => {
       const all = rs.flatMap((r) => r.latencies);
@@ -256,7 +262,7 @@ async function main(): Promise<void> {
     row("latency p99", d.p99, p.p99, r?.p99, "ms", "");
     const share = (which: Path) => (stalls[which].length ? `${(stallShare(stalls[which]) * 100).toFixed(1)} %` : "—");
     console.log(
-      `stall share (no process of the path running or runnable): direct ${share("direct")}, tether ${share("proxy")}, remotedialer ${share("peer")}`,
+      `stall share (no process of the path running or runnable; 2 s of load per path of its own, the sampler using ${(samplerLoad(Object.values(stalls).flat()) * 100).toFixed(0)} % of a core meanwhile): direct ${share("direct")}, tether ${share("proxy")}, remotedialer ${share("peer")}`,
     );
     console.log(
       `requests: ${d.count} direct, ${p.count} through the proxy${r ? `, ${r.count} through remotedialer` : ""}; throughput ratio per round (tether): ${perRound.join(", ")}`,

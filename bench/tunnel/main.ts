@@ -17,7 +17,7 @@ import { startTunnelStack, type TunnelStack } from "../../testbed/tunnel-stack";
 import { cpuMs, percentile, runBench } from "../common";
 import { startRemotedialerPeer, type RemotedialerPeer } from "../peers/remotedialer";
 import { hopBreakdown } from "./hops";
-import { startStallMeter, stallShare, type StallReading } from "../stall";
+import { samplerLoad, startStallMeter, stallShare, type StallReading } from "../stall";
 
 const run = promisify(execFile);
 
@@ -32,6 +32,8 @@ async function joined(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
   return Buffer.concat(parts, n);
 }
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
+/** HTTP-only LISTs per path taken with the stall sampler on (not timed). */
+const STALL_ROUNDS = Number(process.env.BENCH_STALL_ROUNDS ?? 10);
 
 async function main(): Promise<void> {
   const version = TESTBED_DEFAULT_KUBERNETES;
@@ -187,41 +189,38 @@ async function main(): Promise<void> {
       raw: { direct: [] as StallReading[], tunnel: [] as StallReading[], peer: [] as StallReading[] },
       big: { direct: [] as StallReading[], tunnel: [] as StallReading[], peer: [] as StallReading[] },
     };
-    const charge = async (to: Record<string, number>, fn: () => Promise<unknown>, stallsOf?: StallReading[]) => {
+    const charge = async (to: Record<string, number>, fn: () => Promise<unknown>) => {
       const before = cpuMs(pids);
       const t0 = performance.now();
-      if (stallsOf) stallsOf.push((await stallMeter.measure(fn)).stall);
-      else await fn();
+      await fn();
       const ms = performance.now() - t0;
       const after = cpuMs(pids);
       for (const k of Object.keys(pids)) to[k] = (to[k] ?? 0) + after[k]! - before[k]!;
       return ms;
     };
+    const rawLists = {
+      direct: () => apiserverRequest(tb, "GET", "/api/v1/namespaces/bench/configmaps"),
+      tunnel: async () =>
+        (await tc.agentFetch(reg.agentId, { path: "/api/v1/namespaces/bench/configmaps" })).arrayBuffer(),
+      peer: () => peerGet("/api/v1/namespaces/bench/configmaps"),
+    };
     for (let i = 0; i < ROUNDS; i++) {
-      rawDirect.push(
-        await charge(
-          rawCpu.direct,
-          () => apiserverRequest(tb, "GET", "/api/v1/namespaces/bench/configmaps"),
-          stalls.raw.direct,
-        ),
-      );
-      rawTunnel.push(
-        await charge(
-          rawCpu.tunnel,
-          async () => (await tc.agentFetch(reg.agentId, { path: "/api/v1/namespaces/bench/configmaps" })).arrayBuffer(),
-          stalls.raw.tunnel,
-        ),
-      );
-      if (peer)
-        rawPeer.push(await charge(rawCpu.peer, () => peerGet("/api/v1/namespaces/bench/configmaps"), stalls.raw.peer));
+      rawDirect.push(await charge(rawCpu.direct, rawLists.direct));
+      rawTunnel.push(await charge(rawCpu.tunnel, rawLists.tunnel));
+      if (peer) rawPeer.push(await charge(rawCpu.peer, rawLists.peer));
     }
-    const mbps = async (fn: () => Promise<number>, stallsOf: StallReading[]) => {
+    // The stall share in rounds of its own: the sampler's work would slow the timed ones (bench/stall.ts).
+    for (let i = 0; i < STALL_ROUNDS; i++) {
+      stalls.raw.direct.push((await stallMeter.measure(rawLists.direct)).stall);
+      stalls.raw.tunnel.push((await stallMeter.measure(rawLists.tunnel)).stall);
+      if (peer) stalls.raw.peer.push((await stallMeter.measure(rawLists.peer)).stall);
+    }
+    const mbps = async (fn: () => Promise<number>) => {
       const rates: number[] = [];
       await fn(); // warm-up, not counted
       for (let i = 0; i < 7; i++) {
         const t0 = performance.now();
-        const { result: bytes, stall } = await stallMeter.measure(fn);
-        stallsOf.push(stall);
+        const bytes = await fn();
         rates.push(bytes / 1e6 / ((performance.now() - t0) / 1000));
       }
       return { median: percentile(rates, 50), bytes: await fn() };
@@ -260,17 +259,19 @@ async function main(): Promise<void> {
       if (res.status !== 200 || !res.body) throw new Error(`GET ${p} through the tunnel answered ${res.status}`);
       return joined(res.body as unknown as AsyncIterable<Uint8Array>);
     };
-    const bigDirect = await withCpu(() =>
-      mbps(async () => (await directGet("/api/v1/namespaces/bench-big/configmaps")).length, stalls.big.direct),
-    );
-    const bigTunnel = await withCpu(() =>
-      mbps(async () => (await tunnelGet("/api/v1/namespaces/bench-big/configmaps")).length, stalls.big.tunnel),
-    );
-    const bigPeer = peer
-      ? await withCpu(() =>
-          mbps(async () => (await peerGet("/api/v1/namespaces/bench-big/configmaps")).length, stalls.big.peer),
-        )
-      : null;
+    const bigLists = {
+      direct: async () => (await directGet("/api/v1/namespaces/bench-big/configmaps")).length,
+      tunnel: async () => (await tunnelGet("/api/v1/namespaces/bench-big/configmaps")).length,
+      peer: async () => (await peerGet("/api/v1/namespaces/bench-big/configmaps")).length,
+    };
+    const bigDirect = await withCpu(() => mbps(bigLists.direct));
+    const bigTunnel = await withCpu(() => mbps(bigLists.tunnel));
+    const bigPeer = peer ? await withCpu(() => mbps(bigLists.peer)) : null;
+    for (let i = 0; i < 2; i++) {
+      stalls.big.direct.push((await stallMeter.measure(bigLists.direct)).stall);
+      stalls.big.tunnel.push((await stallMeter.measure(bigLists.tunnel)).stall);
+      if (peer) stalls.big.peer.push((await stallMeter.measure(bigLists.peer)).stall);
+    }
     stallMeter.stop();
     keepAlive.destroy();
     peerAgent.destroy();
@@ -331,6 +332,10 @@ async function main(): Promise<void> {
         : "—";
     console.log(
       `run-queue wait (threads runnable, waiting for a core others held), per wall time: large LIST direct ${queued(stalls.big.direct)}, tether ${queued(stalls.big.tunnel)}, remotedialer ${queued(stalls.big.peer)}`,
+    );
+    const allStalls = [...Object.values(stalls.raw), ...Object.values(stalls.big)].flat();
+    console.log(
+      `the stall sampler used ${(samplerLoad(allStalls) * 100).toFixed(0)} % of a core while it sampled: stall shares and run-queue waits come from ${STALL_ROUNDS} HTTP-only and 2 large LISTs per path of their own; nothing above was timed while it ran`,
     );
     console.log(`CPU ms per large LIST, direct: ${bigDirect.cpu}`);
     console.log(`CPU ms per large LIST, tunnel: ${bigTunnel.cpu}`);

@@ -183,7 +183,8 @@ export function internalHandlers(deps: Deps): KasInternalServiceServer {
                 trace?.flow("from-agent", data.length);
                 deps.metrics.bytes.inc({ direction: "response" }, data.length);
                 deps.metrics.bodyMessageBytes.observe({ direction: "response" }, data.length);
-                // grpc-js copies the message into its own frame; its write callback runs after that.
+                // kas's server sends the message's own buffer (lib/common/grpc-framing.ts); the write
+                // callback runs once it was written, and only then may the buffer serve another message.
                 const ok = call.write({ msg: { $case: "data", value: { data } } }, done);
                 if (!ok) call.once("drain", () => s.resume());
                 return ok;
