@@ -17,6 +17,7 @@ import path from "node:path";
 import { databaseTarget, describeTarget } from "../lib/db/config";
 import { migrate } from "../lib/db/migrate";
 import { ensureSelfSignedCert } from "../lib/common/self-signed";
+import { withMallocTunables } from "../lib/common/malloc-tunables";
 import { describeSmtp, smtpConfig } from "../lib/auth/mail";
 import { publicUrls } from "../lib/public-urls";
 
@@ -123,7 +124,7 @@ async function main(): Promise<void> {
     {
       cwd: root,
       stdio: "inherit",
-      env: { ...process.env, PORT: String(port) },
+      env: withMallocTunables({ ...process.env, PORT: String(port) }),
     },
   );
   // kas is supervised: if it dies, it is started again (agents reconnect by themselves); web keeps serving.
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
     kas = spawn(process.execPath, ["--import", "tsx", path.join(root, "kas", "main.ts")], {
       cwd: root,
       stdio: "inherit",
-      env: process.env,
+      env: withMallocTunables(process.env),
     });
     if (process.env.TETHER_KAS_PID_FILE && kas.pid) fs.writeFileSync(process.env.TETHER_KAS_PID_FILE, String(kas.pid));
     const startedAt = Date.now();

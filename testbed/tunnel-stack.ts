@@ -18,6 +18,7 @@ import { ensureSelfSignedCert } from "@/lib/common/self-signed";
 import { noteReceptiveChange } from "@/lib/receptive/changes";
 import { freshDatabase, type TestDatabase } from "@/lib/db/test-databases";
 import { TunnelClient } from "@/lib/tunnel-client";
+import { withMallocTunables } from "../lib/common/malloc-tunables";
 
 const root = path.resolve(__dirname, "..");
 
@@ -122,7 +123,8 @@ function startProcess(script: string, args: string[], env: Record<string, string
   const loader = bundled ? ["--enable-source-maps"] : ["--import", "tsx"];
   const child = spawn(process.execPath, [...prof, ...loader, script, ...args], {
     cwd: bundled ? path.dirname(script) : root,
-    env: { ...process.env, LOG_LEVEL: "info", ...env },
+    // As the images run them (lib/common/malloc-tunables.ts).
+    env: withMallocTunables({ ...process.env, LOG_LEVEL: "info", ...env }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
